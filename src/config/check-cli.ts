@@ -1,0 +1,24 @@
+/**
+ * `npm run config:check -- <file> [<file> ...]`: validates preflight.yml files and prints every problem
+ * with its file, line and key path. Exit code 0 when all are valid, 1 otherwise.
+ */
+import { ConfigError, loadWorkspaceConfig } from './load.js';
+
+const files = process.argv.slice(2);
+if (files.length === 0) files.push(process.env.PREFLIGHT_CONFIG || './preflight.yml');
+let failed = 0;
+for (const file of files) {
+  try {
+    const cfg = loadWorkspaceConfig(file);
+    const ws = Object.keys(cfg.workstreams).length;
+    const members = Object.values(cfg.workstreams).reduce((n, w) => n + w.members.length, 0);
+    console.log(`${file}: OK (${ws} workstream${ws === 1 ? '' : 's'}, ${members} members, ${cfg.gates.length} gates)`);
+  } catch (err) {
+    failed++;
+    if (err instanceof ConfigError) {
+      console.error(`${file}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}`);
+      console.error(err.message);
+    } else throw err;
+  }
+}
+process.exit(failed ? 1 : 0);

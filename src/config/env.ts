@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const url = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .min(1, `${what} is required`)
+    .refine((v) => URL.canParse(v), { message: `${what} must be a URL` });
+
+/**
+ * Process environment, validated once at boot (the only place that reads `process.env`).
+ * Every variable is documented in `.env.example`.
+ */
+export const envSchema = z.object({
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: z.string().min(1, 'SLACK_SIGNING_SECRET is required'),
+  /** When set, Preflight connects with Socket Mode instead of serving HTTP. */
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token starting with xapp-')
+    .optional(),
+  /** Web API base URL (GovSlack, proxies, tests). Must end with `/api/`; a missing slash is added. */
+  SLACK_API_URL: url('SLACK_API_URL')
+    .transform((v) => (v.endsWith('/') ? v : `${v}/`))
+    .optional(),
+  DATABASE_URL: url('DATABASE_URL'),
+  REDIS_URL: url('REDIS_URL'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PREFLIGHT_CONFIG: z.string().min(1).default('./preflight.yml'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Prefix of every BullMQ key in Redis, so several deployments (or test runs) can share one Redis. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'QUEUE_PREFIX may hold letters, digits, _ . and - only')
+    .default('preflight'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Thrown by {@link loadEnv}; `problems` lists one line per bad variable. */
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/**
+ * Validates the environment. Empty strings count as unset (as docker compose passes them).
+ * @throws EnvError naming each variable and what is wrong with it (values are never echoed).
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,191 @@
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+import { durationSchema } from './duration.js';
+
+/*
+ * The shape of `preflight.yml`: one program (launch) per file. Keys are snake_case as users write them;
+ * the parsed result keeps them, with durations turned into milliseconds and defaults filled in.
+ */
+
+export const userIdSchema = z
+  .string({ error: 'expected a Slack user ID such as U012AB3CD' })
+  .regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID such as U012AB3CD');
+export const channelIdSchema = z
+  .string({ error: 'expected a Slack channel ID such as C012AB3CD' })
+  .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID such as C012AB3CD (not a #name)');
+export const zoneSchema = z
+  .string({ error: 'expected an IANA time zone such as America/New_York' })
+  .refine((z) => IANAZone.isValidZone(z), 'unknown IANA time zone (use a name such as America/New_York)');
+const localTimeSchema = z
+  .string({ error: 'expected a 24-hour local time such as "10:00" (quote it in YAML)' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour local time such as "10:00"');
+export const isoDateSchema = z
+  .string({ error: 'expected a date such as 2026-02-05' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-02-05')
+  .refine((d) => DateTime.fromISO(d).isValid, 'not a real calendar date');
+const localDateTimeSchema = z
+  .string({ error: 'expected a local date and time such as 2026-02-04T14:00' })
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'expected a local date and time such as 2026-02-04T14:00')
+  .refine((d) => DateTime.fromISO(d).isValid, 'not a real date and time');
+const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected a short id of lowercase letters, digits, - and _ (max 40)');
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export const QUESTION_KINDS = ['text', 'blockers', 'percent', 'risk'] as const;
+export const questionSchema = z.strictObject({
+  id: slugSchema,
+  prompt: z.string().trim().min(1).max(300, 'keep a question under 300 characters'),
+  /** text: free text; blockers: free text where "none" counts as empty; percent: 0–100; risk: green/yellow/red. */
+  kind: z.enum(QUESTION_KINDS).default('text'),
+  required: z.boolean().default(true),
+});
+export type Question = z.infer<typeof questionSchema>;
+
+/** Default questions: seed 004's async standup template plus seed 003's Red/Yellow/Green risk flag. */
+export const DEFAULT_QUESTIONS: Question[] = [
+  { id: 'yesterday', prompt: 'What did you complete yesterday?', kind: 'text', required: true },
+  { id: 'today', prompt: 'What are you working on today?', kind: 'text', required: true },
+  { id: 'blockers', prompt: 'Any blockers? (or "none")', kind: 'blockers', required: true },
+  { id: 'progress', prompt: 'Progress on your current task, in %?', kind: 'percent', required: true },
+  { id: 'risk', prompt: 'Risk flag: green, yellow or red?', kind: 'risk', required: true },
+];
+
+const standupOverridesSchema = z.strictObject({
+  at: localTimeSchema.optional(),
+  remind_after: durationSchema.optional(),
+  close_after: durationSchema.optional(),
+  questions: z.array(questionSchema).min(1).max(10, 'at most 10 questions').optional(),
+  enabled: z.boolean().optional(),
+});
+
+const memberSchema = z.union([
+  userIdSchema,
+  z.strictObject({ id: userIdSchema, timezone: zoneSchema.optional() }),
+]);
+
+const notifySchema = z.union([z.enum(['lead', 'pm', 'exec']), userIdSchema, z.array(userIdSchema).min(1)]);
+const SEVERITIES = ['P0', 'P1', 'P2'] as const;
+const ladderLevelSchema = z.strictObject({ after: durationSchema, notify: notifySchema });
+
+const workstreamSchema = z.strictObject({
+  name: z.string().trim().min(1).max(80),
+  channel: channelIdSchema,
+  blockers_channel: channelIdSchema.optional(),
+  timezone: zoneSchema.optional(),
+  leads: z.array(userIdSchema).default([]),
+  members: z.array(memberSchema).default([]),
+  standup: standupOverridesSchema.default({}),
+  checklist: z.array(z.string().trim().min(1).max(200)).default([]),
+});
+
+const gateSchema = z.strictObject({
+  id: slugSchema,
+  name: z.string().trim().min(1).max(120),
+  due: localDateTimeSchema.optional(),
+  sign_off: z.array(userIdSchema).min(1, 'a gate needs at least one sign-off authority'),
+  requires: z.array(slugSchema).default([]),
+  unblocks: z.array(slugSchema).default([]),
+  checklist: z.array(z.string().trim().min(1).max(200)).default([]),
+  mandatory: z.boolean().default(true),
+});
+
+export const workspaceSchema = z
+  .strictObject({
+    program: z.strictObject({
+      name: z.string().trim().min(1).max(120),
+      timezone: zoneSchema,
+      go_live: localDateTimeSchema.optional(),
+      pm: userIdSchema,
+      execs: z.array(userIdSchema).default([]),
+      channel: channelIdSchema,
+    }),
+    calendar: z
+      .strictObject({
+        workdays: z.array(z.enum(WEEKDAYS, { error: `expected one of ${WEEKDAYS.join(', ')}` })).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+        holidays: z.array(isoDateSchema).default([]),
+      })
+      .default({ workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: [] }),
+    standup: z
+      .strictObject({
+        at: localTimeSchema.default('10:00'),
+        remind_after: durationSchema.default(30 * 60_000),
+        close_after: durationSchema.default(2 * 3_600_000),
+        questions: z.array(questionSchema).min(1).max(10, 'at most 10 questions').default(DEFAULT_QUESTIONS),
+      })
+      .default({ at: '10:00', remind_after: 30 * 60_000, close_after: 2 * 3_600_000, questions: DEFAULT_QUESTIONS }),
+    scheduler: z
+      .strictObject({
+        /** How often the scheduler wakes up to open, remind and close runs (and sweep anything overdue). */
+        tick: durationSchema.default(5_000),
+      })
+      .default({ tick: 5_000 }),
+    workstreams: z.record(slugSchema, workstreamSchema).refine((w) => Object.keys(w).length > 0, 'declare at least one workstream'),
+    escalation: z
+      .strictObject({
+        stop_when: z.enum(['resolved', 'acknowledged']).default('resolved'),
+        default_severity: z.enum(SEVERITIES).default('P1'),
+        ladders: z.partialRecord(z.enum(SEVERITIES), z.array(ladderLevelSchema).min(1)).default({}),
+        repeat: z.strictObject({ every: durationSchema, max: z.number().int().min(1).max(100) }).optional(),
+      })
+      .optional(),
+    gates: z.array(gateSchema).default([]),
+    gonogo: z
+      .strictObject({
+        go_at_least: z.number().min(0).max(100).default(100),
+        conditional_at_least: z.number().min(0).max(100).default(90),
+        blocking_severities: z.array(z.enum(SEVERITIES)).default(['P0']),
+        at: localDateTimeSchema.optional(),
+      })
+      .optional(),
+  })
+  .superRefine((cfg, ctx) => {
+    for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+      const remind = ws.standup.remind_after ?? cfg.standup.remind_after;
+      const close = ws.standup.close_after ?? cfg.standup.close_after;
+      if (remind >= close) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workstreams', wsId, 'standup', ws.standup.remind_after !== undefined ? 'remind_after' : 'close_after'],
+          message: 'remind_after must be shorter than close_after (a reminder after the run closes would never be sent)',
+        });
+      }
+      const seen = new Set<string>();
+      ws.members.forEach((m, i) => {
+        const id = typeof m === 'string' ? m : m.id;
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'members', i], message: `${id} is listed twice` });
+        seen.add(id);
+      });
+      const questions = ws.standup.questions ?? cfg.standup.questions;
+      duplicateIds(questions.map((q) => q.id)).forEach((i) =>
+        ctx.addIssue({ code: 'custom', path: [...(ws.standup.questions ? ['workstreams', wsId, 'standup'] : ['standup']), 'questions', i, 'id'], message: 'question ids must be unique' }),
+      );
+    }
+    const gateIds = new Set(cfg.gates.map((g) => g.id));
+    duplicateIds(cfg.gates.map((g) => g.id)).forEach((i) => ctx.addIssue({ code: 'custom', path: ['gates', i, 'id'], message: 'gate ids must be unique' }));
+    cfg.gates.forEach((g, i) => {
+      g.requires.forEach((r, j) => {
+        if (!gateIds.has(r)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires', j], message: `no gate with id "${r}"` });
+        if (r === g.id) ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires', j], message: 'a gate cannot require itself' });
+      });
+      g.unblocks.forEach((w, j) => {
+        if (!(w in cfg.workstreams)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'unblocks', j], message: `no workstream with id "${w}"` });
+      });
+    });
+    if (cfg.gonogo && cfg.gonogo.conditional_at_least > cfg.gonogo.go_at_least) {
+      ctx.addIssue({ code: 'custom', path: ['gonogo', 'conditional_at_least'], message: 'must not exceed go_at_least' });
+    }
+  });
+
+function duplicateIds(ids: string[]): number[] {
+  const seen = new Set<string>();
+  const dup: number[] = [];
+  ids.forEach((id, i) => (seen.has(id) ? dup.push(i) : seen.add(id)));
+  return dup;
+}
+
+/** `preflight.yml` as parsed: durations in ms, defaults applied. */
+export type WorkspaceConfig = z.infer<typeof workspaceSchema>;
+export type WorkstreamConfig = WorkspaceConfig['workstreams'][string];

@@ -1,0 +1,21 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as schema from './schema/index.js';
+
+export type Db = NodePgDatabase<typeof schema>;
+
+/** A pg pool and the drizzle database on top of it. Close with `pool.end()`. */
+export interface Database {
+  pool: pg.Pool;
+  db: Db;
+}
+
+/**
+ * Opens a pool to `url`. Pool errors (a restarted server drops idle clients) are logged, never thrown.
+ * @param onError receives idle-client errors.
+ */
+export function openDatabase(url: string, onError: (err: Error) => void = () => {}, max = 10): Database {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  pool.on('error', onError);
+  return { pool, db: drizzle(pool, { schema }) };
+}

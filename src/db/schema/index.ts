@@ -1,0 +1,2 @@
+export * from './standups.js';
+export * from './slack.js';

@@ -1,0 +1,117 @@
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Question } from '../../config/workspace.js';
+import type { Answers } from '../../domain/standups/answers.js';
+import type { RunStatus } from '../../domain/standups/report.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** One standup run per workstream per workstream-local date (the unique key is the exactly-once guard). */
+export const standupRuns = pgTable(
+  'standup_runs',
+  {
+    id: serial('id').primaryKey(),
+    workstreamId: text('workstream_id').notNull(),
+    localDate: date('local_date', { mode: 'string' }).notNull(),
+    status: text('status').$type<RunStatus>().notNull(),
+    openAt: ts('open_at').notNull(),
+    closeAt: ts('close_at').notNull(),
+    /** Who ran `/standup start`, null for scheduled runs. */
+    startedBy: text('started_by'),
+    /** Questions and names frozen when the run opened, so a config edit mid-run cannot garble answers. */
+    questions: jsonb('questions').$type<Question[]>().notNull(),
+    workstreamName: text('workstream_name').notNull(),
+    zone: text('zone').notNull(),
+    reportChannel: text('report_channel').notNull(),
+    reportTs: text('report_ts'),
+    reportClaimedAt: ts('report_claimed_at'),
+    /** Bumped on every change the report shows; the report is re-rendered while rendered < version. */
+    reportVersion: integer('report_version').notNull().default(1),
+    reportRenderedVersion: integer('report_rendered_version').notNull().default(0),
+    closedAt: ts('closed_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('standup_runs_workstream_date_key').on(t.workstreamId, t.localDate), index('standup_runs_status_idx').on(t.status, t.closeAt)],
+);
+
+/** pending → sending (reserved before the Slack call) → sent (ts stored); or skipped / ooo / expired. */
+export type PromptStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'ooo' | 'expired';
+export type ReminderStatus = 'none' | 'sending' | 'sent' | 'not_needed';
+
+/** One prompt per member per run (unique key), carrying the member's own schedule and the DM state. */
+export const standupPrompts = pgTable(
+  'standup_prompts',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id').notNull().references(() => standupRuns.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    zone: text('zone').notNull(),
+    promptAt: ts('prompt_at').notNull(),
+    remindAt: ts('remind_at').notNull(),
+    closeAt: ts('close_at').notNull(),
+    status: text('status').$type<PromptStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    claimedAt: ts('claimed_at'),
+    dmChannel: text('dm_channel'),
+    promptTs: text('prompt_ts'),
+    sentAt: ts('sent_at'),
+    reminderStatus: text('reminder_status').$type<ReminderStatus>().notNull().default('none'),
+    reminderClaimedAt: ts('reminder_claimed_at'),
+    reminderTs: text('reminder_ts'),
+    /** Index of the next question in the DM conversation. */
+    dmStep: integer('dm_step').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('standup_prompts_run_user_key').on(t.runId, t.userId),
+    index('standup_prompts_due_idx').on(t.status, t.promptAt),
+    index('standup_prompts_user_idx').on(t.userId, t.dmChannel),
+  ],
+);
+
+/** A member's answer for a run (one row per member per run), kept verbatim. */
+export const standupAnswers = pgTable(
+  'standup_answers',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id').notNull().references(() => standupRuns.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    answers: jsonb('answers').$type<Answers>().notNull(),
+    complete: boolean('complete').notNull().default(false),
+    source: text('source').$type<'modal' | 'dm'>().notNull(),
+    completedAt: ts('completed_at'),
+    updatedAt: ts('updated_at').notNull(),
+    edits: integer('edits').notNull().default(0),
+    late: boolean('late').notNull().default(false),
+    /** Late answers go to the report's thread: posted while posted_version < version. */
+    lateVersion: integer('late_version').notNull().default(0),
+    latePostedVersion: integer('late_posted_version').notNull().default(0),
+    lateTs: text('late_ts'),
+    lateClaimedAt: ts('late_claimed_at'),
+  },
+  (t) => [uniqueIndex('standup_answers_run_user_key').on(t.runId, t.userId)],
+);
+
+/** Out of office: one span per user (inclusive local dates). */
+export const memberOutOfOffice = pgTable('member_out_of_office', {
+  userId: text('user_id').primaryKey(),
+  fromDate: date('from_date', { mode: 'string' }).notNull(),
+  untilDate: date('until_date', { mode: 'string' }).notNull(),
+  setAt: ts('set_at').notNull(),
+});
+
+/** `/standup skip` typed before the run opened: honoured when it opens. */
+export const standupSkips = pgTable(
+  'standup_skips',
+  {
+    userId: text('user_id').notNull(),
+    workstreamId: text('workstream_id').notNull(),
+    localDate: date('local_date', { mode: 'string' }).notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.workstreamId, t.localDate] })],
+);
+
+/** When Preflight started scheduling a workstream: runs before it are never reported as missed. */
+export const workstreamState = pgTable('workstream_state', {
+  workstreamId: text('workstream_id').primaryKey(),
+  schedulingSince: ts('scheduling_since').notNull(),
+});

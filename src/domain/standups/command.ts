@@ -1,0 +1,78 @@
+import { DateTime } from 'luxon';
+
+/** A parsed `/standup` command. */
+export type StandupCommand =
+  | { kind: 'form'; workstream?: string }
+  | { kind: 'skip'; workstream?: string }
+  | { kind: 'ooo'; from: string; until: string }
+  | { kind: 'back' }
+  | { kind: 'start'; workstream: string }
+  | { kind: 'help' }
+  | { kind: 'invalid'; message: string };
+
+/** The usage text shown by `/standup help` and after any malformed command. */
+export const STANDUP_USAGE = [
+  '*`/standup`* opens my standup form now (add a workstream id if you are in several)',
+  '*`/standup skip`* skips my standup today',
+  '*`/standup ooo 2026-12-24`* marks me out of office until that date (inclusive); `ooo <from> <until>` for a later span',
+  '*`/standup back`* ends my out-of-office',
+  '*`/standup start <workstream>`* starts a run now (its leads and the PM)',
+  '*`/standup help`* shows this',
+].join('\n');
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function date(text: string): string | null {
+  if (!DATE.test(text)) return null;
+  return DateTime.fromISO(text).isValid ? text : null;
+}
+
+/**
+ * Parses the text after `/standup`.
+ * @param text what the user typed after the command (Slack's `text` field).
+ * @param today the user's local date (YYYY-MM-DD), for out-of-office checks.
+ * @param workstreamIds known workstream ids, so `/standup ws1` opens ws1's form and errors can list them.
+ */
+export function parseStandupCommand(text: string, today: string, workstreamIds: readonly string[]): StandupCommand {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const [first, ...rest] = words;
+  const sub = first?.toLowerCase();
+  const known = workstreamIds.join(', ');
+  const wsArg = (w: string | undefined): string | undefined | null => {
+    if (w === undefined) return undefined;
+    return workstreamIds.includes(w) ? w : null;
+  };
+  switch (sub) {
+    case undefined:
+      return { kind: 'form' };
+    case 'help':
+      return { kind: 'help' };
+    case 'back':
+      return rest.length ? { kind: 'invalid', message: '`/standup back` takes nothing after it.' } : { kind: 'back' };
+    case 'skip': {
+      const ws = wsArg(rest[0]);
+      if (ws === null || rest.length > 1) return { kind: 'invalid', message: `Write \`/standup skip\` or \`/standup skip <workstream>\` (workstreams: ${known}).` };
+      return ws ? { kind: 'skip', workstream: ws } : { kind: 'skip' };
+    }
+    case 'ooo': {
+      const dates = rest.map(date);
+      if (rest.length < 1 || rest.length > 2 || dates.some((d) => d === null)) {
+        return { kind: 'invalid', message: 'Write `/standup ooo <until>` or `/standup ooo <from> <until>`, with dates like `2026-12-24`.' };
+      }
+      const [from, until] = dates.length === 2 ? [dates[0]!, dates[1]!] : [today, dates[0]!];
+      if (until < today) return { kind: 'invalid', message: `${until} is in the past. Write the last day you are away, like \`/standup ooo ${DateTime.fromISO(today).plus({ days: 3 }).toISODate()}\`.` };
+      if (from > until) return { kind: 'invalid', message: `The span starts (${from}) after it ends (${until}).` };
+      return { kind: 'ooo', from, until };
+    }
+    case 'start': {
+      const ws = rest[0];
+      if (!ws || rest.length > 1) return { kind: 'invalid', message: `Write \`/standup start <workstream>\` (workstreams: ${known}).` };
+      if (!workstreamIds.includes(ws)) return { kind: 'invalid', message: `There is no workstream \`${ws}\`. Workstreams: ${known}.` };
+      return { kind: 'start', workstream: ws };
+    }
+    default: {
+      if (first && workstreamIds.includes(first) && rest.length === 0) return { kind: 'form', workstream: first };
+      return { kind: 'invalid', message: `I don't know \`/standup ${first}\`.` };
+    }
+  }
+}

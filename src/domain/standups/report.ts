@@ -1,0 +1,125 @@
+import type { DateTime } from 'luxon';
+import type { Question } from '../../config/workspace.js';
+import { blockersOf, riskOf, type Answers, type Risk } from './answers.js';
+
+/**
+ * Where a member stands in a run:
+ * waiting (prompted, no complete answer yet) · answered · late (answered after close) ·
+ * skipped (/standup skip) · ooo (out of office) · no_answer (the run closed without an answer).
+ */
+export type MemberState = 'waiting' | 'answered' | 'late' | 'skipped' | 'ooo' | 'no_answer';
+export type RunStatus = 'open' | 'closed' | 'missed';
+
+export interface ReportMember {
+  userId: string;
+  state: MemberState;
+  answers?: Answers;
+  edited?: boolean;
+}
+
+export interface ReportInput {
+  workstreamName: string;
+  localDate: string;
+  zone: string;
+  status: RunStatus;
+  openAt: DateTime;
+  closeAt: DateTime;
+  questions: readonly Question[];
+  members: readonly ReportMember[];
+}
+
+export interface ReportEntry {
+  userId: string;
+  risk: Risk | null;
+  late: boolean;
+  edited: boolean;
+  fields: { questionId: string; label: string; value: string }[];
+}
+
+/** What a standup report says, independent of Block Kit: the blocks builder lays it out. */
+export interface ReportModel {
+  workstreamName: string;
+  localDate: string;
+  status: RunStatus;
+  /** Close time in the workstream's zone, e.g. "12:00 EST". */
+  closesAtLocal: string;
+  counts: { expected: number; answered: number; waiting: number; skipped: number; ooo: number; noAnswer: number };
+  blockers: { userId: string; text: string }[];
+  /** Red before yellow; green is not a flag. */
+  flags: { userId: string; risk: 'red' | 'yellow' }[];
+  /** Members who were prompted and have not answered (waiting while open, no_answer once closed). */
+  notAnswered: string[];
+  skipped: string[];
+  ooo: string[];
+  entries: ReportEntry[];
+}
+
+const LABELS: Record<string, string> = {
+  yesterday: '✅ Yesterday',
+  today: '🎯 Today',
+  blockers: '🚧 Blockers',
+  progress: '📊 Progress',
+  risk: '🚦 Risk',
+};
+
+/** Short label for a question: the seed-004 template's labels for the default ids, else the id in words. */
+export function questionLabel(q: Question): string {
+  return LABELS[q.id] ?? q.id.replace(/[-_]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+function display(q: Question, v: Answers[string] | undefined): string | null {
+  if (v === undefined || v === '') return null;
+  if (q.kind === 'percent') return `${v}%`;
+  if (q.kind === 'risk') return v === 'red' ? '🔴 red' : v === 'yellow' ? '🟡 yellow' : '🟢 green';
+  return String(v);
+}
+
+/**
+ * Builds the report for one run: blockers first, then red/yellow flags, then who has not answered,
+ * then every answer in config order (late answers marked).
+ */
+export function buildReport(input: ReportInput): ReportModel {
+  const answeredStates: MemberState[] = ['answered', 'late'];
+  const count = (s: MemberState) => input.members.filter((m) => m.state === s).length;
+  const blockers: ReportModel['blockers'] = [];
+  const flags: ReportModel['flags'] = [];
+  const entries: ReportEntry[] = [];
+  for (const m of input.members) {
+    if (!answeredStates.includes(m.state) || !m.answers) continue;
+    for (const text of blockersOf(input.questions, m.answers)) blockers.push({ userId: m.userId, text });
+    const risk = riskOf(input.questions, m.answers);
+    if (risk === 'red' || risk === 'yellow') flags.push({ userId: m.userId, risk });
+    entries.push({
+      userId: m.userId,
+      risk,
+      late: m.state === 'late',
+      edited: Boolean(m.edited),
+      fields: input.questions.flatMap((q) => {
+        const value = display(q, m.answers![q.id]);
+        return value === null ? [] : [{ questionId: q.id, label: questionLabel(q), value }];
+      }),
+    });
+  }
+  flags.sort((a, b) => (a.risk === b.risk ? 0 : a.risk === 'red' ? -1 : 1));
+  const ids = (s: MemberState) => input.members.filter((m) => m.state === s).map((m) => m.userId);
+  return {
+    workstreamName: input.workstreamName,
+    localDate: input.localDate,
+    status: input.status,
+    closesAtLocal: input.closeAt.setZone(input.zone).toFormat('HH:mm ZZZZ'),
+    counts: {
+      expected: input.members.filter((m) => m.state !== 'skipped' && m.state !== 'ooo').length,
+      answered: count('answered') + count('late'),
+      waiting: count('waiting'),
+      skipped: count('skipped'),
+      ooo: count('ooo'),
+      noAnswer: count('no_answer'),
+    },
+    blockers,
+    flags,
+    notAnswered: [...ids('waiting'), ...ids('no_answer')],
+    skipped: ids('skipped'),
+    ooo: ids('ooo'),
+    entries,
+  };
+}

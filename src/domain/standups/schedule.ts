@@ -1,0 +1,141 @@
+import { DateTime } from 'luxon';
+import type { Weekday } from '../../config/workspace.js';
+
+/** Everything needed to schedule one workstream's standups, resolved from config (see services/standups/plans.ts). */
+export interface StandupPlan {
+  workstreamId: string;
+  /** IANA zone of the workstream; its calendar decides which local dates have a standup. */
+  zone: string;
+  /** Local wall-clock time "HH:MM". */
+  at: string;
+  /** Milliseconds after a member's prompt before their single reminder. */
+  remindAfterMs: number;
+  /** Milliseconds after a member's prompt before their answer window closes. */
+  closeAfterMs: number;
+  workdays: readonly Weekday[];
+  /** ISO dates (YYYY-MM-DD, workstream-local) without standups. */
+  holidays: readonly string[];
+  /** Members in config order; `zone` is the member's own zone when they override it, else the workstream's. */
+  members: readonly { userId: string; zone: string }[];
+}
+
+/** When one member is prompted, reminded and closed for a run. All instants are UTC DateTimes. */
+export interface MemberSlot {
+  userId: string;
+  zone: string;
+  promptAt: DateTime;
+  remindAt: DateTime;
+  closeAt: DateTime;
+}
+
+/** One standup run of a workstream on one workstream-local date. */
+export interface Occurrence {
+  workstreamId: string;
+  /** Workstream-local date, YYYY-MM-DD: the run's identity with the workstream id. */
+  localDate: string;
+  /** The earliest member prompt (or the workstream's own time if it has no members). UTC. */
+  openAt: DateTime;
+  /** The latest member close. UTC. */
+  closeAt: DateTime;
+  members: MemberSlot[];
+}
+
+const WEEKDAY_BY_LUXON: Record<number, Weekday> = { 1: 'mon', 2: 'tue', 3: 'wed', 4: 'thu', 5: 'fri', 6: 'sat', 7: 'sun' };
+
+/**
+ * The instant at which local wall-clock `at` ("HH:MM") happens on `localDate` in `zone`.
+ * DST rules (luxon): a time that does not exist (spring-forward gap, e.g. 02:30 in New York on the
+ * March change) moves forward by the gap (03:30); a time that happens twice (fall-back) resolves to the
+ * first occurrence. Either way a local date yields exactly one instant: never twice, never skipped.
+ * @returns a UTC DateTime.
+ */
+export function localTimeOn(localDate: string, at: string, zone: string): DateTime {
+  const dt = DateTime.fromISO(`${localDate}T${at}`, { zone });
+  if (!dt.isValid) throw new Error(`localTimeOn: invalid ${localDate}T${at} in ${zone}: ${dt.invalidExplanation}`);
+  return dt.toUTC();
+}
+
+/** True when `localDate` (YYYY-MM-DD) is one of the plan's workdays and not a holiday. */
+export function isStandupDay(plan: Pick<StandupPlan, 'workdays' | 'holidays'>, localDate: string): boolean {
+  const d = DateTime.fromISO(localDate, { zone: 'utc' });
+  return plan.workdays.includes(WEEKDAY_BY_LUXON[d.weekday]!) && !plan.holidays.includes(localDate);
+}
+
+/**
+ * The run of `plan` on workstream-local `localDate`, or null when that date has no standup.
+ * Each member is prompted at `at` on that date in their own zone (member override) or the workstream's.
+ */
+export function occurrenceOn(plan: StandupPlan, localDate: string): Occurrence | null {
+  if (!isStandupDay(plan, localDate)) return null;
+  const members = plan.members.map(({ userId, zone }) => {
+    const promptAt = localTimeOn(localDate, plan.at, zone);
+    return {
+      userId,
+      zone,
+      promptAt,
+      remindAt: promptAt.plus({ milliseconds: plan.remindAfterMs }),
+      closeAt: promptAt.plus({ milliseconds: plan.closeAfterMs }),
+    };
+  });
+  const own = localTimeOn(localDate, plan.at, plan.zone);
+  const openAt = DateTime.min(own, ...members.map((m) => m.promptAt));
+  const closeAt = DateTime.max(own.plus({ milliseconds: plan.closeAfterMs }), ...members.map((m) => m.closeAt));
+  return { workstreamId: plan.workstreamId, localDate, openAt, closeAt, members };
+}
+
+/** Candidate local dates around `now`, newest first: member zones can move a prompt into the adjacent day. */
+function datesAround(plan: StandupPlan, now: DateTime, back: number, ahead: number): string[] {
+  const today = now.setZone(plan.zone).startOf('day');
+  const out: string[] = [];
+  for (let i = ahead; i >= -back; i--) out.push(today.plus({ days: i }).toISODate()!);
+  return out;
+}
+
+/**
+ * The most recent occurrence that has opened by `now` (openAt ≤ now), looking back up to `lookbackDays`.
+ * This is what the scheduler opens (if still before closeAt) or records as missed.
+ */
+export function latestOpenedOccurrence(plan: StandupPlan, now: DateTime, lookbackDays = 7): Occurrence | null {
+  for (const date of datesAround(plan, now, lookbackDays, 1)) {
+    const occ = occurrenceOn(plan, date);
+    if (occ && occ.openAt <= now) return occ;
+  }
+  return null;
+}
+
+/** The first occurrence that opens after `now`, within `horizonDays` (for "next standup" hints). */
+export function nextOccurrence(plan: StandupPlan, now: DateTime, horizonDays = 31): Occurrence | null {
+  for (const date of datesAround(plan, now, 1, horizonDays).reverse()) {
+    const occ = occurrenceOn(plan, date);
+    if (occ && occ.openAt > now) return occ;
+  }
+  return null;
+}
+
+/** What the scheduler does about an occurrence that has opened. */
+export type RunDecision = 'open' | 'missed' | 'nothing';
+
+/**
+ * Decides whether to start a run for `occ`:
+ * - a run already recorded for that date → nothing (one run per workstream per local date);
+ * - still before closeAt → open (a run missed while the bot was down starts when it comes back);
+ * - already closed and it opened after Preflight began scheduling this workstream → missed;
+ * - otherwise (before Preflight knew the workstream) → nothing.
+ */
+export function decideRun(occ: Occurrence, now: DateTime, alreadyRecorded: boolean, schedulingSince: DateTime): RunDecision {
+  if (alreadyRecorded) return 'nothing';
+  if (now < occ.closeAt) return 'open';
+  return occ.openAt >= schedulingSince ? 'missed' : 'nothing';
+}
+
+/** A member's out-of-office span, inclusive, as workstream-local ISO dates. */
+export interface OutOfOffice {
+  userId: string;
+  from: string;
+  until: string;
+}
+
+/** True when `localDate` falls in any of the user's out-of-office spans. */
+export function isOutOfOffice(userId: string, localDate: string, spans: readonly OutOfOffice[]): boolean {
+  return spans.some((s) => s.userId === userId && s.from <= localDate && localDate <= s.until);
+}

@@ -1,0 +1,101 @@
+import type { KnownBlock } from '@slack/bolt';
+import { DateTime } from 'luxon';
+import type { Question } from '../../config/workspace.js';
+import { IDS } from './ids.js';
+import { LIMITS } from './limits.js';
+import { safeMrkdwn, safePlain, truncate } from './text.js';
+
+/** What the DM builders need to know about a run. */
+export interface RunContext {
+  runId: number;
+  workstreamName: string;
+  localDate: string;
+  /** Member's close time in their own zone, e.g. "12:00 EST". */
+  closesAtLocal: string;
+}
+
+const formButton = (runId: number, label = '📝 Open the form'): KnownBlock => ({
+  type: 'actions',
+  elements: [{ type: 'button', action_id: IDS.openStandupForm, value: String(runId), style: 'primary', text: { type: 'plain_text', text: label, emoji: true } }],
+});
+
+const day = (localDate: string) => DateTime.fromISO(localDate).toFormat('cccc d LLLL');
+
+/** "*2/5* What are you working on today?" */
+export function questionLine(questions: readonly Question[], step: number): string {
+  const q = questions[step];
+  return q ? `*${step + 1}/${questions.length}* ${safeMrkdwn(q.prompt, 500)}` : '';
+}
+
+/**
+ * The standup prompt DM: who/when, a button that opens the form, and the first question so the member can
+ * simply reply in the conversation.
+ */
+export function standupPromptMessage(run: RunContext, questions: readonly Question[]): { blocks: KnownBlock[]; text: string } {
+  const name = safeMrkdwn(run.workstreamName, 200);
+  return {
+    text: truncate(`Standup for ${run.workstreamName}: ${questions[0]?.prompt ?? ''}`, LIMITS.messageText),
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `👋 Time for the *${name}* standup (${day(run.localDate)}). Answers are open until *${run.closesAtLocal}*.\nUse the form, or just reply here one question at a time.`,
+        },
+      },
+      formButton(run.runId),
+      { type: 'section', text: { type: 'mrkdwn', text: questionLine(questions, 0) } },
+    ],
+  };
+}
+
+/** The next question in the DM conversation. */
+export function nextQuestionMessage(questions: readonly Question[], step: number): { text: string } {
+  return { text: questionLine(questions, step) };
+}
+
+/** A reply that did not fit the question: the hint and the question again. */
+export function invalidReplyMessage(hint: string, questions: readonly Question[], step: number): { text: string } {
+  return { text: `🤔 ${hint}\n${questionLine(questions, step)}` };
+}
+
+/** Confirmation after a complete answer (modal or DM). */
+export function answerRecordedMessage(run: RunContext, channelId: string, late: boolean): { blocks: KnownBlock[]; text: string } {
+  const text = late
+    ? `✅ Thanks! This run had closed, so your answer was added to the report's thread in <#${channelId}>.`
+    : `✅ Thanks! Your standup is in the *${safeMrkdwn(run.workstreamName, 200)}* report in <#${channelId}>. You can edit it until *${run.closesAtLocal}*.`;
+  return {
+    text: late ? 'Thanks! Your late standup answer was added to the report thread.' : 'Thanks! Your standup answer is recorded.',
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(late ? [] : [formButton(run.runId, '✏️ Edit my answer')])],
+  };
+}
+
+/** The single reminder for a member who has not answered. */
+export function reminderMessage(run: RunContext, questions: readonly Question[], step: number): { blocks: KnownBlock[]; text: string } {
+  const name = safeMrkdwn(run.workstreamName, 200);
+  const next = step > 0 && step < questions.length ? `\nYou were at: ${questionLine(questions, step)}` : `\n${questionLine(questions, 0)}`;
+  return {
+    text: `Reminder: your ${run.workstreamName} standup closes at ${run.closesAtLocal}.`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `⏰ Reminder: your *${name}* standup closes at *${run.closesAtLocal}*.${next}` } },
+      formButton(run.runId),
+    ],
+  };
+}
+
+/** A late answer, posted in the report's thread after the run closed. */
+export function lateAnswerMessage(userId: string, lines: { label: string; value: string }[], edited: boolean): { blocks: KnownBlock[]; text: string } {
+  const body = lines.map((l) => `${l.label}: ${safeMrkdwn(l.value, 600)}`).join('\n');
+  const head = `<@${userId}> answered after the close${edited ? ' _(edited)_' : ''}:`;
+  return {
+    text: `Late standup answer from <@${userId}>`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`${head}\n${body}`, LIMITS.sectionText) } }],
+  };
+}
+
+/** Plain ephemeral/DM text with a button to the form (used by `/standup` when no trigger is usable). */
+export function formLinkMessage(runId: number, text: string): { blocks: KnownBlock[]; text: string } {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, formButton(runId)] };
+}
+
+export { safePlain };

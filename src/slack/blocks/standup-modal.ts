@@ -1,0 +1,102 @@
+import type { KnownBlock, PlainTextOption, View } from '@slack/bolt';
+import type { Question } from '../../config/workspace.js';
+import type { Answers } from '../../domain/standups/answers.js';
+import { questionLabel } from '../../domain/standups/report.js';
+import { IDS, questionBlockId } from './ids.js';
+import { LIMITS } from './limits.js';
+import { safeMrkdwn, safePlain, truncate } from './text.js';
+
+const RISK_OPTIONS: PlainTextOption[] = [
+  { text: { type: 'plain_text', text: '🟢 Green: on track', emoji: true }, value: 'green' },
+  { text: { type: 'plain_text', text: '🟡 Yellow: on track but risky', emoji: true }, value: 'yellow' },
+  { text: { type: 'plain_text', text: '🔴 Red: behind, need help', emoji: true }, value: 'red' },
+];
+
+/** What the modal carries through Slack in `private_metadata` (≤ 3000 chars). */
+export interface StandupFormMetadata {
+  runId: number;
+}
+
+function input(q: Question, initial: Answers[string] | undefined): KnownBlock {
+  const label = { type: 'plain_text' as const, text: safePlain(q.prompt, 2000), emoji: true };
+  const base = { type: 'input' as const, block_id: questionBlockId(q.id), label, optional: !q.required };
+  if (q.kind === 'percent') {
+    return {
+      ...base,
+      element: {
+        type: 'number_input',
+        action_id: IDS.answerAction,
+        is_decimal_allowed: false,
+        min_value: '0',
+        max_value: '100',
+        ...(typeof initial === 'number' ? { initial_value: String(initial) } : {}),
+      },
+      hint: { type: 'plain_text', text: 'A whole number from 0 to 100.' },
+    } as KnownBlock;
+  }
+  if (q.kind === 'risk') {
+    const initialOption = RISK_OPTIONS.find((o) => o.value === initial);
+    return {
+      ...base,
+      element: { type: 'static_select', action_id: IDS.answerAction, options: RISK_OPTIONS, ...(initialOption ? { initial_option: initialOption } : {}) },
+    } as KnownBlock;
+  }
+  return {
+    ...base,
+    element: {
+      type: 'plain_text_input',
+      action_id: IDS.answerAction,
+      multiline: true,
+      max_length: LIMITS.inputMaxLength,
+      ...(typeof initial === 'string' && initial !== '' ? { initial_value: truncate(initial, LIMITS.inputMaxLength) } : {}),
+      ...(q.kind === 'blockers' ? { placeholder: { type: 'plain_text', text: 'Anything in your way? Write "none" if not.' } } : {}),
+    },
+  } as KnownBlock;
+}
+
+/**
+ * The standup form (a modal view). `initial` pre-fills it: the member's current answers when editing, else
+ * last run's "today" offered as this run's "yesterday".
+ */
+export function standupFormView(args: {
+  runId: number;
+  workstreamName: string;
+  dayLabel: string;
+  closesAtLocal: string;
+  questions: readonly Question[];
+  initial: Answers;
+  editing: boolean;
+  late: boolean;
+}): View {
+  const note = args.late
+    ? '⚠️ This standup has closed: your answer will be added to the report’s thread.'
+    : `Open until *${args.closesAtLocal}*.${args.editing ? ' You are editing your answer.' : ''}`;
+  const meta: StandupFormMetadata = { runId: args.runId };
+  return {
+    type: 'modal',
+    callback_id: IDS.standupForm,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: 'Standup' },
+    submit: { type: 'plain_text', text: args.editing ? 'Save' : 'Submit' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${safeMrkdwn(args.workstreamName, 200)}* · ${args.dayLabel}\n${note}` } },
+      ...args.questions.map((q) => input(q, args.initial[q.id])),
+    ],
+  };
+}
+
+/** Reads submitted values (view.state.values) back into raw strings per question id. */
+export function readFormValues(
+  questions: readonly Question[],
+  values: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const q of questions) {
+    const v = values[questionBlockId(q.id)]?.[IDS.answerAction];
+    out[q.id] = v?.selected_option?.value ?? v?.value ?? '';
+  }
+  return out;
+}
+
+export { questionLabel };

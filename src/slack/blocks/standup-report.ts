@@ -1,0 +1,107 @@
+import type { KnownBlock } from '@slack/bolt';
+import { DateTime } from 'luxon';
+import type { ReportModel } from '../../domain/standups/report.js';
+import { LIMITS } from './limits.js';
+import { mention, safeMrkdwn, safePlain, truncate } from './text.js';
+
+/** Room kept for the footer context block. */
+const RESERVED_BLOCKS = 1;
+const SECTION_BUDGET = LIMITS.sectionText - 50;
+
+/** Packs lines into as few mrkdwn sections as possible, each within Slack's 3000-character section limit. */
+function packSections(lines: string[], maxBlocks: number): { blocks: KnownBlock[]; dropped: number } {
+  const blocks: KnownBlock[] = [];
+  let current = '';
+  let used = 0;
+  const flush = () => {
+    if (current) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
+    current = '';
+  };
+  for (const raw of lines) {
+    const line = raw.length > SECTION_BUDGET ? truncate(raw, SECTION_BUDGET) : raw;
+    if (current && current.length + 1 + line.length > SECTION_BUDGET) {
+      if (blocks.length + 1 >= maxBlocks) break;
+      flush();
+    }
+    current = current ? `${current}\n${line}` : line;
+    used++;
+  }
+  flush();
+  return { blocks, dropped: lines.length - used };
+}
+
+function humanDate(localDate: string): string {
+  return DateTime.fromISO(localDate).toFormat('ccc d LLL');
+}
+
+/** Per-field cut in the report: generous for small teams, tighter for big ones, so 35+ members fit. */
+function fieldCap(entries: number): number {
+  if (entries <= 10) return 600;
+  if (entries <= 25) return 300;
+  return 180;
+}
+
+/**
+ * Lays out a standup report as one channel message (≤ 50 blocks, every text within Slack's limits).
+ * Order: header, status line, blockers, red/yellow flags, who has not answered, then every answer.
+ * User text is escaped (never pings, never breaks formatting) and cut with a marker; anything that does not
+ * fit is counted in the footer rather than rejected by Slack.
+ * @returns `blocks` and a plain `text` fallback (notifications, screen readers; ≤ 4000 chars).
+ */
+export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]; text: string } {
+  const { counts } = model;
+  const title = `📋 ${model.workstreamName} · standup ${humanDate(model.localDate)}`;
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: safePlain(title, LIMITS.headerText), emoji: true } }];
+
+  const status =
+    model.status === 'missed'
+      ? '⚠️ *Missed*: Preflight was not running between this standup’s start and its close, so no prompts were sent.'
+      : model.status === 'open'
+        ? `🟢 Open until *${model.closesAtLocal}* · *${counts.answered}/${counts.expected}* answered`
+        : `🔒 Closed at ${model.closesAtLocal} · *${counts.answered}/${counts.expected}* answered`;
+  const extras = [
+    counts.skipped ? `${counts.skipped} skipped` : '',
+    counts.ooo ? `${counts.ooo} out of office` : '',
+  ].filter(Boolean);
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: [status, ...extras].join(' · ') }] });
+  if (model.status === 'missed') return { blocks, text: truncate(`${title}: missed`, LIMITS.messageText) };
+
+  const headline: string[] = [];
+  if (model.blockers.length) {
+    headline.push(`*🚧 Blockers (${model.blockers.length})*`);
+    for (const b of model.blockers) headline.push(`• ${mention(b.userId)}: ${safeMrkdwn(b.text, 300)}`);
+  } else {
+    headline.push('*🚧 Blockers:* none reported');
+  }
+  if (model.flags.length) {
+    headline.push(`*🚩 Risk flags:* ${model.flags.map((f) => `${f.risk === 'red' ? '🔴' : '🟡'} ${mention(f.userId)}`).join('  ')}`);
+  }
+  if (model.notAnswered.length) {
+    const label = model.status === 'open' ? '⏳ Not answered yet' : '❌ Did not answer';
+    headline.push(`*${label} (${model.notAnswered.length}):* ${model.notAnswered.map(mention).join(' ')}`);
+  }
+  if (model.skipped.length) headline.push(`_Skipped today:_ ${model.skipped.map(mention).join(' ')}`);
+  if (model.ooo.length) headline.push(`_Out of office:_ ${model.ooo.map(mention).join(' ')}`);
+
+  const budget = LIMITS.messageBlocks - blocks.length - RESERVED_BLOCKS;
+  const top = packSections(headline, Math.max(1, Math.floor(budget / 3)));
+  blocks.push(...top.blocks);
+
+  const cap = fieldCap(model.entries.length);
+  const entryLines = model.entries.map((e) => {
+    const marks = [e.late ? '_late_' : '', e.edited ? '_edited_' : ''].filter(Boolean).join(' ');
+    const head = `${mention(e.userId)}${marks ? ` ${marks}` : ''}`;
+    const body = e.fields.map((f) => `${f.label}: ${safeMrkdwn(f.value, cap)}`).join('\n');
+    return `${head}\n${body}`;
+  });
+  if (entryLines.length) {
+    blocks.push({ type: 'divider' });
+    const rest = packSections(entryLines, LIMITS.messageBlocks - blocks.length - RESERVED_BLOCKS);
+    blocks.push(...rest.blocks);
+    if (rest.dropped > 0) {
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${rest.dropped} more answers not shown: Slack allows ${LIMITS.messageBlocks} blocks per message.` }] });
+    }
+  }
+  const text = `${model.workstreamName} standup ${model.localDate}: ${counts.answered}/${counts.expected} answered, ${model.blockers.length} blocker(s)`;
+  return { blocks, text: truncate(text, LIMITS.messageText) };
+}

@@ -1,0 +1,55 @@
+/**
+ * Safe text for Slack. Rule from docs.slack.dev/messaging/formatting-message-text: in mrkdwn, `&`, `<` and
+ * `>` must be escaped as `&amp;`, `&lt;`, `&gt;`; escaped user text can never form `<!channel>`, `<@U…>`
+ * mentions or `<http://…|links>`.
+ */
+
+/** Escapes user text for a mrkdwn text object. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export const CUT_MARKER = '… (cut)';
+
+/**
+ * Cuts `text` to at most `max` characters (UTF-16 units, as Slack counts), never inside a surrogate pair,
+ * appending {@link CUT_MARKER} when it cut. `max` must exceed the marker's length.
+ */
+export function truncate(text: string, max: number, marker = CUT_MARKER): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (out.length + ch.length > max - marker.length) break;
+    out += ch;
+  }
+  return out + marker;
+}
+
+/**
+ * Escapes user text for mrkdwn and cuts it so the *escaped* result fits `max` characters.
+ * Cutting happens on the raw text, so an escape entity is never split.
+ */
+export function safeMrkdwn(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  let lo = 0;
+  let hi = Math.min(text.length, max);
+  // binary search the longest raw prefix whose escaped form plus marker fits
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (escapeMrkdwn(truncate(text, mid + CUT_MARKER.length)).length <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return escapeMrkdwn(truncate(text, lo + CUT_MARKER.length));
+}
+
+/** Plain text (plain_text objects are not parsed for mentions) cut to `max`. */
+export function safePlain(text: string, max: number): string {
+  const t = text.trim() === '' ? '—' : text;
+  return truncate(t, max);
+}
+
+/** A user mention, `<@U123>`, for ids we validated ourselves (never for user-typed text). */
+export function mention(userId: string): string {
+  return `<@${userId}>`;
+}
