@@ -33,8 +33,8 @@ export const standupRuns = pgTable(
   (t) => [uniqueIndex('standup_runs_workstream_date_key').on(t.workstreamId, t.localDate), index('standup_runs_status_idx').on(t.status, t.closeAt)],
 );
 
-/** pending → sending (reserved before the Slack call) → sent (ts stored); or skipped / ooo / expired. */
-export type PromptStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'ooo' | 'expired';
+/** pending → sending (reserved before the Slack call) → sent (ts stored); or skipped / ooo / expired (never sent before close) / failed (Slack refused this recipient). */
+export type PromptStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'ooo' | 'expired' | 'failed';
 export type ReminderStatus = 'none' | 'sending' | 'sent' | 'not_needed';
 
 /** One prompt per member per run (unique key), carrying the member's own schedule and the DM state. */

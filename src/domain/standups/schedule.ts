@@ -139,3 +139,20 @@ export interface OutOfOffice {
 export function isOutOfOffice(userId: string, localDate: string, spans: readonly OutOfOffice[]): boolean {
   return spans.some((s) => s.userId === userId && s.from <= localDate && localDate <= s.until);
 }
+
+/**
+ * The run `/standup start` creates: today's workstream-local date, every member prompted now, reminded
+ * and closed after the plan's durations. It takes today's slot, so the scheduled run for today will not
+ * also happen (one run per workstream per local date).
+ */
+export function immediateOccurrence(plan: StandupPlan, now: DateTime): Occurrence {
+  const localDate = now.setZone(plan.zone).toISODate()!;
+  const members = plan.members.map(({ userId, zone }) => ({
+    userId,
+    zone,
+    promptAt: now,
+    remindAt: now.plus({ milliseconds: plan.remindAfterMs }),
+    closeAt: now.plus({ milliseconds: plan.closeAfterMs }),
+  }));
+  return { workstreamId: plan.workstreamId, localDate, openAt: now, closeAt: now.plus({ milliseconds: plan.closeAfterMs }), members };
+}

@@ -1,4 +1,4 @@
-import type { KnownBlock, View } from '@slack/bolt';
+import type { KnownBlock, View } from '@slack/types';
 
 /**
  * Block Kit limits, from docs.slack.dev/reference/block-kit (copied into this project from Slack's

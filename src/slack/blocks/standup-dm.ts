@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { Question } from '../../config/workspace.js';
 import { IDS } from './ids.js';

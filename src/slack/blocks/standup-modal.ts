@@ -1,4 +1,4 @@
-import type { KnownBlock, PlainTextOption, View } from '@slack/bolt';
+import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import type { Question } from '../../config/workspace.js';
 import type { Answers } from '../../domain/standups/answers.js';
 import { questionLabel } from '../../domain/standups/report.js';

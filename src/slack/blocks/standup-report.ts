@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { ReportModel } from '../../domain/standups/report.js';
 import { LIMITS } from './limits.js';

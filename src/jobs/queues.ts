@@ -1,0 +1,100 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+
+/**
+ * Queues. Redis only holds wake-ups: every job names a Postgres row, and the processor re-checks that row
+ * (state, version) before doing anything, so a duplicate or stale job is harmless.
+ * - scheduler: the `tick` job scheduler (opens, closes and sweeps runs).
+ * - dm: direct messages to members (prompts, reminders). Rate-limited as a whole on a 429.
+ * - channel: channel messages (reports, late answers in threads).
+ */
+export const QUEUE_NAMES = { scheduler: 'scheduler', dm: 'dm', channel: 'channel' } as const;
+
+export const payloads = {
+  tick: z.object({}),
+  sendPrompt: z.object({ promptId: z.number().int().positive() }),
+  sendReminder: z.object({ promptId: z.number().int().positive() }),
+  renderReport: z.object({ runId: z.number().int().positive() }),
+  postLateAnswer: z.object({ answerId: z.number().int().positive() }),
+};
+
+export const JOB_NAMES = {
+  tick: 'tick',
+  sendPrompt: 'send-prompt',
+  sendReminder: 'send-reminder',
+  renderReport: 'render-report',
+  postLateAnswer: 'post-late-answer',
+} as const;
+
+/** Deterministic job ids (BullMQ forbids ':' in custom ids). The attempt/version part lets a later wake-up through. */
+export const jobIds = {
+  sendPrompt: (promptId: number, attempt: number) => `prompt-${promptId}-${attempt}`,
+  sendReminder: (promptId: number) => `reminder-${promptId}`,
+  renderReport: (runId: number, version: number) => `report-${runId}-${version}`,
+  postLateAnswer: (answerId: number, version: number) => `late-${answerId}-${version}`,
+};
+
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: true,
+  removeOnFail: { count: 1_000 },
+};
+
+export interface Queues {
+  scheduler: Queue;
+  dm: Queue;
+  channel: Queue;
+  close(): Promise<void>;
+}
+
+/** Creates the producer side of every queue on one shared connection. */
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const make = (name: string) => new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const scheduler = make(QUEUE_NAMES.scheduler);
+  const dm = make(QUEUE_NAMES.dm);
+  const channel = make(QUEUE_NAMES.channel);
+  return {
+    scheduler,
+    dm,
+    channel,
+    async close() {
+      await Promise.all([scheduler.close(), dm.close(), channel.close()]);
+    },
+  };
+}
+
+/**
+ * Wake-ups the services ask for. Each names the row to look at; calling twice for the same row and
+ * attempt/version adds one job.
+ */
+export interface Wakeups {
+  sendPrompts(items: { promptId: number; attempt: number }[]): Promise<void>;
+  sendReminders(promptIds: number[]): Promise<void>;
+  renderReports(items: { runId: number; version: number }[]): Promise<void>;
+  postLateAnswers(items: { answerId: number; version: number }[]): Promise<void>;
+}
+
+/** {@link Wakeups} on BullMQ queues. */
+export function queueWakeups(queues: Queues): Wakeups {
+  return {
+    async sendPrompts(items) {
+      if (items.length === 0) return;
+      await queues.dm.addBulk(items.map((i) => ({ name: JOB_NAMES.sendPrompt, data: { promptId: i.promptId }, opts: { jobId: jobIds.sendPrompt(i.promptId, i.attempt) } })));
+    },
+    async sendReminders(ids) {
+      if (ids.length === 0) return;
+      await queues.dm.addBulk(ids.map((promptId) => ({ name: JOB_NAMES.sendReminder, data: { promptId }, opts: { jobId: jobIds.sendReminder(promptId) } })));
+    },
+    async renderReports(items) {
+      if (items.length === 0) return;
+      // a short delay lets a burst of answers collapse into one chat.update (Tier 3: ~50/min)
+      await queues.channel.addBulk(items.map((i) => ({ name: JOB_NAMES.renderReport, data: { runId: i.runId }, opts: { jobId: jobIds.renderReport(i.runId, i.version), delay: 500 } })));
+    },
+    async postLateAnswers(items) {
+      if (items.length === 0) return;
+      await queues.channel.addBulk(items.map((i) => ({ name: JOB_NAMES.postLateAnswer, data: { answerId: i.answerId }, opts: { jobId: jobIds.postLateAnswer(i.answerId, i.version) } })));
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Deps } from '../services/deps.js';
+import { rateLimitedFor } from '../services/slack-errors.js';
+import { sendPrompt, sendReminder } from '../services/standups/prompts.js';
+import { postLateAnswer, renderReport } from '../services/standups/report.js';
+import { tick } from '../services/standups/sweep.js';
+import { pruneSlackEvents } from '../slack/middleware/dedupe-events.js';
+import { JOB_NAMES, QUEUE_NAMES, payloads, type Queues } from './queues.js';
+
+export const TICK_SCHEDULER_ID = 'standup-tick';
+
+export interface Workers {
+  workers: Worker[];
+  /** Stops taking jobs and waits for the ones in flight, then closes the connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * On a 429 (`rejectRateLimitedCalls` makes the Web API client throw instead of waiting), pause the whole
+ * queue for Slack's `Retry-After` and put the job back without spending an attempt (BullMQ's
+ * `worker.rateLimit` + `Worker.RateLimitError`), so one 429 never blocks a worker slot or loses a notice.
+ */
+async function slackCall<T>(worker: Worker, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const seconds = rateLimitedFor(err);
+    if (seconds !== null) {
+      await worker.rateLimit(seconds * 1_000);
+      throw Worker.RateLimitError();
+    }
+    throw err;
+  }
+}
+
+/**
+ * Starts the scheduler tick (a BullMQ job scheduler, every `tickMs`; one per interval however many bot
+ * processes run) and the workers of every queue.
+ * @param deps use-case deps whose `slack` client has `rejectRateLimitedCalls: true`.
+ * @param connection a worker connection (`maxRetriesPerRequest: null`).
+ */
+export async function startWorkers(args: { deps: Deps; queues: Queues; connection: Redis; prefix: string; tickMs: number; dmConcurrency?: number }): Promise<Workers> {
+  const { deps, queues, connection, prefix } = args;
+  await queues.scheduler.upsertJobScheduler(TICK_SCHEDULER_ID, { every: args.tickMs }, { name: JOB_NAMES.tick, data: {}, opts: { removeOnComplete: true, removeOnFail: 50, attempts: 1 } });
+
+  let lastPrune = 0;
+  const scheduler = new Worker(
+    QUEUE_NAMES.scheduler,
+    async () => {
+      const report = await tick(deps);
+      const now = deps.clock.now().toJSDate();
+      if (now.getTime() - lastPrune > 3_600_000) {
+        lastPrune = now.getTime();
+        await pruneSlackEvents(deps.db, now);
+      }
+      if (report.opened + report.missed + report.closed + report.released > 0) deps.log.debug({ tick: report }, 'tick');
+      return report;
+    },
+    { connection, prefix, concurrency: 1 },
+  );
+
+  const dm: Worker = new Worker(
+    QUEUE_NAMES.dm,
+    async (job: Job) => {
+      switch (job.name) {
+        case JOB_NAMES.sendPrompt:
+          return slackCall(dm, () => sendPrompt(deps, payloads.sendPrompt.parse(job.data).promptId));
+        case JOB_NAMES.sendReminder:
+          return slackCall(dm, () => sendReminder(deps, payloads.sendReminder.parse(job.data).promptId));
+        default:
+          throw new Error(`unknown dm job ${job.name}`);
+      }
+    },
+    { connection, prefix, concurrency: args.dmConcurrency ?? 16 },
+  );
+
+  const channel: Worker = new Worker(
+    QUEUE_NAMES.channel,
+    async (job: Job) => {
+      switch (job.name) {
+        case JOB_NAMES.renderReport:
+          return slackCall(channel, () => renderReport(deps, payloads.renderReport.parse(job.data).runId));
+        case JOB_NAMES.postLateAnswer:
+          return slackCall(channel, () => postLateAnswer(deps, payloads.postLateAnswer.parse(job.data).answerId));
+        default:
+          throw new Error(`unknown channel job ${job.name}`);
+      }
+    },
+    { connection, prefix, concurrency: 4 },
+  );
+
+  const workers = [scheduler, dm, channel];
+  for (const w of workers) {
+    w.on('error', (err) => deps.log.error({ err: err.message, queue: w.name }, 'worker error'));
+    w.on('failed', (job, err) => {
+      if (err.name === 'RateLimitError') return;
+      deps.log.warn({ queue: w.name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed (will retry while attempts remain)');
+    });
+  }
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

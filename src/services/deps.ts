@@ -1,0 +1,20 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { WorkspaceConfig } from '../config/workspace.js';
+import type { Db } from '../db/client.js';
+import type { Wakeups } from '../jobs/queues.js';
+
+/**
+ * What every use case receives. Passing these in (rather than importing singletons) is what lets tests run
+ * the same code on a real database with a fixed clock and a Slack Web API faked at the HTTP boundary.
+ */
+export interface Deps {
+  db: Db;
+  config: WorkspaceConfig;
+  clock: Clock;
+  /** Slack Web API client; in workers it is built with `rejectRateLimitedCalls: true`. */
+  slack: WebClient;
+  wakeups: Wakeups;
+  log: Logger;
+}

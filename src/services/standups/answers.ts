@@ -1,0 +1,173 @@
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import type { Db } from '../../db/client.js';
+import { applyDmReply, isComplete, parseAnswer, type Answers } from '../../domain/standups/answers.js';
+import type { Deps } from '../deps.js';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Run = typeof standupRuns.$inferSelect;
+
+/** What recording an answer changed, so the caller can wake the right job after commit. */
+export interface Recorded {
+  complete: boolean;
+  late: boolean;
+  reportVersion?: number;
+  late_answer?: { answerId: number; version: number };
+}
+
+/** Thrown when an on-time answer is edited after its run closed. */
+export class RunClosedError extends Error {
+  constructor(readonly closesAtLocal: string) {
+    super('run closed');
+  }
+}
+
+/**
+ * Upserts a member's answer for a run (inside the caller's transaction) and bumps what must be re-rendered:
+ * the report while the run is open, the report thread for a late answer (completed after close).
+ * An answer completed on time cannot be edited after close (throws RunClosedError).
+ */
+export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: Answers, source: 'modal' | 'dm', now: Date): Promise<Recorded> {
+  const complete = isComplete(run.questions, answers);
+  const [existing] = await tx.select().from(standupAnswers).where(and(eq(standupAnswers.runId, run.id), eq(standupAnswers.userId, userId))).for('update');
+  const closed = run.status !== 'open';
+  if (closed && existing?.complete && !existing.late) throw new RunClosedError(run.closeAt.toISOString());
+  const late = closed && complete;
+  const edit = Boolean(existing?.complete) && complete;
+  let row;
+  if (existing) {
+    [row] = await tx
+      .update(standupAnswers)
+      .set({
+        answers,
+        complete: complete || existing.complete,
+        source,
+        updatedAt: now,
+        completedAt: existing.completedAt ?? (complete ? now : null),
+        edits: edit ? existing.edits + 1 : existing.edits,
+        late: existing.late || late,
+        lateVersion: late ? existing.lateVersion + 1 : existing.lateVersion,
+      })
+      .where(eq(standupAnswers.id, existing.id))
+      .returning();
+  } else {
+    [row] = await tx
+      .insert(standupAnswers)
+      .values({ runId: run.id, userId, answers, complete, source, updatedAt: now, completedAt: complete ? now : null, late, lateVersion: late ? 1 : 0 })
+      .returning();
+  }
+  const out: Recorded = { complete, late };
+  if (complete && !late) {
+    const [r] = await tx
+      .update(standupRuns)
+      .set({ reportVersion: sql`${standupRuns.reportVersion} + 1` })
+      .where(eq(standupRuns.id, run.id))
+      .returning({ version: standupRuns.reportVersion });
+    out.reportVersion = r!.version;
+  }
+  if (late) out.late_answer = { answerId: row!.id, version: row!.lateVersion };
+  return out;
+}
+
+/** Wakes the report / late-answer jobs for what {@link recordAnswer} changed (call after commit). */
+export async function wakeAfterAnswer(deps: Deps, runId: number, rec: Recorded): Promise<void> {
+  if (rec.reportVersion) await deps.wakeups.renderReports([{ runId, version: rec.reportVersion }]);
+  if (rec.late_answer) await deps.wakeups.postLateAnswers([rec.late_answer]);
+}
+
+/** The member's answers so far for a run (partial DM answers included), or {}. */
+export async function currentAnswers(db: Db, runId: number, userId: string): Promise<{ answers: Answers; complete: boolean } | null> {
+  const [a] = await db.select().from(standupAnswers).where(and(eq(standupAnswers.runId, runId), eq(standupAnswers.userId, userId)));
+  return a ? { answers: a.answers, complete: a.complete } : null;
+}
+
+/**
+ * Pre-fill for a new answer: last run's "today" offered as this run's "yesterday" (when both questions exist).
+ */
+export async function prefillFromLastRun(db: Db, run: Run, userId: string): Promise<Answers> {
+  if (!run.questions.some((q) => q.id === 'yesterday')) return {};
+  const [prev] = await db
+    .select({ answers: standupAnswers.answers })
+    .from(standupAnswers)
+    .innerJoin(standupRuns, eq(standupRuns.id, standupAnswers.runId))
+    .where(and(eq(standupAnswers.userId, userId), eq(standupRuns.workstreamId, run.workstreamId), lt(standupRuns.localDate, run.localDate), eq(standupAnswers.complete, true)))
+    .orderBy(desc(standupRuns.localDate))
+    .limit(1);
+  const today = prev?.answers.today;
+  return typeof today === 'string' && today !== '' ? { yesterday: today } : {};
+}
+
+export type DmReplyOutcome =
+  | { kind: 'no-run' }
+  | { kind: 'already-answered'; runId: number }
+  | { kind: 'invalid'; runId: number; hint: string; step: number; run: Run }
+  | { kind: 'next'; runId: number; step: number; run: Run }
+  | { kind: 'done'; runId: number; late: boolean; run: Run; closeAt: Date; zone: string }
+  | { kind: 'closed'; runId: number };
+
+/**
+ * Applies a DM reply to the member's standup conversation: the reply answers the question at the prompt's
+ * `dm_step`. Serialised per member with a row lock, so two quick replies land on consecutive questions.
+ * The answer is written before anything is posted back, so a Slack failure never loses it.
+ */
+export async function handleDmReply(deps: Deps, userId: string, channel: string, text: string): Promise<DmReplyOutcome> {
+  const now = deps.clock.now().toJSDate();
+  const { outcome, rec } = await deps.db.transaction(async (tx) => {
+    const [prompt] = await tx
+      .select()
+      .from(standupPrompts)
+      .where(and(eq(standupPrompts.userId, userId), eq(standupPrompts.dmChannel, channel), eq(standupPrompts.status, 'sent')))
+      .orderBy(desc(standupPrompts.promptAt))
+      .limit(1)
+      .for('update');
+    if (!prompt) return { outcome: { kind: 'no-run' } as DmReplyOutcome };
+    const [run] = await tx.select().from(standupRuns).where(eq(standupRuns.id, prompt.runId));
+    if (!run) return { outcome: { kind: 'no-run' } as DmReplyOutcome };
+    const [existing] = await tx.select().from(standupAnswers).where(and(eq(standupAnswers.runId, run.id), eq(standupAnswers.userId, userId)));
+    if (existing?.complete) return { outcome: { kind: 'already-answered', runId: run.id } as DmReplyOutcome };
+    // a DM long after close (a day later) is conversation, not a late answer to an old run
+    if (run.status !== 'open' && now.getTime() - run.closeAt.getTime() > 12 * 3_600_000) return { outcome: { kind: 'closed', runId: run.id } as DmReplyOutcome };
+    const applied = applyDmReply(run.questions, existing?.answers ?? {}, prompt.dmStep, text);
+    if (!applied.ok) return { outcome: { kind: 'invalid', runId: run.id, hint: applied.error, step: applied.step, run } as DmReplyOutcome };
+    await tx.update(standupPrompts).set({ dmStep: applied.step }).where(eq(standupPrompts.id, prompt.id));
+    const rec = await recordAnswer(tx, run, userId, applied.answers, 'dm', now);
+    const outcome: DmReplyOutcome = applied.done
+      ? { kind: 'done', runId: run.id, late: rec.late, run, closeAt: prompt.closeAt, zone: prompt.zone }
+      : { kind: 'next', runId: run.id, step: applied.step, run };
+    return { outcome, rec };
+  });
+  if (rec) await wakeAfterAnswer(deps, outcome.runId, rec);
+  return outcome;
+}
+
+/** Result of validating a submitted form: errors keyed by question id, or the parsed answers. */
+export function validateForm(run: Run, raw: Record<string, string>): { ok: true; answers: Answers } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const answers: Answers = {};
+  for (const q of run.questions) {
+    const parsed = parseAnswer(q, raw[q.id]);
+    if (!parsed.ok) errors[q.id] = parsed.error.replace(/`/g, '');
+    else if (parsed.value !== null) answers[q.id] = parsed.value;
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, answers };
+}
+
+/**
+ * Stores a complete answer from the modal. The member must have a prompt in the run.
+ * @returns 'not-member' when they do not; throws RunClosedError for an on-time answer edited after close.
+ */
+export async function submitForm(deps: Deps, userId: string, runId: number, answers: Answers): Promise<{ kind: 'not-member' } | { kind: 'saved'; late: boolean; edited: boolean; run: Run; closeAt: Date; zone: string }> {
+  const now = deps.clock.now().toJSDate();
+  const result = await deps.db.transaction(async (tx) => {
+    const [prompt] = await tx.select().from(standupPrompts).where(and(eq(standupPrompts.runId, runId), eq(standupPrompts.userId, userId))).for('update');
+    const [run] = await tx.select().from(standupRuns).where(eq(standupRuns.id, runId));
+    if (!prompt || !run) return { kind: 'not-member' as const };
+    const before = await tx.select({ complete: standupAnswers.complete }).from(standupAnswers).where(and(eq(standupAnswers.runId, runId), eq(standupAnswers.userId, userId)));
+    const rec = await recordAnswer(tx, run, userId, answers, 'modal', now);
+    // the form answers every question: the DM conversation is finished too
+    await tx.update(standupPrompts).set({ dmStep: run.questions.length }).where(eq(standupPrompts.id, prompt.id));
+    return { kind: 'saved' as const, late: rec.late, edited: Boolean(before[0]?.complete), run, closeAt: prompt.closeAt, zone: prompt.zone, rec };
+  });
+  if (result.kind === 'saved') await wakeAfterAnswer(deps, runId, result.rec);
+  return result;
+}

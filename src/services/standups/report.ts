@@ -1,0 +1,95 @@
+import { eq, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { buildReport, questionLabel, type MemberState, type ReportMember } from '../../domain/standups/report.js';
+import { lateAnswerMessage } from '../../slack/blocks/standup-dm.js';
+import { standupReportMessage } from '../../slack/blocks/standup-report.js';
+import type { Db } from '../../db/client.js';
+import type { Deps } from '../deps.js';
+
+/** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)). */
+const LOCK_REPORT = 1;
+const LOCK_LATE = 2;
+
+/** The report's members, in prompt order, with their state and answers. */
+export async function reportMembers(db: Db, run: typeof standupRuns.$inferSelect): Promise<ReportMember[]> {
+  const prompts = await db.select().from(standupPrompts).where(eq(standupPrompts.runId, run.id)).orderBy(standupPrompts.id);
+  const answers = await db.select().from(standupAnswers).where(eq(standupAnswers.runId, run.id));
+  const byUser = new Map(answers.map((a) => [a.userId, a]));
+  return prompts.map((p) => {
+    const a = byUser.get(p.userId);
+    let state: MemberState;
+    if (a?.complete) state = a.late ? 'late' : 'answered';
+    else if (p.status === 'skipped') state = 'skipped';
+    else if (p.status === 'ooo') state = 'ooo';
+    else state = run.status === 'open' ? 'waiting' : 'no_answer';
+    return { userId: p.userId, state, answers: a?.complete ? a.answers : undefined, edited: (a?.edits ?? 0) > 0 };
+  });
+}
+
+/**
+ * Posts or updates a run's report so the channel shows the latest version. Renders of one run are
+ * serialised by an advisory lock and skip when the rendered version is already current, so a burst of
+ * answers costs one `chat.update`. The first render posts the message and stores its `ts`; later ones edit it.
+ * Slack errors propagate (the job retries; nothing is marked rendered).
+ * @returns 'current' when there was nothing to do.
+ */
+export async function renderReport(deps: Deps, runId: number): Promise<'posted' | 'updated' | 'current'> {
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_REPORT}, ${runId})`);
+    const [run] = await tx.select().from(standupRuns).where(eq(standupRuns.id, runId));
+    if (!run || run.reportRenderedVersion >= run.reportVersion) return 'current';
+    const model = buildReport({
+      workstreamName: run.workstreamName,
+      localDate: run.localDate,
+      zone: run.zone,
+      status: run.status,
+      openAt: DateTime.fromJSDate(run.openAt),
+      closeAt: DateTime.fromJSDate(run.closeAt),
+      questions: run.questions,
+      members: await reportMembers(tx as unknown as Db, run),
+    });
+    const message = standupReportMessage(model);
+    let outcome: 'posted' | 'updated';
+    if (run.reportTs) {
+      await deps.slack.chat.update({ channel: run.reportChannel, ts: run.reportTs, ...message });
+      outcome = 'updated';
+    } else {
+      const res = await deps.slack.chat.postMessage({ channel: run.reportChannel, ...message, unfurl_links: false });
+      await tx.update(standupRuns).set({ reportTs: res.ts ?? null }).where(eq(standupRuns.id, runId));
+      outcome = 'posted';
+    }
+    await tx.update(standupRuns).set({ reportRenderedVersion: run.reportVersion }).where(eq(standupRuns.id, runId));
+    return outcome;
+  });
+}
+
+/**
+ * Posts (or edits) a late answer in the report's thread. Waits (throws) until the report has a `ts`.
+ * @returns 'current' when the thread already shows this version of the answer.
+ */
+export async function postLateAnswer(deps: Deps, answerId: number): Promise<'posted' | 'updated' | 'current'> {
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_LATE}, ${answerId})`);
+    const [answer] = await tx.select().from(standupAnswers).where(eq(standupAnswers.id, answerId));
+    if (!answer || answer.latePostedVersion >= answer.lateVersion) return 'current';
+    const [run] = await tx.select().from(standupRuns).where(eq(standupRuns.id, answer.runId));
+    if (!run?.reportTs) throw new Error(`run ${answer.runId} has no report message yet; late answer ${answerId} waits for it`);
+    const lines = run.questions.flatMap((q) => {
+      const v = answer.answers[q.id];
+      return v === undefined || v === '' ? [] : [{ label: questionLabel(q), value: q.kind === 'percent' ? `${v}%` : String(v) }];
+    });
+    const message = lateAnswerMessage(answer.userId, lines, answer.lateVersion > 1);
+    let outcome: 'posted' | 'updated';
+    if (answer.lateTs) {
+      await deps.slack.chat.update({ channel: run.reportChannel, ts: answer.lateTs, ...message });
+      outcome = 'updated';
+    } else {
+      const res = await deps.slack.chat.postMessage({ channel: run.reportChannel, thread_ts: run.reportTs, ...message });
+      await tx.update(standupAnswers).set({ lateTs: res.ts ?? null }).where(eq(standupAnswers.id, answerId));
+      outcome = 'posted';
+    }
+    await tx.update(standupAnswers).set({ latePostedVersion: answer.lateVersion }).where(eq(standupAnswers.id, answerId));
+    return outcome;
+  });
+}

@@ -1,0 +1,105 @@
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import type { Deps } from '../deps.js';
+import { closeDueRuns, openDueRuns } from './runs.js';
+
+/** A reservation older than this is treated as abandoned by a crashed process and released. */
+export const STALE_CLAIM_MS = 120_000;
+const BATCH = 10_000;
+
+/** Counts of what one tick did, for logs and tests. */
+export interface TickReport {
+  opened: number;
+  missed: number;
+  closed: number;
+  prompts: number;
+  reminders: number;
+  reports: number;
+  lateAnswers: number;
+  released: number;
+}
+
+/**
+ * The scheduler's tick (a BullMQ job scheduler runs it every `scheduler.tick`). Postgres is the truth and
+ * this re-derives every wake-up from it, so a lost job or a flushed Redis delays work by one tick at most:
+ * 1. open due runs (or record missed ones); 2. close runs past their close time;
+ * 3. release reservations abandoned by a crashed process; 4. expire prompts whose member window closed;
+ * 5. enqueue due prompts, reminders, report renders and late answers (deterministic job ids: no duplicates).
+ */
+export async function tick(deps: Deps): Promise<TickReport> {
+  const { opened, missed } = await openDueRuns(deps);
+  const closed = await closeDueRuns(deps);
+  const now = deps.clock.now().toJSDate();
+  const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
+  const { db } = deps;
+
+  const releasedPrompts = await db
+    .update(standupPrompts)
+    .set({ status: 'pending', claimedAt: null })
+    .where(and(eq(standupPrompts.status, 'sending'), lte(standupPrompts.claimedAt, staleBefore)))
+    .returning({ id: standupPrompts.id });
+  const releasedReminders = await db
+    .update(standupPrompts)
+    .set({ reminderStatus: 'none', reminderClaimedAt: null })
+    .where(and(eq(standupPrompts.reminderStatus, 'sending'), lte(standupPrompts.reminderClaimedAt, staleBefore)))
+    .returning({ id: standupPrompts.id });
+  if (releasedPrompts.length + releasedReminders.length) {
+    deps.log.warn({ prompts: releasedPrompts.length, reminders: releasedReminders.length }, 'released reservations abandoned by a stopped process');
+  }
+
+  await db
+    .update(standupPrompts)
+    .set({ status: 'expired' })
+    .where(and(eq(standupPrompts.status, 'pending'), lte(standupPrompts.closeAt, now)));
+
+  const duePrompts = await db
+    .select({ id: standupPrompts.id, attempts: standupPrompts.attempts })
+    .from(standupPrompts)
+    .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
+    .where(and(eq(standupPrompts.status, 'pending'), lte(standupPrompts.promptAt, now), eq(standupRuns.status, 'open')))
+    .orderBy(standupPrompts.promptAt, standupPrompts.id)
+    .limit(BATCH);
+  await deps.wakeups.sendPrompts(duePrompts.map((p) => ({ promptId: p.id, attempt: p.attempts + 1 })));
+
+  const dueReminders = await db
+    .select({ id: standupPrompts.id })
+    .from(standupPrompts)
+    .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
+    .where(
+      and(
+        eq(standupPrompts.status, 'sent'),
+        eq(standupPrompts.reminderStatus, 'none'),
+        lte(standupPrompts.remindAt, now),
+        gt(standupPrompts.closeAt, now),
+        eq(standupRuns.status, 'open'),
+        sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
+      ),
+    )
+    .limit(BATCH);
+  await deps.wakeups.sendReminders(dueReminders.map((r) => r.id));
+
+  const staleReports = await db
+    .select({ id: standupRuns.id, version: standupRuns.reportVersion })
+    .from(standupRuns)
+    .where(gt(standupRuns.reportVersion, standupRuns.reportRenderedVersion))
+    .limit(BATCH);
+  await deps.wakeups.renderReports(staleReports.map((r) => ({ runId: r.id, version: r.version })));
+
+  const late = await db
+    .select({ id: standupAnswers.id, version: standupAnswers.lateVersion })
+    .from(standupAnswers)
+    .where(gt(standupAnswers.lateVersion, standupAnswers.latePostedVersion))
+    .limit(BATCH);
+  await deps.wakeups.postLateAnswers(late.map((l) => ({ answerId: l.id, version: l.version })));
+
+  return {
+    opened: opened.length,
+    missed: missed.length,
+    closed: closed.length,
+    prompts: duePrompts.length,
+    reminders: dueReminders.length,
+    reports: staleReports.length,
+    lateAnswers: late.length,
+    released: releasedPrompts.length + releasedReminders.length,
+  };
+}

@@ -1,0 +1,11 @@
+import type { Redis } from 'ioredis';
+import type { Deps } from '../services/deps.js';
+
+/** What every Bolt listener gets: the use-case deps (with the listener-side WebClient) and Redis for click dedupe. */
+export interface SlackContext {
+  deps: Deps;
+  redis: Redis;
+}
+
+/** The ephemeral answer when something on our side failed: nothing half-written, try again. */
+export const TRY_AGAIN = '⚠️ Preflight could not save that just now (its database or queue is not answering). Nothing was changed: please try again in a minute.';

@@ -1,0 +1,45 @@
+import type { App } from '@slack/bolt';
+import { handleDmReply } from '../../services/standups/answers.js';
+import { localClock } from '../../services/standups/prompts.js';
+import { answerRecordedMessage, formLinkMessage, invalidReplyMessage, nextQuestionMessage } from '../blocks/standup-dm.js';
+import type { SlackContext } from '../context.js';
+
+/**
+ * Replies in the bot's DM (`message.im`) answer the standup one question at a time. The event was already
+ * acknowledged by Bolt and deduped on `event_id`; the answer is written before we reply.
+ */
+export function registerDmMessages(app: App, ctx: SlackContext): void {
+  const { deps } = ctx;
+  app.message(async ({ message, client }) => {
+    if (message.channel_type !== 'im') return;
+    // edits, joins, bot posts and the like are not answers
+    if (message.subtype !== undefined) return;
+    if (!('user' in message) || !message.user || 'bot_id' in message && message.bot_id) return;
+    const userId = message.user;
+    const text = message.text ?? '';
+    const out = await handleDmReply(deps, userId, message.channel, text);
+    const say = (payload: { text: string; blocks?: unknown[] }) => client.chat.postMessage({ channel: message.channel, ...(payload as { text: string }) });
+    switch (out.kind) {
+      case 'no-run':
+        await say({ text: 'No standup is waiting for your answer right now. Type `/standup help` to see what I can do.' });
+        return;
+      case 'closed':
+        await say({ text: 'That standup has closed. Your next prompt will arrive at the next standup time.' });
+        return;
+      case 'already-answered':
+        await say(formLinkMessage(out.runId, '✅ You already answered this standup. To change your answer, use the form:'));
+        return;
+      case 'invalid':
+        await say(invalidReplyMessage(out.hint, out.run.questions, out.step));
+        return;
+      case 'next':
+        await say(nextQuestionMessage(out.run.questions, out.step));
+        return;
+      case 'done': {
+        const run = { runId: out.run.id, workstreamName: out.run.workstreamName, localDate: out.run.localDate, closesAtLocal: localClock(out.closeAt, out.zone) };
+        await say(answerRecordedMessage(run, out.run.reportChannel, out.late));
+        return;
+      }
+    }
+  });
+}

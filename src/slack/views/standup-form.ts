@@ -1,0 +1,59 @@
+import type { App } from '@slack/bolt';
+import { DateTime } from 'luxon';
+import { RunClosedError, submitForm, validateForm } from '../../services/standups/answers.js';
+import { runToAnswer } from '../../services/standups/members.js';
+import { localClock } from '../../services/standups/prompts.js';
+import { IDS, questionBlockId } from '../blocks/ids.js';
+import { answerRecordedMessage } from '../blocks/standup-dm.js';
+import { readFormValues, type StandupFormMetadata } from '../blocks/standup-modal.js';
+import { TRY_AGAIN, type SlackContext } from '../context.js';
+
+/**
+ * The standup modal's submission: validate (field errors stay in the modal), write the answer, `ack()` to
+ * close the modal, then DM a confirmation. The answer is stored before any Slack call.
+ */
+export function registerStandupFormSubmission(app: App, ctx: SlackContext): void {
+  const { deps } = ctx;
+  app.view(IDS.standupForm, async ({ ack, body, view, client }) => {
+    const userId = body.user.id;
+    let meta: StandupFormMetadata;
+    try {
+      meta = JSON.parse(view.private_metadata) as StandupFormMetadata;
+    } catch {
+      return await ack({ response_action: 'errors', errors: {} });
+    }
+    const firstBlock = (questions: { id: string }[]) => questionBlockId(questions[0]?.id ?? 'x');
+    try {
+      const found = await runToAnswer(deps, userId, { runId: meta.runId });
+      if (!found.ok) return await ack({ response_action: 'errors', errors: {} });
+      const { run } = found;
+      const raw = readFormValues(run.questions, view.state.values as never);
+      const valid = validateForm(run, raw);
+      if (!valid.ok) {
+        return await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(valid.errors).map(([q, msg]) => [questionBlockId(q), msg])) });
+      }
+      let saved;
+      try {
+        saved = await submitForm(deps, userId, run.id, valid.answers);
+      } catch (err) {
+        if (err instanceof RunClosedError) {
+          return await ack({
+            response_action: 'errors',
+            errors: { [firstBlock(run.questions)]: `This standup closed at ${DateTime.fromJSDate(run.closeAt).setZone(found.zone).toFormat('HH:mm ZZZZ')}; your answer is in the report and can no longer be edited.` },
+          });
+        }
+        throw err;
+      }
+      if (saved.kind === 'not-member') return await ack({ response_action: 'errors', errors: { [firstBlock(run.questions)]: 'You are not part of this standup.' } });
+      await ack();
+      const ctxRun = { runId: run.id, workstreamName: run.workstreamName, localDate: run.localDate, closesAtLocal: localClock(saved.closeAt, saved.zone) };
+      await client.chat
+        .postMessage({ channel: userId, ...answerRecordedMessage(ctxRun, run.reportChannel, saved.late) })
+        .catch((err) => deps.log.warn({ err, userId }, 'could not send the answer confirmation'));
+    } catch (err) {
+      deps.log.error({ err, view: IDS.standupForm }, 'standup form submission failed');
+      // keep the modal open with the message, so the member's text is not lost
+      await ack({ response_action: 'errors', errors: { [questionBlockId('yesterday')]: TRY_AGAIN } }).catch(() => {});
+    }
+  });
+}
