@@ -14,7 +14,7 @@ export type StartResult = { created: true; runId: number; prompted: number } | {
  * gets `created: false` and the existing run.
  * Members out of office (or who typed `/standup skip` for that date) get a prompt row marked accordingly.
  */
-export async function startRun(deps: Pick<Deps, 'db' | 'wakeups'>, ws: WorkstreamStandup, occ: Occurrence, startedBy: string | null): Promise<StartResult> {
+export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws: WorkstreamStandup, occ: Occurrence, startedBy: string | null): Promise<StartResult> {
   const result = await deps.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(standupRuns)
@@ -61,7 +61,7 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups'>, ws: Workstrea
     const due = await deps.db
       .select({ id: standupPrompts.id })
       .from(standupPrompts)
-      .where(and(eq(standupPrompts.runId, result.runId), eq(standupPrompts.status, 'pending'), lte(standupPrompts.promptAt, new Date())));
+      .where(and(eq(standupPrompts.runId, result.runId), eq(standupPrompts.status, 'pending'), lte(standupPrompts.promptAt, deps.clock.now().toJSDate())));
     await deps.wakeups.sendPrompts(due.map((d) => ({ promptId: d.id, attempt: 1 })));
   }
   return result;

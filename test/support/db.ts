@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+
+/**
+ * A fresh database for one test file, cloned from the run's migrated template.
+ * @returns its URL and a drop function (also dropped by the global teardown).
+ */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const template = new URL(inject('templateDatabaseUrl'));
+  const runId = inject('testRunId');
+  const name = `preflight_t${randomBytes(4).toString('hex')}_${runId}`;
+  const admin = new URL(template.toString());
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  const templateName = template.pathname.slice(1);
+  // CREATE DATABASE … TEMPLATE needs the template to have no other sessions; retry briefly if another file is cloning
+  for (let i = 0; ; i++) {
+    try {
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(templateName)}`);
+      break;
+    } catch (err) {
+      if (i > 50) throw err;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
+  await client.end();
+  const url = new URL(template.toString());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin.toString() });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).catch(() => {});
+      await c.end();
+    },
+  };
+}
+
+/** A BullMQ key prefix unique to one test file. */
+export function uniquePrefix(label: string): string {
+  return `pft-${label}-${inject('testRunId')}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Web API call the fake received, with its arguments parsed (blocks/view JSON decoded). */
+export interface RecordedCall {
+  method: string;
+  args: Record<string, any>;
+  at: number;
+  status: number;
+}
+
+export interface SlackApiFakeOptions {
+  /** Workspace-wide cap on chat.postMessage per window (429 with Retry-After beyond it). */
+  postMessageCap?: number;
+  /** Window of that cap, ms (default 60 000: "per minute"). */
+  capWindowMs?: number;
+  /** Extra latency per call, ms. */
+  latencyMs?: number;
+  botUserId?: string;
+  teamId?: string;
+}
+
+/**
+ * A small HTTP fake of the Slack Web API for tests and benchmarks that run the real process
+ * (`SLACK_API_URL=<fake.url>`). Answers like Slack for the methods Preflight calls, records every call, and
+ * can enforce a fixed-window cap on chat.postMessage answering HTTP 429 + Retry-After (seconds), as Slack
+ * documents for rate-limited calls (docs.slack.dev/apis/web-api/rate-limits).
+ */
+export class SlackApiFake {
+  readonly calls: RecordedCall[] = [];
+  private server: Server;
+  private seq = 0;
+  private windowStart = 0;
+  private windowCount = 0;
+  private scripted = new Map<string, { status: number; body?: unknown; headers?: Record<string, string> }[]>();
+  rateLimited = 0;
+  url = '';
+
+  constructor(private readonly opts: SlackApiFakeOptions = {}) {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(({ status, body, headers }) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...(headers ?? {}) });
+        res.end(JSON.stringify(body));
+      });
+    });
+    this.server.keepAliveTimeout = 1_000;
+  }
+
+  /** Starts listening on 127.0.0.1 (random port); `url` becomes e.g. http://127.0.0.1:40123/api/ */
+  async start(port = 0): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The next call(s) to `method` get this answer instead (e.g. a 500 or a 429), in order. */
+  script(method: string, ...answers: { status: number; body?: unknown; headers?: Record<string, string> }[]): void {
+    this.scripted.set(method, [...(this.scripted.get(method) ?? []), ...answers]);
+  }
+
+  /** Successful calls to `method`, optionally filtered. */
+  ok(method: string, where: (args: Record<string, any>) => boolean = () => true): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && c.status === 200 && where(c.args));
+  }
+
+  /** Polls until `predicate` holds, or throws after `timeoutMs` with `what` in the message. */
+  async waitFor(what: string, predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
+    const args = parseArgs(raw, req.headers['content-type'] ?? '');
+    if (this.opts.latencyMs) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
+    const record = (status: number) => this.calls.push({ method, args, at: Date.now(), status });
+    const auth = req.headers.authorization ?? args.token;
+    if (!auth) {
+      record(200);
+      return { status: 200, body: { ok: false, error: 'not_authed' } };
+    }
+    const scripted = this.scripted.get(method)?.shift();
+    if (scripted) {
+      record(scripted.status);
+      return { status: scripted.status, body: scripted.body ?? { ok: false, error: 'fake_error' }, headers: scripted.headers };
+    }
+    if (method === 'chat.postMessage' && this.opts.postMessageCap) {
+      const now = Date.now();
+      const windowMs = this.opts.capWindowMs ?? 60_000;
+      if (now - this.windowStart >= windowMs) {
+        this.windowStart = now;
+        this.windowCount = 0;
+      }
+      if (this.windowCount >= this.opts.postMessageCap) {
+        this.rateLimited++;
+        record(429);
+        const retryAfter = Math.max(1, Math.ceil((this.windowStart + windowMs - now) / 1000));
+        return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(retryAfter) } };
+      }
+      this.windowCount++;
+    }
+    record(200);
+    return { status: 200, body: this.answer(method, args) };
+  }
+
+  private answer(method: string, args: Record<string, any>): unknown {
+    const ts = () => `1700000000.${String(++this.seq).padStart(6, '0')}`;
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'preflight', team_id: this.opts.teamId ?? 'T0PREFLIGHT', user_id: this.opts.botUserId ?? 'UBOTPREFLIGHT', bot_id: 'BPREFLIGHT' };
+      case 'chat.postMessage': {
+        const channel = String(args.channel ?? '');
+        const resolved = /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
+        const t = ts();
+        return { ok: true, channel: resolved, ts: t, message: { text: args.text, ts: t, blocks: args.blocks } };
+      }
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: ts() };
+      case 'views.open':
+      case 'views.publish':
+      case 'views.update':
+        return { ok: true, view: { id: `V${++this.seq}`, ...(args.view ?? {}) } };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(args.users ?? 'X').slice(1)}` } };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+function parseArgs(raw: string, contentType: string): Record<string, any> {
+  let out: Record<string, any> = {};
+  if (contentType.includes('application/json')) out = raw ? JSON.parse(raw) : {};
+  else out = Object.fromEntries(new URLSearchParams(raw));
+  for (const k of ['blocks', 'view', 'attachments']) {
+    if (typeof out[k] === 'string') {
+      try {
+        out[k] = JSON.parse(out[k]);
+      } catch {
+        /* keep the raw string */
+      }
+    }
+  }
+  return out;
+}
