@@ -39,7 +39,7 @@ export function parseWorkspaceConfig(text: string, file: string): WorkspaceConfi
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
         return { file, path: '', line: pos?.line, col: pos?.col, message: `YAML syntax: ${e.message.split('\n')[0]}` };
       }),
     );

@@ -52,7 +52,9 @@ const WEEKDAY_BY_LUXON: Record<number, Weekday> = { 1: 'mon', 2: 'tue', 3: 'wed'
 export function localTimeOn(localDate: string, at: string, zone: string): DateTime {
   const dt = DateTime.fromISO(`${localDate}T${at}`, { zone });
   if (!dt.isValid) throw new Error(`localTimeOn: invalid ${localDate}T${at} in ${zone}: ${dt.invalidExplanation}`);
-  return dt.toUTC();
+  // luxon picks the later offset for a repeated wall time; take the earliest, as cron does
+  const earliest = dt.getPossibleOffsets().reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), dt);
+  return earliest.toUTC();
 }
 
 /** True when `localDate` (YYYY-MM-DD) is one of the plan's workdays and not a holiday. */

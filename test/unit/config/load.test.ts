@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { loadEnv, EnvError } from '../../../src/config/env.js';
+import { ConfigError, loadWorkspaceConfig, parseWorkspaceConfig } from '../../../src/config/load.js';
+
+const valid = `
+program: { name: Launch, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
+workstreams:
+  ws1:
+    name: Broker Integration
+    channel: C0WS1
+    leads: [U0LEAD]
+    members: [U01, { id: U02, timezone: Europe/London }]
+    standup: { at: "10:30", remind_after: 15m, close_after: 90s }
+`;
+
+function problems(yaml: string) {
+  try {
+    parseWorkspaceConfig(yaml, 'preflight.yml');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('preflight.yml', () => {
+  it('parses durations into ms and fills defaults', () => {
+    const cfg = parseWorkspaceConfig(valid.replace('close_after: 90s', 'close_after: 2h'), 'preflight.yml');
+    expect(cfg.workstreams.ws1!.standup).toMatchObject({ at: '10:30', remind_after: 900_000, close_after: 7_200_000 });
+    expect(cfg.standup.questions.map((q) => q.id)).toEqual(['yesterday', 'today', 'blockers', 'progress', 'risk']);
+    expect(cfg.calendar.workdays).toEqual(['mon', 'tue', 'wed', 'thu', 'fri']);
+    expect(cfg.scheduler.tick).toBe(5_000);
+  });
+
+  it('names the file, line, key path and reason of every problem', () => {
+    const p = problems(valid.replace('"10:30"', '"25:00"').replace('America/New_York', 'Mars/Olympus').replace('C0WS1', '"#ws1"'));
+    const lines = p.map((x) => `${x.file}:${x.line} ${x.path}: ${x.message}`);
+    expect(lines).toContain('preflight.yml:2 program.timezone: unknown IANA time zone (use a name such as America/New_York) (got "Mars/Olympus")');
+    expect(lines).toContain('preflight.yml:6 workstreams.ws1.channel: expected a Slack channel ID such as C012AB3CD (not a #name) (got "#ws1")');
+    expect(lines.some((l) => l.startsWith('preflight.yml:9 workstreams.ws1.standup.at: expected a 24-hour local time'))).toBe(true);
+  });
+
+  it('rejects a reminder after the close, unknown keys, bad durations and duplicate members', () => {
+    const p = problems(valid.replace('close_after: 90s', 'close_after: 10m, colse: 1').replace('remind_after: 15m', 'remind_after: 15 minutes').replace('[U01,', '[U01, U01,'));
+    const byPath = Object.fromEntries(p.map((x) => [x.path, x.message]));
+    expect(byPath['workstreams.ws1.standup.remind_after']).toMatch(/duration such as "30m"/);
+    expect(byPath['workstreams.ws1.standup']).toMatch(/unknown key\(s\) "colse"/);
+    expect(byPath['workstreams.ws1.members.1']).toMatch(/U01 is listed twice/);
+    expect(problems(valid.replace('remind_after: 15m', 'remind_after: 2m'))[0]).toMatchObject({ path: 'workstreams.ws1.standup.remind_after', message: expect.stringMatching(/shorter than close_after/) });
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const [p] = problems('program: { name: [unclosed\nworkstreams: {}');
+    expect(p!.message).toMatch(/^YAML syntax/);
+    expect(p!.line).toBeGreaterThan(0);
+  });
+
+  it('a missing file says so and how to fix it', () => {
+    expect(() => loadWorkspaceConfig('/nonexistent/preflight.yml')).toThrowError(/\/nonexistent\/preflight.yml \(top level\): file not found/);
+  });
+});
+
+describe('environment', () => {
+  const env = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', DATABASE_URL: 'postgres://localhost/p', REDIS_URL: 'redis://localhost:6379' };
+  it('applies defaults', () => {
+    expect(loadEnv(env)).toMatchObject({ PORT: 3000, PREFLIGHT_CONFIG: './preflight.yml', LOG_LEVEL: 'info', QUEUE_PREFIX: 'preflight' });
+    expect(loadEnv({ ...env, SLACK_API_URL: 'http://127.0.0.1:9/api' }).SLACK_API_URL).toBe('http://127.0.0.1:9/api/');
+  });
+  it('lists every bad variable without echoing secrets', () => {
+    try {
+      loadEnv({ SLACK_BOT_TOKEN: 'xoxp-secret-user-token', PORT: 'abc' });
+      throw new Error('expected EnvError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(EnvError);
+      const msg = (err as Error).message;
+      expect(msg).toMatch(/SLACK_BOT_TOKEN: SLACK_BOT_TOKEN must be a bot token/);
+      expect(msg).toMatch(/SLACK_SIGNING_SECRET/);
+      expect(msg).toMatch(/DATABASE_URL/);
+      expect(msg).toMatch(/PORT/);
+      expect(msg).not.toContain('xoxp-secret-user-token');
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_QUESTIONS } from '../../../../src/config/workspace.js';
+import { blockProblems, viewProblems } from '../../../../src/slack/blocks/limits.js';
+import { reminderMessage, standupPromptMessage } from '../../../../src/slack/blocks/standup-dm.js';
+import { readFormValues, standupFormView } from '../../../../src/slack/blocks/standup-modal.js';
+
+const run = { runId: 42, workstreamName: 'WS2: AI <Infrastructure>', localDate: '2026-02-03', closesAtLocal: '12:30 EST' };
+
+describe('standup DMs', () => {
+  it('the prompt has the form button (run id as value) and asks the first question', () => {
+    const { blocks, text } = standupPromptMessage(run, DEFAULT_QUESTIONS);
+    expect(blockProblems(blocks, 'message')).toEqual([]);
+    const json = JSON.stringify(blocks);
+    expect(json).toContain('"action_id":"standup_open_form"');
+    expect(json).toContain('"value":"42"');
+    expect(json).toContain('*1/5* What did you complete yesterday?');
+    expect(json).toContain('WS2: AI &lt;Infrastructure&gt;');
+    expect(text).toContain('What did you complete yesterday?');
+  });
+  it('the reminder says when it closes and where the member was', () => {
+    const json = JSON.stringify(reminderMessage(run, DEFAULT_QUESTIONS, 2).blocks);
+    expect(json).toContain('closes at *12:30 EST*');
+    expect(json).toContain('*3/5* Any blockers?');
+  });
+});
+
+describe('standup form', () => {
+  const view = standupFormView({ ...run, dayLabel: 'Tuesday 3 February', questions: DEFAULT_QUESTIONS, initial: { yesterday: 'x'.repeat(5000), progress: 40, risk: 'red' }, editing: true, late: false });
+  it('is a valid modal within limits, pre-filled', () => {
+    expect(viewProblems(view)).toEqual([]);
+    const json = JSON.stringify(view);
+    expect(json).toContain('"initial_value":"40"');
+    expect(json).toContain('"value":"red"');
+    expect(view.submit?.text).toBe('Save');
+    expect(JSON.parse(view.private_metadata!)).toEqual({ runId: 42 });
+  });
+  it('reads submitted values back by question id', () => {
+    const values = {
+      q_yesterday: { answer: { value: 'a' } },
+      q_today: { answer: { value: 'b' } },
+      q_blockers: { answer: { value: null } },
+      q_progress: { answer: { value: '55' } },
+      q_risk: { answer: { selected_option: { value: 'green' } } },
+    };
+    expect(readFormValues(DEFAULT_QUESTIONS, values)).toEqual({ yesterday: 'a', today: 'b', blockers: '', progress: '55', risk: 'green' });
+  });
+});
