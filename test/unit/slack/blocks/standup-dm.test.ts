@@ -31,7 +31,7 @@ describe('standup form', () => {
     const json = JSON.stringify(view);
     expect(json).toContain('"initial_value":"40"');
     expect(json).toContain('"value":"red"');
-    expect(view.submit?.text).toBe('Save');
+    expect((view as { submit?: { text: string } }).submit?.text).toBe('Save');
     expect(JSON.parse(view.private_metadata!)).toEqual({ runId: 42 });
   });
   it('reads submitted values back by question id', () => {

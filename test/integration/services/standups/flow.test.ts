@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleDmReply, submitForm } from '../../../../src/services/standups/answers.js';
+import { tick } from '../../../../src/services/standups/sweep.js';
+import { harness, type Process } from '../../../support/harness.js';
+import { eventually, nockSlack } from '../../../support/slack-nock.js';
+
+// Tuesday 3 Feb 2026; New York is UTC-5. U03 answers from Chicago (UTC-6): prompted at 10:00 CT = 11:00 ET.
+const YAML = `
+program: { name: Phase 11, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
+workstreams:
+  ws1:
+    name: Broker Integration
+    channel: C0WS1
+    leads: [U0LEAD]
+    members: [U01, U02, { id: U03, timezone: America/Chicago }]
+    standup: { at: "10:00", remind_after: 30m, close_after: 2h }
+`;
+
+describe('a standup run end to end on real Postgres and Redis (Slack faked with nock)', () => {
+  let h: Awaited<ReturnType<typeof harness>>;
+  let bot: Process;
+  const slack = nockSlack();
+  const dms = (user: string) => slack.of('chat.postMessage', (a) => a.channel === user);
+  const reports = () => slack.of('chat.postMessage', (a) => a.channel === 'C0WS1' && !a.thread_ts);
+
+  beforeAll(async () => {
+    h = await harness(YAML, '2026-02-03T14:59:00Z');
+    bot = await h.process();
+  });
+  afterAll(async () => {
+    await h.cleanup();
+    slack.done();
+  });
+
+  it('does nothing before the standup time', async () => {
+    const r = await tick(bot.deps);
+    expect(r.opened).toBe(0);
+    expect(await h.sql('SELECT * FROM standup_runs')).toHaveLength(0);
+  });
+
+  it('at 10:00 local opens one run, DMs the members due, and posts one report', async () => {
+    h.clock.set('2026-02-03T15:00:00Z');
+    expect((await tick(bot.deps)).opened).toBe(1);
+    await eventually('two prompts and a report', () => dms('U01').length === 1 && dms('U02').length === 1 && reports().length === 1);
+    const prompt = dms('U01')[0]!.args;
+    expect(JSON.stringify(prompt.blocks)).toContain('*1/5* What did you complete yesterday?');
+    expect(JSON.stringify(prompt.blocks)).toContain('open until *12:00 EST*');
+    expect(dms('U03')).toHaveLength(0); // 10:00 in Chicago is an hour later
+    expect(JSON.stringify(reports()[0]!.args.blocks)).toContain('0/3* answered');
+    // ticking again at the same minute changes nothing
+    await tick(bot.deps);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dms('U01')).toHaveLength(1);
+    expect(await h.sql('SELECT * FROM standup_runs')).toHaveLength(1);
+  });
+
+  it('U01 answers by DM, one question at a time, with a hint on a bad reply', async () => {
+    h.clock.set('2026-02-03T15:05:00Z');
+    const replies = ['Wired the OAuth callback', 'Token refresh', 'Waiting on Alpaca API credentials', 'most of it', '60', 'yellow'];
+    const kinds = [];
+    for (const r of replies) kinds.push((await handleDmReply(bot.deps, 'U01', 'D01', r)).kind);
+    expect(kinds).toEqual(['next', 'next', 'next', 'invalid', 'next', 'done']);
+    const [row] = await h.sql<{ answers: unknown; complete: boolean; source: string }>("SELECT answers, complete, source FROM standup_answers WHERE user_id = 'U01'");
+    expect(row).toMatchObject({ complete: true, source: 'dm', answers: { yesterday: 'Wired the OAuth callback', today: 'Token refresh', blockers: 'Waiting on Alpaca API credentials', progress: 60, risk: 'yellow' } });
+    await eventually('report updated with the blocker', () =>
+      slack.of('chat.update', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks).includes('Waiting on Alpaca API credentials')).length > 0,
+    );
+    expect(JSON.stringify(slack.of('chat.update').at(-1)!.args.blocks)).toContain('🟡 <@U01>');
+  });
+
+  it('U02 answers with the form; the report shows both and who is missing', async () => {
+    const res = await submitForm(bot.deps, 'U02', 1, { yesterday: 'Sync tests', today: 'Reconciliation', blockers: 'none', progress: 90, risk: 'green' });
+    expect(res).toMatchObject({ kind: 'saved', late: false, edited: false });
+    await eventually('report shows 2/3', () => slack.of('chat.update', (a) => JSON.stringify(a.blocks).includes('2/3* answered')).length > 0);
+    const last = JSON.stringify(slack.of('chat.update').at(-1)!.args.blocks);
+    expect(last).toContain('Not answered yet (1):* <@U03>');
+    expect(last).toContain('Reconciliation');
+  });
+
+  it('U03 is prompted at 10:00 Chicago time and reminded once at 10:30; those who answered are not', async () => {
+    h.clock.set('2026-02-03T16:00:00Z');
+    await tick(bot.deps);
+    await eventually('U03 prompted', () => dms('U03').length === 1);
+    h.clock.set('2026-02-03T16:30:00Z');
+    await tick(bot.deps);
+    await tick(bot.deps);
+    await eventually('U03 reminded', () => dms('D03').length === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(JSON.stringify(dms('D03')[0]!.args.blocks)).toContain('Reminder');
+    expect(dms('D01')).toHaveLength(0);
+    expect(dms('D02')).toHaveLength(0);
+    expect(dms('D03')).toHaveLength(1);
+  });
+
+  it('closes after the last member window; the report says who did not answer', async () => {
+    h.clock.set('2026-02-03T18:00:00Z');
+    expect((await tick(bot.deps)).closed).toBe(1);
+    await eventually('closed report', () => slack.of('chat.update', (a) => JSON.stringify(a.blocks).includes('Did not answer (1):* <@U03>')).length > 0);
+    expect(JSON.stringify(slack.of('chat.update').at(-1)!.args.blocks)).toContain('Closed at 13:00 EST');
+    expect(reports()).toHaveLength(1); // one report message, always updated in place
+  });
+
+  it('a late answer goes to the report thread; an on-time answer can no longer be edited', async () => {
+    const res = await submitForm(bot.deps, 'U03', 1, { yesterday: 'x', today: 'Late but here', blockers: '-', progress: 5, risk: 'red' });
+    expect(res).toMatchObject({ kind: 'saved', late: true });
+    const reportTs = reports()[0]!.args && (await h.sql<{ report_ts: string }>('SELECT report_ts FROM standup_runs'))[0]!.report_ts;
+    await eventually('late answer in thread', () => slack.of('chat.postMessage', (a) => a.thread_ts === reportTs).length === 1);
+    expect(JSON.stringify(slack.of('chat.postMessage', (a) => a.thread_ts === reportTs)[0]!.args.blocks)).toContain('Late but here');
+    await expect(submitForm(bot.deps, 'U02', 1, { yesterday: 'a', today: 'b', blockers: 'none', progress: 1, risk: 'green' })).rejects.toThrow('run closed');
+  });
+
+  it('sent each member exactly one prompt and reminded only U03', async () => {
+    const prompts = await h.sql<{ user_id: string; status: string; reminder_status: string; attempts: number }>('SELECT user_id, status, reminder_status, attempts FROM standup_prompts ORDER BY user_id');
+    expect(prompts).toEqual([
+      { user_id: 'U01', status: 'sent', reminder_status: 'none', attempts: 1 },
+      { user_id: 'U02', status: 'sent', reminder_status: 'none', attempts: 1 },
+      { user_id: 'U03', status: 'sent', reminder_status: 'sent', attempts: 1 },
+    ]);
+  });
+});

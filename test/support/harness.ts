@@ -1,0 +1,82 @@
+import { WebClient } from '@slack/web-api';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { parseWorkspaceConfig } from '../../src/config/load.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { createQueues, queueWakeups, type Queues } from '../../src/jobs/queues.js';
+import { startWorkers, type Workers } from '../../src/jobs/workers.js';
+import type { Deps } from '../../src/services/deps.js';
+import { createTestDatabase, uniquePrefix } from './db.js';
+import { NOCK_SLACK_URL } from './slack-nock.js';
+
+/** One "bot process" on a shared database and Redis prefix: its own pool, queues, workers and Slack client. */
+export interface Process {
+  deps: Deps;
+  database: Database;
+  queues: Queues;
+  workers?: Workers;
+  stop(): Promise<void>;
+}
+
+/**
+ * Integration harness: a fresh database, a unique BullMQ prefix on the real Redis, a fixed clock the test
+ * moves, and `process()` to start as many bot processes as a test needs (workers included).
+ */
+export async function harness(yaml: string, startIso: string) {
+  const { url, drop } = await createTestDatabase();
+  const prefix = uniquePrefix('it');
+  const clock = fixedClock(startIso);
+  const config = parseWorkspaceConfig(yaml, 'test.preflight.yml');
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const redisUrl = inject('redisUrl');
+  const processes: Process[] = [];
+  const connections: Redis[] = [];
+
+  async function process_(opts: { workers?: boolean; tickMs?: number } = {}): Promise<Process> {
+    const database = openDatabase(url);
+    const producer = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+    const workerConn = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    connections.push(producer, workerConn);
+    const queues = createQueues(producer, prefix);
+    const slack = new WebClient('xoxb-test-token', { slackApiUrl: NOCK_SLACK_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+    const deps: Deps = { db: database.db, config, clock, slack, wakeups: queueWakeups(queues), log };
+    const workers = opts.workers === false ? undefined : await startWorkers({ deps, queues, connection: workerConn, prefix, tickMs: opts.tickMs ?? 3_600_000 });
+    const p: Process = {
+      deps,
+      database,
+      queues,
+      workers,
+      async stop() {
+        await workers?.close();
+        await queues.close();
+        await database.pool.end();
+      },
+    };
+    processes.push(p);
+    return p;
+  }
+
+  return {
+    clock,
+    config,
+    prefix,
+    process: process_,
+    /** Runs SQL against the test database. */
+    async sql<T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+      const db = processes[0]?.database ?? openDatabase(url);
+      const res = await db.pool.query(text, params);
+      return res.rows as T[];
+    },
+    async cleanup() {
+      for (const p of processes.splice(0)) await p.stop().catch(() => {});
+      const r = new Redis(redisUrl);
+      const keys = await r.keys(`${prefix}:*`);
+      if (keys.length) await r.del(...keys);
+      await r.quit();
+      for (const c of connections) c.disconnect();
+      await drop();
+    },
+  };
+}
