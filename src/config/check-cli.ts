@@ -12,7 +12,8 @@ for (const file of files) {
     const cfg = loadWorkspaceConfig(file);
     const ws = Object.keys(cfg.workstreams).length;
     const members = Object.values(cfg.workstreams).reduce((n, w) => n + w.members.length, 0);
-    console.log(`${file}: OK (${ws} workstream${ws === 1 ? '' : 's'}, ${members} members, ${cfg.gates.length} gates)`);
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    console.log(`${file}: OK (${plural(ws, 'workstream')}, ${plural(members, 'member')}, ${plural(cfg.gates.length, 'gate')})`);
   } catch (err) {
     failed++;
     if (err instanceof ConfigError) {

@@ -1,0 +1,145 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { startBot, postToSlackEndpoint, type BotProcess } from '../support/bot-process.js';
+import { createTestDatabase, uniquePrefix } from '../support/db.js';
+import { SlackApiFake } from '../support/slack-api-fake.js';
+import { blockActionBody, dmEventBody, slashCommandBody, viewSubmissionBody } from '../support/slack-payloads.js';
+
+const SECRET = 'e2e-signing-secret-0123456789abcdef';
+const FORM = 'application/x-www-form-urlencoded' as const;
+const JSON_TYPE = 'application/json' as const;
+
+const CONFIG = `
+program: { name: Phase 11, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
+scheduler: { tick: 1s }
+workstreams:
+  ws1:
+    name: Broker Integration
+    channel: C0WS1
+    leads: [U0LEAD]
+    members: [U01, U02, U03]
+    standup: { at: "10:00", remind_after: 6s, close_after: 14s }
+`;
+
+describe('the real process (npm start, HTTP mode) against real Postgres and Redis', () => {
+  let fake: SlackApiFake;
+  let bot: BotProcess;
+  let db: { url: string; drop: () => Promise<void> };
+  let sql: pg.Pool;
+  const post = (body: string, type: typeof FORM | typeof JSON_TYPE, opts?: Parameters<typeof postToSlackEndpoint>[4]) => postToSlackEndpoint(bot.baseUrl, SECRET, body, type, opts);
+  const dmsTo = (channel: string) => fake.ok('chat.postMessage', (a) => a.channel === channel);
+
+  beforeAll(async () => {
+    fake = await new SlackApiFake().start();
+    db = await createTestDatabase();
+    sql = new pg.Pool({ connectionString: db.url });
+    bot = await startBot(
+      {
+        SLACK_BOT_TOKEN: 'xoxb-e2e-token',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: fake.url,
+        DATABASE_URL: db.url,
+        REDIS_URL: inject('redisUrl'),
+        QUEUE_PREFIX: uniquePrefix('e2e'),
+      },
+      CONFIG,
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    const code = await bot?.stop();
+    expect(code).toBe(0); // SIGTERM: graceful shutdown
+    await sql?.end();
+    await fake?.stop();
+    await db?.drop();
+  });
+
+  it('answers /healthz and refuses unsigned or wrongly signed requests with 401', async () => {
+    expect((await fetch(`${bot.baseUrl}/healthz`)).status).toBe(200);
+    const body = slashCommandBody({ command: '/standup', text: 'start ws1', userId: 'U0LEAD' });
+    expect((await post(body, FORM, { signature: 'v0=deadbeef' })).status).toBe(401);
+    expect((await post(body, FORM, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    expect(await sql.query('SELECT * FROM standup_runs')).toMatchObject({ rowCount: 0 });
+  });
+
+  it('a member who is not lead or PM cannot start a run; malformed input gets usage', async () => {
+    const res = await post(slashCommandBody({ command: '/standup', text: 'start ws1', userId: 'U02' }), FORM);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining("Only Broker Integration's leads or the PM") });
+    const bad = await (await post(slashCommandBody({ command: '/standup', text: 'ooo someday', userId: 'U02' }), FORM)).json();
+    expect(bad.text).toMatch(/\/standup ooo <until>/);
+  });
+
+  it('runs a whole standup: prompts, a modal answer, DM answers (with a retried event), a reminder, the report', async () => {
+    // the lead starts the run
+    const started = await post(slashCommandBody({ command: '/standup', text: 'start ws1', userId: 'U0LEAD' }), FORM);
+    expect(await started.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('prompting 3 members') });
+    await fake.waitFor('three prompts and a report', () => ['U01', 'U02', 'U03'].every((u) => dmsTo(u).length === 1) && dmsTo('C0WS1').length === 1);
+    const firstReport = JSON.stringify(dmsTo('C0WS1')[0]!.args.blocks);
+    expect(firstReport).toContain('0/3* answered');
+
+    // U01 clicks "Open the form" in the DM and submits the modal
+    const prompt = fake.ok('chat.postMessage', (a) => a.channel === 'U01')[0]!;
+    const button = (prompt.args.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'standup_open_form');
+    const promptTs = '1700000000.000001'; // the bot does not use the message ts of the click
+    expect((await post(blockActionBody({ userId: 'U01', actionId: 'standup_open_form', value: button.value, channelId: 'D01', messageTs: promptTs! }), FORM)).status).toBe(200);
+    await fake.waitFor('modal opened', () => fake.ok('views.open').length === 1);
+    const view = fake.ok('views.open')[0]!.args.view;
+    expect(view.callback_id).toBe('standup_form');
+    const submitted = await post(
+      viewSubmissionBody({
+        userId: 'U01',
+        callbackId: view.callback_id,
+        privateMetadata: view.private_metadata,
+        values: {
+          q_yesterday: { answer: { type: 'plain_text_input', value: 'OAuth callback done' } },
+          q_today: { answer: { type: 'plain_text_input', value: 'Token refresh' } },
+          q_blockers: { answer: { type: 'plain_text_input', value: 'Waiting on Alpaca credentials <!channel>' } },
+          q_progress: { answer: { type: 'number_input', value: '70' } },
+          q_risk: { answer: { type: 'static_select', selected_option: { value: 'red' } } },
+        },
+      }),
+      FORM,
+    );
+    expect(submitted.status).toBe(200);
+    expect(await submitted.text()).toBe(''); // empty ack closes the modal
+    await fake.waitFor('confirmation DM to U01', () => dmsTo('U01').length === 2);
+
+    // U02 answers in the DM; Slack re-delivers one event (X-Slack-Retry-Num: 1, same event_id)
+    const replies = ['Sync tests green', 'Reconciliation', 'none', '85', 'green'];
+    for (const [i, text] of replies.entries()) {
+      const body = dmEventBody({ eventId: `Ev0E2E${i}`, userId: 'U02', channel: 'D02', text });
+      expect((await post(body, JSON_TYPE)).status).toBe(200);
+      if (i === 1) expect((await post(body, JSON_TYPE, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })).status).toBe(200);
+      await fake.waitFor(`bot answered DM ${i}`, () => dmsTo('D02').length === i + 1);
+    }
+    expect(dmsTo('D02').map((c) => String(c.args.text).slice(0, 5))).toEqual(['*2/5*', '*3/5*', '*4/5*', '*5/5*', 'Thank']);
+
+    // U03 never answers: one reminder, nobody else is reminded
+    await fake.waitFor('reminder to U03', () => dmsTo('D03').length === 1, 15_000);
+    expect(JSON.stringify(dmsTo('D03')[0]!.args.blocks)).toContain('Reminder');
+
+    // the report was updated in place as answers arrived, then closed
+    await fake.waitFor('closed report', () => fake.ok('chat.update', (a) => JSON.stringify(a.blocks).includes('Did not answer (1):* <@U03>')).length > 0, 20_000);
+    const final = JSON.stringify(fake.ok('chat.update').at(-1)!.args.blocks);
+    expect(final).toContain('2/3* answered');
+    expect(final).toContain('Waiting on Alpaca credentials &lt;!channel&gt;');
+    expect(final).toContain('🔴 <@U01>');
+    expect(dmsTo('C0WS1')).toHaveLength(1);
+    expect(dmsTo('D01')).toHaveLength(0); // U01 answered: no reminder
+    expect(dmsTo('D02').length).toBe(5); // 4 questions + thanks, nothing more
+
+    const answers = await sql.query("SELECT user_id, source, complete, answers FROM standup_answers ORDER BY user_id");
+    expect(answers.rows).toEqual([
+      { user_id: 'U01', source: 'modal', complete: true, answers: { yesterday: 'OAuth callback done', today: 'Token refresh', blockers: 'Waiting on Alpaca credentials <!channel>', progress: 70, risk: 'red' } },
+      { user_id: 'U02', source: 'dm', complete: true, answers: { yesterday: 'Sync tests green', today: 'Reconciliation', blockers: 'none', progress: 85, risk: 'green' } },
+    ]);
+    const prompts = await sql.query('SELECT user_id, status, attempts, reminder_status FROM standup_prompts ORDER BY user_id');
+    expect(prompts.rows.map((r) => [r.user_id, r.status, r.attempts, r.reminder_status])).toEqual([
+      ['U01', 'sent', 1, 'none'],
+      ['U02', 'sent', 1, 'none'],
+      ['U03', 'sent', 1, 'sent'],
+    ]);
+  }, 60_000);
+});

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** The real bot process (`npm start`), its captured output and a way to stop it. */
+export interface BotProcess {
+  baseUrl: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Sends SIGTERM (or `signal`) to `npm start`, which forwards it to the bot (`exec` in the script); resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts `npm start` in its own process group with `env` and a preflight.yml written from `configYaml`,
+ * then waits until GET /healthz answers 200.
+ */
+export async function startBot(env: Record<string, string>, configYaml: string, timeoutMs = 45_000): Promise<BotProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-e2e-'));
+  const configPath = join(dir, 'preflight.yml');
+  writeFileSync(configPath, configYaml);
+  const port = Number(env.PORT ?? (await freePort()));
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PREFLIGHT_CONFIG: configPath, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode} before it was healthy:\n${out}`);
+    try {
+      const res = await fetch(`${baseUrl}/healthz`);
+      if (res.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > end) {
+      process.kill(-child.pid!, 'SIGKILL');
+      throw new Error(`bot not healthy within ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    baseUrl,
+    child,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null) return child.exitCode;
+      try {
+        process.kill(signal === 'SIGKILL' ? -child.pid! : child.pid!, signal);
+      } catch {
+        /* already gone */
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/**
+ * Signs a request body the way Slack does (docs.slack.dev/authentication/verifying-requests-from-slack):
+ * `v0=` + hex HMAC-SHA256(secret, `v0:{timestamp}:{body}`).
+ */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** POSTs `body` to the bot's /slack/events with Slack's headers, signed with `secret` (or a custom signature). */
+export async function postToSlackEndpoint(
+  baseUrl: string,
+  secret: string,
+  body: string,
+  contentType: 'application/x-www-form-urlencoded' | 'application/json',
+  opts: { timestamp?: number; signature?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  return fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': opts.signature ?? slackSignature(secret, timestamp, body),
+      ...opts.headers,
+    },
+    body,
+  });
+}

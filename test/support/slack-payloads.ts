@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Request bodies exactly as Slack sends them, built from the documented examples in
+ * test/fixtures/slack/payload-examples (docs.slack.dev) with our ids and values swapped in.
+ */
+const dir = new URL('../fixtures/slack/payload-examples/', import.meta.url);
+const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
+
+export const TEAM_ID = 'T0PREFLIGHT';
+
+/** A slash command POST body (application/x-www-form-urlencoded). */
+export function slashCommandBody(args: { command: string; text: string; userId: string; channelId?: string; teamId?: string }): string {
+  const p = new URLSearchParams(read('slash_command.docs-example.urlencoded.txt').trim());
+  p.set('command', args.command);
+  p.set('text', args.text);
+  p.set('user_id', args.userId);
+  p.set('user_name', args.userId.toLowerCase());
+  p.set('channel_id', args.channelId ?? 'C0WS1');
+  p.set('team_id', args.teamId ?? TEAM_ID);
+  p.delete('enterprise_id');
+  p.delete('enterprise_name');
+  p.set('trigger_id', `${Date.now()}.${Math.floor(Math.random() * 1e9)}.abc`);
+  return p.toString();
+}
+
+/** A block_actions payload for a button click in a message (form field `payload=<json>`). */
+export function blockActionBody(args: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; teamId?: string }): string {
+  const p = JSON.parse(read('block_actions.message.docs-example.json'));
+  p.team.id = args.teamId ?? TEAM_ID;
+  p.user = { id: args.userId, username: args.userId.toLowerCase(), team_id: p.team.id };
+  p.container = { type: 'message', message_ts: args.messageTs, channel_id: args.channelId, is_ephemeral: false };
+  p.channel = { id: args.channelId, name: 'directmessage' };
+  p.message = { type: 'message', text: 'prompt', user: 'UBOTPREFLIGHT', ts: args.messageTs };
+  p.trigger_id = `${Date.now()}.${Math.floor(Math.random() * 1e9)}.def`;
+  p.response_url = 'https://hooks.slack.com/actions/T0PREFLIGHT/1/abc';
+  p.actions = [{ action_id: args.actionId, block_id: 'b', text: { type: 'plain_text', text: 'Open the form' }, value: args.value, type: 'button', action_ts: `${Date.now() / 1000}` }];
+  return `payload=${encodeURIComponent(JSON.stringify(p))}`;
+}
+
+/** A view_submission payload (form field `payload=<json>`). */
+export function viewSubmissionBody(args: { userId: string; callbackId: string; privateMetadata: string; values: Record<string, Record<string, unknown>>; teamId?: string }): string {
+  const p = JSON.parse(read('view_submission.docs-example.json'));
+  p.team.id = args.teamId ?? TEAM_ID;
+  p.user = { id: args.userId, username: args.userId.toLowerCase(), team_id: p.team.id };
+  p.view.callback_id = args.callbackId;
+  p.view.private_metadata = args.privateMetadata;
+  p.view.state = { values: args.values };
+  p.response_urls = [];
+  return `payload=${encodeURIComponent(JSON.stringify(p))}`;
+}
+
+/** An Events API `message.im` delivery (application/json). */
+export function dmEventBody(args: { eventId: string; userId: string; channel: string; text: string; teamId?: string }): string {
+  const ts = `${(Date.now() / 1000).toFixed(6)}`;
+  return JSON.stringify({
+    token: 'verification-token-unused',
+    team_id: args.teamId ?? TEAM_ID,
+    api_app_id: 'A0PREFLIGHT',
+    event: { type: 'message', channel: args.channel, user: args.userId, text: args.text, ts, event_ts: ts, channel_type: 'im' },
+    type: 'event_callback',
+    event_id: args.eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: args.teamId ?? TEAM_ID, user_id: 'UBOTPREFLIGHT', is_bot: true }],
+  });
+}

@@ -1,0 +1,242 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadWorkspaceConfig } from '../../../src/config/load.js';
+import type { WorkspaceConfig } from '../../../src/config/workspace.js';
+
+/*
+ * Every file in examples/ must be a valid preflight.yml, and the two seed reproductions must say what the
+ * seed plans say (the facts a PM would check before trusting the example).
+ */
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const examplesDir = join(root, 'examples');
+const exampleFiles = readdirSync(examplesDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+const load = (name: string) => loadWorkspaceConfig(join(examplesDir, name));
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const memberIds = (cfg: WorkspaceConfig, ws: string) => cfg.workstreams[ws]!.members.map((m) => (typeof m === 'string' ? m : m.id));
+const ladder = (cfg: WorkspaceConfig, severity: 'P0' | 'P1' | 'P2') => cfg.escalation?.ladders[severity]?.map((l) => [l.after, l.notify]);
+
+describe('examples/', () => {
+  it('holds the documented examples', () => {
+    expect(exampleFiles).toEqual(
+      expect.arrayContaining(['minimal.preflight.yml', 'phase11-four-workstreams.preflight.yml', 'final-deployment-five-teams.preflight.yml']),
+    );
+  });
+
+  it.each(exampleFiles)('%s is a valid preflight.yml', (name) => {
+    expect(() => load(name)).not.toThrow();
+  });
+
+  it.each(exampleFiles)('%s: no member is listed in two workstreams, and gate due times follow their requirements', (name) => {
+    const cfg = load(name);
+    const all = Object.keys(cfg.workstreams).flatMap((ws) => memberIds(cfg, ws));
+    expect(new Set(all).size).toBe(all.length);
+    const due = new Map(cfg.gates.map((g) => [g.id, g.due]));
+    for (const gate of cfg.gates) {
+      for (const req of gate.requires) {
+        if (gate.due && due.get(req)) expect(due.get(req)! <= gate.due, `${req} (due ${due.get(req)}) must be due before ${gate.id} (due ${gate.due})`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('examples/minimal.preflight.yml', () => {
+  it('is one workstream with two members and the default standup questions', () => {
+    const cfg = load('minimal.preflight.yml');
+    expect(Object.keys(cfg.workstreams)).toHaveLength(1);
+    expect(memberIds(cfg, 'web')).toHaveLength(2);
+    expect(cfg.standup.at).toBe('10:00');
+    expect(cfg.standup.questions.map((q) => q.id)).toEqual(['yesterday', 'today', 'blockers', 'progress', 'risk']);
+  });
+});
+
+describe('examples/phase11-four-workstreams.preflight.yml (seed 004)', () => {
+  let cfg: WorkspaceConfig;
+  beforeAll(() => {
+    cfg = load('phase11-four-workstreams.preflight.yml');
+  });
+
+  it('is the Phase 11 program in New York time, go-live Feb 5 2026', () => {
+    expect(cfg.program).toMatchObject({ name: 'Phase 11 go-live', timezone: 'America/New_York', go_live: '2026-02-05T14:00' });
+    expect(cfg.calendar.workdays).toEqual(['mon', 'tue', 'wed', 'thu', 'fri']);
+  });
+
+  it('has four workstreams of 35/35/20/10 members (100 devs)', () => {
+    expect(Object.fromEntries(Object.entries(cfg.workstreams).map(([id, ws]) => [id, [ws.name, ws.members.length]]))).toEqual({
+      ws1: ['Broker Integration', 35],
+      ws2: ['AI Infrastructure', 35],
+      ws3: ['Daily Bias UI', 20],
+      ws4: ['QA & Deployment', 10],
+    });
+  });
+
+  it('staggers the standups at 10:00 / 10:30 / 11:00 / 11:30', () => {
+    expect(Object.values(cfg.workstreams).map((ws) => ws.standup.at ?? cfg.standup.at)).toEqual(['10:00', '10:30', '11:00', '11:30']);
+    expect(cfg.standup.remind_after).toBe(30 * MIN);
+    expect(cfg.standup.close_after).toBe(2 * HOUR);
+  });
+
+  it("asks the seed's template questions: yesterday / today / blockers / progress %", () => {
+    expect(cfg.standup.questions.map((q) => [q.id, q.kind])).toEqual([
+      ['yesterday', 'text'],
+      ['today', 'text'],
+      ['blockers', 'blockers'],
+      ['progress', 'percent'],
+    ]);
+  });
+
+  it('gives each workstream one lead (not a member), a blockers channel and its 4 go/no-go criteria', () => {
+    for (const [id, ws] of Object.entries(cfg.workstreams)) {
+      expect(ws.leads, id).toHaveLength(1);
+      expect(memberIds(cfg, id)).not.toContain(ws.leads[0]);
+      expect(ws.blockers_channel, id).toBeDefined();
+      expect(ws.checklist, id).toHaveLength(4);
+    }
+    expect(cfg.workstreams.ws1!.checklist[0]).toBe('6/10 brokers operational (Alpaca + OANDA critical)');
+  });
+
+  it('escalates as the seed protocol says: lead at 15 min, PM at 30 min, PM decision at 1 h', () => {
+    expect(ladder(cfg, 'P1')).toEqual([
+      [15 * MIN, 'lead'],
+      [30 * MIN, 'pm'],
+      [HOUR, 'pm'],
+    ]);
+    expect(ladder(cfg, 'P0')).toEqual(ladder(cfg, 'P1'));
+    expect(cfg.escalation?.default_severity).toBe('P1');
+  });
+
+  it('decides go/no-go on Feb 4 2026 at 14:00: GO at 100%, CONDITIONAL from 90%, open P0 blocks', () => {
+    expect(cfg.gonogo).toEqual({ go_at_least: 100, conditional_at_least: 90, blocking_severities: ['P0'], at: '2026-02-04T14:00' });
+    const business = cfg.gates.find((g) => g.id === 'business-criteria');
+    expect(business?.sign_off).toContain(cfg.program.pm);
+    expect(business?.checklist).toHaveLength(4);
+  });
+});
+
+describe('examples/final-deployment-five-teams.preflight.yml (seed 000)', () => {
+  let cfg: WorkspaceConfig;
+  beforeAll(() => {
+    cfg = load('final-deployment-five-teams.preflight.yml');
+  });
+
+  it('has five teams of four people plus a lead, all with a 9:00 standup', () => {
+    expect(Object.keys(cfg.workstreams)).toEqual(['omega', 'sigma', 'pi', 'alpha', 'beta']);
+    for (const [id, ws] of Object.entries(cfg.workstreams)) {
+      expect(ws.members, id).toHaveLength(4);
+      expect(ws.leads, id).toHaveLength(1);
+      expect(ws.standup.at ?? cfg.standup.at, id).toBe('09:00');
+    }
+  });
+
+  it('works on Saturday Nov 15, 2025 (the seed calls it Friday)', () => {
+    expect(cfg.calendar.workdays).toContain('sat');
+  });
+
+  it('has the five quality gates, due when the seed says, in a dependency chain', () => {
+    expect(cfg.gates.map((g) => [g.id, g.due, g.requires])).toEqual([
+      ['gate1-omega', '2025-11-13T17:00', []],
+      ['gate2-sigma', '2025-11-14T18:00', ['gate1-omega']],
+      ['gate3-pi', '2025-11-14T17:00', ['gate1-omega']],
+      ['gate4-alpha-beta', '2025-11-15T11:00', ['gate2-sigma', 'gate3-pi']],
+      ['gate5-go-no-go', '2025-11-15T12:00', ['gate1-omega', 'gate2-sigma', 'gate3-pi', 'gate4-alpha-beta']],
+    ]);
+  });
+
+  it('unblocks Sigma/Pi with gate 1 and Alpha/Beta with gate 2', () => {
+    expect(Object.fromEntries(cfg.gates.map((g) => [g.id, g.unblocks]))).toEqual({
+      'gate1-omega': ['sigma', 'pi'],
+      'gate2-sigma': ['alpha', 'beta'],
+      'gate3-pi': [],
+      'gate4-alpha-beta': [],
+      'gate5-go-no-go': [],
+    });
+  });
+
+  it('has each gate signed off by its team lead(s), and the final one by the Managing Engineer', () => {
+    const lead = (ws: string) => cfg.workstreams[ws]!.leads[0];
+    expect(Object.fromEntries(cfg.gates.map((g) => [g.id, g.sign_off]))).toEqual({
+      'gate1-omega': [lead('omega')],
+      'gate2-sigma': [lead('sigma')],
+      'gate3-pi': [lead('pi')],
+      'gate4-alpha-beta': [lead('alpha'), lead('beta')],
+      'gate5-go-no-go': [cfg.program.pm],
+    });
+    expect(cfg.gates.map((g) => g.checklist.length)).toEqual([6, 6, 7, 6, 5]);
+  });
+
+  it('escalates member -> lead (5 min) -> Managing Engineer (+5) -> exec (+15) for P0', () => {
+    expect(ladder(cfg, 'P0')).toEqual([
+      [5 * MIN, 'lead'],
+      [10 * MIN, 'pm'],
+      [25 * MIN, 'exec'],
+    ]);
+    expect(ladder(cfg, 'P1')?.at(-1)).toEqual([HOUR, 'exec']); // "ANY BLOCKER > 1 HOUR = ESCALATE"
+    expect(cfg.program.execs).toHaveLength(1);
+  });
+
+  it('allows no conditional launch: every gate must pass', () => {
+    expect(cfg.gonogo).toEqual({ go_at_least: 100, conditional_at_least: 100, blocking_severities: ['P0'], at: '2025-11-15T12:00' });
+  });
+});
+
+/** Runs `npx tsx src/config/check-cli.ts ...args` (what `npm run config:check -- ...` runs). */
+function checkCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'src/config/check-cli.ts', ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run config:check', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'preflight-config-check-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('exits 0 and reports OK for every example', async () => {
+    const files = exampleFiles.map((f) => join('examples', f));
+    const res = await checkCli(files);
+    expect(res.code, res.stderr).toBe(0);
+    for (const f of files) expect(res.stdout).toContain(`${f}: OK`);
+    expect(res.stdout).toContain('phase11-four-workstreams.preflight.yml: OK (4 workstreams, 100 members');
+  });
+
+  it('exits 1 on a broken file and prints the file, line:col and key path of the problem', async () => {
+    const lines = [
+      'program:',
+      '  name: Broken example',
+      '  timezone: Europe/Berlin',
+      '  pm: U0123PMID',
+      '  channel: C0123PROG',
+      'workstreams:',
+      '  ws1:',
+      '    name: Web team',
+      '    channel: C0123WEB',
+      '    members: [U0123ANNA]',
+      '    standup:',
+      '      at: "25:00"',
+    ];
+    const broken = join(tmp, 'broken.preflight.yml');
+    writeFileSync(broken, lines.join('\n') + '\n');
+    const line = lines.findIndex((l) => l.includes('"25:00"')) + 1;
+    const col = lines[line - 1]!.indexOf('"25:00"') + 1;
+
+    const res = await checkCli([join('examples', 'minimal.preflight.yml'), broken]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('minimal.preflight.yml: OK');
+    expect(res.stderr).toContain(`${broken}: 1 problem`);
+    expect(res.stderr).toContain(`${broken}:${line}:${col} workstreams.ws1.standup.at: expected a 24-hour local time`);
+    expect(res.stderr).toContain('"25:00"');
+  });
+});
