@@ -67,7 +67,7 @@ const memberSchema = z.union([
 ]);
 
 const notifySchema = z.union([z.enum(['lead', 'pm', 'exec']), userIdSchema, z.array(userIdSchema).min(1)]);
-const SEVERITIES = ['P0', 'P1', 'P2'] as const;
+export const SEVERITIES = ['P0', 'P1', 'P2'] as const;
 const ladderLevelSchema = z.strictObject({ after: durationSchema, notify: notifySchema });
 
 const workstreamSchema = z.strictObject({
@@ -129,8 +129,16 @@ export const workspaceSchema = z
         default_severity: z.enum(SEVERITIES).default('P1'),
         ladders: z.partialRecord(z.enum(SEVERITIES), z.array(ladderLevelSchema).min(1)).default({}),
         repeat: z.strictObject({ every: durationSchema, max: z.number().int().min(1).max(100) }).optional(),
+        /** Longest snooze offered by the Snooze menu. */
+        snooze_max: durationSchema.default(4 * 3_600_000),
+        /** Daily quiet window in each recipient's own zone: notices wait for its end (except the listed severities). */
+        quiet_hours: z
+          .strictObject({ from: localTimeSchema, to: localTimeSchema, except: z.array(z.enum(SEVERITIES)).default(['P0']) })
+          .optional(),
+        /** How often the sweeper re-enqueues overdue escalations (a lost job or a flushed Redis delays a ping by at most this). */
+        sweep_every: durationSchema.default(30_000).refine((v) => v <= 60_000, 'the sweeper must run every minute or less'),
       })
-      .optional(),
+      .default({ stop_when: 'resolved', default_severity: 'P1', ladders: {}, snooze_max: 4 * 3_600_000, sweep_every: 30_000 }),
     gates: z.array(gateSchema).default([]),
     gonogo: z
       .strictObject({
@@ -174,6 +182,13 @@ export const workspaceSchema = z
         if (!(w in cfg.workstreams)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'unblocks', j], message: `no workstream with id "${w}"` });
       });
     });
+    for (const [sev, levels] of Object.entries(cfg.escalation.ladders)) {
+      levels?.forEach((l, i) => {
+        if (i > 0 && l.after <= levels[i - 1]!.after) {
+          ctx.addIssue({ code: 'custom', path: ['escalation', 'ladders', sev, i, 'after'], message: 'each level must come after the one before it (after counts from when the blocker was raised)' });
+        }
+      });
+    }
     if (cfg.gonogo && cfg.gonogo.conditional_at_least > cfg.gonogo.go_at_least) {
       ctx.addIssue({ code: 'custom', path: ['gonogo', 'conditional_at_least'], message: 'must not exceed go_at_least' });
     }
@@ -189,3 +204,14 @@ function duplicateIds(ids: string[]): number[] {
 /** `preflight.yml` as parsed: durations in ms, defaults applied. */
 export type WorkspaceConfig = z.infer<typeof workspaceSchema>;
 export type WorkstreamConfig = WorkspaceConfig['workstreams'][string];
+export type EscalationConfig = WorkspaceConfig['escalation'];
+
+/**
+ * Ladders used for a severity the config does not list: DESIGN.md's example, which follows the seeds
+ * (000: lead 5 min, managing engineer, exec; 004: lead 15 min, PM 30 min, decision within 1 h).
+ */
+export const DEFAULT_LADDERS: Record<(typeof SEVERITIES)[number], { after: number; notify: 'lead' | 'pm' | 'exec' }[]> = {
+  P0: [{ after: 5 * 60_000, notify: 'lead' }, { after: 15 * 60_000, notify: 'pm' }, { after: 30 * 60_000, notify: 'exec' }],
+  P1: [{ after: 15 * 60_000, notify: 'lead' }, { after: 30 * 60_000, notify: 'pm' }, { after: 60 * 60_000, notify: 'exec' }],
+  P2: [{ after: 60 * 60_000, notify: 'lead' }, { after: 4 * 3_600_000, notify: 'pm' }],
+};

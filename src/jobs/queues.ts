@@ -5,11 +5,12 @@ import { z } from 'zod';
 /**
  * Queues. Redis only holds wake-ups: every job names a Postgres row, and the processor re-checks that row
  * (state, version) before doing anything, so a duplicate or stale job is harmless.
- * - scheduler: the `tick` job scheduler (opens, closes and sweeps runs).
+ * - scheduler: the job schedulers (standup `tick`, blocker `sweep`).
+ * - escalation: one delayed job per blocker's next due time (Postgres only; it reserves notices).
  * - dm: direct messages to members (prompts, reminders). Rate-limited as a whole on a 429.
  * - channel: channel messages (reports, late answers in threads).
  */
-export const QUEUE_NAMES = { scheduler: 'scheduler', dm: 'dm', channel: 'channel' } as const;
+export const QUEUE_NAMES = { scheduler: 'scheduler', escalation: 'escalation', dm: 'dm', channel: 'channel' } as const;
 
 export const payloads = {
   tick: z.object({}),
@@ -17,6 +18,10 @@ export const payloads = {
   sendReminder: z.object({ promptId: z.number().int().positive() }),
   renderReport: z.object({ runId: z.number().int().positive() }),
   postLateAnswer: z.object({ answerId: z.number().int().positive() }),
+  escalate: z.object({ blockerId: z.number().int().positive(), version: z.number().int().positive() }),
+  sendNotice: z.object({ noticeId: z.number().int().positive() }),
+  renderBlocker: z.object({ blockerId: z.number().int().positive() }),
+  postThreadLine: z.object({ eventId: z.number().int().positive() }),
 };
 
 export const JOB_NAMES = {
@@ -25,6 +30,11 @@ export const JOB_NAMES = {
   sendReminder: 'send-reminder',
   renderReport: 'render-report',
   postLateAnswer: 'post-late-answer',
+  sweep: 'sweep',
+  escalate: 'escalate',
+  sendNotice: 'send-notice',
+  renderBlocker: 'render-blocker',
+  postThreadLine: 'post-thread-line',
 } as const;
 
 /** Deterministic job ids (BullMQ forbids ':' in custom ids). The attempt/version part lets a later wake-up through. */
@@ -33,6 +43,10 @@ export const jobIds = {
   sendReminder: (promptId: number) => `reminder-${promptId}`,
   renderReport: (runId: number, version: number) => `report-${runId}-${version}`,
   postLateAnswer: (answerId: number, version: number) => `late-${answerId}-${version}`,
+  escalate: (blockerId: number, version: number) => `esc-${blockerId}-${version}`,
+  sendNotice: (noticeId: number) => `notice-${noticeId}`,
+  renderBlocker: (blockerId: number, version: number) => `blocker-${blockerId}-${version}`,
+  postThreadLine: (eventId: number) => `thread-${eventId}`,
 };
 
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -44,6 +58,7 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 
 export interface Queues {
   scheduler: Queue;
+  escalation: Queue;
   dm: Queue;
   channel: Queue;
   close(): Promise<void>;
@@ -53,14 +68,16 @@ export interface Queues {
 export function createQueues(connection: Redis, prefix: string): Queues {
   const make = (name: string) => new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   const scheduler = make(QUEUE_NAMES.scheduler);
+  const escalation = make(QUEUE_NAMES.escalation);
   const dm = make(QUEUE_NAMES.dm);
   const channel = make(QUEUE_NAMES.channel);
   return {
     scheduler,
+    escalation,
     dm,
     channel,
     async close() {
-      await Promise.all([scheduler.close(), dm.close(), channel.close()]);
+      await Promise.all([scheduler.close(), escalation.close(), dm.close(), channel.close()]);
     },
   };
 }
@@ -74,6 +91,11 @@ export interface Wakeups {
   sendReminders(promptIds: number[]): Promise<void>;
   renderReports(items: { runId: number; version: number }[]): Promise<void>;
   postLateAnswers(items: { answerId: number; version: number }[]): Promise<void>;
+  /** Wake the escalation processor for a blocker at `dueAt` (delayed job; id includes the version). */
+  escalate(items: { blockerId: number; version: number; dueAt: Date; now: Date }[]): Promise<void>;
+  sendNotices(noticeIds: number[]): Promise<void>;
+  renderBlockers(items: { blockerId: number; version: number }[]): Promise<void>;
+  postThreadLines(eventIds: number[]): Promise<void>;
 }
 
 /** {@link Wakeups} on BullMQ queues. */
@@ -95,6 +117,28 @@ export function queueWakeups(queues: Queues): Wakeups {
     async postLateAnswers(items) {
       if (items.length === 0) return;
       await queues.channel.addBulk(items.map((i) => ({ name: JOB_NAMES.postLateAnswer, data: { answerId: i.answerId }, opts: { jobId: jobIds.postLateAnswer(i.answerId, i.version) } })));
+    },
+    async escalate(items) {
+      if (items.length === 0) return;
+      await queues.escalation.addBulk(
+        items.map((i) => ({
+          name: JOB_NAMES.escalate,
+          data: { blockerId: i.blockerId, version: i.version },
+          opts: { jobId: jobIds.escalate(i.blockerId, i.version), delay: Math.max(0, i.dueAt.getTime() - i.now.getTime()) },
+        })),
+      );
+    },
+    async sendNotices(ids) {
+      if (ids.length === 0) return;
+      await queues.dm.addBulk(ids.map((noticeId) => ({ name: JOB_NAMES.sendNotice, data: { noticeId }, opts: { jobId: jobIds.sendNotice(noticeId) } })));
+    },
+    async renderBlockers(items) {
+      if (items.length === 0) return;
+      await queues.channel.addBulk(items.map((i) => ({ name: JOB_NAMES.renderBlocker, data: { blockerId: i.blockerId }, opts: { jobId: jobIds.renderBlocker(i.blockerId, i.version), delay: 300 } })));
+    },
+    async postThreadLines(ids) {
+      if (ids.length === 0) return;
+      await queues.channel.addBulk(ids.map((eventId) => ({ name: JOB_NAMES.postThreadLine, data: { eventId }, opts: { jobId: jobIds.postThreadLine(eventId) } })));
     },
   };
 }

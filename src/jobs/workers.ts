@@ -6,9 +6,13 @@ import { sendPrompt, sendReminder } from '../services/standups/prompts.js';
 import { postLateAnswer, renderReport } from '../services/standups/report.js';
 import { tick } from '../services/standups/sweep.js';
 import { pruneSlackEvents } from '../slack/middleware/dedupe-events.js';
+import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/blockers/delivery.js';
+import { escalate } from '../services/blockers/escalate.js';
+import { sweepBlockers } from '../services/blockers/sweep.js';
 import { JOB_NAMES, QUEUE_NAMES, payloads, type Queues } from './queues.js';
 
 export const TICK_SCHEDULER_ID = 'standup-tick';
+export const SWEEP_SCHEDULER_ID = 'blocker-sweep';
 
 export interface Workers {
   workers: Worker[];
@@ -35,19 +39,34 @@ async function slackCall<T>(worker: Worker, fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Starts the scheduler tick (a BullMQ job scheduler, every `tickMs`; one per interval however many bot
- * processes run) and the workers of every queue.
+ * Starts the job schedulers (standup tick every `tickMs`, blocker sweep every `escalation.sweep_every`; BullMQ
+ * runs one job per interval however many bot processes run) and the workers of every queue.
  * @param deps use-case deps whose `slack` client has `rejectRateLimitedCalls: true`.
  * @param connection a worker connection (`maxRetriesPerRequest: null`).
  */
-export async function startWorkers(args: { deps: Deps; queues: Queues; connection: Redis; prefix: string; tickMs: number; dmConcurrency?: number }): Promise<Workers> {
+export async function startWorkers(args: {
+  deps: Deps;
+  queues: Queues;
+  connection: Redis;
+  prefix: string;
+  tickMs: number;
+  sweepMs?: number;
+  dmConcurrency?: number;
+  escalationConcurrency?: number;
+}): Promise<Workers> {
   const { deps, queues, connection, prefix } = args;
   await queues.scheduler.upsertJobScheduler(TICK_SCHEDULER_ID, { every: args.tickMs }, { name: JOB_NAMES.tick, data: {}, opts: { removeOnComplete: true, removeOnFail: 50, attempts: 1 } });
+  await queues.scheduler.upsertJobScheduler(
+    SWEEP_SCHEDULER_ID,
+    { every: args.sweepMs ?? deps.config.escalation.sweep_every },
+    { name: JOB_NAMES.sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: 50, attempts: 1 } },
+  );
 
   let lastPrune = 0;
   const scheduler = new Worker(
     QUEUE_NAMES.scheduler,
-    async () => {
+    async (job: Job) => {
+      if (job.name === JOB_NAMES.sweep) return sweepBlockers(deps);
       const report = await tick(deps);
       const now = deps.clock.now().toJSDate();
       if (now.getTime() - lastPrune > 3_600_000) {
@@ -68,6 +87,8 @@ export async function startWorkers(args: { deps: Deps; queues: Queues; connectio
           return slackCall(dm, () => sendPrompt(deps, payloads.sendPrompt.parse(job.data).promptId));
         case JOB_NAMES.sendReminder:
           return slackCall(dm, () => sendReminder(deps, payloads.sendReminder.parse(job.data).promptId));
+        case JOB_NAMES.sendNotice:
+          return slackCall(dm, () => sendNotice(deps, payloads.sendNotice.parse(job.data).noticeId));
         default:
           throw new Error(`unknown dm job ${job.name}`);
       }
@@ -83,6 +104,10 @@ export async function startWorkers(args: { deps: Deps; queues: Queues; connectio
           return slackCall(channel, () => renderReport(deps, payloads.renderReport.parse(job.data).runId));
         case JOB_NAMES.postLateAnswer:
           return slackCall(channel, () => postLateAnswer(deps, payloads.postLateAnswer.parse(job.data).answerId));
+        case JOB_NAMES.renderBlocker:
+          return slackCall(channel, () => renderBlockerMessage(deps, payloads.renderBlocker.parse(job.data).blockerId));
+        case JOB_NAMES.postThreadLine:
+          return slackCall(channel, () => postThreadLine(deps, payloads.postThreadLine.parse(job.data).eventId));
         default:
           throw new Error(`unknown channel job ${job.name}`);
       }
@@ -90,7 +115,17 @@ export async function startWorkers(args: { deps: Deps; queues: Queues; connectio
     { connection, prefix, concurrency: 4 },
   );
 
-  const workers = [scheduler, dm, channel];
+  // escalation: Postgres only (reserves notices); Slack calls happen in the dm/channel queues
+  const escalation = new Worker(
+    QUEUE_NAMES.escalation,
+    async (job: Job) => {
+      const { blockerId, version } = payloads.escalate.parse(job.data);
+      return escalate(deps, blockerId, version);
+    },
+    { connection, prefix, concurrency: args.escalationConcurrency ?? 8 },
+  );
+
+  const workers = [scheduler, escalation, dm, channel];
   for (const w of workers) {
     w.on('error', (err) => deps.log.error({ err: err.message, queue: w.name }, 'worker error'));
     w.on('failed', (job, err) => {

@@ -11,6 +11,10 @@ import type { Health } from './health.js';
 import { boltLogger } from './logger.js';
 import { registerEventDedupe } from './middleware/dedupe-events.js';
 import { registerStandupFormSubmission } from './views/standup-form.js';
+import { registerBlockerActions } from './actions/blocker-actions.js';
+import { registerBlockerCommand } from './commands/blocker.js';
+import { registerAppHome } from './events/app-home.js';
+import { registerBlockerFormSubmission } from './views/blocker-form.js';
 import type { WebClient } from '@slack/web-api';
 
 export interface SlackApp {
@@ -61,6 +65,10 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
   registerOpenStandupFormAction(app, ctx);
   registerStandupFormSubmission(app, ctx);
   registerDmMessages(app, ctx);
+  registerBlockerCommand(app, ctx);
+  registerBlockerActions(app, ctx);
+  registerBlockerFormSubmission(app, ctx);
+  registerAppHome(app, ctx);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'unhandled error in a Slack listener');
   });

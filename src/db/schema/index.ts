@@ -1,2 +1,3 @@
 export * from './standups.js';
 export * from './slack.js';
+export * from './blockers.js';

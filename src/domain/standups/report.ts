@@ -26,6 +26,17 @@ export interface ReportInput {
   closeAt: DateTime;
   questions: readonly Question[];
   members: readonly ReportMember[];
+  /** Still-open blockers of the workstream raised before this run (carried over), oldest first. */
+  carriedOver?: readonly CarriedBlocker[];
+}
+
+/** A still-open blocker shown in a later standup report. `raisedAt` is Unix seconds. */
+export interface CarriedBlocker {
+  id: number;
+  severity: string;
+  text: string;
+  raisedAt: number;
+  owner: string | null;
 }
 
 export interface ReportEntry {
@@ -52,6 +63,7 @@ export interface ReportModel {
   skipped: string[];
   ooo: string[];
   entries: ReportEntry[];
+  carriedOver: CarriedBlocker[];
 }
 
 const LABELS: Record<string, string> = {
@@ -121,5 +133,6 @@ export function buildReport(input: ReportInput): ReportModel {
     skipped: ids('skipped'),
     ooo: ids('ooo'),
     entries,
+    carriedOver: [...(input.carriedOver ?? [])],
   };
 }

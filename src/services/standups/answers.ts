@@ -3,6 +3,7 @@ import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/ind
 import type { Db } from '../../db/client.js';
 import { applyDmReply, isComplete, parseAnswer, type Answers } from '../../domain/standups/answers.js';
 import type { Deps } from '../deps.js';
+import { raiseFromStandupAnswer } from '../blockers/raise.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Run = typeof standupRuns.$inferSelect;
@@ -69,10 +70,17 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
   return out;
 }
 
-/** Wakes the report / late-answer jobs for what {@link recordAnswer} changed (call after commit). */
-export async function wakeAfterAnswer(deps: Deps, runId: number, rec: Recorded): Promise<void> {
+/**
+ * After commit: wakes the report / late-answer jobs for what {@link recordAnswer} changed, and raises a
+ * blocker for a complete answer whose blockers field is not empty (once per answer).
+ */
+export async function wakeAfterAnswer(deps: Deps, runId: number, userId: string, rec: Recorded): Promise<void> {
   if (rec.reportVersion) await deps.wakeups.renderReports([{ runId, version: rec.reportVersion }]);
   if (rec.late_answer) await deps.wakeups.postLateAnswers([rec.late_answer]);
+  if (rec.complete) {
+    const raised = await raiseFromStandupAnswer(deps, deps.db, runId, userId);
+    if (raised && !raised.ok) deps.log.warn({ runId, userId, reason: raised.reason }, 'standup blocker not raised');
+  }
 }
 
 /** The member's answers so far for a run (partial DM answers included), or {}. */
@@ -136,7 +144,7 @@ export async function handleDmReply(deps: Deps, userId: string, channel: string,
       : { kind: 'next', runId: run.id, step: applied.step, run };
     return { outcome, rec };
   });
-  if (rec) await wakeAfterAnswer(deps, outcome.runId, rec);
+  if (rec) await wakeAfterAnswer(deps, outcome.runId, userId, rec);
   return outcome;
 }
 
@@ -168,6 +176,6 @@ export async function submitForm(deps: Deps, userId: string, runId: number, answ
     await tx.update(standupPrompts).set({ dmStep: run.questions.length }).where(eq(standupPrompts.id, prompt.id));
     return { kind: 'saved' as const, late: rec.late, edited: Boolean(before[0]?.complete), run, closeAt: prompt.closeAt, zone: prompt.zone, rec };
   });
-  if (result.kind === 'saved') await wakeAfterAnswer(deps, runId, result.rec);
+  if (result.kind === 'saved') await wakeAfterAnswer(deps, runId, userId, result.rec);
   return result;
 }

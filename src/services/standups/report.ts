@@ -6,6 +6,7 @@ import { lateAnswerMessage } from '../../slack/blocks/standup-dm.js';
 import { standupReportMessage } from '../../slack/blocks/standup-report.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
+import { carriedOverBlockers } from '../blockers/queries.js';
 
 /** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)). */
 const LOCK_REPORT = 1;
@@ -48,6 +49,13 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
       closeAt: DateTime.fromJSDate(run.closeAt),
       questions: run.questions,
       members: await reportMembers(tx as unknown as Db, run),
+      carriedOver: (await carriedOverBlockers(tx as unknown as Db, run.workstreamId, run.openAt)).map((b) => ({
+        id: b.id,
+        severity: b.severity,
+        text: b.text,
+        raisedAt: Math.floor(b.raisedAt.getTime() / 1000),
+        owner: b.owner,
+      })),
     });
     const message = standupReportMessage(model);
     let outcome: 'posted' | 'updated';

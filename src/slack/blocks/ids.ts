@@ -7,3 +7,21 @@ export const IDS = {
 
 /** block_id of the input for question `id` in the standup modal. */
 export const questionBlockId = (id: string) => `q_${id}`;
+
+/** Blocker buttons and menus; the block_id carries the blocker id (menus have no value of their own). */
+export const BLOCKER_IDS = {
+  acknowledge: 'blocker_ack',
+  resolve: 'blocker_resolve',
+  escalate: 'blocker_escalate',
+  snooze: 'blocker_snooze',
+  reassign: 'blocker_reassign',
+  form: 'blocker_form',
+} as const;
+
+export const blockerActionsBlockId = (id: number) => `blocker_actions_${id}`;
+
+/** The blocker id of a blocker_actions_<id> block, else null. */
+export function blockerIdFromBlockId(blockId: string | undefined): number | null {
+  const m = /^blocker_actions_(\d+)$/.exec(blockId ?? '');
+  return m ? Number(m[1]) : null;
+}

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { ReportModel } from '../../domain/standups/report.js';
 import { LIMITS } from './limits.js';
 import { mention, safeMrkdwn, safePlain, truncate } from './text.js';
+import { ago } from './blocker.js';
 
 /** Room kept for the footer context block. */
 const RESERVED_BLOCKS = 1;
@@ -72,6 +73,12 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
     for (const b of model.blockers) headline.push(`• ${mention(b.userId)}: ${safeMrkdwn(b.text, 300)}`);
   } else {
     headline.push('*🚧 Blockers:* none reported');
+  }
+  if (model.carriedOver.length) {
+    headline.push(`*♻️ Still open from before (${model.carriedOver.length})*`);
+    for (const c of model.carriedOver) {
+      headline.push(`• *B-${c.id}* ${c.severity} · raised ${ago(c.raisedAt)}${c.owner ? ` · waiting on ${mention(c.owner)}` : ''}: ${safeMrkdwn(c.text, 200)}`);
+    }
   }
   if (model.flags.length) {
     headline.push(`*🚩 Risk flags:* ${model.flags.map((f) => `${f.risk === 'red' ? '🔴' : '🟡'} ${mention(f.userId)}`).join('  ')}`);

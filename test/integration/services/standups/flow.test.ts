@@ -21,7 +21,9 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
   let bot: Process;
   const slack = nockSlack();
   const dms = (user: string) => slack.of('chat.postMessage', (a) => a.channel === user);
-  const reports = () => slack.of('chat.postMessage', (a) => a.channel === 'C0WS1' && !a.thread_ts);
+  const isReport = (a: Record<string, any>) => a.channel === 'C0WS1' && String(a.text).includes('standup');
+  const reports = () => slack.of('chat.postMessage', (a) => isReport(a) && !a.thread_ts);
+  const reportUpdates = () => slack.of('chat.update', isReport);
 
   beforeAll(async () => {
     h = await harness(YAML, '2026-02-03T14:59:00Z');
@@ -65,14 +67,14 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
     await eventually('report updated with the blocker', () =>
       slack.of('chat.update', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks).includes('Waiting on Alpaca API credentials')).length > 0,
     );
-    expect(JSON.stringify(slack.of('chat.update').at(-1)!.args.blocks)).toContain('🟡 <@U01>');
+    expect(JSON.stringify(reportUpdates().at(-1)!.args.blocks)).toContain('🟡 <@U01>');
   });
 
   it('U02 answers with the form; the report shows both and who is missing', async () => {
     const res = await submitForm(bot.deps, 'U02', 1, { yesterday: 'Sync tests', today: 'Reconciliation', blockers: 'none', progress: 90, risk: 'green' });
     expect(res).toMatchObject({ kind: 'saved', late: false, edited: false });
     await eventually('report shows 2/3', () => slack.of('chat.update', (a) => JSON.stringify(a.blocks).includes('2/3* answered')).length > 0);
-    const last = JSON.stringify(slack.of('chat.update').at(-1)!.args.blocks);
+    const last = JSON.stringify(reportUpdates().at(-1)!.args.blocks);
     expect(last).toContain('Not answered yet (1):* <@U03>');
     expect(last).toContain('Reconciliation');
   });
@@ -96,8 +98,14 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
     h.clock.set('2026-02-03T18:00:00Z');
     expect((await tick(bot.deps)).closed).toBe(1);
     await eventually('closed report', () => slack.of('chat.update', (a) => JSON.stringify(a.blocks).includes('Did not answer (1):* <@U03>')).length > 0);
-    expect(JSON.stringify(slack.of('chat.update').at(-1)!.args.blocks)).toContain('Closed at 13:00 EST');
+    expect(JSON.stringify(reportUpdates().at(-1)!.args.blocks)).toContain('Closed at 13:00 EST');
     expect(reports()).toHaveLength(1); // one report message, always updated in place
+    // U01's standup blocker was raised as B-1 and carried into the blockers channel (here the workstream's)
+    const blockerPosts = slack.of('chat.postMessage', (a) => a.channel === 'C0WS1' && String(a.text).startsWith('B-'));
+    expect(blockerPosts).toHaveLength(1);
+    expect(blockerPosts[0]!.args.text).toContain('Waiting on Alpaca API credentials');
+    const [b] = await h.sql<{ source: string; reporter: string }>('SELECT source, reporter FROM blockers');
+    expect(b).toEqual({ source: 'standup', reporter: 'U01' });
   });
 
   it('a late answer goes to the report thread; an on-time answer can no longer be edited', async () => {

@@ -1,0 +1,93 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { BlockerStatus } from '../../domain/blockers/blocker.js';
+import type { EscalationPolicy, Severity } from '../../domain/blockers/ladder.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * A blocker. Postgres holds the truth (status, ladder position, next_due_at, version); a BullMQ delayed job
+ * per next due time is only a wake-up whose id includes `version`.
+ */
+export const blockers = pgTable(
+  'blockers',
+  {
+    id: serial('id').primaryKey(),
+    workstreamId: text('workstream_id').notNull(),
+    gateId: text('gate_id'),
+    severity: text('severity').$type<Severity>().notNull(),
+    text: text('text').notNull(),
+    reporter: text('reporter').notNull(),
+    owner: text('owner'),
+    status: text('status').$type<BlockerStatus>().notNull().default('open'),
+    /** The escalation policy frozen when the blocker was raised. */
+    policy: jsonb('policy').$type<EscalationPolicy>().notNull(),
+    levelsDone: integer('levels_done').notNull().default(0),
+    repeatsDone: integer('repeats_done').notNull().default(0),
+    lastNotifiedAt: ts('last_notified_at'),
+    nextDueAt: ts('next_due_at'),
+    snoozedUntil: ts('snoozed_until'),
+    acknowledgedBy: text('acknowledged_by').array().notNull().default(sql`'{}'::text[]`),
+    version: integer('version').notNull().default(1),
+    raisedAt: ts('raised_at').notNull(),
+    resolvedAt: ts('resolved_at'),
+    resolvedBy: text('resolved_by'),
+    source: text('source').$type<'command' | 'modal' | 'standup'>().notNull(),
+    standupAnswerId: integer('standup_answer_id'),
+    /** The blocker message in the blockers channel, kept up to date (rendered while rendered < message_version). */
+    channel: text('channel').notNull(),
+    messageTs: text('message_ts'),
+    permalink: text('permalink'),
+    messageVersion: integer('message_version').notNull().default(1),
+    messageRenderedVersion: integer('message_rendered_version').notNull().default(0),
+  },
+  (t) => [
+    index('blockers_due_idx').on(t.nextDueAt).where(sql`status <> 'resolved'`),
+    index('blockers_workstream_idx').on(t.workstreamId, t.status),
+    uniqueIndex('blockers_standup_answer_key').on(t.standupAnswerId),
+  ],
+);
+
+export type BlockerEventKind = 'raised' | 'acknowledged' | 'escalated' | 'skipped' | 'snoozed' | 'reassigned' | 'resolved';
+
+/** The timeline: one row per thing that happened, each posted once as a line in the blocker message's thread. */
+export const blockerEvents = pgTable(
+  'blocker_events',
+  {
+    id: serial('id').primaryKey(),
+    blockerId: integer('blocker_id').notNull().references(() => blockers.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<BlockerEventKind>().notNull(),
+    actor: text('actor'),
+    at: ts('at').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /** pending → sending → sent (thread line), or none for events not shown in the thread. */
+    threadStatus: text('thread_status').$type<'pending' | 'sending' | 'sent' | 'none'>().notNull().default('pending'),
+    threadClaimedAt: ts('thread_claimed_at'),
+    threadTs: text('thread_ts'),
+  },
+  (t) => [index('blocker_events_blocker_idx').on(t.blockerId, t.id), index('blocker_events_thread_idx').on(t.threadStatus)],
+);
+
+/**
+ * One escalation DM per (blocker, level, attempt, recipient), reserved before Slack is called: the unique key
+ * is what makes a ping happen once however many workers or wake-ups race.
+ */
+export const blockerNotices = pgTable(
+  'blocker_notices',
+  {
+    id: serial('id').primaryKey(),
+    blockerId: integer('blocker_id').notNull().references(() => blockers.id, { onDelete: 'cascade' }),
+    level: integer('level').notNull(),
+    attempt: integer('attempt').notNull(),
+    recipient: text('recipient').notNull(),
+    dueAt: ts('due_at').notNull(),
+    /** Not before the end of the recipient's quiet hours. */
+    notBefore: ts('not_before').notNull(),
+    status: text('status').$type<'pending' | 'sending' | 'sent' | 'cancelled' | 'failed'>().notNull().default('pending'),
+    claimedAt: ts('claimed_at'),
+    dmChannel: text('dm_channel'),
+    ts: text('ts'),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [uniqueIndex('blocker_notices_key').on(t.blockerId, t.level, t.attempt, t.recipient), index('blocker_notices_pending_idx').on(t.status, t.notBefore)],
+);

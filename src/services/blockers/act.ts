@@ -1,0 +1,124 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { blockerEvents, blockerNotices, blockers, type BlockerEventKind } from '../../db/schema/index.js';
+import { mayAct, shortId, whoMayAct } from '../../domain/blockers/blocker.js';
+import { escalateNowStep } from '../../domain/blockers/ladder.js';
+import { formatDuration } from '../../config/duration.js';
+import type { Deps } from '../deps.js';
+import { rolesFor } from './policy.js';
+import { ladderState, nextDueAt, type BlockerRow } from './raise.js';
+
+export type BlockerAction =
+  | { kind: 'acknowledge' }
+  | { kind: 'resolve' }
+  | { kind: 'snooze'; ms: number }
+  | { kind: 'reassign'; owner: string }
+  | { kind: 'escalate' };
+
+export type ActResult =
+  | { ok: true; blocker: BlockerRow; message: string }
+  | { ok: false; reason: 'not-found' | 'forbidden' | 'resolved' | 'noop' | 'invalid'; message: string; allowed?: string[] };
+
+/**
+ * Applies a person's action to a blocker, checking on the server that they may (owner, reporter, the
+ * workstream's leads, the PM, an exec), whatever the button or payload says.
+ * Every change bumps the version (so older wake-ups become no-ops), recomputes `next_due_at` from the frozen
+ * policy, records a timeline event (posted once in the blocker's thread) and re-renders the message.
+ * - acknowledge: stops re-pings to the acknowledger (and the whole ladder under `stop_when: acknowledged`);
+ *   the resolution clock keeps running.
+ * - resolve: stops everything, cancels notices not yet sent.
+ * - snooze: notices due before its end wait for it (deferred, never dropped).
+ * - escalate: the next level is notified now.
+ */
+export async function actOnBlocker(deps: Deps, blockerId: number, actor: string, action: BlockerAction): Promise<ActResult> {
+  const now = deps.clock.now().toJSDate();
+  const result = await deps.db.transaction(async (tx): Promise<ActResult & { eventId?: number; force?: boolean }> => {
+    const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId)).for('update');
+    if (!b) return { ok: false, reason: 'not-found', message: `There is no blocker ${shortId(blockerId)}.` };
+    const id = shortId(b.id);
+    if (b.status === 'resolved') return { ok: false, reason: 'resolved', message: `${id} was already resolved${b.resolvedBy ? ` by <@${b.resolvedBy}>` : ''}.` };
+    const roles = rolesFor(deps.config, b.workstreamId);
+    if (!mayAct(actor, b, roles)) {
+      const allowed = whoMayAct(b, roles);
+      return { ok: false, reason: 'forbidden', allowed, message: `You are not allowed to change ${id}: its owner, reporter, the workstream's leads, the PM or an exec can. Ask ${allowed.map((u) => `<@${u}>`).join(', ')}.` };
+    }
+    const patch: Partial<BlockerRow> = {};
+    let kind: BlockerEventKind;
+    let data: Record<string, unknown> = {};
+    let message: string;
+    let force = false;
+    switch (action.kind) {
+      case 'acknowledge':
+        if (b.acknowledgedBy.includes(actor)) return { ok: false, reason: 'noop', message: `You already acknowledged ${id}.` };
+        patch.acknowledgedBy = [...b.acknowledgedBy, actor];
+        patch.status = 'acknowledged';
+        kind = 'acknowledged';
+        message = `👀 You acknowledged ${id}. ${b.policy.stopWhen === 'acknowledged' ? 'Its escalation stops here.' : 'No more pings to you; it still escalates until resolved.'}`;
+        break;
+      case 'resolve':
+        patch.status = 'resolved';
+        patch.resolvedAt = now;
+        patch.resolvedBy = actor;
+        kind = 'resolved';
+        data = { ageMs: now.getTime() - b.raisedAt.getTime() };
+        message = `✅ ${id} resolved after ${formatDuration(now.getTime() - b.raisedAt.getTime())}. Escalation stopped.`;
+        break;
+      case 'snooze': {
+        const max = deps.config.escalation.snooze_max;
+        if (!(action.ms > 0) || action.ms > max) return { ok: false, reason: 'invalid', message: `Snooze for up to ${formatDuration(max)}.` };
+        patch.snoozedUntil = new Date(now.getTime() + action.ms);
+        kind = 'snoozed';
+        data = { ms: action.ms, until: patch.snoozedUntil.toISOString() };
+        message = `😴 ${id} snoozed for ${formatDuration(action.ms)}: its next notice waits until then.`;
+        break;
+      }
+      case 'reassign':
+        if (action.owner === b.owner) return { ok: false, reason: 'noop', message: `${id} already waits on <@${action.owner}>.` };
+        patch.owner = action.owner;
+        kind = 'reassigned';
+        data = { from: b.owner, to: action.owner };
+        message = `🔀 ${id} now waits on <@${action.owner}>.`;
+        break;
+      case 'escalate': {
+        const step = escalateNowStep(b.policy, ladderState(b), deps.clock.now());
+        if (!step) return { ok: false, reason: 'noop', message: `${id} has already been escalated to every level of its ladder.` };
+        force = true;
+        kind = 'escalated';
+        data = { requested: true };
+        message = `⏫ Escalating ${id} to its next level now.`;
+        break;
+      }
+    }
+    const next = { ...b, ...patch } as BlockerRow;
+    const [updated] = await tx
+      .update(blockers)
+      .set({
+        ...patch,
+        nextDueAt: force ? now : patch.status === 'resolved' ? null : nextDueAt(next),
+        version: sql`${blockers.version} + 1`,
+        messageVersion: sql`${blockers.messageVersion} + 1`,
+      })
+      .where(eq(blockers.id, blockerId))
+      .returning();
+    // the "escalate now" request itself is not a timeline event; the escalation it causes is
+    let eventId: number | undefined;
+    if (!force) {
+      const [ev] = await tx.insert(blockerEvents).values({ blockerId, kind, actor, at: now, data }).returning({ id: blockerEvents.id });
+      eventId = ev!.id;
+    }
+    if (action.kind === 'resolve' || (action.kind === 'acknowledge' && b.policy.stopWhen === 'acknowledged')) {
+      await tx.update(blockerNotices).set({ status: 'cancelled' }).where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'pending')));
+    } else if (action.kind === 'acknowledge') {
+      await tx.update(blockerNotices).set({ status: 'cancelled' }).where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'pending'), inArray(blockerNotices.recipient, [actor])));
+    }
+    return { ok: true, blocker: updated!, message, eventId, force };
+  });
+  if (result.ok) {
+    const b = result.blocker;
+    deps.log.info({ blocker: b.id, action: action.kind, actor }, 'blocker action');
+    if (b.nextDueAt) await deps.wakeups.escalate([{ blockerId: b.id, version: b.version, dueAt: b.nextDueAt, now }]);
+    await deps.wakeups.renderBlockers([{ blockerId: b.id, version: b.messageVersion }]);
+    if (result.eventId) await deps.wakeups.postThreadLines([result.eventId]);
+  }
+  const { eventId: _e, force: _f, ...out } = result as ActResult & { eventId?: number; force?: boolean };
+  return out;
+}

@@ -1,0 +1,97 @@
+import { eq, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { formatDuration } from '../../config/duration.js';
+import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
+import { afterStep, escalateNowStep, nextStep, quietUntil, recipients } from '../../domain/blockers/ladder.js';
+import type { Deps } from '../deps.js';
+import { rolesFor, zoneOf } from './policy.js';
+import { ladderState } from './raise.js';
+
+export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
+
+/**
+ * The escalation processor for one wake-up (blocker id + the version it was scheduled for).
+ * Locks the row; does nothing if the version moved on, the blocker is resolved or the step is not due yet.
+ * Otherwise reserves one notice per recipient (unique (blocker, level, attempt, recipient)) in the same
+ * transaction that advances the ladder, so however many workers or duplicate wake-ups race, each ping is
+ * reserved once; notices are sent by their own jobs after commit.
+ * A level with nobody to notify is skipped (timeline + log). Recipients in their quiet hours get the notice
+ * deferred to the end of them (severities in `quiet_hours.except` are never deferred); the clock keeps running.
+ * After downtime the ladder climbs one level per wake-up (see nextStep), never straight to the top.
+ */
+export async function escalate(deps: Deps, blockerId: number, version: number): Promise<EscalateOutcome> {
+  const now = deps.clock.now();
+  const res = await deps.db.transaction(async (tx) => {
+    const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId)).for('update');
+    if (!b || b.version !== version || b.status === 'resolved') return { outcome: 'stale' as const };
+    const state = ladderState(b);
+    const due = nextStep(b.policy, state);
+    // "Escalate now" stores next_due_at = now ahead of the ladder's own due time
+    const forced = b.nextDueAt && due && b.nextDueAt < due.dueAt.toJSDate() ? escalateNowStep(b.policy, state, now) : null;
+    const step = forced ?? due;
+    if (!step) {
+      await tx.update(blockers).set({ nextDueAt: null }).where(eq(blockers.id, blockerId));
+      return { outcome: 'finished' as const };
+    }
+    if (step.dueAt > now) return { outcome: 'not-due' as const };
+    const level = b.policy.ladder[step.level]!;
+    const to = recipients(level.notify, rolesFor(deps.config, b.workstreamId), b.acknowledgedBy);
+    const ageMs = now.toMillis() - b.raisedAt.getTime();
+    const quiet = deps.config.escalation.quiet_hours;
+    const exempt = quiet?.except.includes(b.severity) ?? true;
+    let noticeIds: number[] = [];
+    if (to.length > 0) {
+      const rows = await tx
+        .insert(blockerNotices)
+        .values(
+          to.map((recipient) => ({
+            blockerId,
+            level: step.level,
+            attempt: step.attempt,
+            recipient,
+            dueAt: step.dueAt.toJSDate(),
+            notBefore: (exempt ? null : quietUntil(now, zoneOf(deps.config, recipient), quiet))?.toJSDate() ?? now.toJSDate(),
+          })),
+        )
+        .onConflictDoNothing()
+        .returning({ id: blockerNotices.id, notBefore: blockerNotices.notBefore });
+      noticeIds = rows.filter((r) => r.notBefore <= now.toJSDate()).map((r) => r.id);
+    }
+    const [ev] = await tx
+      .insert(blockerEvents)
+      .values({
+        blockerId,
+        kind: to.length ? 'escalated' : 'skipped',
+        actor: null,
+        at: now.toJSDate(),
+        data: { level: step.level + 1, levels: b.policy.ladder.length, attempt: step.attempt, to, target: level.notify, ageMs, age: formatDuration(ageMs) },
+      })
+      .returning({ id: blockerEvents.id });
+    const after = afterStep(state, step, now);
+    const next = nextStep(b.policy, after);
+    const [updated] = await tx
+      .update(blockers)
+      .set({
+        levelsDone: after.levelsDone,
+        repeatsDone: after.repeatsDone,
+        lastNotifiedAt: now.toJSDate(),
+        nextDueAt: next?.dueAt.toJSDate() ?? null,
+        version: sql`${blockers.version} + 1`,
+        messageVersion: sql`${blockers.messageVersion} + 1`,
+      })
+      .where(eq(blockers.id, blockerId))
+      .returning();
+    return { outcome: to.length ? ('notified' as const) : ('skipped' as const), updated: updated!, noticeIds, eventId: ev!.id, to, level: step.level };
+  });
+  if (!('updated' in res) || !res.updated) return res.outcome;
+  const b = res.updated;
+  if (res.outcome === 'skipped') deps.log.warn({ blocker: blockerId, level: res.level + 1 }, 'escalation level skipped: nobody to notify');
+  else deps.log.info({ blocker: blockerId, level: res.level + 1, to: res.to }, 'blocker escalated');
+  await deps.wakeups.sendNotices(res.noticeIds);
+  if (b.nextDueAt) await deps.wakeups.escalate([{ blockerId, version: b.version, dueAt: b.nextDueAt, now: now.toJSDate() }]);
+  await deps.wakeups.renderBlockers([{ blockerId, version: b.messageVersion }]);
+  await deps.wakeups.postThreadLines([res.eventId]);
+  return res.outcome;
+}
+
+export { DateTime };

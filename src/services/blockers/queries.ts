@@ -1,0 +1,57 @@
+import { and, asc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
+import type { Db } from '../../db/client.js';
+import type { BlockerListScope } from '../../domain/blockers/command.js';
+import type { Deps } from '../deps.js';
+import { workstreamsOf } from '../standups/plans.js';
+import type { BlockerRow } from './raise.js';
+
+/** One blocker by id. */
+export async function getBlocker(db: Db, id: number): Promise<BlockerRow | null> {
+  const [b] = await db.select().from(blockers).where(eq(blockers.id, id));
+  return b ?? null;
+}
+
+/** Open blockers that involve `userId`: raised by them, waiting on them, or escalated to them. Oldest first. */
+export async function myOpenBlockers(db: Db, userId: string): Promise<{ raised: BlockerRow[]; waiting: BlockerRow[]; escalated: BlockerRow[] }> {
+  const open = ne(blockers.status, 'resolved');
+  const raised = await db.select().from(blockers).where(and(open, eq(blockers.reporter, userId))).orderBy(asc(blockers.raisedAt));
+  const waiting = await db.select().from(blockers).where(and(open, eq(blockers.owner, userId))).orderBy(asc(blockers.raisedAt));
+  const escalatedIds = db.selectDistinct({ id: blockerNotices.blockerId }).from(blockerNotices).where(and(eq(blockerNotices.recipient, userId), eq(blockerNotices.status, 'sent')));
+  const escalated = await db.select().from(blockers).where(and(open, inArray(blockers.id, escalatedIds))).orderBy(asc(blockers.raisedAt));
+  return { raised, waiting, escalated };
+}
+
+/**
+ * `/blocker list`: mine (raised by me or waiting on me), my workstreams', or all open; oldest first.
+ * @returns titled groups for the list message.
+ */
+export async function listOpenBlockers(deps: Deps, userId: string, scope: BlockerListScope): Promise<{ title: string; items: BlockerRow[] }[]> {
+  const open = ne(blockers.status, 'resolved');
+  if (scope === 'all') return [{ title: 'All open blockers', items: await deps.db.select().from(blockers).where(open).orderBy(asc(blockers.raisedAt)) }];
+  const mine = await deps.db.select().from(blockers).where(and(open, or(eq(blockers.reporter, userId), eq(blockers.owner, userId)))).orderBy(asc(blockers.raisedAt));
+  const groups = [{ title: 'Raised by you or waiting on you', items: mine }];
+  const wsIds = [...new Set([...workstreamsOf(deps.config, userId), ...Object.entries(deps.config.workstreams).filter(([, w]) => w.leads.includes(userId)).map(([id]) => id)])];
+  if (scope === 'workstream' || wsIds.length) {
+    const items = wsIds.length ? await deps.db.select().from(blockers).where(and(open, inArray(blockers.workstreamId, wsIds))).orderBy(asc(blockers.raisedAt)) : [];
+    groups.push({ title: `Your workstream${wsIds.length === 1 ? '' : 's'} (${wsIds.map((w) => deps.config.workstreams[w]!.name).join(', ') || 'none'})`, items });
+  }
+  return scope === 'workstream' ? groups.slice(1) : groups;
+}
+
+/** The timeline of a blocker, in order. */
+export async function blockerTimeline(db: Db, id: number) {
+  return db.select().from(blockerEvents).where(eq(blockerEvents.blockerId, id)).orderBy(asc(blockerEvents.id));
+}
+
+/** Open blockers of a workstream raised before `before`: carried over into the next standup report. */
+export async function carriedOverBlockers(db: Db, workstreamId: string, before: Date): Promise<BlockerRow[]> {
+  return db
+    .select()
+    .from(blockers)
+    .where(and(eq(blockers.workstreamId, workstreamId), ne(blockers.status, 'resolved'), lt(blockers.raisedAt, before)))
+    .orderBy(asc(blockers.raisedAt))
+    .limit(30);
+}
+
+export { sql };
