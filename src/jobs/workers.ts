@@ -53,14 +53,25 @@ export async function startWorkers(args: {
   sweepMs?: number;
   dmConcurrency?: number;
   escalationConcurrency?: number;
+  /** How often the job schedulers are re-asserted (ms). */
+  schedulerKeeperMs?: number;
 }): Promise<Workers> {
   const { deps, queues, connection, prefix } = args;
-  await queues.scheduler.upsertJobScheduler(TICK_SCHEDULER_ID, { every: args.tickMs }, { name: JOB_NAMES.tick, data: {}, opts: { removeOnComplete: true, removeOnFail: 50, attempts: 1 } });
-  await queues.scheduler.upsertJobScheduler(
-    SWEEP_SCHEDULER_ID,
-    { every: args.sweepMs ?? deps.config.escalation.sweep_every },
-    { name: JOB_NAMES.sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: 50, attempts: 1 } },
-  );
+  const ensureSchedulers = async () => {
+    await queues.scheduler.upsertJobScheduler(TICK_SCHEDULER_ID, { every: args.tickMs }, { name: JOB_NAMES.tick, data: {}, opts: { removeOnComplete: true, removeOnFail: 50, attempts: 1 } });
+    await queues.scheduler.upsertJobScheduler(
+      SWEEP_SCHEDULER_ID,
+      { every: args.sweepMs ?? deps.config.escalation.sweep_every },
+      { name: JOB_NAMES.sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: 50, attempts: 1 } },
+    );
+  };
+  await ensureSchedulers();
+  // A Redis FLUSHALL (or a Redis restarted without persistence) deletes the job schedulers too: re-assert
+  // them (idempotent upsert) so ticks and sweeps resume without a bot restart.
+  const keeper = setInterval(() => {
+    ensureSchedulers().catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not re-assert the job schedulers'));
+  }, args.schedulerKeeperMs ?? 30_000);
+  keeper.unref();
 
   let lastPrune = 0;
   const scheduler = new Worker(
@@ -136,6 +147,7 @@ export async function startWorkers(args: {
   return {
     workers,
     async close() {
+      clearInterval(keeper);
       await Promise.all(workers.map((w) => w.close()));
     },
   };

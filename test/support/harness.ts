@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { inject } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock, systemClock, type Clock } from '../../src/clock.js';
 import { parseWorkspaceConfig } from '../../src/config/load.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createQueues, queueWakeups, type Queues } from '../../src/jobs/queues.js';
@@ -21,20 +21,22 @@ export interface Process {
 }
 
 /**
- * Integration harness: a fresh database, a unique BullMQ prefix on the real Redis, a fixed clock the test
- * moves, and `process()` to start as many bot processes as a test needs (workers included).
+ * Integration harness: a fresh database, a unique BullMQ prefix on the real Redis, a clock (fixed at
+ * `startIso`, which the test moves, or the real one for `'real-time'`, for tests of BullMQ delayed jobs), and
+ * `process()` to start as many bot processes as a test needs (workers included).
  */
-export async function harness(yaml: string, startIso: string) {
+export async function harness(yaml: string, startIso: string | 'real-time') {
   const { url, drop } = await createTestDatabase();
   const prefix = uniquePrefix('it');
-  const clock = fixedClock(startIso);
+  const fixed = startIso === 'real-time' ? null : fixedClock(startIso);
+  const clock: Clock & Partial<ReturnType<typeof fixedClock>> = fixed ?? systemClock;
   const config = parseWorkspaceConfig(yaml, 'test.preflight.yml');
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redisUrl = inject('redisUrl');
   const processes: Process[] = [];
   const connections: Redis[] = [];
 
-  async function process_(opts: { workers?: boolean; tickMs?: number } = {}): Promise<Process> {
+  async function process_(opts: { workers?: boolean; tickMs?: number; sweepMs?: number; keeperMs?: number } = {}): Promise<Process> {
     const database = openDatabase(url);
     const producer = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
     const workerConn = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -42,7 +44,7 @@ export async function harness(yaml: string, startIso: string) {
     const queues = createQueues(producer, prefix);
     const slack = new WebClient('xoxb-test-token', { slackApiUrl: NOCK_SLACK_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
     const deps: Deps = { db: database.db, config, clock, slack, wakeups: queueWakeups(queues), log };
-    const workers = opts.workers === false ? undefined : await startWorkers({ deps, queues, connection: workerConn, prefix, tickMs: opts.tickMs ?? 3_600_000 });
+    const workers = opts.workers === false ? undefined : await startWorkers({ deps, queues, connection: workerConn, prefix, tickMs: opts.tickMs ?? 3_600_000, sweepMs: opts.sweepMs ?? 3_600_000, schedulerKeeperMs: opts.keeperMs });
     const p: Process = {
       deps,
       database,
@@ -59,7 +61,8 @@ export async function harness(yaml: string, startIso: string) {
   }
 
   return {
-    clock,
+    /** The fixed clock (throws on set/advance in real-time mode). */
+    clock: fixed ?? (clock as ReturnType<typeof fixedClock>),
     config,
     prefix,
     process: process_,

@@ -1,0 +1,141 @@
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { actOnBlocker } from '../../../../src/services/blockers/act.js';
+import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
+import { harness } from '../../../support/harness.js';
+import { eventually, nockSlack } from '../../../support/slack-nock.js';
+
+const config = (escalation: string) => `
+program: { name: Launch, timezone: UTC, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
+escalation:
+${escalation}
+workstreams:
+  ws1: { name: Broker, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [U01, U02] }
+`;
+const LADDER = `
+  sweep_every: 1s
+  ladders:
+    P1: [{ after: 1s, notify: lead }, { after: 2s, notify: pm }, { after: 3s, notify: exec }]`;
+
+describe('escalation on real Postgres and Redis, second-scale thresholds', () => {
+  let h: Awaited<ReturnType<typeof harness>> | undefined;
+  let slack: ReturnType<typeof nockSlack>;
+  afterEach(async () => {
+    await h?.cleanup();
+    slack?.done();
+  });
+  const pings = (user: string) => slack.of('chat.postMessage', (a) => a.channel === user && String(a.text).includes('needs you'));
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('fires the ladder in order, once per level, and keeps the blocker message and thread current', async () => {
+    slack = nockSlack();
+    h = await harness(config(LADDER), 'real-time');
+    const bot = await h.process({ sweepMs: 1_000 });
+    const t0 = Date.now();
+    const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'Alpaca sandbox returns 500', severity: 'P1', owner: 'U02', source: 'command' });
+    expect(res.ok).toBe(true);
+    const when: Record<string, number> = {};
+    await eventually('lead, PM and exec pinged', () => {
+      for (const u of ['U0LEAD', 'U0PM', 'U0EXEC']) if (!when[u] && pings(u).length) when[u] = Date.now() - t0;
+      return Object.keys(when).length === 3;
+    }, 10_000);
+    expect(when.U0LEAD!).toBeGreaterThanOrEqual(900);
+    expect(when.U0PM!).toBeGreaterThan(when.U0LEAD!);
+    expect(when.U0EXEC!).toBeGreaterThan(when.U0PM!);
+    await sleep(1_500);
+    expect([pings('U0LEAD').length, pings('U0PM').length, pings('U0EXEC').length]).toEqual([1, 1, 1]);
+    const dm = JSON.stringify(pings('U0PM')[0]!.args.blocks);
+    expect(dm).toContain('escalated to level 2 of 3');
+    expect(dm).toContain('Alpaca sandbox returns 500');
+    expect(dm).toContain('"action_id":"blocker_resolve"');
+    const thread = slack.of('chat.postMessage', (a) => a.channel === 'C0BLK' && a.thread_ts).map((c) => String(c.args.text));
+    expect(thread).toEqual([expect.stringMatching(/Escalated to <@U0LEAD> after 1s \(level 1 of 3\)/), expect.stringMatching(/<@U0PM> after 2s \(level 2 of 3\)/), expect.stringMatching(/<@U0EXEC> after 3s \(level 3 of 3\)/)]);
+    const notices = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM blocker_notices WHERE status = 'sent'");
+    expect(notices[0]!.n).toBe(3);
+    await eventually('message shows level 3', () => slack.of('chat.update', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks).includes('level 3 of 3')).length > 0);
+  });
+
+  it('acknowledging stops re-pings to the acknowledger, not the resolution clock; resolving stops it all', async () => {
+    slack = nockSlack();
+    h = await harness(config(`${LADDER}\n  repeat: { every: 1s, max: 5 }`), 'real-time');
+    const bot = await h.process({ sweepMs: 1_000 });
+    const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'No staging DB', severity: 'P1', source: 'command' });
+    const id = res.ok ? res.blocker.id : 0;
+    await eventually('lead pinged', () => pings('U0LEAD').length === 1, 5_000);
+    expect((await actOnBlocker(bot.deps, id, 'U0LEAD', { kind: 'acknowledge' })).ok).toBe(true);
+    await eventually('PM still pinged after the lead acknowledged', () => pings('U0PM').length === 1, 5_000);
+    const execDms = () => slack.of('chat.postMessage', (a) => a.channel === 'U0EXEC').length;
+    await eventually('exec pinged, then a repeat', () => execDms() >= 2, 8_000);
+    // the exec acknowledges: the repeats to them stop although the blocker is still open
+    expect((await actOnBlocker(bot.deps, id, 'U0EXEC', { kind: 'acknowledge' })).ok).toBe(true);
+    const seen = execDms();
+    await sleep(2_500);
+    expect(execDms()).toBe(seen);
+    expect((await actOnBlocker(bot.deps, id, 'U01', { kind: 'resolve' })).ok).toBe(true);
+    const after = slack.calls.filter((c) => c.method === 'chat.postMessage' && /^U0/.test(c.args.channel)).length;
+    await sleep(2_500);
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && /^U0/.test(c.args.channel)).length).toBe(after);
+    expect(pings('U0LEAD')).toHaveLength(1);
+    const thread = slack.of('chat.postMessage', (a) => a.channel === 'C0BLK' && a.thread_ts).map((c) => String(c.args.text));
+    expect(thread).toContain('👀 Acknowledged by <@U0LEAD>');
+    expect(thread.some((t) => /✅ Resolved by <@U01> after \d+s/.test(t))).toBe(true);
+  });
+
+  it('stop_when: acknowledged ends the ladder at the acknowledgement', async () => {
+    slack = nockSlack();
+    h = await harness(config(`${LADDER}\n  stop_when: acknowledged`), 'real-time');
+    const bot = await h.process({ sweepMs: 1_000 });
+    const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'Flaky CI', severity: 'P1', source: 'command' });
+    await eventually('lead pinged', () => pings('U0LEAD').length === 1, 5_000);
+    await actOnBlocker(bot.deps, res.ok ? res.blocker.id : 0, 'U0LEAD', { kind: 'acknowledge' });
+    await sleep(3_000);
+    expect(pings('U0PM')).toHaveLength(0);
+  });
+
+  it('snooze delays the next ping until it ends, then the ladder resumes; strangers are refused', async () => {
+    slack = nockSlack();
+    h = await harness(config(LADDER), 'real-time');
+    const bot = await h.process({ sweepMs: 1_000 });
+    const t0 = Date.now();
+    const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'Waiting on legal', severity: 'P1', source: 'command' });
+    const id = res.ok ? res.blocker.id : 0;
+    expect(await actOnBlocker(bot.deps, id, 'U0STRANGER', { kind: 'snooze', ms: 2_500 })).toMatchObject({ ok: false, reason: 'forbidden', message: expect.stringContaining('Ask <@U0LEAD>, <@U0PM>') });
+    expect(await actOnBlocker(bot.deps, id, 'U01', { kind: 'snooze', ms: 24 * 3_600_000 })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect((await actOnBlocker(bot.deps, id, 'U01', { kind: 'snooze', ms: 2_500 })).ok).toBe(true);
+    await eventually('lead pinged after the snooze', () => pings('U0LEAD').length === 1, 6_000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2_400);
+    await eventually('then the PM', () => pings('U0PM').length === 1, 5_000);
+  });
+
+  it('wiping Redis (every key of the bot, job schedulers included) with blockers open still leads to every due ping', async () => {
+    slack = nockSlack();
+    h = await harness(config(LADDER), 'real-time');
+    const bot = await h.process({ sweepMs: 1_000, keeperMs: 500 });
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: `blocker ${i}`, severity: 'P1', source: 'command' });
+      if (r.ok) ids.push(r.blocker.id);
+    }
+    // the equivalent of FLUSHALL for this bot, without touching other test files sharing this Redis
+    const r = new Redis(inject('redisUrl'));
+    const keys = await r.keys(`${h.prefix}:*`);
+    await r.del(...keys);
+    await r.quit();
+    await eventually('every level of every blocker pinged', () => ['U0LEAD', 'U0PM', 'U0EXEC'].every((u) => pings(u).length === 3), 12_000);
+    await sleep(1_500);
+    expect(['U0LEAD', 'U0PM', 'U0EXEC'].map((u) => pings(u).length)).toEqual([3, 3, 3]);
+  });
+
+  it('two workers at once (two bot processes) still ping once per level', async () => {
+    slack = nockSlack();
+    h = await harness(config(LADDER), 'real-time');
+    const a = await h.process({ sweepMs: 1_000 });
+    const b = await h.process({ sweepMs: 1_000 });
+    for (let i = 0; i < 5; i++) await raiseBlocker(i % 2 ? a.deps : b.deps, { reporter: 'U01', text: `parallel ${i}`, severity: 'P1', source: 'command' });
+    await eventually('all pings', () => ['U0LEAD', 'U0PM', 'U0EXEC'].every((u) => pings(u).length >= 5), 12_000);
+    await sleep(2_000);
+    expect(['U0LEAD', 'U0PM', 'U0EXEC'].map((u) => pings(u).length)).toEqual([5, 5, 5]);
+    const dup = await h.sql<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT blocker_id, level, attempt, recipient FROM blocker_notices GROUP BY 1,2,3,4 HAVING count(*) > 1) d');
+    expect(dup[0]!.n).toBe(0);
+  });
+});
