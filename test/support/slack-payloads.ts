@@ -25,7 +25,7 @@ export function slashCommandBody(args: { command: string; text: string; userId: 
 }
 
 /** A block_actions payload for a button click in a message (form field `payload=<json>`). */
-export function blockActionBody(args: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; teamId?: string }): string {
+export function blockActionBody(args: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; teamId?: string; responseUrl?: string }): string {
   const p = JSON.parse(read('block_actions.message.docs-example.json'));
   p.team.id = args.teamId ?? TEAM_ID;
   p.user = { id: args.userId, username: args.userId.toLowerCase(), team_id: p.team.id };
@@ -33,7 +33,7 @@ export function blockActionBody(args: { userId: string; actionId: string; value:
   p.channel = { id: args.channelId, name: 'directmessage' };
   p.message = { type: 'message', text: 'prompt', user: 'UBOTPREFLIGHT', ts: args.messageTs };
   p.trigger_id = `${Date.now()}.${Math.floor(Math.random() * 1e9)}.def`;
-  p.response_url = 'https://hooks.slack.com/actions/T0PREFLIGHT/1/abc';
+  p.response_url = args.responseUrl ?? 'https://hooks.slack.com/actions/T0PREFLIGHT/1/abc';
   p.actions = [{ action_id: args.actionId, block_id: 'b', text: { type: 'plain_text', text: 'Open the form' }, value: args.value, type: 'button', action_ts: `${Date.now() / 1000}` }];
   return `payload=${encodeURIComponent(JSON.stringify(p))}`;
 }

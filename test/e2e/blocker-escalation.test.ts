@@ -1,0 +1,79 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { postToSlackEndpoint, startBot, type BotProcess } from '../support/bot-process.js';
+import { createTestDatabase, uniquePrefix } from '../support/db.js';
+import { SlackApiFake } from '../support/slack-api-fake.js';
+import { blockActionBody, slashCommandBody } from '../support/slack-payloads.js';
+
+const SECRET = 'e2e-blocker-signing-secret';
+const FORM = 'application/x-www-form-urlencoded' as const;
+
+const CONFIG = `
+program: { name: Phase 11, timezone: UTC, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
+escalation:
+  sweep_every: 1s
+  ladders:
+    P1: [{ after: 2s, notify: lead }, { after: 4s, notify: pm }, { after: 9s, notify: exec }]
+workstreams:
+  ws1: { name: Broker Integration, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [U01, U02] }
+`;
+
+describe('blockers through the real process over signed HTTP', () => {
+  let fake: SlackApiFake;
+  let bot: BotProcess;
+  let db: { url: string; drop: () => Promise<void> };
+  let sql: pg.Pool;
+  const post = (body: string) => postToSlackEndpoint(bot.baseUrl, SECRET, body, FORM);
+  const pings = (user: string) => fake.ok('chat.postMessage', (a) => a.channel === user && String(a.text).includes('needs you'));
+
+  beforeAll(async () => {
+    fake = await new SlackApiFake().start();
+    db = await createTestDatabase();
+    sql = new pg.Pool({ connectionString: db.url });
+    bot = await startBot(
+      { SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: uniquePrefix('e2eb') },
+      CONFIG,
+    );
+  }, 60_000);
+  afterAll(async () => {
+    expect(await bot?.stop()).toBe(0);
+    await sql?.end();
+    await fake?.stop();
+    await db?.drop();
+  });
+
+  it('/blocker → lead pinged → PM pinged → Resolve stops it; a stranger is refused', async () => {
+    const t0 = Date.now();
+    const res = await post(slashCommandBody({ command: '/blocker', text: 'Staging DB is down P1 <@U02|bob>', userId: 'U01', channelId: 'C0WS1' }));
+    expect(await res.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Raised \*B-1\* \(P1\) in \*Broker Integration\*, posted in <#C0BLK>\. It escalates to the lead after 2s/) });
+    await fake.waitFor('blocker message', () => fake.ok('chat.postMessage', (a) => a.channel === 'C0BLK' && !a.thread_ts).length === 1);
+    const message = JSON.stringify(fake.ok('chat.postMessage', (a) => a.channel === 'C0BLK')[0]!.args.blocks);
+    expect(message).toContain('Staging DB is down');
+    expect(message).toContain('waiting on <@U02>');
+    await fake.waitFor('lead pinged', () => pings('U0LEAD').length === 1, 8_000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1_900);
+    await fake.waitFor('PM pinged', () => pings('U0PM').length === 1, 8_000);
+
+    // someone with no role clicks Resolve in a forwarded message: refused, nothing changes
+    const refused = await post(blockActionBody({ userId: 'U0STRANGER', actionId: 'blocker_resolve', value: '1', channelId: 'C0BLK', messageTs: '1700000000.000001', responseUrl: `${fake.url}response/stranger` }));
+    expect(refused.status).toBe(200);
+    await fake.waitFor('refusal', () => fake.calls.some((c) => c.method.includes('response/stranger')));
+    expect(String(fake.calls.find((c) => c.method.includes('response/stranger'))!.args.text)).toMatch(/not allowed to change B-1.*Ask <@U02>, <@U0LEAD>, <@U0PM>/);
+
+    // the PM resolves it from the escalation DM
+    const click = await post(blockActionBody({ userId: 'U0PM', actionId: 'blocker_resolve', value: '1', channelId: 'D0PM', messageTs: '1700000000.000009', responseUrl: `${fake.url}response/pm` }));
+    expect(click.status).toBe(200);
+    await fake.waitFor('resolution answer', () => fake.calls.some((c) => c.method.includes('response/pm')));
+    expect(String(fake.calls.find((c) => c.method.includes('response/pm'))!.args.text)).toMatch(/B-1 resolved after \d+s/);
+    const [row] = (await sql.query('SELECT status, resolved_by FROM blockers WHERE id = 1')).rows;
+    expect(row).toEqual({ status: 'resolved', resolved_by: 'U0PM' });
+
+    // the exec level (due at 9 s) never fires
+    while (Date.now() - t0 < 11_000) await new Promise((r) => setTimeout(r, 250));
+    expect(pings('U0EXEC')).toHaveLength(0);
+    expect([pings('U0LEAD').length, pings('U0PM').length]).toEqual([1, 1]);
+    const thread = fake.ok('chat.postMessage', (a) => a.channel === 'C0BLK' && a.thread_ts).map((c) => String(c.args.text));
+    expect(thread.at(-1)).toMatch(/✅ Resolved by <@U0PM> after \d+s/);
+    await fake.waitFor('message shows resolved', () => fake.ok('chat.update', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks).includes('Resolved by <@U0PM>')).length > 0);
+  }, 40_000);
+});
