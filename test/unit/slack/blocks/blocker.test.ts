@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { blockProblems, viewProblems } from '../../../../src/slack/blocks/limits.js';
+import { blockerListMessage, blockerMessage, blockerTimelineMessage, escalationDm, threadLine, type BlockerView } from '../../../../src/slack/blocks/blocker.js';
+import { blockerFormView } from '../../../../src/slack/blocks/blocker-form.js';
+import { homeView } from '../../../../src/slack/blocks/home.js';
+
+const view = (over: Partial<BlockerView> = {}): BlockerView => ({
+  id: 42,
+  severity: 'P0',
+  status: 'open',
+  text: 'Staging DB down <!channel> <http://evil|click>',
+  reporter: 'U01',
+  owner: 'U02',
+  workstreamName: 'Broker Integration',
+  gateId: null,
+  raisedAt: 1_770_130_800,
+  levelsDone: 1,
+  policy: { ladder: [{ afterMs: 300_000, notify: 'lead' }, { afterMs: 900_000, notify: 'pm' }], stopWhen: 'resolved' },
+  acknowledgedBy: ['U0LEAD'],
+  snoozedUntil: null,
+  resolvedBy: null,
+  resolvedAt: null,
+  permalink: 'https://example.slack.com/archives/C0BLK/p1',
+  snoozeChoices: [900_000, 3_600_000, 14_400_000],
+  now: 1_770_131_400,
+  ...over,
+});
+
+describe('blocker message', () => {
+  it('shows id, severity, level, owner, who acknowledged, and the actions; escapes the text', () => {
+    const { blocks, text } = blockerMessage(view());
+    expect(blockProblems(blocks, 'message')).toEqual([]);
+    const json = JSON.stringify(blocks);
+    expect(json).toContain('*B-42 · P0*');
+    expect(json).toContain('level 1 of 2 (the lead notified)');
+    expect(json).toContain('waiting on <@U02>');
+    expect(json).toContain('acknowledged by <@U0LEAD>');
+    expect(json).toContain('{ago}');
+    expect(json).not.toContain('<!channel>');
+    expect(json).toContain('&lt;!channel&gt;');
+    for (const id of ['blocker_ack', 'blocker_resolve', 'blocker_escalate', 'blocker_snooze', 'blocker_reassign']) expect(json).toContain(`"action_id":"${id}"`);
+    expect(json).toContain('"value":"42:3600000"');
+    expect(text).toMatch(/^B-42 \(P0\) open/);
+  });
+  it('a resolved blocker has no buttons and says who resolved it after how long', () => {
+    const { blocks } = blockerMessage(view({ status: 'resolved', resolvedBy: 'U0PM', resolvedAt: 1_770_130_800 + 2_520 }));
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(JSON.stringify(blocks)).toContain('Resolved by <@U0PM> after 42m');
+  });
+  it('a 100 kB text is cut to Slack limits with a marker', () => {
+    const { blocks, text } = blockerMessage(view({ text: '🚧'.repeat(50_000) }));
+    expect(blockProblems(blocks, 'message')).toEqual([]);
+    expect(JSON.stringify(blocks)).toContain('… (cut)');
+    expect(text.length).toBeLessThanOrEqual(4000);
+  });
+});
+
+describe('escalation DM and thread lines', () => {
+  it('gives the target the context, the ladder so far and a link', () => {
+    const { blocks } = escalationDm(view({ levelsDone: 2 }), 1, 0);
+    expect(blockProblems(blocks, 'message')).toEqual([]);
+    const json = JSON.stringify(blocks);
+    expect(json).toContain('open for 10m, escalated to level 2 of 2');
+    expect(json).toContain('1. the lead at 5m · 2. the PM at 15m');
+    expect(json).toContain('<https://example.slack.com/archives/C0BLK/p1|Open the blocker message>');
+    expect(JSON.stringify(escalationDm(view(), 1, 2).blocks)).toContain('reminder 2');
+  });
+  it('says what happened in the thread', () => {
+    expect(threadLine('escalated', null, { to: ['U0PM'], age: '30m', level: 2, levels: 3, attempt: 0 })).toBe('⏫ Escalated to <@U0PM> after 30m (level 2 of 3)');
+    expect(threadLine('skipped', null, { level: 3, levels: 3, target: 'exec', age: '1h' })).toBe('⏭️ Level 3 of 3 (the execs) skipped after 1h: nobody to notify');
+    expect(threadLine('snoozed', 'U01', { ms: 3_600_000 })).toBe('😴 Snoozed by <@U01> for 1h');
+    expect(threadLine('reassigned', 'U01', { to: 'U03' })).toBe('🔀 Reassigned by <@U01> to <@U03>');
+  });
+});
+
+describe('lists, timeline, form and Home', () => {
+  it('a list of 120 blockers stays within 50 blocks and says how many it left out', () => {
+    const items = Array.from({ length: 120 }, (_, i) => view({ id: i + 1 }));
+    const { blocks } = blockerListMessage([{ title: 'All open blockers', items }]);
+    expect(blockProblems(blocks, 'message')).toEqual([]);
+    expect(JSON.stringify(blocks)).toMatch(/…\d+ more not shown/);
+  });
+  it('the timeline lists every event with its time', () => {
+    const { blocks } = blockerTimelineMessage(view(), [
+      { kind: 'raised', actor: 'U01', at: 1_770_130_800, data: { severity: 'P0', owner: 'U02' } },
+      { kind: 'escalated', actor: null, at: 1_770_131_100, data: { to: ['U0LEAD'], age: '5m', level: 1, levels: 2, attempt: 0 } },
+      { kind: 'acknowledged', actor: 'U0LEAD', at: 1_770_131_200, data: {} },
+    ]);
+    const json = JSON.stringify(blocks);
+    expect(json).toContain('Raised by <@U01> (P0, owner <@U02>)');
+    expect(json).toContain('Escalated to <@U0LEAD> after 5m');
+    expect(json).toContain('Acknowledged by <@U0LEAD>');
+  });
+  it('the form is a valid modal', () => {
+    const v = blockerFormView({ workstreams: [{ id: 'ws1', name: 'Broker' }], defaultWorkstream: 'ws1', defaultSeverity: 'P1', gates: [{ id: 'gate1', name: 'Omega sign-off' }], channelId: 'C0WS1' });
+    expect(viewProblems(v)).toEqual([]);
+    expect(JSON.stringify(v)).toContain('"initial_option":{"text":{"type":"plain_text","text":"P1: blocks my work"},"value":"P1"}');
+  });
+  it('the Home tab shows my standup and my blockers within 100 blocks', () => {
+    const many = Array.from({ length: 80 }, (_, i) => view({ id: i + 1 }));
+    const v = homeView([{ workstreamName: 'Broker', state: 'waiting', detail: 'waiting for your answer until 12:00 EST: `/standup`' }], [
+      { title: 'Waiting on you', items: many.slice(0, 40) },
+      { title: 'Raised by you', items: many.slice(40) },
+    ]);
+    expect(viewProblems(v)).toEqual([]);
+    const json = JSON.stringify(v);
+    expect(json).toContain('⏳ *Broker*: waiting for your answer');
+    expect(json).toMatch(/…\d+ more\. `\/blocker list` shows them all/);
+  });
+});
