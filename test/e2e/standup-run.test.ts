@@ -29,6 +29,7 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
   let sql: pg.Pool;
   const post = (body: string, type: typeof FORM | typeof JSON_TYPE, opts?: Parameters<typeof postToSlackEndpoint>[4]) => postToSlackEndpoint(bot.baseUrl, SECRET, body, type, opts);
   const dmsTo = (channel: string) => fake.ok('chat.postMessage', (a) => a.channel === channel);
+  const isReport = (a: Record<string, any>) => a.channel === 'C0WS1' && String(a.text).includes('standup');
 
   beforeAll(async () => {
     fake = await new SlackApiFake().start();
@@ -75,8 +76,8 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
     // the lead starts the run
     const started = await post(slashCommandBody({ command: '/standup', text: 'start ws1', userId: 'U0LEAD' }), FORM);
     expect(await started.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('prompting 3 members') });
-    await fake.waitFor('three prompts and a report', () => ['U01', 'U02', 'U03'].every((u) => dmsTo(u).length === 1) && dmsTo('C0WS1').length === 1);
-    const firstReport = JSON.stringify(dmsTo('C0WS1')[0]!.args.blocks);
+    await fake.waitFor('three prompts and a report', () => ['U01', 'U02', 'U03'].every((u) => dmsTo(u).length === 1) && fake.ok('chat.postMessage', isReport).length === 1);
+    const firstReport = JSON.stringify(fake.ok('chat.postMessage', isReport)[0]!.args.blocks);
     expect(firstReport).toContain('0/3* answered');
 
     // U01 clicks "Open the form" in the DM and submits the modal
@@ -121,12 +122,14 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
     expect(JSON.stringify(dmsTo('D03')[0]!.args.blocks)).toContain('Reminder');
 
     // the report was updated in place as answers arrived, then closed
-    await fake.waitFor('closed report', () => fake.ok('chat.update', (a) => JSON.stringify(a.blocks).includes('Did not answer (1):* <@U03>')).length > 0, 20_000);
-    const final = JSON.stringify(fake.ok('chat.update').at(-1)!.args.blocks);
+    await fake.waitFor('closed report', () => fake.ok('chat.update', (a) => isReport(a) && JSON.stringify(a.blocks).includes('Did not answer (1):* <@U03>')).length > 0, 20_000);
+    const final = JSON.stringify(fake.ok('chat.update', isReport).at(-1)!.args.blocks);
     expect(final).toContain('2/3* answered');
     expect(final).toContain('Waiting on Alpaca credentials &lt;!channel&gt;');
     expect(final).toContain('🔴 <@U01>');
-    expect(dmsTo('C0WS1')).toHaveLength(1);
+    expect(fake.ok('chat.postMessage', (a) => isReport(a) && !a.thread_ts)).toHaveLength(1);
+    // U01's blocker from the form became B-1, posted in the workstream channel (no blockers_channel configured)
+    expect(fake.ok('chat.postMessage', (a) => a.channel === 'C0WS1' && String(a.text).startsWith('B-1 (P1)'))).toHaveLength(1);
     expect(dmsTo('D01')).toHaveLength(0); // U01 answered: no reminder
     expect(dmsTo('D02').length).toBe(5); // 4 questions + thanks, nothing more
 
