@@ -9,6 +9,8 @@ import { pruneSlackEvents } from '../slack/middleware/dedupe-events.js';
 import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/blockers/delivery.js';
 import { escalate } from '../services/blockers/escalate.js';
 import { sweepBlockers } from '../services/blockers/sweep.js';
+import { scheduledGonogo } from '../services/gonogo/decisions.js';
+import { escalateOverdueGates } from '../services/gonogo/gates.js';
 import { JOB_NAMES, QUEUE_NAMES, payloads, type Queues } from './queues.js';
 
 export const TICK_SCHEDULER_ID = 'standup-tick';
@@ -77,7 +79,12 @@ export async function startWorkers(args: {
   const scheduler = new Worker(
     QUEUE_NAMES.scheduler,
     async (job: Job) => {
-      if (job.name === JOB_NAMES.sweep) return sweepBlockers(deps);
+      if (job.name === JOB_NAMES.sweep) {
+        const swept = await sweepBlockers(deps);
+        const gates = await escalateOverdueGates(deps);
+        const gonogo = await scheduledGonogo(deps);
+        return { ...swept, gates, gonogo };
+      }
       const report = await tick(deps);
       const now = deps.clock.now().toJSDate();
       if (now.getTime() - lastPrune > 3_600_000) {

@@ -15,6 +15,9 @@ import { registerBlockerActions } from './actions/blocker-actions.js';
 import { registerBlockerCommand } from './commands/blocker.js';
 import { registerAppHome } from './events/app-home.js';
 import { registerBlockerFormSubmission } from './views/blocker-form.js';
+import { registerGateActions } from './actions/gate-actions.js';
+import { registerGonogoCommand } from './commands/gonogo.js';
+import { registerChecklistSubmission } from './views/checklist-form.js';
 import type { WebClient } from '@slack/web-api';
 
 export interface SlackApp {
@@ -69,6 +72,9 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
   registerBlockerActions(app, ctx);
   registerBlockerFormSubmission(app, ctx);
   registerAppHome(app, ctx);
+  registerGonogoCommand(app, ctx);
+  registerGateActions(app, ctx);
+  registerChecklistSubmission(app, ctx);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'unhandled error in a Slack listener');
   });

@@ -32,7 +32,7 @@ export const blockers = pgTable(
     raisedAt: ts('raised_at').notNull(),
     resolvedAt: ts('resolved_at'),
     resolvedBy: text('resolved_by'),
-    source: text('source').$type<'command' | 'modal' | 'standup'>().notNull(),
+    source: text('source').$type<'command' | 'modal' | 'standup' | 'gate'>().notNull(),
     standupAnswerId: integer('standup_answer_id'),
     /** The blocker message in the blockers channel, kept up to date (rendered while rendered < message_version). */
     channel: text('channel').notNull(),
@@ -45,6 +45,8 @@ export const blockers = pgTable(
     index('blockers_due_idx').on(t.nextDueAt).where(sql`status <> 'resolved'`),
     index('blockers_workstream_idx').on(t.workstreamId, t.status),
     uniqueIndex('blockers_standup_answer_key').on(t.standupAnswerId),
+    // one "gate not signed off by its due time" escalation per gate
+    uniqueIndex('blockers_gate_due_key').on(t.gateId).where(sql`source = 'gate'`),
   ],
 );
 

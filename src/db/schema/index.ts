@@ -1,3 +1,4 @@
 export * from './standups.js';
 export * from './slack.js';
 export * from './blockers.js';
+export * from './gonogo.js';

@@ -29,7 +29,7 @@ export type ActResult =
  * - snooze: notices due before its end wait for it (deferred, never dropped).
  * - escalate: the next level is notified now.
  */
-export async function actOnBlocker(deps: Deps, blockerId: number, actor: string, action: BlockerAction): Promise<ActResult> {
+export async function actOnBlocker(deps: Deps, blockerId: number, actor: string, action: BlockerAction, opts: { asSystem?: boolean } = {}): Promise<ActResult> {
   const now = deps.clock.now().toJSDate();
   const result = await deps.db.transaction(async (tx): Promise<ActResult & { eventId?: number; force?: boolean }> => {
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId)).for('update');
@@ -37,7 +37,7 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
     const id = shortId(b.id);
     if (b.status === 'resolved') return { ok: false, reason: 'resolved', message: `${id} was already resolved${b.resolvedBy ? ` by <@${b.resolvedBy}>` : ''}.` };
     const roles = rolesFor(deps.config, b.workstreamId);
-    if (!mayAct(actor, b, roles)) {
+    if (!opts.asSystem && !mayAct(actor, b, roles)) {
       const allowed = whoMayAct(b, roles);
       return { ok: false, reason: 'forbidden', allowed, message: `You are not allowed to change ${id}: its owner, reporter, the workstream's leads, the PM or an exec can. Ask ${allowed.map((u) => `<@${u}>`).join(', ')}.` };
     }

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { blockerEvents, blockers, standupAnswers, standupRuns } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { blockersOf } from '../../domain/standups/answers.js';
-import { nextStep, type LadderState, type Severity } from '../../domain/blockers/ladder.js';
+import { nextStep, type EscalationPolicy, type LadderState, type Severity } from '../../domain/blockers/ladder.js';
+import { withdrawSignOffsFor } from '../gonogo/gates.js';
 import type { Deps } from '../deps.js';
 import { workstreamsOf } from '../standups/plans.js';
 import { blockersChannel, policyFor } from './policy.js';
@@ -38,8 +39,11 @@ export interface RaiseInput {
   /** The channel the command was typed in: a workstream's channel or blockers channel picks that workstream. */
   channelId?: string;
   gateId?: string;
-  source: 'command' | 'modal' | 'standup';
+  source: 'command' | 'modal' | 'standup' | 'gate';
   standupAnswerId?: number;
+  /** Internal raisers (gate escalations) bring their own ladder and channel. */
+  policy?: EscalationPolicy;
+  channel?: string;
 }
 
 export type RaiseResult = { ok: true; blocker: BlockerRow } | { ok: false; reason: 'no-workstream' | 'unknown-gate' | 'duplicate'; message: string };
@@ -75,7 +79,7 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput): Promise<Raise
     return { ok: false, reason: 'unknown-gate', message: `There is no gate \`${input.gateId}\`. Gates: ${deps.config.gates.map((g) => g.id).join(', ') || 'none configured'}.` };
   }
   const severity = input.severity ?? deps.config.escalation.default_severity;
-  const policy = policyFor(deps.config, severity);
+  const policy = input.policy ?? policyFor(deps.config, severity);
   const now = deps.clock.now();
   const draft = {
     workstreamId,
@@ -89,7 +93,7 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput): Promise<Raise
     raisedAt: now.toJSDate(),
     source: input.source,
     standupAnswerId: input.standupAnswerId ?? null,
-    channel: blockersChannel(deps.config, workstreamId),
+    channel: input.channel ?? blockersChannel(deps.config, workstreamId),
   };
   const first = nextStep(policy, { raisedAt: now, resolved: false, levelsDone: 0, repeatsDone: 0, lastNotifiedAt: null, snoozedUntil: null, acknowledgedBy: [] });
   const row = await deps.db.transaction(async (tx) => {
@@ -106,6 +110,7 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput): Promise<Raise
   deps.log.info({ blocker: row.id, severity, workstream: workstreamId, source: input.source }, 'blocker raised');
   if (row.nextDueAt) await deps.wakeups.escalate([{ blockerId: row.id, version: row.version, dueAt: row.nextDueAt, now: now.toJSDate() }]);
   await deps.wakeups.renderBlockers([{ blockerId: row.id, version: row.messageVersion }]);
+  await withdrawSignOffsFor(deps, row);
   return { ok: true, blocker: row };
 }
 

@@ -2,34 +2,12 @@ import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { ReportModel } from '../../domain/standups/report.js';
 import { LIMITS } from './limits.js';
+import { packSections } from './pack.js';
 import { mention, safeMrkdwn, safePlain, truncate } from './text.js';
 import { ago } from './blocker.js';
 
 /** Room kept for the footer context block. */
 const RESERVED_BLOCKS = 1;
-const SECTION_BUDGET = LIMITS.sectionText - 50;
-
-/** Packs lines into as few mrkdwn sections as possible, each within Slack's 3000-character section limit. */
-function packSections(lines: string[], maxBlocks: number): { blocks: KnownBlock[]; dropped: number } {
-  const blocks: KnownBlock[] = [];
-  let current = '';
-  let used = 0;
-  const flush = () => {
-    if (current) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
-    current = '';
-  };
-  for (const raw of lines) {
-    const line = raw.length > SECTION_BUDGET ? truncate(raw, SECTION_BUDGET) : raw;
-    if (current && current.length + 1 + line.length > SECTION_BUDGET) {
-      if (blocks.length + 1 >= maxBlocks) break;
-      flush();
-    }
-    current = current ? `${current}\n${line}` : line;
-    used++;
-  }
-  flush();
-  return { blocks, dropped: lines.length - used };
-}
 
 function humanDate(localDate: string): string {
   return DateTime.fromISO(localDate).toFormat('ccc d LLL');

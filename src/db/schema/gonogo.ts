@@ -1,0 +1,49 @@
+import { boolean, index, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import type { GateStatus } from '../../domain/gonogo/verdict.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** The current state of each quality gate (config declares the gates; no row = pending). */
+export const gateStates = pgTable('gate_states', {
+  gateId: text('gate_id').primaryKey(),
+  status: text('status').$type<GateStatus>().notNull(),
+  signedBy: text('signed_by'),
+  signedAt: ts('signed_at'),
+  note: text('note'),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/** Ticked items of the per-workstream go/no-go checklists (keyed by the item's text in preflight.yml). */
+export const checklistTicks = pgTable(
+  'checklist_ticks',
+  {
+    workstreamId: text('workstream_id').notNull(),
+    item: text('item').notNull(),
+    checked: boolean('checked').notNull(),
+    by: text('by').notNull(),
+    at: ts('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workstreamId, t.item] })],
+);
+
+export type AuditKind = 'gate_passed' | 'gate_failed' | 'gate_withdrawn' | 'checklist' | 'decision';
+
+/** The go/no-go audit trail: sign-offs, failures, withdrawals, checklist changes and decisions, with who and when. */
+export const gonogoAudit = pgTable(
+  'gonogo_audit',
+  {
+    id: serial('id').primaryKey(),
+    kind: text('kind').$type<AuditKind>().notNull(),
+    gateId: text('gate_id'),
+    actor: text('actor'),
+    at: ts('at').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('gonogo_audit_at_idx').on(t.at)],
+);
+
+/** Things that must happen once per key across every bot process (e.g. the scheduled go/no-go post). */
+export const onceKeys = pgTable('once_keys', {
+  key: text('key').primaryKey(),
+  at: ts('at').notNull(),
+});

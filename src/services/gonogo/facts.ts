@@ -1,0 +1,98 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { blockers, checklistTicks, gateStates, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import type { Severity } from '../../domain/blockers/ladder.js';
+import { riskOf } from '../../domain/standups/answers.js';
+import type { GateFacts, VerdictInput, WorkstreamFacts } from '../../domain/gonogo/verdict.js';
+import type { Deps } from '../deps.js';
+
+/** A gate's due time from config (program-local "2026-02-04T14:00"), as Unix ms. */
+export function gateDueAt(deps: Pick<Deps, 'config'>, due: string | undefined): number | null {
+  return due ? DateTime.fromISO(due, { zone: deps.config.program.timezone }).toMillis() : null;
+}
+
+/** Every gate with its current state (no row = pending). */
+export async function gateFacts(deps: Deps): Promise<GateFacts[]> {
+  const rows = await deps.db.select().from(gateStates);
+  const byId = new Map(rows.map((r) => [r.gateId, r]));
+  return deps.config.gates.map((g) => {
+    const s = byId.get(g.id);
+    return { id: g.id, name: g.name, mandatory: g.mandatory, status: s?.status ?? 'pending', dueAt: gateDueAt(deps, g.due), signOff: g.sign_off, requires: g.requires, signedBy: s?.signedBy ?? null };
+  });
+}
+
+/**
+ * Everything the verdict needs, in five queries whatever the number of workstreams: gate states, checklist
+ * ticks, open blockers per workstream and severity (with the oldest), and each workstream's latest standup
+ * run (risk flags and participation).
+ */
+export async function verdictInput(deps: Deps): Promise<VerdictInput> {
+  const { config, db } = deps;
+  const gates = await gateFacts(deps);
+  const ticks = await db.select().from(checklistTicks).where(eq(checklistTicks.checked, true));
+  const ticked = new Set(ticks.map((t) => `${t.workstreamId}\u0000${t.item}`));
+  const open = await db
+    .select({ workstreamId: blockers.workstreamId, severity: blockers.severity, n: sql<number>`count(*)::int`, oldest: sql<Date>`min(${blockers.raisedAt})` })
+    .from(blockers)
+    .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate')))
+    .groupBy(blockers.workstreamId, blockers.severity);
+  const blocking = config.gonogo?.blocking_severities ?? ['P0'];
+  const blockingRows = await db
+    .select({ id: blockers.id, severity: blockers.severity, workstreamId: blockers.workstreamId, gateId: blockers.gateId })
+    .from(blockers)
+    .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), inArray(blockers.severity, blocking)))
+    .orderBy(blockers.raisedAt)
+    .limit(50);
+  // latest run per workstream (DISTINCT ON uses the (workstream_id, local_date) unique index)
+  const latest = await db.execute<{ id: number; workstream_id: string; local_date: string }>(
+    sql`SELECT DISTINCT ON (workstream_id) id, workstream_id, local_date::text FROM ${standupRuns} WHERE status <> 'missed' ORDER BY workstream_id, local_date DESC`,
+  );
+  const runIds = latest.rows.map((r) => r.id);
+  const answers = runIds.length
+    ? await db.select({ runId: standupAnswers.runId, answers: standupAnswers.answers }).from(standupAnswers).where(and(inArray(standupAnswers.runId, runIds), eq(standupAnswers.complete, true)))
+    : [];
+  const expected = runIds.length
+    ? await db
+        .select({ runId: standupPrompts.runId, n: sql<number>`count(*)::int` })
+        .from(standupPrompts)
+        .where(and(inArray(standupPrompts.runId, runIds), inArray(standupPrompts.status, ['pending', 'sending', 'sent', 'expired', 'failed'])))
+        .groupBy(standupPrompts.runId)
+    : [];
+  const workstreams: WorkstreamFacts[] = Object.entries(config.workstreams).map(([id, ws]) => {
+    const sev = (s: Severity) => open.find((o) => o.workstreamId === id && o.severity === s)?.n ?? 0;
+    const oldest = open.filter((o) => o.workstreamId === id).map((o) => new Date(o.oldest).getTime());
+    const run = latest.rows.find((r) => r.workstream_id === id);
+    let standup: WorkstreamFacts['standup'] = null;
+    if (run) {
+      const questions = config.workstreams[id]!.standup.questions ?? config.standup.questions;
+      const mine = answers.filter((a) => a.runId === run.id);
+      const risks = mine.map((a) => riskOf(questions, a.answers));
+      standup = {
+        localDate: run.local_date,
+        red: risks.filter((r) => r === 'red').length,
+        yellow: risks.filter((r) => r === 'yellow').length,
+        answered: mine.length,
+        expected: expected.find((e) => e.runId === run.id)?.n ?? 0,
+      };
+    }
+    const items = ws.checklist;
+    return {
+      id,
+      name: ws.name,
+      checklistDone: items.filter((i) => ticked.has(`${id}\u0000${i}`)).length,
+      checklistTotal: items.length,
+      checklistOpen: items.filter((i) => !ticked.has(`${id}\u0000${i}`)),
+      openBlockers: { P0: sev('P0'), P1: sev('P1'), P2: sev('P2') },
+      oldestOpenBlockerAt: oldest.length ? Math.min(...oldest) : null,
+      standup,
+    };
+  });
+  return {
+    gates,
+    workstreams,
+    blockingBlockers: blockingRows,
+    goAtLeast: config.gonogo?.go_at_least ?? 100,
+    conditionalAtLeast: config.gonogo?.conditional_at_least ?? 90,
+    now: deps.clock.now().toMillis(),
+  };
+}

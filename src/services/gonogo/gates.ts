@@ -1,0 +1,105 @@
+import { and, eq, ne } from 'drizzle-orm';
+import { blockers, gateStates, gonogoAudit } from '../../db/schema/index.js';
+import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
+import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
+import type { Deps } from '../deps.js';
+import { actOnBlocker } from '../blockers/act.js';
+import { raiseBlocker, type BlockerRow } from '../blockers/raise.js';
+import { gateDueAt, gateFacts } from './facts.js';
+
+export type SignOffResult = { ok: true; message: string } | { ok: false; reason: 'unknown' | 'forbidden' | 'requires' | 'noop'; message: string };
+
+/**
+ * A gate's sign-off authority marks it passed (or failed). Checked on the server: anyone else is refused with
+ * the names of who can. A gate cannot pass while a gate it requires has not. Recorded in the audit trail; a
+ * pending "not signed off by its due time" escalation is resolved.
+ */
+export async function signOffGate(deps: Deps, gateId: string, actor: string, outcome: 'passed' | 'failed', note: string | null): Promise<SignOffResult> {
+  const gate = deps.config.gates.find((g) => g.id === gateId);
+  if (!gate) return { ok: false, reason: 'unknown', message: `There is no gate \`${gateId}\`. Gates: ${deps.config.gates.map((g) => `\`${g.id}\``).join(', ') || 'none'}.` };
+  if (!gate.sign_off.includes(actor)) {
+    return { ok: false, reason: 'forbidden', message: `Only the sign-off authority of “${gate.name}” can ${outcome === 'passed' ? 'sign it off' : 'mark it failed'}: ${gate.sign_off.map((u) => `<@${u}>`).join(', ')}.` };
+  }
+  const facts = await gateFacts(deps);
+  const current = facts.find((f) => f.id === gateId)!;
+  if (current.status === outcome) return { ok: false, reason: 'noop', message: `“${gate.name}” is already ${outcome}.` };
+  if (outcome === 'passed') {
+    const why = cannotPassBecause(gate, facts);
+    if (why) return { ok: false, reason: 'requires', message: `“${gate.name}” cannot pass yet: ${why}.` };
+  }
+  const now = deps.clock.now().toJSDate();
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .insert(gateStates)
+      .values({ gateId, status: outcome, signedBy: actor, signedAt: now, note, updatedAt: now })
+      .onConflictDoUpdate({ target: gateStates.gateId, set: { status: outcome, signedBy: actor, signedAt: now, note, updatedAt: now } });
+    await tx.insert(gonogoAudit).values({ kind: outcome === 'passed' ? 'gate_passed' : 'gate_failed', gateId, actor, at: now, data: { note } });
+  });
+  const [escalation] = await deps.db.select({ id: blockers.id }).from(blockers).where(and(eq(blockers.gateId, gateId), eq(blockers.source, 'gate'), ne(blockers.status, 'resolved')));
+  if (escalation) await actOnBlocker(deps, escalation.id, actor, { kind: 'resolve' }, { asSystem: true });
+  deps.log.info({ gate: gateId, outcome, actor }, 'gate signed');
+  return { ok: true, message: outcome === 'passed' ? `✅ “${gate.name}” signed off.` : `❌ “${gate.name}” marked failed.` };
+}
+
+/**
+ * A new blocker at a blocking severity against a gate, or against one of the workstreams a gate unblocks,
+ * withdraws that gate's sign-off (back to pending), with a DM to the signer and the PM.
+ * @returns the gates withdrawn.
+ */
+export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Promise<string[]> {
+  const blocking = deps.config.gonogo?.blocking_severities ?? ['P0'];
+  if (!blocking.includes(blocker.severity) || blocker.source === 'gate') return [];
+  const affected = deps.config.gates.filter((g) => g.id === blocker.gateId || g.unblocks.includes(blocker.workstreamId));
+  const withdrawn: string[] = [];
+  const now = deps.clock.now().toJSDate();
+  for (const gate of affected) {
+    const [row] = await deps.db
+      .update(gateStates)
+      .set({ status: 'pending', updatedAt: now })
+      .where(and(eq(gateStates.gateId, gate.id), eq(gateStates.status, 'passed')))
+      .returning();
+    if (!row) continue;
+    await deps.db.insert(gonogoAudit).values({ kind: 'gate_withdrawn', gateId: gate.id, actor: blocker.reporter, at: now, data: { blocker: blocker.id, severity: blocker.severity, signedBy: row.signedBy } });
+    withdrawn.push(gate.id);
+    const text = `⚠️ The sign-off of gate “${gate.name}”${row.signedBy ? ` by <@${row.signedBy}>` : ''} was withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. Sign it off again once that is resolved.`;
+    for (const to of new Set([row.signedBy, deps.config.program.pm].filter((x): x is string => Boolean(x)))) {
+      await deps.slack.chat.postMessage({ channel: to, text }).catch((err) => deps.log.warn({ gate: gate.id, to, err: (err as Error).message }, 'could not send the withdrawal notice'));
+    }
+    deps.log.warn({ gate: gate.id, blocker: blocker.id }, 'gate sign-off withdrawn');
+  }
+  return withdrawn;
+}
+
+/** Gate escalation ladder: the sign-off authority at the due time, then the PM 30 minutes later. */
+export function gatePolicy(signOff: string[]): EscalationPolicy {
+  return { ladder: [{ afterMs: 0, notify: signOff }, { afterMs: 30 * 60_000, notify: 'pm' }], stopWhen: 'resolved' };
+}
+
+/**
+ * A gate not signed off by its due time escalates to its owners and then the PM through the blocker ladder
+ * machinery (a blocker of source `gate`, one per gate by a unique key; resolved when the gate is signed).
+ */
+export async function escalateOverdueGates(deps: Deps): Promise<number> {
+  const now = deps.clock.now().toMillis();
+  const facts = await gateFacts(deps);
+  let raised = 0;
+  for (const g of facts) {
+    if (g.status !== 'pending' || g.dueAt === null || g.dueAt > now) continue;
+    const gate = deps.config.gates.find((x) => x.id === g.id)!;
+    const [exists] = await deps.db.select({ id: blockers.id }).from(blockers).where(and(eq(blockers.gateId, g.id), eq(blockers.source, 'gate')));
+    if (exists) continue;
+    const res = await raiseBlocker(deps, {
+      reporter: deps.config.program.pm,
+      text: `Gate “${gate.name}” was due ${new Date(gateDueAt(deps, gate.due)!).toISOString().slice(0, 16).replace('T', ' ')} UTC and is not signed off.`,
+      severity: 'P1',
+      owner: gate.sign_off[0],
+      workstreamId: gate.unblocks[0] ?? Object.keys(deps.config.workstreams)[0],
+      gateId: g.id,
+      source: 'gate',
+      policy: gatePolicy(gate.sign_off),
+      channel: deps.config.program.channel,
+    });
+    if (res.ok) raised++;
+  }
+  return raised;
+}

@@ -1,0 +1,106 @@
+import type { KnownBlock } from '@slack/types';
+import { DateTime } from 'luxon';
+import { formatDuration } from '../../config/duration.js';
+import type { GateFacts, Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
+import { LIMITS } from './limits.js';
+import { packSections } from './pack.js';
+import { mention, safeMrkdwn, safePlain, truncate } from './text.js';
+
+export const GATE_IDS = { signOff: 'gate_signoff', fail: 'gate_fail', checklistForm: 'gonogo_checklist' } as const;
+
+/** Lines that did not fit in the summary message, grouped into thread messages (≤ 3000 chars each). */
+export type SummaryOverflow = string[];
+
+const DECISION_STYLE: Record<Verdict['decision'], string> = { GO: '🟢 *GO*', 'CONDITIONAL GO': '🟡 *CONDITIONAL GO*', 'NO-GO': '🔴 *NO-GO*' };
+
+function gateLine(g: GateFacts, all: GateFacts[], zone: string, now: number): string {
+  const icon = g.status === 'passed' ? '✅' : g.status === 'failed' ? '❌' : '⏳';
+  const parts = [`${icon} *${safeMrkdwn(g.name, 80)}*${g.mandatory ? '' : ' _(optional)_'}`, `sign-off ${g.signOff.map(mention).join(', ')}`];
+  if (g.dueAt !== null) parts.push(`due ${DateTime.fromMillis(g.dueAt, { zone }).toFormat('ccc d LLL HH:mm')}`);
+  if (g.status === 'pending' && g.dueAt !== null && g.dueAt < now) parts.push(`⚠️ *overdue* by ${formatDuration(now - g.dueAt)}`);
+  if (g.status !== 'pending' && g.signedBy) parts.push(`${g.status} by ${mention(g.signedBy)}`);
+  const waiting = g.requires.map((r) => all.find((x) => x.id === r)).filter((x): x is GateFacts => !!x && x.status !== 'passed');
+  if (g.status === 'pending' && waiting.length) parts.push(`waits on ${waiting.map((w) => `“${safeMrkdwn(w.name, 60)}”`).join(', ')}`);
+  return parts.join(' · ');
+}
+
+function workstreamLine(w: VerdictInput['workstreams'][number], now: number): string {
+  const b = w.openBlockers;
+  const blockers = b.P0 + b.P1 + b.P2 === 0 ? 'no open blockers' : `blockers ${[b.P0 && `🔴${b.P0} P0`, b.P1 && `🟠${b.P1} P1`, b.P2 && `🟡${b.P2} P2`].filter(Boolean).join(' ')} (oldest ${formatDuration(now - (w.oldestOpenBlockerAt ?? now))})`;
+  const standup = w.standup
+    ? `standup ${DateTime.fromISO(w.standup.localDate).toFormat('ccc d LLL')}: ${w.standup.answered}/${w.standup.expected} answered${w.standup.red ? ` · 🔴${w.standup.red}` : ''}${w.standup.yellow ? ` · 🟡${w.standup.yellow}` : ''}`
+    : 'no standup yet';
+  const checklist = w.checklistTotal ? `checklist ${w.checklistDone}/${w.checklistTotal}` : 'no checklist';
+  return `*${safeMrkdwn(w.name, 60)}* · ${checklist} · ${blockers} · ${standup}`;
+}
+
+/**
+ * The `/gonogo` summary: the verdict first with its reasons in plain words; then each gate (status, owner,
+ * due, overdue, what it waits on); each workstream (checklist, open blockers by severity with the oldest's age,
+ * the latest standup's risk flags and participation); then the decisions and sign-offs still needed, with
+ * names and sign-off buttons. Within 50 blocks for 50 workstreams and 20 gates; lines that do not fit are
+ * returned as `overflow` for the message's thread.
+ */
+export function gonogoSummaryMessage(args: { programName: string; zone: string; input: VerdictInput; verdict: Verdict; pm: string; now: number }): { blocks: KnownBlock[]; text: string; overflow: SummaryOverflow } {
+  const { input, verdict: v, zone, now } = args;
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: safePlain(`🚦 ${args.programName}: launch readiness`, LIMITS.headerText), emoji: true } }];
+  const verdictText = `${DECISION_STYLE[v.decision]} · ${v.done} of ${v.total} checklist items (${v.percent}%)\n${v.reasons.map((r) => `• ${r}`).join('\n')}`;
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(verdictText, LIMITS.sectionText) } });
+  const overflow: string[] = [];
+  const actionsBudget = Math.ceil((v.signOffsNeeded.length * 2) / LIMITS.actionsElements);
+  const budget = LIMITS.messageBlocks - blocks.length - 4 - actionsBudget - 2; // dividers, needed, context
+  const gateLines = input.gates.map((g) => gateLine(g, input.gates, zone, now));
+  const wsLines = input.workstreams.map((w) => workstreamLine(w, now));
+  if (gateLines.length) {
+    blocks.push({ type: 'divider' });
+    const packed = packSections([`*Gates (${input.gates.filter((g) => g.status === 'passed').length}/${input.gates.length} passed)*`, ...gateLines], Math.max(1, Math.floor(budget / 2)));
+    blocks.push(...packed.blocks);
+    overflow.push(...packed.rest);
+  }
+  blocks.push({ type: 'divider' });
+  const ws = packSections([`*Workstreams (${input.workstreams.length})*`, ...wsLines], Math.max(1, budget - (blocks.length - 3)));
+  blocks.push(...ws.blocks);
+  overflow.push(...ws.rest);
+  const needed = [
+    ...v.signOffsNeeded.map((g) => `• Sign off “${safeMrkdwn(g.name, 80)}”: ${g.signOff.map(mention).join(', ')}`),
+    `• The go/no-go decision: ${mention(args.pm)} (or an exec), with \`/gonogo decide go|no-go|conditional [note]\``,
+  ];
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Decisions and sign-offs still needed*\n${needed.join('\n')}`, LIMITS.sectionText) } });
+  const buttons = v.signOffsNeeded.flatMap((g) => [
+    { type: 'button', action_id: GATE_IDS.signOff, value: g.id, style: 'primary', text: { type: 'plain_text', text: safePlain(`✅ Sign off: ${g.name}`, LIMITS.buttonText), emoji: true } },
+    { type: 'button', action_id: GATE_IDS.fail, value: g.id, text: { type: 'plain_text', text: safePlain(`❌ Fail: ${g.name}`, LIMITS.buttonText), emoji: true } },
+  ]);
+  for (let i = 0; i < buttons.length; i += LIMITS.actionsElements) {
+    // action_ids must be unique within a block: suffix them; the listener matches the prefix
+    blocks.push({ type: 'actions', elements: buttons.slice(i, i + LIMITS.actionsElements).map((b, j) => ({ ...b, action_id: `${b.action_id}:${i + j}` })) } as KnownBlock);
+  }
+  const more = overflow.length ? ` · ${overflow.length} more line${overflow.length === 1 ? '' : 's'} in the thread` : '';
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `As of <!date^${Math.floor(now / 1000)}^{date_short_pretty} {time}|${new Date(now).toISOString()}>${more} · \`/gonogo history\` for the audit trail` }] });
+  const chunks = packSections(overflow, 100).blocks.map((b) => (b as { text: { text: string } }).text.text);
+  return { blocks, text: `${args.programName}: ${v.decision} (${v.percent}% of the checklist)`, overflow: chunks };
+}
+
+/** The checklist modal: the workstream's items as checkboxes (Slack allows 10 options per element, so several blocks). */
+export function checklistView(args: { workstreamId: string; workstreamName: string; items: { item: string; checked: boolean }[] }): import('@slack/types').View {
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${safeMrkdwn(args.workstreamName, 100)}*: tick what is done.` } }];
+  for (let i = 0; i < args.items.length; i += 10) {
+    const options = args.items.slice(i, i + 10).map((it, j) => ({ text: { type: 'plain_text' as const, text: safePlain(it.item, LIMITS.optionText) }, value: String(i + j) }));
+    const initial = options.filter((_, j) => args.items[i + j]!.checked);
+    blocks.push({
+      type: 'input',
+      block_id: `cl_${i / 10}`,
+      optional: true,
+      label: { type: 'plain_text', text: args.items.length > 10 ? `Items ${i + 1}–${Math.min(i + 10, args.items.length)}` : 'Checklist' },
+      element: { type: 'checkboxes', action_id: 'ticks', options, ...(initial.length ? { initial_options: initial } : {}) },
+    } as KnownBlock);
+  }
+  return {
+    type: 'modal',
+    callback_id: GATE_IDS.checklistForm,
+    private_metadata: JSON.stringify({ workstreamId: args.workstreamId }),
+    title: { type: 'plain_text', text: 'Go/no-go checklist' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}

@@ -1,0 +1,96 @@
+import type { App } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import { GONOGO_USAGE, parseGonogoCommand } from '../../domain/gonogo/command.js';
+import { checklistState, history, mayTickChecklist, postSummary, recordDecision } from '../../services/gonogo/decisions.js';
+import { signOffGate } from '../../services/gonogo/gates.js';
+import { checklistView } from '../blocks/gonogo.js';
+import { clock } from '../blocks/blocker.js';
+import { mention, safeMrkdwn } from '../blocks/text.js';
+import { TRY_AGAIN, type SlackContext } from '../context.js';
+
+const ephemeral = (text: string, blocks?: KnownBlock[]) => ({ response_type: 'ephemeral' as const, text, ...(blocks ? { blocks } : {}) });
+const help = (problem?: string) => ephemeral(problem ?? 'How to use /gonogo', [
+  ...(problem ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `⚠️ ${problem}` } }] : []),
+  { type: 'section', text: { type: 'mrkdwn', text: `*Go/no-go with Preflight*\n${GONOGO_USAGE}` } },
+]);
+
+/**
+ * `/gonogo` (summary in this channel, or the program channel when the bot cannot post here), `checklist`,
+ * `signoff` / `fail`, `decide`, `history`, `help`. Privileged actions are checked on the server.
+ */
+export function registerGonogoCommand(app: App, ctx: SlackContext): void {
+  const { deps } = ctx;
+  app.command('/gonogo', async ({ command, ack, client }) => {
+    const userId = command.user_id;
+    const cmd = parseGonogoCommand(command.text ?? '', Object.keys(deps.config.workstreams), deps.config.gates.map((g) => g.id));
+    try {
+      switch (cmd.kind) {
+        case 'help':
+          return await ack(help());
+        case 'invalid':
+          return await ack(help(cmd.message));
+        case 'summary': {
+          await ack();
+          try {
+            await postSummary(deps, command.channel_id);
+          } catch (err) {
+            deps.log.warn({ err: (err as Error).message, channel: command.channel_id }, 'could not post the go/no-go summary here; posting in the program channel');
+            await postSummary(deps, deps.config.program.channel);
+            await client.chat.postEphemeral({ channel: command.channel_id, user: userId, text: `I cannot post in this channel, so the summary went to <#${deps.config.program.channel}>.` }).catch(() => {});
+          }
+          return;
+        }
+        case 'checklist': {
+          if (!mayTickChecklist(deps, cmd.workstream, userId)) {
+            const ws = deps.config.workstreams[cmd.workstream]!;
+            return await ack(ephemeral(`Only ${ws.name}'s leads or the PM can tick its checklist: ${[...ws.leads, deps.config.program.pm].map(mention).join(', ')}.`));
+          }
+          const items = await checklistState(deps, cmd.workstream);
+          if (!items.length) return await ack(ephemeral(`${deps.config.workstreams[cmd.workstream]!.name} has no checklist in preflight.yml (\`workstreams.${cmd.workstream}.checklist\`).`));
+          await ack();
+          await client.views.open({ trigger_id: command.trigger_id, view: checklistView({ workstreamId: cmd.workstream, workstreamName: deps.config.workstreams[cmd.workstream]!.name, items }) });
+          return;
+        }
+        case 'sign': {
+          const res = await signOffGate(deps, cmd.gate, userId, cmd.outcome, cmd.note);
+          return await ack(ephemeral(res.message));
+        }
+        case 'decide': {
+          const res = await recordDecision(deps, userId, cmd.decision, cmd.note);
+          if (!res.ok) return await ack(ephemeral(res.message));
+          await ack();
+          const channels = new Set([command.channel_id, deps.config.program.channel]);
+          for (const channel of channels) {
+            await client.chat.postMessage({ channel, text: res.announcement }).catch((err) => deps.log.warn({ channel, err: (err as Error).message }, 'could not post the decision'));
+          }
+          return;
+        }
+        case 'history': {
+          const rows = await history(deps);
+          const lines = rows.map((r) => {
+            const when = clock(Math.floor(r.at.getTime() / 1000));
+            const who = r.actor ? mention(r.actor) : 'Preflight';
+            const gate = deps.config.gates.find((g) => g.id === r.gateId)?.name ?? r.gateId;
+            const d = r.data as Record<string, any>;
+            switch (r.kind) {
+              case 'decision':
+                return `• ${when}: *${String(d.decision).toUpperCase()}* decided by ${who}${d.note ? `: “${safeMrkdwn(String(d.note), 200)}”` : ''}`;
+              case 'gate_passed':
+                return `• ${when}: ✅ “${gate}” signed off by ${who}`;
+              case 'gate_failed':
+                return `• ${when}: ❌ “${gate}” failed by ${who}`;
+              case 'gate_withdrawn':
+                return `• ${when}: ⚠️ “${gate}” sign-off withdrawn (B-${d.blocker} ${d.severity} raised by ${who})`;
+              default:
+                return `• ${when}: ${d.checked ? '☑️' : '⬜'} ${safeMrkdwn(String(d.item), 100)} (${d.workstream}) by ${who}`;
+            }
+          });
+          return await ack(ephemeral('Go/no-go history', [{ type: 'section', text: { type: 'mrkdwn', text: `*Go/no-go history* (newest first)\n${lines.join('\n') || 'Nothing yet.'}`.slice(0, 2990) } }]));
+        }
+      }
+    } catch (err) {
+      deps.log.error({ err, command: '/gonogo', sub: cmd.kind }, 'slash command failed');
+      await ack(ephemeral(TRY_AGAIN)).catch(() => {});
+    }
+  });
+}
