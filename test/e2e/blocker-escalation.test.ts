@@ -15,10 +15,18 @@ escalation:
   ladders:
     P1: [{ after: 2s, notify: lead }, { after: 4s, notify: pm }, { after: 9s, notify: exec }]
 workstreams:
-  ws1: { name: Broker Integration, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [U01, U02] }
+  ws1:
+    name: Broker Integration
+    channel: C0WS1
+    blockers_channel: C0BLK
+    leads: [U0LEAD]
+    members: [U01, U02]
+    checklist: [Alpaca integrated, Sync success rate 95%+]
+gates:
+  - { id: qa, name: QA sign-off, sign_off: [U0LEAD], unblocks: [ws1] }
 `;
 
-describe('blockers through the real process over signed HTTP', () => {
+describe('blockers and /gonogo through the real process over signed HTTP', () => {
   let fake: SlackApiFake;
   let bot: BotProcess;
   let db: { url: string; drop: () => Promise<void> };
@@ -76,4 +84,29 @@ describe('blockers through the real process over signed HTTP', () => {
     expect(thread.at(-1)).toMatch(/✅ Resolved by <@U0PM> after \d+s/);
     await fake.waitFor('message shows resolved', () => fake.ok('chat.update', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks).includes('Resolved by <@U0PM>')).length > 0);
   }, 40_000);
+
+  it('/gonogo posts the summary in the channel; a non-PM decide is refused, the PM’s is posted and audited', async () => {
+    const res = await post(slashCommandBody({ command: '/gonogo', text: '', userId: 'U01', channelId: 'C0WS1' }));
+    expect(res.status).toBe(200);
+    await fake.waitFor('summary posted', () => fake.ok('chat.postMessage', (a) => a.channel === 'C0WS1' && String(a.text).includes('Phase 11: NO-GO')).length === 1);
+    const summary = JSON.stringify(fake.ok('chat.postMessage', (a) => a.channel === 'C0WS1' && String(a.text).includes('Phase 11'))[0]!.args.blocks);
+    expect(summary).toContain('launch readiness');
+    expect(summary).toContain('Gate “QA sign-off” is not signed off');
+    expect(summary).toContain('*Broker Integration* · checklist 0/2');
+    expect(summary).toContain('"action_id":"gate_signoff:0","value":"qa"');
+
+    const refused = await (await post(slashCommandBody({ command: '/gonogo', text: 'decide go', userId: 'U01', channelId: 'C0WS1' }))).json();
+    expect(refused).toMatchObject({ response_type: 'ephemeral', text: 'Only the PM or an exec can record the go/no-go decision: <@U0PM>, <@U0EXEC>.' });
+    expect((await sql.query("SELECT * FROM gonogo_audit WHERE kind = 'decision'")).rowCount).toBe(0);
+
+    expect((await post(slashCommandBody({ command: '/gonogo', text: 'decide no-go QA not signed', userId: 'U0PM', channelId: 'C0WS1' }))).status).toBe(200);
+    await fake.waitFor('decision posted here and in the program channel', () => ['C0WS1', 'C0LAUNCH'].every((c) => fake.ok('chat.postMessage', (a) => a.channel === c && String(a.text).includes('Decision: NO-GO')).length === 1));
+    const audit = (await sql.query("SELECT actor, data FROM gonogo_audit WHERE kind = 'decision'")).rows;
+    expect(audit).toEqual([{ actor: 'U0PM', data: expect.objectContaining({ decision: 'no-go', note: 'QA not signed', verdict: 'NO-GO' }) }]);
+
+    // the summary's sign-off button, clicked by someone who is not the gate's authority
+    await post(blockActionBody({ userId: 'U01', actionId: 'gate_signoff:0', value: 'qa', channelId: 'C0WS1', messageTs: '1700000000.000050', responseUrl: `${fake.url}response/gate` }));
+    await fake.waitFor('gate refusal', () => fake.calls.some((c) => c.method.includes('response/gate')));
+    expect(String(fake.calls.find((c) => c.method.includes('response/gate'))!.args.text)).toBe('Only the sign-off authority of “QA sign-off” can sign it off: <@U0LEAD>.');
+  }, 30_000);
 });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { verdict, type GateFacts, type WorkstreamFacts } from '../../../../src/domain/gonogo/verdict.js';
+import { blockProblems, viewProblems } from '../../../../src/slack/blocks/limits.js';
+import { checklistView, gonogoSummaryMessage } from '../../../../src/slack/blocks/gonogo.js';
+
+const NOW = Date.parse('2026-02-04T19:00:00Z');
+function scale(workstreams: number, gates: number) {
+  const g: GateFacts[] = Array.from({ length: gates }, (_, i) => ({
+    id: `gate${i}`,
+    name: `Gate ${i}: ${'security and performance sign-off '.repeat(2)}`,
+    mandatory: i % 4 !== 0,
+    status: i < 5 ? 'passed' : 'pending',
+    dueAt: NOW - (i - 10) * 3_600_000,
+    signOff: [`UOWNER${i}`, `UOTHER${i}`],
+    requires: i > 0 ? [`gate${i - 1}`] : [],
+    signedBy: i < 5 ? `UOWNER${i}` : null,
+  }));
+  const w: WorkstreamFacts[] = Array.from({ length: workstreams }, (_, i) => ({
+    id: `ws${i}`,
+    name: `Workstream ${i} <!channel> broker integration & AI`,
+    checklistDone: i % 5,
+    checklistTotal: 5,
+    checklistOpen: ['Load test passed (1000 users)', 'UAT sign-off complete'].slice(0, 5 - (i % 5)),
+    openBlockers: { P0: i % 7 === 0 ? 1 : 0, P1: i % 3, P2: 2 },
+    oldestOpenBlockerAt: NOW - i * 600_000,
+    standup: { localDate: '2026-02-04', red: i % 2, yellow: i % 3, answered: 30, expected: 35 },
+  }));
+  const input = { gates: g, workstreams: w, blockingBlockers: [{ id: 1, severity: 'P0' as const, workstreamId: 'ws0', gateId: null }], goAtLeast: 100, conditionalAtLeast: 90, now: NOW };
+  return gonogoSummaryMessage({ programName: 'Phase 11 go-live', zone: 'America/New_York', input, verdict: verdict(input), pm: 'U0PM', now: NOW });
+}
+
+describe('the /gonogo summary', () => {
+  it('stays within Block Kit limits for 50 workstreams and 20 gates, the rest continuing in the thread', () => {
+    const { blocks, text, overflow } = scale(50, 20);
+    expect(blockProblems(blocks, 'message')).toEqual([]);
+    expect(text.length).toBeLessThanOrEqual(4000);
+    const all = JSON.stringify(blocks) + overflow.join('\n');
+    for (let i = 0; i < 50; i++) expect(all).toContain(`Workstream ${i} `);
+    for (let i = 0; i < 20; i++) expect(all).toContain(`Gate ${i}:`);
+    expect(all).not.toContain('<!channel>');
+    for (const chunk of overflow) expect(chunk.length).toBeLessThanOrEqual(3000);
+  });
+  it('leads with the verdict, then gates, workstreams and what is still needed, with sign-off buttons', () => {
+    const { blocks } = scale(3, 12);
+    const json = JSON.stringify(blocks);
+    expect(json.indexOf('NO-GO')).toBeLessThan(json.indexOf('*Gates (5/12 passed)*'));
+    expect(json.indexOf('*Gates')).toBeLessThan(json.indexOf('*Workstreams (3)*'));
+    expect(json).toContain('⚠️ *overdue*');
+    expect(json).toContain('waits on “Gate 5');
+    expect(json).toContain('blockers 🔴1 P0');
+    expect(json).toContain('30/35 answered');
+    expect(json).toContain('Decisions and sign-offs still needed');
+    expect(json).toContain('"action_id":"gate_signoff:0","value":"gate5"');
+  });
+  it('the checklist modal splits items into checkbox groups of 10', () => {
+    const v = checklistView({ workstreamId: 'ws1', workstreamName: 'WS1', items: Array.from({ length: 23 }, (_, i) => ({ item: `Item ${i} ${'x'.repeat(100)}`, checked: i % 2 === 0 })) });
+    expect(viewProblems(v)).toEqual([]);
+    expect(v.blocks.filter((b) => b.type === 'input')).toHaveLength(3);
+  });
+});
