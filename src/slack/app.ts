@@ -10,6 +10,7 @@ import { registerDmMessages } from './events/dm-message.js';
 import type { Health } from './health.js';
 import { boltLogger } from './logger.js';
 import { registerEventDedupe } from './middleware/dedupe-events.js';
+import { registerWorkspaceGuard, type Installation } from './middleware/workspace.js';
 import { registerStandupFormSubmission } from './views/standup-form.js';
 import { registerBlockerActions } from './actions/blocker-actions.js';
 import { registerBlockerCommand } from './commands/blocker.js';
@@ -63,6 +64,18 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
   }
   const deps = args.depsFor(app.client);
   const ctx = { deps, redis: args.redis };
+  let installation: Promise<Installation> | undefined;
+  const installed = () => {
+    installation ??= app.client.auth.test().then(
+      (r) => ({ teamId: String(r.team_id), enterpriseId: r.enterprise_id ? String(r.enterprise_id) : null }),
+      (err) => {
+        installation = undefined; // retry on the next request
+        throw err;
+      },
+    );
+    return installation;
+  };
+  registerWorkspaceGuard(app, installed, log);
   registerEventDedupe(app, deps.db, log);
   registerStandupCommand(app, ctx);
   registerOpenStandupFormAction(app, ctx);

@@ -43,6 +43,7 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
         DATABASE_URL: db.url,
         REDIS_URL: inject('redisUrl'),
         QUEUE_PREFIX: uniquePrefix('e2e'),
+        LOG_LEVEL: 'debug', // the most verbose logs, so the secret grep below means something
       },
       CONFIG,
     );
@@ -51,6 +52,9 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
   afterAll(async () => {
     const code = await bot?.stop();
     expect(code).toBe(0); // SIGTERM: graceful shutdown
+    // tokens and signing secrets never reach the logs
+    expect(bot.output()).not.toContain('xoxb-e2e-token');
+    expect(bot.output()).not.toContain(SECRET);
     await sql?.end();
     await fake?.stop();
     await db?.drop();
@@ -61,6 +65,13 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
     const body = slashCommandBody({ command: '/standup', text: 'start ws1', userId: 'U0LEAD' });
     expect((await post(body, FORM, { signature: 'v0=deadbeef' })).status).toBe(401);
     expect((await post(body, FORM, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    expect(await sql.query('SELECT * FROM standup_runs')).toMatchObject({ rowCount: 0 });
+  });
+
+  it('refuses a correctly signed request from another workspace', async () => {
+    const res = await post(slashCommandBody({ command: '/standup', text: 'start ws1', userId: 'U0LEAD', teamId: 'T0ELSEWHERE' }), FORM);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('serves another Slack workspace') });
     expect(await sql.query('SELECT * FROM standup_runs')).toMatchObject({ rowCount: 0 });
   });
 
