@@ -111,8 +111,11 @@ export function queueWakeups(queues: Queues): Wakeups {
     },
     async renderReports(items) {
       if (items.length === 0) return;
-      // a short delay lets a burst of answers collapse into one chat.update (Tier 3: ~50/min)
-      await queues.channel.addBulk(items.map((i) => ({ name: JOB_NAMES.renderReport, data: { runId: i.runId }, opts: { jobId: jobIds.renderReport(i.runId, i.version), delay: 500 } })));
+      // a short delay lets a burst of answers collapse into one chat.update (Tier 3: ~50/min); the first
+      // version goes at once, so the report is posted before the run's prompts use up the posting cap
+      await queues.channel.addBulk(
+        items.map((i) => ({ name: JOB_NAMES.renderReport, data: { runId: i.runId }, opts: { jobId: jobIds.renderReport(i.runId, i.version), delay: i.version === 1 ? 0 : 500 } })),
+      );
     },
     async postLateAnswers(items) {
       if (items.length === 0) return;

@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Deps } from '../services/deps.js';
 import { rateLimitedFor } from '../services/slack-errors.js';
@@ -27,18 +27,26 @@ export interface Workers {
  * queue for Slack's `Retry-After` and put the job back without spending an attempt (BullMQ's
  * `worker.rateLimit` + `Worker.RateLimitError`), so one 429 never blocks a worker slot or loses a notice.
  */
-async function slackCall<T>(worker: Worker, fn: () => Promise<T>): Promise<T> {
+async function slackCall<T>(worker: Worker, others: Queue[], fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     const seconds = rateLimitedFor(err);
     if (seconds !== null) {
+      // chat.postMessage's workspace-wide cap is shared by DMs and channel posts: pause every Slack queue
+      await Promise.all(others.map((q) => q.rateLimit(seconds * 1_000)));
       await worker.rateLimit(seconds * 1_000);
       throw Worker.RateLimitError();
     }
     throw err;
   }
 }
+
+/**
+ * BullMQ enforces `worker.rateLimit()` through Redis (shared by every bot process, any length) only for
+ * workers that have a `limiter`; this one never limits by itself (100,000 jobs/s).
+ */
+const RATE_LIMIT_ENABLED = { max: 100_000, duration: 1_000 };
 
 /**
  * Starts the job schedulers (standup tick every `tickMs`, blocker sweep every `escalation.sweep_every`; BullMQ
@@ -102,16 +110,16 @@ export async function startWorkers(args: {
     async (job: Job) => {
       switch (job.name) {
         case JOB_NAMES.sendPrompt:
-          return slackCall(dm, () => sendPrompt(deps, payloads.sendPrompt.parse(job.data).promptId));
+          return slackCall(dm, [queues.channel], () => sendPrompt(deps, payloads.sendPrompt.parse(job.data).promptId));
         case JOB_NAMES.sendReminder:
-          return slackCall(dm, () => sendReminder(deps, payloads.sendReminder.parse(job.data).promptId));
+          return slackCall(dm, [queues.channel], () => sendReminder(deps, payloads.sendReminder.parse(job.data).promptId));
         case JOB_NAMES.sendNotice:
-          return slackCall(dm, () => sendNotice(deps, payloads.sendNotice.parse(job.data).noticeId));
+          return slackCall(dm, [queues.channel], () => sendNotice(deps, payloads.sendNotice.parse(job.data).noticeId));
         default:
           throw new Error(`unknown dm job ${job.name}`);
       }
     },
-    { connection, prefix, concurrency: args.dmConcurrency ?? 16 },
+    { connection, prefix, concurrency: args.dmConcurrency ?? 16, limiter: RATE_LIMIT_ENABLED },
   );
 
   const channel: Worker = new Worker(
@@ -119,18 +127,18 @@ export async function startWorkers(args: {
     async (job: Job) => {
       switch (job.name) {
         case JOB_NAMES.renderReport:
-          return slackCall(channel, () => renderReport(deps, payloads.renderReport.parse(job.data).runId));
+          return slackCall(channel, [queues.dm], () => renderReport(deps, payloads.renderReport.parse(job.data).runId));
         case JOB_NAMES.postLateAnswer:
-          return slackCall(channel, () => postLateAnswer(deps, payloads.postLateAnswer.parse(job.data).answerId));
+          return slackCall(channel, [queues.dm], () => postLateAnswer(deps, payloads.postLateAnswer.parse(job.data).answerId));
         case JOB_NAMES.renderBlocker:
-          return slackCall(channel, () => renderBlockerMessage(deps, payloads.renderBlocker.parse(job.data).blockerId));
+          return slackCall(channel, [queues.dm], () => renderBlockerMessage(deps, payloads.renderBlocker.parse(job.data).blockerId));
         case JOB_NAMES.postThreadLine:
-          return slackCall(channel, () => postThreadLine(deps, payloads.postThreadLine.parse(job.data).eventId));
+          return slackCall(channel, [queues.dm], () => postThreadLine(deps, payloads.postThreadLine.parse(job.data).eventId));
         default:
           throw new Error(`unknown channel job ${job.name}`);
       }
     },
-    { connection, prefix, concurrency: 4 },
+    { connection, prefix, concurrency: 4, limiter: RATE_LIMIT_ENABLED },
   );
 
   // escalation: Postgres only (reserves notices); Slack calls happen in the dm/channel queues

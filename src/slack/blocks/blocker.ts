@@ -92,7 +92,7 @@ export function blockerMessage(v: BlockerView): { blocks: KnownBlock[]; text: st
     { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(detailsLine(v), LIMITS.sectionText) }] },
   ];
   if (v.status !== 'resolved') blocks.push(blockerActions(v));
-  return { blocks, text: truncate(`${shortId(v.id)} (${v.severity}) ${v.status}: ${v.text}`, LIMITS.messageText) };
+  return { blocks, text: safeMrkdwn(`${shortId(v.id)} (${v.severity}) ${v.status}: ${v.text}`, LIMITS.messageText) };
 }
 
 /** The DM an escalation target gets: the context, the levels so far, a link to the blocker, the same buttons. */
@@ -109,7 +109,7 @@ export function escalationDm(v: BlockerView, level: number, attempt: number): { 
     .join(' · ');
   const link = v.permalink ? ` · <${v.permalink}|Open the blocker message>` : '';
   return {
-    text: truncate(`${shortId(v.id)} (${v.severity}) needs you: ${v.text}`, LIMITS.messageText),
+    text: safeMrkdwn(`${shortId(v.id)} (${v.severity}) needs you: ${v.text}`, LIMITS.messageText),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `${headline}\n>${safeMrkdwn(v.text, 2000).replace(/\n/g, '\n>')}` } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`${detailsLine(v)}\nLadder so far: ${sofar}${link}`, LIMITS.sectionText) }] },

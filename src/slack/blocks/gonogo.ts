@@ -77,7 +77,7 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
   const more = overflow.length ? ` · ${overflow.length} more line${overflow.length === 1 ? '' : 's'} in the thread` : '';
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `As of <!date^${Math.floor(now / 1000)}^{date_short_pretty} {time}|${new Date(now).toISOString()}>${more} · \`/gonogo history\` for the audit trail` }] });
   const chunks = packSections(overflow, 100).blocks.map((b) => (b as { text: { text: string } }).text.text);
-  return { blocks, text: `${args.programName}: ${v.decision} (${v.percent}% of the checklist)`, overflow: chunks };
+  return { blocks, text: safeMrkdwn(`${args.programName}: ${v.decision} (${v.percent}% of the checklist)`, LIMITS.messageText), overflow: chunks };
 }
 
 /** The checklist modal: the workstream's items as checkboxes (Slack allows 10 options per element, so several blocks). */

@@ -34,7 +34,7 @@ export function questionLine(questions: readonly Question[], step: number): stri
 export function standupPromptMessage(run: RunContext, questions: readonly Question[]): { blocks: KnownBlock[]; text: string } {
   const name = safeMrkdwn(run.workstreamName, 200);
   return {
-    text: truncate(`Standup for ${run.workstreamName}: ${questions[0]?.prompt ?? ''}`, LIMITS.messageText),
+    text: safeMrkdwn(`Standup for ${run.workstreamName}: ${questions[0]?.prompt ?? ''}`, LIMITS.messageText),
     blocks: [
       {
         type: 'section',
@@ -75,7 +75,7 @@ export function reminderMessage(run: RunContext, questions: readonly Question[],
   const name = safeMrkdwn(run.workstreamName, 200);
   const next = step > 0 && step < questions.length ? `\nYou were at: ${questionLine(questions, step)}` : `\n${questionLine(questions, 0)}`;
   return {
-    text: `Reminder: your ${run.workstreamName} standup closes at ${run.closesAtLocal}.`,
+    text: safeMrkdwn(`Reminder: your ${run.workstreamName} standup closes at ${run.closesAtLocal}.`, LIMITS.messageText),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `⏰ Reminder: your *${name}* standup closes at *${run.closesAtLocal}*.${next}` } },
       formButton(run.runId),

@@ -43,7 +43,7 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
     counts.ooo ? `${counts.ooo} out of office` : '',
   ].filter(Boolean);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: [status, ...extras].join(' · ') }] });
-  if (model.status === 'missed') return { blocks, text: truncate(`${title}: missed`, LIMITS.messageText) };
+  if (model.status === 'missed') return { blocks, text: safeMrkdwn(`${title}: missed`, LIMITS.messageText) };
 
   const headline: string[] = [];
   if (model.blockers.length) {
@@ -88,5 +88,5 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
     }
   }
   const text = `${model.workstreamName} standup ${model.localDate}: ${counts.answered}/${counts.expected} answered, ${model.blockers.length} blocker(s)`;
-  return { blocks, text: truncate(text, LIMITS.messageText) };
+  return { blocks, text: safeMrkdwn(text, LIMITS.messageText) };
 }
