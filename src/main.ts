@@ -57,7 +57,7 @@ const producer = redisConnection(env.REDIS_URL, 'producer', onError('redis'));
 const workerConnection = redisConnection(env.REDIS_URL, 'worker', onError('redis'));
 const healthRedis = redisConnection(env.REDIS_URL, 'health', onError('redis'));
 const queues = createQueues(producer, env.QUEUE_PREFIX);
-const wakeups = queueWakeups(queues);
+const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
 const depsFor = (slack: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack, wakeups, log });
 
 const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), depsFor });

@@ -120,8 +120,13 @@ export const workspaceSchema = z
       .strictObject({
         /** How often the scheduler wakes up to open, remind and close runs (and sweep anything overdue). */
         tick: durationSchema.default(5_000),
+        /**
+         * A message reserved by a process that died mid-call is retried after this long. Slack's
+         * chat.postMessage has no idempotency key, so such a message may arrive once more.
+         */
+        reclaim_after: durationSchema.default(120_000),
       })
-      .default({ tick: 5_000 }),
+      .default({ tick: 5_000, reclaim_after: 120_000 }),
     workstreams: z.record(slugSchema, workstreamSchema).refine((w) => Object.keys(w).length > 0, 'declare at least one workstream'),
     escalation: z
       .strictObject({

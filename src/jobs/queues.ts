@@ -98,8 +98,35 @@ export interface Wakeups {
   postThreadLines(eventIds: number[]): Promise<void>;
 }
 
-/** {@link Wakeups} on BullMQ queues. */
-export function queueWakeups(queues: Queues): Wakeups {
+/**
+ * {@link Wakeups} on BullMQ queues. Wake-ups are asked for after the Postgres commit that made them due, so a
+ * failure to queue one (Redis down) is logged and swallowed: the sweeper re-derives it from Postgres within a
+ * tick, and the user's request (already written) does not fail.
+ */
+export function queueWakeups(queues: Queues, onError: (what: string, err: Error) => void = () => {}): Wakeups {
+  const raw = rawWakeups(queues);
+  const guard =
+    <A extends unknown[]>(what: string, fn: (...a: A) => Promise<void>) =>
+    async (...a: A) => {
+      try {
+        await fn(...a);
+      } catch (err) {
+        onError(what, err as Error);
+      }
+    };
+  return {
+    sendPrompts: guard('sendPrompts', raw.sendPrompts),
+    sendReminders: guard('sendReminders', raw.sendReminders),
+    renderReports: guard('renderReports', raw.renderReports),
+    postLateAnswers: guard('postLateAnswers', raw.postLateAnswers),
+    escalate: guard('escalate', raw.escalate),
+    sendNotices: guard('sendNotices', raw.sendNotices),
+    renderBlockers: guard('renderBlockers', raw.renderBlockers),
+    postThreadLines: guard('postThreadLines', raw.postThreadLines),
+  };
+}
+
+function rawWakeups(queues: Queues): Wakeups {
   return {
     async sendPrompts(items) {
       if (items.length === 0) return;

@@ -80,7 +80,7 @@ export async function startWorkers(args: {
   // them (idempotent upsert) so ticks and sweeps resume without a bot restart.
   const keeper = setInterval(() => {
     ensureSchedulers().catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not re-assert the job schedulers'));
-  }, args.schedulerKeeperMs ?? 30_000);
+  }, args.schedulerKeeperMs ?? Math.min(args.tickMs, args.sweepMs ?? deps.config.escalation.sweep_every, 30_000));
   keeper.unref();
 
   let lastPrune = 0;

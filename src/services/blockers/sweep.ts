@@ -1,7 +1,6 @@
 import { and, eq, gt, isNotNull, lte, ne } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
-import { STALE_CLAIM_MS } from '../standups/sweep.js';
 
 const BATCH = 20_000;
 
@@ -13,7 +12,7 @@ const BATCH = 20_000;
  */
 export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; notices: number; threadLines: number; messages: number; released: number }> {
   const nowDate = deps.clock.now().toJSDate();
-  const stale = new Date(nowDate.getTime() - STALE_CLAIM_MS);
+  const stale = new Date(nowDate.getTime() - deps.config.scheduler.reclaim_after);
   const { db } = deps;
   const overdue = await db
     .select({ id: blockers.id, version: blockers.version, dueAt: blockers.nextDueAt })

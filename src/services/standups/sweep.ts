@@ -3,8 +3,6 @@ import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/ind
 import type { Deps } from '../deps.js';
 import { closeDueRuns, openDueRuns } from './runs.js';
 
-/** A reservation older than this is treated as abandoned by a crashed process and released. */
-export const STALE_CLAIM_MS = 120_000;
 const BATCH = 10_000;
 
 /** Counts of what one tick did, for logs and tests. */
@@ -30,7 +28,8 @@ export async function tick(deps: Deps): Promise<TickReport> {
   const { opened, missed } = await openDueRuns(deps);
   const closed = await closeDueRuns(deps);
   const now = deps.clock.now().toJSDate();
-  const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
+  // a reservation older than scheduler.reclaim_after was abandoned by a process that died mid-call
+  const staleBefore = new Date(now.getTime() - deps.config.scheduler.reclaim_after);
   const { db } = deps;
 
   const releasedPrompts = await db
