@@ -49,6 +49,13 @@ async function slackCall<T>(worker: Worker, others: Queue[], fn: () => Promise<T
 const RATE_LIMIT_ENABLED = { max: 100_000, duration: 1_000 };
 
 /**
+ * Jobs held by a process that died (kill -9) stay "active" in Redis, under their deterministic id, until
+ * BullMQ's stall check finds their lock expired; only then can they run again. A 15 s lock (renewed every
+ * 7.5 s while a job runs) checked every 5 s brings them back within ~20 s instead of ~60 s.
+ */
+const STALL_RECOVERY = { lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 3 };
+
+/**
  * Starts the job schedulers (standup tick every `tickMs`, blocker sweep every `escalation.sweep_every`; BullMQ
  * runs one job per interval however many bot processes run) and the workers of every queue.
  * @param deps use-case deps whose `slack` client has `rejectRateLimitedCalls: true`.
@@ -102,7 +109,7 @@ export async function startWorkers(args: {
       if (report.opened + report.missed + report.closed + report.released > 0) deps.log.debug({ tick: report }, 'tick');
       return report;
     },
-    { connection, prefix, concurrency: 1 },
+    { connection, prefix, concurrency: 1, ...STALL_RECOVERY },
   );
 
   const dm: Worker = new Worker(
@@ -119,7 +126,7 @@ export async function startWorkers(args: {
           throw new Error(`unknown dm job ${job.name}`);
       }
     },
-    { connection, prefix, concurrency: args.dmConcurrency ?? 16, limiter: RATE_LIMIT_ENABLED },
+    { connection, prefix, concurrency: args.dmConcurrency ?? 16, limiter: RATE_LIMIT_ENABLED, ...STALL_RECOVERY },
   );
 
   const channel: Worker = new Worker(
@@ -138,7 +145,7 @@ export async function startWorkers(args: {
           throw new Error(`unknown channel job ${job.name}`);
       }
     },
-    { connection, prefix, concurrency: 4, limiter: RATE_LIMIT_ENABLED },
+    { connection, prefix, concurrency: 4, limiter: RATE_LIMIT_ENABLED, ...STALL_RECOVERY },
   );
 
   // escalation: Postgres only (reserves notices); Slack calls happen in the dm/channel queues
@@ -148,7 +155,7 @@ export async function startWorkers(args: {
       const { blockerId, version } = payloads.escalate.parse(job.data);
       return escalate(deps, blockerId, version);
     },
-    { connection, prefix, concurrency: args.escalationConcurrency ?? 8 },
+    { connection, prefix, concurrency: args.escalationConcurrency ?? 8, ...STALL_RECOVERY },
   );
 
   const workers = [scheduler, escalation, dm, channel];
