@@ -32,7 +32,7 @@ export class SlackApiFake {
   private seq = 0;
   private windowStart = 0;
   private windowCount = 0;
-  private scripted = new Map<string, { status: number; body?: unknown; headers?: Record<string, string> }[]>();
+  private scripted = new Map<string, { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }[]>();
   rateLimited = 0;
   url = '';
 
@@ -59,7 +59,7 @@ export class SlackApiFake {
   }
 
   /** The next call(s) to `method` get this answer instead (e.g. a 500 or a 429), in order. */
-  script(method: string, ...answers: { status: number; body?: unknown; headers?: Record<string, string> }[]): void {
+  script(method: string, ...answers: { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }[]): void {
     this.scripted.set(method, [...(this.scripted.get(method) ?? []), ...answers]);
   }
 
@@ -92,6 +92,7 @@ export class SlackApiFake {
     }
     const scripted = this.scripted.get(method)?.shift();
     if (scripted) {
+      if (scripted.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
       record(scripted.status);
       return { status: scripted.status, body: scripted.body ?? { ok: false, error: 'fake_error' }, headers: scripted.headers };
     }
