@@ -43,9 +43,14 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
     .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), inArray(blockers.severity, blocking)))
     .orderBy(blockers.raisedAt)
     .limit(50);
-  // latest run per workstream (DISTINCT ON uses the (workstream_id, local_date) unique index)
+  // latest non-missed run of each configured workstream: one backward probe of the (workstream_id, local_date)
+  // unique index per workstream, whatever the history; the date is formatted explicitly so the session's
+  // DateStyle cannot change it (bench/RESULTS-gonogo.md)
   const latest = await db.execute<{ id: number; workstream_id: string; local_date: string }>(
-    sql`SELECT DISTINCT ON (workstream_id) id, workstream_id, local_date::text FROM ${standupRuns} WHERE status <> 'missed' ORDER BY workstream_id, local_date DESC`,
+    sql`SELECT r.id, r.workstream_id, to_char(r.local_date, 'YYYY-MM-DD') AS local_date
+        FROM unnest(${sql.param(Object.keys(config.workstreams))}::text[]) AS ws(id)
+        CROSS JOIN LATERAL (SELECT id, workstream_id, local_date FROM ${standupRuns}
+                            WHERE workstream_id = ws.id AND status <> 'missed' ORDER BY local_date DESC LIMIT 1) r`,
   );
   const runIds = latest.rows.map((r) => r.id);
   const answers = runIds.length

@@ -6,6 +6,7 @@ import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
 import { submitForm } from '../../../../src/services/standups/answers.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { publishHome } from '../../../../src/slack/events/app-home.js';
+import { verdictInput } from '../../../../src/services/gonogo/facts.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 
@@ -89,5 +90,13 @@ describe('blocker lists, timeline, standup carry-over and the Home tab', () => {
     expect(json).toContain('*Waiting on you* (1)');
     expect(json).toContain('Waiting on U01');
     expect(json).toContain('"action_id":"blocker_ack"');
+  });
+
+  it('the go/no-go facts take each workstream’s latest standup (risk flags, participation)', async () => {
+    const [wed] = await h.sql<{ id: number }>("SELECT id FROM standup_runs WHERE workstream_id = 'ws1' AND local_date = '2026-02-04'");
+    expect(await submitForm(bot.deps, 'U02', wed!.id, { yesterday: 'a', today: 'b', blockers: 'none', progress: 50, risk: 'yellow' })).toMatchObject({ kind: 'saved' });
+    const ws1 = (await verdictInput(bot.deps)).workstreams.find((w) => w.id === 'ws1')!;
+    expect(ws1.standup).toEqual({ localDate: '2026-02-04', red: 0, yellow: 1, answered: 1, expected: 2 });
+    expect(ws1.openBlockers).toEqual({ P0: 0, P1: 1, P2: 0 });
   });
 });
