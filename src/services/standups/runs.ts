@@ -6,6 +6,21 @@ import { decideRun, isOutOfOffice, latestOpenedOccurrence, type Occurrence } fro
 import type { Deps } from '../deps.js';
 import { scheduledWorkstreams, type WorkstreamStandup } from './plans.js';
 
+/** The standup_runs row of an occurrence, with the workstream's questions and names frozen into it. */
+function runRow(ws: WorkstreamStandup, occ: Occurrence, status: 'open' | 'missed') {
+  return {
+    workstreamId: ws.id,
+    localDate: occ.localDate,
+    status,
+    openAt: occ.openAt.toJSDate(),
+    closeAt: occ.closeAt.toJSDate(),
+    questions: ws.questions,
+    workstreamName: ws.name,
+    zone: ws.zone,
+    reportChannel: ws.channel,
+  };
+}
+
 export type StartResult = { created: true; runId: number; prompted: number } | { created: false; runId: number; status: string };
 
 /**
@@ -18,18 +33,7 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws:
   const result = await deps.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(standupRuns)
-      .values({
-        workstreamId: ws.id,
-        localDate: occ.localDate,
-        status: 'open',
-        openAt: occ.openAt.toJSDate(),
-        closeAt: occ.closeAt.toJSDate(),
-        startedBy,
-        questions: ws.questions,
-        workstreamName: ws.name,
-        zone: ws.zone,
-        reportChannel: ws.channel,
-      })
+      .values({ ...runRow(ws, occ, 'open'), startedBy })
       .onConflictDoNothing()
       .returning({ id: standupRuns.id });
     if (inserted.length === 0) {
@@ -71,17 +75,7 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws:
 async function recordMissed(db: Db, ws: WorkstreamStandup, occ: Occurrence): Promise<number | null> {
   const rows = await db
     .insert(standupRuns)
-    .values({
-      workstreamId: ws.id,
-      localDate: occ.localDate,
-      status: 'missed',
-      openAt: occ.openAt.toJSDate(),
-      closeAt: occ.closeAt.toJSDate(),
-      questions: ws.questions,
-      workstreamName: ws.name,
-      zone: ws.zone,
-      reportChannel: ws.channel,
-    })
+    .values(runRow(ws, occ, 'missed'))
     .onConflictDoNothing()
     .returning({ id: standupRuns.id });
   return rows[0]?.id ?? null;

@@ -4,15 +4,16 @@ import { GONOGO_USAGE, parseGonogoCommand } from '../../domain/gonogo/command.js
 import { checklistState, history, mayTickChecklist, postSummary, recordDecision } from '../../services/gonogo/decisions.js';
 import { signOffGate } from '../../services/gonogo/gates.js';
 import { checklistView } from '../blocks/gonogo.js';
+import { helpMessage } from '../blocks/help.js';
 import { clock } from '../blocks/blocker.js';
 import { mention, safeMrkdwn } from '../blocks/text.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 
 const ephemeral = (text: string, blocks?: KnownBlock[]) => ({ response_type: 'ephemeral' as const, text, ...(blocks ? { blocks } : {}) });
-const help = (problem?: string) => ephemeral(problem ?? 'How to use /gonogo', [
-  ...(problem ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `⚠️ ${problem}` } }] : []),
-  { type: 'section', text: { type: 'mrkdwn', text: `*Go/no-go with Preflight*\n${GONOGO_USAGE}` } },
-]);
+const help = (problem?: string) => {
+  const m = helpMessage('Go/no-go with Preflight', GONOGO_USAGE, problem);
+  return ephemeral(m.text, m.blocks);
+};
 
 /**
  * `/gonogo` (summary in this channel, or the program channel when the bot cannot post here), `checklist`,
