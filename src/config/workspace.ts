@@ -119,12 +119,12 @@ export const workspaceSchema = z
     scheduler: z
       .strictObject({
         /** How often the scheduler wakes up to open, remind and close runs (and sweep anything overdue). */
-        tick: durationSchema.default(5_000),
+        tick: durationSchema.default(5_000).refine((v) => v <= 60_000, 'the scheduler must tick every minute or less (prompts are correct to the minute)'),
         /**
          * A message reserved by a process that died mid-call is retried after this long. Slack's
          * chat.postMessage has no idempotency key, so such a message may arrive once more.
          */
-        reclaim_after: durationSchema.default(120_000),
+        reclaim_after: durationSchema.default(120_000).refine((v) => v >= 15_000, 'must be at least 15s: a Slack call may take up to 10 s, and reclaiming sooner would send it twice'),
       })
       .default({ tick: 5_000, reclaim_after: 120_000 }),
     workstreams: z.record(slugSchema, workstreamSchema).refine((w) => Object.keys(w).length > 0, 'declare at least one workstream'),
@@ -176,7 +176,31 @@ export const workspaceSchema = z
         ctx.addIssue({ code: 'custom', path: [...(ws.standup.questions ? ['workstreams', wsId, 'standup'] : ['standup']), 'questions', i, 'id'], message: 'question ids must be unique' }),
       );
     }
+    for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+      const close = ws.standup.close_after ?? cfg.standup.close_after;
+      if (close >= 24 * 3_600_000) {
+        ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'standup', 'close_after'], message: 'must be under 24h, so one day’s run closes before the next one opens' });
+      }
+    }
+    if (cfg.standup.close_after >= 24 * 3_600_000) ctx.addIssue({ code: 'custom', path: ['standup', 'close_after'], message: 'must be under 24h, so one day’s run closes before the next one opens' });
     const gateIds = new Set(cfg.gates.map((g) => g.id));
+    // a requires-cycle would keep every gate in it pending forever
+    const requires = new Map(cfg.gates.map((g) => [g.id, g.requires]));
+    const onCycle = (start: string): boolean => {
+      const seen = new Set<string>();
+      const stack = [...(requires.get(start) ?? [])];
+      while (stack.length) {
+        const id = stack.pop()!;
+        if (id === start) return true;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        stack.push(...(requires.get(id) ?? []));
+      }
+      return false;
+    };
+    cfg.gates.forEach((g, i) => {
+      if (g.requires.length && !g.requires.includes(g.id) && onCycle(g.id)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires'], message: `gate "${g.id}" requires itself through other gates (a cycle): none of them could ever pass` });
+    });
     duplicateIds(cfg.gates.map((g) => g.id)).forEach((i) => ctx.addIssue({ code: 'custom', path: ['gates', i, 'id'], message: 'gate ids must be unique' }));
     cfg.gates.forEach((g, i) => {
       g.requires.forEach((r, j) => {

@@ -49,11 +49,16 @@ export const jobIds = {
   postThreadLine: (eventId: number) => `thread-${eventId}`,
 };
 
+/**
+ * Every job is a wake-up with a deterministic id, and BullMQ ignores an add whose id it still stores: a failed
+ * job kept around would block that wake-up for good. So failed jobs are removed too (their errors are logged);
+ * the tick and the sweeper re-add what is still due.
+ */
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: true,
-  removeOnFail: { count: 1_000 },
+  removeOnFail: true,
 };
 
 export interface Queues {

@@ -37,7 +37,9 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
     const id = shortId(b.id);
     if (b.status === 'resolved') return { ok: false, reason: 'resolved', message: `${id} was already resolved${b.resolvedBy ? ` by <@${b.resolvedBy}>` : ''}.` };
     const roles = rolesFor(deps.config, b.workstreamId);
-    if (!opts.asSystem && !mayAct(actor, b, roles)) {
+    // whoever the frozen ladder names (a user list, or a gate's sign-off authorities) may act on what pings them
+    const named = b.policy.ladder.flatMap((l) => (Array.isArray(l.notify) ? l.notify : []));
+    if (!opts.asSystem && !mayAct(actor, b, roles) && !named.includes(actor)) {
       const allowed = whoMayAct(b, roles);
       return { ok: false, reason: 'forbidden', allowed, message: `You are not allowed to change ${id}: its owner, reporter, the workstream's leads, the PM or an exec can. Ask ${allowed.map((u) => `<@${u}>`).join(', ')}.` };
     }

@@ -8,6 +8,23 @@ import { blockerView } from './view.js';
 const LOCK_BLOCKER_MESSAGE = 3;
 
 /**
+ * chat.update, or false when the message is gone (someone deleted it: `message_not_found`), so the caller posts
+ * it again instead of failing forever.
+ */
+export async function updateOrGone(deps: Deps, channel: string, ts: string, message: { text: string; blocks?: unknown[] }): Promise<boolean> {
+  try {
+    await deps.slack.chat.update({ channel, ts, ...(message as { text: string }) });
+    return true;
+  } catch (err) {
+    if (platformError(err) === 'message_not_found') {
+      deps.log.warn({ channel, ts }, 'message was deleted in Slack; posting it again');
+      return false;
+    }
+    throw err;
+  }
+}
+
+/**
  * Sends one reserved escalation notice by DM (pending → sending → sent, `ts` stored after), once.
  * Cancelled instead when the blocker was resolved (or acknowledged by this recipient, or at all under
  * `stop_when: acknowledged`) before it went out. A failed call releases the reservation and rethrows.
@@ -25,6 +42,11 @@ export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' |
   if (stopped) {
     await deps.db.update(blockerNotices).set({ status: 'cancelled' }).where(eq(blockerNotices.id, noticeId));
     return 'cancelled';
+  }
+  if (b.snoozedUntil && b.snoozedUntil > now) {
+    // snoozed after this notice was reserved: it waits for the snooze to end (the sweeper sends it then)
+    await deps.db.update(blockerNotices).set({ status: 'pending', claimedAt: null, notBefore: b.snoozedUntil }).where(eq(blockerNotices.id, noticeId));
+    return 'not-due';
   }
   try {
     const res = await deps.slack.chat.postMessage({ channel: claimed.recipient, ...escalationDm(blockerView(deps.config, b, now), claimed.level, claimed.attempt), unfurl_links: false });
@@ -52,8 +74,7 @@ export async function renderBlockerMessage(deps: Deps, blockerId: number): Promi
     if (!b || b.messageRenderedVersion >= b.messageVersion) return 'current';
     const message = blockerMessage(blockerView(deps.config, b, deps.clock.now().toJSDate()));
     let outcome: 'posted' | 'updated';
-    if (b.messageTs) {
-      await deps.slack.chat.update({ channel: b.channel, ts: b.messageTs, ...message });
+    if (b.messageTs && (await updateOrGone(deps, b.channel, b.messageTs, message))) {
       outcome = 'updated';
     } else {
       const res = await deps.slack.chat.postMessage({ channel: b.channel, ...message, unfurl_links: false });

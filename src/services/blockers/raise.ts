@@ -110,7 +110,8 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput): Promise<Raise
   deps.log.info({ blocker: row.id, severity, workstream: workstreamId, source: input.source }, 'blocker raised');
   if (row.nextDueAt) await deps.wakeups.escalate([{ blockerId: row.id, version: row.version, dueAt: row.nextDueAt, now: now.toJSDate() }]);
   await deps.wakeups.renderBlockers([{ blockerId: row.id, version: row.messageVersion }]);
-  await withdrawSignOffsFor(deps, row);
+  // the blocker is committed: what follows must not turn the answer into "try again" (a retry would raise it twice)
+  await withdrawSignOffsFor(deps, row).catch((err) => deps.log.error({ blocker: row.id, err: (err as Error).message }, 'could not withdraw gate sign-offs for a new blocker'));
   return { ok: true, blocker: row };
 }
 

@@ -46,13 +46,20 @@ export async function checklistState(deps: Deps, workstreamId: string): Promise<
 }
 
 /**
- * Sets which items of a workstream's checklist are ticked (the modal sends the full set). Changes are audited.
+ * Sets which items of a workstream's checklist are ticked. With `shown` (what the form showed as ticked), only
+ * the items this person toggled change, so two leads saving at once do not undo each other; without it the
+ * set replaces the current one. Items are keyed by their text (unknown texts are ignored). Changes are audited.
  * @returns the number of items that changed.
  */
-export async function setChecklist(deps: Deps, workstreamId: string, actor: string, checkedItems: string[]): Promise<number> {
+export async function setChecklist(deps: Deps, workstreamId: string, actor: string, checkedItems: string[], shown?: string[]): Promise<number> {
   const now = deps.clock.now().toJSDate();
   const before = await checklistState(deps, workstreamId);
-  const changed = before.filter((b) => b.checked !== checkedItems.includes(b.item));
+  const wanted = (item: string, current: boolean) => {
+    if (!shown) return checkedItems.includes(item);
+    const toggled = shown.includes(item) !== checkedItems.includes(item);
+    return toggled ? checkedItems.includes(item) : current;
+  };
+  const changed = before.filter((b) => b.checked !== wanted(b.item, b.checked));
   if (!changed.length) return 0;
   await deps.db.transaction(async (tx) => {
     for (const c of changed) {
@@ -109,7 +116,13 @@ export async function scheduledGonogo(deps: Deps): Promise<'reminded' | 'posted'
   const when = DateTime.fromISO(at, { zone: deps.config.program.timezone });
   const now = deps.clock.now();
   if (now >= when && now < when.plus({ hours: 6 }) && (await once(deps, `gonogo-post:${at}`))) {
-    await postSummary(deps, deps.config.program.channel);
+    try {
+      await postSummary(deps, deps.config.program.channel);
+    } catch (err) {
+      // give the key back so the next sweep tries again
+      await deps.db.delete(onceKeys).where(eq(onceKeys.key, `gonogo-post:${at}`));
+      throw err;
+    }
     return 'posted';
   }
   if (now >= when.minus({ hours: 1 }) && now < when && (await once(deps, `gonogo-reminder:${at}`))) {

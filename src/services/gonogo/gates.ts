@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { blockers, gateStates, gonogoAudit } from '../../db/schema/index.js';
 import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
@@ -62,8 +62,9 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
     await deps.db.insert(gonogoAudit).values({ kind: 'gate_withdrawn', gateId: gate.id, actor: blocker.reporter, at: now, data: { blocker: blocker.id, severity: blocker.severity, signedBy: row.signedBy } });
     withdrawn.push(gate.id);
     const text = `⚠️ The sign-off of gate “${gate.name}”${row.signedBy ? ` by <@${row.signedBy}>` : ''} was withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. Sign it off again once that is resolved.`;
+    // not awaited: this runs before a slash command's ack(); the audit row above is the record
     for (const to of new Set([row.signedBy, deps.config.program.pm].filter((x): x is string => Boolean(x)))) {
-      await deps.slack.chat.postMessage({ channel: to, text }).catch((err) => deps.log.warn({ gate: gate.id, to, err: (err as Error).message }, 'could not send the withdrawal notice'));
+      void deps.slack.chat.postMessage({ channel: to, text }).catch((err) => deps.log.warn({ gate: gate.id, to, err: (err as Error).message }, 'could not send the withdrawal notice'));
     }
     deps.log.warn({ gate: gate.id, blocker: blocker.id }, 'gate sign-off withdrawn');
   }
@@ -86,7 +87,22 @@ export async function escalateOverdueGates(deps: Deps): Promise<number> {
   for (const g of facts) {
     if (g.status !== 'pending' || g.dueAt === null || g.dueAt > now) continue;
     const gate = deps.config.gates.find((x) => x.id === g.id)!;
-    const [exists] = await deps.db.select({ id: blockers.id }).from(blockers).where(and(eq(blockers.gateId, g.id), eq(blockers.source, 'gate')));
+    const [exists] = await deps.db.select().from(blockers).where(and(eq(blockers.gateId, g.id), eq(blockers.source, 'gate')));
+    if (exists?.status === 'resolved') {
+      // signed, then withdrawn: the same escalation starts over from its first level
+      const now = deps.clock.now().toJSDate();
+      const [reopened] = await deps.db
+        .update(blockers)
+        .set({ status: 'open', levelsDone: 0, repeatsDone: 0, lastNotifiedAt: null, acknowledgedBy: [], resolvedAt: null, resolvedBy: null, raisedAt: now, nextDueAt: now, version: sql`${blockers.version} + 1`, messageVersion: sql`${blockers.messageVersion} + 1` })
+        .where(and(eq(blockers.id, exists.id), eq(blockers.status, 'resolved')))
+        .returning();
+      if (reopened) {
+        await deps.wakeups.escalate([{ blockerId: reopened.id, version: reopened.version, dueAt: now, now }]);
+        await deps.wakeups.renderBlockers([{ blockerId: reopened.id, version: reopened.messageVersion }]);
+        raised++;
+      }
+      continue;
+    }
     if (exists) continue;
     const res = await raiseBlocker(deps, {
       reporter: deps.config.program.pm,

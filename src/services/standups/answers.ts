@@ -78,8 +78,13 @@ export async function wakeAfterAnswer(deps: Deps, runId: number, userId: string,
   if (rec.reportVersion) await deps.wakeups.renderReports([{ runId, version: rec.reportVersion }]);
   if (rec.late_answer) await deps.wakeups.postLateAnswers([rec.late_answer]);
   if (rec.complete) {
-    const raised = await raiseFromStandupAnswer(deps, deps.db, runId, userId);
-    if (raised && !raised.ok) deps.log.warn({ runId, userId, reason: raised.reason }, 'standup blocker not raised');
+    // the answer is committed: a failure here is logged, never reported back as "try again"
+    try {
+      const raised = await raiseFromStandupAnswer(deps, deps.db, runId, userId);
+      if (raised && !raised.ok) deps.log.warn({ runId, userId, reason: raised.reason }, 'standup blocker not raised');
+    } catch (err) {
+      deps.log.error({ runId, userId, err: (err as Error).message }, 'could not raise the blocker of a standup answer');
+    }
   }
 }
 

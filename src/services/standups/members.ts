@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { memberOutOfOffice, standupAnswers, standupPrompts, standupRuns, standupSkips } from '../../db/schema/index.js';
-import { immediateOccurrence, nextOccurrence } from '../../domain/standups/schedule.js';
+import { immediateOccurrence, nextOccurrence, occurrenceOn } from '../../domain/standups/schedule.js';
 import type { Deps } from '../deps.js';
 import { canStartRun, workstreamStandup, workstreamsOf } from './plans.js';
 import { startRun, type StartResult } from './runs.js';
@@ -51,6 +51,21 @@ export async function runToAnswer(
   };
 }
 
+/**
+ * The workstream-local date of the run `/standup skip` means: the earliest run (yesterday, today or the coming
+ * days in the workstream's zone) whose window for this member has not closed yet. For a member east of the
+ * workstream (Tokyo in a New York workstream) that is often the workstream's "tomorrow".
+ */
+export function runDateToSkip(ws: ReturnType<typeof workstreamStandup>, userId: string, now: DateTime): string {
+  const today = now.setZone(ws.zone).startOf('day');
+  for (const d of [-1, 0, 1, 2, 3, 4, 5, 6, 7]) {
+    const date = today.plus({ days: d }).toISODate()!;
+    const slot = occurrenceOn(ws.plan, date)?.members.find((m) => m.userId === userId);
+    if (slot && slot.closeAt > now) return date;
+  }
+  return today.toISODate()!;
+}
+
 export type SkipResult = { workstream: string; outcome: 'skipped' | 'skip-recorded' | 'already-answered' }[];
 
 /**
@@ -64,7 +79,7 @@ export async function skipToday(deps: Deps, userId: string, workstreamId?: strin
   const out: SkipResult = [];
   for (const id of wsIds) {
     const ws = workstreamStandup(deps.config, id);
-    const today = now.setZone(ws.zone).toISODate()!;
+    const today = runDateToSkip(ws, userId, now);
     const [row] = await deps.db
       .select({ prompt: standupPrompts, run: standupRuns })
       .from(standupPrompts)

@@ -7,6 +7,7 @@ import { standupReportMessage } from '../../slack/blocks/standup-report.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { carriedOverBlockers } from '../blockers/queries.js';
+import { updateOrGone } from '../blockers/delivery.js';
 
 /** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)). */
 const LOCK_REPORT = 1;
@@ -59,8 +60,7 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
     });
     const message = standupReportMessage(model);
     let outcome: 'posted' | 'updated';
-    if (run.reportTs) {
-      await deps.slack.chat.update({ channel: run.reportChannel, ts: run.reportTs, ...message });
+    if (run.reportTs && (await updateOrGone(deps, run.reportChannel, run.reportTs, message))) {
       outcome = 'updated';
     } else {
       const res = await deps.slack.chat.postMessage({ channel: run.reportChannel, ...message, unfurl_links: false });

@@ -111,7 +111,7 @@ export function escalationDm(v: BlockerView, level: number, attempt: number): { 
   return {
     text: safeMrkdwn(`${shortId(v.id)} (${v.severity}) needs you: ${v.text}`, LIMITS.messageText),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `${headline}\n>${safeMrkdwn(v.text, 2000).replace(/\n/g, '\n>')}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(`${headline}\n>${safeMrkdwn(v.text, 2000).replace(/\n/g, '\n>')}`, LIMITS.sectionText) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`${detailsLine(v)}\nLadder so far: ${sofar}${link}`, LIMITS.sectionText) }] },
       blockerActions(v),
     ],

@@ -97,7 +97,8 @@ export function checklistView(args: { workstreamId: string; workstreamName: stri
   return {
     type: 'modal',
     callback_id: GATE_IDS.checklistForm,
-    private_metadata: JSON.stringify({ workstreamId: args.workstreamId }),
+    // what the form showed, so a save changes only what this person toggled (another lead may be ticking too)
+    private_metadata: JSON.stringify({ workstreamId: args.workstreamId, items: args.items.map((i) => i.item), shown: args.items.filter((i) => i.checked).map((i) => i.item) }).slice(0, LIMITS.privateMetadata),
     title: { type: 'plain_text', text: 'Go/no-go checklist' },
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },

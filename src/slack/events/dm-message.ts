@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { handleDmReply } from '../../services/standups/answers.js';
 import { localClock } from '../../services/standups/prompts.js';
 import { answerRecordedMessage, formLinkMessage, invalidReplyMessage, nextQuestionMessage } from '../blocks/standup-dm.js';
-import type { SlackContext } from '../context.js';
+import { TRY_AGAIN, type SlackContext } from '../context.js';
 
 /**
  * Replies in the bot's DM (`message.im`) answer the standup one question at a time. The event was already
@@ -17,7 +17,14 @@ export function registerDmMessages(app: App, ctx: SlackContext): void {
     if (!('user' in message) || !message.user || 'bot_id' in message && message.bot_id) return;
     const userId = message.user;
     const text = message.text ?? '';
-    const out = await handleDmReply(deps, userId, message.channel, text);
+    let out;
+    try {
+      out = await handleDmReply(deps, userId, message.channel, text);
+    } catch (err) {
+      deps.log.error({ err, userId }, 'DM answer could not be saved');
+      await client.chat.postMessage({ channel: message.channel, text: `${TRY_AGAIN} (Your last reply was not recorded: send it again.)` }).catch(() => {});
+      return;
+    }
     const say = (payload: { text: string; blocks?: unknown[] }) => client.chat.postMessage({ channel: message.channel, ...(payload as { text: string }) });
     switch (out.kind) {
       case 'no-run':

@@ -49,6 +49,19 @@ describe('preflight.yml', () => {
     expect(problems(valid.replace('remind_after: 15m', 'remind_after: 2m'))[0]).toMatchObject({ path: 'workstreams.ws1.standup.remind_after', message: expect.stringMatching(/shorter than close_after/) });
   });
 
+  it('refuses settings that would start and then fail at run time', () => {
+    const gates = `
+gates:
+  - { id: a, name: A, sign_off: [U0PM], requires: [b] }
+  - { id: b, name: B, sign_off: [U0PM], requires: [a] }
+scheduler: { tick: 5m, reclaim_after: 5s }`;
+    const byPath = Object.fromEntries(problems(valid.replace('close_after: 90s', 'close_after: 1d') + gates).map((x) => [x.path, x.message]));
+    expect(byPath['gates.0.requires']).toMatch(/requires itself through other gates/);
+    expect(byPath['scheduler.tick']).toMatch(/every minute or less/);
+    expect(byPath['scheduler.reclaim_after']).toMatch(/at least 15s/);
+    expect(byPath['workstreams.ws1.standup.close_after']).toMatch(/under 24h/);
+  });
+
   it('reports YAML syntax errors with their position', () => {
     const [p] = problems('program: { name: [unclosed\nworkstreams: {}');
     expect(p!.message).toMatch(/^YAML syntax/);

@@ -36,6 +36,15 @@ describe('quality gates and the verdict on the seed-000 example, real Postgres',
     expect(v.reasons[0]).toMatch(/Gate “.*Omega.*” is not signed off/);
   });
 
+  it('two people saving the same checklist at once do not undo each other', async () => {
+    const items = h.config.workstreams.omega!.checklist;
+    // both opened the form with nothing ticked; the lead ticks the first item, the PM the second
+    await setChecklist(bot.deps, 'omega', 'UOMEGALD', [items[0]!], []);
+    await setChecklist(bot.deps, 'omega', 'U0AMPME', [items[1]!], []);
+    const omega = (await verdictInput(bot.deps)).workstreams.find((w) => w.id === 'omega')!;
+    expect(omega.checklistDone).toBe(2);
+  });
+
   it('only the sign-off authority may sign, and a gate cannot pass before the gates it requires', async () => {
     expect(await signOffGate(bot.deps, 'gate1-omega', 'USIGMALD', 'passed', null)).toMatchObject({ ok: false, reason: 'forbidden', message: expect.stringContaining('<@UOMEGALD>') });
     expect(await signOffGate(bot.deps, 'gate2-sigma', 'USIGMALD', 'passed', null)).toMatchObject({ ok: false, reason: 'requires', message: expect.stringMatching(/requires “.*Omega.*” to pass first/) });
