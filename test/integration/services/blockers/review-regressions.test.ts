@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actOnBlocker } from '../../../../src/services/blockers/act.js';
+import { sendNotice } from '../../../../src/services/blockers/delivery.js';
+import { escalate } from '../../../../src/services/blockers/escalate.js';
+import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
+import { escalateOverdueGates, signOffGate } from '../../../../src/services/gonogo/gates.js';
+import { harness, type Process } from '../../../support/harness.js';
+import { nockSlack } from '../../../support/slack-nock.js';
+
+const YAML = `
+program: { name: L, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
+escalation:
+  ladders:
+    P1: [{ after: 10m, notify: [U0NAMED] }, { after: 20m, notify: pm }]
+workstreams:
+  ws1: { name: W, channel: C0WS1, leads: [U0LEAD], members: [U01] }
+gates:
+  - { id: qa, name: QA, due: "2026-02-03T09:00", sign_off: [U0QA], unblocks: [ws1] }
+gonogo: { blocking_severities: [P0] }
+`;
+
+describe('regressions from the code review (fixed clock, no workers: each step driven by hand)', () => {
+  let h: Awaited<ReturnType<typeof harness>>;
+  let bot: Process;
+  const slack = nockSlack();
+  beforeAll(async () => {
+    h = await harness(YAML, '2026-02-03T10:00:00Z');
+    bot = await h.process({ workers: false });
+  });
+  afterAll(async () => {
+    await h.cleanup();
+    slack.done();
+  });
+
+  it('someone the ladder names by user id may act on the blocker that pings them', async () => {
+    const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'needs the named reviewer', severity: 'P1', source: 'command' });
+    const id = r.ok ? r.blocker.id : 0;
+    expect(await actOnBlocker(bot.deps, id, 'U0NAMED', { kind: 'acknowledge' })).toMatchObject({ ok: true });
+    expect(await actOnBlocker(bot.deps, id, 'U0NOBODY', { kind: 'acknowledge' })).toMatchObject({ ok: false, reason: 'forbidden' });
+  });
+
+  it('a snooze holds a notice that was already reserved', async () => {
+    const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'snooze me', severity: 'P1', source: 'command' });
+    const b = r.ok ? r.blocker : null;
+    h.clock.set('2026-02-03T10:10:00Z');
+    expect(await escalate(bot.deps, b!.id, b!.version)).toBe('notified');
+    const [notice] = await h.sql<{ id: number }>('SELECT id FROM blocker_notices WHERE blocker_id = $1', [b!.id]);
+    await actOnBlocker(bot.deps, b!.id, 'U01', { kind: 'snooze', ms: 3_600_000 });
+    expect(await sendNotice(bot.deps, notice!.id)).toBe('not-due');
+    const [row] = await h.sql<{ status: string; not_before: Date }>('SELECT status, not_before FROM blocker_notices WHERE id = $1', [notice!.id]);
+    expect(row).toEqual({ status: 'pending', not_before: new Date('2026-02-03T11:10:00Z') });
+    h.clock.set('2026-02-03T11:10:00Z');
+    expect(await sendNotice(bot.deps, notice!.id)).toBe('sent');
+  });
+
+  it('a gate whose sign-off is withdrawn after its due time escalates again', async () => {
+    expect(await escalateOverdueGates(bot.deps)).toBe(1);
+    await signOffGate(bot.deps, 'qa', 'U0QA', 'passed', null);
+    expect(await escalateOverdueGates(bot.deps)).toBe(0);
+    await raiseBlocker(bot.deps, { reporter: 'U01', text: 'prod is down', severity: 'P0', workstreamId: 'ws1', source: 'command' });
+    expect(await escalateOverdueGates(bot.deps)).toBe(1);
+    const [gateBlocker] = await h.sql<{ status: string; levels_done: number }>("SELECT status, levels_done FROM blockers WHERE source = 'gate'");
+    expect(gateBlocker).toEqual({ status: 'open', levels_done: 0 });
+  });
+});
