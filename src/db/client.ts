@@ -15,7 +15,9 @@ export interface Database {
  * @param onError receives idle-client errors.
  */
 export function openDatabase(url: string, onError: (err: Error) => void = () => {}, max = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  // idle connections are kept 5 minutes: Slack traffic comes in bursts, and opening Postgres backends during a
+  // burst cost 57-214 ms per request in the /blocker benchmark (bench/RESULTS-blockers.md)
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 300_000 });
   pool.on('error', onError);
   return { pool, db: drizzle(pool, { schema }) };
 }

@@ -46,7 +46,9 @@ export interface RaiseInput {
   channel?: string;
 }
 
-export type RaiseResult = { ok: true; blocker: BlockerRow } | { ok: false; reason: 'no-workstream' | 'unknown-gate' | 'duplicate'; message: string };
+export type RaiseResult =
+  | { ok: true; blocker: BlockerRow; /** With `deferWakeups`: call after acking Slack. */ wake?: () => Promise<void> }
+  | { ok: false; reason: 'no-workstream' | 'unknown-gate' | 'duplicate'; message: string };
 
 /**
  * The workstream a blocker belongs to: the one named, else the channel's, else the reporter's (first) one.
@@ -67,10 +69,11 @@ export function resolveWorkstream(deps: Pick<Deps, 'config'>, input: Pick<RaiseI
 
 /**
  * Raises a blocker: freezes the escalation policy for its severity onto the row, records the `raised` event,
- * and wakes the escalation processor at the first level's due time and the message renderer.
+ * and wakes the escalation processor at the first level's due time and the message renderer (with
+ * `deferWakeups`, the caller runs `wake()` after acking; if it never runs, the sweeper re-derives both).
  * A standup answer raises at most one blocker (unique key on the answer id).
  */
-export async function raiseBlocker(deps: Deps, input: RaiseInput): Promise<RaiseResult> {
+export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferWakeups?: boolean } = {}): Promise<RaiseResult> {
   const workstreamId = resolveWorkstream(deps, input);
   if (!workstreamId) {
     return { ok: false, reason: 'no-workstream', message: `Which workstream is blocked? Add \`ws:<id>\` (${Object.keys(deps.config.workstreams).join(', ')}).` };
@@ -108,10 +111,15 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput): Promise<Raise
   });
   if (!row) return { ok: false, reason: 'duplicate', message: 'This standup answer already raised a blocker.' };
   deps.log.info({ blocker: row.id, severity, workstream: workstreamId, source: input.source }, 'blocker raised');
-  if (row.nextDueAt) await deps.wakeups.escalate([{ blockerId: row.id, version: row.version, dueAt: row.nextDueAt, now: now.toJSDate() }]);
-  await deps.wakeups.renderBlockers([{ blockerId: row.id, version: row.messageVersion }]);
-  // the blocker is committed: what follows must not turn the answer into "try again" (a retry would raise it twice)
-  await withdrawSignOffsFor(deps, row).catch((err) => deps.log.error({ blocker: row.id, err: (err as Error).message }, 'could not withdraw gate sign-offs for a new blocker'));
+  // the blocker is committed: what follows must not turn the answer into "try again" (a retry would raise it
+  // twice), and a slash command acks before it (Slack's 3 s; bench/RESULTS-blockers.md measured the gain)
+  const wake = async () => {
+    if (row.nextDueAt) await deps.wakeups.escalate([{ blockerId: row.id, version: row.version, dueAt: row.nextDueAt, now: now.toJSDate() }]);
+    await deps.wakeups.renderBlockers([{ blockerId: row.id, version: row.messageVersion }]);
+    await withdrawSignOffsFor(deps, row).catch((err) => deps.log.error({ blocker: row.id, err: (err as Error).message }, 'could not withdraw gate sign-offs for a new blocker'));
+  };
+  if (opts.deferWakeups) return { ok: true, blocker: row, wake };
+  await wake();
   return { ok: true, blocker: row };
 }
 

@@ -45,12 +45,19 @@ export function registerBlockerCommand(app: App, ctx: SlackContext): void {
           return;
         }
         case 'raise': {
-          const res = await raiseBlocker(deps, { reporter: userId, text: cmd.text, severity: cmd.severity, owner: cmd.owner, workstreamId: cmd.workstream, channelId: cmd.channel ?? command.channel_id, gateId: cmd.gate, source: 'command' });
+          // write, ack, then wake the jobs (Slack's 3 s rule: validate, write, ack(), follow-ups)
+          const res = await raiseBlocker(
+            deps,
+            { reporter: userId, text: cmd.text, severity: cmd.severity, owner: cmd.owner, workstreamId: cmd.workstream, channelId: cmd.channel ?? command.channel_id, gateId: cmd.gate, source: 'command' },
+            { deferWakeups: true },
+          );
           if (!res.ok) return await ack(ephemeral(res.message, blockerHelpMessage(res.message).blocks));
           const b = res.blocker;
           const first = b.policy.ladder[0];
           const ladder = first ? ` It escalates to ${targetLabel(first.notify)} after ${formatDuration(first.afterMs)} unless resolved.` : '';
-          return await ack(ephemeral(`🚧 Raised *${shortId(b.id)}* (${b.severity}) in *${deps.config.workstreams[b.workstreamId]!.name}*, posted in <#${b.channel}>.${ladder}`));
+          await ack(ephemeral(`🚧 Raised *${shortId(b.id)}* (${b.severity}) in *${deps.config.workstreams[b.workstreamId]!.name}*, posted in <#${b.channel}>.${ladder}`));
+          await res.wake?.().catch((err) => deps.log.warn({ blocker: b.id, err: (err as Error).message }, 'could not wake the blocker jobs; the sweeper will'));
+          return;
         }
         case 'list': {
           const groups = await listOpenBlockers(deps, userId, cmd.scope);

@@ -37,9 +37,10 @@ export function registerBlockerFormSubmission(app: App, ctx: SlackContext): void
         channelId: meta.channelId ?? undefined,
         gateId: get(BLOCKER_FORM_BLOCKS.gate)?.selected_option?.value ?? undefined,
         source: 'modal',
-      });
+      }, { deferWakeups: true });
       if (!res.ok) return await ack({ response_action: 'errors', errors: { [BLOCKER_FORM_BLOCKS.text]: res.message.replace(/`/g, '') } });
       await ack();
+      await res.wake?.().catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not wake the blocker jobs; the sweeper will'));
       const b = res.blocker;
       const first = b.policy.ladder[0];
       await client.chat
