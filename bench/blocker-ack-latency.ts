@@ -1,0 +1,648 @@
+/**
+ * `/blocker <text>` acknowledgement latency of the real process, next to a bare Bolt app (the floor).
+ *
+ *   npx tsx bench/blocker-ack-latency.ts [--rates 50,200] [--duration-s 30] [--mode alternate|both] [--slice-ms 1000]
+ *        [--warmup-s 5] [--warmup-rate 20] [--ramp-s 3] [--pause-ms 5000] [--connections 256] [--timeout-ms 10000]
+ *        [--log-level info] [--variants name=/path/to/checkout,...] [--preflight-env 'KEY=VAL;KEY=VAL']
+ *
+ * Targets, each a separate process on this machine, all pointed at the same HTTP fake of the Slack Web API
+ * (test/support/slack-api-fake.ts, run in its own process by bench/slack-fake-server.ts so that it does not
+ * share the load generator's event loop):
+ *  - preflight: the real bot, `npm start` via startBot (test/support/bot-process.ts), HTTP mode, with a fresh
+ *    database created here (ensureDatabase + runMigrations; dropped at the end) and a unique BullMQ prefix
+ *    (its keys are deleted at the end). `/blocker <text> P1` raises a blocker (Postgres transaction + two
+ *    BullMQ enqueues) and acks with "🚧 Raised *B-n* …"; its in-process workers then render the blocker message
+ *    (chat.postMessage + chat.getPermalink).
+ *  - floor: bench/bare-bolt-app.ts (`node --import tsx`, as `npm start` runs Preflight): Bolt + HTTPReceiver,
+ *    same signing secret, a `/blocker` handler that only calls `ack()`.
+ *  - optional variants (`--variants exp=/tmp/checkout`): Preflight started the same way from another checkout
+ *    (e.g. a copy with a change to src/ under test), with its own database and prefix, measured in the same run;
+ *    `name=/dir|KEY=VAL|+companion` adds env for that process and starts a second, plain process from the same
+ *    directory on the same database and prefix that gets no traffic (e.g. the workers of a web-only process);
+ *    its CPU is counted with the variant.
+ * Load: an open-loop sender (requests leave on a fixed schedule, never waiting for earlier replies) signing
+ * each body like Slack (v0 HMAC-SHA256) and POSTing through a keep-alive undici Agent (the one bundled with
+ * Node's fetch). For each rate, each target gets `duration-s` seconds of traffic at that rate:
+ *  - mode alternate (default): the targets take turns in slices of `slice-ms` (A B A B …), so a noise burst on
+ *    the machine hits all of them; (number of targets) × duration wall time per rate.
+ *  - mode both: every tick sends one request to each target (order rotating), so all see the same moment.
+ * Latency = reply fully read − scheduled send time (client-side lag counts against the target: no coordinated
+ * omission); `fromSend` = reply − actual send, and the sender's own lag, are reported separately.
+ * Checks: errors (non-200, transport errors, Preflight bodies without "Raised") must be 0, and for each
+ * Preflight the number of rows in `blockers` must equal the number of "Raised" replies (warm-up included).
+ *
+ * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL (default
+ * redis://127.0.0.1:6379). Run from the repository root (npm start runs there).
+ * Exit code: 0 when every check passes and Preflight's p99 ≤ 2 × the floor's at every rate, 1 otherwise, 2 on error.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { ensureDatabase, runMigrations } from '../src/db/migrate.js';
+import { freePort, slackSignature, startBot, type BotProcess } from '../test/support/bot-process.js';
+import { slashCommandBody } from '../test/support/slack-payloads.js';
+
+// ---------------------------------------------------------------------------------------------- options
+
+function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const eq = a.indexOf('=');
+    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
+    else {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
+      out[a.slice(2)] = v;
+      i++;
+    }
+  }
+  return out;
+}
+const KNOWN = ['rates', 'duration-s', 'mode', 'slice-ms', 'warmup-s', 'warmup-rate', 'pause-ms', 'connections', 'timeout-ms', 'log-level', 'variants', 'preflight-env', 'ramp-s'];
+const raw = parseArgs(process.argv.slice(2));
+for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) throw new Error(`unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(' ')})`);
+const num = (k: string, dflt: number, min = 0) => {
+  const v = raw[k] === undefined ? dflt : Number(raw[k]);
+  if (!Number.isFinite(v) || v < min) throw new Error(`--${k} must be a number ≥ ${min} (got ${raw[k]})`);
+  return v;
+};
+const opts = {
+  rates: (raw.rates ?? '50,200').split(',').map((s) => {
+    const v = Number(s);
+    if (!(v > 0)) throw new Error(`--rates: bad rate ${s}`);
+    return v;
+  }),
+  durationS: num('duration-s', 30, 1),
+  mode: (raw.mode ?? 'alternate') as 'alternate' | 'both',
+  sliceMs: num('slice-ms', 1_000, 50),
+  warmupS: num('warmup-s', 5),
+  warmupRate: num('warmup-rate', 20, 1),
+  /** unmeasured seconds per target at each rate right before it is measured (steady state, not the step up) */
+  rampS: num('ramp-s', 3),
+  pauseMs: num('pause-ms', 5_000),
+  connections: num('connections', 256, 1),
+  timeoutMs: num('timeout-ms', 10_000, 100),
+  logLevel: raw['log-level'] ?? 'info',
+  /** extra env for every Preflight process, `KEY=VAL;KEY=VAL` (e.g. NODE_OPTIONS=--require …/bench/cpu-profile-preload.cjs) */
+  preflightEnv: Object.fromEntries((raw['preflight-env'] ?? '').split(';').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>,
+  /** `name=/dir[|KEY=VAL…][|+companion]`: +companion also starts a plain process from that dir on the same db/prefix (no traffic) */
+  variants: (raw.variants ? raw.variants.split(',') : []).map((v) => {
+    const [head, ...extras] = v.split('|');
+    const name = head!.slice(0, head!.indexOf('='));
+    const dir = head!.slice(head!.indexOf('=') + 1);
+    if (!name || !dir || !/^[a-z0-9-]+$/.test(name) || ['preflight', 'floor'].includes(name)) throw new Error(`--variants: expected name=/path[|KEY=VAL][|+companion] (got ${v})`);
+    const env = Object.fromEntries(extras.filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+    return { name, dir, env, companion: extras.includes('+companion') };
+  }),
+};
+if (!['alternate', 'both'].includes(opts.mode)) throw new Error('--mode must be alternate or both');
+
+const runTag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+const dbBase = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const dbUrlFor = (name: string) => {
+  const u = new URL(dbBase);
+  u.pathname = `/preflight_bench_ack_${runTag}_${name.replace(/-/g, '_')}`;
+  return u.toString();
+};
+const prefixFor = (name: string) => `pfb-ack-${runTag}-${name}`;
+const SECRET = `bench-signing-secret-${runTag}`;
+const REPORTERS = Array.from({ length: 50 }, (_, i) => `U0REP${String(i + 1).padStart(3, '0')}`);
+const CONFIG = `
+program: { name: Ack latency bench, timezone: UTC, pm: U0PM0001, execs: [U0EXEC001], channel: C0LAUNCH }
+escalation:
+  # nothing escalates while the bench runs: only the ack path and the message render are exercised
+  ladders:
+    P1: [{ after: 1h, notify: lead }]
+workstreams:
+  ws1:
+    name: Broker Integration
+    channel: C0WS1
+    blockers_channel: C0BLK
+    leads: [U0LEAD001]
+    members: [${REPORTERS.join(', ')}]
+    standup: { enabled: false }
+`;
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const secs = (ms: number) => Math.round(ms / 100) / 10;
+const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+const progress = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const now = () => performance.timeOrigin + performance.now();
+
+function pct(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+function dist(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { n: s.length, p50: r1(pct(s, 50)), p90: r1(pct(s, 90)), p99: r1(pct(s, 99)), max: r1(s.at(-1) ?? null) };
+}
+
+/** CPU time (ms) of a process and all its descendants, from /proc (Linux; USER_HZ = 100). */
+function treeCpuMs(pid: number): number {
+  let total = 0;
+  const visit = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12])) * 10;
+      for (const t of readdirSync(`/proc/${p}/task`)) {
+        const kids = readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
+        if (kids) for (const k of kids.split(/\s+/)) visit(Number(k));
+      }
+    } catch {
+      /* gone */
+    }
+  };
+  visit(pid);
+  return total;
+}
+/** CPU time (ms) of every process whose command name starts with one of `names`. */
+function namedCpuMs(names: string[]): number {
+  let total = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!names.some((n) => comm.startsWith(n))) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12])) * 10;
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+function machineCpu(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return { busy: f.reduce((a, b) => a + b, 0) - idle, total: f.reduce((a, b) => a + b, 0) };
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  const name = decodeURIComponent(admin.pathname.slice(1));
+  admin.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The Slack fake in its own process (bench/slack-fake-server.ts). */
+async function startFake(): Promise<{ url: string; child: ChildProcess; stats: () => Promise<Record<string, number>>; stop: () => Promise<void> }> {
+  const child = fork('bench/slack-fake-server.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { url: string }).url));
+    child.once('exit', (code) => reject(new Error(`slack fake exited with ${code}`)));
+  });
+  return {
+    url,
+    child,
+    stats: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve((m as { stats: Record<string, number> }).stats));
+        child.send('stats');
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
+}
+
+/** Starts bench/bare-bolt-app.ts as its own process group and waits for /healthz. */
+async function startBare(env: Record<string, string>, timeoutMs = 30_000): Promise<BotProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-bolt-app.ts'], {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port), ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`bare app exited with ${child.exitCode}:\n${out}`);
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).status === 200) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > end) {
+      process.kill(-child.pid!, 'SIGKILL');
+      throw new Error(`bare app not healthy within ${timeoutMs} ms:\n${out}`);
+    }
+    await sleep(200);
+  }
+  return {
+    baseUrl,
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      try {
+        process.kill(child.pid!, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      const t = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 10_000);
+      const code = await exited;
+      clearTimeout(t);
+      return code;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- load
+
+interface Target {
+  name: string;
+  kind: 'preflight' | 'floor';
+  dir: string;
+  env?: Record<string, string>;
+  withCompanion?: boolean;
+  proc?: BotProcess;
+  companion?: BotProcess;
+  dbUrl?: string;
+  prefix?: string;
+  dbCreated?: boolean;
+}
+interface Sample {
+  target: string;
+  phase: string;
+  offset: number;
+  sendLag: number;
+  latency: number | null;
+  fromSend: number | null;
+  status: number | null;
+  raised: boolean;
+  error: string | null;
+}
+/** A request: `at` ms after the phase starts. */
+interface Planned {
+  at: number;
+  target: Target;
+}
+
+/** Fires `plan` (sorted by `at`) open-loop; resolves when every reply is in (or failed). */
+async function fire(plan: Planned[], phase: string, dispatcher: unknown, samples: Sample[]): Promise<void> {
+  const inflight: Promise<void>[] = [];
+  // bodies are built before the clock starts (slashCommandBody reads its fixture file each time)
+  const bodies = plan.map((_, i) => slashCommandBody({ command: '/blocker', text: `Bench ${phase} #${i + 1}: the payments sandbox returns 502 P1`, userId: REPORTERS[i % REPORTERS.length]!, channelId: 'C0WS1' }));
+  let seq = 0;
+  const base = now() + 100;
+  const one = (p: Planned) => {
+    const sent = now();
+    const at = base + p.at;
+    const body = bodies[seq++]!;
+    const ts = Math.floor(Date.now() / 1000);
+    const s: Sample = { target: p.target.name, phase, offset: p.at, sendLag: sent - at, latency: null, fromSend: null, status: null, raised: false, error: null };
+    samples.push(s);
+    inflight.push(
+      fetch(`${p.target.proc!.baseUrl}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, ts, body) },
+        body,
+        dispatcher,
+      } as RequestInit)
+        .then(async (res) => {
+          const text = await res.text();
+          const t = now();
+          s.latency = t - at;
+          s.fromSend = t - sent;
+          s.status = res.status;
+          s.raised = text.includes('Raised');
+          if (res.status !== 200) s.error = `HTTP ${res.status}: ${text.slice(0, 120)}`;
+          else if (p.target.kind === 'preflight' && !s.raised) s.error = `no "Raised" in ${text.slice(0, 160)}`;
+        })
+        .catch((err: Error) => {
+          s.error = `${err.name}: ${err.message}`;
+        }),
+    );
+  };
+  await new Promise<void>((resolve) => {
+    let i = 0;
+    const tick = () => {
+      const t = now();
+      while (i < plan.length && base + plan[i]!.at <= t) one(plan[i++]!);
+      if (i >= plan.length) return resolve();
+      setTimeout(tick, Math.max(0, base + plan[i]!.at - now() - 0.5));
+    };
+    tick();
+  });
+  await Promise.all(inflight);
+}
+
+/** The schedule for one rate (ms from its start): each target gets `durationS` seconds of `rate` requests/s. */
+function planFor(rate: number, targets: Target[], durationS = opts.durationS): Planned[] {
+  const gap = 1000 / rate;
+  const plan: Planned[] = [];
+  if (opts.mode === 'both') {
+    const n = Math.round(rate * durationS);
+    for (let k = 0; k < n; k++) for (let j = 0; j < targets.length; j++) plan.push({ at: k * gap, target: targets[(k + j) % targets.length]! });
+  } else {
+    const slices = Math.max(1, Math.round((durationS * 1000) / opts.sliceMs));
+    const perSlice = Math.max(1, Math.round((rate * opts.sliceMs) / 1000));
+    for (let sIdx = 0; sIdx < targets.length * slices; sIdx++) {
+      const target = targets[sIdx % targets.length]!;
+      for (let k = 0; k < perSlice; k++) plan.push({ at: sIdx * opts.sliceMs + k * gap, target });
+    }
+  }
+  return plan.sort((a, b) => a.at - b.at);
+}
+
+// ---------------------------------------------------------------------------------------------- run
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const home = process.cwd();
+  const targets: Target[] = [
+    { name: 'preflight', kind: 'preflight', dir: home },
+    ...opts.variants.map((v) => ({ name: v.name, kind: 'preflight' as const, dir: v.dir, env: v.env, withCompanion: v.companion })),
+    { name: 'floor', kind: 'floor', dir: home },
+  ];
+  progress(
+    `rates=${opts.rates.join(',')}/s × ${opts.durationS} s per target, mode=${opts.mode}${opts.mode === 'alternate' ? ` (slices of ${opts.sliceMs} ms)` : ''}; ` +
+      `targets ${targets.map((t) => `${t.name}${t.dir !== home ? ` (${t.dir})` : ''}`).join(', ')}; run ${runTag}`,
+  );
+  let fake: Awaited<ReturnType<typeof startFake>> | undefined;
+  let redis: Redis | undefined;
+  const notes: string[] = [];
+  try {
+    fake = await startFake();
+    const env = { SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url };
+    for (const t of targets.filter((x) => x.kind === 'preflight')) {
+      t.dbUrl = dbUrlFor(t.name);
+      t.prefix = prefixFor(t.name);
+      await ensureDatabase(t.dbUrl);
+      t.dbCreated = true;
+      await runMigrations(t.dbUrl);
+    }
+    await Promise.all(
+      targets.map(async (t) => {
+        if (t.kind === 'floor') {
+          t.proc = await startBare(env);
+          return;
+        }
+        const launch = async (extra: Record<string, string>) => {
+          const port = await freePort();
+          // startBot runs `npm start` in process.cwd(), read synchronously when it spawns (PORT given: no await before)
+          process.chdir(t.dir);
+          try {
+            return startBot({ ...env, PORT: String(port), DATABASE_URL: t.dbUrl!, REDIS_URL: redisUrl, QUEUE_PREFIX: t.prefix!, LOG_LEVEL: opts.logLevel, ...opts.preflightEnv, ...extra }, CONFIG, 60_000);
+          } finally {
+            process.chdir(home);
+          }
+        };
+        const [main, companion] = await Promise.all([launch(t.env ?? {}), t.withCompanion ? launch({}) : Promise.resolve(undefined)]);
+        t.proc = main;
+        t.companion = companion;
+      }),
+    );
+    progress(`up: ${targets.map((t) => `${t.name} ${t.proc!.baseUrl} pid ${t.proc!.child.pid}${t.companion ? ` (+ companion pid ${t.companion.child.pid})` : ''}`).join('; ')}; slack fake pid ${fake.child.pid}`);
+    redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const channelQueues = new Map(targets.filter((t) => t.kind === 'preflight').map((t) => [t.name, new Queue('channel', { connection: redis!, prefix: t.prefix! })]));
+
+    // the undici Agent bundled with Node's fetch, with keep-alive and an explicit connection cap per origin
+    await fetch(`${targets.at(-1)!.proc!.baseUrl}/healthz`);
+    const Agent = (globalThis as unknown as Record<symbol, { constructor: new (o: object) => unknown }>)[Symbol.for('undici.globalDispatcher.1')]!.constructor;
+    // (timeouts on the Agent rather than an AbortSignal per request: cheaper for the sender)
+    const dispatcher = new Agent({ connections: opts.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, pipelining: 1, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
+    const samples: Sample[] = [];
+
+    if (opts.warmupS > 0) {
+      progress(`warm-up: ${opts.warmupS} s at ${opts.warmupRate}/s to each target (not measured)`);
+      const plan: Planned[] = [];
+      for (let k = 0; k < opts.warmupRate * opts.warmupS; k++) for (const target of targets) plan.push({ at: (k * 1000) / opts.warmupRate, target });
+      await fire(plan, 'warmup', dispatcher, samples);
+      await sleep(opts.pauseMs);
+    }
+
+    // Postgres backends per target database (the pool grows with concurrency: new backends on a step up in rate)
+    const adminPool = new pg.Pool({ connectionString: dbBase, max: 1 });
+    const pgConnections = async () => {
+      const r = await adminPool.query<{ datname: string; n: string }>(`SELECT datname, count(*) AS n FROM pg_stat_activity WHERE datname LIKE $1 GROUP BY datname`, [`preflight_bench_ack_${runTag}_%`]);
+      return Object.fromEntries(targets.filter((t) => t.dbUrl).map((t) => [t.name, Number(r.rows.find((x) => t.dbUrl!.endsWith(`/${x.datname}`))?.n ?? 0)]));
+    };
+    const phases: {
+      rate: number;
+      wallS: number;
+      cpuMs: Record<string, number>;
+      machineBusyPct: number;
+      renderBacklogAtEnd: Record<string, number>;
+      pgBackends: { beforeRamp: Record<string, number>; afterRamp: Record<string, number>; afterPhase: Record<string, number> };
+    }[] = [];
+    for (const rate of opts.rates) {
+      const phase = `r${rate}`;
+      const beforeRamp = await pgConnections();
+      if (opts.rampS > 0) {
+        const ramp = planFor(rate, targets, opts.rampS);
+        progress(`ramp ${rate}/s: ${ramp.length} requests (not measured)`);
+        await fire(ramp, `ramp-${rate}`, dispatcher, samples);
+      }
+      const afterRamp = await pgConnections();
+      const plan = planFor(rate, targets);
+      progress(`phase ${rate}/s: ${plan.length} requests over ${secs(plan.at(-1)!.at - plan[0]!.at)} s (${opts.mode})`);
+      const cpuNow = () => ({
+        ...Object.fromEntries(targets.map((t) => [t.name, treeCpuMs(t.proc!.child.pid!) + (t.companion ? treeCpuMs(t.companion.child.pid!) : 0)])),
+        slackFake: treeCpuMs(fake!.child.pid!),
+        postgres: namedCpuMs(['postgres']),
+        redis: namedCpuMs(['redis-server']),
+      });
+      const c0 = cpuNow();
+      const me0 = process.cpuUsage();
+      const m0 = machineCpu();
+      const t0 = Date.now();
+      await fire(plan, phase, dispatcher, samples);
+      const c1 = cpuNow();
+      const me = process.cpuUsage(me0);
+      const m1 = machineCpu();
+      const backlog: Record<string, number> = {};
+      for (const [name, q] of channelQueues) {
+        const c = await q.getJobCounts('waiting', 'delayed', 'active');
+        backlog[name] = (c.waiting ?? 0) + (c.delayed ?? 0) + (c.active ?? 0);
+      }
+      phases.push({
+        rate,
+        wallS: secs(Date.now() - t0),
+        cpuMs: { ...Object.fromEntries(Object.entries(c1).map(([k, v]) => [k, v - (c0 as Record<string, number>)[k]!])), sender: Math.round((me.user + me.system) / 1000) },
+        machineBusyPct: Math.round(((m1.busy - m0.busy) / (m1.total - m0.total)) * 1000) / 10,
+        renderBacklogAtEnd: backlog,
+        pgBackends: { beforeRamp, afterRamp, afterPhase: await pgConnections() },
+      });
+      progress(`phase ${rate}/s done: ${samples.filter((s) => s.phase === phase && s.error).length} errors; render backlog ${JSON.stringify(backlog)}`);
+      await sleep(opts.pauseMs);
+    }
+    for (const q of channelQueues.values()) await q.close();
+    await adminPool.end();
+    // the unmeasured ramps: their worst replies show the cost of a step up in rate
+    const rampStats = Object.fromEntries(
+      opts.rates.map((rate) => [
+        rate,
+        Object.fromEntries(targets.map((t) => [t.name, dist(samples.filter((s) => s.phase === `ramp-${rate}` && s.target === t.name && s.latency !== null).map((s) => s.latency!))])),
+      ]),
+    );
+
+    // ------------------------------------------------------------------ figures
+    const stored: Record<string, { rows: number; raisedReplies: number; ok: boolean }> = {};
+    for (const t of targets.filter((x) => x.kind === 'preflight')) {
+      const c = new pg.Client({ connectionString: t.dbUrl! });
+      await c.connect();
+      const rows = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM blockers')).rows[0]!.n);
+      await c.end();
+      const raisedReplies = samples.filter((s) => s.target === t.name && s.raised && s.status === 200).length;
+      stored[t.name] = { rows, raisedReplies, ok: rows === raisedReplies };
+    }
+    const floor = targets.find((t) => t.kind === 'floor')!;
+    const byRate = opts.rates.map((rate) => {
+      const phase = `r${rate}`;
+      const ph = phases.find((x) => x.rate === rate)!;
+      const stat = (t: Target) => {
+        const xs = samples.filter((s) => s.phase === phase && s.target === t.name);
+        const ok = xs.filter((s) => !s.error && s.latency !== null);
+        const slowest = [...ok].sort((a, b) => b.latency! - a.latency!).slice(0, 12);
+        return {
+          requests: xs.length,
+          errors: xs.filter((s) => s.error).length,
+          errorSample: [...new Set(xs.filter((s) => s.error).map((s) => s.error!))].slice(0, 3),
+          over3s: xs.filter((s) => s.latency !== null && s.latency > 3_000).length,
+          latencyMs: dist(ok.map((s) => s.latency!)),
+          fromSendMs: dist(ok.map((s) => s.fromSend!)),
+          clientSendLagMs: dist(xs.map((s) => s.sendLag)),
+          /** the slowest replies: seconds into the phase → ms */
+          slowest: slowest.map((s) => `${secs(s.offset)}s:${Math.round(s.latency!)}`),
+          cpuMsPerRequest: Math.round((ph.cpuMs[t.name]! / Math.max(1, xs.length)) * 100) / 100,
+        };
+      };
+      const per = Object.fromEntries(targets.map((t) => [t.name, stat(t)]));
+      const f = per[floor.name]!;
+      const ratios = Object.fromEntries(
+        targets
+          .filter((t) => t.kind === 'preflight')
+          .map((t) => {
+            const p = per[t.name]!;
+            return [
+              t.name,
+              {
+                p50: p.latencyMs.p50 && f.latencyMs.p50 ? Math.round((p.latencyMs.p50 / f.latencyMs.p50) * 100) / 100 : null,
+                p99: p.latencyMs.p99 && f.latencyMs.p99 ? Math.round((p.latencyMs.p99 / f.latencyMs.p99) * 100) / 100 : null,
+              },
+            ];
+          }),
+      );
+      return { rate, targets: per, ratioToFloor: ratios, phase: ph };
+    });
+    const errors = samples.filter((s) => s.error).length;
+    const within = byRate.every((r) => r.ratioToFloor.preflight!.p99 !== null && r.ratioToFloor.preflight!.p99 <= 2);
+    const allStored = Object.values(stored).every((s) => s.ok);
+    const ok = errors === 0 && allStored && within;
+    const summary = {
+      benchmark: 'blocker-ack-latency',
+      date: new Date(started).toISOString(),
+      machine: { cpus: cpus().length, node: process.version, loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
+      params: opts,
+      client: {
+        sender: 'open loop in this process (setTimeout schedule with sub-ms catch-up), fetch through the undici Agent bundled with Node (keep-alive, pipelining 1)',
+        connectionsPerOrigin: opts.connections,
+        timeoutMs: opts.timeoutMs,
+        note: 'the sender (and its HMAC signing) shares the 2 cores with every target, the Slack fake, Postgres and Redis; send lag is the sender being late on its own schedule',
+      },
+      byRate,
+      errors,
+      errorsInWarmup: samples.filter((s) => s.phase === 'warmup' && s.error).length,
+      rampLatencyMs: rampStats,
+      stored,
+      slackFakeCalls: await fake.stats(),
+      result: ok ? 'ok' : errors ? 'errors' : !allStored ? 'rows-mismatch' : 'ratio-over-target',
+      totalRunS: secs(Date.now() - started),
+      exitCode: ok ? 0 : 1,
+    };
+    console.log(JSON.stringify(summary, null, 2));
+    const w = Math.max(...targets.map((t) => t.name.length), 6);
+    const lines = [
+      '',
+      `mode ${opts.mode}${opts.mode === 'alternate' ? ` (${opts.sliceMs} ms slices)` : ''}, ${opts.durationS} s per target per rate; latency = reply − scheduled send (ms)`,
+      `rate  ${'target'.padEnd(w)}     n     p50     p90     p99     max  errors  >3s  from-send p99  send-lag p99  cpu ms/req`,
+    ];
+    for (const r of byRate) {
+      for (const t of targets) {
+        const s = r.targets[t.name]!;
+        lines.push(
+          `${String(r.rate).padStart(4)}  ${t.name.padEnd(w)} ${String(s.requests).padStart(5)} ${String(s.latencyMs.p50).padStart(7)} ${String(s.latencyMs.p90).padStart(7)} ${String(s.latencyMs.p99).padStart(7)} ${String(s.latencyMs.max).padStart(7)} ${String(s.errors).padStart(7)} ${String(s.over3s).padStart(4)} ${String(s.fromSendMs.p99).padStart(14)} ${String(s.clientSendLagMs.p99).padStart(13)} ${String(s.cpuMsPerRequest).padStart(11)}`,
+        );
+      }
+      if (opts.rampS > 0) lines.push(`      unmeasured ${opts.rampS} s step-up ramp at this rate, p99/max: ${targets.map((t) => `${t.name} ${rampStats[r.rate]![t.name]!.p99}/${rampStats[r.rate]![t.name]!.max}`).join(', ')}`);
+      lines.push(`      Postgres backends per target (before ramp → after ramp → after phase): ${Object.keys(r.phase.pgBackends.afterPhase).map((k) => `${k} ${r.phase.pgBackends.beforeRamp[k]}→${r.phase.pgBackends.afterRamp[k]}→${r.phase.pgBackends.afterPhase[k]}`).join(', ')}`);
+      for (const [name, ratio] of Object.entries(r.ratioToFloor)) lines.push(`      ${name}/floor: p50 ${ratio.p50}×, p99 ${ratio.p99}× (target ≤ 2×) ${ratio.p99 !== null && ratio.p99 <= 2 ? '✓' : '✗'}`);
+    }
+    lines.push(`errors ${errors}; stored ${Object.entries(stored).map(([k, v]) => `${k}: ${v.rows} rows / ${v.raisedReplies} "Raised" ${v.ok ? '✓' : '✗'}`).join(', ')}; total ${summary.totalRunS} s`);
+    console.log(lines.join('\n'));
+    return summary.exitCode;
+  } finally {
+    const step = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (err) {
+        notes.push(`${what}: ${(err as Error).message}`);
+      }
+    };
+    for (const t of targets) {
+      for (const [label, p] of [[t.name, t.proc], [`${t.name} companion`, t.companion]] as const) {
+        if (!p) continue;
+        await step(`stop ${label}`, async () => {
+          const code = await p.stop();
+          if (code !== 0) notes.push(`${label} exited with ${code}; last output:\n${p.output().slice(-2000)}`);
+        });
+      }
+    }
+    if (redis) {
+      for (const t of targets.filter((x) => x.prefix)) {
+        await step(`delete BullMQ keys of ${t.name}`, async () => {
+          let cursor = '0';
+          do {
+            const [next, keys] = await redis!.scan(cursor, 'MATCH', `${t.prefix}:*`, 'COUNT', 1000);
+            cursor = next;
+            if (keys.length) await redis!.del(...keys);
+          } while (cursor !== '0');
+        });
+      }
+      await step('quit redis', () => redis!.quit());
+    }
+    if (fake) await step('stop fake', () => fake!.stop());
+    for (const t of targets) if (t.dbCreated) await step(`drop database of ${t.name}`, () => dropDatabase(t.dbUrl!));
+    progress(`cleanup done${notes.length ? `: ${notes.join('; ')}` : ''} (total ${secs(Date.now() - started)} s)`);
+  }
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((err) => {
+    console.error(err);
+    process.exit(2);
+  });

@@ -1,0 +1,600 @@
+/**
+ * Escalation lateness benchmark: how late the real escalation path (BullMQ delayed wake-up → escalation
+ * processor reserving notices in Postgres → dm queue → chat.postMessage) delivers ladder notices when many
+ * blockers come due over a few minutes.
+ *
+ *   npx tsx bench/escalation-lateness.ts [--blockers 10000] [--spread-ms 600000] [--workstreams 20] [--leads 2]
+ *        [--lead-ms 10000] [--grace-ms 120000] [--settle-ms 35000] [--seed 1]
+ *        [--escalation-concurrency 8] [--dm-concurrency 16] [--pool 10]
+ *
+ * Everything runs in this process, wired as src/main.ts wires the worker side: a fresh Postgres database
+ * (ensureDatabase + runMigrations, dropped at the end), a unique BullMQ prefix on the local Redis (removed at
+ * the end), createQueues/queueWakeups, startWorkers (escalation, dm, channel, scheduler workers with their
+ * production concurrency unless overridden), a WebClient configured as in src/main.ts pointed at the HTTP fake
+ * of the Slack Web API (test/support/slack-api-fake.ts, no cap), the real clock (systemClock) and a pool of 10.
+ *
+ * Set-up (not measured):
+ *  1. N open P1 blockers are inserted as raiseBlocker inserts them (row + `raised` event), spread round-robin
+ *     over the workstreams, and their messages are rendered through the channel queue (renderBlockers, as
+ *     raiseBlocker asks); we wait until every message is posted, so escalations find existing messages.
+ *  2. Each blocker gets a single-level ladder `[{ afterMs, notify: lead }]` whose due time is drawn uniformly in
+ *     [T0, T0 + spread) (T0 = now + lead-ms), written onto the row (`policy`, `next_due_at`) and its wake-up is
+ *     scheduled exactly as raiseBlocker does it: `deps.wakeups.escalate([{ blockerId, version, dueAt, now }])`.
+ * Measured: for every notice (blocker × lead of its workstream), the time the fake received the DM (its call
+ * `at`; DMs matched to blockers by `B-<id>` in the text) minus the notice's due time (`blocker_notices.due_at`,
+ * which equals the blocker's due time). Missed = expected notice with no DM by due + grace; doubled = more than
+ * one DM per blocker + recipient + level.
+ *
+ * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a fresh database is created next
+ * to it), BENCH_REDIS_URL (default redis://127.0.0.1:6379).
+ * Exit code: 0 when nothing was missed or doubled and p99 < 1 s, 1 otherwise, 2 on error.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { WebClient } from '@slack/web-api';
+import type { Job } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { systemClock } from '../src/clock.js';
+import { parseWorkspaceConfig } from '../src/config/load.js';
+import { openDatabase, type Database } from '../src/db/client.js';
+import { ensureDatabase, runMigrations } from '../src/db/migrate.js';
+import { blockerEvents, blockers } from '../src/db/schema/index.js';
+import type { EscalationPolicy } from '../src/domain/blockers/ladder.js';
+import { redisConnection } from '../src/jobs/connection.js';
+import { createQueues, queueWakeups, type Queues } from '../src/jobs/queues.js';
+import { startWorkers, SWEEP_SCHEDULER_ID, TICK_SCHEDULER_ID, type Workers } from '../src/jobs/workers.js';
+import { createLogger } from '../src/logger.js';
+import type { Deps } from '../src/services/deps.js';
+import { blockersChannel } from '../src/services/blockers/policy.js';
+import { boltLogger } from '../src/slack/logger.js';
+import { SlackApiFake } from '../test/support/slack-api-fake.js';
+
+// ---------------------------------------------------------------------------------------------- options
+
+function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const eq = a.indexOf('=');
+    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
+    else {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
+      out[a.slice(2)] = v;
+      i++;
+    }
+  }
+  return out;
+}
+
+const KNOWN = ['blockers', 'spread-ms', 'workstreams', 'leads', 'lead-ms', 'grace-ms', 'settle-ms', 'seed', 'escalation-concurrency', 'dm-concurrency', 'pool'];
+const raw = parseArgs(process.argv.slice(2));
+for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) throw new Error(`unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(' ')})`);
+const int = (k: string, dflt: number | undefined, min = 1): number | undefined => {
+  if (raw[k] === undefined) return dflt;
+  const v = Number(raw[k]);
+  if (!Number.isInteger(v) || v < min) throw new Error(`--${k} must be an integer ≥ ${min} (got ${raw[k]})`);
+  return v;
+};
+const opts = {
+  blockers: int('blockers', 10_000)!,
+  spreadMs: int('spread-ms', 600_000)!,
+  workstreams: int('workstreams', 20)!,
+  leads: int('leads', 2)!,
+  leadMs: int('lead-ms', 10_000, 0)!,
+  graceMs: int('grace-ms', 120_000)!,
+  settleMs: int('settle-ms', 35_000, 0)!,
+  seed: int('seed', 1, 0)!,
+  /** undefined = the production default in startWorkers */
+  escalationConcurrency: int('escalation-concurrency', undefined),
+  dmConcurrency: int('dm-concurrency', undefined),
+  pool: int('pool', 10)!,
+};
+
+const runTag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+const dbBase = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const dbUrl = (() => {
+  const u = new URL(dbBase);
+  u.pathname = `/preflight_bench_esc_${runTag}`;
+  return u.toString();
+})();
+const prefix = `pfb-esc-${runTag}`;
+
+// ---------------------------------------------------------------------------------------------- config
+
+const wsId = (w: number) => `ws${String(w + 1).padStart(3, '0')}`;
+const wsChannel = (w: number) => `CWS${String(w + 1).padStart(5, '0')}`;
+const wsBlockers = (w: number) => `CBL${String(w + 1).padStart(5, '0')}`;
+const leadId = (w: number, l: number) => `UL${String(w + 1).padStart(4, '0')}${String(l + 1).padStart(2, '0')}`;
+const reporterId = (w: number) => `UR${String(w + 1).padStart(5, '0')}`;
+
+function buildYaml(): string {
+  const lines = [
+    'program:',
+    '  name: Escalation lateness bench',
+    '  timezone: UTC',
+    '  pm: UPM000001',
+    '  execs: [UEX000001]',
+    '  channel: CPROGRAM01',
+    'escalation:',
+    '  default_severity: P1',
+    '  ladders:',
+    // placeholder; every row gets its own frozen single-level policy (see schedule())
+    '    P1: [{ after: 1h, notify: lead }]',
+    'workstreams:',
+  ];
+  for (let w = 0; w < opts.workstreams; w++) {
+    lines.push(
+      `  ${wsId(w)}:`,
+      `    name: Workstream ${w + 1}`,
+      `    channel: ${wsChannel(w)}`,
+      `    blockers_channel: ${wsBlockers(w)}`,
+      `    leads: [${Array.from({ length: opts.leads }, (_, l) => leadId(w, l)).join(', ')}]`,
+      `    members: [${reporterId(w)}]`,
+      // no standup may open while the bench runs
+      '    standup: { enabled: false }',
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const secs = (ms: number) => Math.round(ms / 100) / 10;
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const progress = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+/** mulberry32: a small seeded PRNG so a run's due times are reproducible. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Nearest-rank percentile of an ascending array. */
+function pct(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+function dist(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = (v: number | null) => (v === null ? null : Math.round(v));
+  return { n: s.length, min: r(s[0] ?? null), p50: r(pct(s, 50)), p90: r(pct(s, 90)), p99: r(pct(s, 99)), p999: r(pct(s, 99.9)), max: r(s.at(-1) ?? null) };
+}
+
+/** A pino destination that counts lines per message (cheaply) and keeps warnings/errors. */
+function countingDestination() {
+  const byMsg = new Map<string, number>();
+  const warnings: string[] = [];
+  return {
+    byMsg,
+    warnings,
+    write(line: string) {
+      const m = /"msg":"([^"]*)"/.exec(line);
+      const msg = m?.[1] ?? '?';
+      byMsg.set(msg, (byMsg.get(msg) ?? 0) + 1);
+      if (/"level":(4|5|6)0/.test(line) && warnings.length < 30) warnings.push(line.trim());
+    },
+  };
+}
+
+/** Whole-machine CPU busy fraction between two /proc/stat samples (Linux only). */
+function cpuTimes(): { busy: number; total: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  const name = decodeURIComponent(admin.pathname.slice(1));
+  admin.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- run
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  progress(
+    `blockers=${opts.blockers} spread=${opts.spreadMs}ms workstreams=${opts.workstreams}×${opts.leads} leads lead=${opts.leadMs}ms ` +
+      `escalationConcurrency=${opts.escalationConcurrency ?? 'default(8)'} dmConcurrency=${opts.dmConcurrency ?? 'default(16)'} pool=${opts.pool}; ` +
+      `db=${new URL(dbUrl).pathname.slice(1)} prefix=${prefix}`,
+  );
+  const config = parseWorkspaceConfig(buildYaml(), 'bench.yml');
+  const destination = countingDestination();
+  // production level (info): pino serialises every 'blocker escalated' line; the destination discards it
+  const log = createLogger('info', destination);
+
+  let fake: SlackApiFake | undefined;
+  let database: Database | undefined;
+  let queues: Queues | undefined;
+  let workers: Workers | undefined;
+  const redisConns: ReturnType<typeof redisConnection>[] = [];
+  let dbCreated = false;
+  const cleanupNotes: string[] = [];
+  const eld = monitorEventLoopDelay({ resolution: 5 });
+
+  try {
+    await ensureDatabase(dbUrl);
+    dbCreated = true;
+    await runMigrations(dbUrl);
+    fake = await new SlackApiFake().start();
+
+    const onError = (what: string) => (err: Error) => log.warn({ err: err.message }, `${what} connection error`);
+    database = openDatabase(dbUrl, onError('postgres'), opts.pool);
+    const producer = redisConnection(redisUrl, 'producer', onError('redis'));
+    const workerConnection = redisConnection(redisUrl, 'worker', onError('redis'));
+    redisConns.push(producer, workerConnection);
+    queues = createQueues(producer, prefix);
+    const wakeups = queueWakeups(queues);
+    // as in src/main.ts
+    const workerClient = new WebClient('xoxb-bench-token', {
+      slackApiUrl: fake.url,
+      logger: boltLogger(log),
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+      timeout: 10_000,
+    });
+    const deps: Deps = { db: database.db, config, clock: systemClock, slack: workerClient, wakeups, log };
+    workers = await startWorkers({
+      deps,
+      queues,
+      connection: workerConnection,
+      prefix,
+      tickMs: config.scheduler.tick,
+      ...(opts.escalationConcurrency ? { escalationConcurrency: opts.escalationConcurrency } : {}),
+      ...(opts.dmConcurrency ? { dmConcurrency: opts.dmConcurrency } : {}),
+    });
+    const workerEvents: Record<string, { stalled: number; failed: number; errors: string[] }> = {};
+    for (const w of workers.workers) {
+      const ev = (workerEvents[w.name] = { stalled: 0, failed: 0, errors: [] as string[] });
+      w.on('stalled', () => ev.stalled++);
+      w.on('failed', () => ev.failed++);
+      w.on('error', (err: Error) => ev.errors.length < 20 && ev.errors.push(err.message));
+    }
+
+    // ------------------------------------------------------------------ set-up 1: raise + render
+    const setupStart = Date.now();
+    const raisedAt = new Date();
+    const placeholder: EscalationPolicy = { ladder: [{ afterMs: 3_600_000, notify: 'lead' }], stopWhen: config.escalation.stop_when };
+    const ids: number[] = [];
+    const wsOf = new Map<number, number>();
+    const BATCH = 1_000;
+    for (let i = 0; i < opts.blockers; i += BATCH) {
+      const n = Math.min(BATCH, opts.blockers - i);
+      const rows = await database.db.transaction(async (tx) => {
+        const bs = await tx
+          .insert(blockers)
+          .values(
+            Array.from({ length: n }, (_, k) => {
+              const w = (i + k) % opts.workstreams;
+              return {
+                workstreamId: wsId(w),
+                severity: 'P1' as const,
+                text: `Bench blocker ${i + k + 1}: the staging database is read-only`,
+                reporter: reporterId(w),
+                owner: null,
+                status: 'open' as const,
+                policy: placeholder,
+                raisedAt,
+                source: 'command' as const,
+                channel: blockersChannel(config, wsId(w)),
+                nextDueAt: null,
+              };
+            }),
+          )
+          .returning({ id: blockers.id, workstreamId: blockers.workstreamId, messageVersion: blockers.messageVersion });
+        await tx.insert(blockerEvents).values(bs.map((b) => ({ blockerId: b.id, kind: 'raised' as const, actor: reporterId(Number(b.workstreamId.slice(2)) - 1), at: raisedAt, data: { severity: 'P1', owner: null }, threadStatus: 'none' as const })));
+        return bs;
+      });
+      for (const r of rows) {
+        ids.push(r.id);
+        wsOf.set(r.id, Number(r.workstreamId.slice(2)) - 1);
+      }
+      await wakeups.renderBlockers(rows.map((r) => ({ blockerId: r.id, version: r.messageVersion })));
+    }
+    progress(`inserted ${ids.length} blockers in ${secs(Date.now() - setupStart)} s; waiting for their messages to be posted`);
+    for (;;) {
+      const [{ n }] = (await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM blockers WHERE message_rendered_version < message_version')).rows as [{ n: string }];
+      if (Number(n) === 0) break;
+      if (Date.now() - setupStart > 600_000) throw new Error(`messages not rendered after 10 min (${n} left)`);
+      await sleep(500);
+    }
+    const renderedAt = Date.now();
+    progress(`all ${ids.length} blocker messages posted ${secs(renderedAt - setupStart)} s after set-up began`);
+    // let the channel queue go idle before the measured window
+    await sleep(1_000);
+
+    // ------------------------------------------------------------------ set-up 2: ladders + wake-ups
+    const random = rng(opts.seed);
+    const T0 = Date.now() + opts.leadMs;
+    const dueOf = new Map<number, number>();
+    for (const id of ids) dueOf.set(id, T0 + Math.floor(random() * opts.spreadMs));
+    const schedStart = Date.now();
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      const dues = batch.map((id) => dueOf.get(id)!);
+      const afters = dues.map((d) => d - raisedAt.getTime());
+      // the frozen policy of each row: a single level, due `afterMs` after the raise
+      const updated = await database.db.execute<{ id: number; version: number; next_due_at: Date }>(sql`
+        UPDATE blockers AS b
+           SET policy = jsonb_set(b.policy, '{ladder,0,afterMs}', to_jsonb(v.after_ms)),
+               next_due_at = v.due_at
+          FROM unnest(${`{${batch.join(',')}}`}::int[], ${`{${afters.join(',')}}`}::bigint[], ${`{${dues.map((d) => `"${new Date(d).toISOString()}"`).join(',')}}`}::timestamptz[]) AS v(id, after_ms, due_at)
+         WHERE b.id = v.id
+     RETURNING b.id, b.version, b.next_due_at`);
+      // exactly as raiseBlocker: one wake-up per row at its first level's due time, `now` = the clock's now
+      const now = systemClock.now().toJSDate();
+      await wakeups.escalate(updated.rows.map((r) => ({ blockerId: r.id, version: r.version, dueAt: new Date(r.next_due_at), now })));
+    }
+    const schedEnd = Date.now();
+    const firstDue = Math.min(...dueOf.values());
+    const lastDue = Math.max(...dueOf.values());
+    progress(`scheduled ${ids.length} wake-ups in ${secs(schedEnd - schedStart)} s; first due in ${secs(firstDue - Date.now())} s, last in ${secs(lastDue - Date.now())} s`);
+    if (schedEnd > firstDue) progress(`WARNING: scheduling ended ${schedEnd - firstDue} ms after the first due time (raise --lead-ms)`);
+
+    // ------------------------------------------------------------------ measurement
+    // escalation job pick-up: when the worker started each wake-up vs its blocker's due time
+    const pickup: number[] = [];
+    const escDurations: number[] = [];
+    const escalationWorker = workers.workers.find((w) => w.name === 'escalation')!;
+    escalationWorker.on('active', (job: Job) => {
+      const due = dueOf.get((job.data as { blockerId: number }).blockerId);
+      if (due !== undefined && job.processedOn) pickup.push(job.processedOn - due);
+    });
+    escalationWorker.on('completed', (job: Job) => {
+      if (job.processedOn && job.finishedOn) escDurations.push(job.finishedOn - job.processedOn);
+    });
+
+    const expected = new Map<string, number>(); // `${blockerId}:${recipient}` → due
+    for (const id of ids) {
+      const w = wsOf.get(id)!;
+      for (let l = 0; l < opts.leads; l++) expected.set(`${id}:${leadId(w, l)}`, dueOf.get(id)!);
+    }
+    const dms = new Map<string, number[]>(); // key → DM arrival times
+    let otherDms = 0;
+    let scanned = 0;
+    const scan = () => {
+      const calls = fake!.calls;
+      for (; scanned < calls.length; scanned++) {
+        const c = calls[scanned]!;
+        const channel = String(c.args.channel ?? '');
+        if (c.method === 'chat.postMessage' && c.status === 200 && /^[UW]/.test(channel)) {
+          const m = /^B-(\d+) /.exec(String(c.args.text ?? ''));
+          const level = /escalated to level (\d+) of/.exec(JSON.stringify(c.args.blocks ?? ''));
+          const key = m ? `${m[1]}:${channel}` : null;
+          if (key && expected.has(key) && (!level || level[1] === '1')) {
+            const arr = dms.get(key);
+            if (arr) arr.push(c.at);
+            else dms.set(key, [c.at]);
+          } else otherDms++;
+        }
+        // keep memory flat: drop the bulky arguments once scanned
+        c.args = { channel: c.args.channel, text: typeof c.args.text === 'string' ? c.args.text.slice(0, 40) : undefined, thread_ts: c.args.thread_ts };
+      }
+    };
+
+    const cpu0 = cpuTimes();
+    const proc0 = process.cpuUsage();
+    const wall0 = Date.now();
+    eld.enable();
+    const queueMax = { escalationWaiting: 0, dmWaiting: 0, channelWaiting: 0 };
+    let lastProgress = Date.now();
+    let lastSample = 0;
+    const deadline = lastDue + opts.graceMs;
+    while (dms.size < expected.size && Date.now() < deadline) {
+      await sleep(250);
+      scan();
+      if (Date.now() - lastSample >= 1_000) {
+        lastSample = Date.now();
+        const [e, d, c] = await Promise.all([queues.escalation.getWaitingCount(), queues.dm.getWaitingCount(), queues.channel.getWaitingCount()]);
+        queueMax.escalationWaiting = Math.max(queueMax.escalationWaiting, e);
+        queueMax.dmWaiting = Math.max(queueMax.dmWaiting, d);
+        queueMax.channelWaiting = Math.max(queueMax.channelWaiting, c);
+      }
+      if (Date.now() - lastProgress >= 30_000) {
+        lastProgress = Date.now();
+        const lat = [...dms.entries()].map(([k, a]) => a[0]! - expected.get(k)!).sort((a, b) => a - b);
+        progress(`${dms.size}/${expected.size} notices delivered; lateness so far p50 ${pct(lat, 50)} ms p99 ${pct(lat, 99)} ms max ${lat.at(-1)} ms; rss ${mb(process.memoryUsage().rss)} MB`);
+      }
+    }
+    const allSeenAt = Date.now();
+    eld.disable();
+    const cpu1 = cpuTimes();
+    const proc1 = process.cpuUsage(proc0);
+    const wall = Date.now() - wall0;
+    progress(`${dms.size}/${expected.size} notices delivered ${secs(allSeenAt - lastDue)} s after the last due time; settling ${secs(opts.settleMs)} s (one sweep) to catch doubles`);
+
+    // settle: queues drain, one sweep runs (it re-enqueues anything pending/overdue)
+    const settleUntil = Date.now() + opts.settleMs;
+    while (Date.now() < settleUntil) await sleep(500);
+    scan();
+
+    // ------------------------------------------------------------------ figures
+    const lateness: number[] = [];
+    const latenessByMinute = new Map<number, number[]>();
+    let missed = 0;
+    let doubled = 0;
+    const missedSample: string[] = [];
+    for (const [key, due] of expected) {
+      const arr = dms.get(key);
+      if (!arr || arr[0]! > due + opts.graceMs) {
+        missed++;
+        if (missedSample.length < 10) missedSample.push(key);
+      }
+      if (arr && arr.length > 1) doubled++;
+      if (arr) {
+        const l = Math.min(...arr) - due;
+        lateness.push(l);
+        const minute = Math.floor((due - T0) / 60_000);
+        const b = latenessByMinute.get(minute);
+        if (b) b.push(l);
+        else latenessByMinute.set(minute, [l]);
+      }
+    }
+    // stage breakdown from the notice rows (not_before = the escalation processor's `now`; claimed_at = the dm
+    // job's start; sent_at = after the Slack call returned) and the fake's arrival time
+    const noticeRows = (
+      await database.pool.query<{ blocker_id: number; recipient: string; due_at: Date; not_before: Date; claimed_at: Date | null; sent_at: Date | null; status: string; level: number; attempt: number }>(
+        'SELECT blocker_id, recipient, due_at, not_before, claimed_at, sent_at, status, level, attempt FROM blocker_notices',
+      )
+    ).rows;
+    const stageEscalate: number[] = [];
+    const stageToDmJob: number[] = [];
+    const stageDmCall: number[] = [];
+    const dueMismatch: string[] = [];
+    const statusCounts: Record<string, number> = {};
+    for (const r of noticeRows) {
+      statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
+      const key = `${r.blocker_id}:${r.recipient}`;
+      const due = expected.get(key);
+      if (due !== undefined && r.due_at.getTime() !== due && dueMismatch.length < 5) dueMismatch.push(`${key} row ${r.due_at.toISOString()} vs ${new Date(due).toISOString()}`);
+      stageEscalate.push(r.not_before.getTime() - r.due_at.getTime());
+      if (r.claimed_at) stageToDmJob.push(r.claimed_at.getTime() - r.not_before.getTime());
+      const at = dms.get(key)?.[0];
+      if (r.claimed_at && at !== undefined) stageDmCall.push(at - r.claimed_at.getTime());
+    }
+    const eventCounts = Object.fromEntries(
+      (await database.pool.query<{ kind: string; n: string }>('SELECT kind, count(*) AS n FROM blocker_events GROUP BY kind ORDER BY kind')).rows.map((r) => [r.kind, Number(r.n)]),
+    );
+    const methods: Record<string, Record<string, number>> = {};
+    for (const c of fake.calls) {
+      methods[c.method] ??= {};
+      methods[c.method]![String(c.status)] = (methods[c.method]![String(c.status)] ?? 0) + 1;
+    }
+    const L = dist(lateness);
+    const byMinute = [...latenessByMinute.entries()].sort((a, b) => a[0] - b[0]).map(([m, xs]) => ({ minute: m, ...dist(xs) }));
+    const machineBusy = cpu0 && cpu1 ? Math.round(((cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total)) * 1000) / 10 : null;
+    const target = 1_000;
+    const ok = missed === 0 && doubled === 0 && L.p99 !== null && L.p99 < target;
+    const summary = {
+      benchmark: 'escalation-lateness',
+      date: new Date(started).toISOString(),
+      machine: { cpus: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}`, loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
+      params: { ...opts, escalationConcurrency: opts.escalationConcurrency ?? 8, dmConcurrency: opts.dmConcurrency ?? 16, sweepEveryMs: config.escalation.sweep_every },
+      notices: { expected: expected.size, delivered: dms.size, missed, doubled, missedSample, otherDms },
+      latenessMs: L,
+      targetP99Ms: target,
+      result: ok ? 'ok' : missed ? 'missed' : doubled ? 'doubled' : 'p99-over-target',
+      stagesMs: {
+        /** due → escalation processor's `now` (BullMQ delayed promotion + escalation queue wait + job start) */
+        dueToEscalate: dist(stageEscalate),
+        /** escalation job picked up by the worker (job.processedOn) − due */
+        escalationJobPickup: dist(pickup),
+        /** escalation job duration (processedOn → finishedOn: Postgres tx + 4 enqueues) */
+        escalationJobDuration: dist(escDurations),
+        /** escalate's `now` → dm job claimed the notice (tx commit + enqueue + dm queue wait) */
+        escalateToDmClaim: dist(stageToDmJob),
+        /** dm claim → the fake received chat.postMessage (select blocker, build blocks, HTTP) */
+        dmClaimToSlack: dist(stageDmCall),
+      },
+      latenessByMinuteOfSpread: byMinute,
+      dueMismatch,
+      noticeRows: statusCounts,
+      events: eventCounts,
+      queueWaitingMax: queueMax,
+      eventLoopDelayMs: { p50: Math.round(eld.percentile(50) / 1e5) / 10, p99: Math.round(eld.percentile(99) / 1e5) / 10, max: Math.round(eld.max / 1e5) / 10 },
+      cpu: { machineBusyPct: machineBusy, benchProcessPctOfOneCore: Math.round(((proc1.user + proc1.system) / 1000 / wall) * 1000) / 10, note: 'during the measured window; the bench process hosts the workers, the Slack fake and this harness' },
+      timeline: {
+        setupInsertAndRenderS: secs(renderedAt - setupStart),
+        scheduleS: secs(schedEnd - schedStart),
+        leadBeforeFirstDueS: secs(firstDue - schedEnd),
+        spreadS: secs(lastDue - firstDue),
+        lastNoticeAfterLastDueS: secs(allSeenAt - lastDue),
+        totalRunS: secs(Date.now() - started),
+      },
+      slackCalls: methods,
+      workerEvents,
+      botLogLines: Object.fromEntries(destination.byMsg),
+      botWarnings: destination.warnings,
+      peakRssMB: mb(process.memoryUsage().rss),
+      exitCode: ok ? 0 : 1,
+    };
+    console.log(JSON.stringify(summary, null, 2));
+    const rows: [string, string][] = [
+      ['scale', `${opts.blockers} blockers due over ${secs(opts.spreadMs)} s, ${opts.workstreams} workstreams × ${opts.leads} leads = ${expected.size} notices`],
+      ['result', summary.result],
+      ['lateness p50 / p90 / p99 / p99.9 / max', `${L.p50} / ${L.p90} / ${L.p99} / ${L.p999} / ${L.max} ms  (target p99 < ${target} ms ${L.p99 !== null && L.p99 < target ? '✓' : '✗'})`],
+      ['missed (no DM by due + grace)', String(missed)],
+      ['doubled (>1 DM per blocker+recipient+level)', String(doubled)],
+      ['due → escalation tx (p50/p99/max)', `${summary.stagesMs.dueToEscalate.p50} / ${summary.stagesMs.dueToEscalate.p99} / ${summary.stagesMs.dueToEscalate.max} ms`],
+      ['escalation tx → dm claim (p50/p99/max)', `${summary.stagesMs.escalateToDmClaim.p50} / ${summary.stagesMs.escalateToDmClaim.p99} / ${summary.stagesMs.escalateToDmClaim.max} ms`],
+      ['dm claim → Slack (p50/p99/max)', `${summary.stagesMs.dmClaimToSlack.p50} / ${summary.stagesMs.dmClaimToSlack.p99} / ${summary.stagesMs.dmClaimToSlack.max} ms`],
+      ['event-loop delay p99 / max', `${summary.eventLoopDelayMs.p99} / ${summary.eventLoopDelayMs.max} ms`],
+      ['machine CPU busy / bench process', `${machineBusy}% / ${summary.cpu.benchProcessPctOfOneCore}% of one core`],
+      ['total run time', `${summary.timeline.totalRunS} s`],
+    ];
+    const w = Math.max(...rows.map((r) => r[0].length));
+    console.log(['', ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)].join('\n'));
+    return summary.exitCode;
+  } finally {
+    const step = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (err) {
+        cleanupNotes.push(`${what}: ${(err as Error).message}`);
+      }
+    };
+    if (queues) {
+      await step('remove tick scheduler', () => queues!.scheduler.removeJobScheduler(TICK_SCHEDULER_ID));
+      await step('remove sweep scheduler', () => queues!.scheduler.removeJobScheduler(SWEEP_SCHEDULER_ID));
+    }
+    if (workers) await step('close workers', () => workers!.close());
+    if (queues) {
+      for (const q of [queues.scheduler, queues.escalation, queues.dm, queues.channel]) await step(`obliterate ${q.name}`, () => q.obliterate({ force: true }));
+      await step('close queues', () => queues!.close());
+    }
+    if (redisConns[0]) {
+      await step('sweep leftover keys', async () => {
+        const r = redisConns[0]!;
+        let cursor = '0';
+        let left = 0;
+        do {
+          const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+          cursor = next;
+          if (keys.length) {
+            left += keys.length;
+            await r.del(...keys);
+          }
+        } while (cursor !== '0');
+        if (left) cleanupNotes.push(`deleted ${left} Redis keys left under ${prefix}: after obliterate`);
+      });
+    }
+    for (const r of redisConns) await step('quit redis', () => r.quit());
+    if (database) await step('close pool', () => database!.pool.end());
+    if (fake) await step('stop fake', () => fake!.stop());
+    if (dbCreated) await step('drop database', () => dropDatabase(dbUrl));
+    progress(`cleanup done${cleanupNotes.length ? `: ${cleanupNotes.join('; ')}` : ''} (total ${secs(Date.now() - started)} s)`);
+  }
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((err) => {
+    console.error(err);
+    process.exit(2);
+  });

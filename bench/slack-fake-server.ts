@@ -1,0 +1,29 @@
+/**
+ * The HTTP fake of the Slack Web API (test/support/slack-api-fake.ts) in its own process, for benchmarks whose
+ * load generator must not share an event loop with it. Started with child_process.fork (IPC): it sends
+ * `{ url }` once listening; on `'stats'` it answers `{ stats: { 'method status': count } }` (calls are
+ * counted and then dropped, so memory stays flat); on `'stop'` it stops and exits.
+ */
+import { SlackApiFake } from '../test/support/slack-api-fake.js';
+
+const fake = await new SlackApiFake().start();
+const counts: Record<string, number> = {};
+const drain = () => {
+  for (const c of fake.calls) {
+    const k = `${c.method} ${c.status}`;
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  fake.calls.length = 0;
+};
+const timer = setInterval(drain, 1_000);
+process.on('message', (m) => {
+  if (m === 'stats') {
+    drain();
+    process.send!({ stats: counts });
+  } else if (m === 'stop') {
+    clearInterval(timer);
+    void fake.stop().finally(() => process.exit(0));
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send!({ url: fake.url });
