@@ -42,28 +42,13 @@ import { cpus, loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { ensureDatabase, runMigrations } from '../src/db/migrate.js';
+import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
 import { freePort, slackSignature, startBot, type BotProcess } from '../test/support/bot-process.js';
 import { slashCommandBody } from '../test/support/slack-payloads.js';
+import { parseArgs } from './lib.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
-    const eq = a.indexOf('=');
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      out[a.slice(2)] = v;
-      i++;
-    }
-  }
-  return out;
-}
 const KNOWN = ['rates', 'duration-s', 'mode', 'slice-ms', 'warmup-s', 'warmup-rate', 'pause-ms', 'connections', 'timeout-ms', 'log-level', 'variants', 'preflight-env', 'ramp-s'];
 const raw = parseArgs(process.argv.slice(2));
 for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) throw new Error(`unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(' ')})`);
@@ -189,18 +174,6 @@ function machineCpu(): { busy: number; total: number } {
   return { busy: f.reduce((a, b) => a + b, 0) - idle, total: f.reduce((a, b) => a + b, 0) };
 }
 
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  const name = decodeURIComponent(admin.pathname.slice(1));
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await c.end();
-  }
-}
 
 /** The Slack fake in its own process (bench/slack-fake-server.ts). */
 async function startFake(): Promise<{ url: string; child: ChildProcess; stats: () => Promise<Record<string, number>>; stop: () => Promise<void> }> {

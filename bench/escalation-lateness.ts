@@ -40,7 +40,7 @@ import pg from 'pg';
 import { systemClock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
 import { openDatabase, type Database } from '../src/db/client.js';
-import { ensureDatabase, runMigrations } from '../src/db/migrate.js';
+import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
 import { blockerEvents, blockers } from '../src/db/schema/index.js';
 import type { EscalationPolicy } from '../src/domain/blockers/ladder.js';
 import { redisConnection } from '../src/jobs/connection.js';
@@ -51,25 +51,10 @@ import type { Deps } from '../src/services/deps.js';
 import { blockersChannel } from '../src/services/blockers/policy.js';
 import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake } from '../test/support/slack-api-fake.js';
+import { parseArgs } from './lib.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
-    const eq = a.indexOf('=');
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      out[a.slice(2)] = v;
-      i++;
-    }
-  }
-  return out;
-}
 
 const KNOWN = ['blockers', 'spread-ms', 'workstreams', 'leads', 'lead-ms', 'grace-ms', 'settle-ms', 'seed', 'escalation-concurrency', 'dm-concurrency', 'pool'];
 const raw = parseArgs(process.argv.slice(2));
@@ -202,18 +187,6 @@ function cpuTimes(): { busy: number; total: number } | null {
   }
 }
 
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  const name = decodeURIComponent(admin.pathname.slice(1));
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await c.end();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------- run
 

@@ -38,7 +38,7 @@ import { fixedClock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
 import { DEFAULT_QUESTIONS, type WorkspaceConfig } from '../src/config/workspace.js';
 import { openDatabase, type Database, type Db } from '../src/db/client.js';
-import { ensureDatabase, runMigrations } from '../src/db/migrate.js';
+import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
 import * as schema from '../src/db/schema/index.js';
 import { blockers, checklistTicks, standupAnswers, standupPrompts, standupRuns } from '../src/db/schema/index.js';
 import type { Severity } from '../src/domain/blockers/ladder.js';
@@ -49,25 +49,10 @@ import { buildSummary } from '../src/services/gonogo/decisions.js';
 import { gateFacts, verdictInput } from '../src/services/gonogo/facts.js';
 import { gonogoSummaryMessage } from '../src/slack/blocks/gonogo.js';
 import { blockProblems } from '../src/slack/blocks/limits.js';
+import { parseArgs } from './lib.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
-    const eq = a.indexOf('=');
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      out[a.slice(2)] = v;
-      i++;
-    }
-  }
-  return out;
-}
 
 const KNOWN = ['iterations', 'warmup', 'answers', 'blockers', 'workdays', 'try-fixes', 'keep'];
 const raw = parseArgs(process.argv.slice(2));
@@ -180,18 +165,6 @@ function stats(xs: number[]) {
 }
 const fmt = (s: ReturnType<typeof stats>) => `p50 ${s.p50} ms · p95 ${s.p95} ms · p99 ${s.p99} ms · max ${s.max} ms · min ${s.min} ms · mean ${s.mean} ms (n=${s.n})`;
 
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  const name = decodeURIComponent(admin.pathname.slice(1));
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await c.end();
-  }
-}
 
 async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();

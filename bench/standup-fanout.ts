@@ -23,7 +23,7 @@ import pg from 'pg';
 import type { Clock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
 import { openDatabase, type Database } from '../src/db/client.js';
-import { ensureDatabase, runMigrations } from '../src/db/migrate.js';
+import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
 import { redisConnection } from '../src/jobs/connection.js';
 import { createQueues, JOB_NAMES, queueWakeups, type Queues } from '../src/jobs/queues.js';
 import { startWorkers, type Workers } from '../src/jobs/workers.js';
@@ -32,25 +32,10 @@ import type { Deps } from '../src/services/deps.js';
 import type { TickReport } from '../src/services/standups/sweep.js';
 import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake, type RecordedCall } from '../test/support/slack-api-fake.js';
+import { parseArgs } from './lib.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
-    const eq = a.indexOf('=');
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      out[a.slice(2)] = v;
-      i++;
-    }
-  }
-  return out;
-}
 
 const KNOWN = ['members', 'workstreams', 'cap', 'window-ms', 'tick-ms', 'dm-concurrency'];
 const raw = parseArgs(process.argv.slice(2));
@@ -151,18 +136,6 @@ function countingDestination() {
   };
 }
 
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  const name = decodeURIComponent(admin.pathname.slice(1));
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await c.end();
-  }
-}
 
 /**
  * Replays the fake's fixed-window algorithm over the recorded chat.postMessage calls (same rule: a call at or

@@ -37,6 +37,20 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
+/** Drops the database named in `url` (FORCE: other sessions are closed), if it exists. For tests and benchmarks. */
+export async function dropDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  const name = decodeURIComponent(admin.pathname.slice(1));
+  admin.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
 /**
  * Applies pending migrations from `migrations/` under an advisory lock, so two processes starting at once
  * (a rolling deploy) apply them once.

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { dropDatabase } from '../../src/db/migrate.js';
 
 /**
  * A fresh database for one test file, cloned from the run's migrated template.
@@ -30,12 +31,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).catch(() => {});
-      await c.end();
-    },
+    drop: () => dropDatabase(url.toString()).catch(() => {}),
   };
 }
 
