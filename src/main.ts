@@ -2,6 +2,7 @@
  * Composition root: env → config → logger → db (migrate) → queues → Slack app → workers.
  * SIGTERM/SIGINT: stop taking requests, let in-flight jobs finish, close queues and the pool, exit (≤ 10 s).
  */
+import { existsSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import { systemClock } from './clock.js';
 import { EnvError, loadEnv } from './config/env.js';
@@ -21,6 +22,9 @@ function fail(message: string): never {
   console.error(message);
   process.exit(1);
 }
+
+// `.env` in the working directory, when there is one (variables already set win): the quick start's `cp .env.example .env`
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 const env = (() => {
   try {

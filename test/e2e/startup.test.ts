@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const run = (env: Record<string, string>) =>
   spawnSync('npm', ['start', '--silent'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, encoding: 'utf8', timeout: 60_000 });
 
-const baseEnv = { SLACK_BOT_TOKEN: 'xoxb-startup', SLACK_SIGNING_SECRET: 's', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/never_created', REDIS_URL: 'redis://127.0.0.1:6379' };
+const baseEnv = { SLACK_BOT_TOKEN: 'xoxb-startup', SLACK_SIGNING_SECRET: 's', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/never_created', REDIS_URL: 'redis://127.0.0.1:6379', SLACK_APP_TOKEN: '' };
 
 describe('npm start refuses bad input before touching anything', () => {
   it('a malformed preflight.yml stops start-up with the file, line, key path and reason, exit code 1', () => {
@@ -21,7 +21,7 @@ describe('npm start refuses bad input before touching anything', () => {
   }, 60_000);
 
   it('a missing variable is named (and a secret never echoed), exit code 1', () => {
-    const res = run({ SLACK_BOT_TOKEN: 'xoxp-a-user-token-not-a-bot-token', REDIS_URL: 'redis://127.0.0.1:6379' });
+    const res = run({ SLACK_BOT_TOKEN: 'xoxp-a-user-token-not-a-bot-token', REDIS_URL: 'redis://127.0.0.1:6379', SLACK_SIGNING_SECRET: '', DATABASE_URL: '' });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('SLACK_BOT_TOKEN: SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
     expect(res.stderr).toContain('SLACK_SIGNING_SECRET: SLACK_SIGNING_SECRET is required');
