@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import type { Redis } from 'ioredis';
 import type { Deps } from '../services/deps.js';
 
@@ -6,6 +7,9 @@ export interface SlackContext {
   deps: Deps;
   redis: Redis;
 }
+
+/** A slash command's ephemeral answer (what `ack()` sends back): text, and blocks when given. */
+export const ephemeral = (text: string, blocks?: KnownBlock[]) => ({ response_type: 'ephemeral' as const, text, ...(blocks ? { blocks } : {}) });
 
 /** The ephemeral answer when something on our side failed: nothing half-written, try again. */
 export const TRY_AGAIN = '⚠️ Preflight could not save that just now (its database or queue is not answering). Nothing was changed: please try again in a minute.';

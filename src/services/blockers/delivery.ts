@@ -2,27 +2,11 @@ import { and, eq, lte, sql } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
 import { blockerMessage, escalationDm, threadLine } from '../../slack/blocks/blocker.js';
 import type { Deps } from '../deps.js';
-import { isPermanent, platformError } from '../slack-errors.js';
+import { isPermanent, platformError, updateOrGone } from '../slack-errors.js';
 import { blockerView } from './view.js';
 
 const LOCK_BLOCKER_MESSAGE = 3;
 
-/**
- * chat.update, or false when the message is gone (someone deleted it: `message_not_found`), so the caller posts
- * it again instead of failing forever.
- */
-export async function updateOrGone(deps: Deps, channel: string, ts: string, message: { text: string; blocks?: unknown[] }): Promise<boolean> {
-  try {
-    await deps.slack.chat.update({ channel, ts, ...(message as { text: string }) });
-    return true;
-  } catch (err) {
-    if (platformError(err) === 'message_not_found') {
-      deps.log.warn({ channel, ts }, 'message was deleted in Slack; posting it again');
-      return false;
-    }
-    throw err;
-  }
-}
 
 /**
  * Sends one reserved escalation notice by DM (pending → sending → sent, `ts` stored after), once.

@@ -1,10 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import { formatDuration } from '../../config/duration.js';
 import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
 import { afterStep, escalateNowStep, nextStep, quietUntil, recipients } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
-import { rolesFor, zoneOf } from './policy.js';
+import { zoneOf } from '../standups/plans.js';
+import { rolesFor } from './policy.js';
 import { ladderState } from './raise.js';
 
 export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
@@ -94,4 +94,3 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
   return res.outcome;
 }
 
-export { DateTime };

@@ -20,16 +20,6 @@ export function rolesFor(config: WorkspaceConfig, workstreamId: string): Roles {
   return { leads: config.workstreams[workstreamId]?.leads ?? [], pm: config.program.pm, execs: config.program.execs };
 }
 
-/** A person's zone for quiet hours: their member override in any workstream, else the program's zone. */
-export function zoneOf(config: WorkspaceConfig, userId: string): string {
-  for (const ws of Object.values(config.workstreams)) {
-    for (const m of ws.members) if (typeof m !== 'string' && m.id === userId && m.timezone) return m.timezone;
-  }
-  for (const ws of Object.values(config.workstreams)) {
-    if ((ws.members.some((m) => (typeof m === 'string' ? m : m.id) === userId) || ws.leads.includes(userId)) && ws.timezone) return ws.timezone;
-  }
-  return config.program.timezone;
-}
 
 /** Snooze choices offered in the menu: the usual steps up to `escalation.snooze_max`. */
 export function snoozeChoices(config: WorkspaceConfig): number[] {

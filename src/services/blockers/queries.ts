@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, ne, or } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { BlockerListScope } from '../../domain/blockers/command.js';
@@ -54,4 +54,3 @@ export async function carriedOverBlockers(db: Db, workstreamId: string, before: 
     .limit(30);
 }
 
-export { sql };

@@ -5,6 +5,7 @@ import { verdict } from '../../domain/gonogo/verdict.js';
 import { gonogoSummaryMessage, type SummaryOverflow } from '../../slack/blocks/gonogo.js';
 import type { Deps } from '../deps.js';
 import { gateFacts, verdictInput } from './facts.js';
+import { isLeadOrPm } from '../standups/plans.js';
 
 export type DecisionKind = 'go' | 'no-go' | 'conditional';
 const LABEL: Record<DecisionKind, string> = { go: 'GO', 'no-go': 'NO-GO', conditional: 'CONDITIONAL GO' };
@@ -34,9 +35,7 @@ export async function recordDecision(deps: Deps, actor: string, decision: Decisi
 }
 
 /** Who may tick a workstream's checklist: its leads or the PM. */
-export function mayTickChecklist(deps: Pick<Deps, 'config'>, workstreamId: string, userId: string): boolean {
-  return Boolean(deps.config.workstreams[workstreamId]?.leads.includes(userId) || deps.config.program.pm === userId);
-}
+export const mayTickChecklist = (deps: Pick<Deps, 'config'>, workstreamId: string, userId: string) => isLeadOrPm(deps.config, workstreamId, userId);
 
 /** The workstream's checklist with what is ticked. */
 export async function checklistState(deps: Deps, workstreamId: string): Promise<{ item: string; checked: boolean }[]> {

@@ -13,12 +13,12 @@ export interface Recorded {
   complete: boolean;
   late: boolean;
   reportVersion?: number;
-  late_answer?: { answerId: number; version: number };
+  lateAnswer?: { answerId: number; version: number };
 }
 
 /** Thrown when an on-time answer is edited after its run closed. */
 export class RunClosedError extends Error {
-  constructor(readonly closesAtLocal: string) {
+  constructor() {
     super('run closed');
   }
 }
@@ -32,7 +32,7 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
   const complete = isComplete(run.questions, answers);
   const [existing] = await tx.select().from(standupAnswers).where(and(eq(standupAnswers.runId, run.id), eq(standupAnswers.userId, userId))).for('update');
   const closed = run.status !== 'open';
-  if (closed && existing?.complete && !existing.late) throw new RunClosedError(run.closeAt.toISOString());
+  if (closed && existing?.complete && !existing.late) throw new RunClosedError();
   const late = closed && complete;
   const edit = Boolean(existing?.complete) && complete;
   let row;
@@ -66,7 +66,7 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
       .returning({ version: standupRuns.reportVersion });
     out.reportVersion = r!.version;
   }
-  if (late) out.late_answer = { answerId: row!.id, version: row!.lateVersion };
+  if (late) out.lateAnswer = { answerId: row!.id, version: row!.lateVersion };
   return out;
 }
 
@@ -76,7 +76,7 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
  */
 export async function wakeAfterAnswer(deps: Deps, runId: number, userId: string, rec: Recorded): Promise<void> {
   if (rec.reportVersion) await deps.wakeups.renderReports([{ runId, version: rec.reportVersion }]);
-  if (rec.late_answer) await deps.wakeups.postLateAnswers([rec.late_answer]);
+  if (rec.lateAnswer) await deps.wakeups.postLateAnswers([rec.lateAnswer]);
   if (rec.complete) {
     // the answer is committed: a failure here is logged, never reported back as "try again"
     try {

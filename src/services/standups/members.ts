@@ -3,17 +3,10 @@ import { DateTime } from 'luxon';
 import { memberOutOfOffice, standupAnswers, standupPrompts, standupRuns, standupSkips } from '../../db/schema/index.js';
 import { immediateOccurrence, nextOccurrence, occurrenceOn } from '../../domain/standups/schedule.js';
 import type { Deps } from '../deps.js';
-import { canStartRun, workstreamStandup, workstreamsOf } from './plans.js';
+import { isLeadOrPm, workstreamStandup, workstreamsOf, zoneOf } from './plans.js';
 import { startRun, type StartResult } from './runs.js';
 
 type Run = typeof standupRuns.$inferSelect;
-
-/** The zone used for a member's "today": their override in their first workstream, else its zone, else the program's. */
-export function memberZone(deps: Pick<Deps, 'config'>, userId: string): string {
-  const [wsId] = workstreamsOf(deps.config, userId);
-  if (!wsId) return deps.config.program.timezone;
-  return workstreamStandup(deps.config, wsId).plan.members.find((m) => m.userId === userId)?.zone ?? deps.config.program.timezone;
-}
 
 /**
  * The open run a member should answer now: the given one, else their latest open run (optionally in one
@@ -43,7 +36,7 @@ export async function runToAnswer(
     .map((id) => ({ ws: workstreamStandup(deps.config, id), occ: nextOccurrence(workstreamStandup(deps.config, id).plan, now) }))
     .filter((x) => x.occ)
     .sort((a, b) => a.occ!.openAt.toMillis() - b.occ!.openAt.toMillis())[0];
-  const zone = memberZone(deps, userId);
+  const zone = zoneOf(deps.config, userId);
   return {
     ok: false,
     reason: 'none-open',
@@ -143,18 +136,12 @@ export async function endOutOfOffice(deps: Deps, userId: string): Promise<boolea
   return removed.length > 0;
 }
 
-/** The member's current out-of-office span, if any. */
-export async function outOfOffice(deps: Deps, userId: string): Promise<{ from: string; until: string } | null> {
-  const [row] = await deps.db.select().from(memberOutOfOffice).where(eq(memberOutOfOffice.userId, userId));
-  return row ? { from: row.fromDate, until: row.untilDate } : null;
-}
-
 /**
  * `/standup start <workstream>`: its leads or the PM start today's run now (see immediateOccurrence).
  * @returns 'forbidden' with who may, or the StartResult (created false when today's run already exists).
  */
 export async function startNow(deps: Deps, userId: string, workstreamId: string): Promise<{ kind: 'forbidden'; allowed: string[] } | ({ kind: 'started' } & StartResult) | { kind: 'no-members' }> {
-  if (!canStartRun(deps.config, workstreamId, userId)) {
+  if (!isLeadOrPm(deps.config, workstreamId, userId)) {
     const ws = deps.config.workstreams[workstreamId]!;
     return { kind: 'forbidden', allowed: [...ws.leads, deps.config.program.pm] };
   }
@@ -165,4 +152,3 @@ export async function startNow(deps: Deps, userId: string, workstreamId: string)
   return { kind: 'started', ...res };
 }
 
-export { DateTime };

@@ -51,8 +51,22 @@ export function workstreamsOf(config: WorkspaceConfig, userId: string): string[]
     .map(([id]) => id);
 }
 
-/** True when `userId` may start a run of `workstreamId` now: one of its leads, or the program's PM. */
-export function canStartRun(config: WorkspaceConfig, workstreamId: string, userId: string): boolean {
+/** True for one of the workstream's leads or the program's PM: who may start its run now or tick its checklist. */
+export function isLeadOrPm(config: WorkspaceConfig, workstreamId: string, userId: string): boolean {
   const ws = config.workstreams[workstreamId];
   return Boolean(ws && (ws.leads.includes(userId) || config.program.pm === userId));
+}
+
+/**
+ * A person's IANA zone (their "today", their quiet hours): their member override in any workstream, else the zone of
+ * a workstream they are in or lead, else the program's.
+ */
+export function zoneOf(config: WorkspaceConfig, userId: string): string {
+  for (const ws of Object.values(config.workstreams)) {
+    for (const m of ws.members) if (typeof m !== 'string' && m.id === userId && m.timezone) return m.timezone;
+  }
+  for (const ws of Object.values(config.workstreams)) {
+    if ((ws.members.some((m) => (typeof m === 'string' ? m : m.id) === userId) || ws.leads.includes(userId)) && ws.timezone) return ws.timezone;
+  }
+  return config.program.timezone;
 }

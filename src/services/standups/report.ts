@@ -7,7 +7,7 @@ import { standupReportMessage } from '../../slack/blocks/standup-report.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { carriedOverBlockers } from '../blockers/queries.js';
-import { updateOrGone } from '../blockers/delivery.js';
+import { updateOrGone } from '../slack-errors.js';
 
 /** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)). */
 const LOCK_REPORT = 1;

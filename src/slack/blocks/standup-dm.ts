@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Question } from '../../config/workspace.js';
 import { IDS } from './ids.js';
 import { LIMITS } from './limits.js';
-import { safeMrkdwn, safePlain, truncate } from './text.js';
+import { safeMrkdwn, truncate } from './text.js';
 
 /** What the DM builders need to know about a run. */
 export interface RunContext {
@@ -98,4 +98,3 @@ export function formLinkMessage(runId: number, text: string): { blocks: KnownBlo
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, formButton(runId)] };
 }
 
-export { safePlain };

@@ -1,7 +1,6 @@
 import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import type { Question } from '../../config/workspace.js';
 import type { Answers } from '../../domain/standups/answers.js';
-import { questionLabel } from '../../domain/standups/report.js';
 import { IDS, questionBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
 import { safeMrkdwn, safePlain, truncate } from './text.js';
@@ -99,4 +98,3 @@ export function readFormValues(
   return out;
 }
 
-export { questionLabel };

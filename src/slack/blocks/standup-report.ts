@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { ReportModel } from '../../domain/standups/report.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
-import { mention, safeMrkdwn, safePlain, truncate } from './text.js';
+import { mention, safeMrkdwn, safePlain } from './text.js';
 import { ago } from './blocker.js';
 
 /** Room kept for the footer context block. */

@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../config/duration.js';
 import { shortId } from '../../domain/blockers/blocker.js';
 import { parseBlockerCommand } from '../../domain/blockers/command.js';
@@ -10,9 +9,8 @@ import { blockerView } from '../../services/blockers/view.js';
 import { blockerListMessage, blockerTimelineMessage } from '../blocks/blocker.js';
 import { blockerFormView } from '../blocks/blocker-form.js';
 import { blockerHelpMessage } from '../blocks/blocker-help.js';
-import { TRY_AGAIN, type SlackContext } from '../context.js';
+import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 
-const ephemeral = (text: string, blocks?: KnownBlock[]) => ({ response_type: 'ephemeral' as const, text, ...(blocks ? { blocks } : {}) });
 
 /**
  * `/blocker <text> [P0|P1|P2] [@owner] [ws:<id>] [gate:<id>]`, `/blocker` (form), `list`, `show B-42`, `help`.

@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
 import { GONOGO_USAGE, parseGonogoCommand } from '../../domain/gonogo/command.js';
 import { checklistState, history, mayTickChecklist, postSummary, recordDecision } from '../../services/gonogo/decisions.js';
 import { signOffGate } from '../../services/gonogo/gates.js';
@@ -7,9 +6,8 @@ import { checklistView } from '../blocks/gonogo.js';
 import { helpMessage } from '../blocks/help.js';
 import { clock } from '../blocks/blocker.js';
 import { mention, safeMrkdwn } from '../blocks/text.js';
-import { TRY_AGAIN, type SlackContext } from '../context.js';
+import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 
-const ephemeral = (text: string, blocks?: KnownBlock[]) => ({ response_type: 'ephemeral' as const, text, ...(blocks ? { blocks } : {}) });
 const help = (problem?: string) => {
   const m = helpMessage('Go/no-go with Preflight', GONOGO_USAGE, problem);
   return ephemeral(m.text, m.blocks);

@@ -1,15 +1,13 @@
 import type { App } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { parseStandupCommand } from '../../domain/standups/command.js';
-import { workstreamsOf } from '../../services/standups/plans.js';
-import { endOutOfOffice, memberZone, runToAnswer, setOutOfOffice, skipToday, startNow } from '../../services/standups/members.js';
+import { workstreamsOf, zoneOf } from '../../services/standups/plans.js';
+import { endOutOfOffice, runToAnswer, setOutOfOffice, skipToday, startNow } from '../../services/standups/members.js';
 import { standupHelpMessage } from '../blocks/standup-help.js';
 import { mention } from '../blocks/text.js';
-import { TRY_AGAIN, type SlackContext } from '../context.js';
+import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 import { openStandupForm } from '../views/open-standup-form.js';
 
-const ephemeral = (text: string, extra: { blocks?: KnownBlock[] } = {}) => ({ response_type: 'ephemeral' as const, text, ...(extra.blocks ? { blocks: extra.blocks } : {}) });
 
 /**
  * `/standup [workstream] | skip | ooo <date> | back | start <workstream> | help`.
@@ -20,14 +18,14 @@ export function registerStandupCommand(app: App, ctx: SlackContext): void {
   const { deps } = ctx;
   app.command('/standup', async ({ command, ack, client }) => {
     const userId = command.user_id;
-    const today = deps.clock.now().setZone(memberZone(deps, userId)).toISODate()!;
+    const today = deps.clock.now().setZone(zoneOf(deps.config, userId)).toISODate()!;
     const cmd = parseStandupCommand(command.text ?? '', today, Object.keys(deps.config.workstreams));
     try {
       switch (cmd.kind) {
         case 'help':
-          return await ack(ephemeral('How to use /standup', standupHelpMessage()));
+          return await ack(ephemeral('How to use /standup', standupHelpMessage().blocks));
         case 'invalid':
-          return await ack(ephemeral(cmd.message, standupHelpMessage(cmd.message)));
+          return await ack(ephemeral(cmd.message, standupHelpMessage(cmd.message).blocks));
         case 'form': {
           const found = await runToAnswer(deps, userId, { workstreamId: cmd.workstream });
           if (!found.ok) {
