@@ -46,6 +46,7 @@ import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.j
 import { freePort, slackSignature, startBot, type BotProcess } from '../test/support/bot-process.js';
 import { slashCommandBody } from '../test/support/slack-payloads.js';
 import { parseArgs } from './lib.js';
+import { deleteKeysWithPrefix } from '../test/support/redis.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -596,14 +597,7 @@ async function main(): Promise<number> {
     }
     if (redis) {
       for (const t of targets.filter((x) => x.prefix)) {
-        await step(`delete BullMQ keys of ${t.name}`, async () => {
-          let cursor = '0';
-          do {
-            const [next, keys] = await redis!.scan(cursor, 'MATCH', `${t.prefix}:*`, 'COUNT', 1000);
-            cursor = next;
-            if (keys.length) await redis!.del(...keys);
-          } while (cursor !== '0');
-        });
+        await step(`delete BullMQ keys of ${t.name}`, () => deleteKeysWithPrefix(redis!, t.prefix!));
       }
       await step('quit redis', () => redis!.quit());
     }

@@ -33,6 +33,7 @@ import type { TickReport } from '../src/services/standups/sweep.js';
 import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake, type RecordedCall } from '../test/support/slack-api-fake.js';
 import { parseArgs } from './lib.js';
+import { deleteKeysWithPrefix } from '../test/support/redis.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -449,17 +450,7 @@ async function main(): Promise<number> {
     if (queues) await step('close queues', () => queues!.close());
     if (redisConns[0]) {
       await step('sweep leftover keys', async () => {
-        const r = redisConns[0]!;
-        let cursor = '0';
-        let left = 0;
-        do {
-          const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length) {
-            left += keys.length;
-            await r.del(...keys);
-          }
-        } while (cursor !== '0');
+        const left = await deleteKeysWithPrefix(redisConns[0]!, prefix);
         if (left) cleanupNotes.push(`deleted ${left} Redis keys left under ${prefix}: after obliterate`);
       });
     }

@@ -10,6 +10,7 @@ import { startWorkers, type Workers } from '../../src/jobs/workers.js';
 import type { Deps } from '../../src/services/deps.js';
 import { createTestDatabase, uniquePrefix } from './db.js';
 import { NOCK_SLACK_URL } from './slack-nock.js';
+import { deleteKeysWithPrefix } from './redis.js';
 
 /** One "bot process" on a shared database and Redis prefix: its own pool, queues, workers and Slack client. */
 export interface Process {
@@ -75,8 +76,7 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
     async cleanup() {
       for (const p of processes.splice(0)) await p.stop().catch(() => {});
       const r = new Redis(redisUrl);
-      const keys = await r.keys(`${prefix}:*`);
-      if (keys.length) await r.del(...keys);
+      await deleteKeysWithPrefix(r, prefix);
       await r.quit();
       for (const c of connections) c.disconnect();
       await drop();
