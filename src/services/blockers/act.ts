@@ -5,7 +5,8 @@ import { escalateNowStep } from '../../domain/blockers/ladder.js';
 import { formatDuration } from '../../config/duration.js';
 import type { Deps } from '../deps.js';
 import { rolesFor } from './policy.js';
-import { ladderState, nextDueAt, type BlockerRow } from './raise.js';
+import { ladderState, nextDueAt } from './ladder-state.js';
+import type { BlockerRow } from './rows.js';
 
 export type BlockerAction =
   | { kind: 'acknowledge' }

@@ -64,6 +64,8 @@ describe('quality gates and the verdict on the seed-000 example, real Postgres',
   it('a P0 blocker raised afterwards against a workstream a gate unblocks withdraws that sign-off and makes it NO-GO', async () => {
     const raised = await raiseBlocker(bot.deps, { reporter: 'USIGMALD', text: 'Auth tests failing on prod config', severity: 'P0', workstreamId: 'sigma', source: 'command' });
     expect(raised.ok).toBe(true);
+    // the withdrawal is a job raiseBlocker asks for after its commit: wait for the gate to be pending again
+    await eventually('the Omega sign-off withdrawn', async () => (await now()).signOffsNeeded.some((g) => g.id === 'gate1-omega'));
     const v = await now();
     expect(v.decision).toBe('NO-GO');
     expect(v.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/1 open blocker at a launch-blocking severity: B-1 \(P0\)/), expect.stringMatching(/Gate “.*Omega.*” is not signed off/)]));
