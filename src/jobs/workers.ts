@@ -5,7 +5,7 @@ import { rateLimitedFor } from '../services/slack-errors.js';
 import { sendPrompt, sendReminder } from '../services/standups/prompts.js';
 import { postLateAnswer, renderReport } from '../services/standups/report.js';
 import { tick } from '../services/standups/sweep.js';
-import { pruneSlackEvents } from '../slack/middleware/dedupe-events.js';
+import { pruneSlackEvents } from '../services/slack-events.js';
 import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/blockers/delivery.js';
 import { escalate } from '../services/blockers/escalate.js';
 import { sweepBlockers } from '../services/blockers/sweep.js';
