@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Db } from '../../db/client.js';
+import type { Deps } from '../../services/deps.js';
 import { firstDeliveryOf } from '../../services/slack-events.js';
 
 /**
@@ -9,10 +9,10 @@ import { firstDeliveryOf } from '../../services/slack-events.js';
  * (docs.slack.dev/apis/events-api/#retries); Bolt does not dedupe. The record is kept by
  * services/slack-events.ts (Postgres), so retries landing on another bot process are dropped too.
  */
-export function registerEventDedupe(app: App, db: Db, log: Logger): void {
+export function registerEventDedupe(app: App, deps: Pick<Deps, 'db'>, log: Logger): void {
   app.use(async ({ body, next, context }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !(await firstDeliveryOf(db, eventId))) {
+    if (typeof eventId === 'string' && !(await firstDeliveryOf(deps.db, eventId))) {
       log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'duplicate Slack event delivery ignored');
       return;
     }
