@@ -2,13 +2,19 @@ import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import { blockers, gateStates, gonogoAudit } from '../../db/schema/index.js';
 import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
+import type { Refusal } from '../../domain/permissions.js';
+import { may } from '../permissions.js';
 import type { Deps } from '../deps.js';
 import { actOnBlocker } from '../blockers/act.js';
 import { raiseBlocker } from '../blockers/raise.js';
 import type { BlockerRow } from '../blockers/rows.js';
 import { gateDueAt, gateFacts } from './facts.js';
 
-export type SignOffResult = { ok: true; message: string } | { ok: false; reason: 'unknown' | 'forbidden' | 'requires' | 'noop'; message: string };
+export type SignOffResult =
+  | { ok: true; message: string }
+  | { ok: false; reason: 'unknown' | 'requires' | 'noop'; message: string }
+  /** Not a sign-off authority of the gate (domain/permissions.ts): the refusal names who can. */
+  | { ok: false; reason: 'forbidden'; refusal: Refusal };
 
 /**
  * A gate's sign-off authority marks it passed (or failed). Checked on the server: anyone else is refused with
@@ -18,9 +24,8 @@ export type SignOffResult = { ok: true; message: string } | { ok: false; reason:
 export async function signOffGate(deps: Deps, gateId: string, actor: string, outcome: 'passed' | 'failed', note: string | null): Promise<SignOffResult> {
   const gate = deps.config.gates.find((g) => g.id === gateId);
   if (!gate) return { ok: false, reason: 'unknown', message: `There is no gate \`${gateId}\`. Gates: ${deps.config.gates.map((g) => `\`${g.id}\``).join(', ') || 'none'}.` };
-  if (!gate.sign_off.includes(actor)) {
-    return { ok: false, reason: 'forbidden', message: `Only the sign-off authority of “${gate.name}” can ${outcome === 'passed' ? 'sign it off' : 'mark it failed'}: ${gate.sign_off.map((u) => `<@${u}>`).join(', ')}.` };
-  }
+  const allowed = may(deps.config, actor, { on: 'gate', verb: outcome === 'passed' ? 'sign-off' : 'fail', gateId });
+  if (!allowed.allowed) return { ok: false, reason: 'forbidden', refusal: allowed };
   const facts = await gateFacts(deps);
   const current = facts.find((f) => f.id === gateId)!;
   if (current.status === outcome) return { ok: false, reason: 'noop', message: `“${gate.name}” is already ${outcome}.` };

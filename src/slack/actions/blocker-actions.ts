@@ -5,6 +5,7 @@ import { BLOCKER_IDS, blockerIdFromBlockId } from '../blocks/ids.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 import { firstClick } from '../middleware/clicks.js';
 import { publishHome } from '../events/app-home.js';
+import { resultText } from '../blocks/refusal.js';
 
 type Parsed = { blockerId: number; action: BlockerAction } | null;
 
@@ -50,7 +51,7 @@ export function registerBlockerActions(app: App, ctx: SlackContext): void {
       const clickKey = `${parsed.blockerId}:${JSON.stringify(parsed.action)}`;
       if (!(await firstClick(ctx.redis, userId, action.action_id, clickKey))) return;
       const res = await actOnBlocker(ctx.deps, parsed.blockerId, userId, parsed.action);
-      await reply(res.message);
+      await reply(resultText(res));
       if (body.container?.type === 'view') await publishHome(ctx, client as WebClient, userId);
     } catch (err) {
       ctx.deps.log.error({ err, action: action.action_id }, 'blocker action failed');

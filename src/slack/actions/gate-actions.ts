@@ -3,6 +3,7 @@ import { signOffGate } from '../../services/gonogo/gates.js';
 import { GATE_IDS } from '../blocks/gonogo.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 import { firstClick } from '../middleware/clicks.js';
+import { resultText } from '../blocks/refusal.js';
 
 /** "✅ Sign off" / "❌ Fail" buttons of the go/no-go summary: only the gate's sign-off authority (checked on the server). */
 export function registerGateActions(app: App, ctx: SlackContext): void {
@@ -14,7 +15,7 @@ export function registerGateActions(app: App, ctx: SlackContext): void {
     try {
       const outcome = action.action_id.startsWith(GATE_IDS.fail) ? 'failed' : 'passed';
       const res = await signOffGate(ctx.deps, gateId, userId, outcome, null);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: res.ok ? `${res.message} Type \`/gonogo\` for the updated summary.` : res.message });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: res.ok ? `${res.message} Type \`/gonogo\` for the updated summary.` : resultText(res) });
     } catch (err) {
       ctx.deps.log.error({ err, action: action.action_id }, 'gate sign-off failed');
       await respond({ response_type: 'ephemeral', replace_original: false, text: TRY_AGAIN }).catch(() => {});

@@ -1,9 +1,10 @@
 import type { App } from '@slack/bolt';
-import { checklistState, mayTickChecklist, setChecklist } from '../../services/gonogo/decisions.js';
+import { checklistState, setChecklist } from '../../services/gonogo/decisions.js';
+import { refusalText } from '../blocks/refusal.js';
 import { GATE_IDS } from '../blocks/gonogo.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 
-/** The checklist modal's submission: the lead's ticks replace the workstream's set (permission re-checked here). */
+/** The checklist modal's submission: the lead's ticks replace the workstream's set (setChecklist re-checks the permission). */
 export function registerChecklistSubmission(app: App, ctx: SlackContext): void {
   const { deps } = ctx;
   app.view(GATE_IDS.checklistForm, async ({ ack, body, view }) => {
@@ -14,15 +15,16 @@ export function registerChecklistSubmission(app: App, ctx: SlackContext): void {
       /* handled below */
     }
     const workstreamId = meta.workstreamId ?? '';
-    if (!deps.config.workstreams[workstreamId] || !mayTickChecklist(deps, workstreamId, body.user.id)) {
-      return await ack({ response_action: 'errors', errors: { cl_0: 'You cannot change this checklist.' } });
+    if (!deps.config.workstreams[workstreamId]) {
+      return await ack({ response_action: 'errors', errors: { cl_0: 'This form names no workstream I know: close it and type `/gonogo checklist <workstream>` again.' } });
     }
     try {
       // option values index the items the form showed (kept in private_metadata), so a config edit meanwhile cannot shift them
       const items = meta.items ?? (await checklistState(deps, workstreamId)).map((i) => i.item);
       const values = view.state.values as Record<string, Record<string, { selected_options?: { value: string }[] }>>;
       const checked = Object.values(values).flatMap((b) => b.ticks?.selected_options ?? []).map((o) => items[Number(o.value)]).filter((x): x is string => Boolean(x));
-      await setChecklist(deps, workstreamId, body.user.id, checked, meta.shown);
+      const saved = await setChecklist(deps, workstreamId, body.user.id, checked, meta.shown);
+      if (!saved.ok) return await ack({ response_action: 'errors', errors: { cl_0: refusalText(saved.refusal) } });
       await ack();
     } catch (err) {
       deps.log.error({ err }, 'checklist submission failed');
