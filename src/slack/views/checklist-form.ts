@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { checklistState, setChecklist } from '../../services/gonogo/decisions.js';
 import { refusalText } from '../blocks/refusal.js';
+import { decodeSlack, slackPayloads, STALE_PAYLOAD } from '../payloads.js';
 import { GATE_IDS } from '../blocks/gonogo.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 
@@ -8,16 +9,13 @@ import { TRY_AGAIN, type SlackContext } from '../context.js';
 export function registerChecklistSubmission(app: App, ctx: SlackContext): void {
   const { deps } = ctx;
   app.view(GATE_IDS.checklistForm, async ({ ack, body, view }) => {
-    let meta: { workstreamId?: string; items?: string[]; shown?: string[] } = {};
-    try {
-      meta = JSON.parse(view.private_metadata);
-    } catch {
-      /* handled below */
+    const decoded = decodeSlack(slackPayloads.checklistForm, view.private_metadata);
+    if (!decoded.ok || !deps.config.workstreams[decoded.value.workstreamId]) {
+      deps.log.warn({ view: GATE_IDS.checklistForm, problem: decoded.ok ? 'unknown workstream' : decoded.problem, userId: body.user.id }, 'checklist form private_metadata did not decode');
+      return await ack({ response_action: 'errors', errors: { cl_0: STALE_PAYLOAD.checklistForm } });
     }
-    const workstreamId = meta.workstreamId ?? '';
-    if (!deps.config.workstreams[workstreamId]) {
-      return await ack({ response_action: 'errors', errors: { cl_0: 'This form names no workstream I know: close it and type `/gonogo checklist <workstream>` again.' } });
-    }
+    const meta = decoded.value;
+    const { workstreamId } = meta;
     try {
       // option values index the items the form showed (kept in private_metadata), so a config edit meanwhile cannot shift them
       const items = meta.items ?? (await checklistState(deps, workstreamId)).map((i) => i.item);
