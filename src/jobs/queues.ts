@@ -6,7 +6,8 @@ import { z } from 'zod';
  * Queues. Redis only holds wake-ups: every job names a Postgres row, and the processor re-checks that row
  * (state, version) before doing anything, so a duplicate or stale job is harmless.
  * - scheduler: the job schedulers (standup `tick`, blocker `sweep`).
- * - escalation: one delayed job per blocker's next due time (Postgres only; it reserves notices).
+ * - escalation: one delayed job per blocker's next due time (Postgres only; it reserves notices), and the
+ *   withdrawal of the gate sign-offs a new blocker affects.
  * - dm: direct messages to members (prompts, reminders). Rate-limited as a whole on a 429.
  * - channel: channel messages (reports, late answers in threads).
  */
@@ -22,6 +23,7 @@ export const payloads = {
   sendNotice: z.object({ noticeId: z.number().int().positive() }),
   renderBlocker: z.object({ blockerId: z.number().int().positive() }),
   postThreadLine: z.object({ eventId: z.number().int().positive() }),
+  withdrawSignOffs: z.object({ blockerId: z.number().int().positive() }),
 };
 
 export const JOB_NAMES = {
@@ -35,6 +37,7 @@ export const JOB_NAMES = {
   sendNotice: 'send-notice',
   renderBlocker: 'render-blocker',
   postThreadLine: 'post-thread-line',
+  withdrawSignOffs: 'withdraw-signoffs',
 } as const;
 
 /** Deterministic job ids (BullMQ forbids ':' in custom ids). The attempt/version part lets a later wake-up through. */
@@ -47,6 +50,7 @@ export const jobIds = {
   sendNotice: (noticeId: number) => `notice-${noticeId}`,
   renderBlocker: (blockerId: number, version: number) => `blocker-${blockerId}-${version}`,
   postThreadLine: (eventId: number) => `thread-${eventId}`,
+  withdrawSignOffs: (blockerId: number) => `withdraw-${blockerId}`,
 };
 
 /**
@@ -101,6 +105,8 @@ export interface Wakeups {
   sendNotices(noticeIds: number[]): Promise<void>;
   renderBlockers(items: { blockerId: number; version: number }[]): Promise<void>;
   postThreadLines(eventIds: number[]): Promise<void>;
+  /** Withdraw the gate sign-offs each new blocker affects (escalation queue; one job per blocker). */
+  withdrawSignOffs(blockerIds: number[]): Promise<void>;
 }
 
 /**
@@ -128,6 +134,7 @@ export function queueWakeups(queues: Queues, onError: (what: string, err: Error)
     sendNotices: guard('sendNotices', raw.sendNotices),
     renderBlockers: guard('renderBlockers', raw.renderBlockers),
     postThreadLines: guard('postThreadLines', raw.postThreadLines),
+    withdrawSignOffs: guard('withdrawSignOffs', raw.withdrawSignOffs),
   };
 }
 
@@ -174,6 +181,10 @@ function rawWakeups(queues: Queues): Wakeups {
     async postThreadLines(ids) {
       if (ids.length === 0) return;
       await queues.channel.addBulk(ids.map((eventId) => ({ name: JOB_NAMES.postThreadLine, data: { eventId }, opts: { jobId: jobIds.postThreadLine(eventId) } })));
+    },
+    async withdrawSignOffs(ids) {
+      if (ids.length === 0) return;
+      await queues.escalation.addBulk(ids.map((blockerId) => ({ name: JOB_NAMES.withdrawSignOffs, data: { blockerId }, opts: { jobId: jobIds.withdrawSignOffs(blockerId) } })));
     },
   };
 }

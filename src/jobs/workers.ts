@@ -5,12 +5,12 @@ import { rateLimitedFor } from '../services/slack-errors.js';
 import { sendPrompt, sendReminder } from '../services/standups/prompts.js';
 import { postLateAnswer, renderReport } from '../services/standups/report.js';
 import { tick } from '../services/standups/sweep.js';
-import { pruneSlackEvents } from '../slack/middleware/dedupe-events.js';
+import { pruneSlackEvents } from '../services/slack-events.js';
 import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/blockers/delivery.js';
 import { escalate } from '../services/blockers/escalate.js';
 import { sweepBlockers } from '../services/blockers/sweep.js';
 import { scheduledGonogo } from '../services/gonogo/decisions.js';
-import { escalateOverdueGates } from '../services/gonogo/gates.js';
+import { escalateOverdueGates, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
 import { JOB_NAMES, QUEUE_NAMES, payloads, type Queues } from './queues.js';
 
 export const TICK_SCHEDULER_ID = 'standup-tick';
@@ -148,10 +148,11 @@ export async function startWorkers(args: {
     { connection, prefix, concurrency: 4, limiter: RATE_LIMIT_ENABLED, ...STALL_RECOVERY },
   );
 
-  // escalation: Postgres only (reserves notices); Slack calls happen in the dm/channel queues
+  // escalation: Postgres only (reserves notices; withdraws gate sign-offs); Slack calls happen in the dm/channel queues
   const escalation = new Worker(
     QUEUE_NAMES.escalation,
     async (job: Job) => {
+      if (job.name === JOB_NAMES.withdrawSignOffs) return withdrawSignOffsForBlocker(deps, payloads.withdrawSignOffs.parse(job.data).blockerId);
       const { blockerId, version } = payloads.escalate.parse(job.data);
       return escalate(deps, blockerId, version);
     },

@@ -76,7 +76,7 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
     return installation;
   };
   registerWorkspaceGuard(app, installed, log);
-  registerEventDedupe(app, deps.db, log);
+  registerEventDedupe(app, deps, log);
   registerStandupCommand(app, ctx);
   registerOpenStandupFormAction(app, ctx);
   registerStandupFormSubmission(app, ctx);

@@ -99,6 +99,19 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
     await fake.waitFor('modal opened', () => fake.ok('views.open').length === 1);
     const view = fake.ok('views.open')[0]!.args.view;
     expect(view.callback_id).toBe('standup_form');
+
+    // a stale or tampered payload gets a helpful answer, never a stack trace: a forged button value…
+    await post(blockActionBody({ userId: 'U01', actionId: 'standup_open_form', value: '1 OR 1=1', channelId: 'D01', messageTs: promptTs, responseUrl: `${fake.url}response/forged` }), FORM);
+    await fake.waitFor('answer to the forged click', () => fake.calls.some((c) => c.method.includes('response/forged')));
+    expect(fake.calls.find((c) => c.method.includes('response/forged'))!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Type `/standup` to open your form') });
+    // …and a form whose private_metadata does not decode keeps the modal open with the reason
+    const damaged = await post(
+      viewSubmissionBody({ userId: 'U01', callbackId: view.callback_id, privateMetadata: '{"runId":"1"}', values: { q_yesterday: { answer: { type: 'plain_text_input', value: 'x' } } } }),
+      FORM,
+    );
+    expect(damaged.status).toBe(200);
+    expect(await damaged.json()).toEqual({ response_action: 'errors', errors: { q_yesterday: expect.stringContaining('close the form and type `/standup`') } });
+    expect(fake.ok('views.open')).toHaveLength(1);
     const submitted = await post(
       viewSubmissionBody({
         userId: 'U01',

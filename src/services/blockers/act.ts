@@ -1,11 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers, type BlockerEventKind } from '../../db/schema/index.js';
-import { mayAct, shortId, whoMayAct } from '../../domain/blockers/blocker.js';
+import { shortId } from '../../domain/blockers/blocker.js';
+import type { Refusal } from '../../domain/permissions.js';
 import { escalateNowStep } from '../../domain/blockers/ladder.js';
 import { formatDuration } from '../../config/duration.js';
 import type { Deps } from '../deps.js';
-import { rolesFor } from './policy.js';
-import { ladderState, nextDueAt, type BlockerRow } from './raise.js';
+import { may } from '../permissions.js';
+import { ladderState, nextDueAt } from './ladder-state.js';
+import type { BlockerRow } from './rows.js';
 
 export type BlockerAction =
   | { kind: 'acknowledge' }
@@ -16,11 +18,13 @@ export type BlockerAction =
 
 export type ActResult =
   | { ok: true; blocker: BlockerRow; message: string }
-  | { ok: false; reason: 'not-found' | 'forbidden' | 'resolved' | 'noop' | 'invalid'; message: string; allowed?: string[] };
+  | { ok: false; reason: 'not-found' | 'resolved' | 'noop' | 'invalid'; message: string }
+  /** Refused by the permissions (domain/permissions.ts): the refusal names who can. */
+  | { ok: false; reason: 'forbidden'; refusal: Refusal };
 
 /**
- * Applies a person's action to a blocker, checking on the server that they may (owner, reporter, the
- * workstream's leads, the PM, an exec), whatever the button or payload says.
+ * Applies a person's action to a blocker, checking on the server that they may (domain/permissions.ts: owner,
+ * reporter, the workstream's leads, the PM, an exec, a user its ladder names), whatever the button or payload says.
  * Every change bumps the version (so older wake-ups become no-ops), recomputes `next_due_at` from the frozen
  * policy, records a timeline event (posted once in the blocker's thread) and re-renders the message.
  * - acknowledge: stops re-pings to the acknowledger (and the whole ladder under `stop_when: acknowledged`);
@@ -36,12 +40,9 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
     if (!b) return { ok: false, reason: 'not-found', message: `There is no blocker ${shortId(blockerId)}.` };
     const id = shortId(b.id);
     if (b.status === 'resolved') return { ok: false, reason: 'resolved', message: `${id} was already resolved${b.resolvedBy ? ` by <@${b.resolvedBy}>` : ''}.` };
-    const roles = rolesFor(deps.config, b.workstreamId);
-    // whoever the frozen ladder names (a user list, or a gate's sign-off authorities) may act on what pings them
-    const named = b.policy.ladder.flatMap((l) => (Array.isArray(l.notify) ? l.notify : []));
-    if (!opts.asSystem && !mayAct(actor, b, roles) && !named.includes(actor)) {
-      const allowed = whoMayAct(b, roles);
-      return { ok: false, reason: 'forbidden', allowed, message: `You are not allowed to change ${id}: its owner, reporter, the workstream's leads, the PM or an exec can. Ask ${allowed.map((u) => `<@${u}>`).join(', ')}.` };
+    if (!opts.asSystem) {
+      const allowed = may(deps.config, actor, { on: 'blocker', verb: action.kind, blocker: b });
+      if (!allowed.allowed) return { ok: false, reason: 'forbidden', refusal: allowed };
     }
     const patch: Partial<BlockerRow> = {};
     let kind: BlockerEventKind;

@@ -5,7 +5,7 @@ import { afterStep, escalateNowStep, nextStep, quietUntil, recipients } from '..
 import type { Deps } from '../deps.js';
 import { zoneOf } from '../standups/plans.js';
 import { rolesFor } from './policy.js';
-import { ladderState } from './raise.js';
+import { ladderState } from './ladder-state.js';
 
 export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
 

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import type { BlockerListScope } from '../../domain/blockers/command.js';
 import type { Deps } from '../deps.js';
 import { workstreamsOf } from '../standups/plans.js';
-import type { BlockerRow } from './raise.js';
+import type { BlockerRow } from './rows.js';
 
 /** One blocker by id. */
 export async function getBlocker(db: Db, id: number): Promise<BlockerRow | null> {

@@ -1,34 +1,12 @@
 import { and, eq } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import { blockerEvents, blockers, standupAnswers, standupRuns } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { blockersOf } from '../../domain/standups/answers.js';
-import { nextStep, type EscalationPolicy, type LadderState, type Severity } from '../../domain/blockers/ladder.js';
-import { withdrawSignOffsFor } from '../gonogo/gates.js';
+import { nextStep, type EscalationPolicy, type Severity } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
 import { workstreamsOf } from '../standups/plans.js';
 import { blockersChannel, policyFor } from './policy.js';
-
-export type BlockerRow = typeof blockers.$inferSelect;
-
-/** The ladder's view of a blocker row. */
-export function ladderState(b: BlockerRow): LadderState {
-  const dt = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: 'utc' }) : null);
-  return {
-    raisedAt: DateTime.fromJSDate(b.raisedAt, { zone: 'utc' }),
-    resolved: b.status === 'resolved',
-    levelsDone: b.levelsDone,
-    repeatsDone: b.repeatsDone,
-    lastNotifiedAt: dt(b.lastNotifiedAt),
-    snoozedUntil: dt(b.snoozedUntil),
-    acknowledgedBy: b.acknowledgedBy,
-  };
-}
-
-/** The row's next due time under its frozen policy, or null when the ladder is done. */
-export function nextDueAt(b: BlockerRow): Date | null {
-  return nextStep(b.policy, ladderState(b))?.dueAt.toJSDate() ?? null;
-}
+import type { BlockerRow } from './rows.js';
 
 export interface RaiseInput {
   reporter: string;
@@ -69,8 +47,10 @@ export function resolveWorkstream(deps: Pick<Deps, 'config'>, input: Pick<RaiseI
 
 /**
  * Raises a blocker: freezes the escalation policy for its severity onto the row, records the `raised` event,
- * and wakes the escalation processor at the first level's due time and the message renderer (with
- * `deferWakeups`, the caller runs `wake()` after acking; if it never runs, the sweeper re-derives both).
+ * and wakes the escalation processor at the first level's due time, the message renderer and the withdrawal
+ * of the gate sign-offs it affects (with
+ * `deferWakeups`, the caller runs `wake()` after acking; if it never runs, the sweeper re-derives the first
+ * two; a lost withdrawal wake-up is not re-derived, the open blocker still counts against the verdict).
  * A standup answer raises at most one blocker (unique key on the answer id).
  */
 export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferWakeups?: boolean } = {}): Promise<RaiseResult> {
@@ -116,7 +96,8 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferW
   const wake = async () => {
     if (row.nextDueAt) await deps.wakeups.escalate([{ blockerId: row.id, version: row.version, dueAt: row.nextDueAt, now: now.toJSDate() }]);
     await deps.wakeups.renderBlockers([{ blockerId: row.id, version: row.messageVersion }]);
-    await withdrawSignOffsFor(deps, row).catch((err) => deps.log.error({ blocker: row.id, err: (err as Error).message }, 'could not withdraw gate sign-offs for a new blocker'));
+    // a blocking-severity blocker withdraws the gate sign-offs it affects: a job (gonogo/gates.ts), not a call
+    await deps.wakeups.withdrawSignOffs([row.id]);
   };
   if (opts.deferWakeups) return { ok: true, blocker: row, wake };
   await wake();

@@ -1,7 +1,7 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { BlockerView } from '../../slack/blocks/blocker.js';
 import { snoozeChoices } from './policy.js';
-import type { BlockerRow } from './raise.js';
+import type { BlockerRow } from './rows.js';
 
 const sec = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
 

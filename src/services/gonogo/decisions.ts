@@ -5,25 +5,20 @@ import { verdict } from '../../domain/gonogo/verdict.js';
 import { gonogoSummaryMessage, type SummaryOverflow } from '../../slack/blocks/gonogo.js';
 import type { Deps } from '../deps.js';
 import { gateFacts, verdictInput } from './facts.js';
-import { isLeadOrPm } from '../standups/plans.js';
+import type { Refusal } from '../../domain/permissions.js';
+import { may } from '../permissions.js';
 
 export type DecisionKind = 'go' | 'no-go' | 'conditional';
 const LABEL: Record<DecisionKind, string> = { go: 'GO', 'no-go': 'NO-GO', conditional: 'CONDITIONAL GO' };
 
-/** Who may record the go/no-go decision: the PM or an exec. */
-export function mayDecide(deps: Pick<Deps, 'config'>, userId: string): boolean {
-  return userId === deps.config.program.pm || deps.config.program.execs.includes(userId);
-}
-
 /**
- * `/gonogo decide`: records the decision in the audit trail. Refused for anyone but the PM or an exec.
- * @returns the announcement text to post, or the refusal.
+ * `/gonogo decide`: records the decision in the audit trail. Refused for anyone but the PM or an exec
+ * (domain/permissions.ts).
+ * @returns the announcement text to post, or the refusal (naming who can).
  */
-export async function recordDecision(deps: Deps, actor: string, decision: DecisionKind, note: string | null): Promise<{ ok: true; announcement: string } | { ok: false; message: string }> {
-  if (!mayDecide(deps, actor)) {
-    const who = [deps.config.program.pm, ...deps.config.program.execs].map((u) => `<@${u}>`).join(', ');
-    return { ok: false, message: `Only the PM or an exec can record the go/no-go decision: ${who}.` };
-  }
+export async function recordDecision(deps: Deps, actor: string, decision: DecisionKind, note: string | null): Promise<{ ok: true; announcement: string } | { ok: false; refusal: Refusal }> {
+  const allowed = may(deps.config, actor, { on: 'decision', verb: 'decide' });
+  if (!allowed.allowed) return { ok: false, refusal: allowed };
   const v = verdict(await verdictInput(deps));
   await deps.db.insert(gonogoAudit).values({ kind: 'decision', actor, at: deps.clock.now().toJSDate(), data: { decision, note, verdict: v.decision, percent: v.percent } });
   deps.log.info({ actor, decision }, 'go/no-go decision recorded');
@@ -34,8 +29,15 @@ export async function recordDecision(deps: Deps, actor: string, decision: Decisi
   };
 }
 
-/** Who may tick a workstream's checklist: its leads or the PM. */
-export const mayTickChecklist = (deps: Pick<Deps, 'config'>, workstreamId: string, userId: string) => isLeadOrPm(deps.config, workstreamId, userId);
+/**
+ * `/gonogo checklist <ws>`: the workstream's checklist as `actor` may edit it, or the refusal (its leads or the
+ * PM may tick it; domain/permissions.ts).
+ */
+export async function checklistForm(deps: Deps, workstreamId: string, actor: string): Promise<{ ok: true; items: { item: string; checked: boolean }[] } | { ok: false; refusal: Refusal }> {
+  const allowed = may(deps.config, actor, { on: 'checklist', verb: 'tick', workstreamId });
+  if (!allowed.allowed) return { ok: false, refusal: allowed };
+  return { ok: true, items: await checklistState(deps, workstreamId) };
+}
 
 /** The workstream's checklist with what is ticked. */
 export async function checklistState(deps: Deps, workstreamId: string): Promise<{ item: string; checked: boolean }[]> {
@@ -48,9 +50,12 @@ export async function checklistState(deps: Deps, workstreamId: string): Promise<
  * Sets which items of a workstream's checklist are ticked. With `shown` (what the form showed as ticked), only
  * the items this person toggled change, so two leads saving at once do not undo each other; without it the
  * set replaces the current one. Items are keyed by their text (unknown texts are ignored). Changes are audited.
- * @returns the number of items that changed.
+ * Only the workstream's leads or the PM may (domain/permissions.ts).
+ * @returns the number of items that changed, or the refusal.
  */
-export async function setChecklist(deps: Deps, workstreamId: string, actor: string, checkedItems: string[], shown?: string[]): Promise<number> {
+export async function setChecklist(deps: Deps, workstreamId: string, actor: string, checkedItems: string[], shown?: string[]): Promise<{ ok: true; changed: number } | { ok: false; refusal: Refusal }> {
+  const allowed = may(deps.config, actor, { on: 'checklist', verb: 'tick', workstreamId });
+  if (!allowed.allowed) return { ok: false, refusal: allowed };
   const now = deps.clock.now().toJSDate();
   const before = await checklistState(deps, workstreamId);
   const wanted = (item: string, current: boolean) => {
@@ -59,7 +64,7 @@ export async function setChecklist(deps: Deps, workstreamId: string, actor: stri
     return toggled ? checkedItems.includes(item) : current;
   };
   const changed = before.filter((b) => b.checked !== wanted(b.item, b.checked));
-  if (!changed.length) return 0;
+  if (!changed.length) return { ok: true, changed: 0 };
   await deps.db.transaction(async (tx) => {
     for (const c of changed) {
       const checked = !c.checked;
@@ -70,7 +75,7 @@ export async function setChecklist(deps: Deps, workstreamId: string, actor: stri
       await tx.insert(gonogoAudit).values({ kind: 'checklist', actor, at: now, data: { workstream: workstreamId, item: c.item, checked } });
     }
   });
-  return changed.length;
+  return { ok: true, changed: changed.length };
 }
 
 /** The audit trail, newest first. */

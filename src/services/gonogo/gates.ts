@@ -1,13 +1,20 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import { blockers, gateStates, gonogoAudit } from '../../db/schema/index.js';
 import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
+import type { Refusal } from '../../domain/permissions.js';
+import { may } from '../permissions.js';
 import type { Deps } from '../deps.js';
 import { actOnBlocker } from '../blockers/act.js';
-import { raiseBlocker, type BlockerRow } from '../blockers/raise.js';
+import { raiseBlocker } from '../blockers/raise.js';
+import type { BlockerRow } from '../blockers/rows.js';
 import { gateDueAt, gateFacts } from './facts.js';
 
-export type SignOffResult = { ok: true; message: string } | { ok: false; reason: 'unknown' | 'forbidden' | 'requires' | 'noop'; message: string };
+export type SignOffResult =
+  | { ok: true; message: string }
+  | { ok: false; reason: 'unknown' | 'requires' | 'noop'; message: string }
+  /** Not a sign-off authority of the gate (domain/permissions.ts): the refusal names who can. */
+  | { ok: false; reason: 'forbidden'; refusal: Refusal };
 
 /**
  * A gate's sign-off authority marks it passed (or failed). Checked on the server: anyone else is refused with
@@ -17,9 +24,8 @@ export type SignOffResult = { ok: true; message: string } | { ok: false; reason:
 export async function signOffGate(deps: Deps, gateId: string, actor: string, outcome: 'passed' | 'failed', note: string | null): Promise<SignOffResult> {
   const gate = deps.config.gates.find((g) => g.id === gateId);
   if (!gate) return { ok: false, reason: 'unknown', message: `There is no gate \`${gateId}\`. Gates: ${deps.config.gates.map((g) => `\`${g.id}\``).join(', ') || 'none'}.` };
-  if (!gate.sign_off.includes(actor)) {
-    return { ok: false, reason: 'forbidden', message: `Only the sign-off authority of “${gate.name}” can ${outcome === 'passed' ? 'sign it off' : 'mark it failed'}: ${gate.sign_off.map((u) => `<@${u}>`).join(', ')}.` };
-  }
+  const allowed = may(deps.config, actor, { on: 'gate', verb: outcome === 'passed' ? 'sign-off' : 'fail', gateId });
+  if (!allowed.allowed) return { ok: false, reason: 'forbidden', refusal: allowed };
   const facts = await gateFacts(deps);
   const current = facts.find((f) => f.id === gateId)!;
   if (current.status === outcome) return { ok: false, reason: 'noop', message: `“${gate.name}” is already ${outcome}.` };
@@ -42,8 +48,21 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
 }
 
 /**
+ * The `withdraw-signoffs` job, asked for by raiseBlocker after its commit (a wake-up, not a call: raise does
+ * not import the gates). Loads the blocker and runs {@link withdrawSignOffsFor}, unless the blocker is gone or
+ * was resolved before the job ran (then there is nothing left to withdraw for).
+ * @returns the gates withdrawn.
+ */
+export async function withdrawSignOffsForBlocker(deps: Deps, blockerId: number): Promise<string[]> {
+  const [blocker] = await deps.db.select().from(blockers).where(eq(blockers.id, blockerId));
+  if (!blocker || blocker.status === 'resolved') return [];
+  return withdrawSignOffsFor(deps, blocker);
+}
+
+/**
  * A new blocker at a blocking severity against a gate, or against one of the workstreams a gate unblocks,
- * withdraws that gate's sign-off (back to pending), with a DM to the signer and the PM.
+ * withdraws that gate's sign-off (back to pending), with a DM to the signer and the PM. Only a sign-off given
+ * before the blocker was raised is withdrawn (a job that runs late never undoes a newer sign-off).
  * @returns the gates withdrawn.
  */
 export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Promise<string[]> {
@@ -56,7 +75,7 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
     const [row] = await deps.db
       .update(gateStates)
       .set({ status: 'pending', updatedAt: now })
-      .where(and(eq(gateStates.gateId, gate.id), eq(gateStates.status, 'passed')))
+      .where(and(eq(gateStates.gateId, gate.id), eq(gateStates.status, 'passed'), lte(gateStates.signedAt, blocker.raisedAt)))
       .returning();
     if (!row) continue;
     await deps.db.insert(gonogoAudit).values({ kind: 'gate_withdrawn', gateId: gate.id, actor: blocker.reporter, at: now, data: { blocker: blocker.id, severity: blocker.severity, signedBy: row.signedBy } });

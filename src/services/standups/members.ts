@@ -3,7 +3,9 @@ import { DateTime } from 'luxon';
 import { memberOutOfOffice, standupAnswers, standupPrompts, standupRuns, standupSkips } from '../../db/schema/index.js';
 import { immediateOccurrence, nextOccurrence, occurrenceOn } from '../../domain/standups/schedule.js';
 import type { Deps } from '../deps.js';
-import { isLeadOrPm, workstreamStandup, workstreamsOf, zoneOf } from './plans.js';
+import type { Refusal } from '../../domain/permissions.js';
+import { may } from '../permissions.js';
+import { workstreamStandup, workstreamsOf, zoneOf } from './plans.js';
 import { startRun, type StartResult } from './runs.js';
 
 type Run = typeof standupRuns.$inferSelect;
@@ -138,13 +140,11 @@ export async function endOutOfOffice(deps: Deps, userId: string): Promise<boolea
 
 /**
  * `/standup start <workstream>`: its leads or the PM start today's run now (see immediateOccurrence).
- * @returns 'forbidden' with who may, or the StartResult (created false when today's run already exists).
+ * @returns 'forbidden' with the refusal naming who can (domain/permissions.ts), or the StartResult (created false when today's run already exists).
  */
-export async function startNow(deps: Deps, userId: string, workstreamId: string): Promise<{ kind: 'forbidden'; allowed: string[] } | ({ kind: 'started' } & StartResult) | { kind: 'no-members' }> {
-  if (!isLeadOrPm(deps.config, workstreamId, userId)) {
-    const ws = deps.config.workstreams[workstreamId]!;
-    return { kind: 'forbidden', allowed: [...ws.leads, deps.config.program.pm] };
-  }
+export async function startNow(deps: Deps, userId: string, workstreamId: string): Promise<{ kind: 'forbidden'; refusal: Refusal } | ({ kind: 'started' } & StartResult) | { kind: 'no-members' }> {
+  const allowed = may(deps.config, userId, { on: 'run', verb: 'start', workstreamId });
+  if (!allowed.allowed) return { kind: 'forbidden', refusal: allowed };
   const ws = workstreamStandup(deps.config, workstreamId);
   if (ws.plan.members.length === 0) return { kind: 'no-members' };
   const res = await startRun(deps, ws, immediateOccurrence(ws.plan, deps.clock.now()), userId);

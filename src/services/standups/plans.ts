@@ -51,12 +51,6 @@ export function workstreamsOf(config: WorkspaceConfig, userId: string): string[]
     .map(([id]) => id);
 }
 
-/** True for one of the workstream's leads or the program's PM: who may start its run now or tick its checklist. */
-export function isLeadOrPm(config: WorkspaceConfig, workstreamId: string, userId: string): boolean {
-  const ws = config.workstreams[workstreamId];
-  return Boolean(ws && (ws.leads.includes(userId) || config.program.pm === userId));
-}
-
 /**
  * A person's IANA zone (their "today", their quiet hours): their member override in any workstream, else the zone of
  * a workstream they are in or lead, else the program's.

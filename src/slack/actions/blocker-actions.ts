@@ -5,13 +5,20 @@ import { BLOCKER_IDS, blockerIdFromBlockId } from '../blocks/ids.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 import { firstClick } from '../middleware/clicks.js';
 import { publishHome } from '../events/app-home.js';
+import { resultText } from '../blocks/refusal.js';
+import { decodeSlack, slackPayloads, STALE_PAYLOAD } from '../payloads.js';
 
 type Parsed = { blockerId: number; action: BlockerAction } | null;
 
-/** Reads the blocker id and action from a block_actions payload (buttons carry the id; menus carry it in their value or block_id). */
+/**
+ * Reads the blocker id and action from a block_actions payload: buttons carry the id in their value
+ * (slackPayloads.blockerButton), the snooze menu in its option's value (slackPayloads.blockerSnooze), the user
+ * picker only in its block_id. A value present but malformed names no blocker (never the block_id's).
+ * @returns null when it names no blocker or action.
+ */
 export function parseBlockerAction(a: { action_id: string; block_id?: string; value?: string; selected_option?: { value: string }; selected_user?: string }): Parsed {
-  const idFromValue = a.value && /^\d+$/.test(a.value) ? Number(a.value) : null;
-  const id = idFromValue ?? blockerIdFromBlockId(a.block_id);
+  const fromValue = a.value === undefined ? null : decodeSlack(slackPayloads.blockerButton, a.value);
+  const id = fromValue ? (fromValue.ok ? fromValue.value : null) : blockerIdFromBlockId(a.block_id);
   switch (a.action_id) {
     case BLOCKER_IDS.acknowledge:
       return id ? { blockerId: id, action: { kind: 'acknowledge' } } : null;
@@ -20,8 +27,8 @@ export function parseBlockerAction(a: { action_id: string; block_id?: string; va
     case BLOCKER_IDS.escalate:
       return id ? { blockerId: id, action: { kind: 'escalate' } } : null;
     case BLOCKER_IDS.snooze: {
-      const m = /^(\d+):(\d+)$/.exec(a.selected_option?.value ?? '');
-      return m ? { blockerId: Number(m[1]), action: { kind: 'snooze', ms: Number(m[2]) } } : null;
+      const snooze = decodeSlack(slackPayloads.blockerSnooze, a.selected_option?.value);
+      return snooze.ok ? { blockerId: snooze.value.blockerId, action: { kind: 'snooze', ms: snooze.value.ms } } : null;
     }
     case BLOCKER_IDS.reassign:
       return id && a.selected_user ? { blockerId: id, action: { kind: 'reassign', owner: a.selected_user } } : null;
@@ -46,11 +53,11 @@ export function registerBlockerActions(app: App, ctx: SlackContext): void {
       else await respond({ response_type: 'ephemeral', replace_original: false, text });
     };
     try {
-      if (!parsed) return await reply('That action did not name a blocker I know. Try `/blocker list`.');
+      if (!parsed) return await reply(STALE_PAYLOAD.blockerAction);
       const clickKey = `${parsed.blockerId}:${JSON.stringify(parsed.action)}`;
       if (!(await firstClick(ctx.redis, userId, action.action_id, clickKey))) return;
       const res = await actOnBlocker(ctx.deps, parsed.blockerId, userId, parsed.action);
-      await reply(res.message);
+      await reply(resultText(res));
       if (body.container?.type === 'view') await publishHome(ctx, client as WebClient, userId);
     } catch (err) {
       ctx.deps.log.error({ err, action: action.action_id }, 'blocker action failed');

@@ -1,15 +1,12 @@
 import type { View } from '@slack/types';
 import { SEVERITIES, type Severity } from '../../domain/blockers/ladder.js';
+import { encodeSlack, slackPayloads } from '../payloads.js';
 import { BLOCKER_IDS } from './ids.js';
 import { LIMITS } from './limits.js';
 import { safePlain } from './text.js';
 
 export const BLOCKER_FORM_BLOCKS = { text: 'bf_text', severity: 'bf_severity', owner: 'bf_owner', workstream: 'bf_workstream', gate: 'bf_gate' } as const;
 export const FORM_ACTION = 'value';
-
-export interface BlockerFormMetadata {
-  channelId: string | null;
-}
 
 const option = (text: string, value: string) => ({ text: { type: 'plain_text' as const, text: safePlain(text, LIMITS.optionText) }, value });
 
@@ -23,12 +20,11 @@ export function blockerFormView(args: {
 }): View {
   const wsOptions = args.workstreams.slice(0, LIMITS.staticSelectOptions).map((w) => option(w.name, w.id));
   const sevOptions = SEVERITIES.map((s) => option(s === 'P0' ? 'P0: launch-blocking, now' : s === 'P1' ? 'P1: blocks my work' : 'P2: slows me down', s));
-  const meta: BlockerFormMetadata = { channelId: args.channelId };
   const initialWs = wsOptions.find((o) => o.value === args.defaultWorkstream);
   return {
     type: 'modal',
     callback_id: BLOCKER_IDS.form,
-    private_metadata: JSON.stringify(meta),
+    private_metadata: encodeSlack(slackPayloads.blockerForm, { channelId: args.channelId }),
     title: { type: 'plain_text', text: 'Raise a blocker' },
     submit: { type: 'plain_text', text: 'Raise' },
     close: { type: 'plain_text', text: 'Cancel' },

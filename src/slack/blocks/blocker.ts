@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../config/duration.js';
 import { shortId } from '../../domain/blockers/blocker.js';
 import { targetLabel, type EscalationPolicy, type Severity } from '../../domain/blockers/ladder.js';
+import { encodeSlack, slackPayloads } from '../payloads.js';
 import { BLOCKER_IDS, blockerActionsBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
 import { mention, safeMrkdwn, truncate } from './text.js';
@@ -66,7 +67,7 @@ function detailsLine(v: BlockerView): string {
 
 /** Acknowledge, Resolve, Escalate now, Snooze (menu), Reassign (user picker), all carrying the blocker id. */
 export function blockerActions(v: BlockerView): KnownBlock {
-  const value = String(v.id);
+  const value = encodeSlack(slackPayloads.blockerButton, v.id);
   return {
     type: 'actions',
     block_id: blockerActionsBlockId(v.id),
@@ -78,7 +79,7 @@ export function blockerActions(v: BlockerView): KnownBlock {
         type: 'static_select',
         action_id: BLOCKER_IDS.snooze,
         placeholder: { type: 'plain_text', text: '😴 Snooze…', emoji: true },
-        options: v.snoozeChoices.map((ms) => ({ text: { type: 'plain_text', text: `for ${formatDuration(ms)}` }, value: `${v.id}:${ms}` })),
+        options: v.snoozeChoices.map((ms) => ({ text: { type: 'plain_text', text: `for ${formatDuration(ms)}` }, value: encodeSlack(slackPayloads.blockerSnooze, { blockerId: v.id, ms }) })),
       },
       { type: 'users_select', action_id: BLOCKER_IDS.reassign, placeholder: { type: 'plain_text', text: '🔀 Reassign…', emoji: true } },
     ],

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { formatDuration } from '../../config/duration.js';
 import type { GateFacts, Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
+import { checklistFormMetadata, encodeSlack, slackPayloads } from '../payloads.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
 import { mention, safeMrkdwn, safePlain, truncate } from './text.js';
@@ -67,8 +68,8 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
   ];
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Decisions and sign-offs still needed*\n${needed.join('\n')}`, LIMITS.sectionText) } });
   const buttons = v.signOffsNeeded.flatMap((g) => [
-    { type: 'button', action_id: GATE_IDS.signOff, value: g.id, style: 'primary', text: { type: 'plain_text', text: safePlain(`✅ Sign off: ${g.name}`, LIMITS.buttonText), emoji: true } },
-    { type: 'button', action_id: GATE_IDS.fail, value: g.id, text: { type: 'plain_text', text: safePlain(`❌ Fail: ${g.name}`, LIMITS.buttonText), emoji: true } },
+    { type: 'button', action_id: GATE_IDS.signOff, value: encodeSlack(slackPayloads.gateButton, g.id), style: 'primary', text: { type: 'plain_text', text: safePlain(`✅ Sign off: ${g.name}`, LIMITS.buttonText), emoji: true } },
+    { type: 'button', action_id: GATE_IDS.fail, value: encodeSlack(slackPayloads.gateButton, g.id), text: { type: 'plain_text', text: safePlain(`❌ Fail: ${g.name}`, LIMITS.buttonText), emoji: true } },
   ]);
   for (let i = 0; i < buttons.length; i += LIMITS.actionsElements) {
     // action_ids must be unique within a block: suffix them; the listener matches the prefix
@@ -98,7 +99,7 @@ export function checklistView(args: { workstreamId: string; workstreamName: stri
     type: 'modal',
     callback_id: GATE_IDS.checklistForm,
     // what the form showed, so a save changes only what this person toggled (another lead may be ticking too)
-    private_metadata: JSON.stringify({ workstreamId: args.workstreamId, items: args.items.map((i) => i.item), shown: args.items.filter((i) => i.checked).map((i) => i.item) }).slice(0, LIMITS.privateMetadata),
+    private_metadata: checklistFormMetadata({ workstreamId: args.workstreamId, items: args.items.map((i) => i.item), shown: args.items.filter((i) => i.checked).map((i) => i.item) }),
     title: { type: 'plain_text', text: 'Go/no-go checklist' },
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },

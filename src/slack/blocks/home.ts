@@ -1,28 +1,42 @@
 import type { View, KnownBlock } from '@slack/types';
-import { blockerActions, blockerSummaryLine, type BlockerView } from './blocker.js';
+import type { HomeModel, HomeStandup } from '../../services/home.js';
+import { blockerActions, blockerSummaryLine } from './blocker.js';
 import { LIMITS } from './limits.js';
 import { safeMrkdwn } from './text.js';
 
-/** A line of "my standup today" on the Home tab. */
-export interface HomeStandup {
-  workstreamName: string;
-  state: 'waiting' | 'answered' | 'skipped' | 'ooo' | 'closed' | 'no run yet';
-  detail: string;
+const ICON: Record<HomeStandup['state'], string> = { waiting: '⏳', answered: '✅', skipped: '⏭️', ooo: '🌴', closed: '🔒', 'no run yet': '🕙' };
+
+/** One "my standup today" line's detail. */
+function standupDetail(s: HomeStandup): string {
+  switch (s.state) {
+    case 'no run yet':
+      return `standup at ${s.at} (${s.zone})`;
+    case 'answered':
+      return s.editableUntil ? `answered; editable until ${s.editableUntil} with \`/standup\`` : 'answered';
+    case 'waiting':
+      return `waiting for your answer until ${s.closesAt}: \`/standup\``;
+    case 'skipped':
+      return 'skipped today';
+    case 'ooo':
+      return 'out of office';
+    case 'closed':
+      return 'closed without your answer (you can still answer late with `/standup`)';
+  }
 }
 
 /**
  * The App Home tab: my standup status today, then my open blockers (raised by me, waiting on me, escalated to
  * me), each with its actions. Within 100 blocks: past that, a pointer to `/blocker list`.
  */
-export function homeView(standups: HomeStandup[], groups: { title: string; items: BlockerView[] }[]): View {
+export function homeView(model: HomeModel): View {
+  const { standups, blockers: groups } = model;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Preflight', emoji: true } }];
-  const icon = { waiting: '⏳', answered: '✅', skipped: '⏭️', ooo: '🌴', closed: '🔒', 'no run yet': '🕙' } as const;
   blocks.push({
     type: 'section',
     text: {
       type: 'mrkdwn',
       text: standups.length
-        ? `*Your standup today*\n${standups.map((s) => `${icon[s.state]} *${safeMrkdwn(s.workstreamName, 80)}*: ${s.detail}`).join('\n')}`
+        ? `*Your standup today*\n${standups.map((s) => `${ICON[s.state]} *${safeMrkdwn(s.workstreamName, 80)}*: ${standupDetail(s)}`).join('\n')}`
         : '*Your standup today*\nYou are not in any workstream’s standup.',
     },
   });

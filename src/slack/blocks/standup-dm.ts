@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { Question } from '../../config/workspace.js';
+import { encodeSlack, slackPayloads } from '../payloads.js';
 import { IDS } from './ids.js';
 import { LIMITS } from './limits.js';
 import { safeMrkdwn, truncate } from './text.js';
@@ -16,7 +17,7 @@ export interface RunContext {
 
 const formButton = (runId: number, label = '📝 Open the form'): KnownBlock => ({
   type: 'actions',
-  elements: [{ type: 'button', action_id: IDS.openStandupForm, value: String(runId), style: 'primary', text: { type: 'plain_text', text: label, emoji: true } }],
+  elements: [{ type: 'button', action_id: IDS.openStandupForm, value: encodeSlack(slackPayloads.openStandupForm, runId), style: 'primary', text: { type: 'plain_text', text: label, emoji: true } }],
 });
 
 const day = (localDate: string) => DateTime.fromISO(localDate).toFormat('cccc d LLLL');

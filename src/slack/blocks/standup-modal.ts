@@ -1,6 +1,7 @@
 import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import type { Question } from '../../config/workspace.js';
 import type { Answers } from '../../domain/standups/answers.js';
+import { encodeSlack, slackPayloads } from '../payloads.js';
 import { IDS, questionBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
 import { safeMrkdwn, safePlain, truncate } from './text.js';
@@ -10,11 +11,6 @@ const RISK_OPTIONS: PlainTextOption[] = [
   { text: { type: 'plain_text', text: '🟡 Yellow: on track but risky', emoji: true }, value: 'yellow' },
   { text: { type: 'plain_text', text: '🔴 Red: behind, need help', emoji: true }, value: 'red' },
 ];
-
-/** What the modal carries through Slack in `private_metadata` (≤ 3000 chars). */
-export interface StandupFormMetadata {
-  runId: number;
-}
 
 function input(q: Question, initial: Answers[string] | undefined): KnownBlock {
   const label = { type: 'plain_text' as const, text: safePlain(q.prompt, 2000), emoji: true };
@@ -70,11 +66,10 @@ export function standupFormView(args: {
   const note = args.late
     ? '⚠️ This standup has closed: your answer will be added to the report’s thread.'
     : `Open until *${args.closesAtLocal}*.${args.editing ? ' You are editing your answer.' : ''}`;
-  const meta: StandupFormMetadata = { runId: args.runId };
   return {
     type: 'modal',
     callback_id: IDS.standupForm,
-    private_metadata: JSON.stringify(meta),
+    private_metadata: encodeSlack(slackPayloads.standupForm, { runId: args.runId }),
     title: { type: 'plain_text', text: 'Standup' },
     submit: { type: 'plain_text', text: args.editing ? 'Save' : 'Submit' },
     close: { type: 'plain_text', text: 'Cancel' },

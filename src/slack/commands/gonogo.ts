@@ -1,12 +1,13 @@
 import type { App } from '@slack/bolt';
 import { GONOGO_USAGE, parseGonogoCommand } from '../../domain/gonogo/command.js';
-import { checklistState, history, mayTickChecklist, postSummary, recordDecision } from '../../services/gonogo/decisions.js';
+import { checklistForm, history, postSummary, recordDecision } from '../../services/gonogo/decisions.js';
 import { signOffGate } from '../../services/gonogo/gates.js';
 import { checklistView } from '../blocks/gonogo.js';
 import { helpMessage } from '../blocks/help.js';
 import { clock } from '../blocks/blocker.js';
 import { mention, safeMrkdwn } from '../blocks/text.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
+import { refusalText, resultText } from '../blocks/refusal.js';
 
 const help = (problem?: string) => {
   const m = helpMessage('Go/no-go with Preflight', GONOGO_USAGE, problem);
@@ -40,11 +41,9 @@ export function registerGonogoCommand(app: App, ctx: SlackContext): void {
           return;
         }
         case 'checklist': {
-          if (!mayTickChecklist(deps, cmd.workstream, userId)) {
-            const ws = deps.config.workstreams[cmd.workstream]!;
-            return await ack(ephemeral(`Only ${ws.name}'s leads or the PM can tick its checklist: ${[...ws.leads, deps.config.program.pm].map(mention).join(', ')}.`));
-          }
-          const items = await checklistState(deps, cmd.workstream);
+          const form = await checklistForm(deps, cmd.workstream, userId);
+          if (!form.ok) return await ack(ephemeral(refusalText(form.refusal)));
+          const { items } = form;
           if (!items.length) return await ack(ephemeral(`${deps.config.workstreams[cmd.workstream]!.name} has no checklist in preflight.yml (\`workstreams.${cmd.workstream}.checklist\`).`));
           await ack();
           await client.views.open({ trigger_id: command.trigger_id, view: checklistView({ workstreamId: cmd.workstream, workstreamName: deps.config.workstreams[cmd.workstream]!.name, items }) });
@@ -52,11 +51,11 @@ export function registerGonogoCommand(app: App, ctx: SlackContext): void {
         }
         case 'sign': {
           const res = await signOffGate(deps, cmd.gate, userId, cmd.outcome, cmd.note);
-          return await ack(ephemeral(res.message));
+          return await ack(ephemeral(resultText(res)));
         }
         case 'decide': {
           const res = await recordDecision(deps, userId, cmd.decision, cmd.note);
-          if (!res.ok) return await ack(ephemeral(res.message));
+          if (!res.ok) return await ack(ephemeral(refusalText(res.refusal)));
           await ack();
           const channels = new Set([command.channel_id, deps.config.program.channel]);
           for (const channel of channels) {

@@ -6,6 +6,7 @@ import { endOutOfOffice, runToAnswer, setOutOfOffice, skipToday, startNow } from
 import { standupHelpMessage } from '../blocks/standup-help.js';
 import { mention } from '../blocks/text.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
+import { refusalText } from '../blocks/refusal.js';
 import { openStandupForm } from '../views/open-standup-form.js';
 
 
@@ -63,7 +64,7 @@ export function registerStandupCommand(app: App, ctx: SlackContext): void {
         case 'start': {
           const res = await startNow(deps, userId, cmd.workstream);
           const name = deps.config.workstreams[cmd.workstream]!.name;
-          if (res.kind === 'forbidden') return await ack(ephemeral(`Only ${name}'s leads or the PM can start its standup: ask ${res.allowed.map(mention).join(', ')}.`));
+          if (res.kind === 'forbidden') return await ack(ephemeral(refusalText(res.refusal)));
           if (res.kind === 'no-members') return await ack(ephemeral(`${name} has no members in preflight.yml, so there is nobody to prompt.`));
           if (!res.created) return await ack(ephemeral(`${name} already had its standup today (run ${res.runId}, ${res.status}). One run per workstream per day.`));
           return await ack(ephemeral(`▶️ Started ${name}'s standup: prompting ${res.prompted} member${res.prompted === 1 ? '' : 's'} now. The report goes to <#${deps.config.workstreams[cmd.workstream]!.channel}>.`));

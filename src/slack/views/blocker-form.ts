@@ -3,7 +3,8 @@ import { formatDuration } from '../../config/duration.js';
 import { shortId } from '../../domain/blockers/blocker.js';
 import { SEVERITIES, targetLabel, type Severity } from '../../domain/blockers/ladder.js';
 import { raiseBlocker } from '../../services/blockers/raise.js';
-import { BLOCKER_FORM_BLOCKS, FORM_ACTION, type BlockerFormMetadata } from '../blocks/blocker-form.js';
+import { BLOCKER_FORM_BLOCKS, FORM_ACTION } from '../blocks/blocker-form.js';
+import { decodeSlack, slackPayloads, STALE_PAYLOAD } from '../payloads.js';
 import { BLOCKER_IDS } from '../blocks/ids.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 
@@ -21,11 +22,10 @@ export function registerBlockerFormSubmission(app: App, ctx: SlackContext): void
     if (!text) return await ack({ response_action: 'errors', errors: { [BLOCKER_FORM_BLOCKS.text]: 'Say what blocks you.' } });
     if (severity && !SEVERITIES.includes(severity)) return await ack({ response_action: 'errors', errors: { [BLOCKER_FORM_BLOCKS.severity]: 'Pick P0, P1 or P2.' } });
     if (!workstreamId || !deps.config.workstreams[workstreamId]) return await ack({ response_action: 'errors', errors: { [BLOCKER_FORM_BLOCKS.workstream]: 'Pick a workstream.' } });
-    let meta: BlockerFormMetadata = { channelId: null };
-    try {
-      meta = JSON.parse(view.private_metadata || '{}') as BlockerFormMetadata;
-    } catch {
-      /* keep defaults */
+    const meta = decodeSlack(slackPayloads.blockerForm, view.private_metadata);
+    if (!meta.ok) {
+      deps.log.warn({ view: BLOCKER_IDS.form, problem: meta.problem, userId: body.user.id }, 'blocker form private_metadata did not decode');
+      return await ack({ response_action: 'errors', errors: { [BLOCKER_FORM_BLOCKS.text]: STALE_PAYLOAD.blockerForm } });
     }
     try {
       const res = await raiseBlocker(deps, {
@@ -34,7 +34,7 @@ export function registerBlockerFormSubmission(app: App, ctx: SlackContext): void
         severity,
         owner: get(BLOCKER_FORM_BLOCKS.owner)?.selected_user ?? undefined,
         workstreamId,
-        channelId: meta.channelId ?? undefined,
+        channelId: meta.value.channelId ?? undefined,
         gateId: get(BLOCKER_FORM_BLOCKS.gate)?.selected_option?.value ?? undefined,
         source: 'modal',
       }, { deferWakeups: true });

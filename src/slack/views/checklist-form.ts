@@ -1,28 +1,28 @@
 import type { App } from '@slack/bolt';
-import { checklistState, mayTickChecklist, setChecklist } from '../../services/gonogo/decisions.js';
+import { checklistState, setChecklist } from '../../services/gonogo/decisions.js';
+import { refusalText } from '../blocks/refusal.js';
+import { decodeSlack, slackPayloads, STALE_PAYLOAD } from '../payloads.js';
 import { GATE_IDS } from '../blocks/gonogo.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 
-/** The checklist modal's submission: the lead's ticks replace the workstream's set (permission re-checked here). */
+/** The checklist modal's submission: the lead's ticks replace the workstream's set (setChecklist re-checks the permission). */
 export function registerChecklistSubmission(app: App, ctx: SlackContext): void {
   const { deps } = ctx;
   app.view(GATE_IDS.checklistForm, async ({ ack, body, view }) => {
-    let meta: { workstreamId?: string; items?: string[]; shown?: string[] } = {};
-    try {
-      meta = JSON.parse(view.private_metadata);
-    } catch {
-      /* handled below */
+    const decoded = decodeSlack(slackPayloads.checklistForm, view.private_metadata);
+    if (!decoded.ok || !deps.config.workstreams[decoded.value.workstreamId]) {
+      deps.log.warn({ view: GATE_IDS.checklistForm, problem: decoded.ok ? 'unknown workstream' : decoded.problem, userId: body.user.id }, 'checklist form private_metadata did not decode');
+      return await ack({ response_action: 'errors', errors: { cl_0: STALE_PAYLOAD.checklistForm } });
     }
-    const workstreamId = meta.workstreamId ?? '';
-    if (!deps.config.workstreams[workstreamId] || !mayTickChecklist(deps, workstreamId, body.user.id)) {
-      return await ack({ response_action: 'errors', errors: { cl_0: 'You cannot change this checklist.' } });
-    }
+    const meta = decoded.value;
+    const { workstreamId } = meta;
     try {
       // option values index the items the form showed (kept in private_metadata), so a config edit meanwhile cannot shift them
       const items = meta.items ?? (await checklistState(deps, workstreamId)).map((i) => i.item);
       const values = view.state.values as Record<string, Record<string, { selected_options?: { value: string }[] }>>;
       const checked = Object.values(values).flatMap((b) => b.ticks?.selected_options ?? []).map((o) => items[Number(o.value)]).filter((x): x is string => Boolean(x));
-      await setChecklist(deps, workstreamId, body.user.id, checked, meta.shown);
+      const saved = await setChecklist(deps, workstreamId, body.user.id, checked, meta.shown);
+      if (!saved.ok) return await ack({ response_action: 'errors', errors: { cl_0: refusalText(saved.refusal) } });
       await ack();
     } catch (err) {
       deps.log.error({ err }, 'checklist submission failed');

@@ -5,7 +5,8 @@ import { runToAnswer } from '../../services/standups/members.js';
 import { localClock } from '../../services/standups/prompts.js';
 import { IDS, questionBlockId } from '../blocks/ids.js';
 import { answerRecordedMessage } from '../blocks/standup-dm.js';
-import { readFormValues, type StandupFormMetadata } from '../blocks/standup-modal.js';
+import { readFormValues } from '../blocks/standup-modal.js';
+import { decodeSlack, slackPayloads, STALE_PAYLOAD } from '../payloads.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 
 /**
@@ -16,16 +17,17 @@ export function registerStandupFormSubmission(app: App, ctx: SlackContext): void
   const { deps } = ctx;
   app.view(IDS.standupForm, async ({ ack, body, view, client }) => {
     const userId = body.user.id;
-    let meta: StandupFormMetadata;
-    try {
-      meta = JSON.parse(view.private_metadata) as StandupFormMetadata;
-    } catch {
-      return await ack({ response_action: 'errors', errors: {} });
+    // an error must name an input block of this view: the first one it has
+    const shownBlock = Object.keys(view.state.values)[0] ?? questionBlockId('yesterday');
+    const meta = decodeSlack(slackPayloads.standupForm, view.private_metadata);
+    if (!meta.ok) {
+      deps.log.warn({ view: IDS.standupForm, problem: meta.problem, userId }, 'standup form private_metadata did not decode');
+      return await ack({ response_action: 'errors', errors: { [shownBlock]: STALE_PAYLOAD.standupForm } });
     }
     const firstBlock = (questions: { id: string }[]) => questionBlockId(questions[0]?.id ?? 'x');
     try {
-      const found = await runToAnswer(deps, userId, { runId: meta.runId });
-      if (!found.ok) return await ack({ response_action: 'errors', errors: {} });
+      const found = await runToAnswer(deps, userId, { runId: meta.value.runId });
+      if (!found.ok) return await ack({ response_action: 'errors', errors: { [shownBlock]: 'This standup is not yours to answer. Close this form and type `/standup` to open your own.' } });
       const { run } = found;
       const raw = readFormValues(run.questions, view.state.values as never);
       const valid = validateForm(run, raw);

@@ -99,7 +99,7 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
     const t0 = Date.now();
     const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'Waiting on legal', severity: 'P1', source: 'command' });
     const id = res.ok ? res.blocker.id : 0;
-    expect(await actOnBlocker(bot.deps, id, 'U0STRANGER', { kind: 'snooze', ms: 2_500 })).toMatchObject({ ok: false, reason: 'forbidden', message: expect.stringContaining('Ask <@U0LEAD>, <@U0PM>') });
+    expect(await actOnBlocker(bot.deps, id, 'U0STRANGER', { kind: 'snooze', ms: 2_500 })).toMatchObject({ ok: false, reason: 'forbidden', refusal: { who: ['U01', 'U0LEAD', 'U0PM', 'U0EXEC'] } });
     expect(await actOnBlocker(bot.deps, id, 'U01', { kind: 'snooze', ms: 24 * 3_600_000 })).toMatchObject({ ok: false, reason: 'invalid' });
     expect((await actOnBlocker(bot.deps, id, 'U01', { kind: 'snooze', ms: 2_500 })).ok).toBe(true);
     await eventually('lead pinged after the snooze', () => pings('U0LEAD').length === 1, 6_000);

@@ -3,7 +3,8 @@ import { actOnBlocker } from '../../../../src/services/blockers/act.js';
 import { sendNotice } from '../../../../src/services/blockers/delivery.js';
 import { escalate } from '../../../../src/services/blockers/escalate.js';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
-import { escalateOverdueGates, signOffGate } from '../../../../src/services/gonogo/gates.js';
+import { escalateOverdueGates, signOffGate, withdrawSignOffsForBlocker } from '../../../../src/services/gonogo/gates.js';
+import { JOB_NAMES, jobIds, payloads } from '../../../../src/jobs/queues.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 
@@ -57,9 +58,37 @@ describe('regressions from the code review (fixed clock, no workers: each step d
     expect(await escalateOverdueGates(bot.deps)).toBe(1);
     await signOffGate(bot.deps, 'qa', 'U0QA', 'passed', null);
     expect(await escalateOverdueGates(bot.deps)).toBe(0);
-    await raiseBlocker(bot.deps, { reporter: 'U01', text: 'prod is down', severity: 'P0', workstreamId: 'ws1', source: 'command' });
+    const p0 = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'prod is down', severity: 'P0', workstreamId: 'ws1', source: 'command' });
+    // raise asks for the withdrawal as a job (no workers here): run the queued job's handler by hand
+    const id = p0.ok ? p0.blocker.id : 0;
+    const job = await bot.queues.escalation.getJob(jobIds.withdrawSignOffs(id));
+    expect(job?.name).toBe(JOB_NAMES.withdrawSignOffs);
+    expect(await withdrawSignOffsForBlocker(bot.deps, payloads.withdrawSignOffs.parse(job!.data).blockerId)).toEqual(['qa']);
     expect(await escalateOverdueGates(bot.deps)).toBe(1);
     const [gateBlocker] = await h.sql<{ status: string; levels_done: number }>("SELECT status, levels_done FROM blockers WHERE source = 'gate'");
     expect(gateBlocker).toEqual({ status: 'open', levels_done: 0 });
+  });
+
+  it('a withdrawal job that runs late never undoes a newer sign-off, nor withdraws for a resolved blocker', async () => {
+    const gate = async () => (await h.sql<{ status: string }>("SELECT status FROM gate_states WHERE gate_id = 'qa'"))[0]!.status;
+    const raiseP0 = async (text: string) => {
+      const r = await raiseBlocker(bot.deps, { reporter: 'U01', text, severity: 'P0', workstreamId: 'ws1', source: 'command' });
+      return r.ok ? r.blocker.id : 0;
+    };
+    // raised, then the gate signed again (a minute later) before the job ran: the newer sign-off stands
+    const late = await raiseP0('flaky deploy');
+    h.clock.set('2026-02-03T12:01:00Z');
+    expect(await signOffGate(bot.deps, 'qa', 'U0QA', 'passed', 'checked again')).toMatchObject({ ok: true });
+    expect(await withdrawSignOffsForBlocker(bot.deps, late)).toEqual([]);
+    expect(await gate()).toBe('passed');
+    // raised and resolved before the job ran: nothing to withdraw for
+    const gone = await raiseP0('false alarm');
+    await actOnBlocker(bot.deps, gone, 'U01', { kind: 'resolve' });
+    expect(await withdrawSignOffsForBlocker(bot.deps, gone)).toEqual([]);
+    expect(await gate()).toBe('passed');
+    // and a blocker raised after the sign-off does withdraw it
+    h.clock.set('2026-02-03T12:02:00Z');
+    expect(await withdrawSignOffsForBlocker(bot.deps, await raiseP0('real outage'))).toEqual(['qa']);
+    expect(await gate()).toBe('pending');
   });
 });

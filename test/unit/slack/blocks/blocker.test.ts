@@ -98,13 +98,22 @@ describe('lists, timeline, form and Home', () => {
   });
   it('the Home tab shows my standup and my blockers within 100 blocks', () => {
     const many = Array.from({ length: 80 }, (_, i) => view({ id: i + 1 }));
-    const v = homeView([{ workstreamName: 'Broker', state: 'waiting', detail: 'waiting for your answer until 12:00 EST: `/standup`' }], [
-      { title: 'Waiting on you', items: many.slice(0, 40) },
-      { title: 'Raised by you', items: many.slice(40) },
-    ]);
+    const v = homeView({
+      standups: [
+        { workstreamName: 'Broker', state: 'waiting', closesAt: '12:00 EST' },
+        { workstreamName: 'AI', state: 'answered', editableUntil: null },
+        { workstreamName: 'Ops', state: 'no run yet', at: '10:00', zone: 'Europe/Paris' },
+      ],
+      blockers: [
+        { title: 'Waiting on you', items: many.slice(0, 40) },
+        { title: 'Raised by you', items: many.slice(40) },
+      ],
+    });
     expect(viewProblems(v)).toEqual([]);
     const json = JSON.stringify(v);
-    expect(json).toContain('⏳ *Broker*: waiting for your answer');
+    expect(json).toContain('⏳ *Broker*: waiting for your answer until 12:00 EST: `/standup`');
+    expect(json).toContain('✅ *AI*: answered\\n');
+    expect(json).toContain('🕙 *Ops*: standup at 10:00 (Europe/Paris)');
     expect(json).toMatch(/…\d+ more\. `\/blocker list` shows them all/);
   });
 });

@@ -1,0 +1,70 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { standupAnswers, standupPrompts, standupRuns } from '../db/schema/index.js';
+import { myOpenBlockers } from './blockers/queries.js';
+import { blockerView } from './blockers/view.js';
+import type { Deps } from './deps.js';
+import { workstreamStandup, workstreamsOf } from './standups/plans.js';
+import { localClock } from './standups/prompts.js';
+
+/**
+ * A member's standup today in one workstream they answer in ("today" in the workstream's zone). Clock
+ * strings are the member's own close time in their zone ("12:00 EST"); `at`/`zone` are the workstream's plan.
+ */
+export type HomeStandup = { workstreamName: string } & (
+  | { state: 'no run yet'; at: string; zone: string }
+  | { state: 'answered'; /** Set while the run is open: the answer can still be edited until then. */ editableUntil: string | null }
+  | { state: 'waiting'; closesAt: string }
+  | { state: 'skipped' }
+  | { state: 'ooo' }
+  | { state: 'closed' }
+);
+
+/** What the App Home tab shows a member: their standups today, then their open blockers by relation. */
+export interface HomeModel {
+  standups: HomeStandup[];
+  /** Waiting on you (owner), escalated to you (a notice was sent to you), raised by you; oldest first. */
+  blockers: { title: string; items: ReturnType<typeof blockerView>[] }[];
+}
+
+async function myStandups(deps: Deps, userId: string): Promise<HomeStandup[]> {
+  const out: HomeStandup[] = [];
+  for (const wsId of workstreamsOf(deps.config, userId)) {
+    const ws = workstreamStandup(deps.config, wsId);
+    const today = deps.clock.now().setZone(ws.zone).toISODate()!;
+    const [row] = await deps.db
+      .select({ run: standupRuns, prompt: standupPrompts })
+      .from(standupPrompts)
+      .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
+      .where(and(eq(standupRuns.workstreamId, wsId), eq(standupRuns.localDate, today), eq(standupPrompts.userId, userId)))
+      .orderBy(desc(standupRuns.id))
+      .limit(1);
+    const workstreamName = ws.name;
+    if (!row) {
+      out.push({ workstreamName, state: 'no run yet', at: ws.plan.at, zone: ws.zone });
+      continue;
+    }
+    const [answer] = await deps.db.select({ complete: standupAnswers.complete }).from(standupAnswers).where(and(eq(standupAnswers.runId, row.run.id), eq(standupAnswers.userId, userId)));
+    const closes = localClock(row.prompt.closeAt, row.prompt.zone);
+    if (answer?.complete) out.push({ workstreamName, state: 'answered', editableUntil: row.run.status === 'open' ? closes : null });
+    else if (row.prompt.status === 'skipped') out.push({ workstreamName, state: 'skipped' });
+    else if (row.prompt.status === 'ooo') out.push({ workstreamName, state: 'ooo' });
+    else if (row.run.status !== 'open') out.push({ workstreamName, state: 'closed' });
+    else out.push({ workstreamName, state: 'waiting', closesAt: closes });
+  }
+  return out;
+}
+
+/** The Home tab model for `userId` at the clock's now (Postgres reads only; rendering is slack/blocks/home.ts). */
+export async function homeModel(deps: Deps, userId: string): Promise<HomeModel> {
+  const now = deps.clock.now().toJSDate();
+  const mine = await myOpenBlockers(deps.db, userId);
+  const v = (rows: typeof mine.raised) => rows.map((b) => blockerView(deps.config, b, now));
+  return {
+    standups: await myStandups(deps, userId),
+    blockers: [
+      { title: 'Waiting on you', items: v(mine.waiting) },
+      { title: 'Escalated to you', items: v(mine.escalated) },
+      { title: 'Raised by you', items: v(mine.raised) },
+    ],
+  };
+}
