@@ -8,7 +8,8 @@ import { z } from 'zod';
  * - scheduler: the job schedulers (standup `tick`, blocker `sweep`).
  * - escalation: one delayed job per blocker's next due time (Postgres only; it reserves notices).
  * - dm: direct messages to members (prompts, reminders). Rate-limited as a whole on a 429.
- * - channel: channel messages (reports, late answers in threads).
+ * - channel: channel messages (reports, late answers in threads, blocker messages and thread lines) and
+ *   outbound messages (go/no-go posts, sign-off withdrawal notices).
  */
 export const QUEUE_NAMES = { scheduler: 'scheduler', escalation: 'escalation', dm: 'dm', channel: 'channel' } as const;
 
@@ -22,6 +23,7 @@ export const payloads = {
   sendNotice: z.object({ noticeId: z.number().int().positive() }),
   renderBlocker: z.object({ blockerId: z.number().int().positive() }),
   postThreadLine: z.object({ eventId: z.number().int().positive() }),
+  sendOutbound: z.object({ messageId: z.number().int().positive() }),
 };
 
 export const JOB_NAMES = {
@@ -35,6 +37,7 @@ export const JOB_NAMES = {
   sendNotice: 'send-notice',
   renderBlocker: 'render-blocker',
   postThreadLine: 'post-thread-line',
+  sendOutbound: 'send-outbound',
 } as const;
 
 /** Deterministic job ids (BullMQ forbids ':' in custom ids). The attempt/version part lets a later wake-up through. */
@@ -47,6 +50,7 @@ export const jobIds = {
   sendNotice: (noticeId: number) => `notice-${noticeId}`,
   renderBlocker: (blockerId: number, version: number) => `blocker-${blockerId}-${version}`,
   postThreadLine: (eventId: number) => `thread-${eventId}`,
+  sendOutbound: (messageId: number) => `outbound-${messageId}`,
 };
 
 /**
@@ -101,6 +105,8 @@ export interface Wakeups {
   sendNotices(noticeIds: number[]): Promise<void>;
   renderBlockers(items: { blockerId: number; version: number }[]): Promise<void>;
   postThreadLines(eventIds: number[]): Promise<void>;
+  /** Deliver queued outbound messages (go/no-go posts, withdrawal notices). */
+  sendOutbound(messageIds: number[]): Promise<void>;
 }
 
 /**
@@ -128,6 +134,7 @@ export function queueWakeups(queues: Queues, onError: (what: string, err: Error)
     sendNotices: guard('sendNotices', raw.sendNotices),
     renderBlockers: guard('renderBlockers', raw.renderBlockers),
     postThreadLines: guard('postThreadLines', raw.postThreadLines),
+    sendOutbound: guard('sendOutbound', raw.sendOutbound),
   };
 }
 
@@ -174,6 +181,10 @@ function rawWakeups(queues: Queues): Wakeups {
     async postThreadLines(ids) {
       if (ids.length === 0) return;
       await queues.channel.addBulk(ids.map((eventId) => ({ name: JOB_NAMES.postThreadLine, data: { eventId }, opts: { jobId: jobIds.postThreadLine(eventId) } })));
+    },
+    async sendOutbound(ids) {
+      if (ids.length === 0) return;
+      await queues.channel.addBulk(ids.map((messageId) => ({ name: JOB_NAMES.sendOutbound, data: { messageId }, opts: { jobId: jobIds.sendOutbound(messageId) } })));
     },
   };
 }
