@@ -49,6 +49,7 @@ import { startWorkers, SWEEP_SCHEDULER_ID, TICK_SCHEDULER_ID, type Workers } fro
 import { createLogger } from '../src/logger.js';
 import type { Deps } from '../src/services/deps.js';
 import { blockersChannel } from '../src/services/blockers/policy.js';
+import { blockKitRenderer } from '../src/slack/blocks/renderer.js';
 import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake } from '../test/support/slack-api-fake.js';
 import { parseArgs } from './lib.js';
@@ -230,10 +231,10 @@ async function main(): Promise<number> {
       slackApiUrl: fake.url,
       logger: boltLogger(log),
       rejectRateLimitedCalls: true,
-      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+      retryConfig: { retries: 0 },
       timeout: 10_000,
     });
-    const deps: Deps = { db: database.db, config, clock: systemClock, slack: workerClient, wakeups, log };
+    const deps: Deps = { db: database.db, config, clock: systemClock, slack: workerClient, wakeups, renderer: blockKitRenderer, log };
     workers = await startWorkers({
       deps,
       queues,

@@ -46,6 +46,7 @@ import { verdict, type VerdictInput, type WorkstreamFacts } from '../src/domain/
 import type { Wakeups } from '../src/jobs/queues.js';
 import type { Deps } from '../src/services/deps.js';
 import { buildSummary } from '../src/services/gonogo/decisions.js';
+import { blockKitRenderer } from '../src/slack/blocks/renderer.js';
 import { gateFacts, verdictInput } from '../src/services/gonogo/facts.js';
 import { gonogoSummaryMessage } from '../src/slack/blocks/gonogo.js';
 import { blockProblems } from '../src/slack/blocks/limits.js';
@@ -533,6 +534,7 @@ async function main(): Promise<number> {
       clock: fixedClock(NOW),
       slack: {} as unknown as WebClient,
       wakeups: {} as unknown as Wakeups,
+      renderer: blockKitRenderer,
       log: pino({ level: 'silent' }),
     };
 
@@ -555,7 +557,7 @@ async function main(): Promise<number> {
     say();
     say(`details: ${Object.entries(detail.rows[0]!).map(([k, val]) => `${k}: ${val}`).join('; ')}`);
     say();
-    say(`summary: ${sample.text}; ${sample.blocks.length} blocks, ${sample.overflow.length} overflow thread message(s); Block Kit problems: ${problems.length ? problems.join('; ') : 'none'}`);
+    say(`summary: ${sample.text}; ${sample.blocks?.length ?? 0} blocks, ${sample.overflow.length} overflow thread message(s); Block Kit problems: ${problems.length ? problems.join('; ') : 'none'}`);
     say(`verdict input: ${input.gates.length} gates, ${input.workstreams.length} workstreams, ${input.blockingBlockers.length} blocking blockers, latest standups answered ${input.workstreams.reduce((n, w) => n + (w.standup?.answered ?? 0), 0)}/${input.workstreams.reduce((n, w) => n + (w.standup?.expected ?? 0), 0)}; decision ${v.decision} ${v.percent}%`);
     say();
 

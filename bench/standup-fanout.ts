@@ -30,6 +30,7 @@ import { startWorkers, type Workers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
 import type { Deps } from '../src/services/deps.js';
 import type { TickReport } from '../src/services/standups/sweep.js';
+import { blockKitRenderer } from '../src/slack/blocks/renderer.js';
 import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake, type RecordedCall } from '../test/support/slack-api-fake.js';
 import { parseArgs } from './lib.js';
@@ -232,7 +233,7 @@ async function main(): Promise<number> {
       slackApiUrl: fake.url,
       logger: boltLogger(log),
       rejectRateLimitedCalls: true,
-      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+      retryConfig: { retries: 0 },
       timeout: 10_000,
     });
 
@@ -240,7 +241,7 @@ async function main(): Promise<number> {
     const clockStart = DateTime.fromISO(`${STANDUP_DATE}T${STANDUP_AT}:02`, { zone: 'utc' });
     const t0 = Date.now();
     const clock: Clock = { now: () => clockStart.plus({ milliseconds: Date.now() - t0 }) };
-    const deps: Deps = { db: database.db, config, clock, slack: workerClient, wakeups, log };
+    const deps: Deps = { db: database.db, config, clock, slack: workerClient, wakeups, renderer: blockKitRenderer, log };
 
     const ticks: TickSample[] = [];
     let tickErrors = 0;

@@ -16,6 +16,7 @@ import { createLogger } from './logger.js';
 import type { Deps } from './services/deps.js';
 import { createSlackApp } from './slack/app.js';
 import { checkHealth } from './slack/health.js';
+import { blockKitRenderer } from './slack/blocks/renderer.js';
 import { boltLogger } from './slack/logger.js';
 
 function fail(message: string): never {
@@ -62,16 +63,18 @@ const workerConnection = redisConnection(env.REDIS_URL, 'worker', onError('redis
 const healthRedis = redisConnection(env.REDIS_URL, 'health', onError('redis'));
 const queues = createQueues(producer, env.QUEUE_PREFIX);
 const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
-const depsFor = (slack: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack, wakeups, log });
+const depsFor = (slack: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack, wakeups, renderer: blockKitRenderer, log });
 
 const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), depsFor });
 
-// Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client.
+// Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client. The client
+// never retries by itself: a chat.postMessage that timed out may have been posted, and only the delivery module
+// (services/delivery) knows to look for it before posting again; its job is retried with BullMQ's backoff.
 const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
   slackApiUrl: env.SLACK_API_URL,
   logger: boltLogger(log),
   rejectRateLimitedCalls: true,
-  retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+  retryConfig: { retries: 0 },
   timeout: 10_000,
 });
 const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick });

@@ -121,8 +121,8 @@ export const workspaceSchema = z
         /** How often the scheduler wakes up to open, remind and close runs (and sweep anything overdue). */
         tick: durationSchema.default(5_000).refine((v) => v <= 60_000, 'the scheduler must tick every minute or less (prompts are correct to the minute)'),
         /**
-         * A message reserved by a process that died mid-call is retried after this long. Slack's
-         * chat.postMessage has no idempotency key, so such a message may arrive once more.
+         * A message reserved by a process that died mid-call is retried after this long; the retry first looks
+         * for it in Slack by its message metadata (services/delivery), so it is not posted twice.
          */
         reclaim_after: durationSchema.default(120_000).refine((v) => v >= 15_000, 'must be at least 15s: a Slack call may take up to 10 s, and reclaiming sooner would send it twice'),
       })

@@ -9,7 +9,8 @@ import { z } from 'zod';
  * - escalation: one delayed job per blocker's next due time (Postgres only; it reserves notices), and the
  *   withdrawal of the gate sign-offs a new blocker affects.
  * - dm: direct messages to members (prompts, reminders). Rate-limited as a whole on a 429.
- * - channel: channel messages (reports, late answers in threads).
+ * - channel: channel messages (reports, late answers in threads, blocker messages and thread lines) and
+ *   outbound messages (go/no-go posts, sign-off withdrawal notices).
  */
 export const QUEUE_NAMES = { scheduler: 'scheduler', escalation: 'escalation', dm: 'dm', channel: 'channel' } as const;
 
@@ -24,6 +25,7 @@ export const payloads = {
   renderBlocker: z.object({ blockerId: z.number().int().positive() }),
   postThreadLine: z.object({ eventId: z.number().int().positive() }),
   withdrawSignOffs: z.object({ blockerId: z.number().int().positive() }),
+  sendOutbound: z.object({ messageId: z.number().int().positive() }),
 };
 
 export const JOB_NAMES = {
@@ -38,6 +40,7 @@ export const JOB_NAMES = {
   renderBlocker: 'render-blocker',
   postThreadLine: 'post-thread-line',
   withdrawSignOffs: 'withdraw-signoffs',
+  sendOutbound: 'send-outbound',
 } as const;
 
 /** Deterministic job ids (BullMQ forbids ':' in custom ids). The attempt/version part lets a later wake-up through. */
@@ -51,6 +54,7 @@ export const jobIds = {
   renderBlocker: (blockerId: number, version: number) => `blocker-${blockerId}-${version}`,
   postThreadLine: (eventId: number) => `thread-${eventId}`,
   withdrawSignOffs: (blockerId: number) => `withdraw-${blockerId}`,
+  sendOutbound: (messageId: number) => `outbound-${messageId}`,
 };
 
 /**
@@ -107,6 +111,8 @@ export interface Wakeups {
   postThreadLines(eventIds: number[]): Promise<void>;
   /** Withdraw the gate sign-offs each new blocker affects (escalation queue; one job per blocker). */
   withdrawSignOffs(blockerIds: number[]): Promise<void>;
+  /** Deliver queued outbound messages (go/no-go posts, withdrawal notices). */
+  sendOutbound(messageIds: number[]): Promise<void>;
 }
 
 /**
@@ -135,6 +141,7 @@ export function queueWakeups(queues: Queues, onError: (what: string, err: Error)
     renderBlockers: guard('renderBlockers', raw.renderBlockers),
     postThreadLines: guard('postThreadLines', raw.postThreadLines),
     withdrawSignOffs: guard('withdrawSignOffs', raw.withdrawSignOffs),
+    sendOutbound: guard('sendOutbound', raw.sendOutbound),
   };
 }
 
@@ -185,6 +192,10 @@ function rawWakeups(queues: Queues): Wakeups {
     async withdrawSignOffs(ids) {
       if (ids.length === 0) return;
       await queues.escalation.addBulk(ids.map((blockerId) => ({ name: JOB_NAMES.withdrawSignOffs, data: { blockerId }, opts: { jobId: jobIds.withdrawSignOffs(blockerId) } })));
+    },
+    async sendOutbound(ids) {
+      if (ids.length === 0) return;
+      await queues.channel.addBulk(ids.map((messageId) => ({ name: JOB_NAMES.sendOutbound, data: { messageId }, opts: { jobId: jobIds.sendOutbound(messageId) } })));
     },
   };
 }

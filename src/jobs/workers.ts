@@ -8,6 +8,7 @@ import { tick } from '../services/standups/sweep.js';
 import { pruneSlackEvents } from '../services/slack-events.js';
 import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/blockers/delivery.js';
 import { escalate } from '../services/blockers/escalate.js';
+import { sendOutbound } from '../services/delivery/outbound.js';
 import { sweepBlockers } from '../services/blockers/sweep.js';
 import { scheduledGonogo } from '../services/gonogo/decisions.js';
 import { escalateOverdueGates, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
@@ -141,6 +142,8 @@ export async function startWorkers(args: {
           return slackCall(channel, [queues.dm], () => renderBlockerMessage(deps, payloads.renderBlocker.parse(job.data).blockerId));
         case JOB_NAMES.postThreadLine:
           return slackCall(channel, [queues.dm], () => postThreadLine(deps, payloads.postThreadLine.parse(job.data).eventId));
+        case JOB_NAMES.sendOutbound:
+          return slackCall(channel, [queues.dm], () => sendOutbound(deps, payloads.sendOutbound.parse(job.data).messageId));
         default:
           throw new Error(`unknown channel job ${job.name}`);
       }

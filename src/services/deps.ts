@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { WorkspaceConfig } from '../config/workspace.js';
 import type { Db } from '../db/client.js';
 import type { Wakeups } from '../jobs/queues.js';
+import type { MessageRenderer } from './delivery/renderer.js';
 
 /**
  * What every use case receives. Passing these in (rather than importing singletons) is what lets tests run
@@ -16,5 +17,7 @@ export interface Deps {
   /** Slack Web API client; in workers it is built with `rejectRateLimitedCalls: true`. */
   slack: WebClient;
   wakeups: Wakeups;
+  /** Turns the services' message models into Slack messages (Block Kit lives in src/slack/blocks). */
+  renderer: MessageRenderer;
   log: Logger;
 }

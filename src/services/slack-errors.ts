@@ -1,5 +1,4 @@
 import { ErrorCode } from '@slack/web-api';
-import type { Deps } from './deps.js';
 
 /**
  * Seconds Slack asked us to wait (HTTP 429 `Retry-After`), when `err` is @slack/web-api's rate-limited
@@ -38,21 +37,4 @@ const PERMANENT_FOR_RECIPIENT = new Set([
 export function isPermanent(err: unknown): boolean {
   const code = platformError(err);
   return code !== null && PERMANENT_FOR_RECIPIENT.has(code);
-}
-
-/**
- * chat.update, or false when the message is gone (someone deleted it: `message_not_found`), so the caller posts
- * it again instead of failing forever.
- */
-export async function updateOrGone(deps: Pick<Deps, 'slack' | 'log'>, channel: string, ts: string, message: { text: string; blocks?: unknown[] }): Promise<boolean> {
-  try {
-    await deps.slack.chat.update({ channel, ts, ...(message as { text: string }) });
-    return true;
-  } catch (err) {
-    if (platformError(err) === 'message_not_found') {
-      deps.log.warn({ channel, ts }, 'message was deleted in Slack; posting it again');
-      return false;
-    }
-    throw err;
-  }
 }

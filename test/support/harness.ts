@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { createQueues, queueWakeups, type Queues } from '../../src/jobs/queues.js';
 import { startWorkers, type Workers } from '../../src/jobs/workers.js';
 import type { Deps } from '../../src/services/deps.js';
+import { blockKitRenderer } from '../../src/slack/blocks/renderer.js';
 import { createTestDatabase, uniquePrefix } from './db.js';
 import { NOCK_SLACK_URL } from './slack-nock.js';
 import { deleteKeysWithPrefix } from './redis.js';
@@ -44,7 +45,7 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
     connections.push(producer, workerConn);
     const queues = createQueues(producer, prefix);
     const slack = new WebClient('xoxb-test-token', { slackApiUrl: NOCK_SLACK_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
-    const deps: Deps = { db: database.db, config, clock, slack, wakeups: queueWakeups(queues), log };
+    const deps: Deps = { db: database.db, config, clock, slack, wakeups: queueWakeups(queues), renderer: blockKitRenderer, log };
     const workers = opts.workers === false ? undefined : await startWorkers({ deps, queues, connection: workerConn, prefix, tickMs: opts.tickMs ?? 3_600_000, sweepMs: opts.sweepMs ?? 3_600_000, schedulerKeeperMs: opts.keeperMs });
     const p: Process = {
       deps,

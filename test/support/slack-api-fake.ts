@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SlackMessageStore } from './slack-messages.js';
 
 /** One Web API call the fake received, with its arguments parsed (blocks/view JSON decoded). */
 export interface RecordedCall {
@@ -24,10 +25,14 @@ export interface SlackApiFakeOptions {
  * A small HTTP fake of the Slack Web API for tests and benchmarks that run the real process
  * (`SLACK_API_URL=<fake.url>`). Answers like Slack for the methods Preflight calls, records every call, and
  * can enforce a fixed-window cap on chat.postMessage answering HTTP 429 + Retry-After (seconds), as Slack
- * documents for rate-limited calls (docs.slack.dev/apis/web-api/rate-limits).
+ * documents for rate-limited calls (docs.slack.dev/apis/web-api/rate-limits). Posted messages (with their
+ * metadata) are kept in `messages` and listed by conversations.history / conversations.replies
+ * (see slack-messages.ts). A scripted successful chat.postMessage (e.g. one answered too late) is posted
+ * when it is received, as Slack would.
  */
 export class SlackApiFake {
   readonly calls: RecordedCall[] = [];
+  readonly messages = new SlackMessageStore();
   private server: Server;
   private seq = 0;
   private windowStart = 0;
@@ -92,9 +97,14 @@ export class SlackApiFake {
     }
     const scripted = this.scripted.get(method)?.shift();
     if (scripted) {
+      let body = scripted.body ?? { ok: false, error: 'fake_error' };
+      if (method === 'chat.postMessage' && scripted.status === 200 && (body as { ok?: boolean }).ok) {
+        const m = this.messages.post(args); // Slack posts it, however late the answer comes
+        body = { ...(body as object), channel: m.channel, ts: m.ts };
+      }
       if (scripted.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
       record(scripted.status);
-      return { status: scripted.status, body: scripted.body ?? { ok: false, error: 'fake_error' }, headers: scripted.headers };
+      return { status: scripted.status, body, headers: scripted.headers };
     }
     if (method === 'chat.postMessage' && this.opts.postMessageCap) {
       const now = Date.now();
@@ -116,17 +126,18 @@ export class SlackApiFake {
   }
 
   private answer(method: string, args: Record<string, any>): unknown {
-    const ts = () => `1700000000.${String(++this.seq).padStart(6, '0')}`;
+    const ts = () => this.messages.nextTs();
+    const stored = this.messages.answer(method, args);
+    if (stored) return stored;
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'preflight', team_id: this.opts.teamId ?? 'T0PREFLIGHT', user_id: this.opts.botUserId ?? 'UBOTPREFLIGHT', bot_id: 'BPREFLIGHT' };
       case 'chat.postMessage': {
-        const channel = String(args.channel ?? '');
-        const resolved = /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
-        const t = ts();
-        return { ok: true, channel: resolved, ts: t, message: { text: args.text, ts: t, blocks: args.blocks } };
+        const m = this.messages.post(args);
+        return { ok: true, channel: m.channel, ts: m.ts, message: { text: m.text, ts: m.ts, blocks: m.blocks, ...(m.metadata ? { metadata: m.metadata } : {}) } };
       }
       case 'chat.update':
+        this.messages.update(args);
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: ts() };
@@ -134,8 +145,6 @@ export class SlackApiFake {
       case 'views.publish':
       case 'views.update':
         return { ok: true, view: { id: `V${++this.seq}`, ...(args.view ?? {}) } };
-      case 'conversations.open':
-        return { ok: true, channel: { id: `D${String(args.users ?? 'X').slice(1)}` } };
       default:
         return { ok: true };
     }
@@ -146,7 +155,7 @@ function parseArgs(raw: string, contentType: string): Record<string, any> {
   let out: Record<string, any> = {};
   if (contentType.includes('application/json')) out = raw ? JSON.parse(raw) : {};
   else out = Object.fromEntries(new URLSearchParams(raw));
-  for (const k of ['blocks', 'view', 'attachments']) {
+  for (const k of ['blocks', 'view', 'attachments', 'metadata']) {
     if (typeof out[k] === 'string') {
       try {
         out[k] = JSON.parse(out[k]);

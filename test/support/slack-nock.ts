@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { SlackMessageStore } from './slack-messages.js';
 
 export const NOCK_SLACK_URL = 'https://slack.test/api/';
 
@@ -9,11 +10,15 @@ export interface NockedCall {
 
 /**
  * Fakes the Slack Web API at the HTTP boundary with nock: every POST to https://slack.test/api/<method>
- * is recorded and answered like Slack (DM channels D…, increasing `ts`). `failNext` scripts errors.
+ * is recorded and answered like Slack (DM channels D…, increasing `ts` from `opts.now`, messages and their
+ * metadata kept in `messages` and listed by conversations.history / .replies, see slack-messages.ts).
+ * `failNext` scripts errors.
+ * @param opts.now the fake Slack's clock, epoch ms (pass the test's clock so `ts` and `oldest` agree); default the real one.
  */
-export function nockSlack() {
+export function nockSlack(opts: { now?: () => number } = {}) {
   const calls: NockedCall[] = [];
   const scripted: { method: string; status: number; body: unknown; headers?: Record<string, string> }[] = [];
+  const messages = new SlackMessageStore(opts.now);
   let seq = 0;
   const scope = nock('https://slack.test')
     .persist()
@@ -21,29 +26,33 @@ export function nockSlack() {
     .reply(function (uri, body) {
       const method = uri.replace(/^\/api\//, '');
       const args: Record<string, any> = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : { ...(body as object) };
-      for (const k of ['blocks', 'view']) if (typeof args[k] === 'string') args[k] = JSON.parse(args[k]);
+      for (const k of ['blocks', 'view', 'metadata']) if (typeof args[k] === 'string') args[k] = JSON.parse(args[k]);
       const i = scripted.findIndex((s) => s.method === method);
       if (i >= 0) {
         const [s] = scripted.splice(i, 1);
         return [s!.status, s!.body, s!.headers ?? {}];
       }
       calls.push({ method, args });
-      const ts = `1700000000.${String(++seq).padStart(6, '0')}`;
+      const stored = messages.answer(method, args);
+      if (stored) return [200, stored];
       switch (method) {
         case 'chat.postMessage': {
-          const ch = String(args.channel);
-          return [200, { ok: true, channel: /^[UW]/.test(ch) ? `D${ch.slice(1)}` : ch, ts }];
+          const m = messages.post(args);
+          return [200, { ok: true, channel: m.channel, ts: m.ts }];
         }
         case 'chat.update':
+          messages.update(args);
           return [200, { ok: true, channel: args.channel, ts: args.ts }];
         case 'views.open':
-          return [200, { ok: true, view: { id: `V${seq}` } }];
+          return [200, { ok: true, view: { id: `V${++seq}` } }];
         default:
           return [200, { ok: true }];
       }
     });
   return {
     calls,
+    /** The messages in the fake workspace (add one with `messages.post(args)` to stand for an earlier attempt). */
+    messages,
     /** Successful calls of `method` matching `where`. */
     of: (method: string, where: (a: Record<string, any>) => boolean = () => true) => calls.filter((c) => c.method === method && where(c.args)),
     /** The next call to `method` is answered with this status/body instead (e.g. 429 with Retry-After). */

@@ -115,6 +115,15 @@ describe('manifest.yml', () => {
     expect(manifest.features.app_home).toMatchObject({ messages_tab_enabled: true, messages_tab_read_only_enabled: false });
   });
 
+  it('has the scopes the exactly-once lookup calls need (conversations.history / .replies / .open in src/services/delivery)', () => {
+    const services = srcText('src/services');
+    expect(services, 'the lookup is gone from src/services: update this test and the manifest').toMatch(/conversations\.(history|replies)\(/);
+    // docs.slack.dev/reference/methods/conversations.history and .replies: the *:history scope of each kind of
+    // conversation searched (public and private channels, DMs); conversations.open: im:write
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:history', 'groups:history', 'im:history']));
+    if (/conversations\.open\(/.test(services)) expect(manifest.oauth_config.scopes.bot).toContain('im:write');
+  });
+
   it('enables interactivity, which the code relies on (app.action / app.view)', () => {
     const slack = srcText('src/slack');
     expect(slack).toMatch(/app\.(action|view)\s*(<[^>]*>)?\(/);

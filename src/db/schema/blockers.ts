@@ -40,6 +40,10 @@ export const blockers = pgTable(
     permalink: text('permalink'),
     messageVersion: integer('message_version').notNull().default(1),
     messageRenderedVersion: integer('message_rendered_version').notNull().default(0),
+    /** The message's first post is reserved like any delivery (services/delivery). */
+    messageClaimedAt: ts('message_claimed_at'),
+    messageClaims: integer('message_claims').notNull().default(0),
+    messageFirstClaimedAt: ts('message_first_claimed_at'),
   },
   (t) => [
     index('blockers_due_idx').on(t.nextDueAt).where(sql`status <> 'resolved'`),
@@ -65,6 +69,8 @@ export const blockerEvents = pgTable(
     /** pending → sending → sent (thread line), or none for events not shown in the thread. */
     threadStatus: text('thread_status').$type<'pending' | 'sending' | 'sent' | 'none'>().notNull().default('pending'),
     threadClaimedAt: ts('thread_claimed_at'),
+    threadClaims: integer('thread_claims').notNull().default(0),
+    threadFirstClaimedAt: ts('thread_first_claimed_at'),
     threadTs: text('thread_ts'),
   },
   (t) => [index('blocker_events_blocker_idx').on(t.blockerId, t.id), index('blocker_events_thread_idx').on(t.threadStatus)],
@@ -87,6 +93,8 @@ export const blockerNotices = pgTable(
     notBefore: ts('not_before').notNull(),
     status: text('status').$type<'pending' | 'sending' | 'sent' | 'cancelled' | 'failed'>().notNull().default('pending'),
     claimedAt: ts('claimed_at'),
+    claims: integer('claims').notNull().default(0),
+    firstClaimedAt: ts('first_claimed_at'),
     dmChannel: text('dm_channel'),
     ts: text('ts'),
     sentAt: ts('sent_at'),

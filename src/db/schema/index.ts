@@ -2,3 +2,4 @@ export * from './standups.js';
 export * from './slack.js';
 export * from './blockers.js';
 export * from './gonogo.js';
+export * from './outbound.js';

@@ -23,7 +23,10 @@ export const standupRuns = pgTable(
     zone: text('zone').notNull(),
     reportChannel: text('report_channel').notNull(),
     reportTs: text('report_ts'),
+    /** The report's first post is reserved like any delivery (services/delivery): claims without a recorded ts, first such claim. */
     reportClaimedAt: ts('report_claimed_at'),
+    reportClaims: integer('report_claims').notNull().default(0),
+    reportFirstClaimedAt: ts('report_first_claimed_at'),
     /** Bumped on every change the report shows; the report is re-rendered while rendered < version. */
     reportVersion: integer('report_version').notNull().default(1),
     reportRenderedVersion: integer('report_rendered_version').notNull().default(0),
@@ -49,13 +52,18 @@ export const standupPrompts = pgTable(
     remindAt: ts('remind_at').notNull(),
     closeAt: ts('close_at').notNull(),
     status: text('status').$type<PromptStatus>().notNull().default('pending'),
+    /** Claims of the prompt's reservation (services/delivery): a claim after the first looks for the message in Slack first. */
     attempts: integer('attempts').notNull().default(0),
     claimedAt: ts('claimed_at'),
+    /** The first claim since the prompt was last released: a re-send looks for its message from here on. */
+    firstClaimedAt: ts('first_claimed_at'),
     dmChannel: text('dm_channel'),
     promptTs: text('prompt_ts'),
     sentAt: ts('sent_at'),
     reminderStatus: text('reminder_status').$type<ReminderStatus>().notNull().default('none'),
     reminderClaimedAt: ts('reminder_claimed_at'),
+    reminderClaims: integer('reminder_claims').notNull().default(0),
+    reminderFirstClaimedAt: ts('reminder_first_claimed_at'),
     reminderTs: text('reminder_ts'),
     /** Index of the next question in the DM conversation. */
     dmStep: integer('dm_step').notNull().default(0),
@@ -86,6 +94,8 @@ export const standupAnswers = pgTable(
     latePostedVersion: integer('late_posted_version').notNull().default(0),
     lateTs: text('late_ts'),
     lateClaimedAt: ts('late_claimed_at'),
+    lateClaims: integer('late_claims').notNull().default(0),
+    lateFirstClaimedAt: ts('late_first_claimed_at'),
   },
   (t) => [uniqueIndex('standup_answers_run_user_key').on(t.runId, t.userId)],
 );

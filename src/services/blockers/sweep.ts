@@ -1,18 +1,18 @@
-import { and, eq, gt, isNotNull, lte, ne } from 'drizzle-orm';
-import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
+import { and, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
+import { blockerEvents, blockerNotices, blockers, outboundMessages } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 
 const BATCH = 20_000;
 
 /**
  * The blocker sweeper (a BullMQ job scheduler, every `escalation.sweep_every` ≤ 1 min). Postgres is the truth:
- * it re-enqueues every overdue escalation (job id = blocker + version, so no duplicates), releases notice and
- * thread reservations abandoned by a crashed process, and re-enqueues pending notices, thread lines and
- * stale messages. A lost job or a flushed Redis therefore delays a ping by at most one sweep.
+ * it re-enqueues every overdue escalation (job id = blocker + version, so no duplicates), and re-enqueues
+ * pending notices, thread lines, stale messages and pending outbound messages (go/no-go posts, withdrawal
+ * notices). A lost job or a flushed Redis therefore delays a ping by at most one sweep. Reservations abandoned
+ * by a crashed process are released by the scheduler tick (services/delivery/release-stale.ts).
  */
-export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; notices: number; threadLines: number; messages: number; released: number }> {
+export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; notices: number; threadLines: number; messages: number; outbound: number }> {
   const nowDate = deps.clock.now().toJSDate();
-  const stale = new Date(nowDate.getTime() - deps.config.scheduler.reclaim_after);
   const { db } = deps;
   const overdue = await db
     .select({ id: blockers.id, version: blockers.version, dueAt: blockers.nextDueAt })
@@ -20,17 +20,6 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
     .where(and(ne(blockers.status, 'resolved'), isNotNull(blockers.nextDueAt), lte(blockers.nextDueAt, nowDate)))
     .limit(BATCH);
   await deps.wakeups.escalate(overdue.map((o) => ({ blockerId: o.id, version: o.version, dueAt: o.dueAt!, now: nowDate })));
-
-  const releasedNotices = await db
-    .update(blockerNotices)
-    .set({ status: 'pending', claimedAt: null })
-    .where(and(eq(blockerNotices.status, 'sending'), lte(blockerNotices.claimedAt, stale)))
-    .returning({ id: blockerNotices.id });
-  const releasedLines = await db
-    .update(blockerEvents)
-    .set({ threadStatus: 'pending', threadClaimedAt: null })
-    .where(and(eq(blockerEvents.threadStatus, 'sending'), lte(blockerEvents.threadClaimedAt, stale)))
-    .returning({ id: blockerEvents.id });
 
   const notices = await db
     .select({ id: blockerNotices.id })
@@ -53,5 +42,13 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
     .where(gt(blockers.messageVersion, blockers.messageRenderedVersion))
     .limit(BATCH);
   await deps.wakeups.renderBlockers(messages.map((m) => ({ blockerId: m.id, version: m.version })));
-  return { overdue: overdue.length, notices: notices.length, threadLines: lines.length, messages: messages.length, released: releasedNotices.length + releasedLines.length };
+
+  // outbound messages whose thread parent (if any) is posted
+  const outbound = await db
+    .select({ id: outboundMessages.id })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.status, 'pending'), sql`(${outboundMessages.parentId} IS NULL OR EXISTS (SELECT 1 FROM ${outboundMessages} p WHERE p.id = ${outboundMessages.parentId} AND p.ts IS NOT NULL))`))
+    .limit(BATCH);
+  await deps.wakeups.sendOutbound(outbound.map((o) => o.id));
+  return { overdue: overdue.length, notices: notices.length, threadLines: lines.length, messages: messages.length, outbound: outbound.length };
 }

@@ -1,11 +1,35 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import type { BlockerView } from '../../slack/blocks/blocker.js';
+import type { EscalationPolicy, Severity } from '../../domain/blockers/ladder.js';
 import { snoozeChoices } from './policy.js';
 import type { BlockerRow } from './rows.js';
 
+/** Everything the blocker messages show, independent of the database row. Times are Unix seconds. */
+export interface BlockerView {
+  id: number;
+  severity: Severity;
+  status: 'open' | 'acknowledged' | 'resolved';
+  text: string;
+  reporter: string;
+  owner: string | null;
+  workstreamName: string;
+  gateId: string | null;
+  raisedAt: number;
+  levelsDone: number;
+  policy: EscalationPolicy;
+  acknowledgedBy: string[];
+  snoozedUntil: number | null;
+  resolvedBy: string | null;
+  resolvedAt: number | null;
+  permalink: string | null;
+  /** Snooze menu choices, ms. */
+  snoozeChoices: number[];
+  /** "now" in Unix seconds, for the snooze line. */
+  now: number;
+}
+
 const sec = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
 
-/** The Block Kit view model of a blocker row at `now`. */
+/** The view model of a blocker row at `now` (rendered to Block Kit in src/slack/blocks/blocker.ts). */
 export function blockerView(config: WorkspaceConfig, b: BlockerRow, now: Date): BlockerView {
   return {
     id: b.id,

@@ -1,9 +1,10 @@
 import { desc, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { checklistTicks, gonogoAudit, onceKeys } from '../../db/schema/index.js';
+import { checklistTicks, gonogoAudit } from '../../db/schema/index.js';
 import { verdict } from '../../domain/gonogo/verdict.js';
-import { gonogoSummaryMessage, type SummaryOverflow } from '../../slack/blocks/gonogo.js';
 import type { Deps } from '../deps.js';
+import { outboundQueued, queueOutbound } from '../delivery/outbound.js';
+import type { OutgoingMessage } from '../delivery/renderer.js';
 import { gateFacts, verdictInput } from './facts.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
@@ -12,21 +13,22 @@ export type DecisionKind = 'go' | 'no-go' | 'conditional';
 const LABEL: Record<DecisionKind, string> = { go: 'GO', 'no-go': 'NO-GO', conditional: 'CONDITIONAL GO' };
 
 /**
- * `/gonogo decide`: records the decision in the audit trail. Refused for anyone but the PM or an exec
- * (domain/permissions.ts).
- * @returns the announcement text to post, or the refusal (naming who can).
+ * `/gonogo decide`: records the decision in the audit trail and queues its announcement, delivered once
+ * (services/delivery), in each of `announceIn` (channel ids) and the program channel. Refused for anyone but
+ * the PM or an exec (domain/permissions.ts).
+ * @returns the announcement text, or the refusal (naming who can).
  */
-export async function recordDecision(deps: Deps, actor: string, decision: DecisionKind, note: string | null): Promise<{ ok: true; announcement: string } | { ok: false; refusal: Refusal }> {
+export async function recordDecision(deps: Deps, actor: string, decision: DecisionKind, note: string | null, announceIn: string[] = []): Promise<{ ok: true; announcement: string } | { ok: false; refusal: Refusal }> {
   const allowed = may(deps.config, actor, { on: 'decision', verb: 'decide' });
   if (!allowed.allowed) return { ok: false, refusal: allowed };
   const v = verdict(await verdictInput(deps));
-  await deps.db.insert(gonogoAudit).values({ kind: 'decision', actor, at: deps.clock.now().toJSDate(), data: { decision, note, verdict: v.decision, percent: v.percent } });
+  const [audit] = await deps.db.insert(gonogoAudit).values({ kind: 'decision', actor, at: deps.clock.now().toJSDate(), data: { decision, note, verdict: v.decision, percent: v.percent } }).returning({ id: gonogoAudit.id });
   deps.log.info({ actor, decision }, 'go/no-go decision recorded');
   const emoji = decision === 'go' ? '🟢' : decision === 'conditional' ? '🟡' : '🔴';
-  return {
-    ok: true,
-    announcement: `${emoji} *Decision: ${LABEL[decision]}* for ${deps.config.program.name}, by <@${actor}>${note ? `: “${note.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}”` : ''}. (Preflight's verdict at the time: ${v.decision}, ${v.percent}% of the checklist.)`,
-  };
+  const announcement = `${emoji} *Decision: ${LABEL[decision]}* for ${deps.config.program.name}, by <@${actor}>${note ? `: “${note.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}”` : ''}. (Preflight's verdict at the time: ${v.decision}, ${v.percent}% of the checklist.)`;
+  const channels = [...new Set([...announceIn, deps.config.program.channel])];
+  await queueOutbound(deps, channels.map((channel) => ({ kind: 'decision' as const, key: `decision-${audit!.id}:${channel}`, channel, message: { text: announcement } })));
+  return { ok: true, announcement };
 }
 
 /**
@@ -84,16 +86,19 @@ export async function history(deps: Deps, limit = 30) {
 }
 
 /**
- * Builds the go/no-go summary message (blocks within Block Kit limits; what does not fit is returned as
- * `overflow` lines for the thread).
+ * Builds the go/no-go summary message through `deps.renderer` (blocks within Block Kit limits; what does not
+ * fit is returned as `overflow` lines for the thread).
  */
-export async function buildSummary(deps: Deps): Promise<{ blocks: unknown[]; text: string; overflow: SummaryOverflow }> {
+export async function buildSummary(deps: Deps): Promise<OutgoingMessage & { overflow: string[] }> {
   const input = await verdictInput(deps);
   const v = verdict(input);
-  return gonogoSummaryMessage({ programName: deps.config.program.name, zone: deps.config.program.timezone, input, verdict: v, pm: deps.config.program.pm, now: input.now });
+  return deps.renderer.gonogoSummary({ programName: deps.config.program.name, zone: deps.config.program.timezone, input, verdict: v, pm: deps.config.program.pm, now: input.now });
 }
 
-/** Posts the summary in `channel` (thread for what does not fit). */
+/**
+ * Posts the summary in `channel` now (thread for what does not fit): `/gonogo`, answered in the channel where
+ * it was typed. Errors propagate so the command can fall back to the program channel.
+ */
 export async function postSummary(deps: Deps, channel: string): Promise<{ ts: string | undefined; channel: string }> {
   const s = await buildSummary(deps);
   const res = await deps.slack.chat.postMessage({ channel, text: s.text, blocks: s.blocks as never, unfurl_links: false });
@@ -103,42 +108,35 @@ export async function postSummary(deps: Deps, channel: string): Promise<{ ts: st
   return { ts: res.ts, channel: res.channel ?? channel };
 }
 
-/** Takes a once-only key (across processes): true for the first caller. */
-async function once(deps: Deps, key: string): Promise<boolean> {
-  const rows = await deps.db.insert(onceKeys).values({ key, at: deps.clock.now().toJSDate() }).onConflictDoNothing().returning();
-  return rows.length > 0;
-}
-
 /**
  * With `gonogo.at` set (seed 004: "GO/NO-GO MEETING Feb 4, 2pm"): an hour before, DM the sign-off authorities
- * of gates still pending; at the time, post the summary in the program channel. Each once (keyed in Postgres);
- * a post missed while the bot was down goes out when it returns, up to 6 hours late.
+ * of gates still pending; at the time, post the summary in the program channel. Each is queued once (an
+ * outbound message keyed by `gonogo.at`) and delivered once (services/delivery); a post missed while the bot
+ * was down goes out when it returns, up to 6 hours late.
  */
 export async function scheduledGonogo(deps: Deps): Promise<'reminded' | 'posted' | 'nothing'> {
   const at = deps.config.gonogo?.at;
   if (!at) return 'nothing';
   const when = DateTime.fromISO(at, { zone: deps.config.program.timezone });
   const now = deps.clock.now();
-  if (now >= when && now < when.plus({ hours: 6 }) && (await once(deps, `gonogo-post:${at}`))) {
-    try {
-      await postSummary(deps, deps.config.program.channel);
-    } catch (err) {
-      // give the key back so the next sweep tries again
-      await deps.db.delete(onceKeys).where(eq(onceKeys.key, `gonogo-post:${at}`));
-      throw err;
-    }
-    return 'posted';
+  const postKey = `gonogo-post:${at}`;
+  if (now >= when && now < when.plus({ hours: 6 }) && !(await outboundQueued(deps, postKey))) {
+    const s = await buildSummary(deps);
+    const queued = await queueOutbound(deps, [{ kind: 'gonogo_summary', key: postKey, channel: deps.config.program.channel, message: { text: s.text, blocks: s.blocks }, replies: s.overflow }]);
+    return queued.length ? 'posted' : 'nothing';
   }
-  if (now >= when.minus({ hours: 1 }) && now < when && (await once(deps, `gonogo-reminder:${at}`))) {
+  const reminderKey = `gonogo-reminder:${at}:`;
+  if (now >= when.minus({ hours: 1 }) && now < when && !(await outboundQueued(deps, reminderKey, 'prefix'))) {
     const pending = (await gateFacts(deps)).filter((g) => g.status === 'pending');
     const people = new Map<string, string[]>();
     for (const g of pending) for (const u of g.signOff) people.set(u, [...(people.get(u) ?? []), g.name]);
-    for (const [user, names] of people) {
-      await deps.slack.chat
-        .postMessage({ channel: user, text: `⏰ The go/no-go is at ${when.toFormat('HH:mm ZZZZ')}. Still waiting on your sign-off: ${names.map((n) => `“${n}”`).join(', ')}. Type \`/gonogo\` to see the summary and sign off.` })
-        .catch((err) => deps.log.warn({ user, err: (err as Error).message }, 'could not send the go/no-go reminder'));
-    }
-    return 'reminded';
+    const text = (names: string[]) =>
+      `⏰ The go/no-go is at ${when.toFormat('HH:mm ZZZZ')}. Still waiting on your sign-off: ${names.map((n) => `“${n}”`).join(', ')}. Type \`/gonogo\` to see the summary and sign off.`;
+    const queued = await queueOutbound(
+      deps,
+      [...people].map(([user, names]) => ({ kind: 'gonogo_reminder' as const, key: `${reminderKey}${user}`, channel: user, message: { text: text(names) } })),
+    );
+    return queued.length ? 'reminded' : 'nothing';
   }
   return 'nothing';
 }

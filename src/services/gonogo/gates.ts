@@ -5,6 +5,7 @@ import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
 import type { Deps } from '../deps.js';
+import { queueOutbound } from '../delivery/outbound.js';
 import { actOnBlocker } from '../blockers/act.js';
 import { raiseBlocker } from '../blockers/raise.js';
 import type { BlockerRow } from '../blockers/rows.js';
@@ -61,8 +62,9 @@ export async function withdrawSignOffsForBlocker(deps: Deps, blockerId: number):
 
 /**
  * A new blocker at a blocking severity against a gate, or against one of the workstreams a gate unblocks,
- * withdraws that gate's sign-off (back to pending), with a DM to the signer and the PM. Only a sign-off given
- * before the blocker was raised is withdrawn (a job that runs late never undoes a newer sign-off).
+ * withdraws that gate's sign-off (back to pending), with a DM to the signer and the PM, each queued and
+ * delivered once (services/delivery, keyed by the audit row). Only a sign-off given before the blocker was
+ * raised is withdrawn (a job that runs late never undoes a newer sign-off).
  * @returns the gates withdrawn.
  */
 export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Promise<string[]> {
@@ -78,13 +80,14 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
       .where(and(eq(gateStates.gateId, gate.id), eq(gateStates.status, 'passed'), lte(gateStates.signedAt, blocker.raisedAt)))
       .returning();
     if (!row) continue;
-    await deps.db.insert(gonogoAudit).values({ kind: 'gate_withdrawn', gateId: gate.id, actor: blocker.reporter, at: now, data: { blocker: blocker.id, severity: blocker.severity, signedBy: row.signedBy } });
+    const [audit] = await deps.db
+      .insert(gonogoAudit)
+      .values({ kind: 'gate_withdrawn', gateId: gate.id, actor: blocker.reporter, at: now, data: { blocker: blocker.id, severity: blocker.severity, signedBy: row.signedBy } })
+      .returning({ id: gonogoAudit.id });
     withdrawn.push(gate.id);
     const text = `⚠️ The sign-off of gate “${gate.name}”${row.signedBy ? ` by <@${row.signedBy}>` : ''} was withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. Sign it off again once that is resolved.`;
-    // not awaited: this runs before a slash command's ack(); the audit row above is the record
-    for (const to of new Set([row.signedBy, deps.config.program.pm].filter((x): x is string => Boolean(x)))) {
-      void deps.slack.chat.postMessage({ channel: to, text }).catch((err) => deps.log.warn({ gate: gate.id, to, err: (err as Error).message }, 'could not send the withdrawal notice'));
-    }
+    const recipients = [...new Set([row.signedBy, deps.config.program.pm].filter((x): x is string => Boolean(x)))];
+    await queueOutbound(deps, recipients.map((to) => ({ kind: 'withdrawal' as const, key: `withdrawal-${audit!.id}:${to}`, channel: to, message: { text } })));
     deps.log.warn({ gate: gate.id, blocker: blocker.id }, 'gate sign-off withdrawn');
   }
   return withdrawn;

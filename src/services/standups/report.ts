@@ -2,12 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import { buildReport, questionLabel, type MemberState, type ReportMember } from '../../domain/standups/report.js';
-import { lateAnswerMessage } from '../../slack/blocks/standup-dm.js';
-import { standupReportMessage } from '../../slack/blocks/standup-report.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { carriedOverBlockers } from '../blockers/queries.js';
-import { updateOrGone } from '../slack-errors.js';
+import { LATE_ANSWER, REPORT } from '../delivery/reservations.js';
+import { postOrUpdate } from '../delivery/send-once.js';
 
 /** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)). */
 const LOCK_REPORT = 1;
@@ -32,7 +31,8 @@ export async function reportMembers(db: Db, run: typeof standupRuns.$inferSelect
 /**
  * Posts or updates a run's report so the channel shows the latest version. Renders of one run are
  * serialised by an advisory lock and skip when the rendered version is already current, so a burst of
- * answers costs one `chat.update`. The first render posts the message and stores its `ts`; later ones edit it.
+ * answers costs one `chat.update`. The first render posts the message once (services/delivery postOrUpdate:
+ * reserved, found again after a crash instead of posted twice) and stores its `ts` at once; later ones edit it.
  * Slack errors propagate (the job retries; nothing is marked rendered).
  * @returns 'current' when there was nothing to do.
  */
@@ -58,22 +58,17 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
         owner: b.owner,
       })),
     });
-    const message = standupReportMessage(model);
-    let outcome: 'posted' | 'updated';
-    if (run.reportTs && (await updateOrGone(deps, run.reportChannel, run.reportTs, message))) {
-      outcome = 'updated';
-    } else {
-      const res = await deps.slack.chat.postMessage({ channel: run.reportChannel, ...message, unfurl_links: false });
-      await tx.update(standupRuns).set({ reportTs: res.ts ?? null }).where(eq(standupRuns.id, runId));
-      outcome = 'posted';
-    }
+    // the reservation and the ts are written outside this transaction (committed before and right after the
+    // Slack call), so a crash after posting cannot lose the ts
+    const { outcome } = await postOrUpdate(deps, REPORT, runId, { ts: run.reportTs }, { channel: run.reportChannel, unfurlLinks: false }, deps.renderer.standupReport(model));
     await tx.update(standupRuns).set({ reportRenderedVersion: run.reportVersion }).where(eq(standupRuns.id, runId));
     return outcome;
   });
 }
 
 /**
- * Posts (or edits) a late answer in the report's thread. Waits (throws) until the report has a `ts`.
+ * Posts (or edits) a late answer in the report's thread, once (services/delivery postOrUpdate). Waits
+ * (throws) until the report has a `ts`.
  * @returns 'current' when the thread already shows this version of the answer.
  */
 export async function postLateAnswer(deps: Deps, answerId: number): Promise<'posted' | 'updated' | 'current'> {
@@ -87,16 +82,8 @@ export async function postLateAnswer(deps: Deps, answerId: number): Promise<'pos
       const v = answer.answers[q.id];
       return v === undefined || v === '' ? [] : [{ label: questionLabel(q), value: q.kind === 'percent' ? `${v}%` : String(v) }];
     });
-    const message = lateAnswerMessage(answer.userId, lines, answer.lateVersion > 1);
-    let outcome: 'posted' | 'updated';
-    if (answer.lateTs) {
-      await deps.slack.chat.update({ channel: run.reportChannel, ts: answer.lateTs, ...message });
-      outcome = 'updated';
-    } else {
-      const res = await deps.slack.chat.postMessage({ channel: run.reportChannel, thread_ts: run.reportTs, ...message });
-      await tx.update(standupAnswers).set({ lateTs: res.ts ?? null }).where(eq(standupAnswers.id, answerId));
-      outcome = 'posted';
-    }
+    const message = deps.renderer.lateAnswer({ userId: answer.userId, lines, edited: answer.lateVersion > 1 });
+    const { outcome } = await postOrUpdate(deps, LATE_ANSWER, answerId, { ts: answer.lateTs }, { channel: run.reportChannel, threadTs: run.reportTs }, message);
     await tx.update(standupAnswers).set({ latePostedVersion: answer.lateVersion }).where(eq(standupAnswers.id, answerId));
     return outcome;
   });

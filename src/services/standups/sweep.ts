@@ -1,6 +1,7 @@
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
+import { releaseStaleReservations } from '../delivery/release-stale.js';
 import { closeDueRuns, openDueRuns } from './runs.js';
 
 const BATCH = 10_000;
@@ -21,30 +22,15 @@ export interface TickReport {
  * The scheduler's tick (a BullMQ job scheduler runs it every `scheduler.tick`). Postgres is the truth and
  * this re-derives every wake-up from it, so a lost job or a flushed Redis delays work by one tick at most:
  * 1. open due runs (or record missed ones); 2. close runs past their close time;
- * 3. release reservations abandoned by a crashed process; 4. expire prompts whose member window closed;
+ * 3. release reservations of every kind of message abandoned by a crashed process (services/delivery); 4. expire prompts whose member window closed;
  * 5. enqueue due prompts, reminders, report renders and late answers (deterministic job ids: no duplicates).
  */
 export async function tick(deps: Deps): Promise<TickReport> {
   const { opened, missed } = await openDueRuns(deps);
   const closed = await closeDueRuns(deps);
   const now = deps.clock.now().toJSDate();
-  // a reservation older than scheduler.reclaim_after was abandoned by a process that died mid-call
-  const staleBefore = new Date(now.getTime() - deps.config.scheduler.reclaim_after);
   const { db } = deps;
-
-  const releasedPrompts = await db
-    .update(standupPrompts)
-    .set({ status: 'pending', claimedAt: null })
-    .where(and(eq(standupPrompts.status, 'sending'), lte(standupPrompts.claimedAt, staleBefore)))
-    .returning({ id: standupPrompts.id });
-  const releasedReminders = await db
-    .update(standupPrompts)
-    .set({ reminderStatus: 'none', reminderClaimedAt: null })
-    .where(and(eq(standupPrompts.reminderStatus, 'sending'), lte(standupPrompts.reminderClaimedAt, staleBefore)))
-    .returning({ id: standupPrompts.id });
-  if (releasedPrompts.length + releasedReminders.length) {
-    deps.log.warn({ prompts: releasedPrompts.length, reminders: releasedReminders.length }, 'released reservations abandoned by a stopped process');
-  }
+  const released = await releaseStaleReservations(deps);
 
   await db
     .update(standupPrompts)
@@ -99,6 +85,6 @@ export async function tick(deps: Deps): Promise<TickReport> {
     reminders: dueReminders.length,
     reports: staleReports.length,
     lateAnswers: late.length,
-    released: releasedPrompts.length + releasedReminders.length,
+    released: Object.values(released).reduce((a, b) => a + b, 0),
   };
 }

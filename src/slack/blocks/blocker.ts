@@ -3,33 +3,12 @@ import { formatDuration } from '../../config/duration.js';
 import { shortId } from '../../domain/blockers/blocker.js';
 import { targetLabel, type EscalationPolicy, type Severity } from '../../domain/blockers/ladder.js';
 import { encodeSlack, slackPayloads } from '../payloads.js';
+import type { BlockerView } from '../../services/blockers/view.js';
 import { BLOCKER_IDS, blockerActionsBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
 import { mention, safeMrkdwn, truncate } from './text.js';
 
-/** Everything the blocker builders show, independent of the database row. Times are Unix seconds. */
-export interface BlockerView {
-  id: number;
-  severity: Severity;
-  status: 'open' | 'acknowledged' | 'resolved';
-  text: string;
-  reporter: string;
-  owner: string | null;
-  workstreamName: string;
-  gateId: string | null;
-  raisedAt: number;
-  levelsDone: number;
-  policy: EscalationPolicy;
-  acknowledgedBy: string[];
-  snoozedUntil: number | null;
-  resolvedBy: string | null;
-  resolvedAt: number | null;
-  permalink: string | null;
-  /** Snooze menu choices, ms. */
-  snoozeChoices: number[];
-  /** "now" in Unix seconds, for the snooze line. */
-  now: number;
-}
+export type { BlockerView } from '../../services/blockers/view.js';
 
 const SEVERITY_EMOJI: Record<Severity, string> = { P0: '🔴', P1: '🟠', P2: '🟡' };
 

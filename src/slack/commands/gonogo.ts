@@ -54,14 +54,10 @@ export function registerGonogoCommand(app: App, ctx: SlackContext): void {
           return await ack(ephemeral(resultText(res)));
         }
         case 'decide': {
-          const res = await recordDecision(deps, userId, cmd.decision, cmd.note);
+          // announced here and in the program channel, each once (queued by the service, posted by a worker)
+          const res = await recordDecision(deps, userId, cmd.decision, cmd.note, [command.channel_id]);
           if (!res.ok) return await ack(ephemeral(refusalText(res.refusal)));
-          await ack();
-          const channels = new Set([command.channel_id, deps.config.program.channel]);
-          for (const channel of channels) {
-            await client.chat.postMessage({ channel, text: res.announcement }).catch((err) => deps.log.warn({ channel, err: (err as Error).message }, 'could not post the decision'));
-          }
-          return;
+          return await ack();
         }
         case 'history': {
           const rows = await history(deps);

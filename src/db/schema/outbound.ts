@@ -1,0 +1,38 @@
+import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** What an outbound message is (its Slack message metadata `event_type` is `preflight_<kind>`). */
+export type OutboundKind = 'gonogo_summary' | 'gonogo_reminder' | 'decision' | 'withdrawal';
+export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/**
+ * Messages that belong to no other row (go/no-go summaries and their overflow replies, go/no-go reminders,
+ * decision announcements, sign-off withdrawal notices), rendered when queued and delivered once through
+ * services/delivery: pending → sending (claimed) → sent (`ts` recorded), or failed (Slack refused the
+ * conversation). `key` (unique) is what makes queuing the same message twice a no-op.
+ */
+export const outboundMessages = pgTable(
+  'outbound_messages',
+  {
+    id: serial('id').primaryKey(),
+    kind: text('kind').$type<OutboundKind>().notNull(),
+    key: text('key').notNull().unique(),
+    /** A channel id, or a user id for a DM. */
+    channel: text('channel').notNull(),
+    /** A reply in the thread of this other outbound message (posted once that one has a `ts`). */
+    parentId: integer('parent_id'),
+    text: text('text').notNull(),
+    blocks: jsonb('blocks').$type<unknown[]>(),
+    status: text('status').$type<OutboundStatus>().notNull().default('pending'),
+    claimedAt: ts('claimed_at'),
+    claims: integer('claims').notNull().default(0),
+    firstClaimedAt: ts('first_claimed_at'),
+    ts: text('ts'),
+    /** The conversation the message landed in (the IM channel id for a DM). */
+    postedChannel: text('posted_channel'),
+    createdAt: ts('created_at').notNull(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [index('outbound_messages_pending_idx').on(t.status, t.id)],
+);

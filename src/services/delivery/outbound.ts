@@ -1,0 +1,99 @@
+import { and, eq, gt, inArray, like, lt } from 'drizzle-orm';
+import { outboundMessages, type OutboundKind } from '../../db/schema/index.js';
+import type { Deps } from '../deps.js';
+import type { OutgoingMessage } from './renderer.js';
+import { claimReservation, unclaimReservation } from './reservation.js';
+import { OUTBOUND } from './reservations.js';
+import { deliverClaimed, type DeliveryOutcome } from './send-once.js';
+
+/** One message to queue: `key` is unique across all outbound messages (queuing the same key again does nothing). */
+export interface OutboundItem {
+  kind: OutboundKind;
+  key: string;
+  /** A channel id, or a user id for a DM. */
+  channel: string;
+  message: OutgoingMessage;
+  /** Replies in this message's thread, in order (each keyed `<key>:reply-<n>`). */
+  replies?: string[];
+}
+
+/**
+ * Records messages that belong to no other row (go/no-go posts, withdrawal notices) and wakes the worker
+ * that delivers them once (services/delivery). Idempotent per `key`: a message already queued, or sent, is
+ * not queued again. Replies in a thread are posted after their parent has a `ts`.
+ * @returns the ids of the messages newly queued (replies included).
+ */
+export async function queueOutbound(deps: Deps, items: OutboundItem[]): Promise<number[]> {
+  const now = deps.clock.now().toJSDate();
+  const queued: number[] = [];
+  for (const item of items) {
+    const [row] = await deps.db
+      .insert(outboundMessages)
+      .values({ kind: item.kind, key: item.key, channel: item.channel, text: item.message.text, blocks: item.message.blocks ?? null, createdAt: now })
+      .onConflictDoNothing({ target: outboundMessages.key })
+      .returning({ id: outboundMessages.id });
+    if (!row) continue;
+    queued.push(row.id);
+    const replies = item.replies ?? [];
+    if (replies.length) {
+      await deps.db
+        .insert(outboundMessages)
+        .values(replies.map((text, i) => ({ kind: item.kind, key: `${item.key}:reply-${i + 1}`, channel: item.channel, parentId: row.id, text, createdAt: now })))
+        .onConflictDoNothing({ target: outboundMessages.key });
+    }
+  }
+  await deps.wakeups.sendOutbound(queued);
+  return queued;
+}
+
+/** True when a message with this key (or, with `'prefix'`, a key starting with it) was already queued or sent. */
+export async function outboundQueued(deps: Pick<Deps, 'db'>, key: string, match: 'exact' | 'prefix' = 'exact'): Promise<boolean> {
+  const where = match === 'exact' ? eq(outboundMessages.key, key) : like(outboundMessages.key, `${key.replace(/[\\%_]/g, '\\$&')}%`);
+  const [row] = await deps.db.select({ id: outboundMessages.id }).from(outboundMessages).where(where).limit(1);
+  return Boolean(row);
+}
+
+/**
+ * Delivers one queued outbound message exactly once (claim → look for an earlier attempt → post → record
+ * `ts`; see send-once.ts), then wakes the next message of its thread. Thread replies go out in order: a reply
+ * waits (is put back, 'not-due') until its parent has a `ts` and the replies before it are done; the one
+ * before it wakes it (and the sweeper re-wakes anything left pending). Its metadata is `preflight_<kind>` /
+ * `<kind>-<id>`.
+ * @returns 'not-due' when it is not pending (sent, failed, another worker has it) or not its turn yet.
+ */
+export async function sendOutbound(deps: Deps, messageId: number): Promise<DeliveryOutcome | 'not-due'> {
+  const claimed = await claimReservation(deps, OUTBOUND, messageId);
+  if (!claimed) return 'not-due';
+  const m = claimed.row;
+  let threadTs: string | undefined;
+  let channel = m.channel;
+  if (m.parentId !== null) {
+    const [parent] = await deps.db.select().from(outboundMessages).where(eq(outboundMessages.id, m.parentId));
+    const [earlier] = await deps.db
+      .select({ id: outboundMessages.id })
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.parentId, m.parentId), lt(outboundMessages.id, messageId), inArray(outboundMessages.status, ['pending', 'sending'])))
+      .limit(1);
+    if (!parent?.ts || earlier) {
+      await unclaimReservation(deps, OUTBOUND, messageId);
+      return 'not-due';
+    }
+    threadTs = parent.ts;
+    channel = parent.postedChannel ?? parent.channel;
+  }
+  const outcome = await deliverClaimed(deps, { ...OUTBOUND, kind: m.kind }, claimed, messageId, { channel, threadTs, unfurlLinks: false }, { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
+  if (outcome === 'failed' && m.parentId === null) {
+    // a thread that cannot exist: its replies are given up with it
+    await deps.db.update(outboundMessages).set({ status: 'failed' }).where(and(eq(outboundMessages.parentId, messageId), eq(outboundMessages.status, 'pending')));
+    return outcome;
+  }
+  // the next reply of this thread: the first reply after a top-level message, the next sibling after a reply
+  const [next] = await deps.db
+    .select({ id: outboundMessages.id })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.parentId, m.parentId ?? messageId), gt(outboundMessages.id, m.parentId === null ? 0 : messageId), eq(outboundMessages.status, 'pending')))
+    .orderBy(outboundMessages.id)
+    .limit(1);
+  if (next) await deps.wakeups.sendOutbound([next.id]);
+  return outcome;
+}

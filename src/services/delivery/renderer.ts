@@ -1,0 +1,73 @@
+import type { Question } from '../../config/workspace.js';
+import type { Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
+import type { ReportModel } from '../../domain/standups/report.js';
+import type { BlockerView } from '../blockers/view.js';
+
+/** A message ready for chat.postMessage / chat.update: the plain `text` fallback and optional Block Kit `blocks`. */
+export interface OutgoingMessage {
+  text: string;
+  blocks?: unknown[];
+}
+
+/** A standup prompt or reminder DM: the run, the member's own close time and where they are in the questions. */
+export interface StandupDmModel {
+  runId: number;
+  workstreamName: string;
+  /** The run's workstream-local date, ISO (YYYY-MM-DD). */
+  localDate: string;
+  /** The member's close time in their own zone, e.g. "12:00 EST". */
+  closesAtLocal: string;
+  questions: readonly Question[];
+  /** Index of the member's next question in the DM conversation (reminders resume there). */
+  step: number;
+}
+
+/** An answer given after the run closed, shown in the report's thread. */
+export interface LateAnswerModel {
+  userId: string;
+  lines: { label: string; value: string }[];
+  /** True when this replaces an earlier late answer. */
+  edited: boolean;
+}
+
+/** One escalation DM: the blocker, the ladder level (0-based) and the repeat attempt (0 = first ping). */
+export interface EscalationNoticeModel {
+  blocker: BlockerView;
+  level: number;
+  attempt: number;
+}
+
+/** One timeline event of a blocker, as a line in its message's thread. */
+export interface ThreadLineModel {
+  kind: string;
+  actor: string | null;
+  data: Record<string, unknown>;
+}
+
+/** The go/no-go summary: the verdict and what it was computed from. `now` is epoch ms. */
+export interface GonogoSummaryModel {
+  programName: string;
+  /** IANA zone the due times are shown in. */
+  zone: string;
+  input: VerdictInput;
+  verdict: Verdict;
+  pm: string;
+  now: number;
+}
+
+/**
+ * The port through which services turn their models into Slack messages. Services build models and never
+ * import Block Kit; src/slack/blocks/renderer.ts implements this and src/main.ts (and the test harnesses)
+ * inject it through `Deps.renderer`. Every method is pure.
+ */
+export interface MessageRenderer {
+  standupPrompt(model: StandupDmModel): OutgoingMessage;
+  standupReminder(model: StandupDmModel): OutgoingMessage;
+  standupReport(model: ReportModel): OutgoingMessage;
+  lateAnswer(model: LateAnswerModel): OutgoingMessage;
+  blockerMessage(model: BlockerView): OutgoingMessage;
+  escalationNotice(model: EscalationNoticeModel): OutgoingMessage;
+  blockerThreadLine(model: ThreadLineModel): OutgoingMessage;
+  /** The summary message, plus the lines that did not fit (each ≤ one message) for its thread. */
+  gonogoSummary(model: GonogoSummaryModel): OutgoingMessage & { overflow: string[] };
+}

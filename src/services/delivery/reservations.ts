@@ -1,0 +1,116 @@
+import { blockerEvents, blockerNotices, blockers, outboundMessages, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import type { StatusReservation, VersionedReservation } from './reservation.js';
+
+/**
+ * Every message Preflight delivers, and where its reservation lives. The `kind` is the message's
+ * `event_type` (`preflight_<kind>`) and the first part of its reservation id (`<kind>-<row id>`).
+ */
+
+/** A member's standup prompt (standup_prompts.status). */
+export const PROMPT = {
+  kind: 'prompt',
+  table: standupPrompts,
+  id: standupPrompts.id,
+  status: standupPrompts.status,
+  values: { pending: 'pending', sending: 'sending', sent: 'sent', failed: 'failed' },
+  claimedAt: standupPrompts.claimedAt,
+  claims: standupPrompts.attempts,
+  firstClaimedAt: standupPrompts.firstClaimedAt,
+  ts: standupPrompts.promptTs,
+  channel: standupPrompts.dmChannel,
+  sentAt: standupPrompts.sentAt,
+} satisfies StatusReservation<typeof standupPrompts>;
+
+/** The single reminder to a member who has not answered (standup_prompts.reminder_status). */
+export const REMINDER = {
+  kind: 'reminder',
+  table: standupPrompts,
+  id: standupPrompts.id,
+  status: standupPrompts.reminderStatus,
+  values: { pending: 'none', sending: 'sending', sent: 'sent', failed: 'not_needed' },
+  claimedAt: standupPrompts.reminderClaimedAt,
+  claims: standupPrompts.reminderClaims,
+  firstClaimedAt: standupPrompts.reminderFirstClaimedAt,
+  ts: standupPrompts.reminderTs,
+} satisfies StatusReservation<typeof standupPrompts>;
+
+/** An escalation DM (blocker_notices). */
+export const NOTICE = {
+  kind: 'notice',
+  table: blockerNotices,
+  id: blockerNotices.id,
+  status: blockerNotices.status,
+  values: { pending: 'pending', sending: 'sending', sent: 'sent', failed: 'failed' },
+  claimedAt: blockerNotices.claimedAt,
+  claims: blockerNotices.claims,
+  firstClaimedAt: blockerNotices.firstClaimedAt,
+  ts: blockerNotices.ts,
+  channel: blockerNotices.dmChannel,
+  sentAt: blockerNotices.sentAt,
+} satisfies StatusReservation<typeof blockerNotices>;
+
+/** A timeline line in the blocker message's thread (blocker_events.thread_status). */
+export const THREAD_LINE = {
+  kind: 'thread_line',
+  table: blockerEvents,
+  id: blockerEvents.id,
+  status: blockerEvents.threadStatus,
+  // a line Slack refuses for good is given up as 'none' (not shown), like events that have no line
+  values: { pending: 'pending', sending: 'sending', sent: 'sent', failed: 'none' },
+  claimedAt: blockerEvents.threadClaimedAt,
+  claims: blockerEvents.threadClaims,
+  firstClaimedAt: blockerEvents.threadFirstClaimedAt,
+  ts: blockerEvents.threadTs,
+} satisfies StatusReservation<typeof blockerEvents>;
+
+/** Go/no-go summaries, reminders and decisions, and sign-off withdrawal notices (outbound_messages). */
+export const OUTBOUND = {
+  kind: 'message',
+  table: outboundMessages,
+  id: outboundMessages.id,
+  status: outboundMessages.status,
+  values: { pending: 'pending', sending: 'sending', sent: 'sent', failed: 'failed' },
+  claimedAt: outboundMessages.claimedAt,
+  claims: outboundMessages.claims,
+  firstClaimedAt: outboundMessages.firstClaimedAt,
+  ts: outboundMessages.ts,
+  channel: outboundMessages.postedChannel,
+  sentAt: outboundMessages.sentAt,
+} satisfies StatusReservation<typeof outboundMessages>;
+
+/** Every reservation with a status, for the stale-reservation release. */
+export const STATUS_RESERVATIONS: readonly StatusReservation[] = [PROMPT, REMINDER, NOTICE, THREAD_LINE, OUTBOUND];
+
+/** A run's standup report in the workstream channel (posted once, then edited). */
+export const REPORT = {
+  kind: 'report',
+  table: standupRuns,
+  id: standupRuns.id,
+  ts: standupRuns.reportTs,
+  claimedAt: standupRuns.reportClaimedAt,
+  claims: standupRuns.reportClaims,
+  firstClaimedAt: standupRuns.reportFirstClaimedAt,
+} satisfies VersionedReservation<typeof standupRuns>;
+
+/** A late answer in the report's thread (posted once, then edited). */
+export const LATE_ANSWER = {
+  kind: 'late_answer',
+  table: standupAnswers,
+  id: standupAnswers.id,
+  ts: standupAnswers.lateTs,
+  claimedAt: standupAnswers.lateClaimedAt,
+  claims: standupAnswers.lateClaims,
+  firstClaimedAt: standupAnswers.lateFirstClaimedAt,
+} satisfies VersionedReservation<typeof standupAnswers>;
+
+/** A blocker's message in its blockers channel (posted once, then edited). */
+export const BLOCKER_MESSAGE = {
+  kind: 'blocker',
+  table: blockers,
+  id: blockers.id,
+  ts: blockers.messageTs,
+  channel: blockers.channel,
+  claimedAt: blockers.messageClaimedAt,
+  claims: blockers.messageClaims,
+  firstClaimedAt: blockers.messageFirstClaimedAt,
+} satisfies VersionedReservation<typeof blockers>;

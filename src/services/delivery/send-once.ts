@@ -1,0 +1,126 @@
+import type { ChatPostMessageArguments } from '@slack/web-api';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Deps } from '../deps.js';
+import { isPermanent, platformError } from '../slack-errors.js';
+import { findPostedMessage } from './lookup.js';
+import type { OutgoingMessage } from './renderer.js';
+import {
+  claimFirstPost,
+  forgetPost,
+  parkOrRelease,
+  recordFirstPost,
+  recordPosted,
+  type Claimed,
+  type StatusReservation,
+  type VersionedReservation,
+} from './reservation.js';
+
+/** Where a message goes: a channel id or a user id (DM), optionally as a reply in the thread of `threadTs`. */
+export interface Target {
+  channel: string;
+  /** The app's IM channel with the user, when already known (spares a conversations.open when searching). */
+  imChannel?: string | null;
+  threadTs?: string;
+  /** chat.postMessage's unfurl_links (default Slack's). */
+  unfurlLinks?: boolean;
+}
+
+/**
+ * The Slack message metadata Preflight attaches to every message it delivers, so that a re-send can find it:
+ * `{ event_type: 'preflight_<kind>', event_payload: { reservation: '<kind>-<row id>' } }`
+ * (docs.slack.dev/messaging/message-metadata).
+ */
+export function deliveryMetadata(kind: string, id: number): { event_type: string; event_payload: { reservation: string } } {
+  return { event_type: `preflight_${kind}`, event_payload: { reservation: `${kind}-${id}` } };
+}
+
+/** chat.postMessage with the message's metadata. @returns its `ts` and conversation. */
+async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number, target: Target, message: OutgoingMessage): Promise<{ ts: string; channel: string | null }> {
+  const args = {
+    channel: target.channel,
+    text: message.text,
+    ...(message.blocks ? { blocks: message.blocks } : {}),
+    ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
+    ...(target.unfurlLinks === undefined ? {} : { unfurl_links: target.unfurlLinks }),
+    metadata: deliveryMetadata(kind, id),
+  } as ChatPostMessageArguments;
+  const res = await deps.slack.chat.postMessage(args);
+  if (!res.ts) throw new Error(`chat.postMessage returned no ts for ${kind}-${id}`);
+  return { ts: res.ts, channel: res.channel ?? null };
+}
+
+/** Looks for the message of an earlier claim that did not record its `ts`; null on a first claim (no Web API call). */
+async function earlierAttempt(deps: Pick<Deps, 'slack' | 'log'>, kind: string, id: number, claims: number, firstClaimedAt: Date | null, target: Target) {
+  if (claims <= 1 || !firstClaimedAt) return null;
+  const meta = deliveryMetadata(kind, id);
+  const found = await findPostedMessage(deps, { channel: target.channel, imChannel: target.imChannel, threadTs: target.threadTs, eventType: meta.event_type, reservation: meta.event_payload.reservation, since: firstClaimedAt });
+  if (found) deps.log.info({ reservation: meta.event_payload.reservation, ts: found.ts }, 'an earlier attempt had posted this message; recorded its ts instead of posting again');
+  return found;
+}
+
+export type DeliveryOutcome = 'sent' | 'found' | 'failed';
+
+/**
+ * Delivers the message of a claimed reservation exactly once: when an earlier claim did not record a `ts`
+ * (a crash, a timeout, a 5xx), first looks for that attempt's message in the conversation and records its
+ * `ts` ('found'); otherwise posts it with its metadata and records `ts` and conversation ('sent').
+ * A permanent error for this conversation (services/slack-errors.ts isPermanent) parks the reservation as
+ * failed and logs it ('failed'); any other error releases it and is rethrown, so the job retries (a 429 is
+ * turned into a queue pause by the worker).
+ */
+export async function deliverClaimed<T extends PgTable>(deps: Deps, r: StatusReservation<T>, claimed: Claimed<T['$inferSelect']>, id: number, target: Target, message: OutgoingMessage): Promise<DeliveryOutcome> {
+  try {
+    const found = await earlierAttempt(deps, r.kind, id, claimed.claims, claimed.firstClaimedAt, target);
+    if (found) {
+      await recordPosted(deps, r, id, found);
+      return 'found';
+    }
+    await recordPosted(deps, r, id, await post(deps, r.kind, id, target, message));
+    return 'sent';
+  } catch (err) {
+    if (isPermanent(err)) deps.log.warn({ reservation: `${r.kind}-${id}`, channel: target.channel, error: platformError(err) }, 'Slack refused this message for good; not retrying');
+    if (await parkOrRelease(deps, r, id, err)) return 'failed';
+    throw err;
+  }
+}
+
+/**
+ * Shows the current version of a message that is posted once and edited afterwards (a report, a blocker
+ * message, a late answer): chat.update when it has a `ts`; posted again when Slack says it was deleted
+ * (`message_not_found`); otherwise its first post is claimed, an earlier unrecorded attempt is looked for
+ * (and edited instead of posting again), and the `ts` is recorded at once. Errors propagate (the job retries).
+ * @returns 'updated' (edited, including an earlier attempt found in Slack) or 'posted', with the `ts`.
+ */
+export async function postOrUpdate(
+  deps: Deps,
+  v: VersionedReservation,
+  id: number,
+  current: { ts: string | null },
+  target: Target,
+  message: OutgoingMessage,
+): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
+  const metadata = deliveryMetadata(v.kind, id);
+  const edit = async (channel: string, ts: string) => {
+    await deps.slack.chat.update({ channel, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), metadata } as never);
+  };
+  if (current.ts) {
+    try {
+      await edit(target.channel, current.ts);
+      return { outcome: 'updated', ts: current.ts, channel: target.channel };
+    } catch (err) {
+      if (platformError(err) !== 'message_not_found') throw err;
+      deps.log.warn({ reservation: metadata.event_payload.reservation, ts: current.ts }, 'message was deleted in Slack; posting it again');
+      await forgetPost(deps, v, id);
+    }
+  }
+  const claim = await claimFirstPost(deps, v, id);
+  const found = await earlierAttempt(deps, v.kind, id, claim.claims, claim.firstClaimedAt, target);
+  if (found) {
+    await recordFirstPost(deps, v, id, found);
+    await edit(found.channel, found.ts);
+    return { outcome: 'updated', ...found };
+  }
+  const posted = await post(deps, v.kind, id, target, message);
+  await recordFirstPost(deps, v, id, posted);
+  return { outcome: 'posted', ts: posted.ts, channel: posted.channel ?? target.channel };
+}

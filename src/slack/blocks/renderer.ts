@@ -1,0 +1,17 @@
+import type { MessageRenderer } from '../../services/delivery/renderer.js';
+import { blockerMessage, escalationDm, threadLine } from './blocker.js';
+import { gonogoSummaryMessage } from './gonogo.js';
+import { lateAnswerMessage, reminderMessage, standupPromptMessage } from './standup-dm.js';
+import { standupReportMessage } from './standup-report.js';
+
+/** {@link MessageRenderer} in Block Kit: each model through the builder of this folder that lays it out. */
+export const blockKitRenderer: MessageRenderer = {
+  standupPrompt: (m) => standupPromptMessage(m, m.questions),
+  standupReminder: (m) => reminderMessage(m, m.questions, m.step),
+  standupReport: (m) => standupReportMessage(m),
+  lateAnswer: (m) => lateAnswerMessage(m.userId, m.lines, m.edited),
+  blockerMessage: (v) => blockerMessage(v),
+  escalationNotice: (m) => escalationDm(m.blocker, m.level, m.attempt),
+  blockerThreadLine: (m) => ({ text: threadLine(m.kind, m.actor, m.data as Record<string, any>) }),
+  gonogoSummary: (m) => gonogoSummaryMessage(m),
+};
