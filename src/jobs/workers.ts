@@ -91,9 +91,12 @@ export async function startWorkers(args: {
   await ensureSchedulers();
   // A Redis FLUSHALL (or a Redis restarted without persistence) deletes the job schedulers too: re-assert
   // them (idempotent upsert) so ticks and sweeps resume without a bot restart.
-  const keeper = setInterval(() => {
-    ensureSchedulers().catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not re-assert the job schedulers'));
-  }, args.schedulerKeeperMs ?? Math.min(...scheduledJobs.map((job) => job.every(settings)), 30_000));
+  const keeper = setInterval(
+    () => {
+      ensureSchedulers().catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not re-assert the job schedulers'));
+    },
+    args.schedulerKeeperMs ?? Math.min(...scheduledJobs.map((job) => job.every(settings)), 30_000),
+  );
   keeper.unref();
 
   const handlers = handlersByQueue();
