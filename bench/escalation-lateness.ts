@@ -45,7 +45,8 @@ import { blockerEvents, blockers } from '../src/db/schema/index.js';
 import type { EscalationPolicy } from '../src/domain/blockers/ladder.js';
 import { redisConnection } from '../src/jobs/connection.js';
 import { createQueues, queueWakeups, type Queues } from '../src/jobs/queues.js';
-import { startWorkers, SWEEP_SCHEDULER_ID, TICK_SCHEDULER_ID, type Workers } from '../src/jobs/workers.js';
+import { blockerSweep, standupTick } from '../src/jobs/registry.js';
+import { startWorkers, type Workers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
 import type { Deps } from '../src/services/deps.js';
 import { blockersChannel } from '../src/services/blockers/policy.js';
@@ -535,8 +536,8 @@ async function main(): Promise<number> {
       }
     };
     if (queues) {
-      await step('remove tick scheduler', () => queues!.scheduler.removeJobScheduler(TICK_SCHEDULER_ID));
-      await step('remove sweep scheduler', () => queues!.scheduler.removeJobScheduler(SWEEP_SCHEDULER_ID));
+      await step('remove tick scheduler', () => queues!.scheduler.removeJobScheduler(standupTick.schedulerId));
+      await step('remove sweep scheduler', () => queues!.scheduler.removeJobScheduler(blockerSweep.schedulerId));
     }
     if (workers) await step('close workers', () => workers!.close());
     if (queues) {

@@ -43,7 +43,7 @@ import * as schema from '../src/db/schema/index.js';
 import { blockers, checklistTicks, standupAnswers, standupPrompts, standupRuns } from '../src/db/schema/index.js';
 import type { Severity } from '../src/domain/blockers/ladder.js';
 import { verdict, type VerdictInput, type WorkstreamFacts } from '../src/domain/gonogo/verdict.js';
-import type { Wakeups } from '../src/jobs/queues.js';
+import type { Wakeups } from '../src/services/wakeups.js';
 import type { Deps } from '../src/services/deps.js';
 import { buildSummary } from '../src/services/gonogo/decisions.js';
 import { blockKitRenderer } from '../src/slack/blocks/renderer.js';

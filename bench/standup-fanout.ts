@@ -25,7 +25,8 @@ import { parseWorkspaceConfig } from '../src/config/load.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
 import { redisConnection } from '../src/jobs/connection.js';
-import { createQueues, JOB_NAMES, queueWakeups, type Queues } from '../src/jobs/queues.js';
+import { createQueues, queueWakeups, type Queues } from '../src/jobs/queues.js';
+import { standupTick } from '../src/jobs/registry.js';
 import { startWorkers, type Workers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
 import type { Deps } from '../src/services/deps.js';
@@ -250,11 +251,11 @@ async function main(): Promise<number> {
     const schedulerWorker = workers.workers.find((w) => w.name === 'scheduler')!;
     schedulerWorker.on('completed', (job: Job, result: TickReport) => {
       // the scheduler queue also runs other periodic jobs (e.g. the blocker sweep): keep the standup ticks
-      if (job.name !== JOB_NAMES.tick) return;
+      if (job.name !== standupTick.name) return;
       ticks.push({ startedAt: job.processedOn ?? Date.now(), finishedAt: job.finishedOn ?? Date.now(), report: result });
     });
     schedulerWorker.on('failed', (job) => {
-      if (job?.name === JOB_NAMES.tick) tickErrors++;
+      if (job?.name === standupTick.name) tickErrors++;
     });
     // BullMQ-level trouble per queue (stalled jobs, worker errors such as a lost lock)
     const workerEvents: Record<string, { stalled: number; errors: string[] }> = {};

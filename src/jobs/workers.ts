@@ -2,20 +2,9 @@ import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Deps } from '../services/deps.js';
 import { rateLimitedFor } from '../services/slack-errors.js';
-import { sendPrompt, sendReminder } from '../services/standups/prompts.js';
-import { postLateAnswer, renderReport } from '../services/standups/report.js';
-import { tick } from '../services/standups/sweep.js';
-import { pruneSlackEvents } from '../services/slack-events.js';
-import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/blockers/delivery.js';
-import { escalate } from '../services/blockers/escalate.js';
-import { sendOutbound } from '../services/delivery/outbound.js';
-import { sweepBlockers } from '../services/blockers/sweep.js';
-import { scheduledGonogo } from '../services/gonogo/decisions.js';
-import { escalateOverdueGates, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
-import { JOB_NAMES, QUEUE_NAMES, payloads, type Queues } from './queues.js';
-
-export const TICK_SCHEDULER_ID = 'standup-tick';
-export const SWEEP_SCHEDULER_ID = 'blocker-sweep';
+import { QUEUES, QUEUE_NAMES, type QueueName, type ScheduleSettings, type WakeupJob } from './job-definition.js';
+import type { Queues } from './queues.js';
+import { scheduledJobs, wakeupJobs } from './registry.js';
 
 export interface Workers {
   workers: Worker[];
@@ -56,9 +45,27 @@ const RATE_LIMIT_ENABLED = { max: 100_000, duration: 1_000 };
  */
 const STALL_RECOVERY = { lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 3 };
 
+/** Options of the job each job scheduler adds: one attempt (the next interval retries), a few failures kept. */
+const SCHEDULED_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 50, attempts: 1 };
+
+type Handler = (deps: Deps, data: unknown) => Promise<unknown>;
+
+/** Each queue's handlers by job name, from the registry. Throws on a job name declared twice. */
+function handlersByQueue(): Record<QueueName, Map<string, Handler>> {
+  const byQueue = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Map<string, Handler>()])) as Record<QueueName, Map<string, Handler>>;
+  const add = (queue: QueueName, name: string, handler: Handler) => {
+    if (byQueue[queue].has(name)) throw new Error(`job ${name} is declared twice in the ${queue} queue`);
+    byQueue[queue].set(name, handler);
+  };
+  for (const job of Object.values(wakeupJobs) as WakeupJob[]) add(job.queue, job.name, (deps, data) => job.run(deps, job.payload.parse(data)));
+  for (const job of scheduledJobs) add('scheduler', job.name, (deps) => job.run(deps));
+  return byQueue;
+}
+
 /**
- * Starts the job schedulers (standup tick every `tickMs`, blocker sweep every `escalation.sweep_every`; BullMQ
- * runs one job per interval however many bot processes run) and the workers of every queue.
+ * Starts the job schedulers of the registry (standup tick every `tickMs`, blocker sweep every `sweepMs`,
+ * default `escalation.sweep_every`; BullMQ runs one job per interval however many bot processes run) and a
+ * worker per queue that parses each job's payload with its schema and runs its handler.
  * @param deps use-case deps whose `slack` client has `rejectRateLimitedCalls: true`.
  * @param connection a worker connection (`maxRetriesPerRequest: null`).
  */
@@ -75,94 +82,41 @@ export async function startWorkers(args: {
   schedulerKeeperMs?: number;
 }): Promise<Workers> {
   const { deps, queues, connection, prefix } = args;
+  const settings: ScheduleSettings = { tickMs: args.tickMs, sweepMs: args.sweepMs ?? deps.config.escalation.sweep_every };
   const ensureSchedulers = async () => {
-    await queues.scheduler.upsertJobScheduler(TICK_SCHEDULER_ID, { every: args.tickMs }, { name: JOB_NAMES.tick, data: {}, opts: { removeOnComplete: true, removeOnFail: 50, attempts: 1 } });
-    await queues.scheduler.upsertJobScheduler(
-      SWEEP_SCHEDULER_ID,
-      { every: args.sweepMs ?? deps.config.escalation.sweep_every },
-      { name: JOB_NAMES.sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: 50, attempts: 1 } },
-    );
+    for (const job of scheduledJobs) {
+      await queues.scheduler.upsertJobScheduler(job.schedulerId, { every: job.every(settings) }, { name: job.name, data: {}, opts: SCHEDULED_JOB_OPTIONS });
+    }
   };
   await ensureSchedulers();
   // A Redis FLUSHALL (or a Redis restarted without persistence) deletes the job schedulers too: re-assert
   // them (idempotent upsert) so ticks and sweeps resume without a bot restart.
-  const keeper = setInterval(() => {
-    ensureSchedulers().catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not re-assert the job schedulers'));
-  }, args.schedulerKeeperMs ?? Math.min(args.tickMs, args.sweepMs ?? deps.config.escalation.sweep_every, 30_000));
+  const keeper = setInterval(
+    () => {
+      ensureSchedulers().catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not re-assert the job schedulers'));
+    },
+    args.schedulerKeeperMs ?? Math.min(...scheduledJobs.map((job) => job.every(settings)), 30_000),
+  );
   keeper.unref();
 
-  let lastPrune = 0;
-  const scheduler = new Worker(
-    QUEUE_NAMES.scheduler,
-    async (job: Job) => {
-      if (job.name === JOB_NAMES.sweep) {
-        const swept = await sweepBlockers(deps);
-        const gates = await escalateOverdueGates(deps);
-        const gonogo = await scheduledGonogo(deps);
-        return { ...swept, gates, gonogo };
-      }
-      const report = await tick(deps);
-      const now = deps.clock.now().toJSDate();
-      if (now.getTime() - lastPrune > 3_600_000) {
-        lastPrune = now.getTime();
-        await pruneSlackEvents(deps.db, now);
-      }
-      if (report.opened + report.missed + report.closed + report.released > 0) deps.log.debug({ tick: report }, 'tick');
-      return report;
-    },
-    { connection, prefix, concurrency: 1, ...STALL_RECOVERY },
-  );
+  const handlers = handlersByQueue();
+  const concurrency: Partial<Record<QueueName, number>> = { dm: args.dmConcurrency, escalation: args.escalationConcurrency };
+  const slackQueues = QUEUE_NAMES.filter((q) => QUEUES[q].callsSlack);
+  const workers = QUEUE_NAMES.map((queue) => {
+    const { callsSlack } = QUEUES[queue];
+    const others = slackQueues.filter((q) => q !== queue).map((q) => queues[q]);
+    const worker: Worker = new Worker(
+      queue,
+      async (job: Job) => {
+        const handle = handlers[queue].get(job.name);
+        if (!handle) throw new Error(`unknown ${queue} job ${job.name}`);
+        return callsSlack ? slackCall(worker, others, () => handle(deps, job.data)) : handle(deps, job.data);
+      },
+      { connection, prefix, concurrency: concurrency[queue] ?? QUEUES[queue].concurrency, ...(callsSlack ? { limiter: RATE_LIMIT_ENABLED } : {}), ...STALL_RECOVERY },
+    );
+    return worker;
+  });
 
-  const dm: Worker = new Worker(
-    QUEUE_NAMES.dm,
-    async (job: Job) => {
-      switch (job.name) {
-        case JOB_NAMES.sendPrompt:
-          return slackCall(dm, [queues.channel], () => sendPrompt(deps, payloads.sendPrompt.parse(job.data).promptId));
-        case JOB_NAMES.sendReminder:
-          return slackCall(dm, [queues.channel], () => sendReminder(deps, payloads.sendReminder.parse(job.data).promptId));
-        case JOB_NAMES.sendNotice:
-          return slackCall(dm, [queues.channel], () => sendNotice(deps, payloads.sendNotice.parse(job.data).noticeId));
-        default:
-          throw new Error(`unknown dm job ${job.name}`);
-      }
-    },
-    { connection, prefix, concurrency: args.dmConcurrency ?? 16, limiter: RATE_LIMIT_ENABLED, ...STALL_RECOVERY },
-  );
-
-  const channel: Worker = new Worker(
-    QUEUE_NAMES.channel,
-    async (job: Job) => {
-      switch (job.name) {
-        case JOB_NAMES.renderReport:
-          return slackCall(channel, [queues.dm], () => renderReport(deps, payloads.renderReport.parse(job.data).runId));
-        case JOB_NAMES.postLateAnswer:
-          return slackCall(channel, [queues.dm], () => postLateAnswer(deps, payloads.postLateAnswer.parse(job.data).answerId));
-        case JOB_NAMES.renderBlocker:
-          return slackCall(channel, [queues.dm], () => renderBlockerMessage(deps, payloads.renderBlocker.parse(job.data).blockerId));
-        case JOB_NAMES.postThreadLine:
-          return slackCall(channel, [queues.dm], () => postThreadLine(deps, payloads.postThreadLine.parse(job.data).eventId));
-        case JOB_NAMES.sendOutbound:
-          return slackCall(channel, [queues.dm], () => sendOutbound(deps, payloads.sendOutbound.parse(job.data).messageId));
-        default:
-          throw new Error(`unknown channel job ${job.name}`);
-      }
-    },
-    { connection, prefix, concurrency: 4, limiter: RATE_LIMIT_ENABLED, ...STALL_RECOVERY },
-  );
-
-  // escalation: Postgres only (reserves notices; withdraws gate sign-offs); Slack calls happen in the dm/channel queues
-  const escalation = new Worker(
-    QUEUE_NAMES.escalation,
-    async (job: Job) => {
-      if (job.name === JOB_NAMES.withdrawSignOffs) return withdrawSignOffsForBlocker(deps, payloads.withdrawSignOffs.parse(job.data).blockerId);
-      const { blockerId, version } = payloads.escalate.parse(job.data);
-      return escalate(deps, blockerId, version);
-    },
-    { connection, prefix, concurrency: args.escalationConcurrency ?? 8, ...STALL_RECOVERY },
-  );
-
-  const workers = [scheduler, escalation, dm, channel];
   for (const w of workers) {
     w.on('error', (err) => deps.log.error({ err: err.message, queue: w.name }, 'worker error'));
     w.on('failed', (job, err) => {

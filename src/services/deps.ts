@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { WorkspaceConfig } from '../config/workspace.js';
 import type { Db } from '../db/client.js';
-import type { Wakeups } from '../jobs/queues.js';
 import type { MessageRenderer } from './delivery/renderer.js';
+import type { Wakeups } from './wakeups.js';
 
 /**
  * What every use case receives. Passing these in (rather than importing singletons) is what lets tests run

@@ -4,7 +4,7 @@ import { sendNotice } from '../../../../src/services/blockers/delivery.js';
 import { escalate } from '../../../../src/services/blockers/escalate.js';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
 import { escalateOverdueGates, signOffGate, withdrawSignOffsForBlocker } from '../../../../src/services/gonogo/gates.js';
-import { JOB_NAMES, jobIds, payloads } from '../../../../src/jobs/queues.js';
+import { wakeupJobs } from '../../../../src/jobs/registry.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 
@@ -61,9 +61,9 @@ describe('regressions from the code review (fixed clock, no workers: each step d
     const p0 = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'prod is down', severity: 'P0', workstreamId: 'ws1', source: 'command' });
     // raise asks for the withdrawal as a job (no workers here): run the queued job's handler by hand
     const id = p0.ok ? p0.blocker.id : 0;
-    const job = await bot.queues.escalation.getJob(jobIds.withdrawSignOffs(id));
-    expect(job?.name).toBe(JOB_NAMES.withdrawSignOffs);
-    expect(await withdrawSignOffsForBlocker(bot.deps, payloads.withdrawSignOffs.parse(job!.data).blockerId)).toEqual(['qa']);
+    const job = await bot.queues.escalation.getJob(wakeupJobs.withdrawSignOffs.jobId(id));
+    expect(job?.name).toBe(wakeupJobs.withdrawSignOffs.name);
+    expect(await withdrawSignOffsForBlocker(bot.deps, (wakeupJobs.withdrawSignOffs.payload.parse(job!.data) as { blockerId: number }).blockerId)).toEqual(['qa']);
     expect(await escalateOverdueGates(bot.deps)).toBe(1);
     const [gateBlocker] = await h.sql<{ status: string; levels_done: number }>("SELECT status, levels_done FROM blockers WHERE source = 'gate'");
     expect(gateBlocker).toEqual({ status: 'open', levels_done: 0 });

@@ -1,0 +1,138 @@
+/**
+ * Import boundaries (dependency-cruiser; `npm run deps:check`). The layers:
+ *
+ *   src/domain (pure rules) ← src/services (use cases, return models) ← src/slack (Bolt adapters, Block Kit)
+ *                                                                      ← src/jobs (BullMQ queues and workers)
+ *                                                                      ← src/main.ts (wires everything)
+ *
+ * Beside them: src/config (the preflight.yml schema and its loader), src/db (drizzle schema and client),
+ * src/clock.ts and src/logger.ts, used by services and above.
+ *
+ * Decided here: src/domain may import *types* from src/config/workspace.ts (Weekday, Question: the config's
+ * shape is the domain's vocabulary), never config code at run time; src/db/schema may import domain types
+ * (column types such as BlockerStatus). A type-only import of a port interface that services define (Deps,
+ * Wakeups) is how slack and jobs plug in; services never import slack or jobs, not even for a type.
+ *
+ * TypeScript sources import with the `.js` suffix (NodeNext); `tsConfig` lets the resolver map them to `.ts`,
+ * and `tsPreCompilationDeps` keeps type-only imports in the graph so the rules see them too.
+ * dependency-cruiser stays on 17.x: 18 requires Node 22, and this project supports Node >= 20.11.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycles (type-only ones included): split the shared part into its own module.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'src/domain holds pure rules: nothing from services, slack, jobs, db, main, the clock or the logger.',
+      from: { path: '^src/domain/' },
+      to: { path: '^src/(services|slack|jobs|db)/|^src/(main|clock|logger)\\.ts$' },
+    },
+    {
+      name: 'domain-config-types-only',
+      severity: 'error',
+      comment: 'src/domain may name config types (type-only imports of src/config/workspace.ts), never load config.',
+      from: { path: '^src/domain/' },
+      to: { path: '^src/config/', pathNot: '^src/config/workspace\\.ts$' },
+    },
+    {
+      name: 'domain-config-no-runtime',
+      severity: 'error',
+      comment: 'src/domain imports config types only (`import type`), so no schema or loader code runs in the domain.',
+      from: { path: '^src/domain/' },
+      to: { path: '^src/config/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'domain-no-io',
+      severity: 'error',
+      comment: 'src/domain does no I/O: no Node built-ins, no Slack, database or Redis client.',
+      from: { path: '^src/domain/' },
+      to: {
+        dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        path: '^(node:)?[a-z_]+$|(^|/)node_modules/(@slack/|bullmq|ioredis|pg|drizzle-orm|pino)',
+      },
+    },
+    {
+      name: 'services-not-adapters',
+      severity: 'error',
+      comment: 'src/services must not import src/slack, src/jobs or src/main.ts (ports they need are defined in services).',
+      from: { path: '^src/services/' },
+      to: { path: '^src/(slack|jobs)/|^src/main\\.ts$' },
+    },
+    {
+      name: 'slack-not-jobs',
+      severity: 'error',
+      comment: 'src/slack and src/jobs are sibling adapters over services: neither imports the other.',
+      from: { path: '^src/slack/' },
+      to: { path: '^src/jobs/' },
+    },
+    {
+      name: 'jobs-not-slack',
+      severity: 'error',
+      comment: 'src/slack and src/jobs are sibling adapters over services: neither imports the other.',
+      from: { path: '^src/jobs/' },
+      to: { path: '^src/slack/' },
+    },
+    {
+      name: 'only-main-wires',
+      severity: 'error',
+      comment: 'src/main.ts is the composition root: nothing imports it.',
+      from: { path: '^src/', pathNot: '^src/main\\.ts$' },
+      to: { path: '^src/main\\.ts$' },
+    },
+    {
+      name: 'db-below-services',
+      severity: 'error',
+      comment: 'src/db (schema, client, migrations) must not import services, slack, jobs or main.',
+      from: { path: '^src/db/' },
+      to: { path: '^src/(services|slack|jobs)/|^src/main\\.ts$' },
+    },
+    {
+      name: 'config-below-services',
+      severity: 'error',
+      comment: 'src/config (schema and loader) must not import services, slack, jobs, db or main.',
+      from: { path: '^src/config/' },
+      to: { path: '^src/(services|slack|jobs|db)/|^src/main\\.ts$' },
+    },
+    {
+      name: 'src-not-tests',
+      severity: 'error',
+      comment: 'Shipped code never imports tests, benchmarks or their helpers.',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that does not resolve (a typo, or a file moved without its importers).',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'not-to-dev-dep',
+      severity: 'error',
+      comment: 'Shipped code must not import devDependencies (npm ci --omit=dev leaves them out of the image).',
+      from: { path: '^src/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    reporterOptions: {
+      text: { highlightFocused: true },
+    },
+  },
+};

@@ -1,0 +1,83 @@
+import type { z } from 'zod';
+import type { Deps } from '../services/deps.js';
+import type { Wakeups } from '../services/wakeups.js';
+
+/**
+ * The queues and what their workers may do. Redis only holds wake-ups: every job names a Postgres row, and the
+ * handler re-checks that row (state, version) before doing anything, so a duplicate or stale job is harmless.
+ * - scheduler: the job schedulers (standup `tick`, blocker `sweep`).
+ * - escalation: one delayed job per blocker's next due time (Postgres only; it reserves notices).
+ * - dm: direct messages to members (prompts, reminders, notices).
+ * - channel: channel messages (reports, late answers in threads, blocker messages and their thread lines).
+ * `callsSlack`: the handlers call the Slack Web API, so a 429 pauses every such queue (chat.postMessage's
+ * workspace-wide cap is shared by DMs and channel posts). `concurrency`: jobs at once per worker (default).
+ */
+export const QUEUES = {
+  scheduler: { concurrency: 1, callsSlack: false },
+  escalation: { concurrency: 8, callsSlack: false },
+  dm: { concurrency: 16, callsSlack: true },
+  channel: { concurrency: 4, callsSlack: true },
+} as const satisfies Record<string, { concurrency: number; callsSlack: boolean }>;
+
+export type QueueName = keyof typeof QUEUES;
+
+/** The queue names in worker start order. */
+export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
+
+export type WakeupName = keyof Wakeups;
+
+/** One element of what a {@link Wakeups} method takes (e.g. `{ promptId, attempt }`, or a notice id). */
+export type WakeupItem<W extends WakeupName> = Parameters<Wakeups[W]>[0] extends readonly (infer I)[] ? I : never;
+
+/**
+ * A job enqueued by one {@link Wakeups} method, one job per item. Methods (not arrow properties) on purpose:
+ * they let the registry hold differently typed jobs side by side.
+ */
+export interface WakeupJob<W extends WakeupName = WakeupName, S extends z.ZodType = z.ZodType> {
+  queue: Exclude<QueueName, 'scheduler'>;
+  /** BullMQ job name, unique across the registry. */
+  name: string;
+  /** What `job.data` must look like; the worker parses it before calling {@link run}. */
+  payload: S;
+  /**
+   * Deterministic BullMQ job id: BullMQ ignores an add whose id it still stores, so a repeated wake-up for the
+   * same row (and attempt/version) adds one job. BullMQ forbids ':' in custom ids.
+   */
+  jobId(item: WakeupItem<W>): string;
+  /** `job.data` for an item (must pass {@link payload}). */
+  data(item: WakeupItem<W>): z.input<S>;
+  /** Milliseconds before the job may run; without it the job runs at once. */
+  delay?(item: WakeupItem<W>): number;
+  /** The use case the job runs (a service entry point); its result becomes the job's return value. */
+  run(deps: Deps, data: z.output<S>): Promise<unknown>;
+}
+
+/**
+ * Declares a wake-up job. The registry's type (one entry per {@link Wakeups} method) tells this which method
+ * it serves, so `jobId`/`data`/`delay` receive that method's item type and `run` the payload's parsed type.
+ */
+export function wakeupJob<W extends WakeupName, S extends z.ZodType>(def: WakeupJob<W, S>): WakeupJob<W, S> {
+  return def;
+}
+
+/** Intervals of the job schedulers, in ms, as `startWorkers` was given them. */
+export interface ScheduleSettings {
+  tickMs: number;
+  sweepMs: number;
+}
+
+/** A job the `scheduler` queue runs on an interval through a BullMQ job scheduler (no payload). */
+export interface ScheduledJob {
+  /** BullMQ job scheduler id: one job per interval however many bot processes run. */
+  schedulerId: string;
+  /** BullMQ job name, unique across the registry. */
+  name: string;
+  /** Interval in ms. */
+  every(settings: ScheduleSettings): number;
+  run(deps: Deps): Promise<unknown>;
+}
+
+/** Declares a scheduled job (see {@link ScheduledJob}). */
+export function scheduledJob(def: ScheduledJob): ScheduledJob {
+  return def;
+}

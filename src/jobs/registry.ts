@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/blockers/delivery.js';
+import { escalate } from '../services/blockers/escalate.js';
+import { sweepBlockers } from '../services/blockers/sweep.js';
+import type { Deps } from '../services/deps.js';
+import { scheduledGonogo } from '../services/gonogo/decisions.js';
+import { escalateOverdueGates, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
+import { sendOutbound } from '../services/delivery/outbound.js';
+import { pruneSlackEvents } from '../services/slack-events.js';
+import { sendPrompt, sendReminder } from '../services/standups/prompts.js';
+import { postLateAnswer, renderReport } from '../services/standups/report.js';
+import { tick } from '../services/standups/sweep.js';
+import { scheduledJob, wakeupJob, type ScheduledJob, type WakeupJob, type WakeupName } from './job-definition.js';
+
+/**
+ * Every job Preflight queues, declared once: its queue, BullMQ name, payload schema, deterministic id, delay
+ * and handler. `queueWakeups` (queues.ts) and `startWorkers` (workers.ts) derive everything from here.
+ * To add a wake-up: add the method to `Wakeups` (src/services/wakeups.ts) and one entry below under the same key.
+ */
+
+const id = z.number().int().positive();
+
+export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
+  // standups
+  sendPrompts: wakeupJob({
+    queue: 'dm',
+    name: 'send-prompt',
+    payload: z.object({ promptId: id }),
+    // the attempt lets a re-send after a released claim through
+    jobId: (i) => `prompt-${i.promptId}-${i.attempt}`,
+    data: (i) => ({ promptId: i.promptId }),
+    run: (deps, d) => sendPrompt(deps, d.promptId),
+  }),
+  sendReminders: wakeupJob({
+    queue: 'dm',
+    name: 'send-reminder',
+    payload: z.object({ promptId: id }),
+    jobId: (promptId) => `reminder-${promptId}`,
+    data: (promptId) => ({ promptId }),
+    run: (deps, d) => sendReminder(deps, d.promptId),
+  }),
+  renderReports: wakeupJob({
+    queue: 'channel',
+    name: 'render-report',
+    payload: z.object({ runId: id }),
+    jobId: (i) => `report-${i.runId}-${i.version}`,
+    data: (i) => ({ runId: i.runId }),
+    // a short delay lets a burst of answers collapse into one chat.update (Tier 3: ~50/min); the first
+    // version goes at once, so the report is posted before the run's prompts use up the posting cap
+    delay: (i) => (i.version === 1 ? 0 : 500),
+    run: (deps, d) => renderReport(deps, d.runId),
+  }),
+  postLateAnswers: wakeupJob({
+    queue: 'channel',
+    name: 'post-late-answer',
+    payload: z.object({ answerId: id }),
+    jobId: (i) => `late-${i.answerId}-${i.version}`,
+    data: (i) => ({ answerId: i.answerId }),
+    run: (deps, d) => postLateAnswer(deps, d.answerId),
+  }),
+
+  // blockers (escalation: Postgres only, it reserves notices; Slack calls happen in the dm/channel queues)
+  escalate: wakeupJob({
+    queue: 'escalation',
+    name: 'escalate',
+    payload: z.object({ blockerId: id, version: id }),
+    jobId: (i) => `esc-${i.blockerId}-${i.version}`,
+    data: (i) => ({ blockerId: i.blockerId, version: i.version }),
+    delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime()),
+    run: (deps, d) => escalate(deps, d.blockerId, d.version),
+  }),
+  sendNotices: wakeupJob({
+    queue: 'dm',
+    name: 'send-notice',
+    payload: z.object({ noticeId: id }),
+    jobId: (noticeId) => `notice-${noticeId}`,
+    data: (noticeId) => ({ noticeId }),
+    run: (deps, d) => sendNotice(deps, d.noticeId),
+  }),
+  renderBlockers: wakeupJob({
+    queue: 'channel',
+    name: 'render-blocker',
+    payload: z.object({ blockerId: id }),
+    jobId: (i) => `blocker-${i.blockerId}-${i.version}`,
+    data: (i) => ({ blockerId: i.blockerId }),
+    // collapses a burst of changes to one blocker into one chat.update
+    delay: () => 300,
+    run: (deps, d) => renderBlockerMessage(deps, d.blockerId),
+  }),
+  postThreadLines: wakeupJob({
+    queue: 'channel',
+    name: 'post-thread-line',
+    payload: z.object({ eventId: id }),
+    jobId: (eventId) => `thread-${eventId}`,
+    data: (eventId) => ({ eventId }),
+    run: (deps, d) => postThreadLine(deps, d.eventId),
+  }),
+  withdrawSignOffs: wakeupJob({
+    queue: 'escalation',
+    name: 'withdraw-signoffs',
+    payload: z.object({ blockerId: id }),
+    // one per blocker: the withdrawal reads the gates' state when it runs (a late job never undoes a newer sign-off)
+    jobId: (blockerId) => `withdraw-${blockerId}`,
+    data: (blockerId) => ({ blockerId }),
+    run: (deps, d) => withdrawSignOffsForBlocker(deps, d.blockerId),
+  }),
+
+  // go/no-go posts and sign-off withdrawal notices (services/delivery/outbound.ts)
+  sendOutbound: wakeupJob({
+    queue: 'channel',
+    name: 'send-outbound',
+    payload: z.object({ messageId: id }),
+    jobId: (messageId) => `outbound-${messageId}`,
+    data: (messageId) => ({ messageId }),
+    run: (deps, d) => sendOutbound(deps, d.messageId),
+  }),
+};
+
+/** When each process last pruned the Slack event dedupe table (per `Deps`, i.e. per bot process). */
+const lastPrune = new WeakMap<Deps, number>();
+
+/** The standup tick: opens, closes and sweeps standup runs; hourly, prunes the Slack event dedupe table. */
+export const standupTick = scheduledJob({
+  schedulerId: 'standup-tick',
+  name: 'tick',
+  every: (s) => s.tickMs,
+  async run(deps) {
+    const report = await tick(deps);
+    const now = deps.clock.now().toJSDate();
+    if (now.getTime() - (lastPrune.get(deps) ?? 0) > 3_600_000) {
+      lastPrune.set(deps, now.getTime());
+      await pruneSlackEvents(deps.db, now);
+    }
+    if (report.opened + report.missed + report.closed + report.released > 0) deps.log.debug({ tick: report }, 'tick');
+    return report;
+  },
+});
+
+/** The blocker sweep: overdue blockers and undelivered messages, overdue gates, the scheduled go/no-go. */
+export const blockerSweep = scheduledJob({
+  schedulerId: 'blocker-sweep',
+  name: 'sweep',
+  every: (s) => s.sweepMs,
+  async run(deps) {
+    const swept = await sweepBlockers(deps);
+    const gates = await escalateOverdueGates(deps);
+    const gonogo = await scheduledGonogo(deps);
+    return { ...swept, gates, gonogo };
+  },
+});
+
+export const scheduledJobs: readonly ScheduledJob[] = [standupTick, blockerSweep];

@@ -1,0 +1,21 @@
+/**
+ * Wake-ups the services ask for: the port through which a use case asks for later work (a job). Each names
+ * the Postgres row to look at; calling twice for the same row and attempt/version adds one job. Implemented
+ * on BullMQ by `queueWakeups` (src/jobs/queues.ts), which derives every method from the job registry
+ * (src/jobs/registry.ts); a method added here needs exactly one registry entry (the typecheck says which).
+ */
+export interface Wakeups {
+  sendPrompts(items: { promptId: number; attempt: number }[]): Promise<void>;
+  sendReminders(promptIds: number[]): Promise<void>;
+  renderReports(items: { runId: number; version: number }[]): Promise<void>;
+  postLateAnswers(items: { answerId: number; version: number }[]): Promise<void>;
+  /** Wake the escalation processor for a blocker at `dueAt` (delayed job; id includes the version). */
+  escalate(items: { blockerId: number; version: number; dueAt: Date; now: Date }[]): Promise<void>;
+  sendNotices(noticeIds: number[]): Promise<void>;
+  renderBlockers(items: { blockerId: number; version: number }[]): Promise<void>;
+  postThreadLines(eventIds: number[]): Promise<void>;
+  /** Withdraw the gate sign-offs each new blocker affects (escalation queue; one job per blocker). */
+  withdrawSignOffs(blockerIds: number[]): Promise<void>;
+  /** Deliver queued outbound messages (go/no-go posts, withdrawal notices). */
+  sendOutbound(messageIds: number[]): Promise<void>;
+}
