@@ -4,7 +4,7 @@ import { shortId } from '../../domain/blockers/blocker.js';
 import { targetLabel, type EscalationPolicy, type Severity } from '../../domain/blockers/ladder.js';
 import { BLOCKER_IDS, blockerActionsBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
-import { mention, safeMrkdwn, truncate } from './text.js';
+import { countOf, mention, safeMrkdwn, truncate } from './text.js';
 
 /** Everything the blocker builders show, independent of the database row. Times are Unix seconds. */
 export interface BlockerView {
@@ -148,23 +148,29 @@ export function blockerSummaryLine(v: BlockerView): string {
   return truncate(`${SEVERITY_EMOJI[v.severity]} *${shortId(v.id)}* ${v.severity} · ${safeMrkdwn(v.workstreamName, 60)} · raised ${ago(v.raisedAt)} · ${v.status === 'acknowledged' ? 'acknowledged · ' : ''}${levelLine(v)}\n${safeMrkdwn(v.text, 300)}`, LIMITS.sectionText);
 }
 
-/** `/blocker list`: sections of summaries (oldest first), within 50 blocks. */
+/**
+ * `/blocker list`: sections of summaries (oldest first), within 50 blocks. A blocker can appear in several
+ * groups (raised by you and in your workstream): the counts in `text` and the footer are of distinct blockers.
+ */
 export function blockerListMessage(groups: { title: string; items: BlockerView[] }[]): { blocks: KnownBlock[]; text: string } {
   const blocks: KnownBlock[] = [];
-  let shown = 0;
-  let total = 0;
+  const all = new Set<number>();
+  const shown = new Set<number>();
   for (const g of groups) {
-    total += g.items.length;
+    for (const v of g.items) all.add(v.id);
     if (blocks.length >= LIMITS.messageBlocks - 3) continue;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${g.title}* (${g.items.length})${g.items.length ? '' : ': none 🎉'}` } });
     for (const v of g.items) {
       if (blocks.length >= LIMITS.messageBlocks - 2) break;
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: blockerSummaryLine(v) } });
-      shown++;
+      shown.add(v.id);
     }
   }
-  if (shown < total) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…${total - shown} more not shown. \`/blocker show B-<id>\` for one.` }] });
-  return { blocks, text: `${total} open blocker(s)` };
+  const hidden = all.size - shown.size;
+  const total = countOf(all.size, 'open blocker');
+  const footer = hidden > 0 ? `${total} · …${hidden} more not shown. \`/blocker show B-<id>\` for one.` : groups.length > 1 ? `${total} in all` : '';
+  if (footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: footer }] });
+  return { blocks, text: all.size ? total : 'No open blockers' };
 }
 
 /** `/blocker show B-42`: the blocker and its whole timeline (raised, acknowledged, escalated, …, resolved). */

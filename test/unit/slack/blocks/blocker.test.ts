@@ -80,6 +80,24 @@ describe('lists, timeline, form and Home', () => {
     expect(blockProblems(blocks, 'message')).toEqual([]);
     expect(JSON.stringify(blocks)).toMatch(/…\d+ more not shown/);
   });
+  it('counts each open blocker once, however many groups it appears in, and words the count', () => {
+    const one = view({ id: 7 });
+    const mine = blockerListMessage([
+      { title: 'Raised by you or waiting on you', items: [one] },
+      { title: 'Your workstream (Broker)', items: [one] },
+    ]);
+    expect(mine.text).toBe('1 open blocker');
+    expect(JSON.stringify(mine.blocks)).toContain('1 open blocker in all');
+    expect(blockerListMessage([{ title: 'All open blockers', items: [one, view({ id: 8 })] }]).text).toBe('2 open blockers');
+    expect(blockerListMessage([{ title: 'All open blockers', items: [] }]).text).toBe('No open blockers');
+    const many = Array.from({ length: 120 }, (_, i) => view({ id: i + 1 }));
+    const twice = blockerListMessage([
+      { title: 'Raised by you or waiting on you', items: many },
+      { title: 'Your workstream (Broker)', items: many },
+    ]);
+    expect(twice.text).toBe('120 open blockers');
+    expect(JSON.stringify(twice.blocks)).toContain('120 open blockers · …73 more not shown');
+  });
   it('the timeline lists every event with its time', () => {
     const { blocks } = blockerTimelineMessage(view(), [
       { kind: 'raised', actor: 'U01', at: 1_770_130_800, data: { severity: 'P0', owner: 'U02' } },
