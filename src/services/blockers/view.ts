@@ -18,6 +18,7 @@ export function blockerView(config: WorkspaceConfig, b: BlockerRow, now: Date): 
     gateId: b.gateId,
     raisedAt: sec(b.raisedAt)!,
     levelsDone: b.levelsDone,
+    lastLevel: b.lastLevel,
     policy: b.policy,
     acknowledgedBy: b.acknowledgedBy,
     snoozedUntil: sec(b.snoozedUntil),

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../config/duration.js';
 import { shortId } from '../../domain/blockers/blocker.js';
-import { targetLabel, type EscalationPolicy, type Severity } from '../../domain/blockers/ladder.js';
+import { targetLabel, type EscalationPolicy, type Severity, type SkipReason, type StepOutcome } from '../../domain/blockers/ladder.js';
 import { BLOCKER_IDS, blockerActionsBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
 import { countOf, mention, safeMrkdwn, truncate } from './text.js';
@@ -18,6 +18,8 @@ export interface BlockerView {
   gateId: string | null;
   raisedAt: number;
   levelsDone: number;
+  /** What the latest level did (notified whom, or skipped and why); null before the first or on rows that predate it. */
+  lastLevel: StepOutcome | null;
   policy: EscalationPolicy;
   acknowledgedBy: string[];
   snoozedUntil: number | null;
@@ -36,6 +38,9 @@ const SEVERITY_EMOJI: Record<Severity, string> = { P0: '🔴', P1: '🟠', P2: '
 export const ago = (sec: number) => `<!date^${Math.floor(sec)}^{ago}|${new Date(sec * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
 export const clock = (sec: number) => `<!date^${Math.floor(sec)}^{date_short_pretty} {time}|${new Date(sec * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
 
+const SKIP_REASON: Record<SkipReason, string> = { acknowledged: 'already acknowledged', nobody: 'nobody to notify' };
+
+/** "level 2 of 3 (the PM notified)", or "level 4 of 4 (the lead) skipped: already acknowledged" when it went to nobody. */
 function levelLine(v: BlockerView): string {
   const n = v.policy.ladder.length;
   if (v.levelsDone === 0) {
@@ -43,6 +48,8 @@ function levelLine(v: BlockerView): string {
     return first ? `escalates to ${targetLabel(first.notify)} after ${formatDuration(first.afterMs)}` : 'no escalation ladder';
   }
   const last = v.policy.ladder[v.levelsDone - 1]!;
+  const outcome = v.lastLevel?.level === v.levelsDone - 1 ? v.lastLevel : null;
+  if (outcome?.skipped) return `level ${v.levelsDone} of ${n} (${targetLabel(last.notify)}) skipped: ${SKIP_REASON[outcome.skipped]}`;
   return `level ${v.levelsDone} of ${n} (${targetLabel(last.notify)} notified)`;
 }
 
@@ -127,7 +134,7 @@ export function threadLine(kind: string, actor: string | null, data: Record<stri
         ? `🔁 Reminded ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (repeat ${data.attempt})`
         : `⏫ Escalated to ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (level ${data.level} of ${data.levels})`;
     case 'skipped':
-      return `⏭️ Level ${data.level} of ${data.levels} (${targetLabel(data.target)}) skipped after ${data.age}: nobody to notify`;
+      return `⏭️ Level ${data.level} of ${data.levels} (${targetLabel(data.target)}) skipped after ${data.age}: ${SKIP_REASON[data.reason as SkipReason] ?? SKIP_REASON.nobody}`;
     case 'acknowledged':
       return `👀 Acknowledged by ${who}`;
     case 'snoozed':
