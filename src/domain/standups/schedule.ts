@@ -138,6 +138,23 @@ export function decideRun(occ: Occurrence, now: DateTime, alreadyRecorded: boole
   return occ.openAt >= schedulingSince ? 'missed' : 'nothing';
 }
 
+/**
+ * The run `/standup skip` means for `userId`: the earliest run (from two workstream-local days back to a week ahead)
+ * whose answer window for this member has not closed by `now`. For a member east of the workstream (Tokyo in a
+ * New York workstream) that is often the workstream's "tomorrow"; for one far west of it, a run dated two days back.
+ * @returns the run's workstream-local date (YYYY-MM-DD) and the member's slot in it (UTC instants), or null when
+ * no run in that span prompts them.
+ */
+export function runToSkip(plan: StandupPlan, userId: string, now: DateTime): { localDate: string; slot: MemberSlot } | null {
+  const today = now.setZone(plan.zone).startOf('day');
+  for (let d = -2; d <= 7; d++) {
+    const localDate = today.plus({ days: d }).toISODate()!;
+    const slot = occurrenceOn(plan, localDate)?.members.find((m) => m.userId === userId);
+    if (slot && slot.closeAt > now) return { localDate, slot };
+  }
+  return null;
+}
+
 /** A member's out-of-office span, inclusive, as workstream-local ISO dates. */
 export interface OutOfOffice {
   userId: string;

@@ -11,6 +11,7 @@ import {
   localTimeOn,
   nextOccurrence,
   occurrenceOn,
+  runToSkip,
   type StandupPlan,
 } from '../../../../src/domain/standups/schedule.js';
 
@@ -268,5 +269,29 @@ describe('members far ahead of or behind the workstream are prompted at their ow
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('runToSkip: the run /standup skip means for one member', () => {
+  const ny = plan('America/New_York', '10:00', { members: [{ userId: 'U0NY', zone: 'America/New_York' }, { userId: 'U0TYO', zone: 'Asia/Tokyo' }] });
+  const skip = (p: StandupPlan, user: string, iso: string) => {
+    const r = runToSkip(p, user, DateTime.fromISO(iso));
+    return r && { localDate: r.localDate, prompt: r.slot.promptAt.setZone(r.slot.zone).toFormat('yyyy-MM-dd HH:mm') };
+  };
+  it('for a member in the workstream zone: today before the close, the next workday after', () => {
+    expect(skip(ny, 'U0NY', '2026-02-03T13:00:00Z')).toEqual({ localDate: '2026-02-03', prompt: '2026-02-03 10:00' }); // 08:00 NY Tue
+    expect(skip(ny, 'U0NY', '2026-02-03T18:00:00Z')).toEqual({ localDate: '2026-02-04', prompt: '2026-02-04 10:00' }); // 13:00 NY Tue, closed
+  });
+  it('for a member east of it (Tokyo in a New York workstream): the workstream’s "tomorrow"', () => {
+    // Tue 08:00 in Tokyo is Mon 18:00 in New York: Tokyo's next prompt is at its 10:00 on the NY-dated Tuesday run
+    expect(skip(ny, 'U0TYO', '2026-02-02T23:00:00Z')).toEqual({ localDate: '2026-02-03', prompt: '2026-02-03 10:00' });
+  });
+  it('for a member far west of it (Pago Pago in a Kiritimati workstream at 23:00): a run dated two days back, still open for them', () => {
+    const kir = plan('Pacific/Kiritimati', '23:00', { members: [{ userId: 'U0PPG', zone: 'Pacific/Pago_Pago' }] });
+    // Thu 5 Feb 00:30 in Kiritimati is Tue 3 Feb 23:30 in Pago Pago: the member's Tuesday run is open until their 01:00 Wed
+    expect(skip(kir, 'U0PPG', '2026-02-04T10:30:00Z')).toEqual({ localDate: '2026-02-03', prompt: '2026-02-03 23:00' });
+  });
+  it('nobody in the plan: null', () => {
+    expect(runToSkip(ny, 'U0STRANGER', DateTime.fromISO('2026-02-03T13:00:00Z'))).toBeNull();
   });
 });
