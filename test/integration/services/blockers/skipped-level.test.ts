@@ -5,6 +5,8 @@ import { blockerTimeline, getBlocker } from '../../../../src/services/blockers/q
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
 import { blockerView } from '../../../../src/services/blockers/view.js';
 import { blockerMessage, blockerTimelineMessage, threadLine } from '../../../../src/slack/blocks/blocker.js';
+import { registerBlockerCommand } from '../../../../src/slack/commands/blocker.js';
+import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 
@@ -54,6 +56,11 @@ describe('a ladder level skipped because its only recipient acknowledged (fixed 
       expect(json).toContain('level 4 of 4 (the lead) skipped: already acknowledged');
       expect(json).not.toContain('level 4 of 4 (the lead notified)');
     }
+    // `/blocker show B-1` as typed in Slack
+    const slack = boltInProcess((app) => registerBlockerCommand(app, { deps: bot.deps, redis: null as never /* the command does not use Redis */ }));
+    const shown = JSON.stringify((await slack.command('/blocker', `show B-${id}`, 'U01')).blocks);
+    expect(shown).toContain('level 4 of 4 (the lead) skipped: already acknowledged');
+    expect(shown).toContain('Level 4 of 4 (the lead) skipped after 12s: already acknowledged');
     // the thread says the same thing
     const lines = events.filter((e) => e.kind === 'escalated' || e.kind === 'skipped').map((e) => threadLine(e.kind, e.actor, e.data));
     expect(lines).toEqual([

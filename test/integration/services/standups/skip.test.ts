@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipToday } from '../../../../src/services/standups/members.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { standupSkipText } from '../../../../src/slack/blocks/standup-skip.js';
+import { registerStandupCommand } from '../../../../src/slack/commands/standup.js';
+import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 
@@ -35,8 +37,10 @@ describe('/standup skip says which run it skips (fixed clock, real Postgres and 
     const tokyo = await skipToday(bot.deps, 'U0TYO', 'ws1');
     expect(tokyo).toMatchObject([{ outcome: 'skip-recorded', localDate: '2026-02-03' }]);
     expect(standupSkipText(tokyo)).toBe('• ⏭️ Skipped *Payments*’s standup on Tue 3 Feb (10:00 your time): no prompt or reminder.');
-    const ny = await skipToday(bot.deps, 'U0NY');
-    expect(standupSkipText(ny)).toBe('• ⏭️ Skipped *Payments*’s standup on Tue 3 Feb (10:00 your time): no prompt or reminder.');
+    // `/standup skip` as typed in Slack by the New York member: Monday's window has closed, so it is Tuesday's run
+    const slack = boltInProcess((app) => registerStandupCommand(app, { deps: bot.deps, redis: null as never /* the command does not use Redis */ }));
+    const answer = await slack.command('/standup', 'skip', 'U0NY');
+    expect(answer).toMatchObject({ response_type: 'ephemeral', text: '• ⏭️ Skipped *Payments*’s standup on Tue 3 Feb (10:00 your time): no prompt or reminder.' });
   });
 
   it('the skipped run opens without prompting the Tokyo member at their 10:00', async () => {
