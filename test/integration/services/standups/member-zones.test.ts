@@ -33,16 +33,17 @@ describe('a member about a day ahead of the workstream is prompted at their own 
   });
 
   it('first, the workstream’s Monday run, still under way for the Pago Pago member, opens; nothing more at 10:15 UTC', async () => {
-    expect((await tick(bot.deps)).opened).toBe(1);
+    // (the workers' own first tick may have opened it already: assert the runs, not who opened them)
+    await tick(bot.deps);
     h.clock.set('2026-02-02T10:15:00Z');
-    expect((await tick(bot.deps)).opened).toBe(0);
+    await tick(bot.deps);
     expect(await h.sql('SELECT local_date::text AS date FROM standup_runs')).toEqual([{ date: '2026-02-02' }]);
     expect(dms('U0KIR')).toHaveLength(0); // Monday's prompt for Kiritimati closed on Sunday (UTC)
   });
 
   it('at 00:30 +14:00 the run of the workstream’s Tuesday opens and the Kiritimati member gets the prompt, not half an hour later', async () => {
     h.clock.set('2026-02-02T10:30:00Z');
-    expect((await tick(bot.deps)).opened).toBe(1);
+    await tick(bot.deps);
     await eventually('the Kiritimati member is prompted', () => dms('U0KIR').length === 1);
     expect(await h.sql('SELECT local_date::text AS date FROM standup_runs ORDER BY local_date')).toEqual([{ date: '2026-02-02' }, { date: '2026-02-03' }]);
     const [prompt] = await h.sql<{ user_id: string; prompt_at: Date }>("SELECT p.user_id, p.prompt_at FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE p.user_id = 'U0KIR' AND r.local_date = '2026-02-03'");

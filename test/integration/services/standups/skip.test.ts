@@ -45,7 +45,8 @@ describe('/standup skip says which run it skips (fixed clock, real Postgres and 
 
   it('the skipped run opens without prompting the Tokyo member at their 10:00', async () => {
     h.clock.set('2026-02-03T01:00:00Z'); // 10:00 Tue in Tokyo
-    expect((await tick(bot.deps)).opened).toBe(1);
+    await tick(bot.deps);
+    expect(await h.sql('SELECT local_date::text AS date FROM standup_runs')).toEqual([{ date: '2026-02-03' }]);
     await new Promise((r) => setTimeout(r, 300));
     expect(dms('U0TYO')).toHaveLength(0);
     const prompts = await h.sql<{ user_id: string; status: string }>('SELECT user_id, status FROM standup_prompts ORDER BY user_id');
