@@ -17,6 +17,7 @@ import { registerBlockerCommand } from './commands/blocker.js';
 import { registerAppHome } from './events/app-home.js';
 import { registerBlockerFormSubmission } from './views/blocker-form.js';
 import { registerGateActions } from './actions/gate-actions.js';
+import { registerGonogoHistoryActions } from './actions/gonogo-history.js';
 import { registerGonogoCommand } from './commands/gonogo.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
 import type { WebClient } from '@slack/web-api';
@@ -87,6 +88,7 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
   registerAppHome(app, ctx);
   registerGonogoCommand(app, ctx);
   registerGateActions(app, ctx);
+  registerGonogoHistoryActions(app, ctx);
   registerChecklistSubmission(app, ctx);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'unhandled error in a Slack listener');

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { BlockerStatus } from '../../domain/blockers/blocker.js';
-import type { EscalationPolicy, Severity } from '../../domain/blockers/ladder.js';
+import type { EscalationPolicy, Severity, StepOutcome } from '../../domain/blockers/ladder.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -23,6 +23,8 @@ export const blockers = pgTable(
     /** The escalation policy frozen when the blocker was raised. */
     policy: jsonb('policy').$type<EscalationPolicy>().notNull(),
     levelsDone: integer('levels_done').notNull().default(0),
+    /** What the latest ladder level (attempt 0) did: whom it notified, or why it was skipped; null before the first. */
+    lastLevel: jsonb('last_level').$type<StepOutcome>(),
     repeatsDone: integer('repeats_done').notNull().default(0),
     lastNotifiedAt: ts('last_notified_at'),
     nextDueAt: ts('next_due_at'),

@@ -102,6 +102,31 @@ export function recipients(target: NotifyTarget, roles: Roles, acknowledgedBy: r
   return [...new Set(ids)].filter((id) => !acknowledgedBy.includes(id));
 }
 
+/** Why a ladder step notified nobody: everyone it targets already acknowledged, or the target resolves to no one. */
+export type SkipReason = 'acknowledged' | 'nobody';
+
+/**
+ * What one ladder step did: the people it notified (`to`), or, with `to` empty, why it was skipped.
+ * `level` is 0-based like {@link Step}; `attempt` 0 is the level itself, n its n-th repeat.
+ */
+export interface StepOutcome {
+  level: number;
+  attempt: number;
+  to: string[];
+  skipped: SkipReason | null;
+}
+
+/**
+ * Decides who `step` notifies: the level's target resolved against `roles`, without anyone who has acknowledged.
+ * Nobody left means the step is skipped, with the reason: `acknowledged` when the target has people and all of them
+ * acknowledged, `nobody` when the target names no one (no lead configured, empty list).
+ */
+export function stepOutcome(step: Pick<Step, 'level' | 'attempt'>, target: NotifyTarget, roles: Roles, acknowledgedBy: readonly string[]): StepOutcome {
+  const to = recipients(target, roles, acknowledgedBy);
+  const skipped: SkipReason | null = to.length > 0 ? null : recipients(target, roles, []).length > 0 ? 'acknowledged' : 'nobody';
+  return { level: step.level, attempt: step.attempt, to, skipped };
+}
+
 /** A daily quiet window in a recipient's own zone, "HH:MM" to "HH:MM" (may wrap midnight). */
 export interface QuietHours {
   from: string;

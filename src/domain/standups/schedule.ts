@@ -85,7 +85,15 @@ export function occurrenceOn(plan: StandupPlan, localDate: string): Occurrence |
   return { workstreamId: plan.workstreamId, localDate, openAt, closeAt, members };
 }
 
-/** Candidate local dates around `now`, newest first: member zones can move a prompt into the adjacent day. */
+/**
+ * How many workstream-local days ahead of "today" a run can already have opened. Real UTC offsets span
+ * −12:00 … +14:00 (26 h), so a member up to 26 h ahead of the workstream (Pacific/Kiritimati, +14, in a
+ * Pacific/Pago_Pago workstream, −11) is prompted for the workstream's date D while the workstream's own calendar
+ * still shows D − 2 (at D 00:30 +14, it is D − 2 23:30 at −12). Two days cover any pair of zones.
+ */
+const DAYS_AHEAD = 2;
+
+/** Candidate local dates around `now`, newest first: member zones can move a prompt into an adjacent day. */
 function datesAround(plan: StandupPlan, now: DateTime, back: number, ahead: number): string[] {
   const today = now.setZone(plan.zone).startOf('day');
   const out: string[] = [];
@@ -98,7 +106,7 @@ function datesAround(plan: StandupPlan, now: DateTime, back: number, ahead: numb
  * This is what the scheduler opens (if still before closeAt) or records as missed.
  */
 export function latestOpenedOccurrence(plan: StandupPlan, now: DateTime, lookbackDays = 7): Occurrence | null {
-  for (const date of datesAround(plan, now, lookbackDays, 1)) {
+  for (const date of datesAround(plan, now, lookbackDays, DAYS_AHEAD)) {
     const occ = occurrenceOn(plan, date);
     if (occ && occ.openAt <= now) return occ;
   }
@@ -128,6 +136,23 @@ export function decideRun(occ: Occurrence, now: DateTime, alreadyRecorded: boole
   if (alreadyRecorded) return 'nothing';
   if (now < occ.closeAt) return 'open';
   return occ.openAt >= schedulingSince ? 'missed' : 'nothing';
+}
+
+/**
+ * The run `/standup skip` means for `userId`: the earliest run (from two workstream-local days back to a week ahead)
+ * whose answer window for this member has not closed by `now`. For a member east of the workstream (Tokyo in a
+ * New York workstream) that is often the workstream's "tomorrow"; for one far west of it, a run dated two days back.
+ * @returns the run's workstream-local date (YYYY-MM-DD) and the member's slot in it (UTC instants), or null when
+ * no run in that span prompts them.
+ */
+export function runToSkip(plan: StandupPlan, userId: string, now: DateTime): { localDate: string; slot: MemberSlot } | null {
+  const today = now.setZone(plan.zone).startOf('day');
+  for (let d = -2; d <= 7; d++) {
+    const localDate = today.plus({ days: d }).toISODate()!;
+    const slot = occurrenceOn(plan, localDate)?.members.find((m) => m.userId === userId);
+    if (slot && slot.closeAt > now) return { localDate, slot };
+  }
+  return null;
 }
 
 /** A member's out-of-office span, inclusive, as workstream-local ISO dates. */

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { formatDuration } from '../../config/duration.js';
 import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
-import { afterStep, escalateNowStep, nextStep, quietUntil, recipients } from '../../domain/blockers/ladder.js';
+import { afterStep, escalateNowStep, nextStep, quietUntil, stepOutcome } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
 import { zoneOf } from '../standups/plans.js';
 import { rolesFor } from './policy.js';
@@ -15,7 +15,8 @@ export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'no
  * Otherwise reserves one notice per recipient (unique (blocker, level, attempt, recipient)) in the same
  * transaction that advances the ladder, so however many workers or duplicate wake-ups race, each ping is
  * reserved once; notices are sent by their own jobs after commit.
- * A level with nobody to notify is skipped (timeline + log). Recipients in their quiet hours get the notice
+ * A level with nobody to notify is skipped (timeline + log, with the reason: all its people already acknowledged,
+ * or none configured); the row keeps what the latest level did (`last_level`) for the blocker message. Recipients in their quiet hours get the notice
  * deferred to the end of them (severities in `quiet_hours.except` are never deferred); the clock keeps running.
  * After downtime the ladder climbs one level per wake-up (see nextStep), never straight to the top.
  */
@@ -35,7 +36,8 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
     }
     if (step.dueAt > now) return { outcome: 'not-due' as const };
     const level = b.policy.ladder[step.level]!;
-    const to = recipients(level.notify, rolesFor(deps.config, b.workstreamId), b.acknowledgedBy);
+    const outcome = stepOutcome(step, level.notify, rolesFor(deps.config, b.workstreamId), b.acknowledgedBy);
+    const to = outcome.to;
     const ageMs = now.toMillis() - b.raisedAt.getTime();
     const quiet = deps.config.escalation.quiet_hours;
     const exempt = quiet?.except.includes(b.severity) ?? true;
@@ -64,7 +66,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
         kind: to.length ? 'escalated' : 'skipped',
         actor: null,
         at: now.toJSDate(),
-        data: { level: step.level + 1, levels: b.policy.ladder.length, attempt: step.attempt, to, target: level.notify, ageMs, age: formatDuration(ageMs) },
+        data: { level: step.level + 1, levels: b.policy.ladder.length, attempt: step.attempt, to, target: level.notify, ageMs, age: formatDuration(ageMs), ...(outcome.skipped ? { reason: outcome.skipped } : {}) },
       })
       .returning({ id: blockerEvents.id });
     const after = afterStep(state, step, now);
@@ -73,6 +75,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
       .update(blockers)
       .set({
         levelsDone: after.levelsDone,
+        ...(step.attempt === 0 ? { lastLevel: outcome } : {}),
         repeatsDone: after.repeatsDone,
         lastNotifiedAt: now.toJSDate(),
         nextDueAt: next?.dueAt.toJSDate() ?? null,
@@ -81,11 +84,11 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
       })
       .where(eq(blockers.id, blockerId))
       .returning();
-    return { outcome: to.length ? ('notified' as const) : ('skipped' as const), updated: updated!, noticeIds, eventId: ev!.id, to, level: step.level };
+    return { outcome: to.length ? ('notified' as const) : ('skipped' as const), updated: updated!, noticeIds, eventId: ev!.id, to, level: step.level, reason: outcome.skipped };
   });
   if (!('updated' in res) || !res.updated) return res.outcome;
   const b = res.updated;
-  if (res.outcome === 'skipped') deps.log.warn({ blocker: blockerId, level: res.level + 1 }, 'escalation level skipped: nobody to notify');
+  if (res.outcome === 'skipped') deps.log.warn({ blocker: blockerId, level: res.level + 1, reason: res.reason }, 'escalation level skipped: nobody left to notify');
   else deps.log.info({ blocker: blockerId, level: res.level + 1, to: res.to }, 'blocker escalated');
   await deps.wakeups.sendNotices(res.noticeIds);
   if (b.nextDueAt) await deps.wakeups.escalate([{ blockerId, version: b.version, dueAt: b.nextDueAt, now: now.toJSDate() }]);

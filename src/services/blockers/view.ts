@@ -1,5 +1,5 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import type { EscalationPolicy, Severity } from '../../domain/blockers/ladder.js';
+import type { EscalationPolicy, Severity, StepOutcome } from '../../domain/blockers/ladder.js';
 import { snoozeChoices } from './policy.js';
 import type { BlockerRow } from './rows.js';
 
@@ -15,6 +15,8 @@ export interface BlockerView {
   gateId: string | null;
   raisedAt: number;
   levelsDone: number;
+  /** What the latest level did (notified whom, or skipped and why); null before the first or on rows that predate it. */
+  lastLevel: StepOutcome | null;
   policy: EscalationPolicy;
   acknowledgedBy: string[];
   snoozedUntil: number | null;
@@ -42,6 +44,7 @@ export function blockerView(config: WorkspaceConfig, b: BlockerRow, now: Date): 
     gateId: b.gateId,
     raisedAt: sec(b.raisedAt)!,
     levelsDone: b.levelsDone,
+    lastLevel: b.lastLevel,
     policy: b.policy,
     acknowledgedBy: b.acknowledgedBy,
     snoozedUntil: sec(b.snoozedUntil),

@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { checklistTicks, gonogoAudit } from '../../db/schema/index.js';
 import { verdict } from '../../domain/gonogo/verdict.js';
@@ -78,11 +78,6 @@ export async function setChecklist(deps: Deps, workstreamId: string, actor: stri
     }
   });
   return { ok: true, changed: changed.length };
-}
-
-/** The audit trail, newest first. */
-export async function history(deps: Deps, limit = 30) {
-  return deps.db.select().from(gonogoAudit).orderBy(desc(gonogoAudit.at), desc(gonogoAudit.id)).limit(limit);
 }
 
 /**

@@ -1,7 +1,6 @@
-import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { DateTime } from 'luxon';
+import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import { memberOutOfOffice, standupAnswers, standupPrompts, standupRuns, standupSkips } from '../../db/schema/index.js';
-import { immediateOccurrence, nextOccurrence, occurrenceOn } from '../../domain/standups/schedule.js';
+import { immediateOccurrence, nextOccurrence, runToSkip } from '../../domain/standups/schedule.js';
 import type { Deps } from '../deps.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
@@ -46,27 +45,25 @@ export async function runToAnswer(
   };
 }
 
-/**
- * The workstream-local date of the run `/standup skip` means: the earliest run (yesterday, today or the coming
- * days in the workstream's zone) whose window for this member has not closed yet. For a member east of the
- * workstream (Tokyo in a New York workstream) that is often the workstream's "tomorrow".
- */
-export function runDateToSkip(ws: ReturnType<typeof workstreamStandup>, userId: string, now: DateTime): string {
-  const today = now.setZone(ws.zone).startOf('day');
-  for (const d of [-1, 0, 1, 2, 3, 4, 5, 6, 7]) {
-    const date = today.plus({ days: d }).toISODate()!;
-    const slot = occurrenceOn(ws.plan, date)?.members.find((m) => m.userId === userId);
-    if (slot && slot.closeAt > now) return date;
-  }
-  return today.toISODate()!;
+/** What `/standup skip` did in one workstream, and to which run: its workstream-local date and the member's prompt. */
+export interface SkipOutcome {
+  workstream: string;
+  outcome: 'skipped' | 'skip-recorded' | 'already-answered';
+  /** The run's workstream-local date, YYYY-MM-DD. */
+  localDate: string;
+  /** When that run prompts (or prompted) the member, UTC; null when no run in the coming week includes them. */
+  promptAt: Date | null;
+  /** The member's IANA zone for that run, to say "10:00 your time". */
+  zone: string;
 }
-
-export type SkipResult = { workstream: string; outcome: 'skipped' | 'skip-recorded' | 'already-answered' }[];
+export type SkipResult = SkipOutcome[];
 
 /**
- * `/standup skip`: skips today's standup in the given workstream, or in every workstream of the member.
- * An open run marks the prompt skipped (no prompt, no reminder); before the run opens the skip is recorded
- * and applied when it opens.
+ * `/standup skip`: skips the member's next standup in the given workstream, or in every workstream of the member:
+ * their run still open now (its window for them not closed), else the next scheduled one ({@link runToSkip}), which
+ * for a member east of the workstream is often the workstream's "tomorrow". An open run marks the prompt skipped
+ * (no prompt, no reminder); before the run opens the skip is recorded and applied when it opens.
+ * @returns per workstream, what happened and to which run (date and the member's prompt time), for the answer.
  */
 export async function skipToday(deps: Deps, userId: string, workstreamId?: string): Promise<SkipResult> {
   const wsIds = workstreamId ? [workstreamId] : workstreamsOf(deps.config, userId);
@@ -74,24 +71,35 @@ export async function skipToday(deps: Deps, userId: string, workstreamId?: strin
   const out: SkipResult = [];
   for (const id of wsIds) {
     const ws = workstreamStandup(deps.config, id);
-    const today = runDateToSkip(ws, userId, now);
-    const [row] = await deps.db
+    const [open] = await deps.db
       .select({ prompt: standupPrompts, run: standupRuns })
       .from(standupPrompts)
       .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
-      .where(and(eq(standupRuns.workstreamId, id), eq(standupRuns.localDate, today), eq(standupPrompts.userId, userId)));
+      .where(and(eq(standupRuns.workstreamId, id), eq(standupRuns.status, 'open'), eq(standupPrompts.userId, userId), gt(standupPrompts.closeAt, now.toJSDate())))
+      .orderBy(asc(standupPrompts.promptAt))
+      .limit(1);
+    const next = open ? null : runToSkip(ws.plan, userId, now);
+    const localDate = open?.run.localDate ?? next?.localDate ?? now.setZone(ws.zone).toISODate()!;
+    const target = { workstream: ws.name, localDate, promptAt: open?.prompt.promptAt ?? next?.slot.promptAt.toJSDate() ?? null, zone: open?.prompt.zone ?? next?.slot.zone ?? zoneOf(deps.config, userId) };
+    const [row] = open
+      ? [open]
+      : await deps.db
+          .select({ prompt: standupPrompts, run: standupRuns })
+          .from(standupPrompts)
+          .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
+          .where(and(eq(standupRuns.workstreamId, id), eq(standupRuns.localDate, localDate), eq(standupPrompts.userId, userId)));
     if (!row || row.run.status !== 'open') {
-      await deps.db.insert(standupSkips).values({ userId, workstreamId: id, localDate: today }).onConflictDoNothing();
-      out.push({ workstream: ws.name, outcome: 'skip-recorded' });
+      await deps.db.insert(standupSkips).values({ userId, workstreamId: id, localDate }).onConflictDoNothing();
+      out.push({ ...target, outcome: 'skip-recorded' });
       continue;
     }
     const [answer] = await deps.db.select({ complete: standupAnswers.complete }).from(standupAnswers).where(and(eq(standupAnswers.runId, row.run.id), eq(standupAnswers.userId, userId)));
     if (answer?.complete) {
-      out.push({ workstream: ws.name, outcome: 'already-answered' });
+      out.push({ ...target, outcome: 'already-answered' });
       continue;
     }
     await markPrompts(deps, [row.prompt.id], 'skipped');
-    out.push({ workstream: ws.name, outcome: 'skipped' });
+    out.push({ ...target, outcome: 'skipped' });
   }
   return out;
 }

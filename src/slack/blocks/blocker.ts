@@ -1,12 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../config/duration.js';
 import { shortId } from '../../domain/blockers/blocker.js';
-import { targetLabel, type EscalationPolicy, type Severity } from '../../domain/blockers/ladder.js';
+import { targetLabel, type EscalationPolicy, type Severity, type SkipReason, type StepOutcome } from '../../domain/blockers/ladder.js';
 import { encodeSlack, slackPayloads } from '../payloads.js';
 import type { BlockerView } from '../../services/blockers/view.js';
 import { BLOCKER_IDS, blockerActionsBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
-import { mention, safeMrkdwn, truncate } from './text.js';
+import { countOf, mention, safeMrkdwn, truncate } from './text.js';
 
 export type { BlockerView } from '../../services/blockers/view.js';
 
@@ -16,6 +16,9 @@ const SEVERITY_EMOJI: Record<Severity, string> = { P0: '🔴', P1: '🟠', P2: '
 export const ago = (sec: number) => `<!date^${Math.floor(sec)}^{ago}|${new Date(sec * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
 export const clock = (sec: number) => `<!date^${Math.floor(sec)}^{date_short_pretty} {time}|${new Date(sec * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
 
+const SKIP_REASON: Record<SkipReason, string> = { acknowledged: 'already acknowledged', nobody: 'nobody to notify' };
+
+/** "level 2 of 3 (the PM notified)", or "level 4 of 4 (the lead) skipped: already acknowledged" when it went to nobody. */
 function levelLine(v: BlockerView): string {
   const n = v.policy.ladder.length;
   if (v.levelsDone === 0) {
@@ -23,6 +26,8 @@ function levelLine(v: BlockerView): string {
     return first ? `escalates to ${targetLabel(first.notify)} after ${formatDuration(first.afterMs)}` : 'no escalation ladder';
   }
   const last = v.policy.ladder[v.levelsDone - 1]!;
+  const outcome = v.lastLevel?.level === v.levelsDone - 1 ? v.lastLevel : null;
+  if (outcome?.skipped) return `level ${v.levelsDone} of ${n} (${targetLabel(last.notify)}) skipped: ${SKIP_REASON[outcome.skipped]}`;
   return `level ${v.levelsDone} of ${n} (${targetLabel(last.notify)} notified)`;
 }
 
@@ -107,7 +112,7 @@ export function threadLine(kind: string, actor: string | null, data: Record<stri
         ? `🔁 Reminded ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (repeat ${data.attempt})`
         : `⏫ Escalated to ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (level ${data.level} of ${data.levels})`;
     case 'skipped':
-      return `⏭️ Level ${data.level} of ${data.levels} (${targetLabel(data.target)}) skipped after ${data.age}: nobody to notify`;
+      return `⏭️ Level ${data.level} of ${data.levels} (${targetLabel(data.target)}) skipped after ${data.age}: ${SKIP_REASON[data.reason as SkipReason] ?? SKIP_REASON.nobody}`;
     case 'acknowledged':
       return `👀 Acknowledged by ${who}`;
     case 'snoozed':
@@ -128,23 +133,29 @@ export function blockerSummaryLine(v: BlockerView): string {
   return truncate(`${SEVERITY_EMOJI[v.severity]} *${shortId(v.id)}* ${v.severity} · ${safeMrkdwn(v.workstreamName, 60)} · raised ${ago(v.raisedAt)} · ${v.status === 'acknowledged' ? 'acknowledged · ' : ''}${levelLine(v)}\n${safeMrkdwn(v.text, 300)}`, LIMITS.sectionText);
 }
 
-/** `/blocker list`: sections of summaries (oldest first), within 50 blocks. */
+/**
+ * `/blocker list`: sections of summaries (oldest first), within 50 blocks. A blocker can appear in several
+ * groups (raised by you and in your workstream): the counts in `text` and the footer are of distinct blockers.
+ */
 export function blockerListMessage(groups: { title: string; items: BlockerView[] }[]): { blocks: KnownBlock[]; text: string } {
   const blocks: KnownBlock[] = [];
-  let shown = 0;
-  let total = 0;
+  const all = new Set<number>();
+  const shown = new Set<number>();
   for (const g of groups) {
-    total += g.items.length;
+    for (const v of g.items) all.add(v.id);
     if (blocks.length >= LIMITS.messageBlocks - 3) continue;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${g.title}* (${g.items.length})${g.items.length ? '' : ': none 🎉'}` } });
     for (const v of g.items) {
       if (blocks.length >= LIMITS.messageBlocks - 2) break;
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: blockerSummaryLine(v) } });
-      shown++;
+      shown.add(v.id);
     }
   }
-  if (shown < total) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…${total - shown} more not shown. \`/blocker show B-<id>\` for one.` }] });
-  return { blocks, text: `${total} open blocker(s)` };
+  const hidden = all.size - shown.size;
+  const total = countOf(all.size, 'open blocker');
+  const footer = hidden > 0 ? `${total} · …${hidden} more not shown. \`/blocker show B-<id>\` for one.` : groups.length > 1 ? `${total} in all` : '';
+  if (footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: footer }] });
+  return { blocks, text: all.size ? total : 'No open blockers' };
 }
 
 /** `/blocker show B-42`: the blocker and its whole timeline (raised, acknowledged, escalated, …, resolved). */

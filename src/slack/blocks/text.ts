@@ -53,3 +53,8 @@ export function safePlain(text: string, max: number): string {
 export function mention(userId: string): string {
   return `<@${userId}>`;
 }
+
+/** "1 open blocker", "2 open blockers", "0 open blockers": a count with its noun, singular only for exactly 1. */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

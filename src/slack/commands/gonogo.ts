@@ -1,11 +1,12 @@
 import type { App } from '@slack/bolt';
 import { GONOGO_USAGE, parseGonogoCommand } from '../../domain/gonogo/command.js';
-import { checklistForm, history, postSummary, recordDecision } from '../../services/gonogo/decisions.js';
+import { checklistForm, postSummary, recordDecision } from '../../services/gonogo/decisions.js';
+import { gonogoHistory } from '../../services/gonogo/history.js';
 import { signOffGate } from '../../services/gonogo/gates.js';
 import { checklistView } from '../blocks/gonogo.js';
 import { helpMessage } from '../blocks/help.js';
-import { clock } from '../blocks/blocker.js';
-import { mention, safeMrkdwn } from '../blocks/text.js';
+import { gonogoHistoryMessage, historyNames } from '../blocks/gonogo-history.js';
+import { mention } from '../blocks/text.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 import { refusalText, resultText } from '../blocks/refusal.js';
 
@@ -60,26 +61,8 @@ export function registerGonogoCommand(app: App, ctx: SlackContext): void {
           return await ack();
         }
         case 'history': {
-          const rows = await history(deps);
-          const lines = rows.map((r) => {
-            const when = clock(Math.floor(r.at.getTime() / 1000));
-            const who = r.actor ? mention(r.actor) : 'Preflight';
-            const gate = deps.config.gates.find((g) => g.id === r.gateId)?.name ?? r.gateId;
-            const d = r.data as Record<string, any>;
-            switch (r.kind) {
-              case 'decision':
-                return `• ${when}: *${String(d.decision).toUpperCase()}* decided by ${who}${d.note ? `: “${safeMrkdwn(String(d.note), 200)}”` : ''}`;
-              case 'gate_passed':
-                return `• ${when}: ✅ “${gate}” signed off by ${who}`;
-              case 'gate_failed':
-                return `• ${when}: ❌ “${gate}” failed by ${who}`;
-              case 'gate_withdrawn':
-                return `• ${when}: ⚠️ “${gate}” sign-off withdrawn (B-${d.blocker} ${d.severity} raised by ${who})`;
-              default:
-                return `• ${when}: ${d.checked ? '☑️' : '⬜'} ${safeMrkdwn(String(d.item), 100)} (${d.workstream}) by ${who}`;
-            }
-          });
-          return await ack(ephemeral('Go/no-go history', [{ type: 'section', text: { type: 'mrkdwn', text: `*Go/no-go history* (newest first)\n${lines.join('\n') || 'Nothing yet.'}`.slice(0, 2990) } }]));
+          const msg = gonogoHistoryMessage(await gonogoHistory(deps), historyNames(deps.config));
+          return await ack(ephemeral(msg.text, msg.blocks));
         }
       }
     } catch (err) {

@@ -4,6 +4,7 @@ import { parseStandupCommand } from '../../domain/standups/command.js';
 import { workstreamsOf, zoneOf } from '../../services/standups/plans.js';
 import { endOutOfOffice, runToAnswer, setOutOfOffice, skipToday, startNow } from '../../services/standups/members.js';
 import { standupHelpMessage } from '../blocks/standup-help.js';
+import { standupSkipText } from '../blocks/standup-skip.js';
 import { mention } from '../blocks/text.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 import { refusalText } from '../blocks/refusal.js';
@@ -46,11 +47,7 @@ export function registerStandupCommand(app: App, ctx: SlackContext): void {
           if (cmd.workstream && !workstreamsOf(deps.config, userId).includes(cmd.workstream)) {
             return await ack(ephemeral(`You are not in \`${cmd.workstream}\`'s standup, so there is nothing to skip.`));
           }
-          const results = await skipToday(deps, userId, cmd.workstream);
-          const lines = results.map((r) =>
-            r.outcome === 'already-answered' ? `• *${r.workstream}*: you already answered today, so it stays in the report.` : `• *${r.workstream}*: skipped today, no prompt or reminder.`,
-          );
-          return await ack(ephemeral(lines.length ? lines.join('\n') : 'You are not in any workstream’s standup, so there is nothing to skip.'));
+          return await ack(ephemeral(standupSkipText(await skipToday(deps, userId, cmd.workstream))));
         }
         case 'ooo': {
           await setOutOfOffice(deps, userId, cmd.from, cmd.until);

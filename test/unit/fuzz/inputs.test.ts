@@ -116,7 +116,7 @@ describe('fuzz: what we post stays within Block Kit limits and never pings or li
     prop(fc.tuple(text, text), ([t, ws]) => {
       const v: BlockerView = {
         id: 7, severity: 'P0', status: 'open', text: t, reporter: 'U01', owner: 'U02', workstreamName: ws, gateId: null, raisedAt: 1_770_000_000,
-        levelsDone: 1, policy: { ladder: [{ afterMs: 60_000, notify: 'lead' }], stopWhen: 'resolved' }, acknowledgedBy: [], snoozedUntil: null,
+        levelsDone: 1, lastLevel: null, policy: { ladder: [{ afterMs: 60_000, notify: 'lead' }], stopWhen: 'resolved' }, acknowledgedBy: [], snoozedUntil: null,
         resolvedBy: null, resolvedAt: null, permalink: null, snoozeChoices: [900_000], now: 1_770_000_600,
       };
       for (const m of [blockerMessage(v), escalationDm(v, 0, 0)]) {

@@ -7,6 +7,10 @@ import { submitForm } from '../../../../src/services/standups/answers.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { publishHome } from '../../../../src/slack/events/app-home.js';
 import { verdictInput } from '../../../../src/services/gonogo/facts.js';
+import { blockerView } from '../../../../src/services/blockers/view.js';
+import { blockerListMessage } from '../../../../src/slack/blocks/blocker.js';
+import { registerBlockerCommand } from '../../../../src/slack/commands/blocker.js';
+import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 
@@ -60,6 +64,15 @@ describe('blocker lists, timeline, standup carry-over and the Home tab', () => {
       ['Raised by you or waiting on you', [1, 3]],
       ['Your workstream (Broker)', [1, 3]],
     ]);
+    // what `/blocker list` answers: the two blockers in both groups are two open blockers, not four
+    const now = bot.deps.clock.now().toJSDate();
+    const listed = blockerListMessage(mine.map((g) => ({ title: g.title, items: g.items.map((b) => blockerView(bot.deps.config, b, now)) })));
+    expect(listed.text).toBe('2 open blockers');
+    expect(JSON.stringify(listed.blocks)).toContain('2 open blockers in all');
+    const slack = boltInProcess((app) => registerBlockerCommand(app, { deps: bot.deps, redis: null as never /* the command does not use Redis */ }));
+    const answer = await slack.command('/blocker', 'list', 'U01');
+    expect(answer.text).toBe('2 open blockers');
+    expect(JSON.stringify(answer.blocks)).toContain('2 open blockers in all');
     expect((await listOpenBlockers(bot.deps, 'U0LEAD2', 'workstream'))[0]!.items.map((b) => b.id)).toEqual([2]);
     expect((await listOpenBlockers(bot.deps, 'U0PM', 'all'))[0]!.items.map((b) => b.id)).toEqual([1, 2, 3]);
     await actOnBlocker(bot.deps, 1, 'U0LEAD', { kind: 'acknowledge' });

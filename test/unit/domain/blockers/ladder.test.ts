@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { afterStep, escalateNowStep, nextStep, quietUntil, recipients, type EscalationPolicy, type LadderState } from '../../../../src/domain/blockers/ladder.js';
+import { afterStep, escalateNowStep, nextStep, quietUntil, recipients, stepOutcome, type EscalationPolicy, type LadderState, type StepOutcome } from '../../../../src/domain/blockers/ladder.js';
 import { parseShortId } from '../../../../src/domain/blockers/blocker.js';
 
 const min = 60_000;
@@ -107,6 +107,41 @@ describe('the escalation ladder (pure, fake clock)', () => {
     expect(recipients(['UX', 'UY', 'UX'], roles, ['UY'])).toEqual(['UX']);
     expect(recipients('lead', roles, ['ULEAD'])).toEqual([]);
     expect(recipients('exec', { ...roles, execs: [] }, [])).toEqual([]);
+  });
+});
+
+describe('what each step did (notified whom, or skipped and why)', () => {
+  const sec = 1_000;
+  // issue 8: P0 lead 3s → pm 6s → exec 9s → lead 12s, stop_when resolved; the lead acknowledges after the first ping
+  const p0: EscalationPolicy = {
+    ladder: [
+      { afterMs: 3 * sec, notify: 'lead' },
+      { afterMs: 6 * sec, notify: 'pm' },
+      { afterMs: 9 * sec, notify: 'exec' },
+      { afterMs: 12 * sec, notify: 'lead' },
+    ],
+    stopWhen: 'resolved',
+  };
+  it('the lead’s second level is skipped because the lead already acknowledged, not "notified"', () => {
+    let state = fresh;
+    const outcomes: StepOutcome[] = [];
+    for (let step = nextStep(p0, state); step; step = nextStep(p0, state)) {
+      outcomes.push(stepOutcome(step, p0.ladder[step.level]!.notify, roles, state.acknowledgedBy));
+      state = afterStep(state, step, step.dueAt);
+      if (step.level === 0) state = { ...state, acknowledgedBy: ['ULEAD'] };
+    }
+    expect(outcomes).toEqual([
+      { level: 0, attempt: 0, to: ['ULEAD'], skipped: null },
+      { level: 1, attempt: 0, to: ['UPM'], skipped: null },
+      { level: 2, attempt: 0, to: ['UEXEC'], skipped: null },
+      { level: 3, attempt: 0, to: [], skipped: 'acknowledged' },
+    ]);
+  });
+  it('a level whose target names nobody is skipped for that reason; a partly acknowledged level still notifies the rest', () => {
+    expect(stepOutcome({ level: 2, attempt: 0 }, 'exec', { ...roles, execs: [] }, [])).toEqual({ level: 2, attempt: 0, to: [], skipped: 'nobody' });
+    expect(stepOutcome({ level: 0, attempt: 0 }, 'lead', { ...roles, leads: [] }, ['ULEAD'])).toMatchObject({ skipped: 'nobody' });
+    expect(stepOutcome({ level: 0, attempt: 0 }, ['UX', 'UY'], roles, ['UX'])).toEqual({ level: 0, attempt: 0, to: ['UY'], skipped: null });
+    expect(stepOutcome({ level: 0, attempt: 2 }, ['UX', 'UY'], roles, ['UY', 'UX'])).toEqual({ level: 0, attempt: 2, to: [], skipped: 'acknowledged' });
   });
 });
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../../src/clock.js';
 import {
@@ -10,6 +11,7 @@ import {
   localTimeOn,
   nextOccurrence,
   occurrenceOn,
+  runToSkip,
   type StandupPlan,
 } from '../../../../src/domain/standups/schedule.js';
 
@@ -177,5 +179,119 @@ describe('immediateOccurrence and out of office', () => {
     expect(isOutOfOffice('U1', '2026-02-04', spans)).toBe(true);
     expect(isOutOfOffice('U1', '2026-02-05', spans)).toBe(false);
     expect(isOutOfOffice('U2', '2026-02-03', spans)).toBe(false);
+  });
+});
+
+/**
+ * Real zones spanning every UTC offset in use, −12:00 … +14:00, with the :30 and :45 ones and DST in both
+ * hemispheres (Lord Howe's DST is 30 minutes; Chatham is +12:45 in winter and +13:45 in summer).
+ */
+const ZONES = [
+  'Etc/GMT+12', 'Pacific/Pago_Pago', 'Pacific/Honolulu', 'Pacific/Marquesas', 'America/Anchorage', 'America/Los_Angeles',
+  'America/New_York', 'America/St_Johns', 'America/Sao_Paulo', 'Atlantic/Azores', 'UTC', 'Europe/London', 'Europe/Berlin',
+  'Asia/Tehran', 'Asia/Kabul', 'Asia/Kolkata', 'Asia/Kathmandu', 'Asia/Yangon', 'Australia/Eucla', 'Asia/Tokyo',
+  'Australia/Adelaide', 'Australia/Lord_Howe', 'Pacific/Norfolk', 'Pacific/Auckland', 'Pacific/Chatham', 'Pacific/Tongatapu',
+  'Pacific/Kiritimati',
+] as const;
+
+/**
+ * What a member sees: the scheduler ticks every 15 minutes on an injected clock (every offset and every time
+ * here is a multiple of 15 minutes); the first tick at which it sees the run of `date` opens it, and a member is
+ * prompted then if their prompt time has passed, else at their prompt time. Returns user id → when prompted (UTC),
+ * or null when the run never opened.
+ */
+function promptedOn(p: StandupPlan, date: string): Map<string, DateTime> | null {
+  const occ = occurrenceOn(p, date)!;
+  const clock = fixedClock(occ.openAt.minus({ hours: 1 }).toISO()!);
+  const since = clock.now().minus({ days: 30 });
+  while (clock.now() < occ.closeAt) {
+    const seen = latestOpenedOccurrence(p, clock.now());
+    if (seen?.localDate === date && decideRun(seen, clock.now(), false, since) === 'open') {
+      const openedAt = clock.now();
+      return new Map(seen.members.map((m) => [m.userId, DateTime.max(openedAt, m.promptAt)]));
+    }
+    clock.advance({ minutes: 15 });
+  }
+  return null;
+}
+
+/** The member's local wall clock at which `at` on `date` happens in `zone` (a time in a DST gap moves forward). */
+const wallClock = (date: string, at: string, zone: string) => DateTime.fromISO(`${date}T${at}`, { zone }).toFormat('yyyy-MM-dd HH:mm');
+
+describe('members far ahead of or behind the workstream are prompted at their own local time (issue 8, defect 3)', () => {
+  const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
+
+  it('the zones under test span every real offset, −12:00 … +14:00, including :30 and :45 ones', () => {
+    const offsets = ZONES.flatMap((z) => ['2026-01-15', '2026-07-15'].map((d) => DateTime.fromISO(`${d}T12:00`, { zone: z }).offset));
+    expect(Math.min(...offsets)).toBe(-12 * 60);
+    expect(Math.max(...offsets)).toBe(14 * 60);
+    expect(offsets.some((o) => Math.abs(o % 60) === 30)).toBe(true);
+    expect(offsets.some((o) => Math.abs(o % 60) === 45)).toBe(true);
+  });
+
+  it('a Pacific/Kiritimati member of a Pacific/Pago_Pago workstream at 00:30 is prompted at 00:30 +14:00 every workday', () => {
+    const p = plan('Pacific/Pago_Pago', '00:30', { workdays: weekdays, members: [{ userId: 'UKIR', zone: 'Pacific/Kiritimati' }, { userId: 'UPPG', zone: 'Pacific/Pago_Pago' }] });
+    const start = DateTime.fromISO('2026-02-02'); // a Monday, two weeks of workstream dates
+    for (let d = 0; d < 14; d++) {
+      const date = start.plus({ days: d }).toISODate()!;
+      if (!isStandupDay(p, date)) continue;
+      const prompted = promptedOn(p, date)!;
+      expect(prompted.get('UKIR')!.setZone('Pacific/Kiritimati').toFormat('yyyy-MM-dd HH:mm ZZ'), date).toBe(`${date} 00:30 +14:00`);
+      expect(prompted.get('UPPG')!.setZone('Pacific/Pago_Pago').toFormat('yyyy-MM-dd HH:mm ZZ'), date).toBe(`${date} 00:30 -11:00`);
+    }
+  });
+
+  it('a Pacific/Chatham member is prompted on time in Chatham’s summer (+13:45) and winter (+12:45)', () => {
+    const p = plan('Pacific/Pago_Pago', '00:30', { members: [{ userId: 'UCHA', zone: 'Pacific/Chatham' }] });
+    expect(promptedOn(p, '2026-01-14')!.get('UCHA')!.setZone('Pacific/Chatham').toFormat('yyyy-MM-dd HH:mm ZZ')).toBe('2026-01-14 00:30 +13:45');
+    expect(promptedOn(p, '2026-07-14')!.get('UCHA')!.setZone('Pacific/Chatham').toFormat('yyyy-MM-dd HH:mm ZZ')).toBe('2026-07-14 00:30 +12:45');
+  });
+
+  it('property: any workstream zone, any member zones, any time of day, any date (DST changes included): nobody is prompted late', () => {
+    const day0 = DateTime.fromISO('2026-01-01');
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.uniqueArray(fc.constantFrom(...ZONES), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 0, max: 95 }),
+        fc.integer({ min: 0, max: 729 }),
+        (wsZone, memberZones, quarter, dayIndex) => {
+          const at = `${String(Math.floor(quarter / 4)).padStart(2, '0')}:${String((quarter % 4) * 15).padStart(2, '0')}`;
+          const date = day0.plus({ days: dayIndex }).toISODate()!;
+          const p = plan(wsZone, at, { members: memberZones.map((zone, i) => ({ userId: `U${i}`, zone })) });
+          const prompted = promptedOn(p, date);
+          expect(prompted, `${wsZone} ${at} ${date}: the run never opened`).not.toBeNull();
+          memberZones.forEach((zone, i) => {
+            const when = prompted!.get(`U${i}`)!;
+            expect(when.setZone(zone).toFormat('yyyy-MM-dd HH:mm'), `${zone} member of a ${wsZone} workstream at ${at} on ${date}`).toBe(wallClock(date, at, zone));
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('runToSkip: the run /standup skip means for one member', () => {
+  const ny = plan('America/New_York', '10:00', { members: [{ userId: 'U0NY', zone: 'America/New_York' }, { userId: 'U0TYO', zone: 'Asia/Tokyo' }] });
+  const skip = (p: StandupPlan, user: string, iso: string) => {
+    const r = runToSkip(p, user, DateTime.fromISO(iso));
+    return r && { localDate: r.localDate, prompt: r.slot.promptAt.setZone(r.slot.zone).toFormat('yyyy-MM-dd HH:mm') };
+  };
+  it('for a member in the workstream zone: today before the close, the next workday after', () => {
+    expect(skip(ny, 'U0NY', '2026-02-03T13:00:00Z')).toEqual({ localDate: '2026-02-03', prompt: '2026-02-03 10:00' }); // 08:00 NY Tue
+    expect(skip(ny, 'U0NY', '2026-02-03T18:00:00Z')).toEqual({ localDate: '2026-02-04', prompt: '2026-02-04 10:00' }); // 13:00 NY Tue, closed
+  });
+  it('for a member east of it (Tokyo in a New York workstream): the workstream’s "tomorrow"', () => {
+    // Tue 08:00 in Tokyo is Mon 18:00 in New York: Tokyo's next prompt is at its 10:00 on the NY-dated Tuesday run
+    expect(skip(ny, 'U0TYO', '2026-02-02T23:00:00Z')).toEqual({ localDate: '2026-02-03', prompt: '2026-02-03 10:00' });
+  });
+  it('for a member far west of it (Pago Pago in a Kiritimati workstream at 23:00): a run dated two days back, still open for them', () => {
+    const kir = plan('Pacific/Kiritimati', '23:00', { members: [{ userId: 'U0PPG', zone: 'Pacific/Pago_Pago' }] });
+    // Thu 5 Feb 00:30 in Kiritimati is Tue 3 Feb 23:30 in Pago Pago: the member's Tuesday run is open until their 01:00 Wed
+    expect(skip(kir, 'U0PPG', '2026-02-04T10:30:00Z')).toEqual({ localDate: '2026-02-03', prompt: '2026-02-03 23:00' });
+  });
+  it('nobody in the plan: null', () => {
+    expect(runToSkip(ny, 'U0STRANGER', DateTime.fromISO('2026-02-03T13:00:00Z'))).toBeNull();
   });
 });

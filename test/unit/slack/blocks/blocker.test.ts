@@ -15,6 +15,7 @@ const view = (over: Partial<BlockerView> = {}): BlockerView => ({
   gateId: null,
   raisedAt: 1_770_130_800,
   levelsDone: 1,
+  lastLevel: { level: 0, attempt: 0, to: ['U0LEAD'], skipped: null },
   policy: { ladder: [{ afterMs: 300_000, notify: 'lead' }, { afterMs: 900_000, notify: 'pm' }], stopWhen: 'resolved' },
   acknowledgedBy: ['U0LEAD'],
   snoozedUntil: null,
@@ -42,6 +43,24 @@ describe('blocker message', () => {
     expect(json).toContain('"value":"42:3600000"');
     expect(text).toMatch(/^B-42 \(P0\) open/);
   });
+  it('a level skipped because its only recipient acknowledged says so, in the message and in /blocker show', () => {
+    const ladder = [
+      { afterMs: 3_000, notify: 'lead' as const },
+      { afterMs: 6_000, notify: 'pm' as const },
+      { afterMs: 9_000, notify: 'exec' as const },
+      { afterMs: 12_000, notify: 'lead' as const },
+    ];
+    const skipped = view({ status: 'acknowledged', levelsDone: 4, policy: { ladder, stopWhen: 'resolved' }, lastLevel: { level: 3, attempt: 0, to: [], skipped: 'acknowledged' } });
+    for (const m of [blockerMessage(skipped), blockerTimelineMessage(skipped, [])]) {
+      const json = JSON.stringify(m.blocks);
+      expect(json).toContain('level 4 of 4 (the lead) skipped: already acknowledged');
+      expect(json).not.toContain('the lead notified');
+    }
+    const nobody = view({ levelsDone: 3, policy: { ladder, stopWhen: 'resolved' }, lastLevel: { level: 2, attempt: 0, to: [], skipped: 'nobody' } });
+    expect(JSON.stringify(blockerMessage(nobody).blocks)).toContain('level 3 of 4 (the execs) skipped: nobody to notify');
+    const notified = view({ levelsDone: 3, policy: { ladder, stopWhen: 'resolved' }, lastLevel: { level: 2, attempt: 0, to: ['U0EXEC'], skipped: null } });
+    expect(JSON.stringify(blockerMessage(notified).blocks)).toContain('level 3 of 4 (the execs notified)');
+  });
   it('a resolved blocker has no buttons and says who resolved it after how long', () => {
     const { blocks } = blockerMessage(view({ status: 'resolved', resolvedBy: 'U0PM', resolvedAt: 1_770_130_800 + 2_520 }));
     expect(blocks.some((b) => b.type === 'actions')).toBe(false);
@@ -68,6 +87,8 @@ describe('escalation DM and thread lines', () => {
   it('says what happened in the thread', () => {
     expect(threadLine('escalated', null, { to: ['U0PM'], age: '30m', level: 2, levels: 3, attempt: 0 })).toBe('⏫ Escalated to <@U0PM> after 30m (level 2 of 3)');
     expect(threadLine('skipped', null, { level: 3, levels: 3, target: 'exec', age: '1h' })).toBe('⏭️ Level 3 of 3 (the execs) skipped after 1h: nobody to notify');
+    expect(threadLine('skipped', null, { level: 4, levels: 4, target: 'lead', age: '12s', reason: 'acknowledged' })).toBe('⏭️ Level 4 of 4 (the lead) skipped after 12s: already acknowledged');
+    expect(threadLine('skipped', null, { level: 3, levels: 3, target: 'exec', age: '1h', reason: 'nobody' })).toBe('⏭️ Level 3 of 3 (the execs) skipped after 1h: nobody to notify');
     expect(threadLine('snoozed', 'U01', { ms: 3_600_000 })).toBe('😴 Snoozed by <@U01> for 1h');
     expect(threadLine('reassigned', 'U01', { to: 'U03' })).toBe('🔀 Reassigned by <@U01> to <@U03>');
   });
@@ -79,6 +100,24 @@ describe('lists, timeline, form and Home', () => {
     const { blocks } = blockerListMessage([{ title: 'All open blockers', items }]);
     expect(blockProblems(blocks, 'message')).toEqual([]);
     expect(JSON.stringify(blocks)).toMatch(/…\d+ more not shown/);
+  });
+  it('counts each open blocker once, however many groups it appears in, and words the count', () => {
+    const one = view({ id: 7 });
+    const mine = blockerListMessage([
+      { title: 'Raised by you or waiting on you', items: [one] },
+      { title: 'Your workstream (Broker)', items: [one] },
+    ]);
+    expect(mine.text).toBe('1 open blocker');
+    expect(JSON.stringify(mine.blocks)).toContain('1 open blocker in all');
+    expect(blockerListMessage([{ title: 'All open blockers', items: [one, view({ id: 8 })] }]).text).toBe('2 open blockers');
+    expect(blockerListMessage([{ title: 'All open blockers', items: [] }]).text).toBe('No open blockers');
+    const many = Array.from({ length: 120 }, (_, i) => view({ id: i + 1 }));
+    const twice = blockerListMessage([
+      { title: 'Raised by you or waiting on you', items: many },
+      { title: 'Your workstream (Broker)', items: many },
+    ]);
+    expect(twice.text).toBe('120 open blockers');
+    expect(JSON.stringify(twice.blocks)).toContain('120 open blockers · …73 more not shown');
   });
   it('the timeline lists every event with its time', () => {
     const { blocks } = blockerTimelineMessage(view(), [
