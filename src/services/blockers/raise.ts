@@ -48,9 +48,9 @@ export function resolveWorkstream(deps: Pick<Deps, 'config'>, input: Pick<RaiseI
 /**
  * Raises a blocker: freezes the escalation policy for its severity onto the row, records the `raised` event,
  * and wakes the escalation processor at the first level's due time, the message renderer and the withdrawal
- * of the gate sign-offs it affects (with
- * `deferWakeups`, the caller runs `wake()` after acking; if it never runs, the sweeper re-derives the first
- * two; a lost withdrawal wake-up is not re-derived, the open blocker still counts against the verdict).
+ * of the gate sign-offs it affects (with `deferWakeups`, the caller runs `wake()` after acking; if it never
+ * runs, the sweeper re-derives all three: overdue escalations, stale messages, and sign-offs still to withdraw
+ * through gonogo/gates.ts withdrawalsDue).
  * A standup answer raises at most one blocker (unique key on the answer id).
  */
 export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferWakeups?: boolean } = {}): Promise<RaiseResult> {

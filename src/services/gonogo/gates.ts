@@ -1,4 +1,4 @@
-import { and, eq, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import { blockers, gateStates, gonogoAudit } from '../../db/schema/index.js';
 import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
@@ -58,6 +58,29 @@ export async function withdrawSignOffsForBlocker(deps: Deps, blockerId: number):
   const [blocker] = await deps.db.select().from(blockers).where(eq(blockers.id, blockerId));
   if (!blocker || blocker.status === 'resolved') return [];
   return withdrawSignOffsFor(deps, blocker);
+}
+
+/**
+ * The sweeper's half of sign-off withdrawal (Postgres is the truth; the `withdraw-signoffs` job is only a
+ * wake-up): every open blocker at a blocking severity, raised at or after a sign-off that still stands, against
+ * that gate or a workstream it unblocks. A wake-up lost to a Redis outage is asked for again at the next sweep.
+ * @returns the blocker ids whose withdrawal is still due (empty when nothing is signed off).
+ */
+export async function withdrawalsDue(deps: Deps): Promise<number[]> {
+  const blocking = deps.config.gonogo?.blocking_severities ?? ['P0'];
+  const passed = await deps.db.select().from(gateStates).where(eq(gateStates.status, 'passed'));
+  const due = new Set<number>();
+  for (const state of passed) {
+    const gate = deps.config.gates.find((g) => g.id === state.gateId);
+    if (!gate || !state.signedAt) continue;
+    const against = gate.unblocks.length ? or(eq(blockers.gateId, gate.id), inArray(blockers.workstreamId, gate.unblocks)) : eq(blockers.gateId, gate.id);
+    const rows = await deps.db
+      .select({ id: blockers.id })
+      .from(blockers)
+      .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), inArray(blockers.severity, blocking), gte(blockers.raisedAt, state.signedAt), against));
+    for (const r of rows) due.add(r.id);
+  }
+  return [...due];
 }
 
 /**

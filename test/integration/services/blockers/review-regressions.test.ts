@@ -3,7 +3,7 @@ import { actOnBlocker } from '../../../../src/services/blockers/act.js';
 import { sendNotice } from '../../../../src/services/blockers/delivery.js';
 import { escalate } from '../../../../src/services/blockers/escalate.js';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
-import { escalateOverdueGates, signOffGate, withdrawSignOffsForBlocker } from '../../../../src/services/gonogo/gates.js';
+import { escalateOverdueGates, signOffGate, withdrawalsDue, withdrawSignOffsForBlocker } from '../../../../src/services/gonogo/gates.js';
 import { wakeupJobs } from '../../../../src/jobs/registry.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
@@ -86,9 +86,14 @@ describe('regressions from the code review (fixed clock, no workers: each step d
     await actOnBlocker(bot.deps, gone, 'U01', { kind: 'resolve' });
     expect(await withdrawSignOffsForBlocker(bot.deps, gone)).toEqual([]);
     expect(await gate()).toBe('passed');
-    // and a blocker raised after the sign-off does withdraw it
+    // and a blocker raised after the sign-off does withdraw it; were its wake-up lost (Redis down), the sweep
+    // asks for it again, and only for it (the older open blockers predate the sign-off that stands)
+    expect(await withdrawalsDue(bot.deps)).toEqual([]);
     h.clock.set('2026-02-03T12:02:00Z');
-    expect(await withdrawSignOffsForBlocker(bot.deps, await raiseP0('real outage'))).toEqual(['qa']);
+    const outage = await raiseP0('real outage');
+    expect(await withdrawalsDue(bot.deps)).toEqual([outage]);
+    expect(await withdrawSignOffsForBlocker(bot.deps, outage)).toEqual(['qa']);
     expect(await gate()).toBe('pending');
+    expect(await withdrawalsDue(bot.deps)).toEqual([]);
   });
 });

@@ -54,7 +54,7 @@ describe('/gonogo history (the command and its "Show older" button in process; r
   it('shows the sign-off and the 30 ticks as one line, whole, within Block Kit limits', async () => {
     expect((await signOffGate(bot.deps, 'qa', 'U0LEAD', 'passed', 'all green')).ok).toBe(true);
     h.clock.advance({ minutes: 5 });
-    expect(await setChecklist(bot.deps, 'ws1', 'U0LEAD', ITEMS)).toBe(30);
+    expect(await setChecklist(bot.deps, 'ws1', 'U0LEAD', ITEMS)).toEqual({ ok: true, changed: 30 });
     const answer = await slack.command('/gonogo', 'history', 'U0PM');
     expect(answer.response_type).toBe('ephemeral');
     expect(blockProblems(answer.blocks, 'message')).toEqual([]);
