@@ -247,7 +247,8 @@ async function main(): Promise<number> {
     });
     const workerEvents: Record<string, { stalled: number; failed: number; errors: string[] }> = {};
     for (const w of workers.workers) {
-      const ev = (workerEvents[w.name] = { stalled: 0, failed: 0, errors: [] as string[] });
+      const ev = { stalled: 0, failed: 0, errors: [] as string[] };
+      workerEvents[w.name] = ev;
       w.on('stalled', () => ev.stalled++);
       w.on('failed', () => ev.failed++);
       w.on('error', (err: Error) => ev.errors.length < 20 && ev.errors.push(err.message));

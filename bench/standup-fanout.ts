@@ -260,7 +260,8 @@ async function main(): Promise<number> {
     // BullMQ-level trouble per queue (stalled jobs, worker errors such as a lost lock)
     const workerEvents: Record<string, { stalled: number; errors: string[] }> = {};
     for (const w of workers.workers) {
-      const ev = (workerEvents[w.name] = { stalled: 0, errors: [] as string[] });
+      const ev = { stalled: 0, errors: [] as string[] };
+      workerEvents[w.name] = ev;
       w.on('stalled', () => ev.stalled++);
       w.on('error', (err: Error) => ev.errors.push(`${secs(Date.now() - workersStartedAt)} s: ${err.message}`));
     }

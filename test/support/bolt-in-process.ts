@@ -19,7 +19,10 @@ export function boltInProcess(register: (app: App) => void) {
   register(app);
   const dispatch = async (body: Record<string, unknown>): Promise<any> => {
     let acked: unknown;
-    await app.processEvent({ body, ack: async (response?: unknown) => void (acked = response) });
+    await app.processEvent({ body, ack: async (response?: unknown) => {
+        acked = response;
+      },
+    });
     return acked;
   };
   return {

@@ -52,15 +52,17 @@ export function parseBlockerCommand(text: string, workstreamIds: readonly string
   const words: string[] = [];
   for (const token of trimmed.split(/(\s+)/)) {
     const t = token.trim();
-    let m: RegExpExecArray | null;
+    const severity = out.severity ? null : SEVERITY.exec(t);
+    const owner = out.owner ? null : USER.exec(t);
+    const channel = out.workstream || out.channel ? null : CHANNEL.exec(t);
     if (t === '') {
       words.push(token);
-    } else if (!out.severity && (m = SEVERITY.exec(t))) {
-      out.severity = `P${m[1]}` as Severity;
-    } else if (!out.owner && (m = USER.exec(t))) {
-      out.owner = m[1];
-    } else if (!out.workstream && !out.channel && (m = CHANNEL.exec(t))) {
-      out.channel = m[1];
+    } else if (severity) {
+      out.severity = `P${severity[1]}` as Severity;
+    } else if (owner) {
+      out.owner = owner[1];
+    } else if (channel) {
+      out.channel = channel[1];
     } else if (!out.workstream && /^ws:/i.test(t)) {
       const ws = t.slice(3);
       if (!workstreamIds.includes(ws)) return { kind: 'invalid', message: `There is no workstream \`${ws}\`. Workstreams: ${workstreamIds.join(', ')}.` };

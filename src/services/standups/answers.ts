@@ -35,7 +35,7 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
   if (closed && existing?.complete && !existing.late) throw new RunClosedError();
   const late = closed && complete;
   const edit = Boolean(existing?.complete) && complete;
-  let row;
+  let row: typeof standupAnswers.$inferSelect | undefined;
   if (existing) {
     [row] = await tx
       .update(standupAnswers)

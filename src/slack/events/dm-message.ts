@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { handleDmReply } from '../../services/standups/answers.js';
+import { handleDmReply, type DmReplyOutcome } from '../../services/standups/answers.js';
 import { localClock } from '../../services/standups/prompts.js';
 import { answerRecordedMessage, formLinkMessage, invalidReplyMessage, nextQuestionMessage } from '../blocks/standup-dm.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
@@ -17,7 +17,7 @@ export function registerDmMessages(app: App, ctx: SlackContext): void {
     if (!('user' in message) || !message.user || 'bot_id' in message && message.bot_id) return;
     const userId = message.user;
     const text = message.text ?? '';
-    let out;
+    let out: DmReplyOutcome;
     try {
       out = await handleDmReply(deps, userId, message.channel, text);
     } catch (err) {

@@ -34,7 +34,7 @@ export function registerStandupFormSubmission(app: App, ctx: SlackContext): void
       if (!valid.ok) {
         return await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(valid.errors).map(([q, msg]) => [questionBlockId(q), msg])) });
       }
-      let saved;
+      let saved: Awaited<ReturnType<typeof submitForm>>;
       try {
         saved = await submitForm(deps, userId, run.id, valid.answers);
       } catch (err) {
