@@ -3,9 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fakeClockEnv } from '../support/clock-env.js';
 
 const run = (env: Record<string, string>) =>
-  spawnSync('npm', ['start', '--silent'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, encoding: 'utf8', timeout: 60_000 });
+  spawnSync('npm', ['start', '--silent'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...fakeClockEnv(), ...env }, encoding: 'utf8', timeout: 60_000 });
 
 const baseEnv = { SLACK_BOT_TOKEN: 'xoxb-startup', SLACK_SIGNING_SECRET: 's', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/never_created', REDIS_URL: 'redis://127.0.0.1:6379', SLACK_APP_TOKEN: '' };
 

@@ -3,19 +3,22 @@ import { postToSlackEndpoint, startBot, type BotProcess } from '../support/bot-p
 import { createTestDatabase, uniquePrefix } from '../support/db.js';
 import { SlackApiFake } from '../support/slack-api-fake.js';
 import { slashCommandBody } from '../support/slack-payloads.js';
+import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
 import { countBy, reportFigures } from './report.js';
 
 const SECRET = 'webapi-signing-secret';
 const MEMBERS = Array.from({ length: 12 }, (_, i) => `U${String(i + 200)}`);
+// the scheduled run is never due during the test (any hour, any day): the run here is started by /standup start
 const CONFIG = `
 program: { name: Faults, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
+calendar: { workdays: ${EVERY_DAY} }
 scheduler: { tick: 1s, reclaim_after: 20s }
 escalation:
   sweep_every: 1s
   ladders:
     P1: [{ after: 1s, notify: lead }]
 workstreams:
-  ws1: { name: Broker, channel: C0WS1, leads: [U0LEAD], members: [${MEMBERS.join(', ')}], standup: { at: "10:00", remind_after: 30m, close_after: 2h } }
+  ws1: { name: Broker, channel: C0WS1, leads: [U0LEAD], members: [${MEMBERS.join(', ')}], standup: { at: "${standupTimeAwayFromNow('UTC')}", remind_after: 30m, close_after: 2h } }
 `;
 
 describe('faults: the Web API answers 429 with Retry-After, 500s and times out', () => {

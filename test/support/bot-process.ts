@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { fakeClockEnv } from './clock-env.js';
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -28,7 +29,7 @@ export interface BotProcess {
 
 /**
  * Starts `npm start` in its own process group with `env` and a preflight.yml written from `configYaml`,
- * then waits until GET /healthz answers 200.
+ * then waits until GET /healthz answers 200. The bot shares the test's clock (libfaketime's variables pass through).
  */
 export async function startBot(env: Record<string, string>, configYaml: string, timeoutMs = 45_000): Promise<BotProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-e2e-'));
@@ -38,7 +39,7 @@ export async function startBot(env: Record<string, string>, configYaml: string, 
   const child = spawn('npm', ['start', '--silent'], {
     cwd: process.cwd(),
     // set (even empty) so a developer's own .env, which npm start reads for unset variables, cannot leak in
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PREFLIGHT_CONFIG: configPath, PORT: String(port), LOG_LEVEL: 'info', SLACK_APP_TOKEN: '', SLACK_API_URL: '', QUEUE_PREFIX: 'preflight-e2e', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...fakeClockEnv(), PREFLIGHT_CONFIG: configPath, PORT: String(port), LOG_LEVEL: 'info', SLACK_APP_TOKEN: '', SLACK_API_URL: '', QUEUE_PREFIX: 'preflight-e2e', ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,11 +3,13 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './bot-process.js';
+import { realClockEnv } from './clock-env.js';
 
 /**
  * Private Redis and PostgreSQL servers for the fault suite: it stops, restarts and flushes them, which it
  * must never do to the shared services other test files use at the same time. Each runs on a free port
- * from the machine's own binaries (Debian: redis-server, /usr/lib/postgresql/<v>/bin).
+ * from the machine's own binaries (Debian: redis-server, /usr/lib/postgresql/<v>/bin), on the real clock like the
+ * shared ones, also when the suite runs under faketime (test/support/run-at.sh).
  */
 
 async function waitUntil(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -20,7 +22,7 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs = 20_000)
 
 function pingsRedis(port: number): boolean {
   try {
-    return execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() === 'PONG';
+    return execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'], env: realClockEnv() }).toString().trim() === 'PONG';
   } catch {
     return false;
   }
@@ -31,7 +33,7 @@ export async function privateRedis() {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', env: realClockEnv() });
     await waitUntil('private redis', () => pingsRedis(port));
   };
   const stop = async () => {
@@ -46,7 +48,7 @@ export async function privateRedis() {
     url: `redis://127.0.0.1:${port}`,
     start,
     stop,
-    flushAll: () => execFileSync('redis-cli', ['-p', String(port), 'flushall']),
+    flushAll: () => execFileSync('redis-cli', ['-p', String(port), 'flushall'], { env: realClockEnv() }),
   };
 }
 
@@ -63,7 +65,7 @@ export async function privatePostgres() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'preflight-pg-'));
   const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) => (asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' }) : execFileSync(join(bin, cmd), args, { stdio: 'pipe' }));
+  const run = (cmd: string, args: string[]) => (asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe', env: realClockEnv() }) : execFileSync(join(bin, cmd), args, { stdio: 'pipe', env: realClockEnv() }));
   if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
   else chownSync(dir, process.getuid!(), process.getgid!());
   const data = join(dir, 'data');

@@ -97,7 +97,7 @@ describe('fuzz: what we post stays within Block Kit limits and never pings or li
     prop(fc.tuple(fc.array(questionsAnswers, { minLength: 1, maxLength: 35 }), text), ([answers, name]) => {
       const prompt0 = () => standupPromptMessage({ runId: 1, workstreamName: name, localDate: '2026-02-03', closesAtLocal: '12:00 UTC' }, DEFAULT_QUESTIONS);
       const members = answers.map((a, i) => ({ userId: `U${String(i).padStart(3, '0')}`, state: 'answered' as const, answers: a }));
-      const model = buildReport({ workstreamName: name, localDate: '2026-02-03', zone: 'UTC', status: 'open', openAt: DateTime.utc(), closeAt: DateTime.utc(), questions: DEFAULT_QUESTIONS, members });
+      const model = buildReport({ workstreamName: name, localDate: '2026-02-03', zone: 'UTC', status: 'open', openAt: DateTime.fromISO('2026-02-03T10:00:00Z'), closeAt: DateTime.fromISO('2026-02-03T12:00:00Z'), questions: DEFAULT_QUESTIONS, members });
       const report = standupReportMessage(model);
       expect(blockProblems(report.blocks, 'message')).toEqual([]);
       expect(report.text.length).toBeLessThanOrEqual(4000);

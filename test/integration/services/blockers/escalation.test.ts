@@ -4,18 +4,29 @@ import { actOnBlocker } from '../../../../src/services/blockers/act.js';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
 import { harness } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { EVERY_DAY, standupTimeAwayFromNow } from '../../../support/standup-time.js';
 
+// real time (BullMQ delayed jobs), so ws1's scheduled standup is kept away from now: no prompt to U01/U02 at any hour or day
 const config = (escalation: string) => `
 program: { name: Launch, timezone: UTC, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
+calendar: { workdays: ${EVERY_DAY} }
 escalation:
 ${escalation}
 workstreams:
-  ws1: { name: Broker, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [U01, U02] }
+  ws1: { name: Broker, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [U01, U02], standup: { at: "${standupTimeAwayFromNow('UTC')}" } }
 `;
 const LADDER = `
   sweep_every: 1s
   ladders:
     P1: [{ after: 1s, notify: lead }, { after: 2s, notify: pm }, { after: 3s, notify: exec }]`;
+/** Each level's threshold in ms after the raise, from LADDER. */
+const DUE_MS = { U0LEAD: 1_000, U0PM: 2_000, U0EXEC: 3_000 } as const;
+/**
+ * How late a ping may come and still pass: a level is picked up by its delayed job or, at worst, the next
+ * sweep (1 s), and on a loaded 2-core box (load average ~4.5) jobs, Postgres and the Slack fake each wait for a
+ * core. Measured: up to ~1 s late. Never early (0 tolerance on that side).
+ */
+const LATE_TOLERANCE_MS = 4_000;
 
 describe('escalation on real Postgres and Redis, second-scale thresholds', () => {
   let h: Awaited<ReturnType<typeof harness>> | undefined;
@@ -38,18 +49,29 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
     await eventually('lead, PM and exec pinged', () => {
       for (const u of ['U0LEAD', 'U0PM', 'U0EXEC']) if (!when[u] && pings(u).length) when[u] = Date.now() - t0;
       return Object.keys(when).length === 3;
-    }, 10_000);
-    expect(when.U0LEAD!).toBeGreaterThanOrEqual(900);
+    }, DUE_MS.U0EXEC + LATE_TOLERANCE_MS + 2_000);
+    // in order, never before the level's threshold (t0 is taken before the raise), at most LATE_TOLERANCE_MS late
     expect(when.U0PM!).toBeGreaterThan(when.U0LEAD!);
     expect(when.U0EXEC!).toBeGreaterThan(when.U0PM!);
+    for (const [u, due] of Object.entries(DUE_MS)) {
+      expect(when[u], `${u} pinged at ${when[u]} ms, due at ${due} ms`).toBeGreaterThanOrEqual(due);
+      expect(when[u], `${u} pinged at ${when[u]} ms, due at ${due} ms`).toBeLessThan(due + LATE_TOLERANCE_MS + 1_000); // + the poll and the fake's answer
+    }
     await sleep(1_500);
     expect([pings('U0LEAD').length, pings('U0PM').length, pings('U0EXEC').length]).toEqual([1, 1, 1]);
     const dm = JSON.stringify(pings('U0PM')[0]!.args.blocks);
     expect(dm).toContain('escalated to level 2 of 3');
     expect(dm).toContain('Alpaca sandbox returns 500');
     expect(dm).toContain('"action_id":"blocker_resolve"');
+    // the thread: one line per level, in order, each saying an age (whole seconds) no less than the level's threshold
     const thread = slack.of('chat.postMessage', (a) => a.channel === 'C0BLK' && a.thread_ts).map((c) => String(c.args.text));
-    expect(thread).toEqual([expect.stringMatching(/Escalated to <@U0LEAD> after 1s \(level 1 of 3\)/), expect.stringMatching(/<@U0PM> after 2s \(level 2 of 3\)/), expect.stringMatching(/<@U0EXEC> after 3s \(level 3 of 3\)/)]);
+    const lines = thread.map((t) => /Escalated to <@(\w+)> after (\d+)s \(level (\d) of 3\)/.exec(t));
+    expect(lines.map((m) => m && [m[1], Number(m[3])])).toEqual([['U0LEAD', 1], ['U0PM', 2], ['U0EXEC', 3]]);
+    for (const m of lines) {
+      const due = DUE_MS[m![1] as keyof typeof DUE_MS] / 1_000;
+      expect(Number(m![2]), m![0]).toBeGreaterThanOrEqual(due);
+      expect(Number(m![2]), m![0]).toBeLessThanOrEqual(due + LATE_TOLERANCE_MS / 1_000);
+    }
     const notices = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM blocker_notices WHERE status = 'sent'");
     expect(notices[0]!.n).toBe(3);
     await eventually('message shows level 3', () => slack.of('chat.update', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks).includes('level 3 of 3')).length > 0);
