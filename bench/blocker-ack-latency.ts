@@ -76,7 +76,12 @@ const opts = {
   timeoutMs: num('timeout-ms', 10_000, 100),
   logLevel: raw['log-level'] ?? 'info',
   /** extra env for every Preflight process, `KEY=VAL;KEY=VAL` (e.g. NODE_OPTIONS=--require …/bench/cpu-profile-preload.cjs) */
-  preflightEnv: Object.fromEntries((raw['preflight-env'] ?? '').split(';').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) as Record<string, string>,
+  preflightEnv: Object.fromEntries(
+    (raw['preflight-env'] ?? '')
+      .split(';')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  ) as Record<string, string>,
   /** `name=/dir[|KEY=VAL…][|+companion]`: +companion also starts a plain process from that dir on the same db/prefix (no traffic) */
   variants: (raw.variants ? raw.variants.split(',') : []).map((v) => {
     const [head, ...extras] = v.split('|');
@@ -174,7 +179,6 @@ function machineCpu(): { busy: number; total: number } {
   const idle = (f[3] ?? 0) + (f[4] ?? 0);
   return { busy: f.reduce((a, b) => a + b, 0) - idle, total: f.reduce((a, b) => a + b, 0) };
 }
-
 
 /** The Slack fake in its own process (bench/slack-fake-server.ts). */
 async function startFake(): Promise<{ url: string; child: ChildProcess; stats: () => Promise<Record<string, number>>; stop: () => Promise<void> }> {
@@ -288,7 +292,9 @@ interface Planned {
 async function fire(plan: Planned[], phase: string, dispatcher: unknown, samples: Sample[]): Promise<void> {
   const inflight: Promise<void>[] = [];
   // bodies are built before the clock starts (slashCommandBody reads its fixture file each time)
-  const bodies = plan.map((_, i) => slashCommandBody({ command: '/blocker', text: `Bench ${phase} #${i + 1}: the payments sandbox returns 502 P1`, userId: REPORTERS[i % REPORTERS.length]!, channelId: 'C0WS1' }));
+  const bodies = plan.map((_, i) =>
+    slashCommandBody({ command: '/blocker', text: `Bench ${phase} #${i + 1}: the payments sandbox returns 502 P1`, userId: REPORTERS[i % REPORTERS.length]!, channelId: 'C0WS1' }),
+  );
   let seq = 0;
   const base = now() + 100;
   const one = (p: Planned) => {
@@ -389,7 +395,11 @@ async function main(): Promise<number> {
           // startBot runs `npm start` in process.cwd(), read synchronously when it spawns (PORT given: no await before)
           process.chdir(t.dir);
           try {
-            return startBot({ ...env, PORT: String(port), DATABASE_URL: t.dbUrl!, REDIS_URL: redisUrl, QUEUE_PREFIX: t.prefix!, LOG_LEVEL: opts.logLevel, ...opts.preflightEnv, ...extra }, CONFIG, 60_000);
+            return startBot(
+              { ...env, PORT: String(port), DATABASE_URL: t.dbUrl!, REDIS_URL: redisUrl, QUEUE_PREFIX: t.prefix!, LOG_LEVEL: opts.logLevel, ...opts.preflightEnv, ...extra },
+              CONFIG,
+              60_000,
+            );
           } finally {
             process.chdir(home);
           }
@@ -399,7 +409,9 @@ async function main(): Promise<number> {
         t.companion = companion;
       }),
     );
-    progress(`up: ${targets.map((t) => `${t.name} ${t.proc!.baseUrl} pid ${t.proc!.child.pid}${t.companion ? ` (+ companion pid ${t.companion.child.pid})` : ''}`).join('; ')}; slack fake pid ${fake.child.pid}`);
+    progress(
+      `up: ${targets.map((t) => `${t.name} ${t.proc!.baseUrl} pid ${t.proc!.child.pid}${t.companion ? ` (+ companion pid ${t.companion.child.pid})` : ''}`).join('; ')}; slack fake pid ${fake.child.pid}`,
+    );
     redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
     const channelQueues = new Map(targets.filter((t) => t.kind === 'preflight').map((t) => [t.name, new Queue('channel', { connection: redis!, prefix: t.prefix! })]));
 
@@ -421,7 +433,9 @@ async function main(): Promise<number> {
     // Postgres backends per target database (the pool grows with concurrency: new backends on a step up in rate)
     const adminPool = new pg.Pool({ connectionString: dbBase, max: 1 });
     const pgConnections = async () => {
-      const r = await adminPool.query<{ datname: string; n: string }>(`SELECT datname, count(*) AS n FROM pg_stat_activity WHERE datname LIKE $1 GROUP BY datname`, [`preflight_bench_ack_${runTag}_%`]);
+      const r = await adminPool.query<{ datname: string; n: string }>(`SELECT datname, count(*) AS n FROM pg_stat_activity WHERE datname LIKE $1 GROUP BY datname`, [
+        `preflight_bench_ack_${runTag}_%`,
+      ]);
       return Object.fromEntries(targets.filter((t) => t.dbUrl).map((t) => [t.name, Number(r.rows.find((x) => t.dbUrl!.endsWith(`/${x.datname}`))?.n ?? 0)]));
     };
     const phases: {
@@ -571,11 +585,23 @@ async function main(): Promise<number> {
           `${String(r.rate).padStart(4)}  ${t.name.padEnd(w)} ${String(s.requests).padStart(5)} ${String(s.latencyMs.p50).padStart(7)} ${String(s.latencyMs.p90).padStart(7)} ${String(s.latencyMs.p99).padStart(7)} ${String(s.latencyMs.max).padStart(7)} ${String(s.errors).padStart(7)} ${String(s.over3s).padStart(4)} ${String(s.fromSendMs.p99).padStart(14)} ${String(s.clientSendLagMs.p99).padStart(13)} ${String(s.cpuMsPerRequest).padStart(11)}`,
         );
       }
-      if (opts.rampS > 0) lines.push(`      unmeasured ${opts.rampS} s step-up ramp at this rate, p99/max: ${targets.map((t) => `${t.name} ${rampStats[r.rate]![t.name]!.p99}/${rampStats[r.rate]![t.name]!.max}`).join(', ')}`);
-      lines.push(`      Postgres backends per target (before ramp → after ramp → after phase): ${Object.keys(r.phase.pgBackends.afterPhase).map((k) => `${k} ${r.phase.pgBackends.beforeRamp[k]}→${r.phase.pgBackends.afterRamp[k]}→${r.phase.pgBackends.afterPhase[k]}`).join(', ')}`);
-      for (const [name, ratio] of Object.entries(r.ratioToFloor)) lines.push(`      ${name}/floor: p50 ${ratio.p50}×, p99 ${ratio.p99}× (target ≤ 2×) ${ratio.p99 !== null && ratio.p99 <= 2 ? '✓' : '✗'}`);
+      if (opts.rampS > 0)
+        lines.push(
+          `      unmeasured ${opts.rampS} s step-up ramp at this rate, p99/max: ${targets.map((t) => `${t.name} ${rampStats[r.rate]![t.name]!.p99}/${rampStats[r.rate]![t.name]!.max}`).join(', ')}`,
+        );
+      lines.push(
+        `      Postgres backends per target (before ramp → after ramp → after phase): ${Object.keys(r.phase.pgBackends.afterPhase)
+          .map((k) => `${k} ${r.phase.pgBackends.beforeRamp[k]}→${r.phase.pgBackends.afterRamp[k]}→${r.phase.pgBackends.afterPhase[k]}`)
+          .join(', ')}`,
+      );
+      for (const [name, ratio] of Object.entries(r.ratioToFloor))
+        lines.push(`      ${name}/floor: p50 ${ratio.p50}×, p99 ${ratio.p99}× (target ≤ 2×) ${ratio.p99 !== null && ratio.p99 <= 2 ? '✓' : '✗'}`);
     }
-    lines.push(`errors ${errors}; stored ${Object.entries(stored).map(([k, v]) => `${k}: ${v.rows} rows / ${v.raisedReplies} "Raised" ${v.ok ? '✓' : '✗'}`).join(', ')}; total ${summary.totalRunS} s`);
+    lines.push(
+      `errors ${errors}; stored ${Object.entries(stored)
+        .map(([k, v]) => `${k}: ${v.rows} rows / ${v.raisedReplies} "Raised" ${v.ok ? '✓' : '✗'}`)
+        .join(', ')}; total ${summary.totalRunS} s`,
+    );
     console.log(lines.join('\n'));
     return summary.exitCode;
   } finally {
@@ -587,7 +613,10 @@ async function main(): Promise<number> {
       }
     };
     for (const t of targets) {
-      for (const [label, p] of [[t.name, t.proc], [`${t.name} companion`, t.companion]] as const) {
+      for (const [label, p] of [
+        [t.name, t.proc],
+        [`${t.name} companion`, t.companion],
+      ] as const) {
         if (!p) continue;
         await step(`stop ${label}`, async () => {
           const code = await p.stop();

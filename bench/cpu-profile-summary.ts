@@ -42,6 +42,14 @@ const idle = areas.get('(idle)') ?? 0;
 console.log(`profile ${(wall / 1e6).toFixed(1)} s wall; busy ${(((total - idle) / wall) * 100).toFixed(1)}% of one core`);
 const busy = total - idle;
 console.log('\nself time by area (% of busy time)');
-for (const [a, us] of [...areas].filter(([a]) => a !== '(idle)').sort((x, y) => y[1] - x[1]).slice(0, 30)) console.log(`${((us / busy) * 100).toFixed(1).padStart(6)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${a}`);
+for (const [a, us] of [...areas]
+  .filter(([a]) => a !== '(idle)')
+  .sort((x, y) => y[1] - x[1])
+  .slice(0, 30))
+  console.log(`${((us / busy) * 100).toFixed(1).padStart(6)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${a}`);
 console.log(`\ntop ${top} functions by self time`);
-for (const [f, us] of [...fns].filter(([f]) => !f.startsWith('(idle)')).sort((x, y) => y[1] - x[1]).slice(0, top)) console.log(`${((us / busy) * 100).toFixed(1).padStart(6)}%  ${f}`);
+for (const [f, us] of [...fns]
+  .filter(([f]) => !f.startsWith('(idle)'))
+  .sort((x, y) => y[1] - x[1])
+  .slice(0, top))
+  console.log(`${((us / busy) * 100).toFixed(1).padStart(6)}%  ${f}`);

@@ -58,7 +58,6 @@ import { deleteKeysWithPrefix } from '../test/support/redis.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
-
 const KNOWN = ['blockers', 'spread-ms', 'workstreams', 'leads', 'lead-ms', 'grace-ms', 'settle-ms', 'seed', 'escalation-concurrency', 'dm-concurrency', 'pool'];
 const raw = parseArgs(process.argv.slice(2));
 for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) throw new Error(`unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(' ')})`);
@@ -190,7 +189,6 @@ function cpuTimes(): { busy: number; total: number } | null {
   }
 }
 
-
 // ---------------------------------------------------------------------------------------------- run
 
 async function main(): Promise<number> {
@@ -285,7 +283,16 @@ async function main(): Promise<number> {
             }),
           )
           .returning({ id: blockers.id, workstreamId: blockers.workstreamId, messageVersion: blockers.messageVersion });
-        await tx.insert(blockerEvents).values(bs.map((b) => ({ blockerId: b.id, kind: 'raised' as const, actor: reporterId(Number(b.workstreamId.slice(2)) - 1), at: raisedAt, data: { severity: 'P1', owner: null }, threadStatus: 'none' as const })));
+        await tx.insert(blockerEvents).values(
+          bs.map((b) => ({
+            blockerId: b.id,
+            kind: 'raised' as const,
+            actor: reporterId(Number(b.workstreamId.slice(2)) - 1),
+            at: raisedAt,
+            data: { severity: 'P1', owner: null },
+            threadStatus: 'none' as const,
+          })),
+        );
         return bs;
       });
       for (const r of rows) {
@@ -436,9 +443,17 @@ async function main(): Promise<number> {
     // stage breakdown from the notice rows (not_before = the escalation processor's `now`; claimed_at = the dm
     // job's start; sent_at = after the Slack call returned) and the fake's arrival time
     const noticeRows = (
-      await database.pool.query<{ blocker_id: number; recipient: string; due_at: Date; not_before: Date; claimed_at: Date | null; sent_at: Date | null; status: string; level: number; attempt: number }>(
-        'SELECT blocker_id, recipient, due_at, not_before, claimed_at, sent_at, status, level, attempt FROM blocker_notices',
-      )
+      await database.pool.query<{
+        blocker_id: number;
+        recipient: string;
+        due_at: Date;
+        not_before: Date;
+        claimed_at: Date | null;
+        sent_at: Date | null;
+        status: string;
+        level: number;
+        attempt: number;
+      }>('SELECT blocker_id, recipient, due_at, not_before, claimed_at, sent_at, status, level, attempt FROM blocker_notices')
     ).rows;
     const stageEscalate: number[] = [];
     const stageToDmJob: number[] = [];
@@ -495,7 +510,11 @@ async function main(): Promise<number> {
       events: eventCounts,
       queueWaitingMax: queueMax,
       eventLoopDelayMs: { p50: Math.round(eld.percentile(50) / 1e5) / 10, p99: Math.round(eld.percentile(99) / 1e5) / 10, max: Math.round(eld.max / 1e5) / 10 },
-      cpu: { machineBusyPct: machineBusy, benchProcessPctOfOneCore: Math.round(((proc1.user + proc1.system) / 1000 / wall) * 1000) / 10, note: 'during the measured window; the bench process hosts the workers, the Slack fake and this harness' },
+      cpu: {
+        machineBusyPct: machineBusy,
+        benchProcessPctOfOneCore: Math.round(((proc1.user + proc1.system) / 1000 / wall) * 1000) / 10,
+        note: 'during the measured window; the bench process hosts the workers, the Slack fake and this harness',
+      },
       timeline: {
         setupInsertAndRenderS: secs(renderedAt - setupStart),
         scheduleS: secs(schedEnd - schedStart),

@@ -54,7 +54,6 @@ import { parseArgs } from './lib.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
-
 const KNOWN = ['iterations', 'warmup', 'answers', 'blockers', 'workdays', 'try-fixes', 'keep'];
 const raw = parseArgs(process.argv.slice(2));
 for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) throw new Error(`unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(' ')})`);
@@ -125,15 +124,7 @@ function gateDefs() {
 }
 
 function buildYaml(): string {
-  const lines = [
-    'program:',
-    '  name: Scale bench launch',
-    `  timezone: ${ZONE}`,
-    '  pm: UPM000001',
-    '  execs: [UEX000001, UEX000002]',
-    '  channel: CPROGRAM01',
-    'workstreams:',
-  ];
+  const lines = ['program:', '  name: Scale bench launch', `  timezone: ${ZONE}`, '  pm: UPM000001', '  execs: [UEX000001, UEX000002]', '  channel: CPROGRAM01', 'workstreams:'];
   for (let w = 0; w < WORKSTREAMS; w++) {
     lines.push(`  ${wsId(w)}:`, `    name: Workstream ${w + 1}`, `    channel: CWS${String(w + 1).padStart(5, '0')}`, `    leads: [${userId(w * MEMBERS_PER_WS)}]`, '    members:');
     for (let j = 0; j < MEMBERS_PER_WS; j++) lines.push(`      - ${userId(w * MEMBERS_PER_WS + j)}`);
@@ -166,7 +157,6 @@ function stats(xs: number[]) {
 }
 const fmt = (s: ReturnType<typeof stats>) => `p50 ${s.p50} ms · p95 ${s.p95} ms · p99 ${s.p99} ms · max ${s.max} ms · min ${s.min} ms · mean ${s.mean} ms (n=${s.n})`;
 
-
 async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
   const r = await fn();
@@ -181,7 +171,10 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
   const nowIso = NOW.toUTC().toISO()!;
 
   // checklist ticks: ~70 % of items ticked, ~10 % ticked then unticked (checked = false)
-  const tw: string[] = [], ti: string[] = [], tc: boolean[] = [], tb: string[] = [];
+  const tw: string[] = [],
+    ti: string[] = [],
+    tc: boolean[] = [],
+    tb: string[] = [];
   Object.keys(config.workstreams).forEach((id, w) =>
     CHECKLIST_ITEMS.forEach((item, k) => {
       const h = (w * 7 + k * 3) % 10;
@@ -547,18 +540,31 @@ async function main(): Promise<number> {
     say(`# gonogo-summary bench output (${new Date().toISOString()})`);
     say();
     const pgVersion = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
-    say(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, load avg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}, PostgreSQL ${pgVersion}`);
+    say(
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, load avg ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}, node ${process.version}, PostgreSQL ${pgVersion}`,
+    );
     say(`command: npx tsx bench/gonogo-summary.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
-    say(`config: ${WORKSTREAMS} workstreams × ${MEMBERS_PER_WS} members (${WORKSTREAMS * MEMBERS_PER_WS}), ${CHECKLIST_ITEMS.length} checklist items each, ${config.gates.length} gates; clock ${NOW.toISO()}`);
+    say(
+      `config: ${WORKSTREAMS} workstreams × ${MEMBERS_PER_WS} members (${WORKSTREAMS * MEMBERS_PER_WS}), ${CHECKLIST_ITEMS.length} checklist items each, ${config.gates.length} gates; clock ${NOW.toISO()}`,
+    );
     say();
     say('| table | rows | size (with indexes) |');
     say('|---|---:|---:|');
     for (const r of sizes.rows) say(`| ${r.t} | ${r.rows} | ${r.size} |`);
     say();
-    say(`details: ${Object.entries(detail.rows[0]!).map(([k, val]) => `${k}: ${val}`).join('; ')}`);
+    say(
+      `details: ${Object.entries(detail.rows[0]!)
+        .map(([k, val]) => `${k}: ${val}`)
+        .join('; ')}`,
+    );
     say();
     say(`summary: ${sample.text}; ${sample.blocks?.length ?? 0} blocks, ${sample.overflow.length} overflow thread message(s); Block Kit problems: ${problems.length ? problems.join('; ') : 'none'}`);
-    say(`verdict input: ${input.gates.length} gates, ${input.workstreams.length} workstreams, ${input.blockingBlockers.length} blocking blockers, latest standups answered ${input.workstreams.reduce((n, w) => n + (w.standup?.answered ?? 0), 0)}/${input.workstreams.reduce((n, w) => n + (w.standup?.expected ?? 0), 0)}; decision ${v.decision} ${v.percent}%`);
+    say(
+      `verdict input: ${input.gates.length} gates, ${input.workstreams.length} workstreams, ${input.blockingBlockers.length} blocking blockers, latest standups answered ${input.workstreams.reduce((n, w) => n + (w.standup?.answered ?? 0), 0)}/${input.workstreams.reduce((n, w) => n + (w.standup?.expected ?? 0), 0)}; decision ${v.decision} ${v.percent}%`,
+    );
     say();
 
     // ---------------------------------------------------------------- phase 1: end-to-end timings
@@ -636,7 +642,11 @@ async function main(): Promise<number> {
       const q6 = pick(captured, 'Q6');
       const q5New = pick(capturedNew, 'Q5');
       const q6New = pick(capturedNew, 'Q6');
-      const q5Qualified = { label: 'Q5 with ORDER BY standup_runs.local_date', text: q5.text.replace('ORDER BY workstream_id, local_date DESC', 'ORDER BY workstream_id, "standup_runs".local_date DESC'), params: [] };
+      const q5Qualified = {
+        label: 'Q5 with ORDER BY standup_runs.local_date',
+        text: q5.text.replace('ORDER BY workstream_id, local_date DESC', 'ORDER BY workstream_id, "standup_runs".local_date DESC'),
+        params: [],
+      };
 
       say('| statement | rows | round trip p50 / p95 / max (ms) | plan: exec (ms) | buffers | scans |');
       say('|---|---:|---:|---:|---:|---|');
@@ -653,7 +663,9 @@ async function main(): Promise<number> {
         const ex = await explain(pool, q);
         const buffers = /Buffers: shared hit=(\d+)(?: read=(\d+))?/.exec(ex.plan);
         if (label.includes('proposed') || label.includes('column')) newPlans.push({ label, text: q.text, params: q.params, plan: ex.plan });
-        say(`| ${label} | ${rows} | ${st.p50} / ${st.p95} / ${st.max} | ${ex.execMs} | ${buffers ? `hit=${buffers[1]}${buffers[2] ? ` read=${buffers[2]}` : ''}` : '?'} | ${scansOf(ex.plan).join('; ')} |`);
+        say(
+          `| ${label} | ${rows} | ${st.p50} / ${st.p95} / ${st.max} | ${ex.execMs} | ${buffers ? `hit=${buffers[1]}${buffers[2] ? ` read=${buffers[2]}` : ''}` : '?'} | ${scansOf(ex.plan).join('; ')} |`,
+        );
       }
       say();
       for (const p of newPlans) {
@@ -687,7 +699,10 @@ async function main(): Promise<number> {
         await buildSummary(deps);
         await buildSummaryProposed(deps);
       }
-      const xa: number[] = [], xb: number[] = [], ya: number[] = [], yb: number[] = [];
+      const xa: number[] = [],
+        xb: number[] = [],
+        ya: number[] = [],
+        yb: number[] = [];
       for (let i = 0; i < n; i++) {
         const order = i % 2 === 0;
         for (const which of order ? ['a', 'b'] : ['b', 'a']) {
@@ -727,9 +742,14 @@ async function main(): Promise<number> {
       const before7 = await explain(pool, q7);
       await pool.query(`CREATE INDEX bench_blockers_open_idx ON blockers (severity, raised_at) INCLUDE (workstream_id) WHERE status <> 'resolved' AND source <> 'gate'`);
       await pool.query('VACUUM ANALYZE blockers');
-      for (const [q, before] of [[q3, before3], [q4, before4]] as const) {
+      for (const [q, before] of [
+        [q3, before3],
+        [q4, before4],
+      ] as const) {
         const ex = await explain(pool, q);
-        say(`- ${q.label} with \`CREATE INDEX … ON blockers (severity, raised_at) INCLUDE (workstream_id) WHERE status <> 'resolved' AND source <> 'gate'\`: exec ${before.execMs} → ${ex.execMs} ms; ${scansOf(ex.plan).join('; ')}`);
+        say(
+          `- ${q.label} with \`CREATE INDEX … ON blockers (severity, raised_at) INCLUDE (workstream_id) WHERE status <> 'resolved' AND source <> 'gate'\`: exec ${before.execMs} → ${ex.execMs} ms; ${scansOf(ex.plan).join('; ')}`,
+        );
       }
       await pool.query('DROP INDEX bench_blockers_open_idx');
       await pool.query('ANALYZE blockers');

@@ -39,7 +39,6 @@ import { deleteKeysWithPrefix } from '../test/support/redis.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
-
 const KNOWN = ['members', 'workstreams', 'cap', 'window-ms', 'tick-ms', 'dm-concurrency'];
 const raw = parseArgs(process.argv.slice(2));
 for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) throw new Error(`unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(' ')})`);
@@ -138,7 +137,6 @@ function countingDestination() {
     },
   };
 }
-
 
 /**
  * Replays the fake's fixed-window algorithm over the recorded chat.postMessage calls (same rule: a call at or
@@ -322,9 +320,8 @@ async function main(): Promise<number> {
     // ------------------------------------------------------------------ figures
     const calls = fake.calls;
     const opening = ticks.find((t) => t.report.opened > 0);
-    const [runTimes] = (
-      await database.pool.query<{ first: Date | null; last: Date | null; n: string }>('SELECT min(created_at) AS first, max(created_at) AS last, count(*) AS n FROM standup_runs')
-    ).rows;
+    const [runTimes] = (await database.pool.query<{ first: Date | null; last: Date | null; n: string }>('SELECT min(created_at) AS first, max(created_at) AS last, count(*) AS n FROM standup_runs'))
+      .rows;
     const promptStatus = (
       await database.pool.query<{ status: string; n: string; attempts: string }>('SELECT status, count(*) AS n, sum(attempts) AS attempts FROM standup_prompts GROUP BY status ORDER BY status')
     ).rows;
@@ -491,7 +488,10 @@ function printTable(s: {
   memory: { peakRssMB: number; baselineRssMB: number };
 }) {
   const rows: [string, string][] = [
-    ['scale', `${s.params.members} members, ${s.params.workstreams} workstreams, cap ${s.params.cap} per ${s.params.windowMs / 1000} s, tick ${s.params.tickMs} ms, dm concurrency ${s.params.dmConcurrency}`],
+    [
+      'scale',
+      `${s.params.members} members, ${s.params.workstreams} workstreams, cap ${s.params.cap} per ${s.params.windowMs / 1000} s, tick ${s.params.tickMs} ms, dm concurrency ${s.params.dmConcurrency}`,
+    ],
     ['result', s.result],
     ['run opened → every member DMed', s.timeS === null ? 'n/a' : `${s.timeS} s`],
     ['lower bound (members / cap windows)', `${s.boundS} s`],

@@ -80,10 +80,7 @@ const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
 const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick });
 
 await slack.start();
-log.info(
-  { mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG },
-  'Preflight is running',
-);
+log.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG }, 'Preflight is running');
 
 let stopping = false;
 async function shutdown(signal: string) {

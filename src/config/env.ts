@@ -11,7 +11,9 @@ const url = (what: string) =>
  * Every variable is documented in `.env.example`.
  */
 export const envSchema = z.object({
-  SLACK_BOT_TOKEN: z.string({ error: 'SLACK_BOT_TOKEN is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' }).regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'),
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'SLACK_BOT_TOKEN is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
+    .regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'),
   SLACK_SIGNING_SECRET: z.string({ error: 'SLACK_SIGNING_SECRET is required: the Signing Secret from Basic Information' }).min(1, 'SLACK_SIGNING_SECRET is required'),
   /** When set, Preflight connects with Socket Mode instead of serving HTTP. */
   SLACK_APP_TOKEN: z

@@ -7,18 +7,12 @@ import { durationSchema } from './duration.js';
  * the parsed result keeps them, with durations turned into milliseconds and defaults filled in.
  */
 
-export const userIdSchema = z
-  .string({ error: 'expected a Slack user ID such as U012AB3CD' })
-  .regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID such as U012AB3CD');
-export const channelIdSchema = z
-  .string({ error: 'expected a Slack channel ID such as C012AB3CD' })
-  .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID such as C012AB3CD (not a #name)');
+export const userIdSchema = z.string({ error: 'expected a Slack user ID such as U012AB3CD' }).regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID such as U012AB3CD');
+export const channelIdSchema = z.string({ error: 'expected a Slack channel ID such as C012AB3CD' }).regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID such as C012AB3CD (not a #name)');
 export const zoneSchema = z
   .string({ error: 'expected an IANA time zone such as America/New_York' })
   .refine((z) => IANAZone.isValidZone(z), 'unknown IANA time zone (use a name such as America/New_York)');
-const localTimeSchema = z
-  .string({ error: 'expected a 24-hour local time such as "10:00" (quote it in YAML)' })
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour local time such as "10:00"');
+const localTimeSchema = z.string({ error: 'expected a 24-hour local time such as "10:00" (quote it in YAML)' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour local time such as "10:00"');
 export const isoDateSchema = z
   .string({ error: 'expected a date such as 2026-02-05' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-02-05')
@@ -27,9 +21,7 @@ const localDateTimeSchema = z
   .string({ error: 'expected a local date and time such as 2026-02-04T14:00' })
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'expected a local date and time such as 2026-02-04T14:00')
   .refine((d) => DateTime.fromISO(d).isValid, 'not a real date and time');
-const slugSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected a short id of lowercase letters, digits, - and _ (max 40)');
+const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected a short id of lowercase letters, digits, - and _ (max 40)');
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -61,10 +53,7 @@ const standupOverridesSchema = z.strictObject({
   enabled: z.boolean().optional(),
 });
 
-const memberSchema = z.union([
-  userIdSchema,
-  z.strictObject({ id: userIdSchema, timezone: zoneSchema.optional() }),
-]);
+const memberSchema = z.union([userIdSchema, z.strictObject({ id: userIdSchema, timezone: zoneSchema.optional() })]);
 
 const notifySchema = z.union([z.enum(['lead', 'pm', 'exec']), userIdSchema, z.array(userIdSchema).min(1)]);
 export const SEVERITIES = ['P0', 'P1', 'P2'] as const;
@@ -104,7 +93,10 @@ export const workspaceSchema = z
     }),
     calendar: z
       .strictObject({
-        workdays: z.array(z.enum(WEEKDAYS, { error: `expected one of ${WEEKDAYS.join(', ')}` })).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+        workdays: z
+          .array(z.enum(WEEKDAYS, { error: `expected one of ${WEEKDAYS.join(', ')}` }))
+          .min(1)
+          .default(['mon', 'tue', 'wed', 'thu', 'fri']),
         holidays: z.array(isoDateSchema).default([]),
       })
       .default({ workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: [] }),
@@ -137,9 +129,7 @@ export const workspaceSchema = z
         /** Longest snooze offered by the Snooze menu. */
         snooze_max: durationSchema.default(4 * 3_600_000),
         /** Daily quiet window in each recipient's own zone: notices wait for its end (except the listed severities). */
-        quiet_hours: z
-          .strictObject({ from: localTimeSchema, to: localTimeSchema, except: z.array(z.enum(SEVERITIES)).default(['P0']) })
-          .optional(),
+        quiet_hours: z.strictObject({ from: localTimeSchema, to: localTimeSchema, except: z.array(z.enum(SEVERITIES)).default(['P0']) }).optional(),
         /** How often the sweeper re-enqueues overdue escalations (a lost job or a flushed Redis delays a ping by at most this). */
         sweep_every: durationSchema.default(30_000).refine((v) => v <= 60_000, 'the sweeper must run every minute or less'),
       })
@@ -199,7 +189,8 @@ export const workspaceSchema = z
       return false;
     };
     cfg.gates.forEach((g, i) => {
-      if (g.requires.length && !g.requires.includes(g.id) && onCycle(g.id)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires'], message: `gate "${g.id}" requires itself through other gates (a cycle): none of them could ever pass` });
+      if (g.requires.length && !g.requires.includes(g.id) && onCycle(g.id))
+        ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires'], message: `gate "${g.id}" requires itself through other gates (a cycle): none of them could ever pass` });
     });
     duplicateIds(cfg.gates.map((g) => g.id)).forEach((i) => ctx.addIssue({ code: 'custom', path: ['gates', i, 'id'], message: 'gate ids must be unique' }));
     cfg.gates.forEach((g, i) => {
@@ -240,7 +231,18 @@ export type EscalationConfig = WorkspaceConfig['escalation'];
  * (000: lead 5 min, managing engineer, exec; 004: lead 15 min, PM 30 min, decision within 1 h).
  */
 export const DEFAULT_LADDERS: Record<(typeof SEVERITIES)[number], { after: number; notify: 'lead' | 'pm' | 'exec' }[]> = {
-  P0: [{ after: 5 * 60_000, notify: 'lead' }, { after: 15 * 60_000, notify: 'pm' }, { after: 30 * 60_000, notify: 'exec' }],
-  P1: [{ after: 15 * 60_000, notify: 'lead' }, { after: 30 * 60_000, notify: 'pm' }, { after: 60 * 60_000, notify: 'exec' }],
-  P2: [{ after: 60 * 60_000, notify: 'lead' }, { after: 4 * 3_600_000, notify: 'pm' }],
+  P0: [
+    { after: 5 * 60_000, notify: 'lead' },
+    { after: 15 * 60_000, notify: 'pm' },
+    { after: 30 * 60_000, notify: 'exec' },
+  ],
+  P1: [
+    { after: 15 * 60_000, notify: 'lead' },
+    { after: 30 * 60_000, notify: 'pm' },
+    { after: 60 * 60_000, notify: 'exec' },
+  ],
+  P2: [
+    { after: 60 * 60_000, notify: 'lead' },
+    { after: 4 * 3_600_000, notify: 'pm' },
+  ],
 };

@@ -12,7 +12,7 @@ import { localClock } from './standups/prompts.js';
  */
 export type HomeStandup = { workstreamName: string } & (
   | { state: 'no run yet'; at: string; zone: string }
-  | { state: 'answered'; /** Set while the run is open: the answer can still be edited until then. */ editableUntil: string | null }
+  | { state: 'answered' /** Set while the run is open: the answer can still be edited until then. */; editableUntil: string | null }
   | { state: 'waiting'; closesAt: string }
   | { state: 'skipped' }
   | { state: 'ooo' }
@@ -43,7 +43,10 @@ async function myStandups(deps: Deps, userId: string): Promise<HomeStandup[]> {
       out.push({ workstreamName, state: 'no run yet', at: ws.plan.at, zone: ws.zone });
       continue;
     }
-    const [answer] = await deps.db.select({ complete: standupAnswers.complete }).from(standupAnswers).where(and(eq(standupAnswers.runId, row.run.id), eq(standupAnswers.userId, userId)));
+    const [answer] = await deps.db
+      .select({ complete: standupAnswers.complete })
+      .from(standupAnswers)
+      .where(and(eq(standupAnswers.runId, row.run.id), eq(standupAnswers.userId, userId)));
     const closes = localClock(row.prompt.closeAt, row.prompt.zone);
     if (answer?.complete) out.push({ workstreamName, state: 'answered', editableUntil: row.run.status === 'open' ? closes : null });
     else if (row.prompt.status === 'skipped') out.push({ workstreamName, state: 'skipped' });

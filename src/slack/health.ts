@@ -14,8 +14,14 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
 /** Pings Postgres (`SELECT 1`) and Redis (`PING`), each within `timeoutMs`. */
 export async function checkHealth(pool: pg.Pool, redis: Redis, timeoutMs = 1_500): Promise<Health> {
   const [pgOk, redisOk] = await Promise.all([
-    within(pool.query('SELECT 1'), timeoutMs).then(() => true, () => false),
-    within(redis.ping(), timeoutMs).then((r) => r === 'PONG', () => false),
+    within(pool.query('SELECT 1'), timeoutMs).then(
+      () => true,
+      () => false,
+    ),
+    within(redis.ping(), timeoutMs).then(
+      (r) => r === 'PONG',
+      () => false,
+    ),
   ]);
   return { ok: pgOk && redisOk, postgres: pgOk ? 'ok' : 'down', redis: redisOk ? 'ok' : 'down' };
 }

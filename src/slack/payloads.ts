@@ -35,7 +35,14 @@ export const slackPayloads = {
   /** The standup modal's `private_metadata`: the run it answers. */
   standupForm: jsonCodec(z.strictObject({ runId: positiveId })),
   /** The `/blocker` modal's `private_metadata`: the channel the command was typed in (picks the workstream), if any. */
-  blockerForm: jsonCodec(z.strictObject({ channelId: z.string().regex(/^[CGD][A-Z0-9]{2,}$/).nullable() })),
+  blockerForm: jsonCodec(
+    z.strictObject({
+      channelId: z
+        .string()
+        .regex(/^[CGD][A-Z0-9]{2,}$/)
+        .nullable(),
+    }),
+  ),
   /**
    * The checklist modal's `private_metadata`: the workstream, and what the form showed (`items` in order, the
    * option values index them; `shown` ticked) so a save changes only what this person toggled. Both are left

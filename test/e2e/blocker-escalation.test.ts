@@ -59,7 +59,10 @@ describe('blockers and /gonogo through the real process over signed HTTP', () =>
   it('/blocker → lead pinged → PM pinged → Resolve stops it; a stranger is refused', async () => {
     const t0 = Date.now();
     const res = await post(slashCommandBody({ command: '/blocker', text: 'Staging DB is down P1 <@U02|bob>', userId: 'U01', channelId: 'C0WS1' }));
-    expect(await res.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Raised \*B-1\* \(P1\) in \*Broker Integration\*, posted in <#C0BLK>\. It escalates to the lead after 2s/) });
+    expect(await res.json()).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/Raised \*B-1\* \(P1\) in \*Broker Integration\*, posted in <#C0BLK>\. It escalates to the lead after 2s/),
+    });
     await fake.waitFor('blocker message', () => fake.ok('chat.postMessage', (a) => a.channel === 'C0BLK' && !a.thread_ts).length === 1);
     const message = JSON.stringify(fake.ok('chat.postMessage', (a) => a.channel === 'C0BLK')[0]!.args.blocks);
     expect(message).toContain('Staging DB is down');
@@ -69,7 +72,9 @@ describe('blockers and /gonogo through the real process over signed HTTP', () =>
     await fake.waitFor('PM pinged', () => pings('U0PM').length === 1, 8_000);
 
     // someone with no role clicks Resolve in a forwarded message: refused, nothing changes
-    const refused = await post(blockActionBody({ userId: 'U0STRANGER', actionId: 'blocker_resolve', value: '1', channelId: 'C0BLK', messageTs: '1700000000.000001', responseUrl: `${fake.url}response/stranger` }));
+    const refused = await post(
+      blockActionBody({ userId: 'U0STRANGER', actionId: 'blocker_resolve', value: '1', channelId: 'C0BLK', messageTs: '1700000000.000001', responseUrl: `${fake.url}response/stranger` }),
+    );
     expect(refused.status).toBe(200);
     await fake.waitFor('refusal', () => fake.calls.some((c) => c.method.includes('response/stranger')));
     expect(String(fake.calls.find((c) => c.method.includes('response/stranger'))!.args.text)).toBe(
@@ -109,7 +114,9 @@ describe('blockers and /gonogo through the real process over signed HTTP', () =>
     expect((await sql.query("SELECT * FROM gonogo_audit WHERE kind = 'decision'")).rowCount).toBe(0);
 
     expect((await post(slashCommandBody({ command: '/gonogo', text: 'decide no-go QA not signed', userId: 'U0PM', channelId: 'C0WS1' }))).status).toBe(200);
-    await fake.waitFor('decision posted here and in the program channel', () => ['C0WS1', 'C0LAUNCH'].every((c) => fake.ok('chat.postMessage', (a) => a.channel === c && String(a.text).includes('Decision: NO-GO')).length === 1));
+    await fake.waitFor('decision posted here and in the program channel', () =>
+      ['C0WS1', 'C0LAUNCH'].every((c) => fake.ok('chat.postMessage', (a) => a.channel === c && String(a.text).includes('Decision: NO-GO')).length === 1),
+    );
     const audit = (await sql.query("SELECT actor, data FROM gonogo_audit WHERE kind = 'decision'")).rows;
     expect(audit).toEqual([{ actor: 'U0PM', data: expect.objectContaining({ decision: 'no-go', note: 'QA not signed', verdict: 'NO-GO' }) }]);
 

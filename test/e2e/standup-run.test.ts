@@ -162,9 +162,14 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
     expect(dmsTo('D01')).toHaveLength(0); // U01 answered: no reminder
     expect(dmsTo('D02').length).toBe(5); // 4 questions + thanks, nothing more
 
-    const answers = await sql.query("SELECT user_id, source, complete, answers FROM standup_answers ORDER BY user_id");
+    const answers = await sql.query('SELECT user_id, source, complete, answers FROM standup_answers ORDER BY user_id');
     expect(answers.rows).toEqual([
-      { user_id: 'U01', source: 'modal', complete: true, answers: { yesterday: 'OAuth callback done', today: 'Token refresh', blockers: 'Waiting on Alpaca credentials <!channel>', progress: 70, risk: 'red' } },
+      {
+        user_id: 'U01',
+        source: 'modal',
+        complete: true,
+        answers: { yesterday: 'OAuth callback done', today: 'Token refresh', blockers: 'Waiting on Alpaca credentials <!channel>', progress: 70, risk: 'red' },
+      },
       { user_id: 'U02', source: 'dm', complete: true, answers: { yesterday: 'Sync tests green', today: 'Reconciliation', blockers: 'none', progress: 85, risk: 'green' } },
     ]);
     const prompts = await sql.query('SELECT user_id, status, attempts, reminder_status FROM standup_prompts ORDER BY user_id');

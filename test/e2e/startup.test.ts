@@ -8,7 +8,13 @@ import { fakeClockEnv } from '../support/clock-env.js';
 const run = (env: Record<string, string>) =>
   spawnSync('npm', ['start', '--silent'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...fakeClockEnv(), ...env }, encoding: 'utf8', timeout: 60_000 });
 
-const baseEnv = { SLACK_BOT_TOKEN: 'xoxb-startup', SLACK_SIGNING_SECRET: 's', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/never_created', REDIS_URL: 'redis://127.0.0.1:6379', SLACK_APP_TOKEN: '' };
+const baseEnv = {
+  SLACK_BOT_TOKEN: 'xoxb-startup',
+  SLACK_SIGNING_SECRET: 's',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/never_created',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  SLACK_APP_TOKEN: '',
+};
 
 describe('npm start refuses bad input before touching anything', () => {
   it('a malformed preflight.yml stops start-up with the file, line, key path and reason, exit code 1', () => {

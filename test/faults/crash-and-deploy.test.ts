@@ -59,20 +59,37 @@ describe('faults: kill -9, a rolling deploy, SIGTERM (the real process, shared P
     await first.stop('SIGKILL');
     const deliveredBeforeKill = promptsTo('U').length;
     const second = await start();
-    await fake.waitFor('every member prompted and every blocker pinged at both levels', () => new Set(promptsTo('U').map((c) => c.args.channel)).size === MEMBERS.length && pings().length >= 10, 80_000);
+    await fake.waitFor(
+      'every member prompted and every blocker pinged at both levels',
+      () => new Set(promptsTo('U').map((c) => c.args.channel)).size === MEMBERS.length && pings().length >= 10,
+      80_000,
+    );
     await new Promise((r) => setTimeout(r, 16_000)); // past reclaim_after: anything re-sent would show now
     const promptDup = [...countBy(promptsTo('U'), (c) => c.args.channel).values()].reduce((n, c) => n + (c - 1), 0);
     const pingDup = [...countBy(pings(), (c) => `${c.args.channel}:${String(c.args.text).slice(0, 4)}`).values()].reduce((n, c) => n + (c - 1), 0);
-    reportFigures('kill -9 mid-fan-out', { promptsExpected: MEMBERS.length, promptsDeliveredBeforeKill: deliveredBeforeKill, promptsDelivered: new Set(promptsTo('U').map((c) => c.args.channel)).size, promptsSentOnceMore: promptDup, pingsExpected: 10, pingsDelivered: pings().length - pingDup, pingsSentOnceMore: pingDup });
+    reportFigures('kill -9 mid-fan-out', {
+      promptsExpected: MEMBERS.length,
+      promptsDeliveredBeforeKill: deliveredBeforeKill,
+      promptsDelivered: new Set(promptsTo('U').map((c) => c.args.channel)).size,
+      promptsSentOnceMore: promptDup,
+      pingsExpected: 10,
+      pingsDelivered: pings().length - pingDup,
+      pingsSentOnceMore: pingDup,
+    });
     // the DMs in flight when the process died (up to 16: the dm worker's concurrency) were posted by Slack but
     // never recorded; their reclaimed reservations find them by their message metadata instead of re-posting
     expect(deliveredBeforeKill).toBeGreaterThanOrEqual(8);
-    expect({ promptDup, pingDup, promptsLost: MEMBERS.length - new Set(promptsTo('U').map((c) => c.args.channel)).size, pingsDelivered: pings().length }).toEqual({ promptDup: 0, pingDup: 0, promptsLost: 0, pingsDelivered: 10 });
+    expect({ promptDup, pingDup, promptsLost: MEMBERS.length - new Set(promptsTo('U').map((c) => c.args.channel)).size, pingsDelivered: pings().length }).toEqual({
+      promptDup: 0,
+      pingDup: 0,
+      promptsLost: 0,
+      pingsDelivered: 10,
+    });
     const sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     const stuck = (await sql.query("SELECT count(*)::int AS n FROM standup_prompts WHERE status IN ('pending', 'sending')")).rows[0].n;
     // how many reservations were reclaimed after the kill and found their message in Slack instead of posting
-    const reclaimed = (await sql.query("SELECT count(*)::int AS n FROM standup_prompts WHERE attempts > 1")).rows[0].n;
+    const reclaimed = (await sql.query('SELECT count(*)::int AS n FROM standup_prompts WHERE attempts > 1')).rows[0].n;
     await sql.end();
     reportFigures('kill -9 mid-fan-out: reclaimed', { promptsReclaimed: reclaimed, historySearches: fake.ok('conversations.history').length });
     expect(stuck).toBe(0);
@@ -91,7 +108,14 @@ describe('faults: kill -9, a rolling deploy, SIGTERM (the real process, shared P
     await new Promise((r) => setTimeout(r, 3_000));
     const promptDup = [...countBy(promptsTo('W'), (c) => c.args.channel).values()].filter((n) => n > 1).length;
     const reports = fake.calls.slice(before).filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0WS2' && String(c.args.text).includes('standup')).length;
-    reportFigures('two processes at once', { promptsExpected: MEMBERS.length, promptsDelivered: new Set(promptsTo('W').map((c) => c.args.channel)).size, promptsDuplicated: promptDup, pingsExpected: 4, pingsDelivered: newPings().length, reports });
+    reportFigures('two processes at once', {
+      promptsExpected: MEMBERS.length,
+      promptsDelivered: new Set(promptsTo('W').map((c) => c.args.channel)).size,
+      promptsDuplicated: promptDup,
+      pingsExpected: 4,
+      pingsDelivered: newPings().length,
+      reports,
+    });
     expect([promptDup, newPings().length, reports]).toEqual([0, 4, 1]);
     // SIGTERM while both are busy: stop taking requests, finish in-flight jobs, close, exit 0 within 10 s
     const t0 = Date.now();

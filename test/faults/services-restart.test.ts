@@ -45,7 +45,8 @@ describe('faults: Redis flushed and restarted, Postgres restarted (private serve
   });
 
   it('FLUSHALL with blockers open and a run in progress: every due prompt, reminder and ping still happens, once', async () => {
-    for (let i = 1; i <= 3; i++) expect(await (await post(slashCommandBody({ command: '/blocker', text: `flush test ${i}`, userId: 'U01' }))).json()).toMatchObject({ text: expect.stringContaining(`Raised *B-${i}*`) });
+    for (let i = 1; i <= 3; i++)
+      expect(await (await post(slashCommandBody({ command: '/blocker', text: `flush test ${i}`, userId: 'U01' }))).json()).toMatchObject({ text: expect.stringContaining(`Raised *B-${i}*`) });
     await post(slashCommandBody({ command: '/standup', text: 'start ws1', userId: 'U0LEAD' }));
     redis.flushAll(); // every queued wake-up, delayed job and job scheduler is gone
     await fake.waitFor('every ping (3 blockers × lead + PM), every prompt and every reminder', () => pings().length >= 6 && prompts().length >= 6, 30_000);

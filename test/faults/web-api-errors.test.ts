@@ -28,7 +28,10 @@ describe('faults: the Web API answers 429 with Retry-After, 500s and times out',
   beforeAll(async () => {
     fake = await new SlackApiFake().start();
     db = await createTestDatabase();
-    bot = await startBot({ SLACK_BOT_TOKEN: 'xoxb-webapi', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: uniquePrefix('webapi') }, CONFIG);
+    bot = await startBot(
+      { SLACK_BOT_TOKEN: 'xoxb-webapi', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: uniquePrefix('webapi') },
+      CONFIG,
+    );
   }, 60_000);
   afterAll(async () => {
     await bot?.stop();
@@ -50,7 +53,17 @@ describe('faults: the Web API answers 429 with Retry-After, 500s and times out',
     await new Promise((r) => setTimeout(r, 3_000));
     const dup = [...countBy(prompts(), (c) => c.args.channel).values()].reduce((n, c) => n + (c - 1), 0);
     const failures = fake.calls.filter((c) => c.method === 'chat.postMessage' && c.status !== 200).length;
-    reportFigures('web API 429/500/timeout', { promptsExpected: MEMBERS.length, promptsDelivered: new Set(prompts().map((c) => c.args.channel)).size, promptsDuplicated: dup, pingsExpected: 1, pingsDelivered: pings().length, errorsInjected: 9, errorAnswersSeen: failures, timeouts: 1, deliveredAfterMs: Date.now() - t0 });
+    reportFigures('web API 429/500/timeout', {
+      promptsExpected: MEMBERS.length,
+      promptsDelivered: new Set(prompts().map((c) => c.args.channel)).size,
+      promptsDuplicated: dup,
+      pingsExpected: 1,
+      pingsDelivered: pings().length,
+      errorsInjected: 9,
+      errorAnswersSeen: failures,
+      timeouts: 1,
+      deliveredAfterMs: Date.now() - t0,
+    });
     expect(pings()).toHaveLength(1);
     // the call that timed out was posted by Slack: its retry found it by its message metadata instead of re-posting
     expect(fake.ok('conversations.history').length).toBeGreaterThanOrEqual(1);

@@ -19,7 +19,9 @@ export function boltInProcess(register: (app: App) => void) {
   register(app);
   const dispatch = async (body: Record<string, unknown>): Promise<any> => {
     let acked: unknown;
-    await app.processEvent({ body, ack: async (response?: unknown) => {
+    await app.processEvent({
+      body,
+      ack: async (response?: unknown) => {
         acked = response;
       },
     });

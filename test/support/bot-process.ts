@@ -39,7 +39,18 @@ export async function startBot(env: Record<string, string>, configYaml: string, 
   const child = spawn('npm', ['start', '--silent'], {
     cwd: process.cwd(),
     // set (even empty) so a developer's own .env, which npm start reads for unset variables, cannot leak in
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...fakeClockEnv(), PREFLIGHT_CONFIG: configPath, PORT: String(port), LOG_LEVEL: 'info', SLACK_APP_TOKEN: '', SLACK_API_URL: '', QUEUE_PREFIX: 'preflight-e2e', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      ...fakeClockEnv(),
+      PREFLIGHT_CONFIG: configPath,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      SLACK_APP_TOKEN: '',
+      SLACK_API_URL: '',
+      QUEUE_PREFIX: 'preflight-e2e',
+      ...env,
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

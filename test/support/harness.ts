@@ -46,7 +46,10 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
     const queues = createQueues(producer, prefix);
     const slack = new WebClient('xoxb-test-token', { slackApiUrl: NOCK_SLACK_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
     const deps: Deps = { db: database.db, config, clock, slack, wakeups: queueWakeups(queues), renderer: blockKitRenderer, log };
-    const workers = opts.workers === false ? undefined : await startWorkers({ deps, queues, connection: workerConn, prefix, tickMs: opts.tickMs ?? 3_600_000, sweepMs: opts.sweepMs ?? 3_600_000, schedulerKeeperMs: opts.keeperMs });
+    const workers =
+      opts.workers === false
+        ? undefined
+        : await startWorkers({ deps, queues, connection: workerConn, prefix, tickMs: opts.tickMs ?? 3_600_000, sweepMs: opts.sweepMs ?? 3_600_000, schedulerKeeperMs: opts.keeperMs });
     const p: Process = {
       deps,
       database,

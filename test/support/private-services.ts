@@ -22,7 +22,11 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs = 20_000)
 
 function pingsRedis(port: number): boolean {
   try {
-    return execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'], env: realClockEnv() }).toString().trim() === 'PONG';
+    return (
+      execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'], env: realClockEnv() })
+        .toString()
+        .trim() === 'PONG'
+    );
   } catch {
     return false;
   }
@@ -65,7 +69,10 @@ export async function privatePostgres() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'preflight-pg-'));
   const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) => (asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe', env: realClockEnv() }) : execFileSync(join(bin, cmd), args, { stdio: 'pipe', env: realClockEnv() }));
+  const run = (cmd: string, args: string[]) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe', env: realClockEnv() })
+      : execFileSync(join(bin, cmd), args, { stdio: 'pipe', env: realClockEnv() });
   if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
   else chownSync(dir, process.getuid!(), process.getgid!());
   const data = join(dir, 'data');

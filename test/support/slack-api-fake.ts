@@ -131,7 +131,15 @@ export class SlackApiFake {
     if (stored) return stored;
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'preflight', team_id: this.opts.teamId ?? 'T0PREFLIGHT', user_id: this.opts.botUserId ?? 'UBOTPREFLIGHT', bot_id: 'BPREFLIGHT' };
+        return {
+          ok: true,
+          url: 'https://example.slack.com/',
+          team: 'Example',
+          user: 'preflight',
+          team_id: this.opts.teamId ?? 'T0PREFLIGHT',
+          user_id: this.opts.botUserId ?? 'UBOTPREFLIGHT',
+          bot_id: 'BPREFLIGHT',
+        };
       case 'chat.postMessage': {
         const m = this.messages.post(args);
         return { ok: true, channel: m.channel, ts: m.ts, message: { text: m.text, ts: m.ts, blocks: m.blocks, ...(m.metadata ? { metadata: m.metadata } : {}) } };

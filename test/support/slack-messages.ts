@@ -97,7 +97,10 @@ export class SlackMessageStore {
         const channel = String(args.channel ?? '');
         if (!channel || isUser(channel)) return { ok: false, error: 'channel_not_found' };
         const top = this.messages.filter((m) => m.channel === channel && (!m.thread_ts || m.thread_ts === m.ts));
-        return this.page(this.window(top, args).sort((a, b) => cmpTs(b.ts, a.ts)), args);
+        return this.page(
+          this.window(top, args).sort((a, b) => cmpTs(b.ts, a.ts)),
+          args,
+        );
       }
       case 'conversations.replies': {
         const channel = String(args.channel ?? '');
@@ -105,7 +108,10 @@ export class SlackMessageStore {
         const parent = this.messages.find((m) => m.channel === channel && m.ts === String(args.ts));
         if (!parent) return { ok: false, error: 'thread_not_found' };
         const thread = this.messages.filter((m) => m.channel === channel && (m === parent || m.thread_ts === parent.ts));
-        return this.page(this.window(thread, args).sort((a, b) => cmpTs(a.ts, b.ts)), args);
+        return this.page(
+          this.window(thread, args).sort((a, b) => cmpTs(a.ts, b.ts)),
+          args,
+        );
       }
       default:
         return null;
@@ -129,7 +135,13 @@ export class SlackMessageStore {
 
   private page(list: StoredMessage[], args: Record<string, any>): Record<string, unknown> {
     const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100) || 100));
-    const offset = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString('utf8').replace(/^offset:/, '')) : 0;
+    const offset = args.cursor
+      ? Number(
+          Buffer.from(String(args.cursor), 'base64')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        )
+      : 0;
     const slice = list.slice(offset, offset + limit);
     const withMeta = truthy(args.include_all_metadata);
     const hasMore = offset + limit < list.length;

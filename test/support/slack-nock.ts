@@ -23,7 +23,7 @@ export function nockSlack(opts: { now?: () => number } = {}) {
   const scope = nock('https://slack.test')
     .persist()
     .post(/\/api\/.+/)
-    .reply(function (uri, body) {
+    .reply((uri, body) => {
       const method = uri.replace(/^\/api\//, '');
       const args: Record<string, any> = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : { ...(body as object) };
       for (const k of ['blocks', 'view', 'metadata']) if (typeof args[k] === 'string') args[k] = JSON.parse(args[k]);

@@ -57,7 +57,10 @@ function sourceFiles(dir: string): string[] {
     return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
   });
 }
-const srcText = (dir: string) => sourceFiles(join(root, dir)).map((f) => readFileSync(f, 'utf8')).join('\n');
+const srcText = (dir: string) =>
+  sourceFiles(join(root, dir))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
 
 describe('manifest.yml', () => {
   let validate: ValidateFunction;
@@ -133,11 +136,7 @@ describe('manifest.yml', () => {
   it('sends every request to POST /slack/events in HTTP mode (the receiver endpoint in src/slack/app.ts)', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect(srcText('src/slack')).toContain("endpoints: '/slack/events'");
-    const urls = [
-      manifest.settings.event_subscriptions?.request_url,
-      manifest.settings.interactivity?.request_url,
-      ...(manifest.features.slash_commands ?? []).map((c) => c.url),
-    ];
+    const urls = [manifest.settings.event_subscriptions?.request_url, manifest.settings.interactivity?.request_url, ...(manifest.features.slash_commands ?? []).map((c) => c.url)];
     for (const url of urls) expect(url && new URL(url).pathname).toBe('/slack/events');
   });
 });

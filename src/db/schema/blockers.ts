@@ -63,7 +63,9 @@ export const blockerEvents = pgTable(
   'blocker_events',
   {
     id: serial('id').primaryKey(),
-    blockerId: integer('blocker_id').notNull().references(() => blockers.id, { onDelete: 'cascade' }),
+    blockerId: integer('blocker_id')
+      .notNull()
+      .references(() => blockers.id, { onDelete: 'cascade' }),
     kind: text('kind').$type<BlockerEventKind>().notNull(),
     actor: text('actor'),
     at: ts('at').notNull(),
@@ -86,7 +88,9 @@ export const blockerNotices = pgTable(
   'blocker_notices',
   {
     id: serial('id').primaryKey(),
-    blockerId: integer('blocker_id').notNull().references(() => blockers.id, { onDelete: 'cascade' }),
+    blockerId: integer('blocker_id')
+      .notNull()
+      .references(() => blockers.id, { onDelete: 'cascade' }),
     level: integer('level').notNull(),
     attempt: integer('attempt').notNull(),
     recipient: text('recipient').notNull(),

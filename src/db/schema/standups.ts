@@ -45,7 +45,9 @@ export const standupPrompts = pgTable(
   'standup_prompts',
   {
     id: serial('id').primaryKey(),
-    runId: integer('run_id').notNull().references(() => standupRuns.id, { onDelete: 'cascade' }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => standupRuns.id, { onDelete: 'cascade' }),
     userId: text('user_id').notNull(),
     zone: text('zone').notNull(),
     promptAt: ts('prompt_at').notNull(),
@@ -68,11 +70,7 @@ export const standupPrompts = pgTable(
     /** Index of the next question in the DM conversation. */
     dmStep: integer('dm_step').notNull().default(0),
   },
-  (t) => [
-    uniqueIndex('standup_prompts_run_user_key').on(t.runId, t.userId),
-    index('standup_prompts_due_idx').on(t.status, t.promptAt),
-    index('standup_prompts_user_idx').on(t.userId, t.dmChannel),
-  ],
+  (t) => [uniqueIndex('standup_prompts_run_user_key').on(t.runId, t.userId), index('standup_prompts_due_idx').on(t.status, t.promptAt), index('standup_prompts_user_idx').on(t.userId, t.dmChannel)],
 );
 
 /** A member's answer for a run (one row per member per run), kept verbatim. */
@@ -80,7 +78,9 @@ export const standupAnswers = pgTable(
   'standup_answers',
   {
     id: serial('id').primaryKey(),
-    runId: integer('run_id').notNull().references(() => standupRuns.id, { onDelete: 'cascade' }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => standupRuns.id, { onDelete: 'cascade' }),
     userId: text('user_id').notNull(),
     answers: jsonb('answers').$type<Answers>().notNull(),
     complete: boolean('complete').notNull().default(false),

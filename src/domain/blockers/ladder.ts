@@ -72,9 +72,7 @@ export function nextStep(policy: EscalationPolicy, s: LadderState): Step | null 
 
 /** The state after `step` was notified (or skipped) at `now`. */
 export function afterStep(s: LadderState, step: Step, now: DateTime): LadderState {
-  return step.attempt === 0
-    ? { ...s, levelsDone: step.level + 1, lastNotifiedAt: now }
-    : { ...s, repeatsDone: step.attempt, lastNotifiedAt: now };
+  return step.attempt === 0 ? { ...s, levelsDone: step.level + 1, lastNotifiedAt: now } : { ...s, repeatsDone: step.attempt, lastNotifiedAt: now };
 }
 
 /**

@@ -16,7 +16,7 @@ export const GONOGO_USAGE = [
   '*`/gonogo history`* past decisions and sign-offs, with who and when',
 ].join('\n');
 
-const DECISIONS: Record<string, 'go' | 'no-go' | 'conditional'> = { go: 'go', 'no-go': 'no-go', nogo: 'no-go', 'no_go': 'no-go', conditional: 'conditional', 'conditional-go': 'conditional' };
+const DECISIONS: Record<string, 'go' | 'no-go' | 'conditional'> = { go: 'go', 'no-go': 'no-go', nogo: 'no-go', no_go: 'no-go', conditional: 'conditional', 'conditional-go': 'conditional' };
 
 /** Parses the text after `/gonogo`. */
 export function parseGonogoCommand(text: string, workstreamIds: readonly string[], gateIds: readonly string[]): GonogoCommand {

@@ -71,8 +71,13 @@ export function verdict(input: VerdictInput): Verdict {
   const hard: string[] = [];
   for (const g of input.gates.filter((x) => x.mandatory && x.status === 'failed')) hard.push(`Gate “${g.name}” failed${g.signedBy ? ` (<@${g.signedBy}>)` : ''}.`);
   if (input.blockingBlockers.length) {
-    const list = input.blockingBlockers.slice(0, 5).map((b) => `B-${b.id} (${b.severity})`).join(', ');
-    hard.push(`${input.blockingBlockers.length} open blocker${input.blockingBlockers.length === 1 ? '' : 's'} at a launch-blocking severity: ${list}${input.blockingBlockers.length > 5 ? ', …' : ''}.`);
+    const list = input.blockingBlockers
+      .slice(0, 5)
+      .map((b) => `B-${b.id} (${b.severity})`)
+      .join(', ');
+    hard.push(
+      `${input.blockingBlockers.length} open blocker${input.blockingBlockers.length === 1 ? '' : 's'} at a launch-blocking severity: ${list}${input.blockingBlockers.length > 5 ? ', …' : ''}.`,
+    );
   }
   const pendingMandatory = input.gates.filter((g) => g.mandatory && g.status === 'pending');
   for (const g of pendingMandatory) {

@@ -16,14 +16,34 @@ export function isEmptyBlocker(text: string | undefined | null): boolean {
 }
 
 const RISK_WORDS: Record<string, Risk> = {
-  green: 'green', g: 'green', '🟢': 'green', ':large_green_circle:': 'green', ':green_circle:': 'green', ok: 'green',
-  yellow: 'yellow', y: 'yellow', amber: 'yellow', '🟡': 'yellow', ':large_yellow_circle:': 'yellow', ':yellow_circle:': 'yellow',
-  red: 'red', r: 'red', '🔴': 'red', ':red_circle:': 'red',
+  green: 'green',
+  g: 'green',
+  '🟢': 'green',
+  ':large_green_circle:': 'green',
+  ':green_circle:': 'green',
+  ok: 'green',
+  yellow: 'yellow',
+  y: 'yellow',
+  amber: 'yellow',
+  '🟡': 'yellow',
+  ':large_yellow_circle:': 'yellow',
+  ':yellow_circle:': 'yellow',
+  red: 'red',
+  r: 'red',
+  '🔴': 'red',
+  ':red_circle:': 'red',
 };
 
 /** Parses "green", "g", "🟢", ":red_circle:" … into a Risk, or null. */
 export function parseRisk(text: string): Risk | null {
-  return RISK_WORDS[text.trim().toLowerCase().replace(/[.!]+$/, '')] ?? null;
+  return (
+    RISK_WORDS[
+      text
+        .trim()
+        .toLowerCase()
+        .replace(/[.!]+$/, '')
+    ] ?? null
+  );
 }
 
 /** Parses "80", "80%", " 80 % " into 0–100, or null. */

@@ -60,7 +60,8 @@ export function parseStandupCommand(text: string, today: string, workstreamIds: 
         return { kind: 'invalid', message: 'Write `/standup ooo <until>` or `/standup ooo <from> <until>`, with dates like `2026-12-24`.' };
       }
       const [from, until] = dates.length === 2 ? [dates[0]!, dates[1]!] : [today, dates[0]!];
-      if (until < today) return { kind: 'invalid', message: `${until} is in the past. Write the last day you are away, like \`/standup ooo ${DateTime.fromISO(today).plus({ days: 3 }).toISODate()}\`.` };
+      if (until < today)
+        return { kind: 'invalid', message: `${until} is in the past. Write the last day you are away, like \`/standup ooo ${DateTime.fromISO(today).plus({ days: 3 }).toISODate()}\`.` };
       if (from > until) return { kind: 'invalid', message: `The span starts (${from}) after it ends (${until}).` };
       return { kind: 'ooo', from, until };
     }

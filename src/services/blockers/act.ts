@@ -9,12 +9,7 @@ import { may } from '../permissions.js';
 import { ladderState, nextDueAt } from './ladder-state.js';
 import type { BlockerRow } from './rows.js';
 
-export type BlockerAction =
-  | { kind: 'acknowledge' }
-  | { kind: 'resolve' }
-  | { kind: 'snooze'; ms: number }
-  | { kind: 'reassign'; owner: string }
-  | { kind: 'escalate' };
+export type BlockerAction = { kind: 'acknowledge' } | { kind: 'resolve' } | { kind: 'snooze'; ms: number } | { kind: 'reassign'; owner: string } | { kind: 'escalate' };
 
 export type ActResult =
   | { ok: true; blocker: BlockerRow; message: string }
@@ -109,9 +104,15 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
       eventId = ev!.id;
     }
     if (action.kind === 'resolve' || (action.kind === 'acknowledge' && b.policy.stopWhen === 'acknowledged')) {
-      await tx.update(blockerNotices).set({ status: 'cancelled' }).where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'pending')));
+      await tx
+        .update(blockerNotices)
+        .set({ status: 'cancelled' })
+        .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'pending')));
     } else if (action.kind === 'acknowledge') {
-      await tx.update(blockerNotices).set({ status: 'cancelled' }).where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'pending'), inArray(blockerNotices.recipient, [actor])));
+      await tx
+        .update(blockerNotices)
+        .set({ status: 'cancelled' })
+        .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'pending'), inArray(blockerNotices.recipient, [actor])));
     }
     return { ok: true, blocker: updated!, message, eventId, force };
   });

@@ -66,7 +66,16 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
         kind: to.length ? 'escalated' : 'skipped',
         actor: null,
         at: now.toJSDate(),
-        data: { level: step.level + 1, levels: b.policy.ladder.length, attempt: step.attempt, to, target: level.notify, ageMs, age: formatDuration(ageMs), ...(outcome.skipped ? { reason: outcome.skipped } : {}) },
+        data: {
+          level: step.level + 1,
+          levels: b.policy.ladder.length,
+          attempt: step.attempt,
+          to,
+          target: level.notify,
+          ageMs,
+          age: formatDuration(ageMs),
+          ...(outcome.skipped ? { reason: outcome.skipped } : {}),
+        },
       })
       .returning({ id: blockerEvents.id });
     const after = afterStep(state, step, now);
@@ -96,4 +105,3 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
   await deps.wakeups.postThreadLines([res.eventId]);
   return res.outcome;
 }
-

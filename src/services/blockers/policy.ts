@@ -9,7 +9,10 @@ export function policyFor(config: WorkspaceConfig, severity: Severity): Escalati
   const esc = config.escalation;
   const levels = esc.ladders[severity] ?? DEFAULT_LADDERS[severity];
   return {
-    ladder: levels.map((l) => ({ afterMs: l.after, notify: typeof l.notify === 'string' && !['lead', 'pm', 'exec'].includes(l.notify) ? [l.notify] : (l.notify as EscalationPolicy['ladder'][number]['notify']) })),
+    ladder: levels.map((l) => ({
+      afterMs: l.after,
+      notify: typeof l.notify === 'string' && !['lead', 'pm', 'exec'].includes(l.notify) ? [l.notify] : (l.notify as EscalationPolicy['ladder'][number]['notify']),
+    })),
     stopWhen: esc.stop_when,
     ...(esc.repeat ? { repeat: { everyMs: esc.repeat.every, max: esc.repeat.max } } : {}),
   };
@@ -19,7 +22,6 @@ export function policyFor(config: WorkspaceConfig, severity: Severity): Escalati
 export function rolesFor(config: WorkspaceConfig, workstreamId: string): Roles {
   return { leads: config.workstreams[workstreamId]?.leads ?? [], pm: config.program.pm, execs: config.program.execs };
 }
-
 
 /** Snooze choices offered in the menu: the usual steps up to `escalation.snooze_max`. */
 export function snoozeChoices(config: WorkspaceConfig): number[] {

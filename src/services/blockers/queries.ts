@@ -15,10 +15,25 @@ export async function getBlocker(db: Db, id: number): Promise<BlockerRow | null>
 /** Open blockers that involve `userId`: raised by them, waiting on them, or escalated to them. Oldest first. */
 export async function myOpenBlockers(db: Db, userId: string): Promise<{ raised: BlockerRow[]; waiting: BlockerRow[]; escalated: BlockerRow[] }> {
   const open = ne(blockers.status, 'resolved');
-  const raised = await db.select().from(blockers).where(and(open, eq(blockers.reporter, userId))).orderBy(asc(blockers.raisedAt), asc(blockers.id));
-  const waiting = await db.select().from(blockers).where(and(open, eq(blockers.owner, userId))).orderBy(asc(blockers.raisedAt), asc(blockers.id));
-  const escalatedIds = db.selectDistinct({ id: blockerNotices.blockerId }).from(blockerNotices).where(and(eq(blockerNotices.recipient, userId), eq(blockerNotices.status, 'sent')));
-  const escalated = await db.select().from(blockers).where(and(open, inArray(blockers.id, escalatedIds))).orderBy(asc(blockers.raisedAt), asc(blockers.id));
+  const raised = await db
+    .select()
+    .from(blockers)
+    .where(and(open, eq(blockers.reporter, userId)))
+    .orderBy(asc(blockers.raisedAt), asc(blockers.id));
+  const waiting = await db
+    .select()
+    .from(blockers)
+    .where(and(open, eq(blockers.owner, userId)))
+    .orderBy(asc(blockers.raisedAt), asc(blockers.id));
+  const escalatedIds = db
+    .selectDistinct({ id: blockerNotices.blockerId })
+    .from(blockerNotices)
+    .where(and(eq(blockerNotices.recipient, userId), eq(blockerNotices.status, 'sent')));
+  const escalated = await db
+    .select()
+    .from(blockers)
+    .where(and(open, inArray(blockers.id, escalatedIds)))
+    .orderBy(asc(blockers.raisedAt), asc(blockers.id));
   return { raised, waiting, escalated };
 }
 
@@ -29,11 +44,28 @@ export async function myOpenBlockers(db: Db, userId: string): Promise<{ raised: 
 export async function listOpenBlockers(deps: Deps, userId: string, scope: BlockerListScope): Promise<{ title: string; items: BlockerRow[] }[]> {
   const open = ne(blockers.status, 'resolved');
   if (scope === 'all') return [{ title: 'All open blockers', items: await deps.db.select().from(blockers).where(open).orderBy(asc(blockers.raisedAt), asc(blockers.id)) }];
-  const mine = await deps.db.select().from(blockers).where(and(open, or(eq(blockers.reporter, userId), eq(blockers.owner, userId)))).orderBy(asc(blockers.raisedAt), asc(blockers.id));
+  const mine = await deps.db
+    .select()
+    .from(blockers)
+    .where(and(open, or(eq(blockers.reporter, userId), eq(blockers.owner, userId))))
+    .orderBy(asc(blockers.raisedAt), asc(blockers.id));
   const groups = [{ title: 'Raised by you or waiting on you', items: mine }];
-  const wsIds = [...new Set([...workstreamsOf(deps.config, userId), ...Object.entries(deps.config.workstreams).filter(([, w]) => w.leads.includes(userId)).map(([id]) => id)])];
+  const wsIds = [
+    ...new Set([
+      ...workstreamsOf(deps.config, userId),
+      ...Object.entries(deps.config.workstreams)
+        .filter(([, w]) => w.leads.includes(userId))
+        .map(([id]) => id),
+    ]),
+  ];
   if (scope === 'workstream' || wsIds.length) {
-    const items = wsIds.length ? await deps.db.select().from(blockers).where(and(open, inArray(blockers.workstreamId, wsIds))).orderBy(asc(blockers.raisedAt), asc(blockers.id)) : [];
+    const items = wsIds.length
+      ? await deps.db
+          .select()
+          .from(blockers)
+          .where(and(open, inArray(blockers.workstreamId, wsIds)))
+          .orderBy(asc(blockers.raisedAt), asc(blockers.id))
+      : [];
     groups.push({ title: `Your workstream${wsIds.length === 1 ? '' : 's'} (${wsIds.map((w) => deps.config.workstreams[w]!.name).join(', ') || 'none'})`, items });
   }
   return scope === 'workstream' ? groups.slice(1) : groups;
@@ -53,4 +85,3 @@ export async function carriedOverBlockers(db: Db, workstreamId: string, before: 
     .orderBy(asc(blockers.raisedAt), asc(blockers.id))
     .limit(30);
 }
-

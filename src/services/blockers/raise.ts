@@ -25,7 +25,7 @@ export interface RaiseInput {
 }
 
 export type RaiseResult =
-  | { ok: true; blocker: BlockerRow; /** With `deferWakeups`: call after acking Slack. */ wake?: () => Promise<void> }
+  | { ok: true; blocker: BlockerRow /** With `deferWakeups`: call after acking Slack. */; wake?: () => Promise<void> }
   | { ok: false; reason: 'no-workstream' | 'unknown-gate' | 'duplicate'; message: string };
 
 /**
@@ -86,7 +86,9 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferW
       .onConflictDoNothing()
       .returning();
     if (!b) return null;
-    await tx.insert(blockerEvents).values({ blockerId: b.id, kind: 'raised', actor: input.reporter, at: now.toJSDate(), data: { severity, owner: input.owner ?? null, text: input.text }, threadStatus: 'none' });
+    await tx
+      .insert(blockerEvents)
+      .values({ blockerId: b.id, kind: 'raised', actor: input.reporter, at: now.toJSDate(), data: { severity, owner: input.owner ?? null, text: input.text }, threadStatus: 'none' });
     return b;
   });
   if (!row) return { ok: false, reason: 'duplicate', message: 'This standup answer already raised a blocker.' };

@@ -36,18 +36,19 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
     .limit(BATCH);
   await deps.wakeups.postThreadLines(lines.map((l) => l.id));
 
-  const messages = await db
-    .select({ id: blockers.id, version: blockers.messageVersion })
-    .from(blockers)
-    .where(gt(blockers.messageVersion, blockers.messageRenderedVersion))
-    .limit(BATCH);
+  const messages = await db.select({ id: blockers.id, version: blockers.messageVersion }).from(blockers).where(gt(blockers.messageVersion, blockers.messageRenderedVersion)).limit(BATCH);
   await deps.wakeups.renderBlockers(messages.map((m) => ({ blockerId: m.id, version: m.version })));
 
   // outbound messages whose thread parent (if any) is posted
   const outbound = await db
     .select({ id: outboundMessages.id })
     .from(outboundMessages)
-    .where(and(eq(outboundMessages.status, 'pending'), sql`(${outboundMessages.parentId} IS NULL OR EXISTS (SELECT 1 FROM ${outboundMessages} p WHERE p.id = ${outboundMessages.parentId} AND p.ts IS NOT NULL))`))
+    .where(
+      and(
+        eq(outboundMessages.status, 'pending'),
+        sql`(${outboundMessages.parentId} IS NULL OR EXISTS (SELECT 1 FROM ${outboundMessages} p WHERE p.id = ${outboundMessages.parentId} AND p.ts IS NOT NULL))`,
+      ),
+    )
     .limit(BATCH);
   await deps.wakeups.sendOutbound(outbound.map((o) => o.id));
   return { overdue: overdue.length, notices: notices.length, threadLines: lines.length, messages: messages.length, outbound: outbound.length };

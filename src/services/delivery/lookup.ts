@@ -68,7 +68,10 @@ export async function findPostedMessage(deps: Pick<Deps, 'slack' | 'log'>, q: Lo
   } catch (err) {
     const code = platformError(err);
     if (code && CANNOT_SEARCH.has(code)) {
-      deps.log.warn({ reservation: q.reservation, channel: q.channel, error: code }, 'cannot search the conversation for an earlier attempt of this message (reinstall the app with the history scopes); posting it');
+      deps.log.warn(
+        { reservation: q.reservation, channel: q.channel, error: code },
+        'cannot search the conversation for an earlier attempt of this message (reinstall the app with the history scopes); posting it',
+      );
       return null;
     }
     throw err;

@@ -84,7 +84,10 @@ export async function sendOutbound(deps: Deps, messageId: number): Promise<Deliv
   const outcome = await deliverClaimed(deps, { ...OUTBOUND, kind: m.kind }, claimed, messageId, { channel, threadTs, unfurlLinks: false }, { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
   if (outcome === 'failed' && m.parentId === null) {
     // a thread that cannot exist: its replies are given up with it
-    await deps.db.update(outboundMessages).set({ status: 'failed' }).where(and(eq(outboundMessages.parentId, messageId), eq(outboundMessages.status, 'pending')));
+    await deps.db
+      .update(outboundMessages)
+      .set({ status: 'failed' })
+      .where(and(eq(outboundMessages.parentId, messageId), eq(outboundMessages.status, 'pending')));
     return outcome;
   }
   // the next reply of this thread: the first reply after a top-level message, the next sibling after a reply

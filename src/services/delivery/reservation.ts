@@ -57,9 +57,10 @@ function setOf(table: PgTable, pairs: [PgColumn | undefined, unknown][]): Record
 }
 
 // drizzle's update builder is typed per table; these helpers are generic over the reservation's table
-const update = (deps: Pick<Deps, 'db'>, table: PgTable) => deps.db.update(table) as unknown as {
-  set(values: Record<string, unknown>): { where(w: SQL | undefined): { returning(): Promise<Record<string, unknown>[]> } & Promise<unknown> };
-};
+const update = (deps: Pick<Deps, 'db'>, table: PgTable) =>
+  deps.db.update(table) as unknown as {
+    set(values: Record<string, unknown>): { where(w: SQL | undefined): { returning(): Promise<Record<string, unknown>[]> } & Promise<unknown> };
+  };
 
 /**
  * Reserves row `id` (pending → sending) if it is pending and `extra` holds; counts the claim.
@@ -85,14 +86,26 @@ export async function claimReservation<T extends PgTable>(deps: Pick<Deps, 'db' 
 /** Records where the message landed: sent, with its `ts` (and conversation). */
 export async function recordPosted(deps: Pick<Deps, 'db' | 'clock'>, r: StatusReservation, id: number, posted: { ts: string; channel: string | null }): Promise<void> {
   await update(deps, r.table)
-    .set(setOf(r.table, [[r.status, r.values.sent], [r.ts, posted.ts], [posted.channel ? r.channel : undefined, posted.channel], [r.sentAt, deps.clock.now().toJSDate()]]))
+    .set(
+      setOf(r.table, [
+        [r.status, r.values.sent],
+        [r.ts, posted.ts],
+        [posted.channel ? r.channel : undefined, posted.channel],
+        [r.sentAt, deps.clock.now().toJSDate()],
+      ]),
+    )
     .where(eq(r.id, id));
 }
 
 /** Gives a reservation back after a transient failure (sending → pending); its claims stay counted, so the next claim looks in Slack first. */
 export async function releaseReservation(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number): Promise<void> {
   await update(deps, r.table)
-    .set(setOf(r.table, [[r.status, r.values.pending], [r.claimedAt, null]]))
+    .set(
+      setOf(r.table, [
+        [r.status, r.values.pending],
+        [r.claimedAt, null],
+      ]),
+    )
     .where(and(eq(r.id, id), eq(r.status, r.values.sending)));
 }
 
@@ -116,7 +129,9 @@ export async function unclaimReservation(deps: Pick<Deps, 'db'>, r: StatusReserv
 
 /** Ends a reservation without a message: `status` is one of the row's final values (failed, cancelled, expired…). */
 export async function settleReservation(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number, status: string): Promise<void> {
-  await update(deps, r.table).set(setOf(r.table, [[r.status, status]])).where(eq(r.id, id));
+  await update(deps, r.table)
+    .set(setOf(r.table, [[r.status, status]]))
+    .where(eq(r.id, id));
 }
 
 /**
@@ -125,7 +140,12 @@ export async function settleReservation(deps: Pick<Deps, 'db'>, r: StatusReserva
  */
 export async function releaseStale(deps: Pick<Deps, 'db'>, r: StatusReservation, before: Date): Promise<number> {
   const rows = await update(deps, r.table)
-    .set(setOf(r.table, [[r.status, r.values.pending], [r.claimedAt, null]]))
+    .set(
+      setOf(r.table, [
+        [r.status, r.values.pending],
+        [r.claimedAt, null],
+      ]),
+    )
     .where(and(eq(r.status, r.values.sending), lte(r.claimedAt, before)))
     .returning();
   return rows.length;
@@ -135,7 +155,13 @@ export async function releaseStale(deps: Pick<Deps, 'db'>, r: StatusReservation,
 export async function claimFirstPost(deps: Pick<Deps, 'db' | 'clock'>, v: VersionedReservation, id: number): Promise<{ claims: number; firstClaimedAt: Date | null }> {
   const now = deps.clock.now().toJSDate();
   const [row] = await update(deps, v.table)
-    .set(setOf(v.table, [[v.claimedAt, now], [v.claims, sql`${v.claims} + 1`], [v.firstClaimedAt, sql`coalesce(${v.firstClaimedAt}, ${now}::timestamptz)`]]))
+    .set(
+      setOf(v.table, [
+        [v.claimedAt, now],
+        [v.claims, sql`${v.claims} + 1`],
+        [v.firstClaimedAt, sql`coalesce(${v.firstClaimedAt}, ${now}::timestamptz)`],
+      ]),
+    )
     .where(eq(v.id, id))
     .returning();
   if (!row) throw new Error(`${v.kind} ${id} does not exist`);
@@ -144,12 +170,28 @@ export async function claimFirstPost(deps: Pick<Deps, 'db' | 'clock'>, v: Versio
 
 /** Records the `ts` (and conversation) of a versioned message's first post. */
 export async function recordFirstPost(deps: Pick<Deps, 'db'>, v: VersionedReservation, id: number, posted: { ts: string; channel: string | null }): Promise<void> {
-  await update(deps, v.table).set(setOf(v.table, [[v.ts, posted.ts], [posted.channel ? v.channel : undefined, posted.channel]])).where(eq(v.id, id));
+  await update(deps, v.table)
+    .set(
+      setOf(v.table, [
+        [v.ts, posted.ts],
+        [posted.channel ? v.channel : undefined, posted.channel],
+      ]),
+    )
+    .where(eq(v.id, id));
 }
 
 /** Forgets a versioned message that was deleted in Slack (`message_not_found`): the next render posts it anew. */
 export async function forgetPost(deps: Pick<Deps, 'db'>, v: VersionedReservation, id: number): Promise<void> {
-  await update(deps, v.table).set(setOf(v.table, [[v.ts, null], [v.claims, 0], [v.firstClaimedAt, null], [v.claimedAt, null]])).where(eq(v.id, id));
+  await update(deps, v.table)
+    .set(
+      setOf(v.table, [
+        [v.ts, null],
+        [v.claims, 0],
+        [v.firstClaimedAt, null],
+        [v.claimedAt, null],
+      ]),
+    )
+    .where(eq(v.id, id));
 }
 
 /**

@@ -4,16 +4,7 @@ import type { Deps } from '../deps.js';
 import { isPermanent, platformError } from '../slack-errors.js';
 import { findPostedMessage } from './lookup.js';
 import type { OutgoingMessage } from './renderer.js';
-import {
-  claimFirstPost,
-  forgetPost,
-  parkOrRelease,
-  recordFirstPost,
-  recordPosted,
-  type Claimed,
-  type StatusReservation,
-  type VersionedReservation,
-} from './reservation.js';
+import { claimFirstPost, forgetPost, parkOrRelease, recordFirstPost, recordPosted, type Claimed, type StatusReservation, type VersionedReservation } from './reservation.js';
 
 /** Where a message goes: a channel id or a user id (DM), optionally as a reply in the thread of `threadTs`. */
 export interface Target {
@@ -53,7 +44,14 @@ async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number, target:
 async function earlierAttempt(deps: Pick<Deps, 'slack' | 'log'>, kind: string, id: number, claims: number, firstClaimedAt: Date | null, target: Target) {
   if (claims <= 1 || !firstClaimedAt) return null;
   const meta = deliveryMetadata(kind, id);
-  const found = await findPostedMessage(deps, { channel: target.channel, imChannel: target.imChannel, threadTs: target.threadTs, eventType: meta.event_type, reservation: meta.event_payload.reservation, since: firstClaimedAt });
+  const found = await findPostedMessage(deps, {
+    channel: target.channel,
+    imChannel: target.imChannel,
+    threadTs: target.threadTs,
+    eventType: meta.event_type,
+    reservation: meta.event_payload.reservation,
+    since: firstClaimedAt,
+  });
   if (found) deps.log.info({ reservation: meta.event_payload.reservation, ts: found.ts }, 'an earlier attempt had posted this message; recorded its ts instead of posting again');
   return found;
 }
@@ -68,7 +66,14 @@ export type DeliveryOutcome = 'sent' | 'found' | 'failed';
  * failed and logs it ('failed'); any other error releases it and is rethrown, so the job retries (a 429 is
  * turned into a queue pause by the worker).
  */
-export async function deliverClaimed<T extends PgTable>(deps: Deps, r: StatusReservation<T>, claimed: Claimed<T['$inferSelect']>, id: number, target: Target, message: OutgoingMessage): Promise<DeliveryOutcome> {
+export async function deliverClaimed<T extends PgTable>(
+  deps: Deps,
+  r: StatusReservation<T>,
+  claimed: Claimed<T['$inferSelect']>,
+  id: number,
+  target: Target,
+  message: OutgoingMessage,
+): Promise<DeliveryOutcome> {
   try {
     const found = await earlierAttempt(deps, r.kind, id, claimed.claims, claimed.firstClaimedAt, target);
     if (found) {

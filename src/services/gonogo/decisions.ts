@@ -18,16 +18,28 @@ const LABEL: Record<DecisionKind, string> = { go: 'GO', 'no-go': 'NO-GO', condit
  * the PM or an exec (domain/permissions.ts).
  * @returns the announcement text, or the refusal (naming who can).
  */
-export async function recordDecision(deps: Deps, actor: string, decision: DecisionKind, note: string | null, announceIn: string[] = []): Promise<{ ok: true; announcement: string } | { ok: false; refusal: Refusal }> {
+export async function recordDecision(
+  deps: Deps,
+  actor: string,
+  decision: DecisionKind,
+  note: string | null,
+  announceIn: string[] = [],
+): Promise<{ ok: true; announcement: string } | { ok: false; refusal: Refusal }> {
   const allowed = may(deps.config, actor, { on: 'decision', verb: 'decide' });
   if (!allowed.allowed) return { ok: false, refusal: allowed };
   const v = verdict(await verdictInput(deps));
-  const [audit] = await deps.db.insert(gonogoAudit).values({ kind: 'decision', actor, at: deps.clock.now().toJSDate(), data: { decision, note, verdict: v.decision, percent: v.percent } }).returning({ id: gonogoAudit.id });
+  const [audit] = await deps.db
+    .insert(gonogoAudit)
+    .values({ kind: 'decision', actor, at: deps.clock.now().toJSDate(), data: { decision, note, verdict: v.decision, percent: v.percent } })
+    .returning({ id: gonogoAudit.id });
   deps.log.info({ actor, decision }, 'go/no-go decision recorded');
   const emoji = decision === 'go' ? '🟢' : decision === 'conditional' ? '🟡' : '🔴';
   const announcement = `${emoji} *Decision: ${LABEL[decision]}* for ${deps.config.program.name}, by <@${actor}>${note ? `: “${note.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}”` : ''}. (Preflight's verdict at the time: ${v.decision}, ${v.percent}% of the checklist.)`;
   const channels = [...new Set([...announceIn, deps.config.program.channel])];
-  await queueOutbound(deps, channels.map((channel) => ({ kind: 'decision' as const, key: `decision-${audit!.id}:${channel}`, channel, message: { text: announcement } })));
+  await queueOutbound(
+    deps,
+    channels.map((channel) => ({ kind: 'decision' as const, key: `decision-${audit!.id}:${channel}`, channel, message: { text: announcement } })),
+  );
   return { ok: true, announcement };
 }
 
@@ -55,7 +67,13 @@ export async function checklistState(deps: Deps, workstreamId: string): Promise<
  * Only the workstream's leads or the PM may (domain/permissions.ts).
  * @returns the number of items that changed, or the refusal.
  */
-export async function setChecklist(deps: Deps, workstreamId: string, actor: string, checkedItems: string[], shown?: string[]): Promise<{ ok: true; changed: number } | { ok: false; refusal: Refusal }> {
+export async function setChecklist(
+  deps: Deps,
+  workstreamId: string,
+  actor: string,
+  checkedItems: string[],
+  shown?: string[],
+): Promise<{ ok: true; changed: number } | { ok: false; refusal: Refusal }> {
   const allowed = may(deps.config, actor, { on: 'checklist', verb: 'tick', workstreamId });
   if (!allowed.allowed) return { ok: false, refusal: allowed };
   const now = deps.clock.now().toJSDate();

@@ -54,7 +54,10 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
   );
   const runIds = latest.rows.map((r) => r.id);
   const answers = runIds.length
-    ? await db.select({ runId: standupAnswers.runId, answers: standupAnswers.answers }).from(standupAnswers).where(and(inArray(standupAnswers.runId, runIds), eq(standupAnswers.complete, true)))
+    ? await db
+        .select({ runId: standupAnswers.runId, answers: standupAnswers.answers })
+        .from(standupAnswers)
+        .where(and(inArray(standupAnswers.runId, runIds), eq(standupAnswers.complete, true)))
     : [];
   const expected = runIds.length
     ? await db

@@ -42,7 +42,10 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
       .onConflictDoUpdate({ target: gateStates.gateId, set: { status: outcome, signedBy: actor, signedAt: now, note, updatedAt: now } });
     await tx.insert(gonogoAudit).values({ kind: outcome === 'passed' ? 'gate_passed' : 'gate_failed', gateId, actor, at: now, data: { note } });
   });
-  const [escalation] = await deps.db.select({ id: blockers.id }).from(blockers).where(and(eq(blockers.gateId, gateId), eq(blockers.source, 'gate'), ne(blockers.status, 'resolved')));
+  const [escalation] = await deps.db
+    .select({ id: blockers.id })
+    .from(blockers)
+    .where(and(eq(blockers.gateId, gateId), eq(blockers.source, 'gate'), ne(blockers.status, 'resolved')));
   if (escalation) await actOnBlocker(deps, escalation.id, actor, { kind: 'resolve' }, { asSystem: true });
   deps.log.info({ gate: gateId, outcome, actor }, 'gate signed');
   return { ok: true, message: outcome === 'passed' ? `✅ “${gate.name}” signed off.` : `❌ “${gate.name}” marked failed.` };
@@ -110,7 +113,10 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
     withdrawn.push(gate.id);
     const text = `⚠️ The sign-off of gate “${gate.name}”${row.signedBy ? ` by <@${row.signedBy}>` : ''} was withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. Sign it off again once that is resolved.`;
     const recipients = [...new Set([row.signedBy, deps.config.program.pm].filter((x): x is string => Boolean(x)))];
-    await queueOutbound(deps, recipients.map((to) => ({ kind: 'withdrawal' as const, key: `withdrawal-${audit!.id}:${to}`, channel: to, message: { text } })));
+    await queueOutbound(
+      deps,
+      recipients.map((to) => ({ kind: 'withdrawal' as const, key: `withdrawal-${audit!.id}:${to}`, channel: to, message: { text } })),
+    );
     deps.log.warn({ gate: gate.id, blocker: blocker.id }, 'gate sign-off withdrawn');
   }
   return withdrawn;
@@ -118,7 +124,13 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
 
 /** Gate escalation ladder: the sign-off authority at the due time, then the PM 30 minutes later. */
 export function gatePolicy(signOff: string[]): EscalationPolicy {
-  return { ladder: [{ afterMs: 0, notify: signOff }, { afterMs: 30 * 60_000, notify: 'pm' }], stopWhen: 'resolved' };
+  return {
+    ladder: [
+      { afterMs: 0, notify: signOff },
+      { afterMs: 30 * 60_000, notify: 'pm' },
+    ],
+    stopWhen: 'resolved',
+  };
 }
 
 /**
@@ -132,13 +144,28 @@ export async function escalateOverdueGates(deps: Deps): Promise<number> {
   for (const g of facts) {
     if (g.status !== 'pending' || g.dueAt === null || g.dueAt > now) continue;
     const gate = deps.config.gates.find((x) => x.id === g.id)!;
-    const [exists] = await deps.db.select().from(blockers).where(and(eq(blockers.gateId, g.id), eq(blockers.source, 'gate')));
+    const [exists] = await deps.db
+      .select()
+      .from(blockers)
+      .where(and(eq(blockers.gateId, g.id), eq(blockers.source, 'gate')));
     if (exists?.status === 'resolved') {
       // signed, then withdrawn: the same escalation starts over from its first level
       const now = deps.clock.now().toJSDate();
       const [reopened] = await deps.db
         .update(blockers)
-        .set({ status: 'open', levelsDone: 0, repeatsDone: 0, lastNotifiedAt: null, acknowledgedBy: [], resolvedAt: null, resolvedBy: null, raisedAt: now, nextDueAt: now, version: sql`${blockers.version} + 1`, messageVersion: sql`${blockers.messageVersion} + 1` })
+        .set({
+          status: 'open',
+          levelsDone: 0,
+          repeatsDone: 0,
+          lastNotifiedAt: null,
+          acknowledgedBy: [],
+          resolvedAt: null,
+          resolvedBy: null,
+          raisedAt: now,
+          nextDueAt: now,
+          version: sql`${blockers.version} + 1`,
+          messageVersion: sql`${blockers.messageVersion} + 1`,
+        })
         .where(and(eq(blockers.id, exists.id), eq(blockers.status, 'resolved')))
         .returning();
       if (reopened) {

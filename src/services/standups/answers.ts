@@ -30,7 +30,11 @@ export class RunClosedError extends Error {
  */
 export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: Answers, source: 'modal' | 'dm', now: Date): Promise<Recorded> {
   const complete = isComplete(run.questions, answers);
-  const [existing] = await tx.select().from(standupAnswers).where(and(eq(standupAnswers.runId, run.id), eq(standupAnswers.userId, userId))).for('update');
+  const [existing] = await tx
+    .select()
+    .from(standupAnswers)
+    .where(and(eq(standupAnswers.runId, run.id), eq(standupAnswers.userId, userId)))
+    .for('update');
   const closed = run.status !== 'open';
   if (closed && existing?.complete && !existing.late) throw new RunClosedError();
   const late = closed && complete;
@@ -90,7 +94,10 @@ export async function wakeAfterAnswer(deps: Deps, runId: number, userId: string,
 
 /** The member's answers so far for a run (partial DM answers included), or {}. */
 export async function currentAnswers(db: Db, runId: number, userId: string): Promise<{ answers: Answers; complete: boolean } | null> {
-  const [a] = await db.select().from(standupAnswers).where(and(eq(standupAnswers.runId, runId), eq(standupAnswers.userId, userId)));
+  const [a] = await db
+    .select()
+    .from(standupAnswers)
+    .where(and(eq(standupAnswers.runId, runId), eq(standupAnswers.userId, userId)));
   return a ? { answers: a.answers, complete: a.complete } : null;
 }
 
@@ -136,7 +143,10 @@ export async function handleDmReply(deps: Deps, userId: string, channel: string,
     if (!prompt) return { outcome: { kind: 'no-run' } as DmReplyOutcome };
     const [run] = await tx.select().from(standupRuns).where(eq(standupRuns.id, prompt.runId));
     if (!run) return { outcome: { kind: 'no-run' } as DmReplyOutcome };
-    const [existing] = await tx.select().from(standupAnswers).where(and(eq(standupAnswers.runId, run.id), eq(standupAnswers.userId, userId)));
+    const [existing] = await tx
+      .select()
+      .from(standupAnswers)
+      .where(and(eq(standupAnswers.runId, run.id), eq(standupAnswers.userId, userId)));
     if (existing?.complete) return { outcome: { kind: 'already-answered', runId: run.id } as DmReplyOutcome };
     // a DM long after close (a day later) is conversation, not a late answer to an old run
     if (run.status !== 'open' && now.getTime() - run.closeAt.getTime() > 12 * 3_600_000) return { outcome: { kind: 'closed', runId: run.id } as DmReplyOutcome };
@@ -169,13 +179,25 @@ export function validateForm(run: Run, raw: Record<string, string>): { ok: true;
  * Stores a complete answer from the modal. The member must have a prompt in the run.
  * @returns 'not-member' when they do not; throws RunClosedError for an on-time answer edited after close.
  */
-export async function submitForm(deps: Deps, userId: string, runId: number, answers: Answers): Promise<{ kind: 'not-member' } | { kind: 'saved'; late: boolean; edited: boolean; run: Run; closeAt: Date; zone: string }> {
+export async function submitForm(
+  deps: Deps,
+  userId: string,
+  runId: number,
+  answers: Answers,
+): Promise<{ kind: 'not-member' } | { kind: 'saved'; late: boolean; edited: boolean; run: Run; closeAt: Date; zone: string }> {
   const now = deps.clock.now().toJSDate();
   const result = await deps.db.transaction(async (tx) => {
-    const [prompt] = await tx.select().from(standupPrompts).where(and(eq(standupPrompts.runId, runId), eq(standupPrompts.userId, userId))).for('update');
+    const [prompt] = await tx
+      .select()
+      .from(standupPrompts)
+      .where(and(eq(standupPrompts.runId, runId), eq(standupPrompts.userId, userId)))
+      .for('update');
     const [run] = await tx.select().from(standupRuns).where(eq(standupRuns.id, runId));
     if (!prompt || !run) return { kind: 'not-member' as const };
-    const before = await tx.select({ complete: standupAnswers.complete }).from(standupAnswers).where(and(eq(standupAnswers.runId, runId), eq(standupAnswers.userId, userId)));
+    const before = await tx
+      .select({ complete: standupAnswers.complete })
+      .from(standupAnswers)
+      .where(and(eq(standupAnswers.runId, runId), eq(standupAnswers.userId, userId)));
     const rec = await recordAnswer(tx, run, userId, answers, 'modal', now);
     // the form answers every question: the DM conversation is finished too
     await tx.update(standupPrompts).set({ dmStep: run.questions.length }).where(eq(standupPrompts.id, prompt.id));

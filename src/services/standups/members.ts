@@ -41,7 +41,12 @@ export async function runToAnswer(
   return {
     ok: false,
     reason: 'none-open',
-    next: next ? `*${next.ws.name}* on ${next.occ!.members.find((m) => m.userId === userId)!.promptAt.setZone(zone).toFormat("ccc d LLL 'at' HH:mm ZZZZ")}` : undefined,
+    next: next
+      ? `*${next.ws.name}* on ${next
+          .occ!.members.find((m) => m.userId === userId)!
+          .promptAt.setZone(zone)
+          .toFormat("ccc d LLL 'at' HH:mm ZZZZ")}`
+      : undefined,
   };
 }
 
@@ -80,7 +85,12 @@ export async function skipToday(deps: Deps, userId: string, workstreamId?: strin
       .limit(1);
     const next = open ? null : runToSkip(ws.plan, userId, now);
     const localDate = open?.run.localDate ?? next?.localDate ?? now.setZone(ws.zone).toISODate()!;
-    const target = { workstream: ws.name, localDate, promptAt: open?.prompt.promptAt ?? next?.slot.promptAt.toJSDate() ?? null, zone: open?.prompt.zone ?? next?.slot.zone ?? zoneOf(deps.config, userId) };
+    const target = {
+      workstream: ws.name,
+      localDate,
+      promptAt: open?.prompt.promptAt ?? next?.slot.promptAt.toJSDate() ?? null,
+      zone: open?.prompt.zone ?? next?.slot.zone ?? zoneOf(deps.config, userId),
+    };
     const [row] = open
       ? [open]
       : await deps.db
@@ -93,7 +103,10 @@ export async function skipToday(deps: Deps, userId: string, workstreamId?: strin
       out.push({ ...target, outcome: 'skip-recorded' });
       continue;
     }
-    const [answer] = await deps.db.select({ complete: standupAnswers.complete }).from(standupAnswers).where(and(eq(standupAnswers.runId, row.run.id), eq(standupAnswers.userId, userId)));
+    const [answer] = await deps.db
+      .select({ complete: standupAnswers.complete })
+      .from(standupAnswers)
+      .where(and(eq(standupAnswers.runId, row.run.id), eq(standupAnswers.userId, userId)));
     if (answer?.complete) {
       out.push({ ...target, outcome: 'already-answered' });
       continue;
@@ -137,7 +150,11 @@ export async function setOutOfOffice(deps: Deps, userId: string, from: string, u
     .from(standupPrompts)
     .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
     .where(and(eq(standupPrompts.userId, userId), eq(standupRuns.status, 'open'), gte(standupRuns.localDate, from), lte(standupRuns.localDate, until)));
-  await markPrompts(deps, open.map((o) => o.id), 'ooo');
+  await markPrompts(
+    deps,
+    open.map((o) => o.id),
+    'ooo',
+  );
 }
 
 /** `/standup back`: ends the member's out-of-office. @returns false when none was set. */
@@ -159,4 +176,3 @@ export async function startNow(deps: Deps, userId: string, workstreamId: string)
   if (res.created) deps.log.info({ workstream: workstreamId, runId: res.runId, by: userId }, 'standup run started by command');
   return { kind: 'started', ...res };
 }
-

@@ -37,7 +37,10 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws:
       .onConflictDoNothing()
       .returning({ id: standupRuns.id });
     if (inserted.length === 0) {
-      const [existing] = await tx.select({ id: standupRuns.id, status: standupRuns.status }).from(standupRuns).where(and(eq(standupRuns.workstreamId, ws.id), eq(standupRuns.localDate, occ.localDate)));
+      const [existing] = await tx
+        .select({ id: standupRuns.id, status: standupRuns.status })
+        .from(standupRuns)
+        .where(and(eq(standupRuns.workstreamId, ws.id), eq(standupRuns.localDate, occ.localDate)));
       return { created: false as const, runId: existing!.id, status: existing!.status };
     }
     const runId = inserted[0]!.id;
@@ -45,7 +48,12 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws:
     const ooo = userIds.length ? await tx.select().from(memberOutOfOffice).where(inArray(memberOutOfOffice.userId, userIds)) : [];
     const spans = ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate }));
     const skips = new Set(
-      (await tx.select({ userId: standupSkips.userId }).from(standupSkips).where(and(eq(standupSkips.workstreamId, ws.id), eq(standupSkips.localDate, occ.localDate)))).map((s) => s.userId),
+      (
+        await tx
+          .select({ userId: standupSkips.userId })
+          .from(standupSkips)
+          .where(and(eq(standupSkips.workstreamId, ws.id), eq(standupSkips.localDate, occ.localDate)))
+      ).map((s) => s.userId),
     );
     let prompted = 0;
     if (occ.members.length) {
@@ -100,7 +108,10 @@ export async function openDueRuns(deps: Deps): Promise<{ opened: number[]; misse
   for (const ws of scheduledWorkstreams(deps.config)) {
     const occ = latestOpenedOccurrence(ws.plan, now);
     if (!occ) continue;
-    const [existing] = await deps.db.select({ id: standupRuns.id }).from(standupRuns).where(and(eq(standupRuns.workstreamId, ws.id), eq(standupRuns.localDate, occ.localDate)));
+    const [existing] = await deps.db
+      .select({ id: standupRuns.id })
+      .from(standupRuns)
+      .where(and(eq(standupRuns.workstreamId, ws.id), eq(standupRuns.localDate, occ.localDate)));
     if (existing) continue;
     const since = await schedulingSince(deps.db, ws.id, now);
     const decision = decideRun(occ, now, false, since);
@@ -137,7 +148,15 @@ export async function closeDueRuns(deps: Deps): Promise<number[]> {
     await deps.db
       .update(standupPrompts)
       .set({ status: 'expired' })
-      .where(and(inArray(standupPrompts.runId, closed.map((c) => c.id)), eq(standupPrompts.status, 'pending')));
+      .where(
+        and(
+          inArray(
+            standupPrompts.runId,
+            closed.map((c) => c.id),
+          ),
+          eq(standupPrompts.status, 'pending'),
+        ),
+      );
     for (const c of closed) deps.log.info({ runId: c.id, workstream: c.workstreamId }, 'standup run closed');
     await deps.wakeups.renderReports(closed.map((c) => ({ runId: c.id, version: c.version })));
   }

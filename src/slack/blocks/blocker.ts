@@ -130,7 +130,10 @@ export function threadLine(kind: string, actor: string | null, data: Record<stri
 
 /** A one-line summary for lists and the Home tab. */
 export function blockerSummaryLine(v: BlockerView): string {
-  return truncate(`${SEVERITY_EMOJI[v.severity]} *${shortId(v.id)}* ${v.severity} · ${safeMrkdwn(v.workstreamName, 60)} · raised ${ago(v.raisedAt)} · ${v.status === 'acknowledged' ? 'acknowledged · ' : ''}${levelLine(v)}\n${safeMrkdwn(v.text, 300)}`, LIMITS.sectionText);
+  return truncate(
+    `${SEVERITY_EMOJI[v.severity]} *${shortId(v.id)}* ${v.severity} · ${safeMrkdwn(v.workstreamName, 60)} · raised ${ago(v.raisedAt)} · ${v.status === 'acknowledged' ? 'acknowledged · ' : ''}${levelLine(v)}\n${safeMrkdwn(v.text, 300)}`,
+    LIMITS.sectionText,
+  );
 }
 
 /**
@@ -160,7 +163,10 @@ export function blockerListMessage(groups: { title: string; items: BlockerView[]
 
 /** `/blocker show B-42`: the blocker and its whole timeline (raised, acknowledged, escalated, …, resolved). */
 export function blockerTimelineMessage(v: BlockerView, events: { kind: string; actor: string | null; at: number; data: Record<string, any> }[]): { blocks: KnownBlock[]; text: string } {
-  const lines = events.map((e) => `• ${clock(e.at)}: ${e.kind === 'raised' ? `🚧 Raised by ${e.actor ? mention(e.actor) : 'someone'} (${String(e.data.severity ?? v.severity)}${e.data.owner ? `, owner ${mention(String(e.data.owner))}` : ''})` : threadLine(e.kind, e.actor, e.data)}`);
+  const lines = events.map(
+    (e) =>
+      `• ${clock(e.at)}: ${e.kind === 'raised' ? `🚧 Raised by ${e.actor ? mention(e.actor) : 'someone'} (${String(e.data.severity ?? v.severity)}${e.data.owner ? `, owner ${mention(String(e.data.owner))}` : ''})` : threadLine(e.kind, e.actor, e.data)}`,
+  );
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`${statusLine(v)}\n>${safeMrkdwn(v.text, 1500)}`, LIMITS.sectionText) } }];
   let chunk = '';
   for (const l of lines) {

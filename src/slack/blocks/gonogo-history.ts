@@ -105,7 +105,9 @@ export function gonogoHistoryMessage(page: GonogoHistory, names: HistoryNames, o
   if (page.older) {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', action_id: GONOGO_HISTORY_IDS.older, value: JSON.stringify(page.older), text: { type: 'plain_text', text: safePlain('⏪ Show older', LIMITS.buttonText), emoji: true } }],
+      elements: [
+        { type: 'button', action_id: GONOGO_HISTORY_IDS.older, value: JSON.stringify(page.older), text: { type: 'plain_text', text: safePlain('⏪ Show older', LIMITS.buttonText), emoji: true } },
+      ],
     } as KnownBlock);
   }
   return { blocks, text: opts.older ? 'Go/no-go history (older)' : 'Go/no-go history' };

@@ -27,7 +27,10 @@ function gateLine(g: GateFacts, all: GateFacts[], zone: string, now: number): st
 
 function workstreamLine(w: VerdictInput['workstreams'][number], now: number): string {
   const b = w.openBlockers;
-  const blockers = b.P0 + b.P1 + b.P2 === 0 ? 'no open blockers' : `blockers ${[b.P0 && `🔴${b.P0} P0`, b.P1 && `🟠${b.P1} P1`, b.P2 && `🟡${b.P2} P2`].filter(Boolean).join(' ')} (oldest ${formatDuration(now - (w.oldestOpenBlockerAt ?? now))})`;
+  const blockers =
+    b.P0 + b.P1 + b.P2 === 0
+      ? 'no open blockers'
+      : `blockers ${[b.P0 && `🔴${b.P0} P0`, b.P1 && `🟠${b.P1} P1`, b.P2 && `🟡${b.P2} P2`].filter(Boolean).join(' ')} (oldest ${formatDuration(now - (w.oldestOpenBlockerAt ?? now))})`;
   const standup = w.standup
     ? `standup ${DateTime.fromISO(w.standup.localDate).toFormat('ccc d LLL')}: ${w.standup.answered}/${w.standup.expected} answered${w.standup.red ? ` · 🔴${w.standup.red}` : ''}${w.standup.yellow ? ` · 🟡${w.standup.yellow}` : ''}`
     : 'no standup yet';
@@ -42,7 +45,11 @@ function workstreamLine(w: VerdictInput['workstreams'][number], now: number): st
  * names and sign-off buttons. Within 50 blocks for 50 workstreams and 20 gates; lines that do not fit are
  * returned as `overflow` for the message's thread.
  */
-export function gonogoSummaryMessage(args: { programName: string; zone: string; input: VerdictInput; verdict: Verdict; pm: string; now: number }): { blocks: KnownBlock[]; text: string; overflow: SummaryOverflow } {
+export function gonogoSummaryMessage(args: { programName: string; zone: string; input: VerdictInput; verdict: Verdict; pm: string; now: number }): {
+  blocks: KnownBlock[];
+  text: string;
+  overflow: SummaryOverflow;
+} {
   const { input, verdict: v, zone, now } = args;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: safePlain(`🚦 ${args.programName}: launch readiness`, LIMITS.headerText), emoji: true } }];
   const verdictText = `${DECISION_STYLE[v.decision]} · ${v.done} of ${v.total} checklist items (${v.percent}%)\n${v.reasons.map((r) => `• ${r}`).join('\n')}`;
@@ -68,15 +75,29 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
   ];
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Decisions and sign-offs still needed*\n${needed.join('\n')}`, LIMITS.sectionText) } });
   const buttons = v.signOffsNeeded.flatMap((g) => [
-    { type: 'button', action_id: GATE_IDS.signOff, value: encodeSlack(slackPayloads.gateButton, g.id), style: 'primary', text: { type: 'plain_text', text: safePlain(`✅ Sign off: ${g.name}`, LIMITS.buttonText), emoji: true } },
-    { type: 'button', action_id: GATE_IDS.fail, value: encodeSlack(slackPayloads.gateButton, g.id), text: { type: 'plain_text', text: safePlain(`❌ Fail: ${g.name}`, LIMITS.buttonText), emoji: true } },
+    {
+      type: 'button',
+      action_id: GATE_IDS.signOff,
+      value: encodeSlack(slackPayloads.gateButton, g.id),
+      style: 'primary',
+      text: { type: 'plain_text', text: safePlain(`✅ Sign off: ${g.name}`, LIMITS.buttonText), emoji: true },
+    },
+    {
+      type: 'button',
+      action_id: GATE_IDS.fail,
+      value: encodeSlack(slackPayloads.gateButton, g.id),
+      text: { type: 'plain_text', text: safePlain(`❌ Fail: ${g.name}`, LIMITS.buttonText), emoji: true },
+    },
   ]);
   for (let i = 0; i < buttons.length; i += LIMITS.actionsElements) {
     // action_ids must be unique within a block: suffix them; the listener matches the prefix
     blocks.push({ type: 'actions', elements: buttons.slice(i, i + LIMITS.actionsElements).map((b, j) => ({ ...b, action_id: `${b.action_id}:${i + j}` })) } as KnownBlock);
   }
   const more = overflow.length ? ` · ${overflow.length} more line${overflow.length === 1 ? '' : 's'} in the thread` : '';
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `As of <!date^${Math.floor(now / 1000)}^{date_short_pretty} {time}|${new Date(now).toISOString()}>${more} · \`/gonogo history\` for the audit trail` }] });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `As of <!date^${Math.floor(now / 1000)}^{date_short_pretty} {time}|${new Date(now).toISOString()}>${more} · \`/gonogo history\` for the audit trail` }],
+  });
   const chunks = packSections(overflow, 100).blocks.map((b) => (b as { text: { text: string } }).text.text);
   return { blocks, text: safeMrkdwn(`${args.programName}: ${v.decision} (${v.percent}% of the checklist)`, LIMITS.messageText), overflow: chunks };
 }

@@ -77,10 +77,7 @@ export function reminderMessage(run: RunContext, questions: readonly Question[],
   const next = step > 0 && step < questions.length ? `\nYou were at: ${questionLine(questions, step)}` : `\n${questionLine(questions, 0)}`;
   return {
     text: safeMrkdwn(`Reminder: your ${run.workstreamName} standup closes at ${run.closesAtLocal}.`, LIMITS.messageText),
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `⏰ Reminder: your *${name}* standup closes at *${run.closesAtLocal}*.${next}` } },
-      formButton(run.runId),
-    ],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `⏰ Reminder: your *${name}* standup closes at *${run.closesAtLocal}*.${next}` } }, formButton(run.runId)],
   };
 }
 
@@ -98,4 +95,3 @@ export function lateAnswerMessage(userId: string, lines: { label: string; value:
 export function formLinkMessage(runId: number, text: string): { blocks: KnownBlock[]; text: string } {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, formButton(runId)] };
 }
-

@@ -63,9 +63,7 @@ export function standupFormView(args: {
   editing: boolean;
   late: boolean;
 }): View {
-  const note = args.late
-    ? '⚠️ This standup has closed: your answer will be added to the report’s thread.'
-    : `Open until *${args.closesAtLocal}*.${args.editing ? ' You are editing your answer.' : ''}`;
+  const note = args.late ? '⚠️ This standup has closed: your answer will be added to the report’s thread.' : `Open until *${args.closesAtLocal}*.${args.editing ? ' You are editing your answer.' : ''}`;
   return {
     type: 'modal',
     callback_id: IDS.standupForm,
@@ -73,18 +71,12 @@ export function standupFormView(args: {
     title: { type: 'plain_text', text: 'Standup' },
     submit: { type: 'plain_text', text: args.editing ? 'Save' : 'Submit' },
     close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${safeMrkdwn(args.workstreamName, 200)}* · ${args.dayLabel}\n${note}` } },
-      ...args.questions.map((q) => input(q, args.initial[q.id])),
-    ],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${safeMrkdwn(args.workstreamName, 200)}* · ${args.dayLabel}\n${note}` } }, ...args.questions.map((q) => input(q, args.initial[q.id]))],
   };
 }
 
 /** Reads submitted values (view.state.values) back into raw strings per question id. */
-export function readFormValues(
-  questions: readonly Question[],
-  values: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>,
-): Record<string, string> {
+export function readFormValues(questions: readonly Question[], values: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const q of questions) {
     const v = values[questionBlockId(q.id)]?.[IDS.answerAction];
@@ -92,4 +84,3 @@ export function readFormValues(
   }
   return out;
 }
-

@@ -38,10 +38,7 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
       : model.status === 'open'
         ? `🟢 Open until *${model.closesAtLocal}* · *${counts.answered}/${counts.expected}* answered`
         : `🔒 Closed at ${model.closesAtLocal} · *${counts.answered}/${counts.expected}* answered`;
-  const extras = [
-    counts.skipped ? `${counts.skipped} skipped` : '',
-    counts.ooo ? `${counts.ooo} out of office` : '',
-  ].filter(Boolean);
+  const extras = [counts.skipped ? `${counts.skipped} skipped` : '', counts.ooo ? `${counts.ooo} out of office` : ''].filter(Boolean);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: [status, ...extras].join(' · ') }] });
   if (model.status === 'missed') return { blocks, text: safeMrkdwn(`${title}: missed`, LIMITS.messageText) };
 

@@ -11,7 +11,6 @@ import { blockerFormView } from '../blocks/blocker-form.js';
 import { blockerHelpMessage } from '../blocks/blocker-help.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 
-
 /**
  * `/blocker <text> [P0|P1|P2] [@owner] [ws:<id>] [gate:<id>]`, `/blocker` (form), `list`, `show B-42`, `help`.
  * Raising writes the blocker first, then acks with its short id; the channel message and the ladder are jobs.
@@ -46,7 +45,16 @@ export function registerBlockerCommand(app: App, ctx: SlackContext): void {
           // write, ack, then wake the jobs (Slack's 3 s rule: validate, write, ack(), follow-ups)
           const res = await raiseBlocker(
             deps,
-            { reporter: userId, text: cmd.text, severity: cmd.severity, owner: cmd.owner, workstreamId: cmd.workstream, channelId: cmd.channel ?? command.channel_id, gateId: cmd.gate, source: 'command' },
+            {
+              reporter: userId,
+              text: cmd.text,
+              severity: cmd.severity,
+              owner: cmd.owner,
+              workstreamId: cmd.workstream,
+              channelId: cmd.channel ?? command.channel_id,
+              gateId: cmd.gate,
+              source: 'command',
+            },
             { deferWakeups: true },
           );
           if (!res.ok) return await ack(ephemeral(res.message, blockerHelpMessage(res.message).blocks));

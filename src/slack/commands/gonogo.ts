@@ -23,7 +23,11 @@ export function registerGonogoCommand(app: App, ctx: SlackContext): void {
   const { deps } = ctx;
   app.command('/gonogo', async ({ command, ack, client }) => {
     const userId = command.user_id;
-    const cmd = parseGonogoCommand(command.text ?? '', Object.keys(deps.config.workstreams), deps.config.gates.map((g) => g.id));
+    const cmd = parseGonogoCommand(
+      command.text ?? '',
+      Object.keys(deps.config.workstreams),
+      deps.config.gates.map((g) => g.id),
+    );
     try {
       switch (cmd.kind) {
         case 'help':
@@ -37,7 +41,9 @@ export function registerGonogoCommand(app: App, ctx: SlackContext): void {
           } catch (err) {
             deps.log.warn({ err: (err as Error).message, channel: command.channel_id }, 'could not post the go/no-go summary here; posting in the program channel');
             await postSummary(deps, deps.config.program.channel);
-            await client.chat.postEphemeral({ channel: command.channel_id, user: userId, text: `I cannot post in this channel, so the summary went to <#${deps.config.program.channel}>.` }).catch(() => {});
+            await client.chat
+              .postEphemeral({ channel: command.channel_id, user: userId, text: `I cannot post in this channel, so the summary went to <#${deps.config.program.channel}>.` })
+              .catch(() => {});
           }
           return;
         }

@@ -10,7 +10,6 @@ import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 import { refusalText } from '../blocks/refusal.js';
 import { openStandupForm } from '../views/open-standup-form.js';
 
-
 /**
  * `/standup [workstream] | skip | ooo <date> | back | start <workstream> | help`.
  * Validate and write first, then `ack()` with the ephemeral answer (Slack's 3-second rule); the form is
@@ -64,7 +63,9 @@ export function registerStandupCommand(app: App, ctx: SlackContext): void {
           if (res.kind === 'forbidden') return await ack(ephemeral(refusalText(res.refusal)));
           if (res.kind === 'no-members') return await ack(ephemeral(`${name} has no members in preflight.yml, so there is nobody to prompt.`));
           if (!res.created) return await ack(ephemeral(`${name} already had its standup today (run ${res.runId}, ${res.status}). One run per workstream per day.`));
-          return await ack(ephemeral(`▶️ Started ${name}'s standup: prompting ${res.prompted} member${res.prompted === 1 ? '' : 's'} now. The report goes to <#${deps.config.workstreams[cmd.workstream]!.channel}>.`));
+          return await ack(
+            ephemeral(`▶️ Started ${name}'s standup: prompting ${res.prompted} member${res.prompted === 1 ? '' : 's'} now. The report goes to <#${deps.config.workstreams[cmd.workstream]!.channel}>.`),
+          );
         }
       }
     } catch (err) {

@@ -14,7 +14,7 @@ export function registerDmMessages(app: App, ctx: SlackContext): void {
     if (message.channel_type !== 'im') return;
     // edits, joins, bot posts and the like are not answers
     if (message.subtype !== undefined) return;
-    if (!('user' in message) || !message.user || 'bot_id' in message && message.bot_id) return;
+    if (!('user' in message) || !message.user || ('bot_id' in message && message.bot_id)) return;
     const userId = message.user;
     const text = message.text ?? '';
     let out: DmReplyOutcome;

@@ -28,16 +28,20 @@ export function registerBlockerFormSubmission(app: App, ctx: SlackContext): void
       return await ack({ response_action: 'errors', errors: { [BLOCKER_FORM_BLOCKS.text]: STALE_PAYLOAD.blockerForm } });
     }
     try {
-      const res = await raiseBlocker(deps, {
-        reporter: body.user.id,
-        text,
-        severity,
-        owner: get(BLOCKER_FORM_BLOCKS.owner)?.selected_user ?? undefined,
-        workstreamId,
-        channelId: meta.value.channelId ?? undefined,
-        gateId: get(BLOCKER_FORM_BLOCKS.gate)?.selected_option?.value ?? undefined,
-        source: 'modal',
-      }, { deferWakeups: true });
+      const res = await raiseBlocker(
+        deps,
+        {
+          reporter: body.user.id,
+          text,
+          severity,
+          owner: get(BLOCKER_FORM_BLOCKS.owner)?.selected_user ?? undefined,
+          workstreamId,
+          channelId: meta.value.channelId ?? undefined,
+          gateId: get(BLOCKER_FORM_BLOCKS.gate)?.selected_option?.value ?? undefined,
+          source: 'modal',
+        },
+        { deferWakeups: true },
+      );
       if (!res.ok) return await ack({ response_action: 'errors', errors: { [BLOCKER_FORM_BLOCKS.text]: res.message.replace(/`/g, '') } });
       await ack();
       await res.wake?.().catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not wake the blocker jobs; the sweeper will'));

@@ -20,7 +20,10 @@ export function registerChecklistSubmission(app: App, ctx: SlackContext): void {
       // option values index the items the form showed (kept in private_metadata), so a config edit meanwhile cannot shift them
       const items = meta.items ?? (await checklistState(deps, workstreamId)).map((i) => i.item);
       const values = view.state.values as Record<string, Record<string, { selected_options?: { value: string }[] }>>;
-      const checked = Object.values(values).flatMap((b) => b.ticks?.selected_options ?? []).map((o) => items[Number(o.value)]).filter((x): x is string => Boolean(x));
+      const checked = Object.values(values)
+        .flatMap((b) => b.ticks?.selected_options ?? [])
+        .map((o) => items[Number(o.value)])
+        .filter((x): x is string => Boolean(x));
       const saved = await setChecklist(deps, workstreamId, body.user.id, checked, meta.shown);
       if (!saved.ok) return await ack({ response_action: 'errors', errors: { cl_0: refusalText(saved.refusal) } });
       await ack();

@@ -10,13 +10,7 @@ import type { SlackContext } from '../context.js';
  * runToAnswer: pre-filled with the member's current answers when they are editing, else with last run's
  * "today" as this run's "yesterday".
  */
-export async function openStandupForm(
-  ctx: SlackContext,
-  client: WebClient,
-  triggerId: string,
-  userId: string,
-  found: Extract<Awaited<ReturnType<typeof runToAnswer>>, { ok: true }>,
-): Promise<void> {
+export async function openStandupForm(ctx: SlackContext, client: WebClient, triggerId: string, userId: string, found: Extract<Awaited<ReturnType<typeof runToAnswer>>, { ok: true }>): Promise<void> {
   const m = await standupFormModel(ctx.deps, userId, found);
   await client.views.open({
     trigger_id: triggerId,

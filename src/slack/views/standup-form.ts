@@ -41,7 +41,10 @@ export function registerStandupFormSubmission(app: App, ctx: SlackContext): void
         if (err instanceof RunClosedError) {
           return await ack({
             response_action: 'errors',
-            errors: { [firstBlock(run.questions)]: `This standup closed at ${DateTime.fromJSDate(run.closeAt).setZone(found.zone).toFormat('HH:mm ZZZZ')}; your answer is in the report and can no longer be edited.` },
+            errors: {
+              [firstBlock(run.questions)]:
+                `This standup closed at ${DateTime.fromJSDate(run.closeAt).setZone(found.zone).toFormat('HH:mm ZZZZ')}; your answer is in the report and can no longer be edited.`,
+            },
           });
         }
         throw err;

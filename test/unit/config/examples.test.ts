@@ -26,9 +26,7 @@ const ladder = (cfg: WorkspaceConfig, severity: 'P0' | 'P1' | 'P2') => cfg.escal
 
 describe('examples/', () => {
   it('holds the documented examples', () => {
-    expect(exampleFiles).toEqual(
-      expect.arrayContaining(['minimal.preflight.yml', 'phase11-four-workstreams.preflight.yml', 'final-deployment-five-teams.preflight.yml']),
-    );
+    expect(exampleFiles).toEqual(expect.arrayContaining(['minimal.preflight.yml', 'phase11-four-workstreams.preflight.yml', 'final-deployment-five-teams.preflight.yml']));
   });
 
   it.each(exampleFiles)('%s is a valid preflight.yml', (name) => {

@@ -46,7 +46,10 @@ describe('preflight.yml', () => {
     expect(byPath['workstreams.ws1.standup.remind_after']).toMatch(/duration such as "30m"/);
     expect(byPath['workstreams.ws1.standup']).toMatch(/unknown key\(s\) "colse"/);
     expect(byPath['workstreams.ws1.members.1']).toMatch(/U01 is listed twice/);
-    expect(problems(valid.replace('remind_after: 15m', 'remind_after: 2m'))[0]).toMatchObject({ path: 'workstreams.ws1.standup.remind_after', message: expect.stringMatching(/shorter than close_after/) });
+    expect(problems(valid.replace('remind_after: 15m', 'remind_after: 2m'))[0]).toMatchObject({
+      path: 'workstreams.ws1.standup.remind_after',
+      message: expect.stringMatching(/shorter than close_after/),
+    });
   });
 
   it('refuses settings that would start and then fail at run time', () => {

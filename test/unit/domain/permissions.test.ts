@@ -13,7 +13,12 @@ const blocker = {
   reporter: 'UREP',
   owner: 'UOWN',
   workstreamId: 'ws1',
-  policy: { ladder: [{ afterMs: 0, notify: 'lead' as const }, { afterMs: 60_000, notify: ['UNAMED'] }] },
+  policy: {
+    ladder: [
+      { afterMs: 0, notify: 'lead' as const },
+      { afterMs: 60_000, notify: ['UNAMED'] },
+    ],
+  },
 };
 
 interface Row {

@@ -22,7 +22,26 @@ import { standupReportMessage } from '../../../src/slack/blocks/standup-report.j
 let cases = 0;
 afterAll(() => console.log(`fuzz: ${cases} cases run`));
 
-const nasty = fc.constantFrom('<!channel>', '<!here>', '<!everyone>', '<@U0VICTIM>', '<@W0VICTIM|victim>', '<#C0SECRET|secret>', '<http://evil.example|click>', '<mailto:a@b.c|x>', '&lt;', '*bold*', '`code`', '\u0000', '\u202e', '\r\n', '🚀', '👩‍👩‍👧‍👦', '\uD83D', '>');
+const nasty = fc.constantFrom(
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<@U0VICTIM>',
+  '<@W0VICTIM|victim>',
+  '<#C0SECRET|secret>',
+  '<http://evil.example|click>',
+  '<mailto:a@b.c|x>',
+  '&lt;',
+  '*bold*',
+  '`code`',
+  '\u0000',
+  '\u202e',
+  '\r\n',
+  '🚀',
+  '👩‍👩‍👧‍👦',
+  '\uD83D',
+  '>',
+);
 const text = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: 'grapheme', maxLength: 200 }) },
   { weight: 3, arbitrary: fc.array(fc.oneof(nasty, fc.string({ maxLength: 10 })), { maxLength: 30 }).map((a) => a.join(' ')) },
@@ -55,7 +74,11 @@ function assertSafe(json: string, allowedUsers: string[]) {
 
 const questionsAnswers = fc.record({ yesterday: text, today: text, blockers: text, progress: fc.integer({ min: 0, max: 100 }), risk: fc.constantFrom('green', 'yellow', 'red') });
 const NUM_RUNS = 400;
-const prop = <T>(arb: fc.Arbitrary<T>, check: (v: T) => void) => fc.assert(fc.property(arb, (v) => (cases++, check(v))), { numRuns: NUM_RUNS, seed: 20261121 });
+const prop = <T>(arb: fc.Arbitrary<T>, check: (v: T) => void) =>
+  fc.assert(
+    fc.property(arb, (v) => (cases++, check(v))),
+    { numRuns: NUM_RUNS, seed: 20261121 },
+  );
 
 describe('fuzz: parsers never throw and keep text verbatim', () => {
   it('DM answers and modal fields', () => {
@@ -97,15 +120,31 @@ describe('fuzz: what we post stays within Block Kit limits and never pings or li
     prop(fc.tuple(fc.array(questionsAnswers, { minLength: 1, maxLength: 35 }), text), ([answers, name]) => {
       const prompt0 = () => standupPromptMessage({ runId: 1, workstreamName: name, localDate: '2026-02-03', closesAtLocal: '12:00 UTC' }, DEFAULT_QUESTIONS);
       const members = answers.map((a, i) => ({ userId: `U${String(i).padStart(3, '0')}`, state: 'answered' as const, answers: a }));
-      const model = buildReport({ workstreamName: name, localDate: '2026-02-03', zone: 'UTC', status: 'open', openAt: DateTime.fromISO('2026-02-03T10:00:00Z'), closeAt: DateTime.fromISO('2026-02-03T12:00:00Z'), questions: DEFAULT_QUESTIONS, members });
+      const model = buildReport({
+        workstreamName: name,
+        localDate: '2026-02-03',
+        zone: 'UTC',
+        status: 'open',
+        openAt: DateTime.fromISO('2026-02-03T10:00:00Z'),
+        closeAt: DateTime.fromISO('2026-02-03T12:00:00Z'),
+        questions: DEFAULT_QUESTIONS,
+        members,
+      });
       const report = standupReportMessage(model);
       expect(blockProblems(report.blocks, 'message')).toEqual([]);
       expect(report.text.length).toBeLessThanOrEqual(4000);
-      assertSafe(mrkdwnOf(report.blocks, report.text), members.map((m) => m.userId));
+      assertSafe(
+        mrkdwnOf(report.blocks, report.text),
+        members.map((m) => m.userId),
+      );
       assertSafe(mrkdwnOf(prompt0().blocks, prompt0().text), []);
       const prompt = prompt0();
       expect(blockProblems(prompt.blocks, 'message')).toEqual([]);
-      const late = lateAnswerMessage('U001', Object.entries(answers[0]!).map(([label, value]) => ({ label, value: String(value) })), false);
+      const late = lateAnswerMessage(
+        'U001',
+        Object.entries(answers[0]!).map(([label, value]) => ({ label, value: String(value) })),
+        false,
+      );
       expect(blockProblems(late.blocks, 'message')).toEqual([]);
       assertSafe(mrkdwnOf(late.blocks, late.text), ['U001']);
       const form = standupFormView({ runId: 1, workstreamName: name, dayLabel: 'Tue', closesAtLocal: '12:00', questions: DEFAULT_QUESTIONS, initial: answers[0]!, editing: true, late: false });
@@ -115,9 +154,25 @@ describe('fuzz: what we post stays within Block Kit limits and never pings or li
   it('blocker message, escalation DM and thread lines', () => {
     prop(fc.tuple(text, text), ([t, ws]) => {
       const v: BlockerView = {
-        id: 7, severity: 'P0', status: 'open', text: t, reporter: 'U01', owner: 'U02', workstreamName: ws, gateId: null, raisedAt: 1_770_000_000,
-        levelsDone: 1, lastLevel: null, policy: { ladder: [{ afterMs: 60_000, notify: 'lead' }], stopWhen: 'resolved' }, acknowledgedBy: [], snoozedUntil: null,
-        resolvedBy: null, resolvedAt: null, permalink: null, snoozeChoices: [900_000], now: 1_770_000_600,
+        id: 7,
+        severity: 'P0',
+        status: 'open',
+        text: t,
+        reporter: 'U01',
+        owner: 'U02',
+        workstreamName: ws,
+        gateId: null,
+        raisedAt: 1_770_000_000,
+        levelsDone: 1,
+        lastLevel: null,
+        policy: { ladder: [{ afterMs: 60_000, notify: 'lead' }], stopWhen: 'resolved' },
+        acknowledgedBy: [],
+        snoozedUntil: null,
+        resolvedBy: null,
+        resolvedAt: null,
+        permalink: null,
+        snoozeChoices: [900_000],
+        now: 1_770_000_600,
       };
       for (const m of [blockerMessage(v), escalationDm(v, 0, 0)]) {
         expect(blockProblems(m.blocks, 'message')).toEqual([]);

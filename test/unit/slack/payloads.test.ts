@@ -66,7 +66,14 @@ describe('Slack payloads (private_metadata and action values) round-trip and rej
     expect(decodeSlack(slackPayloads.standupForm, standup.private_metadata)).toEqual({ ok: true, value: { runId: 9 } });
     const blocker = blockerFormView({ workstreams: [{ id: 'ws1', name: 'W' }], defaultWorkstream: 'ws1', defaultSeverity: 'P1', gates: [], channelId: null });
     expect(decodeSlack(slackPayloads.blockerForm, blocker.private_metadata)).toEqual({ ok: true, value: { channelId: null } });
-    const checklist = checklistView({ workstreamId: 'ws1', workstreamName: 'W', items: [{ item: 'a', checked: true }, { item: 'b', checked: false }] });
+    const checklist = checklistView({
+      workstreamId: 'ws1',
+      workstreamName: 'W',
+      items: [
+        { item: 'a', checked: true },
+        { item: 'b', checked: false },
+      ],
+    });
     expect(decodeSlack(slackPayloads.checklistForm, checklist.private_metadata)).toEqual({ ok: true, value: { workstreamId: 'ws1', items: ['a', 'b'], shown: ['a'] } });
   });
 

@@ -46,10 +46,14 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
     const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'Alpaca sandbox returns 500', severity: 'P1', owner: 'U02', source: 'command' });
     expect(res.ok).toBe(true);
     const when: Record<string, number> = {};
-    await eventually('lead, PM and exec pinged', () => {
-      for (const u of ['U0LEAD', 'U0PM', 'U0EXEC']) if (!when[u] && pings(u).length) when[u] = Date.now() - t0;
-      return Object.keys(when).length === 3;
-    }, DUE_MS.U0EXEC + LATE_TOLERANCE_MS + 2_000);
+    await eventually(
+      'lead, PM and exec pinged',
+      () => {
+        for (const u of ['U0LEAD', 'U0PM', 'U0EXEC']) if (!when[u] && pings(u).length) when[u] = Date.now() - t0;
+        return Object.keys(when).length === 3;
+      },
+      DUE_MS.U0EXEC + LATE_TOLERANCE_MS + 2_000,
+    );
     // in order, never before the level's threshold (t0 is taken before the raise), at most LATE_TOLERANCE_MS late
     expect(when.U0PM!).toBeGreaterThan(when.U0LEAD!);
     expect(when.U0EXEC!).toBeGreaterThan(when.U0PM!);
@@ -66,7 +70,11 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
     // the thread: one line per level, in order, each saying an age (whole seconds) no less than the level's threshold
     const thread = slack.of('chat.postMessage', (a) => a.channel === 'C0BLK' && a.thread_ts).map((c) => String(c.args.text));
     const lines = thread.map((t) => /Escalated to <@(\w+)> after (\d+)s \(level (\d) of 3\)/.exec(t));
-    expect(lines.map((m) => m && [m[1], Number(m[3])])).toEqual([['U0LEAD', 1], ['U0PM', 2], ['U0EXEC', 3]]);
+    expect(lines.map((m) => m && [m[1], Number(m[3])])).toEqual([
+      ['U0LEAD', 1],
+      ['U0PM', 2],
+      ['U0EXEC', 3],
+    ]);
     for (const m of lines) {
       const due = DUE_MS[m![1] as keyof typeof DUE_MS] / 1_000;
       expect(Number(m![2]), m![0]).toBeGreaterThanOrEqual(due);

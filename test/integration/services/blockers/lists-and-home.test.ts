@@ -48,8 +48,9 @@ describe('blocker lists, timeline, standup carry-over and the Home tab', () => {
     await raiseBlocker(bot.deps, { reporter: 'U03', text: 'GPU quota', workstreamId: 'ws2', source: 'command' });
     h.clock.set('2026-02-04T09:00:00Z');
     await tick(bot.deps);
-    await eventually('Wednesday report with the carried blocker', () =>
-      slack.of('chat.postMessage', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks ?? []).includes('Still open from before (1)')).length === 1,
+    await eventually(
+      'Wednesday report with the carried blocker',
+      () => slack.of('chat.postMessage', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks ?? []).includes('Still open from before (1)')).length === 1,
     );
     const report = JSON.stringify(slack.of('chat.postMessage', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks ?? []).includes('Still open from before'))[0]!.args.blocks);
     expect(report).toContain('*B-1* P1 · raised <!date^');

@@ -24,7 +24,13 @@ describe('outbound messages (go/no-go posts, withdrawal notices): queued once pe
     const hh = h;
     slack = nockSlack({ now: () => hh.clock.now().toMillis() });
     const bot = await h.process({ workers: false });
-    const item = { kind: 'gonogo_summary' as const, key: 'gonogo-post:test', channel: 'C0LAUNCH', message: { text: 'GO', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'GO' } }] }, replies: ['more 1', 'more 2', 'more 3'] };
+    const item = {
+      kind: 'gonogo_summary' as const,
+      key: 'gonogo-post:test',
+      channel: 'C0LAUNCH',
+      message: { text: 'GO', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'GO' } }] },
+      replies: ['more 1', 'more 2', 'more 3'],
+    };
     const [parent] = await queueOutbound(bot.deps, [item]);
     expect(await queueOutbound(bot.deps, [item])).toEqual([]); // the same key again: nothing new
     const rows = await h.sql<{ id: number; parent_id: number | null }>('SELECT id, parent_id FROM outbound_messages ORDER BY id');
@@ -41,7 +47,12 @@ describe('outbound messages (go/no-go posts, withdrawal notices): queued once pe
     // the process dies while posting the second reply, after Slack posted it
     const [p] = await h.sql<{ ts: string }>('SELECT ts FROM outbound_messages WHERE id = $1', [parent]);
     await h.sql("UPDATE outbound_messages SET status = 'sending', claims = 1, claimed_at = $2, first_claimed_at = $2 WHERE id = $1", [r2, new Date('2026-02-03T14:00:00Z')]);
-    const earlier = slack.messages.post({ channel: 'C0LAUNCH', thread_ts: p!.ts, text: 'more 2', metadata: { event_type: 'preflight_gonogo_summary', event_payload: { reservation: `gonogo_summary-${r2}` } } });
+    const earlier = slack.messages.post({
+      channel: 'C0LAUNCH',
+      thread_ts: p!.ts,
+      text: 'more 2',
+      metadata: { event_type: 'preflight_gonogo_summary', event_payload: { reservation: `gonogo_summary-${r2}` } },
+    });
     h.clock.advance({ minutes: 2 });
     await tick(bot.deps);
     expect(await sendOutbound(bot.deps, r2!)).toBe('found');
@@ -54,7 +65,12 @@ describe('outbound messages (go/no-go posts, withdrawal notices): queued once pe
       ['more 3', p!.ts],
     ]);
     expect(slack.of('conversations.replies').map((c) => c.args.ts)).toEqual([p!.ts]);
-    expect(slack.messages.in('C0LAUNCH').filter((m) => m.thread_ts === p!.ts).map((m) => m.text)).toEqual(['more 1', 'more 2', 'more 3']);
+    expect(
+      slack.messages
+        .in('C0LAUNCH')
+        .filter((m) => m.thread_ts === p!.ts)
+        .map((m) => m.text),
+    ).toEqual(['more 1', 'more 2', 'more 3']);
     expect((await h.sql('SELECT ts FROM outbound_messages WHERE id = $1', [r2]))[0]).toEqual({ ts: earlier.ts });
   });
 

@@ -49,7 +49,10 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
 
   /** Leaves prompt `userId` as a process killed mid-call leaves it: claimed once at `at`, no ts. */
   async function crashedMidCall(hh: NonNullable<typeof h>, userId: string, at: string): Promise<number> {
-    const [row] = await hh.sql<{ id: number }>("UPDATE standup_prompts SET status = 'sending', attempts = 1, claimed_at = $2, first_claimed_at = $2 WHERE user_id = $1 RETURNING id", [userId, new Date(at)]);
+    const [row] = await hh.sql<{ id: number }>("UPDATE standup_prompts SET status = 'sending', attempts = 1, claimed_at = $2, first_claimed_at = $2 WHERE user_id = $1 RETURNING id", [
+      userId,
+      new Date(at),
+    ]);
     return row!.id;
   }
 
@@ -60,9 +63,7 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     expect(s.of('conversations.history')).toHaveLength(0);
     expect(s.of('conversations.open')).toHaveLength(0);
     const posts = s.of('chat.postMessage', (a) => /^U1\d$/.test(a.channel));
-    expect(posts.map((p) => [p.args.channel, p.args.metadata])).toEqual(
-      prompts.map((p) => [p.user_id, { event_type: 'preflight_prompt', event_payload: { reservation: `prompt-${p.id}` } }]),
-    );
+    expect(posts.map((p) => [p.args.channel, p.args.metadata])).toEqual(prompts.map((p) => [p.user_id, { event_type: 'preflight_prompt', event_payload: { reservation: `prompt-${p.id}` } }]));
   });
 
   it('the message of the crashed attempt is in the DM: its ts is recorded and nothing is posted', async () => {
@@ -82,8 +83,11 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     const searches = s.of('conversations.history');
     expect(searches.length).toBeGreaterThanOrEqual(2); // 251 messages in the window, 200 per page
     for (const c of searches) {
-      expect(c.args).toMatchObject({ channel: 'D10', include_all_metadata: 'true', // form-encoded on the wire
-         oldest: ((Date.parse(START) - LOOKUP_MARGIN_MS) / 1000).toFixed(6) });
+      expect(c.args).toMatchObject({
+        channel: 'D10',
+        include_all_metadata: 'true', // form-encoded on the wire
+        oldest: ((Date.parse(START) - LOOKUP_MARGIN_MS) / 1000).toFixed(6),
+      });
     }
     expect(searches[1]!.args.cursor).toBeTruthy();
     const [row] = await h.sql<{ status: string; prompt_ts: string; dm_channel: string }>('SELECT status, prompt_ts, dm_channel FROM standup_prompts WHERE id = $1', [id]);
@@ -129,7 +133,12 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     const [b] = await h.sql<{ message_ts: string }>('SELECT message_ts FROM blockers WHERE id = $1', [blockerId]);
     const [ev] = await h.sql<{ id: number }>("SELECT id FROM blocker_events WHERE blocker_id = $1 AND kind = 'raised'", [blockerId]);
     await h.sql("UPDATE blocker_events SET thread_status = 'sending', thread_claims = 1, thread_claimed_at = $2, thread_first_claimed_at = $2 WHERE id = $1", [ev!.id, new Date(START)]);
-    const earlier = s.messages.post({ channel: 'C0BLK', thread_ts: b!.message_ts, text: '🚧 Raised by <@U10>', metadata: { event_type: 'preflight_thread_line', event_payload: { reservation: `thread_line-${ev!.id}` } } });
+    const earlier = s.messages.post({
+      channel: 'C0BLK',
+      thread_ts: b!.message_ts,
+      text: '🚧 Raised by <@U10>',
+      metadata: { event_type: 'preflight_thread_line', event_payload: { reservation: `thread_line-${ev!.id}` } },
+    });
     h.clock.advance({ minutes: 2 });
     await tick(bot.deps);
     expect(await postThreadLine(bot.deps, ev!.id)).toBe('posted');

@@ -50,14 +50,23 @@ describe('quality gates and the verdict on the seed-000 example, real Postgres',
 
   it('only the sign-off authority may sign, and a gate cannot pass before the gates it requires', async () => {
     expect(await signOffGate(bot.deps, 'gate1-omega', 'USIGMALD', 'passed', null)).toMatchObject({ ok: false, reason: 'forbidden', refusal: { who: ['UOMEGALD'] } });
-    expect(await signOffGate(bot.deps, 'gate2-sigma', 'USIGMALD', 'passed', null)).toMatchObject({ ok: false, reason: 'requires', message: expect.stringMatching(/requires “.*Omega.*” to pass first/) });
+    expect(await signOffGate(bot.deps, 'gate2-sigma', 'USIGMALD', 'passed', null)).toMatchObject({
+      ok: false,
+      reason: 'requires',
+      message: expect.stringMatching(/requires “.*Omega.*” to pass first/),
+    });
     expect(await signOffGate(bot.deps, 'gate1-omega', 'UOMEGALD', 'passed', 'all 6 tasks signed')).toMatchObject({ ok: true });
     expect((await now()).signOffsNeeded.map((g) => g.id)).toEqual(['gate2-sigma', 'gate3-pi']);
   });
 
   it('with every checklist ticked and every gate signed, it is GO', async () => {
     for (const [id, ws] of Object.entries(h.config.workstreams)) await setChecklist(bot.deps, id, ws.leads[0]!, ws.checklist);
-    for (const [gate, who] of [['gate2-sigma', 'USIGMALD'], ['gate3-pi', 'UPILD'], ['gate4-alpha-beta', 'UALPHALD'], ['gate5-go-no-go', 'U0AMPME']] as const) {
+    for (const [gate, who] of [
+      ['gate2-sigma', 'USIGMALD'],
+      ['gate3-pi', 'UPILD'],
+      ['gate4-alpha-beta', 'UALPHALD'],
+      ['gate5-go-no-go', 'U0AMPME'],
+    ] as const) {
       expect(await signOffGate(bot.deps, gate, who, 'passed', null)).toMatchObject({ ok: true });
     }
     const v = await now();
@@ -72,7 +81,9 @@ describe('quality gates and the verdict on the seed-000 example, real Postgres',
     const v = await now();
     expect(v.decision).toBe('NO-GO');
     expect(v.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/1 open blocker at a launch-blocking severity: B-1 \(P0\)/), expect.stringMatching(/Gate “.*Omega.*” is not signed off/)]));
-    await eventually('withdrawal DMs to the signer and the PM', () => ['UOMEGALD', 'U0AMPME'].every((u) => slack.of('chat.postMessage', (a) => a.channel === u && String(a.text).includes('was withdrawn')).length === 1));
+    await eventually('withdrawal DMs to the signer and the PM', () =>
+      ['UOMEGALD', 'U0AMPME'].every((u) => slack.of('chat.postMessage', (a) => a.channel === u && String(a.text).includes('was withdrawn')).length === 1),
+    );
     const trail = (await gonogoHistory(bot.deps)).events;
     expect(trail[0]).toMatchObject({ kind: 'gate_withdrawn', gateId: 'gate1-omega' });
   });

@@ -63,9 +63,14 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
     for (const r of replies) kinds.push((await handleDmReply(bot.deps, 'U01', 'D01', r)).kind);
     expect(kinds).toEqual(['next', 'next', 'next', 'invalid', 'next', 'done']);
     const [row] = await h.sql<{ answers: unknown; complete: boolean; source: string }>("SELECT answers, complete, source FROM standup_answers WHERE user_id = 'U01'");
-    expect(row).toMatchObject({ complete: true, source: 'dm', answers: { yesterday: 'Wired the OAuth callback', today: 'Token refresh', blockers: 'Waiting on Alpaca API credentials', progress: 60, risk: 'yellow' } });
-    await eventually('report updated with the blocker', () =>
-      slack.of('chat.update', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks).includes('Waiting on Alpaca API credentials')).length > 0,
+    expect(row).toMatchObject({
+      complete: true,
+      source: 'dm',
+      answers: { yesterday: 'Wired the OAuth callback', today: 'Token refresh', blockers: 'Waiting on Alpaca API credentials', progress: 60, risk: 'yellow' },
+    });
+    await eventually(
+      'report updated with the blocker',
+      () => slack.of('chat.update', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks).includes('Waiting on Alpaca API credentials')).length > 0,
     );
     expect(JSON.stringify(reportUpdates().at(-1)!.args.blocks)).toContain('🟡 <@U01>');
   });
@@ -118,7 +123,9 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
   });
 
   it('sent each member exactly one prompt and reminded only U03', async () => {
-    const prompts = await h.sql<{ user_id: string; status: string; reminder_status: string; attempts: number }>('SELECT user_id, status, reminder_status, attempts FROM standup_prompts ORDER BY user_id');
+    const prompts = await h.sql<{ user_id: string; status: string; reminder_status: string; attempts: number }>(
+      'SELECT user_id, status, reminder_status, attempts FROM standup_prompts ORDER BY user_id',
+    );
     expect(prompts).toEqual([
       { user_id: 'U01', status: 'sent', reminder_status: 'none', attempts: 1 },
       { user_id: 'U02', status: 'sent', reminder_status: 'none', attempts: 1 },

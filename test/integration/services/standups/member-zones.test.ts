@@ -46,7 +46,9 @@ describe('a member about a day ahead of the workstream is prompted at their own 
     await tick(bot.deps);
     await eventually('the Kiritimati member is prompted', () => dms('U0KIR').length === 1);
     expect(await h.sql('SELECT local_date::text AS date FROM standup_runs ORDER BY local_date')).toEqual([{ date: '2026-02-02' }, { date: '2026-02-03' }]);
-    const [prompt] = await h.sql<{ user_id: string; prompt_at: Date }>("SELECT p.user_id, p.prompt_at FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE p.user_id = 'U0KIR' AND r.local_date = '2026-02-03'");
+    const [prompt] = await h.sql<{ user_id: string; prompt_at: Date }>(
+      "SELECT p.user_id, p.prompt_at FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE p.user_id = 'U0KIR' AND r.local_date = '2026-02-03'",
+    );
     expect(prompt!.prompt_at.toISOString()).toBe('2026-02-02T10:30:00.000Z');
     expect(dms('U0PPG')).toHaveLength(0); // their Monday 00:30 is 11:30 UTC
   });

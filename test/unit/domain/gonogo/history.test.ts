@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { checklistDays, type AuditEntry } from '../../../../src/domain/gonogo/history.js';
 
 let id = 0;
-const tick = (iso: string, workstream: string, item: string, checked: boolean, actor = 'U0LEAD'): AuditEntry => ({ id: ++id, kind: 'checklist', gateId: null, actor, at: new Date(iso), data: { workstream, item, checked } });
+const tick = (iso: string, workstream: string, item: string, checked: boolean, actor = 'U0LEAD'): AuditEntry => ({
+  id: ++id,
+  kind: 'checklist',
+  gateId: null,
+  actor,
+  at: new Date(iso),
+  data: { workstream, item, checked },
+});
 
 describe('checklistDays groups checklist ticks per workstream and per day in the program zone', () => {
   it('30 ticks by one lead on one day are one group; other kinds are left out', () => {

@@ -3,7 +3,17 @@ import { cannotPassBecause, verdict, type GateFacts, type VerdictInput, type Wor
 import { parseGonogoCommand } from '../../../../src/domain/gonogo/command.js';
 
 const NOW = Date.parse('2026-02-04T19:00:00Z');
-const gate = (id: string, status: GateFacts['status'], over: Partial<GateFacts> = {}): GateFacts => ({ id, name: id, mandatory: true, status, dueAt: null, signOff: ['UOWN'], requires: [], signedBy: null, ...over });
+const gate = (id: string, status: GateFacts['status'], over: Partial<GateFacts> = {}): GateFacts => ({
+  id,
+  name: id,
+  mandatory: true,
+  status,
+  dueAt: null,
+  signOff: ['UOWN'],
+  requires: [],
+  signedBy: null,
+  ...over,
+});
 const ws = (id: string, done: number, total: number, over: Partial<WorkstreamFacts> = {}): WorkstreamFacts => ({
   id,
   name: id,
@@ -25,10 +35,25 @@ describe('the go/no-go verdict (seed 004 matrix, seed 000 hard rules)', () => {
     { name: '95% done (19 of 20)', in: { gates: [gate('g1', 'passed')], workstreams: [ws('ws1', 18, 19)] }, decision: 'CONDITIONAL GO', percent: 95 },
     { name: '89% done', in: { gates: [gate('g1', 'passed')], workstreams: [ws('ws1', 7, 8), ws('ws2', 0, 0)] }, decision: 'NO-GO', percent: 88 },
     { name: '18 of 20 done but a P0 (mandatory) gate failed', in: { gates: [gate('g1', 'passed'), gate('g2', 'failed')], workstreams: [ws('ws1', 17, 18)] }, decision: 'NO-GO', percent: 90 },
-    { name: '100% but one open P0 blocker', in: { gates: [gate('g1', 'passed')], workstreams: [ws('ws1', 4, 4)], blockingBlockers: [{ id: 7, severity: 'P0', workstreamId: 'ws1', gateId: null }] }, decision: 'NO-GO', percent: 100 },
+    {
+      name: '100% but one open P0 blocker',
+      in: { gates: [gate('g1', 'passed')], workstreams: [ws('ws1', 4, 4)], blockingBlockers: [{ id: 7, severity: 'P0', workstreamId: 'ws1', gateId: null }] },
+      decision: 'NO-GO',
+      percent: 100,
+    },
     { name: 'a mandatory gate not signed off yet', in: { gates: [gate('g1', 'pending')], workstreams: [ws('ws1', 4, 4)] }, decision: 'NO-GO', percent: 80 },
-    { name: 'all done but an optional gate pending', in: { gates: [gate('g1', 'passed'), gate('g2', 'passed', { mandatory: false }), gate('g3', 'pending', { mandatory: false })], workstreams: [ws('ws1', 40, 40)] }, decision: 'CONDITIONAL GO', percent: 97 },
-    { name: 'seed 000: no conditional launch (conditional threshold = 100)', in: { gates: [gate('g1', 'passed')], workstreams: [ws('ws1', 9, 10)], conditionalAtLeast: 100 }, decision: 'NO-GO', percent: 90 },
+    {
+      name: 'all done but an optional gate pending',
+      in: { gates: [gate('g1', 'passed'), gate('g2', 'passed', { mandatory: false }), gate('g3', 'pending', { mandatory: false })], workstreams: [ws('ws1', 40, 40)] },
+      decision: 'CONDITIONAL GO',
+      percent: 97,
+    },
+    {
+      name: 'seed 000: no conditional launch (conditional threshold = 100)',
+      in: { gates: [gate('g1', 'passed')], workstreams: [ws('ws1', 9, 10)], conditionalAtLeast: 100 },
+      decision: 'NO-GO',
+      percent: 90,
+    },
   ];
   for (const row of table) {
     it(`${row.name} → ${row.decision}`, () => {
@@ -40,7 +65,13 @@ describe('the go/no-go verdict (seed 004 matrix, seed 000 hard rules)', () => {
   }
 
   it('gives its reasons in plain words', () => {
-    const v = verdict(input({ gates: [gate('Omega sign-off', 'failed', { signedBy: 'UOMEGA' }), gate('Pi sign-off', 'pending', { dueAt: NOW - 3_600_000 })], workstreams: [ws('ws1', 4, 4)], blockingBlockers: [{ id: 42, severity: 'P0', workstreamId: 'ws1', gateId: null }] }));
+    const v = verdict(
+      input({
+        gates: [gate('Omega sign-off', 'failed', { signedBy: 'UOMEGA' }), gate('Pi sign-off', 'pending', { dueAt: NOW - 3_600_000 })],
+        workstreams: [ws('ws1', 4, 4)],
+        blockingBlockers: [{ id: 42, severity: 'P0', workstreamId: 'ws1', gateId: null }],
+      }),
+    );
     expect(v.reasons).toEqual([
       'Gate “Omega sign-off” failed (<@UOMEGA>).',
       '1 open blocker at a launch-blocking severity: B-42 (P0).',

@@ -126,7 +126,12 @@ describe('workdays, holidays, member zones', () => {
   });
 
   it('prompts a member with their own zone at their local time; the run spans all members', () => {
-    const p = plan('America/New_York', '10:00', { members: [{ userId: 'UNY', zone: 'America/New_York' }, { userId: 'ULON', zone: 'Europe/London' }] });
+    const p = plan('America/New_York', '10:00', {
+      members: [
+        { userId: 'UNY', zone: 'America/New_York' },
+        { userId: 'ULON', zone: 'Europe/London' },
+      ],
+    });
     const occ = occurrenceOn(p, '2026-02-03')!;
     const ny = occ.members.find((m) => m.userId === 'UNY')!;
     const lon = occ.members.find((m) => m.userId === 'ULON')!;
@@ -187,10 +192,32 @@ describe('immediateOccurrence and out of office', () => {
  * hemispheres (Lord Howe's DST is 30 minutes; Chatham is +12:45 in winter and +13:45 in summer).
  */
 const ZONES = [
-  'Etc/GMT+12', 'Pacific/Pago_Pago', 'Pacific/Honolulu', 'Pacific/Marquesas', 'America/Anchorage', 'America/Los_Angeles',
-  'America/New_York', 'America/St_Johns', 'America/Sao_Paulo', 'Atlantic/Azores', 'UTC', 'Europe/London', 'Europe/Berlin',
-  'Asia/Tehran', 'Asia/Kabul', 'Asia/Kolkata', 'Asia/Kathmandu', 'Asia/Yangon', 'Australia/Eucla', 'Asia/Tokyo',
-  'Australia/Adelaide', 'Australia/Lord_Howe', 'Pacific/Norfolk', 'Pacific/Auckland', 'Pacific/Chatham', 'Pacific/Tongatapu',
+  'Etc/GMT+12',
+  'Pacific/Pago_Pago',
+  'Pacific/Honolulu',
+  'Pacific/Marquesas',
+  'America/Anchorage',
+  'America/Los_Angeles',
+  'America/New_York',
+  'America/St_Johns',
+  'America/Sao_Paulo',
+  'Atlantic/Azores',
+  'UTC',
+  'Europe/London',
+  'Europe/Berlin',
+  'Asia/Tehran',
+  'Asia/Kabul',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Asia/Yangon',
+  'Australia/Eucla',
+  'Asia/Tokyo',
+  'Australia/Adelaide',
+  'Australia/Lord_Howe',
+  'Pacific/Norfolk',
+  'Pacific/Auckland',
+  'Pacific/Chatham',
+  'Pacific/Tongatapu',
   'Pacific/Kiritimati',
 ] as const;
 
@@ -230,7 +257,13 @@ describe('members far ahead of or behind the workstream are prompted at their ow
   });
 
   it('a Pacific/Kiritimati member of a Pacific/Pago_Pago workstream at 00:30 is prompted at 00:30 +14:00 every workday', () => {
-    const p = plan('Pacific/Pago_Pago', '00:30', { workdays: weekdays, members: [{ userId: 'UKIR', zone: 'Pacific/Kiritimati' }, { userId: 'UPPG', zone: 'Pacific/Pago_Pago' }] });
+    const p = plan('Pacific/Pago_Pago', '00:30', {
+      workdays: weekdays,
+      members: [
+        { userId: 'UKIR', zone: 'Pacific/Kiritimati' },
+        { userId: 'UPPG', zone: 'Pacific/Pago_Pago' },
+      ],
+    });
     const start = DateTime.fromISO('2026-02-02'); // a Monday, two weeks of workstream dates
     for (let d = 0; d < 14; d++) {
       const date = start.plus({ days: d }).toISODate()!;
@@ -273,7 +306,12 @@ describe('members far ahead of or behind the workstream are prompted at their ow
 });
 
 describe('runToSkip: the run /standup skip means for one member', () => {
-  const ny = plan('America/New_York', '10:00', { members: [{ userId: 'U0NY', zone: 'America/New_York' }, { userId: 'U0TYO', zone: 'Asia/Tokyo' }] });
+  const ny = plan('America/New_York', '10:00', {
+    members: [
+      { userId: 'U0NY', zone: 'America/New_York' },
+      { userId: 'U0TYO', zone: 'Asia/Tokyo' },
+    ],
+  });
   const skip = (p: StandupPlan, user: string, iso: string) => {
     const r = runToSkip(p, user, DateTime.fromISO(iso));
     return r && { localDate: r.localDate, prompt: r.slot.promptAt.setZone(r.slot.zone).toFormat('yyyy-MM-dd HH:mm') };

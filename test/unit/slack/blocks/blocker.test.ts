@@ -16,7 +16,13 @@ const view = (over: Partial<BlockerView> = {}): BlockerView => ({
   raisedAt: 1_770_130_800,
   levelsDone: 1,
   lastLevel: { level: 0, attempt: 0, to: ['U0LEAD'], skipped: null },
-  policy: { ladder: [{ afterMs: 300_000, notify: 'lead' }, { afterMs: 900_000, notify: 'pm' }], stopWhen: 'resolved' },
+  policy: {
+    ladder: [
+      { afterMs: 300_000, notify: 'lead' },
+      { afterMs: 900_000, notify: 'pm' },
+    ],
+    stopWhen: 'resolved',
+  },
   acknowledgedBy: ['U0LEAD'],
   snoozedUntil: null,
   resolvedBy: null,

@@ -3,7 +3,9 @@ import { refusalText, resultText } from '../../../../src/slack/blocks/refusal.js
 
 describe('refusal texts name who can', () => {
   it('renders the rule and mentions everyone who can', () => {
-    expect(refusalText({ rule: 'Only the PM or an exec can record the go/no-go decision', who: ['U0PM', 'U0EXEC'] })).toBe('Only the PM or an exec can record the go/no-go decision: <@U0PM>, <@U0EXEC>.');
+    expect(refusalText({ rule: 'Only the PM or an exec can record the go/no-go decision', who: ['U0PM', 'U0EXEC'] })).toBe(
+      'Only the PM or an exec can record the go/no-go decision: <@U0PM>, <@U0EXEC>.',
+    );
   });
   it('escapes names from the config, so they cannot form mentions', () => {
     expect(refusalText({ rule: "Only <!channel>'s leads or the PM can tick its checklist", who: ['U1'] })).toBe("Only &lt;!channel&gt;'s leads or the PM can tick its checklist: <@U1>.");

@@ -25,7 +25,14 @@ describe('standup DMs', () => {
 });
 
 describe('standup form', () => {
-  const view = standupFormView({ ...run, dayLabel: 'Tuesday 3 February', questions: DEFAULT_QUESTIONS, initial: { yesterday: 'x'.repeat(5000), progress: 40, risk: 'red' }, editing: true, late: false });
+  const view = standupFormView({
+    ...run,
+    dayLabel: 'Tuesday 3 February',
+    questions: DEFAULT_QUESTIONS,
+    initial: { yesterday: 'x'.repeat(5000), progress: 40, risk: 'red' },
+    editing: true,
+    late: false,
+  });
   it('is a valid modal within limits, pre-filled', () => {
     expect(viewProblems(view)).toEqual([]);
     const json = JSON.stringify(view);

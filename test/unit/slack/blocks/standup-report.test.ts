@@ -38,7 +38,10 @@ describe('standup report', () => {
     const model = buildReport({ ...base, status: 'open', members });
     expect(model.counts).toEqual({ expected: 4, answered: 3, waiting: 1, skipped: 1, ooo: 1, noAnswer: 0 });
     expect(model.blockers).toEqual([{ userId: 'U2', text: 'Waiting on Alpaca API credentials' }]);
-    expect(model.flags).toEqual([{ userId: 'U2', risk: 'red' }, { userId: 'U3', risk: 'yellow' }]);
+    expect(model.flags).toEqual([
+      { userId: 'U2', risk: 'red' },
+      { userId: 'U3', risk: 'yellow' },
+    ]);
     const { blocks, text } = standupReportMessage(model);
     expect(blockProblems(blocks, 'message')).toEqual([]);
     const sections = blocks.filter((b) => b.type === 'section').map((b) => (b as { text: { text: string } }).text.text);
@@ -52,7 +55,14 @@ describe('standup report', () => {
   });
 
   it('after close says who did not answer', () => {
-    const model = buildReport({ ...base, status: 'closed', members: [{ userId: 'U1', state: 'no_answer' }, { userId: 'U2', state: 'late', answers: answer(2) }] });
+    const model = buildReport({
+      ...base,
+      status: 'closed',
+      members: [
+        { userId: 'U1', state: 'no_answer' },
+        { userId: 'U2', state: 'late', answers: answer(2) },
+      ],
+    });
     const json = allText(standupReportMessage(model).blocks);
     expect(json).toContain('Closed at 12:00 EST');
     expect(json).toContain('Did not answer (1):* <@U1>');
