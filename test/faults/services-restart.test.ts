@@ -82,10 +82,13 @@ describe('faults: Redis flushed and restarted, Postgres restarted (private serve
 
   it('Postgres restarted under load: every request gets an answer (saved, or "try again"), no half-written blocker, the bot recovers on its own', async () => {
     const answers: { status: number; text: string }[] = [];
+    // a request with no answer within 10 s counts as unanswered (status 0) instead of hanging the test; the bot
+    // waits at most 5 s for a Postgres connection, so 10 s leaves room for a loaded 2-core box
     const sender = (async () => {
       for (let i = 0; i < 60; i++) {
         const started = Date.now();
-        const res = await post(slashCommandBody({ command: '/blocker', text: `load ${i}`, userId: 'U02' })).catch((err) => ({ status: 0, json: async () => ({ text: String(err) }) }) as Response);
+        const body = slashCommandBody({ command: '/blocker', text: `load ${i}`, userId: 'U02' });
+        const res = await postToSlackEndpoint(bot.baseUrl, SECRET, body, FORM, { signal: AbortSignal.timeout(10_000) }).catch((err) => ({ status: 0, json: async () => ({ text: `no answer: ${String(err)}` }) }) as Response);
         answers.push({ status: res.status, text: String(((await res.json().catch(() => ({}))) as { text?: string }).text ?? '') });
         await new Promise((r) => setTimeout(r, Math.max(0, 150 - (Date.now() - started))));
       }
@@ -95,12 +98,15 @@ describe('faults: Redis flushed and restarted, Postgres restarted (private serve
     await new Promise((r) => setTimeout(r, 2_500));
     await postgres.start();
     const back = Date.now();
-    while ((await health()) !== 200) await new Promise((r) => setTimeout(r, 100));
+    while ((await health()) !== 200) {
+      if (Date.now() - back > 30_000) throw new Error('healthz never came back to 200 after the Postgres restart');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const recoveryMs = Date.now() - back;
     await sender;
     const saved = answers.filter((a) => /Raised \*B-\d+\*/.test(a.text)).length;
     const tryAgain = answers.filter((a) => a.text.includes('try again')).length;
-    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     expect(saved + tryAgain).toBe(answers.length); // no silent failure
     expect(tryAgain).toBeGreaterThan(0);
     const sql = new pg.Client({ connectionString: postgres.url });

@@ -107,13 +107,13 @@ export function slackSignature(secret: string, timestamp: number, body: string):
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
-/** POSTs `body` to the bot's /slack/events with Slack's headers, signed with `secret` (or a custom signature). */
+/** POSTs `body` to the bot's /slack/events with Slack's headers, signed with `secret` (or a custom signature); `signal` aborts it. */
 export async function postToSlackEndpoint(
   baseUrl: string,
   secret: string,
   body: string,
   contentType: 'application/x-www-form-urlencoded' | 'application/json',
-  opts: { timestamp?: number; signature?: string; headers?: Record<string, string> } = {},
+  opts: { timestamp?: number; signature?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<Response> {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   return fetch(`${baseUrl}/slack/events`, {
@@ -125,5 +125,6 @@ export async function postToSlackEndpoint(
       ...opts.headers,
     },
     body,
+    signal: opts.signal,
   });
 }
