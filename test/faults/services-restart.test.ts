@@ -88,7 +88,9 @@ describe('faults: Redis flushed and restarted, Postgres restarted (private serve
       for (let i = 0; i < 60; i++) {
         const started = Date.now();
         const body = slashCommandBody({ command: '/blocker', text: `load ${i}`, userId: 'U02' });
-        const res = await postToSlackEndpoint(bot.baseUrl, SECRET, body, FORM, { signal: AbortSignal.timeout(10_000) }).catch((err) => ({ status: 0, json: async () => ({ text: `no answer: ${String(err)}` }) }) as Response);
+        const res = await postToSlackEndpoint(bot.baseUrl, SECRET, body, FORM, { signal: AbortSignal.timeout(10_000) }).catch(
+          (err) => ({ status: 0, json: async () => ({ text: `no answer: ${String(err)}` }) }) as Response,
+        );
         answers.push({ status: res.status, text: String(((await res.json().catch(() => ({}))) as { text?: string }).text ?? '') });
         await new Promise((r) => setTimeout(r, Math.max(0, 150 - (Date.now() - started))));
       }
