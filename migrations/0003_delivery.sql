@@ -31,4 +31,13 @@ ALTER TABLE "blocker_notices" ADD COLUMN "first_claimed_at" timestamp with time 
 ALTER TABLE "blockers" ADD COLUMN "message_claimed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "blockers" ADD COLUMN "message_claims" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "blockers" ADD COLUMN "message_first_claimed_at" timestamp with time zone;--> statement-breakpoint
-CREATE INDEX "outbound_messages_pending_idx" ON "outbound_messages" USING btree ("status","id");
+CREATE INDEX "outbound_messages_pending_idx" ON "outbound_messages" USING btree ("status","id");--> statement-breakpoint
+-- Rows caught mid-send by the upgrade (claimed, no ts yet): count that claim and when it was made, so their
+-- next claim looks in Slack for the message the stopped process may have posted (services/delivery/lookup.ts)
+-- instead of posting it a second time.
+UPDATE "standup_prompts" SET "attempts" = greatest("attempts", 1), "first_claimed_at" = coalesce("claimed_at", now()) WHERE "status" = 'sending';--> statement-breakpoint
+UPDATE "standup_prompts" SET "reminder_claims" = 1, "reminder_first_claimed_at" = coalesce("reminder_claimed_at", now()) WHERE "reminder_status" = 'sending';--> statement-breakpoint
+UPDATE "standup_runs" SET "report_claims" = 1, "report_first_claimed_at" = "report_claimed_at" WHERE "report_claimed_at" IS NOT NULL AND "report_ts" IS NULL;--> statement-breakpoint
+UPDATE "standup_answers" SET "late_claims" = 1, "late_first_claimed_at" = "late_claimed_at" WHERE "late_claimed_at" IS NOT NULL AND "late_ts" IS NULL;--> statement-breakpoint
+UPDATE "blocker_events" SET "thread_claims" = 1, "thread_first_claimed_at" = coalesce("thread_claimed_at", now()) WHERE "thread_status" = 'sending';--> statement-breakpoint
+UPDATE "blocker_notices" SET "claims" = 1, "first_claimed_at" = coalesce("claimed_at", now()) WHERE "status" = 'sending';

@@ -10,6 +10,11 @@
  * - conversations.replies lists a thread (the parent and its replies), oldest first, with the same arguments
  *   (docs.slack.dev/reference/methods/conversations.replies).
  * - conversations.open gives the IM channel of a user (docs.slack.dev/reference/methods/conversations.open).
+ * - The bot is a member of every channel unless a test says otherwise (`notMemberOf`): chat:write.public lets it
+ *   post in such a public channel, but conversations.history / .replies there answer `not_in_channel`
+ *   (docs.slack.dev/reference/methods/conversations.history#errors) until conversations.join makes it a member;
+ *   joining a channel it is already in answers ok with `warning: already_in_channel`, and a DM
+ *   `method_not_supported_for_channel_type` (docs.slack.dev/reference/methods/conversations.join).
  */
 
 export interface StoredMessage {
@@ -43,6 +48,8 @@ function parseMetadata(v: unknown): StoredMessage['metadata'] {
 
 export class SlackMessageStore {
   readonly messages: StoredMessage[] = [];
+  /** Public channels the bot has not joined (see notMemberOf). */
+  private readonly notJoined = new Set<string>();
   private lastSec = 0;
   private counter = 0;
 
@@ -81,14 +88,26 @@ export class SlackMessageStore {
     if (meta) m.metadata = meta;
   }
 
+  /** The bot is not a member of public channel `channel` (until it calls conversations.join). */
+  notMemberOf(channel: string): void {
+    this.notJoined.add(channel);
+  }
+
   /** Messages of one conversation (posted to it, or to the user whose IM it is). */
   in(channel: string): StoredMessage[] {
     return this.messages.filter((m) => m.channel === imChannelOf(channel));
   }
 
-  /** Answers conversations.history / conversations.replies / conversations.open, or null for other methods. */
+  /** Answers conversations.history / .replies / .open / .join, or null for other methods. */
   answer(method: string, args: Record<string, any>): Record<string, unknown> | null {
+    if ((method === 'conversations.history' || method === 'conversations.replies') && this.notJoined.has(String(args.channel))) return { ok: false, error: 'not_in_channel' };
     switch (method) {
+      case 'conversations.join': {
+        const channel = String(args.channel ?? '');
+        if (!channel.startsWith('C')) return { ok: false, error: channel.startsWith('D') ? 'method_not_supported_for_channel_type' : 'channel_not_found' };
+        const joined = this.notJoined.delete(channel);
+        return { ok: true, channel: { id: channel }, ...(joined ? {} : { warning: 'already_in_channel' }) };
+      }
       case 'conversations.open': {
         const user = String(args.users ?? '').split(',')[0] ?? '';
         return isUser(user) ? { ok: true, channel: { id: imChannelOf(user) } } : { ok: false, error: 'user_not_found' };

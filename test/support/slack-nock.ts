@@ -14,8 +14,11 @@ export interface NockedCall {
  * metadata kept in `messages` and listed by conversations.history / .replies, see slack-messages.ts).
  * `failNext` scripts errors.
  * @param opts.now the fake Slack's clock, epoch ms (pass the test's clock so `ts` and `oldest` agree); default the real one.
+ * @param opts.onCall awaited after Slack has handled a call (a message posted, a history page read) and before
+ *   its answer reaches the client: stands for what happens while the answer is slow to arrive (advance the
+ *   test's clock, let another worker run).
  */
-export function nockSlack(opts: { now?: () => number } = {}) {
+export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall) => void | Promise<void> } = {}) {
   const calls: NockedCall[] = [];
   const scripted: { method: string; status: number; body: unknown; headers?: Record<string, string> }[] = [];
   const messages = new SlackMessageStore(opts.now);
@@ -23,7 +26,7 @@ export function nockSlack(opts: { now?: () => number } = {}) {
   const scope = nock('https://slack.test')
     .persist()
     .post(/\/api\/.+/)
-    .reply((uri, body) => {
+    .reply(async (uri, body) => {
       const method = uri.replace(/^\/api\//, '');
       const args: Record<string, any> = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : { ...(body as object) };
       for (const k of ['blocks', 'view', 'metadata']) if (typeof args[k] === 'string') args[k] = JSON.parse(args[k]);
@@ -33,22 +36,27 @@ export function nockSlack(opts: { now?: () => number } = {}) {
         return [s!.status, s!.body, s!.headers ?? {}];
       }
       calls.push({ method, args });
-      const stored = messages.answer(method, args);
-      if (stored) return [200, stored];
-      switch (method) {
-        case 'chat.postMessage': {
-          const m = messages.post(args);
-          return [200, { ok: true, channel: m.channel, ts: m.ts }];
-        }
-        case 'chat.update':
-          messages.update(args);
-          return [200, { ok: true, channel: args.channel, ts: args.ts }];
-        case 'views.open':
-          return [200, { ok: true, view: { id: `V${++seq}` } }];
-        default:
-          return [200, { ok: true }];
-      }
+      const answer = handle(method, args);
+      await opts.onCall?.({ method, args });
+      return [200, answer];
     });
+  const handle = (method: string, args: Record<string, any>): unknown => {
+    const stored = messages.answer(method, args);
+    if (stored) return stored;
+    switch (method) {
+      case 'chat.postMessage': {
+        const m = messages.post(args);
+        return { ok: true, channel: m.channel, ts: m.ts };
+      }
+      case 'chat.update':
+        messages.update(args);
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'views.open':
+        return { ok: true, view: { id: `V${++seq}` } };
+      default:
+        return { ok: true };
+    }
+  };
   return {
     calls,
     /** The messages in the fake workspace (add one with `messages.post(args)` to stand for an earlier attempt). */

@@ -125,6 +125,8 @@ describe('manifest.yml', () => {
     // conversation searched (public and private channels, DMs); conversations.open: im:write
     expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:history', 'groups:history', 'im:history']));
     if (/conversations\.open\(/.test(services)) expect(manifest.oauth_config.scopes.bot).toContain('im:write');
+    // conversations.join (to search a public channel it posts in without being a member): channels:join
+    if (/conversations\.join\(/.test(services)) expect(manifest.oauth_config.scopes.bot).toContain('channels:join');
   });
 
   it('enables interactivity, which the code relies on (app.action / app.view)', () => {

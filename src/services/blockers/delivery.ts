@@ -33,15 +33,16 @@ export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' |
   }
   const message = deps.renderer.escalationNotice({ blocker: blockerView(deps.config, b, now), level: notice.level, attempt: notice.attempt });
   const outcome = await deliverClaimed(deps, NOTICE, claimed, noticeId, { channel: notice.recipient, imChannel: notice.dmChannel, unfurlLinks: false }, message);
-  return outcome === 'failed' ? 'failed' : 'sent';
+  return outcome === 'failed' ? 'failed' : outcome === 'taken-over' ? 'not-due' : 'sent';
 }
 
 /**
  * Posts or updates the blocker's message in its blockers channel (the first render posts it once through
  * services/delivery and stores `ts` and permalink; later ones edit it; re-posted if deleted). Serialised per
- * blocker; skips when already current.
+ * blocker; skips when already current. A version Slack refuses for good (archived channel…) is logged once,
+ * marked rendered and answered 'failed'.
  */
-export async function renderBlockerMessage(deps: Deps, blockerId: number): Promise<'posted' | 'updated' | 'current'> {
+export async function renderBlockerMessage(deps: Deps, blockerId: number): Promise<'posted' | 'updated' | 'current' | 'failed'> {
   return deps.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_BLOCKER_MESSAGE}, ${blockerId})`);
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId));
@@ -49,7 +50,7 @@ export async function renderBlockerMessage(deps: Deps, blockerId: number): Promi
     const message = deps.renderer.blockerMessage(blockerView(deps.config, b, deps.clock.now().toJSDate()));
     // the reservation and the ts are written outside this transaction, so a crash after posting cannot lose them
     const res = await postOrUpdate(deps, BLOCKER_MESSAGE, blockerId, { ts: b.messageTs }, { channel: b.channel, unfurlLinks: false }, message);
-    if (res.ts !== b.messageTs) {
+    if (res.outcome !== 'failed' && res.ts !== b.messageTs) {
       let permalink: string | null = null;
       try {
         permalink = (await deps.slack.chat.getPermalink({ channel: res.channel, message_ts: res.ts })).permalink ?? null;
@@ -76,6 +77,13 @@ export async function postThreadLine(deps: Deps, eventId: number): Promise<'post
     await unclaimReservation(deps, THREAD_LINE, eventId);
     throw new Error(`blocker ${ev.blockerId} has no message yet; thread line ${eventId} waits for it`);
   }
-  await deliverClaimed(deps, THREAD_LINE, claimed, eventId, { channel: b.channel, threadTs: b.messageTs }, deps.renderer.blockerThreadLine({ kind: ev.kind, actor: ev.actor, data: ev.data }));
-  return 'posted';
+  const outcome = await deliverClaimed(
+    deps,
+    THREAD_LINE,
+    claimed,
+    eventId,
+    { channel: b.channel, threadTs: b.messageTs },
+    deps.renderer.blockerThreadLine({ kind: ev.kind, actor: ev.actor, data: ev.data }),
+  );
+  return outcome === 'taken-over' ? 'not-due' : 'posted';
 }

@@ -10,14 +10,52 @@ export const LOOKUP_MARGIN_MS = 5 * 60_000;
 /** Page size of the history search (conversations.history / .replies allow up to 999; Slack suggests ≤ 200). */
 const PAGE_SIZE = 200;
 
-/** A search that still has not found the message after this many pages gives up (and the message is posted). */
-const MAX_PAGES = 50;
+/**
+ * A search that still has not covered its window after this many pages stops (SearchIncompleteError), like
+ * one that runs out of time: a cap on Web API calls per claim whatever the clock says.
+ */
+const MAX_PAGES = 20;
+
+/**
+ * Share of `scheduler.reclaim_after` a search may take. A claim is released as stale after reclaim_after;
+ * the search, the claim's re-check and chat.postMessage (at most 10 s, the client timeout) must all fit in it,
+ * or a second worker could claim the message and post it too. A third leaves the rest for the post.
+ */
+const SEARCH_SHARE_OF_RECLAIM = 1 / 3;
 
 /**
  * Errors that mean "this search cannot be done", not "try again": the app was not reinstalled with the
  * history scopes yet, or it cannot read this conversation. The message is then posted (at least once, as before).
+ * `not_in_channel` on a channel is first answered by joining it (see findPostedMessage).
  */
-const CANNOT_SEARCH = new Set(['missing_scope', 'not_in_channel', 'channel_not_found', 'not_allowed_token_type', 'thread_not_found', 'no_permission', 'access_denied']);
+const CANNOT_SEARCH = new Set([
+  'missing_scope',
+  'not_in_channel',
+  'channel_not_found',
+  'not_allowed_token_type',
+  'thread_not_found',
+  'no_permission',
+  'access_denied',
+  // conversations.join: a private channel (the bot must be invited), an archived one
+  'method_not_supported_for_channel_type',
+  'is_archived',
+]);
+
+/**
+ * Thrown when the search ran out of its time budget (or page cap) before covering its window: the message may
+ * be in the part not read, so the caller must neither post nor record anything, but give the claim back and
+ * retry later.
+ */
+export class SearchIncompleteError extends Error {
+  constructor(
+    readonly reservation: string,
+    readonly pages: number,
+    readonly elapsedMs: number,
+  ) {
+    super(`the search for an earlier attempt of ${reservation} did not cover its window (${pages} pages in ${elapsedMs} ms); retrying later`);
+    this.name = 'SearchIncompleteError';
+  }
+}
 
 /** What to look for: a message carrying `{ event_type, event_payload: { reservation } }` in `channel` (or in the thread of `threadTs`) posted after `since`. */
 export interface LookupQuery {
@@ -39,42 +77,67 @@ interface FoundMessage {
 /** True for a user (U…) or enterprise user (W…) id: a message "to" it goes to the app's DM with that person. */
 export const isUserId = (channel: string) => /^[UW][A-Z0-9]+$/.test(channel);
 
+/** True for a channel id (C…): a public channel, which the bot can join (conversations.join), or a private one. */
+const isChannelId = (channel: string) => /^C[A-Z0-9]+$/.test(channel);
+
 /**
  * Looks in Slack for a message an earlier attempt posted but did not get to record (the process died
  * mid-call, or the call timed out after Slack had posted). Reads `conversations.history` (or
  * `conversations.replies` for a thread reply, which history does not list) from `since` minus a margin, with
  * `include_all_metadata: true`, page by page (`cursor`) through that window, and matches the message
  * metadata Preflight attaches to everything it posts (docs.slack.dev/messaging/message-metadata).
- * Needs channels:history / groups:history / im:history, and im:write for conversations.open.
- * @returns the message's `ts` and conversation, or null when it is not there (or the search is impossible:
- *   then the caller posts, and a warning is logged). Transient errors (5xx, timeouts, 429) are thrown.
+ * Needs channels:history / groups:history / im:history, im:write for conversations.open, and channels:join:
+ * chat:write.public lets Preflight post in public channels it is not a member of, but reading one's history
+ * answers `not_in_channel`, so the bot joins it (conversations.join) and searches again.
+ * The search may take SEARCH_SHARE_OF_RECLAIM of `scheduler.reclaim_after` (measured on `deps.clock`, the
+ * clock the stale-claim release uses) and MAX_PAGES pages.
+ * @returns the message's `ts` and conversation, or null when the whole window was read and it is not there
+ *   (or the search is impossible: then the caller posts, and a warning is logged).
+ * @throws SearchIncompleteError when time or pages ran out before the window was covered (give the claim back,
+ *   retry later; do not post blind). Transient errors (5xx, timeouts, 429) are thrown too.
  */
-export async function findPostedMessage(deps: Pick<Deps, 'slack' | 'log'>, q: LookupQuery): Promise<{ ts: string; channel: string } | null> {
+export async function findPostedMessage(deps: Pick<Deps, 'slack' | 'log' | 'clock' | 'config'>, q: LookupQuery): Promise<{ ts: string; channel: string } | null> {
+  const startedAt = deps.clock.now().toMillis();
   try {
     const channel = isUserId(q.channel) ? (q.imChannel ?? (await openIm(deps, q.channel))) : q.channel;
-    const oldest = ((q.since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const res = q.threadTs
-        ? await deps.slack.conversations.replies({ channel, ts: q.threadTs, oldest, include_all_metadata: true, limit: PAGE_SIZE, cursor })
-        : await deps.slack.conversations.history({ channel, oldest, include_all_metadata: true, limit: PAGE_SIZE, cursor });
-      const hit = (res.messages as FoundMessage[] | undefined)?.find((m) => m.metadata?.event_type === q.eventType && m.metadata.event_payload?.reservation === q.reservation);
-      if (hit?.ts) return { ts: hit.ts, channel };
-      cursor = res.response_metadata?.next_cursor || undefined;
-      if (!cursor) return null;
+    try {
+      return await searchWindow(deps, q, channel, startedAt);
+    } catch (err) {
+      if (platformError(err) !== 'not_in_channel' || !isChannelId(channel)) throw err;
+      await deps.slack.conversations.join({ channel });
+      deps.log.info({ reservation: q.reservation, channel }, 'joined the channel to search it for an earlier attempt of this message');
+      return await searchWindow(deps, q, channel, startedAt);
     }
-    deps.log.warn({ reservation: q.reservation, channel, pages: MAX_PAGES }, 'gave up looking for an earlier attempt of this message; posting it');
-    return null;
   } catch (err) {
     const code = platformError(err);
     if (code && CANNOT_SEARCH.has(code)) {
+      // Decision: post anyway. Not searching can only duplicate a message whose earlier attempt was cut short
+      // (a crash or timeout mid-call); refusing to post would lose every message to this conversation.
       deps.log.warn(
         { reservation: q.reservation, channel: q.channel, error: code },
-        'cannot search the conversation for an earlier attempt of this message (reinstall the app with the history scopes); posting it',
+        'cannot search the conversation for an earlier attempt of this message (reinstall the app with the history and channels:join scopes, or invite the bot); posting it',
       );
       return null;
     }
     throw err;
+  }
+}
+
+/** Pages through the lookup window of `channel` (see findPostedMessage), within the time budget counted from `startedAt` (epoch ms). */
+async function searchWindow(deps: Pick<Deps, 'slack' | 'clock' | 'config'>, q: LookupQuery, channel: string, startedAt: number): Promise<{ ts: string; channel: string } | null> {
+  const budgetMs = deps.config.scheduler.reclaim_after * SEARCH_SHARE_OF_RECLAIM;
+  const oldest = ((q.since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
+  let cursor: string | undefined;
+  for (let page = 0; ; page++) {
+    const elapsedMs = deps.clock.now().toMillis() - startedAt;
+    if (page > 0 && (elapsedMs >= budgetMs || page >= MAX_PAGES)) throw new SearchIncompleteError(q.reservation, page, elapsedMs);
+    const res = q.threadTs
+      ? await deps.slack.conversations.replies({ channel, ts: q.threadTs, oldest, include_all_metadata: true, limit: PAGE_SIZE, cursor })
+      : await deps.slack.conversations.history({ channel, oldest, include_all_metadata: true, limit: PAGE_SIZE, cursor });
+    const hit = (res.messages as FoundMessage[] | undefined)?.find((m) => m.metadata?.event_type === q.eventType && m.metadata.event_payload?.reservation === q.reservation);
+    if (hit?.ts) return { ts: hit.ts, channel };
+    cursor = res.response_metadata?.next_cursor || undefined;
+    if (!cursor) return null;
   }
 }
 

@@ -43,6 +43,8 @@ export interface Claimed<Row> {
   claims: number;
   /** The first of those claims: the conversation's history is searched from (a little before) here. */
   firstClaimedAt: Date | null;
+  /** This claim's `claimed_at`: the claim is still ours while the row is sending with this value (see reconfirmClaim). */
+  claimedAt: Date;
 }
 
 /** The property name under which `column` appears in its drizzle table (what `.set()` takes). */
@@ -80,12 +82,34 @@ export async function claimReservation<T extends PgTable>(deps: Pick<Deps, 'db' 
     .where(and(eq(r.id, id), eq(r.status, r.values.pending), extra))
     .returning();
   if (!row) return null;
-  return { row: row as T['$inferSelect'], claims: row[keyOf(r.table, r.claims)] as number, firstClaimedAt: (row[keyOf(r.table, r.firstClaimedAt)] as Date | null) ?? null };
+  return { row: row as T['$inferSelect'], claims: row[keyOf(r.table, r.claims)] as number, firstClaimedAt: (row[keyOf(r.table, r.firstClaimedAt)] as Date | null) ?? null, claimedAt: now };
 }
 
-/** Records where the message landed: sent, with its `ts` (and conversation). */
-export async function recordPosted(deps: Pick<Deps, 'db' | 'clock'>, r: StatusReservation, id: number, posted: { ts: string; channel: string | null }): Promise<void> {
-  await update(deps, r.table)
+/** The claim stamped `claimedAt` is still the one on the row: status sending, claimed_at unchanged (not released as stale and claimed again). */
+const stillOurs = (r: StatusReservation, id: number, claimedAt: Date) => and(eq(r.id, id), eq(r.status, r.values.sending), eq(r.claimedAt, claimedAt));
+
+/**
+ * Checks that the claim stamped `claimedAt` is still ours and renews it (claimed_at = now), in one conditional
+ * UPDATE: called right before chat.postMessage, so the post gets a whole `scheduler.reclaim_after` before the
+ * stale-claim release can hand the message to another worker.
+ * @returns the renewed `claimed_at`, or null when the claim was released (or taken by another worker): do not post.
+ */
+export async function reconfirmClaim(deps: Pick<Deps, 'db' | 'clock'>, r: StatusReservation, id: number, claimedAt: Date): Promise<Date | null> {
+  const now = deps.clock.now().toJSDate();
+  const rows = await update(deps, r.table)
+    .set(setOf(r.table, [[r.claimedAt, now]]))
+    .where(stillOurs(r, id, claimedAt))
+    .returning();
+  return rows.length ? now : null;
+}
+
+/**
+ * Records where the message landed: sent, with its `ts` (and conversation), if the claim stamped `claimedAt`
+ * is still ours.
+ * @returns false when it is not (another worker owns the reservation now; nothing is written).
+ */
+export async function recordPosted(deps: Pick<Deps, 'db' | 'clock'>, r: StatusReservation, id: number, claimedAt: Date, posted: { ts: string; channel: string | null }): Promise<boolean> {
+  const rows = await update(deps, r.table)
     .set(
       setOf(r.table, [
         [r.status, r.values.sent],
@@ -94,11 +118,16 @@ export async function recordPosted(deps: Pick<Deps, 'db' | 'clock'>, r: StatusRe
         [r.sentAt, deps.clock.now().toJSDate()],
       ]),
     )
-    .where(eq(r.id, id));
+    .where(stillOurs(r, id, claimedAt))
+    .returning();
+  return rows.length > 0;
 }
 
-/** Gives a reservation back after a transient failure (sending → pending); its claims stay counted, so the next claim looks in Slack first. */
-export async function releaseReservation(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number): Promise<void> {
+/**
+ * Gives a reservation back after a transient failure (sending → pending); its claims stay counted, so the next
+ * claim looks in Slack first. Only the claim stamped `claimedAt`, when given.
+ */
+export async function releaseReservation(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number, claimedAt?: Date): Promise<void> {
   await update(deps, r.table)
     .set(
       setOf(r.table, [
@@ -106,7 +135,7 @@ export async function releaseReservation(deps: Pick<Deps, 'db'>, r: StatusReserv
         [r.claimedAt, null],
       ]),
     )
-    .where(and(eq(r.id, id), eq(r.status, r.values.sending)));
+    .where(claimedAt ? stillOurs(r, id, claimedAt) : and(eq(r.id, id), eq(r.status, r.values.sending)));
 }
 
 /**
@@ -127,11 +156,14 @@ export async function unclaimReservation(deps: Pick<Deps, 'db'>, r: StatusReserv
     .where(and(eq(r.id, id), eq(r.status, r.values.sending)));
 }
 
-/** Ends a reservation without a message: `status` is one of the row's final values (failed, cancelled, expired…). */
-export async function settleReservation(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number, status: string): Promise<void> {
+/**
+ * Ends a reservation without a message: `status` is one of the row's final values (failed, cancelled, expired…).
+ * Only the claim stamped `claimedAt`, when given.
+ */
+export async function settleReservation(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number, status: string, claimedAt?: Date): Promise<void> {
   await update(deps, r.table)
     .set(setOf(r.table, [[r.status, status]]))
-    .where(eq(r.id, id));
+    .where(claimedAt ? stillOurs(r, id, claimedAt) : eq(r.id, id));
 }
 
 /**
@@ -196,14 +228,14 @@ export async function forgetPost(deps: Pick<Deps, 'db'>, v: VersionedReservation
 
 /**
  * After a failed Slack call: a permanent error for this conversation (slack-errors.ts isPermanent) parks the
- * reservation as failed; anything else releases it for a retry.
+ * reservation as failed; anything else releases it for a retry. Only while the claim stamped `claimedAt` is ours.
  * @returns true when parked.
  */
-export async function parkOrRelease(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number, err: unknown): Promise<boolean> {
+export async function parkOrRelease(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number, claimedAt: Date, err: unknown): Promise<boolean> {
   if (isPermanent(err)) {
-    await settleReservation(deps, r, id, r.values.failed);
+    await settleReservation(deps, r, id, r.values.failed, claimedAt);
     return true;
   }
-  await releaseReservation(deps, r, id);
+  await releaseReservation(deps, r, id, claimedAt);
   return false;
 }

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { isPermanent, platformError } from '../slack-errors.js';
 import { findPostedMessage } from './lookup.js';
 import type { OutgoingMessage } from './renderer.js';
-import { claimFirstPost, forgetPost, parkOrRelease, recordFirstPost, recordPosted, type Claimed, type StatusReservation, type VersionedReservation } from './reservation.js';
+import { claimFirstPost, forgetPost, parkOrRelease, reconfirmClaim, recordFirstPost, recordPosted, type Claimed, type StatusReservation, type VersionedReservation } from './reservation.js';
 
 /** Where a message goes: a channel id or a user id (DM), optionally as a reply in the thread of `threadTs`. */
 export interface Target {
@@ -41,7 +41,7 @@ async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number, target:
 }
 
 /** Looks for the message of an earlier claim that did not record its `ts`; null on a first claim (no Web API call). */
-async function earlierAttempt(deps: Pick<Deps, 'slack' | 'log'>, kind: string, id: number, claims: number, firstClaimedAt: Date | null, target: Target) {
+async function earlierAttempt(deps: Pick<Deps, 'slack' | 'log' | 'clock' | 'config'>, kind: string, id: number, claims: number, firstClaimedAt: Date | null, target: Target) {
   if (claims <= 1 || !firstClaimedAt) return null;
   const meta = deliveryMetadata(kind, id);
   const found = await findPostedMessage(deps, {
@@ -56,15 +56,19 @@ async function earlierAttempt(deps: Pick<Deps, 'slack' | 'log'>, kind: string, i
   return found;
 }
 
-export type DeliveryOutcome = 'sent' | 'found' | 'failed';
+export type DeliveryOutcome = 'sent' | 'found' | 'failed' | 'taken-over';
 
 /**
  * Delivers the message of a claimed reservation exactly once: when an earlier claim did not record a `ts`
  * (a crash, a timeout, a 5xx), first looks for that attempt's message in the conversation and records its
  * `ts` ('found'); otherwise posts it with its metadata and records `ts` and conversation ('sent').
+ * Right before posting, the claim is re-checked and renewed in one conditional UPDATE (reconfirmClaim): a
+ * claim released as stale meanwhile (the lookup or the database was slow) is not ours any more, and its
+ * message is left to the worker that claimed it since ('taken-over', nothing posted). The `ts` is recorded
+ * only while the claim is still ours.
  * A permanent error for this conversation (services/slack-errors.ts isPermanent) parks the reservation as
- * failed and logs it ('failed'); any other error releases it and is rethrown, so the job retries (a 429 is
- * turned into a queue pause by the worker).
+ * failed and logs it ('failed'); any other error (a lookup that ran out of time included) releases it and is
+ * rethrown, so the job retries (a 429 is turned into a queue pause by the worker).
  */
 export async function deliverClaimed<T extends PgTable>(
   deps: Deps,
@@ -74,17 +78,30 @@ export async function deliverClaimed<T extends PgTable>(
   target: Target,
   message: OutgoingMessage,
 ): Promise<DeliveryOutcome> {
+  const reservation = `${r.kind}-${id}`;
+  let claimedAt = claimed.claimedAt;
+  const record = async (posted: { ts: string; channel: string | null }) => {
+    if (!(await recordPosted(deps, r, id, claimedAt, posted))) {
+      deps.log.warn({ reservation, ts: posted.ts }, 'this claim was released as stale before its ts was recorded; another worker owns the message now');
+    }
+  };
   try {
     const found = await earlierAttempt(deps, r.kind, id, claimed.claims, claimed.firstClaimedAt, target);
     if (found) {
-      await recordPosted(deps, r, id, found);
+      await record(found);
       return 'found';
     }
-    await recordPosted(deps, r, id, await post(deps, r.kind, id, target, message));
+    const renewed = await reconfirmClaim(deps, r, id, claimedAt);
+    if (!renewed) {
+      deps.log.warn({ reservation }, 'this claim was released as stale before it posted; leaving the message to the worker that claimed it since');
+      return 'taken-over';
+    }
+    claimedAt = renewed;
+    await record(await post(deps, r.kind, id, target, message));
     return 'sent';
   } catch (err) {
-    if (isPermanent(err)) deps.log.warn({ reservation: `${r.kind}-${id}`, channel: target.channel, error: platformError(err) }, 'Slack refused this message for good; not retrying');
-    if (await parkOrRelease(deps, r, id, err)) return 'failed';
+    if (isPermanent(err)) deps.log.warn({ reservation, channel: target.channel, error: platformError(err) }, 'Slack refused this message for good; not retrying');
+    if (await parkOrRelease(deps, r, id, claimedAt, err)) return 'failed';
     throw err;
   }
 }
@@ -93,10 +110,32 @@ export async function deliverClaimed<T extends PgTable>(
  * Shows the current version of a message that is posted once and edited afterwards (a report, a blocker
  * message, a late answer): chat.update when it has a `ts`; posted again when Slack says it was deleted
  * (`message_not_found`); otherwise its first post is claimed, an earlier unrecorded attempt is looked for
- * (and edited instead of posting again), and the `ts` is recorded at once. Errors propagate (the job retries).
- * @returns 'updated' (edited, including an earlier attempt found in Slack) or 'posted', with the `ts`.
+ * (and edited instead of posting again), and the `ts` is recorded at once. Callers serialise renders of one
+ * message (an advisory lock held for the whole call), so no two workers post it at once.
+ * A permanent error for this conversation (services/slack-errors.ts isPermanent: archived channel, bot not in
+ * a private channel…) is logged and answered 'failed', so that the caller marks this version as rendered
+ * instead of retrying it forever; the next version tries again. Other errors propagate (the job retries).
+ * @returns 'updated' (edited, including an earlier attempt found in Slack) or 'posted', with the `ts`; or 'failed'.
  */
 export async function postOrUpdate(
+  deps: Deps,
+  v: VersionedReservation,
+  id: number,
+  current: { ts: string | null },
+  target: Target,
+  message: OutgoingMessage,
+): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string } | { outcome: 'failed' }> {
+  try {
+    return await showVersion(deps, v, id, current, target, message);
+  } catch (err) {
+    if (!isPermanent(err)) throw err;
+    deps.log.warn({ reservation: `${v.kind}-${id}`, channel: target.channel, error: platformError(err) }, 'Slack refused this version of the message for good; not retrying it');
+    return { outcome: 'failed' };
+  }
+}
+
+/** postOrUpdate without its handling of permanent errors. */
+async function showVersion(
   deps: Deps,
   v: VersionedReservation,
   id: number,

@@ -33,10 +33,11 @@ export async function reportMembers(db: Db, run: typeof standupRuns.$inferSelect
  * serialised by an advisory lock and skip when the rendered version is already current, so a burst of
  * answers costs one `chat.update`. The first render posts the message once (services/delivery postOrUpdate:
  * reserved, found again after a crash instead of posted twice) and stores its `ts` at once; later ones edit it.
- * Slack errors propagate (the job retries; nothing is marked rendered).
- * @returns 'current' when there was nothing to do.
+ * Slack errors propagate (the job retries; nothing is marked rendered), except one Slack refuses for good
+ * (an archived channel, a private one without the bot): logged once and this version is marked rendered.
+ * @returns 'current' when there was nothing to do; 'failed' when Slack refused it for good.
  */
-export async function renderReport(deps: Deps, runId: number): Promise<'posted' | 'updated' | 'current'> {
+export async function renderReport(deps: Deps, runId: number): Promise<'posted' | 'updated' | 'current' | 'failed'> {
   return deps.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_REPORT}, ${runId})`);
     const [run] = await tx.select().from(standupRuns).where(eq(standupRuns.id, runId));
@@ -69,9 +70,10 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
 /**
  * Posts (or edits) a late answer in the report's thread, once (services/delivery postOrUpdate). Waits
  * (throws) until the report has a `ts`.
- * @returns 'current' when the thread already shows this version of the answer.
+ * @returns 'current' when the thread already shows this version of the answer; 'failed' when Slack refused it
+ *   for good (this version is marked posted, not retried).
  */
-export async function postLateAnswer(deps: Deps, answerId: number): Promise<'posted' | 'updated' | 'current'> {
+export async function postLateAnswer(deps: Deps, answerId: number): Promise<'posted' | 'updated' | 'current' | 'failed'> {
   return deps.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_LATE}, ${answerId})`);
     const [answer] = await tx.select().from(standupAnswers).where(eq(standupAnswers.id, answerId));

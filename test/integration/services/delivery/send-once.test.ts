@@ -147,4 +147,27 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     expect(s.of('conversations.history')).toHaveLength(0);
     expect((await h.sql('SELECT thread_status, thread_ts FROM blocker_events WHERE id = $1', [ev!.id]))[0]).toEqual({ thread_status: 'sent', thread_ts: earlier.ts });
   });
+
+  it('a report Slack refuses for good (archived channel) is given up for this version, not retried forever', async () => {
+    const { bot, s, h } = await setUp();
+    const [run] = await h.sql<{ id: number }>('SELECT id FROM standup_runs');
+    s.failNext('chat.postMessage', 200, { ok: false, error: 'is_archived' });
+    expect(await renderReport(bot.deps, run!.id)).toBe('failed');
+    expect((await h.sql('SELECT report_ts, report_rendered_version = report_version AS given_up FROM standup_runs'))[0]).toEqual({ report_ts: null, given_up: true });
+    // the tick and the render job find nothing to do for this version
+    expect(await renderReport(bot.deps, run!.id)).toBe('current');
+    expect(s.of('chat.postMessage', (a) => a.channel === 'C0WS1')).toHaveLength(0);
+  });
+
+  it('a blocker message whose edit Slack refuses for good (bot removed from a private channel) is given up for this version', async () => {
+    const { bot, s, h } = await setUp();
+    const raised = await raiseBlocker(bot.deps, { reporter: 'U10', text: 'staging is down', severity: 'P1', workstreamId: 'ws1', source: 'command' });
+    const blockerId = raised.ok ? raised.blocker.id : 0;
+    expect(await renderBlockerMessage(bot.deps, blockerId)).toBe('posted');
+    await h.sql('UPDATE blockers SET message_version = message_version + 1 WHERE id = $1', [blockerId]);
+    s.failNext('chat.update', 200, { ok: false, error: 'not_in_channel' });
+    expect(await renderBlockerMessage(bot.deps, blockerId)).toBe('failed');
+    expect(await renderBlockerMessage(bot.deps, blockerId)).toBe('current');
+    expect(s.of('chat.update')).toHaveLength(0);
+  });
 });
