@@ -102,7 +102,10 @@ describe('faults: Redis flushed and restarted, Postgres restarted (private serve
     const back = Date.now();
     while ((await health()) !== 200) {
       if (Date.now() - back > 30_000) {
-        const said = await fetch(`${bot.baseUrl}/healthz`).then((r) => r.text(), (err: Error) => `no answer (${err.message}); bot exit code ${bot.child.exitCode}, last output:\n${bot.output().slice(-3_000)}`);
+        const said = await fetch(`${bot.baseUrl}/healthz`).then(
+          (r) => r.text(),
+          (err: Error) => `no answer (${err.message}); bot exit code ${bot.child.exitCode}, last output:\n${bot.output().slice(-3_000)}`,
+        );
         throw new Error(`healthz never came back to 200 after the Postgres restart: ${said}`);
       }
       await new Promise((r) => setTimeout(r, 100));
