@@ -64,7 +64,7 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
   }
   const deps = args.depsFor(app.client);
-  const ctx = { deps, redis: args.redis };
+  const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX };
   let installation: Promise<Installation> | undefined;
   const installed = () => {
     installation ??= app.client.auth.test().then(

@@ -6,6 +6,8 @@ import type { Deps } from '../services/deps.js';
 export interface SlackContext {
   deps: Deps;
   redis: Redis;
+  /** Prefix of Preflight's own Redis keys (`QUEUE_PREFIX`), so installs sharing one Redis never dedupe each other's clicks. */
+  keyPrefix: string;
 }
 
 /** A slash command's ephemeral answer (what `ack()` sends back): text, and blocks when given. */

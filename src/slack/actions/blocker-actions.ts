@@ -55,7 +55,7 @@ export function registerBlockerActions(app: App, ctx: SlackContext): void {
     try {
       if (!parsed) return await reply(STALE_PAYLOAD.blockerAction);
       const clickKey = `${parsed.blockerId}:${JSON.stringify(parsed.action)}`;
-      if (!(await firstClick(ctx.redis, userId, action.action_id, clickKey))) return;
+      if (!(await firstClick(ctx, userId, action.action_id, clickKey))) return;
       const res = await actOnBlocker(ctx.deps, parsed.blockerId, userId, parsed.action);
       await reply(resultText(res));
       if (body.container?.type === 'view') await publishHome(ctx, client as WebClient, userId);

@@ -18,7 +18,7 @@ export function registerGateActions(app: App, ctx: SlackContext): void {
       return;
     }
     const gateId = gate.value;
-    if (!(await firstClick(ctx.redis, userId, action.action_id.split(':')[0]!, gateId))) return;
+    if (!(await firstClick(ctx, userId, action.action_id.split(':')[0]!, gateId))) return;
     try {
       const outcome = action.action_id.startsWith(GATE_IDS.fail) ? 'failed' : 'passed';
       const res = await signOffGate(ctx.deps, gateId, userId, outcome, null);

@@ -11,7 +11,7 @@ export function registerOpenStandupFormAction(app: App, ctx: SlackContext): void
   app.action<BlockButtonAction>(IDS.openStandupForm, async ({ ack, body, action, client, respond }) => {
     await ack();
     const userId = body.user.id;
-    if (!(await firstClick(ctx.redis, userId, action.action_id, action.value ?? ''))) return;
+    if (!(await firstClick(ctx, userId, action.action_id, action.value ?? ''))) return;
     const runId = decodeSlack(slackPayloads.openStandupForm, action.value);
     if (!runId.ok) {
       ctx.deps.log.warn({ action: action.action_id, problem: runId.problem, userId }, 'standup form button value did not decode');

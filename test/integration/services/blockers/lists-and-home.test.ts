@@ -11,6 +11,7 @@ import { blockerView } from '../../../../src/services/blockers/view.js';
 import { blockerListMessage } from '../../../../src/slack/blocks/blocker.js';
 import { registerBlockerCommand } from '../../../../src/slack/commands/blocker.js';
 import { boltInProcess } from '../../../support/bolt-in-process.js';
+import { uniquePrefix } from '../../../support/db.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 
@@ -70,7 +71,7 @@ describe('blocker lists, timeline, standup carry-over and the Home tab', () => {
     const listed = blockerListMessage(mine.map((g) => ({ title: g.title, items: g.items.map((b) => blockerView(bot.deps.config, b, now)) })));
     expect(listed.text).toBe('2 open blockers');
     expect(JSON.stringify(listed.blocks)).toContain('2 open blockers in all');
-    const slack = boltInProcess((app) => registerBlockerCommand(app, { deps: bot.deps, redis: null as never /* the command does not use Redis */ }));
+    const slack = boltInProcess((app) => registerBlockerCommand(app, { deps: bot.deps, redis: null as never /* the command does not use Redis */, keyPrefix: 'unused' }));
     const answer = await slack.command('/blocker', 'list', 'U01');
     expect(answer.text).toBe('2 open blockers');
     expect(JSON.stringify(answer.blocks)).toContain('2 open blockers in all');
@@ -94,7 +95,7 @@ describe('blocker lists, timeline, standup carry-over and the Home tab', () => {
   });
 
   it('the Home tab shows my standup today and my open blockers with their actions', async () => {
-    const ctx = { deps: bot.deps, redis: new Redis(inject('redisUrl')) };
+    const ctx = { deps: bot.deps, redis: new Redis(inject('redisUrl')), keyPrefix: uniquePrefix('home') };
     await publishHome(ctx, bot.deps.slack, 'U01');
     ctx.redis.disconnect();
     const publish = slack.of('views.publish').at(-1)!.args;

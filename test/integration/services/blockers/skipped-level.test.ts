@@ -57,7 +57,7 @@ describe('a ladder level skipped because its only recipient acknowledged (fixed 
       expect(json).not.toContain('level 4 of 4 (the lead notified)');
     }
     // `/blocker show B-1` as typed in Slack
-    const slack = boltInProcess((app) => registerBlockerCommand(app, { deps: bot.deps, redis: null as never /* the command does not use Redis */ }));
+    const slack = boltInProcess((app) => registerBlockerCommand(app, { deps: bot.deps, redis: null as never /* the command does not use Redis */, keyPrefix: 'unused' }));
     const shown = JSON.stringify((await slack.command('/blocker', `show B-${id}`, 'U01')).blocks);
     expect(shown).toContain('level 4 of 4 (the lead) skipped: already acknowledged');
     expect(shown).toContain('Level 4 of 4 (the lead) skipped after 12s: already acknowledged');

@@ -38,7 +38,7 @@ describe('/standup skip says which run it skips (fixed clock, real Postgres and 
     expect(tokyo).toMatchObject([{ outcome: 'skip-recorded', localDate: '2026-02-03' }]);
     expect(standupSkipText(tokyo)).toBe('• ⏭️ Skipped *Payments*’s standup on Tue 3 Feb (10:00 your time): no prompt or reminder.');
     // `/standup skip` as typed in Slack by the New York member: Monday's window has closed, so it is Tuesday's run
-    const slack = boltInProcess((app) => registerStandupCommand(app, { deps: bot.deps, redis: null as never /* the command does not use Redis */ }));
+    const slack = boltInProcess((app) => registerStandupCommand(app, { deps: bot.deps, redis: null as never /* the command does not use Redis */, keyPrefix: 'unused' }));
     const answer = await slack.command('/standup', 'skip', 'U0NY');
     expect(answer).toMatchObject({ response_type: 'ephemeral', text: '• ⏭️ Skipped *Payments*’s standup on Tue 3 Feb (10:00 your time): no prompt or reminder.' });
   });

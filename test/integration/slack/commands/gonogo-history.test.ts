@@ -7,6 +7,7 @@ import { GONOGO_HISTORY_IDS } from '../../../../src/slack/blocks/gonogo-history.
 import { blockProblems } from '../../../../src/slack/blocks/limits.js';
 import { registerGonogoCommand } from '../../../../src/slack/commands/gonogo.js';
 import { boltInProcess } from '../../../support/bolt-in-process.js';
+import { uniquePrefix } from '../../../support/db.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 
@@ -41,8 +42,8 @@ describe('/gonogo history (the command and its "Show older" button in process; r
     bot = await h.process({ workers: false });
     redis = new Redis(inject('redisUrl'));
     slack = boltInProcess((app) => {
-      registerGonogoCommand(app, { deps: bot.deps, redis });
-      registerGonogoHistoryActions(app, { deps: bot.deps, redis });
+      registerGonogoCommand(app, { deps: bot.deps, redis, keyPrefix: uniquePrefix('gonogo-history') });
+      registerGonogoHistoryActions(app, { deps: bot.deps, redis, keyPrefix: uniquePrefix('gonogo-history') });
     });
   });
   afterAll(async () => {
