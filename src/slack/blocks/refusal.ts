@@ -15,7 +15,7 @@ export function refusalText(r: Pick<Refusal, 'rule' | 'who'>): string {
  * would appear as raw `<@U…>` ids and escapes as `&amp;`, so it is the rule alone, in words, unescaped
  * ("Only Payments' leads or the PM can tick its checklist.").
  */
-export function refusalPlainText(r: Pick<Refusal, 'rule'>): string {
+export function refusalPlainText(r: Pick<Refusal, 'rule' | 'who'>): string {
   return `${r.rule.replace(/[.\s]+$/, '')}.`;
 }
 
