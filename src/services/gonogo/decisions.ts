@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { checklistTicks, gonogoAudit } from '../../db/schema/index.js';
 import { verdict } from '../../domain/gonogo/verdict.js';
 import type { Deps } from '../deps.js';
-import { outboundQueued, queueOutbound } from '../delivery/outbound.js';
+import { insertOutbound, outboundQueued, queueOutbound } from '../delivery/outbound.js';
 import type { OutgoingMessage } from '../delivery/renderer.js';
 import { gateFacts, verdictInput } from './facts.js';
 import type { Refusal } from '../../domain/permissions.js';
@@ -28,18 +28,24 @@ export async function recordDecision(
   const allowed = may(deps.config, actor, { on: 'decision', verb: 'decide' });
   if (!allowed.allowed) return { ok: false, refusal: allowed };
   const v = verdict(await verdictInput(deps));
-  const [audit] = await deps.db
-    .insert(gonogoAudit)
-    .values({ kind: 'decision', actor, at: deps.clock.now().toJSDate(), data: { decision, note, verdict: v.decision, percent: v.percent } })
-    .returning({ id: gonogoAudit.id });
-  deps.log.info({ actor, decision }, 'go/no-go decision recorded');
   const emoji = decision === 'go' ? '🟢' : decision === 'conditional' ? '🟡' : '🔴';
   const announcement = `${emoji} *Decision: ${LABEL[decision]}* for ${deps.config.program.name}, by <@${actor}>${note ? `: “${note.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}”` : ''}. (Preflight's verdict at the time: ${v.decision}, ${v.percent}% of the checklist.)`;
   const channels = [...new Set([...announceIn, deps.config.program.channel])];
-  await queueOutbound(
-    deps,
-    channels.map((channel) => ({ kind: 'decision' as const, key: `decision-${audit!.id}:${channel}`, channel, message: { text: announcement } })),
-  );
+  const now = deps.clock.now().toJSDate();
+  // the audit row and its announcements commit together: a crash leaves both or neither
+  const queued = await deps.db.transaction(async (tx) => {
+    const [audit] = await tx
+      .insert(gonogoAudit)
+      .values({ kind: 'decision', actor, at: now, data: { decision, note, verdict: v.decision, percent: v.percent } })
+      .returning({ id: gonogoAudit.id });
+    return insertOutbound(
+      tx,
+      now,
+      channels.map((channel) => ({ kind: 'decision' as const, key: `decision-${audit!.id}:${channel}`, channel, message: { text: announcement } })),
+    );
+  });
+  deps.log.info({ actor, decision }, 'go/no-go decision recorded');
+  await deps.wakeups.sendOutbound(queued);
   return { ok: true, announcement };
 }
 
