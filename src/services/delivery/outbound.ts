@@ -65,6 +65,18 @@ export async function queueOutbound(deps: Deps, items: OutboundItem[]): Promise<
   return queued;
 }
 
+/**
+ * Where a top-level message Slack refused for good goes instead, or null: a go/no-go summary asked for in
+ * another channel (`/gonogo`) goes to the program channel. Delivery only parks a message as failed on a
+ * permanent error (services/slack-errors.ts isPermanent): for a channel post, the bot not in the channel,
+ * the channel archived or gone, or posting restricted there (also a message Slack takes nowhere, such as
+ * `invalid_blocks`: its fallback is refused the same way and parked, nothing is posted twice).
+ */
+function fallbackChannel(deps: Pick<Deps, 'config'>, m: { kind: OutboundKind; channel: string; key: string }): string | null {
+  const program = deps.config.program.channel;
+  return m.kind === 'gonogo_summary' && m.channel !== program && !m.key.endsWith(':fallback') ? program : null;
+}
+
 /** True when a message with this key (or, with `'prefix'`, a key starting with it) was already queued or sent. */
 export async function outboundQueued(deps: Pick<Deps, 'db'>, key: string, match: 'exact' | 'prefix' = 'exact'): Promise<boolean> {
   const where = match === 'exact' ? eq(outboundMessages.key, key) : like(outboundMessages.key, `${key.replace(/[\\%_]/g, '\\$&')}%`);
@@ -102,11 +114,22 @@ export async function sendOutbound(deps: Deps, messageId: number): Promise<Deliv
   }
   const outcome = await deliverClaimed(deps, { ...OUTBOUND, kind: m.kind }, claimed, messageId, { channel, threadTs, unfurlLinks: false }, { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
   if (outcome === 'failed' && m.parentId === null) {
-    // a thread that cannot exist: its replies are given up with it
-    await deps.db
-      .update(outboundMessages)
-      .set({ status: 'failed' })
-      .where(and(eq(outboundMessages.parentId, messageId), eq(outboundMessages.status, 'pending')));
+    // a thread that cannot exist: its replies are given up with it (moved to the fallback, when it has one)
+    const fallback = fallbackChannel(deps, m);
+    const now = deps.clock.now().toJSDate();
+    const queued = await deps.db.transaction(async (tx) => {
+      const replies = await tx
+        .update(outboundMessages)
+        .set({ status: 'failed' })
+        .where(and(eq(outboundMessages.parentId, messageId), eq(outboundMessages.status, 'pending')))
+        .returning({ id: outboundMessages.id, text: outboundMessages.text });
+      if (!fallback) return [];
+      const message = { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) };
+      const texts = replies.sort((a, b) => a.id - b.id).map((r) => r.text);
+      return insertOutbound(tx, now, [{ kind: m.kind, key: `${m.key}:fallback`, channel: fallback, message, replies: texts }]);
+    });
+    if (queued.length) deps.log.info({ key: m.key, channel: m.channel, fallback }, 'Slack refused this channel; posting in the fallback channel instead');
+    await deps.wakeups.sendOutbound(queued);
     return outcome;
   }
   // the next reply of this thread: the first reply after a top-level message, the next sibling after a reply

@@ -115,16 +115,18 @@ export async function buildSummary(deps: Deps): Promise<OutgoingMessage & { over
 }
 
 /**
- * Posts the summary in `channel` now (thread for what does not fit): `/gonogo`, answered in the channel where
- * it was typed. Errors propagate so the command can fall back to the program channel.
+ * `/gonogo`: queues the summary for `channel`, where the command was typed (what does not fit goes in its
+ * thread as replies), delivered once by the outbound worker like the scheduled summary (services/delivery).
+ * Keyed by `invocation` (the command's `trigger_id`), so the same command handled twice queues it once, and a
+ * 429 or a timeout on any of its messages is retried for that message alone, never re-posting the summary.
+ * When Slack refuses `channel` for good (the bot is not in it, it is archived or gone), the worker posts it in
+ * the program channel instead (delivery/outbound.ts).
+ * @returns true when newly queued, false when this invocation was already queued.
  */
-export async function postSummary(deps: Deps, channel: string): Promise<{ ts: string | undefined; channel: string }> {
+export async function queueSummary(deps: Deps, channel: string, invocation: string): Promise<boolean> {
   const s = await buildSummary(deps);
-  const res = await deps.slack.chat.postMessage({ channel, text: s.text, blocks: s.blocks as never, unfurl_links: false });
-  for (const chunk of s.overflow) {
-    await deps.slack.chat.postMessage({ channel: res.channel ?? channel, thread_ts: res.ts, text: chunk });
-  }
-  return { ts: res.ts, channel: res.channel ?? channel };
+  const queued = await queueOutbound(deps, [{ kind: 'gonogo_summary', key: `gonogo-asked:${invocation}`, channel, message: { text: s.text, blocks: s.blocks }, replies: s.overflow }]);
+  return queued.length > 0;
 }
 
 /**
