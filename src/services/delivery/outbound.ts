@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, like, lt } from 'drizzle-orm';
 import { outboundMessages, type OutboundKind } from '../../db/schema/index.js';
+import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import type { OutgoingMessage } from './renderer.js';
 import { claimReservation, unclaimReservation } from './reservation.js';
@@ -17,17 +18,21 @@ export interface OutboundItem {
   replies?: string[];
 }
 
+/** Postgres, or a transaction on it: what {@link insertOutbound} writes through. */
+export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
 /**
- * Records messages that belong to no other row (go/no-go posts, withdrawal notices) and wakes the worker
- * that delivers them once (services/delivery). Idempotent per `key`: a message already queued, or sent, is
- * not queued again. Replies in a thread are posted after their parent has a `ts`.
- * @returns the ids of the messages newly queued (replies included).
+ * Inserts outbound messages (each with its thread replies) through `db`: pass the transaction that also writes
+ * what the messages announce (an audit row, a gate change), so that a crash leaves both or neither. Does not
+ * wake the worker: the caller calls `deps.wakeups.sendOutbound` with the returned ids after its commit.
+ * Idempotent per `key`: a key already queued (or sent) is skipped with its replies.
+ * @param now the `created_at` of the rows.
+ * @returns the ids of the top-level messages newly inserted (their replies are woken by their parent's delivery).
  */
-export async function queueOutbound(deps: Deps, items: OutboundItem[]): Promise<number[]> {
-  const now = deps.clock.now().toJSDate();
+export async function insertOutbound(db: DbOrTx, now: Date, items: OutboundItem[]): Promise<number[]> {
   const queued: number[] = [];
   for (const item of items) {
-    const [row] = await deps.db
+    const [row] = await db
       .insert(outboundMessages)
       .values({ kind: item.kind, key: item.key, channel: item.channel, text: item.message.text, blocks: item.message.blocks ?? null, createdAt: now })
       .onConflictDoNothing({ target: outboundMessages.key })
@@ -36,14 +41,40 @@ export async function queueOutbound(deps: Deps, items: OutboundItem[]): Promise<
     queued.push(row.id);
     const replies = item.replies ?? [];
     if (replies.length) {
-      await deps.db
+      await db
         .insert(outboundMessages)
         .values(replies.map((text, i) => ({ kind: item.kind, key: `${item.key}:reply-${i + 1}`, channel: item.channel, parentId: row.id, text, createdAt: now })))
         .onConflictDoNothing({ target: outboundMessages.key });
     }
   }
+  return queued;
+}
+
+/**
+ * Records messages that belong to no other row (go/no-go posts, reminders) in one transaction, every message
+ * with its thread replies (a crash leaves all of them or none), then wakes the worker that delivers them once
+ * (services/delivery). Idempotent per `key`: a message already queued, or sent, is not queued again. Replies
+ * in a thread are posted after their parent has a `ts`. Use {@link insertOutbound} inside a transaction of
+ * your own when the messages announce a write.
+ * @returns the ids of the top-level messages newly queued.
+ */
+export async function queueOutbound(deps: Deps, items: OutboundItem[]): Promise<number[]> {
+  const now = deps.clock.now().toJSDate();
+  const queued = await deps.db.transaction((tx) => insertOutbound(tx, now, items));
   await deps.wakeups.sendOutbound(queued);
   return queued;
+}
+
+/**
+ * Where a top-level message Slack refused for good goes instead, or null: a go/no-go summary asked for in
+ * another channel (`/gonogo`) goes to the program channel. Delivery only parks a message as failed on a
+ * permanent error (services/slack-errors.ts isPermanent): for a channel post, the bot not in the channel,
+ * the channel archived or gone, or posting restricted there (also a message Slack takes nowhere, such as
+ * `invalid_blocks`: its fallback is refused the same way and parked, nothing is posted twice).
+ */
+function fallbackChannel(deps: Pick<Deps, 'config'>, m: { kind: OutboundKind; channel: string; key: string }): string | null {
+  const program = deps.config.program.channel;
+  return m.kind === 'gonogo_summary' && m.channel !== program && !m.key.endsWith(':fallback') ? program : null;
 }
 
 /** True when a message with this key (or, with `'prefix'`, a key starting with it) was already queued or sent. */
@@ -83,11 +114,22 @@ export async function sendOutbound(deps: Deps, messageId: number): Promise<Deliv
   }
   const outcome = await deliverClaimed(deps, { ...OUTBOUND, kind: m.kind }, claimed, messageId, { channel, threadTs, unfurlLinks: false }, { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
   if (outcome === 'failed' && m.parentId === null) {
-    // a thread that cannot exist: its replies are given up with it
-    await deps.db
-      .update(outboundMessages)
-      .set({ status: 'failed' })
-      .where(and(eq(outboundMessages.parentId, messageId), eq(outboundMessages.status, 'pending')));
+    // a thread that cannot exist: its replies are given up with it (moved to the fallback, when it has one)
+    const fallback = fallbackChannel(deps, m);
+    const now = deps.clock.now().toJSDate();
+    const queued = await deps.db.transaction(async (tx) => {
+      const replies = await tx
+        .update(outboundMessages)
+        .set({ status: 'failed' })
+        .where(and(eq(outboundMessages.parentId, messageId), eq(outboundMessages.status, 'pending')))
+        .returning({ id: outboundMessages.id, text: outboundMessages.text });
+      if (!fallback) return [];
+      const message = { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) };
+      const texts = replies.sort((a, b) => a.id - b.id).map((r) => r.text);
+      return insertOutbound(tx, now, [{ kind: m.kind, key: `${m.key}:fallback`, channel: fallback, message, replies: texts }]);
+    });
+    if (queued.length) deps.log.info({ key: m.key, channel: m.channel, fallback }, 'Slack refused this channel; posting in the fallback channel instead');
+    await deps.wakeups.sendOutbound(queued);
     return outcome;
   }
   // the next reply of this thread: the first reply after a top-level message, the next sibling after a reply

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { checklistTicks, gonogoAudit } from '../../db/schema/index.js';
 import { verdict } from '../../domain/gonogo/verdict.js';
 import type { Deps } from '../deps.js';
-import { outboundQueued, queueOutbound } from '../delivery/outbound.js';
+import { insertOutbound, outboundQueued, queueOutbound } from '../delivery/outbound.js';
 import type { OutgoingMessage } from '../delivery/renderer.js';
 import { gateFacts, verdictInput } from './facts.js';
 import type { Refusal } from '../../domain/permissions.js';
@@ -28,18 +28,24 @@ export async function recordDecision(
   const allowed = may(deps.config, actor, { on: 'decision', verb: 'decide' });
   if (!allowed.allowed) return { ok: false, refusal: allowed };
   const v = verdict(await verdictInput(deps));
-  const [audit] = await deps.db
-    .insert(gonogoAudit)
-    .values({ kind: 'decision', actor, at: deps.clock.now().toJSDate(), data: { decision, note, verdict: v.decision, percent: v.percent } })
-    .returning({ id: gonogoAudit.id });
-  deps.log.info({ actor, decision }, 'go/no-go decision recorded');
   const emoji = decision === 'go' ? '🟢' : decision === 'conditional' ? '🟡' : '🔴';
   const announcement = `${emoji} *Decision: ${LABEL[decision]}* for ${deps.config.program.name}, by <@${actor}>${note ? `: “${note.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}”` : ''}. (Preflight's verdict at the time: ${v.decision}, ${v.percent}% of the checklist.)`;
   const channels = [...new Set([...announceIn, deps.config.program.channel])];
-  await queueOutbound(
-    deps,
-    channels.map((channel) => ({ kind: 'decision' as const, key: `decision-${audit!.id}:${channel}`, channel, message: { text: announcement } })),
-  );
+  const now = deps.clock.now().toJSDate();
+  // the audit row and its announcements commit together: a crash leaves both or neither
+  const queued = await deps.db.transaction(async (tx) => {
+    const [audit] = await tx
+      .insert(gonogoAudit)
+      .values({ kind: 'decision', actor, at: now, data: { decision, note, verdict: v.decision, percent: v.percent } })
+      .returning({ id: gonogoAudit.id });
+    return insertOutbound(
+      tx,
+      now,
+      channels.map((channel) => ({ kind: 'decision' as const, key: `decision-${audit!.id}:${channel}`, channel, message: { text: announcement } })),
+    );
+  });
+  deps.log.info({ actor, decision }, 'go/no-go decision recorded');
+  await deps.wakeups.sendOutbound(queued);
   return { ok: true, announcement };
 }
 
@@ -109,16 +115,18 @@ export async function buildSummary(deps: Deps): Promise<OutgoingMessage & { over
 }
 
 /**
- * Posts the summary in `channel` now (thread for what does not fit): `/gonogo`, answered in the channel where
- * it was typed. Errors propagate so the command can fall back to the program channel.
+ * `/gonogo`: queues the summary for `channel`, where the command was typed (what does not fit goes in its
+ * thread as replies), delivered once by the outbound worker like the scheduled summary (services/delivery).
+ * Keyed by `invocation` (the command's `trigger_id`), so the same command handled twice queues it once, and a
+ * 429 or a timeout on any of its messages is retried for that message alone, never re-posting the summary.
+ * When Slack refuses `channel` for good (the bot is not in it, it is archived or gone), the worker posts it in
+ * the program channel instead (delivery/outbound.ts).
+ * @returns true when newly queued, false when this invocation was already queued.
  */
-export async function postSummary(deps: Deps, channel: string): Promise<{ ts: string | undefined; channel: string }> {
+export async function queueSummary(deps: Deps, channel: string, invocation: string): Promise<boolean> {
   const s = await buildSummary(deps);
-  const res = await deps.slack.chat.postMessage({ channel, text: s.text, blocks: s.blocks as never, unfurl_links: false });
-  for (const chunk of s.overflow) {
-    await deps.slack.chat.postMessage({ channel: res.channel ?? channel, thread_ts: res.ts, text: chunk });
-  }
-  return { ts: res.ts, channel: res.channel ?? channel };
+  const queued = await queueOutbound(deps, [{ kind: 'gonogo_summary', key: `gonogo-asked:${invocation}`, channel, message: { text: s.text, blocks: s.blocks }, replies: s.overflow }]);
+  return queued.length > 0;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
 import type { Deps } from '../deps.js';
-import { queueOutbound } from '../delivery/outbound.js';
+import { insertOutbound } from '../delivery/outbound.js';
 import { actOnBlocker } from '../blockers/act.js';
 import { raiseBlocker } from '../blockers/raise.js';
 import type { BlockerRow } from '../blockers/rows.js';
@@ -88,8 +88,8 @@ export async function withdrawalsDue(deps: Deps): Promise<number[]> {
 
 /**
  * A new blocker at a blocking severity against a gate, or against one of the workstreams a gate unblocks,
- * withdraws that gate's sign-off (back to pending), with a DM to the signer and the PM, each queued and
- * delivered once (services/delivery, keyed by the audit row). Only a sign-off given before the blocker was
+ * withdraws that gate's sign-off (back to pending) and audits it, with a DM to the signer and the PM, each queued and
+ * delivered once (services/delivery, keyed by the audit row); all in one transaction per gate. Only a sign-off given before the blocker was
  * raised is withdrawn (a job that runs late never undoes a newer sign-off).
  * @returns the gates withdrawn.
  */
@@ -100,23 +100,30 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
   const withdrawn: string[] = [];
   const now = deps.clock.now().toJSDate();
   for (const gate of affected) {
-    const [row] = await deps.db
-      .update(gateStates)
-      .set({ status: 'pending', updatedAt: now })
-      .where(and(eq(gateStates.gateId, gate.id), eq(gateStates.status, 'passed'), lte(gateStates.signedAt, blocker.raisedAt)))
-      .returning();
-    if (!row) continue;
-    const [audit] = await deps.db
-      .insert(gonogoAudit)
-      .values({ kind: 'gate_withdrawn', gateId: gate.id, actor: blocker.reporter, at: now, data: { blocker: blocker.id, severity: blocker.severity, signedBy: row.signedBy } })
-      .returning({ id: gonogoAudit.id });
+    // the gate back to pending, its audit row and the DMs commit together: a crash leaves the sign-off standing
+    // (so the sweeper's withdrawalsDue still sees it and withdraws it again), never a silent withdrawal
+    const queued = await deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(gateStates)
+        .set({ status: 'pending', updatedAt: now })
+        .where(and(eq(gateStates.gateId, gate.id), eq(gateStates.status, 'passed'), lte(gateStates.signedAt, blocker.raisedAt)))
+        .returning();
+      if (!row) return null;
+      const [audit] = await tx
+        .insert(gonogoAudit)
+        .values({ kind: 'gate_withdrawn', gateId: gate.id, actor: blocker.reporter, at: now, data: { blocker: blocker.id, severity: blocker.severity, signedBy: row.signedBy } })
+        .returning({ id: gonogoAudit.id });
+      const text = `⚠️ The sign-off of gate “${gate.name}”${row.signedBy ? ` by <@${row.signedBy}>` : ''} was withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. Sign it off again once that is resolved.`;
+      const recipients = [...new Set([row.signedBy, deps.config.program.pm].filter((x): x is string => Boolean(x)))];
+      return insertOutbound(
+        tx,
+        now,
+        recipients.map((to) => ({ kind: 'withdrawal' as const, key: `withdrawal-${audit!.id}:${to}`, channel: to, message: { text } })),
+      );
+    });
+    if (!queued) continue;
     withdrawn.push(gate.id);
-    const text = `⚠️ The sign-off of gate “${gate.name}”${row.signedBy ? ` by <@${row.signedBy}>` : ''} was withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. Sign it off again once that is resolved.`;
-    const recipients = [...new Set([row.signedBy, deps.config.program.pm].filter((x): x is string => Boolean(x)))];
-    await queueOutbound(
-      deps,
-      recipients.map((to) => ({ kind: 'withdrawal' as const, key: `withdrawal-${audit!.id}:${to}`, channel: to, message: { text } })),
-    );
+    await deps.wakeups.sendOutbound(queued);
     deps.log.warn({ gate: gate.id, blocker: blocker.id }, 'gate sign-off withdrawn');
   }
   return withdrawn;

@@ -1,12 +1,11 @@
 import type { App } from '@slack/bolt';
 import { GONOGO_USAGE, parseGonogoCommand } from '../../domain/gonogo/command.js';
-import { checklistForm, postSummary, recordDecision } from '../../services/gonogo/decisions.js';
+import { checklistForm, queueSummary, recordDecision } from '../../services/gonogo/decisions.js';
 import { gonogoHistory } from '../../services/gonogo/history.js';
 import { signOffGate } from '../../services/gonogo/gates.js';
 import { checklistView } from '../blocks/gonogo.js';
 import { helpMessage } from '../blocks/help.js';
 import { gonogoHistoryMessage, historyNames } from '../blocks/gonogo-history.js';
-import { mention } from '../blocks/text.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 import { refusalText, resultText } from '../blocks/refusal.js';
 
@@ -16,7 +15,7 @@ const help = (problem?: string) => {
 };
 
 /**
- * `/gonogo` (summary in this channel, or the program channel when the bot cannot post here), `checklist`,
+ * `/gonogo` (summary queued for this channel, or the program channel when Slack refuses this one for good), `checklist`,
  * `signoff` / `fail`, `decide`, `history`, `help`. Privileged actions are checked on the server.
  */
 export function registerGonogoCommand(app: App, ctx: SlackContext): void {
@@ -35,17 +34,14 @@ export function registerGonogoCommand(app: App, ctx: SlackContext): void {
         case 'invalid':
           return await ack(help(cmd.message));
         case 'summary': {
-          await ack();
-          try {
-            await postSummary(deps, command.channel_id);
-          } catch (err) {
-            deps.log.warn({ err: (err as Error).message, channel: command.channel_id }, 'could not post the go/no-go summary here; posting in the program channel');
-            await postSummary(deps, deps.config.program.channel);
-            await client.chat
-              .postEphemeral({ channel: command.channel_id, user: userId, text: `I cannot post in this channel, so the summary went to <#${deps.config.program.channel}>.` })
-              .catch(() => {});
-          }
-          return;
+          // queued once per invocation and posted by the outbound worker (retries never re-post the summary);
+          // the program channel is the fallback when Slack refuses this one for good
+          const here = command.channel_id;
+          const program = deps.config.program.channel;
+          await queueSummary(deps, here, command.trigger_id);
+          return await ack(
+            ephemeral(here === program ? 'Posting the go/no-go summary here…' : `Posting the go/no-go summary here… (if I cannot post in this channel, it goes to <#${program}> instead)`),
+          );
         }
         case 'checklist': {
           const form = await checklistForm(deps, cmd.workstream, userId);

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { checklistState, setChecklist } from '../../services/gonogo/decisions.js';
-import { refusalText } from '../blocks/refusal.js';
+import { refusalPlainText } from '../blocks/refusal.js';
 import { decodeSlack, slackPayloads, STALE_PAYLOAD } from '../payloads.js';
 import { GATE_IDS } from '../blocks/gonogo.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
@@ -25,7 +25,7 @@ export function registerChecklistSubmission(app: App, ctx: SlackContext): void {
         .map((o) => items[Number(o.value)])
         .filter((x): x is string => Boolean(x));
       const saved = await setChecklist(deps, workstreamId, body.user.id, checked, meta.shown);
-      if (!saved.ok) return await ack({ response_action: 'errors', errors: { cl_0: refusalText(saved.refusal) } });
+      if (!saved.ok) return await ack({ response_action: 'errors', errors: { cl_0: refusalPlainText(saved.refusal) } });
       await ack();
     } catch (err) {
       deps.log.error({ err }, 'checklist submission failed');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusalText, resultText } from '../../../../src/slack/blocks/refusal.js';
+import { refusalPlainText, refusalText, resultText } from '../../../../src/slack/blocks/refusal.js';
 
 describe('refusal texts name who can', () => {
   it('renders the rule and mentions everyone who can', () => {
@@ -16,5 +16,10 @@ describe('refusal texts name who can', () => {
   it('passes a plain message through', () => {
     expect(resultText({ message: 'B-1 was already resolved.' })).toBe('B-1 was already resolved.');
     expect(resultText({ refusal: { rule: 'Only X can', who: ['U1'] } })).toBe('Only X can: <@U1>.');
+  });
+  it('says who in words, without mentions or escapes, in a modal inline error (shown as plain text)', () => {
+    const text = refusalPlainText({ rule: "Only R&D's leads or the PM can tick its checklist", who: ['U0LEAD', 'U0PM'] });
+    expect(text).toBe("Only R&D's leads or the PM can tick its checklist.");
+    expect(text).not.toMatch(/<@|&amp;|&lt;/);
   });
 });
