@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sendOutbound } from '../../../../src/services/delivery/outbound.js';
 import { queueSummary } from '../../../../src/services/gonogo/decisions.js';
 import { registerGonogoCommand } from '../../../../src/slack/commands/gonogo.js';
+import { uniquePrefix } from '../../../support/db.js';
 import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
@@ -26,7 +27,7 @@ describe('/gonogo posts the summary once (in process; real Postgres, Slack faked
     h = await harness(YAML, '2026-02-03T15:00:00Z');
     bot = await h.process({ workers: false });
     redis = new Redis(inject('redisUrl'));
-    slack = boltInProcess((app) => registerGonogoCommand(app, { deps: bot.deps, redis }));
+    slack = boltInProcess((app) => registerGonogoCommand(app, { deps: bot.deps, redis, keyPrefix: uniquePrefix('gonogo-summary') }));
   }, 60_000);
   afterAll(async () => {
     redis.disconnect();
