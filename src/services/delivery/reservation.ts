@@ -1,7 +1,7 @@
-import { and, eq, getTableColumns, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Deps } from '../deps.js';
-import { isPermanent } from '../slack-errors.js';
+import { isPermanent, rateLimitedFor } from '../slack-errors.js';
 
 /**
  * Where a row keeps the reservation of one message: its status (pending → sending → sent, or failed), when
@@ -142,7 +142,7 @@ export async function releaseReservation(deps: Pick<Deps, 'db'>, r: StatusReserv
  * Gives back a claim that never called Slack (the message was not ready: a snooze began, its parent has no
  * `ts` yet), un-counting it so the next claim does not search for a message that cannot exist.
  */
-export async function unclaimReservation(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number, also: [PgColumn, unknown][] = []): Promise<void> {
+export async function unclaimReservation(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number, also: [PgColumn, unknown][] = [], claimedAt?: Date): Promise<void> {
   await update(deps, r.table)
     .set(
       setOf(r.table, [
@@ -153,7 +153,7 @@ export async function unclaimReservation(deps: Pick<Deps, 'db'>, r: StatusReserv
         ...also,
       ]),
     )
-    .where(and(eq(r.id, id), eq(r.status, r.values.sending)));
+    .where(claimedAt ? stillOurs(r, id, claimedAt) : and(eq(r.id, id), eq(r.status, r.values.sending)));
 }
 
 /**
@@ -212,6 +212,22 @@ export async function recordFirstPost(deps: Pick<Deps, 'db'>, v: VersionedReserv
     .where(eq(v.id, id));
 }
 
+/**
+ * Takes back the claim {@link claimFirstPost} counted, when the post was refused with a 429 (Slack performed
+ * nothing): the next attempt then makes no search for it.
+ */
+export async function unclaimFirstPost(deps: Pick<Deps, 'db'>, v: VersionedReservation, id: number): Promise<void> {
+  await update(deps, v.table)
+    .set(
+      setOf(v.table, [
+        [v.claims, sql`greatest(${v.claims} - 1, 0)`],
+        [v.firstClaimedAt, sql`CASE WHEN ${v.claims} <= 1 THEN NULL ELSE ${v.firstClaimedAt} END`],
+        [v.claimedAt, null],
+      ]),
+    )
+    .where(and(eq(v.id, id), isNull(v.ts)));
+}
+
 /** Forgets a versioned message that was deleted in Slack (`message_not_found`): the next render posts it anew. */
 export async function forgetPost(deps: Pick<Deps, 'db'>, v: VersionedReservation, id: number): Promise<void> {
   await update(deps, v.table)
@@ -228,13 +244,19 @@ export async function forgetPost(deps: Pick<Deps, 'db'>, v: VersionedReservation
 
 /**
  * After a failed Slack call: a permanent error for this conversation (slack-errors.ts isPermanent) parks the
- * reservation as failed; anything else releases it for a retry. Only while the claim stamped `claimedAt` is ours.
+ * reservation as failed; a 429 gives the claim back uncounted (Slack performed nothing, so the retry need not
+ * search for an earlier post); anything else (5xx, a timeout: it may have been posted) releases it for a retry
+ * that searches first. Only while the claim stamped `claimedAt` is ours.
  * @returns true when parked.
  */
 export async function parkOrRelease(deps: Pick<Deps, 'db'>, r: StatusReservation, id: number, claimedAt: Date, err: unknown): Promise<boolean> {
   if (isPermanent(err)) {
     await settleReservation(deps, r, id, r.values.failed, claimedAt);
     return true;
+  }
+  if (rateLimitedFor(err) !== null) {
+    await unclaimReservation(deps, r, id, [], claimedAt);
+    return false;
   }
   await releaseReservation(deps, r, id, claimedAt);
   return false;

@@ -1,10 +1,21 @@
 import type { ChatPostMessageArguments } from '@slack/web-api';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Deps } from '../deps.js';
-import { isPermanent, platformError } from '../slack-errors.js';
+import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
 import { findPostedMessage } from './lookup.js';
 import type { OutgoingMessage } from './renderer.js';
-import { claimFirstPost, forgetPost, parkOrRelease, reconfirmClaim, recordFirstPost, recordPosted, type Claimed, type StatusReservation, type VersionedReservation } from './reservation.js';
+import {
+  claimFirstPost,
+  forgetPost,
+  parkOrRelease,
+  unclaimFirstPost,
+  reconfirmClaim,
+  recordFirstPost,
+  recordPosted,
+  type Claimed,
+  type StatusReservation,
+  type VersionedReservation,
+} from './reservation.js';
 
 /** Where a message goes: a channel id or a user id (DM), optionally as a reply in the thread of `threadTs`. */
 export interface Target {
@@ -164,7 +175,13 @@ async function showVersion(
     await edit(found.channel, found.ts);
     return { outcome: 'updated', ...found };
   }
-  const posted = await post(deps, v.kind, id, target, message);
+  let posted: Awaited<ReturnType<typeof post>>;
+  try {
+    posted = await post(deps, v.kind, id, target, message);
+  } catch (err) {
+    if (rateLimitedFor(err) !== null) await unclaimFirstPost(deps, v, id);
+    throw err;
+  }
   await recordFirstPost(deps, v, id, posted);
   return { outcome: 'posted', ts: posted.ts, channel: posted.channel ?? target.channel };
 }

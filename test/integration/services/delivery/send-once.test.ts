@@ -170,4 +170,20 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     expect(await renderBlockerMessage(bot.deps, blockerId)).toBe('current');
     expect(s.of('chat.update')).toHaveLength(0);
   });
+  it('a post refused with 429 is retried without searching: Slack performed nothing, so there is nothing to find', async () => {
+    const { bot, s, h } = await setUp();
+    const [prompt] = await h.sql<{ id: number }>("SELECT id FROM standup_prompts WHERE user_id = 'U10'");
+    const [run] = await h.sql<{ id: number }>('SELECT id FROM standup_runs');
+    s.failNext('chat.postMessage', 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+    await expect(sendPrompt(bot.deps, prompt!.id)).rejects.toThrow(/rate/i);
+    s.failNext('chat.postMessage', 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+    await expect(renderReport(bot.deps, run!.id)).rejects.toThrow(/rate/i);
+    h.clock.advance({ seconds: 2 });
+    expect(await sendPrompt(bot.deps, prompt!.id)).toBe('sent');
+    expect(await renderReport(bot.deps, run!.id)).toBe('posted');
+    expect(s.of('conversations.history')).toHaveLength(0);
+    expect(s.of('conversations.open')).toHaveLength(0);
+    expect(s.of('chat.postMessage', (a) => a.channel === 'U10')).toHaveLength(1);
+    expect(s.of('chat.postMessage', (a) => a.channel === 'C0WS1')).toHaveLength(1);
+  });
 });
