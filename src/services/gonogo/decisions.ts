@@ -124,8 +124,13 @@ export async function buildSummary(deps: Deps): Promise<OutgoingMessage & { over
  * @returns true when newly queued, false when this invocation was already queued.
  */
 export async function queueSummary(deps: Deps, channel: string, invocation: string): Promise<boolean> {
+  return queueSummaryUnder(deps, `gonogo-asked:${invocation}`, channel);
+}
+
+/** Builds the summary and queues it (overflow as thread replies) under the outbound `key`. @returns true when newly queued. */
+async function queueSummaryUnder(deps: Deps, key: string, channel: string): Promise<boolean> {
   const s = await buildSummary(deps);
-  const queued = await queueOutbound(deps, [{ kind: 'gonogo_summary', key: `gonogo-asked:${invocation}`, channel, message: { text: s.text, blocks: s.blocks }, replies: s.overflow }]);
+  const queued = await queueOutbound(deps, [{ kind: 'gonogo_summary', key, channel, message: { text: s.text, blocks: s.blocks }, replies: s.overflow }]);
   return queued.length > 0;
 }
 
@@ -142,9 +147,7 @@ export async function scheduledGonogo(deps: Deps): Promise<'reminded' | 'posted'
   const now = deps.clock.now();
   const postKey = `gonogo-post:${at}`;
   if (now >= when && now < when.plus({ hours: 6 }) && !(await outboundQueued(deps, postKey))) {
-    const s = await buildSummary(deps);
-    const queued = await queueOutbound(deps, [{ kind: 'gonogo_summary', key: postKey, channel: deps.config.program.channel, message: { text: s.text, blocks: s.blocks }, replies: s.overflow }]);
-    return queued.length ? 'posted' : 'nothing';
+    return (await queueSummaryUnder(deps, postKey, deps.config.program.channel)) ? 'posted' : 'nothing';
   }
   const reminderKey = `gonogo-reminder:${at}:`;
   if (now >= when.minus({ hours: 1 }) && now < when && !(await outboundQueued(deps, reminderKey, 'prefix'))) {

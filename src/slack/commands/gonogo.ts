@@ -20,7 +20,7 @@ const help = (problem?: string) => {
  */
 export function registerGonogoCommand(app: App, ctx: SlackContext): void {
   const { deps } = ctx;
-  app.command('/gonogo', async ({ command, ack, client }) => {
+  app.command('/gonogo', async ({ command, ack, client, respond }) => {
     const userId = command.user_id;
     const cmd = parseGonogoCommand(
       command.text ?? '',
@@ -34,14 +34,19 @@ export function registerGonogoCommand(app: App, ctx: SlackContext): void {
         case 'invalid':
           return await ack(help(cmd.message));
         case 'summary': {
-          // queued once per invocation and posted by the outbound worker (retries never re-post the summary);
-          // the program channel is the fallback when Slack refuses this one for good
+          // ack first (building the summary reads every gate, workstream and blocker), then queue it once per
+          // invocation for the outbound worker (retries never re-post it); the program channel is the fallback
+          // when Slack refuses this one for good
           const here = command.channel_id;
           const program = deps.config.program.channel;
-          await queueSummary(deps, here, command.trigger_id);
-          return await ack(
-            ephemeral(here === program ? 'Posting the go/no-go summary here…' : `Posting the go/no-go summary here… (if I cannot post in this channel, it goes to <#${program}> instead)`),
-          );
+          await ack(ephemeral(here === program ? 'Posting the go/no-go summary here…' : `Posting the go/no-go summary here… (if I cannot post in this channel, it goes to <#${program}> instead)`));
+          try {
+            await queueSummary(deps, here, command.trigger_id);
+          } catch (err) {
+            deps.log.error({ err, command: '/gonogo' }, 'could not queue the go/no-go summary');
+            await respond({ response_type: 'ephemeral', replace_original: false, text: TRY_AGAIN }).catch(() => {});
+          }
+          return;
         }
         case 'checklist': {
           const form = await checklistForm(deps, cmd.workstream, userId);

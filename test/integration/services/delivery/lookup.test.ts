@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-const SearchIncompleteError = Error;
+import { SearchIncompleteError } from '../../../../src/services/delivery/lookup.js';
 import { sendPrompt } from '../../../../src/services/standups/prompts.js';
 import { renderReport } from '../../../../src/services/standups/report.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
