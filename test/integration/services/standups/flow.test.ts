@@ -24,6 +24,16 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
   const isReport = (a: Record<string, any>) => a.channel === 'C0WS1' && String(a.text).includes('standup');
   const reports = () => slack.of('chat.postMessage', (a) => isReport(a) && !a.thread_ts);
   const reportUpdates = () => slack.of('chat.update', isReport);
+  /**
+   * Waits until the workers have recorded the prompts of `users` as sent. nock records a DM when Slack receives
+   * it, before the worker stores its ts: moving the fixed clock past `reclaim_after` in between would make the
+   * tick release a claim that is still in flight (a one-hour stall of that worker, as far as Preflight can tell).
+   */
+  const promptsRecorded = (...users: string[]) =>
+    eventually(`prompts of ${users.join(', ')} recorded as sent`, async () => {
+      const rows = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM standup_prompts WHERE status = 'sent' AND user_id = ANY($1)", [users]);
+      return rows[0]!.n === users.length;
+    });
 
   beforeAll(async () => {
     h = await harness(YAML, '2026-02-03T14:59:00Z');
@@ -44,6 +54,7 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
     h.clock.set('2026-02-03T15:00:00Z');
     expect((await tick(bot.deps)).opened).toBe(1);
     await eventually('two prompts and a report', () => dms('U01').length === 1 && dms('U02').length === 1 && reports().length === 1);
+    await promptsRecorded('U01', 'U02');
     const prompt = dms('U01')[0]!.args;
     expect(JSON.stringify(prompt.blocks)).toContain('*1/5* What did you complete yesterday?');
     expect(JSON.stringify(prompt.blocks)).toContain('open until *12:00 EST*');
@@ -88,6 +99,7 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
     h.clock.set('2026-02-03T16:00:00Z');
     await tick(bot.deps);
     await eventually('U03 prompted', () => dms('U03').length === 1);
+    await promptsRecorded('U03');
     h.clock.set('2026-02-03T16:30:00Z');
     await tick(bot.deps);
     await tick(bot.deps);
