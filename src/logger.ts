@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino';
 
 /**
- * Paths pino replaces with "[redacted]": anything that could carry a Slack token or signing secret.
+ * Paths pino replaces with "[redacted]": anything that could carry a Slack token, signing secret or API token.
  * (Values are also never interpolated into messages; see test/unit/logger.test.ts.)
  */
 export const REDACT_PATHS = [
@@ -15,6 +15,8 @@ export const REDACT_PATHS = [
   '*.SLACK_BOT_TOKEN',
   '*.SLACK_SIGNING_SECRET',
   '*.SLACK_APP_TOKEN',
+  'PREFLIGHT_API_TOKEN',
+  '*.PREFLIGHT_API_TOKEN',
 ];
 
 /** The process logger: JSON lines on stdout (or `destination`), level from LOG_LEVEL. */

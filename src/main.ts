@@ -3,6 +3,7 @@
  * SIGTERM/SIGINT: stop taking requests, let in-flight jobs finish, close queues and the pool, exit (≤ 10 s).
  */
 import { existsSync } from 'node:fs';
+import { apiRoutes } from './api/routes.js';
 import { WebClient } from '@slack/web-api';
 import { systemClock } from './clock.js';
 import { EnvError, loadEnv } from './config/env.js';
@@ -65,7 +66,8 @@ const queues = createQueues(producer, env.QUEUE_PREFIX);
 const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
 const depsFor = (slack: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack, wakeups, renderer: blockKitRenderer, log });
 
-const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), depsFor });
+const routes = apiRoutes({ deps: { db: database.db, config }, token: env.PREFLIGHT_API_TOKEN, log });
+const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), depsFor, routes });
 
 // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client. The client
 // never retries by itself: a chat.postMessage that timed out may have been posted, and only the delivery module
@@ -80,7 +82,10 @@ const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
 const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick });
 
 await slack.start();
-log.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG }, 'Preflight is running');
+log.info(
+  { mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, api: routes.length > 0, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG },
+  'Preflight is running',
+);
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -29,6 +29,8 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PREFLIGHT_CONFIG: z.string().min(1).default('./preflight.yml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bearer token of the read-only API under /api/v1 (src/api); unset: the API is off (404). */
+  PREFLIGHT_API_TOKEN: z.string().min(16, 'PREFLIGHT_API_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
   /** Prefix of every BullMQ key in Redis, so several deployments (or test runs) can share one Redis. */
   QUEUE_PREFIX: z
     .string()

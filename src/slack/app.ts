@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -33,10 +33,19 @@ export interface SlackApp {
 /**
  * Builds the Bolt app. HTTP mode (no SLACK_APP_TOKEN): every Slack request goes to `POST /slack/events`,
  * signatures always verified, and `GET /healthz` answers 200/503. Socket Mode (SLACK_APP_TOKEN set): same
- * listeners over a WebSocket, with `/healthz` on PORT from a small HTTP server.
+ * listeners over a WebSocket, with `/healthz` on PORT from a small HTTP server. `routes` (the read-only API) are
+ * served on the same HTTP server in both modes.
  * @param depsFor builds the use-case deps around Bolt's WebClient (listener side).
  */
-export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; health: () => Promise<Health>; depsFor: (client: WebClient) => Deps }): SlackApp {
+export function createSlackApp(args: {
+  env: Env;
+  log: Logger;
+  redis: Redis;
+  health: () => Promise<Health>;
+  depsFor: (client: WebClient) => Deps;
+  /** More GET routes on the same HTTP server (the read-only API, src/api), matched on the path without its query. */
+  routes?: { path: string; handler: (req: IncomingMessage, res: ServerResponse) => void }[];
+}): SlackApp {
   const { env, log } = args;
   const logger: BoltLogger = boltLogger(log);
   const healthRoute = async (res: import('node:http').ServerResponse) => {
@@ -45,12 +54,16 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
     res.end(JSON.stringify(h));
   };
   const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger };
+  const extraRoutes = args.routes ?? [];
   let app: App;
   let healthServer: Server | undefined;
   if (env.SLACK_APP_TOKEN) {
     app = new App({ token: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions });
     healthServer = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const route = req.method === 'GET' ? extraRoutes.find((r) => r.path === path) : undefined;
       if (req.method === 'GET' && req.url === '/healthz') void healthRoute(res);
+      else if (route) route.handler(req, res);
       else res.writeHead(404).end();
     });
   } else {
@@ -59,7 +72,7 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
       endpoints: '/slack/events',
       signatureVerification: true,
       logger,
-      customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => void healthRoute(res) }],
+      customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => void healthRoute(res) }, ...extraRoutes.map((r) => ({ path: r.path, method: ['GET'], handler: r.handler }))],
     });
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
   }
