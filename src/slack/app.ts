@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { App, HTTPReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -8,6 +8,7 @@ import { registerOpenStandupFormAction } from './actions/open-standup-form.js';
 import { registerStandupCommand } from './commands/standup.js';
 import { registerDmMessages } from './events/dm-message.js';
 import type { Health } from './health.js';
+import { routesServer, type GetRoute } from './http-routes.js';
 import { boltLogger } from './logger.js';
 import { registerEventDedupe } from './middleware/dedupe-events.js';
 import { registerWorkspaceGuard, type Installation } from './middleware/workspace.js';
@@ -44,7 +45,7 @@ export function createSlackApp(args: {
   health: () => Promise<Health>;
   depsFor: (client: WebClient) => Deps;
   /** More GET routes on the same HTTP server (the read-only API, src/api), matched on the path without its query. */
-  routes?: { path: string; handler: (req: IncomingMessage, res: ServerResponse) => void }[];
+  routes?: GetRoute[];
 }): SlackApp {
   const { env, log } = args;
   const logger: BoltLogger = boltLogger(log);
@@ -59,13 +60,7 @@ export function createSlackApp(args: {
   let healthServer: Server | undefined;
   if (env.SLACK_APP_TOKEN) {
     app = new App({ token: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions });
-    healthServer = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      const route = req.method === 'GET' ? extraRoutes.find((r) => r.path === path) : undefined;
-      if (req.method === 'GET' && req.url === '/healthz') void healthRoute(res);
-      else if (route) route.handler(req, res);
-      else res.writeHead(404).end();
-    });
+    healthServer = routesServer([{ path: '/healthz', handler: (_req, res) => void healthRoute(res) }, ...extraRoutes]);
   } else {
     const receiver = new HTTPReceiver({
       signingSecret: env.SLACK_SIGNING_SECRET,

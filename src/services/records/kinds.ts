@@ -54,6 +54,9 @@ function named(fields: Record<string, unknown>, row: unknown[]): Record<string, 
   return Object.fromEntries(keys.map((k, i) => [k, row[i]]));
 }
 
+// Correlated subqueries name the outer table literally: drizzle leaves columns of a one-table select unqualified,
+// and an unqualified "id" inside the subquery would mean the subquery's own id.
+
 // Issue 9 adds a check-in id column to standup_runs; until then every run is the daily 'standup' check-in.
 const checkinIdOfRun = sql<string>`'standup'`;
 
@@ -71,9 +74,9 @@ const checkinFields = {
   startedBy: standupRuns.startedBy,
   reportChannel: standupRuns.reportChannel,
   reportTs: standupRuns.reportTs,
-  prompted: sql<number>`(select count(*)::int from standup_prompts p where p.run_id = ${standupRuns.id} and p.status = 'sent')`,
-  skipped: sql<number>`(select count(*)::int from standup_prompts p where p.run_id = ${standupRuns.id} and p.status in ('skipped', 'ooo'))`,
-  answered: sql<number>`(select count(*)::int from standup_answers a where a.run_id = ${standupRuns.id} and a.complete)`,
+  prompted: sql<number>`(select count(*)::int from standup_prompts p where p.run_id = standup_runs.id and p.status = 'sent')`,
+  skipped: sql<number>`(select count(*)::int from standup_prompts p where p.run_id = standup_runs.id and p.status in ('skipped', 'ooo'))`,
+  answered: sql<number>`(select count(*)::int from standup_answers a where a.run_id = standup_runs.id and a.complete)`,
 };
 
 const checkins: RecordKindSpec<'checkins'> = {
@@ -174,7 +177,7 @@ const blockerFields = {
   source: blockers.source,
   standupAnswerId: blockers.standupAnswerId,
   raisedAt: blockers.raisedAt,
-  firstAcknowledgedAt: sql<Date | null>`(select min(e.at) from blocker_events e where e.blocker_id = ${blockers.id} and e.kind = 'acknowledged')`,
+  firstAcknowledgedAt: sql<Date | null>`(select min(e.at) from blocker_events e where e.blocker_id = blockers.id and e.kind = 'acknowledged')`,
   acknowledgedBy: blockers.acknowledgedBy,
   resolvedAt: blockers.resolvedAt,
   resolvedBy: blockers.resolvedBy,
@@ -183,7 +186,7 @@ const blockerFields = {
   // instants formatted in UTC by Postgres itself, whatever the session's TimeZone
   timeline: sql<
     BlockerRecord['timeline']
-  >`coalesce((select json_agg(json_build_object('id', e.id, 'kind', e.kind, 'actor', e.actor, 'at', to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data) order by e.id) from blocker_events e where e.blocker_id = ${blockers.id}), '[]'::json)`,
+  >`coalesce((select json_agg(json_build_object('id', e.id, 'kind', e.kind, 'actor', e.actor, 'at', to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data) order by e.id) from blocker_events e where e.blocker_id = blockers.id), '[]'::json)`,
 };
 
 const blockersKind: RecordKindSpec<'blockers'> = {
