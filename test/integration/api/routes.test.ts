@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { z } from 'zod';
-import { pageSchema } from '../../../src/api/openapi.js';
+import { openApiDocument, pageSchema } from '../../../src/api/openapi.js';
 import { apiRoutes } from '../../../src/api/routes.js';
 import { envSchema } from '../../../src/config/env.js';
 import { actOnBlocker } from '../../../src/services/blockers/act.js';
@@ -17,6 +17,7 @@ import { tick } from '../../../src/services/standups/sweep.js';
 import { createSlackApp, type SlackApp } from '../../../src/slack/app.js';
 import { routesServer } from '../../../src/slack/http-routes.js';
 import { harness, type Process } from '../../support/harness.js';
+import { responseValidator } from '../../support/openapi.js';
 
 // Program zone New York: 2026-11-02 is a Monday (the day after the fall-back), the standup is at 10:00 local = 15:00 UTC.
 const YAML = `
@@ -51,10 +52,14 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     return { status: res.status, headers: res.headers, text: await res.text() };
   };
   /** GETs a page and checks it against the page schema of its kind (the same zod schema the OpenAPI document comes from). */
+  let served: Record<string, unknown>;
   const page = async <S extends z.ZodType>(record: S, path: string) => {
     const res = await get(path);
     expect(res.status, res.text).toBe(200);
-    return pageSchema(record).parse(JSON.parse(res.text));
+    const body = JSON.parse(res.text) as unknown;
+    // valid for the document served at /api/v1/openapi.json as well
+    expect(responseValidator(served, new URL(path, base).pathname)(body)).toBeNull();
+    return pageSchema(record).parse(body);
   };
 
   beforeAll(async () => {
@@ -104,6 +109,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     };
     ({ app: slackApp, url: base } = await start(TOKEN));
     ({ app: offApp, url: offBase } = await start(undefined));
+    served = JSON.parse((await get('/api/v1/openapi.json', null)).text);
   });
   afterAll(async () => {
     await slackApp?.stop();
@@ -117,6 +123,14 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
       expect((await get(path, TOKEN, offBase)).status).toBe(404);
     }
     expect((await get('/healthz', null, offBase)).status).toBe(200);
+  });
+
+  it('serves the OpenAPI document, without a token since it holds no data', async () => {
+    const res = await get('/api/v1/openapi.json', null);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(res.text)).toEqual(openApiDocument());
+    expect(served.openapi).toBe('3.1.0');
   });
 
   it('a missing, wrong or non-bearer token gets 401 and nothing of the data', async () => {
