@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { recordKinds } from '../services/records/kinds.js';
 import { MAX_PAGE } from '../services/records/read.js';
 import { blockerEventSchema, RECORD_KINDS, recordSchemas, type RecordKind } from '../services/records/schemas.js';
 
-/** What each resource is, for the document. */
+/** What each resource is, for the document (the range's column is appended from services/records/kinds.ts). */
 const SUMMARIES: Record<RecordKind, string> = {
-  checkins: 'Check-in runs (a standup of a workstream on one local date) with participation counts; range on open_at',
-  answers: "Members' answers to check-in runs; range on the run's open_at",
-  blockers: 'Blockers with their timeline (raised, acknowledged, escalated, snoozed, reassigned, resolved); range on raised_at',
-  gates: 'Recorded quality gate states (a gate with no sign-off, failure or withdrawal yet is pending and not listed); range on updated_at',
-  decisions: 'Go/no-go decisions recorded with /gonogo decide; range on at',
+  checkins: 'Check-in runs (a standup of a workstream on one local date) with participation counts',
+  answers: "Members' answers to check-in runs",
+  blockers: 'Blockers with their timeline (raised, acknowledged, escalated, snoozed, reassigned, resolved)',
+  gates: 'Recorded quality gate states (a gate with no sign-off, failure or withdrawal yet is pending and not listed)',
+  decisions: 'Go/no-go decisions recorded with /gonogo decide',
 };
 
 const componentName = (schema: z.ZodType) => z.globalRegistry.get(schema)?.id as string;
@@ -42,7 +43,7 @@ export function openApiDocument(): Record<string, unknown> {
     paths[`/api/v1/${kind}`] = {
       get: {
         operationId: `list${item}s`,
-        summary: SUMMARIES[kind],
+        summary: `${SUMMARIES[kind]}; from/to apply to ${recordKinds[kind].timeColumn}`,
         security: [{ bearer: [] }],
         parameters: [
           dateParam('from', "First day (inclusive), in the program's time zone"),
