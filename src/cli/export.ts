@@ -30,7 +30,7 @@ function usage(problem: string): never {
 function progress(kind: RecordKind, everyMs = 2_000) {
   let rows = 0;
   const started = Date.now();
-  const line = () => `${kind}: ${rows.toLocaleString('en-US')} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const line = () => `${kind}: ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
   const timer = setInterval(() => process.stderr.write(`${line()}…\n`), everyMs);
   timer.unref();
   return {
