@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { Db } from '../../db/client.js';
 import { blockers, gateStates, gonogoAudit, standupAnswers, standupRuns } from '../../db/schema/index.js';
@@ -41,10 +42,11 @@ export interface RecordKindSpec<K extends RecordKind> {
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : d === null || d === undefined ? null : new Date(String(d)).toISOString());
 const isoRequired = (d: unknown) => iso(d) as string;
 
-function inRange(column: SQL | Parameters<typeof gte>[0], range: InstantRange): SQL[] {
+/** `column` within the range (start inclusive, end exclusive); no condition for an open side. */
+function inRange(column: PgColumn, range: InstantRange): SQL[] {
   const conditions: SQL[] = [];
-  if (range.start) conditions.push(gte(column as never, range.start));
-  if (range.end) conditions.push(lt(column as never, range.end));
+  if (range.start) conditions.push(gte(column, range.start));
+  if (range.end) conditions.push(lt(column, range.end));
   return conditions;
 }
 
