@@ -148,7 +148,10 @@ export class SandboxBridge {
     if (!element) throw new UserError('That button is no longer there.');
     const action: AnyObj = { action_id: actionId, block_id: blockId, type: element.type };
     if (element.type === 'button') Object.assign(action, { text: element.text, value: element.value, ...(element.style ? { style: element.style } : {}) });
-    else {
+    else if (element.type === 'users_select') {
+      if (!selected || !this.dir.people.some((p) => p.id === selected)) throw new UserError('Pick one of the people.');
+      action.selected_user = selected;
+    } else {
       const option = ((element.options ?? []) as AnyObj[]).find((o) => o.value === selected);
       if (!option) throw new UserError('Pick one of the options.');
       action.selected_option = { text: option.text, value: option.value };

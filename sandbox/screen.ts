@@ -25,6 +25,7 @@ export function contextFor(dir: SandboxDirectory, user: string, now = Date.now()
   const people = new Map(dir.people.map((p) => [p.id, p]));
   const channels = new Map(dir.channels.map((c) => [c.id, c]));
   return {
+    people: dir.people.map((p) => ({ id: p.id, name: p.name })),
     userName: (id) => people.get(id)?.name ?? id,
     channelName: (id) => channels.get(id)?.name ?? (id.startsWith('D') ? 'direct message' : id),
     zone: people.get(user)?.zone ?? 'UTC',

@@ -62,11 +62,19 @@ function element(el: AnyObj, blockId: string, ctx: RenderContext): string {
       const label = plain(el.placeholder) || 'Choose';
       return `<select aria-label="${attr(label)}" data-action="${action()}"${confirmAttr(el, ctx)}><option value="">${escapeHtml(label)}</option>${optionsHtml(el.options, el.initial_option?.value)}</select>`;
     }
+    case 'users_select': {
+      const label = plain(el.placeholder) || 'Choose a person';
+      return `<select aria-label="${attr(label)}" data-action="${action()}"${confirmAttr(el, ctx)}><option value="">${escapeHtml(label)}</option>${peopleOptions(ctx, el.initial_user)}</select>`;
+    }
     case 'image':
       return `<img class="thumb" src="${attr(safeImage(el.image_url))}" alt="${attr(el.alt_text ?? '')}">`;
     default:
       return `<span class="unsupported">[${escapeHtml(String(el.type))}]</span>`;
   }
+}
+
+function peopleOptions(ctx: RenderContext, selected?: string): string {
+  return (ctx.people ?? []).map((p) => `<option value="${attr(p.id)}"${p.id === selected ? ' selected' : ''}>${escapeHtml(p.name)}</option>`).join('');
 }
 
 function safeImage(url: unknown): string {
@@ -96,7 +104,7 @@ function inputBlock(block: AnyObj, blockId: string, ctx: RenderContext, error: s
       control = `<select ${common}${required}><option value="">${escapeHtml(plain(el.placeholder) || 'Choose')}</option>${optionsHtml(el.options, el.initial_option?.value)}</select>`;
       break;
     case 'users_select':
-      control = `<select ${common}${required} data-users="1"><option value="">${escapeHtml(plain(el.placeholder) || 'Choose a person')}</option>${el.initial_user ? `<option value="${attr(el.initial_user)}" selected>${escapeHtml(ctx.userName(el.initial_user))}</option>` : ''}</select>`;
+      control = `<select ${common}${required}><option value="">${escapeHtml(plain(el.placeholder) || 'Choose a person')}</option>${peopleOptions(ctx, el.initial_user)}</select>`;
       break;
     case 'datepicker':
       control = `<input type="date" ${common}${required} value="${attr(el.initial_date ?? '')}">`;

@@ -6,6 +6,8 @@ export interface RenderContext {
   channelName(id: string): string;
   /** IANA zone of the viewer: `<!date^…>` tokens are shown in it, as Slack shows them in each reader's zone. */
   zone: string;
+  /** The people a users_select offers, in order. */
+  people?: { id: string; name: string }[];
   /** "Now", epoch ms, for `{ago}` and `{date_pretty}` (today / yesterday / tomorrow). */
   now: number;
 }
