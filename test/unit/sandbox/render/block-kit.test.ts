@@ -202,7 +202,7 @@ describe('Block Kit → HTML for every modal and the Home tab', () => {
       const inputs = view.blocks.filter((b) => b.type === 'input') as AnyObj[];
       for (const b of inputs) expect(html).toContain(escapeForHtml(b.label.text));
       expect((html.match(/<label for="in-\d+">|<legend>/g) ?? []).length).toBe(inputs.length);
-      expect(html).toContain(`>${escapeForHtml((view.submit as AnyObj).text)}</button>`);
+      expect(html).toContain(`>${escapeForHtml((view as AnyObj).submit.text)}</button>`);
       expect(html).toContain('data-view-id="V1"');
     });
   }
