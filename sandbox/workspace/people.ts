@@ -32,7 +32,8 @@ const slug = (s: string) =>
  * Names every user and channel id in a config after its role (the examples' ids are placeholders such as
  * `U1BRK001`), so the page can show "Broker Integration dev 1" instead of an id. A person keeps the first
  * role found, in this order: PM, execs, workstream leads, gate sign-off authorities, members, anyone else a
- * ladder notifies. Channels: the program channel, each workstream's report channel and blockers channel.
+ * ladder notifies. Channels: the program channel, each workstream's report channel ("ws1-broker-integration", or
+ * "team-omega" when the name holds the workstream id) and blockers channel ("ws1-blockers").
  * @param config a validated preflight.yml.
  */
 export function directoryFor(config: WorkspaceConfig): SandboxDirectory {
@@ -70,7 +71,8 @@ export function directoryFor(config: WorkspaceConfig): SandboxDirectory {
   };
   addChannel(config.program.channel, slug(config.program.name));
   for (const [wsId, ws] of Object.entries(config.workstreams)) {
-    addChannel(ws.channel, `${wsId}-${slug(ws.name)}`);
+    const name = slug(short(ws.name));
+    addChannel(ws.channel, name.includes(wsId) ? name : `${wsId}-${name}`);
     if (ws.blockers_channel) addChannel(ws.blockers_channel, `${wsId}-blockers`);
   }
   return { programName: config.program.name, people: [...people.values()], channels: [...channels.values()] };

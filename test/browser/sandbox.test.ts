@@ -100,7 +100,7 @@ describe('the sandbox in a browser', () => {
 
   it('a lead starts the standup; a member answers by the modal; the report updates in place', async () => {
     await as('API lead');
-    await open('# api-api');
+    await open('# api');
     await send('/standup start api');
     await expect.poll(() => conversation().textContent()).toContain('Started API’s standup'.replace('’', "'"));
     await expect.poll(() => conversation().locator('article.message:not(.ephemeral)').count()).toBe(1);
@@ -121,7 +121,7 @@ describe('the sandbox in a browser', () => {
     await expect.poll(() => page.locator('form.modal').count()).toBe(0);
 
     await as('API lead');
-    await open('# api-api');
+    await open('# api');
     await expect.poll(() => conversation().textContent()).toContain('1/3');
     expect(await conversation().locator('article.message:not(.ephemeral)').count()).toBe(1); // updated in place
     expect(await conversation().locator('article.message:not(.ephemeral)').first().textContent()).toContain('(edited)');
@@ -130,7 +130,7 @@ describe('the sandbox in a browser', () => {
 
   it('a P0 blocker escalates to the lead by DM, who resolves it', async () => {
     await as('API dev 2');
-    await open('# api-api');
+    await open('# api');
     await send('/blocker Staging DB is down P0');
     await expect.poll(() => conversation().textContent()).toMatch(/B-\d+/);
     await as('API lead');
