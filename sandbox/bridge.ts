@@ -29,6 +29,8 @@ export class SandboxBridge {
     private readonly ws: Workspace,
     /** Slash commands the app declares (manifest.yml `features.slash_commands`), e.g. ["/standup", …]. */
     readonly commands: string[],
+    /** How long Preflight has to answer a request, ms: Slack's 3 s unless a test on a loaded box allows more. */
+    private readonly ackTimeoutMs = 3_000,
   ) {}
 
   private name(user: string): string {
@@ -50,7 +52,7 @@ export class SandboxBridge {
   /** POSTs a signed body to Preflight; @returns its status and JSON answer (null when the body is empty), or a timeout. */
   private async send(body: string, type: 'application/x-www-form-urlencoded' | 'application/json'): Promise<{ status: number; json: AnyObj | null } | 'timeout'> {
     try {
-      const res = await fetch(`${this.bot.url}/slack/events`, { method: 'POST', headers: signedHeaders(this.bot.signingSecret, body, type), body, signal: AbortSignal.timeout(3_000) });
+      const res = await fetch(`${this.bot.url}/slack/events`, { method: 'POST', headers: signedHeaders(this.bot.signingSecret, body, type), body, signal: AbortSignal.timeout(this.ackTimeoutMs) });
       const text = await res.text();
       let json: AnyObj | null = null;
       try {

@@ -4,7 +4,8 @@
  * to use it as a team would. Postgres and Redis as for `npm start` (DATABASE_URL, REDIS_URL, from the shell or
  * .env); the sandbox uses its own database `preflight_sandbox` on that server and the Redis key prefix
  * `preflight-sandbox`, both emptied at every start, so it never touches a real install's data
- * (`SANDBOX_DATABASE_URL` and `SANDBOX_QUEUE_PREFIX` name others: the browser test runs its own).
+ * (`SANDBOX_DATABASE_URL` and `SANDBOX_QUEUE_PREFIX` name others: the browser test runs its own;
+ * `SANDBOX_ACK_TIMEOUT_MS` lengthens Slack's 3-second limit on Preflight's answers, for tests on a loaded box).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -154,7 +155,7 @@ for (let i = 0; ; i++) {
 
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as { features?: { slash_commands?: { command: string }[] } };
 const commands = (manifest.features?.slash_commands ?? []).map((c) => c.command);
-const bridge = new SandboxBridge(standIn, dir, { url: botUrl, signingSecret }, TEAM, commands);
+const bridge = new SandboxBridge(standIn, dir, { url: botUrl, signingSecret }, TEAM, commands, Number(process.env.SANDBOX_ACK_TIMEOUT_MS) || 3_000);
 const page = await startPageServer({ standIn, bridge, dir, port, host: opts.host }).catch((err: NodeJS.ErrnoException) =>
   fail(err.code === 'EADDRINUSE' ? `Port ${port} is in use: pass another with --port.` : `Sandbox cannot serve the page: ${err.message}`),
 );
