@@ -76,6 +76,7 @@ function replace(el, key, html) {
 }
 
 let refreshing = null;
+let focusBeforeModal = null;
 let again = false;
 async function refresh() {
   if (refreshing) {
@@ -95,8 +96,15 @@ async function refresh() {
       $('#thread-pane').hidden = !state.thread;
       replace($('#thread'), 'thread', s.thread);
       const layer = $('#modal-layer');
+      const opening = !!s.modal && layer.hidden;
+      if (opening) focusBeforeModal = document.activeElement;
       layer.hidden = !s.modal;
+      $('.layout').inert = !!s.modal; // keyboard focus stays in the modal while it is open
       if (replace(layer, 'modal', s.modal) && s.modal) layer.querySelector('input, textarea, select, button')?.focus();
+      if (!s.modal && focusBeforeModal) {
+        focusBeforeModal.focus?.();
+        focusBeforeModal = null;
+      }
     } while (again);
   })().finally(() => (refreshing = null));
   return refreshing;

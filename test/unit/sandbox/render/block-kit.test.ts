@@ -249,3 +249,80 @@ describe('Block Kit → HTML for every modal and the Home tab', () => {
     expect(html).toContain('12:00 CET');
   });
 });
+
+describe('Block Kit → HTML for the rest of what a message or modal may hold', () => {
+  it('image, context image, overflow, a confirm dialog, radio buttons, a datepicker and an unknown block', () => {
+    const blocks = [
+      { type: 'image', image_url: 'https://example.com/chart.png', alt_text: 'burn-down "chart"', title: { type: 'plain_text', text: 'Burn-down' } },
+      { type: 'image', image_url: 'javascript:alert(1)', alt_text: 'x' },
+      {
+        type: 'context',
+        elements: [
+          { type: 'image', image_url: 'https://example.com/a.png', alt_text: 'avatar' },
+          { type: 'plain_text', text: 'by <Ana>' },
+        ],
+      },
+      {
+        type: 'section',
+        block_id: 'row',
+        text: { type: 'mrkdwn', text: 'Deploy?' },
+        accessory: { type: 'overflow', action_id: 'more', options: [{ text: { type: 'plain_text', text: 'Retry' }, value: 'retry' }] },
+      },
+      {
+        type: 'actions',
+        block_id: 'go',
+        elements: [
+          {
+            type: 'button',
+            action_id: 'ship',
+            style: 'danger',
+            text: { type: 'plain_text', text: 'Ship it' },
+            value: 'v1',
+            confirm: {
+              title: { type: 'plain_text', text: 'Sure?' },
+              text: { type: 'mrkdwn', text: '*No* way back &lt;script&gt;' },
+              confirm: { type: 'plain_text', text: 'Ship' },
+              deny: { type: 'plain_text', text: 'Wait' },
+              style: 'danger',
+            },
+          },
+        ],
+      },
+      { type: 'input', block_id: 'when', label: { type: 'plain_text', text: 'Launch date' }, element: { type: 'datepicker', action_id: 'd', initial_date: '2026-02-05' } },
+      {
+        type: 'input',
+        block_id: 'how',
+        optional: true,
+        label: { type: 'plain_text', text: 'Mode' },
+        element: {
+          type: 'radio_buttons',
+          action_id: 'm',
+          options: [
+            { text: { type: 'plain_text', text: 'Canary' }, value: 'canary' },
+            { text: { type: 'plain_text', text: 'All' }, value: 'all' },
+          ],
+          initial_option: { text: { type: 'plain_text', text: 'All' }, value: 'all' },
+        },
+      },
+      { type: 'rich_text', elements: [] },
+    ];
+    const html = renderBlocks(blocks, ctx);
+    expect(html).toContain('<figure class="bk-image"><figcaption>Burn-down</figcaption><img src="https://example.com/chart.png" alt="burn-down &quot;chart&quot;"></figure>');
+    expect(html).toContain('<img src="" alt="x">'); // only http(s) images load
+    expect(html).toContain('alt="avatar"');
+    expect(html).toContain('by &lt;Ana&gt;');
+    expect(html).toMatch(/<select class="overflow" aria-label="More actions" data-action="[^"]*more[^"]*"><option value="">⋯<\/option><option value="retry">Retry<\/option><\/select>/);
+    const confirm = /data-confirm="([^"]*)"/
+      .exec(html)![1]!
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+    expect(JSON.parse(confirm)).toEqual({ title: 'Sure?', text: '<b>No</b> way back &lt;script&gt;', confirm: 'Ship', deny: 'Wait', style: 'danger' });
+    expect(html).toContain('class="btn btn-danger"');
+    expect(html).toMatch(/<input type="date" [^>]*name="when\/d"[^>]* required value="2026-02-05">/);
+    expect(html).toMatch(/<legend>Mode<\/legend>/);
+    expect(html).toMatch(/type="radio"[^>]*value="all" checked>/);
+    expect(html).toContain('[rich_text block]');
+  });
+});
