@@ -187,7 +187,7 @@ document.addEventListener('click', (ev) => {
 });
 document.addEventListener('change', (ev) => {
   const sel = ev.target.closest('select[data-action]');
-  if (sel && sel.value) {
+  if (sel?.value) {
     const value = sel.value;
     sel.value = '';
     void act(sel, value);
