@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { slackSignature } from '../../sandbox/slack-stand-in/signing.js';
 import { fakeClockEnv } from './clock-env.js';
 
 /** A free TCP port on 127.0.0.1. */
@@ -102,13 +102,7 @@ export async function startBot(env: Record<string, string>, configYaml: string, 
   };
 }
 
-/**
- * Signs a request body the way Slack does (docs.slack.dev/authentication/verifying-requests-from-slack):
- * `v0=` + hex HMAC-SHA256(secret, `v0:{timestamp}:{body}`).
- */
-export function slackSignature(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
+export { slackSignature } from '../../sandbox/slack-stand-in/signing.js';
 
 /** POSTs `body` to the bot's /slack/events with Slack's headers, signed with `secret` (or a custom signature); `signal` aborts it. */
 export async function postToSlackEndpoint(
