@@ -9,7 +9,8 @@ import { EnvError, loadEnv } from './config/env.js';
 import { ConfigError, loadWorkspaceConfig } from './config/load.js';
 import { openDatabase } from './db/client.js';
 import { ensureDatabase, runMigrations } from './db/migrate.js';
-import { redisConnection } from './jobs/connection.js';
+import { connectionWarnings } from './connection-warnings.js';
+import { redisConnection, redisReady, redisUrlForDisplay } from './jobs/connection.js';
 import { createQueues, queueWakeups } from './jobs/queues.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger } from './logger.js';
@@ -18,6 +19,7 @@ import { createSlackApp } from './slack/app.js';
 import { checkHealth } from './slack/health.js';
 import { blockKitRenderer } from './slack/blocks/renderer.js';
 import { boltLogger } from './slack/logger.js';
+import { SlackStartError } from './slack/start-errors.js';
 
 function fail(message: string): never {
   console.error(message);
@@ -48,6 +50,19 @@ const config = (() => {
 })();
 
 const log = createLogger(env.LOG_LEVEL);
+const warnings = connectionWarnings(log);
+const onError = (what: string) => warnings.onError(what);
+
+/** Redis must answer at boot within this long, ms, so a wrong REDIS_URL ends start-up within 10 s (after boot, an outage only makes /healthz answer 503). */
+const REDIS_BOOT_TIMEOUT_MS = 8_000;
+const producer = redisConnection(env.REDIS_URL, 'producer', onError('redis'));
+try {
+  await redisReady(producer, REDIS_BOOT_TIMEOUT_MS);
+} catch (err) {
+  fail(
+    `Preflight cannot start: Redis at REDIS_URL (${redisUrlForDisplay(env.REDIS_URL)}) did not answer within ${REDIS_BOOT_TIMEOUT_MS / 1000} s (${(err as Error).message}): check REDIS_URL and that Redis is running.`,
+  );
+}
 
 try {
   await ensureDatabase(env.DATABASE_URL);
@@ -56,16 +71,22 @@ try {
   fail(`Preflight cannot start: database migration failed: ${(err as Error).message}`);
 }
 
-const onError = (what: string) => (err: Error) => log.warn({ err: err.message }, `${what} connection error`);
 const database = openDatabase(env.DATABASE_URL, onError('postgres'));
-const producer = redisConnection(env.REDIS_URL, 'producer', onError('redis'));
+database.pool.on('connect', () => warnings.recovered('postgres'));
 const workerConnection = redisConnection(env.REDIS_URL, 'worker', onError('redis'));
 const healthRedis = redisConnection(env.REDIS_URL, 'health', onError('redis'));
+healthRedis.on('ready', () => warnings.recovered('redis'));
 const queues = createQueues(producer, env.QUEUE_PREFIX);
 const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
 const depsFor = (slack: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack, wakeups, renderer: blockKitRenderer, log });
 
 const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), depsFor });
+/** A token Slack refuses (or no way to reach Slack) ends start-up with one line naming the variable. */
+const orFail = (err: unknown): never => {
+  if (err instanceof SlackStartError) fail(err.message);
+  throw err;
+};
+await slack.init().catch(orFail);
 
 // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client. The client
 // never retries by itself: a chat.postMessage that timed out may have been posted, and only the delivery module
@@ -79,7 +100,7 @@ const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
 });
 const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick });
 
-await slack.start();
+await slack.start().catch(orFail);
 log.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG }, 'Preflight is running');
 
 let stopping = false;

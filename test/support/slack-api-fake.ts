@@ -40,6 +40,8 @@ export class SlackApiFake {
   private scripted = new Map<string, { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }[]>();
   rateLimited = 0;
   url = '';
+  /** What `apps.connections.open` (Socket Mode) answers as the WebSocket URL, e.g. a SocketModeFake's `url`. */
+  socketModeUrl = '';
 
   constructor(private readonly opts: SlackApiFakeOptions = {}) {
     this.server = createServer((req, res) => {
@@ -147,6 +149,8 @@ export class SlackApiFake {
       case 'chat.update':
         this.messages.update(args);
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'apps.connections.open':
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'invalid_auth' };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: ts() };
       case 'views.open':
