@@ -2,9 +2,9 @@
  * Composition root: env → config → logger → db (migrate) → queues → Slack app → workers.
  * SIGTERM/SIGINT: stop taking requests, let in-flight jobs finish, close queues and the pool, exit (≤ 10 s).
  */
-import { existsSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import { systemClock } from './clock.js';
+import { loadDotEnv } from './config/dotenv.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { ConfigError, loadWorkspaceConfig } from './config/load.js';
 import { openDatabase } from './db/client.js';
@@ -15,6 +15,7 @@ import { createQueues, queueWakeups } from './jobs/queues.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger } from './logger.js';
 import type { Deps } from './services/deps.js';
+import { EmailLookupError, resolveEmails } from './services/people/resolve-emails.js';
 import { createSlackApp } from './slack/app.js';
 import { checkHealth } from './slack/health.js';
 import { blockKitRenderer } from './slack/blocks/renderer.js';
@@ -27,7 +28,7 @@ function fail(message: string): never {
 }
 
 // `.env` in the working directory, when there is one (variables already set win): the quick start's `cp .env.example .env`
-if (existsSync('.env')) process.loadEnvFile('.env');
+loadDotEnv();
 
 const env = (() => {
   try {
@@ -38,7 +39,7 @@ const env = (() => {
   }
 })();
 
-const config = (() => {
+const parsedConfig = (() => {
   try {
     return loadWorkspaceConfig(env.PREFLIGHT_CONFIG);
   } catch (err) {
@@ -78,15 +79,23 @@ const healthRedis = redisConnection(env.REDIS_URL, 'health', onError('redis'));
 healthRedis.on('ready', () => warnings.recovered('redis'));
 const queues = createQueues(producer, env.QUEUE_PREFIX);
 const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
-const depsFor = (slack: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack, wakeups, renderer: blockKitRenderer, log });
 
-const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), depsFor });
+const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis) });
 /** A token Slack refuses (or no way to reach Slack) ends start-up with one line naming the variable. */
 const orFail = (err: unknown): never => {
   if (err instanceof SlackStartError) fail(err.message);
   throw err;
 };
 await slack.init().catch(orFail);
+
+// People given by email in preflight.yml become user IDs here (users.lookupByEmail, cached in Postgres)
+const config = await resolveEmails({ db: database.db, slack: slack.client, clock: systemClock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
+  if (err instanceof ConfigError) fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
+  if (err instanceof EmailLookupError) fail(err.message);
+  throw err;
+});
+const depsFor = (client: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack: client, wakeups, renderer: blockKitRenderer, log });
+slack.registerListeners(depsFor);
 
 // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client. The client
 // never retries by itself: a chat.postMessage that timed out may have been posted, and only the delivery module

@@ -2,7 +2,10 @@
  * `npm run config:check -- <file> [<file> ...]`: validates preflight.yml files and prints every problem
  * with its file, line and key path. Exit code 0 when all are valid, 1 otherwise.
  */
+import { loadDotEnv } from './dotenv.js';
 import { ConfigError, loadWorkspaceConfig } from './load.js';
+
+loadDotEnv(); // for PREFLIGHT_CONFIG, as npm start reads it
 
 const files = process.argv.slice(2);
 if (files.length === 0) files.push(process.env.PREFLIGHT_CONFIG || './preflight.yml');

@@ -35,6 +35,11 @@ export interface SlackApp {
    */
   init(): Promise<void>;
   /**
+   * Registers every listener (slash commands, actions, views, events) with the deps built around Bolt's
+   * WebClient by `depsFor`. Call once, after `init()` (the config may depend on Slack, e.g. people by email).
+   */
+  registerListeners(depsFor: (client: WebClient) => Deps): void;
+  /**
    * Serves HTTP (HTTP mode) or opens the WebSocket (Socket Mode; `/healthz` is served first).
    * @throws SlackStartError naming SLACK_APP_TOKEN when Slack refuses the app-level token.
    */
@@ -45,10 +50,10 @@ export interface SlackApp {
 /**
  * Builds the Bolt app. HTTP mode (no SLACK_APP_TOKEN): every Slack request goes to `POST /slack/events`,
  * signatures always verified, and `GET /healthz` answers 200/503. Socket Mode (SLACK_APP_TOKEN set): same
- * listeners over a WebSocket, with `/healthz` on PORT from a small HTTP server.
- * @param depsFor builds the use-case deps around Bolt's WebClient (listener side).
+ * listeners over a WebSocket, with `/healthz` on PORT from a small HTTP server. Built with Bolt's
+ * `deferInitialization`: call `init()`, then `registerListeners()`, then `start()`.
  */
-export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; health: () => Promise<Health>; depsFor: (client: WebClient) => Deps }): SlackApp {
+export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; health: () => Promise<Health> }): SlackApp {
   const { env, log } = args;
   const logger: BoltLogger = boltLogger(log);
   // Socket Mode: the WebSocket's state, reported by /healthz next to Postgres and Redis
@@ -81,42 +86,44 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
     });
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions, deferInitialization: true });
   }
-  const deps = args.depsFor(app.client);
-  const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX };
-  let installation: Promise<Installation> | undefined;
-  const installed = () => {
-    installation ??= app.client.auth.test().then(
-      (r) => ({ teamId: String(r.team_id), enterpriseId: r.enterprise_id ? String(r.enterprise_id) : null }),
-      (err) => {
-        installation = undefined; // retry on the next request
-        throw err;
-      },
-    );
-    return installation;
-  };
-  registerWorkspaceGuard(app, installed, log);
-  registerEventDedupe(app, deps, log);
-  registerStandupCommand(app, ctx);
-  registerOpenStandupFormAction(app, ctx);
-  registerStandupFormSubmission(app, ctx);
-  registerDmMessages(app, ctx);
-  registerBlockerCommand(app, ctx);
-  registerBlockerActions(app, ctx);
-  registerBlockerFormSubmission(app, ctx);
-  registerAppHome(app, ctx);
-  registerGonogoCommand(app, ctx);
-  registerGateActions(app, ctx);
-  registerGonogoHistoryActions(app, ctx);
-  registerChecklistSubmission(app, ctx);
-  app.error(async (err) => {
-    log.error({ err: err.message, code: (err as { code?: string }).code }, 'unhandled error in a Slack listener');
-  });
   return {
     app,
     client: app.client,
     async init() {
       await app.init().catch((err: unknown) => {
         throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
+      });
+    },
+    registerListeners(depsFor) {
+      const deps = depsFor(app.client);
+      const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX };
+      let installation: Promise<Installation> | undefined;
+      const installed = () => {
+        installation ??= app.client.auth.test().then(
+          (r) => ({ teamId: String(r.team_id), enterpriseId: r.enterprise_id ? String(r.enterprise_id) : null }),
+          (err) => {
+            installation = undefined; // retry on the next request
+            throw err;
+          },
+        );
+        return installation;
+      };
+      registerWorkspaceGuard(app, installed, log);
+      registerEventDedupe(app, deps, log);
+      registerStandupCommand(app, ctx);
+      registerOpenStandupFormAction(app, ctx);
+      registerStandupFormSubmission(app, ctx);
+      registerDmMessages(app, ctx);
+      registerBlockerCommand(app, ctx);
+      registerBlockerActions(app, ctx);
+      registerBlockerFormSubmission(app, ctx);
+      registerAppHome(app, ctx);
+      registerGonogoCommand(app, ctx);
+      registerGateActions(app, ctx);
+      registerGonogoHistoryActions(app, ctx);
+      registerChecklistSubmission(app, ctx);
+      app.error(async (err) => {
+        log.error({ err: err.message, code: (err as { code?: string }).code }, 'unhandled error in a Slack listener');
       });
     },
     async start() {

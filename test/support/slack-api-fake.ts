@@ -42,6 +42,8 @@ export class SlackApiFake {
   url = '';
   /** What `apps.connections.open` (Socket Mode) answers as the WebSocket URL, e.g. a SocketModeFake's `url`. */
   socketModeUrl = '';
+  /** Members users.lookupByEmail finds, by lower-cased email → user ID (others: `users_not_found`). */
+  readonly usersByEmail = new Map<string, string>();
 
   constructor(private readonly opts: SlackApiFakeOptions = {}) {
     this.server = createServer((req, res) => {
@@ -149,6 +151,10 @@ export class SlackApiFake {
       case 'chat.update':
         this.messages.update(args);
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'users.lookupByEmail': {
+        const id = this.usersByEmail.get(String(args.email ?? '').toLowerCase());
+        return id ? { ok: true, user: { id, team_id: this.opts.teamId ?? 'T0PREFLIGHT', deleted: false, profile: { email: args.email } } } : { ok: false, error: 'users_not_found' };
+      }
       case 'apps.connections.open':
         return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'invalid_auth' };
       case 'chat.postEphemeral':
