@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, runBotToExit, spawnBot, type BotProcess } from '../support/bot-process.js';
+import pg from 'pg';
+import { freePort, runBotToExit, spawnBot, startBot, type BotProcess } from '../support/bot-process.js';
 import { createTestDatabase, uniquePrefix } from '../support/db.js';
 import { SlackApiFake } from '../support/slack-api-fake.js';
 import { SocketModeFake } from '../support/socket-mode-fake.js';
@@ -73,6 +74,34 @@ describe('npm start with a setting Slack or a service refuses', () => {
     expect(res.ms).toBeLessThan(30_000);
     // ioredis retries every 0.2-2 s: ~10 attempts in 8 s, logged once (then at most once per 30 s)
     expect(res.stdout.match(/redis connection error/g)?.length).toBe(1);
+  }, 90_000);
+
+  it('a person given by an email no member has: the file, line, key path and address, exit code 1', async () => {
+    const config = CONFIG.replace('members: [U01]', 'members: [U01, nobody@example.com]');
+    const res = await runBotToExit(env, config);
+    expect(res.code, res.stdout + res.stderr).toBe(1);
+    const [first, second, ...rest] = res.stderr.trim().split('\n');
+    expect(first).toMatch(/^Preflight cannot start: \S+preflight\.yml has 1 problem:$/);
+    expect(second).toMatch(
+      /^\S+preflight\.yml:4:\d+ workstreams\.web\.members\.1: nobody@example\.com: no member of this Slack workspace has this email address \(users\.lookupByEmail: users_not_found\); check the spelling, or use their user ID$/,
+    );
+    expect(rest).toEqual([]);
+    expect(res.stdout + res.stderr).not.toMatch(STACK_FRAME);
+  }, 90_000);
+
+  it('people given by email run like user IDs: resolved at start-up with users.lookupByEmail and stored in Postgres', async () => {
+    fake.usersByEmail.set('ana@example.com', 'U0ANA');
+    const bot = await startBot(env, CONFIG.replace('pm: U0PM', 'pm: Ana@Example.com'));
+    try {
+      expect(fake.ok('users.lookupByEmail', (a) => a.email === 'ana@example.com')).toHaveLength(1);
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const rows = (await client.query('SELECT email, user_id FROM slack_user_emails')).rows;
+      await client.end();
+      expect(rows).toEqual([{ email: 'ana@example.com', user_id: 'U0ANA' }]);
+    } finally {
+      expect(await bot.stop()).toBe(0);
+    }
   }, 90_000);
 });
 
