@@ -88,8 +88,17 @@ const orFail = (err: unknown): never => {
 };
 await slack.init().catch(orFail);
 
-// People given by email in preflight.yml become user IDs here (users.lookupByEmail, cached in Postgres)
-const config = await resolveEmails({ db: database.db, slack: slack.client, clock: systemClock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
+// People given by email in preflight.yml become user IDs here (users.lookupByEmail, cached in Postgres). Its own
+// client: 3 calls at a time (the method is Tier 3, ~50 a minute; a 429 pauses the client's queue for Retry-After),
+// and a few minutes of retries at most, after which an address resolved before keeps its stored ID.
+const lookupClient = new WebClient(env.SLACK_BOT_TOKEN, {
+  slackApiUrl: env.SLACK_API_URL,
+  logger: boltLogger(log),
+  maxRequestConcurrency: 3,
+  retryConfig: { retries: 10, factor: 1.5, minTimeout: 1_000, maxTimeout: 30_000 },
+  timeout: 10_000,
+});
+const config = await resolveEmails({ db: database.db, slack: lookupClient, clock: systemClock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
   if (err instanceof ConfigError) fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
   if (err instanceof EmailLookupError) fail(err.message);
   throw err;
