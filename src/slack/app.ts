@@ -9,7 +9,7 @@ import { registerStandupCommand } from './commands/standup.js';
 import { registerDmMessages } from './events/dm-message.js';
 import { type Health, withSlackConnection } from './health.js';
 import { type SocketConnection, trackSocketConnection } from './socket-connection.js';
-import { slackStartError } from './start-errors.js';
+import { slackNoAnswerError, slackStartError } from './start-errors.js';
 import { boltLogger } from './logger.js';
 import { registerEventDedupe } from './middleware/dedupe-events.js';
 import { registerWorkspaceGuard, type Installation } from './middleware/workspace.js';
@@ -24,6 +24,9 @@ import { registerGonogoCommand } from './commands/gonogo.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
 import type { WebClient } from '@slack/web-api';
 
+/** How long start-up waits for Slack to answer auth.test, ms (it answers in well under a second when reachable). */
+export const SLACK_INIT_TIMEOUT_MS = 20_000;
+
 export interface SlackApp {
   app: App;
   /** The Web API client listeners use (Bolt's own). */
@@ -31,7 +34,8 @@ export interface SlackApp {
   /**
    * Checks SLACK_BOT_TOKEN with Slack (`auth.test`, through Bolt's `app.init()`; the app is built with
    * `deferInitialization` so a rejected token is an error here instead of an unhandled rejection).
-   * @throws SlackStartError naming SLACK_BOT_TOKEN when Slack refuses it; other errors as thrown by the client.
+   * @throws SlackStartError naming SLACK_BOT_TOKEN when Slack refuses it or does not answer within
+   *   {@link SLACK_INIT_TIMEOUT_MS}; other errors as thrown by the client.
    */
   init(): Promise<void>;
   /**
@@ -90,9 +94,20 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
     app,
     client: app.client,
     async init() {
-      await app.init().catch((err: unknown) => {
-        throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
+      let timer: NodeJS.Timeout | undefined;
+      const noAnswer = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(slackNoAnswerError('SLACK_BOT_TOKEN', SLACK_INIT_TIMEOUT_MS)), SLACK_INIT_TIMEOUT_MS);
       });
+      try {
+        await Promise.race([
+          app.init().catch((err: unknown) => {
+            throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
+          }),
+          noAnswer,
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     registerListeners(depsFor) {
       const deps = depsFor(app.client);

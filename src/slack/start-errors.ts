@@ -44,3 +44,12 @@ export function slackStartError(err: unknown, variable: SlackTokenVariable): Sla
   }
   return undefined;
 }
+
+/**
+ * The start-up error for a call that got no answer within `ms` (the Web API client keeps retrying unreachable
+ * hosts for many minutes; a first run should not wait that long to hear that SLACK_API_URL or the network is wrong).
+ */
+export function slackNoAnswerError(variable: SlackTokenVariable, ms: number): SlackStartError {
+  const why = `no answer within ${Math.round(ms / 1000)} s`;
+  return new SlackStartError(variable, 'timeout', `Preflight cannot start: could not reach Slack to check ${variable} (${why}): check the network, and SLACK_API_URL if you set it.`);
+}

@@ -61,6 +61,14 @@ describe('npm start with a setting Slack or a service refuses', () => {
     expect(res.stdout + res.stderr).not.toContain('xapp-1-wrong');
   }, 90_000);
 
+  it('a SLACK_API_URL nothing answers on: one line within 20 s naming what to check, exit code 1', async () => {
+    const port = await freePort();
+    const res = await runBotToExit({ ...env, SLACK_API_URL: `http://127.0.0.1:${port}/api/` }, CONFIG);
+    expect(res.code, res.stdout + res.stderr).toBe(1);
+    expect(res.stderr.trim()).toBe('Preflight cannot start: could not reach Slack to check SLACK_BOT_TOKEN (no answer within 20 s): check the network, and SLACK_API_URL if you set it.');
+    expect(res.stdout + res.stderr).not.toMatch(STACK_FRAME);
+  }, 90_000);
+
   it('a REDIS_URL nothing answers on: one line within 10 s of start-up, few warnings, exit code 1', async () => {
     // a port that was free a moment ago and that nothing listens on
     const port = await freePort();
