@@ -56,6 +56,10 @@ export class SlackApiFake {
   private scripted = new Map<string, { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }[]>();
   rateLimited = 0;
   url = '';
+  /** What `apps.connections.open` (Socket Mode) answers as the WebSocket URL, e.g. a SocketModeFake's `url`. */
+  socketModeUrl = '';
+  /** Members users.lookupByEmail finds, by lower-cased email → user ID (others: `users_not_found`). */
+  readonly usersByEmail = new Map<string, string>();
 
   constructor(private readonly opts: SlackApiFakeOptions = {}) {
     this.server = createServer((req, res) => {
@@ -257,6 +261,12 @@ export class SlackApiFake {
         this.emit({ kind: 'message', channel: String(args.channel) });
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       }
+      case 'users.lookupByEmail': {
+        const id = this.usersByEmail.get(String(args.email ?? '').toLowerCase());
+        return id ? { ok: true, user: { id, team_id: this.opts.teamId ?? 'T0PREFLIGHT', deleted: false, profile: { email: args.email } } } : { ok: false, error: 'users_not_found' };
+      }
+      case 'apps.connections.open':
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'invalid_auth' };
       case 'chat.postEphemeral': {
         const e = { ts: ts(), channel: String(args.channel), user: String(args.user), text: args.text, blocks: args.blocks, ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}) };
         this.surfaces.ephemerals.push(e);
