@@ -43,8 +43,9 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
  * The OpenAPI document holds no data and is served without a token.
  * Query: `from`/`to` are inclusive dates in the program's zone (`program.timezone`), `limit` 1–200 (default 50),
  * `cursor` the previous page's `next_cursor`.
+ * @param args.deps called per request: the database and the config (resolved after the routes are built).
  */
-export function apiRoutes(args: { deps: Pick<Deps, 'db' | 'config'>; token: string | undefined; log: Logger }): HttpRoute[] {
+export function apiRoutes(args: { deps: () => Pick<Deps, 'db' | 'config'>; token: string | undefined; log: Logger }): HttpRoute[] {
   const { deps, token, log } = args;
   if (!token) return [];
   const document = JSON.stringify(openApiDocument());
@@ -60,8 +61,9 @@ export function apiRoutes(args: { deps: Pick<Deps, 'db' | 'config'>; token: stri
       return;
     }
     try {
-      const range = dateRange(parsed.data.from, parsed.data.to, deps.config.program.timezone);
-      const page = await readPage(deps, kind, { range, cursor: parsed.data.cursor, limit: parsed.data.limit });
+      const d = deps();
+      const range = dateRange(parsed.data.from, parsed.data.to, d.config.program.timezone);
+      const page = await readPage(d, kind, { range, cursor: parsed.data.cursor, limit: parsed.data.limit });
       send(res, 200, { data: page.records, next_cursor: page.next });
     } catch (err) {
       if (err instanceof DateRangeError || err instanceof CursorError) {

@@ -4,10 +4,11 @@
  * Reads DATABASE_URL and PREFLIGHT_CONFIG (for the program's time zone) from the environment or `.env`.
  * Exit codes: 0 done, 2 bad arguments or config, 1 the export failed.
  */
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { loadDotEnv } from '../config/dotenv.js';
 import { envSchema } from '../config/env.js';
 import { ConfigError, loadWorkspaceConfig } from '../config/load.js';
 import { openDatabase } from '../db/client.js';
@@ -49,7 +50,7 @@ function progress(kind: RecordKind, everyMs = 2_000) {
   };
 }
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+loadDotEnv();
 
 let values: Record<string, string | boolean | undefined>;
 try {

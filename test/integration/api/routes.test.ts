@@ -18,6 +18,7 @@ import { createSlackApp, type SlackApp } from '../../../src/slack/app.js';
 import { routesServer } from '../../../src/slack/http-routes.js';
 import { harness, type Process } from '../../support/harness.js';
 import { responseValidator } from '../../support/openapi.js';
+import { NOCK_SLACK_URL, nockSlack } from '../../support/slack-nock.js';
 
 // Program zone New York: 2026-11-02 is a Monday (the day after the fall-back), the standup is at 10:00 local = 15:00 UTC.
 const YAML = `
@@ -46,6 +47,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
   let offApp: SlackApp;
   let base: string;
   let offBase: string;
+  const slack = nockSlack();
 
   const get = async (path: string, token: string | null = TOKEN, url = base) => {
     const res = await fetch(`${url}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
@@ -89,7 +91,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
       const env = envSchema.parse({
         SLACK_BOT_TOKEN: 'xoxb-test',
         SLACK_SIGNING_SECRET: 'secret',
-        SLACK_API_URL: 'http://127.0.0.1:9/api/',
+        SLACK_API_URL: NOCK_SLACK_URL,
         DATABASE_URL: 'postgres://unused',
         REDIS_URL: redisUrl,
         PORT: String(port),
@@ -101,9 +103,10 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
         log,
         redis,
         health: async () => ({ ok: true, postgres: 'ok', redis: 'ok' }),
-        depsFor: () => bot.deps,
-        routes: apiRoutes({ deps: bot.deps, token: env.PREFLIGHT_API_TOKEN, log }),
+        routes: apiRoutes({ deps: () => bot.deps, token: env.PREFLIGHT_API_TOKEN, log }),
       });
+      // Bolt checks the token (auth.test, answered by the nock fake) before it serves anything
+      await app.init();
       await app.start();
       return { app, url: `http://127.0.0.1:${port}` };
     };
@@ -116,6 +119,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     await offApp?.stop();
     redis?.disconnect();
     await h.cleanup();
+    slack.done();
   });
 
   it('without PREFLIGHT_API_TOKEN the API is off: 404 everywhere, /healthz still served', async () => {
@@ -236,7 +240,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
   });
 
   it('the same routes answer on the Socket Mode server; other methods and paths are 404', async () => {
-    const server: Server = routesServer(apiRoutes({ deps: bot.deps, token: TOKEN, log: pino({ level: 'silent' }) }));
+    const server: Server = routesServer(apiRoutes({ deps: () => bot.deps, token: TOKEN, log: pino({ level: 'silent' }) }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
