@@ -32,7 +32,7 @@ module.exports = {
       severity: 'error',
       comment: 'src/domain holds pure rules: nothing from services, slack, jobs, db, main, the clock or the logger.',
       from: { path: '^src/domain/' },
-      to: { path: '^src/(services|slack|jobs|db)/|^src/(main|clock|logger)\\.ts$' },
+      to: { path: '^src/(services|slack|jobs|db|metrics)/|^src/(main|clock|logger)\\.ts$' },
     },
     {
       name: 'domain-config-types-only',
@@ -61,9 +61,9 @@ module.exports = {
     {
       name: 'services-not-adapters',
       severity: 'error',
-      comment: 'src/services must not import src/slack, src/jobs or src/main.ts (ports they need are defined in services).',
+      comment: 'src/services must not import src/slack, src/jobs, src/metrics or src/main.ts (ports they need, such as Observer, are defined in services).',
       from: { path: '^src/services/' },
-      to: { path: '^src/(slack|jobs)/|^src/main\\.ts$' },
+      to: { path: '^src/(slack|jobs|metrics)/|^src/main\\.ts$' },
     },
     {
       name: 'slack-not-jobs',
@@ -78,6 +78,13 @@ module.exports = {
       comment: 'src/slack and src/jobs are sibling adapters over services: neither imports the other.',
       from: { path: '^src/jobs/' },
       to: { path: '^src/slack/' },
+    },
+    {
+      name: 'metrics-is-a-leaf',
+      severity: 'error',
+      comment: "src/metrics (prom-client) is called by the edges (slack, jobs, main) and implements the services' Observer port; it imports none of the layers.",
+      from: { path: '^src/metrics/' },
+      to: { path: '^src/(slack|jobs|db|domain)/|^src/services/(?!observer\\.ts$)|^src/main\\.ts$' },
     },
     {
       name: 'only-main-wires',

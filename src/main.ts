@@ -10,9 +10,12 @@ import { ConfigError, loadWorkspaceConfig } from './config/load.js';
 import { openDatabase } from './db/client.js';
 import { ensureDatabase, runMigrations } from './db/migrate.js';
 import { redisConnection } from './jobs/connection.js';
-import { createQueues, queueWakeups } from './jobs/queues.js';
+import { createQueues, queueDepths, queueWakeups } from './jobs/queues.js';
 import { startWorkers } from './jobs/workers.js';
-import { createLogger } from './logger.js';
+import { createLogger, logFormat } from './logger.js';
+import { Metrics } from './metrics/metrics.js';
+import { observedSlackAdapter } from './metrics/slack-adapter.js';
+import { openBlockerCounts } from './services/blockers/queries.js';
 import type { Deps } from './services/deps.js';
 import { createSlackApp } from './slack/app.js';
 import { checkHealth } from './slack/health.js';
@@ -47,7 +50,7 @@ const config = (() => {
   }
 })();
 
-const log = createLogger(env.LOG_LEVEL);
+const log = createLogger(env.LOG_LEVEL, undefined, logFormat(env.LOG_FORMAT));
 
 try {
   await ensureDatabase(env.DATABASE_URL);
@@ -63,9 +66,12 @@ const workerConnection = redisConnection(env.REDIS_URL, 'worker', onError('redis
 const healthRedis = redisConnection(env.REDIS_URL, 'health', onError('redis'));
 const queues = createQueues(producer, env.QUEUE_PREFIX);
 const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
-const depsFor = (slack: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack, wakeups, renderer: blockKitRenderer, log });
+const metrics = new Metrics({ openBlockersBySeverity: () => openBlockerCounts(database.db), queueDepths: () => queueDepths(queues) }, (what, err) =>
+  log.warn({ what, err: err.message }, 'metrics scrape: could not read a gauge'),
+);
+const depsFor = (slack: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack, wakeups, renderer: blockKitRenderer, log, observer: metrics.observer });
 
-const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), depsFor });
+const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), depsFor, metrics });
 
 // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client. The client
 // never retries by itself: a chat.postMessage that timed out may have been posted, and only the delivery module
@@ -76,8 +82,9 @@ const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
   rejectRateLimitedCalls: true,
   retryConfig: { retries: 0 },
   timeout: 10_000,
+  adapter: observedSlackAdapter((method, outcome) => metrics.slackCall(method, outcome)),
 });
-const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick });
+const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick, observe: metrics });
 
 await slack.start();
 log.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG }, 'Preflight is running');

@@ -29,6 +29,10 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PREFLIGHT_CONFIG: z.string().min(1).default('./preflight.yml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` (one JSON object per line, the default when stdout is not a terminal) or `pretty` (pino-pretty). */
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
+  /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (a random secret)').optional(),
   /** Prefix of every BullMQ key in Redis, so several deployments (or test runs) can share one Redis. */
   QUEUE_PREFIX: z
     .string()

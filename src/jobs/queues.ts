@@ -30,6 +30,18 @@ export function createQueues(connection: Redis, prefix: string): Queues {
   };
 }
 
+/** The job states counted by {@link queueDepths}: jobs not yet finished. */
+export const QUEUE_DEPTH_STATES = ['waiting', 'prioritized', 'delayed', 'active'] as const;
+
+/**
+ * Jobs per queue and state, e.g. `{ dm: { waiting: 12, prioritized: 0, delayed: 3, active: 16 }, … }`, from
+ * BullMQ's `getJobCounts` (a few O(1) Redis counts per queue). Throws when Redis is unreachable.
+ */
+export async function queueDepths(queues: Record<QueueName, Pick<Queue, 'getJobCounts'>>): Promise<Record<QueueName, Record<string, number>>> {
+  const entries = await Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...QUEUE_DEPTH_STATES)] as const));
+  return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
+}
+
 /** The part of a queue `queueWakeups` uses (lets a unit test capture the adds without Redis). */
 export type WakeupQueues = Record<QueueName, Pick<Queue, 'addBulk'>>;
 

@@ -21,6 +21,10 @@ import { registerGonogoHistoryActions } from './actions/gonogo-history.js';
 import { registerGonogoCommand } from './commands/gonogo.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
 import type { WebClient } from '@slack/web-api';
+import type { Metrics } from '../metrics/metrics.js';
+import { metricsRoute } from '../metrics/route.js';
+import { observedSlackAdapter } from '../metrics/slack-adapter.js';
+import { observeAcks } from './middleware/ack-timing.js';
 
 export interface SlackApp {
   app: App;
@@ -33,10 +37,19 @@ export interface SlackApp {
 /**
  * Builds the Bolt app. HTTP mode (no SLACK_APP_TOKEN): every Slack request goes to `POST /slack/events`,
  * signatures always verified, and `GET /healthz` answers 200/503. Socket Mode (SLACK_APP_TOKEN set): same
- * listeners over a WebSocket, with `/healthz` on PORT from a small HTTP server.
+ * listeners over a WebSocket, with `/healthz` on PORT from a small HTTP server. `GET /metrics` (with `metrics`)
+ * is served on the same port in both modes.
  * @param depsFor builds the use-case deps around Bolt's WebClient (listener side).
  */
-export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; health: () => Promise<Health>; depsFor: (client: WebClient) => Deps }): SlackApp {
+export function createSlackApp(args: {
+  env: Env;
+  log: Logger;
+  redis: Redis;
+  health: () => Promise<Health>;
+  depsFor: (client: WebClient) => Deps;
+  /** When given: `GET /metrics` (bearer `env.METRICS_TOKEN` when set), ack latency and Web API call counts. */
+  metrics?: Metrics;
+}): SlackApp {
   const { env, log } = args;
   const logger: BoltLogger = boltLogger(log);
   const healthRoute = async (res: import('node:http').ServerResponse) => {
@@ -44,13 +57,16 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
     res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify(h));
   };
-  const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger };
+  const { metrics } = args;
+  const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger, ...(metrics ? { adapter: observedSlackAdapter((m, o) => metrics.slackCall(m, o)) } : {}) };
+  const serveMetrics = metrics ? metricsRoute(metrics, env.METRICS_TOKEN) : undefined;
   let app: App;
   let healthServer: Server | undefined;
   if (env.SLACK_APP_TOKEN) {
     app = new App({ token: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions });
     healthServer = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/healthz') void healthRoute(res);
+      else if (serveMetrics && req.method === 'GET' && req.url?.split('?')[0] === '/metrics') serveMetrics(req, res);
       else res.writeHead(404).end();
     });
   } else {
@@ -59,10 +75,11 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
       endpoints: '/slack/events',
       signatureVerification: true,
       logger,
-      customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => void healthRoute(res) }],
+      customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => void healthRoute(res) }, ...(serveMetrics ? [{ path: '/metrics', method: ['GET'], handler: serveMetrics }] : [])],
     });
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
   }
+  if (metrics) observeAcks(app, (kind, name, seconds) => metrics.ackObserved(kind, name, seconds));
   const deps = args.depsFor(app.client);
   const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX };
   let installation: Promise<Installation> | undefined;
