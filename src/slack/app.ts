@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -35,6 +35,22 @@ export interface SlackApp {
 }
 
 /**
+ * The request listener of the small HTTP server Socket Mode runs on PORT: `GET /healthz`, and `GET /metrics`
+ * when `serveMetrics` is given; 404 for anything else.
+ */
+export function socketModeRoutes(
+  healthRoute: (res: ServerResponse) => void | Promise<void>,
+  serveMetrics?: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const path = req.url?.split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') void healthRoute(res);
+    else if (serveMetrics && req.method === 'GET' && path === '/metrics') serveMetrics(req, res);
+    else res.writeHead(404).end();
+  };
+}
+
+/**
  * Builds the Bolt app. HTTP mode (no SLACK_APP_TOKEN): every Slack request goes to `POST /slack/events`,
  * signatures always verified, and `GET /healthz` answers 200/503. Socket Mode (SLACK_APP_TOKEN set): same
  * listeners over a WebSocket, with `/healthz` on PORT from a small HTTP server. `GET /metrics` (with `metrics`)
@@ -52,7 +68,7 @@ export function createSlackApp(args: {
 }): SlackApp {
   const { env, log } = args;
   const logger: BoltLogger = boltLogger(log);
-  const healthRoute = async (res: import('node:http').ServerResponse) => {
+  const healthRoute = async (res: ServerResponse) => {
     const h = await args.health();
     res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify(h));
@@ -64,11 +80,7 @@ export function createSlackApp(args: {
   let healthServer: Server | undefined;
   if (env.SLACK_APP_TOKEN) {
     app = new App({ token: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions });
-    healthServer = createServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/healthz') void healthRoute(res);
-      else if (serveMetrics && req.method === 'GET' && req.url?.split('?')[0] === '/metrics') serveMetrics(req, res);
-      else res.writeHead(404).end();
-    });
+    healthServer = createServer(socketModeRoutes(healthRoute, serveMetrics));
   } else {
     const receiver = new HTTPReceiver({
       signingSecret: env.SLACK_SIGNING_SECRET,
