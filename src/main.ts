@@ -61,9 +61,9 @@ try {
 
 const onError = (what: string) => (err: Error) => log.warn({ err: err.message }, `${what} connection error`);
 const database = openDatabase(env.DATABASE_URL, onError('postgres'));
-const producer = redisConnection(env.REDIS_URL, 'producer', onError('redis'));
-const workerConnection = redisConnection(env.REDIS_URL, 'worker', onError('redis'));
-const healthRedis = redisConnection(env.REDIS_URL, 'health', onError('redis'));
+const producer = redisConnection(env.REDIS, 'producer', onError('redis'));
+const workerConnection = redisConnection(env.REDIS, 'worker', onError('redis'));
+const healthRedis = redisConnection(env.REDIS, 'health', onError('redis'));
 const queues = createQueues(producer, env.QUEUE_PREFIX);
 const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
 const metrics = new Metrics({ openBlockersBySeverity: () => openBlockerCounts(database.db), queueDepths: () => queueDepths(queues) }, (what, err) =>

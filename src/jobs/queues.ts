@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Wakeups } from '../services/wakeups.js';
 import { QUEUE_NAMES, type QueueName, type WakeupItem, type WakeupJob, type WakeupName } from './job-definition.js';
 import { wakeupJobs } from './registry.js';
@@ -20,7 +20,7 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
 
 /** Creates the producer side of every queue on one shared connection. */
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: Redis | Cluster, prefix: string): Queues {
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })])) as Record<QueueName, Queue>;
   return {
     ...queues,

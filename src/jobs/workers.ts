@@ -1,5 +1,5 @@
 import { Worker, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Deps } from '../services/deps.js';
 import { rateLimitedFor } from '../services/slack-errors.js';
 import { QUEUES, QUEUE_NAMES, type QueueName, type ScheduleSettings, type WakeupJob } from './job-definition.js';
@@ -81,7 +81,7 @@ function handlersByQueue(): Record<QueueName, Map<string, Handler>> {
 export async function startWorkers(args: {
   deps: Deps;
   queues: Queues;
-  connection: Redis;
+  connection: Redis | Cluster;
   prefix: string;
   tickMs: number;
   sweepMs?: number;

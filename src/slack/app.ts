@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type Logger as BoltLogger } from '@slack/bolt';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import type { Deps } from '../services/deps.js';
@@ -60,7 +60,7 @@ export function socketModeRoutes(
 export function createSlackApp(args: {
   env: Env;
   log: Logger;
-  redis: Redis;
+  redis: Redis | Cluster;
   health: () => Promise<Health>;
   depsFor: (client: WebClient) => Deps;
   /** When given: `GET /metrics` (bearer `env.METRICS_TOKEN` when set), ack latency and Web API call counts. */

@@ -1,6 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from './bot-process.js';
 import { realClockEnv } from './clock-env.js';
@@ -53,6 +54,121 @@ export async function privateRedis() {
     start,
     stop,
     flushAll: () => execFileSync('redis-cli', ['-p', String(port), 'flushall'], { env: realClockEnv() }),
+  };
+}
+
+/** Runs `redis-server` with `args` on the real clock; resolves once `port` answers PING. */
+async function redisServer(port: number, args: string[]): Promise<ChildProcess> {
+  const child = spawn('redis-server', args, { stdio: 'ignore', env: realClockEnv() });
+  await waitUntil(`redis-server on ${port}`, () => pingsRedis(port));
+  return child;
+}
+
+async function killAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(async (c) => {
+      if (c.exitCode !== null) return;
+      c.kill('SIGKILL');
+      await new Promise((r) => c.once('exit', r));
+    }),
+  );
+}
+
+/**
+ * A private Redis Sentinel setup: one master and one Sentinel monitoring it as `mymaster` (quorum 1), from
+ * the machine's redis-server (`--sentinel`). `url` is the REDIS_URL Preflight takes for it.
+ */
+export async function privateSentinel() {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-sentinel-'));
+  const masterPort = await freePort();
+  const sentinelPort = await freePort();
+  const children = [await redisServer(masterPort, ['--port', String(masterPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'])];
+  // Sentinel rewrites its config file, so it gets its own
+  const conf = join(dir, 'sentinel.conf');
+  writeFileSync(conf, `port ${sentinelPort}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor mymaster 127.0.0.1 ${masterPort} 1\n`);
+  children.push(await redisServer(sentinelPort, [conf, '--sentinel']));
+  await waitUntil('sentinel knows the master', () => {
+    try {
+      return execFileSync('redis-cli', ['-p', String(sentinelPort), 'sentinel', 'get-master-addr-by-name', 'mymaster'], { env: realClockEnv() })
+        .toString()
+        .includes(String(masterPort));
+    } catch {
+      return false;
+    }
+  });
+  return {
+    url: `redis+sentinel://127.0.0.1:${sentinelPort}/mymaster`,
+    masterPort,
+    async destroy() {
+      await killAll(children);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A free port whose cluster bus port (port + 10000) is free too. */
+async function freeClusterPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port + 10_000 > 65_535) continue;
+    const busFree = await new Promise<boolean>((resolve) => {
+      const srv = createNetServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port + 10_000, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (busFree) return port;
+  }
+}
+
+/**
+ * A private Redis Cluster of three masters (no replicas), slots spread by `redis-cli --cluster create`.
+ * `url` is the REDIS_URL Preflight takes for it (seed nodes).
+ */
+export async function privateCluster() {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-cluster-'));
+  const ports: number[] = [];
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await freeClusterPort();
+    ports.push(port);
+    children.push(
+      await redisServer(port, [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--dir',
+        dir,
+      ]),
+    );
+  }
+  execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore', env: realClockEnv() });
+  await waitUntil('cluster state ok', () =>
+    ports.every((p) => {
+      try {
+        return execFileSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { env: realClockEnv() })
+          .toString()
+          .includes('cluster_state:ok');
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return {
+    url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`,
+    ports,
+    async destroy() {
+      await killAll(children);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
