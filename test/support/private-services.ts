@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
@@ -179,8 +179,54 @@ function pgBin(): string {
   return join(base, version, 'bin');
 }
 
-/** A private PostgreSQL cluster (initdb in a temp dir, trust auth); run as the postgres user when we are root. */
-export async function privatePostgres() {
+/**
+ * A test CA and a server certificate for 127.0.0.1/localhost signed by it, made with the machine's openssl in
+ * `dir`, valid from 2000 to 2099 (so a test run shifted by faketime still finds them valid).
+ */
+function testCertificates(dir: string): { caFile: string; certFile: string; keyFile: string } {
+  const f = (name: string) => join(dir, name);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe', env: realClockEnv() });
+  writeFileSync(f('index.txt'), '');
+  writeFileSync(f('serial'), '01\n');
+  writeFileSync(
+    f('ca.cnf'),
+    [
+      '[ca]',
+      'default_ca = test_ca',
+      '[test_ca]',
+      `database = ${f('index.txt')}`,
+      `new_certs_dir = ${dir}`,
+      `serial = ${f('serial')}`,
+      'default_md = sha256',
+      'policy = any_name',
+      'unique_subject = no',
+      '[any_name]',
+      'commonName = supplied',
+      '[ca_ext]',
+      'basicConstraints = critical, CA:true',
+      'keyUsage = critical, keyCertSign, cRLSign',
+      '[server_ext]',
+      'basicConstraints = CA:false',
+      'keyUsage = critical, digitalSignature, keyEncipherment',
+      'extendedKeyUsage = serverAuth',
+      'subjectAltName = IP:127.0.0.1, DNS:localhost',
+      '',
+    ].join('\n'),
+  );
+  const dates = ['-startdate', '20000101000000Z', '-enddate', '20991231235959Z'];
+  ssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.csr'), '-subj', '/CN=Preflight test CA');
+  ssl('ca', '-batch', '-config', f('ca.cnf'), '-selfsign', '-keyfile', f('ca.key'), '-in', f('ca.csr'), '-out', f('ca.pem'), '-extensions', 'ca_ext', '-notext', ...dates);
+  ssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
+  ssl('ca', '-batch', '-config', f('ca.cnf'), '-cert', f('ca.pem'), '-keyfile', f('ca.key'), '-in', f('server.csr'), '-out', f('server.crt'), '-extensions', 'server_ext', '-notext', ...dates);
+  return { caFile: f('ca.pem'), certFile: f('server.crt'), keyFile: f('server.key') };
+}
+
+/**
+ * A private PostgreSQL cluster (initdb in a temp dir, trust auth); run as the postgres user when we are root.
+ * `tls: true` makes it a managed-Postgres look-alike: TLS with a certificate from a test CA (`caFile`), and
+ * TCP connections without TLS refused (pg_hba `hostssl` only).
+ */
+export async function privatePostgres(opts: { tls?: boolean } = {}) {
   const bin = pgBin();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'preflight-pg-'));
@@ -193,9 +239,21 @@ export async function privatePostgres() {
   else chownSync(dir, process.getuid!(), process.getgid!());
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  let serverOpts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  let caFile: string | undefined;
+  if (opts.tls) {
+    const tlsDir = join(dir, 'tls');
+    mkdirSync(tlsDir);
+    const certs = testCertificates(tlsDir);
+    caFile = certs.caFile;
+    chmodSync(certs.keyFile, 0o600);
+    if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', tlsDir]);
+    serverOpts += ` -c ssl=on -c ssl_cert_file=${certs.certFile} -c ssl_key_file=${certs.keyFile}`;
+    writeFileSync(join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n');
+    if (asRoot) execFileSync('chown', ['postgres:postgres', join(data, 'pg_hba.conf')]);
+  }
   const start = async () => {
-    run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
+    run('pg_ctl', ['-D', data, '-o', serverOpts, '-l', join(dir, 'log'), '-w', 'start']);
   };
   const stop = async (mode: 'fast' | 'immediate' = 'fast') => {
     run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
@@ -203,6 +261,8 @@ export async function privatePostgres() {
   await start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/preflight`,
+    /** With `tls`: the CA that signed the server's certificate (for `sslrootcert`). */
+    caFile,
     start,
     stop,
     async destroy() {
