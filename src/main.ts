@@ -14,7 +14,7 @@ import { createQueues, queueDepths, queueWakeups } from './jobs/queues.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger, logFormat } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
-import { observedSlackAdapter } from './metrics/slack-adapter.js';
+import { observedClientOptions } from './metrics/slack-adapter.js';
 import { openBlockerCounts } from './services/blockers/queries.js';
 import type { Deps } from './services/deps.js';
 import { createSlackApp } from './slack/app.js';
@@ -82,7 +82,7 @@ const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
   rejectRateLimitedCalls: true,
   retryConfig: { retries: 0 },
   timeout: 10_000,
-  adapter: observedSlackAdapter((method, outcome) => metrics.slackCall(method, outcome)),
+  ...observedClientOptions((method, outcome) => metrics.slackCall(method, outcome)),
 });
 const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick, observe: metrics });
 

@@ -48,3 +48,42 @@ export function observedSlackAdapter(onCall: (method: string, outcome: SlackCall
     }
   };
 }
+
+/** The WHATWG `fetch` signature (what @slack/web-api 8's `fetch` client option takes). */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * The same observation as {@link observedSlackAdapter} as a `fetch` wrapper, for @slack/web-api 8, which
+ * dropped axios for a `fetch` client option: reports each request's method and outcome (the body is read from a
+ * clone, the caller gets the response untouched); a network error or abort counts as `error` and is rethrown.
+ */
+export function observedSlackFetch(onCall: (method: string, outcome: SlackCallOutcome) => void, base: FetchLike = globalThis.fetch): FetchLike {
+  return async (input, init) => {
+    const method = slackMethodOf(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    let res: Response;
+    try {
+      res = await base(input, init);
+    } catch (err) {
+      onCall(method, 'error');
+      throw err;
+    }
+    const data =
+      res.status >= 200 && res.status < 300
+        ? await res
+            .clone()
+            .text()
+            .catch(() => '')
+        : '';
+    onCall(method, slackOutcomeOf({ status: res.status, data }));
+    return res;
+  };
+}
+
+/**
+ * The Web API client options that report every call to `onCall`: spread them into the options of each WebClient
+ * Preflight builds (Bolt's `clientOptions` and the workers' client). The one place that knows how a WebClient is
+ * hooked: with @slack/web-api 7 the `adapter` option (axios); with 8, return `{ fetch: observedSlackFetch(onCall) }`.
+ */
+export function observedClientOptions(onCall: (method: string, outcome: SlackCallOutcome) => void): { adapter: AxiosAdapter } {
+  return { adapter: observedSlackAdapter(onCall) };
+}

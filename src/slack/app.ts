@@ -23,7 +23,7 @@ import { registerChecklistSubmission } from './views/checklist-form.js';
 import type { WebClient } from '@slack/web-api';
 import type { Metrics } from '../metrics/metrics.js';
 import { metricsRoute } from '../metrics/route.js';
-import { observedSlackAdapter } from '../metrics/slack-adapter.js';
+import { observedClientOptions } from '../metrics/slack-adapter.js';
 import { observeAcks } from './middleware/ack-timing.js';
 
 export interface SlackApp {
@@ -74,7 +74,7 @@ export function createSlackApp(args: {
     res.end(JSON.stringify(h));
   };
   const { metrics } = args;
-  const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger, ...(metrics ? { adapter: observedSlackAdapter((m, o) => metrics.slackCall(m, o)) } : {}) };
+  const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger, ...(metrics ? observedClientOptions((m, o) => metrics.slackCall(m, o)) : {}) };
   const serveMetrics = metrics ? metricsRoute(metrics, env.METRICS_TOKEN) : undefined;
   let app: App;
   let healthServer: Server | undefined;

@@ -127,4 +127,12 @@ describe('GET /metrics on the real process (HTTP mode)', () => {
     // no secret ever reaches a label or a value
     for (const secret of ['xoxb-e2e-metrics', SECRET, TOKEN]) expect(text).not.toContain(secret);
   });
+
+  it('logs JSON lines when stdout is not a terminal (LOG_FORMAT unset)', () => {
+    const running = bot
+      .output()
+      .split('\n')
+      .find((l) => l.includes('Preflight is running'));
+    expect(JSON.parse(running!)).toMatchObject({ level: 30, app: 'preflight', msg: 'Preflight is running', mode: 'http' });
+  });
 });

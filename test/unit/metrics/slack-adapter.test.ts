@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Metrics } from '../../../src/metrics/metrics.js';
-import { observedSlackAdapter, slackMethodOf, slackOutcomeOf } from '../../../src/metrics/slack-adapter.js';
+import { observedClientOptions, observedSlackFetch, slackMethodOf, slackOutcomeOf } from '../../../src/metrics/slack-adapter.js';
 import { NOCK_SLACK_URL, nockSlack } from '../../support/slack-nock.js';
 
 describe('slackMethodOf', () => {
@@ -24,7 +24,7 @@ describe('slackOutcomeOf', () => {
   });
 });
 
-describe('observedSlackAdapter in a WebClient (Slack faked with nock)', () => {
+describe('observedClientOptions in a WebClient (Slack faked with nock)', () => {
   const slack = nockSlack();
   afterAll(() => slack.done());
 
@@ -34,7 +34,7 @@ describe('observedSlackAdapter in a WebClient (Slack faked with nock)', () => {
       slackApiUrl: NOCK_SLACK_URL,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      adapter: observedSlackAdapter((m, o) => metrics.slackCall(m, o)),
+      ...observedClientOptions((m, o) => metrics.slackCall(m, o)),
     });
     await client.chat.postMessage({ channel: 'C1', text: 'hi' });
     await client.chat.postMessage({ channel: 'C1', text: 'again' });
@@ -47,5 +47,28 @@ describe('observedSlackAdapter in a WebClient (Slack faked with nock)', () => {
     expect(text).toContain('preflight_slack_api_calls_total{method="chat.postMessage",outcome="error"} 1');
     expect(text).toContain('preflight_slack_api_calls_total{method="conversations.open",outcome="429"} 1');
     expect(text).not.toContain('xoxb-test');
+  });
+});
+
+describe('observedSlackFetch (for @slack/web-api 8, whose client takes a fetch)', () => {
+  it('reports method and outcome and hands the caller an unread response', async () => {
+    const seen: string[] = [];
+    const answers: Record<string, Response> = {
+      'chat.postMessage': new Response('{"ok":true,"ts":"1.2"}', { status: 200 }),
+      'conversations.open': new Response('{"ok":false,"error":"ratelimited"}', { status: 429, headers: { 'retry-after': '2' } }),
+      'users.info': new Response('{"ok":false,"error":"user_not_found"}', { status: 200 }),
+    };
+    const base = async (input: string | URL | Request) => {
+      const method = String(input).split('/').pop()!;
+      if (method === 'auth.test') throw new TypeError('fetch failed');
+      return answers[method]!;
+    };
+    const fetch = observedSlackFetch((m, o) => seen.push(`${m} ${o}`), base);
+    const posted = await fetch('https://slack.com/api/chat.postMessage', { method: 'POST' });
+    expect(await posted.json()).toEqual({ ok: true, ts: '1.2' });
+    expect((await fetch(new URL('https://slack.com/api/conversations.open'))).status).toBe(429);
+    await fetch('https://slack.com/api/users.info');
+    await expect(fetch('https://slack.com/api/auth.test')).rejects.toThrow('fetch failed');
+    expect(seen).toEqual(['chat.postMessage ok', 'conversations.open 429', 'users.info error', 'auth.test error']);
   });
 });
