@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type { PrettyOptions, PrettyStream } from 'pino-pretty';
+
+/** pino-pretty, loaded only when a pretty logger is made (JSON-only processes never load it). */
+const loadPretty = () => createRequire(import.meta.url)('pino-pretty') as (options: PrettyOptions) => PrettyStream;
 
 /**
  * Paths pino replaces with "[redacted]": anything that could carry a Slack token or signing secret.
@@ -38,7 +42,13 @@ export function logFormat(configured: LogFormat | undefined, stdoutIsTTY: boolea
 export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
   const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'preflight' } };
   if (format === 'pretty') {
-    const stream = pretty({ destination: destination ?? 1, colorize: destination ? false : Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app', sync: true });
+    const stream = loadPretty()({
+      destination: destination ?? 1,
+      colorize: destination ? false : Boolean(process.stdout.isTTY),
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,app',
+      sync: true,
+    });
     return pino(options, stream);
   }
   return pino(options, destination);
