@@ -51,3 +51,38 @@ export function redisConnection(target: RedisTarget, role: Role, onError: (err: 
   redis.on('error', onError);
   return redis;
 }
+
+/**
+ * `redis://user:secret@host:6379/0` → `redis://host:6379/0`: a Redis URL fit for a message (no credentials, nor
+ * the query, which may hold `sentinel_password`); also for the `redis+sentinel://` and `redis+cluster://` forms.
+ */
+export function redisUrlForDisplay(url: string): string {
+  const m = /^([a-z+]+:\/\/)(?:[^@/]*@)?([^?#]*)/.exec(url);
+  return m ? `${m[1]}${m[2]}` : '(unparseable URL)';
+}
+
+/**
+ * Waits until `redis` is ready (connected, and authenticated when the URL has a password).
+ * @param timeoutMs how long to wait, ms.
+ * @throws Error whose message is the last connection error seen (e.g. `connect ECONNREFUSED 127.0.0.1:6390`,
+ *   `WRONGPASS …`), or `no answer within <n> s` when there was none.
+ */
+export async function redisReady(redis: Redis | Cluster, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  let lastError: Error | undefined;
+  const onError = (err: Error) => {
+    lastError = err;
+  };
+  redis.on('error', onError);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(lastError?.message || `no answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+      redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  } finally {
+    redis.off('error', onError);
+  }
+}
