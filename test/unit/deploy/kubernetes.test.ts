@@ -104,6 +104,13 @@ describe('deploy/kubernetes fits Preflight', () => {
     expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThan(10);
   });
 
+  it("runs as the image's unprivileged user (the Dockerfile's USER node: uid 1000 in the official Node.js images)", () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+  });
+
   it('the Service sends port 80 to those pods', () => {
     expect(service.spec.selector).toEqual(pod.metadata.labels);
     expect(service.spec.ports[0].targetPort).toBe('http');
