@@ -34,7 +34,7 @@ module.exports = {
       severity: 'error',
       comment: 'src/domain holds pure rules: nothing from services, slack, jobs, db, main, the clock or the logger.',
       from: { path: '^src/domain/' },
-      to: { path: '^src/(services|slack|jobs|db)/|^src/(main|clock|logger)\\.ts$' },
+      to: { path: '^src/(services|slack|jobs|db|metrics)/|^src/(main|clock|logger)\\.ts$' },
     },
     {
       name: 'domain-config-types-only',
@@ -63,9 +63,9 @@ module.exports = {
     {
       name: 'services-not-adapters',
       severity: 'error',
-      comment: 'src/services must not import src/slack, src/jobs, src/api, src/cli or src/main.ts (ports they need are defined in services).',
+      comment: 'src/services must not import src/slack, src/jobs, src/metrics, src/api, src/cli or src/main.ts (ports they need, such as Observer, are defined in services).',
       from: { path: '^src/services/' },
-      to: { path: '^src/(slack|jobs|api|cli)/|^src/main\\.ts$' },
+      to: { path: '^src/(slack|jobs|metrics|api|cli)/|^src/main\\.ts$' },
     },
     {
       name: 'slack-not-jobs',
@@ -88,6 +88,13 @@ module.exports = {
         'src/api (the read-only HTTP API) and src/cli (command-line tools) are adapters over services like slack and jobs: none imports another ($1: within one adapter is fine); main.ts mounts the API on the Slack app server.',
       from: { path: '^src/(api|cli|slack|jobs)/' },
       to: { path: '^src/(api|cli|slack|jobs)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'metrics-is-a-leaf',
+      severity: 'error',
+      comment: "src/metrics (prom-client) is called by the edges (slack, jobs, main) and implements the services' Observer port; it imports none of the layers.",
+      from: { path: '^src/metrics/' },
+      to: { path: '^src/(slack|jobs|db|domain)/|^src/services/(?!observer\\.ts$)|^src/main\\.ts$' },
     },
     {
       name: 'only-main-wires',

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { z } from 'zod';
 import { openApiDocument, pageSchema } from '../../../src/api/openapi.js';
 import { apiRoutes } from '../../../src/api/routes.js';
-import { envSchema } from '../../../src/config/env.js';
+import { loadEnv } from '../../../src/config/env.js';
 import { actOnBlocker } from '../../../src/services/blockers/act.js';
 import { raiseBlocker } from '../../../src/services/blockers/raise.js';
 import { recordDecision } from '../../../src/services/gonogo/decisions.js';
@@ -14,8 +14,7 @@ import { signOffGate } from '../../../src/services/gonogo/gates.js';
 import { answerSchema, blockerSchema, checkinSchema, decisionSchema, gateSchema } from '../../../src/services/records/schemas.js';
 import { submitForm } from '../../../src/services/standups/answers.js';
 import { tick } from '../../../src/services/standups/sweep.js';
-import { createSlackApp, type SlackApp } from '../../../src/slack/app.js';
-import { routesServer } from '../../../src/slack/http-routes.js';
+import { createSlackApp, socketModeRoutes, type SlackApp } from '../../../src/slack/app.js';
 import { harness, type Process } from '../../support/harness.js';
 import { responseValidator } from '../../support/openapi.js';
 import { NOCK_SLACK_URL, nockSlack } from '../../support/slack-nock.js';
@@ -88,7 +87,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     const log = pino({ level: 'silent' });
     const start = async (token: string | undefined) => {
       const port = await freePort();
-      const env = envSchema.parse({
+      const env = loadEnv({
         SLACK_BOT_TOKEN: 'xoxb-test',
         SLACK_SIGNING_SECRET: 'secret',
         SLACK_API_URL: NOCK_SLACK_URL,
@@ -240,7 +239,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
   });
 
   it('the same routes answer on the Socket Mode server; other methods and paths are 404', async () => {
-    const server: Server = routesServer(apiRoutes({ deps: () => bot.deps, token: TOKEN, log: pino({ level: 'silent' }) }));
+    const server: Server = createServer(socketModeRoutes(() => {}, undefined, apiRoutes({ deps: () => bot.deps, token: TOKEN, log: pino({ level: 'silent' }) })));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
