@@ -113,6 +113,7 @@ try {
 
 const channels = Object.fromEntries(dir.channels.map((c) => [c.id, { name: c.name }]));
 const standIn = await new SlackApiFake({ channels, teamId: TEAM.teamId, botUserId: TEAM.botUserId }).start(0, '127.0.0.1');
+for (const [email, id] of Object.entries(dir.usersByEmail)) standIn.usersByEmail.set(email, id);
 const botPort = await freePort();
 const signingSecret = randomBytes(16).toString('hex');
 const configFile = join(mkdtempSync(join(tmpdir(), 'preflight-sandbox-')), 'preflight.yml');
