@@ -7,7 +7,7 @@
  * (`SANDBOX_DATABASE_URL` and `SANDBOX_QUEUE_PREFIX` name others: the browser test runs its own;
  * `SANDBOX_ACK_TIMEOUT_MS` lengthens Slack's 3-second limit on Preflight's answers, for tests on a loaded box).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -30,8 +30,12 @@ const USAGE = 'Usage: npm run sandbox -- [--example <name> | --config <file>] [-
 const QUEUE_PREFIX = process.env.SANDBOX_QUEUE_PREFIX || 'preflight-sandbox';
 const TEAM = { teamId: 'T0SANDBOX', appId: 'A0SANDBOX', botUserId: 'U0PREFLIGHT' };
 
+/** The bot process, once spawned: `fail` stops it, so a sandbox that cannot start leaves no bot behind. */
+let spawnedBot: ChildProcess | undefined;
+
 function fail(message: string): never {
   console.error(message);
+  if (spawnedBot?.exitCode === null) spawnedBot.kill('SIGTERM');
   process.exit(1);
 }
 
@@ -82,6 +86,11 @@ const { yaml, config } = (() => {
 })();
 const dir = directoryFor(config);
 
+// the page's port first: a second sandbox started by mistake must not empty the running one's database and keys
+await portIsFree(port, opts.host).catch((err: NodeJS.ErrnoException) =>
+  fail(err.code === 'EADDRINUSE' ? `Port ${port} is in use: pass another with --port.` : `Sandbox cannot serve the page: ${err.message}`),
+);
+
 // a fresh workspace every start: the sandbox's own database and queue keys, nothing else
 try {
   await dropDatabase(databaseUrl);
@@ -104,6 +113,7 @@ try {
 
 const channels = Object.fromEntries(dir.channels.map((c) => [c.id, { name: c.name }]));
 const standIn = await new SlackApiFake({ channels, teamId: TEAM.teamId, botUserId: TEAM.botUserId }).start(0, '127.0.0.1');
+for (const [email, id] of Object.entries(dir.usersByEmail)) standIn.usersByEmail.set(email, id);
 const botPort = await freePort();
 const signingSecret = randomBytes(16).toString('hex');
 const configFile = join(mkdtempSync(join(tmpdir(), 'preflight-sandbox-')), 'preflight.yml');
@@ -133,6 +143,7 @@ const keep = (d: Buffer) => {
   botOutput = (botOutput + d.toString()).slice(-20_000);
   if (opts.verbose) process.stderr.write(d);
 };
+spawnedBot = bot;
 bot.stdout.on('data', keep);
 bot.stderr.on('data', keep);
 let stopping = false;
@@ -174,6 +185,15 @@ async function shutdown() {
 }
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
+
+/** Resolves when `host:port` can be listened on now (and releases it at once); rejects with the listen error (`EADDRINUSE`…). */
+async function portIsFree(p: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(p, host, () => srv.close(() => resolve()));
+  });
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

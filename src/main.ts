@@ -9,7 +9,7 @@ import { loadDotEnv } from './config/dotenv.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { ConfigError, loadWorkspaceConfig } from './config/load.js';
 import { openDatabase } from './db/client.js';
-import { ensureDatabase, runMigrations } from './db/migrate.js';
+import { databaseUrlForDisplay, ensureDatabase, runMigrations } from './db/migrate.js';
 import { connectionWarnings } from './connection-warnings.js';
 import { redisConnection, redisReady, redisUrlForDisplay } from './jobs/connection.js';
 import { createQueues, queueDepths, queueWakeups } from './jobs/queues.js';
@@ -73,7 +73,9 @@ try {
   await ensureDatabase(env.DATABASE_URL);
   await runMigrations(env.DATABASE_URL);
 } catch (err) {
-  fail(`Preflight cannot start: database migration failed: ${(err as Error).message}`);
+  fail(
+    `Preflight cannot start: could not create or migrate the database at DATABASE_URL (${databaseUrlForDisplay(env.DATABASE_URL)}): ${(err as Error).message}. Check DATABASE_URL and that Postgres is running.`,
+  );
 }
 
 const database = openDatabase(env.DATABASE_URL, onError('postgres'));

@@ -19,6 +19,11 @@ export interface SandboxDirectory {
   programName: string;
   people: Person[];
   channels: Channel[];
+  /**
+   * People the config names by email (`bob@example.com`): lower-cased address → the user ID the sandbox gives
+   * them (`U0EMAIL01`…), for the stand-in's users.lookupByEmail, which Preflight calls at start-up.
+   */
+  usersByEmail: Record<string, string>;
 }
 
 const slug = (s: string) =>
@@ -33,7 +38,8 @@ const slug = (s: string) =>
  * `U1BRK001`), so the page can show "Broker Integration dev 1" instead of an id. A person keeps the first
  * role found, in this order: PM, execs, workstream leads, gate sign-off authorities, members, anyone else a
  * ladder notifies. Channels: the program channel, each workstream's report channel ("ws1-broker-integration", or
- * "team-omega" when the name holds the workstream id) and blockers channel ("ws1-blockers").
+ * "team-omega" when the name holds the workstream id) and blockers channel ("ws1-blockers"). A person named
+ * by email gets a sandbox user ID (`U0EMAIL01`…), listed in `usersByEmail`.
  * @param config a validated preflight.yml.
  */
 export function directoryFor(config: WorkspaceConfig): SandboxDirectory {
@@ -41,7 +47,16 @@ export function directoryFor(config: WorkspaceConfig): SandboxDirectory {
   const programZone = config.program.timezone;
   // "Team Omega - Infrastructure Validation" → "Team Omega": names stay short in the sidebar
   const short = (name: string) => name.split(/ [-–—:] /)[0]!.trim();
-  const add = (id: string, name: string, zone = programZone) => {
+  const usersByEmail: Record<string, string> = {};
+  // a person named by email gets a user ID of their own, as Slack's users.lookupByEmail would answer
+  const userId = (key: string) => {
+    if (!key.includes('@')) return key;
+    const email = key.toLowerCase();
+    usersByEmail[email] ??= `U0EMAIL${String(Object.keys(usersByEmail).length + 1).padStart(2, '0')}`;
+    return usersByEmail[email];
+  };
+  const add = (key: string, name: string, zone = programZone) => {
+    const id = userId(key);
     if (!people.has(id)) people.set(id, { id, name, zone });
   };
   add(config.program.pm, 'Program manager');
@@ -53,7 +68,7 @@ export function directoryFor(config: WorkspaceConfig): SandboxDirectory {
   for (const ws of Object.values(config.workstreams)) {
     let n = 0;
     for (const m of ws.members) {
-      const id = typeof m === 'string' ? m : m.id;
+      const id = userId(typeof m === 'string' ? m : m.id);
       const zone = (typeof m === 'string' ? undefined : m.timezone) ?? ws.timezone ?? programZone;
       if (people.has(id)) {
         if (typeof m !== 'string' && m.timezone) people.get(id)!.zone = m.timezone;
@@ -63,7 +78,7 @@ export function directoryFor(config: WorkspaceConfig): SandboxDirectory {
     }
   }
   for (const levels of Object.values(config.escalation.ladders)) {
-    for (const l of levels ?? []) for (const id of typeof l.notify === 'string' ? [l.notify] : l.notify) if (/^[UW]/.test(id)) add(id, `On-call ${id}`);
+    for (const l of levels ?? []) for (const id of typeof l.notify === 'string' ? [l.notify] : l.notify) if (/^[UW]/.test(id) || id.includes('@')) add(id, `On-call ${id}`);
   }
   const channels = new Map<string, Channel>();
   const addChannel = (id: string, name: string) => {
@@ -75,5 +90,5 @@ export function directoryFor(config: WorkspaceConfig): SandboxDirectory {
     addChannel(ws.channel, name.includes(wsId) ? name : `${wsId}-${name}`);
     if (ws.blockers_channel) addChannel(ws.blockers_channel, `${wsId}-blockers`);
   }
-  return { programName: config.program.name, people: [...people.values()], channels: [...channels.values()] };
+  return { programName: config.program.name, people: [...people.values()], channels: [...channels.values()], usersByEmail };
 }

@@ -3,7 +3,7 @@
  * migrations/. Reads `.env` like `npm start` (variables already set win). Exit code 1 with the reason on failure.
  */
 import { loadDotEnv } from '../config/dotenv.js';
-import { ensureDatabase, runMigrations } from './migrate.js';
+import { databaseUrlForDisplay, ensureDatabase, runMigrations } from './migrate.js';
 
 loadDotEnv();
 
@@ -17,6 +17,6 @@ try {
   await runMigrations(url);
   console.log('db:migrate: migrations applied');
 } catch (err) {
-  console.error(`db:migrate: ${(err as Error).message}`);
+  console.error(`db:migrate: could not create or migrate the database at DATABASE_URL (${databaseUrlForDisplay(url)}): ${(err as Error).message}. Check DATABASE_URL and that Postgres is running.`);
   process.exit(1);
 }

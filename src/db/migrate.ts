@@ -23,7 +23,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
   if (!name) throw new Error('DATABASE_URL names no database (expected …/preflight at the end)');
-  const probe = new pg.Client({ connectionString: url });
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   try {
     await probe.connect();
     await probe.end();
@@ -49,6 +49,19 @@ export async function ensureDatabase(url: string): Promise<boolean> {
     return true;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * `postgres://user:secret@db.example.com:5432/preflight?sslmode=verify-full` → `postgres://db.example.com:5432/preflight`:
+ * a DATABASE_URL fit for a message (no credentials, nor the query, which may name certificate files).
+ */
+export function databaseUrlForDisplay(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(unparseable URL)';
   }
 }
 

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { freePort, runBotToExit, spawnBot, startBot, type BotProcess } from '../support/bot-process.js';
@@ -82,6 +83,36 @@ describe('npm start with a setting Slack or a service refuses', () => {
     expect(res.ms).toBeLessThan(30_000);
     // ioredis retries every 0.2-2 s: ~10 attempts in 8 s, logged once (then at most once per 30 s)
     expect(res.stdout.match(/redis connection error/g)?.length).toBe(1);
+  }, 90_000);
+
+  it('a DATABASE_URL nothing answers on: one line naming DATABASE_URL, without its password, exit code 1', async () => {
+    const port = await freePort(); // free a moment ago; nothing listens on it
+    const res = await runBotToExit({ ...env, DATABASE_URL: `postgres://postgres:hunter2@127.0.0.1:${port}/preflight` }, CONFIG);
+    expect(res.code, res.stdout + res.stderr).toBe(1);
+    expect(res.stderr.trim()).toBe(
+      `Preflight cannot start: could not create or migrate the database at DATABASE_URL (postgres://127.0.0.1:${port}/preflight): connect ECONNREFUSED 127.0.0.1:${port}. Check DATABASE_URL and that Postgres is running.`,
+    );
+    expect(res.stdout + res.stderr).not.toMatch(STACK_FRAME);
+    expect(res.stdout + res.stderr).not.toContain('hunter2');
+  }, 90_000);
+
+  it('a DATABASE_URL whose server accepts the connection and never answers: the same line after 10 s, not a hang', async () => {
+    const silent = createServer(() => {}); // accepts TCP connections, never speaks Postgres
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const res = await runBotToExit({ ...env, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/preflight` }, CONFIG);
+      expect(res.code, res.stdout + res.stderr).toBe(1);
+      expect(res.stderr.trim()).toMatch(
+        new RegExp(
+          `^Preflight cannot start: could not create or migrate the database at DATABASE_URL \\(postgres://127\\.0\\.0\\.1:${port}/preflight\\): .*timeout.*\\. Check DATABASE_URL and that Postgres is running\\.$`,
+        ),
+      );
+      // the connection is given up after 10 s (CONNECT_TIMEOUT_MS); the rest is tsx loading the bot on a loaded box
+      expect(res.ms).toBeLessThan(45_000);
+    } finally {
+      silent.close();
+    }
   }, 90_000);
 
   it('a person given by an email no member has: the file, line, key path and address, exit code 1', async () => {

@@ -25,7 +25,7 @@ describe('the page’s form values as Slack’s view.state.values', () => {
       { type: 'input', block_id: 'd', element: { type: 'datepicker', action_id: 'x' } },
       { type: 'input', block_id: 'u', element: { type: 'users_select', action_id: 'x' } },
     ];
-    const dir = { programName: 'P', channels: [], people: [{ id: 'U01', name: 'Ana', zone: 'UTC' }] };
+    const dir = { programName: 'P', channels: [], people: [{ id: 'U01', name: 'Ana', zone: 'UTC' }], usersByEmail: {} };
     expect(stateValues(blocks, { 'c/x': ['a', 'forged'], 'd/x': '2026-02-05', 'u/x': 'U01' }, dir)).toEqual({
       c: { x: { type: 'checkboxes', selected_options: [{ text: { type: 'plain_text', text: 'A' }, value: 'a' }] } },
       d: { x: { type: 'datepicker', selected_date: '2026-02-05' } },

@@ -13,5 +13,13 @@ describe('sample people named after their roles', () => {
     expect(dir.people.length).toBeGreaterThan(100);
     expect(dir.channels.map((c) => c.name)).toContain('ws1-blockers');
     expect(dir.people.every((p) => p.zone === 'America/New_York' || p.zone.includes('/'))).toBe(true);
+    expect(dir.usersByEmail).toEqual({});
+  });
+
+  it('gives a person named by email (the minimal example) a user ID of their own, for users.lookupByEmail', () => {
+    const dir = directoryFor(loadWorkspaceConfig('examples/minimal.preflight.yml'));
+    expect(dir.usersByEmail).toEqual({ 'bob@example.com': 'U0EMAIL01' });
+    expect(dir.people.find((p) => p.id === 'U0EMAIL01')!.name).toBe('Web team dev 2');
+    expect(dir.people.some((p) => p.id.includes('@'))).toBe(false);
   });
 });
