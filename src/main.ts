@@ -7,7 +7,7 @@ import { WebClient } from '@slack/web-api';
 import { systemClock } from './clock.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { ConfigError, loadWorkspaceConfig } from './config/load.js';
-import { openDatabase } from './db/client.js';
+import { LISTENER_POOL_SIZE, openDatabase } from './db/client.js';
 import { ensureDatabase, runMigrations } from './db/migrate.js';
 import { redisConnection } from './jobs/connection.js';
 import { createQueues, queueWakeups } from './jobs/queues.js';
@@ -58,12 +58,14 @@ try {
 
 const onError = (what: string) => (err: Error) => log.warn({ err: err.message }, `${what} connection error`);
 const database = openDatabase(env.DATABASE_URL, onError('postgres'));
+// Slack listeners get a pool of their own: a job can hold a client across its Slack calls, and an ack must not wait for one
+const listenerDatabase = openDatabase(env.DATABASE_URL, onError('postgres'), LISTENER_POOL_SIZE);
 const producer = redisConnection(env.REDIS_URL, 'producer', onError('redis'));
 const workerConnection = redisConnection(env.REDIS_URL, 'worker', onError('redis'));
 const healthRedis = redisConnection(env.REDIS_URL, 'health', onError('redis'));
 const queues = createQueues(producer, env.QUEUE_PREFIX);
 const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
-const depsFor = (slack: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack, wakeups, renderer: blockKitRenderer, log });
+const depsFor = (slack: WebClient): Deps => ({ db: listenerDatabase.db, config, clock: systemClock, slack, wakeups, renderer: blockKitRenderer, log });
 
 const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), depsFor });
 
@@ -77,7 +79,7 @@ const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
   retryConfig: { retries: 0 },
   timeout: 10_000,
 });
-const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick });
+const workers = await startWorkers({ deps: { ...depsFor(workerClient), db: database.db }, queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick });
 
 await slack.start();
 log.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG }, 'Preflight is running');
@@ -97,7 +99,7 @@ async function shutdown(signal: string) {
     await workers.close();
     await queues.close();
     await Promise.all([producer.quit(), workerConnection.quit(), healthRedis.quit()].map((p) => p.catch(() => {})));
-    await database.pool.end();
+    await Promise.all([database.pool.end(), listenerDatabase.pool.end()]);
     log.info('stopped');
     process.exit(0);
   } catch (err) {
