@@ -48,7 +48,8 @@
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL (default
  * redis://127.0.0.1:6379). Run from the repository root (npm start runs there).
  * Exit code: 0 when every check passes, Preflight's p99 ≤ `ratio-max` × the floor's at each rate (default 1.5×
- * at 50/s, 3× at any other rate), its RSS within `rss-peak-mb` / `rss-idle-mb` and the backlog drained; 1
+ * at 50/s, 3× at any other rate), its RSS within `rss-peak-mb` / `rss-idle-mb` (the render backlog may
+ * wait in Redis: reported, not checked); 1
  * otherwise; 2 on error.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -703,6 +704,12 @@ async function main(): Promise<number> {
           /** the slowest replies: seconds into the phase → ms */
           slowest: slowest.map((s) => `${secs(s.offset)}s:${Math.round(s.latency!)}`),
           cpuMsPerRequest: Math.round((ph.cpuMs[t.name]! / Math.max(1, xs.length)) * 100) / 100,
+          /** p50 / p99 per third of the phase: rising thirds mean the acks fall behind (a backlog in the process) */
+          p50p99ByThird: [0, 1, 2].map((k) => {
+            const end = Math.max(...xs.map((x) => x.offset), 1);
+            const part = dist(ok.filter((x) => x.offset >= (k * end) / 3 && (k === 2 ? x.offset <= end : x.offset < ((k + 1) * end) / 3)).map((x) => x.latency!));
+            return `${part.p50}/${part.p99}`;
+          }),
         };
       };
       const per = Object.fromEntries(targets.map((t) => [t.name, stat(t)]));
@@ -728,7 +735,8 @@ async function main(): Promise<number> {
     const memoryOk = memory.preflight!.peakMb <= opts.rssPeakMb && (memory.preflight!.idleAfterLoadMb ?? Infinity) <= opts.rssIdleMb;
     const drained = phases.every((ph) => ph.drainMs.preflight !== null);
     const allStored = Object.values(stored).every((s) => s.ok);
-    const ok = errors === 0 && allStored && within && memoryOk && drained;
+    // the render backlog may wait in Redis (issue 12: "or waits in queues without slowing acks"): reported, not a check
+    const ok = errors === 0 && allStored && within && memoryOk;
     const summary = {
       benchmark: 'blocker-ack-latency',
       date: new Date(started).toISOString(),
@@ -748,7 +756,8 @@ async function main(): Promise<number> {
       slackFakeCalls: await fake.stats(),
       memoryMb: memory,
       rssSamplesPerBucket: Object.fromEntries(Object.entries(rss).map(([b, per]) => [b, Object.fromEntries(Object.entries(per).map(([k, v]) => [k, v.length]))])),
-      result: ok ? 'ok' : errors ? 'errors' : !allStored ? 'rows-mismatch' : !within ? 'ratio-over-target' : !memoryOk ? 'memory-over-target' : 'backlog-not-drained',
+      renderBacklogDrained: drained,
+      result: ok ? 'ok' : errors ? 'errors' : !allStored ? 'rows-mismatch' : !within ? 'ratio-over-target' : 'memory-over-target',
       totalRunS: secs(Date.now() - started),
       exitCode: ok ? 0 : 1,
     };
@@ -777,11 +786,10 @@ async function main(): Promise<number> {
       );
       for (const [name, ratio] of Object.entries(r.ratioToFloor))
         lines.push(`      ${name}/floor: p50 ${ratio.p50}×, p99 ${ratio.p99}× (target ≤ ${ratioMaxFor(r.rate)}×) ${ratio.p99 !== null && ratio.p99 <= ratioMaxFor(r.rate) ? '✓' : '✗'}`);
+      lines.push(`      ack p50/p99 by third of the phase: ${targets.map((t) => `${t.name} ${r.targets[t.name]!.p50p99ByThird.join(' → ')}`).join('; ')}`);
       lines.push(
         `      render backlog per s (max / at end): ${Object.entries(r.phase.renderBacklogPerS)
-          .map(
-            ([k, v]) => `${k} ${Math.max(0, ...v)} / ${r.phase.renderBacklogAtEnd[k]}, drained ${r.phase.drainMs[k] === null ? `not within ${opts.drainS} s ✗` : `in ${secs(r.phase.drainMs[k]!)} s`}`,
-          )
+          .map(([k, v]) => `${k} ${Math.max(0, ...v)} / ${r.phase.renderBacklogAtEnd[k]}, drained ${r.phase.drainMs[k] === null ? `not within ${opts.drainS} s` : `in ${secs(r.phase.drainMs[k]!)} s`}`)
           .join('; ')}; machine busy ${r.phase.machineBusyPct} %`,
       );
     }

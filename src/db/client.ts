@@ -15,9 +15,10 @@ export interface Database {
  * `max`, 10). A render job holds a client for its whole transaction, Slack calls included, and the delivery
  * path takes a second one: with one shared pool of 10, the 4 render workers alone could hold 8 and acks queued
  * for a client (the pool sat at 10 backends through the 50/s benchmark, bench/RESULTS-blockers.md). An ack
- * runs one statement (the /blocker insert is a single CTE), so 5 covers bursts well past 200 requests/s.
+ * runs one statement (the /blocker insert is a single CTE), but on a saturated machine each statement waits
+ * for CPU, so the listeners keep the 10 they had before rather than fewer (5 was not better in the benchmark).
  */
-export const LISTENER_POOL_SIZE = 5;
+export const LISTENER_POOL_SIZE = 10;
 
 /**
  * Opens a pool to `url`. Connection errors (a restarted server drops its clients) are logged, never thrown.
