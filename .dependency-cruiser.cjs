@@ -3,10 +3,12 @@
  *
  *   src/domain (pure rules) ← src/services (use cases, return models) ← src/slack (Bolt adapters, Block Kit)
  *                                                                      ← src/jobs (BullMQ queues and workers)
+ *                                                                      ← src/api (read-only HTTP API), src/cli
  *                                                                      ← src/main.ts (wires everything)
  *
  * Beside them: src/config (the preflight.yml schema and its loader), src/db (drizzle schema and client),
- * src/clock.ts and src/logger.ts, used by services and above.
+ * src/clock.ts and src/logger.ts, used by services and above. Outside src: sandbox/ (`npm run sandbox`, the
+ * Slack stand-in shared with the tests) may import src, never the other way round.
  *
  * Decided here: src/domain may import *types* from src/config/workspace.ts (Weekday, Question: the config's
  * shape is the domain's vocabulary), never config code at run time; src/db/schema may import domain types
@@ -15,7 +17,7 @@
  *
  * TypeScript sources import with the `.js` suffix (NodeNext); `tsConfig` lets the resolver map them to `.ts`,
  * and `tsPreCompilationDeps` keeps type-only imports in the graph so the rules see them too.
- * dependency-cruiser stays on 17.x: 18 requires Node 22, and this project supports Node >= 20.11.
+ * dependency-cruiser stays on 17.x: 18 requires Node 22, and this project supports Node >= 20.12.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -32,7 +34,7 @@ module.exports = {
       severity: 'error',
       comment: 'src/domain holds pure rules: nothing from services, slack, jobs, db, main, the clock or the logger.',
       from: { path: '^src/domain/' },
-      to: { path: '^src/(services|slack|jobs|db)/|^src/(main|clock|logger)\\.ts$' },
+      to: { path: '^src/(services|slack|jobs|db|metrics)/|^src/(main|clock|logger)\\.ts$' },
     },
     {
       name: 'domain-config-types-only',
@@ -61,9 +63,9 @@ module.exports = {
     {
       name: 'services-not-adapters',
       severity: 'error',
-      comment: 'src/services must not import src/slack, src/jobs or src/main.ts (ports they need are defined in services).',
+      comment: 'src/services must not import src/slack, src/jobs, src/metrics, src/api, src/cli or src/main.ts (ports they need, such as Observer, are defined in services).',
       from: { path: '^src/services/' },
-      to: { path: '^src/(slack|jobs)/|^src/main\\.ts$' },
+      to: { path: '^src/(slack|jobs|metrics|api|cli)/|^src/main\\.ts$' },
     },
     {
       name: 'slack-not-jobs',
@@ -80,6 +82,21 @@ module.exports = {
       to: { path: '^src/slack/' },
     },
     {
+      name: 'api-cli-apart',
+      severity: 'error',
+      comment:
+        'src/api (the read-only HTTP API) and src/cli (command-line tools) are adapters over services like slack and jobs: none imports another ($1: within one adapter is fine); main.ts mounts the API on the Slack app server.',
+      from: { path: '^src/(api|cli|slack|jobs)/' },
+      to: { path: '^src/(api|cli|slack|jobs)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'metrics-is-a-leaf',
+      severity: 'error',
+      comment: "src/metrics (prom-client) is called by the edges (slack, jobs, main) and implements the services' Observer port; it imports none of the layers.",
+      from: { path: '^src/metrics/' },
+      to: { path: '^src/(slack|jobs|db|domain)/|^src/services/(?!observer\\.ts$)|^src/main\\.ts$' },
+    },
+    {
       name: 'only-main-wires',
       severity: 'error',
       comment: 'src/main.ts is the composition root: nothing imports it.',
@@ -91,14 +108,14 @@ module.exports = {
       severity: 'error',
       comment: 'src/db (schema, client, migrations) must not import services, slack, jobs or main.',
       from: { path: '^src/db/' },
-      to: { path: '^src/(services|slack|jobs)/|^src/main\\.ts$' },
+      to: { path: '^src/(services|slack|jobs|api|cli)/|^src/main\\.ts$' },
     },
     {
       name: 'config-below-services',
       severity: 'error',
       comment: 'src/config (schema and loader) must not import services, slack, jobs, db or main.',
       from: { path: '^src/config/' },
-      to: { path: '^src/(services|slack|jobs|db)/|^src/main\\.ts$' },
+      to: { path: '^src/(services|slack|jobs|db|api|cli)/|^src/main\\.ts$' },
     },
     {
       name: 'src-not-tests',
@@ -106,6 +123,13 @@ module.exports = {
       comment: 'Shipped code never imports tests, benchmarks or their helpers.',
       from: { path: '^src/' },
       to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'src-not-sandbox',
+      severity: 'error',
+      comment: 'The sandbox (npm run sandbox: the Slack stand-in and its page) runs the bot from outside; shipped code never imports it, so it stays out of the runtime image.',
+      from: { path: '^src/' },
+      to: { path: '^sandbox/' },
     },
     {
       name: 'not-to-unresolvable',

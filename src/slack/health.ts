@@ -1,10 +1,12 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
 
 export interface Health {
   ok: boolean;
   postgres: 'ok' | 'down';
   redis: 'ok' | 'down';
+  /** Socket Mode only: whether the WebSocket to Slack is connected (HTTP mode has no connection to report). */
+  slack?: 'connected' | 'disconnected';
 }
 
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -12,7 +14,7 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Pings Postgres (`SELECT 1`) and Redis (`PING`), each within `timeoutMs`. */
-export async function checkHealth(pool: pg.Pool, redis: Redis, timeoutMs = 1_500): Promise<Health> {
+export async function checkHealth(pool: pg.Pool, redis: Redis | Cluster, timeoutMs = 1_500): Promise<Health> {
   const [pgOk, redisOk] = await Promise.all([
     within(pool.query('SELECT 1'), timeoutMs).then(
       () => true,
@@ -24,4 +26,13 @@ export async function checkHealth(pool: pg.Pool, redis: Redis, timeoutMs = 1_500
     ),
   ]);
   return { ok: pgOk && redisOk, postgres: pgOk ? 'ok' : 'down', redis: redisOk ? 'ok' : 'down' };
+}
+
+/**
+ * Adds Slack's Socket Mode connection to a health report: `ok` also requires it.
+ * @param slackConnected undefined in HTTP mode (the report is returned unchanged).
+ */
+export function withSlackConnection(health: Health, slackConnected: boolean | undefined): Health {
+  if (slackConnected === undefined) return health;
+  return { ...health, ok: health.ok && slackConnected, slack: slackConnected ? 'connected' : 'disconnected' };
 }
