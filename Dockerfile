@@ -58,5 +58,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 # node is the command itself (no npm or shell in between), so SIGTERM reaches it and it shuts down gracefully
 # (< 10 s). Run with an init process (`docker run --init`, `init: true` in compose) so signals and orphaned
-# processes are handled as PID 1. Source maps turn stack traces in logs back into src/*.ts lines.
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# processes are handled as PID 1. The V8 flags are the ones of `npm run start:prod` (test/unit/dockerfile.test.ts
+# checks they agree); why, measured, is in bench/RESULTS-blockers.md: 2 MB semi-spaces (V8's default grows to
+# 16 MB each) take ~18 MB off the idle process for ~8 % more CPU per request. Source maps (--enable-source-maps)
+# cost ~11 MB resident; add them with NODE_OPTIONS=--enable-source-maps when a stack trace must point into src/.
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]

@@ -8,7 +8,7 @@ import { systemClock } from './clock.js';
 import { loadDotEnv } from './config/dotenv.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { ConfigError, loadWorkspaceConfig } from './config/load.js';
-import { openDatabase } from './db/client.js';
+import { LISTENER_POOL_SIZE, openDatabase } from './db/client.js';
 import { databaseUrlForDisplay, ensureDatabase, runMigrations } from './db/migrate.js';
 import { connectionWarnings } from './connection-warnings.js';
 import { redisConnection, redisReady, redisUrlForDisplay } from './jobs/connection.js';
@@ -80,6 +80,9 @@ try {
 
 const database = openDatabase(env.DATABASE_URL, onError('postgres'));
 database.pool.on('connect', () => warnings.recovered('postgres'));
+// Slack listeners get a pool of their own: a job can hold a client across its Slack calls, and an ack must not wait for one
+const listenerDatabase = openDatabase(env.DATABASE_URL, onError('postgres'), LISTENER_POOL_SIZE);
+listenerDatabase.pool.on('connect', () => warnings.recovered('postgres'));
 const workerConnection = redisConnection(env.REDIS, 'worker', onError('redis'));
 const healthRedis = redisConnection(env.REDIS, 'health', onError('redis'));
 healthRedis.on('ready', () => warnings.recovered('redis'));
@@ -126,7 +129,7 @@ const config = await resolveEmails({ db: database.db, slack: lookupClient, clock
   throw err;
 });
 apiDeps.current = { db: database.db, config };
-const depsFor = (client: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack: client, wakeups, renderer: blockKitRenderer, log, observer: metrics.observer });
+const depsFor = (client: WebClient): Deps => ({ db: listenerDatabase.db, config, clock: systemClock, slack: client, wakeups, renderer: blockKitRenderer, log, observer: metrics.observer });
 slack.registerListeners(depsFor);
 
 // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client. The client
@@ -140,7 +143,14 @@ const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
   timeout: 10_000,
   ...observeSlack,
 });
-const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick, observe: metrics });
+const workers = await startWorkers({
+  deps: { ...depsFor(workerClient), db: database.db },
+  queues,
+  connection: workerConnection,
+  prefix: env.QUEUE_PREFIX,
+  tickMs: config.scheduler.tick,
+  observe: metrics,
+});
 
 await slack.start().catch(orFail);
 log.info(
@@ -163,7 +173,7 @@ async function shutdown(signal: string) {
     await workers.close();
     await queues.close();
     await Promise.all([producer.quit(), workerConnection.quit(), healthRedis.quit()].map((p) => p.catch(() => {})));
-    await database.pool.end();
+    await Promise.all([database.pool.end(), listenerDatabase.pool.end()]);
     log.info('stopped');
     process.exit(0);
   } catch (err) {

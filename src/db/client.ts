@@ -12,6 +12,16 @@ export interface Database {
 }
 
 /**
+ * Postgres connections of the pool the Slack listeners use (main.ts), apart from the workers' pool (the default
+ * `max`, 10). A render job holds a client for its whole transaction, Slack calls included, and the delivery
+ * path takes a second one: with one shared pool of 10, the 4 render workers alone could hold 8 and acks queued
+ * for a client (the pool sat at 10 backends through the 50/s benchmark, bench/RESULTS-blockers.md). An ack
+ * runs one statement (the /blocker insert is a single CTE), but on a saturated machine each statement waits
+ * for CPU, so the listeners keep the 10 they had before rather than fewer (5 was not better in the benchmark).
+ */
+export const LISTENER_POOL_SIZE = 10;
+
+/**
  * Opens a pool to `url`. Connection errors (a restarted server drops its clients) are logged, never thrown.
  * @param onError receives the errors of idle clients and of clients checked out between two queries.
  */

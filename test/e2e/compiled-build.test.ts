@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dropDatabase } from '../../src/db/migrate.js';
 import { postToSlackEndpoint, startBot, type BotProcess } from '../support/bot-process.js';
 import { uniquePrefix } from '../support/db.js';
+import { prodCommand } from '../support/prod-command.js';
 import { SlackApiFake } from '../support/slack-api-fake.js';
 import { slashCommandBody } from '../support/slack-payloads.js';
 import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
 
 /*
- * Production runs the compiled JavaScript (`npm run build` → dist/, `node dist/main.js`), laid out as the Docker
+ * Production runs the compiled JavaScript (`npm run build` → dist/, `npm run start:prod`: node with its V8 flags), laid out as the Docker
  * image's runtime stage lays it out: package.json, node_modules, dist/ and migrations/, and no src/, no tsx loader.
  * The build goes to a temporary directory (the developer's own dist/ is left alone) with the options of
  * `npm run build` (tsconfig.build.json). The bot starts on a database that does not exist yet, so it must create
@@ -67,7 +68,7 @@ describe('the compiled build (node dist/main.js), laid out like the Docker runti
       },
       CONFIG,
       60_000,
-      { command: ['node', '--enable-source-maps', 'dist/main.js'], cwd: app },
+      { command: prodCommand(root), cwd: app },
     );
     sql = new pg.Pool({ connectionString: databaseUrl });
   }, 240_000);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
+import { prodCommand } from '../support/prod-command.js';
 
 /*
  * The Dockerfile, checked statically: CI has no Docker engine to build it. dockerfile-utils validates the syntax
@@ -76,7 +77,9 @@ describe('Dockerfile', () => {
     expect(of(runtime, 'ADD')).toEqual([]);
     const users = of(runtime, 'USER').map((i) => i.getArgumentsContent());
     expect(users.at(-1)).toBe('node');
-    expect(of(runtime, 'CMD').map((i) => i.getArgumentsContent())).toEqual(['["node", "--enable-source-maps", "dist/main.js"]']);
+    // the command of `npm run start:prod`, V8 flags included (bench/RESULTS-blockers.md says why each)
+    expect(of(runtime, 'CMD').map((i) => i.getArgumentsContent())).toEqual([JSON.stringify(prodCommand(root)).replaceAll(',', ', ')]);
+    expect(prodCommand(root)).toContain('--max-semi-space-size=2');
     expect(
       of(runtime, 'ENV')
         .map((i) => i.getArgumentsContent())

@@ -52,16 +52,20 @@ export async function renderBlockerMessage(deps: Deps, blockerId: number): Promi
     const message = deps.renderer.blockerMessage(blockerView(deps.config, b, deps.clock.now().toJSDate()));
     // the reservation and the ts are written outside this transaction, so a crash after posting cannot lose them
     const res = await postOrUpdate(deps, BLOCKER_MESSAGE, blockerId, { ts: b.messageTs }, { channel: b.channel, unfurlLinks: false }, message);
+    // a new message (first post, or re-posted) gets its permalink, stored with the rendered version in one UPDATE
+    let permalink: { permalink: string | null } | Record<string, never> = {};
     if (res.outcome !== 'failed' && res.ts !== b.messageTs) {
-      let permalink: string | null = null;
+      permalink = { permalink: null };
       try {
-        permalink = (await deps.slack.chat.getPermalink({ channel: res.channel, message_ts: res.ts })).permalink ?? null;
+        permalink = { permalink: (await deps.slack.chat.getPermalink({ channel: res.channel, message_ts: res.ts })).permalink ?? null };
       } catch (err) {
         deps.log.warn({ blocker: blockerId, err: (err as Error).message }, 'could not get the blocker message permalink');
       }
-      await tx.update(blockers).set({ permalink }).where(eq(blockers.id, blockerId));
     }
-    await tx.update(blockers).set({ messageRenderedVersion: b.messageVersion }).where(eq(blockers.id, blockerId));
+    await tx
+      .update(blockers)
+      .set({ ...permalink, messageRenderedVersion: b.messageVersion })
+      .where(eq(blockers.id, blockerId));
     return res.outcome;
   });
 }

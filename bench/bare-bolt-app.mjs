@@ -1,9 +1,10 @@
 /**
  * The floor for bench/blocker-ack-latency.ts: a bare Bolt app (HTTPReceiver, signature verification on, the
  * same endpoint and signing secret as Preflight) whose `/blocker` handler only calls `ack()`. Started as its
- * own process (`node --import tsx bench/bare-bolt-app.ts`, as `npm start` starts Preflight) so both targets are
- * out-of-process. Env: PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL (the Slack fake, for the
- * auth.test Bolt makes at start-up).
+ * own process. Plain JavaScript, so that it runs the way production runs Preflight (`node dist/main.js`, no
+ * TypeScript loader): `node bench/bare-bolt-app.mjs`; with `--run tsx` the bench starts it with
+ * `node --import tsx` like `npm start`. Env: PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL (the
+ * Slack fake, for the auth.test Bolt makes at start-up).
  */
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 
