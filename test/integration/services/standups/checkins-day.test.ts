@@ -138,6 +138,29 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     expect(await h.sql("SELECT id FROM standup_runs WHERE workstream_id = 'omega'")).toHaveLength(2);
   });
 
+  it('13:15: one reminder per unanswered participant of the second checkpoint, naming it; a restarted process sends nothing again', async () => {
+    h.clock.set('2026-02-04T18:15:00Z');
+    await Promise.all([tick(bot.deps), tick(other.deps)]);
+    const reminders = () => slack.of('chat.postMessage', (a) => /^D/.test(a.channel) && String(a.text).startsWith('Reminder: your Team Omega · Checkpoint 13:00'));
+    await eventually('two reminders', () => reminders().length === 2);
+    expect(
+      reminders()
+        .map((r) => r.args.channel)
+        .sort(),
+    ).toEqual(['D01', 'D0OL']);
+    expect(reminders().map((r) => r.args.text)).toEqual([
+      'Reminder: your Team Omega · Checkpoint 13:00 check-in closes at 14:00 EST.',
+      'Reminder: your Team Omega · Checkpoint 13:00 check-in closes at 14:00 EST.',
+    ]);
+    await other.stop();
+    other = await h.process();
+    h.clock.set('2026-02-04T18:20:00Z');
+    await Promise.all([tick(bot.deps), tick(other.deps)]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(reminders()).toHaveLength(2);
+    expect(dms('U01')).toHaveLength(3);
+  });
+
   it('a late answer to the second checkpoint joins the day’s thread (never a thread of a thread)', async () => {
     h.clock.set('2026-02-04T19:00:00Z');
     expect((await tick(bot.deps)).closed).toBe(1);
