@@ -63,9 +63,10 @@ describe('/standup with several check-ins (the command and its buttons in proces
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toBe('You have 2 check-ins open. Which one do you want to answer?');
     expect(blockProblems(answer.blocks, 'message')).toEqual([]);
-    const buttons = answer.blocks.filter((b: any) => b.accessory?.type === 'button').map((b: any) => [b.text.text, b.accessory.action_id, b.accessory.value]);
-    expect(buttons.map((b: string[]) => b[0])).toEqual(['*Team Omega · Checkpoint 11:00*\n⏳ not answered until 12:00 EST', '*Final deployment · All team leads*\n⏳ not answered until 12:00 EST']);
-    await slack.click(buttons[0][1], buttons[0][2], 'U01', 'D01');
+    type Choice = { text: { text: string }; accessory?: { type: string; action_id: string; value: string } };
+    const buttons = (answer.blocks as Choice[]).filter((b) => b.accessory?.type === 'button').map((b) => [b.text.text, b.accessory!.action_id, b.accessory!.value] as const);
+    expect(buttons.map((b) => b[0])).toEqual(['*Team Omega · Checkpoint 11:00*\n⏳ not answered until 12:00 EST', '*Final deployment · All team leads*\n⏳ not answered until 12:00 EST']);
+    await slack.click(buttons[0]![1], buttons[0]![2], 'U01', 'D01');
     await eventually('the form opened', () => nocked.of('views.open').length === 1);
     const view = nocked.of('views.open')[0]!.args.view;
     expect(view.title.text).toBe('Check-in');
