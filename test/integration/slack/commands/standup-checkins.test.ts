@@ -89,7 +89,7 @@ describe('/standup with several check-ins (the command and its buttons in proces
     expect((await slack.command('/standup', 'start omega', 'U0OL')).text).toBe('`omega` has several check-ins: say which. Write `/standup start omega <check-in>` with one of: `morning`, `midday`.');
     expect((await slack.command('/standup', 'start omega lunch', 'U0OL')).text).toBe('`omega` has no check-in `lunch`. Write `/standup start omega <check-in>` with one of: `morning`, `midday`.');
     expect((await slack.command('/standup', 'start omega midday', 'U02')).text).toMatch(/Only Team Omega's leads or the PM/);
-    expect((await slack.command('/standup', 'start omega midday', 'U0OL')).text).toBe("▶️ Started Team Omega's check-in “Checkpoint 13:00”: prompting 1 person now. The report goes to <#C0OMEGA>.");
+    expect((await slack.command('/standup', 'start omega midday', 'U0OL')).text).toBe("▶️ Started Team Omega's check-in “Checkpoint 13:00”: prompting 1 member now. The report goes to <#C0OMEGA>.");
     expect((await slack.command('/standup', 'start omega midday', 'U0PM')).text).toMatch(/^Team Omega's check-in “Checkpoint 13:00” already ran today \(run \d+, open\)/);
     expect((await slack.command('/standup', 'start program leads', 'U0OL')).text).toMatch(/Only the PM can start a program check-in/);
   });
