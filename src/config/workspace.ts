@@ -84,6 +84,8 @@ const checkinSchema = z.strictObject({
   participants: participantsSchema.optional(),
   remind_after: durationSchema.optional(),
   close_after: durationSchema.optional(),
+  /** Task ids (workstreams.<id>.tasks) that should be done by this check-in: its report leads with those not done. */
+  expects: z.array(z.string()).optional(),
 });
 export type CheckinConfig = z.infer<typeof checkinSchema>;
 
@@ -92,6 +94,28 @@ const memberSchema = z.union([userIdSchema, z.strictObject({ id: userIdSchema, t
 const notifySchema = z.union([z.enum(['lead', 'pm', 'exec']), userIdSchema, z.array(userIdSchema).min(1)]);
 export const SEVERITIES = ['P0', 'P1', 'P2'] as const;
 const ladderLevelSchema = z.strictObject({ after: durationSchema, notify: notifySchema });
+
+/** A task id as people write it in seeds and commands ("O-3"): letters, digits, - and _; unique in the program. */
+export const taskIdSchema = z
+  .string({ error: 'expected a task id such as O-3' })
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'expected a task id such as O-3 (a letter, then letters, digits, - and _; max 40)');
+
+/**
+ * One task of a workstream (seed 000's "O-3: Email (Person C) - Due: 1 PM"; seed 002's queue "NOW: Rate Limiting
+ * (2h) - P0"). `due` is a local date-time in the workstream's zone (else the program's); `estimate` in hours
+ * weighs it in the workstream's % complete (domain/tasks/progress.ts); `requires` names tasks or gates that must
+ * be done (passed) first.
+ */
+const taskSchema = z.strictObject({
+  id: taskIdSchema,
+  title: z.string().trim().min(1).max(200),
+  owner: userIdSchema,
+  due: localDateTimeSchema.optional(),
+  estimate: z.number().positive('an estimate is a number of hours above 0').max(1_000).default(1),
+  priority: z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(', ')}` }).default('P1'),
+  requires: z.array(z.string()).default([]),
+});
+export type TaskConfig = z.infer<typeof taskSchema>;
 
 const workstreamSchema = z.strictObject({
   name: z.string().trim().min(1).max(80),
@@ -104,6 +128,7 @@ const workstreamSchema = z.strictObject({
   standup: standupOverridesSchema.optional(),
   checkins: z.array(checkinSchema).optional(),
   checklist: z.array(z.string().trim().min(1).max(200)).default([]),
+  tasks: z.array(taskSchema).default([]),
 });
 
 const gateSchema = z.strictObject({
@@ -195,6 +220,7 @@ const workspaceSchemaBase = z.strictObject({
 
 export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
   checkCheckins(cfg, ctx);
+  checkTasks(cfg, ctx);
   for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
     if (!ws.standup) continue;
     const remind = ws.standup.remind_after ?? cfg.standup.remind_after;
@@ -367,6 +393,64 @@ function checkCheckins(cfg: RawConfig, ctx: z.RefinementCtx): void {
       }
     }
   }
+}
+
+/**
+ * Task rules: ids unique across the program (commands name a task alone: `/task done O-3`) and distinct from gate
+ * ids; `requires` names a task or a gate, not the task itself, with no cycle; a check-in's `expects` names tasks
+ * of its workstream (any workstream's for a program check-in).
+ */
+function checkTasks(cfg: RawConfig, ctx: z.RefinementCtx): void {
+  const gateIds = new Set(cfg.gates.map((g) => g.id));
+  const where = new Map<string, string>();
+  const requires = new Map<string, string[]>();
+  for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+    ws.tasks.forEach((t, i) => {
+      const other = where.get(t.id.toUpperCase());
+      if (other !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'tasks', i, 'id'], message: `task id "${t.id}" is already used in workstream "${other}" (task ids are unique across the program)` });
+      else if (gateIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'tasks', i, 'id'], message: `task id "${t.id}" is also a gate id; rename one` });
+      where.set(t.id.toUpperCase(), wsId);
+      requires.set(t.id, t.requires);
+    });
+  }
+  for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+    ws.tasks.forEach((t, i) => {
+      t.requires.forEach((r, j) => {
+        const at = ['workstreams', wsId, 'tasks', i, 'requires', j];
+        if (r === t.id) ctx.addIssue({ code: 'custom', path: at, message: 'a task cannot require itself' });
+        else if (!requires.has(r) && !gateIds.has(r)) ctx.addIssue({ code: 'custom', path: at, message: `no task or gate with id "${r}"` });
+      });
+      const seen = new Set<string>();
+      const stack = t.requires.filter((r) => r !== t.id);
+      let cycle = false;
+      while (stack.length && !cycle) {
+        const id = stack.pop()!;
+        if (id === t.id) cycle = true;
+        else if (!seen.has(id)) {
+          seen.add(id);
+          stack.push(...(requires.get(id) ?? []));
+        }
+      }
+      if (cycle)
+        ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'tasks', i, 'requires'], message: `task "${t.id}" requires itself through other tasks (a cycle): none of them could ever start` });
+    });
+    (ws.checkins ?? []).forEach((c, i) =>
+      (c.expects ?? []).forEach((e, j) => {
+        if (!ws.tasks.some((t) => t.id === e))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workstreams', wsId, 'checkins', i, 'expects', j],
+            message: `no task "${e}" in workstream "${wsId}" (${ws.tasks.map((t) => t.id).join(', ') || 'it has no tasks'})`,
+          });
+      }),
+    );
+  }
+  cfg.program.checkins.forEach((c, i) =>
+    (c.expects ?? []).forEach((e, j) => {
+      if (!requires.has(e)) ctx.addIssue({ code: 'custom', path: ['program', 'checkins', i, 'expects', j], message: `no task "${e}" in any workstream` });
+    }),
+  );
 }
 
 function fmtDuration(ms: number): string {

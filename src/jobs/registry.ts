@@ -10,6 +10,8 @@ import { pruneSlackEvents } from '../services/slack-events.js';
 import { sendPrompt, sendReminder } from '../services/standups/prompts.js';
 import { postLateAnswer, renderReport } from '../services/standups/report.js';
 import { tick } from '../services/standups/sweep.js';
+import { escalateTaskById, sweepTasks } from '../services/tasks/escalate.js';
+import { notifyStartableTasks } from '../services/tasks/start-notices.js';
 import { scheduledJob, wakeupJob, type ScheduledJob, type WakeupJob, type WakeupName } from './job-definition.js';
 
 /**
@@ -114,6 +116,18 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     data: (messageId) => ({ messageId }),
     run: (deps, d) => sendOutbound(deps, d.messageId),
   }),
+
+  // tasks: a task not done by its due time escalates (owner → lead → PM) through the blocker ladder
+  taskDue: wakeupJob({
+    queue: 'escalation',
+    name: 'task-due',
+    payload: z.object({ taskId: z.string().min(1) }),
+    // one per task and due time (a changed due in preflight.yml gets its own job; the handler re-checks the task)
+    jobId: (i) => `task-due-${i.taskId}-${i.dueAt.getTime()}`,
+    data: (i) => ({ taskId: i.taskId }),
+    delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime()),
+    run: (deps, d) => escalateTaskById(deps, d.taskId),
+  }),
 };
 
 /** When each process last pruned the Slack event dedupe table (per `Deps`, i.e. per bot process). */
@@ -136,7 +150,10 @@ export const standupTick = scheduledJob({
   },
 });
 
-/** The blocker sweep: overdue blockers and undelivered messages, overdue gates, sign-off withdrawals still due, the scheduled go/no-go. */
+/**
+ * The blocker sweep: overdue blockers and undelivered messages, overdue gates, sign-off withdrawals still due, the
+ * scheduled go/no-go, overdue tasks (and `task-due` wake-ups for those due within the hour), tasks that can start.
+ */
 export const blockerSweep = scheduledJob({
   schedulerId: 'blocker-sweep',
   name: 'sweep',
@@ -147,7 +164,9 @@ export const blockerSweep = scheduledJob({
     const withdrawals = await withdrawalsDue(deps);
     await deps.wakeups.withdrawSignOffs(withdrawals);
     const gonogo = await scheduledGonogo(deps);
-    return { ...swept, gates, withdrawals: withdrawals.length, gonogo };
+    const tasks = await sweepTasks(deps);
+    const startable = await notifyStartableTasks(deps);
+    return { ...swept, gates, withdrawals: withdrawals.length, gonogo, tasks, startable: startable.length };
   },
 });
 

@@ -18,4 +18,6 @@ export interface Wakeups {
   withdrawSignOffs(blockerIds: number[]): Promise<void>;
   /** Deliver queued outbound messages (go/no-go posts, withdrawal notices). */
   sendOutbound(messageIds: number[]): Promise<void>;
+  /** Escalate a task at its due time if it is not done by then (delayed job; one per task and due time). */
+  taskDue(items: { taskId: string; dueAt: Date; now: Date }[]): Promise<void>;
 }

@@ -19,6 +19,7 @@ import { registerBlockerFormSubmission } from './views/blocker-form.js';
 import { registerGateActions } from './actions/gate-actions.js';
 import { registerGonogoHistoryActions } from './actions/gonogo-history.js';
 import { registerGonogoCommand } from './commands/gonogo.js';
+import { registerTaskCommand } from './commands/task.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
 import type { WebClient } from '@slack/web-api';
 
@@ -90,6 +91,7 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
   registerGateActions(app, ctx);
   registerGonogoHistoryActions(app, ctx);
   registerChecklistSubmission(app, ctx);
+  registerTaskCommand(app, ctx);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'unhandled error in a Slack listener');
   });

@@ -25,6 +25,11 @@ export interface WorkstreamFacts {
   checklistOpen: string[];
   openBlockers: Record<Severity, number>;
   oldestOpenBlockerAt: number | null;
+  /**
+   * Tasks and % complete (domain/tasks/progress.ts percentComplete: tasks weighted by estimate plus the checklist);
+   * absent when the caller does not count tasks. `percent` is null when there is nothing to measure.
+   */
+  progress?: { percent: number | null; tasksDone: number; tasksTotal: number; tasksOverdue: number };
   /** Latest standup: red/yellow flags and participation, null when it had none yet. */
   standup: { localDate: string; red: number; yellow: number; answered: number; expected: number } | null;
 }

@@ -80,7 +80,7 @@ export async function withdrawalsDue(deps: Deps): Promise<number[]> {
     const rows = await deps.db
       .select({ id: blockers.id })
       .from(blockers)
-      .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), inArray(blockers.severity, blocking), gte(blockers.raisedAt, state.signedAt), against));
+      .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), ne(blockers.source, 'task'), inArray(blockers.severity, blocking), gte(blockers.raisedAt, state.signedAt), against));
     for (const r of rows) due.add(r.id);
   }
   return [...due];
@@ -95,7 +95,7 @@ export async function withdrawalsDue(deps: Deps): Promise<number[]> {
  */
 export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Promise<string[]> {
   const blocking = deps.config.gonogo?.blocking_severities ?? ['P0'];
-  if (!blocking.includes(blocker.severity) || blocker.source === 'gate') return [];
+  if (!blocking.includes(blocker.severity) || blocker.source === 'gate' || blocker.source === 'task') return [];
   const affected = deps.config.gates.filter((g) => g.id === blocker.gateId || g.unblocks.includes(blocker.workstreamId));
   const withdrawn: string[] = [];
   const now = deps.clock.now().toJSDate();

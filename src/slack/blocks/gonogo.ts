@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { formatDuration } from '../../config/duration.js';
 import type { GateFacts, Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
+import { PERCENT_COMPLETE_RULE } from '../../domain/tasks/progress.js';
 import { checklistFormMetadata, encodeSlack, slackPayloads } from '../payloads.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
@@ -35,7 +36,9 @@ function workstreamLine(w: VerdictInput['workstreams'][number], now: number): st
     ? `standup ${DateTime.fromISO(w.standup.localDate).toFormat('ccc d LLL')}: ${w.standup.answered}/${w.standup.expected} answered${w.standup.red ? ` · 🔴${w.standup.red}` : ''}${w.standup.yellow ? ` · 🟡${w.standup.yellow}` : ''}`
     : 'no standup yet';
   const checklist = w.checklistTotal ? `checklist ${w.checklistDone}/${w.checklistTotal}` : 'no checklist';
-  return `*${safeMrkdwn(w.name, 60)}* · ${checklist} · ${blockers} · ${standup}`;
+  const p = w.progress;
+  const complete = p && p.percent !== null ? `*${p.percent}% complete*${p.tasksTotal ? ` (tasks ${p.tasksDone}/${p.tasksTotal}${p.tasksOverdue ? `, ⚠️ ${p.tasksOverdue} overdue` : ''})` : ''} · ` : '';
+  return `*${safeMrkdwn(w.name, 60)}* · ${complete}${checklist} · ${blockers} · ${standup}`;
 }
 
 /**
@@ -93,10 +96,16 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
     // action_ids must be unique within a block: suffix them; the listener matches the prefix
     blocks.push({ type: 'actions', elements: buttons.slice(i, i + LIMITS.actionsElements).map((b, j) => ({ ...b, action_id: `${b.action_id}:${i + j}` })) } as KnownBlock);
   }
+  const counted = input.workstreams.some((w) => w.progress?.tasksTotal);
   const more = overflow.length ? ` · ${overflow.length} more line${overflow.length === 1 ? '' : 's'} in the thread` : '';
   blocks.push({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `As of <!date^${Math.floor(now / 1000)}^{date_short_pretty} {time}|${new Date(now).toISOString()}>${more} · \`/gonogo history\` for the audit trail` }],
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `As of <!date^${Math.floor(now / 1000)}^{date_short_pretty} {time}|${new Date(now).toISOString()}>${more} · \`/gonogo history\` for the audit trail${counted ? ` · % complete: ${PERCENT_COMPLETE_RULE}` : ''}`,
+      },
+    ],
   });
   const chunks = packSections(overflow, 100).blocks.map((b) => (b as { text: { text: string } }).text.text);
   return { blocks, text: safeMrkdwn(`${args.programName}: ${v.decision} (${v.percent}% of the checklist)`, LIMITS.messageText), overflow: chunks };

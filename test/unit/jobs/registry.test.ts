@@ -28,6 +28,7 @@ const items: { [W in WakeupName]: fc.Arbitrary<WakeupItem<W>> } = {
   postThreadLines: rowId,
   withdrawSignOffs: rowId,
   sendOutbound: rowId,
+  taskDue: fc.record({ taskId: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/), dueAt: instant, now: instant }),
 };
 
 const entries = Object.entries(wakeupJobs) as [WakeupName, WakeupJob][];
