@@ -154,6 +154,11 @@ const workspaceSchemaBase = z.strictObject({
     groups: z.record(slugSchema, z.array(userIdSchema).min(1, 'a group needs at least one user ID')).default({}),
     /** Program check-ins: one run and ONE report in `program.channel`, a section per workstream. */
     checkins: z.array(checkinSchema).default([]),
+    /**
+     * The daily digest in `program.channel` at `at` (program-local) on each workday of the calendar that is not
+     * a holiday (services/digest). Absent: no digest (`/preflight stats` still answers).
+     */
+    digest: z.strictObject({ at: localTimeSchema }).optional(),
   }),
   /** Defaults for every check-in that does not set them (the `standup` check-in uses `standup:` instead). */
   checkins: z

@@ -3,6 +3,8 @@ import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/bl
 import { escalate } from '../services/blockers/escalate.js';
 import { sweepBlockers } from '../services/blockers/sweep.js';
 import type { Deps } from '../services/deps.js';
+import { uploadDigestChart } from '../services/digest/chart-upload.js';
+import { scheduledDigest } from '../services/digest/digest.js';
 import { scheduledGonogo } from '../services/gonogo/decisions.js';
 import { escalateOverdueGates, withdrawalsDue, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
 import { sendOutbound } from '../services/delivery/outbound.js';
@@ -115,6 +117,17 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     jobId: (messageId) => `outbound-${messageId}`,
     data: (messageId) => ({ messageId }),
     run: (deps, d) => sendOutbound(deps, d.messageId),
+  }),
+
+  // the daily digest's chart (services/digest/chart-upload.ts): once per digest, into its message's thread
+  uploadDigestCharts: wakeupJob({
+    queue: 'channel',
+    name: 'upload-digest-chart',
+    payload: z.object({ digestId: id }),
+    jobId: (i) => `digest-chart-${i.digestId}`,
+    data: (i) => ({ digestId: i.digestId }),
+    delay: (i) => i.delayMs,
+    run: (deps, d) => uploadDigestChart(deps, d.digestId),
   }),
 
   // tasks: a task not done by its due time escalates (owner → lead → PM) through the blocker ladder

@@ -20,4 +20,6 @@ export interface Wakeups {
   sendOutbound(messageIds: number[]): Promise<void>;
   /** Escalate a task at its due time if it is not done by then (delayed job; one per task and due time). */
   taskDue(items: { taskId: string; dueAt: Date; now: Date }[]): Promise<void>;
+  /** Upload the chart of each digest into its message's thread, once (channel queue; `delayMs` from now). */
+  uploadDigestCharts(items: { digestId: number; delayMs: number }[]): Promise<void>;
 }

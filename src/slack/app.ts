@@ -19,6 +19,7 @@ import { registerBlockerFormSubmission } from './views/blocker-form.js';
 import { registerGateActions } from './actions/gate-actions.js';
 import { registerGonogoHistoryActions } from './actions/gonogo-history.js';
 import { registerGonogoCommand } from './commands/gonogo.js';
+import { registerPreflightCommand } from './commands/preflight.js';
 import { registerTaskCommand } from './commands/task.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
 import type { WebClient } from '@slack/web-api';
@@ -88,6 +89,7 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
   registerBlockerFormSubmission(app, ctx);
   registerAppHome(app, ctx);
   registerGonogoCommand(app, ctx);
+  registerPreflightCommand(app, ctx);
   registerGateActions(app, ctx);
   registerGonogoHistoryActions(app, ctx);
   registerChecklistSubmission(app, ctx);

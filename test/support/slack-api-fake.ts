@@ -55,6 +55,7 @@ export class SlackApiFake {
   async start(port = 0): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+    this.messages.uploadBase = this.url.replace(/api\/$/, 'upload/');
     return this;
   }
 
@@ -85,6 +86,14 @@ export class SlackApiFake {
   private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if ((req.url ?? '').startsWith('/upload/')) {
+      // step 2 of files.uploadV2: the file's bytes, POSTed to the upload_url getUploadURLExternal gave
+      const fileId = (req.url ?? '').replace(/^\/upload\//, '');
+      const bytes = Buffer.concat(chunks);
+      const found = this.messages.receiveUpload(fileId, bytes);
+      this.calls.push({ method: 'upload', args: { fileId, length: bytes.length }, at: Date.now(), status: found ? 200 : 404 });
+      return { status: found ? 200 : 404, body: found ? `OK - ${bytes.length}` : 'Not Found' };
+    }
     const raw = Buffer.concat(chunks).toString('utf8');
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
     const args = parseArgs(raw, req.headers['content-type'] ?? '');

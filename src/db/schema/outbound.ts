@@ -3,7 +3,7 @@ import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** What an outbound message is (its Slack message metadata `event_type` is `preflight_<kind>`). */
-export type OutboundKind = 'gonogo_summary' | 'gonogo_reminder' | 'decision' | 'withdrawal' | 'task_start';
+export type OutboundKind = 'gonogo_summary' | 'gonogo_reminder' | 'decision' | 'withdrawal' | 'task_start' | 'digest';
 export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /**

@@ -1,5 +1,6 @@
 import type { MessageRenderer } from '../../services/delivery/renderer.js';
 import { blockerMessage, escalationDm, threadLine } from './blocker.js';
+import { digestMessage } from './digest.js';
 import { gonogoSummaryMessage } from './gonogo.js';
 import { lateAnswerMessage, reminderMessage, standupPromptMessage } from './standup-dm.js';
 import { standupReportMessage } from './standup-report.js';
@@ -14,4 +15,5 @@ export const blockKitRenderer: MessageRenderer = {
   escalationNotice: (m) => escalationDm(m.blocker, m.level, m.attempt),
   blockerThreadLine: (m) => ({ text: threadLine(m.kind, m.actor, m.data as Record<string, any>) }),
   gonogoSummary: (m) => gonogoSummaryMessage(m),
+  digest: (m) => digestMessage(m),
 };
