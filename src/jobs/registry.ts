@@ -165,7 +165,7 @@ export const standupTick = scheduledJob({
 
 /**
  * The blocker sweep: overdue blockers and undelivered messages, overdue gates, sign-off withdrawals still due, the
- * scheduled go/no-go, overdue tasks (and `task-due` wake-ups for those due within the hour), tasks that can start.
+ * scheduled go/no-go, overdue tasks (and `task-due` wake-ups for those due within the hour), tasks that can start, the daily digest (and the upload of digest charts not uploaded yet).
  */
 export const blockerSweep = scheduledJob({
   schedulerId: 'blocker-sweep',
@@ -179,7 +179,8 @@ export const blockerSweep = scheduledJob({
     const gonogo = await scheduledGonogo(deps);
     const tasks = await sweepTasks(deps);
     const startable = await notifyStartableTasks(deps);
-    return { ...swept, gates, withdrawals: withdrawals.length, gonogo, tasks, startable: startable.length };
+    const digest = await scheduledDigest(deps);
+    return { ...swept, gates, withdrawals: withdrawals.length, gonogo, tasks, startable: startable.length, digest };
   },
 });
 
