@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SlackMessageStore } from './slack-messages.js';
+import { SlackMessageStore, uploadedBytes } from './slack-messages.js';
 
 /** One Web API call the fake received, with its arguments parsed (blocks/view JSON decoded). */
 export interface RecordedCall {
@@ -89,7 +89,7 @@ export class SlackApiFake {
     if ((req.url ?? '').startsWith('/upload/')) {
       // step 2 of files.uploadV2: the file's bytes, POSTed to the upload_url getUploadURLExternal gave
       const fileId = (req.url ?? '').replace(/^\/upload\//, '');
-      const bytes = Buffer.concat(chunks);
+      const bytes = uploadedBytes(Buffer.concat(chunks));
       const found = this.messages.receiveUpload(fileId, bytes);
       this.calls.push({ method: 'upload', args: { fileId, length: bytes.length }, at: Date.now(), status: found ? 200 : 404 });
       return { status: found ? 200 : 404, body: found ? `OK - ${bytes.length}` : 'Not Found' };

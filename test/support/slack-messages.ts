@@ -57,6 +57,19 @@ function parseMetadata(v: unknown): StoredMessage['metadata'] {
   return m?.event_type ? m : undefined;
 }
 
+/**
+ * The file's bytes from what was POSTed to an upload_url: @slack/web-api sends them as multipart/form-data (one
+ * part, the file); anything else is taken as the raw bytes.
+ */
+export function uploadedBytes(body: Buffer): Buffer {
+  if (body.subarray(0, 2).toString('latin1') !== '--') return body;
+  const eol = body.indexOf('\r\n');
+  const boundary = body.subarray(0, eol).toString('latin1');
+  const start = body.indexOf('\r\n\r\n', eol) + 4;
+  const end = body.indexOf(`\r\n${boundary}`, start);
+  return body.subarray(start, end < 0 ? body.length : end);
+}
+
 export class SlackMessageStore {
   readonly messages: StoredMessage[] = [];
   /** Public channels the bot has not joined (see notMemberOf). */

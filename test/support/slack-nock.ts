@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { SlackMessageStore } from './slack-messages.js';
+import { SlackMessageStore, uploadedBytes } from './slack-messages.js';
 
 export const NOCK_SLACK_URL = 'https://slack.test/api/';
 
@@ -31,13 +31,11 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
       if (uri.startsWith('/upload/')) {
         // step 2 of files.uploadV2: the file's bytes, POSTed to the upload_url getUploadURLExternal gave
         const fileId = uri.replace(/^\/upload\//, '');
-        const bytes = Buffer.isBuffer(body)
-          ? body
-          : typeof body === 'string'
-            ? Buffer.from(body, /^[0-9a-f]+$/i.test(body) && body.length % 2 === 0 ? 'hex' : 'binary')
-            : Buffer.from(JSON.stringify(body));
+        // nock hands a binary body over hex-encoded; @slack/web-api sends the file as multipart/form-data
+        const raw = Buffer.isBuffer(body) ? body : typeof body === 'string' ? Buffer.from(body, /^[0-9a-f]*$/i.test(body) ? 'hex' : 'latin1') : Buffer.from(JSON.stringify(body));
+        const bytes = uploadedBytes(raw);
         calls.push({ method: 'upload', args: { fileId, length: bytes.length } });
-        return messages.receiveUpload(fileId, bytes) ? [200, 'OK - ' + bytes.length] : [404, 'Not Found'];
+        return messages.receiveUpload(fileId, bytes) ? [200, `OK - ${bytes.length}`] : [404, 'Not Found'];
       }
       const method = uri.replace(/^\/api\//, '');
       const args: Record<string, any> = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : { ...(body as object) };

@@ -84,8 +84,9 @@ async function chartsDue(deps: Deps): Promise<{ digestId: number; delayMs: numbe
  * @returns the model and the date of the digest compared with (null: none yet).
  */
 export async function digestStats(deps: Deps, workstream: string | null, days: number): Promise<{ digest: DigestModel; comparedWith: string | null }> {
-  const to = deps.clock.now().toMillis();
-  const from = to - days * 86_400_000;
+  // up to and including now: what happened this very millisecond counts
+  const to = deps.clock.now().toMillis() + 1;
+  const from = to - 1 - days * 86_400_000;
   const ids = workstream ? [workstream] : Object.keys(deps.config.workstreams);
   const { input, comparedWith } = await readDigestInput(deps, { from, to }, ids, { atOrBefore: new Date(from) });
   return { digest: buildDigest(input), comparedWith };
