@@ -115,7 +115,7 @@ describe('preflight.yml checks that apply with or without `standup:`', () => {
   it('finds a member listed twice and a standup reminder after its close in a workstream that only has check-ins', () => {
     let message = '';
     try {
-      parseWorkspaceConfig(base.replace('members: [U01, U02, U03]', 'members: [U01, U02, U01]') + 'standup: { remind_after: 3h }\n', 'preflight.yml');
+      parseWorkspaceConfig(`${base.replace('members: [U01, U02, U03]', 'members: [U01, U02, U01]')}standup: { remind_after: 3h }\n`, 'preflight.yml');
     } catch (err) {
       message = err instanceof ConfigError ? err.message : String(err);
     }
