@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { taskIdSchema } from '../config/workspace.js';
 import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/blockers/delivery.js';
 import { escalate } from '../services/blockers/escalate.js';
 import { sweepBlockers } from '../services/blockers/sweep.js';
@@ -134,7 +135,7 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
   taskDue: wakeupJob({
     queue: 'escalation',
     name: 'task-due',
-    payload: z.object({ taskId: z.string().min(1) }),
+    payload: z.object({ taskId: taskIdSchema }),
     // one per task and due time (a changed due in preflight.yml gets its own job; the handler re-checks the task)
     jobId: (i) => `task-due-${i.taskId}-${i.dueAt.getTime()}`,
     data: (i) => ({ taskId: i.taskId }),

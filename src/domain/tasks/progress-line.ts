@@ -18,7 +18,7 @@ export function parseTaskProgressLine(line: string, taskIds: readonly string[]):
   if (!parts.length) return { ok: false, message: `Give each task's progress as \`<task> <percent>\` or \`<task> done\`, ${example}.` };
   const updates: { task: string; percent: number }[] = [];
   for (const part of parts) {
-    const m = /^(\S+)\s*[:=]?\s+(\S+)$/.exec(part) ?? /^(\S+?)[:=](\S+)$/.exec(part);
+    const m = /^([^\s:=]+)\s*(?:[:=]\s*|\s+)(\S+)$/.exec(part);
     if (!m) return { ok: false, message: `I could not read “${part}”: write \`<task> <percent>\` or \`<task> done\`, ${example}.` };
     const task = taskIds.find((t) => t.toLowerCase() === m[1]!.toLowerCase());
     if (!task) return { ok: false, message: `“${m[1]}” is not one of your tasks (${taskIds.join(', ') || 'you have none open'}).` };

@@ -23,6 +23,8 @@ export interface StandupDmModel {
   questions: readonly Question[];
   /** Index of the member's next question in the DM conversation (reminders resume there). */
   step: number;
+  /** The member's open tasks (prompt only), each asked for its progress. */
+  tasks?: readonly { id: string; title: string; progress: number; dueLocal: string | null; waitingOn: string[] }[];
 }
 
 /** An answer given after the run closed, shown in the report's thread. */

@@ -31,11 +31,16 @@ export async function notifyStartableTasks(deps: Deps): Promise<string[]> {
   const already = new Set(sent.map((s) => s.key));
   const fresh = ready.filter((t) => !already.has(`${KEY_PREFIX}${t.id}`));
   if (!fresh.length) return [];
-  const ids = await insertOutbound(
-    deps.db,
-    deps.clock.now().toJSDate(),
-    fresh.map((t) => ({ kind: 'task_start' as const, key: `${KEY_PREFIX}${t.id}`, channel: t.owner, message: { text: startNoticeText(t) } })),
-  );
+  const now = deps.clock.now().toJSDate();
+  const ids: number[] = [];
+  const queued: string[] = [];
+  for (const t of fresh) {
+    // one insert per task: the unique key decides which process queues it when two see it at once
+    const [id] = await insertOutbound(deps.db, now, [{ kind: 'task_start', key: `${KEY_PREFIX}${t.id}`, channel: t.owner, message: { text: startNoticeText(t) } }]);
+    if (id === undefined) continue;
+    ids.push(id);
+    queued.push(t.id);
+  }
   if (ids.length) await deps.wakeups.sendOutbound(ids);
-  return fresh.map((t) => t.id);
+  return queued;
 }

@@ -7,7 +7,7 @@ import { standupReportMessage } from './standup-report.js';
 
 /** {@link MessageRenderer} in Block Kit: each model through the builder of this folder that lays it out. */
 export const blockKitRenderer: MessageRenderer = {
-  standupPrompt: (m) => standupPromptMessage(m, m.questions),
+  standupPrompt: (m) => standupPromptMessage(m, m.questions, m.tasks),
   standupReminder: (m) => reminderMessage(m, m.questions, m.step),
   standupReport: (m) => standupReportMessage(m),
   lateAnswer: (m) => lateAnswerMessage(m.userId, m.lines, m.edited),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitForm } from '../../../../src/services/standups/answers.js';
+import { handleDmReply, submitForm } from '../../../../src/services/standups/answers.js';
 import { runToAnswer, skipToday } from '../../../../src/services/standups/members.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
@@ -99,6 +99,20 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     ]);
     // naming the workstream picks one
     expect(await runToAnswer(bot.deps, 'U01', { workstreamId: 'omega' })).toMatchObject({ ok: true, run: { checkinId: 'morning' } });
+  });
+
+  it('DM replies answer the check-in U01 has not finished: the latest first, then the other one still open', async () => {
+    const morning = await runId('omega', 'morning');
+    const program = await runId('_program', 'leads');
+    const replies = [];
+    for (const text of ['Deploying the 11:00 build', 'green', 'All fine for the leads', 'yellow']) replies.push(await handleDmReply(bot.deps, 'U01', 'D01', text));
+    expect(replies.map((r) => [r.kind, 'runId' in r ? r.runId : null])).toEqual([
+      ['next', morning],
+      ['done', morning],
+      ['next', program],
+      ['done', program],
+    ]);
+    expect((await handleDmReply(bot.deps, 'U01', 'D01', 'thanks')).kind).toBe('already-answered');
   });
 
   it('/standup skip names each check-in it skips: the two open now and Omega’s 13:00 later today', async () => {

@@ -52,6 +52,45 @@ describe('the /gonogo summary', () => {
     expect(json).toContain('Decisions and sign-offs still needed');
     expect(json).toContain('"action_id":"gate_signoff:0","value":"gate5"');
   });
+  it('shows each workstream’s % complete with its tasks (done, overdue) and states the rule once', () => {
+    const input = {
+      gates: [],
+      workstreams: [
+        {
+          id: 'omega',
+          name: 'Team Omega',
+          checklistDone: 1,
+          checklistTotal: 2,
+          checklistOpen: ['Runbook'],
+          openBlockers: { P0: 0, P1: 0, P2: 0 },
+          oldestOpenBlockerAt: null,
+          standup: null,
+          progress: { percent: 44, tasksDone: 1, tasksTotal: 4, tasksOverdue: 2 },
+        },
+        {
+          id: 'sigma',
+          name: 'Team Sigma',
+          checklistDone: 0,
+          checklistTotal: 0,
+          checklistOpen: [],
+          openBlockers: { P0: 0, P1: 0, P2: 0 },
+          oldestOpenBlockerAt: null,
+          standup: null,
+          progress: { percent: null, tasksDone: 0, tasksTotal: 0, tasksOverdue: 0 },
+        },
+      ],
+      blockingBlockers: [],
+      goAtLeast: 100,
+      conditionalAtLeast: 90,
+      now: NOW,
+    };
+    const { blocks } = gonogoSummaryMessage({ programName: 'Launch', zone: 'UTC', input, verdict: verdict(input), pm: 'U0PM', now: NOW });
+    const json = JSON.stringify(blocks);
+    expect(json).toContain('*Team Omega* · *44% complete* (tasks 1/4, ⚠️ 2 overdue) · checklist 1/2');
+    expect(json).toContain('*Team Sigma* · no checklist');
+    expect(json).toContain('% complete: tasks weighted by their estimate (hours, at their reported %), each checklist item as 1 h (done when ticked)');
+    expect(blockProblems(blocks, 'message')).toEqual([]);
+  });
   it('the checklist modal splits items into checkbox groups of 10', () => {
     const v = checklistView({ workstreamId: 'ws1', workstreamName: 'WS1', items: Array.from({ length: 23 }, (_, i) => ({ item: `Item ${i} ${'x'.repeat(100)}`, checked: i % 2 === 0 })) });
     expect(viewProblems(v)).toEqual([]);
