@@ -66,7 +66,8 @@ function yaml(): string {
     lines.push(`    members: [${Array.from({ length: MEMBERS }, (_, m) => user(w, m + 1)).join(', ')}]`);
     lines.push(`    checklist: [${Array.from({ length: 5 }, (_, k) => `"Item ${k + 1}"`).join(', ')}]`);
     lines.push('    tasks:');
-    for (let t = 1; t <= TASKS; t++) lines.push(`      - { id: T${w}-${t}, title: Task ${t}, owner: ${user(w, 1 + (t % MEMBERS))}, estimate: ${1 + (t % 3)}, due: "2026-${t <= 5 ? '11-2' + t : '12-1' + (t - 5)}T17:00" }`);
+    for (let t = 1; t <= TASKS; t++)
+      lines.push(`      - { id: T${w}-${t}, title: Task ${t}, owner: ${user(w, 1 + (t % MEMBERS))}, estimate: ${1 + (t % 3)}, due: "2026-${t <= 5 ? '11-2' + t : '12-1' + (t - 5)}T17:00" }`);
   }
   return lines.join('\n');
 }
