@@ -125,6 +125,19 @@ describe('examples/final-deployment-five-teams.preflight.yml (seed 000)', () => 
     cfg = load('final-deployment-five-teams.preflight.yml');
   });
 
+  it('has Omega’s six tasks with their owners and due times (seed 000 L77-83)', () => {
+    const omega = cfg.workstreams.omega!;
+    const person = (letter: string) => omega.members[letter.charCodeAt(0) - 65];
+    expect(omega.tasks.map((t) => [t.id, t.title, t.owner, t.due])).toEqual([
+      ['O-1', 'MongoDB', person('A'), '2025-11-13T14:00'],
+      ['O-2', 'OAuth', person('B'), '2025-11-13T14:00'],
+      ['O-3', 'Email', person('C'), '2025-11-13T13:00'],
+      ['O-4', 'VAPID', person('D'), '2025-11-13T12:00'],
+      ['O-5', 'NextAuth', person('A'), '2025-11-13T14:00'],
+      ['O-6', 'AI', person('B'), '2025-11-13T13:00'],
+    ]);
+  });
+
   it('has five teams of four people plus a lead, all with a 9:00 standup', () => {
     expect(Object.keys(cfg.workstreams)).toEqual(['omega', 'sigma', 'pi', 'alpha', 'beta']);
     for (const [id, ws] of Object.entries(cfg.workstreams)) {
