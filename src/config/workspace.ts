@@ -251,12 +251,15 @@ export const workspaceSchema = z
           message: `no gate with id "${gate}"${gateIds.size ? ` (gates: ${[...gateIds].join(', ')})` : ' (declare it under gates:)'}`,
         });
       }
-      if (ws.active) {
+      // zod runs this refinement even when a value inside failed its own check: only well-formed spans are compared
+      const wellFormed = (v: unknown) => v === undefined || (typeof v === 'string' && DateTime.fromISO(v).isValid);
+      if (ws.active && wellFormed(ws.active.from) && wellFormed(ws.active.until)) {
         const problem = activeSpanProblem({ zone: ws.timezone ?? cfg.program.timezone, from: ws.active.from, until: ws.active.until });
         if (problem) ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'active', 'from'], message: problem });
       }
     }
     cfg.gates.forEach((g, i) => {
+      if (!Array.isArray(g.sign_off)) return; // not parsed (its own error is reported)
       duplicateIds(g.sign_off).forEach((j) =>
         ctx.addIssue({ code: 'custom', path: ['gates', i, 'sign_off', ...(g.sign_off_rule === 'all_of' ? ['all_of'] : []), j], message: `${g.sign_off[j]} is listed twice` }),
       );

@@ -12,6 +12,8 @@ function scale(workstreams: number, gates: number) {
     status: i < 5 ? 'passed' : 'pending',
     dueAt: NOW - (i - 10) * 3_600_000,
     signOff: [`UOWNER${i}`, `UOTHER${i}`],
+    signOffRule: 'any_of' as const,
+    signed: i < 5 ? [`UOWNER${i}`] : [],
     requires: i > 0 ? [`gate${i - 1}`] : [],
     signedBy: i < 5 ? `UOWNER${i}` : null,
   }));
@@ -24,6 +26,7 @@ function scale(workstreams: number, gates: number) {
     openBlockers: { P0: i % 7 === 0 ? 1 : 0, P1: i % 3, P2: 2 },
     oldestOpenBlockerAt: NOW - i * 600_000,
     standup: { localDate: '2026-02-04', red: i % 2, yellow: i % 3, answered: 30, expected: 35 },
+    activity: { state: 'active' as const },
   }));
   const input = { gates: g, workstreams: w, blockingBlockers: [{ id: 1, severity: 'P0' as const, workstreamId: 'ws0', gateId: null }], goAtLeast: 100, conditionalAtLeast: 90, now: NOW };
   return gonogoSummaryMessage({ programName: 'Phase 11 go-live', zone: 'America/New_York', input, verdict: verdict(input), pm: 'U0PM', now: NOW });
