@@ -32,14 +32,19 @@ export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceCon
     const occ = await firstCheckin(deps, wsId, now, gates);
     const key = `gate-passed-${auditId}:${wsId}`;
     const when = (at: DateTime) => (at <= now ? 'now' : slackTime(at));
-    const first = occ ? `First check-in: ${when(occ.openAt)}.` : 'No check-in is scheduled yet.';
+    const first = occ ? `First check-in: ${when(DateTime.max(occ.openAt, now))}.` : 'No check-in is scheduled yet.';
     items.push({ kind: 'gate_outcome', key, channel: ws.channel, message: { text: `🟢 Gate “${gate.name}” passed: ${ws.name} is no longer waiting for it. ${first}` } });
+    // a member whose own window of that check-in has already closed (a zone far east of the workstream's) is first
+    // prompted at the next one
+    const later = occ?.members.some((m) => m.closeAt <= now) ? await firstCheckin(deps, wsId, occ.closeAt, gates) : null;
     for (const m of occ?.members ?? []) {
+      const slot = m.closeAt > now ? m : later?.members.find((x) => x.userId === m.userId);
+      if (!slot) continue;
       items.push({
         kind: 'gate_outcome',
         key: `${key}:${m.userId}`,
         channel: m.userId,
-        message: { text: `🟢 Gate “${gate.name}” passed, so ${ws.name} starts. Your first check-in: ${when(m.promptAt)} (you get a DM with the questions then).` },
+        message: { text: `🟢 Gate “${gate.name}” passed, so ${ws.name} starts. Your first check-in: ${when(slot.promptAt)} (you get a DM with the questions then).` },
       });
     }
   }
