@@ -7,7 +7,9 @@ import { escalateFailedGates } from '../../../../src/services/gonogo/gate-outcom
 import { verdictInput } from '../../../../src/services/gonogo/facts.js';
 import { signOffGate, withdrawSignOffsForBlocker } from '../../../../src/services/gonogo/gates.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
+import { homeModel } from '../../../../src/services/home.js';
 import { gonogoSummaryMessage } from '../../../../src/slack/blocks/gonogo.js';
+import { homeView } from '../../../../src/slack/blocks/home.js';
 import { verdict } from '../../../../src/domain/gonogo/verdict.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
@@ -65,6 +67,8 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     expect(summary).toContain('sign-off all of: ✅ <@UALPHA>, ⏳ <@UBETA>');
     expect(summary).toContain('*Sigma* · ⏸️ waiting for “Gate 4”');
     expect(summary).toContain('Sign off “Gate 4” (all of them): <@UBETA> (signed: <@UALPHA>)');
+    // App Home tells a Sigma member why there is no check-in
+    expect(JSON.stringify(homeView(await homeModel(bot.deps, 'USIGMA')).blocks)).toContain('⏸️ *Sigma*: waiting for “Gate 4”: no check-ins until it passes');
     expect(await signOffGate(bot.deps, 'gate4', 'UALPHA', 'passed', null)).toMatchObject({ ok: false, reason: 'noop', message: 'You already signed “Gate 4”; still waiting for <@UBETA>.' });
 
     // UBETA's click reaches two processes at once: one transition
