@@ -258,15 +258,17 @@ export async function escalateOverdueGates(deps: Deps): Promise<number> {
       continue;
     }
     if (exists) continue;
+    // a joint gate half-signed escalates to the signers still missing
+    const unsigned = g.signOff.filter((u) => !g.signed.includes(u));
     const res = await raiseBlocker(deps, {
       reporter: deps.config.program.pm,
       text: `Gate “${gate.name}” was due ${new Date(gateDueAt(deps, gate.due)!).toISOString().slice(0, 16).replace('T', ' ')} UTC and is not signed off.`,
       severity: 'P1',
-      owner: gate.sign_off[0],
+      owner: unsigned[0],
       workstreamId: gate.unblocks[0] ?? Object.keys(deps.config.workstreams)[0],
       gateId: g.id,
       source: 'gate',
-      policy: gatePolicy(gate.sign_off),
+      policy: gatePolicy(unsigned),
       channel: deps.config.program.channel,
     });
     if (res.ok) raised++;
