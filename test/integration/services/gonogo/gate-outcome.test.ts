@@ -152,6 +152,27 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     // the sweep finds nothing more to escalate for this failure
     expect(await escalateFailedGates(bot.deps)).toEqual([]);
     expect(await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM blockers WHERE source = 'gate'")).toEqual([{ n: 1 }]);
+
+    // both sign after the fix: the gate passes and its failure escalation is resolved
+    h.clock.advance({ hours: 1 });
+    expect(await signOffGate(bot.deps, 'gate4', 'UBETA', 'passed', 'fixed')).toMatchObject({ ok: true, message: expect.stringContaining('It passes when <@UALPHA> signs too') });
+    expect(await signOffGate(bot.deps, 'gate4', 'UALPHA', 'passed', null)).toEqual({ ok: true, message: '✅ “Gate 4” signed off.' });
+    expect(await h.sql("SELECT status, resolved_by FROM blockers WHERE source = 'gate'")).toEqual([{ status: 'resolved', resolved_by: 'UALPHA' }]);
+  });
+
+  it('on_fail: notify_downstream false tells no channel; escalate_to [lead] escalates to the downstream leads; [] escalates to nobody', async () => {
+    h = await harness(YAML.replace('unblocks: [pi] }', 'unblocks: [pi], on_fail: { escalate_to: [lead], notify_downstream: false } }'), '2026-02-04T12:00:00Z');
+    const bot = await h.process({ workers: false });
+    expect(await signOffGate(bot.deps, 'gate4', 'UALPHA', 'failed', null)).toMatchObject({ ok: true });
+    expect(await h.sql('SELECT id FROM outbound_messages')).toEqual([]);
+    expect(await h.sql("SELECT policy -> 'ladder' AS ladder FROM blockers WHERE source = 'gate'")).toEqual([{ ladder: [{ afterMs: 0, notify: ['USIGMA', 'UPI'] }] }]);
+    await h.cleanup();
+
+    h = await harness(YAML.replace('unblocks: [pi] }', 'unblocks: [pi], on_fail: { escalate_to: [] } }'), '2026-02-04T12:00:00Z');
+    const quiet = await h.process({ workers: false });
+    expect(await signOffGate(quiet.deps, 'gate4', 'UALPHA', 'failed', null)).toMatchObject({ ok: true });
+    expect(await h.sql("SELECT id FROM blockers WHERE source = 'gate'")).toEqual([]);
+    expect(await h.sql<{ n: number }>('SELECT count(*)::int AS n FROM outbound_messages')).toEqual([{ n: 2 }]);
   });
 
   it('a withdrawal (a P0 blocker against the gate) clears every signature, of a passed joint gate and of one half-signed, and DMs every signer and the PM', async () => {
