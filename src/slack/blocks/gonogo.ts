@@ -60,9 +60,10 @@ function workstreamLine(w: WorkstreamFacts, zone: string, now: number): string {
 }
 
 /**
- * The `/gonogo` summary: the verdict first with its reasons in plain words; then each gate (status, owner,
- * due, overdue, what it waits on); each workstream (checklist, open blockers by severity with the oldest's age,
- * the latest standup's risk flags and participation); then the decisions and sign-offs still needed, with
+ * The `/gonogo` summary: the verdict first with its reasons in plain words; then each gate (status, who signs
+ * and, for a joint gate, who signed and who is pending, due, overdue, what it waits on); each workstream (waiting
+ * for its gate, not started or ended when it holds no check-ins; checklist, open blockers by severity with the
+ * oldest's age, the latest standup's risk flags and participation); then the decisions and sign-offs still needed, with
  * names and sign-off buttons. Within 50 blocks for 50 workstreams and 20 gates; lines that do not fit are
  * returned as `overflow` for the message's thread.
  */
