@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
-import { blockers, gateSignatures, gateStates, gonogoAudit } from '../../db/schema/index.js';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import { blockerNotices, blockers, gateSignatures, gateStates, gonogoAudit } from '../../db/schema/index.js';
 import { signatureEffect, withdrawalRecipients } from '../../domain/gonogo/signoff.js';
 import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
@@ -204,6 +205,11 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
   return withdrawn;
 }
 
+/** The text of a gate's "not signed off by its due time" escalation. */
+function overdueText(deps: Pick<Deps, 'config'>, gate: WorkspaceConfig['gates'][number]): string {
+  return `Gate “${gate.name}” was due ${new Date(gateDueAt(deps, gate.due)!).toISOString().slice(0, 16).replace('T', ' ')} UTC and is not signed off.`;
+}
+
 /** Gate escalation ladder: the sign-off authority at the due time, then the PM 30 minutes later. */
 export function gatePolicy(signOff: string[]): EscalationPolicy {
   return {
@@ -231,25 +237,37 @@ export async function escalateOverdueGates(deps: Deps): Promise<number> {
       .from(blockers)
       .where(and(eq(blockers.gateId, g.id), eq(blockers.source, 'gate')));
     if (exists?.status === 'resolved') {
-      // signed, then withdrawn: the same escalation starts over from its first level
+      // signed, then withdrawn: the same escalation row starts over from its first level, as an overdue-gate
+      // escalation again (the row may last have escalated a failure: gate-outcome.ts), to the signers still missing;
+      // the notices of the earlier episode go, or their unique key would swallow this episode's DMs
       const now = deps.clock.now().toJSDate();
-      const [reopened] = await deps.db
-        .update(blockers)
-        .set({
-          status: 'open',
-          levelsDone: 0,
-          repeatsDone: 0,
-          lastNotifiedAt: null,
-          acknowledgedBy: [],
-          resolvedAt: null,
-          resolvedBy: null,
-          raisedAt: now,
-          nextDueAt: now,
-          version: sql`${blockers.version} + 1`,
-          messageVersion: sql`${blockers.messageVersion} + 1`,
-        })
-        .where(and(eq(blockers.id, exists.id), eq(blockers.status, 'resolved')))
-        .returning();
+      const unsigned = g.signOff.filter((u) => !g.signed.includes(u));
+      const reopened = await deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(blockers)
+          .set({
+            status: 'open',
+            text: overdueText(deps, gate),
+            severity: 'P1',
+            owner: unsigned[0],
+            policy: gatePolicy(unsigned),
+            levelsDone: 0,
+            repeatsDone: 0,
+            lastLevel: null,
+            lastNotifiedAt: null,
+            acknowledgedBy: [],
+            resolvedAt: null,
+            resolvedBy: null,
+            raisedAt: now,
+            nextDueAt: now,
+            version: sql`${blockers.version} + 1`,
+            messageVersion: sql`${blockers.messageVersion} + 1`,
+          })
+          .where(and(eq(blockers.id, exists.id), eq(blockers.status, 'resolved')))
+          .returning();
+        if (row) await tx.delete(blockerNotices).where(and(eq(blockerNotices.blockerId, row.id), inArray(blockerNotices.status, ['sent', 'cancelled', 'failed'])));
+        return row;
+      });
       if (reopened) {
         await deps.wakeups.escalate([{ blockerId: reopened.id, version: reopened.version, dueAt: now, now }]);
         await deps.wakeups.renderBlockers([{ blockerId: reopened.id, version: reopened.messageVersion }]);
@@ -262,7 +280,7 @@ export async function escalateOverdueGates(deps: Deps): Promise<number> {
     const unsigned = g.signOff.filter((u) => !g.signed.includes(u));
     const res = await raiseBlocker(deps, {
       reporter: deps.config.program.pm,
-      text: `Gate “${gate.name}” was due ${new Date(gateDueAt(deps, gate.due)!).toISOString().slice(0, 16).replace('T', ' ')} UTC and is not signed off.`,
+      text: overdueText(deps, gate),
       severity: 'P1',
       owner: unsigned[0],
       workstreamId: gate.unblocks[0] ?? Object.keys(deps.config.workstreams)[0],

@@ -5,7 +5,7 @@ import { sendNotice } from '../../../../src/services/blockers/delivery.js';
 import { sendOutbound } from '../../../../src/services/delivery/outbound.js';
 import { escalateFailedGates } from '../../../../src/services/gonogo/gate-outcome.js';
 import { verdictInput } from '../../../../src/services/gonogo/facts.js';
-import { signOffGate, withdrawSignOffsForBlocker } from '../../../../src/services/gonogo/gates.js';
+import { escalateOverdueGates, signOffGate, withdrawSignOffsForBlocker } from '../../../../src/services/gonogo/gates.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { homeModel } from '../../../../src/services/home.js';
 import { gonogoSummaryMessage } from '../../../../src/slack/blocks/gonogo.js';
@@ -173,6 +173,52 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     expect(await signOffGate(quiet.deps, 'gate4', 'UALPHA', 'failed', null)).toMatchObject({ ok: true });
     expect(await h.sql("SELECT id FROM blockers WHERE source = 'gate'")).toEqual([]);
     expect(await h.sql<{ n: number }>('SELECT count(*)::int AS n FROM outbound_messages')).toEqual([{ n: 2 }]);
+  });
+
+  it('one escalation row per gate across episodes: overdue → failed → passed → withdrawn and overdue again, each escalating to its own people', async () => {
+    h = await harness(YAML.replace('{ id: gate4, name: "Gate 4",', '{ id: gate4, name: "Gate 4", due: "2026-02-04T10:00",'), '2026-02-04T12:00:00Z');
+    slack = nockSlack({ now: () => h!.clock.now().toMillis() });
+    const bot = await h.process({ workers: false });
+    const escalateNow = async () => {
+      const [b] = await h!.sql<{ id: number; version: number }>("SELECT id, version FROM blockers WHERE source = 'gate'");
+      expect(await escalate(bot.deps, b!.id, b!.version)).toBe('notified');
+      for (const { id } of await h!.sql<{ id: number }>("SELECT id FROM blocker_notices WHERE status = 'pending'")) expect(await sendNotice(bot.deps, id)).toBe('sent');
+    };
+    const dmsTo = (user: string) => slack!.of('chat.postMessage', (a) => a.channel === user && !String(a.text).startsWith('⚠️')).length;
+
+    expect(await escalateOverdueGates(bot.deps)).toBe(1);
+    await escalateNow();
+    expect([dmsTo('UALPHA'), dmsTo('UBETA'), dmsTo('U0EXEC')]).toEqual([1, 1, 0]);
+
+    h.clock.advance({ minutes: 5 });
+    await signOffGate(bot.deps, 'gate4', 'UBETA', 'failed', 'broken');
+    await escalateNow();
+    expect([dmsTo('UALPHA'), dmsTo('UBETA'), dmsTo('U0EXEC')]).toEqual([1, 1, 1]);
+
+    h.clock.advance({ minutes: 5 });
+    await signOffGate(bot.deps, 'gate4', 'UBETA', 'passed', null);
+    await signOffGate(bot.deps, 'gate4', 'UALPHA', 'passed', null);
+    h.clock.advance({ minutes: 1 });
+    const raised = await raiseBlocker(bot.deps, { reporter: 'UPI', text: 'regressed', severity: 'P0', gateId: 'gate4', workstreamId: 'pi', source: 'command' });
+    expect(await withdrawSignOffsForBlocker(bot.deps, raised.ok ? raised.blocker.id : 0)).toEqual(['gate4']);
+    expect(await escalateOverdueGates(bot.deps)).toBe(1);
+    expect(await h.sql("SELECT severity, text, status FROM blockers WHERE source = 'gate'")).toEqual([
+      { severity: 'P1', text: 'Gate “Gate 4” was due 2026-02-04 10:00 UTC and is not signed off.', status: 'open' },
+    ]);
+    await escalateNow();
+    // the signers are pinged again (not swallowed by the first episode's notices); the exec is not
+    expect([dmsTo('UALPHA'), dmsTo('UBETA'), dmsTo('U0EXEC')]).toEqual([2, 2, 1]);
+
+    // and once more: signed, withdrawn, overdue: pinged a third time
+    h.clock.advance({ minutes: 5 });
+    await signOffGate(bot.deps, 'gate4', 'UBETA', 'passed', null);
+    await signOffGate(bot.deps, 'gate4', 'UALPHA', 'passed', null);
+    h.clock.advance({ minutes: 1 });
+    const again = await raiseBlocker(bot.deps, { reporter: 'UPI', text: 'regressed again', severity: 'P0', gateId: 'gate4', workstreamId: 'pi', source: 'command' });
+    expect(await withdrawSignOffsForBlocker(bot.deps, again.ok ? again.blocker.id : 0)).toEqual(['gate4']);
+    expect(await escalateOverdueGates(bot.deps)).toBe(1);
+    await escalateNow();
+    expect([dmsTo('UALPHA'), dmsTo('UBETA'), dmsTo('U0EXEC')]).toEqual([3, 3, 1]);
   });
 
   it('a withdrawal (a P0 blocker against the gate) clears every signature, of a passed joint gate and of one half-signed, and DMs every signer and the PM', async () => {
