@@ -2,7 +2,9 @@ import { and, desc, eq } from 'drizzle-orm';
 import { standupAnswers, standupPrompts, standupRuns } from '../db/schema/index.js';
 import { myOpenBlockers } from './blockers/queries.js';
 import { blockerView } from './blockers/view.js';
+import type { Activity } from '../domain/workstreams/activity.js';
 import type { Deps } from './deps.js';
+import { startGates, workstreamActivity } from './workstreams/activity.js';
 import { workstreamStandup, workstreamsOf } from './standups/plans.js';
 import { localClock } from './standups/prompts.js';
 
@@ -17,6 +19,8 @@ export type HomeStandup = { workstreamName: string } & (
   | { state: 'skipped' }
   | { state: 'ooo' }
   | { state: 'closed' }
+  /** The workstream holds no check-ins now (domain/workstreams/activity.ts): waiting for a gate, not started, ended. */
+  | { state: 'inactive'; activity: Exclude<Activity, { state: 'active' }>; zone: string }
 );
 
 /** What the App Home tab shows a member: their standups today, then their open blockers by relation. */
@@ -28,6 +32,7 @@ export interface HomeModel {
 
 async function myStandups(deps: Deps, userId: string): Promise<HomeStandup[]> {
   const out: HomeStandup[] = [];
+  const gates = await startGates(deps.db);
   for (const wsId of workstreamsOf(deps.config, userId)) {
     const ws = workstreamStandup(deps.config, wsId);
     const today = deps.clock.now().setZone(ws.zone).toISODate()!;
@@ -39,6 +44,11 @@ async function myStandups(deps: Deps, userId: string): Promise<HomeStandup[]> {
       .orderBy(desc(standupRuns.id))
       .limit(1);
     const workstreamName = ws.name;
+    const activity = workstreamActivity(deps, wsId, gates);
+    if (!row && activity.state !== 'active') {
+      out.push({ workstreamName, state: 'inactive', activity, zone: ws.zone });
+      continue;
+    }
     if (!row) {
       out.push({ workstreamName, state: 'no run yet', at: ws.plan.at, zone: ws.zone });
       continue;

@@ -4,6 +4,7 @@ import { memberOutOfOffice, standupPrompts, standupRuns, standupSkips, workstrea
 import type { Db } from '../../db/client.js';
 import { decideRun, isOutOfOffice, latestOpenedOccurrence, type Occurrence } from '../../domain/standups/schedule.js';
 import type { Deps } from '../deps.js';
+import { holdsCheckin, startGates } from '../workstreams/activity.js';
 import { scheduledWorkstreams, type WorkstreamStandup } from './plans.js';
 
 /** The standup_runs row of an occurrence, with the workstream's questions and names frozen into it. */
@@ -98,16 +99,20 @@ async function schedulingSince(db: Db, workstreamId: string, now: DateTime): Pro
 
 /**
  * For every scheduled workstream, opens the latest due run if it is still before its close, or records it
- * as missed (see {@link decideRun}). Safe to call from several processes at once.
+ * as missed (see {@link decideRun}); not for a workstream that does not hold it (domain/workstreams/activity.ts:
+ * outside `active`, or waiting for its `starts_when` gate). Safe to call from several processes at once.
  * @returns the ids of runs opened and recorded as missed.
  */
 export async function openDueRuns(deps: Deps): Promise<{ opened: number[]; missed: number[] }> {
   const now = deps.clock.now();
   const opened: number[] = [];
   const missed: number[] = [];
+  const gates = await startGates(deps.db);
   for (const ws of scheduledWorkstreams(deps.config)) {
     const occ = latestOpenedOccurrence(ws.plan, now);
     if (!occ) continue;
+    // the one guard: outside `active`, or waiting for its `starts_when` gate, a workstream holds no check-ins
+    if (!holdsCheckin(deps.config, ws.id, occ, now, gates)) continue;
     const [existing] = await deps.db
       .select({ id: standupRuns.id })
       .from(standupRuns)
