@@ -6,7 +6,7 @@ import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
 import type { DbOrTx, OutboundItem } from '../delivery/outbound.js';
 import { raiseBlocker } from '../blockers/raise.js';
-import { activityRule, downstreamOf, firstCheckin, type StartGates, waitingOn } from '../workstreams/activity.js';
+import { activityRule, downstreamOf, firstCheckins, type StartGates, waitingOn } from '../workstreams/activity.js';
 import { activityAt } from '../../domain/workstreams/activity.js';
 
 type Gate = WorkspaceConfig['gates'][number];
@@ -18,8 +18,8 @@ function slackTime(at: DateTime): string {
 
 /**
  * The messages announcing that `gate` passed (audit row `auditId`, at `now`): for each workstream waiting for it
- * (`starts_when`) and not ended, one post in its channel, and one DM per member with the time of their first
- * check-in (their own prompt time, in their zone, or "now" when its window is already open). Keys derive from the
+ * (`starts_when`) and not ended, one post in its channel, and one DM per participant with the time of their first
+ * check-in (the earliest of the workstream's check-ins they take part in: their own prompt time, or "now" when its window is already open). Keys derive from the
  * audit row, so queuing them twice (two processes, a retry) queues them once.
  * @param gates gate states with this gate already passed at `now`.
  */
@@ -29,21 +29,17 @@ export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceCon
     const ws = deps.config.workstreams[wsId]!;
     const state = activityAt(activityRule(deps.config, wsId), now, gates.get(gate.id) ?? null);
     if (state.state === 'ended') continue;
-    const occ = await firstCheckin(deps, wsId, now, gates);
+    const first = await firstCheckins(deps, wsId, now, gates);
     const key = `gate-passed-${auditId}:${wsId}`;
     const when = (at: DateTime) => (at <= now ? 'now' : slackTime(at));
-    const first = occ ? `First check-in: ${when(DateTime.max(occ.openAt, now))}.` : 'No check-in is scheduled yet.';
-    items.push({ kind: 'gate_outcome', key, channel: ws.channel, message: { text: `🟢 Gate “${gate.name}” passed: ${ws.name} is no longer waiting for it. ${first}` } });
-    // a member whose own window of that check-in has already closed (a zone far east of the workstream's) is first
-    // prompted at the next one
-    const later = occ?.members.some((m) => m.closeAt <= now) ? await firstCheckin(deps, wsId, occ.closeAt, gates) : null;
-    for (const m of occ?.members ?? []) {
-      const slot = m.closeAt > now ? m : later?.members.find((x) => x.userId === m.userId);
-      if (!slot) continue;
+    const line = first ? `First check-in: ${when(DateTime.max(first.openAt, now))}.` : 'No check-in is scheduled yet.';
+    items.push({ kind: 'gate_outcome', key, channel: ws.channel, message: { text: `🟢 Gate “${gate.name}” passed: ${ws.name} is no longer waiting for it. ${line}` } });
+    // each participant: the earliest of the workstream's check-ins they take part in
+    for (const [userId, slot] of first?.byMember ?? []) {
       items.push({
         kind: 'gate_outcome',
-        key: `${key}:${m.userId}`,
-        channel: m.userId,
+        key: `${key}:${userId}`,
+        channel: userId,
         message: { text: `🟢 Gate “${gate.name}” passed, so ${ws.name} starts. Your first check-in: ${when(slot.promptAt)} (you get a DM with the questions then).` },
       });
     }

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verdictInput } from '../../../../src/services/gonogo/facts.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
-import { firstCheckin, startGates } from '../../../../src/services/workstreams/activity.js';
+import { firstCheckins, startGates } from '../../../../src/services/workstreams/activity.js';
 import { harness } from '../../../support/harness.js';
 
 // seed 000 runs its teams for a few days only; a team that joins on day 2 and leaves after it
@@ -34,7 +34,7 @@ describe('active from/until: the scheduler guard on real Postgres', () => {
     const before = (await verdictInput(bot.deps)).workstreams.find((w) => w.id === 'day2')!.activity;
     expect(before.state === 'not_started' && before.from.toISO()).toBe('2026-02-05T05:00:00.000Z');
     // its first check-in is the one on `from`
-    const first = await firstCheckin(bot.deps, 'day2', bot.deps.clock.now(), await startGates(bot.deps.db));
+    const first = await firstCheckins(bot.deps, 'day2', bot.deps.clock.now(), await startGates(bot.deps.db));
     expect(first?.openAt.toISO()).toBe('2026-02-05T14:00:00.000Z');
 
     h.clock.set('2026-02-05T14:05:00Z');
@@ -47,6 +47,6 @@ describe('active from/until: the scheduler guard on real Postgres', () => {
     expect((await runs()).filter((r) => r.workstream_id === 'day2').map((r) => r.local_date)).toEqual(['2026-02-05']);
     const after = (await verdictInput(bot.deps)).workstreams.find((w) => w.id === 'day2')!.activity;
     expect(after.state === 'ended' && after.until.toISO()).toBe('2026-02-05T15:00:00.000Z');
-    expect(await firstCheckin(bot.deps, 'day2', bot.deps.clock.now(), await startGates(bot.deps.db))).toBeNull();
+    expect(await firstCheckins(bot.deps, 'day2', bot.deps.clock.now(), await startGates(bot.deps.db))).toBeNull();
   });
 });
