@@ -55,7 +55,7 @@ describe('preflight.yml: workstreams that start and end, on_fail, joint sign-off
       'preflight.yml:10 workstreams.sigma.active.from: active.from (2025-11-16) must come before active.until (2025-11-15T18:00) (got "2025-11-16")',
     );
     expect(problems(base.replace('from: "2025-11-13"', 'from: "Nov 13"'))[0]).toMatch(/workstreams\.sigma\.active\.from: expected a date such as 2026-02-04/);
-    expect(problems(base.replace('{ gate: gate1 }', '{ gate: gate1, after: 1d }'))[0]).toMatch(/workstreams\.sigma\.starts_when: unknown key\(s\) "after"/);
+    expect(problems(base.replace('{ gate: gate1 }', '{ gate: gate1, after: 1d }'))[0]).toMatch(/workstreams\.sigma\.starts_when\.after: unknown key "after" \(known keys here: gate\)/);
   });
 
   it('sign_off: a signer listed twice, an empty all_of, a wrong spelling; on_fail with a non-user', () => {
