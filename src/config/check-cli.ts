@@ -2,7 +2,11 @@
  * `npm run config:check -- <file> [<file> ...]`: validates preflight.yml files and prints every problem
  * with its file, line and key path. Exit code 0 when all are valid, 1 otherwise.
  */
+import { loadDotEnv } from './dotenv.js';
 import { ConfigError, loadWorkspaceConfig } from './load.js';
+import { emailKey, emailRefs } from './user-refs.js';
+
+loadDotEnv(); // for PREFLIGHT_CONFIG, as npm start reads it
 
 const files = process.argv.slice(2);
 if (files.length === 0) files.push(process.env.PREFLIGHT_CONFIG || './preflight.yml');
@@ -13,7 +17,10 @@ for (const file of files) {
     const ws = Object.keys(cfg.workstreams).length;
     const members = Object.values(cfg.workstreams).reduce((n, w) => n + w.members.length, 0);
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    console.log(`${file}: OK (${plural(ws, 'workstream')}, ${plural(members, 'member')}, ${plural(cfg.gates.length, 'gate')})`);
+    // emails can only be checked against Slack: Preflight looks them up when it starts
+    const emails = new Set(emailRefs(cfg).map((r) => emailKey(r.email))).size;
+    const byEmail = emails ? `; ${emails === 1 ? '1 person' : `${emails} people`} by email, looked up in Slack when Preflight starts` : '';
+    console.log(`${file}: OK (${plural(ws, 'workstream')}, ${plural(members, 'member')}, ${plural(cfg.gates.length, 'gate')}${byEmail})`);
   } catch (err) {
     failed++;
     if (err instanceof ConfigError) {

@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DAY_NAMES, dayEntryProblem, daysMayMeet, parseDays } from '../domain/checkins/days.js';
+import { activeSpanProblem } from '../domain/workstreams/activity.js';
 import { durationSchema } from './duration.js';
 
 /*
@@ -8,7 +9,21 @@ import { durationSchema } from './duration.js';
  * the parsed result keeps them, with durations turned into milliseconds and defaults filled in.
  */
 
-export const userIdSchema = z.string({ error: 'expected a Slack user ID such as U012AB3CD' }).regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID such as U012AB3CD');
+const USER_REF_HINT = 'expected a Slack user ID such as U012AB3CD or an email address such as ana@example.com';
+/** A Slack user ID as Slack writes them: `U…` (or `W…` on Enterprise Grid). */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+/**
+ * A person, wherever `preflight.yml` asks for one: a Slack user ID (`U012AB3CD`) or the email address of their
+ * Slack account (`ana@example.com`). Emails are resolved to user IDs at start-up (users.lookupByEmail, cached in
+ * Postgres: src/services/people/resolve-emails.ts), found by walking the config along this very schema object
+ * (src/config/user-refs.ts). So a new key that takes a person must use `userIdSchema` itself (wrapped in
+ * `.optional()`, `.default()`, arrays, records or unions as needed), not a copy or a refinement of it.
+ */
+export const userIdSchema = z.union([z.string().regex(SLACK_USER_ID), z.email({ pattern: z.regexes.html5Email })], {
+  error: (iss) => (iss.input === undefined ? 'required: a Slack user ID such as U012AB3CD or an email address' : USER_REF_HINT),
+});
+/** The same schema under the name that says what it holds. */
+export const userRefSchema = userIdSchema;
 export const channelIdSchema = z.string({ error: 'expected a Slack channel ID such as C012AB3CD' }).regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID such as C012AB3CD (not a #name)');
 export const zoneSchema = z
   .string({ error: 'expected an IANA time zone such as America/New_York' })
@@ -22,6 +37,11 @@ const localDateTimeSchema = z
   .string({ error: 'expected a local date and time such as 2026-02-04T14:00' })
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'expected a local date and time such as 2026-02-04T14:00')
   .refine((d) => DateTime.fromISO(d).isValid, 'not a real date and time');
+/** A local date (`2026-02-04`) or local date-time (`2026-02-04T14:00`), in the zone of whoever declares it. */
+const localDateOrDateTimeSchema = z
+  .string({ error: 'expected a date such as 2026-02-04 or a local date and time such as 2026-02-04T14:00' })
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, 'expected a date such as 2026-02-04 or a local date and time such as 2026-02-04T14:00')
+  .refine((d) => DateTime.fromISO(d).isValid, 'not a real date (or date and time)');
 const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected a short id of lowercase letters, digits, - and _ (max 40)');
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -129,18 +149,52 @@ const workstreamSchema = z.strictObject({
   checkins: z.array(checkinSchema).optional(),
   checklist: z.array(z.string().trim().min(1).max(200)).default([]),
   tasks: z.array(taskSchema).default([]),
+  /**
+   * When the workstream holds check-ins: from `from` (a date: its start; a date-time: that instant) until `until`
+   * (a date: inclusive, to its end; a date-time: exclusive), local to the workstream's zone (domain/workstreams/activity.ts).
+   */
+  active: z.strictObject({ from: localDateOrDateTimeSchema.optional(), until: localDateOrDateTimeSchema.optional() }).optional(),
+  /** The workstream waits, without check-ins, until this gate has passed (seed 000: "Team Sigma: WAITING FOR OMEGA GATE"). */
+  starts_when: z.strictObject({ gate: slugSchema }).optional(),
 });
 
-const gateSchema = z.strictObject({
-  id: slugSchema,
-  name: z.string().trim().min(1).max(120),
-  due: localDateTimeSchema.optional(),
-  sign_off: z.array(userIdSchema).min(1, 'a gate needs at least one sign-off authority'),
-  requires: z.array(slugSchema).default([]),
-  unblocks: z.array(slugSchema).default([]),
-  checklist: z.array(z.string().trim().min(1).max(200)).default([]),
-  mandatory: z.boolean().default(true),
-});
+/** Who a gate's failure escalates to, like a ladder level's `notify`: `lead` (of its downstream workstreams), `pm`, `exec` or user IDs. */
+const escalateToSchema = z.array(z.union([z.enum(['lead', 'pm', 'exec']), userIdSchema]));
+
+/**
+ * `sign_off`: `[U…]` or `{ any_of: [U…] }` (any one signs for the gate), or `{ all_of: [U…] }` (the gate passes with
+ * the last of their signatures). Parsed into `sign_off` (every authority) and `sign_off_rule`.
+ */
+const signOffSchema = z.union(
+  [
+    z.array(userIdSchema).min(1, 'a gate needs at least one sign-off authority'),
+    z.strictObject({ any_of: z.array(userIdSchema).min(1, 'a gate needs at least one sign-off authority') }),
+    z.strictObject({ all_of: z.array(userIdSchema).min(1, 'a gate needs at least one sign-off authority') }),
+  ],
+  { error: 'expected a list of Slack user IDs, { any_of: [U…] } or { all_of: [U…] }' },
+);
+
+const gateSchema = z
+  .strictObject({
+    id: slugSchema,
+    name: z.string().trim().min(1).max(120),
+    due: localDateTimeSchema.optional(),
+    sign_off: signOffSchema,
+    requires: z.array(slugSchema).default([]),
+    unblocks: z.array(slugSchema).default([]),
+    checklist: z.array(z.string().trim().min(1).max(200)).default([]),
+    mandatory: z.boolean().default(true),
+    /** What a failure does (seed 000: "If fails: delay Sigma/Pi by 1+ day, escalate to exec"). */
+    on_fail: z.strictObject({ escalate_to: escalateToSchema.default(['exec']), notify_downstream: z.boolean().default(true) }).default({ escalate_to: ['exec'], notify_downstream: true }),
+  })
+  .transform(({ sign_off, ...g }) => {
+    const rule: SignOffRule = Array.isArray(sign_off) || 'any_of' in sign_off ? 'any_of' : 'all_of';
+    const list = Array.isArray(sign_off) ? sign_off : 'any_of' in sign_off ? sign_off.any_of : sign_off.all_of;
+    return { ...g, sign_off: list, sign_off_rule: rule };
+  });
+
+/** `any_of`: one signature passes the gate; `all_of`: every authority must sign (joint sign-off). */
+export type SignOffRule = 'any_of' | 'all_of';
 
 const workspaceSchemaBase = z.strictObject({
   program: z.strictObject({
@@ -287,6 +341,28 @@ export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
     g.unblocks.forEach((w, j) => {
       if (!(w in cfg.workstreams)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'unblocks', j], message: `no workstream with id "${w}"` });
     });
+  });
+  for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+    const gate = ws.starts_when?.gate;
+    if (gate !== undefined && !gateIds.has(gate)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workstreams', wsId, 'starts_when', 'gate'],
+        message: `no gate with id "${gate}"${gateIds.size ? ` (gates: ${[...gateIds].join(', ')})` : ' (declare it under gates:)'}`,
+      });
+    }
+    // zod runs this refinement even when a value inside failed its own check: only well-formed spans are compared
+    const wellFormed = (v: unknown) => v === undefined || (typeof v === 'string' && DateTime.fromISO(v).isValid);
+    if (ws.active && wellFormed(ws.active.from) && wellFormed(ws.active.until)) {
+      const problem = activeSpanProblem({ zone: ws.timezone ?? cfg.program.timezone, from: ws.active.from, until: ws.active.until });
+      if (problem) ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'active', 'from'], message: problem });
+    }
+  }
+  cfg.gates.forEach((g, i) => {
+    if (!Array.isArray(g.sign_off)) return; // not parsed (its own error is reported)
+    duplicateIds(g.sign_off).forEach((j) =>
+      ctx.addIssue({ code: 'custom', path: ['gates', i, 'sign_off', ...(g.sign_off_rule === 'all_of' ? ['all_of'] : []), j], message: `${g.sign_off[j]} is listed twice` }),
+    );
   });
   for (const [sev, levels] of Object.entries(cfg.escalation.ladders)) {
     levels?.forEach((l, i) => {

@@ -7,6 +7,7 @@ import type { Deps } from '../services/deps.js';
 import { uploadDigestChart } from '../services/digest/chart-upload.js';
 import { scheduledDigest } from '../services/digest/digest.js';
 import { scheduledGonogo } from '../services/gonogo/decisions.js';
+import { escalateFailedGates } from '../services/gonogo/gate-outcome.js';
 import { escalateOverdueGates, withdrawalsDue, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
 import { sendOutbound } from '../services/delivery/outbound.js';
 import { pruneSlackEvents } from '../services/slack-events.js';
@@ -165,8 +166,10 @@ export const standupTick = scheduledJob({
 });
 
 /**
- * The blocker sweep: overdue blockers and undelivered messages, overdue gates, sign-off withdrawals still due, the
- * scheduled go/no-go, overdue tasks (and `task-due` wake-ups for those due within the hour), tasks that can start, the daily digest (and the upload of digest charts not uploaded yet).
+ * The blocker sweep: overdue blockers and undelivered messages, overdue and failed gates (escalations), sign-off
+ * withdrawals still due, the scheduled go/no-go, overdue tasks (and `task-due` wake-ups for those due within the
+ * hour), tasks that can start, the daily digest (and the upload of
+ * digest charts not uploaded yet).
  */
 export const blockerSweep = scheduledJob({
   schedulerId: 'blocker-sweep',
@@ -175,13 +178,14 @@ export const blockerSweep = scheduledJob({
   async run(deps) {
     const swept = await sweepBlockers(deps);
     const gates = await escalateOverdueGates(deps);
+    const failedGates = await escalateFailedGates(deps);
     const withdrawals = await withdrawalsDue(deps);
     await deps.wakeups.withdrawSignOffs(withdrawals);
     const gonogo = await scheduledGonogo(deps);
     const tasks = await sweepTasks(deps);
     const startable = await notifyStartableTasks(deps);
     const digest = await scheduledDigest(deps);
-    return { ...swept, gates, withdrawals: withdrawals.length, gonogo, tasks, startable: startable.length, digest };
+    return { ...swept, gates, failedGates: failedGates.length, withdrawals: withdrawals.length, gonogo, tasks, startable: startable.length, digest };
   },
 });
 

@@ -1,38 +1,57 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { blockers, checklistTicks, gateStates, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { blockers, checklistTicks, gateSignatures, gateStates, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Question } from '../../config/workspace.js';
 import type { Severity } from '../../domain/blockers/ladder.js';
 import { riskOf } from '../../domain/standups/answers.js';
 import type { GateFacts, VerdictInput, WorkstreamFacts } from '../../domain/gonogo/verdict.js';
+import { signOffProgress } from '../../domain/gonogo/signoff.js';
 import type { Deps } from '../deps.js';
 import { percentComplete } from '../../domain/tasks/progress.js';
 import { taskStatus } from '../../domain/tasks/tasks.js';
 import { taskCatalog } from '../tasks/catalog.js';
+import { startGates, workstreamActivity } from '../workstreams/activity.js';
 
 /** A gate's due time from config (program-local "2026-02-04T14:00"), as Unix ms. */
 export function gateDueAt(deps: Pick<Deps, 'config'>, due: string | undefined): number | null {
   return due ? DateTime.fromISO(due, { zone: deps.config.program.timezone }).toMillis() : null;
 }
 
-/** Every gate with its current state (no row = pending). */
+/** Every gate with its current state (no row = pending) and its standing signatures. */
 export async function gateFacts(deps: Deps): Promise<GateFacts[]> {
   const rows = await deps.db.select().from(gateStates);
+  const sigs = await deps.db.select({ gateId: gateSignatures.gateId, userId: gateSignatures.userId }).from(gateSignatures);
   const byId = new Map(rows.map((r) => [r.gateId, r]));
   return deps.config.gates.map((g) => {
     const s = byId.get(g.id);
-    return { id: g.id, name: g.name, mandatory: g.mandatory, status: s?.status ?? 'pending', dueAt: gateDueAt(deps, g.due), signOff: g.sign_off, requires: g.requires, signedBy: s?.signedBy ?? null };
+    const signed = signOffProgress(
+      { rule: g.sign_off_rule, signers: g.sign_off },
+      sigs.filter((x) => x.gateId === g.id).map((x) => x.userId),
+    ).signed;
+    return {
+      id: g.id,
+      name: g.name,
+      mandatory: g.mandatory,
+      status: s?.status ?? 'pending',
+      dueAt: gateDueAt(deps, g.due),
+      signOff: g.sign_off,
+      signOffRule: g.sign_off_rule,
+      signed,
+      requires: g.requires,
+      signedBy: s?.signedBy ?? null,
+    };
   });
 }
 
 /**
- * Everything the verdict needs, in seven queries whatever the number of workstreams: gate states, checklist
- * ticks, open blockers per workstream and severity (with the oldest), each workstream's latest standup
+ * Everything the verdict needs, in nine queries whatever the number of workstreams: gate states and signatures,
+ * which workstreams hold check-ins (active, not started, ended, waiting for a gate), checklist ticks, open blockers per workstream and severity (with the oldest), each workstream's latest standup
  * run (risk flags and participation), and task states (each workstream's % complete, domain/tasks/progress.ts).
  */
 export async function verdictInput(deps: Deps): Promise<VerdictInput> {
   const { config, db } = deps;
   const gates = await gateFacts(deps);
+  const starts = await startGates(db);
   const ticks = await db.select().from(checklistTicks).where(eq(checklistTicks.checked, true));
   const ticked = new Set(ticks.map((t) => `${t.workstreamId}\u0000${t.item}`));
   const open = await db
@@ -108,6 +127,7 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
       openBlockers: { P0: sev('P0'), P1: sev('P1'), P2: sev('P2') },
       oldestOpenBlockerAt: oldest.length ? Math.min(...oldest) : null,
       standup,
+      activity: workstreamActivity(deps, id, starts),
     };
   });
   return {
