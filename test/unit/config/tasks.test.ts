@@ -64,7 +64,7 @@ describe('preflight.yml tasks', () => {
     const bad = base.replace('owner: U02, due: "2026-11-13T12:00"', 'owner: person-b, due: "1 PM", estimate: 0, priority: high');
     expect(problems(bad)).toEqual(
       expect.arrayContaining([
-        'workstreams.omega.tasks.1.owner: expected a Slack user ID such as U012AB3CD (got "person-b")',
+        'workstreams.omega.tasks.1.owner: expected a Slack user ID such as U012AB3CD or an email address such as ana@example.com (got "person-b")',
         'workstreams.omega.tasks.1.due: expected a local date and time such as 2026-02-04T14:00 (got "1 PM")',
         'workstreams.omega.tasks.1.estimate: an estimate is a number of hours above 0 (got 0)',
         'workstreams.omega.tasks.1.priority: expected one of P0, P1, P2 (got "high")',

@@ -65,7 +65,8 @@ describe('quality gates and the verdict on the seed-000 example, real Postgres',
     for (const [gate, who] of [
       ['gate2-sigma', 'USIGMALD'],
       ['gate3-pi', 'UPILD'],
-      ['gate4-alpha-beta', 'UALPHALD'],
+      ['gate4-alpha-beta', 'UALPHALD'], // Gate 4 is a joint sign-off (all_of): both leads sign
+      ['gate4-alpha-beta', 'UBETALD'],
       ['gate5-go-no-go', 'U0AMPME'],
     ] as const) {
       expect(await signOffGate(bot.deps, gate, who, 'passed', null)).toMatchObject({ ok: true });
@@ -136,10 +137,11 @@ describe('a gate not signed off by its due time escalates to its owner, then the
     expect(await escalateOverdueGates(bot.deps)).toBe(1);
     expect(await escalateOverdueGates(bot.deps)).toBe(0);
     await eventually('the Omega lead is pinged', () => slack.of('chat.postMessage', (a) => a.channel === 'UOMEGALD' && String(a.text).includes('needs you')).length === 1);
-    const [b] = await h.sql<{ source: string; gate_id: string; status: string; channel: string }>('SELECT source, gate_id, status, channel FROM blockers');
+    // the gate's own escalation (Omega's overdue tasks have theirs too)
+    const [b] = await h.sql<{ source: string; gate_id: string; status: string; channel: string }>("SELECT source, gate_id, status, channel FROM blockers WHERE source = 'gate'");
     expect(b).toEqual({ source: 'gate', gate_id: 'gate1-omega', status: 'open', channel: 'C0FINALDEP' });
     await signOffGate(bot.deps, 'gate1-omega', 'UOMEGALD', 'passed', null);
-    const [after] = await h.sql<{ status: string; resolved_by: string }>('SELECT status, resolved_by FROM blockers');
+    const [after] = await h.sql<{ status: string; resolved_by: string }>("SELECT status, resolved_by FROM blockers WHERE source = 'gate'");
     expect(after).toEqual({ status: 'resolved', resolved_by: 'UOMEGALD' });
   });
 });
