@@ -15,10 +15,28 @@ export interface ReportMember {
   state: MemberState;
   answers?: Answers;
   edited?: boolean;
+  /** A program check-in's section (the workstream the member is shown under); null/absent otherwise. */
+  section?: string | null;
+}
+
+/** One check-in of the day in the same report channel, for the index on the day's first report. */
+export interface DayIndexEntry {
+  /** "Omega · Checkpoint 13:00" style: workstream name and check-in name. */
+  workstreamName: string;
+  checkinName: string;
+  status: RunStatus;
+  /** When it opened, local wall-clock "HH:MM" in its zone. */
+  openAtLocal: string;
+  /** True for the run this report is about. */
+  current: boolean;
 }
 
 export interface ReportInput {
   workstreamName: string;
+  /** The check-in's display name; default "Standup". */
+  checkinName?: string;
+  /** On the day's first report in a channel shared by several check-ins: every check-in of that day there. */
+  dayIndex?: readonly DayIndexEntry[];
   localDate: string;
   zone: string;
   status: RunStatus;
@@ -28,6 +46,14 @@ export interface ReportInput {
   members: readonly ReportMember[];
   /** Still-open blockers of the workstream raised before this run (carried over), oldest first. */
   carriedOver?: readonly CarriedBlocker[];
+  /** The check-in's `expects` (task ids): how many, and those not done yet (the report leads with them). */
+  expected?: ExpectedTasks;
+}
+
+/** A check-in's expected tasks (config `expects`): the count, and the ones not done with owner and last percent. */
+export interface ExpectedTasks {
+  total: number;
+  notDone: readonly { id: string; title: string; owner: string; progress: number }[];
 }
 
 /** A still-open blocker shown in a later standup report. `raisedAt` is Unix seconds. */
@@ -41,6 +67,8 @@ export interface CarriedBlocker {
 
 export interface ReportEntry {
   userId: string;
+  /** The member's section in a program check-in's report, else null. */
+  section: string | null;
   risk: Risk | null;
   late: boolean;
   edited: boolean;
@@ -50,6 +78,11 @@ export interface ReportEntry {
 /** What a standup report says, independent of Block Kit: the blocks builder lays it out. */
 export interface ReportModel {
   workstreamName: string;
+  checkinName: string;
+  /** Program check-ins: each section (workstream) in order with its counts; empty for a workstream's report. */
+  sections: { name: string; answered: number; expected: number }[];
+  /** The day's check-ins in this channel, on the day's first report (empty when it is the only one). */
+  dayIndex: DayIndexEntry[];
   localDate: string;
   status: RunStatus;
   /** Close time in the workstream's zone, e.g. "12:00 EST". */
@@ -64,6 +97,7 @@ export interface ReportModel {
   ooo: string[];
   entries: ReportEntry[];
   carriedOver: CarriedBlocker[];
+  expected?: ExpectedTasks | null;
 }
 
 const LABELS: Record<string, string> = {
@@ -103,6 +137,7 @@ export function buildReport(input: ReportInput): ReportModel {
     if (risk === 'red' || risk === 'yellow') flags.push({ userId: m.userId, risk });
     entries.push({
       userId: m.userId,
+      section: m.section ?? null,
       risk,
       late: m.state === 'late',
       edited: Boolean(m.edited),
@@ -114,8 +149,24 @@ export function buildReport(input: ReportInput): ReportModel {
   }
   flags.sort((a, b) => (a.risk === b.risk ? 0 : a.risk === 'red' ? -1 : 1));
   const ids = (s: MemberState) => input.members.filter((m) => m.state === s).map((m) => m.userId);
+  const sections: ReportModel['sections'] = [];
+  for (const m of input.members) {
+    if (!m.section) continue;
+    let s = sections.find((x) => x.name === m.section);
+    if (!s) {
+      s = { name: m.section, answered: 0, expected: 0 };
+      sections.push(s);
+    }
+    if (m.state !== 'skipped' && m.state !== 'ooo') s.expected++;
+    if (answeredStates.includes(m.state)) s.answered++;
+  }
+  // entries grouped by section (in the order sections first appear), members' order kept within one
+  if (sections.length) entries.sort((a, b) => sections.findIndex((s) => s.name === a.section) - sections.findIndex((s) => s.name === b.section));
   return {
     workstreamName: input.workstreamName,
+    checkinName: input.checkinName ?? 'Standup',
+    sections,
+    dayIndex: input.dayIndex && input.dayIndex.length > 1 ? [...input.dayIndex] : [],
     localDate: input.localDate,
     status: input.status,
     closesAtLocal: input.closeAt.setZone(input.zone).toFormat('HH:mm ZZZZ'),
@@ -134,5 +185,6 @@ export function buildReport(input: ReportInput): ReportModel {
     ooo: ids('ooo'),
     entries,
     carriedOver: [...(input.carriedOver ?? [])],
+    expected: input.expected && input.expected.total > 0 ? input.expected : null,
   };
 }

@@ -4,11 +4,14 @@ import type { Deps } from '../deps.js';
 import { currentAnswers, prefillFromLastRun } from './answers.js';
 import type { runToAnswer } from './members.js';
 import { localClock } from './prompts.js';
+import { checkinTasksOf, type CheckinTask } from '../tasks/checkin.js';
 
 /** What the standup modal shows for one member and run. */
 export interface StandupFormModel {
   runId: number;
   workstreamName: string;
+  /** The check-in's display name ("Standup" for the standup). */
+  checkinName: string;
   /** The run's workstream-local date, ISO (YYYY-MM-DD). */
   localDate: string;
   /** The member's close time in their own zone, e.g. "12:00 EST". */
@@ -20,6 +23,8 @@ export interface StandupFormModel {
   editing: boolean;
   /** True when the run has closed (the answer goes to the report's thread). */
   late: boolean;
+  /** The member's open tasks: the form asks a percent for each (issue 10). */
+  tasks: CheckinTask[];
 }
 
 type Found = Extract<Awaited<ReturnType<typeof runToAnswer>>, { ok: true }>;
@@ -32,11 +37,13 @@ export async function standupFormModel(deps: Deps, userId: string, found: Found)
   return {
     runId: run.id,
     workstreamName: run.workstreamName,
+    checkinName: run.checkinName,
     localDate: run.localDate,
     closesAtLocal: localClock(found.closeAt, found.zone),
     questions: run.questions,
     initial: current ? { ...prefill, ...current.answers } : prefill,
     editing: Boolean(current?.complete),
     late: run.status !== 'open',
+    tasks: await checkinTasksOf(deps, userId),
   };
 }

@@ -1,47 +1,23 @@
-import type { Question, WorkspaceConfig, WorkstreamConfig } from '../../config/workspace.js';
-import type { StandupPlan } from '../../domain/standups/schedule.js';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM, scheduledCheckins } from '../../domain/checkins/plans.js';
 
-/** A workstream's standup settings with program defaults applied. */
-export interface WorkstreamStandup {
-  id: string;
-  name: string;
-  channel: string;
-  zone: string;
-  leads: string[];
-  questions: Question[];
-  plan: StandupPlan;
+/** A check-in with program defaults applied (domain/checkins/plans.ts); the `standup` check-in is one of them. */
+export type WorkstreamStandup = CheckinSetup;
+
+/**
+ * A workstream's first check-in (its `standup` when it holds one): its name, zone and channel, for callers that
+ * need the workstream rather than one check-in.
+ * @throws Error for an unknown workstream or one without any check-in.
+ */
+export function workstreamStandup(config: WorkspaceConfig, id: string): CheckinSetup {
+  const first = checkinsOf(config, id)[0];
+  if (!first) throw new Error(`workstream ${id} has no check-in`);
+  return first;
 }
 
-/** Resolves one workstream's standup settings (workstream value, else program default). */
-export function workstreamStandup(config: WorkspaceConfig, id: string): WorkstreamStandup {
-  const ws: WorkstreamConfig | undefined = config.workstreams[id];
-  if (!ws) throw new Error(`unknown workstream ${id}`);
-  const zone = ws.timezone ?? config.program.timezone;
-  return {
-    id,
-    name: ws.name,
-    channel: ws.channel,
-    zone,
-    leads: ws.leads,
-    questions: ws.standup.questions ?? config.standup.questions,
-    plan: {
-      workstreamId: id,
-      zone,
-      at: ws.standup.at ?? config.standup.at,
-      remindAfterMs: ws.standup.remind_after ?? config.standup.remind_after,
-      closeAfterMs: ws.standup.close_after ?? config.standup.close_after,
-      workdays: config.calendar.workdays,
-      holidays: config.calendar.holidays,
-      members: ws.members.map((m) => (typeof m === 'string' ? { userId: m, zone } : { userId: m.id, zone: m.timezone ?? zone })),
-    },
-  };
-}
-
-/** Every workstream that holds standups (enabled, with at least one member). */
-export function scheduledWorkstreams(config: WorkspaceConfig): WorkstreamStandup[] {
-  return Object.keys(config.workstreams)
-    .filter((id) => config.workstreams[id]!.standup.enabled !== false && config.workstreams[id]!.members.length > 0)
-    .map((id) => workstreamStandup(config, id));
+/** Every check-in the scheduler runs (someone to prompt), workstreams' first, then the program's. */
+export function scheduledWorkstreams(config: WorkspaceConfig): CheckinSetup[] {
+  return scheduledCheckins(config);
 }
 
 /** Ids of the workstreams whose standup `userId` answers (they are listed under `members`). */
@@ -49,6 +25,14 @@ export function workstreamsOf(config: WorkspaceConfig, userId: string): string[]
   return Object.entries(config.workstreams)
     .filter(([, ws]) => ws.members.some((m) => (typeof m === 'string' ? m : m.id) === userId))
     .map(([id]) => id);
+}
+
+/**
+ * Every check-in that prompts `userId` (workstream check-ins in config order, then program check-ins), whoever
+ * named them: members, leads, a group or their user ID.
+ */
+export function checkinsFor(config: WorkspaceConfig, userId: string): CheckinSetup[] {
+  return [...Object.keys(config.workstreams), PROGRAM_WORKSTREAM].flatMap((id) => checkinsOf(config, id)).filter((c) => c.plan.members.some((m) => m.userId === userId));
 }
 
 /**

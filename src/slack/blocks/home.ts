@@ -4,13 +4,13 @@ import { blockerActions, blockerSummaryLine } from './blocker.js';
 import { LIMITS } from './limits.js';
 import { safeMrkdwn } from './text.js';
 
-const ICON: Record<HomeStandup['state'], string> = { waiting: '⏳', answered: '✅', skipped: '⏭️', ooo: '🌴', closed: '🔒', 'no run yet': '🕙' };
+const ICON: Record<HomeStandup['state'], string> = { waiting: '⏳', answered: '✅', skipped: '⏭️', ooo: '🌴', closed: '🔒', 'no run yet': '🕙', inactive: '⏸️' };
 
 /** One "my standup today" line's detail. */
 function standupDetail(s: HomeStandup): string {
   switch (s.state) {
     case 'no run yet':
-      return `standup at ${s.at} (${s.zone})`;
+      return `opens at ${s.at} (${s.zone})`;
     case 'answered':
       return s.editableUntil ? `answered; editable until ${s.editableUntil} with \`/standup\`` : 'answered';
     case 'waiting':
@@ -21,6 +21,12 @@ function standupDetail(s: HomeStandup): string {
       return 'out of office';
     case 'closed':
       return 'closed without your answer (you can still answer late with `/standup`)';
+    case 'inactive': {
+      const a = s.activity;
+      if (a.state === 'waiting') return `waiting for “${safeMrkdwn(a.gate.name, 80)}”: no check-ins until it passes`;
+      if (a.state === 'not_started') return `not started: check-ins from ${a.from.setZone(s.zone).toFormat('ccc d LLL HH:mm')} (${s.zone})`;
+      return `ended ${a.until.setZone(s.zone).toFormat('ccc d LLL HH:mm')} (${s.zone}): no more check-ins`;
+    }
   }
 }
 
@@ -36,8 +42,8 @@ export function homeView(model: HomeModel): View {
     text: {
       type: 'mrkdwn',
       text: standups.length
-        ? `*Your standup today*\n${standups.map((s) => `${ICON[s.state]} *${safeMrkdwn(s.workstreamName, 80)}*: ${standupDetail(s)}`).join('\n')}`
-        : '*Your standup today*\nYou are not in any workstream’s standup.',
+        ? `*Your check-ins today*\n${standups.map((s) => `${ICON[s.state]} *${safeMrkdwn(s.workstreamName, 80)}*: ${standupDetail(s)}`).join('\n')}`
+        : '*Your check-ins today*\nYou are not in any check-in.',
     },
   });
   const seen = new Set<number>();

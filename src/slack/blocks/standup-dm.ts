@@ -10,6 +10,8 @@ import { safeMrkdwn, truncate } from './text.js';
 export interface RunContext {
   runId: number;
   workstreamName: string;
+  /** The check-in's name; absent or "Standup" for the standup. */
+  checkinName?: string;
   localDate: string;
   /** Member's close time in their own zone, e.g. "12:00 EST". */
   closesAtLocal: string;
@@ -20,6 +22,16 @@ const formButton = (runId: number, label = '📝 Open the form'): KnownBlock => 
   elements: [{ type: 'button', action_id: IDS.openStandupForm, value: encodeSlack(slackPayloads.openStandupForm, runId), style: 'primary', text: { type: 'plain_text', text: label, emoji: true } }],
 });
 
+const isStandup = (run: RunContext) => !run.checkinName || run.checkinName === 'Standup';
+
+/** "*Omega* standup" or "*Omega · Checkpoint 13:00* check-in" (mrkdwn, escaped). */
+export function checkinPhrase(run: RunContext): string {
+  return isStandup(run) ? `*${safeMrkdwn(run.workstreamName, 200)}* standup` : `*${safeMrkdwn(`${run.workstreamName} · ${run.checkinName}`, 200)}* check-in`;
+}
+
+/** The same in plain words, for notification text (escaped). */
+const plainPhrase = (run: RunContext) => safeMrkdwn(isStandup(run) ? `${run.workstreamName} standup` : `${run.workstreamName} · ${run.checkinName} check-in`, 300);
+
 const day = (localDate: string) => DateTime.fromISO(localDate).toFormat('cccc d LLLL');
 
 /** "*2/5* What are you working on today?" */
@@ -28,23 +40,56 @@ export function questionLine(questions: readonly Question[], step: number): stri
   return q ? `*${step + 1}/${questions.length}* ${safeMrkdwn(q.prompt, 500)}` : '';
 }
 
+/** The open tasks a check-in prompt lists (services/tasks/checkin.ts CheckinTask). */
+export interface PromptTask {
+  id: string;
+  title: string;
+  progress: number;
+  dueLocal: string | null;
+  waitingOn: string[];
+}
+
+/** Tasks listed in a prompt at most; the rest are counted (`/task` shows them all). */
+const PROMPT_TASKS = 15;
+
 /**
- * The standup prompt DM: who/when, a button that opens the form, and the first question so the member can
- * simply reply in the conversation.
+ * The member's open tasks in a check-in prompt, and how to report progress on them in one DM line
+ * (domain/tasks/progress-line.ts: `O-1 75, O-3 done`).
  */
-export function standupPromptMessage(run: RunContext, questions: readonly Question[]): { blocks: KnownBlock[]; text: string } {
-  const name = safeMrkdwn(run.workstreamName, 200);
+export function promptTasksBlock(tasks: readonly PromptTask[]): KnownBlock {
+  const lines = tasks.slice(0, PROMPT_TASKS).map((t) => {
+    const parts = [`• *${safeMrkdwn(t.id, 40)}* ${safeMrkdwn(t.title, 120)}`, `${t.progress}%`];
+    if (t.dueLocal) parts.push(`due ${t.dueLocal}`);
+    if (t.waitingOn.length) parts.push(`waiting on ${t.waitingOn.map((w) => safeMrkdwn(w, 40)).join(', ')}`);
+    return parts.join(' · ');
+  });
+  if (tasks.length > PROMPT_TASKS) lines.push(`…and ${tasks.length - PROMPT_TASKS} more (\`/task\`)`);
+  const a = tasks[0]!.id;
+  const b = tasks[1]?.id;
+  const example = b ? `${a} 75, ${b} done` : `${a} 75`;
   return {
-    text: safeMrkdwn(`Standup for ${run.workstreamName}: ${questions[0]?.prompt ?? ''}`, LIMITS.messageText),
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(`*Your open tasks*\n${lines.join('\n')}\nHow far along is each? Reply \`tasks: ${safeMrkdwn(example, 100)}\` here (or use the form).`, LIMITS.sectionText) },
+  };
+}
+
+/**
+ * The standup prompt DM: who/when, a button that opens the form, the member's open tasks (when they own any) with
+ * how to report their progress, and the first question so the member can simply reply in the conversation.
+ */
+export function standupPromptMessage(run: RunContext, questions: readonly Question[], tasks: readonly PromptTask[] = []): { blocks: KnownBlock[]; text: string } {
+  return {
+    text: safeMrkdwn(`${isStandup(run) ? 'Standup' : run.checkinName} for ${run.workstreamName}: ${questions[0]?.prompt ?? ''}`, LIMITS.messageText),
     blocks: [
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `👋 Time for the *${name}* standup (${day(run.localDate)}). Answers are open until *${run.closesAtLocal}*.\nUse the form, or just reply here one question at a time.`,
+          text: `👋 Time for the ${checkinPhrase(run)} (${day(run.localDate)}). Answers are open until *${run.closesAtLocal}*.\nUse the form, or just reply here one question at a time.`,
         },
       },
       formButton(run.runId),
+      ...(tasks.length ? [promptTasksBlock(tasks)] : []),
       { type: 'section', text: { type: 'mrkdwn', text: questionLine(questions, 0) } },
     ],
   };
@@ -64,7 +109,7 @@ export function invalidReplyMessage(hint: string, questions: readonly Question[]
 export function answerRecordedMessage(run: RunContext, channelId: string, late: boolean): { blocks: KnownBlock[]; text: string } {
   const text = late
     ? `✅ Thanks! This run had closed, so your answer was added to the report's thread in <#${channelId}>.`
-    : `✅ Thanks! Your standup is in the *${safeMrkdwn(run.workstreamName, 200)}* report in <#${channelId}>. You can edit it until *${run.closesAtLocal}*.`;
+    : `✅ Thanks! Your answer is in the ${checkinPhrase(run)} report in <#${channelId}>. You can edit it until *${run.closesAtLocal}*.`;
   return {
     text: late ? 'Thanks! Your late standup answer was added to the report thread.' : 'Thanks! Your standup answer is recorded.',
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(late ? [] : [formButton(run.runId, '✏️ Edit my answer')])],
@@ -73,11 +118,10 @@ export function answerRecordedMessage(run: RunContext, channelId: string, late: 
 
 /** The single reminder for a member who has not answered. */
 export function reminderMessage(run: RunContext, questions: readonly Question[], step: number): { blocks: KnownBlock[]; text: string } {
-  const name = safeMrkdwn(run.workstreamName, 200);
   const next = step > 0 && step < questions.length ? `\nYou were at: ${questionLine(questions, step)}` : `\n${questionLine(questions, 0)}`;
   return {
-    text: safeMrkdwn(`Reminder: your ${run.workstreamName} standup closes at ${run.closesAtLocal}.`, LIMITS.messageText),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `⏰ Reminder: your *${name}* standup closes at *${run.closesAtLocal}*.${next}` } }, formButton(run.runId)],
+    text: truncate(`Reminder: your ${plainPhrase(run)} closes at ${run.closesAtLocal}.`, LIMITS.messageText),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `⏰ Reminder: your ${checkinPhrase(run)} closes at *${run.closesAtLocal}*.${next}` } }, formButton(run.runId)],
   };
 }
 

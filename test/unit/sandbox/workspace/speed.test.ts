@@ -34,7 +34,7 @@ describe('--speed N (a transform over the parsed preflight.yml)', () => {
     expect(out.escalation.ladders.P1.map((l: { after: string }) => l.after)).toEqual(['15s', '30s', '60s']); // the defaults, compressed
     expect(out.escalation.repeat.every).toBe('30s');
     expect(out.scheduler.tick).toBe('1s');
-    expect(parseWorkspaceConfig(JSON.stringify(out), 'x').workstreams.b?.standup.close_after).toBe(60_000);
+    expect(parseWorkspaceConfig(JSON.stringify(out), 'x').workstreams.b?.standup?.close_after).toBe(60_000);
   });
 
   it('moves the earliest check-in within a minute of now and keeps the others’ spacing ÷ N; go/no-go and gates follow', () => {
