@@ -64,7 +64,8 @@ describe('quality gates and the verdict on the seed-000 example, real Postgres',
     for (const [gate, who] of [
       ['gate2-sigma', 'USIGMALD'],
       ['gate3-pi', 'UPILD'],
-      ['gate4-alpha-beta', 'UALPHALD'],
+      ['gate4-alpha-beta', 'UALPHALD'], // a joint sign-off (L364-367): both leads
+      ['gate4-alpha-beta', 'UBETALD'],
       ['gate5-go-no-go', 'U0AMPME'],
     ] as const) {
       expect(await signOffGate(bot.deps, gate, who, 'passed', null)).toMatchObject({ ok: true });
