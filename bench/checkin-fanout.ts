@@ -149,16 +149,26 @@ async function main(): Promise<number> {
       const prompts = calls.filter((c) => memberIds.has(String(c.args.channel)) && String(c.args.text).startsWith(`${name} for `));
       const perMember = new Map<string, number>();
       for (const p of prompts) perMember.set(String(p.args.channel), (perMember.get(String(p.args.channel)) ?? 0) + 1);
-      const reminders = calls.filter((c) => String(c.args.channel).startsWith('D') && String(c.args.text).startsWith('Reminder:') && String(c.args.text).includes(name.toLowerCase()));
+      const reminders = calls.filter((c) => String(c.args.channel).startsWith('D') && String(c.args.text).startsWith('Reminder:') && String(c.args.text).toLowerCase().includes(name.toLowerCase()));
       const opensAt = realAt(FIRST.plus({ minutes: k * opts.spacingMin }));
       const lastPrompt = prompts.length ? Math.max(...prompts.map((p) => p.at)) : null;
       const timeMs = lastPrompt === null ? null : lastPrompt - opensAt;
-      const prevReminders = k === 0 ? [] : calls.filter((c) => String(c.args.channel).startsWith('D') && String(c.args.text).includes(nameOf(k - 1).toLowerCase()));
+      const prevReminders =
+        k === 0
+          ? []
+          : calls.filter(
+              (c) =>
+                String(c.args.channel).startsWith('D') &&
+                String(c.args.text)
+                  .toLowerCase()
+                  .includes(nameOf(k - 1).toLowerCase()),
+            );
       return {
         checkin: name,
         at: atOf(k),
         runs: Number(runsOpened.find((r) => r.checkin_id === `c${k + 1}`)?.n ?? 0),
         prompted: perMember.size,
+        /** members never prompted: their prompt was still queued when the check-in closed (a closed check-in sends none) */
         lost: opts.members - perMember.size,
         doubled: [...perMember.values()].filter((n) => n > 1).length,
         timeS: timeMs === null ? null : secs(timeMs),

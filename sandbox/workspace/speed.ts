@@ -8,8 +8,8 @@ import ms from 'ms';
  * others keeping their spacing divided by N; the go/no-go time and gate due times follow the same clock, on
  * today's date. The calendar allows every day so the run happens whatever today is.
  *
- * The check-in times are found by `checkinTimes` (program `standup.at` and each workstream's): to compress a
- * further list of times (e.g. `checkins[].at`), add its accessors there.
+ * The check-in times are found by `checkinTimes` (standups and every `checkins[].at`). Check-ins limited to
+ * `days:` dates, and `active` spans, keep their dates: a sandbox run on another day skips them.
  */
 
 type AnyObj = Record<string, any>;
@@ -39,20 +39,41 @@ function child(parent: AnyObj, key: string): AnyObj {
   return parent[key] as AnyObj;
 }
 
-/** Every check-in time in the config: the program's standup time and each workstream's (its own or the program's). */
+/**
+ * Every check-in time in the config: the program's standup time, each workstream's standup (its own or the
+ * program's) unless it declares `checkins:` without a `standup:` key, and every `checkins[].at` (workstreams' and
+ * `program.checkins`).
+ */
 function checkinTimes(raw: AnyObj, programZone: string): TimeSlot[] {
   const slots: TimeSlot[] = [];
   const program = child(raw, 'standup');
   const programAt = typeof program.at === 'string' ? program.at : '10:00';
   slots.push({ get: () => programAt, set: (v) => (program.at = v), zone: programZone });
+  const listed = (list: unknown, zone: string) => {
+    for (const c of Array.isArray(list) ? (list as unknown[]) : []) {
+      const item = obj(c);
+      if (item && typeof item.at === 'string') slots.push({ get: () => item.at as string, set: (v) => (item.at = v), zone });
+    }
+  };
+  listed(obj(raw.program)?.checkins, programZone);
   for (const ws of Object.values(obj(raw.workstreams) ?? {})) {
     const w = obj(ws);
     if (!w) continue;
+    const zone = typeof w.timezone === 'string' ? w.timezone : programZone;
+    listed(w.checkins, zone);
+    // a workstream with `checkins:` and no `standup:` holds no standup: do not give it one
+    if (Array.isArray(w.checkins) && !obj(w.standup)) continue;
     const standup = child(w, 'standup');
     const at = typeof standup.at === 'string' ? standup.at : programAt;
-    slots.push({ get: () => at, set: (v) => (standup.at = v), zone: typeof w.timezone === 'string' ? w.timezone : programZone });
+    slots.push({ get: () => at, set: (v) => (standup.at = v), zone });
   }
   return slots;
+}
+
+/** Every check-in's own durations (workstreams', the program's, and the `checkins:` defaults). */
+function checkinDurations(raw: AnyObj): AnyObj[] {
+  const lists = [obj(raw.program)?.checkins, ...Object.values(obj(raw.workstreams) ?? {}).map((w) => obj(w)?.checkins)];
+  return [...(obj(raw.checkins) ? [raw.checkins as AnyObj] : []), ...lists.flatMap((l) => (Array.isArray(l) ? (l as unknown[]).map(obj).filter((x): x is AnyObj => !!x) : []))];
 }
 
 const minutesOf = (hhmm: string) => {
@@ -78,6 +99,10 @@ export function compressTime(raw: AnyObj, speed: number, nowMs: number): AnyObj 
     if (!s) continue;
     if (s.remind_after !== undefined) s.remind_after = divide(s.remind_after, speed);
     if (s.close_after !== undefined) s.close_after = divide(s.close_after, speed);
+  }
+  for (const c of checkinDurations(raw)) {
+    if (c.remind_after !== undefined) c.remind_after = divide(c.remind_after, speed);
+    if (c.close_after !== undefined) c.close_after = divide(c.close_after, speed);
   }
   const esc = child(raw, 'escalation');
   const ladders = child(esc, 'ladders');

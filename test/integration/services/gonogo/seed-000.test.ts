@@ -65,7 +65,7 @@ describe('quality gates and the verdict on the seed-000 example, real Postgres',
     for (const [gate, who] of [
       ['gate2-sigma', 'USIGMALD'],
       ['gate3-pi', 'UPILD'],
-      ['gate4-alpha-beta', 'UALPHALD'], // Gate 4 is a joint sign-off (all_of): both leads sign
+      ['gate4-alpha-beta', 'UALPHALD'], // a joint sign-off (L364-367): both leads
       ['gate4-alpha-beta', 'UBETALD'],
       ['gate5-go-no-go', 'U0AMPME'],
     ] as const) {

@@ -48,12 +48,34 @@ describe('--speed N (a transform over the parsed preflight.yml)', () => {
     expect(out.calendar.workdays).toHaveLength(7);
   });
 
+  it('compresses check-ins (issue 9): each `checkins[].at` and its durations; a workstream with `checkins:` gets no standup', () => {
+    const doc = parseDocument(`
+program: { name: P, timezone: America/New_York, pm: U0PM, channel: C0P, checkins: [{ id: leads, at: "09:00", participants: [all_leads] }] }
+checkins: { remind_after: 10m, close_after: 45m }
+workstreams:
+  a:
+    name: A
+    channel: C0A
+    leads: [U0L]
+    members: [U01]
+    checkins: [{ id: one, at: "11:00" }, { id: two, at: "13:00", close_after: 30m }]
+`).toJS();
+    const out = compressTime(doc, 60, NOW);
+    // 09:00 is the earliest → 00:00; 11:00 and 13:00 are 120 and 240 min later → 2 and 4 min at ×60
+    expect(out.program.checkins[0].at).toBe('00:00');
+    expect(out.workstreams.a.checkins.map((c: { at: string }) => c.at)).toEqual(['00:02', '00:04']);
+    expect(out.checkins).toMatchObject({ remind_after: '10s', close_after: '45s' });
+    expect(out.workstreams.a.checkins[1].close_after).toBe('30s');
+    expect(out.workstreams.a.standup).toBeUndefined();
+    expect(parseWorkspaceConfig(JSON.stringify(out), 'x').workstreams.a?.checkins?.map((c) => c.id)).toEqual(['one', 'two']);
+  });
+
   it('refuses a speed below 1', () => {
     expect(() => compressTime(raw(), 0.5, NOW)).toThrow(/--speed must be a number ≥ 1/);
   });
 
   it('every example still validates at --speed 60', () => {
-    for (const name of ['minimal', 'phase11-four-workstreams', 'final-deployment-five-teams']) {
+    for (const name of ['minimal', 'phase11-four-workstreams', 'final-deployment-five-teams', 'phase3-two-hour-checkpoints']) {
       const { config } = sandboxConfig(`examples/${name}.preflight.yml`, 60, NOW);
       expect(config.scheduler.tick).toBe(1000);
     }
