@@ -37,6 +37,7 @@ import { blockKitRenderer } from '../src/slack/blocks/renderer.js';
 import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake } from '../test/support/slack-api-fake.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
+import type { Redis } from 'ioredis';
 import { parseArgs } from './lib.js';
 
 const KNOWN = ['members', 'workstreams', 'checkins', 'cap', 'window-ms', 'spacing-min', 'dm-concurrency'];
@@ -109,7 +110,7 @@ async function main(): Promise<number> {
   let database: Database | undefined;
   let queues: Queues | undefined;
   let workers: Workers | undefined;
-  const conns: ReturnType<typeof redisConnection>[] = [];
+  const conns: Redis[] = [];
   let dbCreated = false;
   try {
     await ensureDatabase(dbUrl);
@@ -118,8 +119,8 @@ async function main(): Promise<number> {
     fake = await new SlackApiFake({ postMessageCap: opts.cap, capWindowMs: opts.windowMs }).start();
     const onError = (what: string) => (err: Error) => log.warn({ err: err.message }, `${what} connection error`);
     database = openDatabase(dbUrl, onError('postgres'));
-    const producer = redisConnection(redisUrl, 'producer', onError('redis'));
-    const workerConnection = redisConnection(redisUrl, 'worker', onError('redis'));
+    const producer = redisConnection({ kind: 'standalone', url: redisUrl }, 'producer', onError('redis'));
+    const workerConnection = redisConnection({ kind: 'standalone', url: redisUrl }, 'worker', onError('redis'));
     conns.push(producer, workerConnection);
     queues = createQueues(producer, prefix);
     const workerClient = new WebClient('xoxb-bench-token', { slackApiUrl: fake.url, logger: boltLogger(log), rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000 });
