@@ -8,6 +8,7 @@ const SUMMARIES: Record<RecordKind, string> = {
   checkins: 'Check-in runs (a standup of a workstream on one local date) with participation counts',
   answers: "Members' answers to check-in runs",
   blockers: 'Blockers with their timeline (raised, acknowledged, escalated, snoozed, reassigned, resolved)',
+  tasks: 'Tasks declared in preflight.yml with their state (a task never updated is open at 0 %), ordered by task id',
   gates: 'Recorded quality gate states (a gate with no sign-off, failure or withdrawal yet is pending and not listed)',
   decisions: 'Go/no-go decisions recorded with /gonogo decide',
 };
@@ -72,7 +73,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'Preflight read-only API',
       version: '1',
       description:
-        'Check-ins, answers, blockers, gates and decisions as Preflight stores them. Send `Authorization: Bearer <PREFLIGHT_API_TOKEN>`. Pages are ordered by id and continue with an opaque cursor.',
+        'Check-ins, answers, blockers, tasks, gates and decisions as Preflight stores them. Send `Authorization: Bearer <PREFLIGHT_API_TOKEN>`. Pages are ordered by id (tasks and gates by their id) and continue with an opaque cursor.',
     },
     paths,
     components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

@@ -2,10 +2,11 @@ import { and, asc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { Db } from '../../db/client.js';
-import { blockers, gateStates, gonogoAudit, standupAnswers, standupRuns } from '../../db/schema/index.js';
+import { blockers, gateStates, gonogoAudit, standupAnswers, standupRuns, taskStates } from '../../db/schema/index.js';
 import { shortId } from '../../domain/blockers/blocker.js';
 import type { InstantRange } from '../../domain/records/range.js';
-import type { AnswerRecord, BlockerRecord, CheckinRecord, DecisionRecord, GateRecord, RecordKind, RecordOf } from './schemas.js';
+import { configuredTasks, taskDueAt, type ConfiguredTask } from '../tasks/catalog.js';
+import type { AnswerRecord, BlockerRecord, CheckinRecord, DecisionRecord, GateRecord, RecordKind, RecordOf, TaskRecord } from './schemas.js';
 
 /** What one read asks for: the range (on the kind's own time column), the sort key to continue after, a row cap. */
 export interface RecordQuery {
@@ -33,7 +34,8 @@ export interface RecordKindSpec<K extends RecordKind> {
   sortKeyType: 'number' | 'string';
   /** The selected fields, in order: a row arrives as an array of their values. */
   fields: Record<string, unknown>;
-  build(db: Db, q: RecordQuery): BuiltQuery;
+  /** The query; `config` for kinds declared in preflight.yml (tasks). */
+  build(db: Db, q: RecordQuery, config: WorkspaceConfig): BuiltQuery;
   /** Turns a positional row into the record (instants to ISO strings, config lookups). */
   toRecord(row: unknown[], config: WorkspaceConfig): RecordOf<K>;
   sortKey(record: RecordOf<K>): number | string;
@@ -59,12 +61,9 @@ function named(fields: Record<string, unknown>, row: unknown[]): Record<string, 
 // Correlated subqueries name the outer table literally: drizzle leaves columns of a one-table select unqualified,
 // and an unqualified "id" inside the subquery would mean the subquery's own id.
 
-// Issue 9 adds a check-in id column to standup_runs; until then every run is the daily 'standup' check-in.
-const checkinIdOfRun = sql<string>`'standup'`;
-
 const checkinFields = {
   id: standupRuns.id,
-  checkinId: checkinIdOfRun,
+  checkinId: standupRuns.checkinId,
   workstreamId: standupRuns.workstreamId,
   workstreamName: standupRuns.workstreamName,
   localDate: standupRuns.localDate,
@@ -120,7 +119,7 @@ const checkins: RecordKindSpec<'checkins'> = {
 const answerFields = {
   id: standupAnswers.id,
   runId: standupAnswers.runId,
-  checkinId: checkinIdOfRun,
+  checkinId: standupRuns.checkinId,
   workstreamId: standupRuns.workstreamId,
   localDate: standupRuns.localDate,
   userId: standupAnswers.userId,
@@ -230,6 +229,84 @@ const blockersKind: RecordKindSpec<'blockers'> = {
   sortKey: (r) => r.id,
 };
 
+// Tasks are declared in preflight.yml, not in a table: the declared ids (with their due instants, for the range) go
+// to Postgres as one jsonb parameter, unnested by jsonb_to_recordset and left-joined to their state rows. Ids sort
+// and compare with the "C" collation (byte order), the same in the ORDER BY and in the cursor's condition.
+const declaredTaskId = sql<string>`declared.task_id`;
+const declaredDueAt = sql<Date | null>`declared.due_at`;
+
+const taskFields = {
+  id: declaredTaskId,
+  status: taskStates.status,
+  progress: taskStates.progress,
+  doneAt: taskStates.doneAt,
+  doneBy: taskStates.doneBy,
+  updatedAt: taskStates.updatedAt,
+  updatedBy: taskStates.updatedBy,
+};
+
+/** The configured tasks by id, computed once per config object. */
+const declaredTasks = new WeakMap<WorkspaceConfig, Map<string, ConfiguredTask>>();
+function declaredTask(config: WorkspaceConfig, id: string): ConfiguredTask {
+  let byId = declaredTasks.get(config);
+  if (!byId) {
+    byId = new Map(configuredTasks(config).map((t) => [t.task.id, t]));
+    declaredTasks.set(config, byId);
+  }
+  const found = byId.get(id);
+  if (!found) throw new Error(`task ${id} is not declared in preflight.yml`);
+  return found;
+}
+
+const tasks: RecordKindSpec<'tasks'> = {
+  timeColumn: 'due (tasks with no due are listed only when neither from nor to is given)',
+  sortKeyType: 'string',
+  fields: taskFields,
+  build: (db, q, config) => {
+    const declared = configuredTasks(config).map(({ workstreamId, task }) => {
+      const dueAt = taskDueAt(config, workstreamId, task.due);
+      return { task_id: task.id, due_at: dueAt === null ? null : new Date(dueAt).toISOString() };
+    });
+    const query = db
+      .select(taskFields)
+      .from(sql`jsonb_to_recordset(${JSON.stringify(declared)}::jsonb) as declared(task_id text, due_at timestamptz)`)
+      .leftJoin(taskStates, eq(taskStates.taskId, declaredTaskId))
+      .where(
+        and(
+          ...(q.range.start ? [sql`${declaredDueAt} >= ${q.range.start}`] : []),
+          ...(q.range.end ? [sql`${declaredDueAt} < ${q.range.end}`] : []),
+          q.after === null ? undefined : sql`${declaredTaskId} collate "C" > ${String(q.after)}`,
+        ),
+      )
+      .orderBy(sql`${declaredTaskId} collate "C"`);
+    return q.limit === undefined ? query : query.limit(q.limit);
+  },
+  toRecord: (row, config): TaskRecord => {
+    const r = named(taskFields, row);
+    const { workstreamId, task } = declaredTask(config, r.id as string);
+    const dueAt = taskDueAt(config, workstreamId, task.due);
+    const done = r.status === 'done';
+    return {
+      id: task.id,
+      workstream_id: workstreamId,
+      title: task.title,
+      owner: task.owner,
+      due: dueAt === null ? null : new Date(dueAt).toISOString(),
+      due_local: task.due ?? null,
+      estimate_h: task.estimate,
+      priority: task.priority,
+      requires: [...task.requires],
+      status: done ? 'done' : 'open',
+      progress: done ? 100 : ((r.progress as number | null) ?? 0),
+      done_at: iso(r.doneAt),
+      done_by: (r.doneBy as string | null) ?? null,
+      updated_at: iso(r.updatedAt),
+      updated_by: (r.updatedBy as string | null) ?? null,
+    };
+  },
+  sortKey: (r) => r.id,
+};
+
 const gateFields = {
   gateId: gateStates.gateId,
   status: gateStates.status,
@@ -301,11 +378,12 @@ const decisions: RecordKindSpec<'decisions'> = {
   sortKey: (r) => r.id,
 };
 
-/** Every kind, by name. Tasks (issue 10, part A) will be one more entry. */
+/** Every kind, by name. */
 export const recordKinds: { [K in RecordKind]: RecordKindSpec<K> } = {
   checkins,
   answers,
   blockers: blockersKind,
+  tasks,
   gates,
   decisions,
 };

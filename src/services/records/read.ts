@@ -24,7 +24,7 @@ export interface RecordPage<K extends RecordKind> {
 }
 
 /**
- * A page of `kind` ordered by its sort key (ids ascending; gates by id), for the API.
+ * A page of `kind` ordered by its sort key (ids ascending; gates and tasks by their id), for the API.
  * @param opts.range instants (see domain/records/range.ts); opts.cursor: a `next` from an earlier page; opts.limit 1–{@link MAX_PAGE}
  * @throws CursorError for a cursor not handed out for this kind
  */
@@ -32,7 +32,7 @@ export async function readPage<K extends RecordKind>(deps: Pick<Deps, 'db' | 'co
   const spec = recordKinds[kind];
   const limit = Math.min(Math.max(1, Math.trunc(opts.limit)), MAX_PAGE);
   const after = opts.cursor ? decodeCursor(kind, opts.cursor, spec.sortKeyType) : null;
-  const { sql, params } = spec.build(deps.db, { range: opts.range, after, limit: limit + 1 }).toSQL();
+  const { sql, params } = spec.build(deps.db, { range: opts.range, after, limit: limit + 1 }, deps.config).toSQL();
   const res = await deps.db.$client.query({ text: sql, values: params, rowMode: 'array', types });
   const records = (res.rows as unknown[][]).slice(0, limit).map((row) => spec.toRecord(row, deps.config) as RecordOf<K>);
   const more = res.rows.length > limit;
@@ -48,7 +48,7 @@ export async function readPage<K extends RecordKind>(deps: Pick<Deps, 'db' | 'co
  */
 export async function streamRecords<K extends RecordKind>(deps: Pick<Deps, 'db' | 'config'>, kind: K, range: InstantRange, batchSize = 250): Promise<Readable> {
   const spec = recordKinds[kind];
-  const { sql, params } = spec.build(deps.db, { range, after: null }).toSQL();
+  const { sql, params } = spec.build(deps.db, { range, after: null }, deps.config).toSQL();
   const client = await deps.db.$client.connect();
   const rows = client.query(new QueryStream(sql, params, { batchSize, rowMode: 'array', types }));
   let released = false;

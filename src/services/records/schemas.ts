@@ -87,6 +87,27 @@ export const blockerSchema = z
   })
   .meta({ id: 'Blocker' });
 
+/** One task declared in preflight.yml (`workstreams.<id>.tasks`) with its recorded state (no state row: open at 0 %). */
+export const taskSchema = z
+  .object({
+    id: z.string().describe('The task id as declared, e.g. O-3'),
+    workstream_id: z.string(),
+    title: z.string(),
+    owner: user(),
+    due: instant().nullable().describe('The due instant (UTC); null when the task has no due'),
+    due_local: z.string().nullable().describe("`due` as declared: a local date-time (YYYY-MM-DDTHH:mm) in the workstream's zone, else the program's"),
+    estimate_h: z.number().describe('Estimate in hours (weighs the task in the workstream % complete)'),
+    priority: z.string().describe('P0, P1 or P2'),
+    requires: z.array(z.string()).describe('Task or gate ids that must be done (passed) first'),
+    status: z.string().describe('open or done'),
+    progress: z.number().int().describe('Last reported percent, 0–100 (100 once done)'),
+    done_at: instant().nullable(),
+    done_by: user().nullable(),
+    updated_at: instant().nullable().describe('The latest change; null if the task was never updated'),
+    updated_by: user().nullable(),
+  })
+  .meta({ id: 'Task' });
+
 /** The recorded state of a quality gate (a gate without a row is pending and not listed). */
 export const gateSchema = z
   .object({
@@ -118,6 +139,7 @@ export const recordSchemas = {
   checkins: checkinSchema,
   answers: answerSchema,
   blockers: blockerSchema,
+  tasks: taskSchema,
   gates: gateSchema,
   decisions: decisionSchema,
 } as const;
@@ -128,5 +150,6 @@ export type RecordOf<K extends RecordKind> = z.infer<(typeof recordSchemas)[K]>;
 export type CheckinRecord = z.infer<typeof checkinSchema>;
 export type AnswerRecord = z.infer<typeof answerSchema>;
 export type BlockerRecord = z.infer<typeof blockerSchema>;
+export type TaskRecord = z.infer<typeof taskSchema>;
 export type GateRecord = z.infer<typeof gateSchema>;
 export type DecisionRecord = z.infer<typeof decisionSchema>;

@@ -11,9 +11,10 @@ import { actOnBlocker } from '../../../src/services/blockers/act.js';
 import { raiseBlocker } from '../../../src/services/blockers/raise.js';
 import { recordDecision } from '../../../src/services/gonogo/decisions.js';
 import { signOffGate } from '../../../src/services/gonogo/gates.js';
-import { answerSchema, blockerSchema, checkinSchema, decisionSchema, gateSchema } from '../../../src/services/records/schemas.js';
+import { answerSchema, blockerSchema, checkinSchema, decisionSchema, gateSchema, taskSchema } from '../../../src/services/records/schemas.js';
 import { submitForm } from '../../../src/services/standups/answers.js';
 import { tick } from '../../../src/services/standups/sweep.js';
+import { updateTask } from '../../../src/services/tasks/update.js';
 import { createSlackApp, socketModeRoutes, type SlackApp } from '../../../src/slack/app.js';
 import { harness, type Process } from '../../support/harness.js';
 import { responseValidator } from '../../support/openapi.js';
@@ -23,7 +24,16 @@ import { NOCK_SLACK_URL, nockSlack } from '../../support/slack-nock.js';
 const YAML = `
 program: { name: Launch, timezone: America/New_York, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
 workstreams:
-  ws1: { name: Broker, channel: C0WS1, leads: [U0LEAD], members: [U01, U02, U03], standup: { at: "10:00" } }
+  ws1:
+    name: Broker
+    channel: C0WS1
+    leads: [U0LEAD]
+    members: [U01, U02, U03]
+    standup: { at: "10:00" }
+    tasks:
+      - { id: O-2, title: Broker credentials, owner: U01, due: "2026-11-20T17:00", estimate: 2, priority: P0 }
+      - { id: O-3, title: Email the partners, owner: U02, due: "2026-11-21T09:30", requires: [O-2] }
+      - { id: O-10, title: Runbook, owner: U03 }
 gates:
   - { id: qa, name: QA sign-off, due: "2026-11-04T12:00", sign_off: [U0QA] }
 `;
@@ -81,6 +91,10 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     await submitForm(bot.deps, 'U03', 2, answers());
     await raiseBlocker(bot.deps, { reporter: 'U02', text: 'Staging DB is down', workstreamId: 'ws1', source: 'command', severity: 'P0' } as never);
     await signOffGate(bot.deps, 'qa', 'U0QA', 'passed', 'all green');
+    // tasks: O-2 done by its owner, O-10 at 40 %, O-3 never touched
+    expect((await updateTask(bot.deps, 'O-2', 'U01', { kind: 'done' })).ok).toBe(true);
+    h.clock.set('2026-11-03T15:05:00Z');
+    expect((await updateTask(bot.deps, 'O-10', 'U03', { kind: 'progress', percent: 40 })).ok).toBe(true);
 
     const redisUrl = inject('redisUrl');
     redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
@@ -122,7 +136,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
   });
 
   it('without PREFLIGHT_API_TOKEN the API is off: 404 everywhere, /healthz still served', async () => {
-    for (const path of ['/api/v1/checkins', '/api/v1/answers', '/api/v1/openapi.json']) {
+    for (const path of ['/api/v1/checkins', '/api/v1/answers', '/api/v1/tasks', '/api/v1/openapi.json']) {
       expect((await get(path, TOKEN, offBase)).status).toBe(404);
     }
     expect((await get('/healthz', null, offBase)).status).toBe(200);
@@ -219,6 +233,72 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     ]);
   });
 
+  it('tasks: every declared task with its state, by task id; one never updated is open at 0 %', async () => {
+    const seen: z.infer<typeof taskSchema>[] = [];
+    let path = '/api/v1/tasks?limit=2';
+    for (;;) {
+      const p = await page(taskSchema, path);
+      seen.push(...p.data);
+      if (!p.next_cursor) break;
+      path = `/api/v1/tasks?limit=2&cursor=${encodeURIComponent(p.next_cursor)}`;
+    }
+    // byte order of the ids: O-10 before O-2
+    expect(seen.map((t) => [t.id, t.status, t.progress])).toEqual([
+      ['O-10', 'open', 40],
+      ['O-2', 'done', 100],
+      ['O-3', 'open', 0],
+    ]);
+    const [runbook, creds, email] = seen;
+    // due 17:00 in New York on 20 November (EST, UTC−5)
+    expect(creds).toEqual({
+      id: 'O-2',
+      workstream_id: 'ws1',
+      title: 'Broker credentials',
+      owner: 'U01',
+      due: '2026-11-20T22:00:00.000Z',
+      due_local: '2026-11-20T17:00',
+      estimate_h: 2,
+      priority: 'P0',
+      requires: [],
+      status: 'done',
+      progress: 100,
+      done_at: '2026-11-03T15:00:00.000Z',
+      done_by: 'U01',
+      updated_at: '2026-11-03T15:00:00.000Z',
+      updated_by: 'U01',
+    });
+    expect(email).toEqual({
+      id: 'O-3',
+      workstream_id: 'ws1',
+      title: 'Email the partners',
+      owner: 'U02',
+      due: '2026-11-21T14:30:00.000Z',
+      due_local: '2026-11-21T09:30',
+      estimate_h: 1,
+      priority: 'P1',
+      requires: ['O-2'],
+      status: 'open',
+      progress: 0,
+      done_at: null,
+      done_by: null,
+      updated_at: null,
+      updated_by: null,
+    });
+    expect([runbook!.due, runbook!.due_local, runbook!.updated_at, runbook!.updated_by]).toEqual([null, null, '2026-11-03T15:05:00.000Z', 'U03']);
+    // from/to apply to the due (days in the program zone); a task without a due is then left out
+    expect((await page(taskSchema, '/api/v1/tasks?from=2026-11-20&to=2026-11-20')).data.map((t) => t.id)).toEqual(['O-2']);
+    expect((await page(taskSchema, '/api/v1/tasks?from=2026-11-21')).data.map((t) => t.id)).toEqual(['O-3']);
+    expect((await page(taskSchema, '/api/v1/tasks?to=2026-11-19')).data).toEqual([]);
+  });
+
+  it('tasks need the token too: 401 and no task in the answer', async () => {
+    for (const res of [await get('/api/v1/tasks', null), await get('/api/v1/tasks', 'wrong-token-0123456789abcdef')]) {
+      expect(res.status).toBe(401);
+      expect(res.text).not.toContain('O-2');
+      expect(res.text).not.toContain('Broker credentials');
+    }
+  });
+
   it('a bad query gets 400 with what to send instead', async () => {
     const bad = async (path: string) => {
       const res = await get(path);
@@ -245,7 +325,8 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     try {
       expect((await get('/api/v1/gates?limit=5', TOKEN, url)).status).toBe(200);
       expect((await get('/api/v1/gates', null, url)).status).toBe(401);
-      expect((await get('/api/v1/tasks', TOKEN, url)).status).toBe(404);
+      expect((await get('/api/v1/tasks?limit=1', TOKEN, url)).status).toBe(200);
+      expect((await get('/api/v1/nope', TOKEN, url)).status).toBe(404);
       expect((await fetch(`${url}/api/v1/gates`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));

@@ -4,14 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
-import { answerSchema, checkinSchema } from '../../../src/services/records/schemas.js';
+import { answerSchema, checkinSchema, taskSchema } from '../../../src/services/records/schemas.js';
 import { createTestDatabase } from '../../support/db.js';
 import { seedAnswers } from '../../support/seed-answers.js';
 
 const YAML = `
 program: { name: Launch, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
 workstreams:
-  ws1: { name: Broker, channel: C0WS1, members: [U01] }
+  ws1:
+    name: Broker
+    channel: C0WS1
+    members: [U01]
+    tasks:
+      - { id: O-2, title: "Broker credentials, staging", owner: U01, due: "2026-11-20T17:00", requires: [O-3] }
+      - { id: O-3, title: Email the partners, owner: U01 }
 `;
 
 // each case starts a Node process with tsx (~2.5 s idle, several times that on a loaded 2-core box)
@@ -32,6 +38,10 @@ describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeo
     const { pool } = openDatabase(db.url);
     // runs open at 15:00 UTC = 10:00 in New York, 50 a day from 2026-11-01; 4 answers each
     await seedAnswers(pool, 150, 4);
+    await pool.query(
+      `INSERT INTO task_states (task_id, workstream_id, status, progress, done_at, done_by, updated_by, updated_at)
+       VALUES ('O-3', 'ws1', 'done', 100, '2026-11-04 14:00Z', 'U01', 'U01', '2026-11-04 14:00Z')`,
+    );
     await pool.end();
   });
   afterAll(async () => {
@@ -62,9 +72,20 @@ describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeo
     expect(records.every((r) => r.local_date === '2026-11-01' && r.answered === 4)).toBe(true);
   });
 
+  it('CSV of the tasks: every declared task, a done one and one never updated (open at 0 %)', () => {
+    const res = run(['--what', 'tasks']);
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stdout.trimEnd().split('\n')).toEqual([
+      Object.keys(taskSchema.shape).join(','),
+      'O-2,ws1,"Broker credentials, staging",U01,2026-11-20T22:00:00.000Z,2026-11-20T17:00,1,P1,"[""O-3""]",open,0,,,,',
+      'O-3,ws1,Email the partners,U01,,,1,P1,[],done,100,2026-11-04T14:00:00.000Z,U01,2026-11-04T14:00:00.000Z,U01',
+    ]);
+    expect(res.stderr).toMatch(/^tasks: 2 rows in \d+\.\d s, done$/m);
+  });
+
   it('bad arguments or environment: exit 2 with what to change and the usage, no stack trace', () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
-      [['--what', 'tasks'], {}, /^--what must be one of checkins, answers, blockers, gates, decisions \(got "tasks"\)\./],
+      [['--what', 'task'], {}, /^--what must be one of checkins, answers, blockers, tasks, gates, decisions \(got "task"\)\./],
       [[], {}, /^--what is required\./],
       [['--what', 'answers', '--format', 'xml'], {}, /^--format must be csv or json \(got "xml"\)\./],
       [['--what', 'answers', '--from', '2026-02-30'], {}, /^--from must be a date written YYYY-MM-DD, such as 2026-11-01 \(got "2026-02-30"\)\./],

@@ -61,6 +61,23 @@ const SAMPLES = {
     permalink: null,
     timeline: [{ id: 1, kind: 'raised', actor: 'U1', at, data: {} }],
   },
+  tasks: {
+    id: 'O-3',
+    workstream_id: 'ws1',
+    title: 'Email',
+    owner: 'U1',
+    due: at,
+    due_local: '2026-11-02T10:00',
+    estimate_h: 2,
+    priority: 'P1',
+    requires: ['qa'],
+    status: 'done',
+    progress: 100,
+    done_at: at,
+    done_by: 'U1',
+    updated_at: at,
+    updated_by: 'U1',
+  },
   gates: { gate_id: 'qa', name: 'QA', status: 'passed', signed_by: 'U1', signed_at: at, note: null, updated_at: at },
   decisions: { id: 1, decision: 'go', verdict: 'GO', percent: 100, note: null, actor: 'U1', at },
 };
@@ -85,7 +102,7 @@ describe('the OpenAPI document of /api/v1', () => {
       expect(p.get.security).toEqual([{ bearer: [] }]);
       expect(Object.keys(p.get.responses)).toEqual(['200', '400', '401']);
     }
-    expect(Object.keys(doc.components.schemas).sort()).toEqual(['Answer', 'Blocker', 'BlockerEvent', 'Checkin', 'Decision', 'Error', 'Gate']);
+    expect(Object.keys(doc.components.schemas).sort()).toEqual(['Answer', 'Blocker', 'BlockerEvent', 'Checkin', 'Decision', 'Error', 'Gate', 'Task']);
   });
 
   it("a record the zod schema accepts is a valid page item for the document's JSON Schema, and a wrong one is not", () => {

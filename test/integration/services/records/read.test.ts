@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateRange } from '../../../../src/domain/records/range.js';
 import { readPage, streamRecords } from '../../../../src/services/records/read.js';
-import { answerSchema, type AnswerRecord } from '../../../../src/services/records/schemas.js';
+import { answerSchema, type AnswerRecord, type CheckinRecord } from '../../../../src/services/records/schemas.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { seedAnswers } from '../../../support/seed-answers.js';
 
@@ -45,6 +45,23 @@ describe('reading records: keyset pages and the streamed export agree', () => {
     } while (cursor);
     expect(paged).toEqual(streamed);
     expect(bot.database.pool.idleCount).toBe(bot.database.pool.totalCount);
+  });
+
+  it("a run's check-in id is the one it was opened for (standup_runs.checkin_id), in checkins and answers alike", async () => {
+    const { rows } = await bot.database.pool.query(
+      `INSERT INTO standup_runs (workstream_id, checkin_id, local_date, status, open_at, close_at, questions, workstream_name, zone, report_channel)
+       VALUES ('ws1', 'eod', '2026-12-15', 'closed', '2026-12-15 22:00Z', '2026-12-15 23:00Z', '[]'::jsonb, 'Broker', 'UTC', 'C0WS1') RETURNING id`,
+    );
+    await bot.database.pool.query(`INSERT INTO standup_answers (run_id, user_id, answers, complete, source, completed_at, updated_at) VALUES ($1, 'U01', '{}'::jsonb, true, 'dm', now(), now())`, [
+      rows[0].id,
+    ]);
+    const range = dateRange('2026-12-15', '2026-12-15', 'UTC');
+    const checkins = (await readPage(bot.deps, 'checkins', { range, limit: 10 })).records as CheckinRecord[];
+    expect(checkins.map((c) => [c.checkin_id, c.local_date])).toEqual([['eod', '2026-12-15']]);
+    const answers = await all(await streamRecords(bot.deps, 'answers', range));
+    expect(answers.map((a) => [a.checkin_id, a.user_id])).toEqual([['eod', 'U01']]);
+    // the seeded runs are the daily standup
+    expect((await readPage(bot.deps, 'checkins', { range: dateRange('2026-11-02', '2026-11-02', 'UTC'), limit: 1 })).records[0]!.checkin_id).toBe('standup');
   });
 
   it('a consumer that stops early closes the cursor and releases the connection', async () => {
