@@ -120,7 +120,7 @@ describe('blockers and /gonogo through the real process over signed HTTP', () =>
     const summary = JSON.stringify(fake.ok('chat.postMessage', (a) => a.channel === 'C0WS1' && String(a.text).includes('Phase 11'))[0]!.args.blocks);
     expect(summary).toContain('launch readiness');
     expect(summary).toContain('Gate “QA sign-off” is not signed off');
-    expect(summary).toContain('*Broker Integration* · checklist 0/2');
+    expect(summary).toContain('*Broker Integration* · *0% complete* · checklist 0/2');
     // the blocks went through Postgres (jsonb, which orders keys its own way) on their way to Slack
     const buttons = JSON.parse(summary).flatMap((b: { elements?: unknown[] }) => b.elements ?? []);
     expect(buttons).toContainEqual(expect.objectContaining({ action_id: 'gate_signoff:0', value: 'qa' }));
