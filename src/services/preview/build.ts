@@ -1,0 +1,68 @@
+import { DateTime } from 'luxon';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import type { PreviewCheckin } from '../../domain/preview/checkin-occurrences.js';
+import { previewEvents, type PreviewFilter, type PreviewGate, type PreviewInput } from '../../domain/preview/enumerate.js';
+import type { Preview } from '../../domain/preview/events.js';
+import { gatePolicy } from '../gonogo/gates.js';
+import { scheduledWorkstreams, zoneOf } from '../standups/plans.js';
+import type { LiveState } from './live-state.js';
+
+/**
+ * The check-ins the scheduler runs, from the same plans it uses (services/standups/plans.ts `scheduledWorkstreams`:
+ * enabled workstreams with members): today one `standup` check-in per workstream.
+ */
+export function previewCheckins(config: WorkspaceConfig): PreviewCheckin[] {
+  return scheduledWorkstreams(config).map((ws) => ({ workstreamId: ws.id, workstreamName: ws.name, checkinId: 'standup', plan: ws.plan }));
+}
+
+/**
+ * The preview's input from the config and, when given, the live state (out-of-office, skips, gate states, open
+ * blockers). Without live state every gate counts as pending and nobody is away.
+ */
+export function previewInput(config: WorkspaceConfig, live: LiveState | null): PreviewInput {
+  const zone = config.program.timezone;
+  const gates: PreviewGate[] = config.gates.map((g) => {
+    const ladder = gatePolicy(g.sign_off);
+    return {
+      id: g.id,
+      name: g.name,
+      dueAt: g.due ? DateTime.fromISO(g.due, { zone }).toUTC() : null,
+      signOff: g.sign_off,
+      status: live?.gateStatus.get(g.id) ?? 'pending',
+      // an escalation already raised is previewed from its blocker row (live.blockers), not again from the due time
+      ladder: live?.gatesEscalating.has(g.id) ? { ...ladder, ladder: [] } : ladder,
+      // services/gonogo/gates.ts raises a late gate's escalation at P1
+      severity: 'P1',
+    };
+  });
+  const quiet = config.escalation.quiet_hours;
+  return {
+    programZone: zone,
+    programChannel: config.program.channel,
+    pm: config.program.pm,
+    checkins: previewCheckins(config),
+    gates,
+    gonogoAt: config.gonogo?.at ? DateTime.fromISO(config.gonogo.at, { zone }).toUTC() : null,
+    quietHours: quiet ? { from: quiet.from, to: quiet.to, except: quiet.except } : null,
+    zoneOf: (userId) => zoneOf(config, userId),
+    outOfOffice: live?.outOfOffice ?? [],
+    skips: live?.skips ?? [],
+    blockers: live?.blockers ?? [],
+  };
+}
+
+/** The span [from, until) of `days` program-local days starting on `fromDate` (YYYY-MM-DD), as UTC instants. */
+export function previewSpan(config: WorkspaceConfig, fromDate: string, days: number): { from: DateTime; until: DateTime } {
+  const from = DateTime.fromISO(fromDate, { zone: config.program.timezone }).startOf('day');
+  return { from: from.toUTC(), until: from.plus({ days }).toUTC() };
+}
+
+/**
+ * Everything Preflight would do from `fromDate` (program-local, YYYY-MM-DD) for `days` days, optionally for one
+ * workstream and/or one person. See domain/preview/enumerate.ts for what is listed.
+ */
+export function buildPreview(config: WorkspaceConfig, live: LiveState | null, fromDate: string, days: number, filter: PreviewFilter = {}): Preview {
+  const { from, until } = previewSpan(config, fromDate, days);
+  const unblocks = (gateId: string) => config.gates.find((g) => g.id === gateId)?.unblocks ?? [];
+  return previewEvents(previewInput(config, live), from, until, filter, unblocks);
+}

@@ -1,0 +1,47 @@
+import { ne } from 'drizzle-orm';
+import { blockers, gateStates, memberOutOfOffice, standupSkips } from '../../db/schema/index.js';
+import type { Db } from '../../db/client.js';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import type { PreviewBlocker, RecordedSkip } from '../../domain/preview/enumerate.js';
+import type { OutOfOffice } from '../../domain/standups/schedule.js';
+import { ladderState } from '../blockers/ladder-state.js';
+import { rolesFor } from '../blockers/policy.js';
+
+/** What the preview reads from Postgres: out-of-office spans, recorded skips, gate states and open blockers. */
+export interface LiveState {
+  outOfOffice: OutOfOffice[];
+  skips: RecordedSkip[];
+  /** Gate id → status; a gate without a row is pending. */
+  gateStatus: Map<string, 'pending' | 'passed' | 'failed'>;
+  /** Gates whose "not signed off by its due time" escalation is already under way (its steps are in `blockers`). */
+  gatesEscalating: Set<string>;
+  /** Open blockers (escalations of late gates included) with their ladder position. */
+  blockers: PreviewBlocker[];
+}
+
+/**
+ * Reads the live state the preview needs, in four queries (read-only).
+ * @throws whatever the database throws (unreachable, not migrated): the caller falls back to the config alone.
+ */
+export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<LiveState> {
+  const ooo = await db.select().from(memberOutOfOffice);
+  const skips = await db.select().from(standupSkips);
+  const gates = await db.select({ gateId: gateStates.gateId, status: gateStates.status }).from(gateStates);
+  const open = await db.select().from(blockers).where(ne(blockers.status, 'resolved'));
+  return {
+    outOfOffice: ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate })),
+    // today's skips are per standup; check-ins other than `standup` arrive with issue 9
+    skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: 'standup', localDate: s.localDate })),
+    gateStatus: new Map(gates.map((g) => [g.gateId, g.status])),
+    gatesEscalating: new Set(open.filter((b) => b.source === 'gate' && b.gateId).map((b) => b.gateId!)),
+    blockers: open.map((b) => ({
+      id: b.id,
+      severity: b.severity,
+      text: b.text,
+      workstreamId: b.workstreamId,
+      policy: b.policy,
+      state: ladderState(b),
+      roles: rolesFor(config, b.workstreamId),
+    })),
+  };
+}
