@@ -1,0 +1,27 @@
+import type { Preview } from '../../domain/preview/events.js';
+
+/**
+ * The preview as JSON (2-space indented): `from`/`until` (UTC ISO), `programZone`, `source`, then `events` with `at`
+ * (UTC ISO), `programTime` and `localTime` (ISO with the offset of the program's and the recipient's zone), and the
+ * event's fields; and `skipped` days as they are.
+ */
+export function previewToJson(preview: Preview, source: string): string {
+  const z = preview.programZone;
+  return JSON.stringify(
+    {
+      from: preview.from.toISO(),
+      until: preview.until.toISO(),
+      programZone: z,
+      source,
+      events: preview.events.map((e) => ({
+        ...e,
+        at: e.at.toUTC().toISO(),
+        programTime: e.at.setZone(z).toISO(),
+        localTime: e.at.setZone(e.zone).toISO(),
+      })),
+      skipped: preview.skipped,
+    },
+    null,
+    2,
+  );
+}

@@ -1,0 +1,57 @@
+import type { DateTime } from 'luxon';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import { openDatabase } from '../../db/client.js';
+import type { PreviewFilter } from '../../domain/preview/enumerate.js';
+import { buildPreview } from '../../services/preview/build.js';
+import { readLiveState, type LiveState } from '../../services/preview/live-state.js';
+import { previewToIcs } from './ics.js';
+import { previewToJson } from './json.js';
+import { previewToTable } from './table.js';
+
+export const PREVIEW_FORMATS = ['table', 'json', 'ics'] as const;
+export type PreviewFormat = (typeof PREVIEW_FORMATS)[number];
+
+/**
+ * The live state at `databaseUrl`, or why the preview goes without it. Never throws: an unreachable or
+ * unmigrated database means previewing from the config alone, and the `source` line says so.
+ */
+export async function liveStateOrReason(config: WorkspaceConfig, databaseUrl: string | undefined): Promise<{ live: LiveState | null; source: string }> {
+  if (!databaseUrl) return { live: null, source: 'Previewing from the config alone (DATABASE_URL is not set): nobody out of office, every gate pending.' };
+  const database = openDatabase(databaseUrl, () => {}, 1);
+  try {
+    const live = await readLiveState(database.db, config);
+    const passed = [...live.gateStatus.values()].filter((s) => s === 'passed').length;
+    const failed = [...live.gateStatus.values()].filter((s) => s === 'failed').length;
+    const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+    return {
+      live,
+      source: `Live state from the database: ${n(live.outOfOffice.length, 'out-of-office span')}, ${n(live.skips.length, 'recorded skip')}, ${passed} gate(s) passed, ${failed} failed, ${n(live.blockers.length, 'open blocker')}.`,
+    };
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0];
+    return { live: null, source: `Previewing from the config alone: the database at DATABASE_URL did not answer (${reason}).` };
+  } finally {
+    await database.pool.end().catch(() => {});
+  }
+}
+
+/**
+ * The preview of `days` program-local days from `fromDate` (YYYY-MM-DD) in `format`, as the text to print.
+ * @param now the instant the file is made (the ICS DTSTAMP).
+ */
+export function renderPreview(
+  config: WorkspaceConfig,
+  live: LiveState | null,
+  source: string,
+  opts: { fromDate: string; days: number; format: PreviewFormat; filter?: PreviewFilter; now: DateTime },
+): string {
+  const preview = buildPreview(config, live, opts.fromDate, opts.days, opts.filter ?? {});
+  if (opts.format === 'json') return previewToJson(preview, source);
+  if (opts.format === 'ics') return previewToIcs(preview, config.program.name, opts.now);
+  return previewToTable(preview, config.program.name, source);
+}
+
+/** Today's date in the program's zone (YYYY-MM-DD): the default `--from`. */
+export function programToday(config: WorkspaceConfig, now: DateTime): string {
+  return now.setZone(config.program.timezone).toISODate()!;
+}
