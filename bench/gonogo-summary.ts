@@ -395,7 +395,7 @@ async function verdictInputProposed(deps: Deps): Promise<VerdictInput> {
                             WHERE workstream_id = ws.id AND status <> 'missed' ORDER BY local_date DESC LIMIT 1) r`,
   );
   const runIds = latest.rows.map((r) => r.id);
-  const questionsOf = (wsId: string) => config.workstreams[wsId]!.standup.questions ?? config.standup.questions;
+  const questionsOf = (wsId: string) => config.workstreams[wsId]!.standup?.questions ?? config.standup.questions;
   // the risk question's id per run (riskOf: the first question of kind 'risk'), null when there is none
   const riskIds = latest.rows.map((r) => questionsOf(r.workstream_id).find((q) => q.kind === 'risk')?.id ?? null);
   const counts = runIds.length

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { DAY_NAMES, dayEntryProblem, daysMayMeet, parseDays } from '../domain/checkins/days.js';
 import { durationSchema } from './duration.js';
 
 /*
@@ -53,6 +54,39 @@ const standupOverridesSchema = z.strictObject({
   enabled: z.boolean().optional(),
 });
 
+const questionsSchema = z.array(questionSchema).min(1).max(10, 'at most 10 questions');
+
+/** `days:` of a check-in: weekday names, ISO dates and inclusive `from..until` ranges (domain/checkins/days.ts). */
+const dayEntrySchema = z.string({ error: `expected a weekday (${DAY_NAMES.join(', ')}), a date such as 2026-02-04 or a range such as 2026-02-04..2026-02-06` }).superRefine((v, ctx) => {
+  const problem = dayEntryProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * Who a check-in prompts: `members`, `leads` (of its workstream), `all_leads` / `all_members` (program check-ins:
+ * every scheduled workstream's), a group of `program.groups`, or user IDs. Checked against the groups in the
+ * workspace-level refinement, so a typo names its key path.
+ */
+export const PARTICIPANT_KEYWORDS = ['members', 'leads'] as const;
+export const PROGRAM_PARTICIPANT_KEYWORDS = ['all_leads', 'all_members'] as const;
+const participantsSchema = z
+  .union([z.string(), z.array(z.string()).min(1, 'list at least one participant')], { error: 'expected members, leads, a group name, a user ID, or a list of them' })
+  .transform((v) => (typeof v === 'string' ? [v] : v));
+
+/** One check-in of a workstream (or of the program): a DM prompt at `at`, one reminder, a report. */
+const checkinSchema = z.strictObject({
+  id: slugSchema,
+  /** Shown in DMs and reports; default: the id in words. */
+  name: z.string().trim().min(1).max(80).optional(),
+  at: localTimeSchema,
+  days: z.array(dayEntrySchema).min(1).optional(),
+  questions: questionsSchema.optional(),
+  participants: participantsSchema.optional(),
+  remind_after: durationSchema.optional(),
+  close_after: durationSchema.optional(),
+});
+export type CheckinConfig = z.infer<typeof checkinSchema>;
+
 const memberSchema = z.union([userIdSchema, z.strictObject({ id: userIdSchema, timezone: zoneSchema.optional() })]);
 
 const notifySchema = z.union([z.enum(['lead', 'pm', 'exec']), userIdSchema, z.array(userIdSchema).min(1)]);
@@ -66,7 +100,9 @@ const workstreamSchema = z.strictObject({
   timezone: zoneSchema.optional(),
   leads: z.array(userIdSchema).default([]),
   members: z.array(memberSchema).default([]),
-  standup: standupOverridesSchema.default({}),
+  /** Absent: the workstream holds the `standup` check-in only (program defaults). */
+  standup: standupOverridesSchema.optional(),
+  checkins: z.array(checkinSchema).optional(),
   checklist: z.array(z.string().trim().min(1).max(200)).default([]),
 });
 
@@ -81,138 +117,261 @@ const gateSchema = z.strictObject({
   mandatory: z.boolean().default(true),
 });
 
-export const workspaceSchema = z
-  .strictObject({
-    program: z.strictObject({
-      name: z.string().trim().min(1).max(120),
-      timezone: zoneSchema,
-      go_live: localDateTimeSchema.optional(),
-      pm: userIdSchema,
-      execs: z.array(userIdSchema).default([]),
-      channel: channelIdSchema,
-    }),
-    calendar: z
-      .strictObject({
-        workdays: z
-          .array(z.enum(WEEKDAYS, { error: `expected one of ${WEEKDAYS.join(', ')}` }))
-          .min(1)
-          .default(['mon', 'tue', 'wed', 'thu', 'fri']),
-        holidays: z.array(isoDateSchema).default([]),
-      })
-      .default({ workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: [] }),
-    standup: z
-      .strictObject({
-        at: localTimeSchema.default('10:00'),
-        remind_after: durationSchema.default(30 * 60_000),
-        close_after: durationSchema.default(2 * 3_600_000),
-        questions: z.array(questionSchema).min(1).max(10, 'at most 10 questions').default(DEFAULT_QUESTIONS),
-      })
-      .default({ at: '10:00', remind_after: 30 * 60_000, close_after: 2 * 3_600_000, questions: DEFAULT_QUESTIONS }),
-    scheduler: z
-      .strictObject({
-        /** How often the scheduler wakes up to open, remind and close runs (and sweep anything overdue). */
-        tick: durationSchema.default(5_000).refine((v) => v <= 60_000, 'the scheduler must tick every minute or less (prompts are correct to the minute)'),
-        /**
-         * A message reserved by a process that died mid-call is retried after this long; the retry first looks
-         * for it in Slack by its message metadata (services/delivery), so it is not posted twice.
-         */
-        reclaim_after: durationSchema.default(120_000).refine((v) => v >= 15_000, 'must be at least 15s: a Slack call may take up to 10 s, and reclaiming sooner would send it twice'),
-      })
-      .default({ tick: 5_000, reclaim_after: 120_000 }),
-    workstreams: z.record(slugSchema, workstreamSchema).refine((w) => Object.keys(w).length > 0, 'declare at least one workstream'),
-    escalation: z
-      .strictObject({
-        stop_when: z.enum(['resolved', 'acknowledged']).default('resolved'),
-        default_severity: z.enum(SEVERITIES).default('P1'),
-        ladders: z.partialRecord(z.enum(SEVERITIES), z.array(ladderLevelSchema).min(1)).default({}),
-        repeat: z.strictObject({ every: durationSchema, max: z.number().int().min(1).max(100) }).optional(),
-        /** Longest snooze offered by the Snooze menu. */
-        snooze_max: durationSchema.default(4 * 3_600_000),
-        /** Daily quiet window in each recipient's own zone: notices wait for its end (except the listed severities). */
-        quiet_hours: z.strictObject({ from: localTimeSchema, to: localTimeSchema, except: z.array(z.enum(SEVERITIES)).default(['P0']) }).optional(),
-        /** How often the sweeper re-enqueues overdue escalations (a lost job or a flushed Redis delays a ping by at most this). */
-        sweep_every: durationSchema.default(30_000).refine((v) => v <= 60_000, 'the sweeper must run every minute or less'),
-      })
-      .default({ stop_when: 'resolved', default_severity: 'P1', ladders: {}, snooze_max: 4 * 3_600_000, sweep_every: 30_000 }),
-    gates: z.array(gateSchema).default([]),
-    gonogo: z
-      .strictObject({
-        go_at_least: z.number().min(0).max(100).default(100),
-        conditional_at_least: z.number().min(0).max(100).default(90),
-        blocking_severities: z.array(z.enum(SEVERITIES)).default(['P0']),
-        at: localDateTimeSchema.optional(),
-      })
-      .optional(),
-  })
-  .superRefine((cfg, ctx) => {
-    for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
-      const remind = ws.standup.remind_after ?? cfg.standup.remind_after;
-      const close = ws.standup.close_after ?? cfg.standup.close_after;
-      if (remind >= close) {
+const workspaceSchemaBase = z.strictObject({
+  program: z.strictObject({
+    name: z.string().trim().min(1).max(120),
+    timezone: zoneSchema,
+    go_live: localDateTimeSchema.optional(),
+    pm: userIdSchema,
+    execs: z.array(userIdSchema).default([]),
+    channel: channelIdSchema,
+    /** Named lists of people a check-in's `participants` may name (e.g. `critical_path: [U…]`). */
+    groups: z.record(slugSchema, z.array(userIdSchema).min(1, 'a group needs at least one user ID')).default({}),
+    /** Program check-ins: one run and ONE report in `program.channel`, a section per workstream. */
+    checkins: z.array(checkinSchema).default([]),
+  }),
+  /** Defaults for every check-in that does not set them (the `standup` check-in uses `standup:` instead). */
+  checkins: z
+    .strictObject({
+      remind_after: durationSchema.optional(),
+      close_after: durationSchema.optional(),
+      questions: questionsSchema.optional(),
+      days: z.array(dayEntrySchema).min(1).optional(),
+    })
+    .default({}),
+  calendar: z
+    .strictObject({
+      workdays: z
+        .array(z.enum(WEEKDAYS, { error: `expected one of ${WEEKDAYS.join(', ')}` }))
+        .min(1)
+        .default(['mon', 'tue', 'wed', 'thu', 'fri']),
+      holidays: z.array(isoDateSchema).default([]),
+    })
+    .default({ workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: [] }),
+  standup: z
+    .strictObject({
+      at: localTimeSchema.default('10:00'),
+      remind_after: durationSchema.default(30 * 60_000),
+      close_after: durationSchema.default(2 * 3_600_000),
+      questions: z.array(questionSchema).min(1).max(10, 'at most 10 questions').default(DEFAULT_QUESTIONS),
+    })
+    .default({ at: '10:00', remind_after: 30 * 60_000, close_after: 2 * 3_600_000, questions: DEFAULT_QUESTIONS }),
+  scheduler: z
+    .strictObject({
+      /** How often the scheduler wakes up to open, remind and close runs (and sweep anything overdue). */
+      tick: durationSchema.default(5_000).refine((v) => v <= 60_000, 'the scheduler must tick every minute or less (prompts are correct to the minute)'),
+      /**
+       * A message reserved by a process that died mid-call is retried after this long; the retry first looks
+       * for it in Slack by its message metadata (services/delivery), so it is not posted twice.
+       */
+      reclaim_after: durationSchema.default(120_000).refine((v) => v >= 15_000, 'must be at least 15s: a Slack call may take up to 10 s, and reclaiming sooner would send it twice'),
+    })
+    .default({ tick: 5_000, reclaim_after: 120_000 }),
+  workstreams: z.record(slugSchema, workstreamSchema).refine((w) => Object.keys(w).length > 0, 'declare at least one workstream'),
+  escalation: z
+    .strictObject({
+      stop_when: z.enum(['resolved', 'acknowledged']).default('resolved'),
+      default_severity: z.enum(SEVERITIES).default('P1'),
+      ladders: z.partialRecord(z.enum(SEVERITIES), z.array(ladderLevelSchema).min(1)).default({}),
+      repeat: z.strictObject({ every: durationSchema, max: z.number().int().min(1).max(100) }).optional(),
+      /** Longest snooze offered by the Snooze menu. */
+      snooze_max: durationSchema.default(4 * 3_600_000),
+      /** Daily quiet window in each recipient's own zone: notices wait for its end (except the listed severities). */
+      quiet_hours: z.strictObject({ from: localTimeSchema, to: localTimeSchema, except: z.array(z.enum(SEVERITIES)).default(['P0']) }).optional(),
+      /** How often the sweeper re-enqueues overdue escalations (a lost job or a flushed Redis delays a ping by at most this). */
+      sweep_every: durationSchema.default(30_000).refine((v) => v <= 60_000, 'the sweeper must run every minute or less'),
+    })
+    .default({ stop_when: 'resolved', default_severity: 'P1', ladders: {}, snooze_max: 4 * 3_600_000, sweep_every: 30_000 }),
+  gates: z.array(gateSchema).default([]),
+  gonogo: z
+    .strictObject({
+      go_at_least: z.number().min(0).max(100).default(100),
+      conditional_at_least: z.number().min(0).max(100).default(90),
+      blocking_severities: z.array(z.enum(SEVERITIES)).default(['P0']),
+      at: localDateTimeSchema.optional(),
+    })
+    .optional(),
+});
+
+export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
+  checkCheckins(cfg, ctx);
+  for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+    if (!ws.standup) continue;
+    const remind = ws.standup.remind_after ?? cfg.standup.remind_after;
+    const close = ws.standup.close_after ?? cfg.standup.close_after;
+    if (remind >= close) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workstreams', wsId, 'standup', ws.standup.remind_after !== undefined ? 'remind_after' : 'close_after'],
+        message: 'remind_after must be shorter than close_after (a reminder after the run closes would never be sent)',
+      });
+    }
+    const seen = new Set<string>();
+    ws.members.forEach((m, i) => {
+      const id = typeof m === 'string' ? m : m.id;
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'members', i], message: `${id} is listed twice` });
+      seen.add(id);
+    });
+    const questions = ws.standup?.questions ?? cfg.standup.questions;
+    duplicateIds(questions.map((q) => q.id)).forEach((i) =>
+      ctx.addIssue({ code: 'custom', path: [...(ws.standup?.questions ? ['workstreams', wsId, 'standup'] : ['standup']), 'questions', i, 'id'], message: 'question ids must be unique' }),
+    );
+  }
+  for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+    if (!ws.standup) continue;
+    const close = ws.standup.close_after ?? cfg.standup.close_after;
+    if (close >= 24 * 3_600_000) {
+      ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'standup', 'close_after'], message: 'must be under 24h, so one day’s run closes before the next one opens' });
+    }
+  }
+  if (cfg.standup.close_after >= 24 * 3_600_000) ctx.addIssue({ code: 'custom', path: ['standup', 'close_after'], message: 'must be under 24h, so one day’s run closes before the next one opens' });
+  const gateIds = new Set(cfg.gates.map((g) => g.id));
+  // a requires-cycle would keep every gate in it pending forever
+  const requires = new Map(cfg.gates.map((g) => [g.id, g.requires]));
+  const onCycle = (start: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [...(requires.get(start) ?? [])];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (id === start) return true;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...(requires.get(id) ?? []));
+    }
+    return false;
+  };
+  cfg.gates.forEach((g, i) => {
+    if (g.requires.length && !g.requires.includes(g.id) && onCycle(g.id))
+      ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires'], message: `gate "${g.id}" requires itself through other gates (a cycle): none of them could ever pass` });
+  });
+  duplicateIds(cfg.gates.map((g) => g.id)).forEach((i) => ctx.addIssue({ code: 'custom', path: ['gates', i, 'id'], message: 'gate ids must be unique' }));
+  cfg.gates.forEach((g, i) => {
+    g.requires.forEach((r, j) => {
+      if (!gateIds.has(r)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires', j], message: `no gate with id "${r}"` });
+      if (r === g.id) ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires', j], message: 'a gate cannot require itself' });
+    });
+    g.unblocks.forEach((w, j) => {
+      if (!(w in cfg.workstreams)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'unblocks', j], message: `no workstream with id "${w}"` });
+    });
+  });
+  for (const [sev, levels] of Object.entries(cfg.escalation.ladders)) {
+    levels?.forEach((l, i) => {
+      if (i > 0 && l.after <= levels[i - 1]!.after) {
+        ctx.addIssue({ code: 'custom', path: ['escalation', 'ladders', sev, i, 'after'], message: 'each level must come after the one before it (after counts from when the blocker was raised)' });
+      }
+    });
+  }
+  if (cfg.gonogo && cfg.gonogo.conditional_at_least > cfg.gonogo.go_at_least) {
+    ctx.addIssue({ code: 'custom', path: ['gonogo', 'conditional_at_least'], message: 'must not exceed go_at_least' });
+  }
+});
+
+type RawConfig = z.output<typeof workspaceSchemaBase>;
+
+const DAY = 24 * 3_600_000;
+
+/**
+ * Check-in rules the field schemas cannot see alone, each reported at its key path:
+ * participants name a keyword, a group of `program.groups` or a user ID; check-in ids are unique per workstream
+ * (and `standup` is taken while the workstream has a `standup:` key or no `checkins:`); `remind_after` <
+ * `close_after` < 24h; two check-ins of one workstream (or of the program) that can fall on the same day do not
+ * have overlapping windows (`at` … `at` + `close_after`, local wall-clock).
+ */
+function checkCheckins(cfg: RawConfig, ctx: z.RefinementCtx): void {
+  const reserved = [...PARTICIPANT_KEYWORDS, ...PROGRAM_PARTICIPANT_KEYWORDS] as readonly string[];
+  for (const name of Object.keys(cfg.program.groups)) {
+    if (reserved.includes(name)) ctx.addIssue({ code: 'custom', path: ['program', 'groups', name], message: `"${name}" is a reserved participant keyword; name the group differently` });
+  }
+  const defaults = cfg.checkins;
+  const check = (list: CheckinConfig[], base: (string | number)[], program: boolean, standupTaken: boolean) => {
+    const allowed: readonly string[] = program ? PROGRAM_PARTICIPANT_KEYWORDS : PARTICIPANT_KEYWORDS;
+    const seen = new Set<string>(standupTaken ? ['standup'] : []);
+    const windows: { i: number; start: number; end: number; days: ReturnType<typeof parseDays> }[] = [];
+    list.forEach((c, i) => {
+      const at = [...base, i];
+      if (seen.has(c.id))
         ctx.addIssue({
           code: 'custom',
-          path: ['workstreams', wsId, 'standup', ws.standup.remind_after !== undefined ? 'remind_after' : 'close_after'],
-          message: 'remind_after must be shorter than close_after (a reminder after the run closes would never be sent)',
+          path: [...at, 'id'],
+          message:
+            c.id === 'standup' && standupTaken ? 'check-in id "standup" is taken by the workstream’s standup (remove `standup:` or rename this check-in)' : `check-in id "${c.id}" is used twice`,
         });
-      }
-      const seen = new Set<string>();
-      ws.members.forEach((m, i) => {
-        const id = typeof m === 'string' ? m : m.id;
-        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'members', i], message: `${id} is listed twice` });
-        seen.add(id);
+      seen.add(c.id);
+      (c.participants ?? []).forEach((p, j) => {
+        if (allowed.includes(p) || p in cfg.program.groups || /^[UW][A-Z0-9]{2,}$/.test(p)) return;
+        const other = program ? PARTICIPANT_KEYWORDS : PROGRAM_PARTICIPANT_KEYWORDS;
+        const message = (other as readonly string[]).includes(p)
+          ? `"${p}" is for ${program ? 'workstream' : 'program'} check-ins; here use ${allowed.join(', ')}, a group of program.groups or user IDs`
+          : /^[A-Za-z0-9_-]+$/.test(p) && /[a-z]/.test(p)
+            ? `unknown group "${p}" (declare it under program.groups, or use ${allowed.join(', ')} or a user ID such as U012AB3CD)`
+            : `"${p}" is not a user ID (expected a Slack user ID such as U012AB3CD, ${allowed.join(', ')} or a group of program.groups)`;
+        ctx.addIssue({ code: 'custom', path: [...at, 'participants', ...(Array.isArray(c.participants) ? [j] : [])], message });
       });
-      const questions = ws.standup.questions ?? cfg.standup.questions;
-      duplicateIds(questions.map((q) => q.id)).forEach((i) =>
-        ctx.addIssue({ code: 'custom', path: [...(ws.standup.questions ? ['workstreams', wsId, 'standup'] : ['standup']), 'questions', i, 'id'], message: 'question ids must be unique' }),
-      );
-    }
-    for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
-      const close = ws.standup.close_after ?? cfg.standup.close_after;
-      if (close >= 24 * 3_600_000) {
-        ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'standup', 'close_after'], message: 'must be under 24h, so one day’s run closes before the next one opens' });
-      }
-    }
-    if (cfg.standup.close_after >= 24 * 3_600_000) ctx.addIssue({ code: 'custom', path: ['standup', 'close_after'], message: 'must be under 24h, so one day’s run closes before the next one opens' });
-    const gateIds = new Set(cfg.gates.map((g) => g.id));
-    // a requires-cycle would keep every gate in it pending forever
-    const requires = new Map(cfg.gates.map((g) => [g.id, g.requires]));
-    const onCycle = (start: string): boolean => {
-      const seen = new Set<string>();
-      const stack = [...(requires.get(start) ?? [])];
-      while (stack.length) {
-        const id = stack.pop()!;
-        if (id === start) return true;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        stack.push(...(requires.get(id) ?? []));
-      }
-      return false;
-    };
-    cfg.gates.forEach((g, i) => {
-      if (g.requires.length && !g.requires.includes(g.id) && onCycle(g.id))
-        ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires'], message: `gate "${g.id}" requires itself through other gates (a cycle): none of them could ever pass` });
-    });
-    duplicateIds(cfg.gates.map((g) => g.id)).forEach((i) => ctx.addIssue({ code: 'custom', path: ['gates', i, 'id'], message: 'gate ids must be unique' }));
-    cfg.gates.forEach((g, i) => {
-      g.requires.forEach((r, j) => {
-        if (!gateIds.has(r)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires', j], message: `no gate with id "${r}"` });
-        if (r === g.id) ctx.addIssue({ code: 'custom', path: ['gates', i, 'requires', j], message: 'a gate cannot require itself' });
-      });
-      g.unblocks.forEach((w, j) => {
-        if (!(w in cfg.workstreams)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'unblocks', j], message: `no workstream with id "${w}"` });
-      });
-    });
-    for (const [sev, levels] of Object.entries(cfg.escalation.ladders)) {
-      levels?.forEach((l, i) => {
-        if (i > 0 && l.after <= levels[i - 1]!.after) {
-          ctx.addIssue({ code: 'custom', path: ['escalation', 'ladders', sev, i, 'after'], message: 'each level must come after the one before it (after counts from when the blocker was raised)' });
+      const remind = c.remind_after ?? defaults.remind_after ?? cfg.standup.remind_after;
+      const close = c.close_after ?? defaults.close_after ?? cfg.standup.close_after;
+      if (remind >= close)
+        ctx.addIssue({
+          code: 'custom',
+          path:
+            c.remind_after !== undefined
+              ? [...at, 'remind_after']
+              : c.close_after !== undefined
+                ? [...at, 'close_after']
+                : ['checkins', defaults.remind_after !== undefined ? 'remind_after' : 'close_after'],
+          message: 'remind_after must be shorter than close_after (a reminder after the check-in closes would never be sent)',
+        });
+      if (close >= DAY)
+        ctx.addIssue({
+          code: 'custom',
+          path: c.close_after !== undefined ? [...at, 'close_after'] : ['checkins', 'close_after'],
+          message: 'must be under 24h, so one day’s check-in closes before the next one opens',
+        });
+      const questions = c.questions ?? defaults.questions ?? cfg.standup.questions;
+      if (c.questions) duplicateIds(questions.map((q) => q.id)).forEach((k) => ctx.addIssue({ code: 'custom', path: [...at, 'questions', k, 'id'], message: 'question ids must be unique' }));
+      const [h, m] = c.at.split(':').map(Number) as [number, number];
+      const start = (h * 60 + m) * 60_000;
+      const days = parseDays(c.days ?? defaults.days ?? cfg.calendar.workdays, []);
+      for (const w of windows) {
+        if (!daysMayMeet(w.days, days)) continue;
+        if (start < w.end && w.start < start + close) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'at'],
+            message: `the window of check-in "${c.id}" (${c.at} for ${fmtDuration(close)}) overlaps check-in "${list[w.i]!.id}" (${list[w.i]!.at}) on a day both run: move one, shorten close_after, or give them different days`,
+          });
         }
-      });
+      }
+      windows.push({ i, start, end: start + close, days });
+    });
+    return windows;
+  };
+  check(cfg.program.checkins, ['program', 'checkins'], true, false);
+  for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+    if (!ws.checkins) continue;
+    const standupTaken = ws.standup !== undefined && ws.standup.enabled !== false;
+    const windows = check(ws.checkins, ['workstreams', wsId, 'checkins'], false, standupTaken);
+    if (standupTaken) {
+      // the standup check-in's window against the declared ones
+      const at = ws.standup!.at ?? cfg.standup.at;
+      const [h, m] = at.split(':').map(Number) as [number, number];
+      const start = (h * 60 + m) * 60_000;
+      const end = start + (ws.standup!.close_after ?? cfg.standup.close_after);
+      const days = parseDays(cfg.calendar.workdays, []);
+      for (const w of windows) {
+        if (daysMayMeet(w.days, days) && start < w.end && w.start < end)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workstreams', wsId, 'checkins', w.i, 'at'],
+            message: `the window of check-in "${ws.checkins[w.i]!.id}" overlaps the workstream’s standup (${at}): move one, shorten close_after, or give them different days`,
+          });
+      }
     }
-    if (cfg.gonogo && cfg.gonogo.conditional_at_least > cfg.gonogo.go_at_least) {
-      ctx.addIssue({ code: 'custom', path: ['gonogo', 'conditional_at_least'], message: 'must not exceed go_at_least' });
-    }
-  });
+  }
+}
+
+function fmtDuration(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / 60_000)}m`;
+}
 
 function duplicateIds(ids: string[]): number[] {
   const seen = new Set<string>();

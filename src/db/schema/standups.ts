@@ -5,12 +5,19 @@ import type { RunStatus } from '../../domain/standups/report.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-/** One standup run per workstream per workstream-local date (the unique key is the exactly-once guard). */
+/**
+ * One run per (workstream, check-in, workstream-local date): the unique key is the exactly-once guard. Program
+ * check-ins use the reserved workstream key `_program` (domain/checkins/plans.ts). Rows from before check-ins
+ * (migration 0005) have the check-in `standup`.
+ */
 export const standupRuns = pgTable(
   'standup_runs',
   {
     id: serial('id').primaryKey(),
     workstreamId: text('workstream_id').notNull(),
+    checkinId: text('checkin_id').notNull().default('standup'),
+    /** The check-in's display name, frozen when the run opened. */
+    checkinName: text('checkin_name').notNull().default('Standup'),
     localDate: date('local_date', { mode: 'string' }).notNull(),
     status: text('status').$type<RunStatus>().notNull(),
     openAt: ts('open_at').notNull(),
@@ -23,6 +30,11 @@ export const standupRuns = pgTable(
     zone: text('zone').notNull(),
     reportChannel: text('report_channel').notNull(),
     reportTs: text('report_ts'),
+    /**
+     * The thread the report was posted in: the `ts` of the day's first report in the same channel, when this run is
+     * a later check-in of that day (its report is a reply there); null for a top-level report. Set with the first post.
+     */
+    reportThreadTs: text('report_thread_ts'),
     /** The report's first post is reserved like any delivery (services/delivery): claims without a recorded ts, first such claim. */
     reportClaimedAt: ts('report_claimed_at'),
     reportClaims: integer('report_claims').notNull().default(0),
@@ -33,7 +45,12 @@ export const standupRuns = pgTable(
     closedAt: ts('closed_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('standup_runs_workstream_date_key').on(t.workstreamId, t.localDate), index('standup_runs_status_idx').on(t.status, t.closeAt)],
+  (t) => [
+    uniqueIndex('standup_runs_workstream_checkin_date_key').on(t.workstreamId, t.checkinId, t.localDate),
+    index('standup_runs_workstream_date_idx').on(t.workstreamId, t.localDate),
+    index('standup_runs_channel_date_idx').on(t.reportChannel, t.localDate),
+    index('standup_runs_status_idx').on(t.status, t.closeAt),
+  ],
 );
 
 /** pending → sending (reserved before the Slack call) → sent (ts stored); or skipped / ooo / expired (never sent before close) / failed (Slack refused this recipient). */
@@ -69,6 +86,8 @@ export const standupPrompts = pgTable(
     reminderTs: text('reminder_ts'),
     /** Index of the next question in the DM conversation. */
     dmStep: integer('dm_step').notNull().default(0),
+    /** A program check-in's report section: the name of the workstream the member is shown under; null otherwise. */
+    section: text('section'),
   },
   (t) => [uniqueIndex('standup_prompts_run_user_key').on(t.runId, t.userId), index('standup_prompts_due_idx').on(t.status, t.promptAt), index('standup_prompts_user_idx').on(t.userId, t.dmChannel)],
 );
@@ -108,16 +127,17 @@ export const memberOutOfOffice = pgTable('member_out_of_office', {
   setAt: ts('set_at').notNull(),
 });
 
-/** `/standup skip` typed before the run opened: honoured when it opens. */
+/** `/standup skip` typed before the run opened: honoured when it opens (per check-in; rows before 0005 are `standup`). */
 export const standupSkips = pgTable(
   'standup_skips',
   {
     userId: text('user_id').notNull(),
     workstreamId: text('workstream_id').notNull(),
+    checkinId: text('checkin_id').notNull().default('standup'),
     localDate: date('local_date', { mode: 'string' }).notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.workstreamId, t.localDate] })],
+  (t) => [primaryKey({ columns: [t.userId, t.workstreamId, t.checkinId, t.localDate] })],
 );
 
 /** When Preflight started scheduling a workstream: runs before it are never reported as missed. */

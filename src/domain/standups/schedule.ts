@@ -1,9 +1,15 @@
 import { DateTime } from 'luxon';
 import type { Weekday } from '../../config/workspace.js';
+import { isCheckinDay } from '../checkins/days.js';
 
-/** Everything needed to schedule one workstream's standups, resolved from config (see services/standups/plans.ts). */
+/**
+ * Everything needed to schedule one check-in of a workstream (the `standup` check-in, a declared one, or a program
+ * check-in under the reserved workstream key), resolved from config by domain/checkins/plans.ts.
+ */
 export interface StandupPlan {
   workstreamId: string;
+  /** The check-in's id (`standup` for the standup); a run is identified by (workstream, check-in, local date). */
+  checkinId: string;
   /** IANA zone of the workstream; its calendar decides which local dates have a standup. */
   zone: string;
   /** Local wall-clock time "HH:MM". */
@@ -13,16 +19,28 @@ export interface StandupPlan {
   /** Milliseconds after a member's prompt before their answer window closes. */
   closeAfterMs: number;
   workdays: readonly Weekday[];
-  /** ISO dates (YYYY-MM-DD, workstream-local) without standups. */
+  /** ISO dates (YYYY-MM-DD, workstream-local) without standups (they do not cancel `dates` or `ranges`). */
   holidays: readonly string[];
-  /** Members in config order; `zone` is the member's own zone when they override it, else the workstream's. */
-  members: readonly { userId: string; zone: string }[];
+  /** Extra ISO dates the check-in runs on, whatever their weekday (from `days:`). */
+  dates?: readonly string[];
+  /** Extra inclusive [from, until] ISO date ranges the check-in runs on (from `days:`). */
+  ranges?: readonly (readonly [string, string])[];
+  /** Participants in config order; `zone` is the member's own zone when they override it, else the workstream's. */
+  members: readonly PlanMember[];
+}
+
+/** A participant of a check-in. `section` is the workstream a program check-in's report shows them under. */
+export interface PlanMember {
+  userId: string;
+  zone: string;
+  section?: { id: string; name: string };
 }
 
 /** When one member is prompted, reminded and closed for a run. All instants are UTC DateTimes. */
 export interface MemberSlot {
   userId: string;
   zone: string;
+  section?: { id: string; name: string };
   promptAt: DateTime;
   remindAt: DateTime;
   closeAt: DateTime;
@@ -31,6 +49,7 @@ export interface MemberSlot {
 /** One standup run of a workstream on one workstream-local date. */
 export interface Occurrence {
   workstreamId: string;
+  checkinId: string;
   /** Workstream-local date, YYYY-MM-DD: the run's identity with the workstream id. */
   localDate: string;
   /** The earliest member prompt (or the workstream's own time if it has no members). UTC. */
@@ -39,8 +58,6 @@ export interface Occurrence {
   closeAt: DateTime;
   members: MemberSlot[];
 }
-
-const WEEKDAY_BY_LUXON: Record<number, Weekday> = { 1: 'mon', 2: 'tue', 3: 'wed', 4: 'thu', 5: 'fri', 6: 'sat', 7: 'sun' };
 
 /**
  * The instant at which local wall-clock `at` ("HH:MM") happens on `localDate` in `zone`.
@@ -57,10 +74,12 @@ export function localTimeOn(localDate: string, at: string, zone: string): DateTi
   return earliest.toUTC();
 }
 
-/** True when `localDate` (YYYY-MM-DD) is one of the plan's workdays and not a holiday. */
-export function isStandupDay(plan: Pick<StandupPlan, 'workdays' | 'holidays'>, localDate: string): boolean {
-  const d = DateTime.fromISO(localDate, { zone: 'utc' });
-  return plan.workdays.includes(WEEKDAY_BY_LUXON[d.weekday]!) && !plan.holidays.includes(localDate);
+/**
+ * True when `localDate` (YYYY-MM-DD) is a day of the plan: one of its `dates` or `ranges`, or one of its workdays
+ * that is not a holiday (domain/checkins/days.ts).
+ */
+export function isStandupDay(plan: Pick<StandupPlan, 'workdays' | 'holidays' | 'dates' | 'ranges'>, localDate: string): boolean {
+  return isCheckinDay({ weekdays: plan.workdays, holidays: plan.holidays, dates: plan.dates ?? [], ranges: plan.ranges ?? [] }, localDate);
 }
 
 /**
@@ -69,11 +88,12 @@ export function isStandupDay(plan: Pick<StandupPlan, 'workdays' | 'holidays'>, l
  */
 export function occurrenceOn(plan: StandupPlan, localDate: string): Occurrence | null {
   if (!isStandupDay(plan, localDate)) return null;
-  const members = plan.members.map(({ userId, zone }) => {
+  const members = plan.members.map(({ userId, zone, section }) => {
     const promptAt = localTimeOn(localDate, plan.at, zone);
     return {
       userId,
       zone,
+      ...(section ? { section } : {}),
       promptAt,
       remindAt: promptAt.plus({ milliseconds: plan.remindAfterMs }),
       closeAt: promptAt.plus({ milliseconds: plan.closeAfterMs }),
@@ -82,7 +102,25 @@ export function occurrenceOn(plan: StandupPlan, localDate: string): Occurrence |
   const own = localTimeOn(localDate, plan.at, plan.zone);
   const openAt = DateTime.min(own, ...members.map((m) => m.promptAt));
   const closeAt = DateTime.max(own.plus({ milliseconds: plan.closeAfterMs }), ...members.map((m) => m.closeAt));
-  return { workstreamId: plan.workstreamId, localDate, openAt, closeAt, members };
+  return { workstreamId: plan.workstreamId, checkinId: plan.checkinId, localDate, openAt, closeAt, members };
+}
+
+/**
+ * Every occurrence of a check-in on the workstream-local dates `from` … `until` (YYYY-MM-DD, inclusive), in date
+ * order: for each, every participant's prompt, reminder and close instants (UTC). This is the one listing of a
+ * check-in's occurrences (the scheduler asks {@link latestOpenedOccurrence}, which uses the same {@link occurrenceOn}).
+ * @throws Error when `from` or `until` is not an ISO date.
+ */
+export function occurrencesBetween(plan: StandupPlan, from: string, until: string): Occurrence[] {
+  const start = DateTime.fromISO(from, { zone: 'utc' });
+  const end = DateTime.fromISO(until, { zone: 'utc' });
+  if (!start.isValid || !end.isValid) throw new Error(`occurrencesBetween: expected ISO dates, got ${from} … ${until}`);
+  const out: Occurrence[] = [];
+  for (let d = start; d <= end; d = d.plus({ days: 1 })) {
+    const occ = occurrenceOn(plan, d.toISODate()!);
+    if (occ) out.push(occ);
+  }
+  return out;
 }
 
 /**
@@ -127,7 +165,7 @@ export type RunDecision = 'open' | 'missed' | 'nothing';
 
 /**
  * Decides whether to start a run for `occ`:
- * - a run already recorded for that date → nothing (one run per workstream per local date);
+ * - a run already recorded for that date → nothing (one run per workstream, check-in and local date);
  * - still before closeAt → open (a run missed while the bot was down starts when it comes back);
  * - already closed and it opened after Preflight began scheduling this workstream → missed;
  * - otherwise (before Preflight knew the workstream) → nothing.
@@ -170,16 +208,17 @@ export function isOutOfOffice(userId: string, localDate: string, spans: readonly
 /**
  * The run `/standup start` creates: today's workstream-local date, every member prompted now, reminded
  * and closed after the plan's durations. It takes today's slot, so the scheduled run for today will not
- * also happen (one run per workstream per local date).
+ * also happen (one run per workstream, check-in and local date).
  */
 export function immediateOccurrence(plan: StandupPlan, now: DateTime): Occurrence {
   const localDate = now.setZone(plan.zone).toISODate()!;
-  const members = plan.members.map(({ userId, zone }) => ({
+  const members = plan.members.map(({ userId, zone, section }) => ({
     userId,
     zone,
+    ...(section ? { section } : {}),
     promptAt: now,
     remindAt: now.plus({ milliseconds: plan.remindAfterMs }),
     closeAt: now.plus({ milliseconds: plan.closeAfterMs }),
   }));
-  return { workstreamId: plan.workstreamId, localDate, openAt: now, closeAt: now.plus({ milliseconds: plan.closeAfterMs }), members };
+  return { workstreamId: plan.workstreamId, checkinId: plan.checkinId, localDate, openAt: now, closeAt: now.plus({ milliseconds: plan.closeAfterMs }), members };
 }

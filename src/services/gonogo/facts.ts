@@ -50,7 +50,7 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
     sql`SELECT r.id, r.workstream_id, to_char(r.local_date, 'YYYY-MM-DD') AS local_date
         FROM unnest(${sql.param(Object.keys(config.workstreams))}::text[]) AS ws(id)
         CROSS JOIN LATERAL (SELECT id, workstream_id, local_date FROM ${standupRuns}
-                            WHERE workstream_id = ws.id AND status <> 'missed' ORDER BY local_date DESC LIMIT 1) r`,
+                            WHERE workstream_id = ws.id AND status <> 'missed' ORDER BY local_date DESC, open_at DESC LIMIT 1) r`,
   );
   const runIds = latest.rows.map((r) => r.id);
   const answers = runIds.length
@@ -72,7 +72,7 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
     const run = latest.rows.find((r) => r.workstream_id === id);
     let standup: WorkstreamFacts['standup'] = null;
     if (run) {
-      const questions = config.workstreams[id]!.standup.questions ?? config.standup.questions;
+      const questions = config.workstreams[id]!.standup?.questions ?? config.standup.questions;
       const mine = answers.filter((a) => a.runId === run.id);
       const risks = mine.map((a) => riskOf(questions, a.answers));
       standup = {

@@ -1,47 +1,44 @@
-import type { Question, WorkspaceConfig, WorkstreamConfig } from '../../config/workspace.js';
-import type { StandupPlan } from '../../domain/standups/schedule.js';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM, scheduledCheckins } from '../../domain/checkins/plans.js';
+import type { Occurrence } from '../../domain/standups/schedule.js';
 
-/** A workstream's standup settings with program defaults applied. */
-export interface WorkstreamStandup {
-  id: string;
-  name: string;
-  channel: string;
-  zone: string;
-  leads: string[];
-  questions: Question[];
-  plan: StandupPlan;
+/** A check-in with program defaults applied (domain/checkins/plans.ts); the `standup` check-in is one of them. */
+export type WorkstreamStandup = CheckinSetup;
+
+/**
+ * A workstream's first check-in (its `standup` when it holds one): its name, zone and channel, for callers that
+ * need the workstream rather than one check-in.
+ * @throws Error for an unknown workstream or one without any check-in.
+ */
+export function workstreamStandup(config: WorkspaceConfig, id: string): CheckinSetup {
+  const first = checkinsOf(config, id)[0];
+  if (!first) throw new Error(`workstream ${id} has no check-in`);
+  return first;
 }
 
-/** Resolves one workstream's standup settings (workstream value, else program default). */
-export function workstreamStandup(config: WorkspaceConfig, id: string): WorkstreamStandup {
-  const ws: WorkstreamConfig | undefined = config.workstreams[id];
-  if (!ws) throw new Error(`unknown workstream ${id}`);
-  const zone = ws.timezone ?? config.program.timezone;
-  return {
-    id,
-    name: ws.name,
-    channel: ws.channel,
-    zone,
-    leads: ws.leads,
-    questions: ws.standup.questions ?? config.standup.questions,
-    plan: {
-      workstreamId: id,
-      zone,
-      at: ws.standup.at ?? config.standup.at,
-      remindAfterMs: ws.standup.remind_after ?? config.standup.remind_after,
-      closeAfterMs: ws.standup.close_after ?? config.standup.close_after,
-      workdays: config.calendar.workdays,
-      holidays: config.calendar.holidays,
-      members: ws.members.map((m) => (typeof m === 'string' ? { userId: m, zone } : { userId: m.id, zone: m.timezone ?? zone })),
-    },
-  };
+/** Every check-in the scheduler runs (someone to prompt), workstreams' first, then the program's. */
+export function scheduledWorkstreams(config: WorkspaceConfig): CheckinSetup[] {
+  return scheduledCheckins(config);
 }
 
-/** Every workstream that holds standups (enabled, with at least one member). */
-export function scheduledWorkstreams(config: WorkspaceConfig): WorkstreamStandup[] {
-  return Object.keys(config.workstreams)
-    .filter((id) => config.workstreams[id]!.standup.enabled !== false && config.workstreams[id]!.members.length > 0)
-    .map((id) => workstreamStandup(config, id));
+/**
+ * Whether a workstream holds check-ins on a workstream-local date. The ONE place the scheduler asks it (through
+ * {@link holdingOccurrence}); today every configured workstream does. Issue 9's workstream lifecycle (`active`,
+ * `starts_when`) plugs its rule in here.
+ */
+export function isWorkstreamHoldingCheckins(_config: WorkspaceConfig, _workstreamId: string, _localDate: string): boolean {
+  return true;
+}
+
+/**
+ * The part of an occurrence the scheduler opens: null when its workstream does not hold check-ins that date;
+ * for a program check-in, the occurrence without participants whose section's workstream does not (null when
+ * nobody is left).
+ */
+export function holdingOccurrence(config: WorkspaceConfig, occ: Occurrence): Occurrence | null {
+  if (occ.workstreamId !== PROGRAM_WORKSTREAM) return isWorkstreamHoldingCheckins(config, occ.workstreamId, occ.localDate) ? occ : null;
+  const members = occ.members.filter((m) => !m.section || isWorkstreamHoldingCheckins(config, m.section.id, occ.localDate));
+  return members.length ? { ...occ, members } : null;
 }
 
 /** Ids of the workstreams whose standup `userId` answers (they are listed under `members`). */
@@ -49,6 +46,14 @@ export function workstreamsOf(config: WorkspaceConfig, userId: string): string[]
   return Object.entries(config.workstreams)
     .filter(([, ws]) => ws.members.some((m) => (typeof m === 'string' ? m : m.id) === userId))
     .map(([id]) => id);
+}
+
+/**
+ * Every check-in that prompts `userId` (workstream check-ins in config order, then program check-ins), whoever
+ * named them: members, leads, a group or their user ID.
+ */
+export function checkinsFor(config: WorkspaceConfig, userId: string): CheckinSetup[] {
+  return [...Object.keys(config.workstreams), PROGRAM_WORKSTREAM].flatMap((id) => checkinsOf(config, id)).filter((c) => c.plan.members.some((m) => m.userId === userId));
 }
 
 /**

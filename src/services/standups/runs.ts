@@ -3,13 +3,16 @@ import { DateTime } from 'luxon';
 import { memberOutOfOffice, standupPrompts, standupRuns, standupSkips, workstreamState } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { decideRun, isOutOfOffice, latestOpenedOccurrence, type Occurrence } from '../../domain/standups/schedule.js';
+import { STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
 import type { Deps } from '../deps.js';
-import { scheduledWorkstreams, type WorkstreamStandup } from './plans.js';
+import { holdingOccurrence, scheduledWorkstreams, type WorkstreamStandup } from './plans.js';
 
-/** The standup_runs row of an occurrence, with the workstream's questions and names frozen into it. */
+/** The standup_runs row of an occurrence, with the check-in's questions and names frozen into it. */
 function runRow(ws: WorkstreamStandup, occ: Occurrence, status: 'open' | 'missed') {
   return {
-    workstreamId: ws.id,
+    workstreamId: ws.workstreamId,
+    checkinId: ws.checkinId,
+    checkinName: ws.checkinName,
     localDate: occ.localDate,
     status,
     openAt: occ.openAt.toJSDate(),
@@ -25,7 +28,7 @@ export type StartResult = { created: true; runId: number; prompted: number } | {
 
 /**
  * Records a run and one prompt row per member, in one transaction. The unique key
- * (workstream_id, local_date) makes this exactly-once across processes and restarts: the loser of a race
+ * (workstream_id, checkin_id, local_date) makes this exactly-once across processes and restarts: the loser of a race
  * gets `created: false` and the existing run.
  * Members out of office (or who typed `/standup skip` for that date) get a prompt row marked accordingly.
  */
@@ -40,7 +43,7 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws:
       const [existing] = await tx
         .select({ id: standupRuns.id, status: standupRuns.status })
         .from(standupRuns)
-        .where(and(eq(standupRuns.workstreamId, ws.id), eq(standupRuns.localDate, occ.localDate)));
+        .where(and(eq(standupRuns.workstreamId, ws.workstreamId), eq(standupRuns.checkinId, ws.checkinId), eq(standupRuns.localDate, occ.localDate)));
       return { created: false as const, runId: existing!.id, status: existing!.status };
     }
     const runId = inserted[0]!.id;
@@ -52,7 +55,7 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws:
         await tx
           .select({ userId: standupSkips.userId })
           .from(standupSkips)
-          .where(and(eq(standupSkips.workstreamId, ws.id), eq(standupSkips.localDate, occ.localDate)))
+          .where(and(eq(standupSkips.workstreamId, ws.workstreamId), eq(standupSkips.checkinId, ws.checkinId), eq(standupSkips.localDate, occ.localDate)))
       ).map((s) => s.userId),
     );
     let prompted = 0;
@@ -61,14 +64,14 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws:
         occ.members.map((m) => {
           const status = isOutOfOffice(m.userId, occ.localDate, spans) ? ('ooo' as const) : skips.has(m.userId) ? ('skipped' as const) : ('pending' as const);
           if (status === 'pending') prompted++;
-          return { runId, userId: m.userId, zone: m.zone, promptAt: m.promptAt.toJSDate(), remindAt: m.remindAt.toJSDate(), closeAt: m.closeAt.toJSDate(), status };
+          return { runId, userId: m.userId, zone: m.zone, section: m.section?.name ?? null, promptAt: m.promptAt.toJSDate(), remindAt: m.remindAt.toJSDate(), closeAt: m.closeAt.toJSDate(), status };
         }),
       );
     }
     return { created: true as const, runId, prompted };
   });
   if (result.created) {
-    await deps.wakeups.renderReports([{ runId: result.runId, version: 1 }]);
+    await deps.wakeups.renderReports([{ runId: result.runId, version: 1 }, ...(await bumpDayIndex(deps.db, result.runId))]);
     // prompts already due (a run started now, or opened late) go out without waiting for the next tick
     const due = await deps.db
       .select({ id: standupPrompts.id })
@@ -89,16 +92,39 @@ async function recordMissed(db: Db, ws: WorkstreamStandup, occ: Occurrence): Pro
   return rows[0]?.id ?? null;
 }
 
-/** When Preflight began scheduling `workstreamId` (recorded on first sight, kept forever). */
-async function schedulingSince(db: Db, workstreamId: string, now: DateTime): Promise<DateTime> {
+/**
+ * The day's first run in a run's report channel (lowest id among runs with the same channel and local date) gets a
+ * new report version when a later run joins the day, so its "Today's check-ins" index lists it.
+ * @returns the wake-up for that first run's report, or nothing when `runId` is the first.
+ */
+async function bumpDayIndex(db: Db, runId: number): Promise<{ runId: number; version: number }[]> {
+  const rows = await db.execute<{ id: number; report_version: number }>(
+    sql`UPDATE ${standupRuns} f SET report_version = f.report_version + 1
+        FROM ${standupRuns} r
+        WHERE r.id = ${runId}
+          AND f.id = (SELECT min(x.id) FROM ${standupRuns} x WHERE x.report_channel = r.report_channel AND x.local_date = r.local_date)
+          AND f.id <> r.id
+        RETURNING f.id, f.report_version`,
+  );
+  return rows.rows.map((r) => ({ runId: r.id, version: r.report_version }));
+}
+
+/**
+ * When Preflight began scheduling a check-in (recorded on first sight, kept forever). The `standup` check-in keeps
+ * the workstream's own key from before check-ins; another check-in is keyed `<workstream>/<check-in>`, so one added
+ * to the config later is never reported as missed for the hours before it existed.
+ */
+async function schedulingSince(db: Db, ws: WorkstreamStandup, now: DateTime): Promise<DateTime> {
+  const workstreamId = ws.checkinId === STANDUP_CHECKIN ? ws.workstreamId : `${ws.workstreamId}/${ws.checkinId}`;
   await db.insert(workstreamState).values({ workstreamId, schedulingSince: now.toJSDate() }).onConflictDoNothing();
   const [row] = await db.select().from(workstreamState).where(eq(workstreamState.workstreamId, workstreamId));
   return DateTime.fromJSDate(row!.schedulingSince, { zone: 'utc' });
 }
 
 /**
- * For every scheduled workstream, opens the latest due run if it is still before its close, or records it
- * as missed (see {@link decideRun}). Safe to call from several processes at once.
+ * For every scheduled check-in, opens the latest due run if it is still before its close, or records it
+ * as missed (see {@link decideRun}). A workstream that does not hold check-ins that date is passed over
+ * ({@link holdingOccurrence}, the one call site of that rule). Safe to call from several processes at once.
  * @returns the ids of runs opened and recorded as missed.
  */
 export async function openDueRuns(deps: Deps): Promise<{ opened: number[]; missed: number[] }> {
@@ -106,27 +132,28 @@ export async function openDueRuns(deps: Deps): Promise<{ opened: number[]; misse
   const opened: number[] = [];
   const missed: number[] = [];
   for (const ws of scheduledWorkstreams(deps.config)) {
-    const occ = latestOpenedOccurrence(ws.plan, now);
+    const latest = latestOpenedOccurrence(ws.plan, now);
+    const occ = latest && holdingOccurrence(deps.config, latest);
     if (!occ) continue;
     const [existing] = await deps.db
       .select({ id: standupRuns.id })
       .from(standupRuns)
-      .where(and(eq(standupRuns.workstreamId, ws.id), eq(standupRuns.localDate, occ.localDate)));
+      .where(and(eq(standupRuns.workstreamId, ws.workstreamId), eq(standupRuns.checkinId, ws.checkinId), eq(standupRuns.localDate, occ.localDate)));
     if (existing) continue;
-    const since = await schedulingSince(deps.db, ws.id, now);
+    const since = await schedulingSince(deps.db, ws, now);
     const decision = decideRun(occ, now, false, since);
     if (decision === 'open') {
       const r = await startRun(deps, ws, occ, null);
       if (r.created) {
         opened.push(r.runId);
-        deps.log.info({ workstream: ws.id, localDate: occ.localDate, runId: r.runId, prompted: r.prompted }, 'standup run opened');
+        deps.log.info({ workstream: ws.workstreamId, checkin: ws.checkinId, localDate: occ.localDate, runId: r.runId, prompted: r.prompted }, 'standup run opened');
       }
     } else if (decision === 'missed') {
       const id = await recordMissed(deps.db, ws, occ);
       if (id) {
         missed.push(id);
-        deps.log.warn({ workstream: ws.id, localDate: occ.localDate, runId: id }, 'standup run missed while Preflight was down');
-        await deps.wakeups.renderReports([{ runId: id, version: 1 }]);
+        deps.log.warn({ workstream: ws.workstreamId, checkin: ws.checkinId, localDate: occ.localDate, runId: id }, 'standup run missed while Preflight was down');
+        await deps.wakeups.renderReports([{ runId: id, version: 1 }, ...(await bumpDayIndex(deps.db, id))]);
       }
     }
   }

@@ -77,7 +77,7 @@ describe('examples/phase11-four-workstreams.preflight.yml (seed 004)', () => {
   });
 
   it('staggers the standups at 10:00 / 10:30 / 11:00 / 11:30', () => {
-    expect(Object.values(cfg.workstreams).map((ws) => ws.standup.at ?? cfg.standup.at)).toEqual(['10:00', '10:30', '11:00', '11:30']);
+    expect(Object.values(cfg.workstreams).map((ws) => ws.standup?.at ?? cfg.standup.at)).toEqual(['10:00', '10:30', '11:00', '11:30']);
     expect(cfg.standup.remind_after).toBe(30 * MIN);
     expect(cfg.standup.close_after).toBe(2 * HOUR);
   });
@@ -130,7 +130,7 @@ describe('examples/final-deployment-five-teams.preflight.yml (seed 000)', () => 
     for (const [id, ws] of Object.entries(cfg.workstreams)) {
       expect(ws.members, id).toHaveLength(4);
       expect(ws.leads, id).toHaveLength(1);
-      expect(ws.standup.at ?? cfg.standup.at, id).toBe('09:00');
+      expect(ws.standup?.at ?? cfg.standup.at, id).toBe('09:00');
     }
   });
 

@@ -20,6 +20,7 @@ describe('standupTimeAwayFromNow', () => {
           const now = DateTime.fromJSDate(date, { zone: 'utc' });
           const plan: StandupPlan = {
             workstreamId: 'ws1',
+            checkinId: 'standup',
             zone,
             at: standupTimeAwayFromNow(zone, now),
             remindAfterMs: Math.floor((closeAfterMin * 60_000) / 2),

@@ -20,6 +20,7 @@ const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 function plan(zone: string, at: string, extra: Partial<StandupPlan> = {}): StandupPlan {
   return {
     workstreamId: 'ws1',
+    checkinId: 'standup',
     zone,
     at,
     remindAfterMs: 30 * 60_000,

@@ -1,0 +1,101 @@
+import { DateTime } from 'luxon';
+
+/*
+ * Which local dates a check-in runs on. Pure: no config import (src/config/workspace.ts imports this module to
+ * validate `days:` and overlapping windows, so importing config here would make a cycle).
+ */
+
+/** Weekday names as `preflight.yml` spells them, Monday first (luxon's weekday 1…7). */
+export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type DayName = (typeof DAY_NAMES)[number];
+
+/** An ISO date range as written in `days:`, inclusive: `2026-02-04..2026-02-06`. */
+export const DATE_RANGE = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The days of one check-in. A local date is a check-in day when it is listed in `dates` or falls in one of
+ * `ranges`, or when its weekday is in `weekdays` and it is not one of `holidays`. Explicit dates and ranges
+ * win over holidays: writing a date means that date.
+ */
+export interface CheckinDays {
+  weekdays: readonly DayName[];
+  /** ISO dates (YYYY-MM-DD, local to the check-in's workstream). */
+  dates: readonly string[];
+  /** Inclusive [from, until] ISO date pairs. */
+  ranges: readonly (readonly [string, string])[];
+  holidays: readonly string[];
+}
+
+/** luxon weekday (1 = Monday … 7 = Sunday) of an ISO date, read as a calendar date (no zone involved). */
+export function weekdayOf(localDate: string): DayName {
+  return DAY_NAMES[DateTime.fromISO(localDate, { zone: 'utc' }).weekday - 1]!;
+}
+
+/** True when `localDate` (YYYY-MM-DD) is a day of `days` (see {@link CheckinDays}). */
+export function isCheckinDay(days: CheckinDays, localDate: string): boolean {
+  if (days.dates.includes(localDate)) return true;
+  if (days.ranges.some(([from, until]) => from <= localDate && localDate <= until)) return true;
+  return days.weekdays.includes(weekdayOf(localDate)) && !days.holidays.includes(localDate);
+}
+
+/**
+ * Reads a `days:` list (weekday names, ISO dates, `from..until` ranges) into {@link CheckinDays}.
+ * @param entries already validated by {@link dayEntryProblem}; @param holidays the calendar's holidays.
+ */
+export function parseDays(entries: readonly string[], holidays: readonly string[]): CheckinDays {
+  const weekdays: DayName[] = [];
+  const dates: string[] = [];
+  const ranges: [string, string][] = [];
+  for (const e of entries) {
+    const range = DATE_RANGE.exec(e);
+    if (range) ranges.push([range[1]!, range[2]!]);
+    else if (ISO_DATE.test(e)) dates.push(e);
+    else weekdays.push(e as DayName);
+  }
+  return { weekdays, dates, ranges, holidays };
+}
+
+/** Longest `from..until` range accepted (a year): longer spans are better written as weekdays. */
+export const MAX_RANGE_DAYS = 366;
+
+/** Why a `days:` entry is invalid, or null when it is a weekday name, an ISO date or a `from..until` range. */
+export function dayEntryProblem(entry: string): string | null {
+  const valid = (d: string) => DateTime.fromISO(d, { zone: 'utc' }).isValid;
+  if ((DAY_NAMES as readonly string[]).includes(entry)) return null;
+  if (ISO_DATE.test(entry)) return valid(entry) ? null : `${entry} is not a real calendar date`;
+  const range = DATE_RANGE.exec(entry);
+  if (!range) return `expected a weekday (${DAY_NAMES.join(', ')}), a date such as 2026-02-04 or a range such as 2026-02-04..2026-02-06`;
+  const [, from, until] = range as unknown as [string, string, string];
+  if (!valid(from) || !valid(until)) return 'not a real calendar date';
+  if (from > until) return `the range starts (${from}) after it ends (${until})`;
+  const span = DateTime.fromISO(until, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days + 1;
+  if (span > MAX_RANGE_DAYS) return `a range may cover at most ${MAX_RANGE_DAYS} days (list weekdays instead)`;
+  return null;
+}
+
+/**
+ * True when two check-ins' day sets can share a date (holidays ignored: a conservative answer for config
+ * validation). Weekdays meet weekdays; a date or range meets the other's weekdays, dates and ranges.
+ */
+export function daysMayMeet(a: CheckinDays, b: CheckinDays): boolean {
+  if (a.weekdays.some((w) => b.weekdays.includes(w))) return true;
+  const concrete = (d: CheckinDays): string[] => [...d.dates, ...d.ranges.flatMap(([from, until]) => datesIn(from, until))];
+  const aDates = concrete(a);
+  const bDates = concrete(b);
+  const bSet = new Set(bDates);
+  if (aDates.some((d) => bSet.has(d) || b.weekdays.includes(weekdayOf(d)))) return true;
+  return bDates.some((d) => a.weekdays.includes(weekdayOf(d)));
+}
+
+/** Every ISO date from `from` to `until`, inclusive. */
+export function datesIn(from: string, until: string): string[] {
+  const out: string[] = [];
+  let d = DateTime.fromISO(from, { zone: 'utc' });
+  const end = DateTime.fromISO(until, { zone: 'utc' });
+  while (d <= end) {
+    out.push(d.toISODate()!);
+    d = d.plus({ days: 1 });
+  }
+  return out;
+}

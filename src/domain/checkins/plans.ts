@@ -1,0 +1,178 @@
+import type { CheckinConfig, Question, WorkspaceConfig, WorkstreamConfig } from '../../config/workspace.js';
+import type { PlanMember, StandupPlan } from '../standups/schedule.js';
+import { parseDays } from './days.js';
+
+/**
+ * The reserved workstream key of program check-ins (`program.checkins`): their runs are keyed
+ * (`_program`, check-in id, program-local date). Workstream ids cannot start with `_` (config slug), so it never
+ * collides with one.
+ */
+export const PROGRAM_WORKSTREAM = '_program';
+
+/** The id of the check-in a `standup:` key (program or workstream) means. */
+export const STANDUP_CHECKIN = 'standup';
+
+/** One check-in of a workstream (or of the program) with every default applied: what the scheduler runs. */
+export interface CheckinSetup {
+  /** The workstream id, or {@link PROGRAM_WORKSTREAM}. */
+  workstreamId: string;
+  checkinId: string;
+  /** The check-in's display name ("Standup", "Mid-day checkpoint"). */
+  checkinName: string;
+  /** The workstream's name, or the program's name for a program check-in. */
+  name: string;
+  /** The report channel: the workstream's channel, or `program.channel`. */
+  channel: string;
+  zone: string;
+  /** Who may `/standup start` it besides the PM: the workstream's leads; none for a program check-in. */
+  leads: string[];
+  questions: Question[];
+  /** True for a program check-in: one report with a section per workstream. */
+  program: boolean;
+  plan: StandupPlan;
+}
+
+/** "mid-day_checkpoint" → "Mid day checkpoint": the default display name of a check-in. */
+export function checkinNameOf(id: string): string {
+  return id.replace(/[-_]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+const idOf = (m: WorkstreamConfig['members'][number]) => (typeof m === 'string' ? m : m.id);
+
+/** A person's own zone override (a `{ id, timezone }` member entry anywhere), else undefined. */
+function overrideZone(config: WorkspaceConfig, userId: string): string | undefined {
+  for (const ws of Object.values(config.workstreams)) {
+    for (const m of ws.members) if (typeof m !== 'string' && m.id === userId && m.timezone) return m.timezone;
+  }
+  return undefined;
+}
+
+/** The first workstream (config order) that lists `userId` as a member or lead: their section in a program report. */
+function homeWorkstream(config: WorkspaceConfig, userId: string): { id: string; name: string } | undefined {
+  for (const [id, ws] of Object.entries(config.workstreams)) {
+    if (ws.members.some((m) => idOf(m) === userId) || ws.leads.includes(userId)) return { id, name: ws.name };
+  }
+  return undefined;
+}
+
+/**
+ * Resolves `participants` to people, in the order written, each once.
+ * Workstream check-ins: `members` (default), `leads`, a group of `program.groups`, user IDs.
+ * Program check-ins: `all_members` (default), `all_leads`, groups, user IDs; each person carries their section
+ * (the first workstream listing them).
+ * A person's zone is their own member override, else the workstream's (the program's for a program check-in).
+ */
+export function participantsOf(config: WorkspaceConfig, workstreamId: string | null, tokens: readonly string[]): PlanMember[] {
+  const out: PlanMember[] = [];
+  const seen = new Set<string>();
+  const ws = workstreamId ? config.workstreams[workstreamId] : undefined;
+  const zone = ws?.timezone ?? config.program.timezone;
+  const add = (userId: string, ownZone?: string, section?: { id: string; name: string }) => {
+    if (seen.has(userId)) return;
+    seen.add(userId);
+    const member: PlanMember = { userId, zone: ownZone ?? overrideZone(config, userId) ?? zone };
+    if (!ws) {
+      const home = section ?? homeWorkstream(config, userId);
+      if (home) member.section = home;
+    }
+    out.push(member);
+  };
+  for (const token of tokens) {
+    if (token === 'members' && ws) for (const m of ws.members) add(idOf(m), typeof m === 'string' ? undefined : m.timezone);
+    else if (token === 'leads' && ws) for (const l of ws.leads) add(l);
+    else if (token === 'all_members' || token === 'all_leads') {
+      for (const [id, w] of Object.entries(config.workstreams)) {
+        const section = { id, name: w.name };
+        if (token === 'all_leads') for (const l of w.leads) add(l, undefined, section);
+        else for (const m of w.members) add(idOf(m), typeof m === 'string' ? undefined : m.timezone, section);
+      }
+    } else if (config.program.groups[token]) for (const u of config.program.groups[token]) add(u);
+    else if (/^[UW][A-Z0-9]{2,}$/.test(token)) add(token);
+  }
+  return out;
+}
+
+function setupOf(config: WorkspaceConfig, workstreamId: string | null, c: CheckinConfig): CheckinSetup {
+  const ws = workstreamId ? config.workstreams[workstreamId]! : undefined;
+  const zone = ws?.timezone ?? config.program.timezone;
+  const d = config.checkins;
+  const days = parseDays(c.days ?? d.days ?? config.calendar.workdays, config.calendar.holidays);
+  const key = workstreamId ?? PROGRAM_WORKSTREAM;
+  return {
+    workstreamId: key,
+    checkinId: c.id,
+    checkinName: c.name ?? checkinNameOf(c.id),
+    name: ws?.name ?? config.program.name,
+    channel: ws?.channel ?? config.program.channel,
+    zone,
+    leads: ws?.leads ?? [],
+    questions: c.questions ?? d.questions ?? config.standup.questions,
+    program: !ws,
+    plan: {
+      workstreamId: key,
+      checkinId: c.id,
+      zone,
+      at: c.at,
+      remindAfterMs: c.remind_after ?? d.remind_after ?? config.standup.remind_after,
+      closeAfterMs: c.close_after ?? d.close_after ?? config.standup.close_after,
+      workdays: days.weekdays,
+      holidays: days.holidays,
+      dates: days.dates,
+      ranges: days.ranges,
+      members: participantsOf(config, workstreamId, c.participants ?? [ws ? 'members' : 'all_members']),
+    },
+  };
+}
+
+/** The `standup` check-in of a workstream (its `standup:` overrides, else the program's `standup:` defaults). */
+function standupOf(config: WorkspaceConfig, workstreamId: string): CheckinSetup {
+  const ws = config.workstreams[workstreamId]!;
+  const s = ws.standup ?? {};
+  const setup = setupOf(config, workstreamId, { id: STANDUP_CHECKIN, at: s.at ?? config.standup.at, participants: ['members'] });
+  return {
+    ...setup,
+    checkinName: 'Standup',
+    questions: s.questions ?? config.standup.questions,
+    plan: {
+      ...setup.plan,
+      remindAfterMs: s.remind_after ?? config.standup.remind_after,
+      closeAfterMs: s.close_after ?? config.standup.close_after,
+      workdays: config.calendar.workdays,
+      holidays: config.calendar.holidays,
+      dates: [],
+      ranges: [],
+    },
+  };
+}
+
+/**
+ * True when the workstream holds the `standup` check-in: it has no `checkins:` list (today's one standup a day)
+ * unless `standup.enabled: false`, or it has both `checkins:` and its own `standup:` key.
+ */
+export function holdsStandup(ws: WorkstreamConfig): boolean {
+  if (ws.standup?.enabled === false) return false;
+  return ws.checkins === undefined || ws.standup !== undefined;
+}
+
+/**
+ * Every check-in of one workstream (the `standup` check-in first when it holds one, then `checkins:` in order),
+ * or of the program for {@link PROGRAM_WORKSTREAM}, including those with nobody to prompt.
+ * @throws Error for an unknown workstream id.
+ */
+export function checkinsOf(config: WorkspaceConfig, workstreamId: string): CheckinSetup[] {
+  if (workstreamId === PROGRAM_WORKSTREAM) return config.program.checkins.map((c) => setupOf(config, null, c));
+  const ws = config.workstreams[workstreamId];
+  if (!ws) throw new Error(`unknown workstream ${workstreamId}`);
+  return [...(holdsStandup(ws) ? [standupOf(config, workstreamId)] : []), ...(ws.checkins ?? []).map((c) => setupOf(config, workstreamId, c))];
+}
+
+/** One check-in by workstream (or {@link PROGRAM_WORKSTREAM}) and check-in id, or undefined. */
+export function checkinOf(config: WorkspaceConfig, workstreamId: string, checkinId: string): CheckinSetup | undefined {
+  if (workstreamId !== PROGRAM_WORKSTREAM && !config.workstreams[workstreamId]) return undefined;
+  return checkinsOf(config, workstreamId).find((c) => c.checkinId === checkinId);
+}
+
+/** Every check-in the scheduler runs: each workstream's, then the program's; only those with someone to prompt. */
+export function scheduledCheckins(config: WorkspaceConfig): CheckinSetup[] {
+  return [...Object.keys(config.workstreams), PROGRAM_WORKSTREAM].flatMap((id) => checkinsOf(config, id)).filter((c) => c.plan.members.length > 0);
+}
