@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import { afterStep, nextStep, quietUntil, stepOutcome, type EscalationPolicy, type LadderState, type QuietHours, type Roles, type Severity } from '../blockers/ladder.js';
 import { isOutOfOffice, type OutOfOffice } from '../standups/schedule.js';
-import { checkinClock, checkinDay, type PreviewCheckin } from './checkin-occurrences.js';
+import { candidateDates, checkinDays, type PreviewCheckin } from './checkin-occurrences.js';
 import { dstNote } from './dst.js';
 import { compareEvents, compareSkipped, type Preview, type PreviewEvent, type SkippedDay } from './events.js';
 
@@ -72,15 +72,6 @@ export interface PreviewFilter {
   userId?: string;
 }
 
-/** Workstream-local dates around the span: member zones move prompts up to two days either way (schedule.ts). */
-function localDates(from: DateTime, until: DateTime, zone: string): string[] {
-  const first = from.setZone(zone).startOf('day').minus({ days: 2 });
-  const last = until.setZone(zone).startOf('day').plus({ days: 2 });
-  const out: string[] = [];
-  for (let d = first; d <= last; d = d.plus({ days: 1 })) out.push(d.toISODate()!);
-  return out;
-}
-
 /** True when workstream-local `localDate` lies in the span (its day, in `zone`, overlaps [from, until)). */
 function dateInSpan(localDate: string, zone: string, from: DateTime, until: DateTime): boolean {
   return localDate >= from.setZone(zone).toISODate()! && localDate <= until.minus({ milliseconds: 1 }).setZone(zone).toISODate()!;
@@ -88,20 +79,25 @@ function dateInSpan(localDate: string, zone: string, from: DateTime, until: Date
 
 const ACTIVITY_REASON = { not_started: 'not_active_yet', ended: 'ended', waiting: 'waiting_on_gate' } as const;
 
-/** A check-in's prompt, reminder and close for every participant, and its skipped days. */
+/**
+ * A check-in's prompt, reminder and close for every participant, and its skipped days. A workstream that does not
+ * hold check-ins on a date skips it; in a program check-in, only the participants whose workstream (`section`)
+ * does not are skipped (services/standups/plans.ts `holdingOccurrence`, the scheduler's guard).
+ */
 function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateTime, until: DateTime, filter: PreviewFilter, events: PreviewEvent[], skipped: SkippedDay[]): void {
   const { workstreamId, checkinId, plan } = checkin;
-  const participates = !filter.userId || plan.members.some((m) => m.userId === filter.userId);
-  if (!participates) return;
-  const label = `${checkin.workstreamName} · ${checkinId}`;
-  for (const localDate of localDates(from, until, plan.zone)) {
+  if (filter.userId && !plan.members.some((m) => m.userId === filter.userId)) return;
+  const label = `${checkin.workstreamName} · ${checkin.checkinName}`;
+  const activityOf = (ws: string, date: string) => input.activity?.(ws, date) ?? ({ state: 'active' } as const);
+  const { first, last } = candidateDates(plan.zone, from, until);
+  for (const day of checkinDays(checkin, first, last)) {
+    const { localDate } = day;
     const inSpan = dateInSpan(localDate, plan.zone, from, until);
-    const day = checkinDay(checkin, localDate);
     if (day.slots === null) {
       if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: day.reason, detail: day.detail });
       continue;
     }
-    const activity = input.activity?.(workstreamId, localDate) ?? { state: 'active' };
+    const activity = checkin.program ? ({ state: 'active' } as const) : activityOf(workstreamId, localDate);
     if (activity.state !== 'active') {
       if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: ACTIVITY_REASON[activity.state], detail: activity.detail });
       continue;
@@ -109,18 +105,24 @@ function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateT
     for (const slot of day.slots) {
       if (filter.userId && slot.userId !== filter.userId) continue;
       if (slot.promptAt < from || slot.promptAt >= until) continue;
+      const skip = (reason: SkippedDay['reason'], detail: string) => skipped.push({ localDate, workstreamId, checkinId, userId: slot.userId, reason, detail });
+      const section = checkin.program && slot.section ? activityOf(slot.section.id, localDate) : null;
+      if (section && section.state !== 'active') {
+        skip(ACTIVITY_REASON[section.state], `${slot.section!.name}: ${section.detail}`);
+        continue;
+      }
       if (isOutOfOffice(slot.userId, localDate, input.outOfOffice)) {
-        skipped.push({ localDate, workstreamId, checkinId, userId: slot.userId, reason: 'out_of_office', detail: 'out of office (/standup ooo)' });
+        skip('out_of_office', 'out of office (/standup ooo)');
         continue;
       }
       if (input.skips.some((s) => s.userId === slot.userId && s.workstreamId === workstreamId && s.checkinId === checkinId && s.localDate === localDate)) {
-        skipped.push({ localDate, workstreamId, checkinId, userId: slot.userId, reason: 'skipped', detail: 'skipped (/standup skip)' });
+        skip('skipped', 'skipped (/standup skip)');
         continue;
       }
       const base = { to: slot.userId, zone: slot.zone, workstreamId, checkinId, gateId: null, blockerId: null, localDate };
       const dstFor = (at: DateTime, clock: string | null) => dstNote(at.setZone(slot.zone).toISODate()!, slot.zone, clock, at);
       events.push(
-        { ...base, at: slot.promptAt, kind: 'checkin_prompt', summary: `${label}: prompt`, condition: null, dst: dstFor(slot.promptAt, checkinClock(checkin)) },
+        { ...base, at: slot.promptAt, kind: 'checkin_prompt', summary: `${label}: prompt`, condition: null, dst: dstFor(slot.promptAt, plan.at) },
         { ...base, at: slot.remindAt, kind: 'checkin_reminder', summary: `${label}: reminder`, condition: 'if not answered by then', dst: dstFor(slot.remindAt, null) },
         { ...base, at: slot.closeAt, kind: 'checkin_close', summary: `${label}: answers close`, condition: null, dst: dstFor(slot.closeAt, null) },
       );

@@ -1,18 +1,35 @@
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { PreviewCheckin } from '../../domain/preview/checkin-occurrences.js';
-import { previewEvents, type PreviewFilter, type PreviewGate, type PreviewInput } from '../../domain/preview/enumerate.js';
+import { previewEvents, type PreviewFilter, type PreviewGate, type PreviewInput, type WorkstreamActivity } from '../../domain/preview/enumerate.js';
 import type { Preview } from '../../domain/preview/events.js';
 import { gatePolicy } from '../gonogo/gates.js';
-import { scheduledWorkstreams, zoneOf } from '../standups/plans.js';
+import { scheduledCheckins } from '../../domain/checkins/plans.js';
+import { isWorkstreamHoldingCheckins, zoneOf } from '../standups/plans.js';
 import type { LiveState } from './live-state.js';
 
 /**
- * The check-ins the scheduler runs, from the same plans it uses (services/standups/plans.ts `scheduledWorkstreams`:
- * enabled workstreams with members): today one `standup` check-in per workstream.
+ * The check-ins the scheduler runs, from the same plans it uses (domain/checkins/plans.ts `scheduledCheckins`: every
+ * workstream's and the program's check-ins with someone to prompt).
  */
 export function previewCheckins(config: WorkspaceConfig): PreviewCheckin[] {
-  return scheduledWorkstreams(config).map((ws) => ({ workstreamId: ws.id, workstreamName: ws.name, checkinId: 'standup', plan: ws.plan }));
+  return scheduledCheckins(config).map((c) => ({
+    workstreamId: c.workstreamId,
+    workstreamName: c.name,
+    checkinId: c.checkinId,
+    checkinName: c.checkinName,
+    program: c.program,
+    plan: c.plan,
+    calendarWorkdays: config.calendar.workdays,
+  }));
+}
+
+/**
+ * Whether a workstream holds check-ins on a local date, by the scheduler's own guard
+ * (services/standups/plans.ts `isWorkstreamHoldingCheckins`).
+ */
+function activityOf(config: WorkspaceConfig): (workstreamId: string, localDate: string) => WorkstreamActivity {
+  return (workstreamId, localDate) => (isWorkstreamHoldingCheckins(config, workstreamId, localDate) ? { state: 'active' } : { state: 'waiting', detail: 'not holding check-ins' });
 }
 
 /**
@@ -45,6 +62,7 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
     gonogoAt: config.gonogo?.at ? DateTime.fromISO(config.gonogo.at, { zone }).toUTC() : null,
     quietHours: quiet ? { from: quiet.from, to: quiet.to, except: quiet.except } : null,
     zoneOf: (userId) => zoneOf(config, userId),
+    activity: activityOf(config),
     outOfOffice: live?.outOfOffice ?? [],
     skips: live?.skips ?? [],
     blockers: live?.blockers ?? [],

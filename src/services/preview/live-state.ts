@@ -30,8 +30,7 @@ export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<Li
   const open = await db.select().from(blockers).where(ne(blockers.status, 'resolved'));
   return {
     outOfOffice: ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate })),
-    // today's skips are per standup; check-ins other than `standup` arrive with issue 9
-    skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: 'standup', localDate: s.localDate })),
+    skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: s.checkinId, localDate: s.localDate })),
     gateStatus: new Map(gates.map((g) => [g.gateId, g.status])),
     gatesEscalating: new Set(open.filter((b) => b.source === 'gate' && b.gateId).map((b) => b.gateId!)),
     blockers: open.map((b) => ({
