@@ -61,21 +61,24 @@ describe('npm run preview', () => {
     expect(uids).toEqual(['ops.standup.2026-03-08.U0SYD@preflight', 'ops.standup.2026-03-09.U0SYD@preflight', 'ops.standup.2026-03-10.U0SYD@preflight']);
   });
 
-  it('bad arguments: a clear line, the usage, exit 2, no stack trace', async () => {
-    for (const [args, line] of [
+  // six processes at once: each pays tsx's start-up (2–5 s on a loaded 2-core box)
+  it('bad arguments: a clear line, the usage, exit 2, no stack trace', { timeout: 60_000 }, async () => {
+    const cases = [
       [['--format', 'pdf'], '--format pdf: expected one of table, json, ics'],
       [['--days', '0'], '--days 0: expected a whole number of days from 1 to 366'],
       [['--from', '2026-02-30'], '--from 2026-02-30: expected a date such as 2026-12-01'],
       [['--ws', 'nope'], '--ws nope: no such workstream in ./preflight.yml (workstreams: ops)'],
       [['--person', 'ann@example.com'], '--person ann@example.com: looking up an email needs SLACK_BOT_TOKEN (scope users:read.email); or give the user ID'],
       [['--frm', 'x'], "Unknown option '--frm'"],
-    ] as const) {
-      const r = await run('src/cli/preview-cli.ts', [...args]);
+    ] as const;
+    const results = await Promise.all(cases.map(([args]) => run('src/cli/preview-cli.ts', [...args])));
+    results.forEach((r, i) => {
+      const [args, line] = cases[i]!;
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.split('\n')[0]).toContain(line);
       expect(r.stderr).toContain('Usage: npm run preview --');
       expect(r.stderr).not.toMatch(/\n\s+at /);
-    }
+    });
   });
 
   it('an invalid config: the problems with file, line and key path, exit 1', async () => {
