@@ -3,12 +3,15 @@ import { standupAnswers, standupPrompts, standupRuns } from '../db/schema/index.
 import { myOpenBlockers } from './blockers/queries.js';
 import { blockerView } from './blockers/view.js';
 import type { Deps } from './deps.js';
+import { STANDUP_CHECKIN } from '../domain/checkins/plans.js';
+import { occurrenceOn } from '../domain/standups/schedule.js';
 import { nextCheckins } from './preview/next-checkins.js';
-import { workstreamStandup, workstreamsOf } from './standups/plans.js';
+import { checkinsFor, holdingOccurrence } from './standups/plans.js';
 import { localClock } from './standups/prompts.js';
 
 /**
- * A member's standup today in one workstream they answer in ("today" in the workstream's zone). Clock
+ * A member's check-in today (one line per check-in that prompts them; "today" in its workstream's zone): the
+ * `workstreamName` is "Omega" for a standup, "Omega · Checkpoint 13:00" for another check-in. Clock
  * strings are the member's own close time in their zone ("12:00 EST"); `at`/`zone` are the workstream's plan.
  */
 export type HomeStandup = { workstreamName: string } & (
@@ -31,19 +34,20 @@ export interface HomeModel {
 
 async function myStandups(deps: Deps, userId: string): Promise<HomeStandup[]> {
   const out: HomeStandup[] = [];
-  for (const wsId of workstreamsOf(deps.config, userId)) {
-    const ws = workstreamStandup(deps.config, wsId);
-    const today = deps.clock.now().setZone(ws.zone).toISODate()!;
+  for (const c of checkinsFor(deps.config, userId)) {
+    const today = deps.clock.now().setZone(c.zone).toISODate()!;
     const [row] = await deps.db
       .select({ run: standupRuns, prompt: standupPrompts })
       .from(standupPrompts)
       .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
-      .where(and(eq(standupRuns.workstreamId, wsId), eq(standupRuns.localDate, today), eq(standupPrompts.userId, userId)))
+      .where(and(eq(standupRuns.workstreamId, c.workstreamId), eq(standupRuns.checkinId, c.checkinId), eq(standupRuns.localDate, today), eq(standupPrompts.userId, userId)))
       .orderBy(desc(standupRuns.id))
       .limit(1);
-    const workstreamName = ws.name;
+    const workstreamName = c.checkinId === STANDUP_CHECKIN ? c.name : `${c.name} · ${c.checkinName}`;
     if (!row) {
-      out.push({ workstreamName, state: 'no run yet', at: ws.plan.at, zone: ws.zone });
+      // only check-ins that happen today (their days, and their workstream holding check-ins today)
+      const occ = occurrenceOn(c.plan, today);
+      if (occ && holdingOccurrence(deps.config, occ)) out.push({ workstreamName, state: 'no run yet', at: c.plan.at, zone: c.zone });
       continue;
     }
     const [answer] = await deps.db

@@ -2,25 +2,27 @@ import { DateTime } from 'luxon';
 
 /** A parsed `/standup` command. */
 export type StandupCommand =
-  | { kind: 'form'; workstream?: string }
-  | { kind: 'skip'; workstream?: string }
+  | { kind: 'form'; workstream?: string; checkin?: string }
+  | { kind: 'skip'; workstream?: string; checkin?: string }
   | { kind: 'ooo'; from: string; until: string }
   | { kind: 'back' }
-  | { kind: 'start'; workstream: string }
+  | { kind: 'start'; workstream: string; checkin?: string }
   | { kind: 'help' }
   | { kind: 'invalid'; message: string };
 
 /** The usage text shown by `/standup help` and after any malformed command. */
 export const STANDUP_USAGE = [
-  '*`/standup`* opens my standup form now (add a workstream id if you are in several)',
-  '*`/standup skip`* skips my standup today',
+  '*`/standup`* opens the form of my check-in open now (asks which when several are open; or add a workstream id, and a check-in id)',
+  '*`/standup skip`* skips my check-ins for the rest of today (`skip <workstream> [check-in]` for one), and says which',
   '*`/standup ooo 2026-12-24`* marks me out of office until that date (inclusive); `ooo <from> <until>` for a later span',
   '*`/standup back`* ends my out-of-office',
-  '*`/standup start <workstream>`* starts a run now (its leads and the PM)',
+  '*`/standup start <workstream> [check-in]`* starts a check-in now (its leads and the PM; `start program <check-in>` for a program check-in, the PM)',
   '*`/standup help`* shows this',
 ].join('\n');
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A check-in id as config allows it (lowercase slug). */
+const CHECKIN_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
 function date(text: string): string | null {
   if (!DATE.test(text)) return null;
@@ -31,7 +33,8 @@ function date(text: string): string | null {
  * Parses the text after `/standup`.
  * @param text what the user typed after the command (Slack's `text` field).
  * @param today the user's local date (YYYY-MM-DD), for out-of-office checks.
- * @param workstreamIds known workstream ids, so `/standup ws1` opens ws1's form and errors can list them.
+ * @param workstreamIds known workstream ids (and `program` when the program has check-ins), so `/standup ws1` opens
+ *   ws1's form and errors can list them. A check-in id after a workstream is only checked for its shape here.
  */
 export function parseStandupCommand(text: string, today: string, workstreamIds: readonly string[]): StandupCommand {
   const words = text.trim().split(/\s+/).filter(Boolean);
@@ -51,8 +54,10 @@ export function parseStandupCommand(text: string, today: string, workstreamIds: 
       return rest.length ? { kind: 'invalid', message: '`/standup back` takes nothing after it.' } : { kind: 'back' };
     case 'skip': {
       const ws = wsArg(rest[0]);
-      if (ws === null || rest.length > 1) return { kind: 'invalid', message: `Write \`/standup skip\` or \`/standup skip <workstream>\` (workstreams: ${known}).` };
-      return ws ? { kind: 'skip', workstream: ws } : { kind: 'skip' };
+      const checkin = rest[1];
+      if (ws === null || rest.length > 2 || (checkin !== undefined && !CHECKIN_ID.test(checkin)))
+        return { kind: 'invalid', message: `Write \`/standup skip\`, \`/standup skip <workstream>\` or \`/standup skip <workstream> <check-in>\` (workstreams: ${known}).` };
+      return ws ? { kind: 'skip', workstream: ws, ...(checkin ? { checkin } : {}) } : { kind: 'skip' };
     }
     case 'ooo': {
       const dates = rest.map(date);
@@ -66,13 +71,15 @@ export function parseStandupCommand(text: string, today: string, workstreamIds: 
       return { kind: 'ooo', from, until };
     }
     case 'start': {
-      const ws = rest[0];
-      if (!ws || rest.length > 1) return { kind: 'invalid', message: `Write \`/standup start <workstream>\` (workstreams: ${known}).` };
+      const [ws, checkin] = rest;
+      if (!ws || rest.length > 2) return { kind: 'invalid', message: `Write \`/standup start <workstream> [check-in]\` (workstreams: ${known}).` };
       if (!workstreamIds.includes(ws)) return { kind: 'invalid', message: `There is no workstream \`${ws}\`. Workstreams: ${known}.` };
-      return { kind: 'start', workstream: ws };
+      if (checkin !== undefined && !CHECKIN_ID.test(checkin)) return { kind: 'invalid', message: `\`${checkin}\` is not a check-in id (lowercase letters, digits, - and _).` };
+      return { kind: 'start', workstream: ws, ...(checkin ? { checkin } : {}) };
     }
     default: {
       if (first && workstreamIds.includes(first) && rest.length === 0) return { kind: 'form', workstream: first };
+      if (first && workstreamIds.includes(first) && rest.length === 1 && CHECKIN_ID.test(rest[0]!)) return { kind: 'form', workstream: first, checkin: rest[0]! };
       return { kind: 'invalid', message: `I don't know \`/standup ${first}\`.` };
     }
   }

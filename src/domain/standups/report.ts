@@ -15,10 +15,28 @@ export interface ReportMember {
   state: MemberState;
   answers?: Answers;
   edited?: boolean;
+  /** A program check-in's section (the workstream the member is shown under); null/absent otherwise. */
+  section?: string | null;
+}
+
+/** One check-in of the day in the same report channel, for the index on the day's first report. */
+export interface DayIndexEntry {
+  /** "Omega · Checkpoint 13:00" style: workstream name and check-in name. */
+  workstreamName: string;
+  checkinName: string;
+  status: RunStatus;
+  /** When it opened, local wall-clock "HH:MM" in its zone. */
+  openAtLocal: string;
+  /** True for the run this report is about. */
+  current: boolean;
 }
 
 export interface ReportInput {
   workstreamName: string;
+  /** The check-in's display name; default "Standup". */
+  checkinName?: string;
+  /** On the day's first report in a channel shared by several check-ins: every check-in of that day there. */
+  dayIndex?: readonly DayIndexEntry[];
   localDate: string;
   zone: string;
   status: RunStatus;
@@ -41,6 +59,8 @@ export interface CarriedBlocker {
 
 export interface ReportEntry {
   userId: string;
+  /** The member's section in a program check-in's report, else null. */
+  section: string | null;
   risk: Risk | null;
   late: boolean;
   edited: boolean;
@@ -50,6 +70,11 @@ export interface ReportEntry {
 /** What a standup report says, independent of Block Kit: the blocks builder lays it out. */
 export interface ReportModel {
   workstreamName: string;
+  checkinName: string;
+  /** Program check-ins: each section (workstream) in order with its counts; empty for a workstream's report. */
+  sections: { name: string; answered: number; expected: number }[];
+  /** The day's check-ins in this channel, on the day's first report (empty when it is the only one). */
+  dayIndex: DayIndexEntry[];
   localDate: string;
   status: RunStatus;
   /** Close time in the workstream's zone, e.g. "12:00 EST". */
@@ -103,6 +128,7 @@ export function buildReport(input: ReportInput): ReportModel {
     if (risk === 'red' || risk === 'yellow') flags.push({ userId: m.userId, risk });
     entries.push({
       userId: m.userId,
+      section: m.section ?? null,
       risk,
       late: m.state === 'late',
       edited: Boolean(m.edited),
@@ -114,8 +140,24 @@ export function buildReport(input: ReportInput): ReportModel {
   }
   flags.sort((a, b) => (a.risk === b.risk ? 0 : a.risk === 'red' ? -1 : 1));
   const ids = (s: MemberState) => input.members.filter((m) => m.state === s).map((m) => m.userId);
+  const sections: ReportModel['sections'] = [];
+  for (const m of input.members) {
+    if (!m.section) continue;
+    let s = sections.find((x) => x.name === m.section);
+    if (!s) {
+      s = { name: m.section, answered: 0, expected: 0 };
+      sections.push(s);
+    }
+    if (m.state !== 'skipped' && m.state !== 'ooo') s.expected++;
+    if (answeredStates.includes(m.state)) s.answered++;
+  }
+  // entries grouped by section (in the order sections first appear), members' order kept within one
+  if (sections.length) entries.sort((a, b) => sections.findIndex((s) => s.name === a.section) - sections.findIndex((s) => s.name === b.section));
   return {
     workstreamName: input.workstreamName,
+    checkinName: input.checkinName ?? 'Standup',
+    sections,
+    dayIndex: input.dayIndex && input.dayIndex.length > 1 ? [...input.dayIndex] : [],
     localDate: input.localDate,
     status: input.status,
     closesAtLocal: input.closeAt.setZone(input.zone).toFormat('HH:mm ZZZZ'),

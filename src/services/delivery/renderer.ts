@@ -13,6 +13,8 @@ export interface OutgoingMessage {
 export interface StandupDmModel {
   runId: number;
   workstreamName: string;
+  /** The check-in's display name ("Standup" for the standup). */
+  checkinName: string;
   /** The run's workstream-local date, ISO (YYYY-MM-DD). */
   localDate: string;
   /** The member's close time in their own zone, e.g. "12:00 EST". */

@@ -102,7 +102,7 @@ export async function currentAnswers(db: Db, runId: number, userId: string): Pro
 }
 
 /**
- * Pre-fill for a new answer: last run's "today" offered as this run's "yesterday" (when both questions exist).
+ * Pre-fill for a new answer: the same check-in's last run's "today" offered as this run's "yesterday" (when both questions exist).
  */
 export async function prefillFromLastRun(db: Db, run: Run, userId: string): Promise<Answers> {
   if (!run.questions.some((q) => q.id === 'yesterday')) return {};
@@ -110,7 +110,15 @@ export async function prefillFromLastRun(db: Db, run: Run, userId: string): Prom
     .select({ answers: standupAnswers.answers })
     .from(standupAnswers)
     .innerJoin(standupRuns, eq(standupRuns.id, standupAnswers.runId))
-    .where(and(eq(standupAnswers.userId, userId), eq(standupRuns.workstreamId, run.workstreamId), lt(standupRuns.localDate, run.localDate), eq(standupAnswers.complete, true)))
+    .where(
+      and(
+        eq(standupAnswers.userId, userId),
+        eq(standupRuns.workstreamId, run.workstreamId),
+        eq(standupRuns.checkinId, run.checkinId),
+        lt(standupRuns.localDate, run.localDate),
+        eq(standupAnswers.complete, true),
+      ),
+    )
     .orderBy(desc(standupRuns.localDate))
     .limit(1);
   const today = prev?.answers.today;

@@ -9,6 +9,8 @@ import { localClock } from './prompts.js';
 export interface StandupFormModel {
   runId: number;
   workstreamName: string;
+  /** The check-in's display name ("Standup" for the standup). */
+  checkinName: string;
   /** The run's workstream-local date, ISO (YYYY-MM-DD). */
   localDate: string;
   /** The member's close time in their own zone, e.g. "12:00 EST". */
@@ -32,6 +34,7 @@ export async function standupFormModel(deps: Deps, userId: string, found: Found)
   return {
     runId: run.id,
     workstreamName: run.workstreamName,
+    checkinName: run.checkinName,
     localDate: run.localDate,
     closesAtLocal: localClock(found.closeAt, found.zone),
     questions: run.questions,

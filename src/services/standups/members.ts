@@ -1,58 +1,86 @@
 import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import { memberOutOfOffice, standupAnswers, standupPrompts, standupRuns, standupSkips } from '../../db/schema/index.js';
+import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM, STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
 import { immediateOccurrence, nextOccurrence, runToSkip } from '../../domain/standups/schedule.js';
 import type { Deps } from '../deps.js';
-import type { Refusal } from '../../domain/permissions.js';
+import type { Permission, Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
-import { workstreamStandup, workstreamsOf, zoneOf } from './plans.js';
+import { checkinsFor, holdingOccurrence, zoneOf } from './plans.js';
+import { localClock } from './prompts.js';
 import { startRun, type StartResult } from './runs.js';
 
 type Run = typeof standupRuns.$inferSelect;
 
+/** One open check-in a member could answer now, for the `/standup` chooser. */
+export interface OpenChoice {
+  runId: number;
+  workstreamName: string;
+  checkinName: string;
+  /** The member's close time in their own zone, e.g. "12:00 EST". */
+  closesAtLocal: string;
+  answered: boolean;
+}
+
 /**
- * The open run a member should answer now: the given one, else their latest open run (optionally in one
- * workstream). Returns why not otherwise, with the next scheduled standup as a hint.
+ * The open run a member should answer now: the given one; else their only open run (optionally in one workstream, or
+ * one check-in of it). Several open → `several-open` with a choice per run (latest prompt first). None → why, with
+ * their next scheduled check-in as a hint.
  */
 export async function runToAnswer(
   deps: Deps,
   userId: string,
-  opts: { runId?: number; workstreamId?: string },
-): Promise<{ ok: true; run: Run; closeAt: Date; zone: string } | { ok: false; reason: 'not-member' | 'none-open'; next?: string }> {
+  opts: { runId?: number; workstreamId?: string; checkinId?: string },
+): Promise<{ ok: true; run: Run; closeAt: Date; zone: string } | { ok: false; reason: 'not-member' | 'none-open'; next?: string } | { ok: false; reason: 'several-open'; choices: OpenChoice[] }> {
   const conditions = [eq(standupPrompts.userId, userId)];
   if (opts.runId) conditions.push(eq(standupRuns.id, opts.runId));
   else conditions.push(eq(standupRuns.status, 'open'));
   if (opts.workstreamId) conditions.push(eq(standupRuns.workstreamId, opts.workstreamId));
-  const [row] = await deps.db
-    .select({ run: standupRuns, closeAt: standupPrompts.closeAt, zone: standupPrompts.zone })
+  if (opts.checkinId) conditions.push(eq(standupRuns.checkinId, opts.checkinId));
+  const rows = await deps.db
+    .select({ run: standupRuns, closeAt: standupPrompts.closeAt, zone: standupPrompts.zone, complete: standupAnswers.complete })
     .from(standupPrompts)
     .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
+    .leftJoin(standupAnswers, and(eq(standupAnswers.runId, standupPrompts.runId), eq(standupAnswers.userId, standupPrompts.userId)))
     .where(and(...conditions))
-    .orderBy(desc(standupPrompts.promptAt))
-    .limit(1);
-  if (row) return { ok: true, run: row.run, closeAt: row.closeAt, zone: row.zone };
-  const mine = workstreamsOf(deps.config, userId).filter((w) => !opts.workstreamId || w === opts.workstreamId);
+    .orderBy(desc(standupPrompts.promptAt), desc(standupRuns.id))
+    .limit(25);
+  const [row] = rows;
+  if (row && rows.length === 1) return { ok: true, run: row.run, closeAt: row.closeAt, zone: row.zone };
+  if (rows.length > 1) {
+    return {
+      ok: false,
+      reason: 'several-open',
+      choices: rows.map((r) => ({
+        runId: r.run.id,
+        workstreamName: r.run.workstreamName,
+        checkinName: r.run.checkinName,
+        closesAtLocal: localClock(r.closeAt, r.zone),
+        answered: Boolean(r.complete),
+      })),
+    };
+  }
+  const mine = checkinsFor(deps.config, userId).filter((c) => (!opts.workstreamId || c.workstreamId === opts.workstreamId) && (!opts.checkinId || c.checkinId === opts.checkinId));
   if (mine.length === 0) return { ok: false, reason: 'not-member' };
   const now = deps.clock.now();
   const next = mine
-    .map((id) => ({ ws: workstreamStandup(deps.config, id), occ: nextOccurrence(workstreamStandup(deps.config, id).plan, now) }))
-    .filter((x) => x.occ)
-    .sort((a, b) => a.occ!.openAt.toMillis() - b.occ!.openAt.toMillis())[0];
+    .map((c) => ({ c, slot: nextOccurrence(c.plan, now)?.members.find((m) => m.userId === userId) }))
+    .filter((x) => x.slot)
+    .sort((a, b) => a.slot!.promptAt.toMillis() - b.slot!.promptAt.toMillis())[0];
   const zone = zoneOf(deps.config, userId);
   return {
     ok: false,
     reason: 'none-open',
     next: next
-      ? `*${next.ws.name}* on ${next
-          .occ!.members.find((m) => m.userId === userId)!
-          .promptAt.setZone(zone)
-          .toFormat("ccc d LLL 'at' HH:mm ZZZZ")}`
+      ? `*${next.c.checkinId === STANDUP_CHECKIN ? next.c.name : `${next.c.name} · ${next.c.checkinName}`}* on ${next.slot!.promptAt.setZone(zone).toFormat("ccc d LLL 'at' HH:mm ZZZZ")}`
       : undefined,
   };
 }
 
-/** What `/standup skip` did in one workstream, and to which run: its workstream-local date and the member's prompt. */
+/** What `/standup skip` did to one check-in, and to which run: its workstream-local date and the member's prompt. */
 export interface SkipOutcome {
   workstream: string;
+  /** The check-in's display name ("Standup" for the standup). */
+  checkin: string;
   outcome: 'skipped' | 'skip-recorded' | 'already-answered';
   /** The run's workstream-local date, YYYY-MM-DD. */
   localDate: string;
@@ -64,42 +92,62 @@ export interface SkipOutcome {
 export type SkipResult = SkipOutcome[];
 
 /**
- * `/standup skip`: skips the member's next standup in the given workstream, or in every workstream of the member:
- * their run still open now (its window for them not closed), else the next scheduled one ({@link runToSkip}), which
- * for a member east of the workstream is often the workstream's "tomorrow". An open run marks the prompt skipped
- * (no prompt, no reminder); before the run opens the skip is recorded and applied when it opens.
- * @returns per workstream, what happened and to which run (date and the member's prompt time), for the answer.
+ * `/standup skip`: skips the member's next day of check-ins, per workstream (and for program check-ins): for each
+ * check-in, its run still open for them now, else its next scheduled one ({@link runToSkip}); of those, the ones on
+ * the earliest workstream-local date (today's remaining check-ins, or the next day's when today's are over). For a
+ * member east of the workstream that is often the workstream's "tomorrow". With a workstream (and check-in), only
+ * that one. An open run marks the prompt skipped (no prompt, no reminder); before the run opens the skip is recorded
+ * and applied when it opens.
+ * @returns per check-in, what happened and to which run (date and the member's prompt time), for the answer.
  */
-export async function skipToday(deps: Deps, userId: string, workstreamId?: string): Promise<SkipResult> {
-  const wsIds = workstreamId ? [workstreamId] : workstreamsOf(deps.config, userId);
+export async function skipToday(deps: Deps, userId: string, workstreamId?: string, checkinId?: string): Promise<SkipResult> {
+  const setups = checkinsFor(deps.config, userId).filter((c) => (!workstreamId || c.workstreamId === workstreamId) && (!checkinId || c.checkinId === checkinId));
   const now = deps.clock.now();
-  const out: SkipResult = [];
-  for (const id of wsIds) {
-    const ws = workstreamStandup(deps.config, id);
+  const targets: { c: (typeof setups)[number]; open: { prompt: typeof standupPrompts.$inferSelect; run: Run } | undefined; localDate: string; promptAt: Date | null; zone: string }[] = [];
+  for (const c of setups) {
     const [open] = await deps.db
       .select({ prompt: standupPrompts, run: standupRuns })
       .from(standupPrompts)
       .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
-      .where(and(eq(standupRuns.workstreamId, id), eq(standupRuns.status, 'open'), eq(standupPrompts.userId, userId), gt(standupPrompts.closeAt, now.toJSDate())))
+      .where(
+        and(
+          eq(standupRuns.workstreamId, c.workstreamId),
+          eq(standupRuns.checkinId, c.checkinId),
+          eq(standupRuns.status, 'open'),
+          eq(standupPrompts.userId, userId),
+          gt(standupPrompts.closeAt, now.toJSDate()),
+        ),
+      )
       .orderBy(asc(standupPrompts.promptAt))
       .limit(1);
-    const next = open ? null : runToSkip(ws.plan, userId, now);
-    const localDate = open?.run.localDate ?? next?.localDate ?? now.setZone(ws.zone).toISODate()!;
-    const target = {
-      workstream: ws.name,
-      localDate,
+    const next = open ? null : runToSkip(c.plan, userId, now);
+    if (!open && !next) continue;
+    targets.push({
+      c,
+      open,
+      localDate: open?.run.localDate ?? next!.localDate,
       promptAt: open?.prompt.promptAt ?? next?.slot.promptAt.toJSDate() ?? null,
       zone: open?.prompt.zone ?? next?.slot.zone ?? zoneOf(deps.config, userId),
-    };
-    const [row] = open
-      ? [open]
+    });
+  }
+  const firstDate = new Map<string, string>();
+  for (const t of targets) {
+    const d = firstDate.get(t.c.workstreamId);
+    if (!d || t.localDate < d) firstDate.set(t.c.workstreamId, t.localDate);
+  }
+  const out: SkipResult = [];
+  for (const t of targets) {
+    if (t.localDate !== firstDate.get(t.c.workstreamId)) continue;
+    const target = { workstream: t.c.name, checkin: t.c.checkinName, localDate: t.localDate, promptAt: t.promptAt, zone: t.zone };
+    const [row] = t.open
+      ? [t.open]
       : await deps.db
           .select({ prompt: standupPrompts, run: standupRuns })
           .from(standupPrompts)
           .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
-          .where(and(eq(standupRuns.workstreamId, id), eq(standupRuns.localDate, localDate), eq(standupPrompts.userId, userId)));
+          .where(and(eq(standupRuns.workstreamId, t.c.workstreamId), eq(standupRuns.checkinId, t.c.checkinId), eq(standupRuns.localDate, t.localDate), eq(standupPrompts.userId, userId)));
     if (!row || row.run.status !== 'open') {
-      await deps.db.insert(standupSkips).values({ userId, workstreamId: id, localDate }).onConflictDoNothing();
+      await deps.db.insert(standupSkips).values({ userId, workstreamId: t.c.workstreamId, checkinId: t.c.checkinId, localDate: t.localDate }).onConflictDoNothing();
       out.push({ ...target, outcome: 'skip-recorded' });
       continue;
     }
@@ -164,15 +212,40 @@ export async function endOutOfOffice(deps: Deps, userId: string): Promise<boolea
 }
 
 /**
- * `/standup start <workstream>`: its leads or the PM start today's run now (see immediateOccurrence).
- * @returns 'forbidden' with the refusal naming who can (domain/permissions.ts), or the StartResult (created false when today's run already exists).
+ * `/standup start <workstream> [check-in]`: its leads or the PM (only the PM for a program check-in) start that
+ * check-in's run for today now (see immediateOccurrence). Without a check-in id: the workstream's only check-in;
+ * with several, `which` lists them.
+ * @returns 'forbidden' with the refusal naming who can (domain/permissions.ts), 'which' / 'unknown-checkin' with the
+ *   check-in ids, or the StartResult (created false when today's run of that check-in already exists).
  */
-export async function startNow(deps: Deps, userId: string, workstreamId: string): Promise<{ kind: 'forbidden'; refusal: Refusal } | ({ kind: 'started' } & StartResult) | { kind: 'no-members' }> {
-  const allowed = may(deps.config, userId, { on: 'run', verb: 'start', workstreamId });
+export async function startNow(
+  deps: Deps,
+  userId: string,
+  workstreamId: string,
+  checkinId?: string,
+): Promise<
+  | { kind: 'forbidden'; refusal: Refusal }
+  | ({ kind: 'started'; checkin: CheckinSetup } & StartResult)
+  | { kind: 'no-members'; checkin: CheckinSetup }
+  | { kind: 'which'; checkinIds: string[] }
+  | { kind: 'unknown-checkin'; checkinIds: string[] }
+> {
+  const allowed: Permission =
+    workstreamId === PROGRAM_WORKSTREAM
+      ? userId === deps.config.program.pm
+        ? { allowed: true }
+        : { allowed: false, who: [deps.config.program.pm], rule: 'Only the PM can start a program check-in' }
+      : may(deps.config, userId, { on: 'run', verb: 'start', workstreamId });
   if (!allowed.allowed) return { kind: 'forbidden', refusal: allowed };
-  const ws = workstreamStandup(deps.config, workstreamId);
-  if (ws.plan.members.length === 0) return { kind: 'no-members' };
-  const res = await startRun(deps, ws, immediateOccurrence(ws.plan, deps.clock.now()), userId);
-  if (res.created) deps.log.info({ workstream: workstreamId, runId: res.runId, by: userId }, 'standup run started by command');
-  return { kind: 'started', ...res };
+  const all = checkinsOf(deps.config, workstreamId);
+  const ids = all.map((c) => c.checkinId);
+  const ws = checkinId ? all.find((c) => c.checkinId === checkinId) : all.length === 1 ? all[0] : undefined;
+  if (!ws) return checkinId ? { kind: 'unknown-checkin', checkinIds: ids } : { kind: 'which', checkinIds: ids };
+  if (ws.plan.members.length === 0) return { kind: 'no-members', checkin: ws };
+  const now = deps.clock.now();
+  const occ = holdingOccurrence(deps.config, immediateOccurrence(ws.plan, now)) ?? { ...immediateOccurrence(ws.plan, now), members: [] };
+  if (occ.members.length === 0) return { kind: 'no-members', checkin: ws };
+  const res = await startRun(deps, ws, occ, userId);
+  if (res.created) deps.log.info({ workstream: workstreamId, checkin: ws.checkinId, runId: res.runId, by: userId }, 'check-in run started by command');
+  return { kind: 'started', checkin: ws, ...res };
 }

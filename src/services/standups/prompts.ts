@@ -13,7 +13,15 @@ export type SendOutcome = 'sent' | 'not-due' | 'failed-permanently';
 export const localClock = (d: Date, zone: string) => DateTime.fromJSDate(d).setZone(zone).toFormat('HH:mm ZZZZ');
 
 function dmModel(run: typeof standupRuns.$inferSelect, prompt: typeof standupPrompts.$inferSelect, step: number): StandupDmModel {
-  return { runId: run.id, workstreamName: run.workstreamName, localDate: run.localDate, closesAtLocal: localClock(prompt.closeAt, prompt.zone), questions: run.questions, step };
+  return {
+    runId: run.id,
+    workstreamName: run.workstreamName,
+    checkinName: run.checkinName,
+    localDate: run.localDate,
+    closesAtLocal: localClock(prompt.closeAt, prompt.zone),
+    questions: run.questions,
+    step,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
-import { buildReport, questionLabel, type MemberState, type ReportMember } from '../../domain/standups/report.js';
+import { buildReport, questionLabel, type DayIndexEntry, type MemberState, type ReportMember } from '../../domain/standups/report.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { carriedOverBlockers } from '../blockers/queries.js';
@@ -24,8 +24,47 @@ export async function reportMembers(db: Db, run: typeof standupRuns.$inferSelect
     else if (p.status === 'skipped') state = 'skipped';
     else if (p.status === 'ooo') state = 'ooo';
     else state = run.status === 'open' ? 'waiting' : 'no_answer';
-    return { userId: p.userId, state, answers: a?.complete ? a.answers : undefined, edited: (a?.edits ?? 0) > 0 };
+    return { userId: p.userId, state, answers: a?.complete ? a.answers : undefined, edited: (a?.edits ?? 0) > 0, section: p.section };
   });
+}
+
+type RunRow = typeof standupRuns.$inferSelect;
+
+/**
+ * The runs of a run's day in its report channel (same channel and local date), first created first. The first is the
+ * day's top-level report; later ones post in its thread (one channel message a day, however many check-ins).
+ */
+export async function dayRuns(db: Db, run: Pick<RunRow, 'reportChannel' | 'localDate'>): Promise<RunRow[]> {
+  return db
+    .select()
+    .from(standupRuns)
+    .where(and(eq(standupRuns.reportChannel, run.reportChannel), eq(standupRuns.localDate, run.localDate)))
+    .orderBy(asc(standupRuns.id));
+}
+
+/**
+ * Where a run's report goes, decided at its first post: top level when it is the day's first run in its channel (or
+ * the first's report could never be posted), else in the first report's thread.
+ * @throws Error while the day's first report has no `ts` yet (the render job retries; the tick re-enqueues it).
+ */
+function threadFor(run: RunRow, day: readonly RunRow[]): string | null {
+  const first = day[0];
+  if (!first || first.id === run.id) return null;
+  if (first.reportTs) return first.reportTs;
+  if (first.reportRenderedVersion > 0) return null; // Slack refused the first report for good: stand alone
+  throw new Error(`run ${run.id} waits for the day's first report (run ${first.id}) to be posted, to reply in its thread`);
+}
+
+/** The index line's entries for the day's first report (empty for a later one). */
+function dayIndexOf(run: RunRow, day: readonly RunRow[]): DayIndexEntry[] {
+  if (day[0]?.id !== run.id) return [];
+  return day.map((r) => ({
+    workstreamName: r.workstreamName,
+    checkinName: r.checkinName,
+    status: r.status,
+    openAtLocal: DateTime.fromJSDate(r.openAt).setZone(r.zone).toFormat('HH:mm'),
+    current: r.id === run.id,
+  }));
 }
 
 /**
@@ -42,8 +81,17 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_REPORT}, ${runId})`);
     const [run] = await tx.select().from(standupRuns).where(eq(standupRuns.id, runId));
     if (!run || run.reportRenderedVersion >= run.reportVersion) return 'current';
+    const day = await dayRuns(tx as unknown as Db, run);
+    let threadTs = run.reportThreadTs;
+    if (!run.reportTs) {
+      threadTs = threadFor(run, day);
+      // recorded before the first post (committed on its own), so an edit or late answer after a crash knows the thread
+      if (threadTs !== run.reportThreadTs) await deps.db.update(standupRuns).set({ reportThreadTs: threadTs }).where(eq(standupRuns.id, runId));
+    }
     const model = buildReport({
       workstreamName: run.workstreamName,
+      checkinName: run.checkinName,
+      dayIndex: dayIndexOf(run, day),
       localDate: run.localDate,
       zone: run.zone,
       status: run.status,
@@ -61,7 +109,8 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
     });
     // the reservation and the ts are written outside this transaction (committed before and right after the
     // Slack call), so a crash after posting cannot lose the ts
-    const { outcome } = await postOrUpdate(deps, REPORT, runId, { ts: run.reportTs }, { channel: run.reportChannel, unfurlLinks: false }, deps.renderer.standupReport(model));
+    const target = { channel: run.reportChannel, unfurlLinks: false, ...(threadTs ? { threadTs } : {}) };
+    const { outcome } = await postOrUpdate(deps, REPORT, runId, { ts: run.reportTs }, target, deps.renderer.standupReport(model));
     await tx.update(standupRuns).set({ reportRenderedVersion: run.reportVersion }).where(eq(standupRuns.id, runId));
     return outcome;
   });
@@ -85,7 +134,8 @@ export async function postLateAnswer(deps: Deps, answerId: number): Promise<'pos
       return v === undefined || v === '' ? [] : [{ label: questionLabel(q), value: q.kind === 'percent' ? `${v}%` : String(v) }];
     });
     const message = deps.renderer.lateAnswer({ userId: answer.userId, lines, edited: answer.lateVersion > 1 });
-    const { outcome } = await postOrUpdate(deps, LATE_ANSWER, answerId, { ts: answer.lateTs }, { channel: run.reportChannel, threadTs: run.reportTs }, message);
+    // a later check-in's report is itself a thread reply: its late answers join that thread
+    const { outcome } = await postOrUpdate(deps, LATE_ANSWER, answerId, { ts: answer.lateTs }, { channel: run.reportChannel, threadTs: run.reportThreadTs ?? run.reportTs }, message);
     await tx.update(standupAnswers).set({ latePostedVersion: answer.lateVersion }).where(eq(standupAnswers.id, answerId));
     return outcome;
   });

@@ -185,7 +185,9 @@ export async function closeDueRuns(deps: Deps): Promise<number[]> {
         ),
       );
     for (const c of closed) deps.log.info({ runId: c.id, workstream: c.workstreamId }, 'standup run closed');
-    await deps.wakeups.renderReports(closed.map((c) => ({ runId: c.id, version: c.version })));
+    // a later check-in closing changes its status in the day's index on the first report
+    const indexes = (await Promise.all(closed.map((c) => bumpDayIndex(deps.db, c.id)))).flat();
+    await deps.wakeups.renderReports([...closed.map((c) => ({ runId: c.id, version: c.version })), ...indexes]);
   }
   return closed.map((c) => c.id);
 }

@@ -11,7 +11,7 @@ const ICON: Record<HomeStandup['state'], string> = { waiting: '⏳', answered: '
 function standupDetail(s: HomeStandup): string {
   switch (s.state) {
     case 'no run yet':
-      return `standup at ${s.at} (${s.zone})`;
+      return `opens at ${s.at} (${s.zone})`;
     case 'answered':
       return s.editableUntil ? `answered; editable until ${s.editableUntil} with \`/standup\`` : 'answered';
     case 'waiting':
@@ -37,8 +37,8 @@ export function homeView(model: HomeModel): View {
     text: {
       type: 'mrkdwn',
       text: standups.length
-        ? `*Your standup today*\n${standups.map((s) => `${ICON[s.state]} *${safeMrkdwn(s.workstreamName, 80)}*: ${standupDetail(s)}`).join('\n')}`
-        : '*Your standup today*\nYou are not in any workstream’s standup.',
+        ? `*Your check-ins today*\n${standups.map((s) => `${ICON[s.state]} *${safeMrkdwn(s.workstreamName, 80)}*: ${standupDetail(s)}`).join('\n')}`
+        : '*Your check-ins today*\nYou are not in any check-in.',
     },
   });
   blocks.push(nextCheckinsSection(model.nextCheckins));

@@ -10,6 +10,8 @@ import { safeMrkdwn, truncate } from './text.js';
 export interface RunContext {
   runId: number;
   workstreamName: string;
+  /** The check-in's name; absent or "Standup" for the standup. */
+  checkinName?: string;
   localDate: string;
   /** Member's close time in their own zone, e.g. "12:00 EST". */
   closesAtLocal: string;
@@ -19,6 +21,16 @@ const formButton = (runId: number, label = '📝 Open the form'): KnownBlock => 
   type: 'actions',
   elements: [{ type: 'button', action_id: IDS.openStandupForm, value: encodeSlack(slackPayloads.openStandupForm, runId), style: 'primary', text: { type: 'plain_text', text: label, emoji: true } }],
 });
+
+const isStandup = (run: RunContext) => !run.checkinName || run.checkinName === 'Standup';
+
+/** "*Omega* standup" or "*Omega · Checkpoint 13:00* check-in" (mrkdwn, escaped). */
+export function checkinPhrase(run: RunContext): string {
+  return isStandup(run) ? `*${safeMrkdwn(run.workstreamName, 200)}* standup` : `*${safeMrkdwn(`${run.workstreamName} · ${run.checkinName}`, 200)}* check-in`;
+}
+
+/** The same in plain words, for notification text (escaped). */
+const plainPhrase = (run: RunContext) => safeMrkdwn(isStandup(run) ? `${run.workstreamName} standup` : `${run.workstreamName} · ${run.checkinName} check-in`, 300);
 
 const day = (localDate: string) => DateTime.fromISO(localDate).toFormat('cccc d LLLL');
 
@@ -33,15 +45,14 @@ export function questionLine(questions: readonly Question[], step: number): stri
  * simply reply in the conversation.
  */
 export function standupPromptMessage(run: RunContext, questions: readonly Question[]): { blocks: KnownBlock[]; text: string } {
-  const name = safeMrkdwn(run.workstreamName, 200);
   return {
-    text: safeMrkdwn(`Standup for ${run.workstreamName}: ${questions[0]?.prompt ?? ''}`, LIMITS.messageText),
+    text: safeMrkdwn(`${isStandup(run) ? 'Standup' : run.checkinName} for ${run.workstreamName}: ${questions[0]?.prompt ?? ''}`, LIMITS.messageText),
     blocks: [
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `👋 Time for the *${name}* standup (${day(run.localDate)}). Answers are open until *${run.closesAtLocal}*.\nUse the form, or just reply here one question at a time.`,
+          text: `👋 Time for the ${checkinPhrase(run)} (${day(run.localDate)}). Answers are open until *${run.closesAtLocal}*.\nUse the form, or just reply here one question at a time.`,
         },
       },
       formButton(run.runId),
@@ -64,7 +75,7 @@ export function invalidReplyMessage(hint: string, questions: readonly Question[]
 export function answerRecordedMessage(run: RunContext, channelId: string, late: boolean): { blocks: KnownBlock[]; text: string } {
   const text = late
     ? `✅ Thanks! This run had closed, so your answer was added to the report's thread in <#${channelId}>.`
-    : `✅ Thanks! Your standup is in the *${safeMrkdwn(run.workstreamName, 200)}* report in <#${channelId}>. You can edit it until *${run.closesAtLocal}*.`;
+    : `✅ Thanks! Your answer is in the ${checkinPhrase(run)} report in <#${channelId}>. You can edit it until *${run.closesAtLocal}*.`;
   return {
     text: late ? 'Thanks! Your late standup answer was added to the report thread.' : 'Thanks! Your standup answer is recorded.',
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(late ? [] : [formButton(run.runId, '✏️ Edit my answer')])],
@@ -73,11 +84,10 @@ export function answerRecordedMessage(run: RunContext, channelId: string, late: 
 
 /** The single reminder for a member who has not answered. */
 export function reminderMessage(run: RunContext, questions: readonly Question[], step: number): { blocks: KnownBlock[]; text: string } {
-  const name = safeMrkdwn(run.workstreamName, 200);
   const next = step > 0 && step < questions.length ? `\nYou were at: ${questionLine(questions, step)}` : `\n${questionLine(questions, 0)}`;
   return {
-    text: safeMrkdwn(`Reminder: your ${run.workstreamName} standup closes at ${run.closesAtLocal}.`, LIMITS.messageText),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `⏰ Reminder: your *${name}* standup closes at *${run.closesAtLocal}*.${next}` } }, formButton(run.runId)],
+    text: truncate(`Reminder: your ${plainPhrase(run)} closes at ${run.closesAtLocal}.`, LIMITS.messageText),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `⏰ Reminder: your ${checkinPhrase(run)} closes at *${run.closesAtLocal}*.${next}` } }, formButton(run.runId)],
   };
 }
 

@@ -56,6 +56,8 @@ function input(q: Question, initial: Answers[string] | undefined): KnownBlock {
 export function standupFormView(args: {
   runId: number;
   workstreamName: string;
+  /** The check-in's name; absent or "Standup" for the standup. */
+  checkinName?: string;
   dayLabel: string;
   closesAtLocal: string;
   questions: readonly Question[];
@@ -63,15 +65,19 @@ export function standupFormView(args: {
   editing: boolean;
   late: boolean;
 }): View {
-  const note = args.late ? '⚠️ This standup has closed: your answer will be added to the report’s thread.' : `Open until *${args.closesAtLocal}*.${args.editing ? ' You are editing your answer.' : ''}`;
+  const standup = !args.checkinName || args.checkinName === 'Standup';
+  const heading = standup ? args.workstreamName : `${args.workstreamName} · ${args.checkinName}`;
+  const note = args.late
+    ? '⚠️ This check-in has closed: your answer will be added to the report’s thread.'
+    : `Open until *${args.closesAtLocal}*.${args.editing ? ' You are editing your answer.' : ''}`;
   return {
     type: 'modal',
     callback_id: IDS.standupForm,
     private_metadata: encodeSlack(slackPayloads.standupForm, { runId: args.runId }),
-    title: { type: 'plain_text', text: 'Standup' },
+    title: { type: 'plain_text', text: standup ? 'Standup' : 'Check-in' },
     submit: { type: 'plain_text', text: args.editing ? 'Save' : 'Submit' },
     close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${safeMrkdwn(args.workstreamName, 200)}* · ${args.dayLabel}\n${note}` } }, ...args.questions.map((q) => input(q, args.initial[q.id]))],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${safeMrkdwn(heading, 200)}* · ${args.dayLabel}\n${note}` } }, ...args.questions.map((q) => input(q, args.initial[q.id]))],
   };
 }
 

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { ReportModel } from '../../domain/standups/report.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
-import { mention, safeMrkdwn, safePlain } from './text.js';
+import { mention, safeMrkdwn, safePlain, truncate } from './text.js';
 import { ago } from './blocker.js';
 
 /** Room kept for the footer context block. */
@@ -11,6 +11,21 @@ const RESERVED_BLOCKS = 1;
 
 function humanDate(localDate: string): string {
   return DateTime.fromISO(localDate).toFormat('ccc d LLL');
+}
+
+const STATUS_ICON = { open: '🟢', closed: '🔒', missed: '⚠️' } as const;
+
+/**
+ * The one-line index on the day's first report in a channel that several check-ins share: every check-in of the
+ * day in that channel with its time and status; later ones post their report in this message's thread.
+ */
+function dayIndexBlock(model: ReportModel): KnownBlock {
+  const items = model.dayIndex.map((d) => {
+    const name = d.workstreamName === model.workstreamName ? d.checkinName : `${d.workstreamName} · ${d.checkinName}`;
+    return `${STATUS_ICON[d.status]} ${d.current ? '*' : ''}${safeMrkdwn(name, 80)}${d.current ? '*' : ''} ${d.openAtLocal}`;
+  });
+  const text = `🗂 Today's check-ins: ${items.join('  ·  ')}  _(later ones report in this thread)_`;
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) }] };
 }
 
 /** Per-field cut in the report: generous for small teams, tighter for big ones, so 35+ members fit. */
@@ -29,8 +44,9 @@ function fieldCap(entries: number): number {
  */
 export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]; text: string } {
   const { counts } = model;
-  const title = `📋 ${model.workstreamName} · standup ${humanDate(model.localDate)}`;
+  const title = `📋 ${model.workstreamName} · ${model.checkinName === 'Standup' ? 'standup' : model.checkinName} ${humanDate(model.localDate)}`;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: safePlain(title, LIMITS.headerText), emoji: true } }];
+  if (model.dayIndex.length) blocks.push(dayIndexBlock(model));
 
   const status =
     model.status === 'missed'
@@ -70,12 +86,19 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
   blocks.push(...top.blocks);
 
   const cap = fieldCap(model.entries.length);
-  const entryLines = model.entries.map((e) => {
+  const entryLines: string[] = [];
+  let section: string | null = null;
+  for (const e of model.entries) {
+    if (e.section && e.section !== section) {
+      section = e.section;
+      const s = model.sections.find((x) => x.name === e.section);
+      entryLines.push(`*▸ ${safeMrkdwn(e.section, 80)}*${s ? ` · ${s.answered}/${s.expected} answered` : ''}`);
+    }
     const marks = [e.late ? '_late_' : '', e.edited ? '_edited_' : ''].filter(Boolean).join(' ');
     const head = `${mention(e.userId)}${marks ? ` ${marks}` : ''}`;
     const body = e.fields.map((f) => `${f.label}: ${safeMrkdwn(f.value, cap)}`).join('\n');
-    return `${head}\n${body}`;
-  });
+    entryLines.push(`${head}\n${body}`);
+  }
   if (entryLines.length) {
     blocks.push({ type: 'divider' });
     const rest = packSections(entryLines, LIMITS.messageBlocks - blocks.length - RESERVED_BLOCKS);
@@ -84,6 +107,6 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
       blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${rest.dropped} more answers not shown: Slack allows ${LIMITS.messageBlocks} blocks per message.` }] });
     }
   }
-  const text = `${model.workstreamName} standup ${model.localDate}: ${counts.answered}/${counts.expected} answered, ${model.blockers.length} blocker(s)`;
+  const text = `${model.workstreamName} ${model.checkinName === 'Standup' ? 'standup' : model.checkinName} ${model.localDate}: ${counts.answered}/${counts.expected} answered, ${model.blockers.length} blocker(s)`;
   return { blocks, text: safeMrkdwn(text, LIMITS.messageText) };
 }

@@ -1,8 +1,10 @@
 import type { App } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { parseStandupCommand } from '../../domain/standups/command.js';
-import { workstreamsOf, zoneOf } from '../../services/standups/plans.js';
+import { PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
+import { zoneOf } from '../../services/standups/plans.js';
 import { endOutOfOffice, runToAnswer, setOutOfOffice, skipToday, startNow } from '../../services/standups/members.js';
+import { checkinChooserMessage } from '../blocks/checkin-chooser.js';
 import { standupHelpMessage } from '../blocks/standup-help.js';
 import { standupSkipText } from '../blocks/standup-skip.js';
 import { mention } from '../blocks/text.js';
@@ -11,7 +13,8 @@ import { refusalText } from '../blocks/refusal.js';
 import { openStandupForm } from '../views/open-standup-form.js';
 
 /**
- * `/standup [workstream] | skip | ooo <date> | back | start <workstream> | help`.
+ * `/standup [workstream [check-in]] | skip [workstream [check-in]] | ooo <date> | back | start <workstream> [check-in] | help`.
+ * Several check-ins open for the member → an ephemeral chooser (a button per check-in).
  * Validate and write first, then `ack()` with the ephemeral answer (Slack's 3-second rule); the form is
  * opened right after ack with the command's `trigger_id` (valid 3 s, one use).
  */
@@ -20,7 +23,11 @@ export function registerStandupCommand(app: App, ctx: SlackContext): void {
   app.command('/standup', async ({ command, ack, client }) => {
     const userId = command.user_id;
     const today = deps.clock.now().setZone(zoneOf(deps.config, userId)).toISODate()!;
-    const cmd = parseStandupCommand(command.text ?? '', today, Object.keys(deps.config.workstreams));
+    // `program` names the program's check-ins (unless a workstream is called that)
+    const programAlias = deps.config.program.checkins.length > 0 && !deps.config.workstreams.program;
+    const wsIds = [...Object.keys(deps.config.workstreams), ...(programAlias ? ['program'] : [])];
+    const cmd = parseStandupCommand(command.text ?? '', today, wsIds);
+    const wsKey = (w: string | undefined) => (w === 'program' && programAlias ? PROGRAM_WORKSTREAM : w);
     try {
       switch (cmd.kind) {
         case 'help':
@@ -28,13 +35,17 @@ export function registerStandupCommand(app: App, ctx: SlackContext): void {
         case 'invalid':
           return await ack(ephemeral(cmd.message, standupHelpMessage(cmd.message).blocks));
         case 'form': {
-          const found = await runToAnswer(deps, userId, { workstreamId: cmd.workstream });
+          const found = await runToAnswer(deps, userId, { workstreamId: wsKey(cmd.workstream), checkinId: cmd.checkin });
+          if (!found.ok && found.reason === 'several-open') {
+            const chooser = checkinChooserMessage(found.choices);
+            return await ack(ephemeral(chooser.text, chooser.blocks));
+          }
           if (!found.ok) {
             return await ack(
               ephemeral(
                 found.reason === 'not-member'
-                  ? `You are not in ${cmd.workstream ? `workstream \`${cmd.workstream}\`` : 'any workstream'}'s standup. Ask your PM (${mention(deps.config.program.pm)}) to add you to preflight.yml.`
-                  : `No standup is open for you right now.${found.next ? ` Your next one: ${found.next}.` : ''}`,
+                  ? `You are not in ${cmd.workstream ? `\`${cmd.workstream}\`${cmd.checkin ? ` check-in \`${cmd.checkin}\`` : ''}` : 'any check-in'}. Ask your PM (${mention(deps.config.program.pm)}) to add you to preflight.yml.`
+                  : `No check-in is open for you right now.${found.next ? ` Your next one: ${found.next}.` : ''}`,
               ),
             );
           }
@@ -43,10 +54,11 @@ export function registerStandupCommand(app: App, ctx: SlackContext): void {
           return;
         }
         case 'skip': {
-          if (cmd.workstream && !workstreamsOf(deps.config, userId).includes(cmd.workstream)) {
-            return await ack(ephemeral(`You are not in \`${cmd.workstream}\`'s standup, so there is nothing to skip.`));
+          const skipped = await skipToday(deps, userId, wsKey(cmd.workstream), cmd.checkin);
+          if (cmd.workstream && skipped.length === 0) {
+            return await ack(ephemeral(`You are not in ${cmd.checkin ? `check-in \`${cmd.checkin}\` of ` : ''}\`${cmd.workstream}\`, or it has no check-in coming up, so there is nothing to skip.`));
           }
-          return await ack(ephemeral(standupSkipText(await skipToday(deps, userId, cmd.workstream))));
+          return await ack(ephemeral(standupSkipText(skipped)));
         }
         case 'ooo': {
           await setOutOfOffice(deps, userId, cmd.from, cmd.until);
@@ -58,14 +70,17 @@ export function registerStandupCommand(app: App, ctx: SlackContext): void {
           return await ack(ephemeral(had ? '👋 Welcome back! You will get standup prompts again from the next run.' : 'You were not marked out of office, so nothing changed.'));
         }
         case 'start': {
-          const res = await startNow(deps, userId, cmd.workstream);
-          const name = deps.config.workstreams[cmd.workstream]!.name;
+          const res = await startNow(deps, userId, wsKey(cmd.workstream)!, cmd.checkin);
           if (res.kind === 'forbidden') return await ack(ephemeral(refusalText(res.refusal)));
-          if (res.kind === 'no-members') return await ack(ephemeral(`${name} has no members in preflight.yml, so there is nobody to prompt.`));
-          if (!res.created) return await ack(ephemeral(`${name} already had its standup today (run ${res.runId}, ${res.status}). One run per workstream per day.`));
-          return await ack(
-            ephemeral(`▶️ Started ${name}'s standup: prompting ${res.prompted} member${res.prompted === 1 ? '' : 's'} now. The report goes to <#${deps.config.workstreams[cmd.workstream]!.channel}>.`),
-          );
+          if (res.kind === 'which' || res.kind === 'unknown-checkin') {
+            const list = res.checkinIds.map((id) => `\`${id}\``).join(', ') || 'none';
+            const head = res.kind === 'which' ? `\`${cmd.workstream}\` has several check-ins: say which.` : `\`${cmd.workstream}\` has no check-in \`${cmd.checkin}\`.`;
+            return await ack(ephemeral(`${head} Write \`/standup start ${cmd.workstream} <check-in>\` with one of: ${list}.`));
+          }
+          const what = `${res.checkin.name}'s ${res.checkin.checkinId === 'standup' ? 'standup' : `check-in “${res.checkin.checkinName}”`}`;
+          if (res.kind === 'no-members') return await ack(ephemeral(`${what} has nobody to prompt in preflight.yml (or its workstreams hold no check-ins today).`));
+          if (!res.created) return await ack(ephemeral(`${what} already ran today (run ${res.runId}, ${res.status}). One run per check-in per day.`));
+          return await ack(ephemeral(`▶️ Started ${what}: prompting ${res.prompted} ${res.prompted === 1 ? 'person' : 'people'} now. The report goes to <#${res.checkin.channel}>.`));
         }
       }
     } catch (err) {

@@ -43,7 +43,7 @@ export function registerDmMessages(app: App, ctx: SlackContext): void {
         await say(nextQuestionMessage(out.run.questions, out.step));
         return;
       case 'done': {
-        const run = { runId: out.run.id, workstreamName: out.run.workstreamName, localDate: out.run.localDate, closesAtLocal: localClock(out.closeAt, out.zone) };
+        const run = { runId: out.run.id, workstreamName: out.run.workstreamName, checkinName: out.run.checkinName, localDate: out.run.localDate, closesAtLocal: localClock(out.closeAt, out.zone) };
         await say(answerRecordedMessage(run, out.run.reportChannel, out.late));
         return;
       }

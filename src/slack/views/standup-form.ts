@@ -51,7 +51,7 @@ export function registerStandupFormSubmission(app: App, ctx: SlackContext): void
       }
       if (saved.kind === 'not-member') return await ack({ response_action: 'errors', errors: { [firstBlock(run.questions)]: 'You are not part of this standup.' } });
       await ack();
-      const ctxRun = { runId: run.id, workstreamName: run.workstreamName, localDate: run.localDate, closesAtLocal: localClock(saved.closeAt, saved.zone) };
+      const ctxRun = { runId: run.id, workstreamName: run.workstreamName, checkinName: run.checkinName, localDate: run.localDate, closesAtLocal: localClock(saved.closeAt, saved.zone) };
       await client.chat
         .postMessage({ channel: userId, ...answerRecordedMessage(ctxRun, run.reportChannel, saved.late) })
         .catch((err) => deps.log.warn({ err, userId }, 'could not send the answer confirmation'));

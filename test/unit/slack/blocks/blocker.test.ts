@@ -159,7 +159,7 @@ describe('lists, timeline, form and Home', () => {
     const json = JSON.stringify(v);
     expect(json).toContain('⏳ *Broker*: waiting for your answer until 12:00 EST: `/standup`');
     expect(json).toContain('✅ *AI*: answered\\n');
-    expect(json).toContain('🕙 *Ops*: standup at 10:00 (Europe/Paris)');
+    expect(json).toContain('🕙 *Ops*: opens at 10:00 (Europe/Paris)');
     expect(json).toMatch(/…\d+ more\. `\/blocker list` shows them all/);
   });
 });

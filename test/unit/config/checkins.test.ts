@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseWorkspaceConfig } from '../../../src/config/load.js';
+
+const base = `
+program:
+  name: Launch
+  timezone: America/New_York
+  pm: U0PM
+  channel: C0LAUNCH
+  groups: { critical_path: [U01, U03] }
+workstreams:
+  omega:
+    name: Team Omega
+    channel: C0OMEGA
+    leads: [U0LEAD]
+    members: [U01, U02, U03]
+    checkins:
+      - { id: morning, at: "11:00", close_after: 1h }
+      - { id: midday, at: "13:00", participants: [leads, critical_path], close_after: 1h }
+      - { id: afternoon, at: "15:00", days: [mon, 2026-02-04, 2026-02-05..2026-02-06], close_after: 1h }
+`;
+
+function problems(yaml: string) {
+  try {
+    parseWorkspaceConfig(yaml, 'preflight.yml');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.map((p) => `${p.file}:${p.line} ${p.path}: ${p.message}`);
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('preflight.yml check-ins', () => {
+  it('parses check-ins, groups and program check-ins', () => {
+    const cfg = parseWorkspaceConfig(
+      `${base}checkins: { remind_after: 10m }\n`.replace(
+        '  groups: { critical_path: [U01, U03] }',
+        '  groups: { critical_path: [U01, U03] }\n  checkins:\n    - { id: leads, name: All team leads, at: "09:00", participants: all_leads, close_after: 30m }',
+      ),
+      'preflight.yml',
+    );
+    expect(cfg.workstreams.omega!.checkins!.map((c) => [c.id, c.at, c.close_after])).toEqual([
+      ['morning', '11:00', 3_600_000],
+      ['midday', '13:00', 3_600_000],
+      ['afternoon', '15:00', 3_600_000],
+    ]);
+    expect(cfg.workstreams.omega!.checkins![2]!.days).toEqual(['mon', '2026-02-04', '2026-02-05..2026-02-06']);
+    expect(cfg.program.checkins[0]).toMatchObject({ id: 'leads', name: 'All team leads', participants: ['all_leads'] });
+    expect(cfg.checkins.remind_after).toBe(600_000);
+  });
+
+  it('names the key path of an unknown group, a participant that is not a user ID, and a keyword in the wrong place', () => {
+    const p = problems(base.replace('[leads, critical_path]', '[leads, critcal_path, "@jane", all_leads]'));
+    expect(p).toContain(
+      'preflight.yml:16 workstreams.omega.checkins.1.participants.1: unknown group "critcal_path" (declare it under program.groups, or use members, leads or a user ID such as U012AB3CD) (got "critcal_path")',
+    );
+    expect(p).toContain(
+      'preflight.yml:16 workstreams.omega.checkins.1.participants.2: "@jane" is not a user ID (expected a Slack user ID such as U012AB3CD, members, leads or a group of program.groups) (got "@jane")',
+    );
+    expect(p.some((l) => l.startsWith('preflight.yml:16 workstreams.omega.checkins.1.participants.3: "all_leads" is for program check-ins'))).toBe(true);
+  });
+
+  it('refuses duplicate check-in ids, including `standup` while the workstream keeps its standup', () => {
+    expect(problems(base.replace('id: midday', 'id: morning'))).toContain('preflight.yml:16 workstreams.omega.checkins.1.id: check-in id "morning" is used twice (got "morning")');
+    const withStandup = base.replace('    checkins:\n', '    standup: { at: "08:00", close_after: 1h }\n    checkins:\n').replace('id: morning', 'id: standup');
+    expect(problems(withStandup).some((l) => l.includes('workstreams.omega.checkins.0.id: check-in id "standup" is taken by the workstream’s standup'))).toBe(true);
+  });
+
+  it('refuses remind_after ≥ close_after and a close of a day or more, at the check-in or at the program default', () => {
+    expect(problems(base.replace('{ id: morning, at: "11:00", close_after: 1h }', '{ id: morning, at: "11:00", remind_after: 1h, close_after: 1h }'))).toContain(
+      'preflight.yml:15 workstreams.omega.checkins.0.remind_after: remind_after must be shorter than close_after (a reminder after the check-in closes would never be sent) (got "1h")',
+    );
+    // a program default reminder later than each check-in's own close: each check-in's close_after is named
+    const p = problems(`${base}checkins: { remind_after: 2h }\n`);
+    expect(p.filter((l) => /workstreams\.omega\.checkins\.\d\.close_after: remind_after must be shorter/.test(l))).toHaveLength(3);
+    expect(problems(base.replace('{ id: morning, at: "11:00", close_after: 1h }', '{ id: morning, at: "11:00", close_after: 1d }'))).toContain(
+      'preflight.yml:15 workstreams.omega.checkins.0.close_after: must be under 24h, so one day’s check-in closes before the next one opens (got "1d")',
+    );
+  });
+
+  it('refuses two check-ins of one workstream whose windows overlap on a day both run, and accepts them on different days', () => {
+    const overlap = base.replace('{ id: midday, at: "13:00"', '{ id: midday, at: "11:30"');
+    expect(problems(overlap)).toContain(
+      'preflight.yml:16 workstreams.omega.checkins.1.at: the window of check-in "midday" (11:30 for 1h) overlaps check-in "morning" (11:00) on a day both run: move one, shorten close_after, or give them different days (got "11:30")',
+    );
+    // the same times on days that never meet are fine: morning on weekdays, the other on one Saturday
+    const apart = overlap.replace('{ id: midday, at: "11:30",', '{ id: midday, at: "11:30", days: [2026-02-07],');
+    expect(() => parseWorkspaceConfig(apart, 'preflight.yml')).not.toThrow();
+    // …but not on a date that is a weekday
+    const wednesday = overlap.replace('{ id: midday, at: "11:30",', '{ id: midday, at: "11:30", days: [2026-02-04],');
+    expect(problems(wednesday).some((l) => l.includes('workstreams.omega.checkins.1.at: the window of check-in "midday"'))).toBe(true);
+    // against the workstream's own standup
+    const vsStandup = base.replace('    checkins:\n', '    standup: { at: "10:30", close_after: 1h }\n    checkins:\n');
+    expect(problems(vsStandup).some((l) => l.includes('workstreams.omega.checkins.0.at: the window of check-in "morning" overlaps the workstream’s standup (10:30)'))).toBe(true);
+  });
+
+  it('explains bad days, reserved group names and ranges', () => {
+    const p = problems(base.replace('days: [mon, 2026-02-04, 2026-02-05..2026-02-06]', 'days: [monday, 2026-02-30, 2026-02-09..2026-02-06]').replace('critical_path:', 'leads:'));
+    expect(p).toContain(
+      'preflight.yml:17 workstreams.omega.checkins.2.days.0: expected a weekday (mon, tue, wed, thu, fri, sat, sun), a date such as 2026-02-04 or a range such as 2026-02-04..2026-02-06 (got "monday")',
+    );
+    expect(p).toContain('preflight.yml:17 workstreams.omega.checkins.2.days.1: 2026-02-30 is not a real calendar date (got "2026-02-30")');
+    expect(p).toContain('preflight.yml:17 workstreams.omega.checkins.2.days.2: the range starts (2026-02-09) after it ends (2026-02-06) (got "2026-02-09..2026-02-06")');
+    expect(p.some((l) => l.includes('program.groups.leads: "leads" is a reserved participant keyword'))).toBe(true);
+  });
+
+  it('keeps `standup:` valid on its own (the workstream then holds the `standup` check-in)', () => {
+    const cfg = parseWorkspaceConfig(base.replace(/ {4}checkins:\n(.*\n){3}/, '    standup: { at: "10:30" }\n'), 'preflight.yml');
+    expect(cfg.workstreams.omega!.checkins).toBeUndefined();
+    expect(cfg.workstreams.omega!.standup).toMatchObject({ at: '10:30' });
+  });
+});
