@@ -1,7 +1,7 @@
 import ical from 'ical-generator';
 import type { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
-import type { Preview, PreviewEvent } from '../../domain/preview/events.js';
+import type { Preview } from '../../domain/preview/events.js';
 
 /** The VTIMEZONE block of an IANA zone (timezones-ical-library, built from the IANA tz database), or null if unknown. */
 function vtimezone(zone: string): string | null {
@@ -19,27 +19,20 @@ function vtimezone(zone: string): string | null {
  */
 export function previewToIcs(preview: Preview, programName: string, stamp: DateTime): string {
   const cal = ical({ name: `${programName}: Preflight check-ins`, prodId: { company: 'Preflight', product: 'preview', language: 'EN' }, timezone: { name: null, generator: vtimezone } });
-  const byKey = new Map<string, PreviewEvent>();
-  for (const e of preview.events) if (e.kind === 'checkin_close') byKey.set(`${e.workstreamId}.${e.checkinId}.${e.localDate}.${e.to}`, e);
-  const reminders = new Map<string, PreviewEvent>();
-  for (const e of preview.events) if (e.kind === 'checkin_reminder') reminders.set(`${e.workstreamId}.${e.checkinId}.${e.localDate}.${e.to}`, e);
   for (const e of preview.events) {
-    if (e.kind !== 'checkin_prompt') continue;
-    const key = `${e.workstreamId}.${e.checkinId}.${e.localDate}.${e.to}`;
-    const close = byKey.get(key);
-    const reminder = reminders.get(key);
+    if (e.kind !== 'checkin_prompt' || !e.window) continue;
     const local = (t: DateTime) => t.setZone(e.zone).toFormat('HH:mm');
     const title = e.summary.replace(/: prompt$/, '');
     const lines = [
       `Preflight DMs ${e.to} the questions of ${title} at ${local(e.at)} (${e.zone}).`,
-      reminder ? `One reminder at ${local(reminder.at)} if not answered by then.` : null,
-      close ? `Answers close at ${local(close.at)}; later answers go to the report's thread, marked late.` : null,
+      `One reminder at ${local(e.window.remindAt)} if not answered by then.`,
+      `Answers close at ${local(e.window.closeAt)}; later answers go to the report's thread, marked late.`,
       e.dst ? `DST: ${e.dst}.` : null,
     ].filter(Boolean);
     cal.createEvent({
-      id: `${key}@preflight`,
+      id: `${e.workstreamId}.${e.checkinId}.${e.localDate}.${e.to}@preflight`,
       start: e.at.setZone(e.zone),
-      end: (close?.at ?? e.at).setZone(e.zone),
+      end: e.window.closeAt.setZone(e.zone),
       timezone: e.zone,
       stamp: stamp.toUTC(),
       summary: title,

@@ -18,6 +18,7 @@ export function previewToJson(preview: Preview, source: string): string {
         at: e.at.toUTC().toISO(),
         programTime: e.at.setZone(z).toISO(),
         localTime: e.at.setZone(e.zone).toISO(),
+        window: e.window && { remindAt: e.window.remindAt.toUTC().toISO(), closeAt: e.window.closeAt.toUTC().toISO() },
       })),
       skipped: preview.skipped,
     },

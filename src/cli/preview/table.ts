@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import type { Preview, PreviewEvent, SkippedDay } from '../../domain/preview/events.js';
 
 const WHAT: Record<PreviewEvent['kind'], string> = {
@@ -35,10 +35,15 @@ function table(head: string[]): Table.Table {
   return new Table({ head, chars: none, style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 } });
 }
 
-/** "Tue 09:00" in `zone`; with `withZone`, followed by the zone's name. */
+/**
+ * "09:00" in `zone` ("Tue 09:00 Europe/Paris" with `withZone`). A wall time that happens twice that day (the hour the
+ * clocks go back) carries its offset, "01:00 UTC-5", so the two are told apart.
+ */
 function clock(at: DateTime, zone: string, withZone: boolean): string {
   const local = at.setZone(zone);
-  return withZone ? `${local.toFormat('ccc HH:mm')} ${zone}` : local.toFormat('HH:mm');
+  const twice = DateTime.fromObject({ year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute }, { zone }).getPossibleOffsets().length > 1;
+  const time = `${local.toFormat('HH:mm')}${twice ? ` UTC${local.toFormat('Z')}` : ''}`;
+  return withZone ? `${local.toFormat('ccc')} ${time} ${zone}` : time;
 }
 
 /** The header lines: what was previewed, over which span, and from what (config alone or config and live state). */

@@ -63,3 +63,15 @@ export function dstNote(localDate: string, zone: string, at: string | null, happ
   }
   return `clocks go ${forward ? 'forward' : 'back'} at ${change.fromClock} (to ${change.toClock}) today`;
 }
+
+/**
+ * For a line that follows another by a fixed duration (a reminder or close after its prompt, an escalation after a
+ * due time): the note when the clocks change in `zone` after `since` and by `at` ("clocks go back at 02:00 (to
+ * 01:00) since the prompt"), else null. Durations are exact, so such a line's wall-clock time shifts by the change.
+ * @param since the earlier line's instant; @param what its name, for the note.
+ */
+export function dstNoteBetween(zone: string, since: DateTime, at: DateTime, what: string): string | null {
+  const change = offsetChangeOn(at.setZone(zone).toISODate()!, zone) ?? offsetChangeOn(since.setZone(zone).toISODate()!, zone);
+  if (!change || change.at <= since || change.at > at) return null;
+  return `clocks go ${change.toOffset > change.fromOffset ? 'forward' : 'back'} at ${change.fromClock} (to ${change.toClock}) since the ${what}`;
+}

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { afterStep, nextStep, quietUntil, stepOutcome, type EscalationPolicy, type LadderState, type QuietHours, type Roles, type Severity } from '../blockers/ladder.js';
 import { isOutOfOffice, type OutOfOffice } from '../standups/schedule.js';
 import { candidateDates, checkinDays, type PreviewCheckin } from './checkin-occurrences.js';
-import { dstNote } from './dst.js';
+import { dstNote, dstNoteBetween } from './dst.js';
 import { compareEvents, compareSkipped, type Preview, type PreviewEvent, type SkippedDay } from './events.js';
 
 /**
@@ -104,8 +104,12 @@ function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateT
     }
     for (const slot of day.slots) {
       if (filter.userId && slot.userId !== filter.userId) continue;
-      if (slot.promptAt < from || slot.promptAt >= until) continue;
-      const skip = (reason: SkippedDay['reason'], detail: string) => skipped.push({ localDate, workstreamId, checkinId, userId: slot.userId, reason, detail });
+      const inside = (at: DateTime) => at >= from && at < until;
+      if (!inside(slot.promptAt) && !inside(slot.remindAt) && !inside(slot.closeAt)) continue;
+      // a participant held back (out of office, skipped) is listed once, on the day of their prompt
+      const skip = (reason: SkippedDay['reason'], detail: string) => {
+        if (inside(slot.promptAt)) skipped.push({ localDate, workstreamId, checkinId, userId: slot.userId, reason, detail });
+      };
       const section = checkin.program && slot.section ? activityOf(slot.section.id, localDate) : null;
       if (section && section.state !== 'active') {
         skip(ACTIVITY_REASON[section.state], `${slot.section!.name}: ${section.detail}`);
@@ -119,13 +123,29 @@ function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateT
         skip('skipped', 'skipped (/standup skip)');
         continue;
       }
-      const base = { to: slot.userId, zone: slot.zone, workstreamId, checkinId, gateId: null, blockerId: null, localDate };
-      const dstFor = (at: DateTime, clock: string | null) => dstNote(at.setZone(slot.zone).toISODate()!, slot.zone, clock, at);
-      events.push(
-        { ...base, at: slot.promptAt, kind: 'checkin_prompt', summary: `${label}: prompt`, condition: null, dst: dstFor(slot.promptAt, plan.at) },
-        { ...base, at: slot.remindAt, kind: 'checkin_reminder', summary: `${label}: reminder`, condition: 'if not answered by then', dst: dstFor(slot.remindAt, null) },
-        { ...base, at: slot.closeAt, kind: 'checkin_close', summary: `${label}: answers close`, condition: null, dst: dstFor(slot.closeAt, null) },
-      );
+      const base = { to: slot.userId, zone: slot.zone, workstreamId, checkinId, gateId: null, blockerId: null, localDate, window: null };
+      const lines: PreviewEvent[] = [
+        {
+          ...base,
+          at: slot.promptAt,
+          kind: 'checkin_prompt',
+          summary: `${label}: prompt`,
+          condition: null,
+          dst: dstNote(slot.promptAt.setZone(slot.zone).toISODate()!, slot.zone, plan.at, slot.promptAt),
+          window: { remindAt: slot.remindAt, closeAt: slot.closeAt },
+        },
+        {
+          ...base,
+          at: slot.remindAt,
+          kind: 'checkin_reminder',
+          summary: `${label}: reminder`,
+          condition: 'if not answered by then',
+          dst: dstNoteBetween(slot.zone, slot.promptAt, slot.remindAt, 'prompt'),
+        },
+        { ...base, at: slot.closeAt, kind: 'checkin_close', summary: `${label}: answers close`, condition: null, dst: dstNoteBetween(slot.zone, slot.promptAt, slot.closeAt, 'prompt') },
+      ];
+      // each line in the span on its own instant (a reminder after the span's end is not listed, one before its start neither)
+      events.push(...lines.filter((e) => inside(e.at)));
     }
   }
 }
@@ -165,7 +185,7 @@ function ladderEvents(
 /** A gate's due time and, if it is still not signed off then, its escalation notices. */
 function gateEvents(input: PreviewInput, gate: PreviewGate, from: DateTime, until: DateTime): PreviewEvent[] {
   if (!gate.dueAt || gate.status !== 'pending') return [];
-  const base = { workstreamId: null, checkinId: null, gateId: gate.id, blockerId: null, localDate: null };
+  const base = { workstreamId: null, checkinId: null, gateId: gate.id, blockerId: null, localDate: null, window: null };
   const out: PreviewEvent[] = [];
   if (gate.dueAt >= from && gate.dueAt < until) {
     const zone = input.programZone;
@@ -193,7 +213,7 @@ function gateEvents(input: PreviewInput, gate: PreviewGate, from: DateTime, unti
         zone,
         summary: `Gate “${gate.name}” not signed off: escalation level ${level + 1}`,
         condition: 'if still not signed off',
-        dst: dstNote(at.setZone(zone).toISODate()!, zone, null, at),
+        dst: dstNoteBetween(zone, gate.dueAt!, at, 'due time'),
       };
     }),
   );
@@ -204,7 +224,7 @@ function gateEvents(input: PreviewInput, gate: PreviewGate, from: DateTime, unti
 function gonogoEvents(input: PreviewInput, from: DateTime, until: DateTime): PreviewEvent[] {
   const at = input.gonogoAt;
   if (!at) return [];
-  const base = { workstreamId: null, checkinId: null, gateId: null, blockerId: null, localDate: null, condition: null };
+  const base = { workstreamId: null, checkinId: null, gateId: null, blockerId: null, localDate: null, condition: null, window: null };
   const out: PreviewEvent[] = [];
   const reminderAt = at.minus({ hours: 1 });
   if (reminderAt >= from && reminderAt < until) {
@@ -244,9 +264,10 @@ function blockerEvents(input: PreviewInput, b: PreviewBlocker, from: DateTime, u
       gateId: null,
       blockerId: b.id,
       localDate: null,
+      window: null,
       summary: `B-${b.id} (${b.severity}) “${short}”: escalation level ${level + 1}${attempt ? `, repeat ${attempt}` : ''}`,
       condition: 'if still open',
-      dst: dstNote(at.setZone(zone).toISODate()!, zone, null, at),
+      dst: dstNoteBetween(zone, b.state.raisedAt, at, 'raise'),
     };
   });
 }

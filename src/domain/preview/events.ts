@@ -34,6 +34,8 @@ export interface PreviewEvent {
   condition: string | null;
   /** A DST change on that day in `zone` ("clocks go forward: 02:30 moves to 03:30"), else null. */
   dst: string | null;
+  /** For a check-in prompt: the participant's reminder and the close of their answer window (UTC), else null. */
+  window: { remindAt: DateTime; closeAt: DateTime } | null;
 }
 
 /**

@@ -38,6 +38,26 @@ describe('previewToTable', () => {
     expect(text).toMatch(/Skipped\nDate {8}For {12}Who {7}Why\n2026-03-07  ops · standup  everyone  Saturday is not a workday \(calendar.workdays\)/);
     expect(text.split('\n').every((l) => l === l.trimEnd())).toBe(true);
   });
+
+  it('a wall time that happens twice (the hour the clocks go back) carries its offset', () => {
+    const fallBack = parseWorkspaceConfig(YAML.replace('"02:30", remind_after: 30m, close_after: 1h', '"01:30", remind_after: 10m, close_after: 30m'), 'test.yml');
+    const out = previewToTable(buildPreview(fallBack, null, '2026-11-01', 1, { userId: 'U0NYC' }), 'Launch', source);
+    const rows = out
+      .split('\n')
+      .filter((l) => l.includes('U0NYC'))
+      .map((l) =>
+        l
+          .split(/\s{2,}/)
+          .slice(0, 3)
+          .join(' | '),
+      );
+    expect(rows).toEqual([
+      '01:30 UTC-4 | Sun 01:30 UTC-4 America/New_York | prompt',
+      '01:40 UTC-4 | Sun 01:40 UTC-4 America/New_York | reminder',
+      '01:00 UTC-5 | Sun 01:00 UTC-5 America/New_York | close',
+    ]);
+    expect(out).toContain('clocks go back at 02:00 (to 01:00) since the prompt');
+  });
 });
 
 describe('previewToJson', () => {

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { dstNote, offsetChangeOn } from '../../../../src/domain/preview/dst.js';
+import { dstNote, dstNoteBetween, offsetChangeOn } from '../../../../src/domain/preview/dst.js';
 import { localTimeOn } from '../../../../src/domain/standups/schedule.js';
 
 const note = (date: string, zone: string, at: string) => dstNote(date, zone, at, localTimeOn(date, at, zone));
@@ -42,5 +42,15 @@ describe('dstNote', () => {
     expect(note('2026-04-05', 'Australia/Sydney', '10:00')).toBe('clocks go back at 03:00 (to 02:00) today');
     expect(dstNote('2026-03-08', 'America/New_York', null, DateTime.fromISO('2026-03-08T15:30:00Z'))).toBe('clocks go forward at 02:00 (to 03:00) today');
     expect(note('2026-03-09', 'America/New_York', '02:30')).toBeNull();
+  });
+});
+
+describe('dstNoteBetween', () => {
+  it('a line a fixed duration after another says so when the clocks changed in between (its wall time shifts)', () => {
+    const prompt = localTimeOn('2026-11-01', '01:30', 'America/New_York'); // 05:30Z, the first 01:30 (EDT)
+    expect(dstNoteBetween('America/New_York', prompt, prompt.plus({ minutes: 30 }), 'prompt')).toBe('clocks go back at 02:00 (to 01:00) since the prompt');
+    expect(dstNoteBetween('America/New_York', prompt, prompt.plus({ minutes: 10 }), 'prompt')).toBeNull();
+    const late = localTimeOn('2026-11-01', '10:00', 'America/New_York');
+    expect(dstNoteBetween('America/New_York', late, late.plus({ hours: 2 }), 'prompt')).toBeNull();
   });
 });
