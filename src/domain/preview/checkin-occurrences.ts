@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { Weekday } from '../../config/workspace.js';
 import { datesIn, weekdayOf } from '../checkins/days.js';
 import { occurrencesBetween, type MemberSlot, type StandupPlan } from '../standups/schedule.js';

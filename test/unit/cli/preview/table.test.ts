@@ -35,7 +35,7 @@ describe('previewToTable', () => {
   });
 
   it('ends with the skipped days and their reasons; no trailing spaces', () => {
-    expect(text).toMatch(/Skipped\nDate {8}For {12}Who {7}Why\n2026-03-07  ops · standup  everyone  Saturday is not a workday \(calendar.workdays\)/);
+    expect(text).toMatch(/Skipped\nDate {8}For {12}Who {7}Why\n2026-03-07 {2}ops · standup {2}everyone {2}Saturday is not a workday \(calendar.workdays\)/);
     expect(text.split('\n').every((l) => l === l.trimEnd())).toBe(true);
   });
 
