@@ -28,8 +28,10 @@ export async function liveStateOrReason(config: WorkspaceConfig, databaseUrl: st
       source: `Live state from the database: ${n(live.outOfOffice.length, 'out-of-office span')}, ${n(live.skips.length, 'recorded skip')}, ${passed} gate(s) passed, ${failed} failed, ${n(live.blockers.length, 'open blocker')}.`,
     };
   } catch (err) {
-    const reason = (err as Error).message.split('\n')[0];
-    return { live: null, source: `Previewing from the config alone: the database at DATABASE_URL did not answer (${reason}).` };
+    // drizzle wraps the driver's error ("Failed query: …"): its cause says what went wrong
+    const e = err as Error & { cause?: unknown };
+    const reason = (e.cause instanceof Error ? e.cause : e).message.split('\n')[0];
+    return { live: null, source: `Previewing from the config alone: the database at DATABASE_URL could not be read (${reason}).` };
   } finally {
     await database.pool.end().catch(() => {});
   }

@@ -48,7 +48,7 @@ describe('npm run preview', () => {
     const r = await run('src/cli/preview-cli.ts', ['--from', '2026-03-07', '--days', '1', '--format', 'json'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/preflight' });
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json.source).toMatch(/^Previewing from the config alone: the database at DATABASE_URL did not answer \(.+\)\.$/);
+    expect(json.source).toMatch(/^Previewing from the config alone: the database at DATABASE_URL could not be read \(.+\)\.$/);
     expect(json.events.length).toBeGreaterThan(0);
   });
 
