@@ -4,21 +4,47 @@
 #         docker run --init --env-file .env -v "$PWD/preflight.yml:/app/preflight.yml:ro" \
 #           -e PREFLIGHT_CONFIG=/app/preflight.yml -p 3000:3000 preflight
 # At start Preflight creates its database if missing and applies migrations/ itself; no separate step.
-FROM node:20-bookworm-slim
+# Other entry points in the image: `node dist/db/migrate-cli.js` (migrations only),
+# `node dist/cli/config-check.js /app/preflight.yml` (check a config file; `--preview` adds the next 3 days),
+# `node dist/cli/preview-cli.js --config /app/preflight.yml` (what Preflight will do, see README).
+#
+# Two stages: `build` installs every dependency (TypeScript included) and compiles src/ to dist/
+# (`npm run build`); the runtime stage installs production dependencies only and receives dist/ and
+# migrations/, no TypeScript sources, tests or tooling. Both run Node.js 26, the current LTS line
+# (Active LTS from 2026-10-28, end of life 2029-04-30); CI runs the test suite on Node 20 and on 26.
+# test/unit/dockerfile.test.ts checks this file's structure (there is no Docker engine in CI).
 
-ENV NODE_ENV=production \
-    NPM_CONFIG_UPDATE_NOTIFIER=false \
-    NPM_CONFIG_FUND=false
+FROM node:26-trixie-slim AS build
+
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
 
 WORKDIR /app
 
-# Dependencies first, so code changes reuse this layer. tsx is a runtime dependency (npm start is
-# `exec node --import tsx src/main.ts`), so --omit=dev is enough to run.
+COPY package.json package-lock.json ./
+RUN npm ci
+
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+
+FROM node:26-trixie-slim AS runtime
+
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
+
+WORKDIR /app
+
+# Dependencies first, so code changes reuse this layer. package.json also makes dist/*.js ES modules ("type": "module").
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
-COPY tsconfig.json ./
-COPY src ./src
+# dist/db/migrate.js reads ../../migrations, i.e. /app/migrations (as src/db/migrate.ts does from src/db/).
+COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 
 # Files stay root-owned (read-only for the app); run as the image's unprivileged `node` user.
@@ -30,7 +56,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-# npm passes SIGTERM on to the app (the start script `exec`s node, so no shell sits in between), which
-# shuts down gracefully (< 10 s). Run with an init process
-# (`docker run --init`, `init: true` in compose) so signals and orphaned processes are handled as PID 1.
-CMD ["npm", "start"]
+# node is the command itself (no npm or shell in between), so SIGTERM reaches it and it shuts down gracefully
+# (< 10 s). Run with an init process (`docker run --init`, `init: true` in compose) so signals and orphaned
+# processes are handled as PID 1. Source maps turn stack traces in logs back into src/*.ts lines.
+CMD ["node", "--enable-source-maps", "dist/main.js"]

@@ -305,8 +305,8 @@ async function main(): Promise<number> {
     const settleUntil = Date.now() + 45_000;
     while (Date.now() < settleUntil) {
       const [dmCounts, channelCounts] = await Promise.all([
-        queues.dm.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused'),
-        queues.channel.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused'),
+        queues.dm.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+        queues.channel.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
       ]);
       const pending = Object.values(dmCounts).reduce((a, b) => a + b, 0) + Object.values(channelCounts).reduce((a, b) => a + b, 0);
       const reportsSoFar = fake.ok('chat.postMessage', (a) => reportChannels.has(String(a.channel))).length;

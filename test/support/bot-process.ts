@@ -30,14 +30,17 @@ export interface BotProcess {
 /**
  * Starts `npm start` in its own process group with `env` and a preflight.yml written from `configYaml`,
  * then waits until GET /healthz answers 200. The bot shares the test's clock (libfaketime's variables pass through).
+ * @param opts.command the command and its arguments instead of `npm start --silent` (e.g. the compiled build:
+ *   `['node', 'dist/main.js']`), run in `opts.cwd` (default the working directory).
  */
-export async function startBot(env: Record<string, string>, configYaml: string, timeoutMs = 45_000): Promise<BotProcess> {
+export async function startBot(env: Record<string, string>, configYaml: string, timeoutMs = 45_000, opts: { command?: [string, ...string[]]; cwd?: string } = {}): Promise<BotProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-e2e-'));
   const configPath = join(dir, 'preflight.yml');
   writeFileSync(configPath, configYaml);
   const port = Number(env.PORT ?? (await freePort()));
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: process.cwd(),
+  const [command, ...commandArgs] = opts.command ?? ['npm', 'start', '--silent'];
+  const child = spawn(command, commandArgs, {
+    cwd: opts.cwd ?? process.cwd(),
     // set (even empty) so a developer's own .env, which npm start reads for unset variables, cannot leak in
     env: {
       PATH: process.env.PATH ?? '',
