@@ -59,7 +59,7 @@ function homeWorkstream(config: WorkspaceConfig, userId: string): { id: string; 
  * Resolves `participants` to people, in the order written, each once.
  * Workstream check-ins: `members` (default), `leads`, a group of `program.groups`, user IDs.
  * Program check-ins: `all_members` (default), `all_leads`, groups, user IDs; each person carries their section
- * (the first workstream listing them).
+ * (the first workstream listing them as member or lead, else the program itself).
  * A person's zone is their own member override, else the workstream's (the program's for a program check-in).
  */
 export function participantsOf(config: WorkspaceConfig, workstreamId: string | null, tokens: readonly string[]): PlanMember[] {
@@ -71,10 +71,8 @@ export function participantsOf(config: WorkspaceConfig, workstreamId: string | n
     if (seen.has(userId)) return;
     seen.add(userId);
     const member: PlanMember = { userId, zone: ownZone ?? overrideZone(config, userId) ?? zone };
-    if (!ws) {
-      const home = section ?? homeWorkstream(config, userId);
-      if (home) member.section = home;
-    }
+    // in a program check-in everyone has a section: their workstream, else the program itself (a PM, an exec)
+    if (!ws) member.section = section ?? homeWorkstream(config, userId) ?? { id: PROGRAM_WORKSTREAM, name: config.program.name };
     out.push(member);
   };
   for (const token of tokens) {

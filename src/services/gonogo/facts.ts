@@ -1,6 +1,7 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { blockers, checklistTicks, gateStates, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import type { Question } from '../../config/workspace.js';
 import type { Severity } from '../../domain/blockers/ladder.js';
 import { riskOf } from '../../domain/standups/answers.js';
 import type { GateFacts, VerdictInput, WorkstreamFacts } from '../../domain/gonogo/verdict.js';
@@ -43,13 +44,13 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
     .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), inArray(blockers.severity, blocking)))
     .orderBy(blockers.raisedAt)
     .limit(50);
-  // latest non-missed run of each configured workstream: one backward probe of the (workstream_id, local_date)
-  // unique index per workstream, whatever the history; the date is formatted explicitly so the session's
-  // DateStyle cannot change it (bench/RESULTS-gonogo.md)
-  const latest = await db.execute<{ id: number; workstream_id: string; local_date: string }>(
-    sql`SELECT r.id, r.workstream_id, to_char(r.local_date, 'YYYY-MM-DD') AS local_date
+  // latest non-missed run (of any check-in) of each configured workstream: one backward probe of the
+  // (workstream_id, local_date) index per workstream, whatever the history; the date is formatted explicitly so the
+  // session's DateStyle cannot change it (bench/RESULTS-gonogo.md). Its questions are the run's own (frozen at open).
+  const latest = await db.execute<{ id: number; workstream_id: string; local_date: string; questions: Question[] }>(
+    sql`SELECT r.id, r.workstream_id, to_char(r.local_date, 'YYYY-MM-DD') AS local_date, r.questions
         FROM unnest(${sql.param(Object.keys(config.workstreams))}::text[]) AS ws(id)
-        CROSS JOIN LATERAL (SELECT id, workstream_id, local_date FROM ${standupRuns}
+        CROSS JOIN LATERAL (SELECT id, workstream_id, local_date, questions FROM ${standupRuns}
                             WHERE workstream_id = ws.id AND status <> 'missed' ORDER BY local_date DESC, open_at DESC LIMIT 1) r`,
   );
   const runIds = latest.rows.map((r) => r.id);
@@ -72,7 +73,7 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
     const run = latest.rows.find((r) => r.workstream_id === id);
     let standup: WorkstreamFacts['standup'] = null;
     if (run) {
-      const questions = config.workstreams[id]!.standup?.questions ?? config.standup.questions;
+      const questions = run.questions;
       const mine = answers.filter((a) => a.runId === run.id);
       const risks = mine.map((a) => riskOf(questions, a.answers));
       standup = {

@@ -134,17 +134,36 @@ export type DmReplyOutcome =
   | { kind: 'closed'; runId: number };
 
 /**
- * Applies a DM reply to the member's standup conversation: the reply answers the question at the prompt's
- * `dm_step`. Serialised per member with a row lock, so two quick replies land on consecutive questions.
+ * Applies a DM reply to the member's check-in conversation: the reply answers the question at the prompt's
+ * `dm_step`, in the open check-in they have not finished (part-way through first, else the latest prompted), else
+ * their latest prompt. Serialised per member with a row lock, so two quick replies land on consecutive questions.
  * The answer is written before anything is posted back, so a Slack failure never loses it.
  */
 export async function handleDmReply(deps: Deps, userId: string, channel: string, text: string): Promise<DmReplyOutcome> {
   const now = deps.clock.now().toJSDate();
   const { outcome, rec } = await deps.db.transaction(async (tx) => {
+    // several check-ins can be open for one member (a program check-in and their workstream's): a reply goes to an
+    // open one they have not finished, the one whose questions they are part-way through first, else the latest
+    // prompted; with none such, to the latest prompt (a late answer, or "already answered")
+    const [unfinished] = await tx
+      .select({ id: standupPrompts.id })
+      .from(standupPrompts)
+      .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
+      .where(
+        and(
+          eq(standupPrompts.userId, userId),
+          eq(standupPrompts.dmChannel, channel),
+          eq(standupPrompts.status, 'sent'),
+          eq(standupRuns.status, 'open'),
+          sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
+        ),
+      )
+      .orderBy(desc(sql`${standupPrompts.dmStep} > 0`), desc(standupPrompts.promptAt))
+      .limit(1);
     const [prompt] = await tx
       .select()
       .from(standupPrompts)
-      .where(and(eq(standupPrompts.userId, userId), eq(standupPrompts.dmChannel, channel), eq(standupPrompts.status, 'sent')))
+      .where(unfinished ? eq(standupPrompts.id, unfinished.id) : and(eq(standupPrompts.userId, userId), eq(standupPrompts.dmChannel, channel), eq(standupPrompts.status, 'sent')))
       .orderBy(desc(standupPrompts.promptAt))
       .limit(1)
       .for('update');

@@ -37,7 +37,7 @@ export function isWorkstreamHoldingCheckins(_config: WorkspaceConfig, _workstrea
  */
 export function holdingOccurrence(config: WorkspaceConfig, occ: Occurrence): Occurrence | null {
   if (occ.workstreamId !== PROGRAM_WORKSTREAM) return isWorkstreamHoldingCheckins(config, occ.workstreamId, occ.localDate) ? occ : null;
-  const members = occ.members.filter((m) => !m.section || isWorkstreamHoldingCheckins(config, m.section.id, occ.localDate));
+  const members = occ.members.filter((m) => !m.section || m.section.id === PROGRAM_WORKSTREAM || isWorkstreamHoldingCheckins(config, m.section.id, occ.localDate));
   return members.length ? { ...occ, members } : null;
 }
 

@@ -80,7 +80,7 @@ export function registerStandupCommand(app: App, ctx: SlackContext): void {
           const what = `${res.checkin.name}'s ${res.checkin.checkinId === 'standup' ? 'standup' : `check-in “${res.checkin.checkinName}”`}`;
           if (res.kind === 'no-members') return await ack(ephemeral(`${what} has nobody to prompt in preflight.yml (or its workstreams hold no check-ins today).`));
           if (!res.created) return await ack(ephemeral(`${what} already ran today (run ${res.runId}, ${res.status}). One run per check-in per day.`));
-          return await ack(ephemeral(`▶️ Started ${what}: prompting ${res.prompted} ${res.prompted === 1 ? 'person' : 'people'} now. The report goes to <#${res.checkin.channel}>.`));
+          return await ack(ephemeral(`▶️ Started ${what}: prompting ${res.prompted} member${res.prompted === 1 ? '' : 's'} now. The report goes to <#${res.checkin.channel}>.`));
         }
       }
     } catch (err) {

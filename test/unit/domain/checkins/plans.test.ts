@@ -76,7 +76,7 @@ describe('check-in plans from config', () => {
       { userId: 'U0AL', zone: 'America/New_York', section: { id: 'alpha', name: 'Team Alpha' } },
       { userId: 'U0BL', zone: 'America/New_York', section: { id: 'beta', name: 'Team Beta' } },
       { userId: 'U0GL', zone: 'America/New_York', section: { id: 'gamma', name: 'Team Gamma' } },
-      { userId: 'U0PM', zone: 'America/New_York' },
+      { userId: 'U0PM', zone: 'America/New_York', section: { id: PROGRAM_WORKSTREAM, name: 'Final deployment' } },
     ]);
   });
 

@@ -18,6 +18,16 @@ describe('/standup', () => {
     expect(parse('start ws1')).toEqual({ kind: 'start', workstream: 'ws1' });
   });
 
+  it('takes a check-in id after the workstream', () => {
+    expect(parse('ws2 midday')).toEqual({ kind: 'form', workstream: 'ws2', checkin: 'midday' });
+    expect(parse('skip ws1 checkpoint-13')).toEqual({ kind: 'skip', workstream: 'ws1', checkin: 'checkpoint-13' });
+    expect(parse('start ws1 morning')).toEqual({ kind: 'start', workstream: 'ws1', checkin: 'morning' });
+    const bad = parse('start ws1 Morning!');
+    expect(bad.kind === 'invalid' && bad.message).toMatch(/not a check-in id/);
+    const long = parse('skip ws1 morning now');
+    expect(long.kind === 'invalid' && long.message).toMatch(/\/standup skip <workstream> <check-in>/);
+  });
+
   it('answers malformed input with how to write it', () => {
     const msg = (t: string) => {
       const r = parse(t);

@@ -20,6 +20,6 @@ describe('the answer to /standup skip names the run it skips and when it prompts
     ]);
   });
   it('says so when the member is in no standup', () => {
-    expect(standupSkipText([])).toBe('You are not in any workstream’s standup, so there is nothing to skip.');
+    expect(standupSkipText([])).toBe('You are not in any check-in coming up, so there is nothing to skip.');
   });
 });

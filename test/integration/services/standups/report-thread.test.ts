@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderReport } from '../../../../src/services/standups/report.js';
+import { tick } from '../../../../src/services/standups/sweep.js';
+import { harness, type Process } from '../../../support/harness.js';
+import { nockSlack } from '../../../support/slack-nock.js';
+
+// Two check-ins a day in one channel (Europe/London, winter: UTC+0). No workers: the test renders reports itself,
+// in the order it wants.
+const YAML = `
+program: { name: Launch, timezone: Europe/London, pm: U0PM, channel: C0LAUNCH }
+workstreams:
+  ws1:
+    name: QA
+    channel: C0WS1
+    leads: [U0LEAD]
+    members: [U01]
+    checkins:
+      - { id: first, at: "10:00", close_after: 1h, remind_after: 10m }
+      - { id: second, at: "12:00", close_after: 1h, remind_after: 10m }
+`;
+
+describe('where a later check-in’s report goes (real Postgres, Slack faked with nock)', () => {
+  let h: Awaited<ReturnType<typeof harness>>;
+  let bot: Process;
+  const slack = nockSlack();
+  const reports = () => slack.of('chat.postMessage', (a) => a.channel === 'C0WS1');
+  const run = async (checkin: string, date: string) =>
+    (
+      await h.sql<{ id: number; report_ts: string | null; report_thread_ts: string | null }>('SELECT id, report_ts, report_thread_ts FROM standup_runs WHERE checkin_id = $1 AND local_date = $2', [
+        checkin,
+        date,
+      ])
+    )[0]!;
+
+  beforeAll(async () => {
+    h = await harness(YAML, '2026-02-03T10:00:00Z');
+    bot = await h.process({ workers: false });
+  });
+  afterAll(async () => {
+    await h.cleanup();
+    slack.done();
+  });
+
+  it('waits for the day’s first report, then replies in its thread', async () => {
+    await tick(bot.deps);
+    h.clock.set('2026-02-03T12:00:00Z');
+    await tick(bot.deps);
+    const [first, second] = [await run('first', '2026-02-03'), await run('second', '2026-02-03')];
+    await expect(renderReport(bot.deps, second.id)).rejects.toThrow(/waits for the day's first report/);
+    expect(reports()).toHaveLength(0);
+    expect(await renderReport(bot.deps, first.id)).toBe('posted');
+    expect(await renderReport(bot.deps, second.id)).toBe('posted');
+    const firstTs = (await run('first', '2026-02-03')).report_ts!;
+    expect(reports().map((r) => r.args.thread_ts)).toEqual([undefined, firstTs]);
+    expect(await run('second', '2026-02-03')).toMatchObject({ report_thread_ts: firstTs });
+  });
+
+  it('stands alone when Slack refused the day’s first report for good', async () => {
+    h.clock.set('2026-02-04T10:00:00Z');
+    await tick(bot.deps);
+    h.clock.set('2026-02-04T12:00:00Z');
+    await tick(bot.deps);
+    const [first, second] = [await run('first', '2026-02-04'), await run('second', '2026-02-04')];
+    slack.failNext('chat.postMessage', 200, { ok: false, error: 'channel_not_found' });
+    expect(await renderReport(bot.deps, first.id)).toBe('failed');
+    expect(await renderReport(bot.deps, second.id)).toBe('posted');
+    expect(reports().at(-1)!.args.thread_ts).toBeUndefined();
+    expect(await run('second', '2026-02-04')).toMatchObject({ report_thread_ts: null });
+  });
+});
