@@ -1,4 +1,4 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import { afterStep, nextStep, quietUntil, stepOutcome, type EscalationPolicy, type LadderState, type QuietHours, type Roles, type Severity } from '../blockers/ladder.js';
 import { isOutOfOffice, type OutOfOffice } from '../standups/schedule.js';
 import { candidateDates, checkinDays, type PreviewCheckin } from './checkin-occurrences.js';
@@ -58,8 +58,11 @@ export interface PreviewInput {
   quietHours: (QuietHours & { except: readonly Severity[] }) | null;
   /** A person's IANA zone (their quiet hours, their local time). */
   zoneOf: (userId: string) => string;
-  /** Whether a workstream holds check-ins on a workstream-local date; every date when absent. */
-  activity?: (workstreamId: string, localDate: string) => WorkstreamActivity;
+  /**
+   * Whether a workstream holds the check-ins of a workstream-local date, judged when they open (`openAt`, UTC: the
+   * scheduler asks at its first tick after that); every date when absent.
+   */
+  activity?: (workstreamId: string, localDate: string, openAt: DateTime) => WorkstreamActivity;
   /** Live state; empty when previewing from the config alone. */
   outOfOffice: readonly OutOfOffice[];
   skips: readonly RecordedSkip[];
@@ -88,7 +91,7 @@ function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateT
   const { workstreamId, checkinId, plan } = checkin;
   if (filter.userId && !plan.members.some((m) => m.userId === filter.userId)) return;
   const label = `${checkin.workstreamName} · ${checkin.checkinName}`;
-  const activityOf = (ws: string, date: string) => input.activity?.(ws, date) ?? ({ state: 'active' } as const);
+  const activityOf = (ws: string, date: string, openAt: DateTime) => input.activity?.(ws, date, openAt) ?? ({ state: 'active' } as const);
   const { first, last } = candidateDates(plan.zone, from, until);
   for (const day of checkinDays(checkin, first, last)) {
     const { localDate } = day;
@@ -97,7 +100,8 @@ function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateT
       if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: day.reason, detail: day.detail });
       continue;
     }
-    const activity = checkin.program ? ({ state: 'active' } as const) : activityOf(workstreamId, localDate);
+    const openAt = DateTime.min(...day.slots.map((m) => m.promptAt)) ?? from;
+    const activity = checkin.program ? ({ state: 'active' } as const) : activityOf(workstreamId, localDate, openAt);
     if (activity.state !== 'active') {
       if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: ACTIVITY_REASON[activity.state], detail: activity.detail });
       continue;
@@ -110,7 +114,7 @@ function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateT
       const skip = (reason: SkippedDay['reason'], detail: string) => {
         if (inside(slot.promptAt)) skipped.push({ localDate, workstreamId, checkinId, userId: slot.userId, reason, detail });
       };
-      const section = checkin.program && slot.section ? activityOf(slot.section.id, localDate) : null;
+      const section = checkin.program && slot.section ? activityOf(slot.section.id, localDate, openAt) : null;
       if (section && section.state !== 'active') {
         skip(ACTIVITY_REASON[section.state], `${slot.section!.name}: ${section.detail}`);
         continue;
