@@ -46,6 +46,15 @@ export interface RecordedSkip {
   localDate: string;
 }
 
+/** A run started early with `/standup start` (live state): it took its date's slot, so the scheduled one will not happen. */
+export interface StartedRun {
+  workstreamId: string;
+  checkinId: string;
+  /** Workstream-local date, YYYY-MM-DD. */
+  localDate: string;
+  startedBy: string;
+}
+
 /** Everything the preview is computed from: the config, resolved by services/preview, and the live state if any. */
 export interface PreviewInput {
   programZone: string;
@@ -66,6 +75,7 @@ export interface PreviewInput {
   /** Live state; empty when previewing from the config alone. */
   outOfOffice: readonly OutOfOffice[];
   skips: readonly RecordedSkip[];
+  startedRuns: readonly StartedRun[];
   blockers: readonly PreviewBlocker[];
 }
 
@@ -98,6 +108,11 @@ function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateT
     const inSpan = dateInSpan(localDate, plan.zone, from, until);
     if (day.slots === null) {
       if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: day.reason, detail: day.detail });
+      continue;
+    }
+    const started = input.startedRuns.find((r) => r.workstreamId === workstreamId && r.checkinId === checkinId && r.localDate === localDate);
+    if (started) {
+      if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: 'started_early', detail: `started early by ${started.startedBy} (/standup start)` });
       continue;
     }
     const openAt = DateTime.min(...day.slots.map((m) => m.promptAt)) ?? from;

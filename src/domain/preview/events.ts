@@ -41,9 +41,10 @@ export interface PreviewEvent {
 /**
  * Why a check-in does not happen on a date, for the whole workstream (`userId` null) or one participant:
  * not a workday (`weekend`), a `calendar.holidays` date, not one of the check-in's `days`, the participant is out
- * of office or typed `/standup skip` (live state), the workstream is not active yet / has ended / waits on a gate.
+ * of office or typed `/standup skip` (live state), the workstream is not active yet / has ended / waits on a gate, or
+ * the check-in of that date was started early with `/standup start` (it took that date's slot; live state).
  */
-export type SkipReason = 'weekend' | 'holiday' | 'not_a_checkin_day' | 'out_of_office' | 'skipped' | 'not_active_yet' | 'ended' | 'waiting_on_gate';
+export type SkipReason = 'weekend' | 'holiday' | 'not_a_checkin_day' | 'out_of_office' | 'skipped' | 'not_active_yet' | 'ended' | 'waiting_on_gate' | 'started_early';
 
 /** A date a check-in is skipped, with the reason. */
 export interface SkippedDay {

@@ -65,6 +65,7 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
     activity: activityOf(config),
     outOfOffice: live?.outOfOffice ?? [],
     skips: live?.skips ?? [],
+    startedRuns: live?.startedRuns ?? [],
     blockers: live?.blockers ?? [],
   };
 }

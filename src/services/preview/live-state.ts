@@ -1,8 +1,8 @@
-import { ne } from 'drizzle-orm';
-import { blockers, gateStates, memberOutOfOffice, standupSkips } from '../../db/schema/index.js';
+import { isNotNull, ne } from 'drizzle-orm';
+import { blockers, gateStates, memberOutOfOffice, standupRuns, standupSkips } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import type { PreviewBlocker, RecordedSkip } from '../../domain/preview/enumerate.js';
+import type { PreviewBlocker, RecordedSkip, StartedRun } from '../../domain/preview/enumerate.js';
 import type { OutOfOffice } from '../../domain/standups/schedule.js';
 import { ladderState } from '../blockers/ladder-state.js';
 import { rolesFor } from '../blockers/policy.js';
@@ -11,6 +11,8 @@ import { rolesFor } from '../blockers/policy.js';
 export interface LiveState {
   outOfOffice: OutOfOffice[];
   skips: RecordedSkip[];
+  /** Runs started early with `/standup start`: their date's scheduled check-in will not happen. */
+  startedRuns: StartedRun[];
   /** Gate id → status; a gate without a row is pending. */
   gateStatus: Map<string, 'pending' | 'passed' | 'failed'>;
   /** Gates whose "not signed off by its due time" escalation is already under way (its steps are in `blockers`). */
@@ -20,17 +22,22 @@ export interface LiveState {
 }
 
 /**
- * Reads the live state the preview needs, in four queries (read-only).
+ * Reads the live state the preview needs, in five queries (read-only).
  * @throws whatever the database throws (unreachable, not migrated): the caller falls back to the config alone.
  */
 export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<LiveState> {
   const ooo = await db.select().from(memberOutOfOffice);
   const skips = await db.select().from(standupSkips);
+  const started = await db
+    .select({ workstreamId: standupRuns.workstreamId, checkinId: standupRuns.checkinId, localDate: standupRuns.localDate, startedBy: standupRuns.startedBy })
+    .from(standupRuns)
+    .where(isNotNull(standupRuns.startedBy));
   const gates = await db.select({ gateId: gateStates.gateId, status: gateStates.status }).from(gateStates);
   const open = await db.select().from(blockers).where(ne(blockers.status, 'resolved'));
   return {
     outOfOffice: ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate })),
     skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: s.checkinId, localDate: s.localDate })),
+    startedRuns: started.map((r) => ({ workstreamId: r.workstreamId, checkinId: r.checkinId, localDate: r.localDate, startedBy: r.startedBy! })),
     gateStatus: new Map(gates.map((g) => [g.gateId, g.status])),
     gatesEscalating: new Set(open.filter((b) => b.source === 'gate' && b.gateId).map((b) => b.gateId!)),
     blockers: open.map((b) => ({

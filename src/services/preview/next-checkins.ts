@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray } from 'drizzle-orm';
+import { and, eq, gte, isNotNull } from 'drizzle-orm';
 import { memberOutOfOffice, standupRuns, standupSkips } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { zoneOf } from '../standups/plans.js';
@@ -19,8 +19,8 @@ const HORIZON_DAYS = 14;
 
 /**
  * The next `count` check-ins that will prompt `userId` after now, from the preview (the same enumeration as
- * `npm run preview` and the scheduler), honouring their out-of-office and recorded skips, and leaving out runs that
- * already exist (started early with `/standup start`, or open now). Times in the viewer's own zone.
+ * `npm run preview` and the scheduler), honouring their out-of-office, recorded skips and check-ins started early
+ * with `/standup start` (they took their date's slot). Times in the viewer's own zone.
  * @returns the check-ins and that zone (IANA name).
  */
 export async function nextCheckins(deps: Deps, userId: string, count = 5): Promise<{ zone: string; items: NextCheckin[] }> {
@@ -32,24 +32,20 @@ export async function nextCheckins(deps: Deps, userId: string, count = 5): Promi
     .select()
     .from(standupSkips)
     .where(and(eq(standupSkips.userId, userId), gte(standupSkips.localDate, fromDate)));
+  const started = await deps.db
+    .select({ workstreamId: standupRuns.workstreamId, checkinId: standupRuns.checkinId, localDate: standupRuns.localDate, startedBy: standupRuns.startedBy })
+    .from(standupRuns)
+    .where(and(isNotNull(standupRuns.startedBy), gte(standupRuns.localDate, fromDate)));
   const live = {
     outOfOffice: ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate })),
     skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: s.checkinId, localDate: s.localDate })),
+    startedRuns: started.map((r) => ({ workstreamId: r.workstreamId, checkinId: r.checkinId, localDate: r.localDate, startedBy: r.startedBy! })),
     gateStatus: new Map(),
     gatesEscalating: new Set<string>(),
     blockers: [],
   };
-  const prompts = buildPreview(deps.config, live, fromDate, HORIZON_DAYS + 1, { userId }).events.filter((e) => e.kind === 'checkin_prompt' && e.at > now);
-  const workstreams = [...new Set(prompts.map((p) => p.workstreamId!))];
-  const runs = workstreams.length
-    ? await deps.db
-        .select({ workstreamId: standupRuns.workstreamId, checkinId: standupRuns.checkinId, localDate: standupRuns.localDate })
-        .from(standupRuns)
-        .where(and(inArray(standupRuns.workstreamId, workstreams), gte(standupRuns.localDate, fromDate)))
-    : [];
-  const started = new Set(runs.map((r) => `${r.workstreamId}/${r.checkinId}/${r.localDate}`));
-  const items = prompts
-    .filter((p) => !started.has(`${p.workstreamId}/${p.checkinId}/${p.localDate}`))
+  const items = buildPreview(deps.config, live, fromDate, HORIZON_DAYS + 1, { userId })
+    .events.filter((e) => e.kind === 'checkin_prompt' && e.at > now)
     .slice(0, count)
     .map((p) => ({ when: p.at.setZone(zone).toFormat('ccc d LLL HH:mm'), title: p.summary.replace(/: prompt$/, ''), dst: p.dst }));
   return { zone, items };

@@ -41,7 +41,7 @@ const lines = (p: Preview, kinds?: string[]) =>
   p.events
     .filter((e) => !kinds || kinds.includes(e.kind))
     .map((e) => `${e.at.setZone(e.zone).toFormat('ccc HH:mm')} ${e.kind} ${e.to ?? '-'} ${e.workstreamId ?? e.gateId ?? ''}${e.checkinId ? `/${e.checkinId}` : ''}`);
-const noLive: LiveState = { outOfOffice: [], skips: [], gateStatus: new Map(), gatesEscalating: new Set(), blockers: [] };
+const noLive: LiveState = { outOfOffice: [], skips: [], startedRuns: [], gateStatus: new Map(), gatesEscalating: new Set(), blockers: [] };
 
 describe('previewEvents: check-ins', () => {
   const preview = buildPreview(config, null, '2026-12-01', 7);
@@ -99,6 +99,15 @@ describe('previewEvents: check-ins', () => {
       '2026-12-04 U0BOB skipped: skipped (/standup skip)',
     ]);
     expect(lines(p, ['checkin_prompt']).filter((l) => l.includes('U0ANN'))).toEqual(['Fri 10:00 checkin_prompt U0ANN api/standup', 'Mon 10:00 checkin_prompt U0ANN api/standup']);
+  });
+
+  it('a check-in started early with /standup start took its date’s slot: the scheduled one is skipped, with who started it', () => {
+    const live: LiveState = { ...noLive, startedRuns: [{ workstreamId: 'api', checkinId: 'standup', localDate: '2026-12-01', startedBy: 'U0LEAD' }] };
+    const p = buildPreview(config, live, '2026-12-01', 1);
+    expect(p.skipped.filter((s) => s.reason === 'started_early')).toEqual([
+      { localDate: '2026-12-01', workstreamId: 'api', checkinId: 'standup', userId: null, reason: 'started_early', detail: 'started early by U0LEAD (/standup start)' },
+    ]);
+    expect(p.events.some((e) => e.checkinId === 'standup' && e.workstreamId === 'api')).toBe(false);
   });
 
   it('a workstream not holding check-ins skips them whole; in a program check-in only its people are skipped', () => {
