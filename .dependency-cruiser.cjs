@@ -6,7 +6,8 @@
  *                                                                      ← src/main.ts (wires everything)
  *
  * Beside them: src/config (the preflight.yml schema and its loader), src/db (drizzle schema and client),
- * src/clock.ts and src/logger.ts, used by services and above.
+ * src/clock.ts and src/logger.ts, used by services and above. Outside src: sandbox/ (`npm run sandbox`, the
+ * Slack stand-in shared with the tests) may import src, never the other way round.
  *
  * Decided here: src/domain may import *types* from src/config/workspace.ts (Weekday, Question: the config's
  * shape is the domain's vocabulary), never config code at run time; src/db/schema may import domain types
@@ -15,7 +16,7 @@
  *
  * TypeScript sources import with the `.js` suffix (NodeNext); `tsConfig` lets the resolver map them to `.ts`,
  * and `tsPreCompilationDeps` keeps type-only imports in the graph so the rules see them too.
- * dependency-cruiser stays on 17.x: 18 requires Node 22, and this project supports Node >= 20.11.
+ * dependency-cruiser stays on 17.x: 18 requires Node 22, and this project supports Node >= 20.12.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -106,6 +107,13 @@ module.exports = {
       comment: 'Shipped code never imports tests, benchmarks or their helpers.',
       from: { path: '^src/' },
       to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'src-not-sandbox',
+      severity: 'error',
+      comment: 'The sandbox (npm run sandbox: the Slack stand-in and its page) runs the bot from outside; shipped code never imports it, so it stays out of the runtime image.',
+      from: { path: '^src/' },
+      to: { path: '^sandbox/' },
     },
     {
       name: 'not-to-unresolvable',

@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
  * - unit: test/unit, pure code only; no database, no Redis, no global setup (`npm run test:unit`).
  * - integration: test/integration, test/e2e and test/faults, on real Postgres and Redis. Its global setup
  *   creates the run's migrated template database, which each file clones.
- * `npm test` runs both.
+ * - browser: test/browser, the sandbox (`npm run sandbox`) driven in Debian's chromium by playwright-core, on
+ *   real Postgres and Redis like integration (`npm run test:browser`).
+ * `npm test` runs all three.
  */
 export default defineConfig({
   test: {
@@ -23,6 +25,10 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/faults/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
         },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: ['test/support/global-setup.ts'], testTimeout: 90_000, hookTimeout: 120_000 },
       },
     ],
   },

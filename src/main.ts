@@ -2,22 +2,25 @@
  * Composition root: env → config → logger → db (migrate) → queues → Slack app → workers.
  * SIGTERM/SIGINT: stop taking requests, let in-flight jobs finish, close queues and the pool, exit (≤ 10 s).
  */
-import { existsSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import { systemClock } from './clock.js';
+import { loadDotEnv } from './config/dotenv.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { ConfigError, loadWorkspaceConfig } from './config/load.js';
 import { openDatabase } from './db/client.js';
 import { ensureDatabase, runMigrations } from './db/migrate.js';
-import { redisConnection } from './jobs/connection.js';
+import { connectionWarnings } from './connection-warnings.js';
+import { redisConnection, redisReady, redisUrlForDisplay } from './jobs/connection.js';
 import { createQueues, queueWakeups } from './jobs/queues.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger } from './logger.js';
 import type { Deps } from './services/deps.js';
+import { EmailLookupError, resolveEmails } from './services/people/resolve-emails.js';
 import { createSlackApp } from './slack/app.js';
 import { checkHealth } from './slack/health.js';
 import { blockKitRenderer } from './slack/blocks/renderer.js';
 import { boltLogger } from './slack/logger.js';
+import { SlackStartError } from './slack/start-errors.js';
 
 function fail(message: string): never {
   console.error(message);
@@ -25,7 +28,7 @@ function fail(message: string): never {
 }
 
 // `.env` in the working directory, when there is one (variables already set win): the quick start's `cp .env.example .env`
-if (existsSync('.env')) process.loadEnvFile('.env');
+loadDotEnv();
 
 const env = (() => {
   try {
@@ -36,7 +39,7 @@ const env = (() => {
   }
 })();
 
-const config = (() => {
+const parsedConfig = (() => {
   try {
     return loadWorkspaceConfig(env.PREFLIGHT_CONFIG);
   } catch (err) {
@@ -48,6 +51,19 @@ const config = (() => {
 })();
 
 const log = createLogger(env.LOG_LEVEL);
+const warnings = connectionWarnings(log);
+const onError = (what: string) => warnings.onError(what);
+
+/** Redis must answer at boot within this long, ms, so a wrong REDIS_URL ends start-up within 10 s (after boot, an outage only makes /healthz answer 503). */
+const REDIS_BOOT_TIMEOUT_MS = 8_000;
+const producer = redisConnection(env.REDIS_URL, 'producer', onError('redis'));
+try {
+  await redisReady(producer, REDIS_BOOT_TIMEOUT_MS);
+} catch (err) {
+  fail(
+    `Preflight cannot start: Redis at REDIS_URL (${redisUrlForDisplay(env.REDIS_URL)}) did not answer within ${REDIS_BOOT_TIMEOUT_MS / 1000} s (${(err as Error).message}): check REDIS_URL and that Redis is running.`,
+  );
+}
 
 try {
   await ensureDatabase(env.DATABASE_URL);
@@ -56,16 +72,39 @@ try {
   fail(`Preflight cannot start: database migration failed: ${(err as Error).message}`);
 }
 
-const onError = (what: string) => (err: Error) => log.warn({ err: err.message }, `${what} connection error`);
 const database = openDatabase(env.DATABASE_URL, onError('postgres'));
-const producer = redisConnection(env.REDIS_URL, 'producer', onError('redis'));
+database.pool.on('connect', () => warnings.recovered('postgres'));
 const workerConnection = redisConnection(env.REDIS_URL, 'worker', onError('redis'));
 const healthRedis = redisConnection(env.REDIS_URL, 'health', onError('redis'));
+healthRedis.on('ready', () => warnings.recovered('redis'));
 const queues = createQueues(producer, env.QUEUE_PREFIX);
 const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
-const depsFor = (slack: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack, wakeups, renderer: blockKitRenderer, log });
 
-const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), depsFor });
+const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis) });
+/** A token Slack refuses (or no way to reach Slack) ends start-up with one line naming the variable. */
+const orFail = (err: unknown): never => {
+  if (err instanceof SlackStartError) fail(err.message);
+  throw err;
+};
+await slack.init().catch(orFail);
+
+// People given by email in preflight.yml become user IDs here (users.lookupByEmail, cached in Postgres). Its own
+// client: 3 calls at a time (the method is Tier 3, ~50 a minute; a 429 pauses the client's queue for Retry-After),
+// and a few minutes of retries at most, after which an address resolved before keeps its stored ID.
+const lookupClient = new WebClient(env.SLACK_BOT_TOKEN, {
+  slackApiUrl: env.SLACK_API_URL,
+  logger: boltLogger(log),
+  maxRequestConcurrency: 3,
+  retryConfig: { retries: 10, factor: 1.5, minTimeout: 1_000, maxTimeout: 30_000 },
+  timeout: 10_000,
+});
+const config = await resolveEmails({ db: database.db, slack: lookupClient, clock: systemClock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
+  if (err instanceof ConfigError) fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
+  if (err instanceof EmailLookupError) fail(err.message);
+  throw err;
+});
+const depsFor = (client: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack: client, wakeups, renderer: blockKitRenderer, log });
+slack.registerListeners(depsFor);
 
 // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client. The client
 // never retries by itself: a chat.postMessage that timed out may have been posted, and only the delivery module
@@ -79,7 +118,7 @@ const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
 });
 const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick });
 
-await slack.start();
+await slack.start().catch(orFail);
 log.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG }, 'Preflight is running');
 
 let stopping = false;

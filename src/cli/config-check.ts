@@ -5,8 +5,12 @@
  * Exit code 0 when all are valid, 1 otherwise.
  */
 import { DateTime } from 'luxon';
+import { loadDotEnv } from '../config/dotenv.js';
 import { ConfigError, loadWorkspaceConfig } from '../config/load.js';
+import { emailKey, emailRefs } from '../config/user-refs.js';
 import { programToday, renderPreview } from './preview/run.js';
+
+loadDotEnv(); // for PREFLIGHT_CONFIG, as npm start reads it
 
 const args = process.argv.slice(2);
 const preview = args.includes('--preview');
@@ -19,7 +23,10 @@ for (const file of files) {
     const ws = Object.keys(cfg.workstreams).length;
     const members = Object.values(cfg.workstreams).reduce((n, w) => n + w.members.length, 0);
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    console.log(`${file}: OK (${plural(ws, 'workstream')}, ${plural(members, 'member')}, ${plural(cfg.gates.length, 'gate')})`);
+    // emails can only be checked against Slack: Preflight looks them up when it starts
+    const emails = new Set(emailRefs(cfg).map((r) => emailKey(r.email))).size;
+    const byEmail = emails ? `; ${emails === 1 ? '1 person' : `${emails} people`} by email, looked up in Slack when Preflight starts` : '';
+    console.log(`${file}: OK (${plural(ws, 'workstream')}, ${plural(members, 'member')}, ${plural(cfg.gates.length, 'gate')}${byEmail})`);
     if (preview) {
       const now = DateTime.utc();
       const source = 'Previewing from the config alone (config:check reads no database); `npm run preview` shows more.';

@@ -4,10 +4,10 @@
  * deploy"). Reads `.env` like `npm start`; uses DATABASE_URL for the live state when it answers.
  * Exit codes: 0 printed; 1 the config is invalid; 2 bad arguments.
  */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
+import { loadDotEnv } from '../config/dotenv.js';
 import { ConfigError, loadWorkspaceConfig } from '../config/load.js';
 import { resolvePerson } from '../services/preview/person.js';
 import { liveStateOrReason, PREVIEW_FORMATS, programToday, renderPreview, type PreviewFormat } from './preview/run.js';
@@ -26,7 +26,7 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+loadDotEnv();
 let values: Record<string, string | boolean | undefined>;
 try {
   ({ values } = parseArgs({

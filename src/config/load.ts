@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { closest, distance } from 'fastest-levenshtein';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { objectKeysAt } from './schema-walk.js';
 import { workspaceSchema, type WorkspaceConfig } from './workspace.js';
 
 /** One problem found in a config file, located as precisely as the YAML allows. */
@@ -48,16 +51,84 @@ export function parseWorkspaceConfig(text: string, file: string): WorkspaceConfi
   const parsed = workspaceSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new ConfigError(
-    parsed.error.issues.map((issue) => {
-      const path = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
-      const located = locate(doc, path);
-      const pos = located?.range ? lineCounter.linePos(located.range[0]) : undefined;
-      const value = located && isNode(located) ? (located as { toJSON(): unknown }).toJSON() : undefined;
-      const got = isPrimitive(value) && !issue.message.includes('got') ? ` (got ${JSON.stringify(value)})` : '';
-      const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
-      return { file, path: path.join('.'), line: pos?.line, col: pos?.col, message: `${message}${got}` };
-    }),
+    byLine(
+      parsed.error.issues.flatMap((issue): ConfigProblem[] => {
+        const path = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
+        if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => unknownKeyProblem(doc, lineCounter, file, path, key));
+        const located = locate(doc, path);
+        const pos = located?.range ? lineCounter.linePos(located.range[0]) : undefined;
+        const value = located && isNode(located) ? (located as { toJSON(): unknown }).toJSON() : undefined;
+        const exact = located === doc.getIn(path, true) && located !== undefined;
+        const missing = !exact && issue.code === 'invalid_type' && doc.getIn(path) === undefined;
+        const plain = exact ? plainWording(issue, value) : missing ? `required, but missing (${issue.message})` : undefined;
+        const got = !plain && isPrimitive(value) && exact && !issue.message.includes('got') ? ` (got ${JSON.stringify(value)})` : '';
+        return [{ file, path: path.join('.'), line: pos?.line, col: pos?.col, message: `${plain ?? issue.message}${got}` }];
+      }),
+    ),
   );
+}
+
+/** Problems in file order (those without a line last), so the list reads top to bottom like the file. */
+function byLine(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || (a.p.col ?? 0) - (b.p.col ?? 0) || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+/**
+ * Common mistakes, said plainly (undefined: the schema's own message says it well enough).
+ * @param value the YAML value at the issue's path.
+ */
+function plainWording(issue: z.core.$ZodIssue, value: unknown): string | undefined {
+  // `members: U01, U02` or `members: U01` is one string where YAML needs a list
+  if (issue.code === 'invalid_type' && issue.expected === 'array' && typeof value === 'string') {
+    const items = value
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((v) => (/^[\w.@+-]+$/.test(v) ? v : JSON.stringify(v)));
+    return `expected a list, got the single string ${JSON.stringify(value)}: write it as [${items.join(', ')}] or one "- item" per line`;
+  }
+  if (typeof value === 'string' && /^@\S+$/.test(value) && issue.message.includes('Slack user ID')) {
+    return `${JSON.stringify(value)} is a display name, not a Slack user ID: use the member ID (profile → ⋮ → "Copy member ID", U…) or their email address`;
+  }
+  if (typeof value === 'number' && issue.message.includes('duration')) {
+    return `${value} has no unit: write "${value}m" for minutes (units: s, m, h, d)`;
+  }
+  return undefined;
+}
+
+/**
+ * An unknown key, reported at its own line with the closest known key when one is near enough
+ * (Levenshtein distance at most 2, or a third of the key's length): `unknown key "remind_afer": did you mean "remind_after"?`
+ */
+function unknownKeyProblem(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, file: string, parentPath: (string | number)[], key: string): ConfigProblem {
+  const parent = doc.getIn(parentPath, true);
+  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === key) : undefined;
+  const range = (pair && isNode(pair.key) ? pair.key.range : undefined) ?? (isNode(parent) ? parent.range : undefined);
+  const pos = range ? lineCounter.linePos(range[0]) : undefined;
+  const known = objectKeysAt(workspaceSchema, parentPath) ?? [];
+  const best = known.length ? closest(key, known) : undefined;
+  const near = best !== undefined && distance(key, best) <= Math.max(2, Math.floor(key.length / 3));
+  const hint = near ? `: did you mean "${best}"?` : known.length ? ` (known keys here: ${known.join(', ')})` : '';
+  return { file, path: [...parentPath, key].join('.'), line: pos?.line, col: pos?.col, message: `unknown key "${key}"${hint}` };
+}
+
+/**
+ * The 1-based line and column of the value at `path` in a config file (or of its deepest existing parent), for
+ * problems found after parsing (e.g. an email Slack does not know). Undefined when the file cannot be read.
+ */
+export function locateInFile(file: string, path: (string | number)[]): { line: number; col: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const node = locate(doc, path);
+  return node?.range ? lineCounter.linePos(node.range[0]) : undefined;
 }
 
 function isPrimitive(v: unknown): v is string | number | boolean {

@@ -8,7 +8,21 @@ import { durationSchema } from './duration.js';
  * the parsed result keeps them, with durations turned into milliseconds and defaults filled in.
  */
 
-export const userIdSchema = z.string({ error: 'expected a Slack user ID such as U012AB3CD' }).regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID such as U012AB3CD');
+const USER_REF_HINT = 'expected a Slack user ID such as U012AB3CD or an email address such as ana@example.com';
+/** A Slack user ID as Slack writes them: `U…` (or `W…` on Enterprise Grid). */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+/**
+ * A person, wherever `preflight.yml` asks for one: a Slack user ID (`U012AB3CD`) or the email address of their
+ * Slack account (`ana@example.com`). Emails are resolved to user IDs at start-up (users.lookupByEmail, cached in
+ * Postgres: src/services/people/resolve-emails.ts), found by walking the config along this very schema object
+ * (src/config/user-refs.ts). So a new key that takes a person must use `userIdSchema` itself (wrapped in
+ * `.optional()`, `.default()`, arrays, records or unions as needed), not a copy or a refinement of it.
+ */
+export const userIdSchema = z.union([z.string().regex(SLACK_USER_ID), z.email({ pattern: z.regexes.html5Email })], {
+  error: (iss) => (iss.input === undefined ? 'required: a Slack user ID such as U012AB3CD or an email address' : USER_REF_HINT),
+});
+/** The same schema under the name that says what it holds. */
+export const userRefSchema = userIdSchema;
 export const channelIdSchema = z.string({ error: 'expected a Slack channel ID such as C012AB3CD' }).regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID such as C012AB3CD (not a #name)');
 export const zoneSchema = z
   .string({ error: 'expected an IANA time zone such as America/New_York' })

@@ -1,8 +1,11 @@
 /**
  * `npm run db:migrate`: creates the database named in DATABASE_URL if it is missing, then applies
- * migrations/. Exit code 1 with the reason on failure.
+ * migrations/. Reads `.env` like `npm start` (variables already set win). Exit code 1 with the reason on failure.
  */
+import { loadDotEnv } from '../config/dotenv.js';
 import { ensureDatabase, runMigrations } from './migrate.js';
+
+loadDotEnv();
 
 const url = process.env.DATABASE_URL;
 if (!url) {

@@ -9,6 +9,9 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', impor
 /** Arbitrary constant: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 4_242_001;
 
+/** A Postgres that does not answer at start-up fails it within this long, ms (instead of hanging on a wrong host). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * Creates the database named in `url` if it does not exist (connecting to the `postgres` maintenance db).
  * @returns true when it created the database.
@@ -19,7 +22,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   if (!name) throw new Error('DATABASE_URL names no database (expected …/preflight at the end)');
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -56,7 +59,7 @@ export async function dropDatabase(url: string): Promise<void> {
  * (a rolling deploy) apply them once.
  */
 export async function runMigrations(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

@@ -26,8 +26,8 @@ export type HomeStandup = { workstreamName: string } & (
 /** What the App Home tab shows a member: their standups today, then their open blockers by relation. */
 export interface HomeModel {
   standups: HomeStandup[];
-  /** The viewer's next check-ins (up to 5, services/preview), times in their own zone. */
-  nextCheckins: Awaited<ReturnType<typeof nextCheckins>>;
+  /** The viewer's next check-ins (up to 5, services/preview), times in their own zone; homeModel always sets it. */
+  nextCheckins?: Awaited<ReturnType<typeof nextCheckins>>;
   /** Waiting on you (owner), escalated to you (a notice was sent to you), raised by you; oldest first. */
   blockers: { title: string; items: ReturnType<typeof blockerView>[] }[];
 }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { App, HTTPReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
@@ -7,7 +7,9 @@ import type { Deps } from '../services/deps.js';
 import { registerOpenStandupFormAction } from './actions/open-standup-form.js';
 import { registerStandupCommand } from './commands/standup.js';
 import { registerDmMessages } from './events/dm-message.js';
-import type { Health } from './health.js';
+import { type Health, withSlackConnection } from './health.js';
+import { type SocketConnection, trackSocketConnection } from './socket-connection.js';
+import { slackNoAnswerError, slackStartError } from './start-errors.js';
 import { boltLogger } from './logger.js';
 import { registerEventDedupe } from './middleware/dedupe-events.js';
 import { registerWorkspaceGuard, type Installation } from './middleware/workspace.js';
@@ -22,10 +24,29 @@ import { registerGonogoCommand } from './commands/gonogo.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
 import type { WebClient } from '@slack/web-api';
 
+/** How long start-up waits for Slack to answer auth.test, ms (it answers in well under a second when reachable). */
+export const SLACK_INIT_TIMEOUT_MS = 20_000;
+
 export interface SlackApp {
   app: App;
   /** The Web API client listeners use (Bolt's own). */
   client: WebClient;
+  /**
+   * Checks SLACK_BOT_TOKEN with Slack (`auth.test`, through Bolt's `app.init()`; the app is built with
+   * `deferInitialization` so a rejected token is an error here instead of an unhandled rejection).
+   * @throws SlackStartError naming SLACK_BOT_TOKEN when Slack refuses it or does not answer within
+   *   {@link SLACK_INIT_TIMEOUT_MS}; other errors as thrown by the client.
+   */
+  init(): Promise<void>;
+  /**
+   * Registers every listener (slash commands, actions, views, events) with the deps built around Bolt's
+   * WebClient by `depsFor`. Call once, after `init()` (the config may depend on Slack, e.g. people by email).
+   */
+  registerListeners(depsFor: (client: WebClient) => Deps): void;
+  /**
+   * Serves HTTP (HTTP mode) or opens the WebSocket (Socket Mode; `/healthz` is served first).
+   * @throws SlackStartError naming SLACK_APP_TOKEN when Slack refuses the app-level token.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -33,14 +54,16 @@ export interface SlackApp {
 /**
  * Builds the Bolt app. HTTP mode (no SLACK_APP_TOKEN): every Slack request goes to `POST /slack/events`,
  * signatures always verified, and `GET /healthz` answers 200/503. Socket Mode (SLACK_APP_TOKEN set): same
- * listeners over a WebSocket, with `/healthz` on PORT from a small HTTP server.
- * @param depsFor builds the use-case deps around Bolt's WebClient (listener side).
+ * listeners over a WebSocket, with `/healthz` on PORT from a small HTTP server. Built with Bolt's
+ * `deferInitialization`: call `init()`, then `registerListeners()`, then `start()`.
  */
-export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; health: () => Promise<Health>; depsFor: (client: WebClient) => Deps }): SlackApp {
+export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; health: () => Promise<Health> }): SlackApp {
   const { env, log } = args;
   const logger: BoltLogger = boltLogger(log);
+  // Socket Mode: the WebSocket's state, reported by /healthz next to Postgres and Redis
+  let socket: SocketConnection | undefined;
   const healthRoute = async (res: import('node:http').ServerResponse) => {
-    const h = await args.health();
+    const h = withSlackConnection(await args.health(), socket?.connected());
     res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify(h));
   };
@@ -48,7 +71,11 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
   let app: App;
   let healthServer: Server | undefined;
   if (env.SLACK_APP_TOKEN) {
-    app = new App({ token: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions });
+    // Our own receiver, so its client (apps.connections.open) also goes to SLACK_API_URL and we can watch the
+    // WebSocket's state; Bolt's default one would take neither from the App's options.
+    const receiver = new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger, installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } } });
+    socket = trackSocketConnection(receiver.client);
+    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, socketMode: true, logger, clientOptions, deferInitialization: true });
     healthServer = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/healthz') void healthRoute(res);
       else res.writeHead(404).end();
@@ -61,45 +88,66 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
       logger,
       customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => void healthRoute(res) }],
     });
-    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
+    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions, deferInitialization: true });
   }
-  const deps = args.depsFor(app.client);
-  const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX };
-  let installation: Promise<Installation> | undefined;
-  const installed = () => {
-    installation ??= app.client.auth.test().then(
-      (r) => ({ teamId: String(r.team_id), enterpriseId: r.enterprise_id ? String(r.enterprise_id) : null }),
-      (err) => {
-        installation = undefined; // retry on the next request
-        throw err;
-      },
-    );
-    return installation;
-  };
-  registerWorkspaceGuard(app, installed, log);
-  registerEventDedupe(app, deps, log);
-  registerStandupCommand(app, ctx);
-  registerOpenStandupFormAction(app, ctx);
-  registerStandupFormSubmission(app, ctx);
-  registerDmMessages(app, ctx);
-  registerBlockerCommand(app, ctx);
-  registerBlockerActions(app, ctx);
-  registerBlockerFormSubmission(app, ctx);
-  registerAppHome(app, ctx);
-  registerGonogoCommand(app, ctx);
-  registerGateActions(app, ctx);
-  registerGonogoHistoryActions(app, ctx);
-  registerChecklistSubmission(app, ctx);
-  app.error(async (err) => {
-    log.error({ err: err.message, code: (err as { code?: string }).code }, 'unhandled error in a Slack listener');
-  });
   return {
     app,
     client: app.client,
+    async init() {
+      let timer: NodeJS.Timeout | undefined;
+      const noAnswer = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(slackNoAnswerError('SLACK_BOT_TOKEN', SLACK_INIT_TIMEOUT_MS)), SLACK_INIT_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([
+          app.init().catch((err: unknown) => {
+            throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
+          }),
+          noAnswer,
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    registerListeners(depsFor) {
+      const deps = depsFor(app.client);
+      const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX };
+      let installation: Promise<Installation> | undefined;
+      const installed = () => {
+        installation ??= app.client.auth.test().then(
+          (r) => ({ teamId: String(r.team_id), enterpriseId: r.enterprise_id ? String(r.enterprise_id) : null }),
+          (err) => {
+            installation = undefined; // retry on the next request
+            throw err;
+          },
+        );
+        return installation;
+      };
+      registerWorkspaceGuard(app, installed, log);
+      registerEventDedupe(app, deps, log);
+      registerStandupCommand(app, ctx);
+      registerOpenStandupFormAction(app, ctx);
+      registerStandupFormSubmission(app, ctx);
+      registerDmMessages(app, ctx);
+      registerBlockerCommand(app, ctx);
+      registerBlockerActions(app, ctx);
+      registerBlockerFormSubmission(app, ctx);
+      registerAppHome(app, ctx);
+      registerGonogoCommand(app, ctx);
+      registerGateActions(app, ctx);
+      registerGonogoHistoryActions(app, ctx);
+      registerChecklistSubmission(app, ctx);
+      app.error(async (err) => {
+        log.error({ err: err.message, code: (err as { code?: string }).code }, 'unhandled error in a Slack listener');
+      });
+    },
     async start() {
       if (healthServer) {
         await new Promise<void>((resolve) => healthServer!.listen(env.PORT, resolve));
-        await app.start();
+        await app.start().catch(async (err: unknown) => {
+          await new Promise<void>((resolve) => healthServer!.close(() => resolve()));
+          throw slackStartError(err, 'SLACK_APP_TOKEN') ?? err;
+        });
       } else {
         await app.start(env.PORT);
       }

@@ -5,6 +5,8 @@ export interface Health {
   ok: boolean;
   postgres: 'ok' | 'down';
   redis: 'ok' | 'down';
+  /** Socket Mode only: whether the WebSocket to Slack is connected (HTTP mode has no connection to report). */
+  slack?: 'connected' | 'disconnected';
 }
 
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -24,4 +26,13 @@ export async function checkHealth(pool: pg.Pool, redis: Redis, timeoutMs = 1_500
     ),
   ]);
   return { ok: pgOk && redisOk, postgres: pgOk ? 'ok' : 'down', redis: redisOk ? 'ok' : 'down' };
+}
+
+/**
+ * Adds Slack's Socket Mode connection to a health report: `ok` also requires it.
+ * @param slackConnected undefined in HTTP mode (the report is returned unchanged).
+ */
+export function withSlackConnection(health: Health, slackConnected: boolean | undefined): Health {
+  if (slackConnected === undefined) return health;
+  return { ...health, ok: health.ok && slackConnected, slack: slackConnected ? 'connected' : 'disconnected' };
 }

@@ -22,6 +22,7 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
   const calls: NockedCall[] = [];
   const scripted: { method: string; status: number; body: unknown; headers?: Record<string, string> }[] = [];
   const messages = new SlackMessageStore(opts.now);
+  const usersByEmail = new Map<string, string>();
   let seq = 0;
   const scope = nock('https://slack.test')
     .persist()
@@ -53,6 +54,10 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
         return { ok: true, channel: args.channel, ts: args.ts };
       case 'views.open':
         return { ok: true, view: { id: `V${++seq}` } };
+      case 'users.lookupByEmail': {
+        const id = usersByEmail.get(String(args.email ?? '').toLowerCase());
+        return id ? { ok: true, user: { id, deleted: false } } : { ok: false, error: 'users_not_found' };
+      }
       default:
         return { ok: true };
     }
@@ -61,6 +66,8 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
     calls,
     /** The messages in the fake workspace (add one with `messages.post(args)` to stand for an earlier attempt). */
     messages,
+    /** Members users.lookupByEmail finds: lower-cased email → user ID (others get `users_not_found`). */
+    usersByEmail,
     /** Successful calls of `method` matching `where`. */
     of: (method: string, where: (a: Record<string, any>) => boolean = () => true) => calls.filter((c) => c.method === method && where(c.args)),
     /** The next call to `method` is answered with this status/body instead (e.g. 429 with Retry-After). */

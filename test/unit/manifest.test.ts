@@ -142,3 +142,45 @@ describe('manifest.yml', () => {
     for (const url of urls) expect(url && new URL(url).pathname).toBe('/slack/events');
   });
 });
+
+describe('manifest.socket.yml', () => {
+  const socketText = readFileSync(join(root, 'manifest.socket.yml'), 'utf8');
+  const socket = parse(socketText) as Manifest;
+  let validate: ValidateFunction;
+  beforeAll(() => {
+    validate = compileManifestSchema();
+  });
+
+  it("is a valid Slack app manifest (Slack's schema, major_version 1)", () => {
+    expect((socket as unknown as { _metadata: { major_version: number } })._metadata.major_version).toBe(1);
+    expect(validate(socket), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
+  it('is Socket Mode with no request URL anywhere (Slack checks URLs on save, before Preflight can run)', () => {
+    expect(socket.settings.socket_mode_enabled).toBe(true);
+    expect(JSON.stringify(socket)).not.toMatch(/https?:\/\//);
+    expect(socket.settings.event_subscriptions?.request_url).toBeUndefined();
+    expect(socket.settings.interactivity?.request_url).toBeUndefined();
+    for (const c of socket.features.slash_commands ?? []) expect(c.url, c.command).toBeUndefined();
+  });
+
+  it('is manifest.yml apart from that: same commands, scopes, events and settings', () => {
+    const withoutUrls = structuredClone(manifest);
+    for (const c of withoutUrls.features.slash_commands ?? []) delete c.url;
+    delete withoutUrls.settings.event_subscriptions?.request_url;
+    delete withoutUrls.settings.interactivity?.request_url;
+    withoutUrls.settings.socket_mode_enabled = true;
+    expect(socket).toEqual(withoutUrls);
+  });
+});
+
+describe('people by email', () => {
+  it('both manifests grant users:read.email (users.lookupByEmail) with users:read', () => {
+    // docs.slack.dev/reference/methods/users.lookupByEmail: "Requires users:read.email"
+    expect(srcText('src/services'), 'the email lookup is gone from src/services: update this test and the manifests').toMatch(/users\.lookupByEmail\(/);
+    for (const file of ['manifest.yml', 'manifest.socket.yml']) {
+      const m = parse(readFileSync(join(root, file), 'utf8')) as Manifest;
+      expect(m.oauth_config.scopes.bot, file).toEqual(expect.arrayContaining(['users:read', 'users:read.email']));
+    }
+  });
+});

@@ -7,7 +7,7 @@ import { safeMrkdwn } from './text.js';
  * in the heading), each with its DST note when the clocks change that day; or a line saying there is none in the
  * next two weeks.
  */
-export function nextCheckinsSection(next: HomeModel['nextCheckins']): KnownBlock {
+export function nextCheckinsSection(next: NonNullable<HomeModel['nextCheckins']>): KnownBlock {
   const lines = next.items.map((c) => `• ${c.when} · *${safeMrkdwn(c.title, 120)}*${c.dst ? ` _(${c.dst})_` : ''}`);
   return {
     type: 'section',

@@ -41,7 +41,7 @@ export function homeView(model: HomeModel): View {
         : '*Your check-ins today*\nYou are not in any check-in.',
     },
   });
-  blocks.push(nextCheckinsSection(model.nextCheckins));
+  if (model.nextCheckins) blocks.push(nextCheckinsSection(model.nextCheckins));
   const seen = new Set<number>();
   let hidden = 0;
   for (const g of groups) {

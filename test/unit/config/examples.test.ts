@@ -208,6 +208,7 @@ describe('npm run config:check', () => {
     expect(res.code, res.stderr).toBe(0);
     for (const f of files) expect(res.stdout).toContain(`${f}: OK`);
     expect(res.stdout).toContain('phase11-four-workstreams.preflight.yml: OK (4 workstreams, 100 members');
+    expect(res.stdout).toContain('minimal.preflight.yml: OK (1 workstream, 2 members, 0 gates; 1 person by email, looked up in Slack when Preflight starts)');
   });
 
   it('exits 1 on a broken file and prints the file, line:col and key path of the problem', async () => {

@@ -44,7 +44,7 @@ describe('preflight.yml', () => {
     const p = problems(valid.replace('close_after: 90s', 'close_after: 10m, colse: 1').replace('remind_after: 15m', 'remind_after: 15 minutes').replace('[U01,', '[U01, U01,'));
     const byPath = Object.fromEntries(p.map((x) => [x.path, x.message]));
     expect(byPath['workstreams.ws1.standup.remind_after']).toMatch(/duration such as "30m"/);
-    expect(byPath['workstreams.ws1.standup']).toMatch(/unknown key\(s\) "colse"/);
+    expect(byPath['workstreams.ws1.standup.colse']).toBe('unknown key "colse" (known keys here: at, remind_after, close_after, questions, enabled)');
     expect(byPath['workstreams.ws1.members.1']).toMatch(/U01 is listed twice/);
     expect(problems(valid.replace('remind_after: 15m', 'remind_after: 2m'))[0]).toMatchObject({
       path: 'workstreams.ws1.standup.remind_after',
@@ -63,6 +63,48 @@ scheduler: { tick: 5m, reclaim_after: 5s }`;
     expect(byPath['scheduler.tick']).toMatch(/every minute or less/);
     expect(byPath['scheduler.reclaim_after']).toMatch(/at least 15s/);
     expect(byPath['workstreams.ws1.standup.close_after']).toMatch(/under 24h/);
+  });
+
+  it('reports each unknown key at its own line, with the closest known key when one is near', () => {
+    const yaml = valid
+      .replace('standup: { at: "10:30", remind_after: 15m, close_after: 90s }', 'standup: { at: "10:30", remind_afer: 15m, close_after: 2h }')
+      .replace('    leads: [U0LEAD]', '    lead: [U0LEAD]\n    chanel: C0WS2');
+    const lines = problems(yaml).map((x) => `${x.file}:${x.line}:${x.col} ${x.path}: ${x.message}`);
+    expect(lines).toEqual([
+      'preflight.yml:7:5 workstreams.ws1.lead: unknown key "lead": did you mean "leads"?',
+      'preflight.yml:8:5 workstreams.ws1.chanel: unknown key "chanel": did you mean "channel"?',
+      'preflight.yml:10:29 workstreams.ws1.standup.remind_afer: unknown key "remind_afer": did you mean "remind_after"?',
+    ]);
+    const far = problems(`${valid.replace('close_after: 90s', 'close_after: 2h')}colour: blue\n`);
+    expect(far.map((x) => [x.line, x.path, x.message])).toEqual([
+      [10, 'colour', 'unknown key "colour" (known keys here: program, calendar, standup, scheduler, workstreams, escalation, gates, gonogo)'],
+    ]);
+  });
+
+  it('words common mistakes plainly: a list written as a string, a @name for a person, a duration without unit, a missing key', () => {
+    const yaml = valid
+      .replace('close_after: 90s', 'close_after: 2h')
+      .replace('leads: [U0LEAD]', 'leads: U0LEAD')
+      .replace('members: [U01, { id: U02, timezone: Europe/London }]', 'members: U01, U02')
+      .replace('pm: U0PM', 'pm: "@jane"')
+      .replace('remind_after: 15m', 'remind_after: 15')
+      .replace('    channel: C0WS1\n', '');
+    const byPath = Object.fromEntries(problems(yaml).map((x) => [x.path, x.message]));
+    expect(byPath).toEqual({
+      'program.pm': '"@jane" is a display name, not a Slack user ID: use the member ID (profile → ⋮ → "Copy member ID", U…) or their email address',
+      'workstreams.ws1.channel': 'required, but missing (expected a Slack channel ID such as C012AB3CD)',
+      'workstreams.ws1.leads': 'expected a list, got the single string "U0LEAD": write it as [U0LEAD] or one "- item" per line',
+      'workstreams.ws1.members': 'expected a list, got the single string "U01, U02": write it as [U01, U02] or one "- item" per line',
+      'workstreams.ws1.standup.remind_after': '15 has no unit: write "15m" for minutes (units: s, m, h, d)',
+    });
+  });
+
+  it('accepts a person as a Slack user ID or an email address wherever one is asked for, and nothing else', () => {
+    const cfg = parseWorkspaceConfig(valid.replace('close_after: 90s', 'close_after: 2h').replace('pm: U0PM', 'pm: pm@example.com').replace('[U01,', '[ana.b+launch@example.co.uk,'), 'preflight.yml');
+    expect(cfg.program.pm).toBe('pm@example.com');
+    expect(cfg.workstreams.ws1!.members[0]).toBe('ana.b+launch@example.co.uk');
+    const p = problems(valid.replace('close_after: 90s', 'close_after: 2h').replace('pm: U0PM', 'pm: jane'));
+    expect(p.map((x) => [x.path, x.message])).toEqual([['program.pm', 'expected a Slack user ID such as U012AB3CD or an email address such as ana@example.com (got "jane")']]);
   });
 
   it('reports YAML syntax errors with their position', () => {

@@ -54,7 +54,7 @@ describe('App Home: your next check-ins, from the preview (real Postgres)', () =
   it('leaves out days out of office and a check-in already started today', async () => {
     await setOutOfOffice(bot.deps, 'U0LON', '2026-03-06', '2026-03-06');
     expect((await startNow(bot.deps, 'U0LEAD', 'core', 'standup')).kind).toBe('started');
-    const { items } = (await homeModel(bot.deps, 'U0LON')).nextCheckins;
+    const { items } = (await homeModel(bot.deps, 'U0LON')).nextCheckins!;
     expect(items.map((i) => `${i.when} ${i.title}`)).toEqual([
       'Thu 5 Mar 15:00 Core · Sync',
       'Mon 9 Mar 10:00 Core · Standup',

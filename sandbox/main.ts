@@ -1,0 +1,187 @@
+/**
+ * `npm run sandbox [-- --example <name> | --config <file>] [--speed N] [--port 3100] [--host 127.0.0.1]`:
+ * the real bot (src/main.ts, unchanged) against a local stand-in for Slack (slack-stand-in/), and a web page
+ * to use it as a team would. Postgres and Redis as for `npm start` (DATABASE_URL, REDIS_URL, from the shell or
+ * .env); the sandbox uses its own database `preflight_sandbox` on that server and the Redis key prefix
+ * `preflight-sandbox`, both emptied at every start, so it never touches a real install's data
+ * (`SANDBOX_DATABASE_URL` and `SANDBOX_QUEUE_PREFIX` name others: the browser test runs its own;
+ * `SANDBOX_ACK_TIMEOUT_MS` lengthens Slack's 3-second limit on Preflight's answers, for tests on a loaded box).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { parse } from 'yaml';
+import { ConfigError } from '../src/config/load.js';
+import { dropDatabase } from '../src/db/migrate.js';
+import { SandboxBridge } from './bridge.js';
+import { startPageServer } from './page-server.js';
+import { SlackApiFake } from './slack-stand-in/web-api.js';
+import { directoryFor } from './workspace/people.js';
+import { sandboxConfig } from './workspace/sandbox-config.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const USAGE = 'Usage: npm run sandbox -- [--example <name> | --config <file>] [--speed N] [--port 3100] [--host 127.0.0.1]';
+const QUEUE_PREFIX = process.env.SANDBOX_QUEUE_PREFIX || 'preflight-sandbox';
+const TEAM = { teamId: 'T0SANDBOX', appId: 'A0SANDBOX', botUserId: 'U0PREFLIGHT' };
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+const { values: opts } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        example: { type: 'string' },
+        config: { type: 'string' },
+        speed: { type: 'string', default: '1' },
+        port: { type: 'string', default: '3100' },
+        host: { type: 'string', default: process.env.SANDBOX_HOST ?? '127.0.0.1' },
+        verbose: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    return fail(`${(err as Error).message}\n${USAGE}`);
+  }
+})();
+const speed = Number(opts.speed);
+if (!(speed >= 1)) fail(`--speed must be a number ≥ 1, e.g. --speed 60 (got "${opts.speed}")\n${USAGE}`);
+const port = Number(opts.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a TCP port (got "${opts.port}")\n${USAGE}`);
+const configPath = opts.config ?? join(root, 'examples', `${opts.example ?? 'final-deployment-five-teams'}.preflight.yml`);
+if (opts.example && !existsSync(configPath)) fail(`No example "${opts.example}": examples/ has ${listExamples().join(', ')}.\n${USAGE}`);
+
+function listExamples(): string[] {
+  return ['final-deployment-five-teams', 'minimal', 'phase11-four-workstreams'].filter((n) => existsSync(join(root, 'examples', `${n}.preflight.yml`)));
+}
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+const baseDb = process.env.SANDBOX_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/preflight';
+const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const databaseUrl = (() => {
+  if (process.env.SANDBOX_DATABASE_URL) return process.env.SANDBOX_DATABASE_URL;
+  const u = new URL(baseDb);
+  u.pathname = '/preflight_sandbox';
+  return u.toString();
+})();
+
+const { yaml, config } = (() => {
+  try {
+    return sandboxConfig(configPath, speed, Date.now());
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`Sandbox cannot start: ${err.message}`);
+    throw err;
+  }
+})();
+const dir = directoryFor(config);
+
+// a fresh workspace every start: the sandbox's own database and queue keys, nothing else
+try {
+  await dropDatabase(databaseUrl);
+} catch (err) {
+  fail(`Sandbox cannot start: Postgres at ${new URL(baseDb).host} did not answer (${(err as Error).message}). Start it, or set DATABASE_URL.`);
+}
+try {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  await redis.connect();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:*`, 'COUNT', 500);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
+} catch (err) {
+  fail(`Sandbox cannot start: Redis at ${redisUrl} did not answer (${(err as Error).message}). Start it, or set REDIS_URL.`);
+}
+
+const channels = Object.fromEntries(dir.channels.map((c) => [c.id, { name: c.name }]));
+const standIn = await new SlackApiFake({ channels, teamId: TEAM.teamId, botUserId: TEAM.botUserId }).start(0, '127.0.0.1');
+const botPort = await freePort();
+const signingSecret = randomBytes(16).toString('hex');
+const configFile = join(mkdtempSync(join(tmpdir(), 'preflight-sandbox-')), 'preflight.yml');
+writeFileSync(configFile, yaml);
+
+const bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  cwd: root,
+  env: {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    SLACK_BOT_TOKEN: 'xoxb-sandbox',
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_APP_TOKEN: '',
+    SLACK_API_URL: standIn.url,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX,
+    PORT: String(botPort),
+    PREFLIGHT_CONFIG: configFile,
+    LOG_LEVEL: opts.verbose ? 'info' : 'warn',
+    ...(process.env.FAKETIME ? { FAKETIME: process.env.FAKETIME } : {}),
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let botOutput = '';
+const keep = (d: Buffer) => {
+  botOutput = (botOutput + d.toString()).slice(-20_000);
+  if (opts.verbose) process.stderr.write(d);
+};
+bot.stdout.on('data', keep);
+bot.stderr.on('data', keep);
+let stopping = false;
+bot.on('exit', (code) => {
+  if (stopping) return;
+  console.error(`Preflight stopped (exit code ${code}). Its last output:\n${botOutput}`);
+  process.exit(1);
+});
+
+const botUrl = `http://127.0.0.1:${botPort}`;
+for (let i = 0; ; i++) {
+  const ok = await fetch(`${botUrl}/healthz`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (ok) break;
+  if (i > 600) fail(`Preflight did not become healthy within 60 s. Its output:\n${botOutput}`);
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as { features?: { slash_commands?: { command: string }[] } };
+const commands = (manifest.features?.slash_commands ?? []).map((c) => c.command);
+const bridge = new SandboxBridge(standIn, dir, { url: botUrl, signingSecret }, TEAM, commands, Number(process.env.SANDBOX_ACK_TIMEOUT_MS) || 3_000);
+const page = await startPageServer({ standIn, bridge, dir, port, host: opts.host }).catch((err: NodeJS.ErrnoException) =>
+  fail(err.code === 'EADDRINUSE' ? `Port ${port} is in use: pass another with --port.` : `Sandbox cannot serve the page: ${err.message}`),
+);
+console.log(`Sandbox: ${page.url}`);
+console.log(`  ${config.program.name}: ${dir.people.length} people, ${dir.channels.length} channels${speed === 1 ? '' : `, time × ${speed} (first standup within a minute)`}. Ctrl-C stops it.`);
+
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  page.server.closeAllConnections();
+  page.server.close();
+  bot.kill('SIGTERM');
+  await new Promise((r) => bot.once('exit', r));
+  await standIn.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port: p } = srv.address() as { port: number };
+      srv.close(() => resolve(p));
+    });
+    srv.on('error', reject);
+  });
+}

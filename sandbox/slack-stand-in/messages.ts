@@ -1,0 +1,198 @@
+/**
+ * The messages a fake Slack workspace holds, shared by the in-process fake (test/support/slack-nock.ts), the
+ * HTTP fake for the real process (web-api.ts) and the sandbox (`npm run sandbox`). Models what Preflight relies on from Slack:
+ * - chat.postMessage to a user id lands in the app's DM with them (IM channel `D…` for `U…`/`W…`); a `ts` is
+ *   "<unix seconds>.<6 digits>", increasing, taken from the fake's clock; `metadata` is kept with the message.
+ * - conversations.history lists a conversation's top-level messages (not thread replies), newest first, within
+ *   `oldest`/`latest` (exclusive unless `inclusive`), `limit` (default 100, max 999) per page with an opaque
+ *   `cursor`; messages carry `metadata` only when `include_all_metadata` is true
+ *   (docs.slack.dev/reference/methods/conversations.history). A user id is not a conversation: channel_not_found.
+ * - conversations.replies lists a thread (the parent and its replies), oldest first, with the same arguments
+ *   (docs.slack.dev/reference/methods/conversations.replies).
+ * - conversations.open gives the IM channel of a user (docs.slack.dev/reference/methods/conversations.open).
+ * - The bot is a member of every channel unless a test says otherwise (`notMemberOf`): chat:write.public lets it
+ *   post in such a public channel, but conversations.history / .replies there answer `not_in_channel`
+ *   (docs.slack.dev/reference/methods/conversations.history#errors) until conversations.join makes it a member;
+ *   joining a channel it is already in answers ok with `warning: already_in_channel`, and a DM
+ *   `method_not_supported_for_channel_type` (docs.slack.dev/reference/methods/conversations.join).
+ */
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown;
+  thread_ts?: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** Who wrote it: a person's user id for messages people typed (sandbox DM replies); absent for the bot's. */
+  user?: string;
+  /** Set by chat.update: when the message was last edited (epoch ms). */
+  edited?: number;
+}
+
+const isUser = (id: string) => /^[UW]/.test(id);
+/** The app's IM channel with a user, as the fakes name it. */
+export const imChannelOf = (id: string) => (isUser(id) ? `D${id.slice(1)}` : id);
+
+/** Compares two Slack ts strings exactly ("1700000000.000123"), without floating-point rounding. */
+function cmpTs(a: string, b: string): number {
+  const [as, af = ''] = a.split('.');
+  const [bs, bf = ''] = b.split('.');
+  const d = Number(as) - Number(bs);
+  return d !== 0 ? Math.sign(d) : Math.sign(Number(af.padEnd(6, '0')) - Number(bf.padEnd(6, '0')));
+}
+
+const truthy = (v: unknown) => v === true || v === 'true' || v === '1' || v === 1;
+
+function parseMetadata(v: unknown): StoredMessage['metadata'] {
+  if (!v) return undefined;
+  const m = typeof v === 'string' ? (JSON.parse(v) as StoredMessage['metadata']) : (v as StoredMessage['metadata']);
+  return m?.event_type ? m : undefined;
+}
+
+export class SlackMessageStore {
+  readonly messages: StoredMessage[] = [];
+  /** Public channels the bot has not joined (see notMemberOf). */
+  private readonly notJoined = new Set<string>();
+  private lastSec = 0;
+  private counter = 0;
+
+  /** @param now the fake's clock, epoch ms (a test's fixed clock, or the real one). */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The next `ts`: the clock's second, and a counter within it (never going back). */
+  nextTs(): string {
+    const sec = Math.max(this.lastSec, Math.floor(this.now() / 1000));
+    this.counter = sec === this.lastSec ? this.counter + 1 : 1;
+    this.lastSec = sec;
+    return `${sec}.${String(this.counter).padStart(6, '0')}`;
+  }
+
+  /** chat.postMessage: stores the message. @returns its conversation and ts. */
+  post(args: Record<string, any>): StoredMessage {
+    const m: StoredMessage = {
+      channel: imChannelOf(String(args.channel ?? '')),
+      ts: this.nextTs(),
+      text: args.text,
+      blocks: args.blocks,
+      ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+      ...(parseMetadata(args.metadata) ? { metadata: parseMetadata(args.metadata) } : {}),
+    };
+    this.messages.push(m);
+    return m;
+  }
+
+  /** A message a person typed (the sandbox's composer): stored like Slack stores it, with its author. */
+  postAsUser(args: { channel: string; user: string; text: string; thread_ts?: string }): StoredMessage {
+    const m: StoredMessage = { channel: imChannelOf(args.channel), ts: this.nextTs(), text: args.text, user: args.user, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) };
+    this.messages.push(m);
+    return m;
+  }
+
+  /** The message at `channel`/`ts`, if any. */
+  find(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.find((x) => x.channel === imChannelOf(channel) && x.ts === ts);
+  }
+
+  /** chat.update: edits the message when it is known. @returns whether it was. */
+  update(args: Record<string, any>): boolean {
+    const m = this.messages.find((x) => x.channel === args.channel && x.ts === args.ts);
+    if (!m) return false;
+    m.edited = this.now();
+    if (args.text !== undefined) m.text = args.text;
+    if (args.blocks !== undefined) m.blocks = args.blocks;
+    const meta = parseMetadata(args.metadata);
+    if (meta) m.metadata = meta;
+    return true;
+  }
+
+  /** The bot is not a member of public channel `channel` (until it calls conversations.join). */
+  notMemberOf(channel: string): void {
+    this.notJoined.add(channel);
+  }
+
+  /** Messages of one conversation (posted to it, or to the user whose IM it is). */
+  in(channel: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === imChannelOf(channel));
+  }
+
+  /** Answers conversations.history / .replies / .open / .join, or null for other methods. */
+  answer(method: string, args: Record<string, any>): Record<string, unknown> | null {
+    if ((method === 'conversations.history' || method === 'conversations.replies') && this.notJoined.has(String(args.channel))) return { ok: false, error: 'not_in_channel' };
+    switch (method) {
+      case 'conversations.join': {
+        const channel = String(args.channel ?? '');
+        if (!channel.startsWith('C')) return { ok: false, error: channel.startsWith('D') ? 'method_not_supported_for_channel_type' : 'channel_not_found' };
+        const joined = this.notJoined.delete(channel);
+        return { ok: true, channel: { id: channel }, ...(joined ? {} : { warning: 'already_in_channel' }) };
+      }
+      case 'conversations.open': {
+        const user = String(args.users ?? '').split(',')[0] ?? '';
+        return isUser(user) ? { ok: true, channel: { id: imChannelOf(user) } } : { ok: false, error: 'user_not_found' };
+      }
+      case 'conversations.history': {
+        const channel = String(args.channel ?? '');
+        if (!channel || isUser(channel)) return { ok: false, error: 'channel_not_found' };
+        const top = this.messages.filter((m) => m.channel === channel && (!m.thread_ts || m.thread_ts === m.ts));
+        return this.page(
+          this.window(top, args).sort((a, b) => cmpTs(b.ts, a.ts)),
+          args,
+        );
+      }
+      case 'conversations.replies': {
+        const channel = String(args.channel ?? '');
+        if (!channel || isUser(channel)) return { ok: false, error: 'channel_not_found' };
+        const parent = this.messages.find((m) => m.channel === channel && m.ts === String(args.ts));
+        if (!parent) return { ok: false, error: 'thread_not_found' };
+        const thread = this.messages.filter((m) => m.channel === channel && (m === parent || m.thread_ts === parent.ts));
+        return this.page(
+          this.window(thread, args).sort((a, b) => cmpTs(a.ts, b.ts)),
+          args,
+        );
+      }
+      default:
+        return null;
+    }
+  }
+
+  private window(list: StoredMessage[], args: Record<string, any>): StoredMessage[] {
+    const inclusive = truthy(args.inclusive);
+    return list.filter((m) => {
+      if (args.oldest !== undefined && args.oldest !== '') {
+        const c = cmpTs(m.ts, String(args.oldest));
+        if (c < 0 || (c === 0 && !inclusive)) return false;
+      }
+      if (args.latest !== undefined && args.latest !== '') {
+        const c = cmpTs(m.ts, String(args.latest));
+        if (c > 0 || (c === 0 && !inclusive)) return false;
+      }
+      return true;
+    });
+  }
+
+  private page(list: StoredMessage[], args: Record<string, any>): Record<string, unknown> {
+    const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100) || 100));
+    const offset = args.cursor
+      ? Number(
+          Buffer.from(String(args.cursor), 'base64')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        )
+      : 0;
+    const slice = list.slice(offset, offset + limit);
+    const withMeta = truthy(args.include_all_metadata);
+    const hasMore = offset + limit < list.length;
+    return {
+      ok: true,
+      messages: slice.map((m) => ({
+        type: 'message',
+        ts: m.ts,
+        text: m.text,
+        ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+        ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+      })),
+      has_more: hasMore,
+      response_metadata: { next_cursor: hasMore ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '' },
+    };
+  }
+}

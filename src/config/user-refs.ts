@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { mapLeaves } from './schema-walk.js';
+import { userIdSchema, type WorkspaceConfig, workspaceSchema } from './workspace.js';
+
+/** A person given by email in `preflight.yml`, and where. */
+export interface EmailRef {
+  /** As written, trimmed. */
+  email: string;
+  /** Key path, e.g. `['workstreams', 'web', 'members', 1, 'id']`. */
+  path: (string | number)[];
+}
+
+/** Whether a user reference (a value of `userIdSchema`) is an email rather than a Slack user ID. */
+export function isEmailRef(ref: unknown): ref is string {
+  return typeof ref === 'string' && z.email({ pattern: z.regexes.html5Email }).safeParse(ref).success;
+}
+
+/** The lookup key of an email: Slack matches addresses case-insensitively, so one person is one key. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Every person given by email in a parsed config, found wherever the schema uses `userIdSchema` (so keys added
+ * later with that schema are covered without changes here). In document order.
+ */
+export function emailRefs(config: WorkspaceConfig): EmailRef[] {
+  const found: EmailRef[] = [];
+  mapLeaves(workspaceSchema, userIdSchema, config, (leaf, path) => {
+    if (isEmailRef(leaf)) found.push({ email: leaf, path });
+    return leaf;
+  });
+  return found;
+}
+
+/**
+ * The config with every email (at a `userIdSchema` position) replaced by its Slack user ID.
+ * @param userIdOf maps an {@link emailKey} to a user ID; throws (a bug) if one is missing.
+ */
+export function withUserIds(config: WorkspaceConfig, userIdOf: ReadonlyMap<string, string>): WorkspaceConfig {
+  return mapLeaves(workspaceSchema, userIdSchema, config, (leaf) => {
+    if (!isEmailRef(leaf)) return leaf;
+    const id = userIdOf.get(emailKey(leaf));
+    if (!id) throw new Error(`no user ID resolved for ${leaf}`);
+    return id;
+  }) as WorkspaceConfig;
+}
