@@ -9,6 +9,7 @@ import { WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
 import { loadDotEnv } from '../config/dotenv.js';
 import { ConfigError, loadWorkspaceConfig } from '../config/load.js';
+import { emailKey, emailRefs } from '../config/user-refs.js';
 import { resolvePerson } from '../services/preview/person.js';
 import { liveStateOrReason, PREVIEW_FORMATS, programToday, renderPreview, type PreviewFormat } from './preview/run.js';
 
@@ -67,15 +68,27 @@ try {
 }
 const ws = values.ws as string | undefined;
 if (ws !== undefined && !(ws in config.workstreams)) usage(`--ws ${ws}: no such workstream in ${file} (workstreams: ${Object.keys(config.workstreams).join(', ')})`);
+const now = DateTime.utc();
+const { live, source, config: resolved } = await liveStateOrReason(config, process.env.DATABASE_URL);
 let userId: string | undefined;
 if (values.person !== undefined) {
+  const person = values.person as string;
+  // a person the config names by email: the ID it resolved to (or the address as written when not resolved yet)
+  const named = emailRefs(config).find((r) => emailKey(r.email) === emailKey(person));
   const token = process.env.SLACK_BOT_TOKEN;
   try {
-    userId = await resolvePerson(values.person as string, token ? new WebClient(token, { slackApiUrl: process.env.SLACK_API_URL || undefined }) : null);
+    userId = named
+      ? ((valueAt(resolved, named.path) as string | undefined) ?? named.email)
+      : await resolvePerson(person, token ? new WebClient(token, { slackApiUrl: process.env.SLACK_API_URL || undefined }) : null);
   } catch (err) {
     usage((err as Error).message);
   }
 }
-const now = DateTime.utc();
-const { live, source } = await liveStateOrReason(config, process.env.DATABASE_URL);
-process.stdout.write(`${renderPreview(config, live, source, { fromDate: fromArg ?? programToday(config, now), days, format: format as PreviewFormat, filter: { workstreamId: ws, userId }, now })}\n`);
+process.stdout.write(
+  `${renderPreview(resolved, live, source, { fromDate: fromArg ?? programToday(resolved, now), days, format: format as PreviewFormat, filter: { workstreamId: ws, userId }, now })}\n`,
+);
+
+/** The value at a key path of the (resolved) config. */
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  return path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), value);
+}

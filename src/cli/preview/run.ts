@@ -1,9 +1,11 @@
 import type { DateTime } from 'luxon';
+import { emailRefs } from '../../config/user-refs.js';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { openDatabase } from '../../db/client.js';
 import type { PreviewFilter } from '../../domain/preview/enumerate.js';
 import { buildPreview } from '../../services/preview/build.js';
 import { readLiveState, type LiveState } from '../../services/preview/live-state.js';
+import { withCachedUserIds } from '../../services/preview/people.js';
 import { previewToIcs } from './ics.js';
 import { previewToJson } from './json.js';
 import { previewToTable } from './table.js';
@@ -12,26 +14,32 @@ export const PREVIEW_FORMATS = ['table', 'json', 'ics'] as const;
 export type PreviewFormat = (typeof PREVIEW_FORMATS)[number];
 
 /**
- * The live state at `databaseUrl`, or why the preview goes without it. Never throws: an unreachable or
+ * The live state at `databaseUrl`, or why the preview goes without it, and the config with people given by email
+ * replaced by the user IDs Preflight resolved for them (services/preview/people.ts). Never throws: an unreachable or
  * unmigrated database means previewing from the config alone, and the `source` line says so.
  */
-export async function liveStateOrReason(config: WorkspaceConfig, databaseUrl: string | undefined): Promise<{ live: LiveState | null; source: string }> {
-  if (!databaseUrl) return { live: null, source: 'Previewing from the config alone (DATABASE_URL is not set): nobody out of office, every gate pending.' };
+export async function liveStateOrReason(config: WorkspaceConfig, databaseUrl: string | undefined): Promise<{ live: LiveState | null; source: string; config: WorkspaceConfig }> {
+  const byEmail = new Set(emailRefs(config).map((r) => r.email)).size;
+  const asWritten = byEmail ? ` People given by email are shown as written (${byEmail}).` : '';
+  if (!databaseUrl) return { live: null, config, source: `Previewing from the config alone (DATABASE_URL is not set): nobody out of office, every gate pending.${asWritten}` };
   const database = openDatabase(databaseUrl, () => {}, 1);
   try {
-    const live = await readLiveState(database.db, config);
+    const resolved = await withCachedUserIds(database.db, config);
+    const live = await readLiveState(database.db, resolved.config);
     const passed = [...live.gateStatus.values()].filter((s) => s === 'passed').length;
     const failed = [...live.gateStatus.values()].filter((s) => s === 'failed').length;
     const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+    const unresolved = resolved.unresolved ? ` ${n(resolved.unresolved, 'email')} not resolved yet (Preflight resolves them when it starts) shown as written.` : '';
     return {
       live,
-      source: `Live state from the database: ${n(live.outOfOffice.length, 'out-of-office span')}, ${n(live.skips.length, 'recorded skip')}, ${passed} gate(s) passed, ${failed} failed, ${n(live.blockers.length, 'open blocker')}.`,
+      config: resolved.config,
+      source: `Live state from the database: ${n(live.outOfOffice.length, 'out-of-office span')}, ${n(live.skips.length, 'recorded skip')}, ${passed} gate(s) passed, ${failed} failed, ${n(live.blockers.length, 'open blocker')}.${unresolved}`,
     };
   } catch (err) {
     // drizzle wraps the driver's error ("Failed query: …"): its cause says what went wrong
     const e = err as Error & { cause?: unknown };
     const reason = (e.cause instanceof Error ? e.cause : e).message.split('\n')[0];
-    return { live: null, source: `Previewing from the config alone: the database at DATABASE_URL could not be read (${reason}).` };
+    return { live: null, config, source: `Previewing from the config alone: the database at DATABASE_URL could not be read (${reason}).${asWritten}` };
   } finally {
     await database.pool.end().catch(() => {});
   }

@@ -61,6 +61,15 @@ describe('npm run preview', () => {
     expect(uids).toEqual(['ops.standup.2026-03-08.U0SYD@preflight', 'ops.standup.2026-03-09.U0SYD@preflight', 'ops.standup.2026-03-10.U0SYD@preflight']);
   });
 
+  it('--person with an email the config names: their lines, without asking Slack', async () => {
+    writeFileSync(join(tmp, 'emails.yml'), YAML.replace('members: [U0ANN,', 'members: [ann@example.com,'));
+    const r = await run('src/cli/preview-cli.ts', ['--config', 'emails.yml', '--from', '2026-03-09', '--days', '1', '--person', 'Ann@Example.com']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('People given by email are shown as written (1).');
+    expect(r.stdout).toMatch(/02:30 +Mon 02:30 America\/New_York +prompt +ops · standup \(2026-03-09\) +ann@example\.com/);
+    expect(r.stdout).not.toContain('U0SYD');
+  });
+
   // six processes at once: each pays tsx's start-up (2–5 s on a loaded 2-core box)
   it('bad arguments: a clear line, the usage, exit 2, no stack trace', { timeout: 60_000 }, async () => {
     const cases = [
