@@ -209,11 +209,14 @@ const workspaceSchemaBase = z.strictObject({
 
 export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
   checkCheckins(cfg, ctx);
+  if (cfg.standup.remind_after >= cfg.standup.close_after) {
+    ctx.addIssue({ code: 'custom', path: ['standup', 'remind_after'], message: 'remind_after must be shorter than close_after (a reminder after the run closes would never be sent)' });
+  }
   for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
-    if (!ws.standup) continue;
-    const remind = ws.standup.remind_after ?? cfg.standup.remind_after;
-    const close = ws.standup.close_after ?? cfg.standup.close_after;
-    if (remind >= close) {
+    const remind = ws.standup?.remind_after ?? cfg.standup.remind_after;
+    const close = ws.standup?.close_after ?? cfg.standup.close_after;
+    // the program defaults alone are checked above, once
+    if (ws.standup && (ws.standup.remind_after !== undefined || ws.standup.close_after !== undefined) && remind >= close) {
       ctx.addIssue({
         code: 'custom',
         path: ['workstreams', wsId, 'standup', ws.standup.remind_after !== undefined ? 'remind_after' : 'close_after'],

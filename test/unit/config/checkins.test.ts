@@ -110,3 +110,16 @@ describe('preflight.yml check-ins', () => {
     expect(cfg.workstreams.omega!.standup).toMatchObject({ at: '10:30' });
   });
 });
+
+describe('preflight.yml checks that apply with or without `standup:`', () => {
+  it('finds a member listed twice and a standup reminder after its close in a workstream that only has check-ins', () => {
+    let message = '';
+    try {
+      parseWorkspaceConfig(`${base.replace('members: [U01, U02, U03]', 'members: [U01, U02, U01]')}standup: { remind_after: 3h }\n`, 'preflight.yml');
+    } catch (err) {
+      message = err instanceof ConfigError ? err.message : String(err);
+    }
+    expect(message).toContain('workstreams.omega.members.2: U01 is listed twice');
+    expect(message).toContain('standup.remind_after: remind_after must be shorter than close_after');
+  });
+});

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleDmReply, submitForm } from '../../../../src/services/standups/answers.js';
 import { runToAnswer, skipToday } from '../../../../src/services/standups/members.js';
+import { homeModel } from '../../../../src/services/home.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
@@ -173,6 +174,15 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     await new Promise((r) => setTimeout(r, 500));
     expect(reminders()).toHaveLength(2);
     expect(dms('U01')).toHaveLength(3);
+  });
+
+  it('App Home lists where U01 stands in each of today’s check-ins', async () => {
+    const home = await homeModel(bot.deps, 'U01');
+    expect(home.standups).toEqual([
+      { workstreamName: 'Team Omega · Checkpoint 11:00', state: 'answered', editableUntil: null },
+      { workstreamName: 'Team Omega · Checkpoint 13:00', state: 'waiting', closesAt: '14:00 EST' },
+      { workstreamName: 'Final deployment · All team leads', state: 'answered', editableUntil: null },
+    ]);
   });
 
   it('a late answer to the second checkpoint joins the day’s thread (never a thread of a thread)', async () => {
