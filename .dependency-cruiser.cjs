@@ -3,6 +3,7 @@
  *
  *   src/domain (pure rules) ← src/services (use cases, return models) ← src/slack (Bolt adapters, Block Kit)
  *                                                                      ← src/jobs (BullMQ queues and workers)
+ *                                                                      ← src/api (read-only HTTP API), src/cli
  *                                                                      ← src/main.ts (wires everything)
  *
  * Beside them: src/config (the preflight.yml schema and its loader), src/db (drizzle schema and client),
@@ -33,7 +34,7 @@ module.exports = {
       severity: 'error',
       comment: 'src/domain holds pure rules: nothing from services, slack, jobs, db, main, the clock or the logger.',
       from: { path: '^src/domain/' },
-      to: { path: '^src/(services|slack|jobs|db)/|^src/(main|clock|logger)\\.ts$' },
+      to: { path: '^src/(services|slack|jobs|db|metrics)/|^src/(main|clock|logger)\\.ts$' },
     },
     {
       name: 'domain-config-types-only',
@@ -62,9 +63,9 @@ module.exports = {
     {
       name: 'services-not-adapters',
       severity: 'error',
-      comment: 'src/services must not import src/slack, src/jobs or src/main.ts (ports they need are defined in services).',
+      comment: 'src/services must not import src/slack, src/jobs, src/metrics, src/api, src/cli or src/main.ts (ports they need, such as Observer, are defined in services).',
       from: { path: '^src/services/' },
-      to: { path: '^src/(slack|jobs)/|^src/main\\.ts$' },
+      to: { path: '^src/(slack|jobs|metrics|api|cli)/|^src/main\\.ts$' },
     },
     {
       name: 'slack-not-jobs',
@@ -81,6 +82,21 @@ module.exports = {
       to: { path: '^src/slack/' },
     },
     {
+      name: 'api-cli-apart',
+      severity: 'error',
+      comment:
+        'src/api (the read-only HTTP API) and src/cli (command-line tools) are adapters over services like slack and jobs: none imports another ($1: within one adapter is fine); main.ts mounts the API on the Slack app server.',
+      from: { path: '^src/(api|cli|slack|jobs)/' },
+      to: { path: '^src/(api|cli|slack|jobs)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'metrics-is-a-leaf',
+      severity: 'error',
+      comment: "src/metrics (prom-client) is called by the edges (slack, jobs, main) and implements the services' Observer port; it imports none of the layers.",
+      from: { path: '^src/metrics/' },
+      to: { path: '^src/(slack|jobs|db|domain)/|^src/services/(?!observer\\.ts$)|^src/main\\.ts$' },
+    },
+    {
       name: 'only-main-wires',
       severity: 'error',
       comment: 'src/main.ts is the composition root: nothing imports it.',
@@ -92,14 +108,14 @@ module.exports = {
       severity: 'error',
       comment: 'src/db (schema, client, migrations) must not import services, slack, jobs or main.',
       from: { path: '^src/db/' },
-      to: { path: '^src/(services|slack|jobs)/|^src/main\\.ts$' },
+      to: { path: '^src/(services|slack|jobs|api|cli)/|^src/main\\.ts$' },
     },
     {
       name: 'config-below-services',
       severity: 'error',
       comment: 'src/config (schema and loader) must not import services, slack, jobs, db or main.',
       from: { path: '^src/config/' },
-      to: { path: '^src/(services|slack|jobs|db)/|^src/main\\.ts$' },
+      to: { path: '^src/(services|slack|jobs|db|api|cli)/|^src/main\\.ts$' },
     },
     {
       name: 'src-not-tests',

@@ -55,6 +55,7 @@ import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake } from '../test/support/slack-api-fake.js';
 import { parseArgs } from './lib.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
+import type { Redis } from 'ioredis';
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -207,7 +208,7 @@ async function main(): Promise<number> {
   let database: Database | undefined;
   let queues: Queues | undefined;
   let workers: Workers | undefined;
-  const redisConns: ReturnType<typeof redisConnection>[] = [];
+  const redisConns: Redis[] = [];
   let dbCreated = false;
   const cleanupNotes: string[] = [];
   const eld = monitorEventLoopDelay({ resolution: 5 });
@@ -220,8 +221,8 @@ async function main(): Promise<number> {
 
     const onError = (what: string) => (err: Error) => log.warn({ err: err.message }, `${what} connection error`);
     database = openDatabase(dbUrl, onError('postgres'), opts.pool);
-    const producer = redisConnection(redisUrl, 'producer', onError('redis'));
-    const workerConnection = redisConnection(redisUrl, 'worker', onError('redis'));
+    const producer = redisConnection({ kind: 'standalone', url: redisUrl }, 'producer', onError('redis'));
+    const workerConnection = redisConnection({ kind: 'standalone', url: redisUrl }, 'worker', onError('redis'));
     redisConns.push(producer, workerConnection);
     queues = createQueues(producer, prefix);
     const wakeups = queueWakeups(queues);

@@ -1,7 +1,12 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
+import type { PrettyOptions, PrettyStream } from 'pino-pretty';
+
+/** pino-pretty, loaded only when a pretty logger is made (JSON-only processes never load it). */
+const loadPretty = () => createRequire(import.meta.url)('pino-pretty') as (options: PrettyOptions) => PrettyStream;
 
 /**
- * Paths pino replaces with "[redacted]": anything that could carry a Slack token or signing secret.
+ * Paths pino replaces with "[redacted]": anything that could carry a Slack token, signing secret or API token.
  * (Values are also never interpolated into messages; see test/unit/logger.test.ts.)
  */
 export const REDACT_PATHS = [
@@ -12,12 +17,41 @@ export const REDACT_PATHS = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
+  'METRICS_TOKEN',
   '*.SLACK_BOT_TOKEN',
   '*.SLACK_SIGNING_SECRET',
   '*.SLACK_APP_TOKEN',
+  'PREFLIGHT_API_TOKEN',
+  '*.PREFLIGHT_API_TOKEN',
+  '*.METRICS_TOKEN',
 ];
 
-/** The process logger: JSON lines on stdout (or `destination`), level from LOG_LEVEL. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'preflight' } }, destination);
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * The log format: `LOG_FORMAT` when set; otherwise human-readable (`pretty`) when stdout is a terminal and
+ * JSON lines when it is not (a container, a pipe, a file: what log collectors read).
+ */
+export function logFormat(configured: LogFormat | undefined, stdoutIsTTY: boolean | undefined = process.stdout.isTTY): LogFormat {
+  return configured ?? (stdoutIsTTY ? 'pretty' : 'json');
+}
+
+/**
+ * The process logger, level from LOG_LEVEL. `json`: one JSON object per line (`level` as pino's number, `time`
+ * in ms since the epoch, `app: "preflight"`). `pretty`: pino-pretty's one-line-per-entry text, written in-process
+ * (no worker thread), colours only on a terminal. Both go to stdout, or to `destination` (tests).
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'preflight' } };
+  if (format === 'pretty') {
+    const stream = loadPretty()({
+      destination: destination ?? 1,
+      colorize: destination ? false : Boolean(process.stdout.isTTY),
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,app',
+      sync: true,
+    });
+    return pino(options, stream);
+  }
+  return pino(options, destination);
 }

@@ -3,6 +3,7 @@
  * SIGTERM/SIGINT: stop taking requests, let in-flight jobs finish, close queues and the pool, exit (≤ 10 s).
  */
 import { WebClient } from '@slack/web-api';
+import { apiRoutes } from './api/routes.js';
 import { systemClock } from './clock.js';
 import { loadDotEnv } from './config/dotenv.js';
 import { EnvError, loadEnv } from './config/env.js';
@@ -11,9 +12,12 @@ import { openDatabase } from './db/client.js';
 import { ensureDatabase, runMigrations } from './db/migrate.js';
 import { connectionWarnings } from './connection-warnings.js';
 import { redisConnection, redisReady, redisUrlForDisplay } from './jobs/connection.js';
-import { createQueues, queueWakeups } from './jobs/queues.js';
+import { createQueues, queueDepths, queueWakeups } from './jobs/queues.js';
 import { startWorkers } from './jobs/workers.js';
-import { createLogger } from './logger.js';
+import { createLogger, logFormat } from './logger.js';
+import { Metrics } from './metrics/metrics.js';
+import { observedClientOptions } from './metrics/slack-adapter.js';
+import { openBlockerCounts } from './services/blockers/queries.js';
 import type { Deps } from './services/deps.js';
 import { EmailLookupError, resolveEmails } from './services/people/resolve-emails.js';
 import { createSlackApp } from './slack/app.js';
@@ -50,13 +54,13 @@ const parsedConfig = (() => {
   }
 })();
 
-const log = createLogger(env.LOG_LEVEL);
+const log = createLogger(env.LOG_LEVEL, undefined, logFormat(env.LOG_FORMAT));
 const warnings = connectionWarnings(log);
 const onError = (what: string) => warnings.onError(what);
 
 /** Redis must answer at boot within this long, ms, so a wrong REDIS_URL ends start-up within 10 s (after boot, an outage only makes /healthz answer 503). */
 const REDIS_BOOT_TIMEOUT_MS = 8_000;
-const producer = redisConnection(env.REDIS_URL, 'producer', onError('redis'));
+const producer = redisConnection(env.REDIS, 'producer', onError('redis'));
 try {
   await redisReady(producer, REDIS_BOOT_TIMEOUT_MS);
 } catch (err) {
@@ -74,13 +78,28 @@ try {
 
 const database = openDatabase(env.DATABASE_URL, onError('postgres'));
 database.pool.on('connect', () => warnings.recovered('postgres'));
-const workerConnection = redisConnection(env.REDIS_URL, 'worker', onError('redis'));
-const healthRedis = redisConnection(env.REDIS_URL, 'health', onError('redis'));
+const workerConnection = redisConnection(env.REDIS, 'worker', onError('redis'));
+const healthRedis = redisConnection(env.REDIS, 'health', onError('redis'));
 healthRedis.on('ready', () => warnings.recovered('redis'));
 const queues = createQueues(producer, env.QUEUE_PREFIX);
 const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
+const metrics = new Metrics({ openBlockersBySeverity: () => openBlockerCounts(database.db), queueDepths: () => queueDepths(queues) }, (what, err) =>
+  log.warn({ what, err: err.message }, 'metrics scrape: could not read a gauge'),
+);
+const observeSlack = observedClientOptions((method, outcome) => metrics.slackCall(method, outcome));
 
-const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis) });
+// The read-only API (src/api) reads the config resolved below (people by email); its routes are served only from
+// slack.start() on, after that.
+const apiDeps: { current?: Pick<Deps, 'db' | 'config'> } = {};
+const routes = apiRoutes({
+  deps: () => {
+    if (!apiDeps.current) throw new Error('the API is not ready yet');
+    return apiDeps.current;
+  },
+  token: env.PREFLIGHT_API_TOKEN,
+  log,
+});
+const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), metrics, routes });
 /** A token Slack refuses (or no way to reach Slack) ends start-up with one line naming the variable. */
 const orFail = (err: unknown): never => {
   if (err instanceof SlackStartError) fail(err.message);
@@ -97,13 +116,15 @@ const lookupClient = new WebClient(env.SLACK_BOT_TOKEN, {
   maxRequestConcurrency: 3,
   retryConfig: { retries: 10, factor: 1.5, minTimeout: 1_000, maxTimeout: 30_000 },
   timeout: 10_000,
+  ...observeSlack,
 });
 const config = await resolveEmails({ db: database.db, slack: lookupClient, clock: systemClock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
   if (err instanceof ConfigError) fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
   if (err instanceof EmailLookupError) fail(err.message);
   throw err;
 });
-const depsFor = (client: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack: client, wakeups, renderer: blockKitRenderer, log });
+apiDeps.current = { db: database.db, config };
+const depsFor = (client: WebClient): Deps => ({ db: database.db, config, clock: systemClock, slack: client, wakeups, renderer: blockKitRenderer, log, observer: metrics.observer });
 slack.registerListeners(depsFor);
 
 // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client. The client
@@ -115,11 +136,15 @@ const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
   rejectRateLimitedCalls: true,
   retryConfig: { retries: 0 },
   timeout: 10_000,
+  ...observeSlack,
 });
-const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick });
+const workers = await startWorkers({ deps: depsFor(workerClient), queues, connection: workerConnection, prefix: env.QUEUE_PREFIX, tickMs: config.scheduler.tick, observe: metrics });
 
 await slack.start().catch(orFail);
-log.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG }, 'Preflight is running');
+log.info(
+  { mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, api: routes.length > 0, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG },
+  'Preflight is running',
+);
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisUrl, queuePrefixFor, RedisUrlError, type RedisTarget } from './redis.js';
 
 const url = (what: string) =>
   z
@@ -25,18 +26,41 @@ export const envSchema = z.object({
     .transform((v) => (v.endsWith('/') ? v : `${v}/`))
     .optional(),
   DATABASE_URL: url('DATABASE_URL'),
-  REDIS_URL: url('REDIS_URL'),
+  /** One Redis, Redis Sentinel or Redis Cluster: see {@link parseRedisUrl} and .env.example. */
+  REDIS_URL: z
+    .string({ error: 'REDIS_URL is required' })
+    .min(1, 'REDIS_URL is required')
+    .superRefine((v, ctx) => {
+      try {
+        parseRedisUrl(v);
+      } catch (err) {
+        if (!(err instanceof RedisUrlError)) throw err;
+        ctx.addIssue({ code: 'custom', message: `REDIS_URL ${err.message}` });
+      }
+    }),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PREFLIGHT_CONFIG: z.string().min(1).default('./preflight.yml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bearer token of the read-only API under /api/v1 (src/api); unset: the API is off (404). */
+  PREFLIGHT_API_TOKEN: z.string().min(16, 'PREFLIGHT_API_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  /** `json` (one JSON object per line, the default when stdout is not a terminal) or `pretty` (pino-pretty). */
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
+  /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (a random secret)').optional(),
   /** Prefix of every BullMQ key in Redis, so several deployments (or test runs) can share one Redis. */
+  /**
+   * Prefix of every BullMQ key in Redis, so several deployments (or test runs) can share one Redis. May carry a
+   * Redis Cluster hash tag (`{preflight}`); on Cluster one is added when missing (see queuePrefixFor).
+   */
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]+$/, 'QUEUE_PREFIX may hold letters, digits, _ . and - only')
+    .regex(/^[A-Za-z0-9_.-]*(\{[A-Za-z0-9_.-]+\})?[A-Za-z0-9_.-]*$/, 'QUEUE_PREFIX may hold letters, digits, _ . and - only, and one Redis Cluster hash tag in braces ({preflight})')
+    .min(1)
     .default('preflight'),
 });
 
-export type Env = z.infer<typeof envSchema>;
+/** The environment after validation: `REDIS` is REDIS_URL parsed; `QUEUE_PREFIX` carries a hash tag on Redis Cluster. */
+export type Env = z.infer<typeof envSchema> & { REDIS: RedisTarget };
 
 /** Thrown by {@link loadEnv}; `problems` lists one line per bad variable. */
 export class EnvError extends Error {
@@ -56,5 +80,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
-  return parsed.data;
+  const REDIS = parseRedisUrl(parsed.data.REDIS_URL);
+  return { ...parsed.data, REDIS, QUEUE_PREFIX: queuePrefixFor(REDIS, parsed.data.QUEUE_PREFIX) };
 }

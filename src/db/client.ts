@@ -2,7 +2,8 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index.js';
 
-export type Db = NodePgDatabase<typeof schema>;
+/** The drizzle database; `$client` is its pg pool (for what drizzle does not do, such as streaming a cursor). */
+export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
 /** A pg pool and the drizzle database on top of it. Close with `pool.end()`. */
 export interface Database {

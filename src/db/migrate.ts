@@ -13,13 +13,25 @@ const MIGRATION_LOCK = 4_242_001;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
- * Creates the database named in `url` if it does not exist (connecting to the `postgres` maintenance db).
+ * Creates the database named in `url` if it does not exist. It first connects to that database itself, so a
+ * managed Postgres whose user may not open the `postgres` maintenance db (or create databases) works as long
+ * as the database was created beforehand; only when it is missing (SQLSTATE 3D000) does it connect to
+ * `postgres` to create it. TLS settings in the URL (`sslmode`, `sslrootcert`) apply to both connections.
  * @returns true when it created the database.
  */
 export async function ensureDatabase(url: string): Promise<boolean> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
   if (!name) throw new Error('DATABASE_URL names no database (expected …/preflight at the end)');
+  const probe = new pg.Client({ connectionString: url });
+  try {
+    await probe.connect();
+    await probe.end();
+    return false;
+  } catch (err) {
+    await probe.end().catch(() => {});
+    if ((err as { code?: string }).code !== '3D000') throw err;
+  }
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });

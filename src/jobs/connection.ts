@@ -1,33 +1,64 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { RedisTarget } from '../config/redis.js';
+
+type Role = 'worker' | 'producer' | 'health';
 
 /**
- * A Redis connection for BullMQ. Workers need `maxRetriesPerRequest: null` (BullMQ's rule: a blocking
- * command must not fail while Redis restarts); producers fail fast instead so a request can answer
- * "try again" rather than hang.
+ * A Redis connection for BullMQ, to one Redis, a Sentinel-managed master or a Redis Cluster (see
+ * parseRedisUrl). Workers need `maxRetriesPerRequest: null` (BullMQ's rule: a blocking command must not fail
+ * while Redis restarts or fails over); producers fail fast instead so a request can answer "try again" rather
+ * than hang. `target`: REDIS_URL parsed (`env.REDIS`); one Redis or Sentinel give a `Redis`, Cluster a `Cluster`.
  */
-export function redisConnection(url: string, role: 'worker' | 'producer' | 'health', onError: (err: Error) => void): Redis {
-  const redis = new Redis(url, {
+export function redisConnection(target: Exclude<RedisTarget, { kind: 'cluster' }>, role: Role, onError: (err: Error) => void): Redis;
+export function redisConnection(target: Extract<RedisTarget, { kind: 'cluster' }>, role: Role, onError: (err: Error) => void): Cluster;
+export function redisConnection(target: RedisTarget, role: Role, onError: (err: Error) => void): Redis | Cluster;
+export function redisConnection(target: RedisTarget, role: Role, onError: (err: Error) => void): Redis | Cluster {
+  const options: RedisOptions = {
     maxRetriesPerRequest: role === 'worker' ? null : 2,
     enableOfflineQueue: role !== 'health',
     connectTimeout: 5_000,
     // back off up to 2 s between reconnects, forever: the bot recovers on its own when Redis returns
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     lazyConnect: false,
-  });
+  };
+  let redis: Redis | Cluster;
+  if (target.kind === 'standalone') {
+    redis = new Redis(target.url, options);
+  } else {
+    const auth = { username: target.username, password: target.password, ...(target.tls ? { tls: {} } : {}) };
+    if (target.kind === 'sentinel') {
+      // ioredis asks the Sentinels for the current master and follows failovers (reconnects to the new master)
+      redis = new Redis({
+        ...options,
+        ...auth,
+        sentinels: target.sentinels,
+        name: target.name,
+        db: target.db,
+        sentinelPassword: target.sentinelPassword,
+        ...(target.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+        sentinelRetryStrategy: (times) => Math.min(times * 200, 2_000),
+      });
+    } else {
+      const { retryStrategy, ...nodeOptions } = options;
+      redis = new Cluster(target.nodes, {
+        redisOptions: { ...nodeOptions, ...auth },
+        enableOfflineQueue: options.enableOfflineQueue,
+        clusterRetryStrategy: retryStrategy,
+        lazyConnect: false,
+      });
+    }
+  }
   redis.on('error', onError);
   return redis;
 }
 
-/** `redis://user:secret@host:6379/0` → `redis://host:6379/0`: a Redis URL fit for a message (no credentials). */
+/**
+ * `redis://user:secret@host:6379/0` → `redis://host:6379/0`: a Redis URL fit for a message (no credentials, nor
+ * the query, which may hold `sentinel_password`); also for the `redis+sentinel://` and `redis+cluster://` forms.
+ */
 export function redisUrlForDisplay(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
+  const m = /^([a-z+]+:\/\/)(?:[^@/]*@)?([^?#]*)/.exec(url);
+  return m ? `${m[1]}${m[2]}` : '(unparseable URL)';
 }
 
 /**
@@ -36,7 +67,7 @@ export function redisUrlForDisplay(url: string): string {
  * @throws Error whose message is the last connection error seen (e.g. `connect ECONNREFUSED 127.0.0.1:6390`,
  *   `WRONGPASS …`), or `no answer within <n> s` when there was none.
  */
-export async function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
+export async function redisReady(redis: Redis | Cluster, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
   let lastError: Error | undefined;
   const onError = (err: Error) => {

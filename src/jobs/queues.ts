@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Wakeups } from '../services/wakeups.js';
 import { QUEUE_NAMES, type QueueName, type WakeupItem, type WakeupJob, type WakeupName } from './job-definition.js';
 import { wakeupJobs } from './registry.js';
@@ -20,7 +20,7 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
 
 /** Creates the producer side of every queue on one shared connection. */
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: Redis | Cluster, prefix: string): Queues {
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })])) as Record<QueueName, Queue>;
   return {
     ...queues,
@@ -28,6 +28,18 @@ export function createQueues(connection: Redis, prefix: string): Queues {
       await Promise.all(QUEUE_NAMES.map((name) => queues[name].close()));
     },
   };
+}
+
+/** The job states counted by {@link queueDepths}: jobs not yet finished. */
+export const QUEUE_DEPTH_STATES = ['waiting', 'prioritized', 'delayed', 'active'] as const;
+
+/**
+ * Jobs per queue and state, e.g. `{ dm: { waiting: 12, prioritized: 0, delayed: 3, active: 16 }, … }`, from
+ * BullMQ's `getJobCounts` (a few O(1) Redis counts per queue). Throws when Redis is unreachable.
+ */
+export async function queueDepths(queues: Record<QueueName, Pick<Queue, 'getJobCounts'>>): Promise<Record<QueueName, Record<string, number>>> {
+  const entries = await Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...QUEUE_DEPTH_STATES)] as const));
+  return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
 }
 
 /** The part of a queue `queueWakeups` uses (lets a unit test capture the adds without Redis). */

@@ -1,10 +1,18 @@
 import { Worker, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Deps } from '../services/deps.js';
 import { rateLimitedFor } from '../services/slack-errors.js';
 import { QUEUES, QUEUE_NAMES, type QueueName, type ScheduleSettings, type WakeupJob } from './job-definition.js';
 import type { Queues } from './queues.js';
 import { scheduledJobs, wakeupJobs } from './registry.js';
+
+/** What workers report for monitoring (src/metrics implements it). */
+export interface JobObserver {
+  /** A job of `queue` ran `seconds` and ended: completed, failed (retried while attempts remain) or put back after a 429. */
+  jobFinished(queue: string, job: string, outcome: 'completed' | 'failed' | 'rate_limited', seconds: number): void;
+  /** A job of `queue` hit a 429: every Slack queue pauses for `seconds` (Slack's Retry-After). */
+  rateLimitPause(queue: string, seconds: number): void;
+}
 
 export interface Workers {
   workers: Worker[];
@@ -17,12 +25,13 @@ export interface Workers {
  * queue for Slack's `Retry-After` and put the job back without spending an attempt (BullMQ's
  * `worker.rateLimit` + `Worker.RateLimitError`), so one 429 never blocks a worker slot or loses a notice.
  */
-async function slackCall<T>(worker: Worker, others: Queue[], fn: () => Promise<T>): Promise<T> {
+async function slackCall<T>(worker: Worker, others: Queue[], fn: () => Promise<T>, observe?: JobObserver): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     const seconds = rateLimitedFor(err);
     if (seconds !== null) {
+      observe?.rateLimitPause(worker.name, seconds);
       // chat.postMessage's workspace-wide cap is shared by DMs and channel posts: pause every Slack queue
       await Promise.all(others.map((q) => q.rateLimit(seconds * 1_000)));
       await worker.rateLimit(seconds * 1_000);
@@ -72,7 +81,7 @@ function handlersByQueue(): Record<QueueName, Map<string, Handler>> {
 export async function startWorkers(args: {
   deps: Deps;
   queues: Queues;
-  connection: Redis;
+  connection: Redis | Cluster;
   prefix: string;
   tickMs: number;
   sweepMs?: number;
@@ -80,6 +89,8 @@ export async function startWorkers(args: {
   escalationConcurrency?: number;
   /** How often the job schedulers are re-asserted (ms). */
   schedulerKeeperMs?: number;
+  /** Told each job's duration and outcome, and each 429 pause (metrics). */
+  observe?: JobObserver;
 }): Promise<Workers> {
   const { deps, queues, connection, prefix } = args;
   const settings: ScheduleSettings = { tickMs: args.tickMs, sweepMs: args.sweepMs ?? deps.config.escalation.sweep_every };
@@ -110,7 +121,16 @@ export async function startWorkers(args: {
       async (job: Job) => {
         const handle = handlers[queue].get(job.name);
         if (!handle) throw new Error(`unknown ${queue} job ${job.name}`);
-        return callsSlack ? slackCall(worker, others, () => handle(deps, job.data)) : handle(deps, job.data);
+        const start = performance.now();
+        const seconds = () => (performance.now() - start) / 1_000;
+        try {
+          const result = await (callsSlack ? slackCall(worker, others, () => handle(deps, job.data), args.observe) : handle(deps, job.data));
+          args.observe?.jobFinished(queue, job.name, 'completed', seconds());
+          return result;
+        } catch (err) {
+          args.observe?.jobFinished(queue, job.name, (err as Error).name === 'RateLimitError' ? 'rate_limited' : 'failed', seconds());
+          throw err;
+        }
       },
       { connection, prefix, concurrency: concurrency[queue] ?? QUEUES[queue].concurrency, ...(callsSlack ? { limiter: RATE_LIMIT_ENABLED } : {}), ...STALL_RECOVERY },
     );

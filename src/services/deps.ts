@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { WorkspaceConfig } from '../config/workspace.js';
 import type { Db } from '../db/client.js';
 import type { MessageRenderer } from './delivery/renderer.js';
+import type { Observer } from './observer.js';
 import type { Wakeups } from './wakeups.js';
 
 /**
@@ -20,4 +21,6 @@ export interface Deps {
   /** Turns the services' message models into Slack messages (Block Kit lives in src/slack/blocks). */
   renderer: MessageRenderer;
   log: Logger;
+  /** Monitoring hooks (src/metrics in production); absent in most tests. */
+  observer?: Observer;
 }

@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import type { Deps } from '../services/deps.js';
@@ -23,6 +23,10 @@ import { registerGonogoHistoryActions } from './actions/gonogo-history.js';
 import { registerGonogoCommand } from './commands/gonogo.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
 import type { WebClient } from '@slack/web-api';
+import type { Metrics } from '../metrics/metrics.js';
+import { metricsRoute } from '../metrics/route.js';
+import { observedClientOptions } from '../metrics/slack-adapter.js';
+import { observeAcks } from './middleware/ack-timing.js';
 
 /** How long start-up waits for Slack to answer auth.test, ms (it answers in well under a second when reachable). */
 export const SLACK_INIT_TIMEOUT_MS = 20_000;
@@ -51,23 +55,61 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
+/** A GET route on the bot's HTTP server (the read-only API, src/api), matched on the path alone. */
+export interface GetRoute {
+  path: string;
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/**
+ * The request listener of the small HTTP server Socket Mode runs on PORT: `GET /healthz`, `GET /metrics`
+ * when `serveMetrics` is given, and `GET` on each of `routes`; 404 for anything else.
+ */
+export function socketModeRoutes(
+  healthRoute: (res: ServerResponse) => void | Promise<void>,
+  serveMetrics?: (req: IncomingMessage, res: ServerResponse) => void,
+  routes: GetRoute[] = [],
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const path = req.url?.split('?')[0];
+    const route = req.method === 'GET' ? routes.find((r) => r.path === path) : undefined;
+    if (req.method === 'GET' && path === '/healthz') void healthRoute(res);
+    else if (serveMetrics && req.method === 'GET' && path === '/metrics') serveMetrics(req, res);
+    else if (route) route.handler(req, res);
+    else res.writeHead(404).end();
+  };
+}
+
 /**
  * Builds the Bolt app. HTTP mode (no SLACK_APP_TOKEN): every Slack request goes to `POST /slack/events`,
  * signatures always verified, and `GET /healthz` answers 200/503. Socket Mode (SLACK_APP_TOKEN set): same
  * listeners over a WebSocket, with `/healthz` on PORT from a small HTTP server. Built with Bolt's
- * `deferInitialization`: call `init()`, then `registerListeners()`, then `start()`.
+ * `deferInitialization`: call `init()`, then `registerListeners()`, then `start()`. With `metrics`: `GET /metrics`
+ * on the same port in both modes (bearer `env.METRICS_TOKEN` when set), ack latency and Web API call counts.
+ * `routes` (the read-only API) are served on the same port in both modes too.
  */
-export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; health: () => Promise<Health> }): SlackApp {
+export function createSlackApp(args: {
+  env: Env;
+  log: Logger;
+  redis: Redis | Cluster;
+  health: () => Promise<Health>;
+  metrics?: Metrics;
+  /** More GET routes on the same port in both modes (the read-only API, src/api), matched on the path without its query. */
+  routes?: GetRoute[];
+}): SlackApp {
   const { env, log } = args;
   const logger: BoltLogger = boltLogger(log);
   // Socket Mode: the WebSocket's state, reported by /healthz next to Postgres and Redis
   let socket: SocketConnection | undefined;
-  const healthRoute = async (res: import('node:http').ServerResponse) => {
+  const healthRoute = async (res: ServerResponse) => {
     const h = withSlackConnection(await args.health(), socket?.connected());
     res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify(h));
   };
-  const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger };
+  const { metrics } = args;
+  const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger, ...(metrics ? observedClientOptions((m, o) => metrics.slackCall(m, o)) : {}) };
+  const serveMetrics = metrics ? metricsRoute(metrics, env.METRICS_TOKEN) : undefined;
+  const extraRoutes = args.routes ?? [];
   let app: App;
   let healthServer: Server | undefined;
   if (env.SLACK_APP_TOKEN) {
@@ -76,20 +118,22 @@ export function createSlackApp(args: { env: Env; log: Logger; redis: Redis; heal
     const receiver = new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger, installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } } });
     socket = trackSocketConnection(receiver.client);
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver, socketMode: true, logger, clientOptions, deferInitialization: true });
-    healthServer = createServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/healthz') void healthRoute(res);
-      else res.writeHead(404).end();
-    });
+    healthServer = createServer(socketModeRoutes(healthRoute, serveMetrics, extraRoutes));
   } else {
     const receiver = new HTTPReceiver({
       signingSecret: env.SLACK_SIGNING_SECRET,
       endpoints: '/slack/events',
       signatureVerification: true,
       logger,
-      customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => void healthRoute(res) }],
+      customRoutes: [
+        { path: '/healthz', method: ['GET'], handler: (_req, res) => void healthRoute(res) },
+        ...(serveMetrics ? [{ path: '/metrics', method: ['GET'], handler: serveMetrics }] : []),
+        ...extraRoutes.map((r) => ({ path: r.path, method: ['GET'], handler: r.handler })),
+      ],
     });
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions, deferInitialization: true });
   }
+  if (metrics) observeAcks(app, (kind, name, seconds) => metrics.ackObserved(kind, name, seconds));
   return {
     app,
     client: app.client,

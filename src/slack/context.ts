@@ -1,11 +1,11 @@
 import type { KnownBlock } from '@slack/types';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Deps } from '../services/deps.js';
 
 /** What every Bolt listener gets: the use-case deps (with the listener-side WebClient) and Redis for click dedupe. */
 export interface SlackContext {
   deps: Deps;
-  redis: Redis;
+  redis: Redis | Cluster;
   /** Prefix of Preflight's own Redis keys (`QUEUE_PREFIX`), so installs sharing one Redis never dedupe each other's clicks. */
   keyPrefix: string;
 }

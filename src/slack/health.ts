@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
 
 export interface Health {
@@ -14,7 +14,7 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Pings Postgres (`SELECT 1`) and Redis (`PING`), each within `timeoutMs`. */
-export async function checkHealth(pool: pg.Pool, redis: Redis, timeoutMs = 1_500): Promise<Health> {
+export async function checkHealth(pool: pg.Pool, redis: Redis | Cluster, timeoutMs = 1_500): Promise<Health> {
   const [pgOk, redisOk] = await Promise.all([
     within(pool.query('SELECT 1'), timeoutMs).then(
       () => true,

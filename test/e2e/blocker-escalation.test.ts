@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { pageSchema } from '../../src/api/openapi.js';
+import { blockerSchema, decisionSchema } from '../../src/services/records/schemas.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { postToSlackEndpoint, startBot, type BotProcess } from '../support/bot-process.js';
 import { createTestDatabase, uniquePrefix } from '../support/db.js';
@@ -32,6 +34,10 @@ gates:
   - { id: qa, name: QA sign-off, sign_off: [U0LEAD], unblocks: [ws1] }
 `;
 
+const API_TOKEN = 'e2e-api-token-0123456789';
+const blockerPageSchema = pageSchema(blockerSchema);
+const decisionPageSchema = pageSchema(decisionSchema);
+
 describe('blockers and /gonogo through the real process over signed HTTP', () => {
   let fake: SlackApiFake;
   let bot: BotProcess;
@@ -45,7 +51,15 @@ describe('blockers and /gonogo through the real process over signed HTTP', () =>
     db = await createTestDatabase();
     sql = new pg.Pool({ connectionString: db.url });
     bot = await startBot(
-      { SLACK_BOT_TOKEN: 'xoxb-e2e', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: uniquePrefix('e2eb') },
+      {
+        SLACK_BOT_TOKEN: 'xoxb-e2e',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: fake.url,
+        DATABASE_URL: db.url,
+        REDIS_URL: inject('redisUrl'),
+        QUEUE_PREFIX: uniquePrefix('e2eb'),
+        PREFLIGHT_API_TOKEN: API_TOKEN,
+      },
       CONFIG,
     );
   }, 60_000);
@@ -127,4 +141,20 @@ describe('blockers and /gonogo through the real process over signed HTTP', () =>
     await fake.waitFor('gate refusal', () => fake.calls.some((c) => c.method.includes('response/gate')));
     expect(String(fake.calls.find((c) => c.method.includes('response/gate'))!.args.text)).toBe('Only the sign-off authority of “QA sign-off” can sign it off: <@U0LEAD>.');
   }, 30_000);
+
+  it('the read-only API of the same process shows the blocker with its timeline and the decision; no token, no data', async () => {
+    const api = (path: string, token?: string) => fetch(`${bot.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const refused = await api('/api/v1/blockers');
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).not.toContain('Staging DB');
+    const blockers = blockerPageSchema.parse(await (await api('/api/v1/blockers', API_TOKEN)).json());
+    const b1 = blockers.data.find((b) => b.short_id === 'B-1')!;
+    expect(b1).toMatchObject({ text: 'Staging DB is down', status: 'resolved', resolved_by: 'U0PM', owner: 'U02', reporter: 'U01' });
+    expect(b1.timeline[0]).toMatchObject({ kind: 'raised', actor: 'U01' });
+    expect(b1.timeline.map((e) => e.kind)).toContain('escalated');
+    expect(b1.timeline.at(-1)).toMatchObject({ kind: 'resolved', actor: 'U0PM' });
+    const decisions = decisionPageSchema.parse(await (await api('/api/v1/decisions', API_TOKEN)).json());
+    expect(decisions.data).toEqual([expect.objectContaining({ decision: 'no-go', note: 'QA not signed', actor: 'U0PM', verdict: 'NO-GO' })]);
+    expect((await api('/api/v1/openapi.json')).status).toBe(200);
+  });
 });

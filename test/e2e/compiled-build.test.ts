@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -101,5 +101,29 @@ describe('the compiled build (node dist/main.js), laid out like the Docker runti
     expect(await started.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('prompting 2 members') });
     await fake.waitFor('a prompt to each member', () => ['U01', 'U02'].every((u) => fake.ok('chat.postMessage', (a) => a.channel === u).length === 1));
     expect(await sql.query('SELECT * FROM standup_runs')).toMatchObject({ rowCount: 1 });
+  });
+
+  it('the export runs compiled too (node dist/cli/export.js), on the same database', async () => {
+    writeFileSync(join(app, 'preflight.yml'), CONFIG);
+    const res = spawnSync('node', ['dist/cli/export.js', '--what', 'checkins', '--format', 'json'], {
+      cwd: app,
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, PREFLIGHT_CONFIG: join(app, 'preflight.yml') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(res.status, res.stderr).toBe(0);
+    const [run] = (
+      await sql.query(
+        'SELECT id, prompted FROM (SELECT r.id, count(p.*) FILTER (WHERE p.status = $1)::int AS prompted FROM standup_runs r LEFT JOIN standup_prompts p ON p.run_id = r.id GROUP BY r.id) x',
+        ['sent'],
+      )
+    ).rows;
+    expect(
+      res.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([expect.objectContaining({ id: run.id, workstream_id: 'ws1', started_by: 'U0LEAD', prompted: run.prompted })]);
+    expect(res.stderr).toMatch(/^checkins: 1 row in [\d.]+ s, done$/m);
   });
 });

@@ -33,6 +33,8 @@ export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' |
   }
   const message = deps.renderer.escalationNotice({ blocker: blockerView(deps.config, b, now), level: notice.level, attempt: notice.attempt });
   const outcome = await deliverClaimed(deps, NOTICE, claimed, noticeId, { channel: notice.recipient, imChannel: notice.dmChannel, unfurlLinks: false }, message);
+  // notBefore is when the ping was due: the ladder step's due time, or the end of quiet hours or of a snooze
+  if (outcome !== 'failed' && outcome !== 'taken-over') deps.observer?.escalationPinged(b.severity, deps.clock.now().toMillis() - notice.notBefore.getTime());
   return outcome === 'failed' ? 'failed' : outcome === 'taken-over' ? 'not-due' : 'sent';
 }
 

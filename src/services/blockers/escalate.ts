@@ -52,7 +52,8 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
             attempt: step.attempt,
             recipient,
             dueAt: step.dueAt.toJSDate(),
-            notBefore: (exempt ? null : quietUntil(now, zoneOf(deps.config, recipient), quiet))?.toJSDate() ?? now.toJSDate(),
+            // when the ping is due: the step's due time (≤ now), or the end of the recipient's quiet hours
+            notBefore: (exempt ? null : quietUntil(now, zoneOf(deps.config, recipient), quiet))?.toJSDate() ?? step.dueAt.toJSDate(),
           })),
         )
         .onConflictDoNothing()

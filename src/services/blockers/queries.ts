@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, ne, or } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lt, ne, or } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { BlockerListScope } from '../../domain/blockers/command.js';
@@ -84,4 +84,13 @@ export async function carriedOverBlockers(db: Db, workstreamId: string, before: 
     .where(and(eq(blockers.workstreamId, workstreamId), ne(blockers.status, 'resolved'), lt(blockers.raisedAt, before)))
     .orderBy(asc(blockers.raisedAt), asc(blockers.id))
     .limit(30);
+}
+
+/**
+ * Unresolved blockers per severity, e.g. `{ P1: 2, P3: 1 }` (severities with none are absent). One GROUP BY
+ * over the open rows: cheap enough to run on every metrics scrape.
+ */
+export async function openBlockerCounts(db: Db): Promise<Record<string, number>> {
+  const rows = await db.select({ severity: blockers.severity, n: count() }).from(blockers).where(ne(blockers.status, 'resolved')).groupBy(blockers.severity);
+  return Object.fromEntries(rows.map((r) => [r.severity, r.n]));
 }

@@ -12,6 +12,8 @@ type Run = typeof standupRuns.$inferSelect;
 export interface Recorded {
   complete: boolean;
   late: boolean;
+  /** This write completed the answer (it was not complete before). */
+  completedNow: boolean;
   reportVersion?: number;
   lateAnswer?: { answerId: number; version: number };
 }
@@ -61,7 +63,7 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
       .values({ runId: run.id, userId, answers, complete, source, updatedAt: now, completedAt: complete ? now : null, late, lateVersion: late ? 1 : 0 })
       .returning();
   }
-  const out: Recorded = { complete, late };
+  const out: Recorded = { complete, late, completedNow: complete && !existing?.complete };
   if (complete && !late) {
     const [r] = await tx
       .update(standupRuns)
@@ -81,6 +83,7 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
 export async function wakeAfterAnswer(deps: Deps, runId: number, userId: string, rec: Recorded): Promise<void> {
   if (rec.reportVersion) await deps.wakeups.renderReports([{ runId, version: rec.reportVersion }]);
   if (rec.lateAnswer) await deps.wakeups.postLateAnswers([rec.lateAnswer]);
+  if (rec.completedNow) deps.observer?.promptAnswered(rec.late);
   if (rec.complete) {
     // the answer is committed: a failure here is logged, never reported back as "try again"
     try {

@@ -43,6 +43,7 @@ export async function sendPrompt(deps: Deps, promptId: number): Promise<SendOutc
     return 'not-due';
   }
   const outcome = await deliverClaimed(deps, PROMPT, claimed, promptId, { channel: prompt.userId, imChannel: prompt.dmChannel }, deps.renderer.standupPrompt(dmModel(run, prompt, 0)));
+  if (outcome !== 'failed' && outcome !== 'taken-over') deps.observer?.promptSent('prompt');
   return outcome === 'failed' ? 'failed-permanently' : outcome === 'taken-over' ? 'not-due' : 'sent';
 }
 
@@ -71,5 +72,6 @@ export async function sendReminder(deps: Deps, promptId: number): Promise<SendOu
   }
   const target = { channel: prompt.dmChannel ?? prompt.userId, imChannel: prompt.dmChannel };
   const outcome = await deliverClaimed(deps, REMINDER, claimed, promptId, target, deps.renderer.standupReminder(dmModel(run, prompt, prompt.dmStep)));
+  if (outcome !== 'failed' && outcome !== 'taken-over') deps.observer?.promptSent('reminder');
   return outcome === 'failed' ? 'failed-permanently' : outcome === 'taken-over' ? 'not-due' : 'sent';
 }

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/db/client.js';
+import { answerSchema, checkinSchema } from '../../../src/services/records/schemas.js';
+import { createTestDatabase } from '../../support/db.js';
+import { seedAnswers } from '../../support/seed-answers.js';
+
+const YAML = `
+program: { name: Launch, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
+workstreams:
+  ws1: { name: Broker, channel: C0WS1, members: [U01] }
+`;
+
+// each case starts a Node process with tsx (~2.5 s idle, several times that on a loaded 2-core box)
+describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeout: 180_000 }, () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dir: string;
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/export.ts', ...args], {
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, PREFLIGHT_CONFIG: join(dir, 'preflight.yml'), ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'pf-export-'));
+    writeFileSync(join(dir, 'preflight.yml'), YAML);
+    const { pool } = openDatabase(db.url);
+    // runs open at 15:00 UTC = 10:00 in New York, 50 a day from 2026-11-01; 4 answers each
+    await seedAnswers(pool, 150, 4);
+    await pool.end();
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await db.drop();
+  });
+
+  it('CSV of the answers of a range: header, one line per answer, progress and the total on stderr', () => {
+    const res = run(['--what', 'answers', '--from', '2026-11-02', '--to', '2026-11-03', '--format', 'csv']);
+    expect(res.status, res.stderr).toBe(0);
+    const lines = res.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(Object.keys(answerSchema.shape).join(','));
+    expect(lines).toHaveLength(1 + 2 * 50 * 4);
+    expect(lines[1]).toMatch(/^\d+,\d+,standup,ws\d+,2026-11-02,U1,true,false,dm,0,2026-11-02T15:01:00.000Z,2026-11-02T15:01:00.000Z,"\{/);
+    expect(res.stderr).toMatch(/^answers: 400 rows in \d+\.\d s, done$/m);
+  });
+
+  it('NDJSON to a file: every line a record of the schema', () => {
+    const out = join(dir, 'checkins.ndjson');
+    const res = run(['--what', 'checkins', '--format', 'json', '--to', '2026-11-01', '--out', out]);
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stdout).toBe('');
+    const records = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => checkinSchema.parse(JSON.parse(l)));
+    expect(records).toHaveLength(50);
+    expect(records.every((r) => r.local_date === '2026-11-01' && r.answered === 4)).toBe(true);
+  });
+
+  it('bad arguments or environment: exit 2 with what to change and the usage, no stack trace', () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['--what', 'tasks'], {}, /^--what must be one of checkins, answers, blockers, gates, decisions \(got "tasks"\)\./],
+      [[], {}, /^--what is required\./],
+      [['--what', 'answers', '--format', 'xml'], {}, /^--format must be csv or json \(got "xml"\)\./],
+      [['--what', 'answers', '--from', '2026-02-30'], {}, /^--from must be a date written YYYY-MM-DD, such as 2026-11-01 \(got "2026-02-30"\)\./],
+      [['--what', 'answers', '--since', 'x'], {}, /Unknown option '--since'/],
+      [['--what', 'answers'], { DATABASE_URL: '' }, /^Cannot export: DATABASE_URL: DATABASE_URL is required/],
+      [['--what', 'answers'], { PREFLIGHT_CONFIG: join(dir, 'missing.yml') }, /^Cannot export: .*missing\.yml/],
+    ];
+    for (const [args, env, message] of cases) {
+      const res = run(args, env);
+      expect(res.status, args.join(' ')).toBe(2);
+      expect(res.stderr).toMatch(message);
+      expect(res.stderr).toContain('Usage: npm run export --');
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
