@@ -440,6 +440,7 @@ async function verdictInputProposed(deps: Deps): Promise<VerdictInput> {
       openBlockers: { P0: sev('P0'), P1: sev('P1'), P2: sev('P2') },
       oldestOpenBlockerAt: oldest.length ? Math.min(...oldest) : null,
       standup,
+      activity: { state: 'active' as const },
     };
   });
   return {

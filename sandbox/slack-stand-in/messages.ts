@@ -28,6 +28,17 @@ export interface StoredMessage {
   user?: string;
   /** Set by chat.update: when the message was last edited (epoch ms). */
   edited?: number;
+  /** Files shared with the message (files.completeUploadExternal with a channel). */
+  files?: { id: string; name: string; title: string }[];
+}
+
+/** A file of the upload flow files.uploadV2 drives: getUploadURLExternal → bytes to upload_url → completeUploadExternal. */
+export interface StoredFile {
+  id: string;
+  filename: string;
+  /** Bytes received at its upload_url (null until then). */
+  bytes: Buffer | null;
+  completed: boolean;
 }
 
 const isUser = (id: string) => /^[UW]/.test(id);
@@ -50,12 +61,29 @@ function parseMetadata(v: unknown): StoredMessage['metadata'] {
   return m?.event_type ? m : undefined;
 }
 
+/**
+ * The file's bytes from what was POSTed to an upload_url: @slack/web-api sends them as multipart/form-data (one
+ * part, the file); anything else is taken as the raw bytes.
+ */
+export function uploadedBytes(body: Buffer): Buffer {
+  if (body.subarray(0, 2).toString('latin1') !== '--') return body;
+  const eol = body.indexOf('\r\n');
+  const boundary = body.subarray(0, eol).toString('latin1');
+  const start = body.indexOf('\r\n\r\n', eol) + 4;
+  const end = body.indexOf(`\r\n${boundary}`, start);
+  return body.subarray(start, end < 0 ? body.length : end);
+}
+
 export class SlackMessageStore {
   readonly messages: StoredMessage[] = [];
   /** Public channels the bot has not joined (see notMemberOf). */
   private readonly notJoined = new Set<string>();
   private lastSec = 0;
   private counter = 0;
+  /** Files being uploaded or uploaded, by id. */
+  readonly files = new Map<string, StoredFile>();
+  /** Where getUploadURLExternal points uploads: the fake's own address + `upload/` (each fake sets it). */
+  uploadBase = 'https://slack.test/upload/';
 
   /** @param now the fake's clock, epoch ms (a test's fixed clock, or the real one). */
   constructor(private readonly now: () => number = Date.now) {}
@@ -116,8 +144,45 @@ export class SlackMessageStore {
     return this.messages.filter((m) => m.channel === imChannelOf(channel));
   }
 
-  /** Answers conversations.history / .replies / .open / .join, or null for other methods. */
+  /** The bytes POSTed to a file's upload_url (`https://…/upload/<file id>`). @returns false for an unknown file. */
+  receiveUpload(fileId: string, bytes: Buffer): boolean {
+    const f = this.files.get(fileId);
+    if (!f) return false;
+    f.bytes = bytes;
+    return true;
+  }
+
+  /**
+   * files.getUploadURLExternal and files.completeUploadExternal as Slack documents them
+   * (docs.slack.dev/reference/methods/files.getuploadurlexternal, …/files.completeuploadexternal): completing a
+   * file whose bytes were uploaded shares it in `channel_id` (in the thread of `thread_ts`) as a message with
+   * `files`, listed by conversations.history / .replies.
+   */
+  private fileUpload(method: string, args: Record<string, any>): Record<string, unknown> | null {
+    if (method === 'files.getUploadURLExternal') {
+      if (!args.filename || !Number(args.length)) return { ok: false, error: 'invalid_arguments' };
+      const id = `F${String(this.files.size + 1).padStart(8, '0')}`;
+      this.files.set(id, { id, filename: String(args.filename), bytes: null, completed: false });
+      return { ok: true, upload_url: `${this.uploadBase}${id}`, file_id: id };
+    }
+    const list = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as { id: string; title?: string }[];
+    const done: { id: string; name: string; title: string }[] = [];
+    for (const entry of list ?? []) {
+      const f = this.files.get(entry.id);
+      if (!f?.bytes) return { ok: false, error: 'file_not_found' };
+      f.completed = true;
+      done.push({ id: f.id, name: f.filename, title: entry.title ?? f.filename });
+    }
+    if (args.channel_id) {
+      const m = this.post({ channel: args.channel_id, text: args.initial_comment ?? '', ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) });
+      m.files = done;
+    }
+    return { ok: true, files: done };
+  }
+
+  /** Answers conversations.history / .replies / .open / .join and the file upload methods, or null for other methods. */
   answer(method: string, args: Record<string, any>): Record<string, unknown> | null {
+    if (method === 'files.getUploadURLExternal' || method === 'files.completeUploadExternal') return this.fileUpload(method, args);
     if ((method === 'conversations.history' || method === 'conversations.replies') && this.notJoined.has(String(args.channel))) return { ok: false, error: 'not_in_channel' };
     switch (method) {
       case 'conversations.join': {
@@ -189,6 +254,7 @@ export class SlackMessageStore {
         ts: m.ts,
         text: m.text,
         ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+        ...(m.files ? { files: m.files } : {}),
         ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
       })),
       has_more: hasMore,

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blockLimitError, textLimitError } from './block-limits.js';
-import { SlackMessageStore } from './messages.js';
+import { SlackMessageStore, uploadedBytes } from './messages.js';
 import { Surfaces } from './surfaces.js';
 
 /** One Web API call the fake received, with its arguments parsed (blocks/view JSON decoded). */
@@ -75,6 +75,7 @@ export class SlackApiFake {
   async start(port = 0, host = '127.0.0.1'): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+    this.messages.uploadBase = this.url.replace(/api\/$/, 'upload/');
     return this;
   }
 
@@ -105,6 +106,14 @@ export class SlackApiFake {
   private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if ((req.url ?? '').startsWith('/upload/')) {
+      // step 2 of files.uploadV2: the file's bytes, POSTed to the upload_url getUploadURLExternal gave
+      const fileId = (req.url ?? '').replace(/^\/upload\//, '');
+      const bytes = uploadedBytes(Buffer.concat(chunks));
+      const found = this.messages.receiveUpload(fileId, bytes);
+      this.calls.push({ method: 'upload', args: { fileId, length: bytes.length }, at: Date.now(), status: found ? 200 : 404 });
+      return { status: found ? 200 : 404, body: found ? `OK - ${bytes.length}` : 'Not Found' };
+    }
     const raw = Buffer.concat(chunks).toString('utf8');
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
     const args = parseArgs(raw, req.headers['content-type'] ?? '');

@@ -4,7 +4,8 @@ import type { z } from 'zod';
  * Walking a zod 4 schema alongside a value, for what the schema alone knows: which positions hold a person
  * (user-refs.ts) and which keys an object accepts (did-you-mean in load.ts). Handles objects, records, arrays,
  * tuples, unions, intersections, lazy schemas and the wrappers (optional, default, nullable, prefault, readonly,
- * catch, non-optional); a pipe is entered on its output side for parsed values and its input side for raw ones.
+ * catch, non-optional); a pipe is entered on its output side for parsed values (its input side when the output
+ * is a transform) and its input side for raw ones.
  */
 
 type AnySchema = z.core.$ZodType;
@@ -49,7 +50,12 @@ export function mapLeaves(schema: AnySchema, target: AnySchema, value: unknown, 
   // one layer at a time: the target may itself be wrapped (userIdSchema.optional())
   if (WRAPPERS.has(def.type) && def.innerType) return mapLeaves(def.innerType, target, value, replace, path);
   if (def.type === 'lazy' && def.getter) return mapLeaves(def.getter(), target, value, replace, path);
-  if (def.type === 'pipe' && def.out) return mapLeaves(def.out, target, value, replace, path);
+  if (def.type === 'pipe' && def.out) {
+    // a transform's output has no schema to follow: walk its input side, whose shape the parsed value keeps where
+    // it matters (a gate's `sign_off` is parsed from `[U…]` / `{ any_of }` / `{ all_of }` into the list itself)
+    const side = defOf(def.out).type === 'transform' && def.in ? def.in : def.out;
+    return mapLeaves(side, target, value, replace, path);
+  }
   switch (def.type) {
     case 'object': {
       if (!isPlainObject(value)) return value;

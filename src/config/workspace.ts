@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DAY_NAMES, dayEntryProblem, daysMayMeet, parseDays } from '../domain/checkins/days.js';
+import { activeSpanProblem } from '../domain/workstreams/activity.js';
 import { durationSchema } from './duration.js';
 
 /*
@@ -36,6 +37,11 @@ const localDateTimeSchema = z
   .string({ error: 'expected a local date and time such as 2026-02-04T14:00' })
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'expected a local date and time such as 2026-02-04T14:00')
   .refine((d) => DateTime.fromISO(d).isValid, 'not a real date and time');
+/** A local date (`2026-02-04`) or local date-time (`2026-02-04T14:00`), in the zone of whoever declares it. */
+const localDateOrDateTimeSchema = z
+  .string({ error: 'expected a date such as 2026-02-04 or a local date and time such as 2026-02-04T14:00' })
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, 'expected a date such as 2026-02-04 or a local date and time such as 2026-02-04T14:00')
+  .refine((d) => DateTime.fromISO(d).isValid, 'not a real date (or date and time)');
 const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected a short id of lowercase letters, digits, - and _ (max 40)');
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -98,6 +104,8 @@ const checkinSchema = z.strictObject({
   participants: participantsSchema.optional(),
   remind_after: durationSchema.optional(),
   close_after: durationSchema.optional(),
+  /** Task ids (workstreams.<id>.tasks) that should be done by this check-in: its report leads with those not done. */
+  expects: z.array(z.string()).optional(),
 });
 export type CheckinConfig = z.infer<typeof checkinSchema>;
 
@@ -106,6 +114,28 @@ const memberSchema = z.union([userIdSchema, z.strictObject({ id: userIdSchema, t
 const notifySchema = z.union([z.enum(['lead', 'pm', 'exec']), userIdSchema, z.array(userIdSchema).min(1)]);
 export const SEVERITIES = ['P0', 'P1', 'P2'] as const;
 const ladderLevelSchema = z.strictObject({ after: durationSchema, notify: notifySchema });
+
+/** A task id as people write it in seeds and commands ("O-3"): letters, digits, - and _; unique in the program. */
+export const taskIdSchema = z
+  .string({ error: 'expected a task id such as O-3' })
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'expected a task id such as O-3 (a letter, then letters, digits, - and _; max 40)');
+
+/**
+ * One task of a workstream (seed 000's "O-3: Email (Person C) - Due: 1 PM"; seed 002's queue "NOW: Rate Limiting
+ * (2h) - P0"). `due` is a local date-time in the workstream's zone (else the program's); `estimate` in hours
+ * weighs it in the workstream's % complete (domain/tasks/progress.ts); `requires` names tasks or gates that must
+ * be done (passed) first.
+ */
+const taskSchema = z.strictObject({
+  id: taskIdSchema,
+  title: z.string().trim().min(1).max(200),
+  owner: userIdSchema,
+  due: localDateTimeSchema.optional(),
+  estimate: z.number().positive('an estimate is a number of hours above 0').max(1_000).default(1),
+  priority: z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(', ')}` }).default('P1'),
+  requires: z.array(z.string()).default([]),
+});
+export type TaskConfig = z.infer<typeof taskSchema>;
 
 const workstreamSchema = z.strictObject({
   name: z.string().trim().min(1).max(80),
@@ -118,18 +148,53 @@ const workstreamSchema = z.strictObject({
   standup: standupOverridesSchema.optional(),
   checkins: z.array(checkinSchema).optional(),
   checklist: z.array(z.string().trim().min(1).max(200)).default([]),
+  tasks: z.array(taskSchema).default([]),
+  /**
+   * When the workstream holds check-ins: from `from` (a date: its start; a date-time: that instant) until `until`
+   * (a date: inclusive, to its end; a date-time: exclusive), local to the workstream's zone (domain/workstreams/activity.ts).
+   */
+  active: z.strictObject({ from: localDateOrDateTimeSchema.optional(), until: localDateOrDateTimeSchema.optional() }).optional(),
+  /** The workstream waits, without check-ins, until this gate has passed (seed 000: "Team Sigma: WAITING FOR OMEGA GATE"). */
+  starts_when: z.strictObject({ gate: slugSchema }).optional(),
 });
 
-const gateSchema = z.strictObject({
-  id: slugSchema,
-  name: z.string().trim().min(1).max(120),
-  due: localDateTimeSchema.optional(),
-  sign_off: z.array(userIdSchema).min(1, 'a gate needs at least one sign-off authority'),
-  requires: z.array(slugSchema).default([]),
-  unblocks: z.array(slugSchema).default([]),
-  checklist: z.array(z.string().trim().min(1).max(200)).default([]),
-  mandatory: z.boolean().default(true),
-});
+/** Who a gate's failure escalates to, like a ladder level's `notify`: `lead` (of its downstream workstreams), `pm`, `exec` or user IDs. */
+const escalateToSchema = z.array(z.union([z.enum(['lead', 'pm', 'exec']), userIdSchema]));
+
+/**
+ * `sign_off`: `[U…]` or `{ any_of: [U…] }` (any one signs for the gate), or `{ all_of: [U…] }` (the gate passes with
+ * the last of their signatures). Parsed into `sign_off` (every authority) and `sign_off_rule`.
+ */
+const signOffSchema = z.union(
+  [
+    z.array(userIdSchema).min(1, 'a gate needs at least one sign-off authority'),
+    z.strictObject({ any_of: z.array(userIdSchema).min(1, 'a gate needs at least one sign-off authority') }),
+    z.strictObject({ all_of: z.array(userIdSchema).min(1, 'a gate needs at least one sign-off authority') }),
+  ],
+  { error: 'expected a list of Slack user IDs, { any_of: [U…] } or { all_of: [U…] }' },
+);
+
+const gateSchema = z
+  .strictObject({
+    id: slugSchema,
+    name: z.string().trim().min(1).max(120),
+    due: localDateTimeSchema.optional(),
+    sign_off: signOffSchema,
+    requires: z.array(slugSchema).default([]),
+    unblocks: z.array(slugSchema).default([]),
+    checklist: z.array(z.string().trim().min(1).max(200)).default([]),
+    mandatory: z.boolean().default(true),
+    /** What a failure does (seed 000: "If fails: delay Sigma/Pi by 1+ day, escalate to exec"). */
+    on_fail: z.strictObject({ escalate_to: escalateToSchema.default(['exec']), notify_downstream: z.boolean().default(true) }).default({ escalate_to: ['exec'], notify_downstream: true }),
+  })
+  .transform(({ sign_off, ...g }) => {
+    const rule: SignOffRule = Array.isArray(sign_off) || 'any_of' in sign_off ? 'any_of' : 'all_of';
+    const list = Array.isArray(sign_off) ? sign_off : 'any_of' in sign_off ? sign_off.any_of : sign_off.all_of;
+    return { ...g, sign_off: list, sign_off_rule: rule };
+  });
+
+/** `any_of`: one signature passes the gate; `all_of`: every authority must sign (joint sign-off). */
+export type SignOffRule = 'any_of' | 'all_of';
 
 const workspaceSchemaBase = z.strictObject({
   program: z.strictObject({
@@ -143,6 +208,11 @@ const workspaceSchemaBase = z.strictObject({
     groups: z.record(slugSchema, z.array(userIdSchema).min(1, 'a group needs at least one user ID')).default({}),
     /** Program check-ins: one run and ONE report in `program.channel`, a section per workstream. */
     checkins: z.array(checkinSchema).default([]),
+    /**
+     * The daily digest in `program.channel` at `at` (program-local) on each workday of the calendar that is not
+     * a holiday (services/digest). Absent: no digest (`/preflight stats` still answers).
+     */
+    digest: z.strictObject({ at: localTimeSchema }).optional(),
   }),
   /** Defaults for every check-in that does not set them (the `standup` check-in uses `standup:` instead). */
   checkins: z
@@ -209,6 +279,7 @@ const workspaceSchemaBase = z.strictObject({
 
 export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
   checkCheckins(cfg, ctx);
+  checkTasks(cfg, ctx);
   if (cfg.standup.remind_after >= cfg.standup.close_after) {
     ctx.addIssue({ code: 'custom', path: ['standup', 'remind_after'], message: 'remind_after must be shorter than close_after (a reminder after the run closes would never be sent)' });
   }
@@ -270,6 +341,28 @@ export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
     g.unblocks.forEach((w, j) => {
       if (!(w in cfg.workstreams)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'unblocks', j], message: `no workstream with id "${w}"` });
     });
+  });
+  for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+    const gate = ws.starts_when?.gate;
+    if (gate !== undefined && !gateIds.has(gate)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workstreams', wsId, 'starts_when', 'gate'],
+        message: `no gate with id "${gate}"${gateIds.size ? ` (gates: ${[...gateIds].join(', ')})` : ' (declare it under gates:)'}`,
+      });
+    }
+    // zod runs this refinement even when a value inside failed its own check: only well-formed spans are compared
+    const wellFormed = (v: unknown) => v === undefined || (typeof v === 'string' && DateTime.fromISO(v).isValid);
+    if (ws.active && wellFormed(ws.active.from) && wellFormed(ws.active.until)) {
+      const problem = activeSpanProblem({ zone: ws.timezone ?? cfg.program.timezone, from: ws.active.from, until: ws.active.until });
+      if (problem) ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'active', 'from'], message: problem });
+    }
+  }
+  cfg.gates.forEach((g, i) => {
+    if (!Array.isArray(g.sign_off)) return; // not parsed (its own error is reported)
+    duplicateIds(g.sign_off).forEach((j) =>
+      ctx.addIssue({ code: 'custom', path: ['gates', i, 'sign_off', ...(g.sign_off_rule === 'all_of' ? ['all_of'] : []), j], message: `${g.sign_off[j]} is listed twice` }),
+    );
   });
   for (const [sev, levels] of Object.entries(cfg.escalation.ladders)) {
     levels?.forEach((l, i) => {
@@ -384,6 +477,64 @@ function checkCheckins(cfg: RawConfig, ctx: z.RefinementCtx): void {
       }
     }
   }
+}
+
+/**
+ * Task rules: ids unique across the program (commands name a task alone: `/task done O-3`) and distinct from gate
+ * ids; `requires` names a task or a gate, not the task itself, with no cycle; a check-in's `expects` names tasks
+ * of its workstream (any workstream's for a program check-in).
+ */
+function checkTasks(cfg: RawConfig, ctx: z.RefinementCtx): void {
+  const gateIds = new Set(cfg.gates.map((g) => g.id));
+  const where = new Map<string, string>();
+  const requires = new Map<string, string[]>();
+  for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+    ws.tasks.forEach((t, i) => {
+      const other = where.get(t.id.toUpperCase());
+      if (other !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'tasks', i, 'id'], message: `task id "${t.id}" is already used in workstream "${other}" (task ids are unique across the program)` });
+      else if (gateIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'tasks', i, 'id'], message: `task id "${t.id}" is also a gate id; rename one` });
+      where.set(t.id.toUpperCase(), wsId);
+      requires.set(t.id, t.requires);
+    });
+  }
+  for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
+    ws.tasks.forEach((t, i) => {
+      t.requires.forEach((r, j) => {
+        const at = ['workstreams', wsId, 'tasks', i, 'requires', j];
+        if (r === t.id) ctx.addIssue({ code: 'custom', path: at, message: 'a task cannot require itself' });
+        else if (!requires.has(r) && !gateIds.has(r)) ctx.addIssue({ code: 'custom', path: at, message: `no task or gate with id "${r}"` });
+      });
+      const seen = new Set<string>();
+      const stack = t.requires.filter((r) => r !== t.id);
+      let cycle = false;
+      while (stack.length && !cycle) {
+        const id = stack.pop()!;
+        if (id === t.id) cycle = true;
+        else if (!seen.has(id)) {
+          seen.add(id);
+          stack.push(...(requires.get(id) ?? []));
+        }
+      }
+      if (cycle)
+        ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'tasks', i, 'requires'], message: `task "${t.id}" requires itself through other tasks (a cycle): none of them could ever start` });
+    });
+    (ws.checkins ?? []).forEach((c, i) =>
+      (c.expects ?? []).forEach((e, j) => {
+        if (!ws.tasks.some((t) => t.id === e))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workstreams', wsId, 'checkins', i, 'expects', j],
+            message: `no task "${e}" in workstream "${wsId}" (${ws.tasks.map((t) => t.id).join(', ') || 'it has no tasks'})`,
+          });
+      }),
+    );
+  }
+  cfg.program.checkins.forEach((c, i) =>
+    (c.expects ?? []).forEach((e, j) => {
+      if (!requires.has(e)) ctx.addIssue({ code: 'custom', path: ['program', 'checkins', i, 'expects', j], message: `no task "${e}" in any workstream` });
+    }),
+  );
 }
 
 function fmtDuration(ms: number): string {

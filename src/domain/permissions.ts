@@ -38,7 +38,8 @@ export type PermissionAction =
   | { on: 'gate'; verb: 'sign-off' | 'fail'; gateId: string }
   | { on: 'run'; verb: 'start'; workstreamId: string }
   | { on: 'checklist'; verb: 'tick'; workstreamId: string }
-  | { on: 'decision'; verb: 'decide' };
+  | { on: 'decision'; verb: 'decide' }
+  | { on: 'task'; verb: 'update'; taskId: string; owner: string; workstreamId: string };
 
 /**
  * A refusal: `rule` says in plain words (no markup; names from the config unescaped) who may do it, e.g.
@@ -87,6 +88,13 @@ function whoCan(roles: PermissionRoles, action: PermissionAction): { who: string
         rule: action.on === 'run' ? `Only ${name}'s leads or the PM can start its standup` : `Only ${name}'s leads or the PM can tick its checklist`,
       };
     }
+    case 'task': {
+      const ws = roles.workstreams[action.workstreamId];
+      return {
+        who: unique([action.owner, ...(ws?.leads ?? []), roles.pm]),
+        rule: `Only ${action.taskId}'s owner, ${ws ? `${ws.name}'s` : 'its workstream’s'} leads or the PM can update it`,
+      };
+    }
     case 'decision':
       return { who: unique([roles.pm, ...roles.execs]), rule: 'Only the PM or an exec can record the go/no-go decision' };
   }
@@ -99,6 +107,7 @@ function whoCan(roles: PermissionRoles, action: PermissionAction): { who: string
  * - gate (sign off, fail): the gate's sign-off authorities only (not the PM, unless listed).
  * - standup run (start now) and checklist (tick): the workstream's leads or the PM.
  * - go/no-go decision: the PM or an exec.
+ * - task (done, progress, block): its owner, its workstream's leads, or the PM (issue 10).
  * @returns `{ allowed: true }`, or a {@link Refusal} naming who can.
  */
 export function permission(roles: PermissionRoles, actor: string, action: PermissionAction): Permission {

@@ -1,15 +1,21 @@
 import { z } from 'zod';
+import { taskIdSchema } from '../config/workspace.js';
 import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/blockers/delivery.js';
 import { escalate } from '../services/blockers/escalate.js';
 import { sweepBlockers } from '../services/blockers/sweep.js';
 import type { Deps } from '../services/deps.js';
+import { uploadDigestChart } from '../services/digest/chart-upload.js';
+import { scheduledDigest } from '../services/digest/digest.js';
 import { scheduledGonogo } from '../services/gonogo/decisions.js';
+import { escalateFailedGates } from '../services/gonogo/gate-outcome.js';
 import { escalateOverdueGates, withdrawalsDue, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
 import { sendOutbound } from '../services/delivery/outbound.js';
 import { pruneSlackEvents } from '../services/slack-events.js';
 import { sendPrompt, sendReminder } from '../services/standups/prompts.js';
 import { postLateAnswer, renderReport } from '../services/standups/report.js';
 import { tick } from '../services/standups/sweep.js';
+import { escalateTaskById, sweepTasks } from '../services/tasks/escalate.js';
+import { notifyStartableTasks } from '../services/tasks/start-notices.js';
 import { scheduledJob, wakeupJob, type ScheduledJob, type WakeupJob, type WakeupName } from './job-definition.js';
 
 /**
@@ -114,6 +120,29 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     data: (messageId) => ({ messageId }),
     run: (deps, d) => sendOutbound(deps, d.messageId),
   }),
+
+  // the daily digest's chart (services/digest/chart-upload.ts): once per digest, into its message's thread
+  uploadDigestCharts: wakeupJob({
+    queue: 'channel',
+    name: 'upload-digest-chart',
+    payload: z.object({ digestId: id }),
+    jobId: (i) => `digest-chart-${i.digestId}`,
+    data: (i) => ({ digestId: i.digestId }),
+    delay: (i) => i.delayMs,
+    run: (deps, d) => uploadDigestChart(deps, d.digestId),
+  }),
+
+  // tasks: a task not done by its due time escalates (owner → lead → PM) through the blocker ladder
+  taskDue: wakeupJob({
+    queue: 'escalation',
+    name: 'task-due',
+    payload: z.object({ taskId: taskIdSchema }),
+    // one per task and due time (a changed due in preflight.yml gets its own job; the handler re-checks the task)
+    jobId: (i) => `task-due-${i.taskId}-${i.dueAt.getTime()}`,
+    data: (i) => ({ taskId: i.taskId }),
+    delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime()),
+    run: (deps, d) => escalateTaskById(deps, d.taskId),
+  }),
 };
 
 /** When each process last pruned the Slack event dedupe table (per `Deps`, i.e. per bot process). */
@@ -136,7 +165,12 @@ export const standupTick = scheduledJob({
   },
 });
 
-/** The blocker sweep: overdue blockers and undelivered messages, overdue gates, sign-off withdrawals still due, the scheduled go/no-go. */
+/**
+ * The blocker sweep: overdue blockers and undelivered messages, overdue and failed gates (escalations), sign-off
+ * withdrawals still due, the scheduled go/no-go, overdue tasks (and `task-due` wake-ups for those due within the
+ * hour), tasks that can start, the daily digest (and the upload of
+ * digest charts not uploaded yet).
+ */
 export const blockerSweep = scheduledJob({
   schedulerId: 'blocker-sweep',
   name: 'sweep',
@@ -144,10 +178,14 @@ export const blockerSweep = scheduledJob({
   async run(deps) {
     const swept = await sweepBlockers(deps);
     const gates = await escalateOverdueGates(deps);
+    const failedGates = await escalateFailedGates(deps);
     const withdrawals = await withdrawalsDue(deps);
     await deps.wakeups.withdrawSignOffs(withdrawals);
     const gonogo = await scheduledGonogo(deps);
-    return { ...swept, gates, withdrawals: withdrawals.length, gonogo };
+    const tasks = await sweepTasks(deps);
+    const startable = await notifyStartableTasks(deps);
+    const digest = await scheduledDigest(deps);
+    return { ...swept, gates, failedGates: failedGates.length, withdrawals: withdrawals.length, gonogo, tasks, startable: startable.length, digest };
   },
 });
 

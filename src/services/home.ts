@@ -2,11 +2,13 @@ import { and, desc, eq } from 'drizzle-orm';
 import { standupAnswers, standupPrompts, standupRuns } from '../db/schema/index.js';
 import { myOpenBlockers } from './blockers/queries.js';
 import { blockerView } from './blockers/view.js';
+import type { Activity } from '../domain/workstreams/activity.js';
 import type { Deps } from './deps.js';
-import { STANDUP_CHECKIN } from '../domain/checkins/plans.js';
+import { PROGRAM_WORKSTREAM, STANDUP_CHECKIN } from '../domain/checkins/plans.js';
 import { occurrenceOn } from '../domain/standups/schedule.js';
 import { nextCheckins } from './preview/next-checkins.js';
-import { checkinsFor, holdingOccurrence } from './standups/plans.js';
+import { holdingOccurrence, startGates, workstreamActivity } from './workstreams/activity.js';
+import { checkinsFor } from './standups/plans.js';
 import { localClock } from './standups/prompts.js';
 
 /**
@@ -21,6 +23,8 @@ export type HomeStandup = { workstreamName: string } & (
   | { state: 'skipped' }
   | { state: 'ooo' }
   | { state: 'closed' }
+  /** The workstream holds no check-ins now (domain/workstreams/activity.ts): waiting for a gate, not started, ended. */
+  | { state: 'inactive'; activity: Exclude<Activity, { state: 'active' }>; zone: string }
 );
 
 /** What the App Home tab shows a member: their standups today, then their open blockers by relation. */
@@ -34,6 +38,8 @@ export interface HomeModel {
 
 async function myStandups(deps: Deps, userId: string): Promise<HomeStandup[]> {
   const out: HomeStandup[] = [];
+  const gates = await startGates(deps.db);
+  const inactiveShown = new Set<string>();
   for (const c of checkinsFor(deps.config, userId)) {
     const today = deps.clock.now().setZone(c.zone).toISODate()!;
     const [row] = await deps.db
@@ -44,10 +50,19 @@ async function myStandups(deps: Deps, userId: string): Promise<HomeStandup[]> {
       .orderBy(desc(standupRuns.id))
       .limit(1);
     const workstreamName = c.checkinId === STANDUP_CHECKIN ? c.name : `${c.name} · ${c.checkinName}`;
+    if (!row && c.workstreamId !== PROGRAM_WORKSTREAM) {
+      // a workstream that holds no check-ins now: one line saying why, whatever number of check-ins it declares
+      const activity = workstreamActivity(deps, c.workstreamId, gates);
+      if (activity.state !== 'active') {
+        if (!inactiveShown.has(c.workstreamId)) out.push({ workstreamName: c.name, state: 'inactive', activity, zone: c.zone });
+        inactiveShown.add(c.workstreamId);
+        continue;
+      }
+    }
     if (!row) {
       // only check-ins that happen today (their days, and their workstream holding check-ins today)
       const occ = occurrenceOn(c.plan, today);
-      if (occ && holdingOccurrence(deps.config, occ)) out.push({ workstreamName, state: 'no run yet', at: c.plan.at, zone: c.zone });
+      if (occ && holdingOccurrence(deps.config, occ, deps.clock.now(), gates)?.members.some((m) => m.userId === userId)) out.push({ workstreamName, state: 'no run yet', at: c.plan.at, zone: c.zone });
       continue;
     }
     const [answer] = await deps.db

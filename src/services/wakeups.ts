@@ -18,4 +18,8 @@ export interface Wakeups {
   withdrawSignOffs(blockerIds: number[]): Promise<void>;
   /** Deliver queued outbound messages (go/no-go posts, withdrawal notices). */
   sendOutbound(messageIds: number[]): Promise<void>;
+  /** Escalate a task at its due time if it is not done by then (delayed job; one per task and due time). */
+  taskDue(items: { taskId: string; dueAt: Date; now: Date }[]): Promise<void>;
+  /** Upload the chart of each digest into its message's thread, once (channel queue; `delayMs` from now). */
+  uploadDigestCharts(items: { digestId: number; delayMs: number }[]): Promise<void>;
 }

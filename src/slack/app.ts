@@ -21,6 +21,8 @@ import { registerBlockerFormSubmission } from './views/blocker-form.js';
 import { registerGateActions } from './actions/gate-actions.js';
 import { registerGonogoHistoryActions } from './actions/gonogo-history.js';
 import { registerGonogoCommand } from './commands/gonogo.js';
+import { registerPreflightCommand } from './commands/preflight.js';
+import { registerTaskCommand } from './commands/task.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
 import type { WebClient } from '@slack/web-api';
 import type { Metrics } from '../metrics/metrics.js';
@@ -178,9 +180,11 @@ export function createSlackApp(args: {
       registerBlockerFormSubmission(app, ctx);
       registerAppHome(app, ctx);
       registerGonogoCommand(app, ctx);
+      registerPreflightCommand(app, ctx);
       registerGateActions(app, ctx);
       registerGonogoHistoryActions(app, ctx);
       registerChecklistSubmission(app, ctx);
+      registerTaskCommand(app, ctx);
       app.error(async (err) => {
         log.error({ err: err.message, code: (err as { code?: string }).code }, 'unhandled error in a Slack listener');
       });

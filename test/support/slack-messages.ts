@@ -1,2 +1,2 @@
 /** The fake workspace's message store (sandbox/slack-stand-in/messages.ts), shared by nock and HTTP fakes. */
-export { imChannelOf, SlackMessageStore, type StoredMessage } from '../../sandbox/slack-stand-in/messages.js';
+export { imChannelOf, SlackMessageStore, uploadedBytes, type StoredFile, type StoredMessage } from '../../sandbox/slack-stand-in/messages.js';

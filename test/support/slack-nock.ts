@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { SlackMessageStore } from './slack-messages.js';
+import { SlackMessageStore, uploadedBytes } from './slack-messages.js';
 
 export const NOCK_SLACK_URL = 'https://slack.test/api/';
 
@@ -10,7 +10,8 @@ export interface NockedCall {
 
 /**
  * Fakes the Slack Web API at the HTTP boundary with nock: every POST to https://slack.test/api/<method>
- * is recorded and answered like Slack (DM channels D…, increasing `ts` from `opts.now`, messages and their
+ * is recorded and answered like Slack (DM channels D…, files.uploadV2's three steps (the bytes POSTed to
+ * https://slack.test/upload/<file id>, recorded as method `upload`), increasing `ts` from `opts.now`, messages and their
  * metadata kept in `messages` and listed by conversations.history / .replies, see slack-messages.ts).
  * `failNext` scripts errors.
  * @param opts.now the fake Slack's clock, epoch ms (pass the test's clock so `ts` and `oldest` agree); default the real one.
@@ -26,8 +27,17 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
   let seq = 0;
   const scope = nock('https://slack.test')
     .persist()
-    .post(/\/api\/.+/)
+    .post(/\/(api|upload)\/.+/)
     .reply(async (uri, body) => {
+      if (uri.startsWith('/upload/')) {
+        // step 2 of files.uploadV2: the file's bytes, POSTed to the upload_url getUploadURLExternal gave
+        const fileId = uri.replace(/^\/upload\//, '');
+        // nock hands a binary body over hex-encoded; @slack/web-api sends the file as multipart/form-data
+        const raw = Buffer.isBuffer(body) ? body : typeof body === 'string' ? Buffer.from(body, /^[0-9a-f]*$/i.test(body) ? 'hex' : 'latin1') : Buffer.from(JSON.stringify(body));
+        const bytes = uploadedBytes(raw);
+        calls.push({ method: 'upload', args: { fileId, length: bytes.length } });
+        return messages.receiveUpload(fileId, bytes) ? [200, `OK - ${bytes.length}`] : [404, 'Not Found'];
+      }
       const method = uri.replace(/^\/api\//, '');
       const args: Record<string, any> = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : { ...(body as object) };
       for (const k of ['blocks', 'view', 'metadata']) if (typeof args[k] === 'string') args[k] = JSON.parse(args[k]);

@@ -21,3 +21,19 @@ export function standupTimeAwayFromNow(zone: string, now: DateTime = DateTime.ut
   if (!at.isValid) throw new Error(`standupTimeAwayFromNow: invalid zone ${zone}`);
   return at.toFormat('HH:mm');
 }
+
+/**
+ * A fixed-offset zone (`Etc/GMT±N`, no DST) in which `now` falls between 11:30 and 12:30 local time, so check-in
+ * times a few minutes after `now` stay on the same local date whatever the machine's hour.
+ * @param now the test's own now (default: the real clock). Note the IANA sign: `Etc/GMT-5` is UTC+5.
+ */
+export function middayZone(now: DateTime = DateTime.utc()): string {
+  const utc = now.toUTC();
+  const offset = 12 - Math.round(utc.hour + utc.minute / 60); // -11..+12, all valid Etc/GMT zones
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+/** "HH:mm" in `zone`, `minutes` after the start of `now`'s minute (a check-in `at` relative to the test's now). */
+export function localMinute(zone: string, now: DateTime, minutes: number): string {
+  return now.setZone(zone).startOf('minute').plus({ minutes }).toFormat('HH:mm');
+}

@@ -15,6 +15,8 @@ export const blockers = pgTable(
     id: serial('id').primaryKey(),
     workstreamId: text('workstream_id').notNull(),
     gateId: text('gate_id'),
+    /** The task this blocker is about: raised with `/task block`, or the task's "not done by its due time" escalation (source `task`). */
+    taskId: text('task_id'),
     severity: text('severity').$type<Severity>().notNull(),
     text: text('text').notNull(),
     reporter: text('reporter').notNull(),
@@ -34,7 +36,7 @@ export const blockers = pgTable(
     raisedAt: ts('raised_at').notNull(),
     resolvedAt: ts('resolved_at'),
     resolvedBy: text('resolved_by'),
-    source: text('source').$type<'command' | 'modal' | 'standup' | 'gate'>().notNull(),
+    source: text('source').$type<'command' | 'modal' | 'standup' | 'gate' | 'task'>().notNull(),
     standupAnswerId: integer('standup_answer_id'),
     /** The blocker message in the blockers channel, kept up to date (rendered while rendered < message_version). */
     channel: text('channel').notNull(),
@@ -53,6 +55,8 @@ export const blockers = pgTable(
     uniqueIndex('blockers_standup_answer_key').on(t.standupAnswerId),
     // one "gate not signed off by its due time" escalation per gate
     uniqueIndex('blockers_gate_due_key').on(t.gateId).where(sql`source = 'gate'`),
+    // one "task not done by its due time" escalation per task
+    uniqueIndex('blockers_task_due_key').on(t.taskId).where(sql`source = 'task'`),
   ],
 );
 

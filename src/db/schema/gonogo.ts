@@ -13,6 +13,22 @@ export const gateStates = pgTable('gate_states', {
   updatedAt: ts('updated_at').notNull(),
 });
 
+/**
+ * Standing sign-off signatures, one per (gate, signer): a joint (`all_of`) gate passes with the last of them, an
+ * `any_of` gate with the first. A withdrawal (a blocking blocker raised against the gate) deletes them all; a pass
+ * keeps them (the summary shows who signed). Migration 0006 backfilled one per gate passed before it existed.
+ */
+export const gateSignatures = pgTable(
+  'gate_signatures',
+  {
+    gateId: text('gate_id').notNull(),
+    userId: text('user_id').notNull(),
+    signedAt: ts('signed_at').notNull(),
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.gateId, t.userId] })],
+);
+
 /** Ticked items of the per-workstream go/no-go checklists (keyed by the item's text in preflight.yml). */
 export const checklistTicks = pgTable(
   'checklist_ticks',
@@ -26,7 +42,8 @@ export const checklistTicks = pgTable(
   (t) => [primaryKey({ columns: [t.workstreamId, t.item] })],
 );
 
-export type AuditKind = 'gate_passed' | 'gate_failed' | 'gate_withdrawn' | 'checklist' | 'decision';
+/** `gate_signed`: one signature of a joint gate that did not pass it yet (the last one is `gate_passed`). */
+export type AuditKind = 'gate_signed' | 'gate_passed' | 'gate_failed' | 'gate_withdrawn' | 'checklist' | 'decision';
 
 /** The go/no-go audit trail: sign-offs, failures, withdrawals, checklist changes and decisions, with who and when. */
 export const gonogoAudit = pgTable(

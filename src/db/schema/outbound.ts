@@ -3,12 +3,12 @@ import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** What an outbound message is (its Slack message metadata `event_type` is `preflight_<kind>`). */
-export type OutboundKind = 'gonogo_summary' | 'gonogo_reminder' | 'decision' | 'withdrawal';
+export type OutboundKind = 'gonogo_summary' | 'gonogo_reminder' | 'decision' | 'withdrawal' | 'gate_outcome' | 'task_start' | 'digest';
 export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /**
  * Messages that belong to no other row (go/no-go summaries and their overflow replies, go/no-go reminders,
- * decision announcements, sign-off withdrawal notices), rendered when queued and delivered once through
+ * decision announcements, sign-off withdrawal notices, gate pass/fail notices to waiting and downstream workstreams), rendered when queued and delivered once through
  * services/delivery: pending → sending (claimed) → sent (`ts` recorded), or failed (Slack refused the
  * conversation). `key` (unique) is what makes queuing the same message twice a no-op.
  */

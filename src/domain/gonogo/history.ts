@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 /** One row of the go/no-go audit trail, as the history shows it. `at` is an instant; `data` depends on `kind`. */
 export interface AuditEntry {
   id: number;
-  kind: 'gate_passed' | 'gate_failed' | 'gate_withdrawn' | 'checklist' | 'decision';
+  kind: 'gate_signed' | 'gate_passed' | 'gate_failed' | 'gate_withdrawn' | 'checklist' | 'decision';
   gateId: string | null;
   actor: string | null;
   at: Date;

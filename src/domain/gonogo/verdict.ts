@@ -1,4 +1,6 @@
+import type { SignOffRule } from '../../config/workspace.js';
 import type { Severity } from '../blockers/ladder.js';
+import type { Activity } from '../workstreams/activity.js';
 
 export type GateStatus = 'pending' | 'passed' | 'failed';
 export type Decision = 'GO' | 'CONDITIONAL GO' | 'NO-GO';
@@ -11,6 +13,10 @@ export interface GateFacts {
   status: GateStatus;
   dueAt: number | null;
   signOff: string[];
+  /** `any_of`: one of `signOff` signs for the gate; `all_of`: every one of them must (joint sign-off). */
+  signOffRule: SignOffRule;
+  /** Standing signatures, in `signOff` order (a joint gate's progress; the signer of a passed `any_of` gate). */
+  signed: string[];
   requires: string[];
   signedBy: string | null;
 }
@@ -25,8 +31,15 @@ export interface WorkstreamFacts {
   checklistOpen: string[];
   openBlockers: Record<Severity, number>;
   oldestOpenBlockerAt: number | null;
+  /**
+   * Tasks and % complete (domain/tasks/progress.ts percentComplete: tasks weighted by estimate plus the checklist);
+   * absent when the caller does not count tasks. `percent` is null when there is nothing to measure.
+   */
+  progress?: { percent: number | null; tasksDone: number; tasksTotal: number; tasksOverdue: number };
   /** Latest standup: red/yellow flags and participation, null when it had none yet. */
   standup: { localDate: string; red: number; yellow: number; answered: number; expected: number } | null;
+  /** Whether it holds check-ins now: active, not started, ended, or waiting for its `starts_when` gate. */
+  activity: Activity;
 }
 
 export interface VerdictInput {

@@ -46,6 +46,14 @@ export interface ReportInput {
   members: readonly ReportMember[];
   /** Still-open blockers of the workstream raised before this run (carried over), oldest first. */
   carriedOver?: readonly CarriedBlocker[];
+  /** The check-in's `expects` (task ids): how many, and those not done yet (the report leads with them). */
+  expected?: ExpectedTasks;
+}
+
+/** A check-in's expected tasks (config `expects`): the count, and the ones not done with owner and last percent. */
+export interface ExpectedTasks {
+  total: number;
+  notDone: readonly { id: string; title: string; owner: string; progress: number }[];
 }
 
 /** A still-open blocker shown in a later standup report. `raisedAt` is Unix seconds. */
@@ -89,6 +97,7 @@ export interface ReportModel {
   ooo: string[];
   entries: ReportEntry[];
   carriedOver: CarriedBlocker[];
+  expected?: ExpectedTasks | null;
 }
 
 const LABELS: Record<string, string> = {
@@ -176,5 +185,6 @@ export function buildReport(input: ReportInput): ReportModel {
     ooo: ids('ooo'),
     entries,
     carriedOver: [...(input.carriedOver ?? [])],
+    expected: input.expected && input.expected.total > 0 ? input.expected : null,
   };
 }

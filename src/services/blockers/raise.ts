@@ -17,7 +17,9 @@ export interface RaiseInput {
   /** The channel the command was typed in: a workstream's channel or blockers channel picks that workstream. */
   channelId?: string;
   gateId?: string;
-  source: 'command' | 'modal' | 'standup' | 'gate';
+  /** The task the blocker is about (`/task block`, or a task's due-time escalation). */
+  taskId?: string;
+  source: 'command' | 'modal' | 'standup' | 'gate' | 'task';
   standupAnswerId?: number;
   /** Internal raisers (gate escalations) bring their own ladder and channel. */
   policy?: EscalationPolicy;
@@ -67,6 +69,7 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferW
   const draft = {
     workstreamId,
     gateId: input.gateId ?? null,
+    taskId: input.taskId ?? null,
     severity,
     text: input.text,
     reporter: input.reporter,

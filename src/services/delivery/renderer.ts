@@ -1,4 +1,5 @@
 import type { Question } from '../../config/workspace.js';
+import type { DigestModel } from '../../domain/digest/digest.js';
 import type { Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
 import type { ReportModel } from '../../domain/standups/report.js';
 import type { BlockerView } from '../blockers/view.js';
@@ -22,6 +23,8 @@ export interface StandupDmModel {
   questions: readonly Question[];
   /** Index of the member's next question in the DM conversation (reminders resume there). */
   step: number;
+  /** The member's open tasks (prompt only), each asked for its progress. */
+  tasks?: readonly { id: string; title: string; progress: number; dueLocal: string | null; waitingOn: string[] }[];
 }
 
 /** An answer given after the run closed, shown in the report's thread. */
@@ -58,6 +61,18 @@ export interface GonogoSummaryModel {
 }
 
 /**
+ * The daily digest (`kind: 'digest'`, posted in the program channel) or `/preflight stats` (ephemeral): the
+ * numbers, and the program-local date of the digest its changes are measured against (null: none before).
+ */
+export interface DigestMessageModel {
+  kind: 'digest' | 'stats';
+  digest: DigestModel;
+  comparedWith: string | null;
+  /** Stats for one workstream: its name (shown in the title). */
+  scope?: string;
+}
+
+/**
  * The port through which services turn their models into Slack messages. Services build models and never
  * import Block Kit; src/slack/blocks/renderer.ts implements this and src/main.ts (and the test harnesses)
  * inject it through `Deps.renderer`. Every method is pure.
@@ -72,4 +87,6 @@ export interface MessageRenderer {
   blockerThreadLine(model: ThreadLineModel): OutgoingMessage;
   /** The summary message, plus the lines that did not fit (each ≤ one message) for its thread. */
   gonogoSummary(model: GonogoSummaryModel): OutgoingMessage & { overflow: string[] };
+  /** The daily digest or `/preflight stats`, within Block Kit's limits. */
+  digest(model: DigestMessageModel): OutgoingMessage;
 }

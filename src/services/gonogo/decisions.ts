@@ -153,7 +153,8 @@ export async function scheduledGonogo(deps: Deps): Promise<'reminded' | 'posted'
   if (now >= when.minus({ hours: 1 }) && now < when && !(await outboundQueued(deps, reminderKey, 'prefix'))) {
     const pending = (await gateFacts(deps)).filter((g) => g.status === 'pending');
     const people = new Map<string, string[]>();
-    for (const g of pending) for (const u of g.signOff) people.set(u, [...(people.get(u) ?? []), g.name]);
+    // a joint gate's reminder goes to the signers who have not signed yet
+    for (const g of pending) for (const u of g.signOff.filter((x) => !g.signed.includes(x))) people.set(u, [...(people.get(u) ?? []), g.name]);
     const text = (names: string[]) =>
       `⏰ The go/no-go is at ${when.toFormat('HH:mm ZZZZ')}. Still waiting on your sign-off: ${names.map((n) => `“${n}”`).join(', ')}. Type \`/gonogo\` to see the summary and sign off.`;
     const queued = await queueOutbound(

@@ -1,47 +1,69 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { blockers, checklistTicks, gateStates, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { blockers, checklistTicks, gateSignatures, gateStates, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Question } from '../../config/workspace.js';
 import type { Severity } from '../../domain/blockers/ladder.js';
 import { riskOf } from '../../domain/standups/answers.js';
 import type { GateFacts, VerdictInput, WorkstreamFacts } from '../../domain/gonogo/verdict.js';
+import { signOffProgress } from '../../domain/gonogo/signoff.js';
 import type { Deps } from '../deps.js';
+import { percentComplete } from '../../domain/tasks/progress.js';
+import { taskStatus } from '../../domain/tasks/tasks.js';
+import { taskCatalog } from '../tasks/catalog.js';
+import { startGates, workstreamActivity } from '../workstreams/activity.js';
 
 /** A gate's due time from config (program-local "2026-02-04T14:00"), as Unix ms. */
 export function gateDueAt(deps: Pick<Deps, 'config'>, due: string | undefined): number | null {
   return due ? DateTime.fromISO(due, { zone: deps.config.program.timezone }).toMillis() : null;
 }
 
-/** Every gate with its current state (no row = pending). */
+/** Every gate with its current state (no row = pending) and its standing signatures. */
 export async function gateFacts(deps: Deps): Promise<GateFacts[]> {
   const rows = await deps.db.select().from(gateStates);
+  const sigs = await deps.db.select({ gateId: gateSignatures.gateId, userId: gateSignatures.userId }).from(gateSignatures);
   const byId = new Map(rows.map((r) => [r.gateId, r]));
   return deps.config.gates.map((g) => {
     const s = byId.get(g.id);
-    return { id: g.id, name: g.name, mandatory: g.mandatory, status: s?.status ?? 'pending', dueAt: gateDueAt(deps, g.due), signOff: g.sign_off, requires: g.requires, signedBy: s?.signedBy ?? null };
+    const signed = signOffProgress(
+      { rule: g.sign_off_rule, signers: g.sign_off },
+      sigs.filter((x) => x.gateId === g.id).map((x) => x.userId),
+    ).signed;
+    return {
+      id: g.id,
+      name: g.name,
+      mandatory: g.mandatory,
+      status: s?.status ?? 'pending',
+      dueAt: gateDueAt(deps, g.due),
+      signOff: g.sign_off,
+      signOffRule: g.sign_off_rule,
+      signed,
+      requires: g.requires,
+      signedBy: s?.signedBy ?? null,
+    };
   });
 }
 
 /**
- * Everything the verdict needs, in five queries whatever the number of workstreams: gate states, checklist
- * ticks, open blockers per workstream and severity (with the oldest), and each workstream's latest standup
- * run (risk flags and participation).
+ * Everything the verdict needs, in nine queries whatever the number of workstreams: gate states and signatures,
+ * which workstreams hold check-ins (active, not started, ended, waiting for a gate), checklist ticks, open blockers per workstream and severity (with the oldest), each workstream's latest standup
+ * run (risk flags and participation), and task states (each workstream's % complete, domain/tasks/progress.ts).
  */
 export async function verdictInput(deps: Deps): Promise<VerdictInput> {
   const { config, db } = deps;
   const gates = await gateFacts(deps);
+  const starts = await startGates(db);
   const ticks = await db.select().from(checklistTicks).where(eq(checklistTicks.checked, true));
   const ticked = new Set(ticks.map((t) => `${t.workstreamId}\u0000${t.item}`));
   const open = await db
     .select({ workstreamId: blockers.workstreamId, severity: blockers.severity, n: sql<number>`count(*)::int`, oldest: sql<Date>`min(${blockers.raisedAt})` })
     .from(blockers)
-    .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate')))
+    .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), ne(blockers.source, 'task')))
     .groupBy(blockers.workstreamId, blockers.severity);
   const blocking = config.gonogo?.blocking_severities ?? ['P0'];
   const blockingRows = await db
     .select({ id: blockers.id, severity: blockers.severity, workstreamId: blockers.workstreamId, gateId: blockers.gateId })
     .from(blockers)
-    .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), inArray(blockers.severity, blocking)))
+    .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), ne(blockers.source, 'task'), inArray(blockers.severity, blocking)))
     .orderBy(blockers.raisedAt)
     .limit(50);
   // latest non-missed run (of any check-in) of each configured workstream: one backward probe of the
@@ -67,6 +89,8 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
         .where(and(inArray(standupPrompts.runId, runIds), inArray(standupPrompts.status, ['pending', 'sending', 'sent', 'expired', 'failed'])))
         .groupBy(standupPrompts.runId)
     : [];
+  const catalog = await taskCatalog(deps);
+  const now = deps.clock.now().toMillis();
   const workstreams: WorkstreamFacts[] = Object.entries(config.workstreams).map(([id, ws]) => {
     const sev = (s: Severity) => open.find((o) => o.workstreamId === id && o.severity === s)?.n ?? 0;
     const oldest = open.filter((o) => o.workstreamId === id).map((o) => new Date(o.oldest).getTime());
@@ -85,15 +109,25 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
       };
     }
     const items = ws.checklist;
+    const checklistDone = items.filter((i) => ticked.has(`${id}\u0000${i}`)).length;
+    const tasks = catalog.tasks.filter((t) => t.workstreamId === id);
+    const progress = {
+      percent: percentComplete({ tasks, checklistDone, checklistTotal: items.length }),
+      tasksDone: tasks.filter((t) => t.done).length,
+      tasksTotal: tasks.length,
+      tasksOverdue: tasks.filter((t) => taskStatus(t, catalog.doneIds, now).kind === 'overdue').length,
+    };
     return {
       id,
       name: ws.name,
       checklistDone: items.filter((i) => ticked.has(`${id}\u0000${i}`)).length,
       checklistTotal: items.length,
       checklistOpen: items.filter((i) => !ticked.has(`${id}\u0000${i}`)),
+      progress,
       openBlockers: { P0: sev('P0'), P1: sev('P1'), P2: sev('P2') },
       oldestOpenBlockerAt: oldest.length ? Math.min(...oldest) : null,
       standup,
+      activity: workstreamActivity(deps, id, starts),
     };
   });
   return {

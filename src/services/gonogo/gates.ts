@@ -1,15 +1,19 @@
 import { and, eq, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
-import { blockers, gateStates, gonogoAudit } from '../../db/schema/index.js';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import { blockerNotices, blockers, gateSignatures, gateStates, gonogoAudit } from '../../db/schema/index.js';
+import { signatureEffect, withdrawalRecipients } from '../../domain/gonogo/signoff.js';
 import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
 import type { Deps } from '../deps.js';
-import { insertOutbound } from '../delivery/outbound.js';
+import { type DbOrTx, insertOutbound } from '../delivery/outbound.js';
 import { actOnBlocker } from '../blockers/act.js';
 import { raiseBlocker } from '../blockers/raise.js';
 import type { BlockerRow } from '../blockers/rows.js';
 import { gateDueAt, gateFacts } from './facts.js';
+import { escalateFailedGates, gateFailedNotices, gatePassedNotices } from './gate-outcome.js';
+import { startGates } from '../workstreams/activity.js';
 
 export type SignOffResult =
   | { ok: true; message: string }
@@ -18,9 +22,16 @@ export type SignOffResult =
   | { ok: false; reason: 'forbidden'; refusal: Refusal };
 
 /**
- * A gate's sign-off authority marks it passed (or failed). Checked on the server: anyone else is refused with
- * the names of who can. A gate cannot pass while a gate it requires has not. Recorded in the audit trail; a
- * pending "not signed off by its due time" escalation is resolved.
+ * A gate's sign-off authority signs it off (or fails it). Checked on the server: anyone else is refused with the
+ * names of who can. A gate cannot be signed while a gate it requires has not passed.
+ * - `any_of`: the signature passes the gate. `all_of` (joint): each signature is recorded (`gate_signatures`,
+ *   audit `gate_signed`) and the last one passes the gate.
+ * - A fail by any one signer fails the gate at once and clears its signatures (all must sign again).
+ * The gate row is locked while it changes, so two signers at once pass it once. A pass queues, in the same
+ * transaction (keyed by its audit row: once per transition, also after a crash or with two processes), the notices
+ * to each workstream waiting for it and its members (gate-outcome.ts); a fail the notices to its downstream
+ * workstreams, then escalates through the ladder (`on_fail`). A pending "not signed off by its due time"
+ * escalation is resolved by either outcome.
  */
 export async function signOffGate(deps: Deps, gateId: string, actor: string, outcome: 'passed' | 'failed', note: string | null): Promise<SignOffResult> {
   const gate = deps.config.gates.find((g) => g.id === gateId);
@@ -34,21 +45,55 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
     const why = cannotPassBecause(gate, facts);
     if (why) return { ok: false, reason: 'requires', message: `“${gate.name}” cannot pass yet: ${why}.` };
   }
-  const now = deps.clock.now().toJSDate();
-  await deps.db.transaction(async (tx) => {
-    await tx
-      .insert(gateStates)
-      .values({ gateId, status: outcome, signedBy: actor, signedAt: now, note, updatedAt: now })
-      .onConflictDoUpdate({ target: gateStates.gateId, set: { status: outcome, signedBy: actor, signedAt: now, note, updatedAt: now } });
-    await tx.insert(gonogoAudit).values({ kind: outcome === 'passed' ? 'gate_passed' : 'gate_failed', gateId, actor, at: now, data: { note } });
+  const now = deps.clock.now();
+  const at = now.toJSDate();
+  const authority = { rule: gate.sign_off_rule, signers: gate.sign_off };
+  const res = await deps.db.transaction(async (tx) => {
+    await tx.insert(gateStates).values({ gateId, status: 'pending', updatedAt: at }).onConflictDoNothing();
+    const [row] = await tx.select().from(gateStates).where(eq(gateStates.gateId, gateId)).for('update');
+    if (row!.status === outcome) return { result: { ok: false as const, reason: 'noop' as const, message: `“${gate.name}” is already ${outcome}.` }, queued: [] };
+    const signed = (await tx.select({ userId: gateSignatures.userId }).from(gateSignatures).where(eq(gateSignatures.gateId, gateId))).map((r) => r.userId);
+    const effect = signatureEffect(authority, signed, actor, outcome);
+    const names = (ids: string[]) => ids.map((u) => `<@${u}>`).join(', ');
+    if (effect.effect === 'already-signed') {
+      return { result: { ok: false as const, reason: 'noop' as const, message: `You already signed “${gate.name}”; still waiting for ${names(effect.pending)}.` }, queued: [] };
+    }
+    if (effect.effect === 'signed') {
+      await tx.insert(gateSignatures).values({ gateId, userId: actor, signedAt: at, note }).onConflictDoNothing();
+      await tx.insert(gonogoAudit).values({ kind: 'gate_signed', gateId, actor, at, data: { note, pending: effect.pending } });
+      return { result: { ok: true as const, message: `✍️ You signed “${gate.name}”. It passes when ${names(effect.pending)} sign${effect.pending.length === 1 ? 's' : ''} too.` }, queued: [] };
+    }
+    const status = effect.effect === 'passes' ? ('passed' as const) : ('failed' as const);
+    if (status === 'passed') await tx.insert(gateSignatures).values({ gateId, userId: actor, signedAt: at, note }).onConflictDoNothing();
+    else await tx.delete(gateSignatures).where(eq(gateSignatures.gateId, gateId));
+    await tx.update(gateStates).set({ status, signedBy: actor, signedAt: at, note, updatedAt: at }).where(eq(gateStates.gateId, gateId));
+    const [audit] = await tx
+      .insert(gonogoAudit)
+      .values({
+        kind: status === 'passed' ? 'gate_passed' : 'gate_failed',
+        gateId,
+        actor,
+        at,
+        data: { note, ...(gate.sign_off_rule === 'all_of' && status === 'passed' ? { signers: [...signed, actor] } : {}) },
+      })
+      .returning({ id: gonogoAudit.id });
+    const items =
+      status === 'passed'
+        ? await gatePassedNotices({ db: tx, config: deps.config }, gate, audit!.id, now, new Map([...(await startGates(tx)), [gateId, { status, passedAt: at.getTime() }]]))
+        : gateFailedNotices(deps.config, gate, audit!.id, actor, note);
+    const queued = await insertOutbound(tx, at, items);
+    return { result: { ok: true as const, message: status === 'passed' ? `✅ “${gate.name}” signed off.` : `❌ “${gate.name}” marked failed.` }, queued, status };
   });
+  await deps.wakeups.sendOutbound(res.queued);
+  if (!res.result.ok || !('status' in res)) return res.result;
   const [escalation] = await deps.db
     .select({ id: blockers.id })
     .from(blockers)
     .where(and(eq(blockers.gateId, gateId), eq(blockers.source, 'gate'), ne(blockers.status, 'resolved')));
   if (escalation) await actOnBlocker(deps, escalation.id, actor, { kind: 'resolve' }, { asSystem: true });
+  if (res.status === 'failed') await escalateFailedGates(deps, gateId);
   deps.log.info({ gate: gateId, outcome, actor }, 'gate signed');
-  return { ok: true, message: outcome === 'passed' ? `✅ “${gate.name}” signed off.` : `❌ “${gate.name}” marked failed.` };
+  return res.result;
 }
 
 /**
@@ -64,23 +109,42 @@ export async function withdrawSignOffsForBlocker(deps: Deps, blockerId: number):
 }
 
 /**
+ * When each gate's oldest standing sign-off was given (Unix ms): a passed gate's `signed_at`, or the earliest
+ * standing signature of a joint gate not passed yet. Gates without any are absent.
+ */
+async function signedSince(db: DbOrTx): Promise<Map<string, Date>> {
+  const since = new Map<string, Date>();
+  const keep = (gateId: string, at: Date | null) => {
+    if (at && (!since.has(gateId) || at < since.get(gateId)!)) since.set(gateId, at);
+  };
+  for (const st of await db.select().from(gateStates).where(eq(gateStates.status, 'passed'))) keep(st.gateId, st.signedAt);
+  for (const sig of await db
+    .select({ gateId: gateSignatures.gateId, at: sql<Date>`min(${gateSignatures.signedAt})` })
+    .from(gateSignatures)
+    .groupBy(gateSignatures.gateId)) {
+    keep(sig.gateId, new Date(sig.at));
+  }
+  return since;
+}
+
+/**
  * The sweeper's half of sign-off withdrawal (Postgres is the truth; the `withdraw-signoffs` job is only a
- * wake-up): every open blocker at a blocking severity, raised at or after a sign-off that still stands, against
- * that gate or a workstream it unblocks. A wake-up lost to a Redis outage is asked for again at the next sweep.
- * @returns the blocker ids whose withdrawal is still due (empty when nothing is signed off).
+ * wake-up): every open blocker at a blocking severity, raised at or after a sign-off (or a joint gate's signature)
+ * that still stands, against that gate or a workstream it unblocks. A wake-up lost to a Redis outage is asked for
+ * again at the next sweep.
+ * @returns the blocker ids whose withdrawal is still due (empty when nothing is signed).
  */
 export async function withdrawalsDue(deps: Deps): Promise<number[]> {
   const blocking = deps.config.gonogo?.blocking_severities ?? ['P0'];
-  const passed = await deps.db.select().from(gateStates).where(eq(gateStates.status, 'passed'));
   const due = new Set<number>();
-  for (const state of passed) {
-    const gate = deps.config.gates.find((g) => g.id === state.gateId);
-    if (!gate || !state.signedAt) continue;
+  for (const [gateId, since] of await signedSince(deps.db)) {
+    const gate = deps.config.gates.find((g) => g.id === gateId);
+    if (!gate) continue;
     const against = gate.unblocks.length ? or(eq(blockers.gateId, gate.id), inArray(blockers.workstreamId, gate.unblocks)) : eq(blockers.gateId, gate.id);
     const rows = await deps.db
       .select({ id: blockers.id })
       .from(blockers)
-      .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), inArray(blockers.severity, blocking), gte(blockers.raisedAt, state.signedAt), against));
+      .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), ne(blockers.source, 'task'), inArray(blockers.severity, blocking), gte(blockers.raisedAt, since), against));
     for (const r of rows) due.add(r.id);
   }
   return [...due];
@@ -88,33 +152,45 @@ export async function withdrawalsDue(deps: Deps): Promise<number[]> {
 
 /**
  * A new blocker at a blocking severity against a gate, or against one of the workstreams a gate unblocks,
- * withdraws that gate's sign-off (back to pending) and audits it, with a DM to the signer and the PM, each queued and
- * delivered once (services/delivery, keyed by the audit row); all in one transaction per gate. Only a sign-off given before the blocker was
- * raised is withdrawn (a job that runs late never undoes a newer sign-off).
+ * withdraws that gate's sign-off: every signature given before the blocker was raised is cleared and a passed gate
+ * goes back to pending, audited, with a DM to every signer of a joint gate (all must sign again; for `any_of`, to
+ * whoever had signed) and to the PM, each queued and delivered once (services/delivery, keyed by the audit row);
+ * all in one transaction per gate. Only sign-offs given before the blocker was raised are withdrawn (a job that
+ * runs late never undoes a newer one).
  * @returns the gates withdrawn.
  */
 export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Promise<string[]> {
   const blocking = deps.config.gonogo?.blocking_severities ?? ['P0'];
-  if (!blocking.includes(blocker.severity) || blocker.source === 'gate') return [];
+  if (!blocking.includes(blocker.severity) || blocker.source === 'gate' || blocker.source === 'task') return [];
   const affected = deps.config.gates.filter((g) => g.id === blocker.gateId || g.unblocks.includes(blocker.workstreamId));
   const withdrawn: string[] = [];
   const now = deps.clock.now().toJSDate();
   for (const gate of affected) {
-    // the gate back to pending, its audit row and the DMs commit together: a crash leaves the sign-off standing
-    // (so the sweeper's withdrawalsDue still sees it and withdraws it again), never a silent withdrawal
+    // the gate back to pending, its signatures, its audit row and the DMs commit together: a crash leaves the
+    // sign-off standing (so the sweeper's withdrawalsDue still sees it and withdraws it again), never a silent withdrawal
     const queued = await deps.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(gateStates)
-        .set({ status: 'pending', updatedAt: now })
-        .where(and(eq(gateStates.gateId, gate.id), eq(gateStates.status, 'passed'), lte(gateStates.signedAt, blocker.raisedAt)))
-        .returning();
-      if (!row) return null;
+      await tx.insert(gateStates).values({ gateId: gate.id, status: 'pending', updatedAt: now }).onConflictDoNothing();
+      const [state] = await tx.select().from(gateStates).where(eq(gateStates.gateId, gate.id)).for('update');
+      const wasPassed = state!.status === 'passed' && state!.signedAt !== null && state!.signedAt <= blocker.raisedAt;
+      const cleared = (
+        await tx
+          .delete(gateSignatures)
+          .where(and(eq(gateSignatures.gateId, gate.id), lte(gateSignatures.signedAt, blocker.raisedAt)))
+          .returning({ userId: gateSignatures.userId })
+      ).map((r) => r.userId);
+      if (!wasPassed && cleared.length === 0) return null;
+      if (wasPassed) await tx.update(gateStates).set({ status: 'pending', updatedAt: now }).where(eq(gateStates.gateId, gate.id));
+      const signers = gate.sign_off.filter((u) => cleared.includes(u) || (wasPassed && state!.signedBy === u));
+      if (wasPassed && state!.signedBy && !signers.includes(state!.signedBy)) signers.push(state!.signedBy);
       const [audit] = await tx
         .insert(gonogoAudit)
-        .values({ kind: 'gate_withdrawn', gateId: gate.id, actor: blocker.reporter, at: now, data: { blocker: blocker.id, severity: blocker.severity, signedBy: row.signedBy } })
+        .values({ kind: 'gate_withdrawn', gateId: gate.id, actor: blocker.reporter, at: now, data: { blocker: blocker.id, severity: blocker.severity, signedBy: state!.signedBy, signers } })
         .returning({ id: gonogoAudit.id });
-      const text = `⚠️ The sign-off of gate “${gate.name}”${row.signedBy ? ` by <@${row.signedBy}>` : ''} was withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. Sign it off again once that is resolved.`;
-      const recipients = [...new Set([row.signedBy, deps.config.program.pm].filter((x): x is string => Boolean(x)))];
+      const text =
+        gate.sign_off_rule === 'all_of'
+          ? `⚠️ The sign-offs of gate “${gate.name}” (${signers.map((u) => `<@${u}>`).join(', ')}) were withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. It needs every signature again (${gate.sign_off.map((u) => `<@${u}>`).join(', ')}) once that is resolved.`
+          : `⚠️ The sign-off of gate “${gate.name}”${signers.length ? ` by ${signers.map((u) => `<@${u}>`).join(', ')}` : ''} was withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. Sign it off again once that is resolved.`;
+      const recipients = withdrawalRecipients({ rule: gate.sign_off_rule, signers: gate.sign_off }, signers, deps.config.program.pm);
       return insertOutbound(
         tx,
         now,
@@ -127,6 +203,11 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
     deps.log.warn({ gate: gate.id, blocker: blocker.id }, 'gate sign-off withdrawn');
   }
   return withdrawn;
+}
+
+/** The text of a gate's "not signed off by its due time" escalation. */
+function overdueText(deps: Pick<Deps, 'config'>, gate: WorkspaceConfig['gates'][number]): string {
+  return `Gate “${gate.name}” was due ${new Date(gateDueAt(deps, gate.due)!).toISOString().slice(0, 16).replace('T', ' ')} UTC and is not signed off.`;
 }
 
 /** Gate escalation ladder: the sign-off authority at the due time, then the PM 30 minutes later. */
@@ -156,25 +237,37 @@ export async function escalateOverdueGates(deps: Deps): Promise<number> {
       .from(blockers)
       .where(and(eq(blockers.gateId, g.id), eq(blockers.source, 'gate')));
     if (exists?.status === 'resolved') {
-      // signed, then withdrawn: the same escalation starts over from its first level
+      // signed, then withdrawn: the same escalation row starts over from its first level, as an overdue-gate
+      // escalation again (the row may last have escalated a failure: gate-outcome.ts), to the signers still missing;
+      // the notices of the earlier episode go, or their unique key would swallow this episode's DMs
       const now = deps.clock.now().toJSDate();
-      const [reopened] = await deps.db
-        .update(blockers)
-        .set({
-          status: 'open',
-          levelsDone: 0,
-          repeatsDone: 0,
-          lastNotifiedAt: null,
-          acknowledgedBy: [],
-          resolvedAt: null,
-          resolvedBy: null,
-          raisedAt: now,
-          nextDueAt: now,
-          version: sql`${blockers.version} + 1`,
-          messageVersion: sql`${blockers.messageVersion} + 1`,
-        })
-        .where(and(eq(blockers.id, exists.id), eq(blockers.status, 'resolved')))
-        .returning();
+      const unsigned = g.signOff.filter((u) => !g.signed.includes(u));
+      const reopened = await deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(blockers)
+          .set({
+            status: 'open',
+            text: overdueText(deps, gate),
+            severity: 'P1',
+            owner: unsigned[0],
+            policy: gatePolicy(unsigned),
+            levelsDone: 0,
+            repeatsDone: 0,
+            lastLevel: null,
+            lastNotifiedAt: null,
+            acknowledgedBy: [],
+            resolvedAt: null,
+            resolvedBy: null,
+            raisedAt: now,
+            nextDueAt: now,
+            version: sql`${blockers.version} + 1`,
+            messageVersion: sql`${blockers.messageVersion} + 1`,
+          })
+          .where(and(eq(blockers.id, exists.id), eq(blockers.status, 'resolved')))
+          .returning();
+        if (row) await tx.delete(blockerNotices).where(and(eq(blockerNotices.blockerId, row.id), inArray(blockerNotices.status, ['sent', 'cancelled', 'failed'])));
+        return row;
+      });
       if (reopened) {
         await deps.wakeups.escalate([{ blockerId: reopened.id, version: reopened.version, dueAt: now, now }]);
         await deps.wakeups.renderBlockers([{ blockerId: reopened.id, version: reopened.messageVersion }]);
@@ -183,15 +276,17 @@ export async function escalateOverdueGates(deps: Deps): Promise<number> {
       continue;
     }
     if (exists) continue;
+    // a joint gate half-signed escalates to the signers still missing
+    const unsigned = g.signOff.filter((u) => !g.signed.includes(u));
     const res = await raiseBlocker(deps, {
       reporter: deps.config.program.pm,
-      text: `Gate “${gate.name}” was due ${new Date(gateDueAt(deps, gate.due)!).toISOString().slice(0, 16).replace('T', ' ')} UTC and is not signed off.`,
+      text: overdueText(deps, gate),
       severity: 'P1',
-      owner: gate.sign_off[0],
+      owner: unsigned[0],
       workstreamId: gate.unblocks[0] ?? Object.keys(deps.config.workstreams)[0],
       gateId: g.id,
       source: 'gate',
-      policy: gatePolicy(gate.sign_off),
+      policy: gatePolicy(unsigned),
       channel: deps.config.program.channel,
     });
     if (res.ok) raised++;

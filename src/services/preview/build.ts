@@ -5,7 +5,9 @@ import { previewEvents, type PreviewFilter, type PreviewGate, type PreviewInput,
 import type { Preview } from '../../domain/preview/events.js';
 import { gatePolicy } from '../gonogo/gates.js';
 import { scheduledCheckins } from '../../domain/checkins/plans.js';
-import { isWorkstreamHoldingCheckins, zoneOf } from '../standups/plans.js';
+import { zoneOf } from '../standups/plans.js';
+import { activityRule, type StartGates } from '../workstreams/activity.js';
+import { activityAt } from '../../domain/workstreams/activity.js';
 import type { LiveState } from './live-state.js';
 
 /**
@@ -25,11 +27,28 @@ export function previewCheckins(config: WorkspaceConfig): PreviewCheckin[] {
 }
 
 /**
- * Whether a workstream holds check-ins on a local date, by the scheduler's own guard
- * (services/standups/plans.ts `isWorkstreamHoldingCheckins`).
+ * Whether a workstream holds the check-in opening at `openAt` (UTC), by the lifecycle rule the scheduler applies
+ * (domain/workstreams/activity.ts `activityAt` with services/workstreams/activity.ts `activityRule`): judged at the
+ * instant the check-in opens, as the scheduler's tick at that instant does. `gates` are the start gates' states
+ * (an absent gate is pending). Details: "not active yet (from 2026-12-03 09:00 Europe/London)",
+ * "ended (2026-12-20 00:00 …)", "waiting on gate Gate 2: Security review".
  */
-function activityOf(config: WorkspaceConfig): (workstreamId: string, localDate: string) => WorkstreamActivity {
-  return (workstreamId, localDate) => (isWorkstreamHoldingCheckins(config, workstreamId, localDate) ? { state: 'active' } : { state: 'waiting', detail: 'not holding check-ins' });
+function activityOf(config: WorkspaceConfig, gates: StartGates): (workstreamId: string, localDate: string, openAt: DateTime) => WorkstreamActivity {
+  return (workstreamId, _localDate, openAt) => {
+    const rule = activityRule(config, workstreamId);
+    const a = activityAt(rule, openAt, rule.startsWhen ? (gates.get(rule.startsWhen.gateId) ?? null) : null);
+    const local = (at: DateTime) => `${at.setZone(rule.zone).toFormat('yyyy-MM-dd HH:mm')} ${rule.zone}`;
+    switch (a.state) {
+      case 'active':
+        return { state: 'active' };
+      case 'not_started':
+        return { state: 'not_started', detail: `not active yet (from ${local(a.from)})` };
+      case 'ended':
+        return { state: 'ended', detail: `ended (${local(a.until)})` };
+      case 'waiting':
+        return { state: 'waiting', detail: `waiting on gate ${a.gate.name}` };
+    }
+  };
 }
 
 /**
@@ -62,7 +81,7 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
     gonogoAt: config.gonogo?.at ? DateTime.fromISO(config.gonogo.at, { zone }).toUTC() : null,
     quietHours: quiet ? { from: quiet.from, to: quiet.to, except: quiet.except } : null,
     zoneOf: (userId) => zoneOf(config, userId),
-    activity: activityOf(config),
+    activity: activityOf(config, live?.startGates ?? new Map()),
     outOfOffice: live?.outOfOffice ?? [],
     skips: live?.skips ?? [],
     startedRuns: live?.startedRuns ?? [],

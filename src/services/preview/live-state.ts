@@ -6,6 +6,7 @@ import type { PreviewBlocker, RecordedSkip, StartedRun } from '../../domain/prev
 import type { OutOfOffice } from '../../domain/standups/schedule.js';
 import { ladderState } from '../blockers/ladder-state.js';
 import { rolesFor } from '../blockers/policy.js';
+import { startGates, type StartGates } from '../workstreams/activity.js';
 
 /** What the preview reads from Postgres: out-of-office spans, recorded skips, gate states and open blockers. */
 export interface LiveState {
@@ -15,6 +16,8 @@ export interface LiveState {
   startedRuns: StartedRun[];
   /** Gate id → status; a gate without a row is pending. */
   gateStatus: Map<string, 'pending' | 'passed' | 'failed'>;
+  /** Start gates as the lifecycle rule reads them (services/workstreams/activity.ts `startGates`: passed ones with when). */
+  startGates: StartGates;
   /** Gates whose "not signed off by its due time" escalation is already under way (its steps are in `blockers`). */
   gatesEscalating: Set<string>;
   /** Open blockers (escalations of late gates included) with their ladder position. */
@@ -22,7 +25,7 @@ export interface LiveState {
 }
 
 /**
- * Reads the live state the preview needs, in five queries (read-only).
+ * Reads the live state the preview needs, in six queries (read-only).
  * @throws whatever the database throws (unreachable, not migrated): the caller falls back to the config alone.
  */
 export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<LiveState> {
@@ -33,12 +36,14 @@ export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<Li
     .from(standupRuns)
     .where(isNotNull(standupRuns.startedBy));
   const gates = await db.select({ gateId: gateStates.gateId, status: gateStates.status }).from(gateStates);
+  const gatesForRule = await startGates(db);
   const open = await db.select().from(blockers).where(ne(blockers.status, 'resolved'));
   return {
     outOfOffice: ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate })),
     skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: s.checkinId, localDate: s.localDate })),
     startedRuns: started.map((r) => ({ workstreamId: r.workstreamId, checkinId: r.checkinId, localDate: r.localDate, startedBy: r.startedBy! })),
     gateStatus: new Map(gates.map((g) => [g.gateId, g.status])),
+    startGates: gatesForRule,
     gatesEscalating: new Set(open.filter((b) => b.source === 'gate' && b.gateId).map((b) => b.gateId!)),
     blockers: open.map((b) => ({
       id: b.id,

@@ -2,6 +2,7 @@ import { and, eq, gte, isNotNull } from 'drizzle-orm';
 import { memberOutOfOffice, standupRuns, standupSkips } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { zoneOf } from '../standups/plans.js';
+import { startGates } from '../workstreams/activity.js';
 import { buildPreview } from './build.js';
 
 /** One of a person's next check-ins, for App Home: times already formatted in the viewer's zone. */
@@ -41,6 +42,8 @@ export async function nextCheckins(deps: Deps, userId: string, count = 5): Promi
     skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: s.checkinId, localDate: s.localDate })),
     startedRuns: started.map((r) => ({ workstreamId: r.workstreamId, checkinId: r.checkinId, localDate: r.localDate, startedBy: r.startedBy! })),
     gateStatus: new Map(),
+    // the lifecycle rule's gate states: a workstream waiting on its gate has no next check-ins
+    startGates: await startGates(deps.db),
     gatesEscalating: new Set<string>(),
     blockers: [],
   };

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { currentAnswers, prefillFromLastRun } from './answers.js';
 import type { runToAnswer } from './members.js';
 import { localClock } from './prompts.js';
+import { checkinTasksOf, type CheckinTask } from '../tasks/checkin.js';
 
 /** What the standup modal shows for one member and run. */
 export interface StandupFormModel {
@@ -22,6 +23,8 @@ export interface StandupFormModel {
   editing: boolean;
   /** True when the run has closed (the answer goes to the report's thread). */
   late: boolean;
+  /** The member's open tasks: the form asks a percent for each (issue 10). */
+  tasks: CheckinTask[];
 }
 
 type Found = Extract<Awaited<ReturnType<typeof runToAnswer>>, { ok: true }>;
@@ -41,5 +44,6 @@ export async function standupFormModel(deps: Deps, userId: string, found: Found)
     initial: current ? { ...prefill, ...current.answers } : prefill,
     editing: Boolean(current?.complete),
     late: run.status !== 'open',
+    tasks: await checkinTasksOf(deps, userId),
   };
 }

@@ -5,7 +5,8 @@ import { immediateOccurrence, nextOccurrence, runToSkip } from '../../domain/sta
 import type { Deps } from '../deps.js';
 import type { Permission, Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
-import { checkinsFor, holdingOccurrence, zoneOf } from './plans.js';
+import { holdingOccurrence, startGates } from '../workstreams/activity.js';
+import { checkinsFor, zoneOf } from './plans.js';
 import { localClock } from './prompts.js';
 import { startRun, type StartResult } from './runs.js';
 
@@ -243,7 +244,10 @@ export async function startNow(
   if (!ws) return checkinId ? { kind: 'unknown-checkin', checkinIds: ids } : { kind: 'which', checkinIds: ids };
   if (ws.plan.members.length === 0) return { kind: 'no-members', checkin: ws };
   const now = deps.clock.now();
-  const occ = holdingOccurrence(deps.config, immediateOccurrence(ws.plan, now)) ?? { ...immediateOccurrence(ws.plan, now), members: [] };
+  const immediate = immediateOccurrence(ws.plan, now);
+  // `/standup start <ws>` is an explicit override of a waiting or inactive workstream (README); a program check-in
+  // started by the PM still leaves out the sections of workstreams that hold no check-ins now
+  const occ = ws.program ? (holdingOccurrence(deps.config, immediate, now, await startGates(deps.db)) ?? { ...immediate, members: [] }) : immediate;
   if (occ.members.length === 0) return { kind: 'no-members', checkin: ws };
   const res = await startRun(deps, ws, occ, userId);
   if (res.created) deps.log.info({ workstream: workstreamId, checkin: ws.checkinId, runId: res.runId, by: userId }, 'check-in run started by command');

@@ -1,6 +1,5 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM, scheduledCheckins } from '../../domain/checkins/plans.js';
-import type { Occurrence } from '../../domain/standups/schedule.js';
 
 /** A check-in with program defaults applied (domain/checkins/plans.ts); the `standup` check-in is one of them. */
 export type WorkstreamStandup = CheckinSetup;
@@ -19,26 +18,6 @@ export function workstreamStandup(config: WorkspaceConfig, id: string): CheckinS
 /** Every check-in the scheduler runs (someone to prompt), workstreams' first, then the program's. */
 export function scheduledWorkstreams(config: WorkspaceConfig): CheckinSetup[] {
   return scheduledCheckins(config);
-}
-
-/**
- * Whether a workstream holds check-ins on a workstream-local date. The ONE place the scheduler asks it (through
- * {@link holdingOccurrence}); today every configured workstream does. Issue 9's workstream lifecycle (`active`,
- * `starts_when`) plugs its rule in here.
- */
-export function isWorkstreamHoldingCheckins(_config: WorkspaceConfig, _workstreamId: string, _localDate: string): boolean {
-  return true;
-}
-
-/**
- * The part of an occurrence the scheduler opens: null when its workstream does not hold check-ins that date;
- * for a program check-in, the occurrence without participants whose section's workstream does not (null when
- * nobody is left).
- */
-export function holdingOccurrence(config: WorkspaceConfig, occ: Occurrence): Occurrence | null {
-  if (occ.workstreamId !== PROGRAM_WORKSTREAM) return isWorkstreamHoldingCheckins(config, occ.workstreamId, occ.localDate) ? occ : null;
-  const members = occ.members.filter((m) => !m.section || m.section.id === PROGRAM_WORKSTREAM || isWorkstreamHoldingCheckins(config, m.section.id, occ.localDate));
-  return members.length ? { ...occ, members } : null;
 }
 
 /** Ids of the workstreams whose standup `userId` answers (they are listed under `members`). */

@@ -6,6 +6,7 @@ import type { StandupDmModel } from '../delivery/renderer.js';
 import { claimReservation, settleReservation } from '../delivery/reservation.js';
 import { PROMPT, REMINDER } from '../delivery/reservations.js';
 import { deliverClaimed } from '../delivery/send-once.js';
+import { checkinTasksOf } from '../tasks/checkin.js';
 
 export type SendOutcome = 'sent' | 'not-due' | 'failed-permanently';
 
@@ -42,7 +43,9 @@ export async function sendPrompt(deps: Deps, promptId: number): Promise<SendOutc
     await settleReservation(deps, PROMPT, promptId, 'expired');
     return 'not-due';
   }
-  const outcome = await deliverClaimed(deps, PROMPT, claimed, promptId, { channel: prompt.userId, imChannel: prompt.dmChannel }, deps.renderer.standupPrompt(dmModel(run, prompt, 0)));
+  // the member's open tasks, each asked for its progress (issue 10)
+  const tasks = await checkinTasksOf(deps, prompt.userId);
+  const outcome = await deliverClaimed(deps, PROMPT, claimed, promptId, { channel: prompt.userId, imChannel: prompt.dmChannel }, deps.renderer.standupPrompt({ ...dmModel(run, prompt, 0), tasks }));
   if (outcome !== 'failed' && outcome !== 'taken-over') deps.observer?.promptSent('prompt');
   return outcome === 'failed' ? 'failed-permanently' : outcome === 'taken-over' ? 'not-due' : 'sent';
 }

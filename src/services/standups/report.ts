@@ -1,7 +1,9 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
-import { buildReport, questionLabel, type DayIndexEntry, type MemberState, type ReportMember } from '../../domain/standups/report.js';
+import { buildReport, questionLabel, type DayIndexEntry, type ExpectedTasks, type MemberState, type ReportMember } from '../../domain/standups/report.js';
+import { PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
+import { taskCatalog } from '../tasks/catalog.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { carriedOverBlockers } from '../blockers/queries.js';
@@ -76,6 +78,19 @@ function dayIndexOf(run: RunRow, day: readonly RunRow[]): DayIndexEntry[] {
  * (an archived channel, a private one without the bot): logged once and this version is marked rendered.
  * @returns 'current' when there was nothing to do; 'failed' when Slack refused it for good.
  */
+/**
+ * The check-in's `expects` (workstream check-in, or program check-in) with the tasks not done yet, or undefined
+ * when it expects none.
+ */
+async function expectedTasks(deps: Deps, workstreamId: string, checkinId: string): Promise<ExpectedTasks | undefined> {
+  const checkins = workstreamId === PROGRAM_WORKSTREAM ? deps.config.program.checkins : (deps.config.workstreams[workstreamId]?.checkins ?? []);
+  const expects = checkins.find((c) => c.id === checkinId)?.expects ?? [];
+  if (!expects.length) return undefined;
+  const { tasks } = await taskCatalog(deps);
+  const notDone = expects.flatMap((id) => tasks.filter((t) => t.id === id && !t.done)).map((t) => ({ id: t.id, title: t.title, owner: t.owner, progress: t.progress }));
+  return { total: expects.length, notDone };
+}
+
 export async function renderReport(deps: Deps, runId: number): Promise<'posted' | 'updated' | 'current' | 'failed'> {
   return deps.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_REPORT}, ${runId})`);
@@ -99,6 +114,7 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
       closeAt: DateTime.fromJSDate(run.closeAt),
       questions: run.questions,
       members: await reportMembers(tx as unknown as Db, run),
+      expected: await expectedTasks(deps, run.workstreamId, run.checkinId),
       carriedOver: (await carriedOverBlockers(tx as unknown as Db, run.workstreamId, run.openAt)).map((b) => ({
         id: b.id,
         severity: b.severity,

@@ -5,7 +5,8 @@ import type { Db } from '../../db/client.js';
 import { decideRun, isOutOfOffice, latestOpenedOccurrence, type Occurrence } from '../../domain/standups/schedule.js';
 import { STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
 import type { Deps } from '../deps.js';
-import { holdingOccurrence, scheduledWorkstreams, type WorkstreamStandup } from './plans.js';
+import { holdingOccurrence, startGates } from '../workstreams/activity.js';
+import { scheduledWorkstreams, type WorkstreamStandup } from './plans.js';
 
 /** The standup_runs row of an occurrence, with the check-in's questions and names frozen into it. */
 function runRow(ws: WorkstreamStandup, occ: Occurrence, status: 'open' | 'missed') {
@@ -123,17 +124,19 @@ async function schedulingSince(db: Db, ws: WorkstreamStandup, now: DateTime): Pr
 
 /**
  * For every scheduled check-in, opens the latest due run if it is still before its close, or records it
- * as missed (see {@link decideRun}). A workstream that does not hold check-ins that date is passed over
- * ({@link holdingOccurrence}, the one call site of that rule). Safe to call from several processes at once.
+ * as missed (see {@link decideRun}). An occurrence its workstream does not hold (outside `active`, waiting for its
+ * `starts_when` gate; for a program check-in, the participants of such workstreams) is passed over
+ * ({@link holdingOccurrence}: this is the one call site of that rule). Safe to call from several processes at once.
  * @returns the ids of runs opened and recorded as missed.
  */
 export async function openDueRuns(deps: Deps): Promise<{ opened: number[]; missed: number[] }> {
   const now = deps.clock.now();
   const opened: number[] = [];
   const missed: number[] = [];
+  const gates = await startGates(deps.db);
   for (const ws of scheduledWorkstreams(deps.config)) {
     const latest = latestOpenedOccurrence(ws.plan, now);
-    const occ = latest && holdingOccurrence(deps.config, latest);
+    const occ = latest && holdingOccurrence(deps.config, latest, now, gates);
     if (!occ) continue;
     const [existing] = await deps.db
       .select({ id: standupRuns.id })

@@ -48,6 +48,8 @@ function eventLine(e: AuditEntry, names: HistoryNames): string {
   switch (e.kind) {
     case 'decision':
       return `• ${when}: *${safeMrkdwn(String(d.decision).toUpperCase(), 20)}* decided by ${who}${d.note ? `: “${safeMrkdwn(String(d.note), 200)}”` : ''}`;
+    case 'gate_signed':
+      return `• ${when}: ✍️ ${gate} signed by ${who} (joint sign-off, still pending)${d.note ? `: “${safeMrkdwn(String(d.note), 200)}”` : ''}`;
     case 'gate_passed':
       return `• ${when}: ✅ ${gate} signed off by ${who}${d.note ? `: “${safeMrkdwn(String(d.note), 200)}”` : ''}`;
     case 'gate_failed':

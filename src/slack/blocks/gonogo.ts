@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { formatDuration } from '../../config/duration.js';
-import type { GateFacts, Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
+import type { GateFacts, Verdict, VerdictInput, WorkstreamFacts } from '../../domain/gonogo/verdict.js';
+import { PERCENT_COMPLETE_RULE } from '../../domain/tasks/progress.js';
 import { checklistFormMetadata, encodeSlack, slackPayloads } from '../payloads.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
@@ -14,9 +15,29 @@ export type SummaryOverflow = string[];
 
 const DECISION_STYLE: Record<Verdict['decision'], string> = { GO: '🟢 *GO*', 'CONDITIONAL GO': '🟡 *CONDITIONAL GO*', 'NO-GO': '🔴 *NO-GO*' };
 
+/** Who signs: `sign-off @A, @B` (any one), or a joint gate's `sign-off all of: ✅ @A, ⏳ @B` (who signed, who is pending). */
+function signOffText(g: GateFacts): string {
+  if (g.signOffRule === 'any_of') return `sign-off ${g.signOff.map(mention).join(', ')}`;
+  return `sign-off all of: ${g.signOff.map((u) => `${g.signed.includes(u) ? '✅' : '⏳'} ${mention(u)}`).join(', ')}`;
+}
+
+/** A workstream that holds no check-ins now says why: waiting for its gate, not started yet, or ended. */
+function activityText(a: WorkstreamFacts['activity'], zone: string): string | null {
+  switch (a.state) {
+    case 'active':
+      return null;
+    case 'waiting':
+      return `⏸️ waiting for “${safeMrkdwn(a.gate.name, 60)}”`;
+    case 'not_started':
+      return `not started (from ${a.from.setZone(zone).toFormat('ccc d LLL HH:mm')})`;
+    case 'ended':
+      return `ended (${a.until.setZone(zone).toFormat('ccc d LLL HH:mm')})`;
+  }
+}
+
 function gateLine(g: GateFacts, all: GateFacts[], zone: string, now: number): string {
   const icon = g.status === 'passed' ? '✅' : g.status === 'failed' ? '❌' : '⏳';
-  const parts = [`${icon} *${safeMrkdwn(g.name, 80)}*${g.mandatory ? '' : ' _(optional)_'}`, `sign-off ${g.signOff.map(mention).join(', ')}`];
+  const parts = [`${icon} *${safeMrkdwn(g.name, 80)}*${g.mandatory ? '' : ' _(optional)_'}`, signOffText(g)];
   if (g.dueAt !== null) parts.push(`due ${DateTime.fromMillis(g.dueAt, { zone }).toFormat('ccc d LLL HH:mm')}`);
   if (g.status === 'pending' && g.dueAt !== null && g.dueAt < now) parts.push(`⚠️ *overdue* by ${formatDuration(now - g.dueAt)}`);
   if (g.status !== 'pending' && g.signedBy) parts.push(`${g.status} by ${mention(g.signedBy)}`);
@@ -25,7 +46,7 @@ function gateLine(g: GateFacts, all: GateFacts[], zone: string, now: number): st
   return parts.join(' · ');
 }
 
-function workstreamLine(w: VerdictInput['workstreams'][number], now: number): string {
+function workstreamLine(w: WorkstreamFacts, zone: string, now: number): string {
   const b = w.openBlockers;
   const blockers =
     b.P0 + b.P1 + b.P2 === 0
@@ -35,13 +56,17 @@ function workstreamLine(w: VerdictInput['workstreams'][number], now: number): st
     ? `standup ${DateTime.fromISO(w.standup.localDate).toFormat('ccc d LLL')}: ${w.standup.answered}/${w.standup.expected} answered${w.standup.red ? ` · 🔴${w.standup.red}` : ''}${w.standup.yellow ? ` · 🟡${w.standup.yellow}` : ''}`
     : 'no standup yet';
   const checklist = w.checklistTotal ? `checklist ${w.checklistDone}/${w.checklistTotal}` : 'no checklist';
-  return `*${safeMrkdwn(w.name, 60)}* · ${checklist} · ${blockers} · ${standup}`;
+  const state = activityText(w.activity, zone);
+  const p = w.progress;
+  const complete = p && p.percent !== null ? ` · *${p.percent}% complete*${p.tasksTotal ? ` (tasks ${p.tasksDone}/${p.tasksTotal}${p.tasksOverdue ? `, ⚠️ ${p.tasksOverdue} overdue` : ''})` : ''}` : '';
+  return `*${safeMrkdwn(w.name, 60)}*${state ? ` · ${state}` : ''}${complete} · ${checklist} · ${blockers} · ${standup}`;
 }
 
 /**
- * The `/gonogo` summary: the verdict first with its reasons in plain words; then each gate (status, owner,
- * due, overdue, what it waits on); each workstream (checklist, open blockers by severity with the oldest's age,
- * the latest standup's risk flags and participation); then the decisions and sign-offs still needed, with
+ * The `/gonogo` summary: the verdict first with its reasons in plain words; then each gate (status, who signs
+ * and, for a joint gate, who signed and who is pending, due, overdue, what it waits on); each workstream (waiting
+ * for its gate, not started or ended when it holds no check-ins; checklist, open blockers by severity with the
+ * oldest's age, the latest standup's risk flags and participation); then the decisions and sign-offs still needed, with
  * names and sign-off buttons. Within 50 blocks for 50 workstreams and 20 gates; lines that do not fit are
  * returned as `overflow` for the message's thread.
  */
@@ -58,7 +83,7 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
   const actionsBudget = Math.ceil((v.signOffsNeeded.length * 2) / LIMITS.actionsElements);
   const budget = LIMITS.messageBlocks - blocks.length - 4 - actionsBudget - 2; // dividers, needed, context
   const gateLines = input.gates.map((g) => gateLine(g, input.gates, zone, now));
-  const wsLines = input.workstreams.map((w) => workstreamLine(w, now));
+  const wsLines = input.workstreams.map((w) => workstreamLine(w, zone, now));
   if (gateLines.length) {
     blocks.push({ type: 'divider' });
     const packed = packSections([`*Gates (${input.gates.filter((g) => g.status === 'passed').length}/${input.gates.length} passed)*`, ...gateLines], Math.max(1, Math.floor(budget / 2)));
@@ -70,7 +95,14 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
   blocks.push(...ws.blocks);
   overflow.push(...ws.rest);
   const needed = [
-    ...v.signOffsNeeded.map((g) => `• Sign off “${safeMrkdwn(g.name, 80)}”: ${g.signOff.map(mention).join(', ')}`),
+    ...v.signOffsNeeded.map((g) =>
+      g.signOffRule === 'all_of'
+        ? `• Sign off “${safeMrkdwn(g.name, 80)}” (all of them): ${g.signOff
+            .filter((u) => !g.signed.includes(u))
+            .map(mention)
+            .join(', ')}${g.signed.length ? ` (signed: ${g.signed.map(mention).join(', ')})` : ''}`
+        : `• Sign off “${safeMrkdwn(g.name, 80)}”: ${g.signOff.map(mention).join(', ')}`,
+    ),
     `• The go/no-go decision: ${mention(args.pm)} (or an exec), with \`/gonogo decide go|no-go|conditional [note]\``,
   ];
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Decisions and sign-offs still needed*\n${needed.join('\n')}`, LIMITS.sectionText) } });
@@ -93,10 +125,16 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
     // action_ids must be unique within a block: suffix them; the listener matches the prefix
     blocks.push({ type: 'actions', elements: buttons.slice(i, i + LIMITS.actionsElements).map((b, j) => ({ ...b, action_id: `${b.action_id}:${i + j}` })) } as KnownBlock);
   }
+  const counted = input.workstreams.some((w) => w.progress?.tasksTotal);
   const more = overflow.length ? ` · ${overflow.length} more line${overflow.length === 1 ? '' : 's'} in the thread` : '';
   blocks.push({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `As of <!date^${Math.floor(now / 1000)}^{date_short_pretty} {time}|${new Date(now).toISOString()}>${more} · \`/gonogo history\` for the audit trail` }],
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `As of <!date^${Math.floor(now / 1000)}^{date_short_pretty} {time}|${new Date(now).toISOString()}>${more} · \`/gonogo history\` for the audit trail${counted ? ` · % complete: ${PERCENT_COMPLETE_RULE}` : ''}`,
+      },
+    ],
   });
   const chunks = packSections(overflow, 100).blocks.map((b) => (b as { text: { text: string } }).text.text);
   return { blocks, text: safeMrkdwn(`${args.programName}: ${v.decision} (${v.percent}% of the checklist)`, LIMITS.messageText), overflow: chunks };

@@ -5,7 +5,7 @@ import { nextCheckinsSection } from './home-next-checkins.js';
 import { LIMITS } from './limits.js';
 import { safeMrkdwn } from './text.js';
 
-const ICON: Record<HomeStandup['state'], string> = { waiting: '⏳', answered: '✅', skipped: '⏭️', ooo: '🌴', closed: '🔒', 'no run yet': '🕙' };
+const ICON: Record<HomeStandup['state'], string> = { waiting: '⏳', answered: '✅', skipped: '⏭️', ooo: '🌴', closed: '🔒', 'no run yet': '🕙', inactive: '⏸️' };
 
 /** One "my standup today" line's detail. */
 function standupDetail(s: HomeStandup): string {
@@ -22,6 +22,12 @@ function standupDetail(s: HomeStandup): string {
       return 'out of office';
     case 'closed':
       return 'closed without your answer (you can still answer late with `/standup`)';
+    case 'inactive': {
+      const a = s.activity;
+      if (a.state === 'waiting') return `waiting for “${safeMrkdwn(a.gate.name, 80)}”: no check-ins until it passes`;
+      if (a.state === 'not_started') return `not started: check-ins from ${a.from.setZone(s.zone).toFormat('ccc d LLL HH:mm')} (${s.zone})`;
+      return `ended ${a.until.setZone(s.zone).toFormat('ccc d LLL HH:mm')} (${s.zone}): no more check-ins`;
+    }
   }
 }
 

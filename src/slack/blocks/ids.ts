@@ -8,6 +8,9 @@ export const IDS = {
 /** block_id of the input for question `id` in the standup modal. */
 export const questionBlockId = (id: string) => `q_${id}`;
 
+/** block_id of the progress input for task `id` in the check-in modal (task ids never start like a question's `q_`). */
+export const taskBlockId = (id: string) => `task_${id}`;
+
 /** Blocker buttons and menus; the block_id carries the blocker id (menus have no value of their own). */
 export const BLOCKER_IDS = {
   acknowledge: 'blocker_ack',

@@ -1,12 +1,13 @@
 import type { MessageRenderer } from '../../services/delivery/renderer.js';
 import { blockerMessage, escalationDm, threadLine } from './blocker.js';
+import { digestMessage } from './digest.js';
 import { gonogoSummaryMessage } from './gonogo.js';
 import { lateAnswerMessage, reminderMessage, standupPromptMessage } from './standup-dm.js';
 import { standupReportMessage } from './standup-report.js';
 
 /** {@link MessageRenderer} in Block Kit: each model through the builder of this folder that lays it out. */
 export const blockKitRenderer: MessageRenderer = {
-  standupPrompt: (m) => standupPromptMessage(m, m.questions),
+  standupPrompt: (m) => standupPromptMessage(m, m.questions, m.tasks),
   standupReminder: (m) => reminderMessage(m, m.questions, m.step),
   standupReport: (m) => standupReportMessage(m),
   lateAnswer: (m) => lateAnswerMessage(m.userId, m.lines, m.edited),
@@ -14,4 +15,5 @@ export const blockKitRenderer: MessageRenderer = {
   escalationNotice: (m) => escalationDm(m.blocker, m.level, m.attempt),
   blockerThreadLine: (m) => ({ text: threadLine(m.kind, m.actor, m.data as Record<string, any>) }),
   gonogoSummary: (m) => gonogoSummaryMessage(m),
+  digest: (m) => digestMessage(m),
 };

@@ -40,11 +40,44 @@ export function questionLine(questions: readonly Question[], step: number): stri
   return q ? `*${step + 1}/${questions.length}* ${safeMrkdwn(q.prompt, 500)}` : '';
 }
 
+/** The open tasks a check-in prompt lists (services/tasks/checkin.ts CheckinTask). */
+export interface PromptTask {
+  id: string;
+  title: string;
+  progress: number;
+  dueLocal: string | null;
+  waitingOn: string[];
+}
+
+/** Tasks listed in a prompt at most; the rest are counted (`/task` shows them all). */
+const PROMPT_TASKS = 15;
+
 /**
- * The standup prompt DM: who/when, a button that opens the form, and the first question so the member can
- * simply reply in the conversation.
+ * The member's open tasks in a check-in prompt, and how to report progress on them in one DM line
+ * (domain/tasks/progress-line.ts: `O-1 75, O-3 done`).
  */
-export function standupPromptMessage(run: RunContext, questions: readonly Question[]): { blocks: KnownBlock[]; text: string } {
+export function promptTasksBlock(tasks: readonly PromptTask[]): KnownBlock {
+  const lines = tasks.slice(0, PROMPT_TASKS).map((t) => {
+    const parts = [`• *${safeMrkdwn(t.id, 40)}* ${safeMrkdwn(t.title, 120)}`, `${t.progress}%`];
+    if (t.dueLocal) parts.push(`due ${t.dueLocal}`);
+    if (t.waitingOn.length) parts.push(`waiting on ${t.waitingOn.map((w) => safeMrkdwn(w, 40)).join(', ')}`);
+    return parts.join(' · ');
+  });
+  if (tasks.length > PROMPT_TASKS) lines.push(`…and ${tasks.length - PROMPT_TASKS} more (\`/task\`)`);
+  const a = tasks[0]!.id;
+  const b = tasks[1]?.id;
+  const example = b ? `${a} 75, ${b} done` : `${a} 75`;
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(`*Your open tasks*\n${lines.join('\n')}\nHow far along is each? Reply \`tasks: ${safeMrkdwn(example, 100)}\` here (or use the form).`, LIMITS.sectionText) },
+  };
+}
+
+/**
+ * The standup prompt DM: who/when, a button that opens the form, the member's open tasks (when they own any) with
+ * how to report their progress, and the first question so the member can simply reply in the conversation.
+ */
+export function standupPromptMessage(run: RunContext, questions: readonly Question[], tasks: readonly PromptTask[] = []): { blocks: KnownBlock[]; text: string } {
   return {
     text: safeMrkdwn(`${isStandup(run) ? 'Standup' : run.checkinName} for ${run.workstreamName}: ${questions[0]?.prompt ?? ''}`, LIMITS.messageText),
     blocks: [
@@ -56,6 +89,7 @@ export function standupPromptMessage(run: RunContext, questions: readonly Questi
         },
       },
       formButton(run.runId),
+      ...(tasks.length ? [promptTasksBlock(tasks)] : []),
       { type: 'section', text: { type: 'mrkdwn', text: questionLine(questions, 0) } },
     ],
   };

@@ -2,7 +2,7 @@ import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import type { Question } from '../../config/workspace.js';
 import type { Answers } from '../../domain/standups/answers.js';
 import { encodeSlack, slackPayloads } from '../payloads.js';
-import { IDS, questionBlockId } from './ids.js';
+import { IDS, questionBlockId, taskBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
 import { safeMrkdwn, safePlain, truncate } from './text.js';
 
@@ -64,6 +64,8 @@ export function standupFormView(args: {
   initial: Answers;
   editing: boolean;
   late: boolean;
+  /** The member's open tasks: one optional percent input each, pre-filled with the last reported percent. */
+  tasks?: readonly { id: string; title: string; progress: number; dueLocal: string | null }[];
 }): View {
   const standup = !args.checkinName || args.checkinName === 'Standup';
   const heading = standup ? args.workstreamName : `${args.workstreamName} · ${args.checkinName}`;
@@ -77,8 +79,50 @@ export function standupFormView(args: {
     title: { type: 'plain_text', text: standup ? 'Standup' : 'Check-in' },
     submit: { type: 'plain_text', text: args.editing ? 'Save' : 'Submit' },
     close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${safeMrkdwn(heading, 200)}* · ${args.dayLabel}\n${note}` } }, ...args.questions.map((q) => input(q, args.initial[q.id]))],
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${safeMrkdwn(heading, 200)}* · ${args.dayLabel}\n${note}` } },
+      ...args.questions.map((q) => input(q, args.initial[q.id])),
+      ...taskInputs(args.tasks ?? []),
+    ],
   };
+}
+
+/** Tasks asked in the form at most (a modal holds 100 blocks; 10 questions and a header leave room to spare). */
+const FORM_TASKS = 40;
+
+/** A header and one number_input (0–100, whole) per open task, optional, pre-filled with its last percent. */
+function taskInputs(tasks: readonly { id: string; title: string; progress: number; dueLocal: string | null }[]): KnownBlock[] {
+  if (!tasks.length) return [];
+  const shown = tasks.slice(0, FORM_TASKS);
+  return [
+    { type: 'header', text: { type: 'plain_text', text: 'Your open tasks: % done', emoji: true } },
+    ...shown.map(
+      (t) =>
+        ({
+          type: 'input',
+          block_id: taskBlockId(t.id),
+          optional: true,
+          label: { type: 'plain_text', text: safePlain(`${t.id} ${t.title}`, 2000), emoji: true },
+          element: { type: 'number_input', action_id: IDS.answerAction, is_decimal_allowed: false, min_value: '0', max_value: '100', initial_value: String(t.progress) },
+          hint: { type: 'plain_text', text: safePlain(`100 marks it done.${t.dueLocal ? ` Due ${t.dueLocal}.` : ''}`, 2000) },
+        }) as KnownBlock,
+    ),
+  ];
+}
+
+/**
+ * Reads the task inputs of a submitted check-in form: `{ task, percent }` for each `task_<id>` block holding a
+ * whole number 0–100 (Slack's number_input enforces the range; anything else is left out).
+ */
+export function readTaskValues(values: Record<string, Record<string, { value?: string | null }>>): { task: string; percent: number }[] {
+  const out: { task: string; percent: number }[] = [];
+  for (const [blockId, actions] of Object.entries(values)) {
+    if (!blockId.startsWith('task_')) continue;
+    const raw = actions[IDS.answerAction]?.value;
+    if (raw == null || !/^\d{1,3}$/.test(raw) || Number(raw) > 100) continue;
+    out.push({ task: blockId.slice('task_'.length), percent: Number(raw) });
+  }
+  return out;
 }
 
 /** Reads submitted values (view.state.values) back into raw strings per question id. */

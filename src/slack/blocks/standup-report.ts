@@ -59,6 +59,14 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
   if (model.status === 'missed') return { blocks, text: safeMrkdwn(`${title}: missed`, LIMITS.messageText) };
 
   const headline: string[] = [];
+  // a check-in's `expects` (seed 000: "11:00 AM - First checkpoint (O-3, O-4 should be done)") leads the report
+  if (model.expected) {
+    const { notDone, total } = model.expected;
+    if (notDone.length) {
+      headline.push(`*🎯 Expected by now, not done (${notDone.length} of ${total})*`);
+      for (const t of notDone) headline.push(`• *${safeMrkdwn(t.id, 40)}* ${safeMrkdwn(t.title, 120)} · ${mention(t.owner)} · ${t.progress}%`);
+    } else headline.push(`*🎯 Expected by now:* all ${total} done`);
+  }
   if (model.blockers.length) {
     headline.push(`*🚧 Blockers (${model.blockers.length})*`);
     for (const b of model.blockers) headline.push(`• ${mention(b.userId)}: ${safeMrkdwn(b.text, 300)}`);

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { handleDmReply, type DmReplyOutcome } from '../../services/standups/answers.js';
 import { localClock } from '../../services/standups/prompts.js';
+import { taskProgressFromDm } from '../../services/tasks/checkin.js';
 import { answerRecordedMessage, formLinkMessage, invalidReplyMessage, nextQuestionMessage } from '../blocks/standup-dm.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 
@@ -19,6 +20,15 @@ export function registerDmMessages(app: App, ctx: SlackContext): void {
     const text = message.text ?? '';
     let out: DmReplyOutcome;
     try {
+      // task progress (`tasks: O-1 75, O-3 done`, or a line that reads entirely as progress on the member's own
+      // open tasks) is recorded on the tasks and does not answer the check-in's current question
+      const progress = await taskProgressFromDm(deps, userId, text);
+      if (progress) {
+        const reply = progress.ok ? (progress.lines.length ? progress.lines.join('\n') : 'Nothing changed: those are the percents I already had.') : `🤔 ${progress.message}`;
+        await client.chat.postMessage({ channel: message.channel, text: reply });
+        if (progress.ok) await progress.after().catch((err) => deps.log.warn({ userId, err: (err as Error).message }, 'task follow-ups failed; the sweeper will redo them'));
+        return;
+      }
       out = await handleDmReply(deps, userId, message.channel, text);
     } catch (err) {
       deps.log.error({ err, userId }, 'DM answer could not be saved');

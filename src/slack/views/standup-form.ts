@@ -5,7 +5,8 @@ import { runToAnswer } from '../../services/standups/members.js';
 import { localClock } from '../../services/standups/prompts.js';
 import { IDS, questionBlockId } from '../blocks/ids.js';
 import { answerRecordedMessage } from '../blocks/standup-dm.js';
-import { readFormValues } from '../blocks/standup-modal.js';
+import { readFormValues, readTaskValues } from '../blocks/standup-modal.js';
+import { applyCheckinProgress } from '../../services/tasks/checkin.js';
 import { decodeSlack, slackPayloads, STALE_PAYLOAD } from '../payloads.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 
@@ -51,6 +52,12 @@ export function registerStandupFormSubmission(app: App, ctx: SlackContext): void
       }
       if (saved.kind === 'not-member') return await ack({ response_action: 'errors', errors: { [firstBlock(run.questions)]: 'You are not part of this standup.' } });
       await ack();
+      // per-task progress from the form (a percent per open task; 100 = done), after the answer is saved
+      const progress = await applyCheckinProgress(deps, userId, readTaskValues(view.state.values as never)).catch((err) => {
+        deps.log.error({ err, userId }, 'could not record the task progress of a check-in form');
+        return null;
+      });
+      await progress?.after().catch((err) => deps.log.warn({ userId, err: (err as Error).message }, 'task follow-ups failed; the sweeper will redo them'));
       const ctxRun = { runId: run.id, workstreamName: run.workstreamName, checkinName: run.checkinName, localDate: run.localDate, closesAtLocal: localClock(saved.closeAt, saved.zone) };
       await client.chat
         .postMessage({ channel: userId, ...answerRecordedMessage(ctxRun, run.reportChannel, saved.late) })

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkspaceConfig } from '../../../src/config/load.js';
 import type { WorkspaceConfig } from '../../../src/config/workspace.js';
+import { checkinOf, checkinsOf, PROGRAM_WORKSTREAM } from '../../../src/domain/checkins/plans.js';
+import { occurrenceOn } from '../../../src/domain/standups/schedule.js';
 
 /*
  * Every file in examples/ must be a valid preflight.yml, and the two seed reproductions must say what the
@@ -26,7 +28,9 @@ const ladder = (cfg: WorkspaceConfig, severity: 'P0' | 'P1' | 'P2') => cfg.escal
 
 describe('examples/', () => {
   it('holds the documented examples', () => {
-    expect(exampleFiles).toEqual(expect.arrayContaining(['minimal.preflight.yml', 'phase11-four-workstreams.preflight.yml', 'final-deployment-five-teams.preflight.yml']));
+    expect(exampleFiles).toEqual(
+      expect.arrayContaining(['minimal.preflight.yml', 'phase11-four-workstreams.preflight.yml', 'final-deployment-five-teams.preflight.yml', 'phase3-two-hour-checkpoints.preflight.yml']),
+    );
   });
 
   it.each(exampleFiles)('%s is a valid preflight.yml', (name) => {
@@ -125,13 +129,59 @@ describe('examples/final-deployment-five-teams.preflight.yml (seed 000)', () => 
     cfg = load('final-deployment-five-teams.preflight.yml');
   });
 
-  it('has five teams of four people plus a lead, all with a 9:00 standup', () => {
+  it('has Omega’s six tasks with their owners and due times (seed 000 L77-83)', () => {
+    const omega = cfg.workstreams.omega!;
+    const person = (letter: string) => omega.members[letter.charCodeAt(0) - 65];
+    expect(omega.tasks.map((t) => [t.id, t.title, t.owner, t.due])).toEqual([
+      ['O-1', 'MongoDB', person('A'), '2025-11-13T14:00'],
+      ['O-2', 'OAuth', person('B'), '2025-11-13T14:00'],
+      ['O-3', 'Email', person('C'), '2025-11-13T13:00'],
+      ['O-4', 'VAPID', person('D'), '2025-11-13T12:00'],
+      ['O-5', 'NextAuth', person('A'), '2025-11-13T14:00'],
+      ['O-6', 'AI', person('B'), '2025-11-13T13:00'],
+    ]);
+  });
+
+  it('has five teams of four people plus a lead', () => {
     expect(Object.keys(cfg.workstreams)).toEqual(['omega', 'sigma', 'pi', 'alpha', 'beta']);
     for (const [id, ws] of Object.entries(cfg.workstreams)) {
       expect(ws.members, id).toHaveLength(4);
       expect(ws.leads, id).toHaveLength(1);
-      expect(ws.standup?.at ?? cfg.standup.at, id).toBe('09:00');
     }
+  });
+
+  it('runs every checkpoint of the seed: 9:00 leads (program), Omega 11/13/14/15 on Nov 13, 14:00 Sigma + Pi on Nov 14, 16:00 Alpha + Beta from Nov 14', () => {
+    const byDay = (date: string) =>
+      [...Object.keys(cfg.workstreams), PROGRAM_WORKSTREAM]
+        .flatMap((id) => checkinsOf(cfg, id))
+        .filter((c) => occurrenceOn(c.plan, date))
+        .map((c) => `${c.plan.at} ${c.workstreamId}/${c.checkinId}`)
+        .sort();
+    expect(byDay('2025-11-13')).toEqual(['09:00 _program/morning-standup', '11:00 omega/first-checkpoint', '13:00 omega/mid-point', '14:00 omega/midday', '15:00 omega/final-push']);
+    expect(byDay('2025-11-14')).toEqual(expect.arrayContaining(['09:00 _program/morning-standup', '14:00 pi/midday', '14:00 sigma/midday', '16:00 alpha/afternoon-sync', '16:00 beta/afternoon-sync']));
+    expect(byDay('2025-11-14').some((c) => c.startsWith('11:00 omega'))).toBe(false);
+    expect(byDay('2025-11-15')).toEqual(expect.arrayContaining(['09:00 _program/morning-standup', '16:00 _program/governance', '16:00 beta/afternoon-sync']));
+    // the 9:00 standup is "All team leads + Managing Engineer" (L220); the mid-day checkpoint asks its four questions (L239-242)
+    const morning = checkinOf(cfg, PROGRAM_WORKSTREAM, 'morning-standup')!;
+    expect(morning.plan.members.map((m) => m.userId)).toEqual([...Object.values(cfg.workstreams).map((w) => w.leads[0]), cfg.program.pm]);
+    for (const ws of ['omega', 'sigma', 'pi'])
+      expect(
+        checkinOf(cfg, ws, 'midday')!.questions.map((q) => q.id),
+        ws,
+      ).toEqual(['progress', 'on_track', 'blockers', 'help']);
+  });
+
+  it('starts Sigma, Pi, Alpha and Beta when Omega’s gate passes, not before their start time; Gate 4 needs both leads; failures escalate to the exec', () => {
+    expect(Object.fromEntries(Object.entries(cfg.workstreams).map(([id, w]) => [id, [w.starts_when?.gate ?? null, w.active?.from ?? null]]))).toEqual({
+      omega: [null, null],
+      sigma: ['gate1-omega', '2025-11-14T09:00'],
+      pi: ['gate1-omega', '2025-11-14T09:00'],
+      alpha: ['gate1-omega', '2025-11-14T10:00'],
+      beta: ['gate1-omega', '2025-11-14T09:00'],
+    });
+    expect(cfg.gates.find((g) => g.id === 'gate4-alpha-beta')!.sign_off_rule).toBe('all_of');
+    expect(cfg.gates.filter((g) => g.sign_off_rule === 'all_of').map((g) => g.id)).toEqual(['gate4-alpha-beta']);
+    for (const g of cfg.gates.slice(0, 4)) expect(g.on_fail.escalate_to, g.id).toEqual(['exec']);
   });
 
   it('works on Saturday Nov 15, 2025 (the seed calls it Friday)', () => {
@@ -237,5 +287,35 @@ describe('npm run config:check', () => {
     expect(res.stderr).toContain(`${broken}: 1 problem`);
     expect(res.stderr).toContain(`${broken}:${line}:${col} workstreams.ws1.standup.at: expected a 24-hour local time`);
     expect(res.stderr).toContain('"25:00"');
+  });
+});
+
+describe('examples/phase3-two-hour-checkpoints.preflight.yml (seed 002)', () => {
+  let cfg: WorkspaceConfig;
+  beforeAll(() => {
+    cfg = load('phase3-two-hour-checkpoints.preflight.yml');
+  });
+
+  it('runs the 2-hour checkpoints 09:00-19:00 with their participants (L122-130), every day Jan 7-13, 2025', () => {
+    const people = (id: string) => checkinOf(cfg, PROGRAM_WORKSTREAM, id)!.plan.members.map((m) => m.userId);
+    const all = Object.values(cfg.workstreams).flatMap((w) => w.members.map((m) => (typeof m === 'string' ? m : m.id)));
+    expect(checkinsOf(cfg, PROGRAM_WORKSTREAM).map((c) => c.plan.at)).toEqual(['09:00', '11:00', '13:00', '15:00', '17:00', '19:00']);
+    expect(all).toHaveLength(12); // L13-31: 6 + 6 agents
+    expect(people('morning-sync').sort()).toEqual([...all].sort());
+    expect(people('evening-status').sort()).toEqual([...all].sort());
+    expect(people('progress-check').sort()).toEqual(
+      Object.values(cfg.workstreams)
+        .flatMap((w) => w.leads)
+        .sort(),
+    );
+    expect(people('midday-review')).toEqual(cfg.program.groups.critical_path);
+    expect(people('integration-point')).toEqual(cfg.program.groups.cross_functional);
+    expect(people('quality-gate')).toEqual(['UDESIGNQA', 'UTESTQA']);
+    const plan = checkinOf(cfg, PROGRAM_WORKSTREAM, 'quality-gate')!.plan;
+    expect(occurrenceOn(plan, '2025-01-06')).toBeNull();
+    expect(occurrenceOn(plan, '2025-01-11')?.openAt.toISO()).toBe('2025-01-11T13:30:00.000Z'); // 19:00 in Mumbai, a Saturday
+    expect(occurrenceOn(plan, '2025-01-14')).toBeNull();
+    // no workstream holds a check-in of its own
+    for (const id of Object.keys(cfg.workstreams)) expect(checkinsOf(cfg, id), id).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ const gate = (id: string, status: GateFacts['status'], over: Partial<GateFacts> 
   status,
   dueAt: null,
   signOff: ['UOWN'],
+  signOffRule: 'any_of',
+  signed: [],
   requires: [],
   signedBy: null,
   ...over,
@@ -23,6 +25,7 @@ const ws = (id: string, done: number, total: number, over: Partial<WorkstreamFac
   openBlockers: { P0: 0, P1: 0, P2: 0 },
   oldestOpenBlockerAt: null,
   standup: null,
+  activity: { state: 'active' },
   ...over,
 });
 const input = (over: Partial<VerdictInput>): VerdictInput => ({ gates: [], workstreams: [], blockingBlockers: [], goAtLeast: 100, conditionalAtLeast: 90, now: NOW, ...over });

@@ -62,7 +62,9 @@ const blocker = (over: Partial<BlockerView> = {}): BlockerView => ({
 });
 
 const run = { runId: 7, workstreamName: 'API', localDate: '2026-02-04', closesAtLocal: '12:30 CET' };
-const gates: GateFacts[] = [{ id: 'security', name: 'Security review', mandatory: true, status: 'pending', dueAt: NOW + 3_600_000, signOff: ['U0PM'], requires: [], signedBy: null }];
+const gates: GateFacts[] = [
+  { id: 'security', name: 'Security review', mandatory: true, status: 'pending', dueAt: NOW + 3_600_000, signOff: ['U0PM'], signOffRule: 'any_of', signed: [], requires: [], signedBy: null },
+];
 const workstreams: WorkstreamFacts[] = [
   {
     id: 'api',
@@ -73,6 +75,7 @@ const workstreams: WorkstreamFacts[] = [
     openBlockers: { P0: 1, P1: 0, P2: 0 },
     oldestOpenBlockerAt: NOW - 600_000,
     standup: { localDate: '2026-02-04', red: 0, yellow: 1, answered: 2, expected: 3 },
+    activity: { state: 'active' },
   },
 ];
 const gonogoInput = { gates, workstreams, blockingBlockers: [{ id: 42, severity: 'P0' as const, workstreamId: 'api', gateId: null }], goAtLeast: 100, conditionalAtLeast: 90, now: NOW };

@@ -1,0 +1,40 @@
+/** A parsed `/preflight` command. */
+export type PreflightCommand = { kind: 'help' } | { kind: 'stats'; workstream: string | null; days: number } | { kind: 'invalid'; message: string };
+
+/** Most days `/preflight stats` looks back. */
+export const MAX_STATS_DAYS = 90;
+
+export const PREFLIGHT_USAGE = [
+  '*`/preflight stats`* the daily digest’s numbers for the last day, only to you',
+  '*`/preflight stats ws1`* one workstream’s',
+  `*\`/preflight stats ws1 7\`* · *\`/preflight stats 7\`* over the last 7 days (1–${MAX_STATS_DAYS})`,
+  '*`/preflight help`* this list',
+].join('\n');
+
+/**
+ * Parses the text after `/preflight`: `stats [workstream] [days]` (either order), `help`. Empty text is `help`.
+ * @param workstreamIds the configured workstream ids.
+ * @returns `invalid` with a message naming the problem (an unknown workstream lists the known ones).
+ */
+export function parsePreflightCommand(text: string, workstreamIds: readonly string[]): PreflightCommand {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const sub = words[0]?.toLowerCase();
+  if (!sub || sub === 'help') return { kind: 'help' };
+  if (sub !== 'stats') return { kind: 'invalid', message: `I don't know \`/preflight ${words[0]}\`.` };
+  let workstream: string | null = null;
+  let days: number | null = null;
+  for (const w of words.slice(1)) {
+    if (/^\d+d?$/i.test(w)) {
+      const n = Number.parseInt(w, 10);
+      if (days !== null) return { kind: 'invalid', message: 'Give the number of days once, e.g. `/preflight stats 7`.' };
+      if (n < 1 || n > MAX_STATS_DAYS) return { kind: 'invalid', message: `Days must be from 1 to ${MAX_STATS_DAYS}, e.g. \`/preflight stats 7\`.` };
+      days = n;
+    } else if (workstreamIds.includes(w)) {
+      if (workstream !== null) return { kind: 'invalid', message: 'Name one workstream, e.g. `/preflight stats ws1 7`.' };
+      workstream = w;
+    } else {
+      return { kind: 'invalid', message: `There is no workstream \`${w}\`. Workstreams: ${workstreamIds.join(', ')}.` };
+    }
+  }
+  return { kind: 'stats', workstream, days: days ?? 1 };
+}

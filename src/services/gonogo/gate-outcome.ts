@@ -1,0 +1,157 @@
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import { blockerNotices, blockers, gateStates } from '../../db/schema/index.js';
+import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
+import type { Deps } from '../deps.js';
+import type { DbOrTx, OutboundItem } from '../delivery/outbound.js';
+import { raiseBlocker } from '../blockers/raise.js';
+import { activityRule, downstreamOf, firstCheckins, type StartGates, waitingOn } from '../workstreams/activity.js';
+import { activityAt } from '../../domain/workstreams/activity.js';
+
+type Gate = WorkspaceConfig['gates'][number];
+
+/** `<!date^…>`: Slack shows the instant in each reader's own zone; the fallback is UTC. */
+function slackTime(at: DateTime): string {
+  return `<!date^${Math.floor(at.toSeconds())}^{date_short_pretty} at {time}|${at.toUTC().toFormat("yyyy-LL-dd HH:mm 'UTC'")}>`;
+}
+
+/**
+ * The messages announcing that `gate` passed (audit row `auditId`, at `now`): for each workstream waiting for it
+ * (`starts_when`) and not ended, one post in its channel, and one DM per participant with the time of their first
+ * check-in (the earliest of the workstream's check-ins they take part in: their own prompt time, or "now" when its window is already open). Keys derive from the
+ * audit row, so queuing them twice (two processes, a retry) queues them once.
+ * @param gates gate states with this gate already passed at `now`.
+ */
+export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceConfig }, gate: Gate, auditId: number, now: DateTime, gates: StartGates): Promise<OutboundItem[]> {
+  const items: OutboundItem[] = [];
+  for (const wsId of waitingOn(deps.config, gate.id)) {
+    const ws = deps.config.workstreams[wsId]!;
+    const state = activityAt(activityRule(deps.config, wsId), now, gates.get(gate.id) ?? null);
+    if (state.state === 'ended') continue;
+    const first = await firstCheckins(deps, wsId, now, gates);
+    const key = `gate-passed-${auditId}:${wsId}`;
+    const when = (at: DateTime) => (at <= now ? 'now' : slackTime(at));
+    const line = first ? `First check-in: ${when(DateTime.max(first.openAt, now))}.` : 'No check-in is scheduled yet.';
+    items.push({ kind: 'gate_outcome', key, channel: ws.channel, message: { text: `🟢 Gate “${gate.name}” passed: ${ws.name} is no longer waiting for it. ${line}` } });
+    // each participant: the earliest of the workstream's check-ins they take part in
+    for (const [userId, slot] of first?.byMember ?? []) {
+      items.push({
+        kind: 'gate_outcome',
+        key: `${key}:${userId}`,
+        channel: userId,
+        message: { text: `🟢 Gate “${gate.name}” passed, so ${ws.name} starts. Your first check-in: ${when(slot.promptAt)} (you get a DM with the questions then).` },
+      });
+    }
+  }
+  return items;
+}
+
+/**
+ * The messages announcing that `gate` failed (audit row `auditId`): one post in each downstream workstream's channel
+ * (waiting for it, or in its `unblocks`) saying it is delayed, unless `on_fail.notify_downstream` is false.
+ */
+export function gateFailedNotices(config: WorkspaceConfig, gate: Gate, auditId: number, actor: string, note: string | null): OutboundItem[] {
+  if (!gate.on_fail.notify_downstream) return [];
+  const why = note ? ` (<@${actor}>: ${note})` : ` (by <@${actor}>)`;
+  return downstreamOf(config, gate.id).map((wsId) => {
+    const ws = config.workstreams[wsId]!;
+    return {
+      kind: 'gate_outcome' as const,
+      key: `gate-failed-${auditId}:${wsId}`,
+      channel: ws.channel,
+      message: { text: `🔴 Gate “${gate.name}” failed${why}: ${ws.name} is delayed until it passes.` },
+    };
+  });
+}
+
+/** `on_fail.escalate_to` as user ids: `lead` → the downstream workstreams' leads, `pm`, `exec` → every exec. */
+export function escalationTargets(config: WorkspaceConfig, gate: Gate): string[] {
+  const out = gate.on_fail.escalate_to.flatMap((t) => {
+    if (t === 'pm') return [config.program.pm];
+    if (t === 'exec') return config.program.execs;
+    if (t === 'lead') return downstreamOf(config, gate.id).flatMap((w) => config.workstreams[w]!.leads);
+    return [t];
+  });
+  return [...new Set(out)];
+}
+
+/**
+ * A failed gate escalates through the blocker ladder (seed 000: "If fails: … escalate to exec"): the gate's own
+ * escalation blocker (one per gate, unique key; the same row as "not signed off by its due time") is raised, or
+ * reopened when it belongs to an earlier episode, as a P0 in the program channel whose single level notifies
+ * `on_fail.escalate_to` at once. Called after the failure commits and again by every blocker sweep, so a crash in
+ * between delays the escalation by one sweep; the unique key and a conditional reopen make it once per failure.
+ * @returns the gates escalated now.
+ */
+export async function escalateFailedGates(deps: Deps, only?: string): Promise<string[]> {
+  const failed = await deps.db
+    .select()
+    .from(gateStates)
+    .where(only ? and(eq(gateStates.status, 'failed'), eq(gateStates.gateId, only)) : eq(gateStates.status, 'failed'));
+  const done: string[] = [];
+  for (const state of failed) {
+    const gate = deps.config.gates.find((g) => g.id === state.gateId);
+    const failedAt = state.signedAt ?? state.updatedAt;
+    if (!gate) continue;
+    const targets = escalationTargets(deps.config, gate);
+    if (!targets.length) continue;
+    const downstream = downstreamOf(deps.config, gate.id).map((w) => deps.config.workstreams[w]!.name);
+    const text = `Gate “${gate.name}” failed${state.signedBy ? ` (<@${state.signedBy}>${state.note ? `: ${state.note}` : ''})` : ''}.${downstream.length ? ` Delayed: ${downstream.join(', ')}.` : ''}`;
+    const policy: EscalationPolicy = { ladder: [{ afterMs: 0, notify: targets }], stopWhen: 'resolved' };
+    const [exists] = await deps.db
+      .select()
+      .from(blockers)
+      .where(and(eq(blockers.gateId, gate.id), eq(blockers.source, 'gate')));
+    if (!exists) {
+      const res = await raiseBlocker(deps, {
+        reporter: state.signedBy ?? deps.config.program.pm,
+        text,
+        severity: 'P0',
+        owner: targets[0],
+        workstreamId: downstreamOf(deps.config, gate.id)[0] ?? Object.keys(deps.config.workstreams)[0],
+        gateId: gate.id,
+        source: 'gate',
+        policy,
+        channel: deps.config.program.channel,
+      });
+      if (res.ok) done.push(gate.id);
+      continue;
+    }
+    if (exists.raisedAt >= failedAt) continue; // this failure is escalated already
+    const now = deps.clock.now().toJSDate();
+    // the notices of the earlier episode go: their unique key (blocker, level, attempt, recipient) would otherwise
+    // swallow this failure's DM to someone that episode already pinged at the same level
+    const reopened = await deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(blockers)
+        .set({
+          status: 'open',
+          text,
+          severity: 'P0',
+          policy,
+          owner: targets[0],
+          levelsDone: 0,
+          repeatsDone: 0,
+          lastLevel: null,
+          lastNotifiedAt: null,
+          acknowledgedBy: [],
+          resolvedAt: null,
+          resolvedBy: null,
+          raisedAt: now,
+          nextDueAt: now,
+          version: sql`${blockers.version} + 1`,
+          messageVersion: sql`${blockers.messageVersion} + 1`,
+        })
+        .where(and(eq(blockers.id, exists.id), lt(blockers.raisedAt, failedAt)))
+        .returning();
+      if (row) await tx.delete(blockerNotices).where(and(eq(blockerNotices.blockerId, row.id), inArray(blockerNotices.status, ['sent', 'cancelled', 'failed'])));
+      return row;
+    });
+    if (!reopened) continue;
+    await deps.wakeups.escalate([{ blockerId: reopened.id, version: reopened.version, dueAt: now, now }]);
+    await deps.wakeups.renderBlockers([{ blockerId: reopened.id, version: reopened.messageVersion }]);
+    done.push(gate.id);
+  }
+  return done;
+}

@@ -1,0 +1,107 @@
+import { and, eq, ne } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { blockers } from '../../db/schema/index.js';
+import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
+import type { Task } from '../../domain/tasks/tasks.js';
+import type { Deps } from '../deps.js';
+import { actOnBlocker } from '../blockers/act.js';
+import { raiseBlocker } from '../blockers/raise.js';
+import { taskCatalog } from './catalog.js';
+
+/** Minutes after the due time at which the lead, then the PM, are told (the owner is told at the due time). */
+export const TASK_LADDER_MINUTES = { lead: 30, pm: 60 } as const;
+
+/**
+ * The ladder of a task not done by its due time (issue 10: owner → lead → PM, like a gate's): the owner at the
+ * due time, the workstream's leads 30 minutes later, the PM an hour later; stopped when the task is done.
+ */
+export function taskPolicy(owner: string): EscalationPolicy {
+  return {
+    ladder: [
+      { afterMs: 0, notify: [owner] },
+      { afterMs: TASK_LADDER_MINUTES.lead * 60_000, notify: 'lead' },
+      { afterMs: TASK_LADDER_MINUTES.pm * 60_000, notify: 'pm' },
+    ],
+    stopWhen: 'resolved',
+  };
+}
+
+/**
+ * Starts the due-time escalation of one task if it is overdue: a blocker of source `task` (one per task, by the
+ * unique key `blockers_task_due_key`, so two processes or a retry after a crash raise it once) whose ladder
+ * runs through the blocker machinery (each notice reserved and sent once). Nothing for a task done, waiting on
+ * its `requires`, without a due time, or not due yet.
+ * @returns true when this call raised the escalation.
+ */
+export async function escalateTaskIfDue(deps: Deps, task: Task, doneIds: ReadonlySet<string>): Promise<boolean> {
+  const now = deps.clock.now().toMillis();
+  if (task.done || task.dueAt === null || task.dueAt > now || task.requires.some((r) => !doneIds.has(r))) return false;
+  const [exists] = await deps.db
+    .select({ id: blockers.id })
+    .from(blockers)
+    .where(and(eq(blockers.taskId, task.id), eq(blockers.source, 'task')));
+  if (exists) return false;
+  const zone = deps.config.workstreams[task.workstreamId]?.timezone ?? deps.config.program.timezone;
+  const res = await raiseBlocker(deps, {
+    reporter: deps.config.program.pm,
+    text: `Task ${task.id} “${task.title}” was due ${DateTime.fromMillis(task.dueAt, { zone }).toFormat('ccc d LLL HH:mm ZZZZ')} and is not done (${task.progress}%).`,
+    severity: 'P1',
+    owner: task.owner,
+    workstreamId: task.workstreamId,
+    taskId: task.id,
+    source: 'task',
+    policy: taskPolicy(task.owner),
+  });
+  if (res.ok) deps.log.info({ task: task.id, blocker: res.blocker.id }, 'task overdue: escalation raised');
+  return res.ok;
+}
+
+/** The `task-due` wake-up: escalates one task if it is due (a stale or early job does nothing). */
+export async function escalateTaskById(deps: Deps, taskId: string): Promise<boolean> {
+  const { tasks, doneIds } = await taskCatalog(deps);
+  const task = tasks.find((t) => t.id === taskId);
+  return task ? escalateTaskIfDue(deps, task, doneIds) : false;
+}
+
+/** Resolves (as the system) the open due-time escalation of a task that is done. @returns whether one was resolved. */
+export async function stopTaskEscalation(deps: Deps, taskId: string, actor: string): Promise<boolean> {
+  const [open] = await deps.db
+    .select({ id: blockers.id })
+    .from(blockers)
+    .where(and(eq(blockers.taskId, taskId), eq(blockers.source, 'task'), ne(blockers.status, 'resolved')));
+  if (!open) return false;
+  const res = await actOnBlocker(deps, open.id, actor, { kind: 'resolve' }, { asSystem: true });
+  return res.ok;
+}
+
+/**
+ * The sweep's half (Postgres is the truth; the `task-due` wake-up is only early): raises the escalation of every
+ * overdue task, resolves those of tasks done meanwhile (a crash between the task's commit and the resolve), and
+ * asks for a `task-due` wake-up at the due time of each open task due within the next hour.
+ * @returns how many escalations were raised and resolved.
+ */
+export async function sweepTasks(deps: Deps): Promise<{ raised: number; stopped: number }> {
+  const { tasks, doneIds } = await taskCatalog(deps);
+  if (!tasks.length) return { raised: 0, stopped: 0 };
+  let raised = 0;
+  let stopped = 0;
+  const now = deps.clock.now().toJSDate();
+  const soon: { taskId: string; dueAt: Date; now: Date }[] = [];
+  const open = await deps.db
+    .select({ taskId: blockers.taskId })
+    .from(blockers)
+    .where(and(eq(blockers.source, 'task'), ne(blockers.status, 'resolved')));
+  const escalating = new Set(open.map((o) => o.taskId));
+  for (const task of tasks) {
+    if (task.done) {
+      if (escalating.has(task.id) && (await stopTaskEscalation(deps, task.id, task.owner))) stopped++;
+      continue;
+    }
+    if (task.dueAt === null) continue;
+    if (task.dueAt <= now.getTime()) {
+      if (!escalating.has(task.id) && (await escalateTaskIfDue(deps, task, doneIds))) raised++;
+    } else if (task.dueAt - now.getTime() <= 3_600_000) soon.push({ taskId: task.id, dueAt: new Date(task.dueAt), now });
+  }
+  if (soon.length) await deps.wakeups.taskDue(soon);
+  return { raised, stopped };
+}

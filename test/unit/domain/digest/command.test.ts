@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parsePreflightCommand } from '../../../../src/domain/digest/command.js';
+
+const ws = ['api', 'web'];
+
+describe('parsePreflightCommand', () => {
+  it('reads stats with an optional workstream and days, in either order', () => {
+    expect(parsePreflightCommand('stats', ws)).toEqual({ kind: 'stats', workstream: null, days: 1 });
+    expect(parsePreflightCommand('stats api 7', ws)).toEqual({ kind: 'stats', workstream: 'api', days: 7 });
+    expect(parsePreflightCommand(' STATS 14d web ', ws)).toEqual({ kind: 'stats', workstream: 'web', days: 14 });
+  });
+  it('answers help for nothing or help', () => {
+    expect(parsePreflightCommand('', ws)).toEqual({ kind: 'help' });
+    expect(parsePreflightCommand('help', ws)).toEqual({ kind: 'help' });
+  });
+  it('explains what is wrong', () => {
+    expect(parsePreflightCommand('stats mobile', ws)).toEqual({ kind: 'invalid', message: 'There is no workstream `mobile`. Workstreams: api, web.' });
+    expect(parsePreflightCommand('stats 0', ws)).toMatchObject({ kind: 'invalid', message: expect.stringContaining('from 1 to 90') });
+    expect(parsePreflightCommand('stats 91', ws)).toMatchObject({ kind: 'invalid' });
+    expect(parsePreflightCommand('stats 3 4', ws)).toMatchObject({ kind: 'invalid', message: expect.stringContaining('once') });
+    expect(parsePreflightCommand('stats api web', ws)).toMatchObject({ kind: 'invalid', message: expect.stringContaining('one workstream') });
+    expect(parsePreflightCommand('digest', ws)).toEqual({ kind: 'invalid', message: "I don't know `/preflight digest`." });
+  });
+});
