@@ -10,6 +10,8 @@ const WHAT: Record<PreviewEvent['kind'], string> = {
   gonogo_post: 'go/no-go post',
   gate_due: 'gate due',
   gate_escalation: 'gate escalation',
+  task_due: 'task due',
+  task_escalation: 'task escalation',
   blocker_escalation: 'blocker escalation',
 };
 
@@ -75,7 +77,7 @@ export function previewToTable(preview: Preview, programName: string, source: st
     const t = table(['Program', 'Their time', 'What', 'For', 'To', 'Note']);
     for (const e of events) {
       const forWhat = e.checkinId ? `${e.workstreamId} · ${e.checkinId} (${e.localDate})` : e.gateId ? `gate ${e.gateId}` : e.blockerId ? `B-${e.blockerId}` : 'program';
-      const note = [e.kind === 'blocker_escalation' || e.kind === 'gate_escalation' ? e.summary : null, e.condition, e.dst].filter(Boolean).join('; ');
+      const note = [e.kind === 'blocker_escalation' || e.kind === 'gate_escalation' || e.kind === 'task_escalation' ? e.summary : null, e.condition, e.dst].filter(Boolean).join('; ');
       t.push([clock(e.at, z, false), e.to ? clock(e.at, e.zone, true) : '', WHAT[e.kind], forWhat, e.to ?? '', note]);
     }
     out.push(day, t.toString(), '');

@@ -26,6 +26,24 @@ export interface PreviewGate {
   severity: Severity;
 }
 
+/** An open task with a due time (issue 10), as the preview needs it. */
+export interface PreviewTask {
+  id: string;
+  title: string;
+  workstreamId: string;
+  owner: string;
+  /** Due instant, UTC. */
+  dueAt: DateTime;
+  /** The ladder of a task not done by its due time (services/tasks/escalate.ts `taskPolicy`), from its due time; no steps when its escalation is already under way (then it is one of `blockers`). */
+  ladder: EscalationPolicy;
+  /** Who `lead` and `pm` are for its ladder (its workstream's leads, the PM). */
+  roles: Roles;
+  /** Its `requires` not done yet: the escalation waits for them (services/tasks/escalate.ts escalateTaskIfDue). */
+  waitingFor: readonly string[];
+  /** The severity its escalation is raised at. */
+  severity: Severity;
+}
+
 /** A blocker open now, with its frozen policy and ladder position (live state only). */
 export interface PreviewBlocker {
   id: number;
@@ -62,6 +80,8 @@ export interface PreviewInput {
   pm: string;
   checkins: readonly PreviewCheckin[];
   gates: readonly PreviewGate[];
+  /** Open tasks with a due time; done tasks are left out (live state), all are open from the config alone. */
+  tasks?: readonly PreviewTask[];
   /** `gonogo.at` as an instant, UTC; null when not set. */
   gonogoAt: DateTime | null;
   quietHours: (QuietHours & { except: readonly Severity[] }) | null;
@@ -239,6 +259,43 @@ function gateEvents(input: PreviewInput, gate: PreviewGate, from: DateTime, unti
   return out;
 }
 
+/** A task's due time (a DM to nobody by itself) and, if it is still not done then, its ladder's notices. */
+function taskEvents(input: PreviewInput, task: PreviewTask, from: DateTime, until: DateTime): PreviewEvent[] {
+  const base = { workstreamId: task.workstreamId, checkinId: null, gateId: null, taskId: task.id, blockerId: null, localDate: null, window: null };
+  const out: PreviewEvent[] = [];
+  if (task.dueAt >= from && task.dueAt < until) {
+    const zone = input.zoneOf(task.owner);
+    out.push({
+      ...base,
+      at: task.dueAt,
+      kind: 'task_due',
+      to: null,
+      zone,
+      summary: `Task ${task.id} “${task.title}” due`,
+      condition: null,
+      dst: dstNote(task.dueAt.setZone(zone).toISODate()!, zone, null, task.dueAt),
+    });
+  }
+  const condition = task.waitingFor.length ? `if still not done, and once ${task.waitingFor.join(', ')} done` : 'if still not done';
+  const state: LadderState = { raisedAt: task.dueAt, resolved: false, levelsDone: 0, repeatsDone: 0, lastNotifiedAt: null, snoozedUntil: null, acknowledgedBy: [] };
+  out.push(
+    ...ladderEvents(input, task.ladder, state, task.roles, task.severity, from, until, (at, to, level) => {
+      const zone = input.zoneOf(to);
+      return {
+        ...base,
+        at,
+        kind: 'task_escalation',
+        to,
+        zone,
+        summary: `Task ${task.id} “${task.title}” not done: escalation level ${level + 1}`,
+        condition,
+        dst: dstNoteBetween(zone, task.dueAt, at, 'due time'),
+      };
+    }),
+  );
+  return out;
+}
+
 /** The go/no-go reminder (an hour before, to sign-off authorities of gates still pending) and the summary post. */
 function gonogoEvents(input: PreviewInput, from: DateTime, until: DateTime): PreviewEvent[] {
   const at = input.gonogoAt;
@@ -295,7 +352,8 @@ function blockerEvents(input: PreviewInput, b: PreviewBlocker, from: DateTime, u
  * Every event Preflight would produce in [from, until) (UTC instants), and every check-in date skipped in that span
  * with its reason. Pure: the config (resolved by services/preview) and the live state come in `input`.
  * - Check-in instants come from the scheduler's own occurrence function (checkin-occurrences.ts), per participant.
- * - With `filter.workstreamId`: that workstream's check-ins, and the gates that unblock it. With `filter.userId`: that
+ * - Each open task's due time and its ladder steps (owner → lead → PM) if it is still not done.
+ * - With `filter.workstreamId`: that workstream's check-ins and tasks, and the gates that unblock it. With `filter.userId`: that
  *   person's DMs and the check-ins they take part in (gate due times only for their gates; no channel posts).
  * @returns events sorted by instant (compareEvents), skipped days sorted by date (compareSkipped).
  */
@@ -309,9 +367,12 @@ export function previewEvents(input: PreviewInput, from: DateTime, until: DateTi
   const gates = input.gates.filter((g) => !filter.workstreamId || unblocks(g.id).includes(filter.workstreamId));
   const other = [
     ...gates.flatMap((g) => gateEvents(input, g, from, until).filter((e) => !filter.userId || e.to === filter.userId || (e.kind === 'gate_due' && g.signOff.includes(filter.userId)))),
+    ...(input.tasks ?? [])
+      .filter((t) => !filter.workstreamId || t.workstreamId === filter.workstreamId)
+      .flatMap((t) => taskEvents(input, t, from, until).filter((e) => !filter.userId || e.to === filter.userId || (e.kind === 'task_due' && t.owner === filter.userId))),
     ...(filter.workstreamId ? [] : gonogoEvents(input, from, until)),
     ...input.blockers.filter((b) => !filter.workstreamId || b.workstreamId === filter.workstreamId).flatMap((b) => blockerEvents(input, b, from, until)),
-  ].filter((e) => !filter.userId || e.to === filter.userId || e.kind === 'gate_due');
+  ].filter((e) => !filter.userId || e.to === filter.userId || e.kind === 'gate_due' || e.kind === 'task_due');
   events.push(...other);
   return { from, until, programZone: input.programZone, events: events.sort(compareEvents), skipped: skipped.sort(compareSkipped) };
 }

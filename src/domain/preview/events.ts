@@ -8,9 +8,21 @@ import type { DateTime } from 'luxon';
  *   and the summary posted in the program channel at `gonogo.at`;
  * - `gate_due` / `gate_escalation`: a gate's due time, and the notices of its escalation ladder if it is still not
  *   signed off (services/gonogo/gates.ts `gatePolicy`);
+ * - `task_due` / `task_escalation`: an open task's due time (issue 10), and the notices of its ladder (owner → lead →
+ *   PM, services/tasks/escalate.ts `taskPolicy`) if it is still not done;
  * - `blocker_escalation`: the next ladder steps of a blocker open now (live state only).
  */
-export type PreviewEventKind = 'checkin_prompt' | 'checkin_reminder' | 'checkin_close' | 'gonogo_reminder' | 'gonogo_post' | 'gate_due' | 'gate_escalation' | 'blocker_escalation';
+export type PreviewEventKind =
+  | 'checkin_prompt'
+  | 'checkin_reminder'
+  | 'checkin_close'
+  | 'gonogo_reminder'
+  | 'gonogo_post'
+  | 'gate_due'
+  | 'gate_escalation'
+  | 'task_due'
+  | 'task_escalation'
+  | 'blocker_escalation';
 
 /** One line of the preview. */
 export interface PreviewEvent {
@@ -25,6 +37,8 @@ export interface PreviewEvent {
   /** Check-in id (`standup` for today's `standup:`), for check-in events. */
   checkinId: string | null;
   gateId: string | null;
+  /** Task id, for `task_due` / `task_escalation` (absent on other events). */
+  taskId?: string;
   blockerId: number | null;
   /** The check-in's workstream-local date (YYYY-MM-DD): its identity with workstream and check-in. */
   localDate: string | null;
@@ -71,7 +85,18 @@ export interface Preview {
   skipped: SkippedDay[];
 }
 
-const KIND_ORDER: PreviewEventKind[] = ['gate_due', 'gate_escalation', 'gonogo_reminder', 'gonogo_post', 'checkin_prompt', 'checkin_reminder', 'checkin_close', 'blocker_escalation'];
+const KIND_ORDER: PreviewEventKind[] = [
+  'gate_due',
+  'gate_escalation',
+  'task_due',
+  'task_escalation',
+  'gonogo_reminder',
+  'gonogo_post',
+  'checkin_prompt',
+  'checkin_reminder',
+  'checkin_close',
+  'blocker_escalation',
+];
 
 /** Orders events by instant, then kind (a due time before its escalation), workstream, check-in and recipient. */
 export function compareEvents(a: PreviewEvent, b: PreviewEvent): number {

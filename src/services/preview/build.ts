@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { PreviewCheckin } from '../../domain/preview/checkin-occurrences.js';
-import { previewEvents, type PreviewFilter, type PreviewGate, type PreviewInput, type WorkstreamActivity } from '../../domain/preview/enumerate.js';
+import { previewEvents, type PreviewFilter, type PreviewGate, type PreviewInput, type PreviewTask, type WorkstreamActivity } from '../../domain/preview/enumerate.js';
 import type { Preview } from '../../domain/preview/events.js';
 import { gatePolicy } from '../gonogo/gates.js';
 import { scheduledCheckins } from '../../domain/checkins/plans.js';
@@ -9,6 +9,9 @@ import { zoneOf } from '../standups/plans.js';
 import { activityRule, type StartGates } from '../workstreams/activity.js';
 import { activityAt } from '../../domain/workstreams/activity.js';
 import type { LiveState } from './live-state.js';
+import { configuredTasks, taskDueAt } from '../tasks/catalog.js';
+import { taskPolicy } from '../tasks/escalate.js';
+import { rolesFor } from '../blockers/policy.js';
 
 /**
  * The check-ins the scheduler runs, from the same plans it uses (domain/checkins/plans.ts `scheduledCheckins`: every
@@ -58,7 +61,9 @@ function activityOf(config: WorkspaceConfig, gates: StartGates): (workstreamId: 
 export function previewInput(config: WorkspaceConfig, live: LiveState | null): PreviewInput {
   const zone = config.program.timezone;
   const gates: PreviewGate[] = config.gates.map((g) => {
-    const ladder = gatePolicy(g.sign_off);
+    // as services/gonogo/gates.ts escalateOverdueGates: to the signers still missing (all of them unless a joint gate is half-signed)
+    const signed = live?.gateSigned.get(g.id) ?? [];
+    const ladder = gatePolicy(g.sign_off.filter((u) => !signed.includes(u)));
     return {
       id: g.id,
       name: g.name,
@@ -71,6 +76,28 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
       severity: 'P1',
     };
   });
+  // open tasks with a due time (issue 10); a task done (live state) has no due-time escalation
+  const done = live?.doneIds ?? new Set<string>();
+  const tasks: PreviewTask[] = configuredTasks(config).flatMap(({ workstreamId, task }) => {
+    const dueAt = taskDueAt(config, workstreamId, task.due);
+    if (dueAt === null || done.has(task.id)) return [];
+    const ladder = taskPolicy(task.owner);
+    return [
+      {
+        id: task.id,
+        title: task.title,
+        workstreamId,
+        owner: task.owner,
+        dueAt: DateTime.fromMillis(dueAt).toUTC(),
+        // an escalation already raised is previewed from its blocker row (live.blockers), not again from the due time
+        ladder: live?.tasksEscalating.has(task.id) ? { ...ladder, ladder: [] } : ladder,
+        roles: rolesFor(config, workstreamId),
+        waitingFor: task.requires.filter((r) => !done.has(r)),
+        // services/tasks/escalate.ts raises a late task's escalation at P1
+        severity: 'P1',
+      },
+    ];
+  });
   const quiet = config.escalation.quiet_hours;
   return {
     programZone: zone,
@@ -78,6 +105,7 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
     pm: config.program.pm,
     checkins: previewCheckins(config),
     gates,
+    tasks,
     gonogoAt: config.gonogo?.at ? DateTime.fromISO(config.gonogo.at, { zone }).toUTC() : null,
     quietHours: quiet ? { from: quiet.from, to: quiet.to, except: quiet.except } : null,
     zoneOf: (userId) => zoneOf(config, userId),

@@ -42,6 +42,9 @@ export async function nextCheckins(deps: Deps, userId: string, count = 5): Promi
     skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: s.checkinId, localDate: s.localDate })),
     startedRuns: started.map((r) => ({ workstreamId: r.workstreamId, checkinId: r.checkinId, localDate: r.localDate, startedBy: r.startedBy! })),
     gateStatus: new Map(),
+    gateSigned: new Map(),
+    doneIds: new Set<string>(),
+    tasksEscalating: new Set<string>(),
     // the lifecycle rule's gate states: a workstream waiting on its gate has no next check-ins
     startGates: await startGates(deps.db),
     gatesEscalating: new Set<string>(),

@@ -41,7 +41,18 @@ const lines = (p: Preview, kinds?: string[]) =>
   p.events
     .filter((e) => !kinds || kinds.includes(e.kind))
     .map((e) => `${e.at.setZone(e.zone).toFormat('ccc HH:mm')} ${e.kind} ${e.to ?? '-'} ${e.workstreamId ?? e.gateId ?? ''}${e.checkinId ? `/${e.checkinId}` : ''}`);
-const noLive: LiveState = { outOfOffice: [], skips: [], startedRuns: [], gateStatus: new Map(), startGates: new Map(), gatesEscalating: new Set(), blockers: [] };
+const noLive: LiveState = {
+  outOfOffice: [],
+  skips: [],
+  startedRuns: [],
+  gateStatus: new Map(),
+  gateSigned: new Map(),
+  doneIds: new Set(),
+  tasksEscalating: new Set(),
+  startGates: new Map(),
+  gatesEscalating: new Set(),
+  blockers: [],
+};
 
 describe('previewEvents: check-ins', () => {
   const preview = buildPreview(config, null, '2026-12-01', 7);
