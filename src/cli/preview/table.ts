@@ -76,7 +76,15 @@ export function previewToTable(preview: Preview, programName: string, source: st
   for (const [day, events] of days) {
     const t = table(['Program', 'Their time', 'What', 'For', 'To', 'Note']);
     for (const e of events) {
-      const forWhat = e.checkinId ? `${e.workstreamId} · ${e.checkinId} (${e.localDate})` : e.gateId ? `gate ${e.gateId}` : e.blockerId ? `B-${e.blockerId}` : 'program';
+      const forWhat = e.checkinId
+        ? `${e.workstreamId} · ${e.checkinId} (${e.localDate})`
+        : e.gateId
+          ? `gate ${e.gateId}`
+          : e.taskId
+            ? `task ${e.taskId} (${e.workstreamId})`
+            : e.blockerId
+              ? `B-${e.blockerId}`
+              : 'program';
       const note = [e.kind === 'blocker_escalation' || e.kind === 'gate_escalation' || e.kind === 'task_escalation' ? e.summary : null, e.condition, e.dst].filter(Boolean).join('; ');
       t.push([clock(e.at, z, false), e.to ? clock(e.at, e.zone, true) : '', WHAT[e.kind], forWhat, e.to ?? '', note]);
     }

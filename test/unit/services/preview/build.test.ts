@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { previewToTable } from '../../../../src/cli/preview/table.js';
 import { parseWorkspaceConfig } from '../../../../src/config/load.js';
 import type { Preview } from '../../../../src/domain/preview/events.js';
 import { buildPreview } from '../../../../src/services/preview/build.js';
@@ -110,6 +111,12 @@ describe('buildPreview: tasks (issue 10) — due time, then owner → lead (30 m
       'Tue 15:30 task_escalation U0LEAD T-2 if still not done, and once T-1 done',
       'Tue 16:00 task_escalation U0PM T-2 if still not done, and once T-1 done',
     ]);
+  });
+
+  it('the table names the task and its workstream, and says what the step is and when it is sent', () => {
+    const text = previewToTable(buildPreview(config, null, '2026-12-08', 1), 'Launch', '');
+    const lead = text.split('\n').find((l) => l.includes('task escalation') && l.includes('U0LEAD') && l.includes('T-1'))!;
+    expect(lead.split(/\s{2,}/)).toEqual(['12:30', 'Tue 12:30 Europe/London', 'task escalation', 'task T-1 (api)', 'U0LEAD', 'Task T-1 “Schema” not done: escalation level 2; if still not done']);
   });
 
   it('a task done has no line; one whose escalation is under way shows its due time only (its steps come from its blocker)', () => {
