@@ -5,7 +5,8 @@
 #           -e PREFLIGHT_CONFIG=/app/preflight.yml -p 3000:3000 preflight
 # At start Preflight creates its database if missing and applies migrations/ itself; no separate step.
 # Other entry points in the image: `node dist/db/migrate-cli.js` (migrations only),
-# `node dist/config/check-cli.js /app/preflight.yml` (check a config file),
+# `node dist/cli/config-check.js /app/preflight.yml` (check a config file; `--preview` adds the next 3 days),
+# `node dist/cli/preview-cli.js --config /app/preflight.yml` (what Preflight will do, see README),
 # `node dist/cli/export.js --what answers --from 2026-11-01 --to 2026-11-30` (export; README "Export and API").
 #
 # Two stages: `build` installs every dependency (TypeScript included) and compiles src/ to dist/

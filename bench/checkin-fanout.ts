@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { WebClient } from '@slack/web-api';
 import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import type { Clock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';

@@ -6,6 +6,7 @@ import type { Activity } from '../domain/workstreams/activity.js';
 import type { Deps } from './deps.js';
 import { PROGRAM_WORKSTREAM, STANDUP_CHECKIN } from '../domain/checkins/plans.js';
 import { occurrenceOn } from '../domain/standups/schedule.js';
+import { nextCheckins } from './preview/next-checkins.js';
 import { holdingOccurrence, startGates, workstreamActivity } from './workstreams/activity.js';
 import { checkinsFor } from './standups/plans.js';
 import { localClock } from './standups/prompts.js';
@@ -29,6 +30,8 @@ export type HomeStandup = { workstreamName: string } & (
 /** What the App Home tab shows a member: their standups today, then their open blockers by relation. */
 export interface HomeModel {
   standups: HomeStandup[];
+  /** The viewer's next check-ins (up to 5, services/preview), times in their own zone; homeModel always sets it. */
+  nextCheckins?: Awaited<ReturnType<typeof nextCheckins>>;
   /** Waiting on you (owner), escalated to you (a notice was sent to you), raised by you; oldest first. */
   blockers: { title: string; items: ReturnType<typeof blockerView>[] }[];
 }
@@ -83,6 +86,7 @@ export async function homeModel(deps: Deps, userId: string): Promise<HomeModel> 
   const v = (rows: typeof mine.raised) => rows.map((b) => blockerView(deps.config, b, now));
   return {
     standups: await myStandups(deps, userId),
+    nextCheckins: await nextCheckins(deps, userId),
     blockers: [
       { title: 'Waiting on you', items: v(mine.waiting) },
       { title: 'Escalated to you', items: v(mine.escalated) },

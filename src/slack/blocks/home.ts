@@ -1,6 +1,7 @@
 import type { View, KnownBlock } from '@slack/types';
 import type { HomeModel, HomeStandup } from '../../services/home.js';
 import { blockerActions, blockerSummaryLine } from './blocker.js';
+import { nextCheckinsSection } from './home-next-checkins.js';
 import { LIMITS } from './limits.js';
 import { safeMrkdwn } from './text.js';
 
@@ -46,6 +47,7 @@ export function homeView(model: HomeModel): View {
         : '*Your check-ins today*\nYou are not in any check-in.',
     },
   });
+  if (model.nextCheckins) blocks.push(nextCheckinsSection(model.nextCheckins));
   const seen = new Set<number>();
   let hidden = 0;
   for (const g of groups) {

@@ -235,10 +235,10 @@ describe('examples/final-deployment-five-teams.preflight.yml (seed 000)', () => 
   });
 });
 
-/** Runs `npx tsx src/config/check-cli.ts ...args` (what `npm run config:check -- ...` runs). */
+/** Runs `npx tsx src/cli/config-check.ts ...args` (what `npm run config:check -- ...` runs). */
 function checkCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/config/check-cli.ts', ...args], { cwd: root });
+    const child = spawn('npx', ['tsx', 'src/cli/config-check.ts', ...args], { cwd: root });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

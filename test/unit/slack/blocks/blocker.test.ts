@@ -149,6 +149,7 @@ describe('lists, timeline, form and Home', () => {
         { workstreamName: 'AI', state: 'answered', editableUntil: null },
         { workstreamName: 'Ops', state: 'no run yet', at: '10:00', zone: 'Europe/Paris' },
       ],
+      nextCheckins: { zone: 'Europe/Paris', items: Array.from({ length: 5 }, (_, i) => ({ when: `Tue 1 Dec 1${i}:00`, title: 'Ops · Standup', dst: null })) },
       blockers: [
         { title: 'Waiting on you', items: many.slice(0, 40) },
         { title: 'Raised by you', items: many.slice(40) },

@@ -1,0 +1,67 @@
+import type { DateTime } from 'luxon';
+import { emailRefs } from '../../config/user-refs.js';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import { openDatabase } from '../../db/client.js';
+import type { PreviewFilter } from '../../domain/preview/enumerate.js';
+import { buildPreview } from '../../services/preview/build.js';
+import { readLiveState, type LiveState } from '../../services/preview/live-state.js';
+import { withCachedUserIds } from '../../services/preview/people.js';
+import { previewToIcs } from './ics.js';
+import { previewToJson } from './json.js';
+import { previewToTable } from './table.js';
+
+export const PREVIEW_FORMATS = ['table', 'json', 'ics'] as const;
+export type PreviewFormat = (typeof PREVIEW_FORMATS)[number];
+
+/**
+ * The live state at `databaseUrl`, or why the preview goes without it, and the config with people given by email
+ * replaced by the user IDs Preflight resolved for them (services/preview/people.ts). Never throws: an unreachable or
+ * unmigrated database means previewing from the config alone, and the `source` line says so.
+ */
+export async function liveStateOrReason(config: WorkspaceConfig, databaseUrl: string | undefined): Promise<{ live: LiveState | null; source: string; config: WorkspaceConfig }> {
+  const byEmail = new Set(emailRefs(config).map((r) => r.email)).size;
+  const asWritten = byEmail ? ` People given by email are shown as written (${byEmail}).` : '';
+  if (!databaseUrl) return { live: null, config, source: `Previewing from the config alone (DATABASE_URL is not set): nobody out of office, every gate pending.${asWritten}` };
+  const database = openDatabase(databaseUrl, () => {}, 1);
+  try {
+    const resolved = await withCachedUserIds(database.db, config);
+    const live = await readLiveState(database.db, resolved.config);
+    const passed = [...live.gateStatus.values()].filter((s) => s === 'passed').length;
+    const failed = [...live.gateStatus.values()].filter((s) => s === 'failed').length;
+    const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+    const unresolved = resolved.unresolved ? ` ${n(resolved.unresolved, 'email')} not resolved yet (Preflight resolves them when it starts) shown as written.` : '';
+    return {
+      live,
+      config: resolved.config,
+      source: `Live state from the database: ${n(live.outOfOffice.length, 'out-of-office span')}, ${n(live.skips.length, 'recorded skip')}, ${passed} gate(s) passed, ${failed} failed, ${n(live.blockers.length, 'open blocker')}.${unresolved}`,
+    };
+  } catch (err) {
+    // drizzle wraps the driver's error ("Failed query: …"): its cause says what went wrong
+    const e = err as Error & { cause?: unknown };
+    const reason = (e.cause instanceof Error ? e.cause : e).message.split('\n')[0];
+    return { live: null, config, source: `Previewing from the config alone: the database at DATABASE_URL could not be read (${reason}).${asWritten}` };
+  } finally {
+    await database.pool.end().catch(() => {});
+  }
+}
+
+/**
+ * The preview of `days` program-local days from `fromDate` (YYYY-MM-DD) in `format`, as the text to print.
+ * @param now the instant the file is made (the ICS DTSTAMP).
+ */
+export function renderPreview(
+  config: WorkspaceConfig,
+  live: LiveState | null,
+  source: string,
+  opts: { fromDate: string; days: number; format: PreviewFormat; filter?: PreviewFilter; now: DateTime },
+): string {
+  const preview = buildPreview(config, live, opts.fromDate, opts.days, opts.filter ?? {});
+  if (opts.format === 'json') return previewToJson(preview, source);
+  if (opts.format === 'ics') return previewToIcs(preview, config.program.name, opts.now);
+  return previewToTable(preview, config.program.name, source);
+}
+
+/** Today's date in the program's zone (YYYY-MM-DD): the default `--from`. */
+export function programToday(config: WorkspaceConfig, now: DateTime): string {
+  return now.setZone(config.program.timezone).toISODate()!;
+}

@@ -1,0 +1,378 @@
+import { DateTime } from 'luxon';
+import { afterStep, nextStep, quietUntil, stepOutcome, type EscalationPolicy, type LadderState, type QuietHours, type Roles, type Severity } from '../blockers/ladder.js';
+import { isOutOfOffice, type OutOfOffice } from '../standups/schedule.js';
+import { candidateDates, checkinDays, type PreviewCheckin } from './checkin-occurrences.js';
+import { dstNote, dstNoteBetween } from './dst.js';
+import { compareEvents, compareSkipped, type Preview, type PreviewEvent, type SkippedDay } from './events.js';
+
+/**
+ * Whether a workstream holds check-ins on a local date (issue 9: `active: { from, until }`, `starts_when: { gate }`).
+ * `detail` names the date or gate for the reader.
+ */
+export type WorkstreamActivity = { state: 'active' } | { state: 'not_started'; detail: string } | { state: 'ended'; detail: string } | { state: 'waiting'; detail: string };
+
+/** A gate as the preview needs it. */
+export interface PreviewGate {
+  id: string;
+  name: string;
+  /** Due instant, UTC; null when the gate has no `due`. */
+  dueAt: DateTime | null;
+  signOff: readonly string[];
+  /** From live state; `pending` when previewing from the config alone. */
+  status: 'pending' | 'passed' | 'failed';
+  /** The ladder a gate not signed off by its due time climbs (services/gonogo/gates.ts `gatePolicy`), from its due time. */
+  ladder: EscalationPolicy;
+  /** The severity its escalation is raised at (quiet hours may defer it unless listed in `quiet_hours.except`). */
+  severity: Severity;
+}
+
+/** An open task with a due time (issue 10), as the preview needs it. */
+export interface PreviewTask {
+  id: string;
+  title: string;
+  workstreamId: string;
+  owner: string;
+  /** Due instant, UTC. */
+  dueAt: DateTime;
+  /** The ladder of a task not done by its due time (services/tasks/escalate.ts `taskPolicy`), from its due time; no steps when its escalation is already under way (then it is one of `blockers`). */
+  ladder: EscalationPolicy;
+  /** Who `lead` and `pm` are for its ladder (its workstream's leads, the PM). */
+  roles: Roles;
+  /** Its `requires` not done yet: the escalation waits for them (services/tasks/escalate.ts escalateTaskIfDue). */
+  waitingFor: readonly string[];
+  /** The severity its escalation is raised at. */
+  severity: Severity;
+}
+
+/** A blocker open now, with its frozen policy and ladder position (live state only). */
+export interface PreviewBlocker {
+  id: number;
+  severity: Severity;
+  text: string;
+  workstreamId: string;
+  policy: EscalationPolicy;
+  state: LadderState;
+  roles: Roles;
+}
+
+/** A `/standup skip` recorded ahead of a check-in (live state). */
+export interface RecordedSkip {
+  userId: string;
+  workstreamId: string;
+  checkinId: string;
+  /** Workstream-local date, YYYY-MM-DD. */
+  localDate: string;
+}
+
+/** A run started early with `/standup start` (live state): it took its date's slot, so the scheduled one will not happen. */
+export interface StartedRun {
+  workstreamId: string;
+  checkinId: string;
+  /** Workstream-local date, YYYY-MM-DD. */
+  localDate: string;
+  startedBy: string;
+}
+
+/** Everything the preview is computed from: the config, resolved by services/preview, and the live state if any. */
+export interface PreviewInput {
+  programZone: string;
+  programChannel: string;
+  pm: string;
+  checkins: readonly PreviewCheckin[];
+  gates: readonly PreviewGate[];
+  /** Open tasks with a due time; done tasks are left out (live state), all are open from the config alone. */
+  tasks?: readonly PreviewTask[];
+  /** `gonogo.at` as an instant, UTC; null when not set. */
+  gonogoAt: DateTime | null;
+  quietHours: (QuietHours & { except: readonly Severity[] }) | null;
+  /** A person's IANA zone (their quiet hours, their local time). */
+  zoneOf: (userId: string) => string;
+  /**
+   * Whether a workstream holds the check-ins of a workstream-local date, judged when they open (`openAt`, UTC: the
+   * scheduler asks at its first tick after that); every date when absent.
+   */
+  activity?: (workstreamId: string, localDate: string, openAt: DateTime) => WorkstreamActivity;
+  /** Live state; empty when previewing from the config alone. */
+  outOfOffice: readonly OutOfOffice[];
+  skips: readonly RecordedSkip[];
+  startedRuns: readonly StartedRun[];
+  blockers: readonly PreviewBlocker[];
+}
+
+/** Narrows the preview to one workstream and/or one person (their DMs and the check-ins they take part in). */
+export interface PreviewFilter {
+  workstreamId?: string;
+  userId?: string;
+}
+
+/** True when workstream-local `localDate` lies in the span (its day, in `zone`, overlaps [from, until)). */
+function dateInSpan(localDate: string, zone: string, from: DateTime, until: DateTime): boolean {
+  return localDate >= from.setZone(zone).toISODate()! && localDate <= until.minus({ milliseconds: 1 }).setZone(zone).toISODate()!;
+}
+
+const ACTIVITY_REASON = { not_started: 'not_active_yet', ended: 'ended', waiting: 'waiting_on_gate' } as const;
+
+/**
+ * A check-in's prompt, reminder and close for every participant, and its skipped days. A workstream that does not
+ * hold check-ins on a date skips it; in a program check-in, only the participants whose workstream (`section`)
+ * does not are skipped (services/standups/plans.ts `holdingOccurrence`, the scheduler's guard).
+ */
+function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateTime, until: DateTime, filter: PreviewFilter, events: PreviewEvent[], skipped: SkippedDay[]): void {
+  const { workstreamId, checkinId, plan } = checkin;
+  if (filter.userId && !plan.members.some((m) => m.userId === filter.userId)) return;
+  const label = `${checkin.workstreamName} · ${checkin.checkinName}`;
+  const activityOf = (ws: string, date: string, openAt: DateTime) => input.activity?.(ws, date, openAt) ?? ({ state: 'active' } as const);
+  const { first, last } = candidateDates(plan.zone, from, until);
+  for (const day of checkinDays(checkin, first, last)) {
+    const { localDate } = day;
+    const inSpan = dateInSpan(localDate, plan.zone, from, until);
+    if (day.slots === null) {
+      if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: day.reason, detail: day.detail });
+      continue;
+    }
+    const started = input.startedRuns.find((r) => r.workstreamId === workstreamId && r.checkinId === checkinId && r.localDate === localDate);
+    if (started) {
+      if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: 'started_early', detail: `started early by ${started.startedBy} (/standup start)` });
+      continue;
+    }
+    const openAt = DateTime.min(...day.slots.map((m) => m.promptAt)) ?? from;
+    const activity = checkin.program ? ({ state: 'active' } as const) : activityOf(workstreamId, localDate, openAt);
+    if (activity.state !== 'active') {
+      if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: ACTIVITY_REASON[activity.state], detail: activity.detail });
+      continue;
+    }
+    for (const slot of day.slots) {
+      if (filter.userId && slot.userId !== filter.userId) continue;
+      const inside = (at: DateTime) => at >= from && at < until;
+      if (!inside(slot.promptAt) && !inside(slot.remindAt) && !inside(slot.closeAt)) continue;
+      // a participant held back (out of office, skipped) is listed once, on the day of their prompt
+      const skip = (reason: SkippedDay['reason'], detail: string) => {
+        if (inside(slot.promptAt)) skipped.push({ localDate, workstreamId, checkinId, userId: slot.userId, reason, detail });
+      };
+      const section = checkin.program && slot.section ? activityOf(slot.section.id, localDate, openAt) : null;
+      if (section && section.state !== 'active') {
+        skip(ACTIVITY_REASON[section.state], `${slot.section!.name}: ${section.detail}`);
+        continue;
+      }
+      if (isOutOfOffice(slot.userId, localDate, input.outOfOffice)) {
+        skip('out_of_office', 'out of office (/standup ooo)');
+        continue;
+      }
+      if (input.skips.some((s) => s.userId === slot.userId && s.workstreamId === workstreamId && s.checkinId === checkinId && s.localDate === localDate)) {
+        skip('skipped', 'skipped (/standup skip)');
+        continue;
+      }
+      const base = { to: slot.userId, zone: slot.zone, workstreamId, checkinId, gateId: null, blockerId: null, localDate, window: null };
+      const lines: PreviewEvent[] = [
+        {
+          ...base,
+          at: slot.promptAt,
+          kind: 'checkin_prompt',
+          summary: `${label}: prompt`,
+          condition: null,
+          dst: dstNote(slot.promptAt.setZone(slot.zone).toISODate()!, slot.zone, plan.at, slot.promptAt),
+          window: { remindAt: slot.remindAt, closeAt: slot.closeAt },
+        },
+        {
+          ...base,
+          at: slot.remindAt,
+          kind: 'checkin_reminder',
+          summary: `${label}: reminder`,
+          condition: 'if not answered by then',
+          dst: dstNoteBetween(slot.zone, slot.promptAt, slot.remindAt, 'prompt'),
+        },
+        { ...base, at: slot.closeAt, kind: 'checkin_close', summary: `${label}: answers close`, condition: null, dst: dstNoteBetween(slot.zone, slot.promptAt, slot.closeAt, 'prompt') },
+      ];
+      // each line in the span on its own instant (a reminder after the span's end is not listed, one before its start neither)
+      events.push(...lines.filter((e) => inside(e.at)));
+    }
+  }
+}
+
+/**
+ * The notices a ladder sends from `state` on, as events in [from, until): each level (and repeat) to its recipients,
+ * a recipient in their quiet hours deferred to the end of them (severities in `quiet_hours.except` never are), as
+ * services/blockers/escalate.ts does. At most 100 steps.
+ */
+function ladderEvents(
+  input: PreviewInput,
+  policy: EscalationPolicy,
+  start: LadderState,
+  roles: Roles,
+  severity: Severity,
+  from: DateTime,
+  until: DateTime,
+  make: (at: DateTime, to: string, level: number, attempt: number) => PreviewEvent,
+): PreviewEvent[] {
+  const out: PreviewEvent[] = [];
+  let state = start;
+  for (let i = 0; i < 100; i++) {
+    const step = nextStep(policy, state);
+    if (!step || step.dueAt >= until) break;
+    const outcome = stepOutcome(step, policy.ladder[step.level]!.notify, roles, state.acknowledgedBy);
+    for (const to of outcome.to) {
+      const zone = input.zoneOf(to);
+      const exempt = !input.quietHours || input.quietHours.except.includes(severity);
+      const at = (exempt ? null : quietUntil(step.dueAt, zone, input.quietHours ?? undefined)) ?? step.dueAt;
+      if (at >= from && at < until) out.push(make(at, to, step.level, step.attempt));
+    }
+    state = afterStep(state, step, step.dueAt);
+  }
+  return out;
+}
+
+/** A gate's due time and, if it is still not signed off then, its escalation notices. */
+function gateEvents(input: PreviewInput, gate: PreviewGate, from: DateTime, until: DateTime): PreviewEvent[] {
+  if (!gate.dueAt || gate.status !== 'pending') return [];
+  const base = { workstreamId: null, checkinId: null, gateId: gate.id, blockerId: null, localDate: null, window: null };
+  const out: PreviewEvent[] = [];
+  if (gate.dueAt >= from && gate.dueAt < until) {
+    const zone = input.programZone;
+    out.push({
+      ...base,
+      at: gate.dueAt,
+      kind: 'gate_due',
+      to: null,
+      zone,
+      summary: `Gate “${gate.name}” due`,
+      condition: null,
+      dst: dstNote(gate.dueAt.setZone(zone).toISODate()!, zone, null, gate.dueAt),
+    });
+  }
+  const state: LadderState = { raisedAt: gate.dueAt, resolved: false, levelsDone: 0, repeatsDone: 0, lastNotifiedAt: null, snoozedUntil: null, acknowledgedBy: [] };
+  const roles: Roles = { leads: [], pm: input.pm, execs: [] };
+  out.push(
+    ...ladderEvents(input, gate.ladder, state, roles, gate.severity, from, until, (at, to, level) => {
+      const zone = input.zoneOf(to);
+      return {
+        ...base,
+        at,
+        kind: 'gate_escalation',
+        to,
+        zone,
+        summary: `Gate “${gate.name}” not signed off: escalation level ${level + 1}`,
+        condition: 'if still not signed off',
+        dst: dstNoteBetween(zone, gate.dueAt!, at, 'due time'),
+      };
+    }),
+  );
+  return out;
+}
+
+/** A task's due time (a DM to nobody by itself) and, if it is still not done then, its ladder's notices. */
+function taskEvents(input: PreviewInput, task: PreviewTask, from: DateTime, until: DateTime): PreviewEvent[] {
+  const base = { workstreamId: task.workstreamId, checkinId: null, gateId: null, taskId: task.id, blockerId: null, localDate: null, window: null };
+  const out: PreviewEvent[] = [];
+  if (task.dueAt >= from && task.dueAt < until) {
+    const zone = input.zoneOf(task.owner);
+    out.push({
+      ...base,
+      at: task.dueAt,
+      kind: 'task_due',
+      to: null,
+      zone,
+      summary: `Task ${task.id} “${task.title}” due`,
+      condition: null,
+      dst: dstNote(task.dueAt.setZone(zone).toISODate()!, zone, null, task.dueAt),
+    });
+  }
+  const condition = task.waitingFor.length ? `if still not done, and once ${task.waitingFor.join(', ')} done` : 'if still not done';
+  const state: LadderState = { raisedAt: task.dueAt, resolved: false, levelsDone: 0, repeatsDone: 0, lastNotifiedAt: null, snoozedUntil: null, acknowledgedBy: [] };
+  out.push(
+    ...ladderEvents(input, task.ladder, state, task.roles, task.severity, from, until, (at, to, level) => {
+      const zone = input.zoneOf(to);
+      return {
+        ...base,
+        at,
+        kind: 'task_escalation',
+        to,
+        zone,
+        summary: `Task ${task.id} “${task.title}” not done: escalation level ${level + 1}`,
+        condition,
+        dst: dstNoteBetween(zone, task.dueAt, at, 'due time'),
+      };
+    }),
+  );
+  return out;
+}
+
+/** The go/no-go reminder (an hour before, to sign-off authorities of gates still pending) and the summary post. */
+function gonogoEvents(input: PreviewInput, from: DateTime, until: DateTime): PreviewEvent[] {
+  const at = input.gonogoAt;
+  if (!at) return [];
+  const base = { workstreamId: null, checkinId: null, gateId: null, blockerId: null, localDate: null, condition: null, window: null };
+  const out: PreviewEvent[] = [];
+  const reminderAt = at.minus({ hours: 1 });
+  if (reminderAt >= from && reminderAt < until) {
+    const people = [...new Set(input.gates.filter((g) => g.status === 'pending').flatMap((g) => g.signOff))];
+    for (const to of people) {
+      const zone = input.zoneOf(to);
+      out.push({
+        ...base,
+        at: reminderAt,
+        kind: 'gonogo_reminder',
+        to,
+        zone,
+        summary: 'Go/no-go in an hour: reminder to sign off pending gates',
+        dst: dstNote(reminderAt.setZone(zone).toISODate()!, zone, null, reminderAt),
+      });
+    }
+  }
+  if (at >= from && at < until) {
+    const zone = input.programZone;
+    out.push({ ...base, at, kind: 'gonogo_post', to: input.programChannel, zone, summary: 'Go/no-go summary posted', dst: dstNote(at.setZone(zone).toISODate()!, zone, null, at) });
+  }
+  return out;
+}
+
+/** The next ladder steps of a blocker open now, while it stays open. */
+function blockerEvents(input: PreviewInput, b: PreviewBlocker, from: DateTime, until: DateTime): PreviewEvent[] {
+  const short = b.text.length > 60 ? `${b.text.slice(0, 59)}…` : b.text;
+  return ladderEvents(input, b.policy, b.state, b.roles, b.severity, from, until, (at, to, level, attempt) => {
+    const zone = input.zoneOf(to);
+    return {
+      at,
+      kind: 'blocker_escalation',
+      to,
+      zone,
+      workstreamId: b.workstreamId,
+      checkinId: null,
+      gateId: null,
+      blockerId: b.id,
+      localDate: null,
+      window: null,
+      summary: `B-${b.id} (${b.severity}) “${short}”: escalation level ${level + 1}${attempt ? `, repeat ${attempt}` : ''}`,
+      condition: 'if still open',
+      dst: dstNoteBetween(zone, b.state.raisedAt, at, 'raise'),
+    };
+  });
+}
+
+/**
+ * Every event Preflight would produce in [from, until) (UTC instants), and every check-in date skipped in that span
+ * with its reason. Pure: the config (resolved by services/preview) and the live state come in `input`.
+ * - Check-in instants come from the scheduler's own occurrence function (checkin-occurrences.ts), per participant.
+ * - Each open task's due time and its ladder steps (owner → lead → PM) if it is still not done.
+ * - With `filter.workstreamId`: that workstream's check-ins and tasks, and the gates that unblock it. With `filter.userId`: that
+ *   person's DMs and the check-ins they take part in (gate due times only for their gates; no channel posts).
+ * @returns events sorted by instant (compareEvents), skipped days sorted by date (compareSkipped).
+ */
+export function previewEvents(input: PreviewInput, from: DateTime, until: DateTime, filter: PreviewFilter = {}, unblocks: (gateId: string) => readonly string[] = () => []): Preview {
+  const events: PreviewEvent[] = [];
+  const skipped: SkippedDay[] = [];
+  for (const c of input.checkins) {
+    if (filter.workstreamId && c.workstreamId !== filter.workstreamId) continue;
+    checkinEvents(input, c, from, until, filter, events, skipped);
+  }
+  const gates = input.gates.filter((g) => !filter.workstreamId || unblocks(g.id).includes(filter.workstreamId));
+  const other = [
+    ...gates.flatMap((g) => gateEvents(input, g, from, until).filter((e) => !filter.userId || e.to === filter.userId || (e.kind === 'gate_due' && g.signOff.includes(filter.userId)))),
+    ...(input.tasks ?? [])
+      .filter((t) => !filter.workstreamId || t.workstreamId === filter.workstreamId)
+      .flatMap((t) => taskEvents(input, t, from, until).filter((e) => !filter.userId || e.to === filter.userId || (e.kind === 'task_due' && t.owner === filter.userId))),
+    ...(filter.workstreamId ? [] : gonogoEvents(input, from, until)),
+    ...input.blockers.filter((b) => !filter.workstreamId || b.workstreamId === filter.workstreamId).flatMap((b) => blockerEvents(input, b, from, until)),
+  ].filter((e) => !filter.userId || e.to === filter.userId || e.kind === 'gate_due' || e.kind === 'task_due');
+  events.push(...other);
+  return { from, until, programZone: input.programZone, events: events.sort(compareEvents), skipped: skipped.sort(compareSkipped) };
+}

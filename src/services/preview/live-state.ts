@@ -1,0 +1,72 @@
+import { isNotNull, ne } from 'drizzle-orm';
+import { blockers, gateSignatures, gateStates, memberOutOfOffice, standupRuns, standupSkips } from '../../db/schema/index.js';
+import type { Db } from '../../db/client.js';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import type { PreviewBlocker, RecordedSkip, StartedRun } from '../../domain/preview/enumerate.js';
+import type { OutOfOffice } from '../../domain/standups/schedule.js';
+import { ladderState } from '../blockers/ladder-state.js';
+import { rolesFor } from '../blockers/policy.js';
+import { taskCatalog } from '../tasks/catalog.js';
+import { startGates, type StartGates } from '../workstreams/activity.js';
+
+/** What the preview reads from Postgres: out-of-office spans, recorded skips, gate states and open blockers. */
+export interface LiveState {
+  outOfOffice: OutOfOffice[];
+  skips: RecordedSkip[];
+  /** Runs started early with `/standup start`: their date's scheduled check-in will not happen. */
+  startedRuns: StartedRun[];
+  /** Gate id → status; a gate without a row is pending. */
+  gateStatus: Map<string, 'pending' | 'passed' | 'failed'>;
+  /** Gate id → who has signed it so far (a joint `all_of` gate half-signed escalates only to the signers missing). */
+  gateSigned: Map<string, string[]>;
+  /** Start gates as the lifecycle rule reads them (services/workstreams/activity.ts `startGates`: passed ones with when). */
+  startGates: StartGates;
+  /** Gates whose "not signed off by its due time" escalation is already under way (its steps are in `blockers`). */
+  gatesEscalating: Set<string>;
+  /** Ids of what is done (tasks done, gates passed: what a task's `requires` may name; services/tasks/catalog.ts). */
+  doneIds: Set<string>;
+  /** Tasks whose due-time escalation is already under way (its steps are in `blockers`). */
+  tasksEscalating: Set<string>;
+  /** Open blockers (escalations of late gates included) with their ladder position. */
+  blockers: PreviewBlocker[];
+}
+
+/**
+ * Reads the live state the preview needs, in nine queries (read-only).
+ * @throws whatever the database throws (unreachable, not migrated): the caller falls back to the config alone.
+ */
+export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<LiveState> {
+  const ooo = await db.select().from(memberOutOfOffice);
+  const skips = await db.select().from(standupSkips);
+  const started = await db
+    .select({ workstreamId: standupRuns.workstreamId, checkinId: standupRuns.checkinId, localDate: standupRuns.localDate, startedBy: standupRuns.startedBy })
+    .from(standupRuns)
+    .where(isNotNull(standupRuns.startedBy));
+  const gates = await db.select({ gateId: gateStates.gateId, status: gateStates.status }).from(gateStates);
+  const gatesForRule = await startGates(db);
+  const signatures = await db.select({ gateId: gateSignatures.gateId, userId: gateSignatures.userId }).from(gateSignatures);
+  const gateSigned = new Map<string, string[]>();
+  for (const r of signatures) gateSigned.set(r.gateId, [...(gateSigned.get(r.gateId) ?? []), r.userId]);
+  const { doneIds } = await taskCatalog({ db, config });
+  const open = await db.select().from(blockers).where(ne(blockers.status, 'resolved'));
+  return {
+    outOfOffice: ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate })),
+    skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: s.checkinId, localDate: s.localDate })),
+    startedRuns: started.map((r) => ({ workstreamId: r.workstreamId, checkinId: r.checkinId, localDate: r.localDate, startedBy: r.startedBy! })),
+    gateStatus: new Map(gates.map((g) => [g.gateId, g.status])),
+    startGates: gatesForRule,
+    gateSigned,
+    doneIds,
+    tasksEscalating: new Set(open.filter((b) => b.source === 'task' && b.taskId).map((b) => b.taskId!)),
+    gatesEscalating: new Set(open.filter((b) => b.source === 'gate' && b.gateId).map((b) => b.gateId!)),
+    blockers: open.map((b) => ({
+      id: b.id,
+      severity: b.severity,
+      text: b.text,
+      workstreamId: b.workstreamId,
+      policy: b.policy,
+      state: ladderState(b),
+      roles: rolesFor(config, b.workstreamId),
+    })),
+  };
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homeModel } from '../../../../src/services/home.js';
+import { nextCheckins } from '../../../../src/services/preview/next-checkins.js';
+import { setOutOfOffice, startNow } from '../../../../src/services/standups/members.js';
+import { harness, type Process } from '../../../support/harness.js';
+import { nockSlack } from '../../../support/slack-nock.js';
+
+// Thursday 5 Mar 2026, 08:00 UTC. The workstream is in London (UTC+0), U0SYD answers from Sydney (UTC+11).
+const YAML = `
+program: { name: Launch, timezone: Europe/London, pm: U0PM, channel: C0LAUNCH }
+workstreams:
+  core:
+    name: Core
+    channel: C0CORE
+    timezone: Europe/London
+    leads: [U0LEAD]
+    members: [U0LON, { id: U0SYD, timezone: Australia/Sydney }]
+    standup: { at: "10:00" }
+    checkins:
+      - { id: sync, at: "15:00", participants: [U0LON], remind_after: 15m, close_after: 1h }
+`;
+
+describe('App Home: your next check-ins, from the preview (real Postgres)', () => {
+  let h: Awaited<ReturnType<typeof harness>>;
+  let bot: Process;
+  const slack = nockSlack();
+  beforeAll(async () => {
+    h = await harness(YAML, '2026-03-05T08:00:00Z');
+    bot = await h.process({ workers: false });
+  });
+  afterAll(async () => {
+    await h.cleanup();
+    slack.done();
+  });
+
+  it('the next 5 prompts after now, in the viewer’s own zone, both check-ins of the day, weekend left out', async () => {
+    expect(await nextCheckins(bot.deps, 'U0LON')).toEqual({
+      zone: 'Europe/London',
+      items: [
+        { when: 'Thu 5 Mar 10:00', title: 'Core · Standup', dst: null },
+        { when: 'Thu 5 Mar 15:00', title: 'Core · Sync', dst: null },
+        { when: 'Fri 6 Mar 10:00', title: 'Core · Standup', dst: null },
+        { when: 'Fri 6 Mar 15:00', title: 'Core · Sync', dst: null },
+        { when: 'Mon 9 Mar 10:00', title: 'Core · Standup', dst: null },
+      ],
+    });
+    // 10:00 in Sydney on Thursday was 23:00 UTC on Wednesday: past; Friday's is Thursday 23:00 UTC
+    expect((await nextCheckins(bot.deps, 'U0SYD', 2)).items).toEqual([
+      { when: 'Fri 6 Mar 10:00', title: 'Core · Standup', dst: null },
+      { when: 'Mon 9 Mar 10:00', title: 'Core · Standup', dst: null },
+    ]);
+  });
+
+  it('leaves out days out of office and a check-in already started today', async () => {
+    await setOutOfOffice(bot.deps, 'U0LON', '2026-03-06', '2026-03-06');
+    expect((await startNow(bot.deps, 'U0LEAD', 'core', 'standup')).kind).toBe('started');
+    const { items } = (await homeModel(bot.deps, 'U0LON')).nextCheckins!;
+    expect(items.map((i) => `${i.when} ${i.title}`)).toEqual([
+      'Thu 5 Mar 15:00 Core · Sync',
+      'Mon 9 Mar 10:00 Core · Standup',
+      'Mon 9 Mar 15:00 Core · Sync',
+      'Tue 10 Mar 10:00 Core · Standup',
+      'Tue 10 Mar 15:00 Core · Sync',
+    ]);
+  });
+});

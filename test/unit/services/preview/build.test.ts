@@ -1,0 +1,141 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { previewToTable } from '../../../../src/cli/preview/table.js';
+import { parseWorkspaceConfig } from '../../../../src/config/load.js';
+import type { Preview } from '../../../../src/domain/preview/events.js';
+import { buildPreview } from '../../../../src/services/preview/build.js';
+import type { LiveState } from '../../../../src/services/preview/live-state.js';
+
+// Mon 7 – Sun 13 Dec 2026 in London (UTC+0, no DST change that week). Fixed dates: the preview takes its span as input.
+const YAML = `
+program:
+  name: Launch
+  timezone: Europe/London
+  pm: U0PM
+  execs: [U0EXEC]
+  channel: C0LAUNCH
+workstreams:
+  api:
+    name: API
+    channel: C0API
+    leads: [U0LEAD]
+    members: [U0ANN]
+    standup: { at: "09:00" }
+    active: { from: "2026-12-09", until: "2026-12-10" }
+    tasks:
+      - { id: T-1, title: Schema, owner: U0ANN, due: "2026-12-08T12:00" }
+      - { id: T-2, title: Rollout, owner: U0ANN, due: "2026-12-08T15:00", requires: [T-1] }
+      - { id: T-3, title: Docs, owner: U0ANN }
+  web:
+    name: Web
+    channel: C0WEB
+    leads: [U0WLEAD]
+    members: [U0BOB]
+    standup: { at: "10:00" }
+    starts_when: { gate: qa }
+gates:
+  - { id: qa, name: QA sign-off, due: "2026-12-08T12:00", sign_off: { all_of: [U0QA1, U0QA2] }, unblocks: [web] }
+`;
+const config = parseWorkspaceConfig(YAML, 'test.yml');
+const noLive: LiveState = {
+  outOfOffice: [],
+  skips: [],
+  startedRuns: [],
+  gateStatus: new Map(),
+  gateSigned: new Map(),
+  startGates: new Map(),
+  doneIds: new Set(),
+  tasksEscalating: new Set(),
+  gatesEscalating: new Set(),
+  blockers: [],
+};
+const skips = (p: Preview, ws: string) => p.skipped.filter((s) => s.workstreamId === ws && s.reason !== 'weekend').map((s) => `${s.localDate} ${s.reason}: ${s.detail}`);
+const lines = (p: Preview, kinds: string[]) =>
+  p.events
+    .filter((e) => kinds.includes(e.kind))
+    .map((e) => `${e.at.setZone('Europe/London').toFormat('ccc HH:mm')} ${e.kind} ${e.to ?? '-'} ${e.taskId ?? e.gateId ?? ''} ${e.condition ?? ''}`.trim());
+
+describe('buildPreview: the lifecycle rule (issue 9) decides which days a workstream holds check-ins', () => {
+  it('before `active.from` "not active yet", after `active.until` "ended", inside the span the check-ins', () => {
+    const p = buildPreview(config, null, '2026-12-07', 5);
+    expect(skips(p, 'api')).toEqual([
+      '2026-12-07 not_active_yet: not active yet (from 2026-12-09 00:00 Europe/London)',
+      '2026-12-08 not_active_yet: not active yet (from 2026-12-09 00:00 Europe/London)',
+      '2026-12-11 ended: ended (2026-12-11 00:00 Europe/London)',
+    ]);
+    expect(lines(p, ['checkin_prompt']).filter((l) => l.includes('U0ANN'))).toEqual(['Wed 09:00 checkin_prompt U0ANN', 'Thu 09:00 checkin_prompt U0ANN']);
+  });
+
+  it('without a database every start gate is pending: "waiting on gate <name>" every day', () => {
+    const p = buildPreview(config, null, '2026-12-07', 2);
+    expect(skips(p, 'web')).toEqual(['2026-12-07 waiting_on_gate: waiting on gate QA sign-off', '2026-12-08 waiting_on_gate: waiting on gate QA sign-off']);
+    expect(p.events.some((e) => e.to === 'U0BOB')).toBe(false);
+  });
+
+  it('a gate passed (live state) opens the check-ins that open after it passed, not those before', () => {
+    const passedAt = DateTime.fromISO('2026-12-08T10:30', { zone: 'Europe/London' }).toMillis();
+    const live: LiveState = { ...noLive, gateStatus: new Map([['qa', 'passed']]), startGates: new Map([['qa', { status: 'passed', passedAt }]]) };
+    const p = buildPreview(config, live, '2026-12-07', 3);
+    expect(skips(p, 'web')).toEqual(['2026-12-07 waiting_on_gate: waiting on gate QA sign-off', '2026-12-08 waiting_on_gate: waiting on gate QA sign-off']);
+    expect(lines(p, ['checkin_prompt']).filter((l) => l.includes('U0BOB'))).toEqual(['Wed 10:00 checkin_prompt U0BOB']);
+  });
+});
+
+describe('buildPreview: a joint (all_of) gate escalates to the signers still missing', () => {
+  it('from the config alone: both signers at the due time, then the PM', () => {
+    const p = buildPreview(config, null, '2026-12-08', 1);
+    expect(lines(p, ['gate_due', 'gate_escalation'])).toEqual([
+      'Tue 12:00 gate_due - qa',
+      'Tue 12:00 gate_escalation U0QA1 qa if still not signed off',
+      'Tue 12:00 gate_escalation U0QA2 qa if still not signed off',
+      'Tue 12:30 gate_escalation U0PM qa if still not signed off',
+    ]);
+  });
+
+  it('half-signed (live state): only the missing signer, then the PM', () => {
+    const p = buildPreview(config, { ...noLive, gateSigned: new Map([['qa', ['U0QA1']]]) }, '2026-12-08', 1);
+    expect(lines(p, ['gate_escalation'])).toEqual(['Tue 12:00 gate_escalation U0QA2 qa if still not signed off', 'Tue 12:30 gate_escalation U0PM qa if still not signed off']);
+  });
+});
+
+describe('buildPreview: tasks (issue 10) — due time, then owner → lead (30 min) → PM (1 h)', () => {
+  it('lists each open task with a due time and its ladder; a task without `due` has none', () => {
+    const p = buildPreview(config, null, '2026-12-08', 1);
+    expect(lines(p, ['task_due', 'task_escalation'])).toEqual([
+      'Tue 12:00 task_due - T-1',
+      'Tue 12:00 task_escalation U0ANN T-1 if still not done',
+      'Tue 12:30 task_escalation U0LEAD T-1 if still not done',
+      'Tue 13:00 task_escalation U0PM T-1 if still not done',
+      'Tue 15:00 task_due - T-2',
+      'Tue 15:00 task_escalation U0ANN T-2 if still not done, and once T-1 done',
+      'Tue 15:30 task_escalation U0LEAD T-2 if still not done, and once T-1 done',
+      'Tue 16:00 task_escalation U0PM T-2 if still not done, and once T-1 done',
+    ]);
+  });
+
+  it('the table names the task and its workstream, and says what the step is and when it is sent', () => {
+    const text = previewToTable(buildPreview(config, null, '2026-12-08', 1), 'Launch', '');
+    const lead = text.split('\n').find((l) => l.includes('task escalation') && l.includes('U0LEAD') && l.includes('T-1'))!;
+    expect(lead.split(/\s{2,}/)).toEqual(['12:30', 'Tue 12:30 Europe/London', 'task escalation', 'task T-1 (api)', 'U0LEAD', 'Task T-1 “Schema” not done: escalation level 2; if still not done']);
+  });
+
+  it('a task done has no line; one whose escalation is under way shows its due time only (its steps come from its blocker)', () => {
+    const p = buildPreview(config, { ...noLive, doneIds: new Set(['T-1']), tasksEscalating: new Set(['T-2']) }, '2026-12-08', 1);
+    expect(lines(p, ['task_due', 'task_escalation'])).toEqual(['Tue 15:00 task_due - T-2']);
+  });
+
+  it('--person: the owner sees their task’s due time and their own notices; the lead only their step', () => {
+    const ann = buildPreview(config, null, '2026-12-08', 1, { userId: 'U0ANN' });
+    expect(lines(ann, ['task_due', 'task_escalation'])).toEqual([
+      'Tue 12:00 task_due - T-1',
+      'Tue 12:00 task_escalation U0ANN T-1 if still not done',
+      'Tue 15:00 task_due - T-2',
+      'Tue 15:00 task_escalation U0ANN T-2 if still not done, and once T-1 done',
+    ]);
+    const lead = buildPreview(config, null, '2026-12-08', 1, { userId: 'U0LEAD' });
+    expect(lines(lead, ['task_due', 'task_escalation'])).toEqual([
+      'Tue 12:30 task_escalation U0LEAD T-1 if still not done',
+      'Tue 15:30 task_escalation U0LEAD T-2 if still not done, and once T-1 done',
+    ]);
+  });
+});
