@@ -38,7 +38,6 @@ import { blockKitRenderer } from '../src/slack/blocks/renderer.js';
 import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake } from '../test/support/slack-api-fake.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
-import type { Redis } from 'ioredis';
 import { parseArgs } from './lib.js';
 
 const KNOWN = ['members', 'workstreams', 'checkins', 'cap', 'window-ms', 'spacing-min', 'dm-concurrency'];
