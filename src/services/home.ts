@@ -7,7 +7,7 @@ import type { Deps } from './deps.js';
 import { PROGRAM_WORKSTREAM, STANDUP_CHECKIN } from '../domain/checkins/plans.js';
 import { occurrenceOn } from '../domain/standups/schedule.js';
 import { nextCheckins } from './preview/next-checkins.js';
-import { holdingOccurrence, startGates, workstreamActivity } from './workstreams/activity.js';
+import { holdingOccurrence, startGates, type StartGates, workstreamActivity } from './workstreams/activity.js';
 import { checkinsFor } from './standups/plans.js';
 import { localClock } from './standups/prompts.js';
 
@@ -36,9 +36,8 @@ export interface HomeModel {
   blockers: { title: string; items: ReturnType<typeof blockerView>[] }[];
 }
 
-async function myStandups(deps: Deps, userId: string): Promise<HomeStandup[]> {
+async function myStandups(deps: Deps, userId: string, gates: StartGates): Promise<HomeStandup[]> {
   const out: HomeStandup[] = [];
-  const gates = await startGates(deps.db);
   const inactiveShown = new Set<string>();
   for (const c of checkinsFor(deps.config, userId)) {
     const today = deps.clock.now().setZone(c.zone).toISODate()!;
@@ -82,11 +81,13 @@ async function myStandups(deps: Deps, userId: string): Promise<HomeStandup[]> {
 /** The Home tab model for `userId` at the clock's now (Postgres reads only; rendering is slack/blocks/home.ts). */
 export async function homeModel(deps: Deps, userId: string): Promise<HomeModel> {
   const now = deps.clock.now().toJSDate();
-  const mine = await myOpenBlockers(deps.db, userId);
+  // gate states once for both sections; the three reads are independent
+  const gates = await startGates(deps.db);
+  const [mine, standups, next] = await Promise.all([myOpenBlockers(deps.db, userId), myStandups(deps, userId, gates), nextCheckins(deps, userId, 5, gates)]);
   const v = (rows: typeof mine.raised) => rows.map((b) => blockerView(deps.config, b, now));
   return {
-    standups: await myStandups(deps, userId),
-    nextCheckins: await nextCheckins(deps, userId),
+    standups,
+    nextCheckins: next,
     blockers: [
       { title: 'Waiting on you', items: v(mine.waiting) },
       { title: 'Escalated to you', items: v(mine.escalated) },
