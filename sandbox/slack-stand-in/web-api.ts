@@ -28,6 +28,13 @@ export interface SlackApiFakeOptions {
    * chat.update of a message it never saw `message_not_found`. Without it (tests) every channel exists.
    */
   channels?: Record<string, { name: string; isPrivate?: boolean; botIsMember?: boolean }>;
+  /**
+   * How long an idle keep-alive connection stays open, ms (default 1 000, so tests stop quickly). Node sends it as
+   * `Keep-Alive: timeout=<s>`, and undici (the bot's fetch) closes a connection 1 s before that, so the default
+   * makes the bot reconnect for almost every call; benchmarks pass a long one, as slack.com's connections
+   * outlive a burst.
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 /** What changed in the workspace (the sandbox pushes it to the page). */
@@ -68,7 +75,7 @@ export class SlackApiFake {
         res.end(JSON.stringify(body));
       });
     });
-    this.server.keepAliveTimeout = 1_000;
+    this.server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 1_000;
   }
 
   /** Starts listening on `host` (127.0.0.1; random port); `url` becomes e.g. http://127.0.0.1:40123/api/ */
