@@ -64,3 +64,23 @@ export function withdrawalRecipients(authority: SignOffAuthority, signedBy: read
   const signers = authority.rule === 'all_of' ? authority.signers : signedBy;
   return [...new Set([...signers, pm])];
 }
+
+/** The facts about a blocker that decide whether it can withdraw gate sign-offs. */
+export interface WithdrawingBlocker {
+  severity: string;
+  source: string;
+  gateId: string | null;
+  workstreamId: string;
+}
+
+/**
+ * The gates whose sign-offs a new blocker withdraws if they stand: a blocker at a blocking severity
+ * (`gonogo.blocking_severities`, default P0), raised by a person (not a gate's or a task's own escalation),
+ * against the gate itself or a workstream the gate unblocks. Empty for every other blocker, which then needs no
+ * `withdraw-signoffs` job at all.
+ * @param gates the configured gates (id and `unblocks` workstream ids).
+ */
+export function gatesWithdrawnBy<G extends { id: string; unblocks: readonly string[] }>(blocker: WithdrawingBlocker, gates: readonly G[], blockingSeverities: readonly string[]): G[] {
+  if (!blockingSeverities.includes(blocker.severity) || blocker.source === 'gate' || blocker.source === 'task') return [];
+  return gates.filter((g) => g.id === blocker.gateId || g.unblocks.includes(blocker.workstreamId));
+}

@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { blockerNotices, blockers, gateSignatures, gateStates, gonogoAudit } from '../../db/schema/index.js';
-import { signatureEffect, withdrawalRecipients } from '../../domain/gonogo/signoff.js';
+import { gatesWithdrawnBy, signatureEffect, withdrawalRecipients } from '../../domain/gonogo/signoff.js';
 import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
 import type { Refusal } from '../../domain/permissions.js';
@@ -160,9 +160,7 @@ export async function withdrawalsDue(deps: Deps): Promise<number[]> {
  * @returns the gates withdrawn.
  */
 export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Promise<string[]> {
-  const blocking = deps.config.gonogo?.blocking_severities ?? ['P0'];
-  if (!blocking.includes(blocker.severity) || blocker.source === 'gate' || blocker.source === 'task') return [];
-  const affected = deps.config.gates.filter((g) => g.id === blocker.gateId || g.unblocks.includes(blocker.workstreamId));
+  const affected = gatesWithdrawnBy(blocker, deps.config.gates, deps.config.gonogo?.blocking_severities ?? ['P0']);
   const withdrawn: string[] = [];
   const now = deps.clock.now().toJSDate();
   for (const gate of affected) {

@@ -65,6 +65,9 @@ describe('regressions from the code review (fixed clock, no workers: each step d
     expect(job?.name).toBe(wakeupJobs.withdrawSignOffs.name);
     expect(await withdrawSignOffsForBlocker(bot.deps, (wakeupJobs.withdrawSignOffs.payload.parse(job!.data) as { blockerId: number }).blockerId)).toEqual(['qa']);
     expect(await escalateOverdueGates(bot.deps)).toBe(1);
+    // a P1 against the same workstream cannot withdraw anything (P0 blocks here): no job is queued for it
+    const p1 = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'slow build', severity: 'P1', workstreamId: 'ws1', source: 'command' });
+    expect(await bot.queues.escalation.getJob(wakeupJobs.withdrawSignOffs.jobId(p1.ok ? p1.blocker.id : 0))).toBeUndefined();
     const [gateBlocker] = await h.sql<{ status: string; levels_done: number }>("SELECT status, levels_done FROM blockers WHERE source = 'gate'");
     expect(gateBlocker).toEqual({ status: 'open', levels_done: 0 });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signatureEffect, signOffProgress, withdrawalRecipients } from '../../../../src/domain/gonogo/signoff.js';
+import { gatesWithdrawnBy, signatureEffect, signOffProgress, withdrawalRecipients } from '../../../../src/domain/gonogo/signoff.js';
 
 // seed 000, Gate 4: "Team Alpha Lead + Team Beta Lead … cannot proceed without both sign-offs"
 const joint = { rule: 'all_of' as const, signers: ['UALPHA', 'UBETA'] };
@@ -33,5 +33,24 @@ describe('any-of sign-off (today’s rule)', () => {
   it('a withdrawal tells whoever had signed, and the PM', () => {
     expect(withdrawalRecipients(anyOf, ['UQA2'], 'U0PM')).toEqual(['UQA2', 'U0PM']);
     expect(withdrawalRecipients(anyOf, ['U0PM'], 'U0PM')).toEqual(['U0PM']);
+  });
+});
+
+describe('which gates a new blocker withdraws', () => {
+  const gates = [
+    { id: 'qa', unblocks: ['alpha'] },
+    { id: 'g2', unblocks: [] },
+  ];
+  const p0 = { severity: 'P0', source: 'command', gateId: null, workstreamId: 'alpha' };
+  it('a blocking-severity blocker withdraws the gates it names or whose workstreams it blocks', () => {
+    expect(gatesWithdrawnBy(p0, gates, ['P0']).map((g) => g.id)).toEqual(['qa']);
+    expect(gatesWithdrawnBy({ ...p0, gateId: 'g2' }, gates, ['P0']).map((g) => g.id)).toEqual(['qa', 'g2']);
+  });
+  it('none for a severity that does not block, for a gate or task escalation, or for an unrelated workstream', () => {
+    expect(gatesWithdrawnBy({ ...p0, severity: 'P1' }, gates, ['P0'])).toEqual([]);
+    expect(gatesWithdrawnBy({ ...p0, severity: 'P1' }, gates, ['P0', 'P1']).map((g) => g.id)).toEqual(['qa']);
+    expect(gatesWithdrawnBy({ ...p0, source: 'gate' }, gates, ['P0'])).toEqual([]);
+    expect(gatesWithdrawnBy({ ...p0, source: 'task' }, gates, ['P0'])).toEqual([]);
+    expect(gatesWithdrawnBy({ ...p0, workstreamId: 'beta' }, gates, ['P0'])).toEqual([]);
   });
 });
