@@ -27,8 +27,9 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
 /**
  * A `fetch` for @slack/web-api's `fetch` client option (web-api 8; Bolt passes `clientOptions` to every client it
  * builds, so one option covers Bolt's clients and the workers' client): performs the request with `base` and
- * reports each HTTP attempt's method and outcome. The body is read from a clone, so the client gets the response
- * untouched; a network error, timeout or abort counts as `error` and is rethrown unchanged.
+ * reports each HTTP attempt's method and outcome. A 2xx JSON body is read once and the client gets a new `Response` with
+ * the same status, headers, URL and body text (other bodies are read from a clone); a network error, timeout or abort (also while reading the body) counts as
+ * `error` and is rethrown unchanged.
  */
 export function observedSlackFetch(onCall: (method: string, outcome: SlackCallOutcome) => void, base: FetchLike = globalThis.fetch): FetchLike {
   return async (input, init) => {
@@ -40,15 +41,37 @@ export function observedSlackFetch(onCall: (method: string, outcome: SlackCallOu
       onCall(method, 'error');
       throw err;
     }
-    const data =
-      res.status >= 200 && res.status < 300
-        ? await res
+    if (res.status < 200 || res.status >= 300 || res.body === null) {
+      onCall(method, slackOutcomeOf({ status: res.status, data: '' }));
+      return res;
+    }
+    if (!res.headers.get('content-type')?.includes('json')) {
+      // not a Web API answer (an upload's "OK", a gzip file): read a copy, leave the original to the client
+      onCall(
+        method,
+        slackOutcomeOf({
+          status: res.status,
+          data: await res
             .clone()
             .text()
-            .catch(() => '')
-        : '';
+            .catch(() => ''),
+        }),
+      );
+      return res;
+    }
+    // read once and hand the client an identical response over the same text: `res.clone()` tees the body into
+    // two web streams, which cost more CPU per call than the call's own JSON parsing (bench/RESULTS-blockers.md)
+    let data: string;
+    try {
+      data = await res.text();
+    } catch (err) {
+      onCall(method, 'error');
+      throw err;
+    }
     onCall(method, slackOutcomeOf({ status: res.status, data }));
-    return res;
+    const copy = new Response(data, { status: res.status, statusText: res.statusText, headers: res.headers });
+    Object.defineProperty(copy, 'url', { value: res.url });
+    return copy;
   };
 }
 

@@ -54,9 +54,10 @@ describe('observedSlackFetch (for @slack/web-api 8, whose client takes a fetch)'
   it('reports method and outcome and hands the caller an unread response', async () => {
     const seen: string[] = [];
     const answers: Record<string, Response> = {
-      'chat.postMessage': new Response('{"ok":true,"ts":"1.2"}', { status: 200 }),
+      'chat.postMessage': new Response('{"ok":true,"ts":"1.2"}', { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'x-slack-req-id': 'r1' } }),
       'conversations.open': new Response('{"ok":false,"error":"ratelimited"}', { status: 429, headers: { 'retry-after': '2' } }),
-      'users.info': new Response('{"ok":false,"error":"user_not_found"}', { status: 200 }),
+      'users.info': new Response('{"ok":false,"error":"user_not_found"}', { status: 200, headers: { 'content-type': 'application/json' } }),
+      upload: new Response('OK - 3', { status: 200, headers: { 'content-type': 'text/plain' } }),
     };
     const base = async (input: string | URL | Request) => {
       const method = String(input).split('/').pop()!;
@@ -66,9 +67,11 @@ describe('observedSlackFetch (for @slack/web-api 8, whose client takes a fetch)'
     const fetch = observedSlackFetch((m, o) => seen.push(`${m} ${o}`), base);
     const posted = await fetch('https://slack.com/api/chat.postMessage', { method: 'POST' });
     expect(await posted.json()).toEqual({ ok: true, ts: '1.2' });
+    expect(posted.headers.get('x-slack-req-id')).toBe('r1');
     expect((await fetch(new URL('https://slack.com/api/conversations.open'))).status).toBe(429);
     await fetch('https://slack.com/api/users.info');
+    expect(await (await fetch('https://files.slack.com/upload')).text()).toBe('OK - 3');
     await expect(fetch('https://slack.com/api/auth.test')).rejects.toThrow('fetch failed');
-    expect(seen).toEqual(['chat.postMessage ok', 'conversations.open 429', 'users.info error', 'auth.test error']);
+    expect(seen).toEqual(['chat.postMessage ok', 'conversations.open 429', 'users.info error', 'other error', 'auth.test error']);
   });
 });
