@@ -43,7 +43,7 @@ export async function queueDepths(queues: Record<QueueName, Pick<Queue, 'getJobC
 }
 
 /** The part of a queue `queueWakeups` uses (lets a unit test capture the adds without Redis). */
-export type WakeupQueues = Record<QueueName, Pick<Queue, 'addBulk'>>;
+export type WakeupQueues = Record<QueueName, Pick<Queue, 'add' | 'addBulk'>>;
 
 /**
  * {@link Wakeups} on BullMQ queues, derived from the job registry: each method adds one job per item to the
@@ -57,14 +57,16 @@ export function queueWakeups(queues: WakeupQueues, onError: (what: string, err: 
     method,
     async (items: readonly WakeupItem<WakeupName>[]) => {
       if (items.length === 0) return;
+      const jobs = items.map((item) => ({
+        name: job.name,
+        data: job.data(item),
+        opts: job.delay ? { jobId: job.jobId(item), delay: job.delay(item) } : { jobId: job.jobId(item) },
+      }));
       try {
-        await queues[job.queue].addBulk(
-          items.map((item) => ({
-            name: job.name,
-            data: job.data(item),
-            opts: job.delay ? { jobId: job.jobId(item), delay: job.delay(item) } : { jobId: job.jobId(item) },
-          })),
-        );
+        // one job (a slash command's wake-up) is one script call; addBulk would wrap it in a pipeline, whose
+        // bookkeeping was ~4 % of the /blocker ack path's CPU (bench/RESULTS-blockers.md, section 3)
+        if (jobs.length === 1) await queues[job.queue].add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
+        else await queues[job.queue].addBulk(jobs);
       } catch (err) {
         onError(method, err as Error);
       }

@@ -29,6 +29,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { metricsRoute } from '../metrics/route.js';
 import { observedClientOptions } from '../metrics/slack-adapter.js';
 import { observeAcks } from './middleware/ack-timing.js';
+import { reportRequests } from './middleware/requests-in-flight.js';
 
 /** How long start-up waits for Slack to answer auth.test, ms (it answers in well under a second when reachable). */
 export const SLACK_INIT_TIMEOUT_MS = 20_000;
@@ -98,6 +99,8 @@ export function createSlackApp(args: {
   metrics?: Metrics;
   /** More GET routes on the same port in both modes (the read-only API, src/api), matched on the path without its query. */
   routes?: GetRoute[];
+  /** Told when each Slack request arrives; the function it returns is called when it is handled (src/jobs/requests-first.ts). */
+  onRequest?: () => () => void;
 }): SlackApp {
   const { env, log } = args;
   const logger: BoltLogger = boltLogger(log);
@@ -112,6 +115,8 @@ export function createSlackApp(args: {
   const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger, ...(metrics ? observedClientOptions((m, o) => metrics.slackCall(m, o)) : {}) };
   const serveMetrics = metrics ? metricsRoute(metrics, env.METRICS_TOKEN) : undefined;
   const extraRoutes = args.routes ?? [];
+  // Both apps run with `convoStore: false`: Preflight keeps no conversation state in Bolt (listeners read Postgres),
+  // and Bolt's default in-memory store ran a middleware on every request for nothing.
   let app: App;
   let healthServer: Server | undefined;
   if (env.SLACK_APP_TOKEN) {
@@ -119,7 +124,7 @@ export function createSlackApp(args: {
     // WebSocket's state; Bolt's default one would take neither from the App's options.
     const receiver = new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger, installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } } });
     socket = trackSocketConnection(receiver.client);
-    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, socketMode: true, logger, clientOptions, deferInitialization: true });
+    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, socketMode: true, logger, clientOptions, deferInitialization: true, convoStore: false });
     healthServer = createServer(socketModeRoutes(healthRoute, serveMetrics, extraRoutes));
   } else {
     const receiver = new HTTPReceiver({
@@ -133,9 +138,10 @@ export function createSlackApp(args: {
         ...extraRoutes.map((r) => ({ path: r.path, method: ['GET'], handler: r.handler })),
       ],
     });
-    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions, deferInitialization: true });
+    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
   }
   if (metrics) observeAcks(app, (kind, name, seconds) => metrics.ackObserved(kind, name, seconds));
+  if (args.onRequest) reportRequests(app, args.onRequest);
   return {
     app,
     client: app.client,

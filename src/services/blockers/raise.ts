@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { blockerEvents, blockers, standupAnswers, standupRuns } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { blockersOf } from '../../domain/standups/answers.js';
+import { gatesWithdrawnBy } from '../../domain/gonogo/signoff.js';
 import { nextStep, type EscalationPolicy, type Severity } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
 import { workstreamsOf } from '../standups/plans.js';
@@ -82,40 +83,98 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferW
     channel: input.channel ?? blockersChannel(deps.config, workstreamId),
   };
   const first = nextStep(policy, { raisedAt: now, resolved: false, levelsDone: 0, repeatsDone: 0, lastNotifiedAt: null, snoozedUntil: null, acknowledgedBy: [] });
-  const row = await insertRaised(
-    deps.db,
-    { ...draft, nextDueAt: first?.dueAt.toJSDate() ?? null },
-    { actor: input.reporter, at: now.toJSDate(), data: { severity, owner: input.owner ?? null, text: input.text } },
-  );
+  const row = await insertRaised(deps.db, { ...draft, nextDueAt: first?.dueAt.toJSDate() ?? null }, { actor: input.reporter, data: { severity, owner: input.owner ?? null, text: input.text } });
   if (!row) return { ok: false, reason: 'duplicate', message: 'This standup answer already raised a blocker.' };
   deps.log.info({ blocker: row.id, severity, workstream: workstreamId, source: input.source }, 'blocker raised');
   // the blocker is committed: what follows must not turn the answer into "try again" (a retry would raise it
   // twice), and a slash command acks before it (Slack's 3 s; bench/RESULTS-blockers.md measured the gain)
+  // the wake-ups are independent (each is its own job; a failure to queue one is logged and left to the sweeper)
   const wake = async () => {
-    if (row.nextDueAt) await deps.wakeups.escalate([{ blockerId: row.id, version: row.version, dueAt: row.nextDueAt, now: now.toJSDate() }]);
-    await deps.wakeups.renderBlockers([{ blockerId: row.id, version: row.messageVersion }]);
-    // a blocking-severity blocker withdraws the gate sign-offs it affects: a job (gonogo/gates.ts), not a call
-    await deps.wakeups.withdrawSignOffs([row.id]);
+    await Promise.all([
+      row.nextDueAt ? deps.wakeups.escalate([{ blockerId: row.id, version: row.version, dueAt: row.nextDueAt, now: now.toJSDate() }]) : undefined,
+      deps.wakeups.renderBlockers([{ blockerId: row.id, version: row.messageVersion }]),
+      // a blocking-severity blocker withdraws the gate sign-offs it affects: a job (gonogo/gates.ts), not a call;
+      // a blocker that cannot withdraw any (most of them: not blocking, or no gate it concerns) needs no job
+      gatesWithdrawnBy(row, deps.config.gates, deps.config.gonogo?.blocking_severities ?? ['P0']).length ? deps.wakeups.withdrawSignOffs([row.id]) : undefined,
+    ]);
   };
   if (opts.deferWakeups) return { ok: true, blocker: row, wake };
   await wake();
   return { ok: true, blocker: row };
 }
 
+/** The insert of {@link insertRaised}, built once per database (a drizzle prepared query; see there). */
+function prepareInsertRaised(db: Db) {
+  const p = sql.placeholder;
+  // timestamps go in as ISO strings cast in SQL: a placeholder given to a timestamp column is passed through the
+  // column's encoder, which cannot take the null of a blocker without a ladder (no next due time)
+  const b = db.$with('b').as(
+    db
+      .insert(blockers)
+      .values({
+        workstreamId: p('workstreamId'),
+        gateId: p('gateId'),
+        taskId: p('taskId'),
+        severity: p('severity'),
+        text: p('text'),
+        reporter: p('reporter'),
+        owner: p('owner'),
+        status: 'open',
+        policy: p('policy'),
+        raisedAt: sql`${p('raisedAt')}::timestamptz`,
+        source: p('source'),
+        standupAnswerId: p('standupAnswerId'),
+        channel: p('channel'),
+        nextDueAt: sql`${p('nextDueAt')}::timestamptz`,
+      })
+      .onConflictDoNothing()
+      .returning(),
+  );
+  const e = db.$with('e', { id: sql<number>`id` }).as(
+    sql`INSERT INTO ${blockerEvents} (blocker_id, kind, actor, at, data, thread_status)
+        SELECT ${b.id}, 'raised', ${p('actor')}, ${p('raisedAt')}::timestamptz, ${p('eventData')}::jsonb, 'none' FROM ${b} RETURNING id`,
+  );
+  return db.with(b, e).select().from(b).prepare('preflight_raise_blocker');
+}
+
+const insertRaisedQueries = new WeakMap<Db, ReturnType<typeof prepareInsertRaised>>();
+
 /**
  * Inserts a blocker and its `raised` event (not shown in the thread) in one statement: a data-modifying CTE is
  * atomic on its own and costs one round trip instead of BEGIN / INSERT / INSERT / COMMIT, which is most of
- * what `/blocker` waits for before it acks (bench/RESULTS-blockers.md, "lean").
+ * what `/blocker` waits for before it acks (bench/RESULTS-blockers.md, "lean"). The statement is a prepared
+ * query, built once per database and parsed once per Postgres connection: building it with drizzle on every
+ * call was a quarter of the ack path's CPU (bench/RESULTS-blockers.md, section 3).
  * @returns the stored row, or null when a unique key (one blocker per standup answer, one per gate's due
  *   time) already holds one: then nothing is written.
  */
-async function insertRaised(db: Db, values: typeof blockers.$inferInsert, event: { actor: string; at: Date; data: Record<string, unknown> }): Promise<BlockerRow | null> {
-  const b = db.$with('b').as(db.insert(blockers).values(values).onConflictDoNothing().returning());
-  const e = db.$with('e', { id: sql<number>`id` }).as(
-    sql`INSERT INTO ${blockerEvents} (blocker_id, kind, actor, at, data, thread_status)
-        SELECT ${b.id}, 'raised', ${event.actor}, ${event.at.toISOString()}::timestamptz, ${JSON.stringify(event.data)}::jsonb, 'none' FROM ${b} RETURNING id`,
-  );
-  const [row] = await db.with(b, e).select().from(b);
+async function insertRaised(
+  db: Db,
+  values: Omit<typeof blockers.$inferInsert, 'status'> & { raisedAt: Date; nextDueAt: Date | null },
+  event: { actor: string; data: Record<string, unknown> },
+): Promise<BlockerRow | null> {
+  let query = insertRaisedQueries.get(db);
+  if (!query) {
+    query = prepareInsertRaised(db);
+    insertRaisedQueries.set(db, query);
+  }
+  const [row] = await query.execute({
+    workstreamId: values.workstreamId,
+    gateId: values.gateId ?? null,
+    taskId: values.taskId ?? null,
+    severity: values.severity,
+    text: values.text,
+    reporter: values.reporter,
+    owner: values.owner ?? null,
+    policy: values.policy,
+    raisedAt: values.raisedAt.toISOString(),
+    source: values.source,
+    standupAnswerId: values.standupAnswerId ?? null,
+    channel: values.channel,
+    nextDueAt: values.nextDueAt?.toISOString() ?? null,
+    actor: event.actor,
+    eventData: JSON.stringify(event.data),
+  });
   return row ?? null;
 }
 

@@ -9,7 +9,7 @@ import type { Wakeups } from '../../../src/services/wakeups.js';
 /**
  * The job registry without Redis: every wake-up has one job, names and ids are well-formed and distinct,
  * payload schemas accept what the enqueue side writes and reject anything else, and `queueWakeups` puts each
- * job on its declared queue with its id, data and delay (queues replaced by recorders of `addBulk`).
+ * job on its declared queue with its id, data and delay (queues replaced by recorders of `add` and `addBulk`).
  */
 
 const rowId = fc.integer({ min: 1, max: 2 ** 31 - 1 });
@@ -35,7 +35,7 @@ const items: { [W in WakeupName]: fc.Arbitrary<WakeupItem<W>> } = {
 const entries = Object.entries(wakeupJobs) as [WakeupName, WakeupJob][];
 const itemsOf = (w: WakeupName) => items[w] as fc.Arbitrary<WakeupItem<WakeupName>>;
 
-/** Queues that record every `addBulk` instead of talking to Redis; `fail` makes them reject like a dead Redis. */
+/** Queues that record every `add` and `addBulk` instead of talking to Redis; `fail` makes them reject like a dead Redis. */
 function recordingQueues(fail = false) {
   const added: { queue: string; name: string; data: unknown; opts: { jobId?: string; delay?: number } }[] = [];
   const queues = Object.fromEntries(
@@ -46,6 +46,10 @@ function recordingQueues(fail = false) {
           if (fail) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
           for (const j of jobs) added.push({ queue, name: j.name, data: j.data, opts: j.opts ?? {} });
           return [];
+        },
+        async add(name: string, data: unknown, opts?: { jobId?: string; delay?: number }) {
+          if (fail) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+          added.push({ queue, name, data, opts: opts ?? {} });
         },
       },
     ]),
