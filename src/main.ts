@@ -13,6 +13,7 @@ import { databaseUrlForDisplay, ensureDatabase, runMigrations } from './db/migra
 import { connectionWarnings } from './connection-warnings.js';
 import { redisConnection, redisReady, redisUrlForDisplay } from './jobs/connection.js';
 import { createQueues, queueDepths, queueWakeups } from './jobs/queues.js';
+import { RequestsFirst } from './jobs/requests-first.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger, logFormat } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
@@ -104,7 +105,17 @@ const routes = apiRoutes({
   token: env.PREFLIGHT_API_TOKEN,
   log,
 });
-const slack = createSlackApp({ env, log, redis: producer, health: () => checkHealth(database.pool, healthRedis), metrics, routes });
+// background jobs start only when no Slack request has arrived for 50 ms (at most 2 s late): acks come first
+const requestsFirst = new RequestsFirst();
+const slack = createSlackApp({
+  env,
+  log,
+  redis: producer,
+  health: () => checkHealth(database.pool, healthRedis),
+  metrics,
+  routes,
+  onRequest: () => requestsFirst.begin(),
+});
 /** A token Slack refuses (or no way to reach Slack) ends start-up with one line naming the variable. */
 const orFail = (err: unknown): never => {
   if (err instanceof SlackStartError) fail(err.message);
@@ -150,6 +161,7 @@ const workers = await startWorkers({
   prefix: env.QUEUE_PREFIX,
   tickMs: config.scheduler.tick,
   observe: metrics,
+  requestsFirst,
 });
 
 await slack.start().catch(orFail);

@@ -4,6 +4,7 @@ import type { Deps } from '../services/deps.js';
 import { rateLimitedFor } from '../services/slack-errors.js';
 import { QUEUES, QUEUE_NAMES, type QueueName, type ScheduleSettings, type WakeupJob } from './job-definition.js';
 import type { Queues } from './queues.js';
+import type { RequestsFirst } from './requests-first.js';
 import { scheduledJobs, wakeupJobs } from './registry.js';
 
 /** What workers report for monitoring (src/metrics implements it). */
@@ -91,6 +92,11 @@ export async function startWorkers(args: {
   schedulerKeeperMs?: number;
   /** Told each job's duration and outcome, and each 429 pause (metrics). */
   observe?: JobObserver;
+  /**
+   * Waited for before each job of every queue but the scheduler's starts (requests-first.ts: Slack requests are
+   * served first). The scheduler's ticks and sweeps are not held: they are what keeps check-ins on time.
+   */
+  requestsFirst?: Pick<RequestsFirst, 'idle'>;
 }): Promise<Workers> {
   const { deps, queues, connection, prefix } = args;
   const settings: ScheduleSettings = { tickMs: args.tickMs, sweepMs: args.sweepMs ?? deps.config.escalation.sweep_every };
@@ -121,6 +127,7 @@ export async function startWorkers(args: {
       async (job: Job) => {
         const handle = handlers[queue].get(job.name);
         if (!handle) throw new Error(`unknown ${queue} job ${job.name}`);
+        if (queue !== 'scheduler' && args.requestsFirst) await args.requestsFirst.idle();
         const start = performance.now();
         const seconds = () => (performance.now() - start) / 1_000;
         try {

@@ -6,6 +6,7 @@ import { fixedClock, systemClock, type Clock } from '../../src/clock.js';
 import { parseWorkspaceConfig } from '../../src/config/load.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createQueues, queueWakeups, type Queues } from '../../src/jobs/queues.js';
+import type { RequestsFirst } from '../../src/jobs/requests-first.js';
 import { startWorkers, type Workers } from '../../src/jobs/workers.js';
 import type { Deps } from '../../src/services/deps.js';
 import { blockKitRenderer } from '../../src/slack/blocks/renderer.js';
@@ -38,7 +39,7 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
   const processes: Process[] = [];
   const connections: Redis[] = [];
 
-  async function process_(opts: { workers?: boolean; tickMs?: number; sweepMs?: number; keeperMs?: number } = {}): Promise<Process> {
+  async function process_(opts: { workers?: boolean; tickMs?: number; sweepMs?: number; keeperMs?: number; requestsFirst?: Pick<RequestsFirst, 'idle'> } = {}): Promise<Process> {
     const database = openDatabase(url);
     const producer = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
     const workerConn = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -49,7 +50,16 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
     const workers =
       opts.workers === false
         ? undefined
-        : await startWorkers({ deps, queues, connection: workerConn, prefix, tickMs: opts.tickMs ?? 3_600_000, sweepMs: opts.sweepMs ?? 3_600_000, schedulerKeeperMs: opts.keeperMs });
+        : await startWorkers({
+            deps,
+            queues,
+            connection: workerConn,
+            prefix,
+            tickMs: opts.tickMs ?? 3_600_000,
+            sweepMs: opts.sweepMs ?? 3_600_000,
+            schedulerKeeperMs: opts.keeperMs,
+            requestsFirst: opts.requestsFirst,
+          });
     const p: Process = {
       deps,
       database,

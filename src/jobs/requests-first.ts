@@ -1,0 +1,83 @@
+/**
+ * Slack requests first, background jobs after. A bot process serves Slack's requests (slash commands, buttons,
+ * events: each must be acked within 3 s, and users feel every millisecond) and runs the jobs those requests ask
+ * for (renders, DMs, escalations) on the same event loop. Under a burst of requests the jobs' CPU delayed the
+ * acks: at 200 `/blocker`/s the render jobs alone needed more than a core (bench/RESULTS-blockers.md, section 3).
+ * The jobs are wake-ups stored in Redis, so they can wait without losing anything; the acks cannot.
+ *
+ * So a job starts only once the process has been quiet for {@link RequestsFirstOptions.quietMs}: no Slack
+ * request in flight and none arrived within that time. A job never waits longer than
+ * {@link RequestsFirstOptions.maxWaitMs}, so a steady stream of requests slows the jobs down without starving
+ * them. A job already running is not interrupted. Times are milliseconds of `performance.now()`.
+ */
+
+export interface RequestsFirstOptions {
+  /** How long after the last request arrived (and none is in flight) jobs may start again, ms. Default 50. */
+  quietMs?: number;
+  /** The longest a job waits for quiet before it starts anyway, ms. Default 2 000 (well under BullMQ's 15 s lock). */
+  maxWaitMs?: number;
+}
+
+/** Tracks the Slack requests in flight and lets background jobs wait for a quiet moment. */
+export class RequestsFirst {
+  readonly quietMs: number;
+  readonly maxWaitMs: number;
+  private inFlight = 0;
+  private lastArrival = Number.NEGATIVE_INFINITY;
+  private waiters: { resolve: () => void; deadline: number }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(opts: RequestsFirstOptions = {}) {
+    this.quietMs = opts.quietMs ?? 50;
+    this.maxWaitMs = opts.maxWaitMs ?? 2_000;
+  }
+
+  /**
+   * A Slack request arrived. Call the returned function once it is handled (acked and its listener done); calling
+   * it again does nothing.
+   */
+  begin(): () => void {
+    this.inFlight += 1;
+    this.lastArrival = performance.now();
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.inFlight -= 1;
+      this.schedule();
+    };
+  }
+
+  /** True when no request is in flight and none arrived within `quietMs`. */
+  isQuiet(now = performance.now()): boolean {
+    return this.inFlight === 0 && now - this.lastArrival >= this.quietMs;
+  }
+
+  /** Resolves at once when the process is quiet, else when it becomes quiet or after `maxWaitMs`, whichever is first. */
+  idle(): Promise<void> {
+    const now = performance.now();
+    if (this.isQuiet(now)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.waiters.push({ resolve, deadline: now + this.maxWaitMs });
+      this.schedule();
+    });
+  }
+
+  /** Releases the waiters that may go now, and sets one timer for the next moment one may. */
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.waiters.length === 0) return;
+    const now = performance.now();
+    const quiet = this.isQuiet(now);
+    const waiting = this.waiters.filter((w) => !quiet && w.deadline > now);
+    for (const w of this.waiters) if (!waiting.includes(w)) w.resolve();
+    this.waiters = waiting;
+    if (waiting.length === 0) return;
+    const nextDeadline = Math.min(...waiting.map((w) => w.deadline));
+    // while a request is in flight its end re-schedules; otherwise quiet comes `quietMs` after the last arrival
+    const quietAt = this.inFlight === 0 ? this.lastArrival + this.quietMs : Number.POSITIVE_INFINITY;
+    this.timer = setTimeout(() => this.schedule(), Math.max(0, Math.min(nextDeadline, quietAt) - now));
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RequestsFirst } from '../../../src/jobs/requests-first.js';
+
+/** Whether `p` has settled, after letting pending microtasks run. */
+async function settled(p: Promise<void>): Promise<boolean> {
+  let done = false;
+  void p.then(() => {
+    done = true;
+  });
+  await Promise.resolve();
+  await Promise.resolve();
+  return done;
+}
+
+describe('RequestsFirst: background jobs wait while Slack requests are served (fake timers, times in ms)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a job starts at once when no request came', async () => {
+    expect(await settled(new RequestsFirst().idle())).toBe(true);
+  });
+
+  it('a job waits while a request is in flight, then until 50 ms after it arrived', async () => {
+    const gate = new RequestsFirst({ quietMs: 50, maxWaitMs: 2_000 });
+    const end = gate.begin();
+    const job = gate.idle();
+    await vi.advanceTimersByTimeAsync(30);
+    expect(await settled(job)).toBe(false);
+    end();
+    await vi.advanceTimersByTimeAsync(19);
+    expect(await settled(job)).toBe(false); // 49 ms after the request arrived
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await settled(job)).toBe(true);
+  });
+
+  it('a request in flight longer than the quiet time holds jobs until it ends', async () => {
+    const gate = new RequestsFirst({ quietMs: 50, maxWaitMs: 2_000 });
+    const end = gate.begin();
+    const job = gate.idle();
+    await vi.advanceTimersByTimeAsync(400);
+    expect(await settled(job)).toBe(false);
+    end();
+    end(); // a second call does nothing
+    expect(await settled(job)).toBe(true);
+    expect(gate.isQuiet()).toBe(true);
+  });
+
+  it('a steady stream of requests delays a job by at most maxWaitMs, never starves it', async () => {
+    const gate = new RequestsFirst({ quietMs: 50, maxWaitMs: 2_000 });
+    const job = (() => {
+      gate.begin()();
+      return gate.idle();
+    })();
+    for (let t = 0; t < 1_980; t += 20) {
+      await vi.advanceTimersByTimeAsync(20);
+      gate.begin()(); // a request every 20 ms, each handled at once
+    }
+    expect(await settled(job)).toBe(false);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(await settled(job)).toBe(true);
+  });
+
+  it('every waiting job is released together when quiet comes', async () => {
+    const gate = new RequestsFirst({ quietMs: 50 });
+    gate.begin()();
+    const jobs = [gate.idle(), gate.idle(), gate.idle()];
+    await vi.advanceTimersByTimeAsync(50);
+    expect(await Promise.all(jobs.map(settled))).toEqual([true, true, true]);
+  });
+});
