@@ -33,7 +33,11 @@ RUN npm run build
 
 FROM node:26-trixie-slim AS runtime
 
+# MALLOC_ARENA_MAX=2 is also set by `npm run start:prod` (test/unit/dockerfile.test.ts checks they agree): glibc's
+# malloc otherwise keeps an arena per thread (V8's GC helpers, libuv), ~7 MB more resident after a burst
+# (bench/RESULTS-blockers.md, section 4).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
@@ -60,7 +64,9 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # node is the command itself (no npm or shell in between), so SIGTERM reaches it and it shuts down gracefully
 # (< 10 s). Run with an init process (`docker run --init`, `init: true` in compose) so signals and orphaned
 # processes are handled as PID 1. The V8 flags are the ones of `npm run start:prod` (test/unit/dockerfile.test.ts
-# checks they agree); why, measured, is in bench/RESULTS-blockers.md: 2 MB semi-spaces (V8's default grows to
-# 16 MB each) take ~18 MB off the idle process for ~8 % more CPU per request. Source maps (--enable-source-maps)
-# cost ~11 MB resident; add them with NODE_OPTIONS=--enable-source-maps when a stack trace must point into src/.
-CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
+# checks they agree); why, measured, is in bench/RESULTS-blockers.md (section 4): 4 MB semi-spaces (V8's default
+# grows to 16 MB each) and an old generation that grows by 20 % over what survives a full GC (V8's default
+# grows it up to 4x under a high allocation rate) keep the process at ~105 MB idle and ~140 MB at 200 /blocker/s,
+# instead of ~230-250 MB, for ~5-10 % more CPU per request. Source maps (--enable-source-maps) cost ~11 MB
+# resident; add them with NODE_OPTIONS=--enable-source-maps when a stack trace must point into src/.
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "dist/main.js"]
