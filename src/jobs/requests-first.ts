@@ -16,12 +16,18 @@ export interface RequestsFirstOptions {
   quietMs?: number;
   /** The longest a job waits for quiet before it starts anyway, ms. Default 2 000 (well under BullMQ's 15 s lock). */
   maxWaitMs?: number;
+  /**
+   * How long one request counts as in flight at most, ms. Default 3 000: Slack's ack deadline. A listener stuck on
+   * a call that never returns then stops holding the jobs after that, instead of slowing them for good.
+   */
+  maxRequestMs?: number;
 }
 
 /** Tracks the Slack requests in flight and lets background jobs wait for a quiet moment. */
 export class RequestsFirst {
   readonly quietMs: number;
   readonly maxWaitMs: number;
+  readonly maxRequestMs: number;
   private inFlight = 0;
   private lastArrival = Number.NEGATIVE_INFINITY;
   private waiters: { resolve: () => void; deadline: number }[] = [];
@@ -30,22 +36,27 @@ export class RequestsFirst {
   constructor(opts: RequestsFirstOptions = {}) {
     this.quietMs = opts.quietMs ?? 50;
     this.maxWaitMs = opts.maxWaitMs ?? 2_000;
+    this.maxRequestMs = opts.maxRequestMs ?? 3_000;
   }
 
   /**
    * A Slack request arrived. Call the returned function once it is handled (acked and its listener done); calling
-   * it again does nothing.
+   * it again does nothing. A request not ended within `maxRequestMs` is ended then.
    */
   begin(): () => void {
     this.inFlight += 1;
     this.lastArrival = performance.now();
     let ended = false;
-    return () => {
+    const end = () => {
       if (ended) return;
       ended = true;
+      clearTimeout(expiry);
       this.inFlight -= 1;
       this.schedule();
     };
+    const expiry = setTimeout(end, this.maxRequestMs);
+    expiry.unref();
+    return end;
   }
 
   /** True when no request is in flight and none arrived within `quietMs`. */

@@ -64,6 +64,17 @@ describe('RequestsFirst: background jobs wait while Slack requests are served (f
     expect(await settled(job)).toBe(true);
   });
 
+  it('a request never ended (a listener stuck on a call) stops holding jobs after maxRequestMs', async () => {
+    const gate = new RequestsFirst({ quietMs: 50, maxWaitMs: 60_000, maxRequestMs: 3_000 });
+    gate.begin(); // never ended
+    const job = gate.idle();
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(await settled(job)).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await settled(job)).toBe(true);
+    expect(gate.isQuiet()).toBe(true);
+  });
+
   it('every waiting job is released together when quiet comes', async () => {
     const gate = new RequestsFirst({ quietMs: 50 });
     gate.begin()();
