@@ -1,11 +1,12 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import { blockerNotices, blockers, gateStates } from '../../db/schema/index.js';
+import { blockers, gateStates } from '../../db/schema/index.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
 import type { DbOrTx, OutboundItem } from '../delivery/outbound.js';
 import { raiseBlocker } from '../blockers/raise.js';
+import { reopenEscalation } from '../blockers/reopen.js';
 import { activityRule, downstreamOf, firstCheckins, type StartGates, waitingOn } from '../workstreams/activity.js';
 import { activityAt } from '../../domain/workstreams/activity.js';
 
@@ -119,38 +120,9 @@ export async function escalateFailedGates(deps: Deps, only?: string): Promise<st
       continue;
     }
     if (exists.raisedAt >= failedAt) continue; // this failure is escalated already
-    const now = deps.clock.now().toJSDate();
-    // the notices of the earlier episode go: their unique key (blocker, level, attempt, recipient) would otherwise
-    // swallow this failure's DM to someone that episode already pinged at the same level
-    const reopened = await deps.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(blockers)
-        .set({
-          status: 'open',
-          text,
-          severity: 'P0',
-          policy,
-          owner: targets[0],
-          levelsDone: 0,
-          repeatsDone: 0,
-          lastLevel: null,
-          lastNotifiedAt: null,
-          acknowledgedBy: [],
-          resolvedAt: null,
-          resolvedBy: null,
-          raisedAt: now,
-          nextDueAt: now,
-          version: sql`${blockers.version} + 1`,
-          messageVersion: sql`${blockers.messageVersion} + 1`,
-        })
-        .where(and(eq(blockers.id, exists.id), lt(blockers.raisedAt, failedAt)))
-        .returning();
-      if (row) await tx.delete(blockerNotices).where(and(eq(blockerNotices.blockerId, row.id), inArray(blockerNotices.status, ['sent', 'cancelled', 'failed'])));
-      return row;
-    });
+    // a new failure starts the same escalation row over (reopen.ts says why the earlier notices go)
+    const reopened = await reopenEscalation(deps, exists.id, { text, severity: 'P0', owner: targets[0], policy }, lt(blockers.raisedAt, failedAt));
     if (!reopened) continue;
-    await deps.wakeups.escalate([{ blockerId: reopened.id, version: reopened.version, dueAt: now, now }]);
-    await deps.wakeups.renderBlockers([{ blockerId: reopened.id, version: reopened.messageVersion }]);
     done.push(gate.id);
   }
   return done;

@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import { blockerNotices, blockers, gateSignatures, gateStates, gonogoAudit } from '../../db/schema/index.js';
+import { blockers, gateSignatures, gateStates, gonogoAudit } from '../../db/schema/index.js';
 import { gatesWithdrawnBy, signatureEffect, withdrawalRecipients } from '../../domain/gonogo/signoff.js';
 import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
@@ -10,6 +10,7 @@ import type { Deps } from '../deps.js';
 import { type DbOrTx, insertOutbound } from '../delivery/outbound.js';
 import { actOnBlocker } from '../blockers/act.js';
 import { raiseBlocker } from '../blockers/raise.js';
+import { reopenEscalation } from '../blockers/reopen.js';
 import type { BlockerRow } from '../blockers/rows.js';
 import { gateDueAt, gateFacts } from './facts.js';
 import { escalateFailedGates, gateFailedNotices, gatePassedNotices } from './gate-outcome.js';
@@ -234,48 +235,16 @@ export async function escalateOverdueGates(deps: Deps): Promise<number> {
       .select()
       .from(blockers)
       .where(and(eq(blockers.gateId, g.id), eq(blockers.source, 'gate')));
+    // a joint gate half-signed escalates to the signers still missing
+    const unsigned = g.signOff.filter((u) => !g.signed.includes(u));
     if (exists?.status === 'resolved') {
       // signed, then withdrawn: the same escalation row starts over from its first level, as an overdue-gate
-      // escalation again (the row may last have escalated a failure: gate-outcome.ts), to the signers still missing;
-      // the notices of the earlier episode go, or their unique key would swallow this episode's DMs
-      const now = deps.clock.now().toJSDate();
-      const unsigned = g.signOff.filter((u) => !g.signed.includes(u));
-      const reopened = await deps.db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(blockers)
-          .set({
-            status: 'open',
-            text: overdueText(deps, gate),
-            severity: 'P1',
-            owner: unsigned[0],
-            policy: gatePolicy(unsigned),
-            levelsDone: 0,
-            repeatsDone: 0,
-            lastLevel: null,
-            lastNotifiedAt: null,
-            acknowledgedBy: [],
-            resolvedAt: null,
-            resolvedBy: null,
-            raisedAt: now,
-            nextDueAt: now,
-            version: sql`${blockers.version} + 1`,
-            messageVersion: sql`${blockers.messageVersion} + 1`,
-          })
-          .where(and(eq(blockers.id, exists.id), eq(blockers.status, 'resolved')))
-          .returning();
-        if (row) await tx.delete(blockerNotices).where(and(eq(blockerNotices.blockerId, row.id), inArray(blockerNotices.status, ['sent', 'cancelled', 'failed'])));
-        return row;
-      });
-      if (reopened) {
-        await deps.wakeups.escalate([{ blockerId: reopened.id, version: reopened.version, dueAt: now, now }]);
-        await deps.wakeups.renderBlockers([{ blockerId: reopened.id, version: reopened.messageVersion }]);
-        raised++;
-      }
+      // escalation again (the row may last have escalated a failure: gate-outcome.ts), to the signers still missing
+      const episode = { text: overdueText(deps, gate), severity: 'P1' as const, owner: unsigned[0], policy: gatePolicy(unsigned) };
+      if (await reopenEscalation(deps, exists.id, episode, eq(blockers.status, 'resolved'))) raised++;
       continue;
     }
     if (exists) continue;
-    // a joint gate half-signed escalates to the signers still missing
-    const unsigned = g.signOff.filter((u) => !g.signed.includes(u));
     const res = await raiseBlocker(deps, {
       reporter: deps.config.program.pm,
       text: overdueText(deps, gate),
