@@ -22,7 +22,8 @@ async function eventually(check: () => Promise<boolean>, ms: number): Promise<bo
 describe('workers wait for Slack requests in flight (real Redis; the job is a withdraw-signoffs wake-up, no Slack call)', () => {
   let h: Awaited<ReturnType<typeof harness>>;
   let bot: Process;
-  const gate = new RequestsFirst({ quietMs: 50, maxWaitMs: 60_000 });
+  // long enough that only ending the request releases the job, even on a stalled box
+  const gate = new RequestsFirst({ quietMs: 50, maxWaitMs: 60_000, maxRequestMs: 60_000 });
   beforeAll(async () => {
     h = await harness(YAML, '2026-02-03T10:00:00Z');
     bot = await h.process({ requestsFirst: gate });
