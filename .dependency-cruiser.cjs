@@ -17,7 +17,6 @@
  *
  * TypeScript sources import with the `.js` suffix (NodeNext); `tsConfig` lets the resolver map them to `.ts`,
  * and `tsPreCompilationDeps` keeps type-only imports in the graph so the rules see them too.
- * dependency-cruiser stays on 17.x: 18 requires Node 22, and this project supports Node >= 20.12.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

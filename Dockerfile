@@ -12,7 +12,8 @@
 # Two stages: `build` installs every dependency (TypeScript included) and compiles src/ to dist/
 # (`npm run build`); the runtime stage installs production dependencies only and receives dist/ and
 # migrations/, no TypeScript sources, tests or tooling. Both run Node.js 26, the current LTS line
-# (Active LTS from 2026-10-28, end of life 2029-04-30); CI runs the test suite on Node 20 and on 26.
+# (Active LTS from 2026-10-28, end of life 2029-04-30); CI runs the test suite on Node 22 (the floor,
+# package.json `engines`) and on 26.
 # test/unit/dockerfile.test.ts checks this file's structure (there is no Docker engine in CI).
 
 FROM node:26-trixie-slim AS build

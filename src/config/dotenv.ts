@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 
 /**
  * Loads `.env` from the working directory into `process.env` when the file exists (Node's
- * `process.loadEnvFile`, Node ≥ 20.12); variables already set in the environment win. `npm start`,
+ * `process.loadEnvFile`, present in every supported Node); variables already set in the environment win. `npm start`,
  * `npm run db:migrate` and `npm run config:check` all call it, so the quick start's `cp .env.example .env`
  * is all the setup they need.
  * @returns whether a `.env` was read.

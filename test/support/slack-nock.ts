@@ -28,7 +28,7 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
   const scope = nock('https://slack.test')
     .persist()
     .post(/\/(api|upload)\/.+/)
-    .reply(async (uri, body) => {
+    .reply(async (uri: string, body: unknown) => {
       if (uri.startsWith('/upload/')) {
         // step 2 of files.uploadV2: the file's bytes, POSTed to the upload_url getUploadURLExternal gave
         const fileId = uri.replace(/^\/upload\//, '');

@@ -93,6 +93,15 @@ describe('Dockerfile', () => {
     const pinned = /^LTS_NODE_MAJOR=(\d+)$/m.exec(read('.ci/run'))?.[1];
     expect(Number(pinned)).toBe(nodeMajor(runtime.image));
   });
+
+  it('the first CI pass runs on the floor that package.json promises (engines), and the floor is a supported major', () => {
+    const floor = Number(/^FLOOR_NODE_MAJOR=(\d+)$/m.exec(read('.ci/run'))?.[1]);
+    const engines = JSON.parse(read('package.json')).engines.node as string;
+    expect(engines).toMatch(new RegExp(`^>=${floor}\\.\\d+$`));
+    // Node 20 reached end of life on 2026-04-30 (nodejs.org release schedule); 22 is the oldest line still maintained
+    expect(floor).toBeGreaterThanOrEqual(22);
+    expect(floor).toBeLessThan(nodeMajor(runtime.image));
+  });
 });
 
 describe('.dockerignore', () => {
