@@ -28,18 +28,20 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
   const scope = nock('https://slack.test')
     .persist()
     .post(/\/(api|upload)\/.+/)
-    .reply(async (uri: string, body: unknown) => {
+    .reply(async (req: Request) => {
+      // nock 15 hands the reply function the intercepted WHATWG Request
+      const uri = new URL(req.url).pathname;
       if (uri.startsWith('/upload/')) {
-        // step 2 of files.uploadV2: the file's bytes, POSTed to the upload_url getUploadURLExternal gave
+        // step 2 of files.uploadV2: the file's bytes, POSTed to the upload_url getUploadURLExternal gave;
+        // @slack/web-api sends the file as multipart/form-data
         const fileId = uri.replace(/^\/upload\//, '');
-        // nock hands a binary body over hex-encoded; @slack/web-api sends the file as multipart/form-data
-        const raw = Buffer.isBuffer(body) ? body : typeof body === 'string' ? Buffer.from(body, /^[0-9a-f]*$/i.test(body) ? 'hex' : 'latin1') : Buffer.from(JSON.stringify(body));
-        const bytes = uploadedBytes(raw);
+        const bytes = uploadedBytes(Buffer.from(await req.arrayBuffer()));
         calls.push({ method: 'upload', args: { fileId, length: bytes.length } });
         return messages.receiveUpload(fileId, bytes) ? [200, `OK - ${bytes.length}`] : [404, 'Not Found'];
       }
       const method = uri.replace(/^\/api\//, '');
-      const args: Record<string, any> = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : { ...(body as object) };
+      const raw = await req.text();
+      const args: Record<string, any> = (req.headers.get('content-type') ?? '').includes('json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
       for (const k of ['blocks', 'view', 'metadata']) if (typeof args[k] === 'string') args[k] = JSON.parse(args[k]);
       const i = scripted.findIndex((s) => s.method === method);
       if (i >= 0) {
