@@ -1,36 +1,13 @@
 /**
- * Composition root: env → config → logger → db (migrate) → queues → Slack app → workers.
- * SIGTERM/SIGINT: stop taking requests, let in-flight jobs finish, close queues and the pool, exit (≤ 10 s).
+ * Entry point (`npm start`, `node dist/main.js`): reads the environment and waits for Redis with the few modules
+ * that needs, then loads the bot (src/preflight.ts, most of the start-up time under tsx on a busy box). So a wrong
+ * REDIS_URL ends start-up with one line (and nothing before it) REDIS_BOOT_DEADLINE_MS after the process started,
+ * or 2 s after this module ran if loading it took longer.
  */
-import { WebClient } from '@slack/web-api';
-import { apiRoutes } from './api/routes.js';
-import { systemClock } from './clock.js';
 import { loadDotEnv } from './config/dotenv.js';
 import { EnvError, loadEnv } from './config/env.js';
-import { ConfigError, loadWorkspaceConfig } from './config/load.js';
-import { LISTENER_POOL_SIZE, openDatabase } from './db/client.js';
-import { databaseUrlForDisplay, ensureDatabase, runMigrations } from './db/migrate.js';
-import { connectionWarnings } from './connection-warnings.js';
-import { redisConnection, redisReady, redisUrlForDisplay } from './jobs/connection.js';
-import { createQueues, queueDepths, queueWakeups } from './jobs/queues.js';
-import { RequestsFirst } from './jobs/requests-first.js';
-import { startWorkers } from './jobs/workers.js';
-import { createLogger, logFormat } from './logger.js';
-import { Metrics } from './metrics/metrics.js';
-import { observedClientOptions } from './metrics/slack-adapter.js';
-import { openBlockerCounts } from './services/blockers/queries.js';
-import type { Deps } from './services/deps.js';
-import { EmailLookupError, resolveEmails } from './services/people/resolve-emails.js';
-import { createSlackApp } from './slack/app.js';
-import { checkHealth } from './slack/health.js';
-import { blockKitRenderer } from './slack/blocks/renderer.js';
-import { boltLogger } from './slack/logger.js';
-import { SlackStartError } from './slack/start-errors.js';
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
+import { REDIS_BOOT_DEADLINE_MS, redisBootWaitMs, redisConnection, redisReady, redisUrlForDisplay } from './jobs/connection.js';
+import { failStart } from './start-failure.js';
 
 // `.env` in the working directory, when there is one (variables already set win): the quick start's `cp .env.example .env`
 loadDotEnv();
@@ -39,159 +16,24 @@ const env = (() => {
   try {
     return loadEnv();
   } catch (err) {
-    if (err instanceof EnvError) fail(`Preflight cannot start. ${err.message}\nSee .env.example for what each variable means.`);
+    if (err instanceof EnvError) failStart(`Preflight cannot start. ${err.message}\nSee .env.example for what each variable means.`);
     throw err;
   }
 })();
 
-const parsedConfig = (() => {
-  try {
-    return loadWorkspaceConfig(env.PREFLIGHT_CONFIG);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
-    }
-    throw err;
-  }
-})();
-
-const log = createLogger(env.LOG_LEVEL, undefined, logFormat(env.LOG_FORMAT));
-const warnings = connectionWarnings(log);
-const onError = (what: string) => warnings.onError(what);
-
-/** Redis must answer at boot within this long, ms, so a wrong REDIS_URL ends start-up within 10 s (after boot, an outage only makes /healthz answer 503). */
-const REDIS_BOOT_TIMEOUT_MS = 8_000;
-const producer = redisConnection(env.REDIS, 'producer', onError('redis'));
-try {
-  await redisReady(producer, REDIS_BOOT_TIMEOUT_MS);
-} catch (err) {
-  fail(
-    `Preflight cannot start: Redis at REDIS_URL (${redisUrlForDisplay(env.REDIS_URL)}) did not answer within ${REDIS_BOOT_TIMEOUT_MS / 1000} s (${(err as Error).message}): check REDIS_URL and that Redis is running.`,
-  );
-}
-
-try {
-  await ensureDatabase(env.DATABASE_URL);
-  await runMigrations(env.DATABASE_URL);
-} catch (err) {
-  fail(
-    `Preflight cannot start: could not create or migrate the database at DATABASE_URL (${databaseUrlForDisplay(env.DATABASE_URL)}): ${(err as Error).message}. Check DATABASE_URL and that Postgres is running.`,
-  );
-}
-
-const database = openDatabase(env.DATABASE_URL, onError('postgres'));
-database.pool.on('connect', () => warnings.recovered('postgres'));
-// Slack listeners get a pool of their own: a job can hold a client across its Slack calls, and an ack must not wait for one
-const listenerDatabase = openDatabase(env.DATABASE_URL, onError('postgres'), LISTENER_POOL_SIZE);
-listenerDatabase.pool.on('connect', () => warnings.recovered('postgres'));
-const workerConnection = redisConnection(env.REDIS, 'worker', onError('redis'));
-const healthRedis = redisConnection(env.REDIS, 'health', onError('redis'));
-healthRedis.on('ready', () => warnings.recovered('redis'));
-const queues = createQueues(producer, env.QUEUE_PREFIX);
-const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
-const metrics = new Metrics({ openBlockersBySeverity: () => openBlockerCounts(database.db), queueDepths: () => queueDepths(queues) }, (what, err) =>
-  log.warn({ what, err: err.message }, 'metrics scrape: could not read a gauge'),
+// The connection's errors are not logged while it is waited for (the one line carries the last one); the bot logs
+// them from then on.
+let onRedisError: (err: Error) => void = () => {};
+const producer = redisConnection(env.REDIS, 'producer', (err) => onRedisError(err));
+const redisUp = redisReady(producer, redisBootWaitMs(process.uptime() * 1000)).catch((err: Error) =>
+  failStart(
+    `Preflight cannot start: Redis at REDIS_URL (${redisUrlForDisplay(env.REDIS_URL)}) did not answer within ${REDIS_BOOT_DEADLINE_MS / 1000} s of start-up (${err.message}): check REDIS_URL and that Redis is running.`,
+  ),
 );
-const observeSlack = observedClientOptions((method, outcome) => metrics.slackCall(method, outcome));
-
-// The read-only API (src/api) reads the config resolved below (people by email); its routes are served only from
-// slack.start() on, after that.
-const apiDeps: { current?: Pick<Deps, 'db' | 'config'> } = {};
-const routes = apiRoutes({
-  deps: () => {
-    if (!apiDeps.current) throw new Error('the API is not ready yet');
-    return apiDeps.current;
-  },
-  token: env.PREFLIGHT_API_TOKEN,
-  log,
+await redisUp;
+// Module loading blocks the event loop (tsx's hooks answer synchronously): the bot loads once Redis has answered,
+// so the wait above ends on time.
+const { startPreflight } = await import('./preflight.js');
+await startPreflight(env, producer, (handler) => {
+  onRedisError = handler;
 });
-// background jobs start only when no Slack request has arrived for 50 ms (at most 2 s late): acks come first
-const requestsFirst = new RequestsFirst();
-const slack = createSlackApp({
-  env,
-  log,
-  redis: producer,
-  health: () => checkHealth(database.pool, healthRedis),
-  metrics,
-  routes,
-  onRequest: () => requestsFirst.begin(),
-});
-/** A token Slack refuses (or no way to reach Slack) ends start-up with one line naming the variable. */
-const orFail = (err: unknown): never => {
-  if (err instanceof SlackStartError) fail(err.message);
-  throw err;
-};
-await slack.init().catch(orFail);
-
-// People given by email in preflight.yml become user IDs here (users.lookupByEmail, cached in Postgres). Its own
-// client: 3 calls at a time (the method is Tier 3, ~50 a minute; a 429 pauses the client's queue for Retry-After),
-// and a few minutes of retries at most, after which an address resolved before keeps its stored ID.
-const lookupClient = new WebClient(env.SLACK_BOT_TOKEN, {
-  slackApiUrl: env.SLACK_API_URL,
-  logger: boltLogger(log),
-  maxRequestConcurrency: 3,
-  retryConfig: { retries: 10, factor: 1.5, minTimeout: 1_000, maxTimeout: 30_000 },
-  timeout: 10_000,
-  ...observeSlack,
-});
-const config = await resolveEmails({ db: database.db, slack: lookupClient, clock: systemClock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
-  if (err instanceof ConfigError) fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
-  if (err instanceof EmailLookupError) fail(err.message);
-  throw err;
-});
-apiDeps.current = { db: database.db, config };
-const depsFor = (client: WebClient): Deps => ({ db: listenerDatabase.db, config, clock: systemClock, slack: client, wakeups, renderer: blockKitRenderer, log, observer: metrics.observer });
-slack.registerListeners(depsFor);
-
-// Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client. The client
-// never retries by itself: a chat.postMessage that timed out may have been posted, and only the delivery module
-// (services/delivery) knows to look for it before posting again; its job is retried with BullMQ's backoff.
-const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
-  slackApiUrl: env.SLACK_API_URL,
-  logger: boltLogger(log),
-  rejectRateLimitedCalls: true,
-  retryConfig: { retries: 0 },
-  timeout: 10_000,
-  ...observeSlack,
-});
-const workers = await startWorkers({
-  deps: { ...depsFor(workerClient), db: database.db },
-  queues,
-  connection: workerConnection,
-  prefix: env.QUEUE_PREFIX,
-  tickMs: config.scheduler.tick,
-  observe: metrics,
-  requestsFirst,
-});
-
-await slack.start().catch(orFail);
-log.info(
-  { mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, api: routes.length > 0, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG },
-  'Preflight is running',
-);
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => {
-    log.error('shutdown took longer than 9 s; exiting anyway');
-    process.exit(1);
-  }, 9_000);
-  force.unref();
-  try {
-    await slack.stop().catch((err) => log.warn({ err: err.message }, 'stopping the Slack app'));
-    await workers.close();
-    await queues.close();
-    await Promise.all([producer.quit(), workerConnection.quit(), healthRedis.quit()].map((p) => p.catch(() => {})));
-    await Promise.all([database.pool.end(), listenerDatabase.pool.end()]);
-    log.info('stopped');
-    process.exit(0);
-  } catch (err) {
-    log.error({ err: (err as Error).message }, 'error during shutdown');
-    process.exit(1);
-  }
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -61,6 +61,20 @@ export function redisUrlForDisplay(url: string): string {
   return m ? `${m[1]}${m[2]}` : '(unparseable URL)';
 }
 
+/** How long after the process started Redis must have answered at boot, ms: with `npm start`'s own second, a
+ * wrong REDIS_URL ends start-up within 10 s however long loading the bot took. */
+export const REDIS_BOOT_DEADLINE_MS = 6_000;
+/** The shortest boot wait for Redis, ms, even when loading took the whole deadline (a busy box). */
+const REDIS_BOOT_MIN_WAIT_MS = 2_000;
+
+/**
+ * How long to wait for Redis at boot, ms: what is left of REDIS_BOOT_DEADLINE_MS after `uptimeMs` (the process's
+ * age, ms), and never less than 2 s.
+ */
+export function redisBootWaitMs(uptimeMs: number): number {
+  return Math.max(REDIS_BOOT_MIN_WAIT_MS, REDIS_BOOT_DEADLINE_MS - uptimeMs);
+}
+
 /**
  * Waits until `redis` is ready (connected, and authenticated when the URL has a password).
  * @param timeoutMs how long to wait, ms.

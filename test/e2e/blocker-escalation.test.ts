@@ -110,7 +110,7 @@ describe('blockers and /gonogo through the real process over signed HTTP', () =>
     expect([pings('U0LEAD').length, pings('U0PM').length]).toEqual([1, 1]);
     const thread = fake.ok('chat.postMessage', (a) => a.channel === 'C0BLK' && a.thread_ts).map((c) => String(c.args.text));
     expect(thread.at(-1)).toMatch(/✅ Resolved by <@U0PM> after \d+s/);
-    await fake.waitFor('message shows resolved', () => fake.ok('chat.update', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks).includes('Resolved by <@U0PM>')).length > 0);
+    await fake.waitFor('message shows resolved', () => fake.ok('chat.update', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks ?? []).includes('Resolved by <@U0PM>')).length > 0);
   }, 40_000);
 
   it('/gonogo posts the summary in the channel; a non-PM decide is refused, the PM’s is posted and audited', async () => {

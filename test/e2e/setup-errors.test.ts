@@ -70,19 +70,19 @@ describe('npm start with a setting Slack or a service refuses', () => {
     expect(res.stdout + res.stderr).not.toMatch(STACK_FRAME);
   }, 90_000);
 
-  it('a REDIS_URL nothing answers on: one line after waiting 8 s for it, one warning, exit code 1', async () => {
+  it('a REDIS_URL nothing answers on: one line, and nothing before it, after waiting up to 6 s from start-up, exit code 1', async () => {
     // a port that was free a moment ago and that nothing listens on
     const port = await freePort();
     const res = await runBotToExit({ ...env, REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` }, CONFIG);
     expect(res.code, res.stdout + res.stderr).toBe(1);
     expect(res.stderr.trim()).toBe(
-      `Preflight cannot start: Redis at REDIS_URL (redis://127.0.0.1:${port}) did not answer within 8 s (connect ECONNREFUSED 127.0.0.1:${port}): check REDIS_URL and that Redis is running.`,
+      `Preflight cannot start: Redis at REDIS_URL (redis://127.0.0.1:${port}) did not answer within 6 s of start-up (connect ECONNREFUSED 127.0.0.1:${port}): check REDIS_URL and that Redis is running.`,
     );
+    // the one line is all there is: ioredis's reconnect errors while it is waited for are not logged
+    expect(res.stdout.trim()).toBe('');
     expect(res.stdout + res.stderr).not.toContain('hunter2');
-    // Redis is waited for 8 s; the rest is tsx compiling and loading the bot (seconds on a loaded 2-core box)
+    // a sanity bound only (the wait is measured from the process start, see redisBootWaitMs): minutes would mean it never gave up
     expect(res.ms).toBeLessThan(30_000);
-    // ioredis retries every 0.2-2 s: ~10 attempts in 8 s, logged once (then at most once per 30 s)
-    expect(res.stdout.match(/redis connection error/g)?.length).toBe(1);
   }, 90_000);
 
   it('a DATABASE_URL nothing answers on: one line naming DATABASE_URL, without its password, exit code 1', async () => {

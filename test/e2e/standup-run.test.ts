@@ -151,7 +151,7 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
     expect(JSON.stringify(dmsTo('D03')[0]!.args.blocks)).toContain('Reminder');
 
     // the report was updated in place as answers arrived, then closed
-    await fake.waitFor('closed report', () => fake.ok('chat.update', (a) => isReport(a) && JSON.stringify(a.blocks).includes('Did not answer (1):* <@U03>')).length > 0, 30_000);
+    await fake.waitFor('closed report', () => fake.ok('chat.update', (a) => isReport(a) && JSON.stringify(a.blocks ?? []).includes('Did not answer (1):* <@U03>')).length > 0, 30_000);
     const final = JSON.stringify(fake.ok('chat.update', isReport).at(-1)!.args.blocks);
     expect(final).toContain('2/3* answered');
     expect(final).toContain('Waiting on Alpaca credentials &lt;!channel&gt;');

@@ -113,7 +113,7 @@ describe('faults: Redis flushed and restarted, Postgres restarted (private serve
     const recoveryMs = Date.now() - back;
     await sender;
     const saved = answers.filter((a) => /Raised \*B-\d+\*/.test(a.text)).length;
-    const tryAgain = answers.filter((a) => a.text.includes('try again')).length;
+    const tryAgain = answers.filter((a) => String(a.text ?? '').includes('try again')).length;
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     expect(saved + tryAgain).toBe(answers.length); // no silent failure
     expect(tryAgain).toBeGreaterThan(0);

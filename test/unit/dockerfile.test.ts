@@ -113,7 +113,7 @@ describe('.dockerignore', () => {
   const ignored = (path: string) => patterns.some((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/.*)?$`).test(path));
 
   it('keeps out secrets, local config, dependencies, build output and everything that is not built into the image', () => {
-    for (const path of ['.env', '.env.local', 'preflight.yml', 'team.preflight.yml', 'node_modules', 'dist', '.git', 'test', 'sandbox', 'bench', 'deploy', 'examples', 'README.md']) {
+    for (const path of ['.env', '.env.local', 'preflight.yml', 'team.preflight.yml', 'node_modules', 'dist', '.git', 'test', 'sandbox', 'bench', 'biome-plugins', 'deploy', 'examples', 'README.md']) {
       expect(ignored(path), path).toBe(true);
     }
   });

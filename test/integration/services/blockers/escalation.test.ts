@@ -82,7 +82,7 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
     }
     const notices = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM blocker_notices WHERE status = 'sent'");
     expect(notices[0]!.n).toBe(3);
-    await eventually('message shows level 3', () => slack.of('chat.update', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks).includes('level 3 of 3')).length > 0);
+    await eventually('message shows level 3', () => slack.of('chat.update', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks ?? []).includes('level 3 of 3')).length > 0);
   });
 
   it('acknowledging stops re-pings to the acknowledger, not the resolution clock; resolving stops it all', async () => {

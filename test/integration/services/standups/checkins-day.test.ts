@@ -75,7 +75,10 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     const run = await runId('_program', 'leads');
     await submitForm(bot.deps, 'U0OL', run, { status: 'Omega on track', risk: 'green' });
     await submitForm(bot.deps, 'U0BL', run, { status: 'Beta waiting on gate 2', risk: 'yellow' });
-    await eventually('the report shows a section per team', () => slack.of('chat.update', (a) => a.channel === 'C0PROG' && JSON.stringify(a.blocks).includes('Beta waiting on gate 2')).length > 0);
+    await eventually(
+      'the report shows a section per team',
+      () => slack.of('chat.update', (a) => a.channel === 'C0PROG' && JSON.stringify(a.blocks ?? []).includes('Beta waiting on gate 2')).length > 0,
+    );
     const blocks = JSON.stringify(slack.of('chat.update', (a) => a.channel === 'C0PROG').at(-1)!.args.blocks);
     expect(blocks).toContain('Final deployment · All team leads Wed 4 Feb');
     expect(blocks).toMatch(/▸ Team Omega\* · 1\/3 answered[^▸]*Omega on track[^▸]*▸ Team Beta\* · 1\/1 answered[^▸]*Beta waiting on gate 2/);
@@ -139,8 +142,10 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     await eventually(
       'the index on the first report lists both check-ins',
       () =>
-        slack.of('chat.update', (a) => a.channel === 'C0OMEGA' && a.ts === firstTs && JSON.stringify(a.blocks).includes("Today's check-ins: 🔒 *Checkpoint 11:00* 11:00  ·  🟢 Checkpoint 13:00 13:00"))
-          .length > 0,
+        slack.of(
+          'chat.update',
+          (a) => a.channel === 'C0OMEGA' && a.ts === firstTs && JSON.stringify(a.blocks ?? []).includes("Today's check-ins: 🔒 *Checkpoint 11:00* 11:00  ·  🟢 Checkpoint 13:00 13:00"),
+        ).length > 0,
     );
     // U03 skipped it ahead of time: only the lead and U01 are prompted
     await eventually('midday prompts', () => dms('U0OL').length === 2 && dms('U01').length === 3);

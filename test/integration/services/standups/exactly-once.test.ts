@@ -117,7 +117,7 @@ describe('exactly once, on real Postgres and Redis', () => {
     const r1 = await tick(bot.deps);
     expect(r1.missed).toBe(1);
     const s = slack;
-    await eventually('missed report', () => s.of('chat.postMessage', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks).includes('Missed')).length === 1);
+    await eventually('missed report', () => s.of('chat.postMessage', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks ?? []).includes('Missed')).length === 1);
     expect(promptsPerMember(s).size).toBe(0);
     h.clock.set('2026-02-04T09:40:00Z'); // down over Wednesday's 09:00, back before its 10:00 close
     expect((await tick(bot.deps)).opened).toBe(1);

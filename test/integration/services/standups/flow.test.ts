@@ -81,7 +81,7 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
     });
     await eventually(
       'report updated with the blocker',
-      () => slack.of('chat.update', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks).includes('Waiting on Alpaca API credentials')).length > 0,
+      () => slack.of('chat.update', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks ?? []).includes('Waiting on Alpaca API credentials')).length > 0,
     );
     expect(JSON.stringify(reportUpdates().at(-1)!.args.blocks)).toContain('🟡 <@U01>');
   });
@@ -89,7 +89,7 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
   it('U02 answers with the form; the report shows both and who is missing', async () => {
     const res = await submitForm(bot.deps, 'U02', 1, { yesterday: 'Sync tests', today: 'Reconciliation', blockers: 'none', progress: 90, risk: 'green' });
     expect(res).toMatchObject({ kind: 'saved', late: false, edited: false });
-    await eventually('report shows 2/3', () => slack.of('chat.update', (a) => JSON.stringify(a.blocks).includes('2/3* answered')).length > 0);
+    await eventually('report shows 2/3', () => slack.of('chat.update', (a) => JSON.stringify(a.blocks ?? []).includes('2/3* answered')).length > 0);
     const last = JSON.stringify(reportUpdates().at(-1)!.args.blocks);
     expect(last).toContain('Not answered yet (1):* <@U03>');
     expect(last).toContain('Reconciliation');
@@ -114,7 +114,7 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
   it('closes after the last member window; the report says who did not answer', async () => {
     h.clock.set('2026-02-03T18:00:00Z');
     expect((await tick(bot.deps)).closed).toBe(1);
-    await eventually('closed report', () => slack.of('chat.update', (a) => JSON.stringify(a.blocks).includes('Did not answer (1):* <@U03>')).length > 0);
+    await eventually('closed report', () => slack.of('chat.update', (a) => JSON.stringify(a.blocks ?? []).includes('Did not answer (1):* <@U03>')).length > 0);
     expect(JSON.stringify(reportUpdates().at(-1)!.args.blocks)).toContain('Closed at 13:00 EST');
     expect(reports()).toHaveLength(1); // one report message, always updated in place
     // U01's standup blocker was raised as B-1 and carried into the blockers channel (here the workstream's)

@@ -81,7 +81,7 @@ describe('a check-in asks each member for progress on their open tasks; its repo
     expect(progress.lines).toEqual(['✅ O-3 “Email” is done.']);
     await progress.after();
     await submitForm(bot.deps, 'U0C', found.run.id, { status: 'Email sent' });
-    await eventually('the report shows O-4 expected and not done', () => slack.of('chat.update', (a) => a.channel === 'C0OMEGA' && JSON.stringify(a.blocks).includes('Email sent')).length > 0);
+    await eventually('the report shows O-4 expected and not done', () => slack.of('chat.update', (a) => a.channel === 'C0OMEGA' && JSON.stringify(a.blocks ?? []).includes('Email sent')).length > 0);
     const report = JSON.stringify(slack.of('chat.update', (a) => a.channel === 'C0OMEGA').at(-1)!.args.blocks);
     expect(report).toContain('*🎯 Expected by now, not done (1 of 2)*\\n• *O-4* VAPID · <@U0D> · 0%');
     expect(report.indexOf('Expected by now')).toBeLessThan(report.indexOf('Blockers'));
