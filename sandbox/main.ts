@@ -1,8 +1,9 @@
 /**
  * `npm run sandbox [-- --example <name> | --config <file>] [--speed N] [--port 3100] [--host 127.0.0.1]`:
  * the real bot (src/main.ts, unchanged) against a local stand-in for Slack (slack-stand-in/), and a web page
- * to use it as a team would. Postgres and Redis as for `npm start` (DATABASE_URL, REDIS_URL, from the shell or
- * .env); the sandbox uses its own database `preflight_sandbox` on that server and the Redis key prefix
+ * to use it as a team would. The config's dates move onto today, and `--speed N` compresses its durations and
+ * times of day (workspace/onto-today.ts, workspace/speed.ts). Postgres and Redis as for `npm start`
+ * (DATABASE_URL, REDIS_URL, from the shell or .env); the sandbox uses its own database `preflight_sandbox` on that server and the Redis key prefix
  * `preflight-sandbox`, both emptied at every start, so it never touches a real install's data
  * (`SANDBOX_DATABASE_URL` and `SANDBOX_QUEUE_PREFIX` name others: the browser test runs its own;
  * `SANDBOX_ACK_TIMEOUT_MS` lengthens Slack's 3-second limit on Preflight's answers, for tests on a loaded box).

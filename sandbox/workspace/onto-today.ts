@@ -13,11 +13,11 @@ import { DateTime } from 'luxon';
  * (the `standup` times and every `checkins[].at`) starts the sandbox's day: it is the minute after start (so the
  * first check-in comes within a minute), and every other time of day of the config keeps its distance from it
  * divided by N (check-ins, `program.digest.at`, and the times of the date-times above). Day k of the example is
- * day k after start, at the same compressed times: at × 10, a 09:00 check-in and a 17:00 gate of the first day
- * come 1 and 49 minutes after start; the 09:00 check-in of the second day comes 24 hours after the first. A
- * compressed time past midnight moves its check-in's days (dates and weekday names) to the next day with it. A
- * due time or go/no-go of the first day earlier than its first check-in comes 3 minutes after start (not
- * already overdue); a date without a time (`active: { from: 2025-11-14 }`) becomes the compressed start of that
+ * day k after start, at the same compressed times: at × 10, a 09:00 check-in of the first day comes within a
+ * minute of start and its 17:00 gate is due 48 minutes later; the 09:00 check-in of the second day comes 24 hours
+ * after the first. A compressed time past midnight moves its check-in's days (dates and weekday names) to the
+ * next day with it. A due time or go/no-go of the first day earlier than its first check-in is due 2 minutes
+ * after it (not overdue at start); a date without a time (`active: { from: 2025-11-14 }`) becomes the compressed start of that
  * day (its 00:00, `until` the next day's). `escalation.quiet_hours` is left as written.
  * With N = 1 the times of day stay as written: only the dates move.
  *
@@ -183,7 +183,7 @@ export function moveOntoToday(raw: AnyObj, speed: number, nowMs: number): MovedS
       : hhmm;
   const fmtDate = (w: Wall) => w.toISODate()!;
   const fmtDateTime = (w: Wall) => w.toFormat("yyyy-LL-dd'T'HH:mm");
-  /** A deadline (`due`, `gonogo.at`, `go_live`): placed, and never before 3 minutes after start. */
+  /** A deadline (`due`, `gonogo.at`, `go_live`): placed, and with speed > 1 never before 2 minutes after the day's start. */
   const deadline = (value: unknown, zone: string): unknown => {
     const m = typeof value === 'string' ? DATE_TIME.exec(value) : null;
     if (!m) return value;
