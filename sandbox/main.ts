@@ -1,21 +1,23 @@
 /**
  * `npm run sandbox [-- --example <name> | --config <file>] [--speed N] [--port 3100] [--host 127.0.0.1]`:
  * the real bot (src/main.ts, unchanged) against a local stand-in for Slack (slack-stand-in/), and a web page
- * to use it as a team would. Postgres and Redis as for `npm start` (DATABASE_URL, REDIS_URL, from the shell or
- * .env); the sandbox uses its own database `preflight_sandbox` on that server and the Redis key prefix
+ * to use it as a team would. The config's dates move onto today, and `--speed N` compresses its durations and
+ * times of day (workspace/onto-today.ts, workspace/speed.ts). Postgres and Redis as for `npm start`
+ * (DATABASE_URL, REDIS_URL, from the shell or .env); the sandbox uses its own database `preflight_sandbox` on that server and the Redis key prefix
  * `preflight-sandbox`, both emptied at every start, so it never touches a real install's data
  * (`SANDBOX_DATABASE_URL` and `SANDBOX_QUEUE_PREFIX` name others: the browser test runs its own;
  * `SANDBOX_ACK_TIMEOUT_MS` lengthens Slack's 3-second limit on Preflight's answers, for tests on a loaded box).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
 import { parse } from 'yaml';
 import { ConfigError } from '../src/config/load.js';
 import { dropDatabase } from '../src/db/migrate.js';
@@ -63,7 +65,10 @@ const configPath = opts.config ?? join(root, 'examples', `${opts.example ?? 'fin
 if (opts.example && !existsSync(configPath)) fail(`No example "${opts.example}": examples/ has ${listExamples().join(', ')}.\n${USAGE}`);
 
 function listExamples(): string[] {
-  return ['final-deployment-five-teams', 'minimal', 'phase11-four-workstreams'].filter((n) => existsSync(join(root, 'examples', `${n}.preflight.yml`)));
+  return readdirSync(join(root, 'examples'))
+    .filter((f) => f.endsWith('.preflight.yml'))
+    .map((f) => f.slice(0, -'.preflight.yml'.length))
+    .sort();
 }
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -76,7 +81,7 @@ const databaseUrl = (() => {
   return u.toString();
 })();
 
-const { yaml, config } = (() => {
+const { yaml, config, moved } = (() => {
   try {
     return sandboxConfig(configPath, speed, Date.now());
   } catch (err) {
@@ -134,7 +139,8 @@ const bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     PORT: String(botPort),
     PREFLIGHT_CONFIG: configFile,
     LOG_LEVEL: opts.verbose ? 'info' : 'warn',
-    ...(process.env.FAKETIME ? { FAKETIME: process.env.FAKETIME } : {}),
+    // libfaketime's variables (test/support/run-at.sh): the bot keeps the sandbox's clock
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'LD_PRELOAD' || k === 'DONT_FAKE_MONOTONIC' || k.startsWith('FAKETIME'))),
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -171,7 +177,24 @@ const page = await startPageServer({ standIn, bridge, dir, port, host: opts.host
   fail(err.code === 'EADDRINUSE' ? `Port ${port} is in use: pass another with --port.` : `Sandbox cannot serve the page: ${err.message}`),
 );
 console.log(`Sandbox: ${page.url}`);
-console.log(`  ${config.program.name}: ${dir.people.length} people, ${dir.channels.length} channels${speed === 1 ? '' : `, time × ${speed} (first standup within a minute)`}. Ctrl-C stops it.`);
+console.log(`  ${config.program.name}: ${dir.people.length} people, ${dir.channels.length} channels${speed === 1 ? '' : `, time × ${speed}`}. Ctrl-C stops it.`);
+for (const line of scheduleLines()) console.log(`  ${line}`);
+
+/** What the sandbox did to the config's dates and times (onto-today.ts), in the program's zone. */
+function scheduleLines(): string[] {
+  const day = (iso: string) => DateTime.fromISO(iso).toFormat('ccc d LLL yyyy');
+  const lines: string[] = [];
+  if (moved.dates && moved.dates.firstDay !== moved.dates.today) {
+    lines.push(`Dates moved: the plan's first day, ${day(moved.dates.firstDay)}, is ${day(moved.dates.today)}; the others keep their distance from it.`);
+  }
+  if (moved.start) {
+    const when = moved.start.repeatedHour ? 'when the hour that happens twice today ends (a time in it names its first pass, an hour ago)' : 'within a minute of start';
+    lines.push(
+      `Times of day: the plan's ${moved.start.standsFor} (its earliest check-in) is ${moved.start.at} (${config.program.timezone}), ${when}; the others keep their distance from it ÷ ${speed}.`,
+    );
+  }
+  return lines;
+}
 
 async function shutdown() {
   if (stopping) return;

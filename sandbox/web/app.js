@@ -118,8 +118,14 @@ async function go(conv, as) {
   writeHash();
   markCurrent();
   shown.conversation = shown.home = shown.modal = null;
-  if (conv === 'home') await api('/api/home', { as: state.as }).catch((e) => toast(e.message));
-  await refresh();
+  // busy until the new conversation is shown (assistive technology, and tests, wait for it)
+  $('#conversation').setAttribute('aria-busy', 'true');
+  try {
+    if (conv === 'home') await api('/api/home', { as: state.as }).catch((e) => toast(e.message));
+    await refresh();
+  } finally {
+    $('#conversation').removeAttribute('aria-busy');
+  }
 }
 
 function whereOf(el) {

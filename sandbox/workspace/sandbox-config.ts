@@ -2,17 +2,20 @@ import { readFileSync } from 'node:fs';
 import { parseDocument, stringify } from 'yaml';
 import { ConfigError, parseWorkspaceConfig } from '../../src/config/load.js';
 import type { WorkspaceConfig } from '../../src/config/workspace.js';
+import { type MovedSchedule, moveOntoToday } from './onto-today.js';
 import { compressTime } from './speed.js';
 
 /**
- * Reads a preflight.yml for the sandbox and applies `--speed` (speed.ts) to it.
+ * Reads a preflight.yml for the sandbox, moves its dates onto today (onto-today.ts) and applies `--speed`
+ * (speed.ts: durations; onto-today.ts: times of day).
  * @param path the file (`examples/<name>.preflight.yml` for `--example <name>`).
- * @param speed 1 leaves times as written.
- * @param nowMs epoch ms the compressed day starts from.
- * @returns the YAML text to give Preflight and the validated config it stands for.
- * @throws ConfigError naming the file, key path and reason when the file (or its compressed form) is invalid.
+ * @param speed N ≥ 1; 1 keeps durations and times of day as written (dates still move onto today).
+ * @param nowMs the sandbox's clock at start, epoch ms: the example's first day becomes its date (program zone).
+ * @returns the YAML text to give Preflight, the validated config it stands for, and what moved. A config that
+ *   names no date, at speed 1, is given to Preflight as written.
+ * @throws ConfigError naming the file, key path and reason when the file (or its moved form) is invalid.
  */
-export function sandboxConfig(path: string, speed: number, nowMs: number): { yaml: string; config: WorkspaceConfig } {
+export function sandboxConfig(path: string, speed: number, nowMs: number): { yaml: string; config: WorkspaceConfig; moved: MovedSchedule } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -21,8 +24,12 @@ export function sandboxConfig(path: string, speed: number, nowMs: number): { yam
     throw new ConfigError([{ file: path, path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code})` }]);
   }
   const config = parseWorkspaceConfig(text, path); // the file as written must be valid first (line numbers point into it)
-  if (speed === 1) return { yaml: text, config };
-  const raw = compressTime(parseDocument(text).toJS() as Record<string, any>, speed, nowMs);
-  const yaml = `# ${path} with --speed ${speed} (sandbox/workspace/speed.ts)\n${stringify(raw)}`;
-  return { yaml, config: parseWorkspaceConfig(yaml, `${path} at --speed ${speed}`) };
+  const raw = parseDocument(text).toJS() as Record<string, any>;
+  if (speed > 1) compressTime(raw, speed);
+  const moved = moveOntoToday(raw, speed, nowMs);
+  if (speed === 1 && !moved.dates) return { yaml: text, config, moved };
+  const what = [moved.dates ? `its dates moved onto ${moved.dates.today}` : '', speed > 1 ? `--speed ${speed}` : ''].filter(Boolean).join(', ');
+  const label = `${path} (${what})`;
+  const yaml = `# ${label}: sandbox/workspace/onto-today.ts, speed.ts\n${stringify(raw)}`;
+  return { yaml, config: parseWorkspaceConfig(yaml, label), moved };
 }

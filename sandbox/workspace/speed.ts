@@ -1,25 +1,14 @@
-import { DateTime } from 'luxon';
 import ms from 'ms';
 
 /*
- * `--speed N`: a transform over the parsed (not yet validated) preflight.yml object so a launch day plays in
- * minutes. Durations are divided by N (at least 1 s, ladder levels kept strictly increasing), the scheduler
- * ticks every second, and every check-in time is moved so the earliest starts within a minute of now, the
- * others keeping their spacing divided by N; the go/no-go time and gate due times follow the same clock, on
- * today's date. The calendar allows every day so the run happens whatever today is.
- *
- * The check-in times are found by `checkinTimes` (standups and every `checkins[].at`). Check-ins limited to
- * `days:` dates, and `active` spans, keep their dates: a sandbox run on another day skips them.
+ * `--speed N`: a transform over the parsed preflight.yml object so a launch day plays in minutes. Durations are
+ * divided by N (at least 1 s, ladder levels kept strictly increasing), the scheduler ticks every second, the
+ * blocker sweep runs every 5 s, and the calendar allows every day (no holidays) so the run happens whatever
+ * today is. Times of day and dates are moved by onto-today.ts (the earliest check-in within a minute of start,
+ * the rest at their distance ÷ N, the example's first day on today).
  */
 
 type AnyObj = Record<string, any>;
-
-/** A settable time of day ("HH:MM") somewhere in the config, in the zone it is read in. */
-interface TimeSlot {
-  get(): string;
-  set(hhmm: string): void;
-  zone: string;
-}
 
 const DURATION = /^(\d+)\s*(s|m|h|d)$/;
 
@@ -39,57 +28,20 @@ function child(parent: AnyObj, key: string): AnyObj {
   return parent[key] as AnyObj;
 }
 
-/**
- * Every check-in time in the config: the program's standup time, each workstream's standup (its own or the
- * program's) unless it declares `checkins:` without a `standup:` key, and every `checkins[].at` (workstreams' and
- * `program.checkins`).
- */
-function checkinTimes(raw: AnyObj, programZone: string): TimeSlot[] {
-  const slots: TimeSlot[] = [];
-  const program = child(raw, 'standup');
-  const programAt = typeof program.at === 'string' ? program.at : '10:00';
-  slots.push({ get: () => programAt, set: (v) => (program.at = v), zone: programZone });
-  const listed = (list: unknown, zone: string) => {
-    for (const c of Array.isArray(list) ? (list as unknown[]) : []) {
-      const item = obj(c);
-      if (item && typeof item.at === 'string') slots.push({ get: () => item.at as string, set: (v) => (item.at = v), zone });
-    }
-  };
-  listed(obj(raw.program)?.checkins, programZone);
-  for (const ws of Object.values(obj(raw.workstreams) ?? {})) {
-    const w = obj(ws);
-    if (!w) continue;
-    const zone = typeof w.timezone === 'string' ? w.timezone : programZone;
-    listed(w.checkins, zone);
-    // a workstream with `checkins:` and no `standup:` holds no standup: do not give it one
-    if (Array.isArray(w.checkins) && !obj(w.standup)) continue;
-    const standup = child(w, 'standup');
-    const at = typeof standup.at === 'string' ? standup.at : programAt;
-    slots.push({ get: () => at, set: (v) => (standup.at = v), zone });
-  }
-  return slots;
-}
-
 /** Every check-in's own durations (workstreams', the program's, and the `checkins:` defaults). */
 function checkinDurations(raw: AnyObj): AnyObj[] {
   const lists = [obj(raw.program)?.checkins, ...Object.values(obj(raw.workstreams) ?? {}).map((w) => obj(w)?.checkins)];
   return [...(obj(raw.checkins) ? [raw.checkins as AnyObj] : []), ...lists.flatMap((l) => (Array.isArray(l) ? (l as unknown[]).map(obj).filter((x): x is AnyObj => !!x) : []))];
 }
 
-const minutesOf = (hhmm: string) => {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-};
-
 /**
- * Compresses time in a raw preflight.yml object (mutates and returns it).
+ * Compresses the durations of a raw preflight.yml object (mutates and returns it); onto-today.ts moves its times.
  * @param raw the YAML document as plain JS (durations still strings such as "30m").
- * @param speed N ≥ 1: durations ÷ N, check-in spacing ÷ N.
- * @param nowMs epoch ms the compressed day starts from (the first check-in is 1–2 minutes after it).
+ * @param speed N ≥ 1: durations ÷ N (whole seconds, at least 1 s).
+ * @throws Error when speed is below 1.
  */
-export function compressTime(raw: AnyObj, speed: number, nowMs: number): AnyObj {
+export function compressTime(raw: AnyObj, speed: number): AnyObj {
   if (!(speed >= 1)) throw new Error(`--speed must be a number ≥ 1 (got ${speed})`);
-  const programZone = typeof raw.program?.timezone === 'string' ? raw.program.timezone : 'UTC';
   // durations ÷ N
   const program = child(raw, 'standup');
   program.remind_after = divide(program.remind_after ?? '30m', speed);
@@ -135,22 +87,5 @@ export function compressTime(raw: AnyObj, speed: number, nowMs: number): AnyObj 
   esc.sweep_every = '5s';
   raw.scheduler = { ...(obj(raw.scheduler) ?? {}), tick: '1s' };
   raw.calendar = { workdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], holidays: [] };
-
-  // check-in times: the earliest within a minute of now, the rest at their spacing ÷ N
-  const slots = checkinTimes(raw, programZone);
-  const earliest = Math.min(...slots.map((s) => minutesOf(s.get())));
-  const startAt = (zone: string, offsetMin: number) =>
-    DateTime.fromMillis(nowMs, { zone })
-      .startOf('minute')
-      .plus({ minutes: 1 + offsetMin });
-  const originals = slots.map((s) => s.get());
-  slots.forEach((s, i) => s.set(startAt(s.zone, Math.round((minutesOf(originals[i]!) - earliest) / speed)).toFormat('HH:mm')));
-  const localDateTime = (value: unknown) => {
-    if (typeof value !== 'string' || !/T\d{2}:\d{2}$/.test(value)) return value;
-    const offset = Math.max(2, Math.round((minutesOf(value.slice(-5)) - earliest) / speed));
-    return startAt(programZone, offset).toFormat("yyyy-LL-dd'T'HH:mm");
-  };
-  if (obj(raw.gonogo)?.at) raw.gonogo.at = localDateTime(raw.gonogo.at);
-  for (const g of Array.isArray(raw.gates) ? (raw.gates as AnyObj[]) : []) if (g?.due) g.due = localDateTime(g.due);
   return raw;
 }

@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/bot-process.js';
+import { fakeClockEnv, realClockEnv } from '../support/clock-env.js';
 import { createTestDatabase, uniquePrefix } from '../support/db.js';
 import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
 
 /*
  * The sandbox in a real browser (Debian's chromium, driven by playwright-core; .ci/run installs the package):
  * `npm run sandbox` with a small launch, then the issue's scenario as people would click through it.
- * Screenshots of each step go to test-artifacts/sandbox/ (ignored by git; two are copied into docs/).
+ * Screenshots of each step go to test-artifacts/sandbox/launch-day/ (ignored by git). The README's walkthrough, on
+ * the default example, is readme-walkthrough.test.ts.
  * The scheduled standup is never due while the test runs (standupTimeAwayFromNow): the lead starts it.
  */
 
@@ -19,7 +21,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Timing tolerance: each step takes well under a second on an idle 2-core box; waits allow 30 s, and the page's
 // stand-in for Slack gives the bot 15 s (not Slack's 3 s) to answer a request, for a box loaded by other test files.
 const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 30_000, interval: 100 });
-const SHOTS = join(process.cwd(), 'test-artifacts', 'sandbox');
+const SHOTS = join(process.cwd(), 'test-artifacts', 'sandbox', 'launch-day');
 const CONFIG = `
 program: { name: Launch day, timezone: Europe/Berlin, pm: U0PM, channel: C0LAUNCH }
 calendar: { workdays: ${EVERY_DAY} }
@@ -51,11 +53,15 @@ describe('the sandbox in a browser', () => {
   const shot = async (name: string) => {
     await page.screenshot({ path: join(SHOTS, `${String(++step).padStart(2, '0')}-${name}.png`), fullPage: false });
   };
+  // the page marks the conversation aria-busy until the one chosen is shown
+  const shown = () => page.locator('#conversation:not([aria-busy])').waitFor();
   const as = async (name: string) => {
     await page.getByLabel('You are').selectOption({ label: name });
+    await shown();
   };
   const open = async (nav: string) => {
     await page.getByRole('button', { name: nav, exact: true }).click();
+    await shown();
   };
   const send = async (text: string) => {
     await page.getByLabel('Message or slash command').fill(text);
@@ -80,6 +86,7 @@ describe('the sandbox in a browser', () => {
         REDIS_URL: inject('redisUrl'),
         SANDBOX_QUEUE_PREFIX: uniquePrefix('sandbox'),
         SANDBOX_ACK_TIMEOUT_MS: '15000',
+        ...fakeClockEnv(),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -93,7 +100,7 @@ describe('the sandbox in a browser', () => {
     }
     expect(output).toContain(`Sandbox: http://localhost:${port}`);
     url = `http://127.0.0.1:${port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], env: realClockEnv() as Record<string, string> });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(30_000);
     await page.goto(url);

@@ -22,11 +22,11 @@ gonogo: { at: "2026-05-01T14:00" }
 `).toJS();
 
 describe('--speed N (a transform over the parsed preflight.yml)', () => {
-  it('divides durations by N, keeps ladder levels increasing, ticks every second', () => {
-    const out = compressTime(raw(), 60, NOW);
+  it('divides durations by N, keeps ladder levels increasing, ticks every second, makes every day a workday', () => {
+    const out = compressTime(raw(), 60);
     expect(out.standup).toMatchObject({ remind_after: '30s', close_after: '120s' });
     expect(out.workstreams.b.standup).toMatchObject({ close_after: '60s' });
-    expect(out.workstreams.a.standup.remind_after).toBeUndefined(); // still inherits the program's (compressed) value
+    expect(out.workstreams.a.standup).toBeUndefined(); // still inherits the program's (compressed) values
     expect(out.escalation.ladders.P0).toEqual([
       { after: '5s', notify: 'lead' },
       { after: '6s', notify: 'pm' },
@@ -34,21 +34,11 @@ describe('--speed N (a transform over the parsed preflight.yml)', () => {
     expect(out.escalation.ladders.P1.map((l: { after: string }) => l.after)).toEqual(['15s', '30s', '60s']); // the defaults, compressed
     expect(out.escalation.repeat.every).toBe('30s');
     expect(out.scheduler.tick).toBe('1s');
+    expect(out.calendar).toEqual({ workdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], holidays: [] });
     expect(parseWorkspaceConfig(JSON.stringify(out), 'x').workstreams.b?.standup?.close_after).toBe(60_000);
   });
 
-  it('moves the earliest check-in within a minute of now and keeps the others’ spacing ÷ N; go/no-go and gates follow', () => {
-    const out = compressTime(raw(), 30, NOW);
-    // 10:00 → now's next minute (00:00 on Mar 8); 11:30 is 90 min later → 3 min later at ×30
-    expect(out.standup.at).toBe('00:00');
-    expect(out.workstreams.a.standup.at).toBe('00:00');
-    expect(out.workstreams.b.standup.at).toBe('00:03');
-    expect(out.gonogo.at).toBe('2026-03-08T00:08'); // 14:00 is 240 min after 10:00 → 8 min
-    expect(out.gates[0].due).toBe('2026-03-08T00:04'); // 12:00 → 4 min
-    expect(out.calendar.workdays).toHaveLength(7);
-  });
-
-  it('compresses check-ins (issue 9): each `checkins[].at` and its durations; a workstream with `checkins:` gets no standup', () => {
+  it('compresses check-ins’ durations (issue 9): each check-in’s own and the `checkins:` defaults', () => {
     const doc = parseDocument(`
 program: { name: P, timezone: America/New_York, pm: U0PM, channel: C0P, checkins: [{ id: leads, at: "09:00", participants: [all_leads] }] }
 checkins: { remind_after: 10m, close_after: 45m }
@@ -60,18 +50,22 @@ workstreams:
     members: [U01]
     checkins: [{ id: one, at: "11:00" }, { id: two, at: "13:00", close_after: 30m }]
 `).toJS();
-    const out = compressTime(doc, 60, NOW);
-    // 09:00 is the earliest → 00:00; 11:00 and 13:00 are 120 and 240 min later → 2 and 4 min at ×60
-    expect(out.program.checkins[0].at).toBe('00:00');
-    expect(out.workstreams.a.checkins.map((c: { at: string }) => c.at)).toEqual(['00:02', '00:04']);
+    const out = compressTime(doc, 60);
     expect(out.checkins).toMatchObject({ remind_after: '10s', close_after: '45s' });
     expect(out.workstreams.a.checkins[1].close_after).toBe('30s');
     expect(out.workstreams.a.standup).toBeUndefined();
-    expect(parseWorkspaceConfig(JSON.stringify(out), 'x').workstreams.a?.checkins?.map((c) => c.id)).toEqual(['one', 'two']);
   });
 
   it('refuses a speed below 1', () => {
-    expect(() => compressTime(raw(), 0.5, NOW)).toThrow(/--speed must be a number ≥ 1/);
+    expect(() => compressTime(raw(), 0.5)).toThrow(/--speed must be a number ≥ 1/);
+  });
+
+  it('sandboxConfig: durations ÷ N and times moved (onto-today.ts); the result validates', () => {
+    const { config, yaml, moved } = sandboxConfig('examples/minimal.preflight.yml', 30, NOW);
+    expect(config.scheduler.tick).toBe(1000);
+    const startAt = DateTime.fromMillis(NOW, { zone: config.program.timezone }).startOf('minute').plus({ minutes: 1 }).toFormat('HH:mm');
+    expect(moved).toEqual({ dates: null, start: { at: startAt, standsFor: '10:00', repeatedHour: false } });
+    expect(yaml).toMatch(/^# examples\/minimal\.preflight\.yml \(--speed 30\)/);
   });
 
   it('every example still validates at --speed 60', () => {
