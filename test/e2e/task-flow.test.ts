@@ -95,7 +95,7 @@ describe('/task through the real process over signed HTTP', () => {
     expect(await task('U01', 'block O-2 waiting for the OAuth client secret')).toMatchObject({ text: expect.stringMatching(/^🚧 Raised B-\d+ on O-2 “OAuth” \(P1\)\.$/) });
     await fake.waitFor(
       'blocker message',
-      () => fake.ok('chat.postMessage', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks).includes('O-2 “OAuth”: waiting for the OAuth client secret')).length === 1,
+      () => fake.ok('chat.postMessage', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks ?? []).includes('O-2 “OAuth”: waiting for the OAuth client secret')).length === 1,
     );
     const [b] = (await sql.query("SELECT task_id, source, owner FROM blockers WHERE source = 'command'")).rows;
     expect(b).toEqual({ task_id: 'O-2', source: 'command', owner: 'U01' });
