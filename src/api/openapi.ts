@@ -7,7 +7,7 @@ import { blockerEventSchema, RECORD_KINDS, recordSchemas, type RecordKind } from
 const SUMMARIES: Record<RecordKind, string> = {
   checkins: 'Check-in runs (a standup of a workstream on one local date) with participation counts',
   answers: "Members' answers to check-in runs",
-  blockers: 'Blockers with their timeline (raised, acknowledged, escalated, snoozed, reassigned, resolved)',
+  blockers: 'Blockers with the gate or task each is about and their timeline (raised, acknowledged, escalated, snoozed, reassigned, resolved)',
   tasks: 'Tasks declared in preflight.yml with their state (a task never updated is open at 0 %), ordered by task id',
   gates: 'Recorded quality gate states (a gate with no sign-off, failure or withdrawal yet is pending and not listed)',
   decisions: 'Go/no-go decisions recorded with /gonogo decide',

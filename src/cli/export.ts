@@ -1,6 +1,6 @@
 /**
  * `npm run export -- --what checkins|answers|blockers|tasks|gates|decisions [--from 2026-11-01] [--to 2026-11-30]
- *  [--format csv|json] [--out file]`: streams the records to stdout (or `--out`), progress on stderr.
+ *  [--format csv|json] [--bom] [--out file]`: streams the records to stdout (or `--out`), progress on stderr.
  * Reads DATABASE_URL and PREFLIGHT_CONFIG (for the program's time zone, gate names and the declared tasks) from the environment or `.env`.
  * Exit codes: 0 done, 2 bad arguments or config, 1 the export failed.
  */
@@ -17,9 +17,11 @@ import { streamRecords } from '../services/records/read.js';
 import { RECORD_KINDS, type RecordKind } from '../services/records/schemas.js';
 import { formatter, type ExportFormat } from './export-format.js';
 
-const USAGE = `Usage: npm run export -- --what ${RECORD_KINDS.join('|')} [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format csv|json] [--out FILE]
+const USAGE = `Usage: npm run export -- --what ${RECORD_KINDS.join('|')} [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format csv|json] [--bom] [--out FILE]
   --from/--to  inclusive days in the program's time zone (program.timezone); either may be left out
-  --format     csv (default; header row) or json (NDJSON: one record per line)
+  --format     csv (default; RFC 4180: header row, CRLF line ends, cells that would run as a formula start with ')
+               or json (NDJSON: one record per line, text as stored)
+  --bom        CSV only: start with the UTF-8 byte order mark, for Excel on Windows
   --out        a file to write; stdout when left out. Progress goes to stderr.`;
 
 function usage(problem: string): never {
@@ -55,7 +57,15 @@ loadDotEnv();
 let values: Record<string, string | boolean | undefined>;
 try {
   values = parseArgs({
-    options: { what: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string', default: 'csv' }, out: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      what: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string', default: 'csv' },
+      bom: { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
     strict: true,
     allowPositionals: false,
   }).values;
@@ -72,6 +82,7 @@ if (!(RECORD_KINDS as string[]).includes(what)) usage(`--what must be one of ${R
 const kind = what as RecordKind;
 const format = values.format as string;
 if (format !== 'csv' && format !== 'json') usage(`--format must be csv or json (got "${format}").`);
+if (values.bom && format !== 'csv') usage('--bom is for CSV only (a byte order mark would break NDJSON readers); leave it out with --format json.');
 
 const env = envSchema.pick({ DATABASE_URL: true, PREFLIGHT_CONFIG: true }).safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
 if (!env.success) usage(`Cannot export: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Set it in the environment or .env.`);
@@ -95,7 +106,7 @@ const meter = progress(kind);
 try {
   const records = await streamRecords({ db: database.db, config }, kind, range);
   const out = values.out ? createWriteStream(values.out as string) : process.stdout;
-  await pipeline(records, meter.counter, formatter(kind, format as ExportFormat), out);
+  await pipeline(records, meter.counter, formatter(kind, format as ExportFormat, { bom: values.bom === true }), out);
   meter.done();
   await database.pool.end();
 } catch (err) {

@@ -120,21 +120,34 @@ export const taskIdSchema = z
   .string({ error: 'expected a task id such as O-3' })
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'expected a task id such as O-3 (a letter, then letters, digits, - and _; max 40)');
 
+/** The priority of a task that declares none. */
+export const DEFAULT_TASK_PRIORITY = 'P1' as const;
+
 /**
  * One task of a workstream (seed 000's "O-3: Email (Person C) - Due: 1 PM"; seed 002's queue "NOW: Rate Limiting
  * (2h) - P0"). `due` is a local date-time in the workstream's zone (else the program's); `estimate` in hours
  * weighs it in the workstream's % complete (domain/tasks/progress.ts); `requires` names tasks or gates that must
- * be done (passed) first.
+ * be done (passed) first. `priority` orders `/task` and, when written, picks the ladder of the task's due-time
+ * escalation (services/tasks/escalate.ts `taskEscalation`): parsed as `priority` (P1 when left out) and
+ * `priority_given` (whether it was written).
  */
-const taskSchema = z.strictObject({
-  id: taskIdSchema,
-  title: z.string().trim().min(1).max(200),
-  owner: userIdSchema,
-  due: localDateTimeSchema.optional(),
-  estimate: z.number().positive('an estimate is a number of hours above 0').max(1_000).default(1),
-  priority: z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(', ')}` }).default('P1'),
-  requires: z.array(z.string()).default([]),
-});
+const taskSchema = z
+  .strictObject({
+    id: taskIdSchema,
+    title: z.string().trim().min(1).max(200),
+    owner: userIdSchema,
+    due: localDateTimeSchema.optional(),
+    estimate: z.number().positive('an estimate is a number of hours above 0').max(1_000).default(1),
+    priority: z
+      .enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(', ')}` })
+      .optional()
+      .meta({
+        default: DEFAULT_TASK_PRIORITY,
+        description: "Orders /task (P0 first). When written, a task not done by its due time escalates on escalation.ladders' ladder of this severity (unless tasks.escalation is set)",
+      }),
+    requires: z.array(z.string()).default([]),
+  })
+  .transform(({ priority, ...task }) => ({ ...task, priority: priority ?? DEFAULT_TASK_PRIORITY, priority_given: priority !== undefined }));
 export type TaskConfig = z.infer<typeof taskSchema>;
 
 const workstreamSchema = z.strictObject({
@@ -266,6 +279,16 @@ const workspaceSchemaBase = z.strictObject({
       sweep_every: durationSchema.default(30_000).refine((v) => v <= 60_000, 'the sweeper must run every minute or less'),
     })
     .default({ stop_when: 'resolved', default_severity: 'P1', ladders: {}, snooze_max: 4 * 3_600_000, sweep_every: 30_000 }),
+  /** Program-wide task settings (the tasks themselves are under `workstreams.<id>.tasks`). */
+  tasks: z
+    .strictObject({
+      /**
+       * The ladder of every task not done by its due time, whatever its priority: levels `{ after, notify }` like
+       * `escalation.ladders`, `after` counting from the escalation (the due time). The owner is told at the due time first.
+       */
+      escalation: z.array(ladderLevelSchema).min(1).optional(),
+    })
+    .default({}),
   gates: z.array(gateSchema).default([]),
   gonogo: z
     .strictObject({
@@ -371,6 +394,11 @@ export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
       }
     });
   }
+  cfg.tasks.escalation?.forEach((l, i, levels) => {
+    if (i > 0 && l.after <= levels[i - 1]!.after) {
+      ctx.addIssue({ code: 'custom', path: ['tasks', 'escalation', i, 'after'], message: 'each level must come after the one before it (after counts from the task’s due time)' });
+    }
+  });
   if (cfg.gonogo && cfg.gonogo.conditional_at_least > cfg.gonogo.go_at_least) {
     ctx.addIssue({ code: 'custom', path: ['gonogo', 'conditional_at_least'], message: 'must not exceed go_at_least' });
   }

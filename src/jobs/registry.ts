@@ -132,7 +132,7 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     run: (deps, d) => uploadDigestChart(deps, d.digestId),
   }),
 
-  // tasks: a task not done by its due time escalates (owner → lead → PM) through the blocker ladder
+  // tasks: a task not done by its due time escalates (owner, then its ladder: services/tasks/escalate.ts taskEscalation) through the blocker machinery
   taskDue: wakeupJob({
     queue: 'escalation',
     name: 'task-due',

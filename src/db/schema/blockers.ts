@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { BlockerStatus } from '../../domain/blockers/blocker.js';
+import type { BlockerSource, BlockerStatus } from '../../domain/blockers/blocker.js';
 import type { EscalationPolicy, Severity, StepOutcome } from '../../domain/blockers/ladder.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -36,7 +36,7 @@ export const blockers = pgTable(
     raisedAt: ts('raised_at').notNull(),
     resolvedAt: ts('resolved_at'),
     resolvedBy: text('resolved_by'),
-    source: text('source').$type<'command' | 'modal' | 'standup' | 'gate' | 'task'>().notNull(),
+    source: text('source').$type<BlockerSource>().notNull(),
     standupAnswerId: integer('standup_answer_id'),
     /** The blocker message in the blockers channel, kept up to date (rendered while rendered < message_version). */
     channel: text('channel').notNull(),

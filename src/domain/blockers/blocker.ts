@@ -1,5 +1,13 @@
 export type BlockerStatus = 'open' | 'acknowledged' | 'resolved';
 
+/**
+ * How a blocker was raised: `command` (`/blocker …`, and `/task block`), `modal` (the `/blocker` form), `standup`
+ * (a check-in answer's blockers field), `gate` (a gate not signed off by its due time, or failed) or `task` (a task
+ * not done by its due time). Stored in `blockers.source`; exported and served as the record's `source`.
+ */
+export const BLOCKER_SOURCES = ['command', 'modal', 'standup', 'gate', 'task'] as const;
+export type BlockerSource = (typeof BLOCKER_SOURCES)[number];
+
 /** The short id users see: B-42. */
 export const shortId = (id: number) => `B-${id}`;
 

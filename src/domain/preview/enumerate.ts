@@ -34,13 +34,18 @@ export interface PreviewTask {
   owner: string;
   /** Due instant, UTC. */
   dueAt: DateTime;
-  /** The ladder of a task not done by its due time (services/tasks/escalate.ts `taskPolicy`), from its due time; no steps when its escalation is already under way (then it is one of `blockers`). */
+  /**
+   * The ladder of a task not done by its due time (services/tasks/escalate.ts `taskEscalation`, the rule the escalation
+   * itself applies), from its due time; no steps when its escalation is already under way (then it is one of `blockers`).
+   */
   ladder: EscalationPolicy;
+  /** Where that ladder comes from, shown on the due line: `tasks.escalation`, `escalation.ladders.P0`, `the default P0 ladder`, `the default task ladder`. */
+  ladderName: string;
   /** Who `lead` and `pm` are for its ladder (its workstream's leads, the PM). */
   roles: Roles;
   /** Its `requires` not done yet: the escalation waits for them (services/tasks/escalate.ts escalateTaskIfDue). */
   waitingFor: readonly string[];
-  /** The severity its escalation is raised at. */
+  /** The severity its escalation is raised at: the task's priority (P1 when it writes none). */
   severity: Severity;
 }
 
@@ -271,7 +276,7 @@ function taskEvents(input: PreviewInput, task: PreviewTask, from: DateTime, unti
       kind: 'task_due',
       to: null,
       zone,
-      summary: `Task ${task.id} “${task.title}” due`,
+      summary: `Task ${task.id} “${task.title}” due (ladder: ${task.ladderName})`,
       condition: null,
       dst: dstNote(task.dueAt.setZone(zone).toISODate()!, zone, null, task.dueAt),
     });
@@ -352,7 +357,7 @@ function blockerEvents(input: PreviewInput, b: PreviewBlocker, from: DateTime, u
  * Every event Preflight would produce in [from, until) (UTC instants), and every check-in date skipped in that span
  * with its reason. Pure: the config (resolved by services/preview) and the live state come in `input`.
  * - Check-in instants come from the scheduler's own occurrence function (checkin-occurrences.ts), per participant.
- * - Each open task's due time and its ladder steps (owner → lead → PM) if it is still not done.
+ * - Each open task's due time (naming its ladder) and its ladder steps (the owner, then its ladder's levels) if it is still not done.
  * - With `filter.workstreamId`: that workstream's check-ins and tasks, and the gates that unblock it. With `filter.userId`: that
  *   person's DMs and the check-ins they take part in (gate due times only for their gates; no channel posts).
  * @returns events sorted by instant (compareEvents), skipped days sorted by date (compareSkipped).

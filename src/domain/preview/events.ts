@@ -8,8 +8,8 @@ import type { DateTime } from 'luxon';
  *   and the summary posted in the program channel at `gonogo.at`;
  * - `gate_due` / `gate_escalation`: a gate's due time, and the notices of its escalation ladder if it is still not
  *   signed off (services/gonogo/gates.ts `gatePolicy`);
- * - `task_due` / `task_escalation`: an open task's due time (issue 10), and the notices of its ladder (owner → lead →
- *   PM, services/tasks/escalate.ts `taskPolicy`) if it is still not done;
+ * - `task_due` / `task_escalation`: an open task's due time (issue 10), and the notices of its ladder (the owner, then
+ *   its priority's or `tasks.escalation`'s levels, services/tasks/escalate.ts `taskEscalation`) if it is still not done;
  * - `blocker_escalation`: the next ladder steps of a blocker open now (live state only).
  */
 export type PreviewEventKind =

@@ -1,5 +1,19 @@
 import { DEFAULT_LADDERS, type WorkspaceConfig } from '../../config/workspace.js';
-import type { EscalationPolicy, Roles, Severity } from '../../domain/blockers/ladder.js';
+import type { EscalationPolicy, LadderLevel, Roles, Severity } from '../../domain/blockers/ladder.js';
+
+/** A ladder level as preflight.yml writes it once parsed: `after` in ms, `notify` a role, a person or a list of people. */
+export interface ConfiguredLevel {
+  after: number;
+  notify: string | string[];
+}
+
+/** Configured levels (`escalation.ladders.<sev>`, `tasks.escalation`) → the domain's ladder: one person becomes a list of one. */
+export function ladderOf(levels: readonly ConfiguredLevel[]): LadderLevel[] {
+  return levels.map((l) => ({
+    afterMs: l.after,
+    notify: typeof l.notify === 'string' && !['lead', 'pm', 'exec'].includes(l.notify) ? [l.notify] : (l.notify as LadderLevel['notify']),
+  }));
+}
 
 /**
  * The escalation policy for a new blocker of `severity`: the config's ladder for it (else DEFAULT_LADDERS),
@@ -7,12 +21,8 @@ import type { EscalationPolicy, Roles, Severity } from '../../domain/blockers/la
  */
 export function policyFor(config: WorkspaceConfig, severity: Severity): EscalationPolicy {
   const esc = config.escalation;
-  const levels = esc.ladders[severity] ?? DEFAULT_LADDERS[severity];
   return {
-    ladder: levels.map((l) => ({
-      afterMs: l.after,
-      notify: typeof l.notify === 'string' && !['lead', 'pm', 'exec'].includes(l.notify) ? [l.notify] : (l.notify as EscalationPolicy['ladder'][number]['notify']),
-    })),
+    ladder: ladderOf(esc.ladders[severity] ?? DEFAULT_LADDERS[severity]),
     stopWhen: esc.stop_when,
     ...(esc.repeat ? { repeat: { everyMs: esc.repeat.every, max: esc.repeat.max } } : {}),
   };

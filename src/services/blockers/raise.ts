@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { blockerEvents, blockers, standupAnswers, standupRuns } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
+import type { BlockerSource } from '../../domain/blockers/blocker.js';
 import { blockersOf } from '../../domain/standups/answers.js';
 import { gatesWithdrawnBy } from '../../domain/gonogo/signoff.js';
 import { nextStep, type EscalationPolicy, type Severity } from '../../domain/blockers/ladder.js';
@@ -20,7 +21,7 @@ export interface RaiseInput {
   gateId?: string;
   /** The task the blocker is about (`/task block`, or a task's due-time escalation). */
   taskId?: string;
-  source: 'command' | 'modal' | 'standup' | 'gate' | 'task';
+  source: BlockerSource;
   standupAnswerId?: number;
   /** Internal raisers (gate escalations) bring their own ladder and channel. */
   policy?: EscalationPolicy;

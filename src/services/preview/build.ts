@@ -10,7 +10,7 @@ import { activityRule, type StartGates } from '../workstreams/activity.js';
 import { activityAt } from '../../domain/workstreams/activity.js';
 import type { LiveState } from './live-state.js';
 import { configuredTasks, taskDueAt } from '../tasks/catalog.js';
-import { taskPolicy } from '../tasks/escalate.js';
+import { taskEscalation } from '../tasks/escalate.js';
 import { rolesFor } from '../blockers/policy.js';
 
 /**
@@ -81,7 +81,8 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
   const tasks: PreviewTask[] = configuredTasks(config).flatMap(({ workstreamId, task }) => {
     const dueAt = taskDueAt(config, workstreamId, task.due);
     if (dueAt === null || done.has(task.id)) return [];
-    const ladder = taskPolicy(task.owner);
+    // the very rule the escalation applies (services/tasks/escalate.ts escalateTaskIfDue)
+    const { policy: ladder, severity, ladder: ladderName } = taskEscalation(config, task);
     return [
       {
         id: task.id,
@@ -91,10 +92,10 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
         dueAt: DateTime.fromMillis(dueAt).toUTC(),
         // an escalation already raised is previewed from its blocker row (live.blockers), not again from the due time
         ladder: live?.tasksEscalating.has(task.id) ? { ...ladder, ladder: [] } : ladder,
+        ladderName,
         roles: rolesFor(config, workstreamId),
         waitingFor: task.requires.filter((r) => !done.has(r)),
-        // services/tasks/escalate.ts raises a late task's escalation at P1
-        severity: 'P1',
+        severity,
       },
     ];
   });

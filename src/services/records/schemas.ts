@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BLOCKER_SOURCES } from '../../domain/blockers/blocker.js';
 
 /*
  * The records Preflight exports (`npm run export`) and serves (`/api/v1/…`), one zod schema per kind. They are the
@@ -68,13 +69,16 @@ export const blockerSchema = z
     id: z.number().int(),
     short_id: z.string().describe('As shown in Slack: B-42'),
     workstream_id: z.string(),
-    gate_id: z.string().nullable(),
+    gate_id: z.string().nullable().describe('The gate it was raised against (`/blocker … gate:<id>`, or the gate’s own escalation)'),
+    task_id: z.string().nullable().describe('The task it is about: raised with `/task block`, or the task’s escalation when not done by its due time (source task)'),
     severity: z.string().describe('P0, P1 or P2'),
     status: z.string().describe('open, acknowledged, snoozed or resolved'),
     text: z.string().describe('Verbatim'),
     reporter: user(),
     owner: user().nullable(),
-    source: z.string().describe('command, modal, standup or gate'),
+    source: z
+      .enum(BLOCKER_SOURCES)
+      .describe('How it was raised: command (/blocker, /task block), modal (the /blocker form), standup (a check-in answer), gate (a gate overdue or failed) or task (a task overdue)'),
     standup_answer_id: z.number().int().nullable(),
     raised_at: instant(),
     first_acknowledged_at: instant().nullable(),

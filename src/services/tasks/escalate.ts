@@ -1,35 +1,68 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { DateTime } from 'luxon';
+import type { TaskConfig, WorkspaceConfig } from '../../config/workspace.js';
 import { blockers } from '../../db/schema/index.js';
-import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
+import type { EscalationPolicy, Severity } from '../../domain/blockers/ladder.js';
 import type { Task } from '../../domain/tasks/tasks.js';
 import type { Deps } from '../deps.js';
 import { actOnBlocker } from '../blockers/act.js';
+import { ladderOf, policyFor } from '../blockers/policy.js';
 import { raiseBlocker } from '../blockers/raise.js';
-import { taskCatalog } from './catalog.js';
-
-/** Minutes after the due time at which the lead, then the PM, are told (the owner is told at the due time). */
-export const TASK_LADDER_MINUTES = { lead: 30, pm: 60 } as const;
+import { findTask, taskCatalog } from './catalog.js';
 
 /**
- * The ladder of a task not done by its due time (issue 10: owner → lead → PM, like a gate's): the owner at the
- * due time, the workstream's leads 30 minutes later, the PM an hour later; stopped when the task is done.
+ * The ladder of a task that writes no `priority` in a config without `tasks.escalation` (issue 10, kept as it was):
+ * minutes after the due time at which the workstream's leads, then the PM, are told (the owner is told at the due time).
  */
-export function taskPolicy(owner: string): EscalationPolicy {
+export const DEFAULT_TASK_LADDER_MINUTES = { lead: 30, pm: 60 } as const;
+
+/** How a task not done by its due time escalates: the blocker's severity, its frozen policy, and where the ladder comes from. */
+export interface TaskEscalation {
+  /** The task's priority (P1 when it writes none). */
+  severity: Severity;
+  /** Level 0 is the owner at the due time; the ladder's `afterMs` count from the escalation (raised at the due time). */
+  policy: EscalationPolicy;
+  /** Where the levels after the owner's come from, as the preview and the docs name it: `tasks.escalation`, `escalation.ladders.P0`, `the default P0 ladder` or `the default task ladder`. */
+  ladder: string;
+}
+
+/**
+ * The one rule for a task's due-time escalation, read by the escalation itself (`escalateTaskIfDue`) and by the
+ * preview (services/preview/build.ts), so the two cannot disagree (issue 18, defect 10). The owner is told at the due
+ * time, then:
+ * 1. `tasks.escalation` when the config has it: every task's ladder, whatever its priority;
+ * 2. else, for a task that writes a `priority`, that severity's ladder as a blocker's (`escalation.ladders.<P>`, else
+ *    DEFAULT_LADDERS), e.g. seed 000's "Team lead (5 min) → Managing Engineer (5 min) → exec (15 min)";
+ * 3. else the ladder tasks always had: the workstream's leads 30 minutes after the due time, the PM an hour after.
+ * Cases 1 and 2 take `escalation.stop_when` and `escalation.repeat` like a blocker; case 3 stops when resolved and
+ * does not repeat, as before. The severity is the task's priority (P1 when it writes none) in every case.
+ */
+export function taskEscalation(config: WorkspaceConfig, task: Pick<TaskConfig, 'owner' | 'priority' | 'priority_given'>): TaskEscalation {
+  const severity = task.priority;
+  const owner = { afterMs: 0, notify: [task.owner] };
+  const custom = config.tasks.escalation;
+  if (custom) {
+    return { severity, ladder: 'tasks.escalation', policy: { ...policyFor(config, severity), ladder: [owner, ...ladderOf(custom)] } };
+  }
+  if (task.priority_given) {
+    const base = policyFor(config, severity);
+    const ladder = config.escalation.ladders[severity] ? `escalation.ladders.${severity}` : `the default ${severity} ladder`;
+    return { severity, ladder, policy: { ...base, ladder: [owner, ...base.ladder] } };
+  }
   return {
-    ladder: [
-      { afterMs: 0, notify: [owner] },
-      { afterMs: TASK_LADDER_MINUTES.lead * 60_000, notify: 'lead' },
-      { afterMs: TASK_LADDER_MINUTES.pm * 60_000, notify: 'pm' },
-    ],
-    stopWhen: 'resolved',
+    severity,
+    ladder: 'the default task ladder',
+    policy: {
+      ladder: [owner, { afterMs: DEFAULT_TASK_LADDER_MINUTES.lead * 60_000, notify: 'lead' }, { afterMs: DEFAULT_TASK_LADDER_MINUTES.pm * 60_000, notify: 'pm' }],
+      stopWhen: 'resolved',
+    },
   };
 }
 
 /**
  * Starts the due-time escalation of one task if it is overdue: a blocker of source `task` (one per task, by the
- * unique key `blockers_task_due_key`, so two processes or a retry after a crash raise it once) whose ladder
- * runs through the blocker machinery (each notice reserved and sent once). Nothing for a task done, waiting on
+ * unique key `blockers_task_due_key`, so two processes or a retry after a crash raise it once) at the task's
+ * priority, whose ladder (`taskEscalation`) runs through the blocker machinery (each notice reserved and sent once). Nothing for a task done, waiting on
  * its `requires`, without a due time, or not due yet.
  * @returns true when this call raised the escalation.
  */
@@ -41,16 +74,19 @@ export async function escalateTaskIfDue(deps: Deps, task: Task, doneIds: Readonl
     .from(blockers)
     .where(and(eq(blockers.taskId, task.id), eq(blockers.source, 'task')));
   if (exists) return false;
+  const declared = findTask(deps.config, task.id);
+  if (!declared) return false;
+  const { severity, policy } = taskEscalation(deps.config, declared.task);
   const zone = deps.config.workstreams[task.workstreamId]?.timezone ?? deps.config.program.timezone;
   const res = await raiseBlocker(deps, {
     reporter: deps.config.program.pm,
     text: `Task ${task.id} “${task.title}” was due ${DateTime.fromMillis(task.dueAt, { zone }).toFormat('ccc d LLL HH:mm ZZZZ')} and is not done (${task.progress}%).`,
-    severity: 'P1',
+    severity,
     owner: task.owner,
     workstreamId: task.workstreamId,
     taskId: task.id,
     source: 'task',
-    policy: taskPolicy(task.owner),
+    policy,
   });
   if (res.ok) deps.log.info({ task: task.id, blocker: res.blocker.id }, 'task overdue: escalation raised');
   return res.ok;

@@ -14,6 +14,7 @@ import { signOffGate } from '../../../src/services/gonogo/gates.js';
 import { answerSchema, blockerSchema, checkinSchema, decisionSchema, gateSchema, taskSchema } from '../../../src/services/records/schemas.js';
 import { submitForm } from '../../../src/services/standups/answers.js';
 import { tick } from '../../../src/services/standups/sweep.js';
+import { sweepTasks } from '../../../src/services/tasks/escalate.js';
 import { updateTask } from '../../../src/services/tasks/update.js';
 import { createSlackApp, socketModeRoutes, type SlackApp } from '../../../src/slack/app.js';
 import { harness, type Process } from '../../support/harness.js';
@@ -34,6 +35,7 @@ workstreams:
       - { id: O-2, title: Broker credentials, owner: U01, due: "2026-11-20T17:00", estimate: 2, priority: P0 }
       - { id: O-3, title: Email the partners, owner: U02, due: "2026-11-21T09:30", requires: [O-2] }
       - { id: O-10, title: Runbook, owner: U03 }
+      - { id: O-4, title: Load test report, owner: U03, due: "2026-11-03T09:00" }
 gates:
   - { id: qa, name: QA sign-off, due: "2026-11-04T12:00", sign_off: [U0QA] }
 `;
@@ -95,6 +97,10 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     expect((await updateTask(bot.deps, 'O-2', 'U01', { kind: 'done' })).ok).toBe(true);
     h.clock.set('2026-11-03T15:05:00Z');
     expect((await updateTask(bot.deps, 'O-10', 'U03', { kind: 'progress', percent: 40 })).ok).toBe(true);
+    // O-4 was due at 09:00 in New York (14:00 UTC): the sweep raises its escalation (a blocker of source `task`);
+    // then `/task block O-10 …` raises a blocker about O-10 (source `command`)
+    expect((await sweepTasks(bot.deps)).raised).toBe(1);
+    expect((await updateTask(bot.deps, 'O-10', 'U03', { kind: 'block', reason: 'waiting for the partner list' })).ok).toBe(true);
 
     const redisUrl = inject('redisUrl');
     redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
@@ -206,7 +212,8 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
       { id: expect.any(Number), decision: 'conditional', verdict: expect.any(String), percent: expect.any(Number), note: 'pending QA', actor: 'U0PM', at: '2026-11-03T03:30:00.000Z' },
     ]);
     expect((await page(decisionSchema, '/api/v1/decisions?from=2026-11-03')).data).toEqual([]);
-    expect((await page(blockerSchema, '/api/v1/blockers?from=2026-11-03')).data.map((b) => b.text)).toEqual(['Staging DB is down']);
+    expect((await page(blockerSchema, '/api/v1/blockers?from=2026-11-03')).data.map((b) => b.short_id)).toEqual(['B-2', 'B-3', 'B-4']);
+    expect((await page(blockerSchema, '/api/v1/blockers?to=2026-11-02')).data.map((b) => b.text)).toEqual(['No VPN to the broker sandbox']);
   });
 
   it('blockers come with their timeline (raised, acknowledged) and when they were first acknowledged', async () => {
@@ -214,6 +221,8 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     expect(data.map((b) => [b.short_id, b.severity, b.status, b.source])).toEqual([
       ['B-1', 'P1', 'acknowledged', 'standup'],
       ['B-2', 'P0', 'open', 'command'],
+      ['B-3', 'P1', 'open', 'task'],
+      ['B-4', 'P1', 'open', 'command'],
     ]);
     const [vpn] = data;
     expect(vpn!.text).toBe('No VPN to the broker sandbox');
@@ -224,6 +233,23 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
       ['raised', 'U01', '2026-11-02T15:00:00.000Z'],
       ['acknowledged', 'U0LEAD', '2026-11-02T16:00:00.000Z'],
     ]);
+  });
+
+  it('blockers name the task they are about: the overdue task’s escalation (source task) and `/task block` (source command)', async () => {
+    const { data } = await page(blockerSchema, '/api/v1/blockers');
+    expect(data.map((b) => [b.short_id, b.source, b.task_id, b.gate_id])).toEqual([
+      ['B-1', 'standup', null, null],
+      ['B-2', 'command', null, null],
+      ['B-3', 'task', 'O-4', null],
+      ['B-4', 'command', 'O-10', null],
+    ]);
+    expect(data[2]!.text).toMatch(/^Task O-4 “Load test report” was due .* and is not done \(0%\)\.$/);
+    expect(data[3]!.text).toBe('O-10 “Runbook”: waiting for the partner list');
+    // the OpenAPI document says so: task_id is a (nullable) field of every blocker, and source may be task
+    const blocker = (served.components as { schemas: Record<string, { properties: Record<string, Record<string, unknown>>; required: string[] }> }).schemas.Blocker!;
+    expect(blocker.required).toContain('task_id');
+    expect(blocker.properties.task_id).toMatchObject({ type: ['string', 'null'] });
+    expect(blocker.properties.source!.enum).toEqual(['command', 'modal', 'standup', 'gate', 'task']);
   });
 
   it('gates: the recorded state with its configured name', async () => {
@@ -247,6 +273,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
       ['O-10', 'open', 40],
       ['O-2', 'done', 100],
       ['O-3', 'open', 0],
+      ['O-4', 'open', 0],
     ]);
     const [runbook, creds, email] = seen;
     // due 17:00 in New York on 20 November (EST, UTC−5)
@@ -288,7 +315,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     // from/to apply to the due (days in the program zone); a task without a due is then left out
     expect((await page(taskSchema, '/api/v1/tasks?from=2026-11-20&to=2026-11-20')).data.map((t) => t.id)).toEqual(['O-2']);
     expect((await page(taskSchema, '/api/v1/tasks?from=2026-11-21')).data.map((t) => t.id)).toEqual(['O-3']);
-    expect((await page(taskSchema, '/api/v1/tasks?to=2026-11-19')).data).toEqual([]);
+    expect((await page(taskSchema, '/api/v1/tasks?to=2026-11-19')).data.map((t) => t.id)).toEqual(['O-4']);
   });
 
   it('tasks need the token too: 401 and no task in the answer', async () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
-import { answerSchema, checkinSchema, taskSchema } from '../../../src/services/records/schemas.js';
+import { parse } from 'csv-parse/sync';
+import { answerSchema, blockerSchema, checkinSchema, taskSchema } from '../../../src/services/records/schemas.js';
 import { createTestDatabase } from '../../support/db.js';
 import { seedAnswers } from '../../support/seed-answers.js';
 
@@ -19,6 +20,8 @@ workstreams:
       - { id: O-2, title: "Broker credentials, staging", owner: U01, due: "2026-11-20T17:00", requires: [O-3] }
       - { id: O-3, title: Email the partners, owner: U01 }
 `;
+
+const FORMULA = '=HYPERLINK("http://evil.example","click")';
 
 // each case starts a Node process with tsx (~2.5 s idle, several times that on a loaded 2-core box)
 describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeout: 180_000 }, () => {
@@ -38,6 +41,12 @@ describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeo
     const { pool } = openDatabase(db.url);
     // runs open at 15:00 UTC = 10:00 in New York, 50 a day from 2026-11-01; 4 answers each
     await seedAnswers(pool, 150, 4);
+    // a blocker raised with `/blocker =HYPERLINK(…)`: a live formula if a spreadsheet took the cell as it is
+    await pool.query(
+      `INSERT INTO blockers (workstream_id, severity, text, reporter, policy, raised_at, source, channel)
+       VALUES ('ws1', 'P1', $1, 'U01', '{"ladder":[],"stopWhen":"resolved"}', '2026-11-02 15:00Z', 'command', 'C0WS1')`,
+      [FORMULA],
+    );
     await pool.query(
       `INSERT INTO task_states (task_id, workstream_id, status, progress, done_at, done_by, updated_by, updated_at)
        VALUES ('O-3', 'ws1', 'done', 100, '2026-11-04 14:00Z', 'U01', 'U01', '2026-11-04 14:00Z')`,
@@ -52,7 +61,7 @@ describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeo
   it('CSV of the answers of a range: header, one line per answer, progress and the total on stderr', () => {
     const res = run(['--what', 'answers', '--from', '2026-11-02', '--to', '2026-11-03', '--format', 'csv']);
     expect(res.status, res.stderr).toBe(0);
-    const lines = res.stdout.trimEnd().split('\n');
+    const lines = res.stdout.trimEnd().split('\r\n');
     expect(lines[0]).toBe(Object.keys(answerSchema.shape).join(','));
     expect(lines).toHaveLength(1 + 2 * 50 * 4);
     expect(lines[1]).toMatch(/^\d+,\d+,standup,ws\d+,2026-11-02,U1,true,false,dm,0,2026-11-02T15:01:00.000Z,2026-11-02T15:01:00.000Z,"\{/);
@@ -75,12 +84,35 @@ describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeo
   it('CSV of the tasks: every declared task, a done one and one never updated (open at 0 %)', () => {
     const res = run(['--what', 'tasks']);
     expect(res.status, res.stderr).toBe(0);
-    expect(res.stdout.trimEnd().split('\n')).toEqual([
+    expect(res.stdout.endsWith('\r\n')).toBe(true);
+    expect(res.stdout.trimEnd().split('\r\n')).toEqual([
       Object.keys(taskSchema.shape).join(','),
       'O-2,ws1,"Broker credentials, staging",U01,2026-11-20T22:00:00.000Z,2026-11-20T17:00,1,P1,"[""O-3""]",open,0,,,,',
       'O-3,ws1,Email the partners,U01,,,1,P1,[],done,100,2026-11-04T14:00:00.000Z,U01,2026-11-04T14:00:00.000Z,U01',
     ]);
     expect(res.stderr).toMatch(/^tasks: 2 rows in \d+\.\d s, done$/m);
+  });
+
+  it('CSV for a spreadsheet: a text cell that would run as a formula starts with a quote; --bom puts the UTF-8 byte order mark first', () => {
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/export.ts', '--what', 'blockers', '--bom'], {
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, PREFLIGHT_CONFIG: join(dir, 'preflight.yml') },
+      timeout: 60_000,
+    });
+    expect(res.status, res.stderr.toString()).toBe(0);
+    const bytes = res.stdout as Buffer;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parse(bytes.subarray(3).toString('utf8')) as string[][];
+    const header = rows[0]!;
+    expect(header).toEqual(Object.keys(blockerSchema.shape));
+    expect(rows).toHaveLength(2);
+    expect(rows[1]![header.indexOf('text')]).toBe(`'${FORMULA}`);
+    expect(rows[1]![header.indexOf('raised_at')]).toBe('2026-11-02T15:00:00.000Z');
+    // the JSON export (like the API) keeps the text as it was written
+    const json = run(['--what', 'blockers', '--format', 'json']);
+    expect(json.status, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).text).toBe(FORMULA);
+    // without --bom, no byte order mark: the header comes first
+    expect(run(['--what', 'blockers']).stdout.startsWith('id,short_id,')).toBe(true);
   });
 
   it('bad arguments or environment: exit 2 with what to change and the usage, no stack trace', () => {
@@ -90,6 +122,7 @@ describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeo
       [['--what', 'answers', '--format', 'xml'], {}, /^--format must be csv or json \(got "xml"\)\./],
       [['--what', 'answers', '--from', '2026-02-30'], {}, /^--from must be a date written YYYY-MM-DD, such as 2026-11-01 \(got "2026-02-30"\)\./],
       [['--what', 'answers', '--since', 'x'], {}, /Unknown option '--since'/],
+      [['--what', 'answers', '--format', 'json', '--bom'], {}, /^--bom is for CSV only/],
       [['--what', 'answers'], { DATABASE_URL: '' }, /^Cannot export: DATABASE_URL: DATABASE_URL is required/],
       [['--what', 'answers'], { PREFLIGHT_CONFIG: join(dir, 'missing.yml') }, /^Cannot export: .*missing\.yml/],
     ];

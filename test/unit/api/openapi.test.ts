@@ -45,12 +45,13 @@ const SAMPLES = {
     short_id: 'B-1',
     workstream_id: 'ws1',
     gate_id: null,
+    task_id: 'O-3',
     severity: 'P0',
     status: 'open',
-    text: 'down',
+    text: 'Task O-3 “Email” was due Mon 2 Nov 10:00 EST and is not done (0%).',
     reporter: 'U1',
-    owner: null,
-    source: 'command',
+    owner: 'U1',
+    source: 'task',
     standup_answer_id: null,
     raised_at: at,
     first_acknowledged_at: null,
@@ -114,5 +115,15 @@ describe('the OpenAPI document of /api/v1', () => {
       expect(check({ data: [{ ...sample, [Object.keys(sample)[0]!]: { wrong: true } }], next_cursor: null }), kind).not.toBeNull();
       expect(check({ data: [sample] }), kind).toMatch(/next_cursor/);
     }
+  });
+
+  it('a blocker names its task (task_id, null when none) and its source is one of the five ways a blocker is raised', () => {
+    const check = responseValidator(openApiDocument(), '/api/v1/blockers');
+    const blocker = SAMPLES.blockers;
+    for (const source of ['command', 'modal', 'standup', 'gate', 'task']) expect(check({ data: [{ ...blocker, source }], next_cursor: null }), source).toBeNull();
+    expect(check({ data: [{ ...blocker, task_id: null }], next_cursor: null })).toBeNull();
+    expect(check({ data: [{ ...blocker, source: 'email' }], next_cursor: null })).not.toBeNull();
+    const { task_id: _, ...withoutTask } = blocker;
+    expect(check({ data: [withoutTask], next_cursor: null })).toMatch(/task_id/);
   });
 });

@@ -8,6 +8,7 @@ import { loadWorkspaceConfig } from '../../../src/config/load.js';
 import type { WorkspaceConfig } from '../../../src/config/workspace.js';
 import { checkinOf, checkinsOf, PROGRAM_WORKSTREAM } from '../../../src/domain/checkins/plans.js';
 import { occurrenceOn } from '../../../src/domain/standups/schedule.js';
+import { buildPreview } from '../../../src/services/preview/build.js';
 
 /*
  * Every file in examples/ must be a valid preflight.yml, and the two seed reproductions must say what the
@@ -139,6 +140,21 @@ describe('examples/final-deployment-five-teams.preflight.yml (seed 000)', () => 
       ['O-4', 'VAPID', person('D'), '2025-11-13T12:00'],
       ['O-5', 'NextAuth', person('A'), '2025-11-13T14:00'],
       ['O-6', 'AI', person('B'), '2025-11-13T13:00'],
+    ]);
+  });
+
+  it('escalates a task not done by its due time on the seed’s path (L274-276): owner, lead at 5 min, Managing Engineer at 10, exec at 25, then every 30 min like a blocker', () => {
+    const o4 = buildPreview(cfg, null, '2025-11-13', 1, { workstreamId: 'omega' })
+      .events.filter((e) => e.taskId === 'O-4')
+      .map((e) => `${e.at.setZone(cfg.program.timezone).toFormat('HH:mm')} ${e.to ?? e.summary}`);
+    expect(o4).toEqual([
+      '12:00 Task O-4 “VAPID” due (ladder: tasks.escalation)',
+      `12:00 ${cfg.workstreams.omega!.tasks.find((t) => t.id === 'O-4')!.owner}`,
+      `12:05 ${cfg.workstreams.omega!.leads[0]}`,
+      `12:10 ${cfg.program.pm}`,
+      `12:25 ${cfg.program.execs[0]}`,
+      // escalation.repeat { every: 30m, max: 8 } (L278, L399), as for a blocker
+      ...['12:55', '13:25', '13:55', '14:25', '14:55', '15:25', '15:55', '16:25'].map((t) => `${t} ${cfg.program.execs[0]}`),
     ]);
   });
 

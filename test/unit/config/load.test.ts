@@ -77,7 +77,7 @@ scheduler: { tick: 5m, reclaim_after: 5s }`;
     ]);
     const far = problems(`${valid.replace('close_after: 90s', 'close_after: 2h')}colour: blue\n`);
     expect(far.map((x) => [x.line, x.path, x.message])).toEqual([
-      [10, 'colour', 'unknown key "colour" (known keys here: program, checkins, calendar, standup, scheduler, workstreams, escalation, gates, gonogo)'],
+      [10, 'colour', 'unknown key "colour" (known keys here: program, checkins, calendar, standup, scheduler, workstreams, escalation, tasks, gates, gonogo)'],
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseWorkspaceConfig } from '../../../src/config/load.js';
+import { emailRefs, withUserIds } from '../../../src/config/user-refs.js';
 
 const base = `
 program:
@@ -70,6 +71,35 @@ describe('preflight.yml tasks', () => {
         'workstreams.omega.tasks.1.priority: expected one of P0, P1, P2 (got "high")',
       ]),
     );
+  });
+
+  it('tasks.escalation (issue 18): levels like a ladder’s, in ms; whether each task wrote its priority is kept (it picks the ladder)', () => {
+    const cfg = parseWorkspaceConfig(`${base}tasks:\n  escalation: [{ after: 5m, notify: lead }, { after: 10m, notify: pm }, { after: 25m, notify: [U0EXEC, exec@example.com] }]\n`, 'preflight.yml');
+    expect(cfg.tasks.escalation).toEqual([
+      { after: 300_000, notify: 'lead' },
+      { after: 600_000, notify: 'pm' },
+      { after: 1_500_000, notify: ['U0EXEC', 'exec@example.com'] },
+    ]);
+    expect(cfg.workstreams.omega!.tasks.map((t) => [t.id, t.priority, t.priority_given])).toEqual([
+      ['O-3', 'P0', true],
+      ['O-4', 'P1', false],
+      ['O-5', 'P1', false],
+    ]);
+    // an email in a level is resolved like any person (users.lookupByEmail), and the tasks keep priority_given
+    expect(emailRefs(cfg).map((r) => r.path.join('.'))).toEqual(['tasks.escalation.2.notify.1']);
+    const resolved = withUserIds(cfg, new Map([['exec@example.com', 'U0EXEC2']]));
+    expect(resolved.tasks.escalation![2]!.notify).toEqual(['U0EXEC', 'U0EXEC2']);
+    expect(resolved.workstreams.omega!.tasks.map((t) => t.priority_given)).toEqual([true, false, false]);
+    expect(parseWorkspaceConfig(base, 'preflight.yml').tasks).toEqual({});
+  });
+
+  it('tasks.escalation: each level after the one before, a known notify, no unknown key', () => {
+    expect(problems(`${base}tasks:\n  escalation: [{ after: 10m, notify: lead }, { after: 5m, notify: pm }]\n`)).toEqual([
+      'tasks.escalation.1.after: each level must come after the one before it (after counts from the task’s due time) (got "5m")',
+    ]);
+    expect(problems(`${base}tasks:\n  escalation: [{ after: 10m, notify: boss }]\n`)).toEqual([expect.stringMatching(/^tasks\.escalation\.0\.notify: /)]);
+    expect(problems(`${base}tasks:\n  escalation: []\n`)).toEqual([expect.stringMatching(/^tasks\.escalation: /)]);
+    expect(problems(`${base}tasks:\n  ladder: [{ after: 10m, notify: lead }]\n`)).toEqual(['tasks.ladder: unknown key "ladder" (known keys here: escalation)']);
   });
 
   it('rejects an expects naming no task of the check-in’s workstream', () => {

@@ -139,3 +139,73 @@ describe('buildPreview: tasks (issue 10) — due time, then owner → lead (30 m
     ]);
   });
 });
+
+describe('buildPreview: a task’s ladder (issue 18, defect 10) is the one its escalation will climb', () => {
+  // seed 000: "Team member → Team lead (5 min)", "Team lead → Managing Engineer (5 min)", "… escalates to exec (15 min)"
+  const SEED_000 = '[{ after: 5m, notify: lead }, { after: 10m, notify: pm }, { after: 25m, notify: exec }]';
+  const tasksYaml = (extra: string) => `
+program: { name: Launch, timezone: Europe/London, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
+${extra}
+workstreams:
+  api:
+    name: API
+    channel: C0API
+    leads: [U0LEAD]
+    members: [U0ANN]
+    tasks:
+      - { id: T-1, title: Schema, owner: U0ANN, due: "2026-12-08T09:00" }
+      - { id: T-2, title: Rollout, owner: U0ANN, due: "2026-12-08T12:00", priority: P0 }
+      - { id: T-3, title: Docs, owner: U0ANN, due: "2026-12-08T15:00", priority: P2 }
+`;
+  const taskLines = (yaml: string) =>
+    buildPreview(parseWorkspaceConfig(yaml, 'test.yml'), null, '2026-12-08', 1)
+      .events.filter((e) => e.kind === 'task_due' || e.kind === 'task_escalation')
+      .map((e) => `${e.at.setZone('Europe/London').toFormat('HH:mm')} ${e.taskId} ${e.to ?? e.summary}`);
+
+  it('by priority through escalation.ladders, like a blocker’s (the config’s ladder, else the default one); a task with no priority keeps owner → lead 30 min → PM 1 h', () => {
+    expect(taskLines(tasksYaml(`escalation: { ladders: { P0: ${SEED_000} } }`))).toEqual([
+      '09:00 T-1 Task T-1 “Schema” due (ladder: the default task ladder)',
+      '09:00 T-1 U0ANN',
+      '09:30 T-1 U0LEAD',
+      '10:00 T-1 U0PM',
+      '12:00 T-2 Task T-2 “Rollout” due (ladder: escalation.ladders.P0)',
+      '12:00 T-2 U0ANN',
+      '12:05 T-2 U0LEAD',
+      '12:10 T-2 U0PM',
+      '12:25 T-2 U0EXEC',
+      // no P2 ladder in the config: the default one (lead 1 h, PM 4 h after the due time)
+      '15:00 T-3 Task T-3 “Docs” due (ladder: the default P2 ladder)',
+      '15:00 T-3 U0ANN',
+      '16:00 T-3 U0LEAD',
+      '19:00 T-3 U0PM',
+    ]);
+  });
+
+  it('tasks.escalation, when given, is every task’s ladder whatever its priority (the owner is still told at the due time)', () => {
+    expect(taskLines(tasksYaml(`tasks: { escalation: ${SEED_000} }`))).toEqual([
+      '09:00 T-1 Task T-1 “Schema” due (ladder: tasks.escalation)',
+      '09:00 T-1 U0ANN',
+      '09:05 T-1 U0LEAD',
+      '09:10 T-1 U0PM',
+      '09:25 T-1 U0EXEC',
+      '12:00 T-2 Task T-2 “Rollout” due (ladder: tasks.escalation)',
+      '12:00 T-2 U0ANN',
+      '12:05 T-2 U0LEAD',
+      '12:10 T-2 U0PM',
+      '12:25 T-2 U0EXEC',
+      '15:00 T-3 Task T-3 “Docs” due (ladder: tasks.escalation)',
+      '15:00 T-3 U0ANN',
+      '15:05 T-3 U0LEAD',
+      '15:10 T-3 U0PM',
+      '15:25 T-3 U0EXEC',
+    ]);
+  });
+
+  it('the escalation is raised at the task’s priority: quiet hours hold a P1 task’s notices, not a P0 task’s when P0 is excepted', () => {
+    const yaml = tasksYaml(`escalation: { quiet_hours: { from: "08:00", to: "13:00", except: [P0] } }`);
+    const lines = taskLines(yaml).filter((l) => !l.includes('due (ladder'));
+    // T-1 (no priority, P1): everything held until 13:00; T-2 (P0): on time
+    expect(lines.filter((l) => l.includes(' T-1 '))).toEqual(['13:00 T-1 U0ANN', '13:00 T-1 U0LEAD', '13:00 T-1 U0PM']);
+    expect(lines.filter((l) => l.includes(' T-2 '))).toEqual(['12:00 T-2 U0ANN', '12:05 T-2 U0LEAD', '12:15 T-2 U0PM', '12:30 T-2 U0EXEC']);
+  });
+});
