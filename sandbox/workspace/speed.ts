@@ -83,6 +83,16 @@ export function compressTime(raw: AnyObj, speed: number): AnyObj {
       return { ...l, after: `${sec}s` };
     });
   }
+  // tasks.escalation: a ladder of its own for every task (its levels count from the due time)
+  const taskLadder = obj(raw.tasks)?.escalation;
+  if (Array.isArray(taskLadder)) {
+    let last = 0;
+    raw.tasks.escalation = (taskLadder as AnyObj[]).map((l) => {
+      const sec = Math.max(last + 1, Number(divide(l.after, speed)?.slice(0, -1) ?? 1));
+      last = sec;
+      return { ...l, after: `${sec}s` };
+    });
+  }
   if (obj(esc.repeat)) esc.repeat.every = divide(esc.repeat.every, speed);
   esc.sweep_every = '5s';
   raw.scheduler = { ...(obj(raw.scheduler) ?? {}), tick: '1s' };
