@@ -4,7 +4,7 @@ import type { PreviewCheckin } from '../../domain/preview/checkin-occurrences.js
 import { previewEvents, type PreviewFilter, type PreviewGate, type PreviewInput, type PreviewTask, type WorkstreamActivity } from '../../domain/preview/enumerate.js';
 import type { Preview } from '../../domain/preview/events.js';
 import { gatePolicy } from '../gonogo/gates.js';
-import { scheduledCheckins } from '../../domain/checkins/plans.js';
+import { PROGRAM_WORKSTREAM, scheduledCheckins } from '../../domain/checkins/plans.js';
 import { zoneOf } from '../standups/plans.js';
 import { activityRule, type StartGates } from '../workstreams/activity.js';
 import { activityAt } from '../../domain/workstreams/activity.js';
@@ -38,6 +38,9 @@ export function previewCheckins(config: WorkspaceConfig): PreviewCheckin[] {
  */
 function activityOf(config: WorkspaceConfig, gates: StartGates): (workstreamId: string, localDate: string, openAt: DateTime) => WorkstreamActivity {
   return (workstreamId, _localDate, openAt) => {
+    // a program check-in's participant in no workstream (the PM, an exec) answers for the program itself, which
+    // always holds its check-ins (holdingOccurrence keeps them too)
+    if (workstreamId === PROGRAM_WORKSTREAM) return { state: 'active' };
     const rule = activityRule(config, workstreamId);
     const a = activityAt(rule, openAt, rule.startsWhen ? (gates.get(rule.startsWhen.gateId) ?? null) : null);
     const local = (at: DateTime) => `${at.setZone(rule.zone).toFormat('yyyy-MM-dd HH:mm')} ${rule.zone}`;
