@@ -63,7 +63,13 @@ describe('App Home: your next check-ins, from the preview (real Postgres)', () =
       { when: 'Mon 9 Mar 06:40', title: 'Launch · Pulse', dst: null },
     ]);
     const home = await homeModel(bot.deps, 'U0PM');
-    expect(home.nextCheckins!.items.map((i) => `${i.when} ${i.title}`)).toEqual(['Fri 6 Mar 06:40 Launch · Pulse', 'Mon 9 Mar 06:40 Launch · Pulse', 'Tue 10 Mar 06:40 Launch · Pulse', 'Wed 11 Mar 06:40 Launch · Pulse', 'Thu 12 Mar 06:40 Launch · Pulse']);
+    expect(home.nextCheckins!.items.map((i) => `${i.when} ${i.title}`)).toEqual([
+      'Fri 6 Mar 06:40 Launch · Pulse',
+      'Mon 9 Mar 06:40 Launch · Pulse',
+      'Tue 10 Mar 06:40 Launch · Pulse',
+      'Wed 11 Mar 06:40 Launch · Pulse',
+      'Thu 12 Mar 06:40 Launch · Pulse',
+    ]);
   });
 
   it('leaves out days out of office and a check-in already started today', async () => {
