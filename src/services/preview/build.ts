@@ -4,6 +4,7 @@ import type { PreviewCheckin } from '../../domain/preview/checkin-occurrences.js
 import { previewEvents, type PreviewFilter, type PreviewGate, type PreviewInput, type PreviewTask, type WorkstreamActivity } from '../../domain/preview/enumerate.js';
 import type { Preview } from '../../domain/preview/events.js';
 import { gatePolicy } from '../gonogo/gates.js';
+import { addDays, localDayStart } from '../../domain/checkins/days.js';
 import { PROGRAM_WORKSTREAM, scheduledCheckins } from '../../domain/checkins/plans.js';
 import { zoneOf } from '../standups/plans.js';
 import { activityRule, runOpening, type StartGates } from '../workstreams/activity.js';
@@ -125,10 +126,15 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
   };
 }
 
-/** The span [from, until) of `days` program-local days starting on `fromDate` (YYYY-MM-DD), as UTC instants. */
+/**
+ * The span [from, until) of `days` program-local days starting on `fromDate` (YYYY-MM-DD), as UTC instants: from the
+ * first instant of `fromDate` to the first instant of the day after the last (domain/checkins/days.ts
+ * `localDayStart`: a midnight that happens twice starts the day at the first one, one that does not exist at the
+ * instant the clocks jump to).
+ */
 export function previewSpan(config: WorkspaceConfig, fromDate: string, days: number): { from: DateTime; until: DateTime } {
-  const from = DateTime.fromISO(fromDate, { zone: config.program.timezone }).startOf('day');
-  return { from: from.toUTC(), until: from.plus({ days }).toUTC() };
+  const zone = config.program.timezone;
+  return { from: localDayStart(fromDate, zone), until: localDayStart(addDays(fromDate, days), zone) };
 }
 
 /**
