@@ -69,7 +69,7 @@ export function checkinWindows(list: readonly WindowSpec[]): CheckinWindow[] {
     let window: CheckinWindow = { closeAfterMs: c.defaultCloseAfterMs, closedBy: null };
     list.forEach((next, j) => {
       const gap = wallClockMs(next.at) - start;
-      if (gap > 0 && gap < window.closeAfterMs && daysMayMeet(c.days, next.days) && shared(c, next).length) window = { closeAfterMs: gap, closedBy: j };
+      if (gap > 0 && gap < window.closeAfterMs && shared(c, next).length && daysMayMeet(c.days, next.days)) window = { closeAfterMs: gap, closedBy: j };
     });
     return window;
   });
@@ -89,9 +89,8 @@ export function windowOverlaps(list: readonly WindowSpec[], windows: readonly Ch
       const a = list[first]!;
       const aStart = wallClockMs(a.at);
       if (!(aStart < bStart + windows[second]!.closeAfterMs && bStart < aStart + windows[first]!.closeAfterMs)) continue;
-      if (!daysMayMeet(a.days, b.days)) continue;
       const people = shared(a, b);
-      if (people.length) out.push({ first, second, people });
+      if (people.length && daysMayMeet(a.days, b.days)) out.push({ first, second, people });
     }
   });
   return out;
