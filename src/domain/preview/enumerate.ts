@@ -165,7 +165,7 @@ function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateT
         const a = activityOf(section?.id ?? workstreamId, localDate, at);
         return a.state === 'active' ? null : { reason: ACTIVITY_REASON[a.state], detail: section ? `${section.name}: ${a.detail}` : a.detail };
       };
-      if (!opening || !opening.userIds.includes(slot.userId)) {
+      if (!opening?.userIds.includes(slot.userId)) {
         const why = inactive(opening?.at ?? occ.openAt);
         if (why) skip(why.reason, why.detail);
         continue;

@@ -122,7 +122,7 @@ describe('preflight.yml check-ins', () => {
 
   it('seed 000’s checkpoints without close_after: each closes when the next one for the same people opens, at most 2 h (issue 18)', () => {
     const seed = base.replace(
-      /    checkins:\n(.*\n){3}/,
+      / {4}checkins:\n(.*\n){3}/,
       `    checkins:
       - { id: first, at: "11:00" }
       - { id: mid-point, at: "13:00" }
