@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { DAY_NAMES, dayEntryProblem, daysMayMeet, parseDays } from '../domain/checkins/days.js';
+import { DAY_NAMES, dayEntryProblem, parseDays } from '../domain/checkins/days.js';
+import { checkinWindows, type WindowSpec, wallClockMs, windowOverlaps } from '../domain/checkins/windows.js';
 import { activeSpanProblem } from '../domain/workstreams/activity.js';
 import { durationSchema } from './duration.js';
 
@@ -408,12 +409,81 @@ type RawConfig = z.output<typeof workspaceSchemaBase>;
 
 const DAY = 24 * 3_600_000;
 
+/** The people a check-in's `participants` name (domain/checkins/plans.ts `participantsOf`, on the raw config). */
+function participantIds(cfg: RawConfig, wsId: string | null, tokens: readonly string[]): string[] {
+  const idOf = (m: RawConfig['workstreams'][string]['members'][number]) => (typeof m === 'string' ? m : m.id);
+  const ws = wsId ? cfg.workstreams[wsId] : undefined;
+  const out: string[] = [];
+  for (const token of tokens) {
+    if (ws && token === 'members') out.push(...ws.members.map(idOf));
+    else if (ws && token === 'leads') out.push(...ws.leads);
+    else if (!ws && token === 'all_members') for (const w of Object.values(cfg.workstreams)) out.push(...w.members.map(idOf));
+    else if (!ws && token === 'all_leads') for (const w of Object.values(cfg.workstreams)) out.push(...w.leads);
+    else if (cfg.program.groups[token]) out.push(...cfg.program.groups[token]);
+    else out.push(token);
+  }
+  return [...new Set(out)];
+}
+
+/** "U01", "U01 and U02", "U01, U02 and U03", "U01, U02, U03 and 2 more". */
+function namePeople(people: readonly string[]): string {
+  if (people.length <= 1) return people.join('');
+  if (people.length <= 3) return `${people.slice(0, -1).join(', ')} and ${people.at(-1)}`;
+  return `${people.slice(0, 3).join(', ')} and ${people.length - 3} more`;
+}
+
+/** One check-in of a workstream (or of the program) as the window checks see it. */
+interface WindowEntry {
+  spec: WindowSpec;
+  /** `check-in "midday"`, or `the workstream’s standup`. */
+  label: string;
+  /** Key path of its `at` (the standup's `standup` key when it gives no `at`). */
+  atPath: (string | number)[];
+  /** Its reminder, ms, and the key path to name when the reminder comes too late for a window cut short. */
+  remindMs: number;
+  remindPath: (string | number)[];
+}
+
+/**
+ * The windows of one workstream's check-ins (or the program's), by domain/checkins/windows.ts (the scheduler's own
+ * rule): a window cut short by the next check-in for the same people must still leave room for the reminder, and
+ * two windows may overlap only when nobody takes part in both.
+ */
+function checkWindows(entries: readonly WindowEntry[], ctx: z.RefinementCtx): void {
+  const specs = entries.map((e) => e.spec);
+  const windows = checkinWindows(specs);
+  const until = (e: WindowEntry, ms: number) => {
+    const end = wallClockMs(e.spec.at) + ms;
+    return `${String(Math.floor(end / 3_600_000) % 24).padStart(2, '0')}:${String(Math.floor(end / 60_000) % 60).padStart(2, '0')}`;
+  };
+  entries.forEach((e, i) => {
+    const w = windows[i]!;
+    if (w.closedBy === null || e.remindMs < w.closeAfterMs) return;
+    const next = entries[w.closedBy]!;
+    ctx.addIssue({
+      code: 'custom',
+      path: e.remindPath,
+      message: `remind_after (${fmtDuration(e.remindMs)}) must be shorter than the window of ${e.label}: without its own close_after it closes after ${fmtDuration(w.closeAfterMs)}, when ${next.label} (${next.spec.at}) opens for the same people; set close_after, or a shorter remind_after`,
+    });
+  });
+  for (const o of windowOverlaps(specs, windows)) {
+    const [a, b] = [entries[o.first]!, entries[o.second]!];
+    const people = namePeople(o.people);
+    ctx.addIssue({
+      code: 'custom',
+      path: b.atPath,
+      message: `${people} would have two check-ins open at once: the window of ${b.label} (${b.spec.at} for ${fmtDuration(windows[o.second]!.closeAfterMs)}) overlaps ${a.label} (${a.spec.at} until ${until(a, windows[o.first]!.closeAfterMs)}) on a day both run, and ${o.people.length === 1 ? `${people} takes` : 'they take'} part in both: move one, shorten close_after, or give them different days or participants`,
+    });
+  }
+}
+
 /**
  * Check-in rules the field schemas cannot see alone, each reported at its key path:
  * participants name a keyword, a group of `program.groups` or a user ID; check-in ids are unique per workstream
  * (and `standup` is taken while the workstream has a `standup:` key or no `checkins:`); `remind_after` <
- * `close_after` < 24h; two check-ins of one workstream (or of the program) that can fall on the same day do not
- * have overlapping windows (`at` … `at` + `close_after`, local wall-clock).
+ * `close_after` < 24h; the windows of one workstream's check-ins (or the program's) by {@link checkWindows}: a
+ * check-in without `close_after` closes when the next one for the same people opens (at most after the default),
+ * and two that can fall on the same day may not keep anyone in two open windows (`at` … `at` + window, wall clock).
  */
 function checkCheckins(cfg: RawConfig, ctx: z.RefinementCtx): void {
   const reserved = [...PARTICIPANT_KEYWORDS, ...PROGRAM_PARTICIPANT_KEYWORDS] as readonly string[];
@@ -421,11 +491,11 @@ function checkCheckins(cfg: RawConfig, ctx: z.RefinementCtx): void {
     if (reserved.includes(name)) ctx.addIssue({ code: 'custom', path: ['program', 'groups', name], message: `"${name}" is a reserved participant keyword; name the group differently` });
   }
   const defaults = cfg.checkins;
-  const check = (list: CheckinConfig[], base: (string | number)[], program: boolean, standupTaken: boolean) => {
+  const check = (list: CheckinConfig[], base: (string | number)[], wsId: string | null, standupTaken: boolean): WindowEntry[] => {
+    const program = wsId === null;
     const allowed: readonly string[] = program ? PROGRAM_PARTICIPANT_KEYWORDS : PARTICIPANT_KEYWORDS;
     const seen = new Set<string>(standupTaken ? ['standup'] : []);
-    const windows: { i: number; start: number; end: number; days: ReturnType<typeof parseDays> }[] = [];
-    list.forEach((c, i) => {
+    return list.map((c, i) => {
       const at = [...base, i];
       if (seen.has(c.id))
         ctx.addIssue({
@@ -466,44 +536,45 @@ function checkCheckins(cfg: RawConfig, ctx: z.RefinementCtx): void {
         });
       const questions = c.questions ?? defaults.questions ?? cfg.standup.questions;
       if (c.questions) duplicateIds(questions.map((q) => q.id)).forEach((k) => ctx.addIssue({ code: 'custom', path: [...at, 'questions', k, 'id'], message: 'question ids must be unique' }));
-      const [h, m] = c.at.split(':').map(Number) as [number, number];
-      const start = (h * 60 + m) * 60_000;
-      const days = parseDays(c.days ?? defaults.days ?? cfg.calendar.workdays, []);
-      for (const w of windows) {
-        if (!daysMayMeet(w.days, days)) continue;
-        if (start < w.end && w.start < start + close) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [...at, 'at'],
-            message: `the window of check-in "${c.id}" (${c.at} for ${fmtDuration(close)}) overlaps check-in "${list[w.i]!.id}" (${list[w.i]!.at}) on a day both run: move one, shorten close_after, or give them different days`,
-          });
-        }
-      }
-      windows.push({ i, start, end: start + close, days });
+      return {
+        spec: {
+          at: c.at,
+          closeAfterMs: c.close_after,
+          defaultCloseAfterMs: defaults.close_after ?? cfg.standup.close_after,
+          days: parseDays(c.days ?? defaults.days ?? cfg.calendar.workdays, []),
+          participants: participantIds(cfg, wsId, c.participants ?? [program ? 'all_members' : 'members']),
+        },
+        label: `check-in "${c.id}"`,
+        atPath: [...at, 'at'],
+        remindMs: remind,
+        remindPath: [...at, c.remind_after !== undefined ? 'remind_after' : 'at'],
+      };
     });
-    return windows;
   };
-  check(cfg.program.checkins, ['program', 'checkins'], true, false);
+  checkWindows(check(cfg.program.checkins, ['program', 'checkins'], null, false), ctx);
   for (const [wsId, ws] of Object.entries(cfg.workstreams)) {
     if (!ws.checkins) continue;
     const standupTaken = ws.standup !== undefined && ws.standup.enabled !== false;
-    const windows = check(ws.checkins, ['workstreams', wsId, 'checkins'], false, standupTaken);
-    if (standupTaken) {
-      // the standup check-in's window against the declared ones
-      const at = ws.standup!.at ?? cfg.standup.at;
-      const [h, m] = at.split(':').map(Number) as [number, number];
-      const start = (h * 60 + m) * 60_000;
-      const end = start + (ws.standup!.close_after ?? cfg.standup.close_after);
-      const days = parseDays(cfg.calendar.workdays, []);
-      for (const w of windows) {
-        if (daysMayMeet(w.days, days) && start < w.end && w.start < end)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['workstreams', wsId, 'checkins', w.i, 'at'],
-            message: `the window of check-in "${ws.checkins[w.i]!.id}" overlaps the workstream’s standup (${at}): move one, shorten close_after, or give them different days`,
-          });
-      }
-    }
+    const declared = check(ws.checkins, ['workstreams', wsId, 'checkins'], wsId, standupTaken);
+    // the standup check-in (first, as the scheduler lists it) against the declared ones
+    const standup: WindowEntry[] = standupTaken
+      ? [
+          {
+            spec: {
+              at: ws.standup!.at ?? cfg.standup.at,
+              closeAfterMs: ws.standup!.close_after,
+              defaultCloseAfterMs: cfg.standup.close_after,
+              days: parseDays(cfg.calendar.workdays, []),
+              participants: participantIds(cfg, wsId, ['members']),
+            },
+            label: 'the workstream’s standup',
+            atPath: ['workstreams', wsId, 'standup', ...(ws.standup!.at !== undefined ? ['at'] : [])],
+            remindMs: ws.standup!.remind_after ?? cfg.standup.remind_after,
+            remindPath: ['workstreams', wsId, 'standup', ...(ws.standup!.remind_after !== undefined ? ['remind_after'] : ws.standup!.at !== undefined ? ['at'] : [])],
+          },
+        ]
+      : [];
+    checkWindows([...standup, ...declared], ctx);
   }
 }
 

@@ -88,6 +88,29 @@ export function daysMayMeet(a: CheckinDays, b: CheckinDays): boolean {
   return bDates.some((d) => a.weekdays.includes(weekdayOf(d)));
 }
 
+/**
+ * The first instant of the local date `localDate` (YYYY-MM-DD) in `zone`, as a UTC DateTime: its midnight; where
+ * the clocks go forward at midnight (America/Havana in March: 00:00 → 01:00) the instant they jump to, 01:00; where
+ * a midnight happens twice (Havana in November: 01:00 → 00:00) the first of them. A day is [localDayStart(D),
+ * localDayStart(D + 1)): 23, 24 or 25 hours, and every instant belongs to exactly one day. luxon's `startOf('day')`
+ * and `plus({ days: 1 })` pick the later of two midnights, so they are not used for this.
+ * @throws Error on a malformed date or an unknown zone.
+ */
+export function localDayStart(localDate: string, zone: string): DateTime {
+  // a midnight that does not exist moves forward by the gap (luxon); one that happens twice has two offsets
+  const dt = DateTime.fromISO(localDate, { zone });
+  if (!ISO_DATE.test(localDate) || !dt.isValid) throw new Error(`localDayStart: invalid ${localDate} in ${zone}: ${dt.invalidExplanation ?? 'expected YYYY-MM-DD'}`);
+  return dt
+    .getPossibleOffsets()
+    .reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), dt)
+    .toUTC();
+}
+
+/** The ISO date `days` calendar days after `localDate` (YYYY-MM-DD; negative: before), read as a calendar date. */
+export function addDays(localDate: string, days: number): string {
+  return DateTime.fromISO(localDate, { zone: 'utc' }).plus({ days }).toISODate()!;
+}
+
 /** Every ISO date from `from` to `until`, inclusive. */
 export function datesIn(from: string, until: string): string[] {
   const out: string[] = [];

@@ -1,6 +1,7 @@
 import type { CheckinConfig, Question, WorkspaceConfig, WorkstreamConfig } from '../../config/workspace.js';
 import type { PlanMember, StandupPlan } from '../standups/schedule.js';
 import { parseDays } from './days.js';
+import { checkinWindows } from './windows.js';
 
 /**
  * The reserved workstream key of program check-ins (`program.checkins`): their runs are keyed
@@ -90,13 +91,21 @@ export function participantsOf(config: WorkspaceConfig, workstreamId: string | n
   return out;
 }
 
-function setupOf(config: WorkspaceConfig, workstreamId: string | null, c: CheckinConfig): CheckinSetup {
+/** A check-in's setup before its window is known: its own `close_after` (if any) and the default it takes otherwise. */
+interface Unwindowed {
+  setup: CheckinSetup;
+  ownCloseAfterMs: number | undefined;
+  defaultCloseAfterMs: number;
+}
+
+function setupOf(config: WorkspaceConfig, workstreamId: string | null, c: CheckinConfig): Unwindowed {
   const ws = workstreamId ? config.workstreams[workstreamId]! : undefined;
   const zone = ws?.timezone ?? config.program.timezone;
   const d = config.checkins;
   const days = parseDays(c.days ?? d.days ?? config.calendar.workdays, config.calendar.holidays);
   const key = workstreamId ?? PROGRAM_WORKSTREAM;
-  return {
+  const defaultCloseAfterMs = d.close_after ?? config.standup.close_after;
+  const setup: CheckinSetup = {
     workstreamId: key,
     checkinId: c.id,
     checkinName: c.name ?? checkinNameOf(c.id),
@@ -112,7 +121,8 @@ function setupOf(config: WorkspaceConfig, workstreamId: string | null, c: Checki
       zone,
       at: c.at,
       remindAfterMs: c.remind_after ?? d.remind_after ?? config.standup.remind_after,
-      closeAfterMs: c.close_after ?? d.close_after ?? config.standup.close_after,
+      // until its workstream's next check-in for the same people, at most the default: see withWindows
+      closeAfterMs: c.close_after ?? defaultCloseAfterMs,
       workdays: days.weekdays,
       holidays: days.holidays,
       dates: days.dates,
@@ -120,27 +130,50 @@ function setupOf(config: WorkspaceConfig, workstreamId: string | null, c: Checki
       members: participantsOf(config, workstreamId, c.participants ?? [ws ? 'members' : 'all_members']),
     },
   };
+  return { setup, ownCloseAfterMs: c.close_after, defaultCloseAfterMs };
 }
 
 /** The `standup` check-in of a workstream (its `standup:` overrides, else the program's `standup:` defaults). */
-function standupOf(config: WorkspaceConfig, workstreamId: string): CheckinSetup {
+function standupOf(config: WorkspaceConfig, workstreamId: string): Unwindowed {
   const ws = config.workstreams[workstreamId]!;
   const s = ws.standup ?? {};
-  const setup = setupOf(config, workstreamId, { id: STANDUP_CHECKIN, at: s.at ?? config.standup.at, participants: ['members'] });
+  const { setup } = setupOf(config, workstreamId, { id: STANDUP_CHECKIN, at: s.at ?? config.standup.at, participants: ['members'] });
   return {
-    ...setup,
-    checkinName: 'Standup',
-    questions: s.questions ?? config.standup.questions,
-    plan: {
-      ...setup.plan,
-      remindAfterMs: s.remind_after ?? config.standup.remind_after,
-      closeAfterMs: s.close_after ?? config.standup.close_after,
-      workdays: config.calendar.workdays,
-      holidays: config.calendar.holidays,
-      dates: [],
-      ranges: [],
+    setup: {
+      ...setup,
+      checkinName: 'Standup',
+      questions: s.questions ?? config.standup.questions,
+      plan: {
+        ...setup.plan,
+        remindAfterMs: s.remind_after ?? config.standup.remind_after,
+        closeAfterMs: s.close_after ?? config.standup.close_after,
+        workdays: config.calendar.workdays,
+        holidays: config.calendar.holidays,
+        dates: [],
+        ranges: [],
+      },
     },
+    ownCloseAfterMs: s.close_after,
+    defaultCloseAfterMs: config.standup.close_after,
   };
+}
+
+/**
+ * The check-ins of one workstream (or of the program) with their answer windows (domain/checkins/windows.ts
+ * `checkinWindows`): a check-in without its own `close_after` closes when the next one for the same people opens,
+ * at most after its default. config/workspace.ts validates with the same rule.
+ */
+function withWindows(list: readonly Unwindowed[]): CheckinSetup[] {
+  const windows = checkinWindows(
+    list.map(({ setup: { plan }, ownCloseAfterMs, defaultCloseAfterMs }) => ({
+      at: plan.at,
+      closeAfterMs: ownCloseAfterMs,
+      defaultCloseAfterMs,
+      days: { weekdays: plan.workdays, holidays: plan.holidays, dates: plan.dates ?? [], ranges: plan.ranges ?? [] },
+      participants: plan.members.map((m) => m.userId),
+    })),
+  );
+  return list.map(({ setup }, i) => ({ ...setup, plan: { ...setup.plan, closeAfterMs: windows[i]!.closeAfterMs } }));
 }
 
 /**
@@ -154,14 +187,16 @@ export function holdsStandup(ws: WorkstreamConfig): boolean {
 
 /**
  * Every check-in of one workstream (the `standup` check-in first when it holds one, then `checkins:` in order),
- * or of the program for {@link PROGRAM_WORKSTREAM}, including those with nobody to prompt.
+ * or of the program for {@link PROGRAM_WORKSTREAM}, including those with nobody to prompt; each closes after its own
+ * `close_after`, else when the next one for the same people opens, at most after the default (`checkins.close_after`,
+ * else `standup.close_after`; domain/checkins/windows.ts).
  * @throws Error for an unknown workstream id.
  */
 export function checkinsOf(config: WorkspaceConfig, workstreamId: string): CheckinSetup[] {
-  if (workstreamId === PROGRAM_WORKSTREAM) return config.program.checkins.map((c) => setupOf(config, null, c));
+  if (workstreamId === PROGRAM_WORKSTREAM) return withWindows(config.program.checkins.map((c) => setupOf(config, null, c)));
   const ws = config.workstreams[workstreamId];
   if (!ws) throw new Error(`unknown workstream ${workstreamId}`);
-  return [...(holdsStandup(ws) ? [standupOf(config, workstreamId)] : []), ...(ws.checkins ?? []).map((c) => setupOf(config, workstreamId, c))];
+  return withWindows([...(holdsStandup(ws) ? [standupOf(config, workstreamId)] : []), ...(ws.checkins ?? []).map((c) => setupOf(config, workstreamId, c))]);
 }
 
 /** One check-in by workstream (or {@link PROGRAM_WORKSTREAM}) and check-in id, or undefined. */

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { Weekday } from '../../config/workspace.js';
 import { datesIn, weekdayOf } from '../checkins/days.js';
-import { occurrencesBetween, type MemberSlot, type StandupPlan } from '../standups/schedule.js';
+import { occurrencesBetween, type Occurrence, type StandupPlan } from '../standups/schedule.js';
 
 /**
  * One check-in (of a workstream, or of the program under its reserved workstream key) as the preview enumerates it.
@@ -21,30 +21,30 @@ export interface PreviewCheckin {
   calendarWorkdays: readonly Weekday[];
 }
 
-/** A check-in on one workstream-local date: its participants' slots (UTC instants), or why there is none. */
-export type CheckinDay = { localDate: string; slots: MemberSlot[] } | { localDate: string; slots: null; reason: 'weekend' | 'holiday' | 'not_a_checkin_day'; detail: string };
+/** A check-in on one workstream-local date: its occurrence (participants' slots, UTC instants), or why there is none. */
+export type CheckinDay = { localDate: string; occurrence: Occurrence } | { localDate: string; occurrence: null; reason: 'weekend' | 'holiday' | 'not_a_checkin_day'; detail: string };
 
 const WEEKDAY_NAMES: Record<Weekday, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
 
 /** Why `localDate` has no occurrence of the check-in: a holiday, not a workday, or not one of its own `days`. */
-function whyNot(checkin: PreviewCheckin, localDate: string): Extract<CheckinDay, { slots: null }> {
+function whyNot(checkin: PreviewCheckin, localDate: string): Extract<CheckinDay, { occurrence: null }> {
   const weekday = weekdayOf(localDate);
-  if (checkin.plan.holidays.includes(localDate) && checkin.plan.workdays.includes(weekday)) return { localDate, slots: null, reason: 'holiday', detail: 'holiday (calendar.holidays)' };
-  if (!checkin.calendarWorkdays.includes(weekday)) return { localDate, slots: null, reason: 'weekend', detail: `${WEEKDAY_NAMES[weekday]} is not a workday (calendar.workdays)` };
-  return { localDate, slots: null, reason: 'not_a_checkin_day', detail: `not one of the check-in's days (${WEEKDAY_NAMES[weekday]})` };
+  if (checkin.plan.holidays.includes(localDate) && checkin.plan.workdays.includes(weekday)) return { localDate, occurrence: null, reason: 'holiday', detail: 'holiday (calendar.holidays)' };
+  if (!checkin.calendarWorkdays.includes(weekday)) return { localDate, occurrence: null, reason: 'weekend', detail: `${WEEKDAY_NAMES[weekday]} is not a workday (calendar.workdays)` };
+  return { localDate, occurrence: null, reason: 'not_a_checkin_day', detail: `not one of the check-in's days (${WEEKDAY_NAMES[weekday]})` };
 }
 
 /**
- * The check-in on every workstream-local date `from` … `until` (YYYY-MM-DD, inclusive): the participants' slots from
+ * The check-in on every workstream-local date `from` … `until` (YYYY-MM-DD, inclusive): its occurrence from
  * the scheduler's own listing of occurrences (domain/standups/schedule.ts `occurrencesBetween`: participant zones,
  * `days:`, DST gaps and repeats), or why that date has none. This is the one place the preview enumerates
  * check-in instants.
  */
 export function checkinDays(checkin: PreviewCheckin, from: string, until: string): CheckinDay[] {
-  const byDate = new Map(occurrencesBetween(checkin.plan, from, until).map((o) => [o.localDate, o.members]));
+  const byDate = new Map(occurrencesBetween(checkin.plan, from, until).map((o) => [o.localDate, o]));
   return datesIn(from, until).map((localDate) => {
-    const slots = byDate.get(localDate);
-    return slots ? { localDate, slots } : whyNot(checkin, localDate);
+    const occurrence = byDate.get(localDate);
+    return occurrence ? { localDate, occurrence } : whyNot(checkin, localDate);
   });
 }
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { addDays, localDayStart } from '../checkins/days.js';
 
 /** A change of a zone's UTC offset on one local date (a DST change, or a zone's rule change). */
 export interface OffsetChange {
@@ -7,38 +8,47 @@ export interface OffsetChange {
   /** Offsets before and after, in minutes east of UTC (luxon's `offset`). */
   fromOffset: number;
   toOffset: number;
-  /** Local wall-clock time the clocks are turned from and to, "HH:MM" ("02:00" → "03:00" in New York in March). */
+  /**
+   * Local wall-clock time the clocks are turned from and to, "HH:MM" ("02:00" → "03:00" in New York in March);
+   * "24:00" when they are turned back at the end of the day (Beirut: "24:00" → "23:00").
+   */
   fromClock: string;
   toClock: string;
 }
 
 /**
  * The offset change that happens on `localDate` (YYYY-MM-DD) in `zone`, or null when the zone keeps one offset
- * all that day. Found with luxon alone: the offsets at the day's start and end differ, and a binary search to the
- * minute finds the instant (zones change at most once a day).
+ * all that day. The day is [its first instant, the next day's first instant) (domain/checkins/days.ts
+ * `localDayStart`), so a change at midnight belongs to the day it starts or, going back to the day before
+ * (Asia/Beirut in October: 24:00 → 23:00), to the day whose last hour happens twice. Found with luxon alone: the
+ * offsets just before the day and at its last instant differ, and a binary search finds the instant (zones change at
+ * most once a day).
  */
 export function offsetChangeOn(localDate: string, zone: string): OffsetChange | null {
-  const start = DateTime.fromISO(localDate, { zone }).startOf('day');
-  const end = start.plus({ days: 1 });
-  if (!start.isValid || start.offset === end.offset) return null;
-  let lo = start.toMillis();
-  let hi = end.toMillis();
-  while (hi - lo > 60_000) {
-    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
-    if (DateTime.fromMillis(mid, { zone }).offset === start.offset) lo = mid;
+  let start: DateTime;
+  try {
+    start = localDayStart(localDate, zone);
+  } catch {
+    return null;
+  }
+  const offsetAt = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
+  // the last instant before the day and the day's own last instant
+  let lo = start.toMillis() - 1;
+  let hi = localDayStart(addDays(localDate, 1), zone).toMillis() - 1;
+  const fromOffset = offsetAt(lo);
+  const toOffset = offsetAt(hi);
+  if (fromOffset === toOffset) return null;
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (offsetAt(mid) === fromOffset) lo = mid;
     else hi = mid;
   }
   const at = DateTime.fromMillis(hi, { zone: 'utc' });
-  const fromOffset = start.offset;
-  const toOffset = end.offset;
-  return {
-    at,
-    fromOffset,
-    toOffset,
-    // wall clocks read the instant in the old and in the new offset
-    fromClock: at.plus({ minutes: fromOffset }).toFormat('HH:mm'),
-    toClock: at.plus({ minutes: toOffset }).toFormat('HH:mm'),
-  };
+  // wall clocks read the instant in the old and in the new offset; the old one may already read the next day's
+  // 00:00 (Beirut, Cairo, Santiago go back at 24:00)
+  const before = at.plus({ minutes: fromOffset });
+  const fromClock = before.toISODate()! > localDate ? '24:00' : before.toFormat('HH:mm');
+  return { at, fromOffset, toOffset, fromClock, toClock: at.plus({ minutes: toOffset }).toFormat('HH:mm') };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterStep, nextStep, quietUntil, stepOutcome, type EscalationPolicy, type LadderState, type QuietHours, type Roles, type Severity } from '../blockers/ladder.js';
-import { isOutOfOffice, type OutOfOffice } from '../standups/schedule.js';
+import { isOutOfOffice, type MemberSlot, type Occurrence, type OutOfOffice } from '../standups/schedule.js';
 import { candidateDates, checkinDays, type PreviewCheckin } from './checkin-occurrences.js';
 import { dstNote, dstNoteBetween } from './dst.js';
 import { compareEvents, compareSkipped, type Preview, type PreviewEvent, type SkippedDay } from './events.js';
@@ -93,10 +93,15 @@ export interface PreviewInput {
   /** A person's IANA zone (their quiet hours, their local time). */
   zoneOf: (userId: string) => string;
   /**
-   * Whether a workstream holds the check-ins of a workstream-local date, judged when they open (`openAt`, UTC: the
-   * scheduler asks at its first tick after that); every date when absent.
+   * When the run of a check-in occurrence opens and whom it prompts (user IDs), or null when it never opens: the
+   * scheduler's own guard (services/workstreams/activity.ts `runOpening`). Absent: at its `openAt`, everyone.
    */
-  activity?: (workstreamId: string, localDate: string, openAt: DateTime) => WorkstreamActivity;
+  opening?: (occ: Occurrence) => { at: DateTime; userIds: readonly string[] } | null;
+  /**
+   * Whether a workstream (or the program, `_program`) holds check-ins at an instant, on a workstream-local date:
+   * the reason a line gives when `opening` leaves a run or a participant out, or opens it late. Absent: always.
+   */
+  activity?: (workstreamId: string, localDate: string, at: DateTime) => WorkstreamActivity;
   /** Live state; empty when previewing from the config alone. */
   outOfOffice: readonly OutOfOffice[];
   skips: readonly RecordedSkip[];
@@ -118,20 +123,22 @@ function dateInSpan(localDate: string, zone: string, from: DateTime, until: Date
 const ACTIVITY_REASON = { not_started: 'not_active_yet', ended: 'ended', waiting: 'waiting_on_gate' } as const;
 
 /**
- * A check-in's prompt, reminder and close for every participant, and its skipped days. A workstream that does not
- * hold check-ins on a date skips it; in a program check-in, only the participants whose workstream (`section`)
- * does not are skipped (services/standups/plans.ts `holdingOccurrence`, the scheduler's guard).
+ * A check-in's prompt, reminder and close for every participant, and its skipped days, as the scheduler runs them:
+ * its run opens when `input.opening` says (the scheduler's guard, services/workstreams/activity.ts `runOpening`).
+ * A run that never opens skips its date (a program check-in: each participant, with their workstream's reason); a
+ * participant of a program check-in left out when it opens is skipped; a run that opens after its time prompts then
+ * those already due (their reminder no earlier than the prompt), and skips those whose answer window has closed.
  */
 function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateTime, until: DateTime, filter: PreviewFilter, events: PreviewEvent[], skipped: SkippedDay[]): void {
   const { workstreamId, checkinId, plan } = checkin;
   if (filter.userId && !plan.members.some((m) => m.userId === filter.userId)) return;
   const label = `${checkin.workstreamName} · ${checkin.checkinName}`;
-  const activityOf = (ws: string, date: string, openAt: DateTime) => input.activity?.(ws, date, openAt) ?? ({ state: 'active' } as const);
+  const activityOf = (ws: string, date: string, at: DateTime) => input.activity?.(ws, date, at) ?? ({ state: 'active' } as const);
   const { first, last } = candidateDates(plan.zone, from, until);
   for (const day of checkinDays(checkin, first, last)) {
     const { localDate } = day;
     const inSpan = dateInSpan(localDate, plan.zone, from, until);
-    if (day.slots === null) {
+    if (day.occurrence === null) {
       if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: day.reason, detail: day.detail });
       continue;
     }
@@ -140,23 +147,38 @@ function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateT
       if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: 'started_early', detail: `started early by ${started.startedBy} (/standup start)` });
       continue;
     }
-    const openAt = DateTime.min(...day.slots.map((m) => m.promptAt)) ?? from;
-    const activity = checkin.program ? ({ state: 'active' } as const) : activityOf(workstreamId, localDate, openAt);
-    if (activity.state !== 'active') {
-      if (inSpan) skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: ACTIVITY_REASON[activity.state], detail: activity.detail });
+    const occ = day.occurrence;
+    const opening = input.opening ? input.opening(occ) : { at: occ.openAt, userIds: occ.members.map((m) => m.userId) };
+    // the workstream whose lifecycle decides for a participant: their section in a program check-in, else this one
+    const whose = (slot: MemberSlot) => (checkin.program ? (slot.section ?? { id: workstreamId, name: checkin.workstreamName }) : null);
+    if (!opening && !checkin.program) {
+      const activity = activityOf(workstreamId, localDate, occ.openAt);
+      if (inSpan && activity.state !== 'active') skipped.push({ localDate, workstreamId, checkinId, userId: null, reason: ACTIVITY_REASON[activity.state], detail: activity.detail });
       continue;
     }
-    for (const slot of day.slots) {
+    for (const slot of occ.members) {
       if (filter.userId && slot.userId !== filter.userId) continue;
       const inside = (at: DateTime) => at >= from && at < until;
       if (!inside(slot.promptAt) && !inside(slot.remindAt) && !inside(slot.closeAt)) continue;
-      // a participant held back (out of office, skipped) is listed once, on the day of their prompt
+      // a participant held back (out of office, skipped, their workstream not holding it) is listed once, on the day of their prompt
       const skip = (reason: SkippedDay['reason'], detail: string) => {
         if (inside(slot.promptAt)) skipped.push({ localDate, workstreamId, checkinId, userId: slot.userId, reason, detail });
       };
-      const section = checkin.program && slot.section ? activityOf(slot.section.id, localDate, openAt) : null;
-      if (section && section.state !== 'active') {
-        skip(ACTIVITY_REASON[section.state], `${slot.section!.name}: ${section.detail}`);
+      // why the participant's workstream did not hold the check-in at `at` (null when it did)
+      const inactive = (at: DateTime) => {
+        const section = whose(slot);
+        const a = activityOf(section?.id ?? workstreamId, localDate, at);
+        return a.state === 'active' ? null : { reason: ACTIVITY_REASON[a.state], detail: section ? `${section.name}: ${a.detail}` : a.detail };
+      };
+      if (!opening?.userIds.includes(slot.userId)) {
+        const why = inactive(opening?.at ?? occ.openAt);
+        if (why) skip(why.reason, why.detail);
+        continue;
+      }
+      // a run opened after this participant's window closed never prompts them
+      if (slot.closeAt <= opening.at) {
+        const why = inactive(slot.promptAt);
+        if (why) skip(why.reason, `${why.detail} until after their answer window closed`);
         continue;
       }
       if (isOutOfOffice(slot.userId, localDate, input.outOfOffice)) {
@@ -167,25 +189,34 @@ function checkinEvents(input: PreviewInput, checkin: PreviewCheckin, from: DateT
         skip('skipped', 'skipped (/standup skip)');
         continue;
       }
+      // a run opened late prompts at once whoever is already due, and the reminder goes no earlier than the prompt
+      const promptAt = DateTime.max(slot.promptAt, opening.at);
+      const remindAt = DateTime.max(slot.remindAt, promptAt);
+      const late = promptAt > slot.promptAt ? inactive(slot.promptAt) : null;
       const base = { to: slot.userId, zone: slot.zone, workstreamId, checkinId, gateId: null, blockerId: null, localDate, window: null };
       const lines: PreviewEvent[] = [
         {
           ...base,
-          at: slot.promptAt,
+          at: promptAt,
           kind: 'checkin_prompt',
           summary: `${label}: prompt`,
-          condition: null,
+          condition: late ? `opens late: at ${slot.promptAt.setZone(slot.zone).toFormat('HH:mm')}, ${late.detail}` : null,
+          // the DST note is about the scheduled wall time, not about a late opening
           dst: dstNote(slot.promptAt.setZone(slot.zone).toISODate()!, slot.zone, plan.at, slot.promptAt),
-          window: { remindAt: slot.remindAt, closeAt: slot.closeAt },
+          window: { remindAt, closeAt: slot.closeAt },
         },
-        {
-          ...base,
-          at: slot.remindAt,
-          kind: 'checkin_reminder',
-          summary: `${label}: reminder`,
-          condition: 'if not answered by then',
-          dst: dstNoteBetween(slot.zone, slot.promptAt, slot.remindAt, 'prompt'),
-        },
+        ...(remindAt < slot.closeAt
+          ? [
+              {
+                ...base,
+                at: remindAt,
+                kind: 'checkin_reminder' as const,
+                summary: `${label}: reminder`,
+                condition: 'if not answered by then',
+                dst: dstNoteBetween(slot.zone, slot.promptAt, remindAt, 'prompt'),
+              },
+            ]
+          : []),
         { ...base, at: slot.closeAt, kind: 'checkin_close', summary: `${label}: answers close`, condition: null, dst: dstNoteBetween(slot.zone, slot.promptAt, slot.closeAt, 'prompt') },
       ];
       // each line in the span on its own instant (a reminder after the span's end is not listed, one before its start neither)

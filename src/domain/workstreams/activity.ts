@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { addDays, localDayStart } from '../checkins/days.js';
 
 /*
  * Workstreams that start and end (issue 9): whether a workstream holds check-ins at an instant. Pure, and free of
@@ -31,19 +32,22 @@ export interface StartGateState {
 export type Activity = { state: 'active' } | { state: 'not_started'; from: DateTime } | { state: 'ended'; until: DateTime } | { state: 'waiting'; gate: { id: string; name: string } };
 
 /**
- * The instant a local `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm` stands for in `zone`. A date is the start of that local day
- * (or, with `end`, the start of the next one: an inclusive end date). A wall time that does not exist (spring-forward
+ * The instant a local `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm` stands for in `zone`. A date is the first instant of that
+ * local day (or, with `end`, of the next one: an inclusive end date), domain/checkins/days.ts `localDayStart`: where
+ * midnight happens twice, the first one; where it does not exist, the instant the clocks jump to. A wall time that does not exist (spring-forward
  * gap) moves forward by the gap; one that happens twice is its first occurrence (as standups do,
  * domain/standups/schedule.ts localTimeOn).
  * @returns a UTC DateTime. @throws Error on a malformed value or zone (config validation rules that out).
  */
 export function boundaryInstant(value: string, zone: string, end = false): DateTime {
-  const isDate = value.length === 10;
-  let dt = DateTime.fromISO(value, { zone });
+  const dt = DateTime.fromISO(value, { zone });
   if (!dt.isValid) throw new Error(`boundaryInstant: invalid ${value} in ${zone}: ${dt.invalidExplanation}`);
-  if (isDate) dt = dt.startOf('day').plus(end ? { days: 1 } : {});
-  else dt = dt.getPossibleOffsets().reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), dt);
-  return dt.toUTC();
+  // a date: the first instant of that local day (of the next one for an inclusive end), midnight DST included
+  if (value.length === 10) return localDayStart(end ? addDays(value, 1) : value, zone);
+  return dt
+    .getPossibleOffsets()
+    .reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), dt)
+    .toUTC();
 }
 
 /**

@@ -4,9 +4,10 @@ import type { PreviewCheckin } from '../../domain/preview/checkin-occurrences.js
 import { previewEvents, type PreviewFilter, type PreviewGate, type PreviewInput, type PreviewTask, type WorkstreamActivity } from '../../domain/preview/enumerate.js';
 import type { Preview } from '../../domain/preview/events.js';
 import { gatePolicy } from '../gonogo/gates.js';
-import { scheduledCheckins } from '../../domain/checkins/plans.js';
+import { addDays, localDayStart } from '../../domain/checkins/days.js';
+import { PROGRAM_WORKSTREAM, scheduledCheckins } from '../../domain/checkins/plans.js';
 import { zoneOf } from '../standups/plans.js';
-import { activityRule, type StartGates } from '../workstreams/activity.js';
+import { activityRule, runOpening, type StartGates } from '../workstreams/activity.js';
 import { activityAt } from '../../domain/workstreams/activity.js';
 import type { LiveState } from './live-state.js';
 import { configuredTasks, taskDueAt } from '../tasks/catalog.js';
@@ -30,17 +31,19 @@ export function previewCheckins(config: WorkspaceConfig): PreviewCheckin[] {
 }
 
 /**
- * Whether a workstream holds the check-in opening at `openAt` (UTC), by the lifecycle rule the scheduler applies
- * (domain/workstreams/activity.ts `activityAt` with services/workstreams/activity.ts `activityRule`): judged at the
- * instant the check-in opens, as the scheduler's tick at that instant does. `gates` are the start gates' states
- * (an absent gate is pending). Details: "not active yet (from 2026-12-03 09:00 Europe/London)",
- * "ended (2026-12-20 00:00 …)", "waiting on gate Gate 2: Security review".
+ * Whether a workstream holds check-ins at `at` (UTC), by the lifecycle rule the scheduler applies
+ * (domain/workstreams/activity.ts `activityAt` with services/workstreams/activity.ts `activityRule`), with the
+ * reason for a reader when it does not: "not active yet (from 2026-12-03 09:00 Europe/London)",
+ * "ended (2026-12-20 00:00 …)", "waiting on gate Gate 2: Security review". The program (`_program`, the section of a
+ * program check-in's participant in no workstream) always holds its check-ins. `gates` are the start gates' states
+ * (an absent gate is pending).
  */
-function activityOf(config: WorkspaceConfig, gates: StartGates): (workstreamId: string, localDate: string, openAt: DateTime) => WorkstreamActivity {
-  return (workstreamId, _localDate, openAt) => {
+function activityOf(config: WorkspaceConfig, gates: StartGates): (workstreamId: string, localDate: string, at: DateTime) => WorkstreamActivity {
+  return (workstreamId, _localDate, at) => {
+    if (workstreamId === PROGRAM_WORKSTREAM) return { state: 'active' };
     const rule = activityRule(config, workstreamId);
-    const a = activityAt(rule, openAt, rule.startsWhen ? (gates.get(rule.startsWhen.gateId) ?? null) : null);
-    const local = (at: DateTime) => `${at.setZone(rule.zone).toFormat('yyyy-MM-dd HH:mm')} ${rule.zone}`;
+    const a = activityAt(rule, at, rule.startsWhen ? (gates.get(rule.startsWhen.gateId) ?? null) : null);
+    const local = (t: DateTime) => `${t.setZone(rule.zone).toFormat('yyyy-MM-dd HH:mm')} ${rule.zone}`;
     switch (a.state) {
       case 'active':
         return { state: 'active' };
@@ -100,6 +103,7 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
     ];
   });
   const quiet = config.escalation.quiet_hours;
+  const startGates = live?.startGates ?? new Map();
   return {
     programZone: zone,
     programChannel: config.program.channel,
@@ -110,7 +114,12 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
     gonogoAt: config.gonogo?.at ? DateTime.fromISO(config.gonogo.at, { zone }).toUTC() : null,
     quietHours: quiet ? { from: quiet.from, to: quiet.to, except: quiet.except } : null,
     zoneOf: (userId) => zoneOf(config, userId),
-    activity: activityOf(config, live?.startGates ?? new Map()),
+    // the scheduler's own guard decides when each run opens and whom it holds; activityOf says why not
+    opening: (occ) => {
+      const r = runOpening(config, occ, startGates);
+      return r && { at: r.at, userIds: r.occ.members.map((m) => m.userId) };
+    },
+    activity: activityOf(config, startGates),
     outOfOffice: live?.outOfOffice ?? [],
     skips: live?.skips ?? [],
     startedRuns: live?.startedRuns ?? [],
@@ -118,10 +127,15 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
   };
 }
 
-/** The span [from, until) of `days` program-local days starting on `fromDate` (YYYY-MM-DD), as UTC instants. */
+/**
+ * The span [from, until) of `days` program-local days starting on `fromDate` (YYYY-MM-DD), as UTC instants: from the
+ * first instant of `fromDate` to the first instant of the day after the last (domain/checkins/days.ts
+ * `localDayStart`: a midnight that happens twice starts the day at the first one, one that does not exist at the
+ * instant the clocks jump to).
+ */
 export function previewSpan(config: WorkspaceConfig, fromDate: string, days: number): { from: DateTime; until: DateTime } {
-  const from = DateTime.fromISO(fromDate, { zone: config.program.timezone }).startOf('day');
-  return { from: from.toUTC(), until: from.plus({ days }).toUTC() };
+  const zone = config.program.timezone;
+  return { from: localDayStart(fromDate, zone), until: localDayStart(addDays(fromDate, days), zone) };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { WorkspaceConfig } from '../../config/workspace.js';
 import { gateStates, standupRuns } from '../../db/schema/index.js';
 import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
 import { latestOpenedOccurrence, nextOccurrence, type Occurrence } from '../../domain/standups/schedule.js';
-import { activityAt, isWorkstreamHoldingCheckins, type Activity, type ActivityRule, type StartGateState } from '../../domain/workstreams/activity.js';
+import { activityAt, boundaryInstant, isWorkstreamHoldingCheckins, type Activity, type ActivityRule, type StartGateState } from '../../domain/workstreams/activity.js';
 import type { Deps } from '../deps.js';
 import type { DbOrTx } from '../delivery/outbound.js';
 
@@ -56,6 +56,40 @@ export function holdingOccurrence(config: WorkspaceConfig, occ: Occurrence, now:
   if (occ.workstreamId !== PROGRAM_WORKSTREAM) return holdsCheckin(config, occ.workstreamId, occ, now, gates) ? occ : null;
   const members = occ.members.filter((m) => !m.section || m.section.id === PROGRAM_WORKSTREAM || holdsCheckin(config, m.section.id, occ, now, gates));
   return members.length ? { ...occ, members } : null;
+}
+
+/** When the scheduler opens the run of an occurrence, and the occurrence it holds then ({@link runOpening}). */
+export interface RunOpening {
+  /** The instant the run opens, UTC: the occurrence's `openAt`, or later (see {@link runOpening}). */
+  at: DateTime;
+  /** The occurrence as {@link holdingOccurrence} holds it at `at` (a program one without the participants left out then). */
+  occ: Occurrence;
+}
+
+/**
+ * When the scheduler opens the run of `occ`, by the guard it asks at every tick ({@link holdingOccurrence}): the
+ * first instant of the window [openAt, closeAt) at which it holds the occurrence. That is `openAt` when the
+ * workstream holds check-ins then; else the instant it starts holding them during the window (its `starts_when`
+ * gate passes, its `active.from` arrives), which the scheduler's next tick acts on; for a program check-in, the
+ * first instant one participant's workstream (or the program itself) holds it, with the participants held then.
+ * The guard's answer changes only at those instants, so they are the only ones asked. The preview lists a run's
+ * prompts from this (services/preview/build.ts), so it and the scheduler share the rule.
+ * @param gates gate states from {@link startGates} (a passed gate carries the instant it passed).
+ * @returns null when no instant of the window holds it (the scheduler opens no run and records none as missed).
+ */
+export function runOpening(config: WorkspaceConfig, occ: Occurrence, gates: StartGates): RunOpening | null {
+  const workstreams = occ.workstreamId === PROGRAM_WORKSTREAM ? [...new Set(occ.members.flatMap((m) => (m.section && m.section.id !== PROGRAM_WORKSTREAM ? [m.section.id] : [])))] : [occ.workstreamId];
+  const changes = workstreams.flatMap((id) => {
+    const rule = activityRule(config, id);
+    const passedAt = rule.startsWhen ? gates.get(rule.startsWhen.gateId)?.passedAt : null;
+    return [...(rule.from !== undefined ? [boundaryInstant(rule.from, rule.zone)] : []), ...(passedAt != null ? [DateTime.fromMillis(passedAt, { zone: 'utc' })] : [])];
+  });
+  const instants = [occ.openAt, ...changes.filter((t) => t > occ.openAt && t < occ.closeAt).sort((a, b) => a.toMillis() - b.toMillis())];
+  for (const at of instants) {
+    const held = holdingOccurrence(config, occ, at, gates);
+    if (held) return { at, occ: held };
+  }
+  return null;
 }
 
 /**

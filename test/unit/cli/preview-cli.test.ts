@@ -31,6 +31,13 @@ workstreams:
 const tmp = mkdtempSync(join(tmpdir(), 'preflight-preview-cli-'));
 writeFileSync(join(tmp, 'preflight.yml'), YAML);
 writeFileSync(join(tmp, 'typo.yml'), YAML.replace('"02:30"', '"2:30"'));
+// issue 18 (1): a program check-in whose participants include the PM, as the README writes it; the PM is in no
+// workstream, so their section in its report is the program itself
+const PROGRAM_PULSE = YAML.replace('channel: C0LAUNCH }', 'channel: C0LAUNCH, checkins: [{ id: pulse, at: "06:40", participants: [all_leads, U0PM] }] }').replace(
+  'members: [U0ANN,',
+  'leads: [U0LEAD], members: [U0ANN,',
+);
+writeFileSync(join(tmp, 'pulse.yml'), PROGRAM_PULSE);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -90,6 +97,14 @@ describe('npm run preview', () => {
     });
   });
 
+  it('a program check-in with the PM among its participants: the PM’s and the leads’ prompts, exit 0 (issue 18)', async () => {
+    const r = await run('src/cli/preview-cli.ts', ['--config', 'pulse.yml', '--from', '2026-03-09', '--days', '1']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/06:40 +Mon 06:40 America\/New_York +prompt +_program · pulse \(2026-03-09\) +U0PM/);
+    expect(r.stdout).toMatch(/06:40 +Mon 06:40 America\/New_York +prompt +_program · pulse \(2026-03-09\) +U0LEAD/);
+  });
+
   it('an invalid config: the problems with file, line and key path, exit 1', async () => {
     const r = await run('src/cli/preview-cli.ts', ['--config', 'typo.yml']);
     expect(r.code).toBe(1);
@@ -103,6 +118,13 @@ describe('npm run config:check -- --preview', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^preflight\.yml: OK \(1 workstream, 2 members, 0 gates\)\n\nPreflight preview: Launch, .+ \(3 days, times in America\/New_York/);
     expect(r.stdout.match(/ prompt +ops · standup/g)!.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a program check-in with the PM among its participants previews too (issue 18)', async () => {
+    const r = await run('src/cli/config-check.ts', ['--preview', 'pulse.yml']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/ prompt +_program · pulse \(\S+\) +U0PM/g)!.length).toBeGreaterThanOrEqual(2);
   });
 
   it('a typo in an `at` fails the validation before any preview', async () => {

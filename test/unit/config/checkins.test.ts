@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseWorkspaceConfig } from '../../../src/config/load.js';
+import { checkinsOf } from '../../../src/domain/checkins/plans.js';
+import { buildPreview } from '../../../src/services/preview/build.js';
 
 const base = `
 program:
@@ -77,20 +79,78 @@ describe('preflight.yml check-ins', () => {
     );
   });
 
-  it('refuses two check-ins of one workstream whose windows overlap on a day both run, and accepts them on different days', () => {
+  it('refuses two check-ins of one workstream whose windows overlap on a day both run for the same people, naming them and both check-ins', () => {
     const overlap = base.replace('{ id: midday, at: "13:00"', '{ id: midday, at: "11:30"');
     expect(problems(overlap)).toContain(
-      'preflight.yml:16 workstreams.omega.checkins.1.at: the window of check-in "midday" (11:30 for 1h) overlaps check-in "morning" (11:00) on a day both run: move one, shorten close_after, or give them different days (got "11:30")',
+      'preflight.yml:16 workstreams.omega.checkins.1.at: U01 and U03 would have two check-ins open at once: the window of check-in "midday" (11:30 for 1h) overlaps check-in "morning" (11:00 until 12:00) on a day both run, and they take part in both: move one, shorten close_after, or give them different days or participants (got "11:30")',
     );
     // the same times on days that never meet are fine: morning on weekdays, the other on one Saturday
     const apart = overlap.replace('{ id: midday, at: "11:30",', '{ id: midday, at: "11:30", days: [2026-02-07],');
     expect(() => parseWorkspaceConfig(apart, 'preflight.yml')).not.toThrow();
     // …but not on a date that is a weekday
     const wednesday = overlap.replace('{ id: midday, at: "11:30",', '{ id: midday, at: "11:30", days: [2026-02-04],');
-    expect(problems(wednesday).some((l) => l.includes('workstreams.omega.checkins.1.at: the window of check-in "midday"'))).toBe(true);
+    expect(problems(wednesday).some((l) => l.includes('workstreams.omega.checkins.1.at: U01 and U03 would have two check-ins open at once: the window of check-in "midday"'))).toBe(true);
     // against the workstream's own standup
     const vsStandup = base.replace('    checkins:\n', '    standup: { at: "10:30", close_after: 1h }\n    checkins:\n');
-    expect(problems(vsStandup).some((l) => l.includes('workstreams.omega.checkins.0.at: the window of check-in "morning" overlaps the workstream’s standup (10:30)'))).toBe(true);
+    expect(problems(vsStandup)).toContain(
+      'preflight.yml:16 workstreams.omega.checkins.0.at: U01, U02 and U03 would have two check-ins open at once: the window of check-in "morning" (11:00 for 1h) overlaps the workstream’s standup (10:30 until 11:30) on a day both run, and they take part in both: move one, shorten close_after, or give them different days or participants (got "11:00")',
+    );
+  });
+
+  it('accepts overlapping windows when nobody takes part in both (members, then leads); one person in both is named (issue 18)', () => {
+    const leadsOnly = base.replace('{ id: midday, at: "13:00", participants: [leads, critical_path]', '{ id: midday, at: "11:30", participants: [leads]');
+    expect(() => parseWorkspaceConfig(leadsOnly, 'preflight.yml')).not.toThrow();
+    // the standup's members and a leads' check-in during it
+    const vsStandup = leadsOnly
+      .replace('    checkins:\n', '    standup: { at: "11:00", close_after: 2h }\n    checkins:\n')
+      .replace('{ id: morning, at: "11:00", close_after: 1h }', '{ id: morning, at: "13:00", close_after: 1h }');
+    expect(() => parseWorkspaceConfig(vsStandup, 'preflight.yml')).not.toThrow();
+    const oneInBoth = leadsOnly.replace('participants: [leads]', 'participants: [leads, U02]');
+    expect(problems(oneInBoth)).toContain(
+      'preflight.yml:16 workstreams.omega.checkins.1.at: U02 would have two check-ins open at once: the window of check-in "midday" (11:30 for 1h) overlaps check-in "morning" (11:00 until 12:00) on a day both run, and U02 takes part in both: move one, shorten close_after, or give them different days or participants (got "11:30")',
+    );
+    // program check-ins: the leads' and the PM's own at once
+    const program = base.replace(
+      '  groups: { critical_path: [U01, U03] }',
+      '  groups: { critical_path: [U01, U03] }\n  checkins:\n    - { id: leads, at: "09:00", participants: all_leads, close_after: 1h }\n    - { id: pm, at: "09:30", participants: [U0PM] }',
+    );
+    expect(() => parseWorkspaceConfig(program, 'preflight.yml')).not.toThrow();
+    expect(problems(program.replace('participants: [U0PM] }', 'participants: [U0PM, U0LEAD] }'))).toContain(
+      'preflight.yml:10 program.checkins.1.at: U0LEAD would have two check-ins open at once: the window of check-in "pm" (09:30 for 2h) overlaps check-in "leads" (09:00 until 10:00) on a day both run, and U0LEAD takes part in both: move one, shorten close_after, or give them different days or participants (got "09:30")',
+    );
+  });
+
+  it('seed 000’s checkpoints without close_after: each closes when the next one for the same people opens, at most 2 h (issue 18)', () => {
+    const seed = base.replace(
+      / {4}checkins:\n(.*\n){3}/,
+      `    checkins:
+      - { id: first, at: "11:00" }
+      - { id: mid-point, at: "13:00" }
+      - { id: midday, at: "14:00" }
+      - { id: final-push, at: "15:00" }
+      - { id: leads-sync, at: "16:00", participants: [leads] }
+      - { id: sign-off, at: "17:00", participants: [leads] }
+`,
+    );
+    const cfg = parseWorkspaceConfig(seed, 'preflight.yml');
+    expect(checkinsOf(cfg, 'omega').map((c) => `${c.checkinId} ${c.plan.at}+${c.plan.closeAfterMs / 60_000}m`)).toEqual([
+      'first 11:00+120m',
+      'mid-point 13:00+60m',
+      'midday 14:00+60m',
+      // the leads' 16:00 sync is for other people: the members' 15:00 checkpoint keeps its two hours
+      'final-push 15:00+120m',
+      'leads-sync 16:00+60m',
+      'sign-off 17:00+120m',
+    ]);
+    // what npm run preview shows for a member (Wed 4 Feb 2026): each checkpoint closes as the next one opens
+    const closes = buildPreview(cfg, null, '2026-02-04', 1, { userId: 'U01' })
+      .events.filter((e) => e.kind === 'checkin_close')
+      .map((e) => `${e.checkinId} ${e.at.setZone('America/New_York').toFormat('HH:mm')}`);
+    expect(closes).toEqual(['first 13:00', 'mid-point 14:00', 'midday 15:00', 'final-push 17:00']);
+    // a reminder that no longer fits the shortened window is named, with the check-in that cuts it
+    expect(problems(seed.replace('{ id: mid-point, at: "13:00" }', '{ id: mid-point, at: "11:20" }'))).toContain(
+      'preflight.yml:15 workstreams.omega.checkins.0.at: remind_after (30m) must be shorter than the window of check-in "first": without its own close_after it closes after 20m, when check-in "mid-point" (11:20) opens for the same people; set close_after, or a shorter remind_after (got "11:00")',
+    );
   });
 
   it('explains bad days, reserved group names and ranges', () => {

@@ -7,7 +7,13 @@ import { nockSlack } from '../../../support/slack-nock.js';
 
 // Thursday 5 Mar 2026, 08:00 UTC. The workstream is in London (UTC+0), U0SYD answers from Sydney (UTC+11).
 const YAML = `
-program: { name: Launch, timezone: Europe/London, pm: U0PM, channel: C0LAUNCH }
+program:
+  name: Launch
+  timezone: Europe/London
+  pm: U0PM
+  channel: C0LAUNCH
+  checkins:
+    - { id: pulse, at: "06:40", participants: [all_leads, U0PM] }
 workstreams:
   core:
     name: Core
@@ -48,6 +54,21 @@ describe('App Home: your next check-ins, from the preview (real Postgres)', () =
     expect((await nextCheckins(bot.deps, 'U0SYD', 2)).items).toEqual([
       { when: 'Fri 6 Mar 10:00', title: 'Core · Standup', dst: null },
       { when: 'Mon 9 Mar 10:00', title: 'Core · Standup', dst: null },
+    ]);
+  });
+
+  it('the PM, in a program check-in as the README writes it ([all_leads, U0PM]): its next prompts, and App Home renders (issue 18)', async () => {
+    expect((await nextCheckins(bot.deps, 'U0PM', 2)).items).toEqual([
+      { when: 'Fri 6 Mar 06:40', title: 'Launch · Pulse', dst: null },
+      { when: 'Mon 9 Mar 06:40', title: 'Launch · Pulse', dst: null },
+    ]);
+    const home = await homeModel(bot.deps, 'U0PM');
+    expect(home.nextCheckins!.items.map((i) => `${i.when} ${i.title}`)).toEqual([
+      'Fri 6 Mar 06:40 Launch · Pulse',
+      'Mon 9 Mar 06:40 Launch · Pulse',
+      'Tue 10 Mar 06:40 Launch · Pulse',
+      'Wed 11 Mar 06:40 Launch · Pulse',
+      'Thu 12 Mar 06:40 Launch · Pulse',
     ]);
   });
 

@@ -124,6 +124,11 @@ describe('previewEvents: check-ins', () => {
   it('a workstream not holding check-ins skips them whole; in a program check-in only its people are skipped', () => {
     const input: PreviewInput = {
       ...previewInput(config, null),
+      // the scheduler's guard (runOpening) leaves Web out until 3 Dec; `activity` gives the reason
+      opening: (occ) => {
+        const userIds = occ.members.filter((m) => !((m.section?.id ?? occ.workstreamId) === 'web' && occ.localDate < '2026-12-03')).map((m) => m.userId);
+        return userIds.length ? { at: occ.openAt, userIds } : null;
+      },
       activity: (ws, date) => (ws === 'web' && date < '2026-12-03' ? { state: 'waiting', detail: 'waiting for QA sign-off' } : { state: 'active' }),
     };
     const { from, until } = previewSpan(config, '2026-12-01', 2);

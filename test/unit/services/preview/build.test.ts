@@ -72,12 +72,38 @@ describe('buildPreview: the lifecycle rule (issue 9) decides which days a workst
     expect(p.events.some((e) => e.to === 'U0BOB')).toBe(false);
   });
 
-  it('a gate passed (live state) opens the check-ins that open after it passed, not those before', () => {
-    const passedAt = DateTime.fromISO('2026-12-08T10:30', { zone: 'Europe/London' }).toMillis();
-    const live: LiveState = { ...noLive, gateStatus: new Map([['qa', 'passed']]), startGates: new Map([['qa', { status: 'passed', passedAt }]]) };
-    const p = buildPreview(config, live, '2026-12-07', 3);
-    expect(skips(p, 'web')).toEqual(['2026-12-07 waiting_on_gate: waiting on gate QA sign-off', '2026-12-08 waiting_on_gate: waiting on gate QA sign-off']);
-    expect(lines(p, ['checkin_prompt']).filter((l) => l.includes('U0BOB'))).toEqual(['Wed 10:00 checkin_prompt U0BOB']);
+  it('a gate passed (live state) opens the check-ins whose window was still open then, as the scheduler does (issue 18)', () => {
+    const at = (t: string) => DateTime.fromISO(t, { zone: 'Europe/London' }).toMillis();
+    const passed = (passedAt: number): LiveState => ({ ...noLive, gateStatus: new Map([['qa', 'passed']]), startGates: new Map([['qa', { status: 'passed', passedAt }]]) });
+    // Tuesday's 10:00 standup closes at 12:00: a gate passed at 10:30 opens it at 10:30 (the scheduler's next tick),
+    // and Bob's prompt goes out then, its reminder at 10:30 too (30 minutes after 10:00: due as the prompt is sent)
+    const during = buildPreview(config, passed(at('2026-12-08T10:30')), '2026-12-07', 3);
+    expect(skips(during, 'web')).toEqual(['2026-12-07 waiting_on_gate: waiting on gate QA sign-off']);
+    expect(lines(during, ['checkin_prompt', 'checkin_reminder', 'checkin_close']).filter((l) => l.includes('U0BOB'))).toEqual([
+      'Tue 10:30 checkin_prompt U0BOB  opens late: at 10:00, waiting on gate QA sign-off',
+      'Tue 10:30 checkin_reminder U0BOB  if not answered by then',
+      'Tue 12:00 checkin_close U0BOB',
+      'Wed 10:00 checkin_prompt U0BOB',
+      'Wed 10:30 checkin_reminder U0BOB  if not answered by then',
+      'Wed 12:00 checkin_close U0BOB',
+    ]);
+    // passed at 10:10: the prompt at 10:10, the reminder at its own time
+    const early = buildPreview(config, passed(at('2026-12-08T10:10')), '2026-12-08', 1);
+    expect(lines(early, ['checkin_prompt', 'checkin_reminder']).filter((l) => l.includes('U0BOB'))).toEqual([
+      'Tue 10:10 checkin_prompt U0BOB  opens late: at 10:00, waiting on gate QA sign-off',
+      'Tue 10:30 checkin_reminder U0BOB  if not answered by then',
+    ]);
+    // passed once the window had closed: that day is skipped
+    const after = buildPreview(config, passed(at('2026-12-08T12:00')), '2026-12-07', 3);
+    expect(skips(after, 'web')).toEqual(['2026-12-07 waiting_on_gate: waiting on gate QA sign-off', '2026-12-08 waiting_on_gate: waiting on gate QA sign-off']);
+    expect(lines(after, ['checkin_prompt']).filter((l) => l.includes('U0BOB'))).toEqual(['Wed 10:00 checkin_prompt U0BOB']);
+  });
+
+  it('an `active.from` inside a check-in’s window opens it at that instant, as the scheduler does (issue 18)', () => {
+    const late = parseWorkspaceConfig(YAML.replace('active: { from: "2026-12-09", until: "2026-12-10" }', 'active: { from: "2026-12-09T09:20" }'), 'test.yml');
+    const p = buildPreview(late, null, '2026-12-08', 2);
+    expect(skips(p, 'api')).toEqual(['2026-12-08 not_active_yet: not active yet (from 2026-12-09 09:20 Europe/London)']);
+    expect(lines(p, ['checkin_prompt']).filter((l) => l.includes('U0ANN'))).toEqual(['Wed 09:20 checkin_prompt U0ANN  opens late: at 09:00, not active yet (from 2026-12-09 09:20 Europe/London)']);
   });
 });
 
