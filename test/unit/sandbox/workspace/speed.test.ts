@@ -57,7 +57,16 @@ workstreams:
   });
 
   it('compresses tasks.escalation, the ladder every task climbs from its due time (issue 18, defect 10)', () => {
-    const doc = { ...raw(), tasks: { escalation: [{ after: '5m', notify: 'lead' }, { after: '10m', notify: 'pm' }, { after: '25m', notify: 'exec' }] } };
+    const doc = {
+      ...raw(),
+      tasks: {
+        escalation: [
+          { after: '5m', notify: 'lead' },
+          { after: '10m', notify: 'pm' },
+          { after: '25m', notify: 'exec' },
+        ],
+      },
+    };
     const out = compressTime(doc, 60);
     expect(out.tasks.escalation.map((l: { after: string }) => l.after)).toEqual(['5s', '10s', '25s']);
     expect(parseWorkspaceConfig(JSON.stringify(out), 'x').tasks.escalation?.map((l) => l.after)).toEqual([5_000, 10_000, 25_000]);
