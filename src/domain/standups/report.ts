@@ -97,6 +97,8 @@ export interface ReportModel {
   /** The day's check-ins in this channel, on the day's first report (empty when it is the only one). */
   dayIndex: DayIndexEntry[];
   localDate: string;
+  /** The run's IANA zone (its workstream's): the report channel's, in which the fallbacks of its times are written. */
+  zone: string;
   status: RunStatus;
   /** Close time in the workstream's zone, e.g. "12:00 EST". */
   closesAtLocal: string;
@@ -182,6 +184,7 @@ export function buildReport(input: ReportInput): ReportModel {
     sections,
     dayIndex: input.dayIndex && input.dayIndex.length > 1 ? [...input.dayIndex] : [],
     localDate: input.localDate,
+    zone: input.zone,
     status: input.status,
     closesAtLocal: input.closeAt.setZone(input.zone).toFormat('HH:mm ZZZZ'),
     counts: {

@@ -76,7 +76,7 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
   if (model.carriedOver.length) {
     headline.push(`*♻️ Still open from before (${model.carriedOver.length})*`);
     for (const c of model.carriedOver) {
-      headline.push(`• *B-${c.id}* ${c.severity} · raised ${ago(c.raisedAt)}${c.owner ? ` · waiting on ${mention(c.owner)}` : ''}: ${safeMrkdwn(c.text, 200)}`);
+      headline.push(`• *B-${c.id}* ${c.severity} · raised ${ago(c.raisedAt, model.zone)}${c.owner ? ` · waiting on ${mention(c.owner)}` : ''}: ${safeMrkdwn(c.text, 200)}`);
     }
   }
   if (model.flags.length) {
