@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { taskIdSchema } from '../config/workspace.js';
-import { postThreadLine, renderBlockerMessage, sendNotice } from '../services/blockers/delivery.js';
+import { postThreadLine, renderBlockerMessage, sendNotice, updateNotices } from '../services/blockers/delivery.js';
 import { escalate } from '../services/blockers/escalate.js';
 import { sweepBlockers } from '../services/blockers/sweep.js';
 import type { Deps } from '../services/deps.js';
@@ -9,7 +9,8 @@ import { scheduledDigest } from '../services/digest/digest.js';
 import { scheduledGonogo } from '../services/gonogo/decisions.js';
 import { escalateFailedGates } from '../services/gonogo/gate-outcome.js';
 import { escalateOverdueGates, withdrawalsDue, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
-import { sendOutbound } from '../services/delivery/outbound.js';
+import { restateSignOffReminders } from '../services/gonogo/reminders.js';
+import { sendOutbound, updateOutbound } from '../services/delivery/outbound.js';
 import { pruneSlackEvents } from '../services/slack-events.js';
 import { sendPrompt, sendReminder } from '../services/standups/prompts.js';
 import { postLateAnswer, renderReport } from '../services/standups/report.js';
@@ -101,6 +102,17 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     data: (eventId) => ({ eventId }),
     run: (deps, d) => postThreadLine(deps, d.eventId),
   }),
+  updateNotices: wakeupJob({
+    queue: 'dm',
+    name: 'update-notices',
+    payload: z.object({ blockerId: id }),
+    // one per blocker and message version: the edit reads the blocker when it runs
+    jobId: (i) => `notice-edits-${i.blockerId}-${i.version}`,
+    data: (i) => ({ blockerId: i.blockerId }),
+    // collapses a burst of changes to one blocker (resolve right after an acknowledgement) into one edit per DM
+    delay: () => 300,
+    run: (deps, d) => updateNotices(deps, d.blockerId),
+  }),
   withdrawSignOffs: wakeupJob({
     queue: 'escalation',
     name: 'withdraw-signoffs',
@@ -119,6 +131,16 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     jobId: (messageId) => `outbound-${messageId}`,
     data: (messageId) => ({ messageId }),
     run: (deps, d) => sendOutbound(deps, d.messageId),
+  }),
+
+  updateOutbound: wakeupJob({
+    queue: 'dm',
+    name: 'update-outbound',
+    payload: z.object({ messageId: id }),
+    jobId: (i) => `outbound-edit-${i.messageId}-${i.version}`,
+    data: (i) => ({ messageId: i.messageId }),
+    delay: () => 300,
+    run: (deps, d) => updateOutbound(deps, d.messageId),
   }),
 
   // the daily digest's chart (services/digest/chart-upload.ts): once per digest, into its message's thread
@@ -166,8 +188,9 @@ export const standupTick = scheduledJob({
 });
 
 /**
- * The blocker sweep: overdue blockers and undelivered messages, overdue and failed gates (escalations), sign-off
- * withdrawals still due, the scheduled go/no-go, overdue tasks (and `task-due` wake-ups for those due within the
+ * The blocker sweep: overdue blockers, undelivered messages and edits still due (escalation DMs, go/no-go
+ * reminders), overdue and failed gates (escalations), sign-off withdrawals still due, the scheduled go/no-go and its
+ * reminders' state, overdue tasks (and `task-due` wake-ups for those due within the
  * hour), tasks that can start, the daily digest (and the upload of
  * digest charts not uploaded yet).
  */
@@ -182,10 +205,11 @@ export const blockerSweep = scheduledJob({
     const withdrawals = await withdrawalsDue(deps);
     await deps.wakeups.withdrawSignOffs(withdrawals);
     const gonogo = await scheduledGonogo(deps);
+    const reminders = await restateSignOffReminders(deps);
     const tasks = await sweepTasks(deps);
     const startable = await notifyStartableTasks(deps);
     const digest = await scheduledDigest(deps);
-    return { ...swept, gates, failedGates: failedGates.length, withdrawals: withdrawals.length, gonogo, tasks, startable: startable.length, digest };
+    return { ...swept, gates, failedGates: failedGates.length, withdrawals: withdrawals.length, gonogo, reminders, tasks, startable: startable.length, digest };
   },
 });
 

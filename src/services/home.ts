@@ -8,7 +8,7 @@ import { PROGRAM_WORKSTREAM, STANDUP_CHECKIN } from '../domain/checkins/plans.js
 import { occurrenceOn } from '../domain/standups/schedule.js';
 import { nextCheckins } from './preview/next-checkins.js';
 import { holdingOccurrence, startGates, type StartGates, workstreamActivity } from './workstreams/activity.js';
-import { checkinsFor } from './standups/plans.js';
+import { checkinsFor, zoneOf } from './standups/plans.js';
 import { localClock } from './standups/prompts.js';
 
 /**
@@ -84,7 +84,8 @@ export async function homeModel(deps: Deps, userId: string): Promise<HomeModel> 
   // gate states once for both sections; the three reads are independent
   const gates = await startGates(deps.db);
   const [mine, standups, next] = await Promise.all([myOpenBlockers(deps.db, userId), myStandups(deps, userId, gates), nextCheckins(deps, userId, 5, gates)]);
-  const v = (rows: typeof mine.raised) => rows.map((b) => blockerView(deps.config, b, now));
+  const zone = zoneOf(deps.config, userId);
+  const v = (rows: typeof mine.raised) => rows.map((b) => blockerView(deps.config, b, now, zone));
   return {
     standups,
     nextCheckins: next,

@@ -14,10 +14,14 @@ export interface Wakeups {
   sendNotices(noticeIds: number[]): Promise<void>;
   renderBlockers(items: { blockerId: number; version: number }[]): Promise<void>;
   postThreadLines(eventIds: number[]): Promise<void>;
+  /** Edit the escalation DMs already sent about each blocker to its state at `version` (its `message_version`). */
+  updateNotices(items: { blockerId: number; version: number }[]): Promise<void>;
   /** Withdraw the gate sign-offs each new blocker affects (escalation queue; one job per blocker). */
   withdrawSignOffs(blockerIds: number[]): Promise<void>;
   /** Deliver queued outbound messages (go/no-go posts, withdrawal notices). */
   sendOutbound(messageIds: number[]): Promise<void>;
+  /** Edit sent outbound messages that follow a thing's state (the go/no-go reminder) to their `version`. */
+  updateOutbound(items: { messageId: number; version: number }[]): Promise<void>;
   /** Escalate a task at its due time if it is not done by then (delayed job; one per task and due time). */
   taskDue(items: { taskId: string; dueAt: Date; now: Date }[]): Promise<void>;
   /** Upload the chart of each digest into its message's thread, once (channel queue; `delayMs` from now). */

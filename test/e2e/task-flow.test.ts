@@ -75,11 +75,17 @@ describe('/task through the real process over signed HTTP', () => {
 
     // the sweep raises O-1's due-time escalation; its owner is pinged once
     await fake.waitFor('the owner of O-1 is pinged', () => dms('U01', 'needs you').length === 1, 10_000);
-    expect(JSON.stringify(dms('U01', 'needs you')[0]!.args.blocks)).toContain('Task O-1 “MongoDB” was due');
+    const ping = JSON.stringify(dms('U01', 'needs you')[0]!.args.blocks);
+    expect(ping).toContain('Task O-1 “MongoDB” is not done (0%).');
+    expect(ping).toMatch(/was due <!date\^\d+\^\{date_short_pretty\} at \{time\}\|\w{3} \d{1,2} \w{3} at \d\d:\d\d UTC>/);
 
     expect(await task('U02', 'done O-1')).toMatchObject({ response_type: 'ephemeral', text: "Only O-1's owner, Broker Integration's leads or the PM can update it: <@U01>, <@U0LEAD>, <@U0PM>." });
     expect(await task('U01', 'progress O-2 75')).toMatchObject({ text: '📈 O-2 “OAuth” at 75%.' });
     expect(await task('U01', 'done o-1')).toMatchObject({ text: '✅ O-1 “MongoDB” is done.' });
+    // the escalation DM is edited in place: resolved, no buttons (issue 18, defect 11)
+    const edited = () => fake.ok('chat.update', (a) => String(a.channel).startsWith('D') && JSON.stringify(a.blocks ?? []).includes('Resolved by <@U01>'));
+    await fake.waitFor('the owner’s escalation DM is edited to resolved', () => edited().length === 1);
+    expect(JSON.stringify(edited()[0]!.args.blocks ?? [])).not.toContain('"type":"actions"');
     await fake.waitFor('the owner of O-3 is told it can start', () => dms('U02', 'can start now').length === 1);
     expect(String(dms('U02', 'can start now')[0]!.args.text)).toContain('*O-3* “Email” can start now: O-1 is done.');
     const rows = (await sql.query("SELECT source, status, resolved_by FROM blockers WHERE task_id = 'O-1'")).rows;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { BlockerSource, BlockerStatus } from '../../domain/blockers/blocker.js';
+import type { BlockerSource, BlockerStatus, BlockerView } from '../../domain/blockers/blocker.js';
 import type { EscalationPolicy, Severity, StepOutcome } from '../../domain/blockers/ladder.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -48,6 +48,15 @@ export const blockers = pgTable(
     messageClaimedAt: ts('message_claimed_at'),
     messageClaims: integer('message_claims').notNull().default(0),
     messageFirstClaimedAt: ts('message_first_claimed_at'),
+    /**
+     * The `message_version` every escalation DM of this blocker shows (edited in place while lower; see
+     * services/blockers/delivery.ts updateNotices).
+     */
+    dmsRenderedVersion: integer('dms_rendered_version').notNull().default(0),
+    /** A gate's escalation row starts a new episode when the gate fails or is overdue again (services/blockers/reopen.ts). */
+    episode: integer('episode').notNull().default(1),
+    /** When the gate or task this escalation is about was due (source `gate` or `task`, "not done by its due time"); null otherwise. */
+    dueAt: ts('due_at'),
   },
   (t) => [
     index('blockers_due_idx').on(t.nextDueAt).where(sql`status <> 'resolved'`),
@@ -108,6 +117,17 @@ export const blockerNotices = pgTable(
     dmChannel: text('dm_channel'),
     ts: text('ts'),
     sentAt: ts('sent_at'),
+    /** The blocker's episode this notice belongs to (a gate's escalation row can start over: reopen.ts). */
+    episode: integer('episode').notNull().default(1),
+    /** The blocker's `message_version` the DM shows; it is edited in place while lower (delivery.ts updateNotices). */
+    renderedVersion: integer('rendered_version').notNull().default(0),
+    /** A digest of the message the DM shows (text and blocks): an edit that would change nothing is not sent. */
+    renderedHash: text('rendered_hash'),
+    /**
+     * The blocker as its episode ended, set when a new episode starts (reopen.ts): the DM is edited to it once
+     * (not to the new episode's state), then this is cleared.
+     */
+    closedView: jsonb('closed_view').$type<BlockerView>(),
   },
-  (t) => [uniqueIndex('blocker_notices_key').on(t.blockerId, t.level, t.attempt, t.recipient), index('blocker_notices_pending_idx').on(t.status, t.notBefore)],
+  (t) => [uniqueIndex('blocker_notices_key').on(t.blockerId, t.episode, t.level, t.attempt, t.recipient), index('blocker_notices_pending_idx').on(t.status, t.notBefore)],
 );

@@ -5,6 +5,14 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 /** What an outbound message is (its Slack message metadata `event_type` is `preflight_<kind>`). */
 export type OutboundKind = 'gonogo_summary' | 'gonogo_reminder' | 'decision' | 'withdrawal' | 'gate_outcome' | 'task_start' | 'digest';
 export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/**
+ * What an outbound message is about (see `outbound_messages.about`): the go/no-go reminder's gates (config ids) and
+ * the go/no-go time it reminds of (`gonogo.at` as configured then).
+ */
+export interface OutboundAbout {
+  gates: string[];
+  gonogoAt?: string;
+}
 
 /**
  * Messages that belong to no other row (go/no-go summaries and their overflow replies, go/no-go reminders,
@@ -33,6 +41,15 @@ export const outboundMessages = pgTable(
     postedChannel: text('posted_channel'),
     createdAt: ts('created_at').notNull(),
     sentAt: ts('sent_at'),
+    /**
+     * What the message is about, when its text follows that thing's state (the go/no-go reminder: its gates). Such a
+     * message is re-rendered when the thing changes (`version` + 1, new `text`) and, once sent, edited in place
+     * while `rendered_version` is lower (services/delivery/outbound.ts restateOutbound; services/gonogo/reminders.ts).
+     */
+    about: jsonb('about').$type<OutboundAbout>(),
+    version: integer('version').notNull().default(1),
+    /** The `version` Slack shows (set when posted, then by each edit). */
+    renderedVersion: integer('rendered_version').notNull().default(0),
   },
   (t) => [index('outbound_messages_pending_idx').on(t.status, t.id)],
 );

@@ -75,15 +75,30 @@ export interface ReportEntry {
   fields: { questionId: string; label: string; value: string }[];
 }
 
+/** One workstream's part of a program check-in's report. */
+export interface ReportSection {
+  name: string;
+  answered: number;
+  /** Prompted members of the section, less those who skipped or are out of office. */
+  expected: number;
+  /** User ids of the section's members who have not answered, in prompt order. */
+  notAnswered: string[];
+}
+
 /** What a standup report says, independent of Block Kit: the blocks builder lays it out. */
 export interface ReportModel {
   workstreamName: string;
   checkinName: string;
-  /** Program check-ins: each section (workstream) in order with its counts; empty for a workstream's report. */
-  sections: { name: string; answered: number; expected: number }[];
+  /**
+   * Program check-ins: every section (workstream) in order with its counts and who in it has not answered
+   * (waiting while open, no_answer once closed), also a section nobody answered for; empty for a workstream's report.
+   */
+  sections: ReportSection[];
   /** The day's check-ins in this channel, on the day's first report (empty when it is the only one). */
   dayIndex: DayIndexEntry[];
   localDate: string;
+  /** The run's IANA zone (its workstream's): the report channel's, in which the fallbacks of its times are written. */
+  zone: string;
   status: RunStatus;
   /** Close time in the workstream's zone, e.g. "12:00 EST". */
   closesAtLocal: string;
@@ -154,11 +169,12 @@ export function buildReport(input: ReportInput): ReportModel {
     if (!m.section) continue;
     let s = sections.find((x) => x.name === m.section);
     if (!s) {
-      s = { name: m.section, answered: 0, expected: 0 };
+      s = { name: m.section, answered: 0, expected: 0, notAnswered: [] };
       sections.push(s);
     }
     if (m.state !== 'skipped' && m.state !== 'ooo') s.expected++;
     if (answeredStates.includes(m.state)) s.answered++;
+    if (m.state === 'waiting' || m.state === 'no_answer') s.notAnswered.push(m.userId);
   }
   // entries grouped by section (in the order sections first appear), members' order kept within one
   if (sections.length) entries.sort((a, b) => sections.findIndex((s) => s.name === a.section) - sections.findIndex((s) => s.name === b.section));
@@ -168,6 +184,7 @@ export function buildReport(input: ReportInput): ReportModel {
     sections,
     dayIndex: input.dayIndex && input.dayIndex.length > 1 ? [...input.dayIndex] : [],
     localDate: input.localDate,
+    zone: input.zone,
     status: input.status,
     closesAtLocal: input.closeAt.setZone(input.zone).toFormat('HH:mm ZZZZ'),
     counts: {

@@ -21,7 +21,8 @@ export type ActResult =
  * Applies a person's action to a blocker, checking on the server that they may (domain/permissions.ts: owner,
  * reporter, the workstream's leads, the PM, an exec, a user its ladder names), whatever the button or payload says.
  * Every change bumps the version (so older wake-ups become no-ops), recomputes `next_due_at` from the frozen
- * policy, records a timeline event (posted once in the blocker's thread) and re-renders the message.
+ * policy, records a timeline event (posted once in the blocker's thread), re-renders the message and edits the
+ * escalation DMs already sent about it to its new state (delivery.ts updateNotices).
  * - acknowledge: stops re-pings to the acknowledger (and the whole ladder under `stop_when: acknowledged`);
  *   the resolution clock keeps running.
  * - resolve: stops everything, cancels notices not yet sent.
@@ -121,6 +122,8 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
     deps.log.info({ blocker: b.id, action: action.kind, actor }, 'blocker action');
     if (b.nextDueAt) await deps.wakeups.escalate([{ blockerId: b.id, version: b.version, dueAt: b.nextDueAt, now }]);
     await deps.wakeups.renderBlockers([{ blockerId: b.id, version: b.messageVersion }]);
+    // the DMs that escalated it show the change too (resolved by whom and when, acknowledged, snoozed, new owner)
+    await deps.wakeups.updateNotices([{ blockerId: b.id, version: b.messageVersion }]);
     if (result.eventId) await deps.wakeups.postThreadLines([result.eventId]);
   }
   const { eventId: _e, force: _f, ...out } = result as ActResult & { eventId?: number; force?: boolean };

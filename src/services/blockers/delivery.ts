@@ -1,18 +1,44 @@
-import { eq, lte, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
 import { blockerNotices, blockers } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { claimReservation, settleReservation, unclaimReservation } from '../delivery/reservation.js';
+import type { EscalationNoticeModel, OutgoingMessage } from '../delivery/renderer.js';
 import { BLOCKER_MESSAGE, NOTICE, THREAD_LINE } from '../delivery/reservations.js';
-import { deliverClaimed, postOrUpdate } from '../delivery/send-once.js';
+import { deliverClaimed, postOrUpdate, updatePosted } from '../delivery/send-once.js';
+import { zoneOf } from '../standups/plans.js';
+import type { BlockerNoticeRow, BlockerRow } from './rows.js';
 import { blockerView } from './view.js';
 
+/** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)); 1 and 2 are the standup report's. */
 const LOCK_BLOCKER_MESSAGE = 3;
+const LOCK_NOTICE_EDITS = 4;
+
+const unixSec = (d: Date) => Math.floor(d.getTime() / 1000);
+
+/** A digest of what a DM shows (its text and blocks), to tell an edit that changes something from one that would not. */
+const digestOf = (m: OutgoingMessage) =>
+  createHash('sha256')
+    .update(JSON.stringify([m.text, m.blocks ?? null]))
+    .digest('base64url');
+
+/**
+ * What one escalation DM shows at `now`: the blocker as it stands (or, for a DM of an earlier episode of a gate's
+ * escalation, as that episode ended), its times written for the recipient's zone (services/standups/plans.ts zoneOf).
+ */
+function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNoticeRow, now: Date, sentAt: Date): EscalationNoticeModel {
+  const zone = zoneOf(deps.config, n.recipient);
+  const blocker = n.closedView ? { ...n.closedView, zone } : blockerView(deps.config, b, now, zone);
+  return { blocker, level: n.level, attempt: n.attempt, recipient: n.recipient, sentAt: unixSec(sentAt) };
+}
 
 /**
  * Sends one reserved escalation notice by DM, exactly once through services/delivery (pending → sending →
  * sent, `ts` stored after; a re-send after a crash or timeout first looks for the earlier attempt's message).
  * Cancelled instead when the blocker was resolved (or acknowledged by this recipient, or at all under
- * `stop_when: acknowledged`) before it went out; put back until the snooze ends when one began meanwhile.
+ * `stop_when: acknowledged`, or a gate's escalation started a new episode) before it went out; put back until the
+ * snooze ends when one began meanwhile. The DM shows the blocker's state at its `message_version`, recorded on the
+ * notice (`rendered_version`): a change made while it was being sent is edited in afterwards ({@link updateNotices}).
  * A transient failure releases the reservation and rethrows; a recipient Slack refuses marks it failed.
  */
 export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' | 'not-due' | 'cancelled' | 'failed'> {
@@ -21,7 +47,7 @@ export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' |
   if (!claimed) return 'not-due';
   const notice = claimed.row;
   const [b] = await deps.db.select().from(blockers).where(eq(blockers.id, notice.blockerId));
-  const stopped = !b || b.status === 'resolved' || b.acknowledgedBy.includes(notice.recipient) || (b.policy.stopWhen === 'acknowledged' && b.acknowledgedBy.length > 0);
+  const stopped = !b || b.status === 'resolved' || notice.episode !== b.episode || b.acknowledgedBy.includes(notice.recipient) || (b.policy.stopWhen === 'acknowledged' && b.acknowledgedBy.length > 0);
   if (stopped) {
     await settleReservation(deps, NOTICE, noticeId, 'cancelled');
     return 'cancelled';
@@ -31,11 +57,91 @@ export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' |
     await unclaimReservation(deps, NOTICE, noticeId, [[blockerNotices.notBefore, b.snoozedUntil]]);
     return 'not-due';
   }
-  const message = deps.renderer.escalationNotice({ blocker: blockerView(deps.config, b, now), level: notice.level, attempt: notice.attempt });
+  const message = deps.renderer.escalationNotice(noticeModel(deps, b, notice, now, now));
+  await deps.db
+    .update(blockerNotices)
+    .set({ renderedVersion: b.messageVersion, renderedHash: digestOf(message) })
+    .where(eq(blockerNotices.id, noticeId));
   const outcome = await deliverClaimed(deps, NOTICE, claimed, noticeId, { channel: notice.recipient, imChannel: notice.dmChannel, unfurlLinks: false }, message);
   // notBefore is when the ping was due: the ladder step's due time, or the end of quiet hours or of a snooze
   if (outcome !== 'failed' && outcome !== 'taken-over') deps.observer?.escalationPinged(b.severity, deps.clock.now().toMillis() - notice.notBefore.getTime());
+  if (outcome === 'sent' || outcome === 'found') await editIfChanged(deps, b, noticeId, outcome === 'found');
   return outcome === 'failed' ? 'failed' : outcome === 'taken-over' ? 'not-due' : 'sent';
+}
+
+/**
+ * After a DM went out: when the blocker changed while it was being sent (or an earlier attempt's message was found,
+ * whose content may be older), the DM is marked stale and its edit asked for (the sweep asks again if that is lost).
+ */
+async function editIfChanged(deps: Deps, sent: BlockerRow, noticeId: number, found: boolean): Promise<void> {
+  if (found) await deps.db.update(blockerNotices).set({ renderedVersion: 0, renderedHash: null }).where(eq(blockerNotices.id, noticeId));
+  const [now] = await deps.db.select({ version: blockers.messageVersion }).from(blockers).where(eq(blockers.id, sent.id));
+  if (!now || (!found && now.version === sent.messageVersion)) return;
+  await deps.db.update(blockers).set({ dmsRenderedVersion: 0 }).where(eq(blockers.id, sent.id));
+  await deps.wakeups.updateNotices([{ blockerId: sent.id, version: now.version }]);
+}
+
+/**
+ * Edits every escalation DM already sent about a blocker to show its current state (DESIGN.md invariant 5: resolved
+ * by whom and when with no buttons, acknowledged, snoozed, reassigned, escalated further): the `update-notices` job,
+ * asked for by every change of the blocker (its `message_version`) and by the sweep while `dms_rendered_version` is
+ * behind. Serialised per blocker (an advisory lock); each DM whose `rendered_version` is behind is edited once with
+ * chat.update on its stored `ts` (services/delivery updatePosted: never a new post, so a crash mid-edit posts nothing),
+ * unless what it would show is what it shows already (`rendered_hash`), and its version recorded at once; a DM of an
+ * earlier episode of a gate's escalation is edited once more, to how that episode ended (`closed_view`). Notices never sent (pending, cancelled, failed) are not edited. An edit Slack
+ * refuses for good (the DM was deleted) is logged and not retried; any other error propagates (the job retries the
+ * DMs not edited yet).
+ * @returns how many DMs were edited (or given up), or 'current' when none was behind.
+ */
+export async function updateNotices(deps: Deps, blockerId: number): Promise<{ edited: number; failed: number } | 'current'> {
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_NOTICE_EDITS}, ${blockerId})`);
+    const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId));
+    if (!b) return 'current';
+    const behind = await tx
+      .select()
+      .from(blockerNotices)
+      .where(
+        and(
+          eq(blockerNotices.blockerId, blockerId),
+          eq(blockerNotices.status, 'sent'),
+          isNotNull(blockerNotices.ts),
+          or(and(eq(blockerNotices.episode, b.episode), lt(blockerNotices.renderedVersion, b.messageVersion)), isNotNull(blockerNotices.closedView)),
+        ),
+      )
+      .orderBy(blockerNotices.id);
+    const now = deps.clock.now().toJSDate();
+    let edited = 0;
+    let failed = 0;
+    for (const n of behind) {
+      const message = deps.renderer.escalationNotice(noticeModel(deps, b, n, now, n.sentAt ?? n.dueAt));
+      const hash = digestOf(message);
+      // a change that does not change what this DM shows (it already shows how its episode ended, say) costs no call
+      if (hash !== n.renderedHash) {
+        const res = await updatePosted(deps, NOTICE.kind, n.id, { channel: n.dmChannel ?? n.recipient, ts: n.ts! }, message);
+        if (res === 'updated') edited++;
+        else failed++;
+      }
+      // recorded at once (outside this transaction): a retry after a later DM's error does not edit this one again
+      await deps.db
+        .update(blockerNotices)
+        .set({ renderedVersion: b.messageVersion, renderedHash: hash, ...(n.closedView ? { closedView: null } : {}) })
+        .where(eq(blockerNotices.id, n.id));
+    }
+    // a DM still being sent may show an older state: the blocker stays behind, so the sweep asks again once it is sent
+    const [sending] = await tx
+      .select({ id: blockerNotices.id })
+      .from(blockerNotices)
+      .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'sending')))
+      .limit(1);
+    if (!sending)
+      await deps.db
+        .update(blockers)
+        .set({ dmsRenderedVersion: b.messageVersion })
+        .where(and(eq(blockers.id, blockerId), lt(blockers.dmsRenderedVersion, b.messageVersion)));
+    if (edited + failed > 0) deps.log.info({ blocker: blockerId, version: b.messageVersion, edited, failed }, 'escalation DMs edited to the blocker’s current state');
+    return behind.length ? { edited, failed } : 'current';
+  });
 }
 
 /**

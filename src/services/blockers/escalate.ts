@@ -12,7 +12,7 @@ export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'no
 /**
  * The escalation processor for one wake-up (blocker id + the version it was scheduled for).
  * Locks the row; does nothing if the version moved on, the blocker is resolved or the step is not due yet.
- * Otherwise reserves one notice per recipient (unique (blocker, level, attempt, recipient)) in the same
+ * Otherwise reserves one notice per recipient (unique (blocker, episode, level, attempt, recipient)) in the same
  * transaction that advances the ladder, so however many workers or duplicate wake-ups race, each ping is
  * reserved once; notices are sent by their own jobs after commit.
  * A level with nobody to notify is skipped (timeline + log, with the reason: all its people already acknowledged,
@@ -48,6 +48,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
         .values(
           to.map((recipient) => ({
             blockerId,
+            episode: b.episode,
             level: step.level,
             attempt: step.attempt,
             recipient,
@@ -103,6 +104,8 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
   await deps.wakeups.sendNotices(res.noticeIds);
   if (b.nextDueAt) await deps.wakeups.escalate([{ blockerId, version: b.version, dueAt: b.nextDueAt, now: now.toJSDate() }]);
   await deps.wakeups.renderBlockers([{ blockerId, version: b.messageVersion }]);
+  // the DMs of earlier levels say how far it went since
+  await deps.wakeups.updateNotices([{ blockerId, version: b.messageVersion }]);
   await deps.wakeups.postThreadLines([res.eventId]);
   return res.outcome;
 }

@@ -25,9 +25,11 @@ export async function myOpenBlockers(db: Db, userId: string): Promise<{ raised: 
     .from(blockers)
     .where(and(open, eq(blockers.owner, userId)))
     .orderBy(asc(blockers.raisedAt), asc(blockers.id));
+  // escalated to them in the blocker's current episode (a gate's escalation can start over: reopen.ts)
   const escalatedIds = db
     .selectDistinct({ id: blockerNotices.blockerId })
     .from(blockerNotices)
+    .innerJoin(blockers, and(eq(blockers.id, blockerNotices.blockerId), eq(blockers.episode, blockerNotices.episode)))
     .where(and(eq(blockerNotices.recipient, userId), eq(blockerNotices.status, 'sent')));
   const escalated = await db
     .select()

@@ -26,6 +26,8 @@ export interface RaiseInput {
   /** Internal raisers (gate escalations) bring their own ladder and channel. */
   policy?: EscalationPolicy;
   channel?: string;
+  /** When the gate or task a "not done by its due time" escalation is about was due (shown in the reader's zone). */
+  dueAt?: Date;
 }
 
 export type RaiseResult =
@@ -82,6 +84,7 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferW
     source: input.source,
     standupAnswerId: input.standupAnswerId ?? null,
     channel: input.channel ?? blockersChannel(deps.config, workstreamId),
+    dueAt: input.dueAt ?? null,
   };
   const first = nextStep(policy, { raisedAt: now, resolved: false, levelsDone: 0, repeatsDone: 0, lastNotifiedAt: null, snoozedUntil: null, acknowledgedBy: [] });
   const row = await insertRaised(deps.db, { ...draft, nextDueAt: first?.dueAt.toJSDate() ?? null }, { actor: input.reporter, data: { severity, owner: input.owner ?? null, text: input.text } });
@@ -126,6 +129,7 @@ function prepareInsertRaised(db: Db) {
         source: p('source'),
         standupAnswerId: p('standupAnswerId'),
         channel: p('channel'),
+        dueAt: sql`${p('dueAt')}::timestamptz`,
         nextDueAt: sql`${p('nextDueAt')}::timestamptz`,
       })
       .onConflictDoNothing()
@@ -151,7 +155,7 @@ const insertRaisedQueries = new WeakMap<Db, ReturnType<typeof prepareInsertRaise
  */
 async function insertRaised(
   db: Db,
-  values: Omit<typeof blockers.$inferInsert, 'status'> & { raisedAt: Date; nextDueAt: Date | null },
+  values: Omit<typeof blockers.$inferInsert, 'status'> & { raisedAt: Date; nextDueAt: Date | null; dueAt: Date | null },
   event: { actor: string; data: Record<string, unknown> },
 ): Promise<BlockerRow | null> {
   let query = insertRaisedQueries.get(db);
@@ -172,6 +176,7 @@ async function insertRaised(
     source: values.source,
     standupAnswerId: values.standupAnswerId ?? null,
     channel: values.channel,
+    dueAt: values.dueAt?.toISOString() ?? null,
     nextDueAt: values.nextDueAt?.toISOString() ?? null,
     actor: event.actor,
     eventData: JSON.stringify(event.data),

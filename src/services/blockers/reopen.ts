@@ -3,6 +3,7 @@ import { blockerNotices, blockers } from '../../db/schema/index.js';
 import type { EscalationPolicy, Severity } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
 import type { BlockerRow } from './rows.js';
+import { blockerView } from './view.js';
 
 /** What a new episode of a gate's escalation says and whom it pings. */
 export interface Episode {
@@ -10,20 +11,42 @@ export interface Episode {
   severity: Severity;
   owner: string | undefined;
   policy: EscalationPolicy;
+  /** Who the episode is raised by (shown as "Raised by"): who failed the gate, or the PM for an overdue gate. */
+  reporter: string;
+  /** When the gate was due, for an overdue-gate episode; null for a failure. */
+  dueAt: Date | null;
 }
 
 /**
  * Starts a gate's escalation blocker over as a new episode (a gate failed again, or overdue again after a
- * withdrawn sign-off): open, from the ladder's first level, due now, with a new version and message version. The
- * notices of the earlier episode are deleted in the same transaction, or their unique key (blocker, level,
- * attempt, recipient) would swallow this episode's DMs to people that episode already pinged at the same level.
- * Then wakes the escalation processor and the message renderer.
- * @param onlyIf the condition the row must still meet (checked in the UPDATE, so two processes reopen it once).
+ * withdrawn sign-off): open, from the ladder's first level, due now, with a new version, message version and
+ * episode number. The notices of the earlier episode stay, under their own episode (the unique key (blocker,
+ * episode, level, attempt, recipient) lets this episode DM the same people again): the ones not sent yet are
+ * cancelled, and the DMs already sent get the blocker as the earlier episode ended (`closed_view`: resolved, by
+ * whom and when; "resolved" at the reopening when it had not been), which their last edit shows
+ * (delivery.ts updateNotices), never the new episode's text. All in one transaction. Then wakes the escalation
+ * processor, the message renderer and the DM edits.
+ * @param onlyIf the condition the row must still meet (checked under the row lock, so two processes reopen it once).
  * @returns the reopened row, or null when `onlyIf` no longer held (another process reopened it first).
  */
 export async function reopenEscalation(deps: Deps, blockerId: number, episode: Episode, onlyIf: SQL): Promise<BlockerRow | null> {
   const now = deps.clock.now().toJSDate();
   const reopened = await deps.db.transaction(async (tx) => {
+    const [old] = await tx
+      .select()
+      .from(blockers)
+      .where(and(eq(blockers.id, blockerId), onlyIf))
+      .for('update');
+    if (!old) return null;
+    const ended: BlockerRow = old.status === 'resolved' ? old : { ...old, status: 'resolved', resolvedAt: now, resolvedBy: null };
+    await tx
+      .update(blockerNotices)
+      .set({ closedView: blockerView(deps.config, ended, now) })
+      .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.episode, old.episode), inArray(blockerNotices.status, ['sending', 'sent'])));
+    await tx
+      .update(blockerNotices)
+      .set({ status: 'cancelled' })
+      .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.episode, old.episode), eq(blockerNotices.status, 'pending')));
     const [row] = await tx
       .update(blockers)
       .set({
@@ -31,26 +54,30 @@ export async function reopenEscalation(deps: Deps, blockerId: number, episode: E
         text: episode.text,
         severity: episode.severity,
         owner: episode.owner,
+        reporter: episode.reporter,
         policy: episode.policy,
+        dueAt: episode.dueAt,
         levelsDone: 0,
         repeatsDone: 0,
         lastLevel: null,
         lastNotifiedAt: null,
         acknowledgedBy: [],
+        snoozedUntil: null,
         resolvedAt: null,
         resolvedBy: null,
         raisedAt: now,
         nextDueAt: now,
+        episode: old.episode + 1,
         version: sql`${blockers.version} + 1`,
         messageVersion: sql`${blockers.messageVersion} + 1`,
       })
-      .where(and(eq(blockers.id, blockerId), onlyIf))
+      .where(eq(blockers.id, blockerId))
       .returning();
-    if (row) await tx.delete(blockerNotices).where(and(eq(blockerNotices.blockerId, row.id), inArray(blockerNotices.status, ['sent', 'cancelled', 'failed'])));
     return row ?? null;
   });
   if (!reopened) return null;
   await deps.wakeups.escalate([{ blockerId: reopened.id, version: reopened.version, dueAt: now, now }]);
   await deps.wakeups.renderBlockers([{ blockerId: reopened.id, version: reopened.messageVersion }]);
+  await deps.wakeups.updateNotices([{ blockerId: reopened.id, version: reopened.messageVersion }]);
   return reopened;
 }

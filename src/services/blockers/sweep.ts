@@ -1,17 +1,19 @@
 import { and, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers, outboundMessages } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
+import { outboundEditsDue } from '../delivery/outbound.js';
 
 const BATCH = 20_000;
 
 /**
  * The blocker sweeper (a BullMQ job scheduler, every `escalation.sweep_every` ≤ 1 min). Postgres is the truth:
  * it re-enqueues every overdue escalation (job id = blocker + version, so no duplicates), and re-enqueues
- * pending notices, thread lines, stale messages and pending outbound messages (go/no-go posts, withdrawal
- * notices). A lost job or a flushed Redis therefore delays a ping by at most one sweep. Reservations abandoned
+ * pending notices, thread lines, stale messages, escalation DMs that do not show their blocker's current state yet,
+ * pending outbound messages (go/no-go posts, withdrawal notices) and sent ones whose edit is still due (the go/no-go
+ * reminder). A lost job or a flushed Redis therefore delays a ping by at most one sweep. Reservations abandoned
  * by a crashed process are released by the scheduler tick (services/delivery/release-stale.ts).
  */
-export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; notices: number; threadLines: number; messages: number; outbound: number }> {
+export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; notices: number; threadLines: number; messages: number; dmEdits: number; outbound: number; outboundEdits: number }> {
   const nowDate = deps.clock.now().toJSDate();
   const { db } = deps;
   const overdue = await db
@@ -39,6 +41,14 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
   const messages = await db.select({ id: blockers.id, version: blockers.messageVersion }).from(blockers).where(gt(blockers.messageVersion, blockers.messageRenderedVersion)).limit(BATCH);
   await deps.wakeups.renderBlockers(messages.map((m) => ({ blockerId: m.id, version: m.version })));
 
+  // escalation DMs behind their blocker's state (only blockers that have DMs: the others have nothing to edit)
+  const dmEdits = await db
+    .select({ id: blockers.id, version: blockers.messageVersion })
+    .from(blockers)
+    .where(and(gt(blockers.messageVersion, blockers.dmsRenderedVersion), sql`EXISTS (SELECT 1 FROM ${blockerNotices} n WHERE n.blocker_id = ${blockers.id} AND n.status IN ('sending', 'sent'))`))
+    .limit(BATCH);
+  await deps.wakeups.updateNotices(dmEdits.map((m) => ({ blockerId: m.id, version: m.version })));
+
   // outbound messages whose thread parent (if any) is posted
   const outbound = await db
     .select({ id: outboundMessages.id })
@@ -51,5 +61,15 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
     )
     .limit(BATCH);
   await deps.wakeups.sendOutbound(outbound.map((o) => o.id));
-  return { overdue: overdue.length, notices: notices.length, threadLines: lines.length, messages: messages.length, outbound: outbound.length };
+  const outboundEdits = await outboundEditsDue(deps, BATCH);
+  await deps.wakeups.updateOutbound(outboundEdits);
+  return {
+    overdue: overdue.length,
+    notices: notices.length,
+    threadLines: lines.length,
+    messages: messages.length,
+    dmEdits: dmEdits.length,
+    outbound: outbound.length,
+    outboundEdits: outboundEdits.length,
+  };
 }

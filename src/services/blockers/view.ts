@@ -1,38 +1,27 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import type { EscalationPolicy, Severity, StepOutcome } from '../../domain/blockers/ladder.js';
+import type { BlockerView } from '../../domain/blockers/blocker.js';
 import { snoozeChoices } from './policy.js';
 import type { BlockerRow } from './rows.js';
 
-/** Everything the blocker messages show, independent of the database row. Times are Unix seconds. */
-export interface BlockerView {
-  id: number;
-  severity: Severity;
-  status: 'open' | 'acknowledged' | 'resolved';
-  text: string;
-  reporter: string;
-  owner: string | null;
-  workstreamName: string;
-  gateId: string | null;
-  raisedAt: number;
-  levelsDone: number;
-  /** What the latest level did (notified whom, or skipped and why); null before the first or on rows that predate it. */
-  lastLevel: StepOutcome | null;
-  policy: EscalationPolicy;
-  acknowledgedBy: string[];
-  snoozedUntil: number | null;
-  resolvedBy: string | null;
-  resolvedAt: number | null;
-  permalink: string | null;
-  /** Snooze menu choices, ms. */
-  snoozeChoices: number[];
-  /** "now" in Unix seconds, for the snooze line. */
-  now: number;
-}
+export type { BlockerView } from '../../domain/blockers/blocker.js';
 
 const sec = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
 
-/** The view model of a blocker row at `now` (rendered to Block Kit in src/slack/blocks/blocker.ts). */
-export function blockerView(config: WorkspaceConfig, b: BlockerRow, now: Date): BlockerView {
+/**
+ * The zone a blocker's channel message is read in: the program's for the program channel (a gate's escalation),
+ * else its workstream's (`timezone`, else the program's).
+ */
+export function blockerChannelZone(config: WorkspaceConfig, b: Pick<BlockerRow, 'channel' | 'workstreamId'>): string {
+  if (b.channel === config.program.channel) return config.program.timezone;
+  return config.workstreams[b.workstreamId]?.timezone ?? config.program.timezone;
+}
+
+/**
+ * The view model of a blocker row at `now` (rendered to Block Kit in src/slack/blocks/blocker.ts), for a reader
+ * in `zone` (IANA; the plain-text fallbacks of its times are in it). Default: the blocker channel's zone
+ * ({@link blockerChannelZone}); a DM or a list passes its reader's (services/standups/plans.ts zoneOf).
+ */
+export function blockerView(config: WorkspaceConfig, b: BlockerRow, now: Date, zone: string = blockerChannelZone(config, b)): BlockerView {
   return {
     id: b.id,
     severity: b.severity,
@@ -51,7 +40,9 @@ export function blockerView(config: WorkspaceConfig, b: BlockerRow, now: Date): 
     resolvedBy: b.resolvedBy,
     resolvedAt: sec(b.resolvedAt),
     permalink: b.permalink,
+    dueAt: sec(b.dueAt),
     snoozeChoices: snoozeChoices(config),
     now: Math.floor(now.getTime() / 1000),
+    zone,
   };
 }

@@ -1,11 +1,14 @@
-import { and, eq, gt, inArray, like, lt } from 'drizzle-orm';
-import { outboundMessages, type OutboundKind } from '../../db/schema/index.js';
+import { and, eq, gt, inArray, isNotNull, like, lt, ne, sql } from 'drizzle-orm';
+import { outboundMessages, type OutboundAbout, type OutboundKind } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import type { OutgoingMessage } from './renderer.js';
 import { claimReservation, unclaimReservation } from './reservation.js';
 import { OUTBOUND } from './reservations.js';
-import { deliverClaimed, type DeliveryOutcome } from './send-once.js';
+import { deliverClaimed, type DeliveryOutcome, updatePosted } from './send-once.js';
+
+/** Advisory-lock namespace of outbound edits (first key of pg_advisory_xact_lock(int, int); see blockers/delivery.ts for the others). */
+const LOCK_OUTBOUND_EDIT = 5;
 
 /** One message to queue: `key` is unique across all outbound messages (queuing the same key again does nothing). */
 export interface OutboundItem {
@@ -16,6 +19,8 @@ export interface OutboundItem {
   message: OutgoingMessage;
   /** Replies in this message's thread, in order (each keyed `<key>:reply-<n>`). */
   replies?: string[];
+  /** What the message is about when its text follows that thing's state: it is then edited when restated ({@link restateOutbound}). */
+  about?: OutboundAbout;
 }
 
 /** Postgres, or a transaction on it: what {@link insertOutbound} writes through. */
@@ -34,7 +39,7 @@ export async function insertOutbound(db: DbOrTx, now: Date, items: OutboundItem[
   for (const item of items) {
     const [row] = await db
       .insert(outboundMessages)
-      .values({ kind: item.kind, key: item.key, channel: item.channel, text: item.message.text, blocks: item.message.blocks ?? null, createdAt: now })
+      .values({ kind: item.kind, key: item.key, channel: item.channel, text: item.message.text, blocks: item.message.blocks ?? null, about: item.about ?? null, createdAt: now })
       .onConflictDoNothing({ target: outboundMessages.key })
       .returning({ id: outboundMessages.id });
     if (!row) continue;
@@ -113,6 +118,16 @@ export async function sendOutbound(deps: Deps, messageId: number): Promise<Deliv
     channel = parent.postedChannel ?? parent.channel;
   }
   const outcome = await deliverClaimed(deps, { ...OUTBOUND, kind: m.kind }, claimed, messageId, { channel, threadTs, unfurlLinks: false }, { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
+  if (m.about && (outcome === 'sent' || outcome === 'found')) {
+    // it shows the version it was claimed with (an earlier attempt found in Slack: maybe an older one); restated
+    // meanwhile, it is edited to the newer text
+    const [row] = await deps.db
+      .update(outboundMessages)
+      .set({ renderedVersion: outcome === 'found' ? 0 : m.version })
+      .where(eq(outboundMessages.id, messageId))
+      .returning({ version: outboundMessages.version, renderedVersion: outboundMessages.renderedVersion });
+    if (row && row.renderedVersion < row.version) await deps.wakeups.updateOutbound([{ messageId, version: row.version }]);
+  }
   if (outcome === 'failed' && m.parentId === null) {
     // a thread that cannot exist: its replies are given up with it (moved to the fallback, when it has one)
     const fallback = fallbackChannel(deps, m);
@@ -141,4 +156,49 @@ export async function sendOutbound(deps: Deps, messageId: number): Promise<Deliv
     .limit(1);
   if (next) await deps.wakeups.sendOutbound([next.id]);
   return outcome;
+}
+
+/**
+ * Restates a queued or sent message that follows a thing's state (one with an `about`, e.g. the go/no-go reminder,
+ * whose gates were signed meanwhile): stores the new text (`version` + 1) only if it differs, so two processes, or a
+ * sweep that re-derives it, restate it once. A message not sent yet is posted with the new text; a sent one is edited
+ * in place by the `update-outbound` job (asked for here; the sweep asks again for any edit still due).
+ * @returns whether the text changed.
+ */
+export async function restateOutbound(deps: Deps, messageId: number, message: OutgoingMessage): Promise<boolean> {
+  const [row] = await deps.db
+    .update(outboundMessages)
+    .set({ text: message.text, blocks: message.blocks ?? null, version: sql`${outboundMessages.version} + 1` })
+    .where(and(eq(outboundMessages.id, messageId), isNotNull(outboundMessages.about), ne(outboundMessages.status, 'failed'), sql`${outboundMessages.text} IS DISTINCT FROM ${message.text}`))
+    .returning({ version: outboundMessages.version, status: outboundMessages.status });
+  if (!row) return false;
+  if (row.status === 'sent') await deps.wakeups.updateOutbound([{ messageId, version: row.version }]);
+  return true;
+}
+
+/**
+ * The `update-outbound` job: edits a sent message that follows a thing's state to its current `text` (chat.update on
+ * its stored `ts` through services/delivery updatePosted: never a new post), once per version (serialised per
+ * message; the version it shows is recorded). A message not sent yet, or already current, is left alone; an edit
+ * Slack refuses for good (the message was deleted) is logged and not retried.
+ * @returns 'updated', 'failed' (given up) or 'current'.
+ */
+export async function updateOutbound(deps: Deps, messageId: number): Promise<'updated' | 'failed' | 'current'> {
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_OUTBOUND_EDIT}, ${messageId})`);
+    const [m] = await tx.select().from(outboundMessages).where(eq(outboundMessages.id, messageId));
+    if (!m || m.status !== 'sent' || !m.ts || m.renderedVersion >= m.version) return 'current';
+    const res = await updatePosted(deps, m.kind, messageId, { channel: m.postedChannel ?? m.channel, ts: m.ts }, { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
+    await tx.update(outboundMessages).set({ renderedVersion: m.version }).where(eq(outboundMessages.id, messageId));
+    return res;
+  });
+}
+
+/** Sent messages that follow a thing's state and still show an older version of it: for the sweep. */
+export async function outboundEditsDue(deps: Pick<Deps, 'db'>, limit: number): Promise<{ messageId: number; version: number }[]> {
+  return deps.db
+    .select({ messageId: outboundMessages.id, version: outboundMessages.version })
+    .from(outboundMessages)
+    .where(and(isNotNull(outboundMessages.about), eq(outboundMessages.status, 'sent'), lt(outboundMessages.renderedVersion, outboundMessages.version)))
+    .limit(limit);
 }

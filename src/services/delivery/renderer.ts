@@ -35,11 +35,17 @@ export interface LateAnswerModel {
   edited: boolean;
 }
 
-/** One escalation DM: the blocker, the ladder level (0-based) and the repeat attempt (0 = first ping). */
+/**
+ * One escalation DM: the blocker as it stands now (its `zone` the recipient's), the ladder level (0-based) and the
+ * repeat attempt (0 = first ping) that sent it, to whom, and when it was first sent (Unix seconds: its "open for"
+ * age stays the one it was sent with when it is edited).
+ */
 export interface EscalationNoticeModel {
   blocker: BlockerView;
   level: number;
   attempt: number;
+  recipient: string;
+  sentAt: number;
 }
 
 /** One timeline event of a blocker, as a line in its message's thread. */

@@ -51,6 +51,35 @@ async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number, target:
   return { ts: res.ts, channel: res.channel ?? null };
 }
 
+/** chat.update of a posted message (`channel` is the conversation it is in: the IM channel id for a DM), with its metadata. */
+async function chatUpdate(deps: Pick<Deps, 'slack'>, kind: string, id: number, where: { channel: string; ts: string }, message: OutgoingMessage): Promise<void> {
+  await deps.slack.chat.update({ channel: where.channel, ts: where.ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), metadata: deliveryMetadata(kind, id) } as never);
+}
+
+/** chat.update errors that no retry can fix: the message is gone or can no longer be edited (docs.slack.dev/reference/methods/chat.update#errors). */
+const CANNOT_EDIT = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+
+/**
+ * Edits a message that was delivered once (a reservation with its `ts` recorded, e.g. an escalation DM) to show
+ * `message`: chat.update with the message's metadata (`preflight_<kind>`, `<kind>-<id>`), never a post. An edit
+ * retried after a crash or a timeout edits the same message again; a message gone from Slack is not posted anew.
+ * @param where the conversation the message is in (for a DM, the IM channel id stored when it was posted) and its `ts`.
+ * @returns 'updated'; or 'failed' when Slack refuses the edit for good (the message was deleted or cannot be edited,
+ *   the conversation is gone: services/slack-errors.ts isPermanent), logged once: the caller does not retry it.
+ * @throws any other error (a 5xx, a timeout, a 429): the job retries.
+ */
+export async function updatePosted(deps: Pick<Deps, 'slack' | 'log'>, kind: string, id: number, where: { channel: string; ts: string }, message: OutgoingMessage): Promise<'updated' | 'failed'> {
+  try {
+    await chatUpdate(deps, kind, id, where, message);
+    return 'updated';
+  } catch (err) {
+    const code = platformError(err);
+    if (!isPermanent(err) && !(code && CANNOT_EDIT.has(code))) throw err;
+    deps.log.warn({ reservation: `${kind}-${id}`, channel: where.channel, ts: where.ts, error: code }, 'Slack refused to edit this message for good; leaving it as it is');
+    return 'failed';
+  }
+}
+
 /** Looks for the message of an earlier claim that did not record its `ts`; null on a first claim (no Web API call). */
 async function earlierAttempt(deps: Pick<Deps, 'slack' | 'log' | 'clock' | 'config'>, kind: string, id: number, claims: number, firstClaimedAt: Date | null, target: Target) {
   if (claims <= 1 || !firstClaimedAt) return null;
@@ -155,9 +184,7 @@ async function showVersion(
   message: OutgoingMessage,
 ): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
   const metadata = deliveryMetadata(v.kind, id);
-  const edit = async (channel: string, ts: string) => {
-    await deps.slack.chat.update({ channel, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), metadata } as never);
-  };
+  const edit = (channel: string, ts: string) => chatUpdate(deps, v.kind, id, { channel, ts }, message);
   if (current.ts) {
     try {
       await edit(target.channel, current.ts);

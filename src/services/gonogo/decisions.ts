@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import { insertOutbound, outboundQueued, queueOutbound } from '../delivery/outbound.js';
 import type { OutgoingMessage } from '../delivery/renderer.js';
 import { gateFacts, verdictInput } from './facts.js';
+import { gateSignOffStates, signOffReminder } from './reminders.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
 
@@ -136,7 +137,8 @@ async function queueSummaryUnder(deps: Deps, key: string, channel: string): Prom
 
 /**
  * With `gonogo.at` set (seed 004: "GO/NO-GO MEETING Feb 4, 2pm"): an hour before, DM the sign-off authorities
- * of gates still pending; at the time, post the summary in the program channel. Each is queued once (an
+ * of gates still pending (services/gonogo/reminders.ts: the time in each one's zone; edited as the gates are signed);
+ * at the time, post the summary in the program channel. Each is queued once (an
  * outbound message keyed by `gonogo.at`) and delivered once (services/delivery); a post missed while the bot
  * was down goes out when it returns, up to 6 hours late.
  */
@@ -154,12 +156,18 @@ export async function scheduledGonogo(deps: Deps): Promise<'reminded' | 'posted'
     const pending = (await gateFacts(deps)).filter((g) => g.status === 'pending');
     const people = new Map<string, string[]>();
     // a joint gate's reminder goes to the signers who have not signed yet
-    for (const g of pending) for (const u of g.signOff.filter((x) => !g.signed.includes(x))) people.set(u, [...(people.get(u) ?? []), g.name]);
-    const text = (names: string[]) =>
-      `⏰ The go/no-go is at ${when.toFormat('HH:mm ZZZZ')}. Still waiting on your sign-off: ${names.map((n) => `“${n}”`).join(', ')}. Type \`/gonogo\` to see the summary and sign off.`;
+    for (const g of pending) for (const u of g.signOff.filter((x) => !g.signed.includes(x))) people.set(u, [...(people.get(u) ?? []), g.id]);
+    const states = await gateSignOffStates(deps);
     const queued = await queueOutbound(
       deps,
-      [...people].map(([user, names]) => ({ kind: 'gonogo_reminder' as const, key: `${reminderKey}${user}`, channel: user, message: { text: text(names) } })),
+      [...people].map(([user, gates]) => ({
+        kind: 'gonogo_reminder' as const,
+        key: `${reminderKey}${user}`,
+        channel: user,
+        message: signOffReminder(deps.config, at, user, gates, states),
+        // edited as its gates are signed (services/gonogo/reminders.ts)
+        about: { gates, gonogoAt: at },
+      })),
     );
     return queued.length ? 'reminded' : 'nothing';
   }

@@ -5,6 +5,8 @@ import { blockers, gateStates } from '../../db/schema/index.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
 import type { DbOrTx, OutboundItem } from '../delivery/outbound.js';
+import { slackDate } from '../delivery/slack-date.js';
+import { zoneOf } from '../standups/plans.js';
 import { raiseBlocker } from '../blockers/raise.js';
 import { reopenEscalation } from '../blockers/reopen.js';
 import { activityRule, downstreamOf, firstCheckins, type StartGates, waitingOn } from '../workstreams/activity.js';
@@ -12,16 +14,19 @@ import { activityAt } from '../../domain/workstreams/activity.js';
 
 type Gate = WorkspaceConfig['gates'][number];
 
-/** `<!date^…>`: Slack shows the instant in each reader's own zone; the fallback is UTC. */
-function slackTime(at: DateTime): string {
-  return `<!date^${Math.floor(at.toSeconds())}^{date_short_pretty} at {time}|${at.toUTC().toFormat("yyyy-LL-dd HH:mm 'UTC'")}>`;
-}
+/** A signer's note in a message's mrkdwn text: `&`, `<`, `>` escaped, so it can never ping `@channel` or form a link. */
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** `<!date^…>`: Slack shows the instant in each reader's own zone; the fallback is in `zone`, the recipient's. */
+const slackTime = (at: DateTime, zone: string) => slackDate(at, zone, 'day at time');
 
 /**
  * The messages announcing that `gate` passed (audit row `auditId`, at `now`): for each workstream waiting for it
  * (`starts_when`) and not ended, one post in its channel, and one DM per participant with the time of their first
- * check-in (the earliest of the workstream's check-ins they take part in: their own prompt time, or "now" when its window is already open). Keys derive from the
- * audit row, so queuing them twice (two processes, a retry) queues them once.
+ * check-in (the earliest of the workstream's check-ins they take part in: their own prompt time, or "now" when its window is already open). Times are
+ * `<!date>` tokens whose fallbacks are in the recipient's zone: the workstream's for its channel, each member's own
+ * (services/standups/plans.ts zoneOf) for their DM. Keys derive from the audit row, so queuing them twice (two
+ * processes, a retry) queues them once.
  * @param gates gate states with this gate already passed at `now`.
  */
 export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceConfig }, gate: Gate, auditId: number, now: DateTime, gates: StartGates): Promise<OutboundItem[]> {
@@ -32,8 +37,9 @@ export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceCon
     if (state.state === 'ended') continue;
     const first = await firstCheckins(deps, wsId, now, gates);
     const key = `gate-passed-${auditId}:${wsId}`;
-    const when = (at: DateTime) => (at <= now ? 'now' : slackTime(at));
-    const line = first ? `First check-in: ${when(DateTime.max(first.openAt, now))}.` : 'No check-in is scheduled yet.';
+    const when = (at: DateTime, zone: string) => (at <= now ? 'now' : slackTime(at, zone));
+    const wsZone = ws.timezone ?? deps.config.program.timezone;
+    const line = first ? `First check-in: ${when(DateTime.max(first.openAt, now), wsZone)}.` : 'No check-in is scheduled yet.';
     items.push({ kind: 'gate_outcome', key, channel: ws.channel, message: { text: `🟢 Gate “${gate.name}” passed: ${ws.name} is no longer waiting for it. ${line}` } });
     // each participant: the earliest of the workstream's check-ins they take part in
     for (const [userId, slot] of first?.byMember ?? []) {
@@ -41,7 +47,7 @@ export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceCon
         kind: 'gate_outcome',
         key: `${key}:${userId}`,
         channel: userId,
-        message: { text: `🟢 Gate “${gate.name}” passed, so ${ws.name} starts. Your first check-in: ${when(slot.promptAt)} (you get a DM with the questions then).` },
+        message: { text: `🟢 Gate “${gate.name}” passed, so ${ws.name} starts. Your first check-in: ${when(slot.promptAt, zoneOf(deps.config, userId))} (you get a DM with the questions then).` },
       });
     }
   }
@@ -54,7 +60,7 @@ export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceCon
  */
 export function gateFailedNotices(config: WorkspaceConfig, gate: Gate, auditId: number, actor: string, note: string | null): OutboundItem[] {
   if (!gate.on_fail.notify_downstream) return [];
-  const why = note ? ` (<@${actor}>: ${note})` : ` (by <@${actor}>)`;
+  const why = note ? ` (<@${actor}>: ${escapeText(note)})` : ` (by <@${actor}>)`;
   return downstreamOf(config, gate.id).map((wsId) => {
     const ws = config.workstreams[wsId]!;
     return {
@@ -81,7 +87,8 @@ export function escalationTargets(config: WorkspaceConfig, gate: Gate): string[]
  * A failed gate escalates through the blocker ladder (seed 000: "If fails: … escalate to exec"): the gate's own
  * escalation blocker (one per gate, unique key; the same row as "not signed off by its due time") is raised, or
  * reopened when it belongs to an earlier episode, as a P0 in the program channel whose single level notifies
- * `on_fail.escalate_to` at once. Called after the failure commits and again by every blocker sweep, so a crash in
+ * `on_fail.escalate_to` at once. Its text is the gate, the signer's note and the delayed workstreams, as plain text
+ * (escaped like any blocker text); who failed it is its reporter, which every message shows as a mention. Called after the failure commits and again by every blocker sweep, so a crash in
  * between delays the escalation by one sweep; the unique key and a conditional reopen make it once per failure.
  * @returns the gates escalated now.
  */
@@ -98,7 +105,9 @@ export async function escalateFailedGates(deps: Deps, only?: string): Promise<st
     const targets = escalationTargets(deps.config, gate);
     if (!targets.length) continue;
     const downstream = downstreamOf(deps.config, gate.id).map((w) => deps.config.workstreams[w]!.name);
-    const text = `Gate “${gate.name}” failed${state.signedBy ? ` (<@${state.signedBy}>${state.note ? `: ${state.note}` : ''})` : ''}.${downstream.length ? ` Delayed: ${downstream.join(', ')}.` : ''}`;
+    // plain text (shown escaped, as user text): who failed it is the blocker's reporter, shown as a mention
+    const text = `Gate “${gate.name}” failed${state.note ? `: ${state.note}` : ''}.${downstream.length ? ` Delayed: ${downstream.join(', ')}.` : ''}`;
+    const reporter = state.signedBy ?? deps.config.program.pm;
     const policy: EscalationPolicy = { ladder: [{ afterMs: 0, notify: targets }], stopWhen: 'resolved' };
     const [exists] = await deps.db
       .select()
@@ -106,7 +115,7 @@ export async function escalateFailedGates(deps: Deps, only?: string): Promise<st
       .where(and(eq(blockers.gateId, gate.id), eq(blockers.source, 'gate')));
     if (!exists) {
       const res = await raiseBlocker(deps, {
-        reporter: state.signedBy ?? deps.config.program.pm,
+        reporter,
         text,
         severity: 'P0',
         owner: targets[0],
@@ -121,7 +130,7 @@ export async function escalateFailedGates(deps: Deps, only?: string): Promise<st
     }
     if (exists.raisedAt >= failedAt) continue; // this failure is escalated already
     // a new failure starts the same escalation row over (reopen.ts says why the earlier notices go)
-    const reopened = await reopenEscalation(deps, exists.id, { text, severity: 'P0', owner: targets[0], policy }, lt(blockers.raisedAt, failedAt));
+    const reopened = await reopenEscalation(deps, exists.id, { text, severity: 'P0', owner: targets[0], policy, reporter, dueAt: null }, lt(blockers.raisedAt, failedAt));
     if (!reopened) continue;
     done.push(gate.id);
   }

@@ -12,8 +12,9 @@ import { actOnBlocker } from '../blockers/act.js';
 import { raiseBlocker } from '../blockers/raise.js';
 import { reopenEscalation } from '../blockers/reopen.js';
 import type { BlockerRow } from '../blockers/rows.js';
-import { gateDueAt, gateFacts } from './facts.js';
+import { gateFacts } from './facts.js';
 import { escalateFailedGates, gateFailedNotices, gatePassedNotices } from './gate-outcome.js';
+import { restateSignOffReminders } from './reminders.js';
 import { startGates } from '../workstreams/activity.js';
 
 export type SignOffResult =
@@ -32,7 +33,8 @@ export type SignOffResult =
  * transaction (keyed by its audit row: once per transition, also after a crash or with two processes), the notices
  * to each workstream waiting for it and its members (gate-outcome.ts); a fail the notices to its downstream
  * workstreams, then escalates through the ladder (`on_fail`). A pending "not signed off by its due time"
- * escalation is resolved by either outcome.
+ * escalation is resolved by either outcome (its DMs are edited to say so), and the go/no-go reminders naming the
+ * gate are edited to its new state (reminders.ts).
  */
 export async function signOffGate(deps: Deps, gateId: string, actor: string, outcome: 'passed' | 'failed', note: string | null): Promise<SignOffResult> {
   const gate = deps.config.gates.find((g) => g.id === gateId);
@@ -86,6 +88,8 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
     return { result: { ok: true as const, message: status === 'passed' ? `✅ “${gate.name}” signed off.` : `❌ “${gate.name}” marked failed.` }, queued, status };
   });
   await deps.wakeups.sendOutbound(res.queued);
+  // the go/no-go reminders that named this gate say what became of it (a signature, a pass, a fail)
+  if (res.result.ok) await restateSignOffReminders(deps);
   if (!res.result.ok || !('status' in res)) return res.result;
   const [escalation] = await deps.db
     .select({ id: blockers.id })
@@ -199,14 +203,18 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
     if (!queued) continue;
     withdrawn.push(gate.id);
     await deps.wakeups.sendOutbound(queued);
+    await restateSignOffReminders(deps);
     deps.log.warn({ gate: gate.id, blocker: blocker.id }, 'gate sign-off withdrawn');
   }
   return withdrawn;
 }
 
-/** The text of a gate's "not signed off by its due time" escalation. */
-function overdueText(deps: Pick<Deps, 'config'>, gate: WorkspaceConfig['gates'][number]): string {
-  return `Gate “${gate.name}” was due ${new Date(gateDueAt(deps, gate.due)!).toISOString().slice(0, 16).replace('T', ' ')} UTC and is not signed off.`;
+/**
+ * The text of a gate's "not signed off by its due time" escalation. Its due time is not in the text (stored once,
+ * read by many): the blocker's `due_at` is, and every message shows it in its reader's zone.
+ */
+function overdueText(gate: WorkspaceConfig['gates'][number]): string {
+  return `Gate “${gate.name}” is not signed off.`;
 }
 
 /** Gate escalation ladder: the sign-off authority at the due time, then the PM 30 minutes later. */
@@ -240,15 +248,16 @@ export async function escalateOverdueGates(deps: Deps): Promise<number> {
     if (exists?.status === 'resolved') {
       // signed, then withdrawn: the same escalation row starts over from its first level, as an overdue-gate
       // escalation again (the row may last have escalated a failure: gate-outcome.ts), to the signers still missing
-      const episode = { text: overdueText(deps, gate), severity: 'P1' as const, owner: unsigned[0], policy: gatePolicy(unsigned) };
+      const episode = { text: overdueText(gate), severity: 'P1' as const, owner: unsigned[0], policy: gatePolicy(unsigned), reporter: deps.config.program.pm, dueAt: new Date(g.dueAt) };
       if (await reopenEscalation(deps, exists.id, episode, eq(blockers.status, 'resolved'))) raised++;
       continue;
     }
     if (exists) continue;
     const res = await raiseBlocker(deps, {
       reporter: deps.config.program.pm,
-      text: overdueText(deps, gate),
+      text: overdueText(gate),
       severity: 'P1',
+      dueAt: new Date(g.dueAt),
       owner: unsigned[0],
       workstreamId: gate.unblocks[0] ?? Object.keys(deps.config.workstreams)[0],
       gateId: g.id,

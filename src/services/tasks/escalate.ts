@@ -1,5 +1,4 @@
 import { and, eq, ne } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import type { TaskConfig, WorkspaceConfig } from '../../config/workspace.js';
 import { blockers } from '../../db/schema/index.js';
 import type { EscalationPolicy, Severity } from '../../domain/blockers/ladder.js';
@@ -77,10 +76,11 @@ export async function escalateTaskIfDue(deps: Deps, task: Task, doneIds: Readonl
   const declared = findTask(deps.config, task.id);
   if (!declared) return false;
   const { severity, policy } = taskEscalation(deps.config, declared.task);
-  const zone = deps.config.workstreams[task.workstreamId]?.timezone ?? deps.config.program.timezone;
+  // the due time is the blocker's `due_at`, shown in each reader's zone (a text is stored once and read by many)
   const res = await raiseBlocker(deps, {
     reporter: deps.config.program.pm,
-    text: `Task ${task.id} “${task.title}” was due ${DateTime.fromMillis(task.dueAt, { zone }).toFormat('ccc d LLL HH:mm ZZZZ')} and is not done (${task.progress}%).`,
+    text: `Task ${task.id} “${task.title}” is not done (${task.progress}%).`,
+    dueAt: new Date(task.dueAt),
     severity,
     owner: task.owner,
     workstreamId: task.workstreamId,

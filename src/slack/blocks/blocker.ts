@@ -1,9 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../config/duration.js';
 import { shortId } from '../../domain/blockers/blocker.js';
-import { targetLabel, type EscalationPolicy, type Severity, type SkipReason, type StepOutcome } from '../../domain/blockers/ladder.js';
+import { targetLabel, type Severity, type SkipReason } from '../../domain/blockers/ladder.js';
 import { encodeSlack, slackPayloads } from '../payloads.js';
 import type { BlockerView } from '../../services/blockers/view.js';
+import type { EscalationNoticeModel } from '../../services/delivery/renderer.js';
+import { plainTime, slackDate } from '../../services/delivery/slack-date.js';
 import { BLOCKER_IDS, blockerActionsBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
 import { countOf, mention, safeMrkdwn, truncate } from './text.js';
@@ -12,9 +14,10 @@ export type { BlockerView } from '../../services/blockers/view.js';
 
 const SEVERITY_EMOJI: Record<Severity, string> = { P0: '🔴', P1: '🟠', P2: '🟡' };
 
-/** Slack renders `<!date^…^{ago}|…>` in each reader's own time zone and keeps "ago" current. */
-export const ago = (sec: number) => `<!date^${Math.floor(sec)}^{ago}|${new Date(sec * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
-export const clock = (sec: number) => `<!date^${Math.floor(sec)}^{date_short_pretty} {time}|${new Date(sec * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+/** "5 minutes ago", kept current by Slack in each reader's zone; the fallback (`Wed 4 Feb 10:17 EST`) is in `zone`, the recipient's. */
+export const ago = (sec: number, zone: string) => slackDate(sec, zone, 'ago');
+/** "Today 10:17" in each reader's zone; the fallback is in `zone`, the recipient's. */
+export const clock = (sec: number, zone: string) => slackDate(sec, zone, 'day time');
 
 const SKIP_REASON: Record<SkipReason, string> = { acknowledged: 'already acknowledged', nobody: 'nobody to notify' };
 
@@ -41,11 +44,14 @@ function statusLine(v: BlockerView): string {
   return `${head} · ${state} · ${levelLine(v)}`;
 }
 
+const snoozed = (v: BlockerView) => v.snoozedUntil !== null && v.snoozedUntil > v.now && v.status !== 'resolved';
+
 function detailsLine(v: BlockerView): string {
-  const parts = [`Raised by ${mention(v.reporter)} ${ago(v.raisedAt)}`, v.owner ? `waiting on ${mention(v.owner)}` : 'no owner yet', `*${safeMrkdwn(v.workstreamName, 100)}*`];
+  const parts = [`Raised by ${mention(v.reporter)} ${ago(v.raisedAt, v.zone)}`, v.owner ? `waiting on ${mention(v.owner)}` : 'no owner yet', `*${safeMrkdwn(v.workstreamName, 100)}*`];
   if (v.gateId) parts.push(`gate \`${safeMrkdwn(v.gateId, 40)}\``);
+  if (v.dueAt !== null) parts.push(`was due ${slackDate(v.dueAt, v.zone, 'day at time')}`);
   if (v.acknowledgedBy.length) parts.push(`acknowledged by ${v.acknowledgedBy.map(mention).join(', ')}`);
-  if (v.snoozedUntil && v.snoozedUntil > v.now && v.status !== 'resolved') parts.push(`😴 snoozed until ${clock(v.snoozedUntil)}`);
+  if (snoozed(v)) parts.push(`😴 snoozed until ${clock(v.snoozedUntil!, v.zone)}`);
   return parts.join(' · ');
 }
 
@@ -80,27 +86,53 @@ export function blockerMessage(v: BlockerView): { blocks: KnownBlock[]; text: st
   return { blocks, text: safeMrkdwn(`${shortId(v.id)} (${v.severity}) ${v.status}: ${v.text}`, LIMITS.messageText) };
 }
 
-/** The DM an escalation target gets: the context, the levels so far, a link to the blocker, the same buttons. */
-export function escalationDm(v: BlockerView, level: number, attempt: number): { blocks: KnownBlock[]; text: string } {
-  const age = formatDuration((v.now - v.raisedAt) * 1000);
+/**
+ * The DM an escalation target gets, as the blocker stands now: it is sent once and edited in place on every change
+ * (services/blockers/delivery.ts), so it never says "needs you" after that is no longer true.
+ * - open: "needs you" (or "still open", for a repeat), the context, the ladder up to this DM's level (and how far it
+ *   went since), a link to the blocker message and the same buttons as the message;
+ * - acknowledged by the recipient (or, under `stop_when: acknowledged`, by anyone), snoozed: says so, buttons kept;
+ * - resolved: "Resolved by @who <time>, after <duration>", no buttons.
+ * Times are `<!date>` tokens whose fallbacks, like the plain `text`, are in the recipient's zone (`blocker.zone`).
+ */
+export function escalationDm(m: EscalationNoticeModel): { blocks: KnownBlock[]; text: string } {
+  const v = m.blocker;
   const n = v.policy.ladder.length;
-  const headline =
-    attempt === 0
-      ? `🚨 *${shortId(v.id)} (${v.severity}) in ${safeMrkdwn(v.workstreamName, 100)} needs you*: open for ${age}, escalated to level ${level + 1} of ${n}.`
-      : `🔁 *${shortId(v.id)} (${v.severity}) in ${safeMrkdwn(v.workstreamName, 100)} is still open* after ${age} (reminder ${attempt}).`;
+  const what = `${shortId(v.id)} (${v.severity}) in ${safeMrkdwn(v.workstreamName, 100)}`;
+  const plainWhat = `${shortId(v.id)} (${v.severity})`;
+  const age = formatDuration(Math.max(0, m.sentAt - v.raisedAt) * 1000);
+  let headline: string;
+  let summary: string;
+  if (v.status === 'resolved') {
+    const by = v.resolvedBy ? mention(v.resolvedBy) : 'someone';
+    const took = v.resolvedAt ? `, after ${formatDuration(Math.max(0, v.resolvedAt - v.raisedAt) * 1000)}` : '';
+    headline = `✅ *${what}*: Resolved by ${by}${v.resolvedAt ? ` ${slackDate(v.resolvedAt, v.zone, 'day at time')}` : ''}${took}.`;
+    summary = `✅ ${plainWhat} resolved by ${by}${v.resolvedAt ? ` at ${plainTime(v.resolvedAt, v.zone)}` : ''}`;
+  } else if (v.acknowledgedBy.includes(m.recipient)) {
+    headline = `👀 *${what}*: You acknowledged it; ${v.policy.stopWhen === 'acknowledged' ? 'its escalation stopped' : 'it still escalates until it is resolved'}.`;
+    summary = `👀 ${plainWhat} acknowledged by you`;
+  } else if (v.policy.stopWhen === 'acknowledged' && v.acknowledgedBy.length) {
+    headline = `👀 *${what}*: Acknowledged by ${v.acknowledgedBy.map(mention).join(', ')}; its escalation stopped.`;
+    summary = `👀 ${plainWhat} acknowledged`;
+  } else if (snoozed(v)) {
+    headline = `😴 *${what}* is snoozed until ${clock(v.snoozedUntil!, v.zone)}: its escalation waits until then.`;
+    summary = `😴 ${plainWhat} snoozed until ${plainTime(v.snoozedUntil!, v.zone)}`;
+  } else {
+    headline = m.attempt === 0 ? `🚨 *${what} needs you*: open for ${age}, escalated to level ${m.level + 1} of ${n}.` : `🔁 *${what} is still open* after ${age} (reminder ${m.attempt}).`;
+    summary = `${plainWhat} needs you`;
+  }
   const sofar = v.policy.ladder
-    .slice(0, level + 1)
+    .slice(0, m.level + 1)
     .map((l, i) => `${i + 1}. ${targetLabel(l.notify)} at ${formatDuration(l.afterMs)}`)
     .join(' · ');
+  const since = v.status !== 'resolved' && v.levelsDone > m.level + 1 ? `\n⏫ Since then: ${levelLine(v)}` : '';
   const link = v.permalink ? ` · <${v.permalink}|Open the blocker message>` : '';
-  return {
-    text: safeMrkdwn(`${shortId(v.id)} (${v.severity}) needs you: ${v.text}`, LIMITS.messageText),
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: truncate(`${headline}\n>${safeMrkdwn(v.text, 2000).replace(/\n/g, '\n>')}`, LIMITS.sectionText) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`${detailsLine(v)}\nLadder so far: ${sofar}${link}`, LIMITS.sectionText) }] },
-      blockerActions(v),
-    ],
-  };
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(`${headline}\n>${safeMrkdwn(v.text, 2000).replace(/\n/g, '\n>')}`, LIMITS.sectionText) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`${detailsLine(v)}\nLadder so far: ${sofar}${since}${link}`, LIMITS.sectionText) }] },
+  ];
+  if (v.status !== 'resolved') blocks.push(blockerActions(v));
+  return { text: `${summary}: ${safeMrkdwn(v.text, LIMITS.messageText - summary.length - 2)}`, blocks };
 }
 
 /** One line of the blocker's thread for a timeline event. */
@@ -131,7 +163,7 @@ export function threadLine(kind: string, actor: string | null, data: Record<stri
 /** A one-line summary for lists and the Home tab. */
 export function blockerSummaryLine(v: BlockerView): string {
   return truncate(
-    `${SEVERITY_EMOJI[v.severity]} *${shortId(v.id)}* ${v.severity} · ${safeMrkdwn(v.workstreamName, 60)} · raised ${ago(v.raisedAt)} · ${v.status === 'acknowledged' ? 'acknowledged · ' : ''}${levelLine(v)}\n${safeMrkdwn(v.text, 300)}`,
+    `${SEVERITY_EMOJI[v.severity]} *${shortId(v.id)}* ${v.severity} · ${safeMrkdwn(v.workstreamName, 60)} · raised ${ago(v.raisedAt, v.zone)} · ${v.status === 'acknowledged' ? 'acknowledged · ' : ''}${levelLine(v)}\n${safeMrkdwn(v.text, 300)}`,
     LIMITS.sectionText,
   );
 }
@@ -165,7 +197,7 @@ export function blockerListMessage(groups: { title: string; items: BlockerView[]
 export function blockerTimelineMessage(v: BlockerView, events: { kind: string; actor: string | null; at: number; data: Record<string, any> }[]): { blocks: KnownBlock[]; text: string } {
   const lines = events.map(
     (e) =>
-      `• ${clock(e.at)}: ${e.kind === 'raised' ? `🚧 Raised by ${e.actor ? mention(e.actor) : 'someone'} (${String(e.data.severity ?? v.severity)}${e.data.owner ? `, owner ${mention(String(e.data.owner))}` : ''})` : threadLine(e.kind, e.actor, e.data)}`,
+      `• ${clock(e.at, v.zone)}: ${e.kind === 'raised' ? `🚧 Raised by ${e.actor ? mention(e.actor) : 'someone'} (${String(e.data.severity ?? v.severity)}${e.data.owner ? `, owner ${mention(String(e.data.owner))}` : ''})` : threadLine(e.kind, e.actor, e.data)}`,
   );
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`${statusLine(v)}\n>${safeMrkdwn(v.text, 1500)}`, LIMITS.sectionText) } }];
   let chunk = '';

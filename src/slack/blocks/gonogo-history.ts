@@ -29,11 +29,14 @@ export function parseHistoryCursor(value: string | undefined): HistoryCursor | n
 export interface HistoryNames {
   gates: Record<string, string>;
   workstreams: Record<string, string>;
+  /** The reader's IANA zone: the fallbacks of the `<!date>` times are written in it. */
+  zone: string;
 }
 
-/** Gate and workstream names from the config, for the history lines. */
-export function historyNames(config: Pick<WorkspaceConfig, 'gates' | 'workstreams'>): HistoryNames {
+/** Gate and workstream names from the config, for the history lines, read in `zone` (the reader's, IANA). */
+export function historyNames(config: Pick<WorkspaceConfig, 'gates' | 'workstreams'>, zone: string): HistoryNames {
   return {
+    zone,
     gates: Object.fromEntries(config.gates.map((g) => [g.id, g.name])),
     workstreams: Object.fromEntries(Object.entries(config.workstreams).map(([id, w]) => [id, w.name])),
   };
@@ -41,7 +44,7 @@ export function historyNames(config: Pick<WorkspaceConfig, 'gates' | 'workstream
 
 /** One line per decision, sign-off, failure or withdrawal. */
 function eventLine(e: AuditEntry, names: HistoryNames): string {
-  const when = clock(Math.floor(e.at.getTime() / 1000));
+  const when = clock(Math.floor(e.at.getTime() / 1000), names.zone);
   const who = e.actor ? mention(e.actor) : 'Preflight';
   const gate = `“${safeMrkdwn(names.gates[e.gateId ?? ''] ?? e.gateId ?? 'a gate', 80)}”`;
   const d = e.data;
@@ -82,7 +85,7 @@ function checklistLine(g: ChecklistDay, names: HistoryNames): string {
   if (g.unticked.length) parts.push(`⬜ ${countOf(g.unticked.length, 'item')} unticked (${someItems(g.unticked)})`);
   const who = g.actors.slice(0, 5).map(mention).join(', ') + (g.actors.length > 5 ? ` and ${g.actors.length - 5} more` : '');
   const day = DateTime.fromISO(g.day, { zone: 'utc' }).toFormat('ccc d LLL');
-  return `• ${day} · *${safeMrkdwn(names.workstreams[g.workstream] ?? g.workstream, 60)}*: ${parts.join(' · ')} by ${who || 'someone'} · last ${clock(Math.floor(g.lastAt.getTime() / 1000))}`;
+  return `• ${day} · *${safeMrkdwn(names.workstreams[g.workstream] ?? g.workstream, 60)}*: ${parts.join(' · ')} by ${who || 'someone'} · last ${clock(Math.floor(g.lastAt.getTime() / 1000), names.zone)}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { formatDuration } from '../../config/duration.js';
 import type { GateFacts, Verdict, VerdictInput, WorkstreamFacts } from '../../domain/gonogo/verdict.js';
 import { PERCENT_COMPLETE_RULE } from '../../domain/tasks/progress.js';
+import { slackDate } from '../../services/delivery/slack-date.js';
 import { checklistFormMetadata, encodeSlack, slackPayloads } from '../payloads.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
@@ -132,7 +133,7 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
     elements: [
       {
         type: 'mrkdwn',
-        text: `As of <!date^${Math.floor(now / 1000)}^{date_short_pretty} {time}|${new Date(now).toISOString()}>${more} · \`/gonogo history\` for the audit trail${counted ? ` · % complete: ${PERCENT_COMPLETE_RULE}` : ''}`,
+        text: `As of ${slackDate(Math.floor(now / 1000), zone)}${more} · \`/gonogo history\` for the audit trail${counted ? ` · % complete: ${PERCENT_COMPLETE_RULE}` : ''}`,
       },
     ],
   });

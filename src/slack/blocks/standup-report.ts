@@ -76,7 +76,7 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
   if (model.carriedOver.length) {
     headline.push(`*♻️ Still open from before (${model.carriedOver.length})*`);
     for (const c of model.carriedOver) {
-      headline.push(`• *B-${c.id}* ${c.severity} · raised ${ago(c.raisedAt)}${c.owner ? ` · waiting on ${mention(c.owner)}` : ''}: ${safeMrkdwn(c.text, 200)}`);
+      headline.push(`• *B-${c.id}* ${c.severity} · raised ${ago(c.raisedAt, model.zone)}${c.owner ? ` · waiting on ${mention(c.owner)}` : ''}: ${safeMrkdwn(c.text, 200)}`);
     }
   }
   if (model.flags.length) {
@@ -94,25 +94,32 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
   blocks.push(...top.blocks);
 
   const cap = fieldCap(model.entries.length);
-  const entryLines: string[] = [];
-  let section: string | null = null;
-  for (const e of model.entries) {
-    if (e.section && e.section !== section) {
-      section = e.section;
-      const s = model.sections.find((x) => x.name === e.section);
-      entryLines.push(`*▸ ${safeMrkdwn(e.section, 80)}*${s ? ` · ${s.answered}/${s.expected} answered` : ''}`);
-    }
+  const entryLine = (e: ReportModel['entries'][number]) => {
     const marks = [e.late ? '_late_' : '', e.edited ? '_edited_' : ''].filter(Boolean).join(' ');
     const head = `${mention(e.userId)}${marks ? ` ${marks}` : ''}`;
     const body = e.fields.map((f) => `${f.label}: ${safeMrkdwn(f.value, cap)}`).join('\n');
-    entryLines.push(`${head}\n${body}`);
+    return `${head}\n${body}`;
+  };
+  const entryLines: string[] = [];
+  const sectionLines = new Set<string>();
+  // a program check-in: every workstream's section, in order, with its count and who has not answered, then its
+  // answers (a section nobody answered for yet still has its line: issue 18)
+  for (const s of model.sections) {
+    const missing = s.notAnswered.length ? ` · ${model.status === 'open' ? '⏳ not answered yet' : '❌ did not answer'}: ${s.notAnswered.map(mention).join(' ')}` : '';
+    const line = `*▸ ${safeMrkdwn(s.name, 80)}* · ${s.answered}/${s.expected} answered${missing}`;
+    sectionLines.add(line);
+    entryLines.push(line);
+    for (const e of model.entries) if (e.section === s.name) entryLines.push(entryLine(e));
   }
+  for (const e of model.entries) if (!e.section || !model.sections.some((s) => s.name === e.section)) entryLines.push(entryLine(e));
   if (entryLines.length) {
     blocks.push({ type: 'divider' });
     const rest = packSections(entryLines, LIMITS.messageBlocks - blocks.length - RESERVED_BLOCKS);
     blocks.push(...rest.blocks);
+    const droppedAnswers = rest.rest.filter((l) => !sectionLines.has(l)).length;
     if (rest.dropped > 0) {
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${rest.dropped} more answers not shown: Slack allows ${LIMITS.messageBlocks} blocks per message.` }] });
+      const what = droppedAnswers === rest.dropped ? `${rest.dropped} more answers` : `${droppedAnswers} more answers (and ${rest.dropped - droppedAnswers} workstream lines)`;
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${what} not shown: Slack allows ${LIMITS.messageBlocks} blocks per message.` }] });
     }
   }
   const text = `${model.workstreamName} ${model.checkinName === 'Standup' ? 'standup' : model.checkinName} ${model.localDate}: ${counts.answered}/${counts.expected} answered, ${model.blockers.length} blocker(s)`;

@@ -6,6 +6,7 @@ import { targetLabel } from '../../domain/blockers/ladder.js';
 import { blockerTimeline, getBlocker, listOpenBlockers } from '../../services/blockers/queries.js';
 import { raiseBlocker, resolveWorkstream } from '../../services/blockers/raise.js';
 import { blockerView } from '../../services/blockers/view.js';
+import { zoneOf } from '../../services/standups/plans.js';
 import { blockerListMessage, blockerTimelineMessage } from '../blocks/blocker.js';
 import { blockerFormView } from '../blocks/blocker-form.js';
 import { blockerHelpMessage } from '../blocks/blocker-help.js';
@@ -67,7 +68,7 @@ export function registerBlockerCommand(app: App, ctx: SlackContext): void {
         }
         case 'list': {
           const groups = await listOpenBlockers(deps, userId, cmd.scope);
-          const msg = blockerListMessage(groups.map((g) => ({ title: g.title, items: g.items.map((b) => blockerView(deps.config, b, now)) })));
+          const msg = blockerListMessage(groups.map((g) => ({ title: g.title, items: g.items.map((b) => blockerView(deps.config, b, now, zoneOf(deps.config, userId))) })));
           return await ack(ephemeral(msg.text, msg.blocks));
         }
         case 'show': {
@@ -75,7 +76,7 @@ export function registerBlockerCommand(app: App, ctx: SlackContext): void {
           if (!b) return await ack(ephemeral(`There is no blocker ${shortId(cmd.id)}. \`/blocker list all\` shows the open ones.`));
           const events = await blockerTimeline(deps.db, b.id);
           const msg = blockerTimelineMessage(
-            blockerView(deps.config, b, now),
+            blockerView(deps.config, b, now, zoneOf(deps.config, userId)),
             events.map((e) => ({ kind: e.kind, actor: e.actor, at: Math.floor(e.at.getTime() / 1000), data: e.data })),
           );
           return await ack(ephemeral(msg.text, msg.blocks));

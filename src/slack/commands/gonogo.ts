@@ -3,6 +3,7 @@ import { GONOGO_USAGE, parseGonogoCommand } from '../../domain/gonogo/command.js
 import { checklistForm, queueSummary, recordDecision } from '../../services/gonogo/decisions.js';
 import { gonogoHistory } from '../../services/gonogo/history.js';
 import { signOffGate } from '../../services/gonogo/gates.js';
+import { zoneOf } from '../../services/standups/plans.js';
 import { checklistView } from '../blocks/gonogo.js';
 import { helpMessage } from '../blocks/help.js';
 import { gonogoHistoryMessage, historyNames } from '../blocks/gonogo-history.js';
@@ -68,7 +69,7 @@ export function registerGonogoCommand(app: App, ctx: SlackContext): void {
           return await ack();
         }
         case 'history': {
-          const msg = gonogoHistoryMessage(await gonogoHistory(deps), historyNames(deps.config));
+          const msg = gonogoHistoryMessage(await gonogoHistory(deps), historyNames(deps.config, zoneOf(deps.config, userId)));
           return await ack(ephemeral(msg.text, msg.blocks));
         }
       }

@@ -48,7 +48,7 @@ const SAMPLES = {
     task_id: 'O-3',
     severity: 'P0',
     status: 'open',
-    text: 'Task O-3 “Email” was due Mon 2 Nov 10:00 EST and is not done (0%).',
+    text: 'Task O-3 “Email” is not done (0%).',
     reporter: 'U1',
     owner: 'U1',
     source: 'task',

@@ -171,10 +171,12 @@ describe('fuzz: what we post stays within Block Kit limits and never pings or li
         resolvedBy: null,
         resolvedAt: null,
         permalink: null,
+        dueAt: null,
         snoozeChoices: [900_000],
         now: 1_770_000_600,
+        zone: 'UTC',
       };
-      for (const m of [blockerMessage(v), escalationDm(v, 0, 0)]) {
+      for (const m of [blockerMessage(v), escalationDm({ blocker: v, level: 0, attempt: 0, recipient: 'U0LEAD', sentAt: v.now })]) {
         expect(blockProblems(m.blocks, 'message')).toEqual([]);
         expect(m.text.length).toBeLessThanOrEqual(4000);
         assertSafe(mrkdwnOf(m.blocks, m.text), ['U01', 'U02']);

@@ -26,8 +26,10 @@ const items: { [W in WakeupName]: fc.Arbitrary<WakeupItem<W>> } = {
   sendNotices: rowId,
   renderBlockers: fc.record({ blockerId: rowId, version }),
   postThreadLines: rowId,
+  updateNotices: fc.record({ blockerId: rowId, version }),
   withdrawSignOffs: rowId,
   sendOutbound: rowId,
+  updateOutbound: fc.record({ messageId: rowId, version }),
   taskDue: fc.record({ taskId: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/), dueAt: instant, now: instant }),
   uploadDigestCharts: fc.record({ digestId: rowId, delayMs: fc.integer({ min: 0, max: 60_000 }) }),
 };

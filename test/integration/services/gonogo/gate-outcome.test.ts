@@ -81,11 +81,12 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
 
     const posted = (channel: string) => slack!.of('chat.postMessage', (a) => a.channel === channel).map((c) => c.args.text as string);
     expect(posted('C0SIGMA')).toEqual(['🟢 Gate “Gate 4” passed: Sigma is no longer waiting for it. First check-in: now.']);
-    // USIGMA's 09:00 UTC window is open (till 11:00): now. UKOL's 09:00 IST window closed at 05:30 UTC: tomorrow's.
+    // USIGMA's 09:00 UTC window is open (till 11:00): now. UKOL's 09:00 IST window closed at 05:30 UTC: tomorrow's,
+    // whose fallback text is in UKOL's own zone, like the date it stands for (issue 18, defect 6)
     expect(posted('USIGMA')).toEqual(['🟢 Gate “Gate 4” passed, so Sigma starts. Your first check-in: now (you get a DM with the questions then).']);
     const tomorrowIst = Math.floor(Date.parse('2026-02-05T03:30:00Z') / 1000);
     expect(posted('UKOL')).toEqual([
-      `🟢 Gate “Gate 4” passed, so Sigma starts. Your first check-in: <!date^${tomorrowIst}^{date_short_pretty} at {time}|2026-02-05 03:30 UTC> (you get a DM with the questions then).`,
+      `🟢 Gate “Gate 4” passed, so Sigma starts. Your first check-in: <!date^${tomorrowIst}^{date_short_pretty} at {time}|Thu 5 Feb at 09:00 GMT+5:30> (you get a DM with the questions then).`,
     ]);
     // nothing was told to the unblocked workstream on a pass, nothing twice, and the next sweep adds nothing
     expect(posted('C0PI')).toEqual([]);
@@ -117,10 +118,10 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     // 12:00 UTC: today's 09:00 check-in has closed for everyone, so tomorrow's is the first
     const tomorrow = Math.floor(Date.parse('2026-02-05T09:00:00Z') / 1000);
     expect(slack.of('chat.postMessage', (a) => a.channel === 'C0SIGMA').map((c) => c.args.text)).toEqual([
-      `🟢 Gate “Gate 4” passed: Sigma is no longer waiting for it. First check-in: <!date^${Math.floor(Date.parse('2026-02-05T03:30:00Z') / 1000)}^{date_short_pretty} at {time}|2026-02-05 03:30 UTC>.`,
+      `🟢 Gate “Gate 4” passed: Sigma is no longer waiting for it. First check-in: <!date^${Math.floor(Date.parse('2026-02-05T03:30:00Z') / 1000)}^{date_short_pretty} at {time}|Thu 5 Feb at 03:30 UTC>.`,
     ]);
     expect(slack.of('chat.postMessage', (a) => a.channel === 'USIGMA').map((c) => c.args.text)).toEqual([
-      `🟢 Gate “Gate 4” passed, so Sigma starts. Your first check-in: <!date^${tomorrow}^{date_short_pretty} at {time}|2026-02-05 09:00 UTC> (you get a DM with the questions then).`,
+      `🟢 Gate “Gate 4” passed, so Sigma starts. Your first check-in: <!date^${tomorrow}^{date_short_pretty} at {time}|Thu 5 Feb at 09:00 UTC> (you get a DM with the questions then).`,
     ]);
     // the day that closed while Sigma waited is not recorded as missed
     await tick(bot.deps);
@@ -142,8 +143,11 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     ]) {
       expect(slack.of('chat.postMessage', (a) => a.channel === channel).map((c) => c.args.text)).toEqual([`🔴 Gate “Gate 4” failed (<@UBETA>: perf regression): ${name} is delayed until it passes.`]);
     }
-    const [b] = await h.sql<{ id: number; version: number; severity: string; channel: string; text: string }>("SELECT id, version, severity, channel, text FROM blockers WHERE source = 'gate'");
-    expect(b).toMatchObject({ severity: 'P0', channel: 'C0LAUNCH', text: 'Gate “Gate 4” failed (<@UBETA>: perf regression). Delayed: Sigma, Pi.' });
+    // who failed it is the reporter (shown as a mention), not markup in the text (shown escaped)
+    const [b] = await h.sql<{ id: number; version: number; severity: string; channel: string; text: string; reporter: string }>(
+      "SELECT id, version, severity, channel, text, reporter FROM blockers WHERE source = 'gate'",
+    );
+    expect(b).toMatchObject({ severity: 'P0', channel: 'C0LAUNCH', text: 'Gate “Gate 4” failed: perf regression. Delayed: Sigma, Pi.', reporter: 'UBETA' });
     expect(await escalate(bot.deps, b!.id, b!.version)).toBe('notified');
     for (const { id } of await h.sql<{ id: number }>('SELECT id FROM blocker_notices')) expect(await sendNotice(bot.deps, id)).toBe('sent');
     const dms = slack.of('chat.postMessage', (a) => a.channel === 'U0EXEC').map((c) => c.args.text as string);
@@ -158,6 +162,17 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     expect(await signOffGate(bot.deps, 'gate4', 'UBETA', 'passed', 'fixed')).toMatchObject({ ok: true, message: expect.stringContaining('It passes when <@UALPHA> signs too') });
     expect(await signOffGate(bot.deps, 'gate4', 'UALPHA', 'passed', null)).toEqual({ ok: true, message: '✅ “Gate 4” signed off.' });
     expect(await h.sql("SELECT status, resolved_by FROM blockers WHERE source = 'gate'")).toEqual([{ status: 'resolved', resolved_by: 'UALPHA' }]);
+  });
+
+  it('a signer’s note is shown as text in the delay notices: it can never ping @channel or form a link', async () => {
+    h = await harness(YAML, '2026-02-04T12:00:00Z');
+    slack = nockSlack({ now: () => h!.clock.now().toMillis() });
+    const bot = await h.process({ workers: false });
+    expect(await signOffGate(bot.deps, 'gate4', 'UBETA', 'failed', '<!channel> see <http://evil|this> & more')).toMatchObject({ ok: true });
+    await deliverAll(h, bot);
+    expect(slack.of('chat.postMessage', (a) => a.channel === 'C0PI').map((c) => c.args.text)).toEqual([
+      '🔴 Gate “Gate 4” failed (<@UBETA>: &lt;!channel&gt; see &lt;http://evil|this&gt; &amp; more): Pi is delayed until it passes.',
+    ]);
   });
 
   it('on_fail: notify_downstream false tells no channel; escalate_to [lead] escalates to the downstream leads; [] escalates to nobody', async () => {
@@ -202,8 +217,8 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     const raised = await raiseBlocker(bot.deps, { reporter: 'UPI', text: 'regressed', severity: 'P0', gateId: 'gate4', workstreamId: 'pi', source: 'command' });
     expect(await withdrawSignOffsForBlocker(bot.deps, raised.ok ? raised.blocker.id : 0)).toEqual(['gate4']);
     expect(await escalateOverdueGates(bot.deps)).toBe(1);
-    expect(await h.sql("SELECT severity, text, status FROM blockers WHERE source = 'gate'")).toEqual([
-      { severity: 'P1', text: 'Gate “Gate 4” was due 2026-02-04 10:00 UTC and is not signed off.', status: 'open' },
+    expect(await h.sql("SELECT severity, text, status, reporter, due_at FROM blockers WHERE source = 'gate'")).toEqual([
+      { severity: 'P1', text: 'Gate “Gate 4” is not signed off.', status: 'open', reporter: 'U0PM', due_at: new Date('2026-02-04T10:00:00Z') },
     ]);
     await escalateNow();
     // the signers are pinged again (not swallowed by the first episode's notices); the exec is not

@@ -56,8 +56,10 @@ const blocker = (over: Partial<BlockerView> = {}): BlockerView => ({
   resolvedBy: null,
   resolvedAt: null,
   permalink: 'https://example.slack.com/archives/C0BLK/p1',
+  dueAt: null,
   snoozeChoices: [900_000, 3_600_000],
   now: NOW / 1000,
+  zone: 'Asia/Tokyo',
   ...over,
 });
 
@@ -104,7 +106,7 @@ const messages: Record<string, { blocks: KnownBlock[]; text: string }> = {
   'standup help': standupHelpMessage(),
   'blocker help': blockerHelpMessage('Say what is blocked'),
   'blocker message': blockerMessage(blocker()),
-  'escalation DM': escalationDm(blocker(), 0, 0),
+  'escalation DM': escalationDm({ blocker: blocker(), level: 0, attempt: 0, recipient: 'U0LEAD', sentAt: NOW / 1000 }),
   'blocker list': blockerListMessage([{ title: 'Waiting on you', items: [blocker(), blocker({ id: 43, severity: 'P2' })] }]),
   'blocker timeline': blockerTimelineMessage(blocker({ status: 'resolved', resolvedBy: 'U0LEAD', resolvedAt: NOW / 1000 }), [
     { kind: 'raised', actor: 'U01', at: NOW / 1000 - 600, data: {} },
@@ -113,7 +115,7 @@ const messages: Record<string, { blocks: KnownBlock[]; text: string }> = {
   'go/no-go summary': gonogoSummaryMessage({ programName: 'Launch day', zone: 'Europe/Berlin', input: gonogoInput, verdict: verdict(gonogoInput), pm: 'U0PM', now: NOW }),
   'go/no-go history': gonogoHistoryMessage(
     { events: [{ id: 1, kind: 'gate_passed', gateId: 'security', actor: 'U0PM', at: new Date(NOW), data: { note: null } }], checklist: [], older: { events: 1 } },
-    { gates: { security: 'Security review' }, workstreams: { api: 'API' } },
+    { gates: { security: 'Security review' }, workstreams: { api: 'API' }, zone: 'Asia/Tokyo' },
     { older: true },
   ),
 };

@@ -28,8 +28,10 @@ const view = (over: Partial<BlockerView> = {}): BlockerView => ({
   resolvedBy: null,
   resolvedAt: null,
   permalink: 'https://example.slack.com/archives/C0BLK/p1',
+  dueAt: null,
   snoozeChoices: [900_000, 3_600_000, 14_400_000],
   now: 1_770_131_400,
+  zone: 'UTC',
   ...over,
 });
 
@@ -81,14 +83,46 @@ describe('blocker message', () => {
 });
 
 describe('escalation DM and thread lines', () => {
+  const dm = (v: BlockerView, level = 1, attempt = 0) => escalationDm({ blocker: v, level, attempt, recipient: 'U0PM', sentAt: v.now });
   it('gives the target the context, the ladder so far and a link', () => {
-    const { blocks } = escalationDm(view({ levelsDone: 2 }), 1, 0);
+    const { blocks } = dm(view({ levelsDone: 2 }), 1, 0);
     expect(blockProblems(blocks, 'message')).toEqual([]);
     const json = JSON.stringify(blocks);
     expect(json).toContain('open for 10m, escalated to level 2 of 2');
     expect(json).toContain('1. the lead at 5m · 2. the PM at 15m');
     expect(json).toContain('<https://example.slack.com/archives/C0BLK/p1|Open the blocker message>');
-    expect(JSON.stringify(escalationDm(view(), 1, 2).blocks)).toContain('reminder 2');
+    expect(JSON.stringify(dm(view(), 1, 2).blocks)).toContain('reminder 2');
+  });
+  it('writes the fallback of every <!date> in the reader’s zone, never UTC (issue 18, defect 6)', () => {
+    const kolkata = view({ zone: 'Asia/Kolkata', snoozedUntil: 1_770_131_400 + 1_800, dueAt: 1_770_130_800 - 3_600 });
+    for (const m of [blockerMessage(kolkata), dm(kolkata), blockerTimelineMessage(kolkata, [{ kind: 'acknowledged', actor: 'U0LEAD', at: 1_770_131_200, data: {} }])]) {
+      const json = JSON.stringify(m.blocks);
+      expect(json).not.toContain('UTC');
+      for (const token of json.match(/<!date\^[^>]+>/g) ?? []) expect(token).toMatch(/\|[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} (at )?\d\d:\d\d GMT\+5:30>$/);
+    }
+    // raised 15:00 UTC: 20:30 in Kolkata; due an hour before; snoozed until 15:40 UTC
+    expect(JSON.stringify(blockerMessage(kolkata).blocks)).toContain('Raised by <@U01> <!date^1770130800^{ago}|Tue 3 Feb 20:30 GMT+5:30>');
+    expect(JSON.stringify(dm(kolkata).blocks)).toContain('was due <!date^1770127200^{date_short_pretty} at {time}|Tue 3 Feb at 19:30 GMT+5:30>');
+    expect(JSON.stringify(dm(kolkata).blocks)).toContain('snoozed until <!date^1770133200^{date_short_pretty} {time}|Tue 3 Feb 21:10 GMT+5:30>');
+    expect(
+      blockerListMessage([{ title: 'Mine', items: [view({ zone: 'America/New_York' })] }])
+        .blocks.map((b) => JSON.stringify(b))
+        .join(''),
+    ).toContain('|Tue 3 Feb 10:00 EST>');
+  });
+  it('a DM shows the blocker’s current state: resolved (no buttons), acknowledged by its recipient, snoozed', () => {
+    const resolved = dm(view({ status: 'resolved', resolvedBy: 'U0PM', resolvedAt: 1_770_130_800 + 2_520, zone: 'Europe/London' }));
+    expect(JSON.stringify(resolved.blocks)).toContain('Resolved by <@U0PM> <!date^1770133320^{date_short_pretty} at {time}|Tue 3 Feb at 15:42 GMT>, after 42m.');
+    expect(resolved.blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(resolved.text).toBe('✅ B-42 (P0) resolved by <@U0PM> at Tue 3 Feb 15:42 GMT: Staging DB down &lt;!channel&gt; &lt;http://evil|click&gt;');
+    const acked = dm(view({ status: 'acknowledged', acknowledgedBy: ['U0PM'] }));
+    expect(JSON.stringify(acked.blocks)).toContain('You acknowledged it; it still escalates until it is resolved.');
+    expect(JSON.stringify(acked.blocks)).not.toContain('needs you');
+    expect(acked.blocks.some((b) => b.type === 'actions')).toBe(true);
+    const snoozed = dm(view({ acknowledgedBy: [], snoozedUntil: 1_770_131_400 + 600 }));
+    expect(JSON.stringify(snoozed.blocks)).toContain('is snoozed until <!date^1770132000^{date_short_pretty} {time}|Tue 3 Feb 15:20 UTC>: its escalation waits until then.');
+    // a DM of level 1 says how far the ladder went since
+    expect(JSON.stringify(dm(view({ levelsDone: 2, lastLevel: { level: 1, attempt: 0, to: ['U0PM'], skipped: null } }), 0).blocks)).toContain('⏫ Since then: level 2 of 2 (the PM notified)');
   });
   it('says what happened in the thread', () => {
     expect(threadLine('escalated', null, { to: ['U0PM'], age: '30m', level: 2, levels: 3, attempt: 0 })).toBe('⏫ Escalated to <@U0PM> after 30m (level 2 of 3)');

@@ -97,3 +97,50 @@ describe('the /standup chooser', () => {
     expect(blocks.filter((b) => b.type === 'section' && 'accessory' in b)).toHaveLength(2);
   });
 });
+
+describe('a program check-in report (issue 18, defect 2)', () => {
+  const program = (status: 'open' | 'closed', states: Record<string, ReportMember['state']>) =>
+    buildReport({
+      workstreamName: 'Final deployment',
+      checkinName: 'All team leads',
+      localDate: '2026-02-04',
+      zone: 'America/New_York',
+      status,
+      openAt: DateTime.fromISO('2026-02-04T14:00:00Z'),
+      closeAt: DateTime.fromISO('2026-02-04T15:00:00Z'),
+      questions: DEFAULT_QUESTIONS,
+      members: [
+        { userId: 'UALPHA', state: states.UALPHA!, section: 'Alpha', ...(states.UALPHA === 'answered' ? { answers: answer(1) } : {}) },
+        { userId: 'UBETA', state: states.UBETA!, section: 'Beta', ...(states.UBETA === 'answered' ? { answers: answer(2) } : {}) },
+        { userId: 'UBETA2', state: states.UBETA2!, section: 'Beta', ...(states.UBETA2 === 'answered' ? { answers: answer(3) } : {}) },
+      ],
+    });
+  const entryText = (model: ReturnType<typeof buildReport>) => {
+    const { blocks } = standupReportMessage(model);
+    expect(blockProblems(blocks, 'message')).toEqual([]);
+    // the sections after the divider: the per-workstream part of the report
+    const after = blocks.slice(blocks.findIndex((b) => b.type === 'divider') + 1);
+    return after.map((b) => (b.type === 'section' ? (b as { text: { text: string } }).text.text : '')).join('\n');
+  };
+
+  it('gives every workstream its section with its count and who has not answered, also one nobody answered for yet', () => {
+    const open = entryText(program('open', { UALPHA: 'waiting', UBETA: 'answered', UBETA2: 'waiting' }));
+    expect(open).toContain('*▸ Alpha* · 0/1 answered · ⏳ not answered yet: <@UALPHA>');
+    expect(open).toContain('*▸ Beta* · 1/2 answered · ⏳ not answered yet: <@UBETA2>');
+    expect(open.indexOf('▸ Alpha')).toBeLessThan(open.indexOf('▸ Beta'));
+    expect(open.indexOf('▸ Beta')).toBeLessThan(open.indexOf('<@UBETA>\n'));
+  });
+
+  it('after the close, a workstream nobody answered for still has its section, saying who did not answer', () => {
+    const closed = entryText(program('closed', { UALPHA: 'no_answer', UBETA: 'answered', UBETA2: 'skipped' }));
+    expect(closed).toContain('*▸ Alpha* · 0/1 answered · ❌ did not answer: <@UALPHA>');
+    expect(closed).toContain('*▸ Beta* · 1/1 answered');
+    expect(closed).not.toContain('did not answer: <@UBETA2>');
+  });
+
+  it('a program check-in nobody answered yet shows each section (no answers below them)', () => {
+    const none = entryText(program('open', { UALPHA: 'waiting', UBETA: 'waiting', UBETA2: 'waiting' }));
+    expect(none).toContain('*▸ Alpha* · 0/1 answered · ⏳ not answered yet: <@UALPHA>');
+    expect(none).toContain('*▸ Beta* · 0/2 answered · ⏳ not answered yet: <@UBETA> <@UBETA2>');
+  });
+});

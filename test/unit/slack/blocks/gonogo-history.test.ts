@@ -4,7 +4,7 @@ import { HISTORY_PAGE } from '../../../../src/services/gonogo/history.js';
 import { GONOGO_HISTORY_IDS, gonogoHistoryMessage, parseHistoryCursor } from '../../../../src/slack/blocks/gonogo-history.js';
 import { blockProblems } from '../../../../src/slack/blocks/limits.js';
 
-const names = { gates: { qa: 'QA sign-off' }, workstreams: { ws1: 'Broker' } };
+const names = { gates: { qa: 'QA sign-off' }, workstreams: { ws1: 'Broker' }, zone: 'America/New_York' };
 const at = new Date('2026-02-03T15:00:00Z');
 const texts = (blocks: any[]) => blocks.flatMap((b) => (b.type === 'section' ? [String(b.text.text)] : b.type === 'context' ? b.elements.map((e: any) => String(e.text)) : []));
 const datesWhole = (text: string) => (text.match(/<!date\^/g) ?? []).length === (text.match(/<!date\^\d+\^[^|>]+\|[^>]+>/g) ?? []).length;
@@ -26,6 +26,8 @@ describe('/gonogo history message', () => {
     expect(all).toContain('✅ “QA sign-off” signed off by <@U0LEAD>');
     expect(all).toMatch(/• Tue 3 Feb · \*Broker\*: ☑️ 30 items ticked \(item 1, item 2, .*, and \d+ more\) · ⬜ 1 item unticked \(old item\) by <@U0LEAD> · last <!date\^/);
     expect(all.indexOf('signed off')).toBeLessThan(all.indexOf('☑️'));
+    // the fallbacks of its dates are in the reader's zone (issue 18, defect 6)
+    for (const fallback of all.match(/<!date\^[^>]+>/g) ?? []) expect(fallback).toMatch(/\|\w{3} \d{1,2} \w{3} \d\d:\d\d E[SD]T>$/);
     expect(blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 

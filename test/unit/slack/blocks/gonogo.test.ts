@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { verdict, type GateFacts, type WorkstreamFacts } from '../../../../src/domain/gonogo/verdict.js';
 import { blockProblems, viewProblems } from '../../../../src/slack/blocks/limits.js';
@@ -42,6 +43,12 @@ describe('the /gonogo summary', () => {
     for (let i = 0; i < 20; i++) expect(all).toContain(`Gate ${i}:`);
     expect(all).not.toContain('<!channel>');
     for (const chunk of overflow) expect(chunk.length).toBeLessThanOrEqual(3000);
+  });
+  it('dates the summary with a <!date> whose fallback is in the program’s zone (issue 18, defect 6)', () => {
+    const json = JSON.stringify(scale(3, 2).blocks);
+    const token = json.match(/As of <!date\^\d+\^[^|]+\|([^>]+)>/);
+    expect(token?.[1]).toBe(DateTime.fromMillis(NOW, { zone: 'America/New_York' }).toFormat('ccc d LLL HH:mm ZZZZ'));
+    expect(json).not.toMatch(/\|\d{4}-\d\d-\d\dT/);
   });
   it('leads with the verdict, then gates, workstreams and what is still needed, with sign-off buttons', () => {
     const { blocks } = scale(3, 12);

@@ -54,6 +54,11 @@ describe('standup report', () => {
     expect(text).toContain('3/4 answered, 1 blocker');
   });
 
+  it('lists blockers carried over with their age, whose <!date> fallback is in the workstream’s zone (issue 18, defect 6)', () => {
+    const raisedAt = Math.floor(Date.parse('2026-02-02T15:30:00Z') / 1000);
+    const model = buildReport({ ...base, status: 'open', members: [{ userId: 'U1', state: 'waiting' }], carriedOver: [{ id: 9, severity: 'P1', text: 'No staging DB', raisedAt, owner: 'U2' }] });
+    expect(allText(standupReportMessage(model).blocks)).toContain(`*B-9* P1 · raised <!date^${raisedAt}^{ago}|Mon 2 Feb 10:30 EST> · waiting on <@U2>: No staging DB`);
+  });
   it('after close says who did not answer', () => {
     const model = buildReport({
       ...base,
