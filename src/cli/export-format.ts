@@ -10,7 +10,7 @@ export interface CsvOptions {
   bom?: boolean;
 }
 
-/** The CSV columns of a kind: its schema's keys, in order (the README's tables list them). */
+/** The CSV columns of a kind: its schema's keys, in order (docs/export-and-api.md lists them). */
 export function csvColumns(kind: RecordKind): string[] {
   return Object.keys(recordSchemas[kind].shape);
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run preview -- [--config preflight.yml] [--from 2026-12-01] [--days 14] [--ws <id>] [--person <id or email>]
- * [--format table|json|ics]`: prints every event Preflight would produce in that span (see README, "Preview before you
+ * [--format table|json|ics]`: prints every event Preflight would produce in that span (see docs/preview.md, "Preview before you
  * deploy"). Reads `.env` like `npm start`; uses DATABASE_URL for the live state when it answers.
  * Exit codes: 0 printed; 1 the config is invalid; 2 bad arguments.
  */

@@ -17,7 +17,7 @@ export function workspaceJsonSchemaText(): string {
     $schema: schema.$schema,
     title: 'preflight.yml',
     description:
-      'Preflight program config: workstreams, standups, blocker escalation and go/no-go gates. Generated from src/config/workspace.ts by `npm run config:schema`; do not edit by hand. See README.md, "Configuration reference".',
+      'Preflight program config: workstreams, standups, blocker escalation and go/no-go gates. Generated from src/config/workspace.ts by `npm run config:schema`; do not edit by hand. See docs/configuration.md.',
     ...schema,
   };
   return `${JSON.stringify(withTitle, null, 2)}\n`;

@@ -245,7 +245,7 @@ export async function startNow(
   if (ws.plan.members.length === 0) return { kind: 'no-members', checkin: ws };
   const now = deps.clock.now();
   const immediate = immediateOccurrence(ws.plan, now);
-  // `/standup start <ws>` is an explicit override of a waiting or inactive workstream (README); a program check-in
+  // `/standup start <ws>` is an explicit override of a waiting or inactive workstream (docs/usage.md); a program check-in
   // started by the PM still leaves out the sections of workstreams that hold no check-ins now
   const occ = ws.program ? (holdingOccurrence(deps.config, immediate, now, await startGates(deps.db)) ?? { ...immediate, members: [] }) : immediate;
   if (occ.members.length === 0) return { kind: 'no-members', checkin: ws };
