@@ -41,7 +41,8 @@ writeFileSync(join(tmp, 'pulse.yml'), PROGRAM_PULSE);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('npm run preview', () => {
+// each test starts the CLI in a tsx process of its own: tens of seconds on a loaded 2-core box
+describe('npm run preview', { timeout: 120_000 }, () => {
   it('prints the table for a span, from the config alone when DATABASE_URL is not set', async () => {
     const r = await run('src/cli/preview-cli.ts', ['--from', '2026-03-07', '--days', '2']);
     expect(r.stderr).toBe('');
@@ -77,8 +78,8 @@ describe('npm run preview', () => {
     expect(r.stdout).not.toContain('U0SYD');
   });
 
-  // six processes at once: each pays tsx's start-up (2–5 s on a loaded 2-core box)
-  it('bad arguments: a clear line, the usage, exit 2, no stack trace', { timeout: 60_000 }, async () => {
+  // six processes at once: each pays tsx's start-up (2–5 s on a quiet box, tens of seconds at load 15 on 2 cores)
+  it('bad arguments: a clear line, the usage, exit 2, no stack trace', { timeout: 240_000 }, async () => {
     const cases = [
       [['--format', 'pdf'], '--format pdf: expected one of table, json, ics'],
       [['--days', '0'], '--days 0: expected a whole number of days from 1 to 366'],
@@ -112,7 +113,7 @@ describe('npm run preview', () => {
   });
 });
 
-describe('npm run config:check -- --preview', () => {
+describe('npm run config:check -- --preview', { timeout: 120_000 }, () => {
   it('prints the next 3 days after a valid file', async () => {
     const r = await run('src/cli/config-check.ts', ['--preview', 'preflight.yml']);
     expect(r.code).toBe(0);

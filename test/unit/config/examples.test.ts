@@ -264,7 +264,8 @@ function checkCli(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
-describe('npm run config:check', () => {
+// each test starts the CLI in a tsx process of its own: tens of seconds on a loaded 2-core box
+describe('npm run config:check', { timeout: 120_000 }, () => {
   const tmp = mkdtempSync(join(tmpdir(), 'preflight-config-check-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
