@@ -63,3 +63,20 @@ export type SignOffReply =
   | { kind: 'cannot-pass'; gateName: string; why: string }
   | { kind: 'already-signed' | 'signed'; gateName: string; pending: string[] }
   | { kind: 'passed' | 'failed'; gateName: string };
+
+/**
+ * What became of a gate a go/no-go reminder named, other than still waiting on the reader: passed or failed (by
+ * whom and when, when recorded), or signed by the reader (`at`) and still missing the other signers of a joint gate.
+ */
+export type SettledGate = { kind: 'passed' | 'failed'; gateName: string; by: string | null; at: Date | null } | { kind: 'signed'; gateName: string; at: Date; missing: string[] };
+
+/**
+ * The go/no-go reminder DM to one sign-off authority, as its gates stand now: the meeting's time, the gates still
+ * waiting on the reader's sign-off (names), and what became of the others; times shown in the reader's `zone`.
+ */
+export interface SignOffReminder {
+  gonogoAt: Date;
+  zone: string;
+  waiting: string[];
+  settled: SettledGate[];
+}

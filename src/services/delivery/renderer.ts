@@ -1,7 +1,7 @@
 import type { Question } from '../../config/workspace.js';
 import type { BlockerActReply } from '../../domain/blockers/act-reply.js';
 import type { DigestModel } from '../../domain/digest/digest.js';
-import type { DecisionAnnouncement, GateOutcomeNotice, SignOffReply, SignOffsWithdrawnNotice } from '../../domain/gonogo/messages.js';
+import type { DecisionAnnouncement, GateOutcomeNotice, SignOffReminder, SignOffReply, SignOffsWithdrawnNotice } from '../../domain/gonogo/messages.js';
 import type { Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
 import type { ReportModel } from '../../domain/standups/report.js';
 import type { TaskStartNotice } from '../../domain/tasks/start-notice.js';
@@ -104,6 +104,8 @@ export interface MessageRenderer {
   signOffsWithdrawn(model: SignOffsWithdrawnNotice): OutgoingMessage;
   /** A go/no-go decision's announcement. */
   decisionAnnouncement(model: DecisionAnnouncement): OutgoingMessage;
+  /** The go/no-go reminder DM to a sign-off authority, as its gates stand now. */
+  signOffReminder(model: SignOffReminder): OutgoingMessage;
   /** The answer to a gate sign-off (or fail) that was not refused. */
   signOffReply(model: SignOffReply): OutgoingMessage;
   /** The DM telling a task's owner it can start. */

@@ -167,7 +167,7 @@ export async function scheduledGonogo(deps: Deps): Promise<'reminded' | 'posted'
         kind: 'gonogo_reminder' as const,
         key: `${reminderKey}${user}`,
         channel: user,
-        message: signOffReminder(deps.config, at, user, gates, states),
+        message: deps.renderer.signOffReminder(signOffReminder(deps.config, at, user, gates, states)),
         // edited as its gates are signed (services/gonogo/reminders.ts)
         about: { gates, gonogoAt: at },
       })),

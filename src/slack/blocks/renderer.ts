@@ -4,6 +4,7 @@ import { blockerActReplyMessage } from './blocker-replies.js';
 import { digestMessage } from './digest.js';
 import { gateOutcomeNoticeMessage, signOffsWithdrawnMessage } from './gate-notices.js';
 import { gonogoSummaryMessage } from './gonogo.js';
+import { signOffReminderMessage } from './gonogo-reminder.js';
 import { decisionAnnouncementMessage, signOffReplyMessage } from './gonogo-replies.js';
 import { lateAnswerMessage, reminderMessage, standupPromptMessage } from './standup-dm.js';
 import { standupReportMessage } from './standup-report.js';
@@ -23,6 +24,7 @@ export const blockKitRenderer: MessageRenderer = {
   gateOutcomeNotice: (m) => gateOutcomeNoticeMessage(m),
   signOffsWithdrawn: (m) => signOffsWithdrawnMessage(m),
   decisionAnnouncement: (m) => decisionAnnouncementMessage(m),
+  signOffReminder: (m) => signOffReminderMessage(m),
   signOffReply: (m) => signOffReplyMessage(m),
   taskStartNotice: (m) => taskStartMessage(m),
   blockerActReply: (m) => blockerActReplyMessage(m),
