@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { shortId } from '../../domain/blockers/blocker.js';
 import type { FirstCheckinAt, GateOutcomeNotice, SignOffsWithdrawnNotice } from '../../domain/gonogo/messages.js';
-import { slackDate } from '../../services/delivery/slack-date.js';
+import { slackDate } from './slack-date.js';
 import { escapeMrkdwn, mention } from './text.js';
 
 /** "now", or a `<!date>` token Slack shows in each reader's zone, its fallback in `zone` (the recipient's). */

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { SettledGate, SignOffReminder } from '../../domain/gonogo/messages.js';
-import { slackDate } from '../../services/delivery/slack-date.js';
+import { slackDate } from './slack-date.js';
 import { mention } from './text.js';
 
 /** A `<!date>` token Slack shows in each reader's zone, its fallback in `zone` (the recipient's). */
