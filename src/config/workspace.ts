@@ -1,9 +1,13 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { DAY_NAMES, dayEntryProblem, parseDays } from '../domain/checkins/days.js';
+import { dayEntryProblem, parseDays, WEEKDAYS } from '../domain/checkins/days.js';
 import { checkinWindows, type WindowSpec, wallClockMs, windowOverlaps } from '../domain/checkins/windows.js';
+import type { SignOffRule } from '../domain/gonogo/signoff.js';
+import type { ProgramDeclaration } from '../domain/program/declaration.js';
+import { DEFAULT_QUESTIONS, QUESTION_KINDS, type Question } from '../domain/program/questions.js';
+import { DEFAULT_LADDERS, DEFAULT_TASK_PRIORITY, SEVERITIES } from '../domain/program/severities.js';
 import { activeSpanProblem } from '../domain/workstreams/activity.js';
-import { durationSchema } from './duration.js';
+import { durationSchema, formatDuration } from './duration.js';
 
 /*
  * The shape of `preflight.yml`: one program (launch) per file. Keys are snake_case as users write them;
@@ -45,27 +49,17 @@ const localDateOrDateTimeSchema = z
   .refine((d) => DateTime.fromISO(d).isValid, 'not a real date (or date and time)');
 const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected a short id of lowercase letters, digits, - and _ (max 40)');
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+/** The domain's vocabulary (src/domain/program), re-exported for config readers. */
+export { DEFAULT_LADDERS, DEFAULT_QUESTIONS, DEFAULT_TASK_PRIORITY, type Question, QUESTION_KINDS, SEVERITIES, type SignOffRule, WEEKDAYS };
+export type { Weekday } from '../domain/checkins/days.js';
 
-export const QUESTION_KINDS = ['text', 'blockers', 'percent', 'risk'] as const;
 export const questionSchema = z.strictObject({
   id: slugSchema,
   prompt: z.string().trim().min(1).max(300, 'keep a question under 300 characters'),
   /** text: free text; blockers: free text where "none" counts as empty; percent: 0–100; risk: green/yellow/red. */
   kind: z.enum(QUESTION_KINDS).default('text'),
   required: z.boolean().default(true),
-});
-export type Question = z.infer<typeof questionSchema>;
-
-/** Default questions: seed 004's async standup template plus seed 003's Red/Yellow/Green risk flag. */
-export const DEFAULT_QUESTIONS: Question[] = [
-  { id: 'yesterday', prompt: 'What did you complete yesterday?', kind: 'text', required: true },
-  { id: 'today', prompt: 'What are you working on today?', kind: 'text', required: true },
-  { id: 'blockers', prompt: 'Any blockers? (or "none")', kind: 'blockers', required: true },
-  { id: 'progress', prompt: 'Progress on your current task, in %?', kind: 'percent', required: true },
-  { id: 'risk', prompt: 'Risk flag: green, yellow or red?', kind: 'risk', required: true },
-];
+}) satisfies z.ZodType<Question>;
 
 const standupOverridesSchema = z.strictObject({
   at: localTimeSchema.optional(),
@@ -78,7 +72,7 @@ const standupOverridesSchema = z.strictObject({
 const questionsSchema = z.array(questionSchema).min(1).max(10, 'at most 10 questions');
 
 /** `days:` of a check-in: weekday names, ISO dates and inclusive `from..until` ranges (domain/checkins/days.ts). */
-const dayEntrySchema = z.string({ error: `expected a weekday (${DAY_NAMES.join(', ')}), a date such as 2026-02-04 or a range such as 2026-02-04..2026-02-06` }).superRefine((v, ctx) => {
+const dayEntrySchema = z.string({ error: `expected a weekday (${WEEKDAYS.join(', ')}), a date such as 2026-02-04 or a range such as 2026-02-04..2026-02-06` }).superRefine((v, ctx) => {
   const problem = dayEntryProblem(v);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
@@ -113,16 +107,12 @@ export type CheckinConfig = z.infer<typeof checkinSchema>;
 const memberSchema = z.union([userIdSchema, z.strictObject({ id: userIdSchema, timezone: zoneSchema.optional() })]);
 
 const notifySchema = z.union([z.enum(['lead', 'pm', 'exec']), userIdSchema, z.array(userIdSchema).min(1)]);
-export const SEVERITIES = ['P0', 'P1', 'P2'] as const;
 const ladderLevelSchema = z.strictObject({ after: durationSchema, notify: notifySchema });
 
 /** A task id as people write it in seeds and commands ("O-3"): letters, digits, - and _; unique in the program. */
 export const taskIdSchema = z
   .string({ error: 'expected a task id such as O-3' })
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'expected a task id such as O-3 (a letter, then letters, digits, - and _; max 40)');
-
-/** The priority of a task that declares none. */
-export const DEFAULT_TASK_PRIORITY = 'P1' as const;
 
 /**
  * One task of a workstream (seed 000's "O-3: Email (Person C) - Due: 1 PM"; seed 002's queue "NOW: Rate Limiting
@@ -206,9 +196,6 @@ const gateSchema = z
     const list = Array.isArray(sign_off) ? sign_off : 'any_of' in sign_off ? sign_off.any_of : sign_off.all_of;
     return { ...g, sign_off: list, sign_off_rule: rule };
   });
-
-/** `any_of`: one signature passes the gate; `all_of`: every authority must sign (joint sign-off). */
-export type SignOffRule = 'any_of' | 'all_of';
 
 const workspaceSchemaBase = z.strictObject({
   program: z.strictObject({
@@ -463,7 +450,7 @@ function checkWindows(entries: readonly WindowEntry[], ctx: z.RefinementCtx): vo
     ctx.addIssue({
       code: 'custom',
       path: e.remindPath,
-      message: `remind_after (${fmtDuration(e.remindMs)}) must be shorter than the window of ${e.label}: without its own close_after it closes after ${fmtDuration(w.closeAfterMs)}, when ${next.label} (${next.spec.at}) opens for the same people; set close_after, or a shorter remind_after`,
+      message: `remind_after (${formatDuration(e.remindMs)}) must be shorter than the window of ${e.label}: without its own close_after it closes after ${formatDuration(w.closeAfterMs)}, when ${next.label} (${next.spec.at}) opens for the same people; set close_after, or a shorter remind_after`,
     });
   });
   for (const o of windowOverlaps(specs, windows)) {
@@ -472,7 +459,7 @@ function checkWindows(entries: readonly WindowEntry[], ctx: z.RefinementCtx): vo
     ctx.addIssue({
       code: 'custom',
       path: b.atPath,
-      message: `${people} would have two check-ins open at once: the window of ${b.label} (${b.spec.at} for ${fmtDuration(windows[o.second]!.closeAfterMs)}) overlaps ${a.label} (${a.spec.at} until ${until(a, windows[o.first]!.closeAfterMs)}) on a day both run, and ${o.people.length === 1 ? `${people} takes` : 'they take'} part in both: move one, shorten close_after, or give them different days or participants`,
+      message: `${people} would have two check-ins open at once: the window of ${b.label} (${b.spec.at} for ${formatDuration(windows[o.second]!.closeAfterMs)}) overlaps ${a.label} (${a.spec.at} until ${until(a, windows[o.first]!.closeAfterMs)}) on a day both run, and ${o.people.length === 1 ? `${people} takes` : 'they take'} part in both: move one, shorten close_after, or give them different days or participants`,
     });
   }
 }
@@ -636,10 +623,6 @@ function checkTasks(cfg: RawConfig, ctx: z.RefinementCtx): void {
   );
 }
 
-function fmtDuration(ms: number): string {
-  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / 60_000)}m`;
-}
-
 function duplicateIds(ids: string[]): number[] {
   const seen = new Set<string>();
   const dup: number[] = [];
@@ -647,28 +630,10 @@ function duplicateIds(ids: string[]): number[] {
   return dup;
 }
 
+/** Compile-time check: the parsed config fits the declared shape the domain's rules read (src/domain/program/declaration.ts). */
+type Declares<T extends ProgramDeclaration> = T;
+
 /** `preflight.yml` as parsed: durations in ms, defaults applied. */
-export type WorkspaceConfig = z.infer<typeof workspaceSchema>;
+export type WorkspaceConfig = Declares<z.infer<typeof workspaceSchema>>;
 export type WorkstreamConfig = WorkspaceConfig['workstreams'][string];
 export type EscalationConfig = WorkspaceConfig['escalation'];
-
-/**
- * Ladders used for a severity the config does not list: DESIGN.md's example, which follows the seeds
- * (000: lead 5 min, managing engineer, exec; 004: lead 15 min, PM 30 min, decision within 1 h).
- */
-export const DEFAULT_LADDERS: Record<(typeof SEVERITIES)[number], { after: number; notify: 'lead' | 'pm' | 'exec' }[]> = {
-  P0: [
-    { after: 5 * 60_000, notify: 'lead' },
-    { after: 15 * 60_000, notify: 'pm' },
-    { after: 30 * 60_000, notify: 'exec' },
-  ],
-  P1: [
-    { after: 15 * 60_000, notify: 'lead' },
-    { after: 30 * 60_000, notify: 'pm' },
-    { after: 60 * 60_000, notify: 'exec' },
-  ],
-  P2: [
-    { after: 60 * 60_000, notify: 'lead' },
-    { after: 4 * 3_600_000, notify: 'pm' },
-  ],
-};

@@ -1,4 +1,5 @@
-import type { CheckinConfig, Question, WorkspaceConfig, WorkstreamConfig } from '../../config/workspace.js';
+import type { CheckinDeclaration as CheckinConfig, ProgramDeclaration as WorkspaceConfig, WorkstreamDeclaration as WorkstreamConfig } from '../program/declaration.js';
+import type { Question } from '../program/questions.js';
 import type { PlanMember, StandupPlan } from '../standups/schedule.js';
 import { parseDays } from './days.js';
 import { checkinWindows } from './windows.js';
@@ -161,7 +162,7 @@ function standupOf(config: WorkspaceConfig, workstreamId: string): Unwindowed {
 /**
  * The check-ins of one workstream (or of the program) with their answer windows (domain/checkins/windows.ts
  * `checkinWindows`): a check-in without its own `close_after` closes when the next one for the same people opens,
- * at most after its default. config/workspace.ts validates with the same rule.
+ * at most after its default. src/config validates with the same rule.
  */
 function withWindows(list: readonly Unwindowed[]): CheckinSetup[] {
   const windows = checkinWindows(

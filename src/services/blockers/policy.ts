@@ -1,4 +1,5 @@
-import { DEFAULT_LADDERS, type WorkspaceConfig } from '../../config/workspace.js';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import { DEFAULT_LADDERS } from '../../domain/program/severities.js';
 import type { EscalationPolicy, LadderLevel, Roles, Severity } from '../../domain/blockers/ladder.js';
 
 /** A ladder level as preflight.yml writes it once parsed: `after` in ms, `notify` a role, a person or a list of people. */
