@@ -4,7 +4,7 @@ import type { Question } from './questions.js';
 /*
  * preflight.yml as declared (parsed and validated by src/config, durations in ms, keys snake_case as people write
  * them), in the part the domain's rules read. src/config's parsed `WorkspaceConfig` is checked to fit these types
- * (src/config/workspace.ts), so the domain names them without importing config.
+ * (src/config/schema/index.ts), so the domain names them without importing config.
  */
 
 /** One check-in as declared under `checkins:` of a workstream or of `program:` (before defaults). */
