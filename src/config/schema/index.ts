@@ -37,10 +37,10 @@ export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
   checkLadders(cfg, ctx);
 });
 
-/** Compile-time check: the parsed config fits the declared shape the domain's rules read (src/domain/program/declaration.ts). */
-type Declares<T extends ProgramDeclaration> = T;
+/** Compile-time check that every key the domain declares is parsed (the parser's result is checked against it where it is returned). */
+type Parses<T extends z.infer<typeof workspaceSchema>> = T;
 
-/** `preflight.yml` as parsed: durations in ms, defaults applied. */
-export type WorkspaceConfig = Declares<z.infer<typeof workspaceSchema>>;
+/** `preflight.yml` as parsed: durations in ms, each key's own default applied: the domain's `ProgramDeclaration`. */
+export type WorkspaceConfig = Parses<ProgramDeclaration>;
 export type WorkstreamConfig = WorkspaceConfig['workstreams'][string];
 export type EscalationConfig = WorkspaceConfig['escalation'];
