@@ -1,4 +1,5 @@
 import type { CheckinDeclaration as CheckinConfig, ProgramDeclaration as WorkspaceConfig, WorkstreamDeclaration as WorkstreamConfig } from '../program/declaration.js';
+import { personOf } from '../program/people.js';
 import type { Question } from '../program/questions.js';
 import type { PlanMember, StandupPlan } from '../standups/schedule.js';
 import { parseDays } from './days.js';
@@ -41,28 +42,13 @@ export function checkinNameOf(id: string): string {
 
 const idOf = (m: WorkstreamConfig['members'][number]) => (typeof m === 'string' ? m : m.id);
 
-/** A person's own zone override (a `{ id, timezone }` member entry anywhere), else undefined. */
-function overrideZone(config: WorkspaceConfig, userId: string): string | undefined {
-  for (const ws of Object.values(config.workstreams)) {
-    for (const m of ws.members) if (typeof m !== 'string' && m.id === userId && m.timezone) return m.timezone;
-  }
-  return undefined;
-}
-
-/** The first workstream (config order) that lists `userId` as a member or lead: their section in a program report. */
-function homeWorkstream(config: WorkspaceConfig, userId: string): { id: string; name: string } | undefined {
-  for (const [id, ws] of Object.entries(config.workstreams)) {
-    if (ws.members.some((m) => idOf(m) === userId) || ws.leads.includes(userId)) return { id, name: ws.name };
-  }
-  return undefined;
-}
-
 /**
  * Resolves `participants` to people, in the order written, each once.
  * Workstream check-ins: `members` (default), `leads`, a group of `program.groups`, user IDs.
  * Program check-ins: `all_members` (default), `all_leads`, groups, user IDs; each person carries their section
  * (the first workstream listing them as member or lead, else the program itself).
- * A person's zone is their own member override, else the workstream's (the program's for a program check-in).
+ * A person's zone is their own member override (here, else in the people directory: domain/program/people.ts), else
+ * the workstream's (the program's for a program check-in).
  */
 export function participantsOf(config: WorkspaceConfig, workstreamId: string | null, tokens: readonly string[]): PlanMember[] {
   const out: PlanMember[] = [];
@@ -72,9 +58,10 @@ export function participantsOf(config: WorkspaceConfig, workstreamId: string | n
   const add = (userId: string, ownZone?: string, section?: { id: string; name: string }) => {
     if (seen.has(userId)) return;
     seen.add(userId);
-    const member: PlanMember = { userId, zone: ownZone ?? overrideZone(config, userId) ?? zone };
+    const person = personOf(config, userId);
+    const member: PlanMember = { userId, zone: ownZone ?? person.ownZone ?? zone };
     // in a program check-in everyone has a section: their workstream, else the program itself (a PM, an exec)
-    if (!ws) member.section = section ?? homeWorkstream(config, userId) ?? { id: PROGRAM_WORKSTREAM, name: config.program.name };
+    if (!ws) member.section = section ?? person.home ?? { id: PROGRAM_WORKSTREAM, name: config.program.name };
     out.push(member);
   };
   for (const token of tokens) {

@@ -1,0 +1,33 @@
+import { type Program, blockingSeveritiesOf, escalationPoliciesOf, permissionRolesOf, workstreamZone } from '../domain/program/program.js';
+import { peopleOf } from '../domain/program/people.js';
+import type { WorkspaceConfig } from './workspace.js';
+
+/**
+ * The parsed config (src/config/load.ts, emails already resolved to user IDs) → the `Program` the services run:
+ * every cross-key default applied by the domain's rules (src/domain/program), each worked out once: the zone of
+ * every workstream, the escalation policy of every severity, the blocking severities of the go/no-go, the roles and
+ * the people directory (zone, workstreams, roles, email). Deep-frozen, on a copy (the parsed config is not frozen),
+ * so it is one immutable value that can be replaced whole.
+ * @param emails user ID → the email preflight.yml gave them by, for the directory (optional).
+ */
+export function resolveProgram(config: WorkspaceConfig, emails?: ReadonlyMap<string, string>): Program {
+  const declared = structuredClone(config);
+  const program: Program = {
+    ...declared,
+    zones: Object.fromEntries(Object.keys(declared.workstreams).map((id) => [id, workstreamZone(declared, id)])),
+    policies: escalationPoliciesOf(declared),
+    blockingSeverities: blockingSeveritiesOf(declared),
+    roles: permissionRolesOf(declared),
+    people: peopleOf(declared, emails ?? new Map()),
+  };
+  return deepFreeze(program);
+}
+
+/** Freezes `value` and everything it holds (plain objects and arrays, as a parsed config is made of). */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
