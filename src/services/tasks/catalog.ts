@@ -38,7 +38,7 @@ export interface TaskCatalog {
 }
 
 /** Loads every task's state (no row = open at 0%) and the passed gates, in two queries. */
-export async function taskCatalog(deps: Pick<Deps, 'db' | 'config'>): Promise<TaskCatalog> {
+export async function taskCatalog(deps: Pick<Deps, 'db'> & { config: WorkspaceConfig }): Promise<TaskCatalog> {
   const states = await deps.db.select().from(taskStates);
   const byId = new Map(states.map((s) => [s.taskId, s]));
   const passed = await deps.db.select({ id: gateStates.gateId }).from(gateStates).where(eq(gateStates.status, 'passed'));
