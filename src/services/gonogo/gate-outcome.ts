@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { blockers, gateStates } from '../../db/schema/index.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
+import { workstreamZone } from '../../domain/program/program.js';
 import type { Deps } from '../deps.js';
 import type { DbOrTx, OutboundItem } from '../delivery/outbound.js';
 import { slackDate } from '../delivery/slack-date.js';
@@ -38,7 +39,7 @@ export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceCon
     const first = await firstCheckins(deps, wsId, now, gates);
     const key = `gate-passed-${auditId}:${wsId}`;
     const when = (at: DateTime, zone: string) => (at <= now ? 'now' : slackTime(at, zone));
-    const wsZone = ws.timezone ?? deps.config.program.timezone;
+    const wsZone = workstreamZone(deps.config, wsId);
     const line = first ? `First check-in: ${when(DateTime.max(first.openAt, now), wsZone)}.` : 'No check-in is scheduled yet.';
     items.push({ kind: 'gate_outcome', key, channel: ws.channel, message: { text: `🟢 Gate “${gate.name}” passed: ${ws.name} is no longer waiting for it. ${line}` } });
     // each participant: the earliest of the workstream's check-ins they take part in
