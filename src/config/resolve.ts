@@ -1,3 +1,4 @@
+import { checkinsOf, PROGRAM_WORKSTREAM } from '../domain/checkins/plans.js';
 import { type Program, blockingSeveritiesOf, escalationPoliciesOf, permissionRolesOf, workstreamZone } from '../domain/program/program.js';
 import { peopleOf } from '../domain/program/people.js';
 import type { WorkspaceConfig } from './workspace.js';
@@ -5,7 +6,7 @@ import type { WorkspaceConfig } from './workspace.js';
 /**
  * The parsed config (src/config/load.ts, emails already resolved to user IDs) → the `Program` the services run:
  * every cross-key default applied by the domain's rules (src/domain/program), each worked out once: the zone of
- * every workstream, the escalation policy of every severity, the blocking severities of the go/no-go, the roles and
+ * every workstream, every check-in (its defaults and answer window), the escalation policy of every severity, the blocking severities of the go/no-go, the roles and
  * the people directory (zone, workstreams, roles, email). Deep-frozen, on a copy (the parsed config is not frozen),
  * so it is one immutable value that can be replaced whole.
  * @param emails user ID → the email preflight.yml gave them by, for the directory (optional).
@@ -19,6 +20,7 @@ export function resolveProgram(config: WorkspaceConfig, emails?: ReadonlyMap<str
     blockingSeverities: blockingSeveritiesOf(declared),
     roles: permissionRolesOf(declared),
     people: peopleOf(declared, emails ?? new Map()),
+    checkinSetups: Object.fromEntries([...Object.keys(declared.workstreams), PROGRAM_WORKSTREAM].map((id) => [id, checkinsOf(declared, id)])),
   };
   return deepFreeze(program);
 }

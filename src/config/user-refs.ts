@@ -34,10 +34,13 @@ export function emailRefs(config: WorkspaceConfig): EmailRef[] {
 }
 
 /**
- * The config with every email (at a `userIdSchema` position) replaced by its Slack user ID.
+ * The parsed config (not a resolved Program) with every email (at a `userIdSchema` position) replaced by its
+ * Slack user ID.
  * @param userIdOf maps an {@link emailKey} to a user ID; throws (a bug) if one is missing.
  */
 export function withUserIds(config: WorkspaceConfig, userIdOf: ReadonlyMap<string, string>): WorkspaceConfig {
+  // a resolved Program's directory and check-ins would keep the emails: resolve after replacing them
+  if ('people' in config) throw new Error('withUserIds takes the parsed config, before resolveProgram');
   return mapLeaves(workspaceSchema, userIdSchema, config, (leaf) => {
     if (!isEmailRef(leaf)) return leaf;
     const id = userIdOf.get(emailKey(leaf));

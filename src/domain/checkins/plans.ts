@@ -181,6 +181,9 @@ export function holdsStandup(ws: WorkstreamConfig): boolean {
  * @throws Error for an unknown workstream id.
  */
 export function checkinsOf(config: WorkspaceConfig, workstreamId: string): CheckinSetup[] {
+  // a resolved Program (src/config/resolve.ts) carries them, worked out once
+  const resolved = (config as { checkinSetups?: Readonly<Record<string, readonly CheckinSetup[]>> }).checkinSetups?.[workstreamId];
+  if (resolved) return [...resolved];
   if (workstreamId === PROGRAM_WORKSTREAM) return withWindows(config.program.checkins.map((c) => setupOf(config, null, c)));
   const ws = config.workstreams[workstreamId];
   if (!ws) throw new Error(`unknown workstream ${workstreamId}`);

@@ -1,4 +1,5 @@
 import type { EscalationPolicy, LadderLevel } from '../blockers/ladder.js';
+import type { CheckinSetup } from '../checkins/plans.js';
 import type { PermissionRoles } from '../permissions.js';
 import type { ProgramDeclaration } from './declaration.js';
 import type { PeopleDirectory } from './people.js';
@@ -22,6 +23,11 @@ export interface Program extends ProgramDeclaration {
   roles: PermissionRoles;
   /** Everyone preflight.yml names: zone, workstreams, roles, email (domain/program/people.ts). */
   people: PeopleDirectory;
+  /**
+   * Every check-in with every default applied and its answer window, by workstream id and `_program`
+   * (domain/checkins/plans.ts `checkinsOf`, which reads them from here).
+   */
+  checkinSetups: Readonly<Record<string, readonly CheckinSetup[]>>;
 }
 
 /** A workstream's IANA zone: its own `timezone`, else the program's (also for an unknown workstream id). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkspaceConfig } from '../../../src/config/load.js';
 import { resolveProgram } from '../../../src/config/resolve.js';
+import { checkinsOf, PROGRAM_WORKSTREAM } from '../../../src/domain/checkins/plans.js';
 import { DEFAULT_LADDERS } from '../../../src/domain/program/severities.js';
 
 const yaml = `
@@ -75,6 +76,13 @@ describe('resolveProgram', () => {
     expect(program.people.U0LEAD).toMatchObject({ zone: 'America/New_York', leads: ['omega'], roles: ['lead', 'sign_off'] });
     expect(program.people.U0PM).toMatchObject({ zone: 'America/New_York', memberOf: [], roles: ['pm'] });
     expect(program.people.U0PM?.home).toBeUndefined();
+  });
+
+  it('holds every check-in with its defaults applied, as the scheduler reads them', () => {
+    for (const id of ['omega', 'sigma', PROGRAM_WORKSTREAM]) expect(checkinsOf(program, id)).toEqual(checkinsOf(config, id));
+    const [standup] = checkinsOf(program, 'sigma');
+    expect(standup).toMatchObject({ checkinId: 'standup', zone: 'Europe/London', plan: { at: '10:00', remindAfterMs: 30 * 60_000, closeAfterMs: 2 * 3_600_000 } });
+    expect(Object.isFrozen(program.checkinSetups.sigma?.[0]?.plan.members)).toBe(true);
   });
 
   it('is deep-frozen, on a copy of the parsed config', () => {
