@@ -1,5 +1,5 @@
 import { checkinsOf, PROGRAM_WORKSTREAM } from '../domain/checkins/plans.js';
-import { type Program, blockingSeveritiesOf, escalationPoliciesOf, permissionRolesOf, workstreamZone } from '../domain/program/program.js';
+import { type Program, blockingSeveritiesOf, escalationPoliciesOf, permissionRolesOf, verdictThresholdsOf, workstreamZone } from '../domain/program/program.js';
 import { peopleOf } from '../domain/program/people.js';
 import type { WorkspaceConfig } from './workspace.js';
 
@@ -17,6 +17,7 @@ export function resolveProgram(config: WorkspaceConfig, emails?: ReadonlyMap<str
     ...declared,
     zones: Object.fromEntries(Object.keys(declared.workstreams).map((id) => [id, workstreamZone(declared, id)])),
     policies: escalationPoliciesOf(declared),
+    verdictThresholds: verdictThresholdsOf(declared),
     blockingSeverities: blockingSeveritiesOf(declared),
     roles: permissionRolesOf(declared),
     people: peopleOf(declared, emails ?? new Map()),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SignOffRule } from '../../domain/gonogo/signoff.js';
+import { DEFAULT_VERDICT_THRESHOLDS } from '../../domain/program/program.js';
 import { SEVERITIES } from '../../domain/program/severities.js';
 import { duplicateIds, localDateTimeSchema, slugSchema, userIdSchema } from './fields.js';
 
@@ -49,8 +50,8 @@ export const gatesSchema = z.array(gateSchema).default([]);
 /** `gonogo:`: the verdict's thresholds (% of gates passed) and the blocker severities that block it. Absent: no go/no-go. */
 export const gonogoSchema = z
   .strictObject({
-    go_at_least: z.number().min(0).max(100).default(100),
-    conditional_at_least: z.number().min(0).max(100).default(90),
+    go_at_least: z.number().min(0).max(100).default(DEFAULT_VERDICT_THRESHOLDS.go_at_least),
+    conditional_at_least: z.number().min(0).max(100).default(DEFAULT_VERDICT_THRESHOLDS.conditional_at_least),
     blocking_severities: z.array(z.enum(SEVERITIES)).default(['P0']),
     at: localDateTimeSchema.optional(),
   })

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { ProgramDeclaration } from '../../domain/program/declaration.js';
+import { workstreamZone } from '../../domain/program/zones.js';
 import { activeSpanProblem } from '../../domain/workstreams/activity.js';
 import { checkinSchema, standupOverridesSchema } from './checkins.js';
 import { channelIdSchema, localDateOrDateTimeSchema, slugSchema, userIdSchema, zoneSchema } from './fields.js';
@@ -67,7 +68,7 @@ export function checkWorkstreams(cfg: WorkstreamsInConfig, ctx: z.RefinementCtx)
     // zod runs this refinement even when a value inside failed its own check: only well-formed spans are compared
     const wellFormed = (v: unknown) => v === undefined || (typeof v === 'string' && DateTime.fromISO(v).isValid);
     if (ws.active && wellFormed(ws.active.from) && wellFormed(ws.active.until)) {
-      const problem = activeSpanProblem({ zone: ws.timezone ?? cfg.program.timezone, from: ws.active.from, until: ws.active.until });
+      const problem = activeSpanProblem({ zone: workstreamZone(cfg, wsId), from: ws.active.from, until: ws.active.until });
       if (problem) ctx.addIssue({ code: 'custom', path: ['workstreams', wsId, 'active', 'from'], message: problem });
     }
   }

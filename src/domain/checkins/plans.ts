@@ -1,6 +1,7 @@
 import type { CheckinDeclaration as CheckinConfig, ProgramDeclaration as WorkspaceConfig, WorkstreamDeclaration as WorkstreamConfig } from '../program/declaration.js';
 import { personOf } from '../program/people.js';
 import type { Question } from '../program/questions.js';
+import { workstreamZone } from '../program/zones.js';
 import type { PlanMember, StandupPlan } from '../standups/schedule.js';
 import { parseDays } from './days.js';
 import { checkinWindows } from './windows.js';
@@ -54,7 +55,7 @@ export function participantsOf(config: WorkspaceConfig, workstreamId: string | n
   const out: PlanMember[] = [];
   const seen = new Set<string>();
   const ws = workstreamId ? config.workstreams[workstreamId] : undefined;
-  const zone = ws?.timezone ?? config.program.timezone;
+  const zone = workstreamId ? workstreamZone(config, workstreamId) : config.program.timezone;
   const add = (userId: string, ownZone?: string, section?: { id: string; name: string }) => {
     if (seen.has(userId)) return;
     seen.add(userId);
@@ -88,7 +89,7 @@ interface Unwindowed {
 
 function setupOf(config: WorkspaceConfig, workstreamId: string | null, c: CheckinConfig): Unwindowed {
   const ws = workstreamId ? config.workstreams[workstreamId]! : undefined;
-  const zone = ws?.timezone ?? config.program.timezone;
+  const zone = workstreamId ? workstreamZone(config, workstreamId) : config.program.timezone;
   const d = config.checkins;
   const days = parseDays(c.days ?? d.days ?? config.calendar.workdays, config.calendar.holidays);
   const key = workstreamId ?? PROGRAM_WORKSTREAM;

@@ -4,6 +4,7 @@ import type { PermissionRoles } from '../permissions.js';
 import type { ProgramDeclaration } from './declaration.js';
 import type { PeopleDirectory } from './people.js';
 import { DEFAULT_LADDERS, SEVERITIES, type Severity } from './severities.js';
+import { workstreamZone } from './zones.js';
 
 /*
  * The program as Preflight runs it: preflight.yml as declared, with the defaults that depend on other keys worked
@@ -17,6 +18,8 @@ export interface Program extends ProgramDeclaration {
   zones: Readonly<Record<string, string>>;
   /** The escalation policy of a new blocker, by severity ({@link escalationPolicyOf}). */
   policies: Readonly<Record<Severity, EscalationPolicy>>;
+  /** The go/no-go's thresholds ({@link verdictThresholdsOf}). */
+  verdictThresholds: Readonly<{ goAtLeast: number; conditionalAtLeast: number }>;
   /** The severities of open blockers that hold back the go/no-go ({@link blockingSeveritiesOf}). */
   blockingSeverities: readonly Severity[];
   /** Who holds which role: PM, execs, workstream leads, gate sign-off authorities ({@link permissionRolesOf}). */
@@ -30,9 +33,15 @@ export interface Program extends ProgramDeclaration {
   checkinSetups: Readonly<Record<string, readonly CheckinSetup[]>>;
 }
 
-/** A workstream's IANA zone: its own `timezone`, else the program's (also for an unknown workstream id). */
-export function workstreamZone(config: ProgramDeclaration, workstreamId: string): string {
-  return config.workstreams[workstreamId]?.timezone ?? config.program.timezone;
+export { workstreamZone } from './zones.js';
+
+/** The go/no-go's thresholds (% of the checklist done) when `gonogo:` does not set them, or is absent. */
+export const DEFAULT_VERDICT_THRESHOLDS = { go_at_least: 100, conditional_at_least: 90 } as const;
+
+/** The go/no-go's thresholds: `gonogo.go_at_least` and `conditional_at_least`, else {@link DEFAULT_VERDICT_THRESHOLDS}. */
+export function verdictThresholdsOf(config: ProgramDeclaration): { goAtLeast: number; conditionalAtLeast: number } {
+  const g = config.gonogo ?? DEFAULT_VERDICT_THRESHOLDS;
+  return { goAtLeast: g.go_at_least, conditionalAtLeast: g.conditional_at_least };
 }
 
 /** The severities of open blockers that hold back the go/no-go and withdraw sign-offs: `gonogo.blocking_severities`, else P0. */

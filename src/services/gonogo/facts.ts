@@ -134,8 +134,7 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
     gates,
     workstreams,
     blockingBlockers: blockingRows,
-    goAtLeast: config.gonogo?.go_at_least ?? 100,
-    conditionalAtLeast: config.gonogo?.conditional_at_least ?? 90,
+    ...config.verdictThresholds,
     now: deps.clock.now().toMillis(),
   };
 }

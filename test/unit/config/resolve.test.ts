@@ -49,8 +49,9 @@ describe('resolveProgram', () => {
     expect(program.policies.P2.stopWhen).toBe('resolved');
   });
 
-  it('blocks the go/no-go on P0 when gonogo is absent', () => {
+  it('gives the go/no-go its defaults when gonogo is absent: P0 blocks, 100% go, 90% conditional', () => {
     expect(program.blockingSeverities).toEqual(['P0']);
+    expect(program.verdictThresholds).toEqual({ goAtLeast: 100, conditionalAtLeast: 90 });
   });
 
   it('works out roles once', () => {
