@@ -48,3 +48,17 @@ export function withUserIds(config: WorkspaceConfig, userIdOf: ReadonlyMap<strin
     return id;
   }) as WorkspaceConfig;
 }
+
+/**
+ * Who was given by which email: user ID → the email as written, read from the same key paths of the config as
+ * written (`parsed`) and with user IDs (`withIds`, from {@link withUserIds}). For the people directory
+ * (src/config/resolve.ts). The first email given for a person wins.
+ */
+export function emailsByUserId(parsed: WorkspaceConfig, withIds: WorkspaceConfig): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { email, path } of emailRefs(parsed)) {
+    const id = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], withIds);
+    if (typeof id === 'string' && !out.has(id)) out.set(id, email);
+  }
+  return out;
+}
