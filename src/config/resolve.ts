@@ -4,12 +4,13 @@ import { peopleOf } from '../domain/program/people.js';
 import type { WorkspaceConfig } from './workspace.js';
 
 /**
- * The parsed config (src/config/load.ts, emails already resolved to user IDs) → the `Program` the services run:
- * every cross-key default applied by the domain's rules (src/domain/program), each worked out once: the zone of
- * every workstream, every check-in (its defaults and answer window), the escalation policy of every severity, the blocking severities of the go/no-go, the roles and
- * the people directory (zone, workstreams, roles, email). Deep-frozen, on a copy (the parsed config is not frozen),
- * so it is one immutable value that can be replaced whole.
- * @param emails user ID → the email preflight.yml gave them by, for the directory (optional).
+ * The parsed config (src/config/load.ts, emails already resolved to user IDs) → the `Program` the services run,
+ * with every cross-key default applied by the domain's rules (src/domain/program, domain/checkins/plans.ts), each
+ * worked out once: the zone of every workstream, every check-in (its defaults and answer window), the escalation
+ * policy of every severity, the go/no-go's thresholds and blocking severities, the roles and the people directory
+ * (zone, workstreams, roles, email). Deep-frozen, on a copy (the parsed config stays as it is), so it is one
+ * immutable value that can be replaced whole.
+ * @param emails user ID → the email preflight.yml gave them by, for the directory (user-refs.ts `emailsByUserId`).
  */
 export function resolveProgram(config: WorkspaceConfig, emails?: ReadonlyMap<string, string>): Program {
   const declared = structuredClone(config);
@@ -20,7 +21,7 @@ export function resolveProgram(config: WorkspaceConfig, emails?: ReadonlyMap<str
     verdictThresholds: verdictThresholdsOf(declared),
     blockingSeverities: blockingSeveritiesOf(declared),
     roles: permissionRolesOf(declared),
-    people: peopleOf(declared, emails ?? new Map()),
+    people: peopleOf(declared, emails),
     checkinSetups: Object.fromEntries([...Object.keys(declared.workstreams), PROGRAM_WORKSTREAM].map((id) => [id, checkinsOf(declared, id)])),
   };
   return deepFreeze(program);

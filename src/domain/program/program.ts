@@ -4,7 +4,6 @@ import type { PermissionRoles } from '../permissions.js';
 import type { ProgramDeclaration } from './declaration.js';
 import type { PeopleDirectory } from './people.js';
 import { DEFAULT_LADDERS, SEVERITIES, type Severity } from './severities.js';
-import { workstreamZone } from './zones.js';
 
 /*
  * The program as Preflight runs it: preflight.yml as declared, with the defaults that depend on other keys worked
