@@ -27,6 +27,7 @@ import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import type { Clock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
+import { resolveProgram } from '../src/config/resolve.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
 import { redisConnection } from '../src/jobs/connection.js';
@@ -103,7 +104,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const load0 = loadavg();
   progress(`members=${opts.members} workstreams=${opts.workstreams} checkins=${opts.checkins} cap=${opts.cap}/${opts.windowMs}ms bound=${secs(boundMs)}s per check-in`);
-  const config = parseWorkspaceConfig(buildYaml(), 'bench.yml');
+  const config = resolveProgram(parseWorkspaceConfig(buildYaml(), 'bench.yml'));
   const memberIds = new Set(Array.from({ length: opts.members }, (_, i) => userId(i)));
   const log = createLogger('warn');
   let fake: SlackApiFake | undefined;

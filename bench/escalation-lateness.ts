@@ -39,6 +39,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { systemClock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
+import { resolveProgram } from '../src/config/resolve.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
 import { blockerEvents, blockers } from '../src/db/schema/index.js';
@@ -199,7 +200,7 @@ async function main(): Promise<number> {
       `escalationConcurrency=${opts.escalationConcurrency ?? 'default(8)'} dmConcurrency=${opts.dmConcurrency ?? 'default(16)'} pool=${opts.pool}; ` +
       `db=${new URL(dbUrl).pathname.slice(1)} prefix=${prefix}`,
   );
-  const config = parseWorkspaceConfig(buildYaml(), 'bench.yml');
+  const config = resolveProgram(parseWorkspaceConfig(buildYaml(), 'bench.yml'));
   const destination = countingDestination();
   // production level (info): pino serialises every 'blocker escalated' line; the destination discards it
   const log = createLogger('info', destination);

@@ -22,6 +22,7 @@ import { DateTime } from 'luxon';
 import pg from 'pg';
 import type { Clock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
+import { resolveProgram } from '../src/config/resolve.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
 import { redisConnection } from '../src/jobs/connection.js';
@@ -199,7 +200,7 @@ async function main(): Promise<number> {
     if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
   }, 100);
 
-  const config = parseWorkspaceConfig(buildYaml(), 'bench.yml');
+  const config = resolveProgram(parseWorkspaceConfig(buildYaml(), 'bench.yml'));
   const memberIds = new Set(Array.from({ length: opts.members }, (_, i) => userId(i)));
   const reportChannels = new Set(Array.from({ length: opts.workstreams }, (_, w) => wsChannel(w)));
 

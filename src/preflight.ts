@@ -8,6 +8,8 @@ import { apiRoutes } from './api/routes.js';
 import { systemClock } from './clock.js';
 import type { Env } from './config/env.js';
 import { ConfigError, loadWorkspaceConfig } from './config/load.js';
+import { resolveProgram } from './config/resolve.js';
+import { emailsByUserId } from './config/user-refs.js';
 import { LISTENER_POOL_SIZE, openDatabase } from './db/client.js';
 import { databaseUrlForDisplay, ensureDatabase, runMigrations } from './db/migrate.js';
 import { connectionWarnings } from './connection-warnings.js';
@@ -119,11 +121,12 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     timeout: 10_000,
     ...observeSlack,
   });
-  const config = await resolveEmails({ db: database.db, slack: lookupClient, clock: systemClock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
+  const configWithIds = await resolveEmails({ db: database.db, slack: lookupClient, clock: systemClock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
     if (err instanceof ConfigError) fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
     if (err instanceof EmailLookupError) fail(err.message);
     throw err;
   });
+  const config = resolveProgram(configWithIds, emailsByUserId(parsedConfig, configWithIds));
   apiDeps.current = { db: database.db, config };
   const depsFor = (client: WebClient): Deps => ({ db: listenerDatabase.db, config, clock: systemClock, slack: client, wakeups, renderer: blockKitRenderer, log, observer: metrics.observer });
   slack.registerListeners(depsFor);

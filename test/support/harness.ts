@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { inject } from 'vitest';
 import { fixedClock, systemClock, type Clock } from '../../src/clock.js';
 import { parseWorkspaceConfig } from '../../src/config/load.js';
+import { resolveProgram } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createQueues, queueWakeups, type Queues } from '../../src/jobs/queues.js';
 import type { RequestsFirst } from '../../src/jobs/requests-first.js';
@@ -33,7 +34,7 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
   const prefix = uniquePrefix('it');
   const fixed = startIso === 'real-time' ? null : fixedClock(startIso);
   const clock: Clock & Partial<ReturnType<typeof fixedClock>> = fixed ?? systemClock;
-  const config = parseWorkspaceConfig(yaml, 'test.preflight.yml');
+  const config = resolveProgram(parseWorkspaceConfig(yaml, 'test.preflight.yml'));
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redisUrl = inject('redisUrl');
   const processes: Process[] = [];
