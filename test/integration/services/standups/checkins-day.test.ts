@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleDmReply, submitForm } from '../../../../src/services/standups/answers.js';
-import { runToAnswer, skipToday } from '../../../../src/services/standups/members.js';
+import { runToAnswer } from '../../../../src/services/standups/run-to-answer.js';
+import { skipToday } from '../../../../src/services/standups/skip.js';
 import { homeModel } from '../../../../src/services/home.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skipToday } from '../../../../src/services/standups/members.js';
+import { skipToday } from '../../../../src/services/standups/skip.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { standupSkipText } from '../../../../src/slack/blocks/standup-skip.js';
 import { registerStandupCommand } from '../../../../src/slack/commands/standup.js';

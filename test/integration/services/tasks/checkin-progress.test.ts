@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleDmReply, submitForm } from '../../../../src/services/standups/answers.js';
 import { standupFormModel } from '../../../../src/services/standups/form.js';
-import { runToAnswer } from '../../../../src/services/standups/members.js';
+import { runToAnswer } from '../../../../src/services/standups/run-to-answer.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { applyCheckinProgress, taskProgressFromDm } from '../../../../src/services/tasks/checkin.js';
 import { harness, type Process } from '../../../support/harness.js';
