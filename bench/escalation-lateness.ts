@@ -43,7 +43,7 @@ import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.j
 import { blockerEvents, blockers } from '../src/db/schema/index.js';
 import type { EscalationPolicy } from '../src/domain/blockers/ladder.js';
 import type { Queues } from '../src/jobs/queues.js';
-import { blockerSweep, standupTick } from '../src/jobs/registry.js';
+import { dueWorkSweep, standupTick } from '../src/jobs/registry.js';
 import type { Workers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
 import { blockersChannel } from '../src/services/blockers/policy.js';
@@ -537,7 +537,7 @@ async function main(): Promise<number> {
     };
     if (queues) {
       await step('remove tick scheduler', () => queues!.scheduler.removeJobScheduler(standupTick.schedulerId));
-      await step('remove sweep scheduler', () => queues!.scheduler.removeJobScheduler(blockerSweep.schedulerId));
+      await step('remove sweep scheduler', () => queues!.scheduler.removeJobScheduler(dueWorkSweep.schedulerId));
     }
     if (workers) await step('close workers', () => workers!.close());
     if (queues) {

@@ -230,7 +230,7 @@ async function main(): Promise<number> {
     workers = await preflight.startWorkers({ dmConcurrency: opts.dmConcurrency });
     const schedulerWorker = workers.workers.find((w) => w.name === 'scheduler')!;
     schedulerWorker.on('completed', (job: Job, result: TickReport) => {
-      // the scheduler queue also runs other periodic jobs (e.g. the blocker sweep): keep the standup ticks
+      // the scheduler queue also runs other periodic jobs (e.g. the due-work sweep): keep the standup ticks
       if (job.name !== standupTick.name) return;
       ticks.push({ startedAt: job.processedOn ?? Date.now(), finishedAt: job.finishedOn ?? Date.now(), report: result });
     });

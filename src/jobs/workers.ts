@@ -73,7 +73,8 @@ function handlersByQueue(): Record<QueueName, Map<string, Handler>> {
 }
 
 /**
- * Starts the job schedulers of the registry (standup tick every `tickMs`, blocker sweep every `sweepMs`,
+ * Removes the registry's former job scheduler ids, then starts its job schedulers (standup tick every `tickMs`,
+ * due-work sweep every `sweepMs`,
  * default `escalation.sweep_every`; BullMQ runs one job per interval however many bot processes run) and a
  * worker per queue that parses each job's payload with its schema and runs its handler.
  * @param deps use-case deps whose `slack` client has `rejectRateLimitedCalls: true`.
@@ -100,6 +101,8 @@ export async function startWorkers(args: {
 }): Promise<Workers> {
   const { deps, queues, connection, prefix } = args;
   const settings: ScheduleSettings = { tickMs: args.tickMs, sweepMs: args.sweepMs ?? deps.config.escalation.sweep_every };
+  // a renamed job scheduler: the old id would go on adding jobs every interval beside the new one
+  for (const job of scheduledJobs) for (const former of job.formerSchedulerIds ?? []) await queues.scheduler.removeJobScheduler(former);
   const ensureSchedulers = async () => {
     for (const job of scheduledJobs) {
       await queues.scheduler.upsertJobScheduler(job.schedulerId, { every: job.every(settings) }, { name: job.name, data: {}, opts: SCHEDULED_JOB_OPTIONS });
