@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dueWorkSweep, scheduledJobs } from '../../../src/jobs/registry.js';
 import { harness } from '../../support/harness.js';
+import { aConfig } from '../../support/config-factories.js';
 
-const YAML = `
-program: { name: L, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1: { name: W, channel: C0WS1, leads: [U0LEAD], members: [U01] }
-`;
+const YAML = aConfig();
 
 describe('startWorkers and the job schedulers (real Redis)', () => {
   let h: Awaited<ReturnType<typeof harness>>;
