@@ -13,7 +13,6 @@ import { dropDatabase, ensureDatabase, MIGRATIONS_FOLDER, runMigrations } from '
 import { updateNotices } from '../../../src/services/blockers/delivery.js';
 import type { Deps } from '../../../src/services/deps.js';
 import { blockKitRenderer } from '../../../src/slack/blocks/renderer.js';
-import { aConfig } from '../../support/config-factories.js';
 
 /** A copy of migrations/ whose journal stops after `tag`: what a database of that era was migrated with. */
 function migrationsUpTo(tag: string): string {
@@ -25,7 +24,11 @@ function migrationsUpTo(tag: string): string {
   return dir;
 }
 
-const YAML = aConfig({ program: { name: 'Launch' } });
+const YAML = `
+program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
+workstreams:
+  ws1: { name: W, channel: C0WS1, leads: [U0LEAD], members: [U01] }
+`;
 
 describe('migration 0010 (escalation DMs edited in place) on a database holding 0009-era blockers', () => {
   const url = new URL(inject('templateDatabaseUrl'));
