@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { postToSlackEndpoint } from '../support/bot-process.js';
 import { withBot } from '../support/with-bot.js';
 import { blockActionBody, slashCommandBody } from '../support/slack-payloads.js';
-import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { standupTimeAwayFromNow } from '../support/standup-time.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
 
 const SECRET = 'e2e-blocker-signing-secret';
 const FORM = 'application/x-www-form-urlencoded' as const;
@@ -12,25 +13,30 @@ const FORM = 'application/x-www-form-urlencoded' as const;
 // ws1's scheduled standup is never due during the test (any hour, any day): no prompt or report in its channel.
 // Timing tolerance: the PM (due at 4 s) resolves as soon as pinged; the exec level is due at 12 s, so the PM's
 // ping and click may come up to 8 s late on a loaded 2-core box before the exec could be pinged.
-const CONFIG = `
-program: { name: Phase 11, timezone: UTC, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
-calendar: { workdays: ${EVERY_DAY} }
-escalation:
-  sweep_every: 1s
-  ladders:
-    P1: [{ after: 2s, notify: lead }, { after: 4s, notify: pm }, { after: 12s, notify: exec }]
-workstreams:
-  ws1:
-    name: Broker Integration
-    channel: C0WS1
-    blockers_channel: C0BLK
-    leads: [U0LEAD]
-    members: [U01, U02]
-    standup: { at: "${standupTimeAwayFromNow('UTC')}" }
-    checklist: [Alpaca integrated, Sync success rate 95%+]
-gates:
-  - { id: qa, name: QA sign-off, sign_off: [U0LEAD], unblocks: [ws1] }
-`;
+const CONFIG = aConfig({
+  program: { name: 'Phase 11', execs: ['U0EXEC'] },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  escalation: {
+    sweep_every: '1s',
+    ladders: {
+      P1: [
+        { after: '2s', notify: 'lead' },
+        { after: '4s', notify: 'pm' },
+        { after: '12s', notify: 'exec' },
+      ],
+    },
+  },
+  workstreams: [
+    aWorkstream({
+      name: 'Broker Integration',
+      blockers_channel: 'C0BLK',
+      members: ['U01', 'U02'],
+      standup: { at: standupTimeAwayFromNow('UTC') },
+      checklist: ['Alpaca integrated', 'Sync success rate 95%+'],
+    }),
+  ],
+  gates: [{ id: 'qa', name: 'QA sign-off', sign_off: ['U0LEAD'], unblocks: ['ws1'] }],
+});
 
 const API_TOKEN = 'e2e-api-token-0123456789';
 const blockerPageSchema = pageSchema(blockerSchema);

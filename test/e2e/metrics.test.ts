@@ -2,28 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { postToSlackEndpoint } from '../support/bot-process.js';
 import { withBot } from '../support/with-bot.js';
 import { slashCommandBody } from '../support/slack-payloads.js';
-import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { standupTimeAwayFromNow } from '../support/standup-time.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
 
 const SECRET = 'e2e-metrics-signing-secret';
 const TOKEN = 'metrics-token-0123456789abcdef';
 
 // The lead is pinged 1 s after the blocker is raised; no standup is ever due during the test.
-const CONFIG = `
-program: { name: Phase 11, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-calendar: { workdays: ${EVERY_DAY} }
-escalation:
-  sweep_every: 1s
-  ladders:
-    P1: [{ after: 1s, notify: lead }, { after: 1h, notify: pm }]
-workstreams:
-  ws1:
-    name: Broker Integration
-    channel: C0WS1
-    blockers_channel: C0BLK
-    leads: [U0LEAD]
-    members: [U01, U02]
-    standup: { at: "${standupTimeAwayFromNow('UTC')}" }
-`;
+const CONFIG = aConfig({
+  program: { name: 'Phase 11' },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  escalation: {
+    sweep_every: '1s',
+    ladders: {
+      P1: [
+        { after: '1s', notify: 'lead' },
+        { after: '1h', notify: 'pm' },
+      ],
+    },
+  },
+  workstreams: [aWorkstream({ name: 'Broker Integration', blockers_channel: 'C0BLK', members: ['U01', 'U02'], standup: { at: standupTimeAwayFromNow('UTC') } })],
+});
 
 /** The value of one series in a Prometheus text exposition (`name{labels} value`), or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { postToSlackEndpoint } from '../support/bot-process.js';
 import { withBot } from '../support/with-bot.js';
 import { blockActionBody, dmEventBody, slashCommandBody, viewSubmissionBody } from '../support/slack-payloads.js';
-import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { standupTimeAwayFromNow } from '../support/standup-time.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
 
 const SECRET = 'e2e-signing-secret-0123456789abcdef';
 const FORM = 'application/x-www-form-urlencoded' as const;
@@ -11,18 +12,18 @@ const JSON_TYPE = 'application/json' as const;
 // The scheduled run is never due during the test (any hour, any day, DST or not): the lead starts the run.
 // Timing tolerance: U02 answers five DM questions before the reminder (remind_after); that takes ~4 s on an idle
 // 2-core box and up to ~3x that under load (load average ~4.5), so the reminder comes at 15 s and the run closes at 25 s.
-const CONFIG = `
-program: { name: Phase 11, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
-calendar: { workdays: ${EVERY_DAY} }
-scheduler: { tick: 1s }
-workstreams:
-  ws1:
-    name: Broker Integration
-    channel: C0WS1
-    leads: [U0LEAD]
-    members: [U01, U02, U03]
-    standup: { at: "${standupTimeAwayFromNow('America/New_York')}", remind_after: 15s, close_after: 25s }
-`;
+const CONFIG = aConfig({
+  program: { name: 'Phase 11', timezone: 'America/New_York' },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  scheduler: { tick: '1s' },
+  workstreams: [
+    aWorkstream({
+      name: 'Broker Integration',
+      members: ['U01', 'U02', 'U03'],
+      standup: { at: standupTimeAwayFromNow('America/New_York'), remind_after: '15s', close_after: '25s' },
+    }),
+  ],
+});
 
 describe('the real process (npm start, HTTP mode) against real Postgres and Redis', () => {
   const t = withBot(CONFIG, {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { postToSlackEndpoint } from '../support/bot-process.js';
 import { withBot } from '../support/with-bot.js';
 import { slashCommandBody } from '../support/slack-payloads.js';
-import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { standupTimeAwayFromNow } from '../support/standup-time.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
 
 const SECRET = 'e2e-task-signing-secret';
 const FORM = 'application/x-www-form-urlencoded' as const;
@@ -12,24 +13,25 @@ const FORM = 'application/x-www-form-urlencoded' as const;
 // ws1's scheduled standup is never due during the test: no prompt or report.
 const local = (d: DateTime) => d.toUTC().toFormat("yyyy-MM-dd'T'HH:mm");
 const now = DateTime.utc();
-const CONFIG = `
-program: { name: Phase 11, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-calendar: { workdays: ${EVERY_DAY} }
-escalation: { sweep_every: 1s }
-workstreams:
-  ws1:
-    name: Broker Integration
-    channel: C0WS1
-    blockers_channel: C0BLK
-    leads: [U0LEAD]
-    members: [U01, U02]
-    standup: { at: "${standupTimeAwayFromNow('UTC')}" }
-    checklist: [Runbook reviewed]
-    tasks:
-      - { id: O-1, title: MongoDB, owner: U01, due: "${local(now.minus({ hours: 2 }))}", estimate: 2, priority: P0 }
-      - { id: O-2, title: OAuth, owner: U01, due: "${local(now.plus({ days: 1 }))}", estimate: 2 }
-      - { id: O-3, title: Email, owner: U02, requires: [O-1] }
-`;
+const CONFIG = aConfig({
+  program: { name: 'Phase 11' },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  escalation: { sweep_every: '1s' },
+  workstreams: [
+    aWorkstream({
+      name: 'Broker Integration',
+      blockers_channel: 'C0BLK',
+      members: ['U01', 'U02'],
+      standup: { at: standupTimeAwayFromNow('UTC') },
+      checklist: ['Runbook reviewed'],
+      tasks: [
+        { id: 'O-1', title: 'MongoDB', owner: 'U01', due: local(now.minus({ hours: 2 })), estimate: 2, priority: 'P0' },
+        { id: 'O-2', title: 'OAuth', owner: 'U01', due: local(now.plus({ days: 1 })), estimate: 2 },
+        { id: 'O-3', title: 'Email', owner: 'U02', requires: ['O-1'] },
+      ],
+    }),
+  ],
+});
 
 describe('/task through the real process over signed HTTP', () => {
   const t = withBot(CONFIG, { label: 'e2et', secret: SECRET });

@@ -2,23 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { postToSlackEndpoint } from '../support/bot-process.js';
 import { withBot } from '../support/with-bot.js';
 import { slashCommandBody } from '../support/slack-payloads.js';
-import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { standupTimeAwayFromNow } from '../support/standup-time.js';
 import { countBy, reportFigures } from './report.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
 
 const SECRET = 'webapi-signing-secret';
 const MEMBERS = Array.from({ length: 12 }, (_, i) => `U${String(i + 200)}`);
 // the scheduled run is never due during the test (any hour, any day): the run here is started by /standup start
-const CONFIG = `
-program: { name: Faults, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-calendar: { workdays: ${EVERY_DAY} }
-scheduler: { tick: 1s, reclaim_after: 20s }
-escalation:
-  sweep_every: 1s
-  ladders:
-    P1: [{ after: 1s, notify: lead }]
-workstreams:
-  ws1: { name: Broker, channel: C0WS1, leads: [U0LEAD], members: [${MEMBERS.join(', ')}], standup: { at: "${standupTimeAwayFromNow('UTC')}", remind_after: 30m, close_after: 2h } }
-`;
+const CONFIG = aConfig({
+  program: { name: 'Faults' },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  scheduler: { tick: '1s', reclaim_after: '20s' },
+  escalation: { sweep_every: '1s', ladders: { P1: [{ after: '1s', notify: 'lead' }] } },
+  workstreams: [aWorkstream({ name: 'Broker', members: MEMBERS, standup: { at: standupTimeAwayFromNow('UTC'), remind_after: '30m', close_after: '2h' } })],
+});
 
 describe('faults: the Web API answers 429 with Retry-After, 500s and times out', () => {
   const t = withBot(CONFIG, { label: 'webapi', secret: SECRET, token: 'xoxb-webapi', expectCleanExit: false });

@@ -7,6 +7,9 @@ import { stringify } from 'yaml';
  * `harness()` and `withBot()` take (and src/config parses and validates).
  */
 
+/** Every day of the week, for `calendar.workdays` in a test that does not test the calendar (as standup-time.ts EVERY_DAY). */
+export const EVERY_DAY_OF_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
 /** One workstream: its id (the key under `workstreams:`) and its keys. */
 export type WorkstreamSpec = { id: string } & Record<string, unknown>;
 
