@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { postToSlackEndpoint } from '../support/bot-process.js';
 import { withBot } from '../support/with-bot.js';
 import { blockActionBody, dmEventBody } from '../support/slack-payloads.js';
-import { EVERY_DAY, localMinute, middayZone } from '../support/standup-time.js';
+import { localMinute, middayZone } from '../support/standup-time.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
 
 /*
  * Issue 9 end to end: the real process (npm start, HTTP mode, signed requests) runs a launch day's rhythm on its
@@ -22,38 +23,40 @@ const JSON_TYPE = 'application/json' as const;
 const NOW = DateTime.utc();
 const ZONE = middayZone(NOW);
 const at = (minutes: number) => localMinute(ZONE, NOW, minutes);
-const QUESTIONS = '[{ id: status, prompt: "Status?" }]';
+const STATUS = [{ id: 'status', prompt: 'Status?' }];
 
-const CONFIG = `
-program:
-  name: Launch day
-  timezone: ${ZONE}
-  pm: U0PM
-  channel: C0PROG
-  checkins:
-    - { id: leads, name: All team leads, at: "${at(0)}", participants: [all_leads, U0PM], questions: ${QUESTIONS}, remind_after: 90s, close_after: 6m }
-calendar: { workdays: ${EVERY_DAY} }
-scheduler: { tick: 1s }
-workstreams:
-  core:
-    name: Core
-    channel: C0CORE
-    leads: [U0LEAD]
-    members: [U01, U02]
-    checkins:
-      - { id: first, name: First checkpoint, at: "${at(0)}", questions: ${QUESTIONS}, remind_after: 60s, close_after: 2m }
-      - { id: second, name: Second checkpoint, at: "${at(2)}", questions: ${QUESTIONS}, remind_after: 60s, close_after: 2m }
-  gated:
-    name: Gated
-    channel: C0GATED
-    leads: [U0GLEAD]
-    members: [U03]
-    starts_when: { gate: joint }
-    checkins:
-      - { id: work, name: Work checkpoint, at: "${at(0)}", questions: ${QUESTIONS}, remind_after: 5m, close_after: 8m }
-gates:
-  - { id: joint, name: Joint gate, sign_off: { all_of: [U0SIGNA, U0SIGNB] } }
-`;
+const CONFIG = aConfig({
+  program: {
+    name: 'Launch day',
+    timezone: ZONE,
+    channel: 'C0PROG',
+    checkins: [{ id: 'leads', name: 'All team leads', at: at(0), participants: ['all_leads', 'U0PM'], questions: STATUS, remind_after: '90s', close_after: '6m' }],
+  },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  scheduler: { tick: '1s' },
+  workstreams: [
+    aWorkstream({
+      id: 'core',
+      name: 'Core',
+      channel: 'C0CORE',
+      members: ['U01', 'U02'],
+      checkins: [
+        { id: 'first', name: 'First checkpoint', at: at(0), questions: STATUS, remind_after: '60s', close_after: '2m' },
+        { id: 'second', name: 'Second checkpoint', at: at(2), questions: STATUS, remind_after: '60s', close_after: '2m' },
+      ],
+    }),
+    aWorkstream({
+      id: 'gated',
+      name: 'Gated',
+      channel: 'C0GATED',
+      leads: ['U0GLEAD'],
+      members: ['U03'],
+      starts_when: { gate: 'joint' },
+      checkins: [{ id: 'work', name: 'Work checkpoint', at: at(0), questions: STATUS, remind_after: '5m', close_after: '8m' }],
+    }),
+  ],
+  gates: [{ id: 'joint', name: 'Joint gate', sign_off: { all_of: ['U0SIGNA', 'U0SIGNB'] } }],
+});
 
 describe('a launch day on the real process: two check-ins, a program check-in of all leads, a gated workstream (issue 9)', () => {
   const t = withBot(CONFIG, { label: 'e2e9', secret: SECRET, token: 'xoxb-e2e-token' });
