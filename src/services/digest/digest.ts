@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { digestSnapshots, digests, outboundMessages } from '../../db/schema/index.js';
@@ -90,12 +90,4 @@ export async function digestStats(deps: Deps, workstream: string | null, days: n
   const ids = workstream ? [workstream] : Object.keys(deps.config.workstreams);
   const { input, comparedWith } = await readDigestInput(deps, { from, to }, ids, { atOrBefore: new Date(from) });
   return { digest: buildDigest(input), comparedWith };
-}
-
-/** The outbound digest messages of these digests (id → channel and ts once posted). */
-export async function digestMessages(deps: Pick<Deps, 'db'>, messageIds: number[]) {
-  return deps.db
-    .select({ id: outboundMessages.id, status: outboundMessages.status, ts: outboundMessages.ts, channel: outboundMessages.channel, postedChannel: outboundMessages.postedChannel })
-    .from(outboundMessages)
-    .where(inArray(outboundMessages.id, messageIds));
 }

@@ -1,5 +1,5 @@
-import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
-import type { Permission, Refusal } from '../../domain/permissions.js';
+import { type CheckinSetup, checkinsOf } from '../../domain/checkins/plans.js';
+import type { Refusal } from '../../domain/permissions.js';
 import { immediateOccurrence } from '../../domain/standups/schedule.js';
 import type { Deps } from '../deps.js';
 import { may } from '../permissions.js';
@@ -25,12 +25,7 @@ export async function startNow(
   | { kind: 'which'; checkinIds: string[] }
   | { kind: 'unknown-checkin'; checkinIds: string[] }
 > {
-  const allowed: Permission =
-    workstreamId === PROGRAM_WORKSTREAM
-      ? userId === deps.config.program.pm
-        ? { allowed: true }
-        : { allowed: false, who: [deps.config.program.pm], rule: 'Only the PM can start a program check-in' }
-      : may(deps.config, userId, { on: 'run', verb: 'start', workstreamId });
+  const allowed = may(deps.config, userId, { on: 'run', verb: 'start', workstreamId });
   if (!allowed.allowed) return { kind: 'forbidden', refusal: allowed };
   const all = checkinsOf(deps.config, workstreamId);
   const ids = all.map((c) => c.checkinId);
