@@ -14,14 +14,21 @@ describe('startWorkers and the job schedulers (real Redis)', () => {
     await h.cleanup();
   });
 
-  it('removes a renamed job scheduler (the former blocker-sweep) so only the registry schedulers run', async () => {
+  it('removes a renamed job scheduler (the former blocker-sweep), at start and on each keeper pass, so only the registry schedulers run', async () => {
     const old = await h.process({ workers: false });
     for (const former of dueWorkSweep.formerSchedulerIds ?? []) {
       await old.queues.scheduler.upsertJobScheduler(former, { every: 60_000 }, { name: dueWorkSweep.name, data: {} });
     }
     await old.stop();
-    const bot = await h.process();
-    const ids = (await bot.queues.scheduler.getJobSchedulers()).map((s) => s.key).sort();
-    expect(ids).toEqual(scheduledJobs.map((job) => job.schedulerId).sort());
+    const bot = await h.process({ keeperMs: 200 });
+    const ids = async () => (await bot.queues.scheduler.getJobSchedulers()).map((s) => s.key).sort();
+    expect(await ids()).toEqual(scheduledJobs.map((job) => job.schedulerId).sort());
+    // a process still on the old code (a rolling deploy) asserts it again: the keeper removes it again
+    for (const former of dueWorkSweep.formerSchedulerIds ?? []) {
+      await bot.queues.scheduler.upsertJobScheduler(former, { every: 60_000 }, { name: dueWorkSweep.name, data: {} });
+    }
+    const until = Date.now() + 10_000;
+    while ((await ids()).length !== scheduledJobs.length && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(await ids()).toEqual(scheduledJobs.map((job) => job.schedulerId).sort());
   });
 });
