@@ -1,56 +1,68 @@
 import { and, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers, outboundMessages } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
-import { outboundEditsDue } from '../delivery/outbound.js';
-
-const BATCH = 20_000;
 
 /**
- * The blocker sweeper (a BullMQ job scheduler, every `escalation.sweep_every` ≤ 1 min). Postgres is the truth:
- * it re-enqueues every overdue escalation (job id = blocker + version, so no duplicates), and re-enqueues
- * pending notices, thread lines, stale messages, escalation DMs that do not show their blocker's current state yet,
- * pending outbound messages (go/no-go posts, withdrawal notices) and sent ones whose edit is still due (the go/no-go
- * reminder). A lost job or a flushed Redis therefore delays a ping by at most one sweep. Reservations abandoned
- * by a crashed process are released by the scheduler tick (services/delivery/release-stale.ts).
+ * What the due-work sweep (src/jobs/registry.ts, every `escalation.sweep_every` ≤ 1 min) asks again for, from
+ * Postgres, which is the truth: each function returns the wake-up items still due for one kind of job, and the
+ * registry entry of that job queues them again (deterministic job ids, so no duplicates). A lost job or a flushed
+ * Redis therefore delays a ping by at most one sweep. Reservations abandoned by a crashed process are released by the
+ * scheduler tick (services/delivery/release-stale.ts). Each returns at most {@link SWEEP_BATCH} items.
  */
-export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; notices: number; threadLines: number; messages: number; dmEdits: number; outbound: number; outboundEdits: number }> {
-  const nowDate = deps.clock.now().toJSDate();
-  const { db } = deps;
-  const overdue = await db
+export const SWEEP_BATCH = 20_000;
+
+/** Overdue escalations: unresolved blockers whose next due time has passed (an `escalate` item each, due now). */
+export async function overdueEscalations(deps: Pick<Deps, 'db' | 'clock'>): Promise<{ blockerId: number; version: number; dueAt: Date; now: Date }[]> {
+  const now = deps.clock.now().toJSDate();
+  const overdue = await deps.db
     .select({ id: blockers.id, version: blockers.version, dueAt: blockers.nextDueAt })
     .from(blockers)
-    .where(and(ne(blockers.status, 'resolved'), isNotNull(blockers.nextDueAt), lte(blockers.nextDueAt, nowDate)))
-    .limit(BATCH);
-  await deps.wakeups.escalate(overdue.map((o) => ({ blockerId: o.id, version: o.version, dueAt: o.dueAt!, now: nowDate })));
+    .where(and(ne(blockers.status, 'resolved'), isNotNull(blockers.nextDueAt), lte(blockers.nextDueAt, now)))
+    .limit(SWEEP_BATCH);
+  return overdue.map((o) => ({ blockerId: o.id, version: o.version, dueAt: o.dueAt!, now }));
+}
 
-  const notices = await db
+/** Escalation notices still pending whose `not_before` has passed (notice ids). */
+export async function pendingNotices(deps: Pick<Deps, 'db' | 'clock'>): Promise<number[]> {
+  const now = deps.clock.now().toJSDate();
+  const notices = await deps.db
     .select({ id: blockerNotices.id })
     .from(blockerNotices)
-    .where(and(eq(blockerNotices.status, 'pending'), lte(blockerNotices.notBefore, nowDate)))
-    .limit(BATCH);
-  await deps.wakeups.sendNotices(notices.map((n) => n.id));
+    .where(and(eq(blockerNotices.status, 'pending'), lte(blockerNotices.notBefore, now)))
+    .limit(SWEEP_BATCH);
+  return notices.map((n) => n.id);
+}
 
-  const lines = await db
+/** Thread lines still pending under a blocker message that is posted (blocker event ids). */
+export async function pendingThreadLines(deps: Pick<Deps, 'db'>): Promise<number[]> {
+  const lines = await deps.db
     .select({ id: blockerEvents.id })
     .from(blockerEvents)
     .innerJoin(blockers, eq(blockers.id, blockerEvents.blockerId))
     .where(and(eq(blockerEvents.threadStatus, 'pending'), isNotNull(blockers.messageTs)))
-    .limit(BATCH);
-  await deps.wakeups.postThreadLines(lines.map((l) => l.id));
+    .limit(SWEEP_BATCH);
+  return lines.map((l) => l.id);
+}
 
-  const messages = await db.select({ id: blockers.id, version: blockers.messageVersion }).from(blockers).where(gt(blockers.messageVersion, blockers.messageRenderedVersion)).limit(BATCH);
-  await deps.wakeups.renderBlockers(messages.map((m) => ({ blockerId: m.id, version: m.version })));
+/** Blocker messages behind their blocker's state (`message_version` > `message_rendered_version`). */
+export async function staleBlockerMessages(deps: Pick<Deps, 'db'>): Promise<{ blockerId: number; version: number }[]> {
+  const messages = await deps.db.select({ id: blockers.id, version: blockers.messageVersion }).from(blockers).where(gt(blockers.messageVersion, blockers.messageRenderedVersion)).limit(SWEEP_BATCH);
+  return messages.map((m) => ({ blockerId: m.id, version: m.version }));
+}
 
-  // escalation DMs behind their blocker's state (only blockers that have DMs: the others have nothing to edit)
-  const dmEdits = await db
+/** Escalation DMs behind their blocker's state (only blockers that have DMs: the others have nothing to edit). */
+export async function staleNoticeEdits(deps: Pick<Deps, 'db'>): Promise<{ blockerId: number; version: number }[]> {
+  const dmEdits = await deps.db
     .select({ id: blockers.id, version: blockers.messageVersion })
     .from(blockers)
     .where(and(gt(blockers.messageVersion, blockers.dmsRenderedVersion), sql`EXISTS (SELECT 1 FROM ${blockerNotices} n WHERE n.blocker_id = ${blockers.id} AND n.status IN ('sending', 'sent'))`))
-    .limit(BATCH);
-  await deps.wakeups.updateNotices(dmEdits.map((m) => ({ blockerId: m.id, version: m.version })));
+    .limit(SWEEP_BATCH);
+  return dmEdits.map((m) => ({ blockerId: m.id, version: m.version }));
+}
 
-  // outbound messages whose thread parent (if any) is posted
-  const outbound = await db
+/** Outbound messages (go/no-go posts, withdrawal notices) still pending whose thread parent, if any, is posted. */
+export async function pendingOutbound(deps: Pick<Deps, 'db'>): Promise<number[]> {
+  const outbound = await deps.db
     .select({ id: outboundMessages.id })
     .from(outboundMessages)
     .where(
@@ -59,17 +71,6 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
         sql`(${outboundMessages.parentId} IS NULL OR EXISTS (SELECT 1 FROM ${outboundMessages} p WHERE p.id = ${outboundMessages.parentId} AND p.ts IS NOT NULL))`,
       ),
     )
-    .limit(BATCH);
-  await deps.wakeups.sendOutbound(outbound.map((o) => o.id));
-  const outboundEdits = await outboundEditsDue(deps, BATCH);
-  await deps.wakeups.updateOutbound(outboundEdits);
-  return {
-    overdue: overdue.length,
-    notices: notices.length,
-    threadLines: lines.length,
-    messages: messages.length,
-    dmEdits: dmEdits.length,
-    outbound: outbound.length,
-    outboundEdits: outboundEdits.length,
-  };
+    .limit(SWEEP_BATCH);
+  return outbound.map((o) => o.id);
 }
