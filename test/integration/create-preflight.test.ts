@@ -31,10 +31,19 @@ describe('createPreflight builds one process’s dependencies (real Postgres and
   it('hands the services one Deps: the workers’ pool for jobs, the listeners’ pool for Slack requests, metrics observed', async () => {
     const preflight = createPreflight(env(), config, { log });
     try {
-      expect(preflight.deps).toMatchObject({ config, db: preflight.database.db, slack: preflight.slack.worker, wakeups: preflight.wakeups, log });
-      expect(preflight.deps.observer).toBe(preflight.metrics?.observer);
+      // identities (toBe), not toMatchObject: a deep walk over the pool, the WebClient and the logger took 9 s
+      const { deps } = preflight;
+      expect(deps.config).toBe(config);
+      expect(deps.db).toBe(preflight.database.db);
+      expect(deps.slack).toBe(preflight.slack.worker);
+      expect(deps.wakeups).toBe(preflight.wakeups);
+      expect(deps.log).toBe(log);
+      expect(deps.observer).toBe(preflight.metrics?.observer);
       const client = new WebClient('xoxb-test');
-      expect(preflight.depsFor(client)).toMatchObject({ db: preflight.listenerDatabase.db, slack: client, config });
+      const listening = preflight.depsFor(client);
+      expect(listening.db).toBe(preflight.listenerDatabase.db);
+      expect(listening.slack).toBe(client);
+      expect(listening.config).toBe(config);
       expect((await preflight.database.pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
       await preflight.wakeups.withdrawSignOffs([7]);
       expect(await preflight.queues.escalation.getJobCounts('waiting')).toEqual({ waiting: 1 });
