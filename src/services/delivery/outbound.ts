@@ -1,8 +1,8 @@
 import { and, eq, gt, inArray, isNotNull, like, lt, ne, sql } from 'drizzle-orm';
 import { outboundMessages, type OutboundAbout, type OutboundKind } from '../../db/schema/index.js';
-import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import type { OutgoingMessage } from './renderer.js';
+import type { DbOrTx } from './transitions.js';
 import { claimReservation, unclaimReservation } from './reservation.js';
 import { OUTBOUND } from './reservations.js';
 import { deliverClaimed, type DeliveryOutcome, updatePosted } from './send-once.js';
@@ -24,7 +24,7 @@ export interface OutboundItem {
 }
 
 /** Postgres, or a transaction on it: what {@link insertOutbound} writes through. */
-export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+export type { DbOrTx };
 
 /**
  * Inserts outbound messages (each with its thread replies) through `db`: pass the transaction that also writes

@@ -1,4 +1,4 @@
-import { blockerEvents, blockerNotices, blockers, digests, outboundMessages, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { blockerEvents, blockerNotices, blockers, outboundMessages, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { StatusReservation, VersionedReservation } from './reservation.js';
 
 /**
@@ -78,25 +78,8 @@ export const OUTBOUND = {
   sentAt: outboundMessages.sentAt,
 } satisfies StatusReservation<typeof outboundMessages>;
 
-/**
- * The daily digest's chart, uploaded once with files.uploadV2 into the digest message's thread (digests): the
- * uploaded file's id stands in for a `ts`.
- */
-export const DIGEST_CHART = {
-  kind: 'digest_chart',
-  table: digests,
-  id: digests.id,
-  status: digests.chartStatus,
-  values: { pending: 'pending', sending: 'sending', sent: 'sent', failed: 'failed' },
-  claimedAt: digests.chartClaimedAt,
-  claims: digests.chartClaims,
-  firstClaimedAt: digests.chartFirstClaimedAt,
-  ts: digests.chartFileId,
-  sentAt: digests.chartSentAt,
-} satisfies StatusReservation<typeof digests>;
-
 /** Every reservation with a status, for the stale-reservation release. */
-export const STATUS_RESERVATIONS: readonly StatusReservation[] = [PROMPT, REMINDER, NOTICE, THREAD_LINE, OUTBOUND, DIGEST_CHART];
+export const STATUS_RESERVATIONS: readonly StatusReservation[] = [PROMPT, REMINDER, NOTICE, THREAD_LINE, OUTBOUND];
 
 /** A run's standup report in the workstream channel (posted once, then edited). */
 export const REPORT = {

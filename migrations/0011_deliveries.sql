@@ -1,0 +1,41 @@
+CREATE TABLE "deliveries" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"owner_key" text NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL,
+	"conversation" text,
+	"thread_ts" text,
+	"ts" text,
+	"permalink" text,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"claimed_at" timestamp with time zone,
+	"claims" integer DEFAULT 0 NOT NULL,
+	"first_claimed_at" timestamp with time zone,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"last_error" text,
+	"sent_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX "deliveries_kind_owner_key" ON "deliveries" USING btree ("kind","owner_key");--> statement-breakpoint
+CREATE INDEX "deliveries_status_idx" ON "deliveries" USING btree ("status","claimed_at");
+--> statement-breakpoint
+-- Every digest chart's reservation moves to its delivery row (kind digest_chart, owned by the digest's id), in the
+-- state it is in: pending, sending (claimed, maybe mid-upload: the claim, its count and its first claim move with
+-- it, so the stale-claim release and the search for an earlier upload work as before), sent (the file id is the
+-- delivery's ts, in the digest message's thread) or failed (parked).
+INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "thread_ts", "ts", "status", "claimed_at", "claims", "first_claimed_at", "attempts", "sent_at", "created_at")
+SELECT 'digest_chart', d."id"::text,
+  CASE WHEN d."chart_status" = 'sent' THEN coalesce(m."posted_channel", m."channel") END,
+  CASE WHEN d."chart_status" = 'sent' THEN m."ts" END,
+  d."chart_file_id", d."chart_status", d."chart_claimed_at", d."chart_claims", d."chart_first_claimed_at", d."chart_claims", d."chart_sent_at", d."created_at"
+FROM "digests" AS d LEFT JOIN "outbound_messages" AS m ON m."id" = d."message_id"
+ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
+-- once_keys has been unused since the go/no-go reminders moved to outbound messages.
+DROP TABLE "once_keys" CASCADE;--> statement-breakpoint
+ALTER TABLE "digests" DROP COLUMN "chart_status";--> statement-breakpoint
+ALTER TABLE "digests" DROP COLUMN "chart_claimed_at";--> statement-breakpoint
+ALTER TABLE "digests" DROP COLUMN "chart_claims";--> statement-breakpoint
+ALTER TABLE "digests" DROP COLUMN "chart_first_claimed_at";--> statement-breakpoint
+ALTER TABLE "digests" DROP COLUMN "chart_file_id";--> statement-breakpoint
+ALTER TABLE "digests" DROP COLUMN "chart_sent_at";

@@ -1,0 +1,144 @@
+import { rmSync } from 'node:fs';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { fixedClock } from '../../../src/clock.js';
+import { parseWorkspaceConfig } from '../../../src/config/load.js';
+import { openDatabase } from '../../../src/db/client.js';
+import { dropDatabase, ensureDatabase, runMigrations } from '../../../src/db/migrate.js';
+import type { Deps } from '../../../src/services/deps.js';
+import { releaseStaleReservations } from '../../../src/services/delivery/release-stale.js';
+import * as transitions from '../../../src/services/delivery/transitions.js';
+import { chartDelivery } from '../../../src/services/digest/chart-upload.js';
+import { migrationsUpTo } from '../../support/migrations.js';
+
+const YAML = `
+program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
+workstreams:
+  ws1: { name: W, channel: C0WS1, members: [U01] }
+`;
+
+const T = (iso: string) => new Date(iso);
+
+describe('migration 0011 (one table of deliveries) on a database holding 0010-era reservations', () => {
+  const url = new URL(inject('templateDatabaseUrl'));
+  url.pathname = `/preflight_m0011_${inject('testRunId')}`;
+  const dir = migrationsUpTo('0010_message_state');
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await dropDatabase(url.toString());
+  });
+
+  it('moves every digest chart reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
+    await ensureDatabase(url.toString());
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    await migrate(drizzle(client), { migrationsFolder: dir });
+    // the digest messages: 1 not posted yet, the others posted in the program channel (6 in a DM-less fallback channel)
+    await client.query(`INSERT INTO outbound_messages (id, kind, key, channel, text, status, ts, posted_channel, created_at, sent_at) VALUES
+      (1, 'digest', 'digest:2026-11-01', 'C0LAUNCH', 'd1', 'pending', NULL, NULL, '2026-11-01T18:00:00Z', NULL),
+      (2, 'digest', 'digest:2026-11-02', 'C0LAUNCH', 'd2', 'sent', '1762106400.000100', 'C0LAUNCH', '2026-11-02T18:00:00Z', '2026-11-02T18:00:01Z'),
+      (3, 'digest', 'digest:2026-11-03', 'C0LAUNCH', 'd3', 'sent', '1762192800.000100', 'C0LAUNCH', '2026-11-03T18:00:00Z', '2026-11-03T18:00:01Z'),
+      (4, 'digest', 'digest:2026-11-04', 'C0LAUNCH', 'd4', 'sent', '1762279200.000100', 'C0LAUNCH', '2026-11-04T18:00:00Z', '2026-11-04T18:00:01Z'),
+      (5, 'digest', 'digest:2026-11-05', 'C0LAUNCH', 'd5', 'sent', '1762365600.000100', 'C0LAUNCH', '2026-11-05T18:00:00Z', '2026-11-05T18:00:01Z'),
+      (6, 'digest', 'digest:2026-11-06', 'C0LAUNCH', 'd6', 'sent', '1762452000.000100', NULL, '2026-11-06T18:00:00Z', '2026-11-06T18:00:01Z')`);
+    await client.query(`INSERT INTO digests (id, local_date, window_from, window_to, message_id, chart_status, chart_claimed_at, chart_claims, chart_first_claimed_at, chart_file_id, chart_sent_at, created_at) VALUES
+      -- pending: never claimed (its message is not posted yet)
+      (11, '2026-11-01', '2026-10-31T18:00:00Z', '2026-11-01T18:00:00Z', 1, 'pending', NULL, 0, NULL, NULL, NULL, '2026-11-01T18:00:00Z'),
+      -- claimed, mid-upload: the process may have died in files.uploadV2
+      (12, '2026-11-02', '2026-11-01T18:00:00Z', '2026-11-02T18:00:00Z', 2, 'sending', '2026-11-02T18:00:05Z', 1, '2026-11-02T18:00:05Z', NULL, NULL, '2026-11-02T18:00:00Z'),
+      -- sent: the file id recorded
+      (13, '2026-11-03', '2026-11-02T18:00:00Z', '2026-11-03T18:00:00Z', 3, 'sent', '2026-11-03T18:00:05Z', 1, '2026-11-03T18:00:05Z', 'F0SENT', '2026-11-03T18:00:07Z', '2026-11-03T18:00:00Z'),
+      -- parked: Slack refused the channel for good
+      (14, '2026-11-04', '2026-11-03T18:00:00Z', '2026-11-04T18:00:00Z', 4, 'failed', '2026-11-04T18:00:05Z', 2, '2026-11-04T18:00:02Z', NULL, NULL, '2026-11-04T18:00:00Z'),
+      -- released after a timeout: pending again, its claim still counted (the next claim searches the thread first)
+      (15, '2026-11-05', '2026-11-04T18:00:00Z', '2026-11-05T18:00:00Z', 5, 'pending', NULL, 1, '2026-11-05T18:00:05Z', NULL, NULL, '2026-11-05T18:00:00Z'),
+      -- sent into the channel the message was queued for (no posted_channel recorded)
+      (16, '2026-11-06', '2026-11-05T18:00:00Z', '2026-11-06T18:00:00Z', 6, 'sent', '2026-11-06T18:00:05Z', 1, '2026-11-06T18:00:05Z', 'F0SENT6', '2026-11-06T18:00:06Z', '2026-11-06T18:00:00Z')`);
+    await client.query(`INSERT INTO once_keys (key, at) VALUES ('gonogo:2026-11-01', '2026-11-01T09:00:00Z')`);
+    await client.end();
+
+    await runMigrations(url.toString());
+    const database = openDatabase(url.toString());
+    try {
+      const rows = async () =>
+        (
+          await database.pool.query(
+            `SELECT kind, owner_key, version, conversation, thread_ts, ts, permalink, status, claimed_at, claims, first_claimed_at, attempts, last_error, sent_at, created_at
+             FROM deliveries ORDER BY owner_key::int`,
+          )
+        ).rows;
+      const row = (over: Record<string, unknown>) => ({
+        kind: 'digest_chart',
+        version: 1,
+        conversation: null,
+        thread_ts: null,
+        ts: null,
+        permalink: null,
+        claimed_at: null,
+        first_claimed_at: null,
+        last_error: null,
+        sent_at: null,
+        ...over,
+      });
+      const migrated = [
+        row({ owner_key: '11', status: 'pending', claims: 0, attempts: 0, created_at: T('2026-11-01T18:00:00Z') }),
+        row({ owner_key: '12', status: 'sending', claimed_at: T('2026-11-02T18:00:05Z'), claims: 1, first_claimed_at: T('2026-11-02T18:00:05Z'), attempts: 1, created_at: T('2026-11-02T18:00:00Z') }),
+        row({
+          owner_key: '13',
+          status: 'sent',
+          ts: 'F0SENT',
+          conversation: 'C0LAUNCH',
+          thread_ts: '1762192800.000100',
+          claimed_at: T('2026-11-03T18:00:05Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-03T18:00:05Z'),
+          attempts: 1,
+          sent_at: T('2026-11-03T18:00:07Z'),
+          created_at: T('2026-11-03T18:00:00Z'),
+        }),
+        row({ owner_key: '14', status: 'failed', claimed_at: T('2026-11-04T18:00:05Z'), claims: 2, first_claimed_at: T('2026-11-04T18:00:02Z'), attempts: 2, created_at: T('2026-11-04T18:00:00Z') }),
+        row({ owner_key: '15', status: 'pending', claims: 1, first_claimed_at: T('2026-11-05T18:00:05Z'), attempts: 1, created_at: T('2026-11-05T18:00:00Z') }),
+        row({
+          owner_key: '16',
+          status: 'sent',
+          ts: 'F0SENT6',
+          conversation: 'C0LAUNCH',
+          thread_ts: '1762452000.000100',
+          claimed_at: T('2026-11-06T18:00:05Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T18:00:05Z'),
+          attempts: 1,
+          sent_at: T('2026-11-06T18:00:06Z'),
+          created_at: T('2026-11-06T18:00:00Z'),
+        }),
+      ];
+      expect(await rows()).toEqual(migrated);
+      const columns = await database.pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'digests' AND column_name LIKE 'chart%'");
+      expect(columns.rows).toEqual([]);
+      expect((await database.pool.query("SELECT to_regclass('once_keys') AS t")).rows).toEqual([{ t: null }]);
+
+      // migrating again (another process starting) changes nothing
+      await runMigrations(url.toString());
+      expect(await rows()).toEqual(migrated);
+
+      // the migrated rows move through the transitions: the mid-upload claim is released as stale (its count
+      // kept, so its next claim searches the thread first); a sent or parked one cannot be claimed
+      const deps = {
+        db: database.db,
+        config: parseWorkspaceConfig(YAML, 'test.yml'),
+        clock: fixedClock('2026-11-07T00:00:00Z'),
+        log: pino({ level: 'silent' }),
+      } as unknown as Deps;
+      expect(await releaseStaleReservations(deps)).toEqual({ digest_chart: 1 });
+      expect(await transitions.claim(deps, chartDelivery(12))).toEqual({ claims: 2, firstClaimedAt: T('2026-11-02T18:00:05Z'), claimedAt: T('2026-11-07T00:00:00Z') });
+      expect(await transitions.claim(deps, chartDelivery(13))).toBeNull();
+      expect(await transitions.claim(deps, chartDelivery(14))).toBeNull();
+      expect(await transitions.claim(deps, chartDelivery(15))).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-05T18:00:05Z') });
+    } finally {
+      await database.pool.end();
+    }
+  });
+});
