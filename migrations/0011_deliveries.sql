@@ -31,6 +31,13 @@ SELECT 'digest_chart', d."id"::text,
   d."chart_file_id", d."chart_status", d."chart_claimed_at", d."chart_claims", d."chart_first_claimed_at", d."chart_claims", d."chart_sent_at", d."created_at"
 FROM "digests" AS d LEFT JOIN "outbound_messages" AS m ON m."id" = d."message_id"
 ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
+-- Every outbound message's reservation moves to its delivery row (kind = the message's kind, owned by its id), in
+-- the state it is in: pending (claims kept after a release), sending (claimed, maybe mid-post), sent (its ts and
+-- conversation; a reply's thread is its parent's ts) or failed.
+INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "thread_ts", "ts", "status", "claimed_at", "claims", "first_claimed_at", "attempts", "sent_at", "created_at")
+SELECT m."kind", m."id"::text, m."posted_channel", CASE WHEN m."ts" IS NOT NULL THEN p."ts" END, m."ts", m."status", m."claimed_at", m."claims", m."first_claimed_at", m."claims", m."sent_at", m."created_at"
+FROM "outbound_messages" AS m LEFT JOIN "outbound_messages" AS p ON p."id" = m."parent_id"
+ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
 -- once_keys has been unused since the go/no-go reminders moved to outbound messages.
 DROP TABLE "once_keys" CASCADE;--> statement-breakpoint
 ALTER TABLE "digests" DROP COLUMN "chart_status";--> statement-breakpoint
@@ -38,4 +45,13 @@ ALTER TABLE "digests" DROP COLUMN "chart_claimed_at";--> statement-breakpoint
 ALTER TABLE "digests" DROP COLUMN "chart_claims";--> statement-breakpoint
 ALTER TABLE "digests" DROP COLUMN "chart_first_claimed_at";--> statement-breakpoint
 ALTER TABLE "digests" DROP COLUMN "chart_file_id";--> statement-breakpoint
-ALTER TABLE "digests" DROP COLUMN "chart_sent_at";
+ALTER TABLE "digests" DROP COLUMN "chart_sent_at";--> statement-breakpoint
+DROP INDEX "outbound_messages_pending_idx";--> statement-breakpoint
+CREATE INDEX "outbound_messages_parent_idx" ON "outbound_messages" USING btree ("parent_id");--> statement-breakpoint
+ALTER TABLE "outbound_messages" DROP COLUMN "status";--> statement-breakpoint
+ALTER TABLE "outbound_messages" DROP COLUMN "claimed_at";--> statement-breakpoint
+ALTER TABLE "outbound_messages" DROP COLUMN "claims";--> statement-breakpoint
+ALTER TABLE "outbound_messages" DROP COLUMN "first_claimed_at";--> statement-breakpoint
+ALTER TABLE "outbound_messages" DROP COLUMN "ts";--> statement-breakpoint
+ALTER TABLE "outbound_messages" DROP COLUMN "posted_channel";--> statement-breakpoint
+ALTER TABLE "outbound_messages" DROP COLUMN "sent_at";

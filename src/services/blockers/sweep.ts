@@ -1,7 +1,7 @@
 import { and, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
-import { blockerEvents, blockerNotices, blockers, outboundMessages } from '../../db/schema/index.js';
+import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
-import { outboundEditsDue } from '../delivery/outbound.js';
+import { outboundDue, outboundEditsDue } from '../delivery/outbound.js';
 
 const BATCH = 20_000;
 
@@ -50,17 +50,8 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
   await deps.wakeups.updateNotices(dmEdits.map((m) => ({ blockerId: m.id, version: m.version })));
 
   // outbound messages whose thread parent (if any) is posted
-  const outbound = await db
-    .select({ id: outboundMessages.id })
-    .from(outboundMessages)
-    .where(
-      and(
-        eq(outboundMessages.status, 'pending'),
-        sql`(${outboundMessages.parentId} IS NULL OR EXISTS (SELECT 1 FROM ${outboundMessages} p WHERE p.id = ${outboundMessages.parentId} AND p.ts IS NOT NULL))`,
-      ),
-    )
-    .limit(BATCH);
-  await deps.wakeups.sendOutbound(outbound.map((o) => o.id));
+  const outbound = await outboundDue(deps, BATCH);
+  await deps.wakeups.sendOutbound(outbound);
   const outboundEdits = await outboundEditsDue(deps, BATCH);
   await deps.wakeups.updateOutbound(outboundEdits);
   return {

@@ -1,8 +1,10 @@
 import type { Deps } from '../deps.js';
 import { isPermanent, platformError } from '../slack-errors.js';
-import type { DeliveryOutcome } from './send-once.js';
 import * as transitions from './transitions.js';
 import type { DeliveryClaim, DeliveryRef, Landed } from './transitions.js';
+
+/** What delivering did: sent, found (an earlier attempt had sent it), failed (parked) or taken-over (the claim was lost). */
+export type DeliveryOutcome = 'sent' | 'found' | 'failed' | 'taken-over';
 
 /**
  * How one kind of delivery reaches Slack: a chat.postMessage with metadata, a files.uploadV2 into a thread…

@@ -1,4 +1,4 @@
-import { blockerEvents, blockerNotices, blockers, outboundMessages, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { blockerEvents, blockerNotices, blockers, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { StatusReservation, VersionedReservation } from './reservation.js';
 
 /**
@@ -63,23 +63,8 @@ export const THREAD_LINE = {
   ts: blockerEvents.threadTs,
 } satisfies StatusReservation<typeof blockerEvents>;
 
-/** Go/no-go summaries, reminders and decisions, and sign-off withdrawal notices (outbound_messages). */
-export const OUTBOUND = {
-  kind: 'message',
-  table: outboundMessages,
-  id: outboundMessages.id,
-  status: outboundMessages.status,
-  values: { pending: 'pending', sending: 'sending', sent: 'sent', failed: 'failed' },
-  claimedAt: outboundMessages.claimedAt,
-  claims: outboundMessages.claims,
-  firstClaimedAt: outboundMessages.firstClaimedAt,
-  ts: outboundMessages.ts,
-  channel: outboundMessages.postedChannel,
-  sentAt: outboundMessages.sentAt,
-} satisfies StatusReservation<typeof outboundMessages>;
-
 /** Every reservation with a status, for the stale-reservation release. */
-export const STATUS_RESERVATIONS: readonly StatusReservation[] = [PROMPT, REMINDER, NOTICE, THREAD_LINE, OUTBOUND];
+export const STATUS_RESERVATIONS: readonly StatusReservation[] = [PROMPT, REMINDER, NOTICE, THREAD_LINE];
 
 /** A run's standup report in the workstream channel (posted once, then edited). */
 export const REPORT = {

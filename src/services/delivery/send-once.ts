@@ -2,6 +2,7 @@ import type { ChatPostMessageArguments } from '@slack/web-api';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Deps } from '../deps.js';
 import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
+import type { DeliveryOutcome, Transport } from './deliver.js';
 import { findPostedMessage } from './lookup.js';
 import type { OutgoingMessage } from './renderer.js';
 import {
@@ -16,6 +17,7 @@ import {
   type StatusReservation,
   type VersionedReservation,
 } from './reservation.js';
+import type { DeliveryRef } from './transitions.js';
 
 /** Where a message goes: a channel id or a user id (DM), optionally as a reply in the thread of `threadTs`. */
 export interface Target {
@@ -32,12 +34,12 @@ export interface Target {
  * `{ event_type: 'preflight_<kind>', event_payload: { reservation: '<kind>-<row id>' } }`
  * (docs.slack.dev/messaging/message-metadata).
  */
-export function deliveryMetadata(kind: string, id: number): { event_type: string; event_payload: { reservation: string } } {
+export function deliveryMetadata(kind: string, id: number | string): { event_type: string; event_payload: { reservation: string } } {
   return { event_type: `preflight_${kind}`, event_payload: { reservation: `${kind}-${id}` } };
 }
 
 /** chat.postMessage with the message's metadata. @returns its `ts` and conversation. */
-async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number, target: Target, message: OutgoingMessage): Promise<{ ts: string; channel: string | null }> {
+async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number | string, target: Target, message: OutgoingMessage): Promise<{ ts: string; channel: string | null }> {
   const args = {
     channel: target.channel,
     text: message.text,
@@ -96,7 +98,33 @@ async function earlierAttempt(deps: Pick<Deps, 'slack' | 'log' | 'clock' | 'conf
   return found;
 }
 
-export type DeliveryOutcome = 'sent' | 'found' | 'failed' | 'taken-over';
+export type { DeliveryOutcome };
+
+/**
+ * The transport of a Slack message (services/delivery/deliver.ts): chat.postMessage to `target` with the
+ * delivery's metadata (`preflight_<kind>`, `<kind>-<owner key>`); an earlier attempt is looked for in the
+ * conversation (or the thread) by that metadata (lookup.ts findPostedMessage).
+ */
+export function messageTransport(deps: Deps, ref: DeliveryRef, target: Target, message: OutgoingMessage): Transport<OutgoingMessage> {
+  const id = String(ref.ownerKey);
+  return {
+    channel: target.channel,
+    findEarlier: async (since) => {
+      const meta = deliveryMetadata(ref.kind, id);
+      const found = await findPostedMessage(deps, {
+        channel: target.channel,
+        imChannel: target.imChannel,
+        threadTs: target.threadTs,
+        eventType: meta.event_type,
+        reservation: meta.event_payload.reservation,
+        since,
+      });
+      return found && { ...found, threadTs: target.threadTs ?? null };
+    },
+    prepare: async () => message,
+    send: async (m) => ({ ...(await post(deps, ref.kind, id, target, m)), threadTs: target.threadTs ?? null }),
+  };
+}
 
 /**
  * Delivers the message of a claimed reservation exactly once: when an earlier claim did not record a `ts`

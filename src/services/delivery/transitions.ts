@@ -1,4 +1,4 @@
-import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { deliveries, type DeliveryStatus } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
@@ -16,6 +16,8 @@ import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
  *   release   sending → pending            a transient failure: the claim stays counted (the next one searches
  *                                          Slack first); `uncount` gives it back (Slack performed nothing)
  *   releaseStale  sending → pending        every claim older than `before` (its process died mid-call)
+ *   giveUp    pending → failed             deliveries never claimed that cannot happen any more (their thread
+ *                                          could not be posted)
  *
  * "Still ours": the row is sending with the `claimed_at` this claim stamped (released as stale and claimed
  * again by another worker, it is not).
@@ -172,6 +174,21 @@ export async function releaseStale(deps: Pick<Deps, 'db'>, before: Date): Promis
   const released: Record<string, number> = {};
   for (const { kind } of rows) released[kind] = (released[kind] ?? 0) + 1;
   return released;
+}
+
+/**
+ * Gives up deliveries that are still pending (never claimed, or released) and can no longer happen, e.g. the
+ * replies of a thread whose parent Slack refused: pending → failed, with `error` as `last_error`, through `db`.
+ * @returns the owner keys of those given up.
+ */
+export async function giveUp(db: DbOrTx, kind: string, ownerKeys: (string | number)[], error: string | null): Promise<string[]> {
+  if (!ownerKeys.length) return [];
+  const rows = await db
+    .update(deliveries)
+    .set({ status: 'failed', lastError: error })
+    .where(and(eq(deliveries.kind, kind), inArray(deliveries.ownerKey, ownerKeys.map(String)), eq(deliveries.status, 'pending')))
+    .returning({ ownerKey: deliveries.ownerKey });
+  return rows.map((r) => r.ownerKey);
 }
 
 /** The state of a delivery (null when it was never opened). */

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { digests, outboundMessages } from '../../db/schema/index.js';
+import { deliveries, digests, outboundMessages } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { deliver, type Transport } from '../delivery/deliver.js';
 import { findPostedMessage } from '../delivery/lookup.js';
+import { outboundDelivery } from '../delivery/outbound.js';
 import type { DeliveryRef } from '../delivery/transitions.js';
 import { progressHistory } from './history.js';
 
@@ -80,10 +81,11 @@ function chartTransport(deps: Deps, digestId: number, d: { localDate: string; ch
  */
 export async function uploadDigestChart(deps: Deps, digestId: number): Promise<'not-due' | 'sent' | 'found' | 'failed' | 'taken-over'> {
   const [d] = await deps.db
-    .select({ localDate: digests.localDate, ts: outboundMessages.ts, channel: outboundMessages.channel, postedChannel: outboundMessages.postedChannel })
+    .select({ localDate: digests.localDate, ts: deliveries.ts, channel: outboundMessages.channel, conversation: deliveries.conversation })
     .from(digests)
     .innerJoin(outboundMessages, eq(outboundMessages.id, digests.messageId))
+    .innerJoin(deliveries, outboundDelivery)
     .where(eq(digests.id, digestId));
   if (!d?.ts) return 'not-due';
-  return deliver(deps, chartDelivery(digestId), chartTransport(deps, digestId, { localDate: d.localDate, channel: d.postedChannel ?? d.channel, threadTs: d.ts }));
+  return deliver(deps, chartDelivery(digestId), chartTransport(deps, digestId, { localDate: d.localDate, channel: d.conversation ?? d.channel, threadTs: d.ts }));
 }

@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { deliveries, digestSnapshots, digests, outboundMessages } from '../../db/schema/index.js';
@@ -73,12 +74,14 @@ export async function scheduledDigest(deps: Deps): Promise<'posted' | 'nothing'>
 
 /** Digests whose message is posted and whose chart is still pending: the sweep wakes their upload. */
 async function chartsDue(deps: Deps): Promise<{ digestId: number; delayMs: number }[]> {
+  const messageDelivery = alias(deliveries, 'message_delivery');
   const rows = await deps.db
     .select({ id: digests.id })
     .from(digests)
     .innerJoin(outboundMessages, eq(outboundMessages.id, digests.messageId))
     .innerJoin(deliveries, and(eq(deliveries.kind, DIGEST_CHART), eq(deliveries.ownerKey, sql`${digests.id}::text`)))
-    .where(and(eq(deliveries.status, 'pending'), eq(outboundMessages.status, 'sent')));
+    .innerJoin(messageDelivery, and(eq(messageDelivery.kind, outboundMessages.kind), eq(messageDelivery.ownerKey, sql`${outboundMessages.id}::text`)))
+    .where(and(eq(deliveries.status, 'pending'), eq(messageDelivery.status, 'sent')));
   return rows.map((r) => ({ digestId: r.id, delayMs: 0 }));
 }
 
@@ -94,12 +97,4 @@ export async function digestStats(deps: Deps, workstream: string | null, days: n
   const ids = workstream ? [workstream] : Object.keys(deps.config.workstreams);
   const { input, comparedWith } = await readDigestInput(deps, { from, to }, ids, { atOrBefore: new Date(from) });
   return { digest: buildDigest(input), comparedWith };
-}
-
-/** The outbound digest messages of these digests (id → channel and ts once posted). */
-export async function digestMessages(deps: Pick<Deps, 'db'>, messageIds: number[]) {
-  return deps.db
-    .select({ id: outboundMessages.id, status: outboundMessages.status, ts: outboundMessages.ts, channel: outboundMessages.channel, postedChannel: outboundMessages.postedChannel })
-    .from(outboundMessages)
-    .where(inArray(outboundMessages.id, messageIds));
 }

@@ -1,10 +1,10 @@
 import { and, eq, isNotNull, ne } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import { gateSignatures, gateStates, outboundMessages } from '../../db/schema/index.js';
+import { deliveries, gateSignatures, gateStates, outboundMessages } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import type { OutgoingMessage } from '../delivery/renderer.js';
-import { restateOutbound } from '../delivery/outbound.js';
+import { outboundDelivery, restateOutbound } from '../delivery/outbound.js';
 import { slackDate } from '../delivery/slack-date.js';
 import { zoneOf } from '../standups/plans.js';
 
@@ -74,7 +74,8 @@ export async function restateSignOffReminders(deps: Deps): Promise<number> {
   const reminders = await deps.db
     .select({ id: outboundMessages.id, channel: outboundMessages.channel, about: outboundMessages.about })
     .from(outboundMessages)
-    .where(and(eq(outboundMessages.kind, 'gonogo_reminder'), isNotNull(outboundMessages.about), ne(outboundMessages.status, 'failed')));
+    .innerJoin(deliveries, outboundDelivery)
+    .where(and(eq(outboundMessages.kind, 'gonogo_reminder'), isNotNull(outboundMessages.about), ne(deliveries.status, 'failed')));
   if (!reminders.length) return 0;
   const states = await gateSignOffStates(deps);
   let restated = 0;

@@ -9,6 +9,7 @@ import { parseWorkspaceConfig } from '../../../src/config/load.js';
 import { openDatabase } from '../../../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../../../src/db/migrate.js';
 import type { Deps } from '../../../src/services/deps.js';
+import { outboundDue } from '../../../src/services/delivery/outbound.js';
 import { releaseStaleReservations } from '../../../src/services/delivery/release-stale.js';
 import * as transitions from '../../../src/services/delivery/transitions.js';
 import { chartDelivery } from '../../../src/services/digest/chart-upload.js';
@@ -31,7 +32,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
     await dropDatabase(url.toString());
   });
 
-  it('moves every digest chart reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
+  it('moves every digest chart and outbound message reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
     await ensureDatabase(url.toString());
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
@@ -44,6 +45,14 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       (4, 'digest', 'digest:2026-11-04', 'C0LAUNCH', 'd4', 'sent', '1762279200.000100', 'C0LAUNCH', '2026-11-04T18:00:00Z', '2026-11-04T18:00:01Z'),
       (5, 'digest', 'digest:2026-11-05', 'C0LAUNCH', 'd5', 'sent', '1762365600.000100', 'C0LAUNCH', '2026-11-05T18:00:00Z', '2026-11-05T18:00:01Z'),
       (6, 'digest', 'digest:2026-11-06', 'C0LAUNCH', 'd6', 'sent', '1762452000.000100', NULL, '2026-11-06T18:00:00Z', '2026-11-06T18:00:01Z')`);
+    // go/no-go messages in every state: a summary posted with two overflow replies (one posted, one claimed
+    // mid-post for the second time), a DM Slack refused for good, a reminder released after a timeout
+    await client.query(`INSERT INTO outbound_messages (id, kind, key, channel, parent_id, text, status, claimed_at, claims, first_claimed_at, ts, posted_channel, created_at, sent_at) VALUES
+      (7, 'gonogo_summary', 'summary:1', 'C0WS1', NULL, 'GO', 'sent', '2026-11-06T09:00:01Z', 1, '2026-11-06T09:00:01Z', '1762419601.000200', 'C0WS1', '2026-11-06T09:00:00Z', '2026-11-06T09:00:02Z'),
+      (8, 'gonogo_summary', 'summary:1:reply-1', 'C0WS1', 7, 'more 1', 'sent', '2026-11-06T09:00:03Z', 1, '2026-11-06T09:00:03Z', '1762419603.000300', 'C0WS1', '2026-11-06T09:00:00Z', '2026-11-06T09:00:04Z'),
+      (9, 'gonogo_summary', 'summary:1:reply-2', 'C0WS1', 7, 'more 2', 'sending', '2026-11-06T09:05:00Z', 2, '2026-11-06T09:00:05Z', NULL, NULL, '2026-11-06T09:00:00Z', NULL),
+      (10, 'withdrawal', 'withdrawal-1:U0GONE', 'U0GONE', NULL, 'withdrawn', 'failed', '2026-11-06T10:00:01Z', 1, '2026-11-06T10:00:01Z', NULL, NULL, '2026-11-06T10:00:00Z', NULL),
+      (11, 'gonogo_reminder', 'reminder:1', 'U0QA', NULL, 'sign off', 'pending', NULL, 1, '2026-11-06T11:00:01Z', NULL, NULL, '2026-11-06T11:00:00Z', NULL)`);
     await client.query(`INSERT INTO digests (id, local_date, window_from, window_to, message_id, chart_status, chart_claimed_at, chart_claims, chart_first_claimed_at, chart_file_id, chart_sent_at, created_at) VALUES
       -- pending: never claimed (its message is not posted yet)
       (11, '2026-11-01', '2026-10-31T18:00:00Z', '2026-11-01T18:00:00Z', 1, 'pending', NULL, 0, NULL, NULL, NULL, '2026-11-01T18:00:00Z'),
@@ -67,11 +76,13 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
         (
           await database.pool.query(
             `SELECT kind, owner_key, version, conversation, thread_ts, ts, permalink, status, claimed_at, claims, first_claimed_at, attempts, last_error, sent_at, created_at
-             FROM deliveries ORDER BY owner_key::int`,
+             FROM deliveries ORDER BY kind, owner_key::int`,
           )
         ).rows;
       const row = (over: Record<string, unknown>) => ({
         kind: 'digest_chart',
+        claims: 0,
+        attempts: 0,
         version: 1,
         conversation: null,
         thread_ts: null,
@@ -83,7 +94,23 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
         sent_at: null,
         ...over,
       });
+      const digest = (id: number, ts: string | null, conversation: string | null) =>
+        row({
+          kind: 'digest',
+          owner_key: String(id),
+          status: ts ? 'sent' : 'pending',
+          ts,
+          conversation,
+          sent_at: ts ? T(`2026-11-0${id}T18:00:01Z`) : null,
+          created_at: T(`2026-11-0${id}T18:00:00Z`),
+        });
       const migrated = [
+        digest(1, null, null),
+        digest(2, '1762106400.000100', 'C0LAUNCH'),
+        digest(3, '1762192800.000100', 'C0LAUNCH'),
+        digest(4, '1762279200.000100', 'C0LAUNCH'),
+        digest(5, '1762365600.000100', 'C0LAUNCH'),
+        digest(6, '1762452000.000100', null),
         row({ owner_key: '11', status: 'pending', claims: 0, attempts: 0, created_at: T('2026-11-01T18:00:00Z') }),
         row({ owner_key: '12', status: 'sending', claimed_at: T('2026-11-02T18:00:05Z'), claims: 1, first_claimed_at: T('2026-11-02T18:00:05Z'), attempts: 1, created_at: T('2026-11-02T18:00:00Z') }),
         row({
@@ -114,9 +141,59 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
           sent_at: T('2026-11-06T18:00:06Z'),
           created_at: T('2026-11-06T18:00:00Z'),
         }),
+        row({ kind: 'gonogo_reminder', owner_key: '11', status: 'pending', claims: 1, attempts: 1, first_claimed_at: T('2026-11-06T11:00:01Z'), created_at: T('2026-11-06T11:00:00Z') }),
+        row({
+          kind: 'gonogo_summary',
+          owner_key: '7',
+          status: 'sent',
+          ts: '1762419601.000200',
+          conversation: 'C0WS1',
+          claimed_at: T('2026-11-06T09:00:01Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T09:00:01Z'),
+          attempts: 1,
+          sent_at: T('2026-11-06T09:00:02Z'),
+          created_at: T('2026-11-06T09:00:00Z'),
+        }),
+        row({
+          kind: 'gonogo_summary',
+          owner_key: '8',
+          status: 'sent',
+          ts: '1762419603.000300',
+          conversation: 'C0WS1',
+          thread_ts: '1762419601.000200',
+          claimed_at: T('2026-11-06T09:00:03Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T09:00:03Z'),
+          attempts: 1,
+          sent_at: T('2026-11-06T09:00:04Z'),
+          created_at: T('2026-11-06T09:00:00Z'),
+        }),
+        row({
+          kind: 'gonogo_summary',
+          owner_key: '9',
+          status: 'sending',
+          claimed_at: T('2026-11-06T09:05:00Z'),
+          claims: 2,
+          first_claimed_at: T('2026-11-06T09:00:05Z'),
+          attempts: 2,
+          created_at: T('2026-11-06T09:00:00Z'),
+        }),
+        row({
+          kind: 'withdrawal',
+          owner_key: '10',
+          status: 'failed',
+          claimed_at: T('2026-11-06T10:00:01Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T10:00:01Z'),
+          attempts: 1,
+          created_at: T('2026-11-06T10:00:00Z'),
+        }),
       ];
       expect(await rows()).toEqual(migrated);
-      const columns = await database.pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'digests' AND column_name LIKE 'chart%'");
+      const columns = await database.pool.query(
+        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at'))",
+      );
       expect(columns.rows).toEqual([]);
       expect((await database.pool.query("SELECT to_regclass('once_keys') AS t")).rows).toEqual([{ t: null }]);
 
@@ -132,11 +209,15 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
         clock: fixedClock('2026-11-07T00:00:00Z'),
         log: pino({ level: 'silent' }),
       } as unknown as Deps;
-      expect(await releaseStaleReservations(deps)).toEqual({ digest_chart: 1 });
+      expect(await releaseStaleReservations(deps)).toEqual({ digest_chart: 1, gonogo_summary: 1 });
       expect(await transitions.claim(deps, chartDelivery(12))).toEqual({ claims: 2, firstClaimedAt: T('2026-11-02T18:00:05Z'), claimedAt: T('2026-11-07T00:00:00Z') });
       expect(await transitions.claim(deps, chartDelivery(13))).toBeNull();
       expect(await transitions.claim(deps, chartDelivery(14))).toBeNull();
       expect(await transitions.claim(deps, chartDelivery(15))).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-05T18:00:05Z') });
+      expect(await transitions.claim(deps, { kind: 'gonogo_summary', ownerKey: 9 })).toMatchObject({ claims: 3, firstClaimedAt: T('2026-11-06T09:00:05Z') });
+      expect(await transitions.claim(deps, { kind: 'withdrawal', ownerKey: 10 })).toBeNull();
+      // the due outbound messages are those still pending (a reply: once its parent has a ts)
+      expect(await outboundDue(deps, 100)).toEqual([1, 11]);
     } finally {
       await database.pool.end();
     }

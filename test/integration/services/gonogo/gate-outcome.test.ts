@@ -38,7 +38,8 @@ gonogo: { blocking_severities: [P0] }
 type H = Awaited<ReturnType<typeof harness>>;
 
 async function deliverAll(h: H, bot: Awaited<ReturnType<H['process']>>) {
-  for (const { id } of await h.sql<{ id: number }>("SELECT id FROM outbound_messages WHERE status = 'pending' ORDER BY id")) expect(await sendOutbound(bot.deps, id)).toBe('sent');
+  for (const { id } of await h.sql<{ id: number }>("SELECT m.id FROM outbound_messages m JOIN deliveries d ON d.kind = m.kind AND d.owner_key = m.id::text WHERE d.status = 'pending' ORDER BY m.id"))
+    expect(await sendOutbound(bot.deps, id)).toBe('sent');
 }
 
 describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
@@ -91,7 +92,7 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     // nothing was told to the unblocked workstream on a pass, nothing twice, and the next sweep adds nothing
     expect(posted('C0PI')).toEqual([]);
     expect(await escalateFailedGates(bot.deps)).toEqual([]);
-    expect(await h.sql("SELECT id FROM outbound_messages WHERE status <> 'sent'")).toEqual([]);
+    expect(await h.sql("SELECT m.id FROM outbound_messages m JOIN deliveries d ON d.kind = m.kind AND d.owner_key = m.id::text WHERE d.status <> 'sent'")).toEqual([]);
 
     h.clock.advance({ seconds: 5 });
     const report = await tick(bot.deps);
