@@ -18,7 +18,8 @@ CREATE TABLE "deliveries" (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX "deliveries_kind_owner_key" ON "deliveries" USING btree ("kind","owner_key");--> statement-breakpoint
-CREATE INDEX "deliveries_status_idx" ON "deliveries" USING btree ("status","claimed_at");
+CREATE INDEX "deliveries_status_idx" ON "deliveries" USING btree ("status","claimed_at");--> statement-breakpoint
+CREATE INDEX "deliveries_kind_status_idx" ON "deliveries" USING btree ("kind","status");
 --> statement-breakpoint
 -- Every digest chart's reservation moves to its delivery row (kind digest_chart, owned by the digest's id), in the
 -- state it is in: pending, sending (claimed, maybe mid-upload: the claim, its count and its first claim move with
@@ -38,6 +39,13 @@ INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "thread_ts", "ts"
 SELECT m."kind", m."id"::text, m."posted_channel", CASE WHEN m."ts" IS NOT NULL THEN p."ts" END, m."ts", m."status", m."claimed_at", m."claims", m."first_claimed_at", m."claims", m."sent_at", m."created_at"
 FROM "outbound_messages" AS m LEFT JOIN "outbound_messages" AS p ON p."id" = m."parent_id"
 ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
+-- Every escalation DM's reservation moves to its delivery row (kind notice, owned by its id), in the state it is
+-- in: pending, sending (claimed, maybe mid-post), sent (its IM channel and ts, for the in-place edits), cancelled
+-- or failed.
+INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "ts", "status", "claimed_at", "claims", "first_claimed_at", "attempts", "sent_at", "created_at")
+SELECT 'notice', n."id"::text, n."dm_channel", n."ts", n."status", n."claimed_at", n."claims", n."first_claimed_at", n."claims", n."sent_at", n."due_at"
+FROM "blocker_notices" AS n
+ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
 -- once_keys has been unused since the go/no-go reminders moved to outbound messages.
 DROP TABLE "once_keys" CASCADE;--> statement-breakpoint
 ALTER TABLE "digests" DROP COLUMN "chart_status";--> statement-breakpoint
@@ -54,4 +62,12 @@ ALTER TABLE "outbound_messages" DROP COLUMN "claims";--> statement-breakpoint
 ALTER TABLE "outbound_messages" DROP COLUMN "first_claimed_at";--> statement-breakpoint
 ALTER TABLE "outbound_messages" DROP COLUMN "ts";--> statement-breakpoint
 ALTER TABLE "outbound_messages" DROP COLUMN "posted_channel";--> statement-breakpoint
-ALTER TABLE "outbound_messages" DROP COLUMN "sent_at";
+ALTER TABLE "outbound_messages" DROP COLUMN "sent_at";--> statement-breakpoint
+DROP INDEX "blocker_notices_pending_idx";--> statement-breakpoint
+ALTER TABLE "blocker_notices" DROP COLUMN "status";--> statement-breakpoint
+ALTER TABLE "blocker_notices" DROP COLUMN "claimed_at";--> statement-breakpoint
+ALTER TABLE "blocker_notices" DROP COLUMN "claims";--> statement-breakpoint
+ALTER TABLE "blocker_notices" DROP COLUMN "first_claimed_at";--> statement-breakpoint
+ALTER TABLE "blocker_notices" DROP COLUMN "dm_channel";--> statement-breakpoint
+ALTER TABLE "blocker_notices" DROP COLUMN "ts";--> statement-breakpoint
+ALTER TABLE "blocker_notices" DROP COLUMN "sent_at";

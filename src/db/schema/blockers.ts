@@ -95,7 +95,8 @@ export const blockerEvents = pgTable(
 
 /**
  * One escalation DM per (blocker, level, attempt, recipient), reserved before Slack is called: the unique key
- * is what makes a ping happen once however many workers or wake-ups race.
+ * is what makes a ping happen once however many workers or wake-ups race. Its delivery (`deliveries`, kind
+ * `notice`, owner key = its id) holds its status (pending, sending, sent, cancelled, failed), IM channel and `ts`.
  */
 export const blockerNotices = pgTable(
   'blocker_notices',
@@ -110,13 +111,6 @@ export const blockerNotices = pgTable(
     dueAt: ts('due_at').notNull(),
     /** Not before the end of the recipient's quiet hours. */
     notBefore: ts('not_before').notNull(),
-    status: text('status').$type<'pending' | 'sending' | 'sent' | 'cancelled' | 'failed'>().notNull().default('pending'),
-    claimedAt: ts('claimed_at'),
-    claims: integer('claims').notNull().default(0),
-    firstClaimedAt: ts('first_claimed_at'),
-    dmChannel: text('dm_channel'),
-    ts: text('ts'),
-    sentAt: ts('sent_at'),
     /** The blocker's episode this notice belongs to (a gate's escalation row can start over: reopen.ts). */
     episode: integer('episode').notNull().default(1),
     /** The blocker's `message_version` the DM shows; it is edited in place while lower (delivery.ts updateNotices). */
@@ -129,5 +123,5 @@ export const blockerNotices = pgTable(
      */
     closedView: jsonb('closed_view').$type<BlockerView>(),
   },
-  (t) => [uniqueIndex('blocker_notices_key').on(t.blockerId, t.episode, t.level, t.attempt, t.recipient), index('blocker_notices_pending_idx').on(t.status, t.notBefore)],
+  (t) => [uniqueIndex('blocker_notices_key').on(t.blockerId, t.episode, t.level, t.attempt, t.recipient)],
 );

@@ -2,8 +2,11 @@ import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'd
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-/** pending → sending (claimed, before the Slack call) → sent (`ts` recorded); or failed (parked: Slack refused it for good, or there was nothing to send). */
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/**
+ * pending → sending (claimed, before the Slack call) → sent (`ts` recorded); or failed (parked: Slack refused it for
+ * good, or there was nothing to send); or cancelled (not wanted any more before it went out).
+ */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 /**
  * One row per message Preflight posts or edits, whatever owns it: its reservation, moved through the named
@@ -39,5 +42,5 @@ export const deliveries = pgTable(
     sentAt: ts('sent_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('deliveries_kind_owner_key').on(t.kind, t.ownerKey), index('deliveries_status_idx').on(t.status, t.claimedAt)],
+  (t) => [uniqueIndex('deliveries_kind_owner_key').on(t.kind, t.ownerKey), index('deliveries_status_idx').on(t.status, t.claimedAt), index('deliveries_kind_status_idx').on(t.kind, t.status)],
 );

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { and, eq, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
-import { blockerNotices, blockers } from '../../db/schema/index.js';
+import { blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
-import { claimReservation, settleReservation, unclaimReservation } from '../delivery/reservation.js';
+import { deliverClaim } from '../delivery/deliver.js';
+import { claimReservation, unclaimReservation } from '../delivery/reservation.js';
 import type { EscalationNoticeModel, OutgoingMessage } from '../delivery/renderer.js';
-import { BLOCKER_MESSAGE, NOTICE, THREAD_LINE } from '../delivery/reservations.js';
-import { deliverClaimed, postOrUpdate, updatePosted } from '../delivery/send-once.js';
+import { BLOCKER_MESSAGE, THREAD_LINE } from '../delivery/reservations.js';
+import { deliverClaimed, messageTransport, postOrUpdate, updatePosted } from '../delivery/send-once.js';
+import * as transitions from '../delivery/transitions.js';
+import { NOTICE, noticeDelivery, noticeJoin } from './notice-delivery.js';
 import { zoneOf } from '../standups/plans.js';
 import type { BlockerNoticeRow, BlockerRow } from './rows.js';
 import { blockerView } from './view.js';
@@ -43,18 +46,24 @@ function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNotice
  */
 export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' | 'not-due' | 'cancelled' | 'failed'> {
   const now = deps.clock.now().toJSDate();
-  const claimed = await claimReservation(deps, NOTICE, noticeId, lte(blockerNotices.notBefore, now));
+  const ref = noticeDelivery(noticeId);
+  const [notice] = await deps.db
+    .select()
+    .from(blockerNotices)
+    .where(and(eq(blockerNotices.id, noticeId), lte(blockerNotices.notBefore, now)));
+  if (!notice) return 'not-due';
+  const claimed = await transitions.claim(deps, ref);
   if (!claimed) return 'not-due';
-  const notice = claimed.row;
   const [b] = await deps.db.select().from(blockers).where(eq(blockers.id, notice.blockerId));
   const stopped = !b || b.status === 'resolved' || notice.episode !== b.episode || b.acknowledgedBy.includes(notice.recipient) || (b.policy.stopWhen === 'acknowledged' && b.acknowledgedBy.length > 0);
   if (stopped) {
-    await settleReservation(deps, NOTICE, noticeId, 'cancelled');
+    await transitions.cancel(deps, ref, claimed.claimedAt);
     return 'cancelled';
   }
   if (b.snoozedUntil && b.snoozedUntil > now) {
     // snoozed after this notice was reserved: it waits for the snooze to end (the sweeper sends it then)
-    await unclaimReservation(deps, NOTICE, noticeId, [[blockerNotices.notBefore, b.snoozedUntil]]);
+    await deps.db.update(blockerNotices).set({ notBefore: b.snoozedUntil }).where(eq(blockerNotices.id, noticeId));
+    await transitions.release(deps, ref, claimed.claimedAt, { uncount: true });
     return 'not-due';
   }
   const message = deps.renderer.escalationNotice(noticeModel(deps, b, notice, now, now));
@@ -62,7 +71,7 @@ export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' |
     .update(blockerNotices)
     .set({ renderedVersion: b.messageVersion, renderedHash: digestOf(message) })
     .where(eq(blockerNotices.id, noticeId));
-  const outcome = await deliverClaimed(deps, NOTICE, claimed, noticeId, { channel: notice.recipient, imChannel: notice.dmChannel, unfurlLinks: false }, message);
+  const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel: notice.recipient, imChannel: claimed.conversation, unfurlLinks: false }, message));
   // notBefore is when the ping was due: the ladder step's due time, or the end of quiet hours or of a snooze
   if (outcome !== 'failed' && outcome !== 'taken-over') deps.observer?.escalationPinged(b.severity, deps.clock.now().toMillis() - notice.notBefore.getTime());
   if (outcome === 'sent' || outcome === 'found') await editIfChanged(deps, b, noticeId, outcome === 'found');
@@ -99,13 +108,14 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId));
     if (!b) return 'current';
     const behind = await tx
-      .select()
+      .select({ n: blockerNotices, ts: deliveries.ts, conversation: deliveries.conversation, sentAt: deliveries.sentAt })
       .from(blockerNotices)
+      .innerJoin(deliveries, noticeJoin)
       .where(
         and(
           eq(blockerNotices.blockerId, blockerId),
-          eq(blockerNotices.status, 'sent'),
-          isNotNull(blockerNotices.ts),
+          eq(deliveries.status, 'sent'),
+          isNotNull(deliveries.ts),
           or(and(eq(blockerNotices.episode, b.episode), lt(blockerNotices.renderedVersion, b.messageVersion)), isNotNull(blockerNotices.closedView)),
         ),
       )
@@ -113,12 +123,12 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
     const now = deps.clock.now().toJSDate();
     let edited = 0;
     let failed = 0;
-    for (const n of behind) {
-      const message = deps.renderer.escalationNotice(noticeModel(deps, b, n, now, n.sentAt ?? n.dueAt));
+    for (const { n, ts, conversation, sentAt } of behind) {
+      const message = deps.renderer.escalationNotice(noticeModel(deps, b, n, now, sentAt ?? n.dueAt));
       const hash = digestOf(message);
       // a change that does not change what this DM shows (it already shows how its episode ended, say) costs no call
       if (hash !== n.renderedHash) {
-        const res = await updatePosted(deps, NOTICE.kind, n.id, { channel: n.dmChannel ?? n.recipient, ts: n.ts! }, message);
+        const res = await updatePosted(deps, NOTICE, n.id, { channel: conversation ?? n.recipient, ts: ts! }, message);
         if (res === 'updated') edited++;
         else failed++;
       }
@@ -132,7 +142,8 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
     const [sending] = await tx
       .select({ id: blockerNotices.id })
       .from(blockerNotices)
-      .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'sending')))
+      .innerJoin(deliveries, noticeJoin)
+      .where(and(eq(blockerNotices.blockerId, blockerId), eq(deliveries.status, 'sending')))
       .limit(1);
     if (!sending)
       await deps.db

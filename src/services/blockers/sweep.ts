@@ -1,7 +1,8 @@
 import { and, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
-import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
+import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { outboundDue, outboundEditsDue } from '../delivery/outbound.js';
+import { NOTICE } from './notice-delivery.js';
 
 const BATCH = 20_000;
 
@@ -25,8 +26,9 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
 
   const notices = await db
     .select({ id: blockerNotices.id })
-    .from(blockerNotices)
-    .where(and(eq(blockerNotices.status, 'pending'), lte(blockerNotices.notBefore, nowDate)))
+    .from(deliveries)
+    .innerJoin(blockerNotices, eq(blockerNotices.id, sql`${deliveries.ownerKey}::int`))
+    .where(and(eq(deliveries.kind, NOTICE), eq(deliveries.status, 'pending'), lte(blockerNotices.notBefore, nowDate)))
     .limit(BATCH);
   await deps.wakeups.sendNotices(notices.map((n) => n.id));
 
@@ -45,7 +47,12 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
   const dmEdits = await db
     .select({ id: blockers.id, version: blockers.messageVersion })
     .from(blockers)
-    .where(and(gt(blockers.messageVersion, blockers.dmsRenderedVersion), sql`EXISTS (SELECT 1 FROM ${blockerNotices} n WHERE n.blocker_id = ${blockers.id} AND n.status IN ('sending', 'sent'))`))
+    .where(
+      and(
+        gt(blockers.messageVersion, blockers.dmsRenderedVersion),
+        sql`EXISTS (SELECT 1 FROM ${blockerNotices} n JOIN ${deliveries} d ON d.kind = ${NOTICE} AND d.owner_key = n.id::text WHERE n.blocker_id = ${blockers.id} AND d.status IN ('sending', 'sent'))`,
+      ),
+    )
     .limit(BATCH);
   await deps.wakeups.updateNotices(dmEdits.map((m) => ({ blockerId: m.id, version: m.version })));
 

@@ -160,6 +160,7 @@ export async function sendOutbound(deps: Deps, messageId: number): Promise<Deliv
           tx,
           m.kind,
           replies.map((r) => r.id),
+          'failed',
           'parent_failed',
         ),
       );

@@ -1,4 +1,4 @@
-import { blockerEvents, blockerNotices, blockers, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { blockerEvents, blockers, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { StatusReservation, VersionedReservation } from './reservation.js';
 
 /**
@@ -34,21 +34,6 @@ export const REMINDER = {
   ts: standupPrompts.reminderTs,
 } satisfies StatusReservation<typeof standupPrompts>;
 
-/** An escalation DM (blocker_notices). */
-export const NOTICE = {
-  kind: 'notice',
-  table: blockerNotices,
-  id: blockerNotices.id,
-  status: blockerNotices.status,
-  values: { pending: 'pending', sending: 'sending', sent: 'sent', failed: 'failed' },
-  claimedAt: blockerNotices.claimedAt,
-  claims: blockerNotices.claims,
-  firstClaimedAt: blockerNotices.firstClaimedAt,
-  ts: blockerNotices.ts,
-  channel: blockerNotices.dmChannel,
-  sentAt: blockerNotices.sentAt,
-} satisfies StatusReservation<typeof blockerNotices>;
-
 /** A timeline line in the blocker message's thread (blocker_events.thread_status). */
 export const THREAD_LINE = {
   kind: 'thread_line',
@@ -64,7 +49,7 @@ export const THREAD_LINE = {
 } satisfies StatusReservation<typeof blockerEvents>;
 
 /** Every reservation with a status, for the stale-reservation release. */
-export const STATUS_RESERVATIONS: readonly StatusReservation[] = [PROMPT, REMINDER, NOTICE, THREAD_LINE];
+export const STATUS_RESERVATIONS: readonly StatusReservation[] = [PROMPT, REMINDER, THREAD_LINE];
 
 /** A run's standup report in the workstream channel (posted once, then edited). */
 export const REPORT = {

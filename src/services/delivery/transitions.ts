@@ -9,6 +9,7 @@ import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
  * message's reservation through these named transitions.
  *
  *   open      (none) → pending
+ *   cancel    sending → cancelled          claimed, then found not wanted any more (the blocker was resolved)
  *   claim     pending → sending            counts the claim (claims, attempts; first_claimed_at kept)
  *   reconfirm sending → sending            renews claimed_at, only while the claim is still ours
  *   record    sending → sent               ts, conversation, thread, sent_at; only while the claim is ours
@@ -16,8 +17,8 @@ import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
  *   release   sending → pending            a transient failure: the claim stays counted (the next one searches
  *                                          Slack first); `uncount` gives it back (Slack performed nothing)
  *   releaseStale  sending → pending        every claim older than `before` (its process died mid-call)
- *   giveUp    pending → failed             deliveries never claimed that cannot happen any more (their thread
- *                                          could not be posted)
+ *   giveUp    pending → failed|cancelled   deliveries not claimed that cannot happen (their thread could not
+ *                                          be posted) or are not wanted any more (the blocker was acknowledged)
  *
  * "Still ours": the row is sending with the `claimed_at` this claim stamped (released as stale and claimed
  * again by another worker, it is not).
@@ -37,6 +38,8 @@ export interface DeliveryClaim {
   firstClaimedAt: Date | null;
   /** This claim's `claimed_at`: the claim is ours while the row is sending with this value. */
   claimedAt: Date;
+  /** The conversation an earlier attempt landed in, when known (a DM's IM channel: spares a conversations.open). */
+  conversation: string | null;
 }
 
 /** Where a message landed: its `ts` (a file upload: the file id), the conversation (null: not known) and the thread. */
@@ -56,13 +59,15 @@ const isRef = (ref: DeliveryRef) => and(eq(deliveries.kind, ref.kind), eq(delive
 const stillOurs = (ref: DeliveryRef, claimedAt: Date) => and(isRef(ref), eq(deliveries.status, 'sending'), eq(deliveries.claimedAt, claimedAt));
 
 /**
- * Opens a delivery (pending) through `db`: pass the transaction that writes its owner, so both commit or neither.
+ * Opens deliveries (pending) through `db`: pass the transaction that writes their owners, so both commit or neither.
  * A delivery already open is left as it is.
  */
-export async function open(db: DbOrTx, ref: DeliveryRef, createdAt: Date): Promise<void> {
+export async function open(db: DbOrTx, refs: DeliveryRef | DeliveryRef[], createdAt: Date): Promise<void> {
+  const list = Array.isArray(refs) ? refs : [refs];
+  if (!list.length) return;
   await db
     .insert(deliveries)
-    .values({ kind: ref.kind, ownerKey: String(ref.ownerKey), createdAt })
+    .values(list.map((ref) => ({ kind: ref.kind, ownerKey: String(ref.ownerKey), createdAt })))
     .onConflictDoNothing({ target: [deliveries.kind, deliveries.ownerKey] });
 }
 
@@ -82,8 +87,8 @@ export async function claim(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryRef):
       firstClaimedAt: sql`coalesce(${deliveries.firstClaimedAt}, ${now}::timestamptz)`,
     })
     .where(and(isRef(ref), eq(deliveries.status, 'pending')))
-    .returning({ claims: deliveries.claims, firstClaimedAt: deliveries.firstClaimedAt });
-  return row ? { claims: row.claims, firstClaimedAt: row.firstClaimedAt, claimedAt: now } : null;
+    .returning({ claims: deliveries.claims, firstClaimedAt: deliveries.firstClaimedAt, conversation: deliveries.conversation });
+  return row ? { claims: row.claims, firstClaimedAt: row.firstClaimedAt, claimedAt: now, conversation: row.conversation } : null;
 }
 
 /**
@@ -123,6 +128,11 @@ export async function record(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryRef,
  */
 export async function park(deps: Pick<Deps, 'db'>, ref: DeliveryRef, claimedAt: Date, error: string | null): Promise<void> {
   await deps.db.update(deliveries).set({ status: 'failed', lastError: error }).where(stillOurs(ref, claimedAt));
+}
+
+/** Cancels a claimed delivery that is not wanted any more (sending → cancelled), before anything was sent. Only the claim stamped `claimedAt`. */
+export async function cancel(deps: Pick<Deps, 'db'>, ref: DeliveryRef, claimedAt: Date): Promise<void> {
+  await deps.db.update(deliveries).set({ status: 'cancelled' }).where(stillOurs(ref, claimedAt));
 }
 
 /**
@@ -177,15 +187,16 @@ export async function releaseStale(deps: Pick<Deps, 'db'>, before: Date): Promis
 }
 
 /**
- * Gives up deliveries that are still pending (never claimed, or released) and can no longer happen, e.g. the
- * replies of a thread whose parent Slack refused: pending → failed, with `error` as `last_error`, through `db`.
+ * Gives up deliveries that are still pending (never claimed, or released): failed when they can no longer happen
+ * (the replies of a thread whose parent Slack refused), cancelled when they are not wanted any more (the escalation
+ * DMs of a blocker acknowledged or resolved), with `error` as `last_error`, through `db`.
  * @returns the owner keys of those given up.
  */
-export async function giveUp(db: DbOrTx, kind: string, ownerKeys: (string | number)[], error: string | null): Promise<string[]> {
+export async function giveUp(db: DbOrTx, kind: string, ownerKeys: (string | number)[], status: 'failed' | 'cancelled', error: string | null = null): Promise<string[]> {
   if (!ownerKeys.length) return [];
   const rows = await db
     .update(deliveries)
-    .set({ status: 'failed', lastError: error })
+    .set({ status, lastError: error })
     .where(and(eq(deliveries.kind, kind), inArray(deliveries.ownerKey, ownerKeys.map(String)), eq(deliveries.status, 'pending')))
     .returning({ ownerKey: deliveries.ownerKey });
   return rows.map((r) => r.ownerKey);

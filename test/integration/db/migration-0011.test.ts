@@ -9,6 +9,7 @@ import { parseWorkspaceConfig } from '../../../src/config/load.js';
 import { openDatabase } from '../../../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../../../src/db/migrate.js';
 import type { Deps } from '../../../src/services/deps.js';
+import { noticeDelivery } from '../../../src/services/blockers/notice-delivery.js';
 import { outboundDue } from '../../../src/services/delivery/outbound.js';
 import { releaseStaleReservations } from '../../../src/services/delivery/release-stale.js';
 import * as transitions from '../../../src/services/delivery/transitions.js';
@@ -32,7 +33,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
     await dropDatabase(url.toString());
   });
 
-  it('moves every digest chart and outbound message reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
+  it('moves every digest chart, outbound message and escalation DM reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
     await ensureDatabase(url.toString());
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
@@ -66,6 +67,16 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       (15, '2026-11-05', '2026-11-04T18:00:00Z', '2026-11-05T18:00:00Z', 5, 'pending', NULL, 1, '2026-11-05T18:00:05Z', NULL, NULL, '2026-11-05T18:00:00Z'),
       -- sent into the channel the message was queued for (no posted_channel recorded)
       (16, '2026-11-06', '2026-11-05T18:00:00Z', '2026-11-06T18:00:00Z', 6, 'sent', '2026-11-06T18:00:05Z', 1, '2026-11-06T18:00:05Z', 'F0SENT6', '2026-11-06T18:00:06Z', '2026-11-06T18:00:00Z')`);
+    // escalation DMs of one blocker in every state: sent (its IM channel and ts kept for the in-place edits), claimed
+    // mid-post, pending (quiet hours), cancelled (acknowledged before it went out), failed (Slack refused the user)
+    await client.query(`INSERT INTO blockers (id, workstream_id, severity, text, reporter, status, policy, raised_at, source, channel, message_version, message_rendered_version)
+      VALUES (7, 'ws1', 'P1', 'db down', 'U01', 'open', '{"ladder":[{"afterMs":0,"notify":"lead"}],"stopWhen":"resolved"}', '2026-11-06T10:00:00Z', 'command', 'C0WS1', 2, 2)`);
+    await client.query(`INSERT INTO blocker_notices (id, blocker_id, level, attempt, recipient, due_at, not_before, status, claimed_at, claims, first_claimed_at, dm_channel, ts, sent_at) VALUES
+      (21, 7, 0, 0, 'U0LEAD', '2026-11-06T10:00:00Z', '2026-11-06T10:00:00Z', 'sent', '2026-11-06T10:00:01Z', 1, '2026-11-06T10:00:01Z', 'D0LEAD', '1762423201.000100', '2026-11-06T10:00:02Z'),
+      (22, 7, 0, 0, 'U0PM', '2026-11-06T10:00:00Z', '2026-11-06T10:00:00Z', 'sending', '2026-11-06T10:00:01Z', 1, '2026-11-06T10:00:01Z', NULL, NULL, NULL),
+      (23, 7, 0, 0, 'U0QUIET', '2026-11-06T10:00:00Z', '2026-11-07T08:00:00Z', 'pending', NULL, 0, NULL, NULL, NULL, NULL),
+      (24, 7, 0, 0, 'U0ACK', '2026-11-06T10:00:00Z', '2026-11-06T10:00:00Z', 'cancelled', '2026-11-06T10:00:01Z', 1, '2026-11-06T10:00:01Z', NULL, NULL, NULL),
+      (25, 7, 0, 0, 'U0GONE', '2026-11-06T10:00:00Z', '2026-11-06T10:00:00Z', 'failed', '2026-11-06T10:00:01Z', 1, '2026-11-06T10:00:01Z', NULL, NULL, NULL)`);
     await client.query(`INSERT INTO once_keys (key, at) VALUES ('gonogo:2026-11-01', '2026-11-01T09:00:00Z')`);
     await client.end();
 
@@ -79,7 +90,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
              FROM deliveries ORDER BY kind, owner_key::int`,
           )
         ).rows;
-      const row = (over: Record<string, unknown>) => ({
+      const row = (over: Record<string, unknown>): Record<string, unknown> => ({
         kind: 'digest_chart',
         claims: 0,
         attempts: 0,
@@ -189,10 +200,27 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
           attempts: 1,
           created_at: T('2026-11-06T10:00:00Z'),
         }),
-      ];
+        ...[
+          row({
+            owner_key: '21',
+            status: 'sent',
+            conversation: 'D0LEAD',
+            ts: '1762423201.000100',
+            claimed_at: T('2026-11-06T10:00:01Z'),
+            claims: 1,
+            first_claimed_at: T('2026-11-06T10:00:01Z'),
+            attempts: 1,
+            sent_at: T('2026-11-06T10:00:02Z'),
+          }),
+          row({ owner_key: '22', status: 'sending', claimed_at: T('2026-11-06T10:00:01Z'), claims: 1, first_claimed_at: T('2026-11-06T10:00:01Z'), attempts: 1 }),
+          row({ owner_key: '23', status: 'pending' }),
+          row({ owner_key: '24', status: 'cancelled', claimed_at: T('2026-11-06T10:00:01Z'), claims: 1, first_claimed_at: T('2026-11-06T10:00:01Z'), attempts: 1 }),
+          row({ owner_key: '25', status: 'failed', claimed_at: T('2026-11-06T10:00:01Z'), claims: 1, first_claimed_at: T('2026-11-06T10:00:01Z'), attempts: 1 }),
+        ].map((r) => ({ ...r, kind: 'notice', created_at: T('2026-11-06T10:00:00Z') })),
+      ].sort((a: Record<string, unknown>, b: Record<string, unknown>) => (a.kind === b.kind ? Number(a.owner_key) - Number(b.owner_key) : String(a.kind) < String(b.kind) ? -1 : 1));
       expect(await rows()).toEqual(migrated);
       const columns = await database.pool.query(
-        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at'))",
+        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at')) OR (table_name = 'blocker_notices' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'dm_channel', 'sent_at'))",
       );
       expect(columns.rows).toEqual([]);
       expect((await database.pool.query("SELECT to_regclass('once_keys') AS t")).rows).toEqual([{ t: null }]);
@@ -209,8 +237,8 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
         clock: fixedClock('2026-11-07T00:00:00Z'),
         log: pino({ level: 'silent' }),
       } as unknown as Deps;
-      expect(await releaseStaleReservations(deps)).toEqual({ digest_chart: 1, gonogo_summary: 1 });
-      expect(await transitions.claim(deps, chartDelivery(12))).toEqual({ claims: 2, firstClaimedAt: T('2026-11-02T18:00:05Z'), claimedAt: T('2026-11-07T00:00:00Z') });
+      expect(await releaseStaleReservations(deps)).toEqual({ digest_chart: 1, gonogo_summary: 1, notice: 1 });
+      expect(await transitions.claim(deps, chartDelivery(12))).toEqual({ claims: 2, firstClaimedAt: T('2026-11-02T18:00:05Z'), claimedAt: T('2026-11-07T00:00:00Z'), conversation: null });
       expect(await transitions.claim(deps, chartDelivery(13))).toBeNull();
       expect(await transitions.claim(deps, chartDelivery(14))).toBeNull();
       expect(await transitions.claim(deps, chartDelivery(15))).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-05T18:00:05Z') });
@@ -218,6 +246,11 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       expect(await transitions.claim(deps, { kind: 'withdrawal', ownerKey: 10 })).toBeNull();
       // the due outbound messages are those still pending (a reply: once its parent has a ts)
       expect(await outboundDue(deps, 100)).toEqual([1, 11]);
+      // an escalation DM keeps what its in-place edits need; a cancelled or failed one is never sent
+      expect(await transitions.stateOf(deps, noticeDelivery(21))).toEqual({ status: 'sent', ts: '1762423201.000100', conversation: 'D0LEAD' });
+      expect(await transitions.claim(deps, noticeDelivery(22))).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-06T10:00:01Z') });
+      expect(await transitions.claim(deps, noticeDelivery(24))).toBeNull();
+      expect(await transitions.claim(deps, noticeDelivery(25))).toBeNull();
     } finally {
       await database.pool.end();
     }

@@ -58,7 +58,10 @@ describe('escalation DMs are edited in place to the current state (real Postgres
   const dmPosts = (user: string) => slack!.of('chat.postMessage', (a) => a.channel === user);
   /** The escalation notices of a blocker as stored: where each DM is. */
   const notices = (blockerId: number) =>
-    h!.sql<{ recipient: string; ts: string | null; dm_channel: string | null }>('SELECT recipient, ts, dm_channel FROM blocker_notices WHERE blocker_id = $1 ORDER BY id', [blockerId]);
+    h!.sql<{ recipient: string; ts: string | null; dm_channel: string | null }>(
+      "SELECT n.recipient, d.ts, d.conversation AS dm_channel FROM blocker_notices n JOIN deliveries d ON d.kind = 'notice' AND d.owner_key = n.id::text WHERE n.blocker_id = $1 ORDER BY n.id",
+      [blockerId],
+    );
   /** The chat.update calls on one DM (its conversation and ts), oldest first. */
   const editsOf = (n: { ts: string | null; dm_channel: string | null }) => slack!.of('chat.update', (a) => a.channel === n.dm_channel && a.ts === n.ts);
   const lastEdit = (n: { ts: string | null; dm_channel: string | null }) => {

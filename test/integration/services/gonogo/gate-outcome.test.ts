@@ -198,7 +198,8 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     const escalateNow = async () => {
       const [b] = await h!.sql<{ id: number; version: number }>("SELECT id, version FROM blockers WHERE source = 'gate'");
       expect(await escalate(bot.deps, b!.id, b!.version)).toBe('notified');
-      for (const { id } of await h!.sql<{ id: number }>("SELECT id FROM blocker_notices WHERE status = 'pending'")) expect(await sendNotice(bot.deps, id)).toBe('sent');
+      for (const { id } of await h!.sql<{ id: number }>("SELECT n.id FROM blocker_notices n JOIN deliveries d ON d.kind = 'notice' AND d.owner_key = n.id::text WHERE d.status = 'pending'"))
+        expect(await sendNotice(bot.deps, id)).toBe('sent');
     };
     const dmsTo = (user: string) => slack!.of('chat.postMessage', (a) => a.channel === user && !String(a.text).startsWith('⚠️')).length;
 
