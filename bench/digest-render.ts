@@ -105,8 +105,8 @@ async function load(c: pg.Client): Promise<void> {
     params,
   );
   await c.query(
-    `INSERT INTO blocker_events (blocker_id, kind, actor, at, thread_status)
-     SELECT id, 'acknowledged', 'U0000100', raised_at + (1 + random() * 59) * interval '1 minute', 'sent' FROM blockers WHERE random() < 0.8`,
+    `INSERT INTO blocker_events (blocker_id, kind, actor, at)
+     SELECT id, 'acknowledged', 'U0000100', raised_at + (1 + random() * 59) * interval '1 minute' FROM blockers WHERE random() < 0.8`,
   );
   // tasks: half done (done events spread over the 90 days), the rest with progress
   await c.query(

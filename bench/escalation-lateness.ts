@@ -291,7 +291,6 @@ async function main(): Promise<number> {
             actor: reporterId(Number(b.workstreamId.slice(2)) - 1),
             at: raisedAt,
             data: { severity: 'P1', owner: null },
-            threadStatus: 'none' as const,
           })),
         );
         return bs;

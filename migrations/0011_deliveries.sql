@@ -46,6 +46,18 @@ INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "ts", "status", "
 SELECT 'notice', n."id"::text, n."dm_channel", n."ts", n."status", n."claimed_at", n."claims", n."first_claimed_at", n."claims", n."sent_at", n."due_at"
 FROM "blocker_notices" AS n
 ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
+-- Every timeline line's reservation moves to its delivery row (kind thread_line, owned by the event's id): pending,
+-- sending (claimed, maybe mid-post) or sent (in the blocker message's thread). An event not shown in the thread
+-- ('none', the raised event) has no delivery, unless Slack refused its line for good after a claim: failed.
+INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "thread_ts", "ts", "status", "claimed_at", "claims", "first_claimed_at", "attempts", "sent_at", "created_at")
+SELECT 'thread_line', e."id"::text,
+  CASE WHEN e."thread_status" = 'sent' THEN b."channel" END,
+  CASE WHEN e."thread_status" = 'sent' THEN b."message_ts" END,
+  e."thread_ts", CASE WHEN e."thread_status" = 'none' THEN 'failed' ELSE e."thread_status" END,
+  e."thread_claimed_at", e."thread_claims", e."thread_first_claimed_at", e."thread_claims", NULL, e."at"
+FROM "blocker_events" AS e JOIN "blockers" AS b ON b."id" = e."blocker_id"
+WHERE e."thread_status" <> 'none' OR e."thread_claims" > 0
+ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
 -- once_keys has been unused since the go/no-go reminders moved to outbound messages.
 DROP TABLE "once_keys" CASCADE;--> statement-breakpoint
 ALTER TABLE "digests" DROP COLUMN "chart_status";--> statement-breakpoint
@@ -70,4 +82,10 @@ ALTER TABLE "blocker_notices" DROP COLUMN "claims";--> statement-breakpoint
 ALTER TABLE "blocker_notices" DROP COLUMN "first_claimed_at";--> statement-breakpoint
 ALTER TABLE "blocker_notices" DROP COLUMN "dm_channel";--> statement-breakpoint
 ALTER TABLE "blocker_notices" DROP COLUMN "ts";--> statement-breakpoint
-ALTER TABLE "blocker_notices" DROP COLUMN "sent_at";
+ALTER TABLE "blocker_notices" DROP COLUMN "sent_at";--> statement-breakpoint
+DROP INDEX "blocker_events_thread_idx";--> statement-breakpoint
+ALTER TABLE "blocker_events" DROP COLUMN "thread_status";--> statement-breakpoint
+ALTER TABLE "blocker_events" DROP COLUMN "thread_claimed_at";--> statement-breakpoint
+ALTER TABLE "blocker_events" DROP COLUMN "thread_claims";--> statement-breakpoint
+ALTER TABLE "blocker_events" DROP COLUMN "thread_first_claimed_at";--> statement-breakpoint
+ALTER TABLE "blocker_events" DROP COLUMN "thread_ts";

@@ -71,7 +71,10 @@ export const blockers = pgTable(
 
 export type BlockerEventKind = 'raised' | 'acknowledged' | 'escalated' | 'skipped' | 'snoozed' | 'reassigned' | 'resolved';
 
-/** The timeline: one row per thing that happened, each posted once as a line in the blocker message's thread. */
+/**
+ * The timeline: one row per thing that happened, each (but `raised`) posted once as a line in the blocker message's
+ * thread: its delivery (`deliveries`, kind `thread_line`, owner key = its id) is opened with it.
+ */
 export const blockerEvents = pgTable(
   'blocker_events',
   {
@@ -83,14 +86,8 @@ export const blockerEvents = pgTable(
     actor: text('actor'),
     at: ts('at').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
-    /** pending → sending → sent (thread line), or none for events not shown in the thread. */
-    threadStatus: text('thread_status').$type<'pending' | 'sending' | 'sent' | 'none'>().notNull().default('pending'),
-    threadClaimedAt: ts('thread_claimed_at'),
-    threadClaims: integer('thread_claims').notNull().default(0),
-    threadFirstClaimedAt: ts('thread_first_claimed_at'),
-    threadTs: text('thread_ts'),
   },
-  (t) => [index('blocker_events_blocker_idx').on(t.blockerId, t.id), index('blocker_events_thread_idx').on(t.threadStatus)],
+  (t) => [index('blocker_events_blocker_idx').on(t.blockerId, t.id)],
 );
 
 /**

@@ -9,7 +9,7 @@ import { may } from '../permissions.js';
 import { ladderState, nextDueAt } from './ladder-state.js';
 import type { BlockerRow } from './rows.js';
 import * as transitions from '../delivery/transitions.js';
-import { NOTICE, noticeJoin } from './notice-delivery.js';
+import { NOTICE, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
 
 export type BlockerAction = { kind: 'acknowledge' } | { kind: 'resolve' } | { kind: 'snooze'; ms: number } | { kind: 'reassign'; owner: string } | { kind: 'escalate' };
 
@@ -105,6 +105,7 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
     if (!force) {
       const [ev] = await tx.insert(blockerEvents).values({ blockerId, kind, actor, at: now, data }).returning({ id: blockerEvents.id });
       eventId = ev!.id;
+      await transitions.open(tx, threadLineDelivery(eventId), now);
     }
     const stopsAll = action.kind === 'resolve' || (action.kind === 'acknowledge' && b.policy.stopWhen === 'acknowledged');
     if (stopsAll || action.kind === 'acknowledge') {

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { and, eq, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
-import { blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
+import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { deliverClaim } from '../delivery/deliver.js';
-import { claimReservation, unclaimReservation } from '../delivery/reservation.js';
 import type { EscalationNoticeModel, OutgoingMessage } from '../delivery/renderer.js';
-import { BLOCKER_MESSAGE, THREAD_LINE } from '../delivery/reservations.js';
-import { deliverClaimed, messageTransport, postOrUpdate, updatePosted } from '../delivery/send-once.js';
+import { BLOCKER_MESSAGE } from '../delivery/reservations.js';
+import { messageTransport, postOrUpdate, updatePosted } from '../delivery/send-once.js';
 import * as transitions from '../delivery/transitions.js';
-import { NOTICE, noticeDelivery, noticeJoin } from './notice-delivery.js';
+import { NOTICE, noticeDelivery, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
 import { zoneOf } from '../standups/plans.js';
 import type { BlockerNoticeRow, BlockerRow } from './rows.js';
 import { blockerView } from './view.js';
@@ -192,21 +191,16 @@ export async function renderBlockerMessage(deps: Deps, blockerId: number): Promi
  * (found again in the thread after a crash instead of posted twice). Waits (throws) until the message exists.
  */
 export async function postThreadLine(deps: Deps, eventId: number): Promise<'posted' | 'not-due'> {
-  const claimed = await claimReservation(deps, THREAD_LINE, eventId);
+  const ref = threadLineDelivery(eventId);
+  const claimed = await transitions.claim(deps, ref);
   if (!claimed) return 'not-due';
-  const ev = claimed.row;
-  const [b] = await deps.db.select().from(blockers).where(eq(blockers.id, ev.blockerId));
-  if (!b?.messageTs) {
-    await unclaimReservation(deps, THREAD_LINE, eventId);
-    throw new Error(`blocker ${ev.blockerId} has no message yet; thread line ${eventId} waits for it`);
+  const [ev] = await deps.db.select().from(blockerEvents).where(eq(blockerEvents.id, eventId));
+  const [b] = ev ? await deps.db.select().from(blockers).where(eq(blockers.id, ev.blockerId)) : [];
+  if (!ev || !b?.messageTs) {
+    await transitions.release(deps, ref, claimed.claimedAt, { uncount: true });
+    throw new Error(`blocker ${ev?.blockerId} has no message yet; thread line ${eventId} waits for it`);
   }
-  const outcome = await deliverClaimed(
-    deps,
-    THREAD_LINE,
-    claimed,
-    eventId,
-    { channel: b.channel, threadTs: b.messageTs },
-    deps.renderer.blockerThreadLine({ kind: ev.kind, actor: ev.actor, data: ev.data }),
-  );
+  const message = deps.renderer.blockerThreadLine({ kind: ev.kind, actor: ev.actor, data: ev.data });
+  const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel: b.channel, threadTs: b.messageTs }, message));
   return outcome === 'taken-over' ? 'not-due' : 'posted';
 }

@@ -7,7 +7,7 @@ import { zoneOf } from '../standups/plans.js';
 import { rolesFor } from './policy.js';
 import { ladderState } from './ladder-state.js';
 import * as transitions from '../delivery/transitions.js';
-import { noticeDelivery } from './notice-delivery.js';
+import { noticeDelivery, threadLineDelivery } from './delivery-kinds.js';
 
 export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
 
@@ -87,6 +87,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
         },
       })
       .returning({ id: blockerEvents.id });
+    await transitions.open(tx, threadLineDelivery(ev!.id), now.toJSDate());
     const after = afterStep(state, step, now);
     const next = nextStep(b.policy, after);
     const [updated] = await tx

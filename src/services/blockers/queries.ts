@@ -5,7 +5,7 @@ import type { BlockerListScope } from '../../domain/blockers/command.js';
 import type { Deps } from '../deps.js';
 import { workstreamsOf } from '../standups/plans.js';
 import type { BlockerRow } from './rows.js';
-import { noticeJoin } from './notice-delivery.js';
+import { noticeJoin } from './delivery-kinds.js';
 
 /** One blocker by id. */
 export async function getBlocker(db: Db, id: number): Promise<BlockerRow | null> {

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import type { BlockerRow } from './rows.js';
 import { blockerView } from './view.js';
 import * as transitions from '../delivery/transitions.js';
-import { NOTICE, noticeJoin } from './notice-delivery.js';
+import { NOTICE, noticeJoin } from './delivery-kinds.js';
 
 /** What a new episode of a gate's escalation says and whom it pings. */
 export interface Episode {

@@ -2,7 +2,7 @@ import { and, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { outboundDue, outboundEditsDue } from '../delivery/outbound.js';
-import { NOTICE } from './notice-delivery.js';
+import { NOTICE, THREAD_LINE } from './delivery-kinds.js';
 
 const BATCH = 20_000;
 
@@ -34,9 +34,10 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
 
   const lines = await db
     .select({ id: blockerEvents.id })
-    .from(blockerEvents)
+    .from(deliveries)
+    .innerJoin(blockerEvents, eq(blockerEvents.id, sql`${deliveries.ownerKey}::int`))
     .innerJoin(blockers, eq(blockers.id, blockerEvents.blockerId))
-    .where(and(eq(blockerEvents.threadStatus, 'pending'), isNotNull(blockers.messageTs)))
+    .where(and(eq(deliveries.kind, THREAD_LINE), eq(deliveries.status, 'pending'), isNotNull(blockers.messageTs)))
     .limit(BATCH);
   await deps.wakeups.postThreadLines(lines.map((l) => l.id));
 

@@ -1,4 +1,4 @@
-import { blockerEvents, blockers, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { blockers, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { StatusReservation, VersionedReservation } from './reservation.js';
 
 /**
@@ -34,22 +34,8 @@ export const REMINDER = {
   ts: standupPrompts.reminderTs,
 } satisfies StatusReservation<typeof standupPrompts>;
 
-/** A timeline line in the blocker message's thread (blocker_events.thread_status). */
-export const THREAD_LINE = {
-  kind: 'thread_line',
-  table: blockerEvents,
-  id: blockerEvents.id,
-  status: blockerEvents.threadStatus,
-  // a line Slack refuses for good is given up as 'none' (not shown), like events that have no line
-  values: { pending: 'pending', sending: 'sending', sent: 'sent', failed: 'none' },
-  claimedAt: blockerEvents.threadClaimedAt,
-  claims: blockerEvents.threadClaims,
-  firstClaimedAt: blockerEvents.threadFirstClaimedAt,
-  ts: blockerEvents.threadTs,
-} satisfies StatusReservation<typeof blockerEvents>;
-
 /** Every reservation with a status, for the stale-reservation release. */
-export const STATUS_RESERVATIONS: readonly StatusReservation[] = [PROMPT, REMINDER, THREAD_LINE];
+export const STATUS_RESERVATIONS: readonly StatusReservation[] = [PROMPT, REMINDER];
 
 /** A run's standup report in the workstream channel (posted once, then edited). */
 export const REPORT = {

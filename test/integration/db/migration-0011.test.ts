@@ -9,7 +9,7 @@ import { parseWorkspaceConfig } from '../../../src/config/load.js';
 import { openDatabase } from '../../../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../../../src/db/migrate.js';
 import type { Deps } from '../../../src/services/deps.js';
-import { noticeDelivery } from '../../../src/services/blockers/notice-delivery.js';
+import { noticeDelivery, threadLineDelivery } from '../../../src/services/blockers/delivery-kinds.js';
 import { outboundDue } from '../../../src/services/delivery/outbound.js';
 import { releaseStaleReservations } from '../../../src/services/delivery/release-stale.js';
 import * as transitions from '../../../src/services/delivery/transitions.js';
@@ -33,7 +33,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
     await dropDatabase(url.toString());
   });
 
-  it('moves every digest chart, outbound message and escalation DM reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
+  it('moves every digest chart, outbound message, escalation DM and thread line reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
     await ensureDatabase(url.toString());
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
@@ -77,6 +77,14 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       (23, 7, 0, 0, 'U0QUIET', '2026-11-06T10:00:00Z', '2026-11-07T08:00:00Z', 'pending', NULL, 0, NULL, NULL, NULL, NULL),
       (24, 7, 0, 0, 'U0ACK', '2026-11-06T10:00:00Z', '2026-11-06T10:00:00Z', 'cancelled', '2026-11-06T10:00:01Z', 1, '2026-11-06T10:00:01Z', NULL, NULL, NULL),
       (25, 7, 0, 0, 'U0GONE', '2026-11-06T10:00:00Z', '2026-11-06T10:00:00Z', 'failed', '2026-11-06T10:00:01Z', 1, '2026-11-06T10:00:01Z', NULL, NULL, NULL)`);
+    // its timeline: the raised event (no line), lines sent, claimed mid-post, pending, refused for good ('none' after a claim)
+    await client.query(`UPDATE blockers SET message_ts = '1762423200.000100' WHERE id = 7`);
+    await client.query(`INSERT INTO blocker_events (id, blocker_id, kind, actor, at, data, thread_status, thread_claimed_at, thread_claims, thread_first_claimed_at, thread_ts) VALUES
+      (31, 7, 'raised', 'U01', '2026-11-06T10:00:00Z', '{}', 'none', NULL, 0, NULL, NULL),
+      (32, 7, 'escalated', NULL, '2026-11-06T10:00:00Z', '{}', 'sent', '2026-11-06T10:00:03Z', 1, '2026-11-06T10:00:03Z', '1762423203.000100'),
+      (33, 7, 'acknowledged', 'U0LEAD', '2026-11-06T10:05:00Z', '{}', 'sending', '2026-11-06T10:05:01Z', 1, '2026-11-06T10:05:01Z', NULL),
+      (34, 7, 'snoozed', 'U0LEAD', '2026-11-06T10:06:00Z', '{}', 'pending', NULL, 0, NULL, NULL),
+      (35, 7, 'reassigned', 'U0LEAD', '2026-11-06T10:07:00Z', '{}', 'none', '2026-11-06T10:07:01Z', 1, '2026-11-06T10:07:01Z', NULL)`);
     await client.query(`INSERT INTO once_keys (key, at) VALUES ('gonogo:2026-11-01', '2026-11-01T09:00:00Z')`);
     await client.end();
 
@@ -217,10 +225,44 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
           row({ owner_key: '24', status: 'cancelled', claimed_at: T('2026-11-06T10:00:01Z'), claims: 1, first_claimed_at: T('2026-11-06T10:00:01Z'), attempts: 1 }),
           row({ owner_key: '25', status: 'failed', claimed_at: T('2026-11-06T10:00:01Z'), claims: 1, first_claimed_at: T('2026-11-06T10:00:01Z'), attempts: 1 }),
         ].map((r) => ({ ...r, kind: 'notice', created_at: T('2026-11-06T10:00:00Z') })),
+        row({
+          kind: 'thread_line',
+          owner_key: '32',
+          status: 'sent',
+          conversation: 'C0WS1',
+          thread_ts: '1762423200.000100',
+          ts: '1762423203.000100',
+          claimed_at: T('2026-11-06T10:00:03Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T10:00:03Z'),
+          attempts: 1,
+          created_at: T('2026-11-06T10:00:00Z'),
+        }),
+        row({
+          kind: 'thread_line',
+          owner_key: '33',
+          status: 'sending',
+          claimed_at: T('2026-11-06T10:05:01Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T10:05:01Z'),
+          attempts: 1,
+          created_at: T('2026-11-06T10:05:00Z'),
+        }),
+        row({ kind: 'thread_line', owner_key: '34', status: 'pending', created_at: T('2026-11-06T10:06:00Z') }),
+        row({
+          kind: 'thread_line',
+          owner_key: '35',
+          status: 'failed',
+          claimed_at: T('2026-11-06T10:07:01Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T10:07:01Z'),
+          attempts: 1,
+          created_at: T('2026-11-06T10:07:00Z'),
+        }),
       ].sort((a: Record<string, unknown>, b: Record<string, unknown>) => (a.kind === b.kind ? Number(a.owner_key) - Number(b.owner_key) : String(a.kind) < String(b.kind) ? -1 : 1));
       expect(await rows()).toEqual(migrated);
       const columns = await database.pool.query(
-        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at')) OR (table_name = 'blocker_notices' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'dm_channel', 'sent_at'))",
+        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at')) OR (table_name = 'blocker_notices' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'dm_channel', 'sent_at')) OR (table_name = 'blocker_events' AND column_name LIKE 'thread%')",
       );
       expect(columns.rows).toEqual([]);
       expect((await database.pool.query("SELECT to_regclass('once_keys') AS t")).rows).toEqual([{ t: null }]);
@@ -237,7 +279,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
         clock: fixedClock('2026-11-07T00:00:00Z'),
         log: pino({ level: 'silent' }),
       } as unknown as Deps;
-      expect(await releaseStaleReservations(deps)).toEqual({ digest_chart: 1, gonogo_summary: 1, notice: 1 });
+      expect(await releaseStaleReservations(deps)).toEqual({ digest_chart: 1, gonogo_summary: 1, notice: 1, thread_line: 1 });
       expect(await transitions.claim(deps, chartDelivery(12))).toEqual({ claims: 2, firstClaimedAt: T('2026-11-02T18:00:05Z'), claimedAt: T('2026-11-07T00:00:00Z'), conversation: null });
       expect(await transitions.claim(deps, chartDelivery(13))).toBeNull();
       expect(await transitions.claim(deps, chartDelivery(14))).toBeNull();
@@ -251,6 +293,9 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       expect(await transitions.claim(deps, noticeDelivery(22))).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-06T10:00:01Z') });
       expect(await transitions.claim(deps, noticeDelivery(24))).toBeNull();
       expect(await transitions.claim(deps, noticeDelivery(25))).toBeNull();
+      // a thread line claimed mid-post searches the thread first; the raised event never gets one
+      expect(await transitions.claim(deps, threadLineDelivery(33))).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-06T10:05:01Z') });
+      expect(await transitions.claim(deps, threadLineDelivery(31))).toBeNull();
     } finally {
       await database.pool.end();
     }

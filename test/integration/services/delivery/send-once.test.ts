@@ -132,7 +132,11 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     expect(await renderBlockerMessage(bot.deps, blockerId)).toBe('posted');
     const [b] = await h.sql<{ message_ts: string }>('SELECT message_ts FROM blockers WHERE id = $1', [blockerId]);
     const [ev] = await h.sql<{ id: number }>("SELECT id FROM blocker_events WHERE blocker_id = $1 AND kind = 'raised'", [blockerId]);
-    await h.sql("UPDATE blocker_events SET thread_status = 'sending', thread_claims = 1, thread_claimed_at = $2, thread_first_claimed_at = $2 WHERE id = $1", [ev!.id, new Date(START)]);
+    // (the raised event has no line of its own: this one is claimed as a process killed mid-call leaves it)
+    await h.sql("INSERT INTO deliveries (kind, owner_key, status, claims, attempts, claimed_at, first_claimed_at) VALUES ('thread_line', $1::text, 'sending', 1, 1, $2, $2)", [
+      ev!.id,
+      new Date(START),
+    ]);
     const earlier = s.messages.post({
       channel: 'C0BLK',
       thread_ts: b!.message_ts,
@@ -145,7 +149,7 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     expect(s.of('chat.postMessage', (a) => a.thread_ts === b!.message_ts)).toHaveLength(0);
     expect(s.of('conversations.replies').map((c) => [c.args.channel, c.args.ts])).toEqual([['C0BLK', b!.message_ts]]);
     expect(s.of('conversations.history')).toHaveLength(0);
-    expect((await h.sql('SELECT thread_status, thread_ts FROM blocker_events WHERE id = $1', [ev!.id]))[0]).toEqual({ thread_status: 'sent', thread_ts: earlier.ts });
+    expect((await h.sql("SELECT status, ts FROM deliveries WHERE kind = 'thread_line' AND owner_key = $1::text", [ev!.id]))[0]).toEqual({ status: 'sent', ts: earlier.ts });
   });
 
   it('a report Slack refuses for good (archived channel) is given up for this version, not retried forever', async () => {
