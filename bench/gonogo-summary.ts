@@ -201,7 +201,7 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
   const nGate = 10;
   await c.query(
     `INSERT INTO blockers (workstream_id, gate_id, severity, text, reporter, owner, status, policy, levels_done, last_notified_at, next_due_at,
-                           acknowledged_by, version, raised_at, resolved_at, resolved_by, source, channel, message_ts, permalink, message_version, message_rendered_version)
+                           acknowledged_by, version, raised_at, resolved_at, resolved_by, source, channel, message_version, message_rendered_version)
      SELECT ws, NULL, sev, 'B' || i || ': ' || (ARRAY['Staging DB out of disk','Waiting on legal sign-off for copy','Flaky e2e suite blocks merges','Vendor API rate limit too low','Missing on-call for payments','Cert rotation failing in eu-west','Design review not scheduled','Load balancer config drift'])[1 + (i % 8)],
             rep, own, st, '{"ladder":[{"afterMs":900000,"notify":"lead"}],"stopWhen":"resolved"}'::jsonb,
             CASE WHEN raised < now_ - interval '15 minutes' THEN 1 ELSE 0 END,
@@ -210,7 +210,7 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
             CASE WHEN st = 'acknowledged' THEN ARRAY[own] ELSE '{}'::text[] END, 1 + (i % 4), raised,
             CASE WHEN st = 'resolved' THEN least(now_, raised + r_res * interval '72 hours') END,
             CASE WHEN st = 'resolved' THEN own END,
-            src, 'CBLOCKERS1', extract(epoch FROM raised)::bigint || '.000' || lpad((i % 1000)::text, 3, '0'), NULL, 1 + (i % 4), 1 + (i % 4)
+            src, 'CBLOCKERS1', 1 + (i % 4), 1 + (i % 4)
      FROM (
        SELECT i, now_, r_res,
               'ws' || lpad((1 + floor(r_ws * ${WORKSTREAMS})::int)::text, 3, '0') AS ws,
@@ -225,6 +225,11 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
      ) y
      ORDER BY raised`,
     [nowIso, opts.blockers - nGate],
+  );
+  // their messages, posted (the blocker message's delivery, services/blockers/delivery-kinds.ts)
+  await c.query(
+    `INSERT INTO deliveries (kind, owner_key, conversation, ts, status, created_at)
+     SELECT 'blocker', id::text, channel, extract(epoch FROM raised_at)::bigint || '.000' || lpad((id % 1000)::text, 3, '0'), 'sent', raised_at FROM blockers`,
   );
   await c.query(
     `INSERT INTO blockers (workstream_id, gate_id, severity, text, reporter, owner, status, policy, levels_done, raised_at, resolved_at, resolved_by, source, channel)

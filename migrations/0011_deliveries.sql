@@ -58,6 +58,16 @@ SELECT 'thread_line', e."id"::text,
 FROM "blocker_events" AS e JOIN "blockers" AS b ON b."id" = e."blocker_id"
 WHERE e."thread_status" <> 'none' OR e."thread_claims" > 0
 ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
+-- Every blocker message's reservation moves to its delivery row (kind blocker, owned by the blocker's id): sent
+-- once it has a ts (with its conversation and permalink), else pending with the claims of first posts that did not
+-- record one (so its next render searches the channel first).
+INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "ts", "permalink", "status", "claimed_at", "claims", "first_claimed_at", "attempts", "created_at")
+SELECT 'blocker', b."id"::text, CASE WHEN b."message_ts" IS NOT NULL THEN b."channel" END, b."message_ts", b."permalink",
+  CASE WHEN b."message_ts" IS NOT NULL THEN 'sent' ELSE 'pending' END,
+  CASE WHEN b."message_ts" IS NOT NULL THEN b."message_claimed_at" END,
+  b."message_claims", b."message_first_claimed_at", b."message_claims", b."raised_at"
+FROM "blockers" AS b
+ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
 -- once_keys has been unused since the go/no-go reminders moved to outbound messages.
 DROP TABLE "once_keys" CASCADE;--> statement-breakpoint
 ALTER TABLE "digests" DROP COLUMN "chart_status";--> statement-breakpoint
@@ -88,4 +98,9 @@ ALTER TABLE "blocker_events" DROP COLUMN "thread_status";--> statement-breakpoin
 ALTER TABLE "blocker_events" DROP COLUMN "thread_claimed_at";--> statement-breakpoint
 ALTER TABLE "blocker_events" DROP COLUMN "thread_claims";--> statement-breakpoint
 ALTER TABLE "blocker_events" DROP COLUMN "thread_first_claimed_at";--> statement-breakpoint
-ALTER TABLE "blocker_events" DROP COLUMN "thread_ts";
+ALTER TABLE "blocker_events" DROP COLUMN "thread_ts";--> statement-breakpoint
+ALTER TABLE "blockers" DROP COLUMN "message_ts";--> statement-breakpoint
+ALTER TABLE "blockers" DROP COLUMN "permalink";--> statement-breakpoint
+ALTER TABLE "blockers" DROP COLUMN "message_claimed_at";--> statement-breakpoint
+ALTER TABLE "blockers" DROP COLUMN "message_claims";--> statement-breakpoint
+ALTER TABLE "blockers" DROP COLUMN "message_first_claimed_at";

@@ -38,16 +38,13 @@ export const blockers = pgTable(
     resolvedBy: text('resolved_by'),
     source: text('source').$type<BlockerSource>().notNull(),
     standupAnswerId: integer('standup_answer_id'),
-    /** The blocker message in the blockers channel, kept up to date (rendered while rendered < message_version). */
+    /**
+     * The blocker message in the blockers channel, kept up to date (rendered while rendered < message_version). Its
+     * delivery (`deliveries`, kind `blocker`, owner key = the blocker's id) holds its `ts` and permalink.
+     */
     channel: text('channel').notNull(),
-    messageTs: text('message_ts'),
-    permalink: text('permalink'),
     messageVersion: integer('message_version').notNull().default(1),
     messageRenderedVersion: integer('message_rendered_version').notNull().default(0),
-    /** The message's first post is reserved like any delivery (services/delivery). */
-    messageClaimedAt: ts('message_claimed_at'),
-    messageClaims: integer('message_claims').notNull().default(0),
-    messageFirstClaimedAt: ts('message_first_claimed_at'),
     /**
      * The `message_version` every escalation DM of this blocker shows (edited in place while lower; see
      * services/blockers/delivery.ts updateNotices).

@@ -11,6 +11,12 @@ export const noticeDelivery = (noticeId: number): DeliveryRef => ({ kind: NOTICE
 /** The join condition of a blocker notice with its delivery (`deliveries`), where its status, IM channel and `ts` live. */
 export const noticeJoin = and(eq(deliveries.kind, NOTICE), eq(deliveries.ownerKey, sql`${blockerNotices.id}::text`));
 
+/** The delivery kind of a blocker's message in its blockers channel (posted once, then edited; `reservation: blocker-<id>`). */
+export const BLOCKER_MESSAGE = 'blocker';
+
+/** The delivery of blocker `blockerId`'s message (its `ts`, conversation and permalink once posted). */
+export const blockerMessageDelivery = (blockerId: number): DeliveryRef => ({ kind: BLOCKER_MESSAGE, ownerKey: blockerId });
+
 /**
  * The delivery kind of a timeline line in the blocker message's thread (`preflight_thread_line`,
  * `thread_line-<event id>`). An event shown in the thread has one; one that is not (`raised`) has none.

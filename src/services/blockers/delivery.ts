@@ -4,10 +4,9 @@ import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/sc
 import type { Deps } from '../deps.js';
 import { deliverClaim } from '../delivery/deliver.js';
 import type { EscalationNoticeModel, OutgoingMessage } from '../delivery/renderer.js';
-import { BLOCKER_MESSAGE } from '../delivery/reservations.js';
-import { messageTransport, postOrUpdate, updatePosted } from '../delivery/send-once.js';
+import { messageTransport, postOrUpdateDelivery, updatePosted } from '../delivery/send-once.js';
 import * as transitions from '../delivery/transitions.js';
-import { NOTICE, noticeDelivery, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
+import { blockerMessageDelivery, NOTICE, noticeDelivery, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
 import { zoneOf } from '../standups/plans.js';
 import type { BlockerNoticeRow, BlockerRow } from './rows.js';
 import { blockerView } from './view.js';
@@ -28,9 +27,9 @@ const digestOf = (m: OutgoingMessage) =>
  * What one escalation DM shows at `now`: the blocker as it stands (or, for a DM of an earlier episode of a gate's
  * escalation, as that episode ended), its times written for the recipient's zone (services/standups/plans.ts zoneOf).
  */
-function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNoticeRow, now: Date, sentAt: Date): EscalationNoticeModel {
+function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNoticeRow, now: Date, sentAt: Date, permalink: string | null): EscalationNoticeModel {
   const zone = zoneOf(deps.config, n.recipient);
-  const blocker = n.closedView ? { ...n.closedView, zone } : blockerView(deps.config, b, now, zone);
+  const blocker = n.closedView ? { ...n.closedView, zone } : blockerView(deps.config, b, now, zone, permalink);
   return { blocker, level: n.level, attempt: n.attempt, recipient: n.recipient, sentAt: unixSec(sentAt) };
 }
 
@@ -65,7 +64,8 @@ export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' |
     await transitions.release(deps, ref, claimed.claimedAt, { uncount: true });
     return 'not-due';
   }
-  const message = deps.renderer.escalationNotice(noticeModel(deps, b, notice, now, now));
+  const permalink = (await transitions.stateOf(deps, blockerMessageDelivery(b.id)))?.permalink ?? null;
+  const message = deps.renderer.escalationNotice(noticeModel(deps, b, notice, now, now, permalink));
   await deps.db
     .update(blockerNotices)
     .set({ renderedVersion: b.messageVersion, renderedHash: digestOf(message) })
@@ -120,10 +120,11 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
       )
       .orderBy(blockerNotices.id);
     const now = deps.clock.now().toJSDate();
+    const permalink = behind.length ? ((await transitions.stateOf(deps, blockerMessageDelivery(blockerId)))?.permalink ?? null) : null;
     let edited = 0;
     let failed = 0;
     for (const { n, ts, conversation, sentAt } of behind) {
-      const message = deps.renderer.escalationNotice(noticeModel(deps, b, n, now, sentAt ?? n.dueAt));
+      const message = deps.renderer.escalationNotice(noticeModel(deps, b, n, now, sentAt ?? n.dueAt, permalink));
       const hash = digestOf(message);
       // a change that does not change what this DM shows (it already shows how its episode ended, say) costs no call
       if (hash !== n.renderedHash) {
@@ -165,23 +166,22 @@ export async function renderBlockerMessage(deps: Deps, blockerId: number): Promi
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_BLOCKER_MESSAGE}, ${blockerId})`);
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId));
     if (!b || b.messageRenderedVersion >= b.messageVersion) return 'current';
-    const message = deps.renderer.blockerMessage(blockerView(deps.config, b, deps.clock.now().toJSDate()));
-    // the reservation and the ts are written outside this transaction, so a crash after posting cannot lose them
-    const res = await postOrUpdate(deps, BLOCKER_MESSAGE, blockerId, { ts: b.messageTs }, { channel: b.channel, unfurlLinks: false }, message);
-    // a new message (first post, or re-posted) gets its permalink, stored with the rendered version in one UPDATE
-    let permalink: { permalink: string | null } | Record<string, never> = {};
-    if (res.outcome !== 'failed' && res.ts !== b.messageTs) {
-      permalink = { permalink: null };
+    const ref = blockerMessageDelivery(blockerId);
+    const before = await transitions.stateOf(deps, ref);
+    const message = deps.renderer.blockerMessage(blockerView(deps.config, b, deps.clock.now().toJSDate(), undefined, before?.permalink ?? null));
+    // the delivery and its ts are written outside this transaction, so a crash after posting cannot lose them
+    const res = await postOrUpdateDelivery(deps, ref, { channel: b.channel, unfurlLinks: false }, message);
+    // a new message (first post, or re-posted) gets its permalink
+    if (res.outcome !== 'failed' && res.ts !== before?.ts) {
+      let permalink: string | null = null;
       try {
-        permalink = { permalink: (await deps.slack.chat.getPermalink({ channel: res.channel, message_ts: res.ts })).permalink ?? null };
+        permalink = (await deps.slack.chat.getPermalink({ channel: res.channel, message_ts: res.ts })).permalink ?? null;
       } catch (err) {
         deps.log.warn({ blocker: blockerId, err: (err as Error).message }, 'could not get the blocker message permalink');
       }
+      await transitions.recordPermalink(deps, ref, permalink);
     }
-    await tx
-      .update(blockers)
-      .set({ ...permalink, messageRenderedVersion: b.messageVersion })
-      .where(eq(blockers.id, blockerId));
+    await tx.update(blockers).set({ messageRenderedVersion: b.messageVersion }).where(eq(blockers.id, blockerId));
     return res.outcome;
   });
 }
@@ -196,11 +196,12 @@ export async function postThreadLine(deps: Deps, eventId: number): Promise<'post
   if (!claimed) return 'not-due';
   const [ev] = await deps.db.select().from(blockerEvents).where(eq(blockerEvents.id, eventId));
   const [b] = ev ? await deps.db.select().from(blockers).where(eq(blockers.id, ev.blockerId)) : [];
-  if (!ev || !b?.messageTs) {
+  const parentTs = b ? (await transitions.stateOf(deps, blockerMessageDelivery(b.id)))?.ts : null;
+  if (!ev || !b || !parentTs) {
     await transitions.release(deps, ref, claimed.claimedAt, { uncount: true });
     throw new Error(`blocker ${ev?.blockerId} has no message yet; thread line ${eventId} waits for it`);
   }
   const message = deps.renderer.blockerThreadLine({ kind: ev.kind, actor: ev.actor, data: ev.data });
-  const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel: b.channel, threadTs: b.messageTs }, message));
+  const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel: b.channel, threadTs: parentTs }, message));
   return outcome === 'taken-over' ? 'not-due' : 'posted';
 }

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import type { BlockerRow } from './rows.js';
 import { blockerView } from './view.js';
 import * as transitions from '../delivery/transitions.js';
-import { NOTICE, noticeJoin } from './delivery-kinds.js';
+import { blockerMessageDelivery, NOTICE, noticeJoin } from './delivery-kinds.js';
 
 /** What a new episode of a gate's escalation says and whom it pings. */
 export interface Episode {
@@ -43,7 +43,7 @@ export async function reopenEscalation(deps: Deps, blockerId: number, episode: E
     const ended: BlockerRow = old.status === 'resolved' ? old : { ...old, status: 'resolved', resolvedAt: now, resolvedBy: null };
     await tx
       .update(blockerNotices)
-      .set({ closedView: blockerView(deps.config, ended, now) })
+      .set({ closedView: blockerView(deps.config, ended, now, undefined, (await transitions.stateOf(deps, blockerMessageDelivery(blockerId)))?.permalink ?? null) })
       .where(
         and(
           eq(blockerNotices.blockerId, blockerId),

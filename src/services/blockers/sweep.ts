@@ -2,7 +2,8 @@ import { and, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { outboundDue, outboundEditsDue } from '../delivery/outbound.js';
-import { NOTICE, THREAD_LINE } from './delivery-kinds.js';
+import { BLOCKER_MESSAGE, NOTICE, THREAD_LINE } from './delivery-kinds.js';
+import { alias } from 'drizzle-orm/pg-core';
 
 const BATCH = 20_000;
 
@@ -32,12 +33,14 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
     .limit(BATCH);
   await deps.wakeups.sendNotices(notices.map((n) => n.id));
 
+  // thread lines whose blocker message is posted
+  const parentDelivery = alias(deliveries, 'parent_delivery');
   const lines = await db
     .select({ id: blockerEvents.id })
     .from(deliveries)
     .innerJoin(blockerEvents, eq(blockerEvents.id, sql`${deliveries.ownerKey}::int`))
-    .innerJoin(blockers, eq(blockers.id, blockerEvents.blockerId))
-    .where(and(eq(deliveries.kind, THREAD_LINE), eq(deliveries.status, 'pending'), isNotNull(blockers.messageTs)))
+    .innerJoin(parentDelivery, and(eq(parentDelivery.kind, BLOCKER_MESSAGE), eq(parentDelivery.ownerKey, sql`${blockerEvents.blockerId}::text`)))
+    .where(and(eq(deliveries.kind, THREAD_LINE), eq(deliveries.status, 'pending'), isNotNull(parentDelivery.ts)))
     .limit(BATCH);
   await deps.wakeups.postThreadLines(lines.map((l) => l.id));
 

@@ -1,4 +1,4 @@
-import { blockers, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { StatusReservation, VersionedReservation } from './reservation.js';
 
 /**
@@ -58,15 +58,3 @@ export const LATE_ANSWER = {
   claims: standupAnswers.lateClaims,
   firstClaimedAt: standupAnswers.lateFirstClaimedAt,
 } satisfies VersionedReservation<typeof standupAnswers>;
-
-/** A blocker's message in its blockers channel (posted once, then edited). */
-export const BLOCKER_MESSAGE = {
-  kind: 'blocker',
-  table: blockers,
-  id: blockers.id,
-  ts: blockers.messageTs,
-  channel: blockers.channel,
-  claimedAt: blockers.messageClaimedAt,
-  claims: blockers.messageClaims,
-  firstClaimedAt: blockers.messageFirstClaimedAt,
-} satisfies VersionedReservation<typeof blockers>;

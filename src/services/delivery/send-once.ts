@@ -17,6 +17,7 @@ import {
   type StatusReservation,
   type VersionedReservation,
 } from './reservation.js';
+import * as transitions from './transitions.js';
 import type { DeliveryRef } from './transitions.js';
 
 /** Where a message goes: a channel id or a user id (DM), optionally as a reply in the thread of `threadTs`. */
@@ -54,7 +55,7 @@ async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number | string
 }
 
 /** chat.update of a posted message (`channel` is the conversation it is in: the IM channel id for a DM), with its metadata. */
-async function chatUpdate(deps: Pick<Deps, 'slack'>, kind: string, id: number, where: { channel: string; ts: string }, message: OutgoingMessage): Promise<void> {
+async function chatUpdate(deps: Pick<Deps, 'slack'>, kind: string, id: number | string, where: { channel: string; ts: string }, message: OutgoingMessage): Promise<void> {
   await deps.slack.chat.update({ channel: where.channel, ts: where.ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), metadata: deliveryMetadata(kind, id) } as never);
 }
 
@@ -239,4 +240,68 @@ async function showVersion(
   }
   await recordFirstPost(deps, v, id, posted);
   return { outcome: 'posted', ts: posted.ts, channel: posted.channel ?? target.channel };
+}
+
+/**
+ * Shows the current version of a message that is posted once and edited afterwards (a blocker message), reserved as
+ * the delivery `ref` (services/delivery/transitions.ts): chat.update on its recorded `ts` when it was sent (the
+ * delivery forgotten and the message posted again when Slack says it was deleted, `message_not_found`); otherwise
+ * the delivery is opened if need be and claimed (serialised: callers hold a lock for the whole call, so a claim
+ * left by a render that died is taken over at once), an earlier unrecorded attempt is looked for (and edited
+ * instead of posting again), and the `ts` is recorded at once. A failed first post gives the claim back (a 429
+ * uncounted: Slack performed nothing). A permanent error for this conversation (services/slack-errors.ts
+ * isPermanent) is logged and answered 'failed', so that the caller marks this version as rendered instead of
+ * retrying it forever; the next version tries again. Other errors propagate (the job retries).
+ * @returns 'updated' (edited, including an earlier attempt found in Slack) or 'posted', with the `ts`; or 'failed'.
+ */
+export async function postOrUpdateDelivery(
+  deps: Deps,
+  ref: DeliveryRef,
+  target: Target,
+  message: OutgoingMessage,
+): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string } | { outcome: 'failed' }> {
+  try {
+    return await showDeliveryVersion(deps, ref, target, message);
+  } catch (err) {
+    if (!isPermanent(err)) throw err;
+    deps.log.warn({ reservation: transitions.reservationOf(ref), channel: target.channel, error: platformError(err) }, 'Slack refused this version of the message for good; not retrying it');
+    return { outcome: 'failed' };
+  }
+}
+
+/** postOrUpdateDelivery without its handling of permanent errors. */
+async function showDeliveryVersion(deps: Deps, ref: DeliveryRef, target: Target, message: OutgoingMessage): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
+  const id = String(ref.ownerKey);
+  const edit = (channel: string, ts: string) => chatUpdate(deps, ref.kind, id, { channel, ts }, message);
+  const current = await transitions.stateOf(deps, ref);
+  if (current?.status === 'sent' && current.ts) {
+    try {
+      await edit(target.channel, current.ts);
+      return { outcome: 'updated', ts: current.ts, channel: target.channel };
+    } catch (err) {
+      if (platformError(err) !== 'message_not_found') throw err;
+      deps.log.warn({ reservation: transitions.reservationOf(ref), ts: current.ts }, 'message was deleted in Slack; posting it again');
+      await transitions.forget(deps, ref);
+    }
+  }
+  if (!current) await transitions.open(deps.db, ref, deps.clock.now().toJSDate());
+  const claimed = await transitions.claim(deps, ref, { serialised: true });
+  if (!claimed) throw new Error(`${transitions.reservationOf(ref)} could not be claimed (it is neither pending nor sending)`);
+  const transport = messageTransport(deps, ref, target, message);
+  try {
+    const found = claimed.claims > 1 && claimed.firstClaimedAt ? await transport.findEarlier(claimed.firstClaimedAt) : null;
+    if (found) {
+      deps.log.info({ reservation: transitions.reservationOf(ref), ts: found.ts }, 'an earlier attempt had posted this message; recorded its ts instead of posting again');
+      await transitions.record(deps, ref, claimed.claimedAt, found);
+      await edit(found.channel ?? target.channel, found.ts);
+      return { outcome: 'updated', ts: found.ts, channel: found.channel ?? target.channel };
+    }
+    const posted = await transport.send(message);
+    await transitions.record(deps, ref, claimed.claimedAt, posted);
+    return { outcome: 'posted', ts: posted.ts, channel: posted.channel ?? target.channel };
+  } catch (err) {
+    // only while still sending (nothing recorded): the next render claims again (and searches, unless a 429)
+    await transitions.release(deps, ref, claimed.claimedAt, { uncount: rateLimitedFor(err) !== null });
+    throw err;
+  }
 }

@@ -10,13 +10,17 @@ import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
  *
  *   open      (none) → pending
  *   cancel    sending → cancelled          claimed, then found not wanted any more (the blocker was resolved)
- *   claim     pending → sending            counts the claim (claims, attempts; first_claimed_at kept)
+ *   claim     pending → sending            counts the claim (claims, attempts; first_claimed_at kept); a
+ *                                          `serialised` claim (its caller holds a lock) also takes over a
+ *                                          claim left sending by a render that died
  *   reconfirm sending → sending            renews claimed_at, only while the claim is still ours
  *   record    sending → sent               ts, conversation, thread, sent_at; only while the claim is ours
  *   park      sending → failed             a permanent refusal (last_error), or nothing to send
  *   release   sending → pending            a transient failure: the claim stays counted (the next one searches
  *                                          Slack first); `uncount` gives it back (Slack performed nothing)
  *   releaseStale  sending → pending        every claim older than `before` (its process died mid-call)
+ *   forget    sent → pending               a message deleted in Slack: the next render posts it anew
+ *   recordPermalink  sent → sent           the message's permalink (chat.getPermalink)
  *   giveUp    pending → failed|cancelled   deliveries not claimed that cannot happen (their thread could not
  *                                          be posted) or are not wanted any more (the blocker was acknowledged)
  *
@@ -72,10 +76,12 @@ export async function open(db: DbOrTx, refs: DeliveryRef | DeliveryRef[], create
 }
 
 /**
- * Claims a pending delivery (pending → sending) and counts the claim.
+ * Claims a pending delivery (pending → sending) and counts the claim. With `serialised` (the caller holds a lock
+ * that serialises every send of this message, e.g. a versioned message's render), a delivery left sending by a
+ * call that died is claimed again at once.
  * @returns the claim, or null when it is not pending (sent, failed, claimed by another worker) or not open.
  */
-export async function claim(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryRef): Promise<DeliveryClaim | null> {
+export async function claim(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryRef, opts: { serialised?: boolean } = {}): Promise<DeliveryClaim | null> {
   const now = deps.clock.now().toJSDate();
   const [row] = await deps.db
     .update(deliveries)
@@ -86,7 +92,7 @@ export async function claim(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryRef):
       attempts: sql`${deliveries.attempts} + 1`,
       firstClaimedAt: sql`coalesce(${deliveries.firstClaimedAt}, ${now}::timestamptz)`,
     })
-    .where(and(isRef(ref), eq(deliveries.status, 'pending')))
+    .where(and(isRef(ref), opts.serialised ? inArray(deliveries.status, ['pending', 'sending']) : eq(deliveries.status, 'pending')))
     .returning({ claims: deliveries.claims, firstClaimedAt: deliveries.firstClaimedAt, conversation: deliveries.conversation });
   return row ? { claims: row.claims, firstClaimedAt: row.firstClaimedAt, claimedAt: now, conversation: row.conversation } : null;
 }
@@ -202,8 +208,32 @@ export async function giveUp(db: DbOrTx, kind: string, ownerKeys: (string | numb
   return rows.map((r) => r.ownerKey);
 }
 
+/**
+ * Forgets a message that was deleted in Slack (`message_not_found` on an edit): sent → pending, without its `ts`,
+ * conversation, permalink or claims, so that the next render posts it anew (and searches for nothing).
+ */
+export async function forget(deps: Pick<Deps, 'db'>, ref: DeliveryRef): Promise<void> {
+  await deps.db.update(deliveries).set({ status: 'pending', ts: null, conversation: null, permalink: null, claims: 0, firstClaimedAt: null, claimedAt: null, sentAt: null }).where(isRef(ref));
+}
+
+/** Records the permalink (chat.getPermalink; null when Slack gave none) of a sent message. */
+export async function recordPermalink(deps: Pick<Deps, 'db'>, ref: DeliveryRef, permalink: string | null): Promise<void> {
+  await deps.db
+    .update(deliveries)
+    .set({ permalink })
+    .where(and(isRef(ref), eq(deliveries.status, 'sent')));
+}
+
+/** What a delivery stands at: its status, and where it landed. */
+export interface DeliveryState {
+  status: DeliveryStatus;
+  ts: string | null;
+  conversation: string | null;
+  permalink: string | null;
+}
+
 /** The state of a delivery (null when it was never opened). */
-export async function stateOf(deps: Pick<Deps, 'db'>, ref: DeliveryRef): Promise<{ status: DeliveryStatus; ts: string | null; conversation: string | null } | null> {
-  const [row] = await deps.db.select({ status: deliveries.status, ts: deliveries.ts, conversation: deliveries.conversation }).from(deliveries).where(isRef(ref));
+export async function stateOf(deps: Pick<Deps, 'db'>, ref: DeliveryRef): Promise<DeliveryState | null> {
+  const [row] = await deps.db.select({ status: deliveries.status, ts: deliveries.ts, conversation: deliveries.conversation, permalink: deliveries.permalink }).from(deliveries).where(isRef(ref));
   return row ?? null;
 }

@@ -184,7 +184,8 @@ const blockerFields = {
   resolvedAt: blockers.resolvedAt,
   resolvedBy: blockers.resolvedBy,
   levelsDone: blockers.levelsDone,
-  permalink: blockers.permalink,
+  // the blocker message's delivery (services/blockers/delivery-kinds.ts, kind `blocker`)
+  permalink: sql<string | null>`(select d.permalink from deliveries d where d.kind = 'blocker' and d.owner_key = blockers.id::text)`,
   // instants formatted in UTC by Postgres itself, whatever the session's TimeZone
   timeline: sql<
     BlockerRecord['timeline']

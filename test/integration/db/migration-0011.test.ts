@@ -9,7 +9,7 @@ import { parseWorkspaceConfig } from '../../../src/config/load.js';
 import { openDatabase } from '../../../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../../../src/db/migrate.js';
 import type { Deps } from '../../../src/services/deps.js';
-import { noticeDelivery, threadLineDelivery } from '../../../src/services/blockers/delivery-kinds.js';
+import { blockerMessageDelivery, noticeDelivery, threadLineDelivery } from '../../../src/services/blockers/delivery-kinds.js';
 import { outboundDue } from '../../../src/services/delivery/outbound.js';
 import { releaseStaleReservations } from '../../../src/services/delivery/release-stale.js';
 import * as transitions from '../../../src/services/delivery/transitions.js';
@@ -33,7 +33,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
     await dropDatabase(url.toString());
   });
 
-  it('moves every digest chart, outbound message, escalation DM and thread line reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
+  it('moves every digest chart, outbound message, escalation DM, blocker message and thread line reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
     await ensureDatabase(url.toString());
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
@@ -78,7 +78,12 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       (24, 7, 0, 0, 'U0ACK', '2026-11-06T10:00:00Z', '2026-11-06T10:00:00Z', 'cancelled', '2026-11-06T10:00:01Z', 1, '2026-11-06T10:00:01Z', NULL, NULL, NULL),
       (25, 7, 0, 0, 'U0GONE', '2026-11-06T10:00:00Z', '2026-11-06T10:00:00Z', 'failed', '2026-11-06T10:00:01Z', 1, '2026-11-06T10:00:01Z', NULL, NULL, NULL)`);
     // its timeline: the raised event (no line), lines sent, claimed mid-post, pending, refused for good ('none' after a claim)
-    await client.query(`UPDATE blockers SET message_ts = '1762423200.000100' WHERE id = 7`);
+    // its message posted (with its permalink); a second blocker whose first post was claimed twice, never recorded
+    await client.query(
+      `UPDATE blockers SET message_ts = '1762423200.000100', permalink = 'https://x.slack.com/archives/C0WS1/p1762423200000100', message_claimed_at = '2026-11-06T10:00:00Z', message_claims = 1, message_first_claimed_at = '2026-11-06T10:00:00Z' WHERE id = 7`,
+    );
+    await client.query(`INSERT INTO blockers (id, workstream_id, severity, text, reporter, status, policy, raised_at, source, channel, message_version, message_rendered_version, message_claimed_at, message_claims, message_first_claimed_at)
+      VALUES (8, 'ws1', 'P2', 'flaky', 'U01', 'open', '{"ladder":[{"afterMs":0,"notify":"lead"}],"stopWhen":"resolved"}', '2026-11-06T12:00:00Z', 'command', 'C0WS1', 1, 0, '2026-11-06T12:00:09Z', 2, '2026-11-06T12:00:01Z')`);
     await client.query(`INSERT INTO blocker_events (id, blocker_id, kind, actor, at, data, thread_status, thread_claimed_at, thread_claims, thread_first_claimed_at, thread_ts) VALUES
       (31, 7, 'raised', 'U01', '2026-11-06T10:00:00Z', '{}', 'none', NULL, 0, NULL, NULL),
       (32, 7, 'escalated', NULL, '2026-11-06T10:00:00Z', '{}', 'sent', '2026-11-06T10:00:03Z', 1, '2026-11-06T10:00:03Z', '1762423203.000100'),
@@ -226,6 +231,20 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
           row({ owner_key: '25', status: 'failed', claimed_at: T('2026-11-06T10:00:01Z'), claims: 1, first_claimed_at: T('2026-11-06T10:00:01Z'), attempts: 1 }),
         ].map((r) => ({ ...r, kind: 'notice', created_at: T('2026-11-06T10:00:00Z') })),
         row({
+          kind: 'blocker',
+          owner_key: '7',
+          status: 'sent',
+          conversation: 'C0WS1',
+          ts: '1762423200.000100',
+          permalink: 'https://x.slack.com/archives/C0WS1/p1762423200000100',
+          claimed_at: T('2026-11-06T10:00:00Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T10:00:00Z'),
+          attempts: 1,
+          created_at: T('2026-11-06T10:00:00Z'),
+        }),
+        row({ kind: 'blocker', owner_key: '8', status: 'pending', claims: 2, first_claimed_at: T('2026-11-06T12:00:01Z'), attempts: 2, created_at: T('2026-11-06T12:00:00Z') }),
+        row({
           kind: 'thread_line',
           owner_key: '32',
           status: 'sent',
@@ -262,7 +281,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       ].sort((a: Record<string, unknown>, b: Record<string, unknown>) => (a.kind === b.kind ? Number(a.owner_key) - Number(b.owner_key) : String(a.kind) < String(b.kind) ? -1 : 1));
       expect(await rows()).toEqual(migrated);
       const columns = await database.pool.query(
-        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at')) OR (table_name = 'blocker_notices' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'dm_channel', 'sent_at')) OR (table_name = 'blocker_events' AND column_name LIKE 'thread%')",
+        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at')) OR (table_name = 'blocker_notices' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'dm_channel', 'sent_at')) OR (table_name = 'blocker_events' AND column_name LIKE 'thread%') OR (table_name = 'blockers' AND (column_name LIKE 'message_%' AND column_name NOT IN ('message_version', 'message_rendered_version') OR column_name = 'permalink'))",
       );
       expect(columns.rows).toEqual([]);
       expect((await database.pool.query("SELECT to_regclass('once_keys') AS t")).rows).toEqual([{ t: null }]);
@@ -289,13 +308,16 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       // the due outbound messages are those still pending (a reply: once its parent has a ts)
       expect(await outboundDue(deps, 100)).toEqual([1, 11]);
       // an escalation DM keeps what its in-place edits need; a cancelled or failed one is never sent
-      expect(await transitions.stateOf(deps, noticeDelivery(21))).toEqual({ status: 'sent', ts: '1762423201.000100', conversation: 'D0LEAD' });
+      expect(await transitions.stateOf(deps, noticeDelivery(21))).toEqual({ status: 'sent', ts: '1762423201.000100', conversation: 'D0LEAD', permalink: null });
       expect(await transitions.claim(deps, noticeDelivery(22))).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-06T10:00:01Z') });
       expect(await transitions.claim(deps, noticeDelivery(24))).toBeNull();
       expect(await transitions.claim(deps, noticeDelivery(25))).toBeNull();
       // a thread line claimed mid-post searches the thread first; the raised event never gets one
       expect(await transitions.claim(deps, threadLineDelivery(33))).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-06T10:05:01Z') });
       expect(await transitions.claim(deps, threadLineDelivery(31))).toBeNull();
+      // a blocker message's next render takes over its unrecorded first posts (serialised): the third claim searches
+      expect(await transitions.claim(deps, blockerMessageDelivery(8), { serialised: true })).toMatchObject({ claims: 3, firstClaimedAt: T('2026-11-06T12:00:01Z') });
+      expect(await transitions.stateOf(deps, blockerMessageDelivery(7))).toMatchObject({ status: 'sent', ts: '1762423200.000100', permalink: 'https://x.slack.com/archives/C0WS1/p1762423200000100' });
     } finally {
       await database.pool.end();
     }

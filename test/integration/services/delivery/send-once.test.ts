@@ -130,7 +130,7 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     const raised = await raiseBlocker(bot.deps, { reporter: 'U10', text: 'staging is down', severity: 'P1', workstreamId: 'ws1', source: 'command' });
     const blockerId = raised.ok ? raised.blocker.id : 0;
     expect(await renderBlockerMessage(bot.deps, blockerId)).toBe('posted');
-    const [b] = await h.sql<{ message_ts: string }>('SELECT message_ts FROM blockers WHERE id = $1', [blockerId]);
+    const [b] = await h.sql<{ message_ts: string }>("SELECT ts AS message_ts FROM deliveries WHERE kind = 'blocker' AND owner_key = $1::text", [blockerId]);
     const [ev] = await h.sql<{ id: number }>("SELECT id FROM blocker_events WHERE blocker_id = $1 AND kind = 'raised'", [blockerId]);
     // (the raised event has no line of its own: this one is claimed as a process killed mid-call leaves it)
     await h.sql("INSERT INTO deliveries (kind, owner_key, status, claims, attempts, claimed_at, first_claimed_at) VALUES ('thread_line', $1::text, 'sending', 1, 1, $2, $2)", [
