@@ -243,18 +243,23 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
   // standup runs: one per workstream per workday (the last --workdays workdays up to today), in date order;
   // today's is open, ~2 % of the others missed (no prompts), the rest closed.
   await c.query(
-    `INSERT INTO standup_runs (workstream_id, local_date, status, open_at, close_at, started_by, questions, workstream_name, zone, report_channel, report_ts,
+    `INSERT INTO standup_runs (workstream_id, local_date, status, open_at, close_at, started_by, questions, workstream_name, zone, report_channel,
                                report_version, report_rendered_version, closed_at, created_at)
      SELECT 'ws' || lpad(w::text, 3, '0'), d,
             CASE WHEN back = 1 THEN 'open' WHEN (w * 31 + back * 17) % 50 = 0 THEN 'missed' ELSE 'closed' END,
             (d + time '10:00') AT TIME ZONE $2, (d + time '12:00') AT TIME ZONE $2, NULL, $3::jsonb, 'Workstream ' || w, $2,
-            'CWS' || lpad(w::text, 5, '0'), extract(epoch FROM (d + time '10:00') AT TIME ZONE $2)::bigint || '.000100',
+            'CWS' || lpad(w::text, 5, '0'),
             3, CASE WHEN back = 1 THEN 2 ELSE 3 END, CASE WHEN back = 1 THEN NULL ELSE (d + time '12:00') AT TIME ZONE $2 END, (d + time '10:00') AT TIME ZONE $2
      FROM (SELECT d::date AS d, row_number() OVER (ORDER BY d DESC) AS back
            FROM generate_series($1::date - 400, $1::date, interval '1 day') d WHERE extract(isodow FROM d) < 6 ORDER BY d DESC LIMIT $4) days
      CROSS JOIN generate_series(1, ${WORKSTREAMS}) w
      ORDER BY d, w`,
     [TODAY, ZONE, JSON.stringify(DEFAULT_QUESTIONS), opts.workdays],
+  );
+  // their reports, posted (the report's delivery, services/standups/delivery-kinds.ts)
+  await c.query(
+    `INSERT INTO deliveries (kind, owner_key, conversation, ts, status, created_at)
+     SELECT 'report', id::text, report_channel, extract(epoch FROM open_at)::bigint || '.000100', 'sent', created_at FROM standup_runs`,
   );
 
   // one prompt per member per (non-missed) run; exactly --answers of them answered (complete), chosen at random.

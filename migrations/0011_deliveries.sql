@@ -68,6 +68,25 @@ SELECT 'blocker', b."id"::text, CASE WHEN b."message_ts" IS NOT NULL THEN b."cha
   b."message_claims", b."message_first_claimed_at", b."message_claims", b."raised_at"
 FROM "blockers" AS b
 ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
+-- Every standup report's reservation moves to its delivery row (kind report, owned by the run's id): sent once it
+-- has a ts (in its channel, in the thread it replies in, if any), else pending with the claims of first posts that
+-- did not record one. Runs of 0005 and before had no claims.
+INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "thread_ts", "ts", "status", "claimed_at", "claims", "first_claimed_at", "attempts", "created_at")
+SELECT 'report', r."id"::text, CASE WHEN r."report_ts" IS NOT NULL THEN r."report_channel" END, CASE WHEN r."report_ts" IS NOT NULL THEN r."report_thread_ts" END,
+  r."report_ts", CASE WHEN r."report_ts" IS NOT NULL THEN 'sent' ELSE 'pending' END,
+  CASE WHEN r."report_ts" IS NOT NULL THEN r."report_claimed_at" END,
+  r."report_claims", r."report_first_claimed_at", r."report_claims", r."created_at"
+FROM "standup_runs" AS r
+ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
+-- Likewise every late answer posted (or whose first post was claimed) in its report's thread (kind late_answer).
+INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "thread_ts", "ts", "status", "claimed_at", "claims", "first_claimed_at", "attempts", "created_at")
+SELECT 'late_answer', a."id"::text, CASE WHEN a."late_ts" IS NOT NULL THEN r."report_channel" END, CASE WHEN a."late_ts" IS NOT NULL THEN coalesce(r."report_thread_ts", r."report_ts") END,
+  a."late_ts", CASE WHEN a."late_ts" IS NOT NULL THEN 'sent' ELSE 'pending' END,
+  CASE WHEN a."late_ts" IS NOT NULL THEN a."late_claimed_at" END,
+  a."late_claims", a."late_first_claimed_at", a."late_claims", a."updated_at"
+FROM "standup_answers" AS a JOIN "standup_runs" AS r ON r."id" = a."run_id"
+WHERE a."late_ts" IS NOT NULL OR a."late_claims" > 0
+ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
 -- once_keys has been unused since the go/no-go reminders moved to outbound messages.
 DROP TABLE "once_keys" CASCADE;--> statement-breakpoint
 ALTER TABLE "digests" DROP COLUMN "chart_status";--> statement-breakpoint
@@ -103,4 +122,12 @@ ALTER TABLE "blockers" DROP COLUMN "message_ts";--> statement-breakpoint
 ALTER TABLE "blockers" DROP COLUMN "permalink";--> statement-breakpoint
 ALTER TABLE "blockers" DROP COLUMN "message_claimed_at";--> statement-breakpoint
 ALTER TABLE "blockers" DROP COLUMN "message_claims";--> statement-breakpoint
-ALTER TABLE "blockers" DROP COLUMN "message_first_claimed_at";
+ALTER TABLE "blockers" DROP COLUMN "message_first_claimed_at";--> statement-breakpoint
+ALTER TABLE "standup_answers" DROP COLUMN "late_ts";--> statement-breakpoint
+ALTER TABLE "standup_answers" DROP COLUMN "late_claimed_at";--> statement-breakpoint
+ALTER TABLE "standup_answers" DROP COLUMN "late_claims";--> statement-breakpoint
+ALTER TABLE "standup_answers" DROP COLUMN "late_first_claimed_at";--> statement-breakpoint
+ALTER TABLE "standup_runs" DROP COLUMN "report_ts";--> statement-breakpoint
+ALTER TABLE "standup_runs" DROP COLUMN "report_claimed_at";--> statement-breakpoint
+ALTER TABLE "standup_runs" DROP COLUMN "report_claims";--> statement-breakpoint
+ALTER TABLE "standup_runs" DROP COLUMN "report_first_claimed_at";

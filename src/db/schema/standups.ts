@@ -28,17 +28,13 @@ export const standupRuns = pgTable(
     questions: jsonb('questions').$type<Question[]>().notNull(),
     workstreamName: text('workstream_name').notNull(),
     zone: text('zone').notNull(),
+    /** Where the report goes. Its delivery (`deliveries`, kind `report`, owner key = the run's id) holds its `ts`. */
     reportChannel: text('report_channel').notNull(),
-    reportTs: text('report_ts'),
     /**
      * The thread the report was posted in: the `ts` of the day's first report in the same channel, when this run is
      * a later check-in of that day (its report is a reply there); null for a top-level report. Set with the first post.
      */
     reportThreadTs: text('report_thread_ts'),
-    /** The report's first post is reserved like any delivery (services/delivery): claims without a recorded ts, first such claim. */
-    reportClaimedAt: ts('report_claimed_at'),
-    reportClaims: integer('report_claims').notNull().default(0),
-    reportFirstClaimedAt: ts('report_first_claimed_at'),
     /** Bumped on every change the report shows; the report is re-rendered while rendered < version. */
     reportVersion: integer('report_version').notNull().default(1),
     reportRenderedVersion: integer('report_rendered_version').notNull().default(0),
@@ -108,13 +104,12 @@ export const standupAnswers = pgTable(
     updatedAt: ts('updated_at').notNull(),
     edits: integer('edits').notNull().default(0),
     late: boolean('late').notNull().default(false),
-    /** Late answers go to the report's thread: posted while posted_version < version. */
+    /**
+     * Late answers go to the report's thread: posted while posted_version < version. Its delivery (`deliveries`,
+     * kind `late_answer`, owner key = the answer's id) holds its `ts`.
+     */
     lateVersion: integer('late_version').notNull().default(0),
     latePostedVersion: integer('late_posted_version').notNull().default(0),
-    lateTs: text('late_ts'),
-    lateClaimedAt: ts('late_claimed_at'),
-    lateClaims: integer('late_claims').notNull().default(0),
-    lateFirstClaimedAt: ts('late_first_claimed_at'),
   },
   (t) => [uniqueIndex('standup_answers_run_user_key').on(t.runId, t.userId)],
 );

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Deps } from '../deps.js';
 import { isPermanent, rateLimitedFor } from '../slack-errors.js';
@@ -22,18 +22,6 @@ export interface StatusReservation<T extends PgTable = PgTable> {
   /** Where the conversation the message landed in is stored (the IM channel id for a DM). */
   channel?: PgColumn;
   sentAt?: PgColumn;
-}
-
-/** A message that is posted once and then edited (a report, a blocker message, a late answer): no status, the `ts` says it was posted. */
-export interface VersionedReservation<T extends PgTable = PgTable> {
-  kind: string;
-  table: T;
-  id: PgColumn;
-  ts: PgColumn;
-  channel?: PgColumn;
-  claimedAt: PgColumn;
-  claims: PgColumn;
-  firstClaimedAt: PgColumn;
 }
 
 /** A claimed reservation: the row as it is now (status sending), and whether an earlier claim may have posted. */
@@ -181,65 +169,6 @@ export async function releaseStale(deps: Pick<Deps, 'db'>, r: StatusReservation,
     .where(and(eq(r.status, r.values.sending), lte(r.claimedAt, before)))
     .returning();
   return rows.length;
-}
-
-/** Counts one attempt at the first post of a versioned message. @returns the claims without a `ts` so far (this one included) and the first. */
-export async function claimFirstPost(deps: Pick<Deps, 'db' | 'clock'>, v: VersionedReservation, id: number): Promise<{ claims: number; firstClaimedAt: Date | null }> {
-  const now = deps.clock.now().toJSDate();
-  const [row] = await update(deps, v.table)
-    .set(
-      setOf(v.table, [
-        [v.claimedAt, now],
-        [v.claims, sql`${v.claims} + 1`],
-        [v.firstClaimedAt, sql`coalesce(${v.firstClaimedAt}, ${now}::timestamptz)`],
-      ]),
-    )
-    .where(eq(v.id, id))
-    .returning();
-  if (!row) throw new Error(`${v.kind} ${id} does not exist`);
-  return { claims: row[keyOf(v.table, v.claims)] as number, firstClaimedAt: (row[keyOf(v.table, v.firstClaimedAt)] as Date | null) ?? null };
-}
-
-/** Records the `ts` (and conversation) of a versioned message's first post. */
-export async function recordFirstPost(deps: Pick<Deps, 'db'>, v: VersionedReservation, id: number, posted: { ts: string; channel: string | null }): Promise<void> {
-  await update(deps, v.table)
-    .set(
-      setOf(v.table, [
-        [v.ts, posted.ts],
-        [posted.channel ? v.channel : undefined, posted.channel],
-      ]),
-    )
-    .where(eq(v.id, id));
-}
-
-/**
- * Takes back the claim {@link claimFirstPost} counted, when the post was refused with a 429 (Slack performed
- * nothing): the next attempt then makes no search for it.
- */
-export async function unclaimFirstPost(deps: Pick<Deps, 'db'>, v: VersionedReservation, id: number): Promise<void> {
-  await update(deps, v.table)
-    .set(
-      setOf(v.table, [
-        [v.claims, sql`greatest(${v.claims} - 1, 0)`],
-        [v.firstClaimedAt, sql`CASE WHEN ${v.claims} <= 1 THEN NULL ELSE ${v.firstClaimedAt} END`],
-        [v.claimedAt, null],
-      ]),
-    )
-    .where(and(eq(v.id, id), isNull(v.ts)));
-}
-
-/** Forgets a versioned message that was deleted in Slack (`message_not_found`): the next render posts it anew. */
-export async function forgetPost(deps: Pick<Deps, 'db'>, v: VersionedReservation, id: number): Promise<void> {
-  await update(deps, v.table)
-    .set(
-      setOf(v.table, [
-        [v.ts, null],
-        [v.claims, 0],
-        [v.firstClaimedAt, null],
-        [v.claimedAt, null],
-      ]),
-    )
-    .where(eq(v.id, id));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
-import type { StatusReservation, VersionedReservation } from './reservation.js';
+import { standupPrompts } from '../../db/schema/index.js';
+import type { StatusReservation } from './reservation.js';
 
 /**
  * Every message Preflight delivers, and where its reservation lives. The `kind` is the message's
@@ -36,25 +36,3 @@ export const REMINDER = {
 
 /** Every reservation with a status, for the stale-reservation release. */
 export const STATUS_RESERVATIONS: readonly StatusReservation[] = [PROMPT, REMINDER];
-
-/** A run's standup report in the workstream channel (posted once, then edited). */
-export const REPORT = {
-  kind: 'report',
-  table: standupRuns,
-  id: standupRuns.id,
-  ts: standupRuns.reportTs,
-  claimedAt: standupRuns.reportClaimedAt,
-  claims: standupRuns.reportClaims,
-  firstClaimedAt: standupRuns.reportFirstClaimedAt,
-} satisfies VersionedReservation<typeof standupRuns>;
-
-/** A late answer in the report's thread (posted once, then edited). */
-export const LATE_ANSWER = {
-  kind: 'late_answer',
-  table: standupAnswers,
-  id: standupAnswers.id,
-  ts: standupAnswers.lateTs,
-  claimedAt: standupAnswers.lateClaimedAt,
-  claims: standupAnswers.lateClaims,
-  firstClaimedAt: standupAnswers.lateFirstClaimedAt,
-} satisfies VersionedReservation<typeof standupAnswers>;

@@ -5,18 +5,7 @@ import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
 import type { DeliveryOutcome, Transport } from './deliver.js';
 import { findPostedMessage } from './lookup.js';
 import type { OutgoingMessage } from './renderer.js';
-import {
-  claimFirstPost,
-  forgetPost,
-  parkOrRelease,
-  unclaimFirstPost,
-  reconfirmClaim,
-  recordFirstPost,
-  recordPosted,
-  type Claimed,
-  type StatusReservation,
-  type VersionedReservation,
-} from './reservation.js';
+import { parkOrRelease, reconfirmClaim, recordPosted, type Claimed, type StatusReservation } from './reservation.js';
 import * as transitions from './transitions.js';
 import type { DeliveryRef } from './transitions.js';
 
@@ -176,74 +165,8 @@ export async function deliverClaimed<T extends PgTable>(
 }
 
 /**
- * Shows the current version of a message that is posted once and edited afterwards (a report, a blocker
- * message, a late answer): chat.update when it has a `ts`; posted again when Slack says it was deleted
- * (`message_not_found`); otherwise its first post is claimed, an earlier unrecorded attempt is looked for
- * (and edited instead of posting again), and the `ts` is recorded at once. Callers serialise renders of one
- * message (an advisory lock held for the whole call), so no two workers post it at once.
- * A permanent error for this conversation (services/slack-errors.ts isPermanent: archived channel, bot not in
- * a private channel…) is logged and answered 'failed', so that the caller marks this version as rendered
- * instead of retrying it forever; the next version tries again. Other errors propagate (the job retries).
- * @returns 'updated' (edited, including an earlier attempt found in Slack) or 'posted', with the `ts`; or 'failed'.
- */
-export async function postOrUpdate(
-  deps: Deps,
-  v: VersionedReservation,
-  id: number,
-  current: { ts: string | null },
-  target: Target,
-  message: OutgoingMessage,
-): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string } | { outcome: 'failed' }> {
-  try {
-    return await showVersion(deps, v, id, current, target, message);
-  } catch (err) {
-    if (!isPermanent(err)) throw err;
-    deps.log.warn({ reservation: `${v.kind}-${id}`, channel: target.channel, error: platformError(err) }, 'Slack refused this version of the message for good; not retrying it');
-    return { outcome: 'failed' };
-  }
-}
-
-/** postOrUpdate without its handling of permanent errors. */
-async function showVersion(
-  deps: Deps,
-  v: VersionedReservation,
-  id: number,
-  current: { ts: string | null },
-  target: Target,
-  message: OutgoingMessage,
-): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
-  const metadata = deliveryMetadata(v.kind, id);
-  const edit = (channel: string, ts: string) => chatUpdate(deps, v.kind, id, { channel, ts }, message);
-  if (current.ts) {
-    try {
-      await edit(target.channel, current.ts);
-      return { outcome: 'updated', ts: current.ts, channel: target.channel };
-    } catch (err) {
-      if (platformError(err) !== 'message_not_found') throw err;
-      deps.log.warn({ reservation: metadata.event_payload.reservation, ts: current.ts }, 'message was deleted in Slack; posting it again');
-      await forgetPost(deps, v, id);
-    }
-  }
-  const claim = await claimFirstPost(deps, v, id);
-  const found = await earlierAttempt(deps, v.kind, id, claim.claims, claim.firstClaimedAt, target);
-  if (found) {
-    await recordFirstPost(deps, v, id, found);
-    await edit(found.channel, found.ts);
-    return { outcome: 'updated', ...found };
-  }
-  let posted: Awaited<ReturnType<typeof post>>;
-  try {
-    posted = await post(deps, v.kind, id, target, message);
-  } catch (err) {
-    if (rateLimitedFor(err) !== null) await unclaimFirstPost(deps, v, id);
-    throw err;
-  }
-  await recordFirstPost(deps, v, id, posted);
-  return { outcome: 'posted', ts: posted.ts, channel: posted.channel ?? target.channel };
-}
-
-/**
- * Shows the current version of a message that is posted once and edited afterwards (a blocker message), reserved as
+ * Shows the current version of a message that is posted once and edited afterwards (a report, a blocker message, a
+ * late answer), reserved as
  * the delivery `ref` (services/delivery/transitions.ts): chat.update on its recorded `ts` when it was sent (the
  * delivery forgotten and the message posted again when Slack says it was deleted, `message_not_found`); otherwise
  * the delivery is opened if need be and claimed (serialised: callers hold a lock for the whole call, so a claim

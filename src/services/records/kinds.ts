@@ -74,7 +74,8 @@ const checkinFields = {
   closedAt: standupRuns.closedAt,
   startedBy: standupRuns.startedBy,
   reportChannel: standupRuns.reportChannel,
-  reportTs: standupRuns.reportTs,
+  // the report's delivery (services/standups/delivery-kinds.ts, kind `report`)
+  reportTs: sql<string | null>`(select d.ts from deliveries d where d.kind = 'report' and d.owner_key = standup_runs.id::text)`,
   prompted: sql<number>`(select count(*)::int from standup_prompts p where p.run_id = standup_runs.id and p.status = 'sent')`,
   skipped: sql<number>`(select count(*)::int from standup_prompts p where p.run_id = standup_runs.id and p.status in ('skipped', 'ooo'))`,
   answered: sql<number>`(select count(*)::int from standup_answers a where a.run_id = standup_runs.id and a.complete)`,

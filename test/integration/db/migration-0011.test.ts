@@ -14,6 +14,7 @@ import { outboundDue } from '../../../src/services/delivery/outbound.js';
 import { releaseStaleReservations } from '../../../src/services/delivery/release-stale.js';
 import * as transitions from '../../../src/services/delivery/transitions.js';
 import { chartDelivery } from '../../../src/services/digest/chart-upload.js';
+import { lateAnswerDelivery, reportDelivery } from '../../../src/services/standups/delivery-kinds.js';
 import { migrationsUpTo } from '../../support/migrations.js';
 
 const YAML = `
@@ -33,7 +34,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
     await dropDatabase(url.toString());
   });
 
-  it('moves every digest chart, outbound message, escalation DM, blocker message and thread line reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
+  it('moves every digest chart, outbound message, escalation DM, blocker message, thread line, report and late answer reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
     await ensureDatabase(url.toString());
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
@@ -90,6 +91,17 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       (33, 7, 'acknowledged', 'U0LEAD', '2026-11-06T10:05:00Z', '{}', 'sending', '2026-11-06T10:05:01Z', 1, '2026-11-06T10:05:01Z', NULL),
       (34, 7, 'snoozed', 'U0LEAD', '2026-11-06T10:06:00Z', '{}', 'pending', NULL, 0, NULL, NULL),
       (35, 7, 'reassigned', 'U0LEAD', '2026-11-06T10:07:00Z', '{}', 'none', '2026-11-06T10:07:01Z', 1, '2026-11-06T10:07:01Z', NULL)`);
+    // check-in reports: the day's first (posted), a later check-in's (posted in its thread), one whose first post was
+    // claimed and never recorded; late answers: one posted in the thread, one claimed and never recorded
+    const q = `'[{"id":"today","prompt":"Today?","kind":"text","required":true}]'`;
+    await client.query(`INSERT INTO standup_runs (id, workstream_id, checkin_id, local_date, status, open_at, close_at, questions, workstream_name, zone, report_channel, report_ts, report_thread_ts, report_claimed_at, report_claims, report_first_claimed_at, report_version, report_rendered_version, created_at) VALUES
+      (41, 'ws1', 'standup', '2026-11-06', 'closed', '2026-11-06T09:00:00Z', '2026-11-06T11:00:00Z', ${q}, 'W', 'UTC', 'C0WS1', '1762419600.000500', NULL, '2026-11-06T09:00:01Z', 1, '2026-11-06T09:00:01Z', 3, 3, '2026-11-06T09:00:00Z'),
+      (42, 'ws1', 'retro', '2026-11-06', 'closed', '2026-11-06T15:00:00Z', '2026-11-06T17:00:00Z', ${q}, 'W', 'UTC', 'C0WS1', '1762441200.000600', '1762419600.000500', '2026-11-06T15:00:01Z', 1, '2026-11-06T15:00:01Z', 2, 2, '2026-11-06T15:00:00Z'),
+      (43, 'ws1', 'standup', '2026-11-07', 'open', '2026-11-07T09:00:00Z', '2026-11-07T11:00:00Z', ${q}, 'W', 'UTC', 'C0WS1', NULL, NULL, '2026-11-07T09:00:01Z', 1, '2026-11-07T09:00:01Z', 1, 0, '2026-11-07T09:00:00Z')`);
+    await client.query(`INSERT INTO standup_answers (id, run_id, user_id, answers, complete, source, completed_at, updated_at, late, late_version, late_posted_version, late_ts, late_claimed_at, late_claims, late_first_claimed_at) VALUES
+      (51, 41, 'U01', '{"today":"late"}', true, 'modal', '2026-11-06T12:00:00Z', '2026-11-06T12:00:00Z', true, 1, 1, '1762430400.000700', '2026-11-06T12:00:01Z', 1, '2026-11-06T12:00:01Z'),
+      (52, 41, 'U02', '{"today":"later"}', true, 'modal', '2026-11-06T13:00:00Z', '2026-11-06T13:00:00Z', true, 1, 0, NULL, '2026-11-06T13:00:01Z', 1, '2026-11-06T13:00:01Z'),
+      (53, 41, 'U03', '{"today":"on time"}', true, 'modal', '2026-11-06T09:30:00Z', '2026-11-06T09:30:00Z', false, 0, 0, NULL, NULL, 0, NULL)`);
     await client.query(`INSERT INTO once_keys (key, at) VALUES ('gonogo:2026-11-01', '2026-11-01T09:00:00Z')`);
     await client.end();
 
@@ -243,6 +255,46 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
           attempts: 1,
           created_at: T('2026-11-06T10:00:00Z'),
         }),
+        row({
+          kind: 'report',
+          owner_key: '41',
+          status: 'sent',
+          conversation: 'C0WS1',
+          ts: '1762419600.000500',
+          claimed_at: T('2026-11-06T09:00:01Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T09:00:01Z'),
+          attempts: 1,
+          created_at: T('2026-11-06T09:00:00Z'),
+        }),
+        row({
+          kind: 'report',
+          owner_key: '42',
+          status: 'sent',
+          conversation: 'C0WS1',
+          thread_ts: '1762419600.000500',
+          ts: '1762441200.000600',
+          claimed_at: T('2026-11-06T15:00:01Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T15:00:01Z'),
+          attempts: 1,
+          created_at: T('2026-11-06T15:00:00Z'),
+        }),
+        row({ kind: 'report', owner_key: '43', status: 'pending', claims: 1, first_claimed_at: T('2026-11-07T09:00:01Z'), attempts: 1, created_at: T('2026-11-07T09:00:00Z') }),
+        row({
+          kind: 'late_answer',
+          owner_key: '51',
+          status: 'sent',
+          conversation: 'C0WS1',
+          thread_ts: '1762419600.000500',
+          ts: '1762430400.000700',
+          claimed_at: T('2026-11-06T12:00:01Z'),
+          claims: 1,
+          first_claimed_at: T('2026-11-06T12:00:01Z'),
+          attempts: 1,
+          created_at: T('2026-11-06T12:00:00Z'),
+        }),
+        row({ kind: 'late_answer', owner_key: '52', status: 'pending', claims: 1, first_claimed_at: T('2026-11-06T13:00:01Z'), attempts: 1, created_at: T('2026-11-06T13:00:00Z') }),
         row({ kind: 'blocker', owner_key: '8', status: 'pending', claims: 2, first_claimed_at: T('2026-11-06T12:00:01Z'), attempts: 2, created_at: T('2026-11-06T12:00:00Z') }),
         row({
           kind: 'thread_line',
@@ -281,7 +333,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       ].sort((a: Record<string, unknown>, b: Record<string, unknown>) => (a.kind === b.kind ? Number(a.owner_key) - Number(b.owner_key) : String(a.kind) < String(b.kind) ? -1 : 1));
       expect(await rows()).toEqual(migrated);
       const columns = await database.pool.query(
-        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at')) OR (table_name = 'blocker_notices' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'dm_channel', 'sent_at')) OR (table_name = 'blocker_events' AND column_name LIKE 'thread%') OR (table_name = 'blockers' AND (column_name LIKE 'message_%' AND column_name NOT IN ('message_version', 'message_rendered_version') OR column_name = 'permalink'))",
+        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at')) OR (table_name = 'blocker_notices' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'dm_channel', 'sent_at')) OR (table_name = 'blocker_events' AND column_name LIKE 'thread%') OR (table_name = 'blockers' AND (column_name LIKE 'message_%' AND column_name NOT IN ('message_version', 'message_rendered_version') OR column_name = 'permalink')) OR (table_name = 'standup_runs' AND column_name IN ('report_ts', 'report_claimed_at', 'report_claims', 'report_first_claimed_at')) OR (table_name = 'standup_answers' AND column_name IN ('late_ts', 'late_claimed_at', 'late_claims', 'late_first_claimed_at'))",
       );
       expect(columns.rows).toEqual([]);
       expect((await database.pool.query("SELECT to_regclass('once_keys') AS t")).rows).toEqual([{ t: null }]);
@@ -317,6 +369,9 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       expect(await transitions.claim(deps, threadLineDelivery(31))).toBeNull();
       // a blocker message's next render takes over its unrecorded first posts (serialised): the third claim searches
       expect(await transitions.claim(deps, blockerMessageDelivery(8), { serialised: true })).toMatchObject({ claims: 3, firstClaimedAt: T('2026-11-06T12:00:01Z') });
+      expect(await transitions.claim(deps, reportDelivery(43), { serialised: true })).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-07T09:00:01Z') });
+      expect(await transitions.stateOf(deps, lateAnswerDelivery(51))).toMatchObject({ status: 'sent', ts: '1762430400.000700' });
+      expect(await transitions.stateOf(deps, lateAnswerDelivery(53))).toBeNull();
       expect(await transitions.stateOf(deps, blockerMessageDelivery(7))).toMatchObject({ status: 'sent', ts: '1762423200.000100', permalink: 'https://x.slack.com/archives/C0WS1/p1762423200000100' });
     } finally {
       await database.pool.end();

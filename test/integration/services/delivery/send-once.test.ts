@@ -113,7 +113,10 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     const { bot, s, h } = await setUp();
     const [run] = await h.sql<{ id: number }>('SELECT id FROM standup_runs');
     // the dead process had claimed the first post and Slack had posted it
-    await h.sql('UPDATE standup_runs SET report_claims = 1, report_claimed_at = $2, report_first_claimed_at = $2 WHERE id = $1', [run!.id, new Date(START)]);
+    await h.sql(
+      "INSERT INTO deliveries (kind, owner_key, status, claims, attempts, claimed_at, first_claimed_at) VALUES ('report', $1::text, 'sending', 1, 1, $2, $2) ON CONFLICT (kind, owner_key) DO UPDATE SET status = 'sending', claims = 1, attempts = 1, claimed_at = $2, first_claimed_at = $2",
+      [run!.id, new Date(START)],
+    );
     const earlier = s.messages.post({ channel: 'C0WS1', text: 'QA standup', metadata: { event_type: 'preflight_report', event_payload: { reservation: `report-${run!.id}` } } });
     h.clock.advance({ seconds: 20 });
     expect(await renderReport(bot.deps, run!.id)).toBe('updated');
@@ -122,7 +125,9 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     const edits = s.of('chat.update', (a) => a.channel === 'C0WS1');
     expect(edits.map((e) => e.args.ts)).toEqual([earlier.ts]);
     expect(JSON.stringify(edits[0]!.args.blocks)).toContain('QA · standup');
-    expect((await h.sql('SELECT report_ts FROM standup_runs'))[0]).toEqual({ report_ts: earlier.ts });
+    expect((await h.sql("SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts FROM standup_runs"))[0]).toEqual({
+      report_ts: earlier.ts,
+    });
   });
 
   it('a thread line reclaimed after a crash is looked for in the thread (conversations.replies), not posted again', async () => {
@@ -157,7 +162,13 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     const [run] = await h.sql<{ id: number }>('SELECT id FROM standup_runs');
     s.failNext('chat.postMessage', 200, { ok: false, error: 'is_archived' });
     expect(await renderReport(bot.deps, run!.id)).toBe('failed');
-    expect((await h.sql('SELECT report_ts, report_rendered_version = report_version AS given_up FROM standup_runs'))[0]).toEqual({ report_ts: null, given_up: true });
+    expect(
+      (
+        await h.sql(
+          "SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts, report_rendered_version = report_version AS given_up FROM standup_runs",
+        )
+      )[0],
+    ).toEqual({ report_ts: null, given_up: true });
     // the tick and the render job find nothing to do for this version
     expect(await renderReport(bot.deps, run!.id)).toBe('current');
     expect(s.of('chat.postMessage', (a) => a.channel === 'C0WS1')).toHaveLength(0);

@@ -135,7 +135,11 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     h.clock.set('2026-02-04T18:00:00Z');
     await Promise.all([tick(bot.deps), tick(other.deps), tick(bot.deps), tick(other.deps)]);
     await eventually('midday report in the thread', () => posts('C0OMEGA').length === 2);
-    const firstTs = (await h.sql<{ report_ts: string }>("SELECT report_ts FROM standup_runs WHERE checkin_id = 'morning'"))[0]!.report_ts;
+    const firstTs = (
+      await h.sql<{ report_ts: string }>(
+        "SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts FROM standup_runs WHERE checkin_id = 'morning'",
+      )
+    )[0]!.report_ts;
     const reply = posts('C0OMEGA')[1]!.args;
     expect(reply.thread_ts).toBe(firstTs);
     expect(String(reply.text)).toContain('Team Omega Checkpoint 13:00 2026-02-04');
@@ -195,7 +199,11 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     expect((await tick(bot.deps)).closed).toBe(1);
     const midday = await runId('omega', 'midday');
     await submitForm(bot.deps, 'U0OL', midday, { status: 'late but fine', risk: 'green' });
-    const firstTs = (await h.sql<{ report_ts: string }>("SELECT report_ts FROM standup_runs WHERE checkin_id = 'morning'"))[0]!.report_ts;
+    const firstTs = (
+      await h.sql<{ report_ts: string }>(
+        "SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts FROM standup_runs WHERE checkin_id = 'morning'",
+      )
+    )[0]!.report_ts;
     await eventually('late answer posted', () => slack.of('chat.postMessage', (a) => a.channel === 'C0OMEGA' && JSON.stringify(a.blocks ?? '').includes('late but fine')).length === 1);
     expect(slack.of('chat.postMessage', (a) => a.channel === 'C0OMEGA' && JSON.stringify(a.blocks ?? '').includes('late but fine'))[0]!.args.thread_ts).toBe(firstTs);
   });

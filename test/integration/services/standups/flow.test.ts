@@ -128,7 +128,9 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
   it('a late answer goes to the report thread; an on-time answer can no longer be edited', async () => {
     const res = await submitForm(bot.deps, 'U03', 1, { yesterday: 'x', today: 'Late but here', blockers: '-', progress: 5, risk: 'red' });
     expect(res).toMatchObject({ kind: 'saved', late: true });
-    const reportTs = reports()[0]!.args && (await h.sql<{ report_ts: string }>('SELECT report_ts FROM standup_runs'))[0]!.report_ts;
+    const reportTs =
+      reports()[0]!.args &&
+      (await h.sql<{ report_ts: string }>("SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts FROM standup_runs"))[0]!.report_ts;
     await eventually('late answer in thread', () => slack.of('chat.postMessage', (a) => a.thread_ts === reportTs).length === 1);
     expect(JSON.stringify(slack.of('chat.postMessage', (a) => a.thread_ts === reportTs)[0]!.args.blocks)).toContain('Late but here');
     await expect(submitForm(bot.deps, 'U02', 1, { yesterday: 'a', today: 'b', blockers: 'none', progress: 1, risk: 'green' })).rejects.toThrow('run closed');
