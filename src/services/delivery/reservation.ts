@@ -4,6 +4,10 @@ import type { Deps } from '../deps.js';
 import { isPermanent, rateLimitedFor } from '../slack-errors.js';
 
 /**
+ * Reservations kept in their owner row's own columns, for the check-in prompt and its reminder only
+ * (services/delivery/reservations.ts); every other message is a row of `deliveries`, moved by
+ * services/delivery/transitions.ts.
+ *
  * Where a row keeps the reservation of one message: its status (pending → sending → sent, or failed), when
  * it was claimed, how many claims it has had without recording a `ts`, the first of those claims, and the
  * `ts` (and conversation) once posted. `kind` names the message in its Slack message metadata

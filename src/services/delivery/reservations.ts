@@ -2,8 +2,10 @@ import { standupPrompts } from '../../db/schema/index.js';
 import type { StatusReservation } from './reservation.js';
 
 /**
- * Every message Preflight delivers, and where its reservation lives. The `kind` is the message's
- * `event_type` (`preflight_<kind>`) and the first part of its reservation id (`<kind>-<row id>`).
+ * The messages whose reservation still lives in their own row's columns: a member's check-in prompt and its
+ * reminder (standup_prompts). Every other message is a row of `deliveries` (services/delivery/transitions.ts);
+ * these two move there next (issue 19, part 2). The `kind` is the message's `event_type` (`preflight_<kind>`) and
+ * the first part of its reservation id (`<kind>-<row id>`).
  */
 
 /** A member's standup prompt (standup_prompts.status). */
