@@ -7,8 +7,9 @@
  *                                                                      ← src/main.ts (wires everything)
  *
  * Beside them: src/config (the preflight.yml schema and its loader), src/db (drizzle schema and client),
- * src/clock.ts and src/logger.ts, used by services and above. Outside src: sandbox/ (`npm run sandbox`, the
- * Slack stand-in shared with the tests) may import src, never the other way round.
+ * src/clock.ts and src/logger.ts, used by services and above (src/db only by services, cli and main: slack, jobs
+ * and api never import it). Outside src: sandbox/ (`npm run sandbox`, the Slack stand-in shared with the tests)
+ * may import src, never the other way round.
  *
  * Decided here: src/domain may import *types* from src/config/workspace.ts (Weekday, Question: the config's
  * shape is the domain's vocabulary), never config code at run time; src/db/schema may import domain types
@@ -79,6 +80,13 @@ module.exports = {
       comment: 'src/slack and src/jobs are sibling adapters over services: neither imports the other.',
       from: { path: '^src/jobs/' },
       to: { path: '^src/slack/' },
+    },
+    {
+      name: 'adapters-not-db',
+      severity: 'error',
+      comment: 'src/slack, src/jobs and src/api are adapters over services: they never import src/db (not even a type); what they need from Postgres a service reads and returns as a model.',
+      from: { path: '^src/(slack|jobs|api)/' },
+      to: { path: '^src/db/' },
     },
     {
       name: 'api-cli-apart',

@@ -65,15 +65,24 @@ export function databaseUrlForDisplay(url: string): string {
   }
 }
 
-/** Drops the database named in `url` (FORCE: other sessions are closed), if it exists. For tests and benchmarks. */
-export async function dropDatabase(url: string): Promise<void> {
+/**
+ * Drops the database named in `url`, if it exists. For tests, benchmarks and the sandbox.
+ * - `force: true` (the default): `WITH (FORCE)`, other sessions are terminated first (they get SQLSTATE 57P01,
+ *   "terminating connection due to administrator command").
+ * - `force: false`: a plain `DROP DATABASE`, which waits up to 5 s for other sessions to leave (PostgreSQL's own
+ *   wait) and then fails with 55006 "is being accessed by other users". Use it when this process may still hold a
+ *   connection that is closing: `pg.Pool#end()` resolves before its sockets have closed, and a FORCE drop in that
+ *   gap reaches the pool as an 'error' event, an uncaught exception where the pool has no listener.
+ * @throws the driver's error when Postgres is unreachable or refuses the drop.
+ */
+export async function dropDatabase(url: string, { force = true }: { force?: boolean } = {}): Promise<void> {
   const admin = new URL(url);
   const name = decodeURIComponent(admin.pathname.slice(1));
   admin.pathname = '/postgres';
   const c = new pg.Client({ connectionString: admin.toString() });
   await c.connect();
   try {
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)}${force ? ' WITH (FORCE)' : ''}`);
   } finally {
     await c.end();
   }

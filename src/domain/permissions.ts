@@ -1,5 +1,6 @@
 import { shortId } from './blockers/blocker.js';
 import type { EscalationPolicy } from './blockers/ladder.js';
+import { PROGRAM_WORKSTREAM } from './checkins/plans.js';
 
 /**
  * Who may do what in Preflight: every permission rule in one place, pure. The services call {@link permission}
@@ -81,6 +82,8 @@ function whoCan(roles: PermissionRoles, action: PermissionAction): { who: string
     }
     case 'run':
     case 'checklist': {
+      // a program check-in (PROGRAM_WORKSTREAM) spans every workstream: only the PM starts it
+      if (action.on === 'run' && action.workstreamId === PROGRAM_WORKSTREAM) return { who: [roles.pm], rule: 'Only the PM can start a program check-in' };
       const ws = roles.workstreams[action.workstreamId];
       const name = ws?.name ?? action.workstreamId;
       return {
@@ -105,7 +108,8 @@ function whoCan(roles: PermissionRoles, action: PermissionAction): { who: string
  * - blocker (acknowledge, resolve, snooze, reassign, escalate): its owner, its reporter, its workstream's leads,
  *   the PM, an exec, or a user its frozen ladder names.
  * - gate (sign off, fail): the gate's sign-off authorities only (not the PM, unless listed).
- * - standup run (start now) and checklist (tick): the workstream's leads or the PM.
+ * - standup run (start now) and checklist (tick): the workstream's leads or the PM; a program check-in's run
+ *   (workstream `PROGRAM_WORKSTREAM`): the PM only.
  * - go/no-go decision: the PM or an exec.
  * - task (done, progress, block): its owner, its workstream's leads, or the PM (issue 10).
  * @returns `{ allowed: true }`, or a {@link Refusal} naming who can.

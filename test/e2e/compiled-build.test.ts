@@ -79,7 +79,7 @@ describe('the compiled build (node dist/main.js), laid out like the Docker runti
     expect(code).toBe(0); // SIGTERM reaches node directly: graceful shutdown
     await sql?.end();
     await fake?.stop();
-    if (databaseUrl) await dropDatabase(databaseUrl).catch(() => {});
+    if (databaseUrl) await dropDatabase(databaseUrl, { force: false }).catch(() => {}); // not forced: see test/support/db.ts
     if (app) rmSync(app, { recursive: true, force: true });
   });
 

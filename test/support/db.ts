@@ -5,7 +5,9 @@ import { dropDatabase } from '../../src/db/migrate.js';
 
 /**
  * A fresh database for one test file, cloned from the run's migrated template.
- * @returns its URL and a drop function (also dropped by the global teardown).
+ * @returns its URL and a drop function. The drop is not forced: a pool this file just ended may still be closing
+ * its sockets, and a forced drop would reach it as an uncaught 57P01 error in whatever file runs next in this
+ * worker. A database still in use when the file ends is dropped (forced) by the global teardown, after every file.
  */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const template = new URL(inject('templateDatabaseUrl'));
@@ -31,7 +33,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => dropDatabase(url.toString()).catch(() => {}),
+    drop: () => dropDatabase(url.toString(), { force: false }).catch(() => {}),
   };
 }
 

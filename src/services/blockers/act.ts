@@ -1,9 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers, deliveries, type BlockerEventKind } from '../../db/schema/index.js';
-import { shortId } from '../../domain/blockers/blocker.js';
+import type { BlockerActReply } from '../../domain/blockers/act-reply.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { escalateNowStep } from '../../domain/blockers/ladder.js';
-import { formatDuration } from '../../config/duration.js';
 import type { Deps } from '../deps.js';
 import { may } from '../permissions.js';
 import { ladderState, nextDueAt } from './ladder-state.js';
@@ -13,6 +12,7 @@ import { NOTICE, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
 
 export type BlockerAction = { kind: 'acknowledge' } | { kind: 'resolve' } | { kind: 'snooze'; ms: number } | { kind: 'reassign'; owner: string } | { kind: 'escalate' };
 
+/** `message`: the reply rendered by `deps.renderer` from its model (domain/blockers/act-reply.ts). */
 export type ActResult =
   | { ok: true; blocker: BlockerRow; message: string }
   | { ok: false; reason: 'not-found' | 'resolved' | 'noop' | 'invalid'; message: string }
@@ -33,11 +33,11 @@ export type ActResult =
  */
 export async function actOnBlocker(deps: Deps, blockerId: number, actor: string, action: BlockerAction, opts: { asSystem?: boolean } = {}): Promise<ActResult> {
   const now = deps.clock.now().toJSDate();
+  const reply = (r: BlockerActReply) => deps.renderer.blockerActReply(r).text;
   const result = await deps.db.transaction(async (tx): Promise<ActResult & { eventId?: number; force?: boolean }> => {
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId)).for('update');
-    if (!b) return { ok: false, reason: 'not-found', message: `There is no blocker ${shortId(blockerId)}.` };
-    const id = shortId(b.id);
-    if (b.status === 'resolved') return { ok: false, reason: 'resolved', message: `${id} was already resolved${b.resolvedBy ? ` by <@${b.resolvedBy}>` : ''}.` };
+    if (!b) return { ok: false, reason: 'not-found', message: reply({ kind: 'not-found', blockerId }) };
+    if (b.status === 'resolved') return { ok: false, reason: 'resolved', message: reply({ kind: 'already-resolved', blockerId: b.id, resolvedBy: b.resolvedBy }) };
     if (!opts.asSystem) {
       const allowed = may(deps.config, actor, { on: 'blocker', verb: action.kind, blocker: b });
       if (!allowed.allowed) return { ok: false, reason: 'forbidden', refusal: allowed };
@@ -49,11 +49,11 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
     let force = false;
     switch (action.kind) {
       case 'acknowledge':
-        if (b.acknowledgedBy.includes(actor)) return { ok: false, reason: 'noop', message: `You already acknowledged ${id}.` };
+        if (b.acknowledgedBy.includes(actor)) return { ok: false, reason: 'noop', message: reply({ kind: 'already-acknowledged', blockerId: b.id }) };
         patch.acknowledgedBy = [...b.acknowledgedBy, actor];
         patch.status = 'acknowledged';
         kind = 'acknowledged';
-        message = `👀 You acknowledged ${id}. ${b.policy.stopWhen === 'acknowledged' ? 'Its escalation stops here.' : 'No more pings to you; it still escalates until resolved.'}`;
+        message = reply({ kind: 'acknowledged', blockerId: b.id, stopsEscalation: b.policy.stopWhen === 'acknowledged' });
         break;
       case 'resolve':
         patch.status = 'resolved';
@@ -61,31 +61,31 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
         patch.resolvedBy = actor;
         kind = 'resolved';
         data = { ageMs: now.getTime() - b.raisedAt.getTime() };
-        message = `✅ ${id} resolved after ${formatDuration(now.getTime() - b.raisedAt.getTime())}. Escalation stopped.`;
+        message = reply({ kind: 'resolved', blockerId: b.id, openForMs: now.getTime() - b.raisedAt.getTime() });
         break;
       case 'snooze': {
         const max = deps.config.escalation.snooze_max;
-        if (!(action.ms > 0) || action.ms > max) return { ok: false, reason: 'invalid', message: `Snooze for up to ${formatDuration(max)}.` };
+        if (!(action.ms > 0) || action.ms > max) return { ok: false, reason: 'invalid', message: reply({ kind: 'snooze-too-long', maxMs: max }) };
         patch.snoozedUntil = new Date(now.getTime() + action.ms);
         kind = 'snoozed';
         data = { ms: action.ms, until: patch.snoozedUntil.toISOString() };
-        message = `😴 ${id} snoozed for ${formatDuration(action.ms)}: its next notice waits until then.`;
+        message = reply({ kind: 'snoozed', blockerId: b.id, forMs: action.ms });
         break;
       }
       case 'reassign':
-        if (action.owner === b.owner) return { ok: false, reason: 'noop', message: `${id} already waits on <@${action.owner}>.` };
+        if (action.owner === b.owner) return { ok: false, reason: 'noop', message: reply({ kind: 'already-owner', blockerId: b.id, owner: action.owner }) };
         patch.owner = action.owner;
         kind = 'reassigned';
         data = { from: b.owner, to: action.owner };
-        message = `🔀 ${id} now waits on <@${action.owner}>.`;
+        message = reply({ kind: 'reassigned', blockerId: b.id, owner: action.owner });
         break;
       case 'escalate': {
         const step = escalateNowStep(b.policy, ladderState(b), deps.clock.now());
-        if (!step) return { ok: false, reason: 'noop', message: `${id} has already been escalated to every level of its ladder.` };
+        if (!step) return { ok: false, reason: 'noop', message: reply({ kind: 'ladder-exhausted', blockerId: b.id }) };
         force = true;
         kind = 'escalated';
         data = { requested: true };
-        message = `⏫ Escalating ${id} to its next level now.`;
+        message = reply({ kind: 'escalating', blockerId: b.id });
         break;
       }
     }

@@ -1,7 +1,10 @@
 import type { Question } from '../../config/workspace.js';
+import type { BlockerActReply } from '../../domain/blockers/act-reply.js';
 import type { DigestModel } from '../../domain/digest/digest.js';
+import type { DecisionAnnouncement, GateOutcomeNotice, SignOffReminder, SignOffReply, SignOffsWithdrawnNotice } from '../../domain/gonogo/messages.js';
 import type { Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
 import type { ReportModel } from '../../domain/standups/report.js';
+import type { TaskStartNotice } from '../../domain/tasks/start-notice.js';
 import type { BlockerView } from '../blockers/view.js';
 
 /** A message ready for chat.postMessage / chat.update: the plain `text` fallback and optional Block Kit `blocks`. */
@@ -95,4 +98,18 @@ export interface MessageRenderer {
   gonogoSummary(model: GonogoSummaryModel): OutgoingMessage & { overflow: string[] };
   /** The daily digest or `/preflight stats`, within Block Kit's limits. */
   digest(model: DigestMessageModel): OutgoingMessage;
+  /** A gate passing or failing, told to a downstream workstream's channel or one of its participants. */
+  gateOutcomeNotice(model: GateOutcomeNotice): OutgoingMessage;
+  /** The DM saying a gate's sign-off was withdrawn by a blocker raised against it afterwards. */
+  signOffsWithdrawn(model: SignOffsWithdrawnNotice): OutgoingMessage;
+  /** A go/no-go decision's announcement. */
+  decisionAnnouncement(model: DecisionAnnouncement): OutgoingMessage;
+  /** The go/no-go reminder DM to a sign-off authority, as its gates stand now. */
+  signOffReminder(model: SignOffReminder): OutgoingMessage;
+  /** The answer to a gate sign-off (or fail) that was not refused. */
+  signOffReply(model: SignOffReply): OutgoingMessage;
+  /** The DM telling a task's owner it can start. */
+  taskStartNotice(model: TaskStartNotice): OutgoingMessage;
+  /** The answer to an action on a blocker that was not refused. */
+  blockerActReply(model: BlockerActReply): OutgoingMessage;
 }

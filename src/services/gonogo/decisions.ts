@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { checklistTicks, gonogoAudit } from '../../db/schema/index.js';
+import type { DecisionKind } from '../../domain/gonogo/messages.js';
 import { verdict } from '../../domain/gonogo/verdict.js';
 import type { Deps } from '../deps.js';
 import { insertOutbound, outboundQueued, queueOutbound } from '../delivery/outbound.js';
@@ -10,13 +11,10 @@ import { gateSignOffStates, signOffReminder } from './reminders.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
 
-export type DecisionKind = 'go' | 'no-go' | 'conditional';
-const LABEL: Record<DecisionKind, string> = { go: 'GO', 'no-go': 'NO-GO', conditional: 'CONDITIONAL GO' };
-
 /**
  * `/gonogo decide`: records the decision in the audit trail and queues its announcement, delivered once
  * (services/delivery), in each of `announceIn` (channel ids) and the program channel. Refused for anyone but
- * the PM or an exec (domain/permissions.ts).
+ * the PM or an exec (domain/permissions.ts). The announcement is rendered by `deps.renderer` from its model.
  * @returns the announcement text, or the refusal (naming who can).
  */
 export async function recordDecision(
@@ -29,8 +27,13 @@ export async function recordDecision(
   const allowed = may(deps.config, actor, { on: 'decision', verb: 'decide' });
   if (!allowed.allowed) return { ok: false, refusal: allowed };
   const v = verdict(await verdictInput(deps));
-  const emoji = decision === 'go' ? '🟢' : decision === 'conditional' ? '🟡' : '🔴';
-  const announcement = `${emoji} *Decision: ${LABEL[decision]}* for ${deps.config.program.name}, by <@${actor}>${note ? `: “${note.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}”` : ''}. (Preflight's verdict at the time: ${v.decision}, ${v.percent}% of the checklist.)`;
+  const { text: announcement } = deps.renderer.decisionAnnouncement({
+    decision,
+    programName: deps.config.program.name,
+    actor,
+    note,
+    verdict: { decision: v.decision, percent: v.percent },
+  });
   const channels = [...new Set([...announceIn, deps.config.program.channel])];
   const now = deps.clock.now().toJSDate();
   // the audit row and its announcements commit together: a crash leaves both or neither
@@ -164,7 +167,7 @@ export async function scheduledGonogo(deps: Deps): Promise<'reminded' | 'posted'
         kind: 'gonogo_reminder' as const,
         key: `${reminderKey}${user}`,
         channel: user,
-        message: signOffReminder(deps.config, at, user, gates, states),
+        message: deps.renderer.signOffReminder(signOffReminder(deps.config, at, user, gates, states)),
         // edited as its gates are signed (services/gonogo/reminders.ts)
         about: { gates, gonogoAt: at },
       })),

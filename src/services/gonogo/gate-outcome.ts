@@ -1,11 +1,12 @@
 import { and, eq, lt } from 'drizzle-orm';
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { blockers, gateStates } from '../../db/schema/index.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
+import type { FirstCheckinAt } from '../../domain/gonogo/messages.js';
 import type { Deps } from '../deps.js';
 import type { DbOrTx, OutboundItem } from '../delivery/outbound.js';
-import { slackDate } from '../delivery/slack-date.js';
+import type { MessageRenderer } from '../delivery/renderer.js';
 import { zoneOf } from '../standups/plans.js';
 import { raiseBlocker } from '../blockers/raise.js';
 import { reopenEscalation } from '../blockers/reopen.js';
@@ -14,22 +15,25 @@ import { activityAt } from '../../domain/workstreams/activity.js';
 
 type Gate = WorkspaceConfig['gates'][number];
 
-/** A signer's note in a message's mrkdwn text: `&`, `<`, `>` escaped, so it can never ping `@channel` or form a link. */
-const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** `<!date^…>`: Slack shows the instant in each reader's own zone; the fallback is in `zone`, the recipient's. */
-const slackTime = (at: DateTime, zone: string) => slackDate(at, zone, 'day at time');
+/** When a first check-in opens, for a notice sent at `now`: 'now' once its time has come, else the instant. */
+const firstAt = (at: DateTime, now: DateTime): FirstCheckinAt => (at <= now ? 'now' : at.toJSDate());
 
 /**
  * The messages announcing that `gate` passed (audit row `auditId`, at `now`): for each workstream waiting for it
  * (`starts_when`) and not ended, one post in its channel, and one DM per participant with the time of their first
- * check-in (the earliest of the workstream's check-ins they take part in: their own prompt time, or "now" when its window is already open). Times are
- * `<!date>` tokens whose fallbacks are in the recipient's zone: the workstream's for its channel, each member's own
- * (services/standups/plans.ts zoneOf) for their DM. Keys derive from the audit row, so queuing them twice (two
+ * check-in (the earliest of the workstream's check-ins they take part in: their own prompt time, or "now" when its window is already open). Each is
+ * a model rendered by `deps.renderer` (src/slack/blocks/gate-notices.ts), its time shown in the recipient's zone: the
+ * workstream's for its channel, each member's own (services/standups/plans.ts zoneOf) for their DM. Keys derive from the audit row, so queuing them twice (two
  * processes, a retry) queues them once.
  * @param gates gate states with this gate already passed at `now`.
  */
-export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceConfig }, gate: Gate, auditId: number, now: DateTime, gates: StartGates): Promise<OutboundItem[]> {
+export async function gatePassedNotices(
+  deps: { db: DbOrTx; config: WorkspaceConfig; renderer: MessageRenderer },
+  gate: Gate,
+  auditId: number,
+  now: DateTime,
+  gates: StartGates,
+): Promise<OutboundItem[]> {
   const items: OutboundItem[] = [];
   for (const wsId of waitingOn(deps.config, gate.id)) {
     const ws = deps.config.workstreams[wsId]!;
@@ -37,17 +41,21 @@ export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceCon
     if (state.state === 'ended') continue;
     const first = await firstCheckins(deps, wsId, now, gates);
     const key = `gate-passed-${auditId}:${wsId}`;
-    const when = (at: DateTime, zone: string) => (at <= now ? 'now' : slackTime(at, zone));
     const wsZone = ws.timezone ?? deps.config.program.timezone;
-    const line = first ? `First check-in: ${when(DateTime.max(first.openAt, now), wsZone)}.` : 'No check-in is scheduled yet.';
-    items.push({ kind: 'gate_outcome', key, channel: ws.channel, message: { text: `🟢 Gate “${gate.name}” passed: ${ws.name} is no longer waiting for it. ${line}` } });
+    const names = { gateName: gate.name, workstreamName: ws.name };
+    items.push({
+      kind: 'gate_outcome',
+      key,
+      channel: ws.channel,
+      message: deps.renderer.gateOutcomeNotice({ kind: 'passed-channel', ...names, firstCheckin: first ? firstAt(first.openAt, now) : null, zone: wsZone }),
+    });
     // each participant: the earliest of the workstream's check-ins they take part in
     for (const [userId, slot] of first?.byMember ?? []) {
       items.push({
         kind: 'gate_outcome',
         key: `${key}:${userId}`,
         channel: userId,
-        message: { text: `🟢 Gate “${gate.name}” passed, so ${ws.name} starts. Your first check-in: ${when(slot.promptAt, zoneOf(deps.config, userId))} (you get a DM with the questions then).` },
+        message: deps.renderer.gateOutcomeNotice({ kind: 'passed-member', ...names, firstCheckin: firstAt(slot.promptAt, now), zone: zoneOf(deps.config, userId) }),
       });
     }
   }
@@ -56,18 +64,19 @@ export async function gatePassedNotices(deps: { db: DbOrTx; config: WorkspaceCon
 
 /**
  * The messages announcing that `gate` failed (audit row `auditId`): one post in each downstream workstream's channel
- * (waiting for it, or in its `unblocks`) saying it is delayed, unless `on_fail.notify_downstream` is false.
+ * (waiting for it, or in its `unblocks`) saying it is delayed, with who failed it and their note, unless
+ * `on_fail.notify_downstream` is false. Rendered by `deps.renderer` (the note escaped there).
  */
-export function gateFailedNotices(config: WorkspaceConfig, gate: Gate, auditId: number, actor: string, note: string | null): OutboundItem[] {
+export function gateFailedNotices(deps: { config: WorkspaceConfig; renderer: MessageRenderer }, gate: Gate, auditId: number, actor: string, note: string | null): OutboundItem[] {
+  const { config } = deps;
   if (!gate.on_fail.notify_downstream) return [];
-  const why = note ? ` (<@${actor}>: ${escapeText(note)})` : ` (by <@${actor}>)`;
   return downstreamOf(config, gate.id).map((wsId) => {
     const ws = config.workstreams[wsId]!;
     return {
       kind: 'gate_outcome' as const,
       key: `gate-failed-${auditId}:${wsId}`,
       channel: ws.channel,
-      message: { text: `🔴 Gate “${gate.name}” failed${why}: ${ws.name} is delayed until it passes.` },
+      message: deps.renderer.gateOutcomeNotice({ kind: 'failed', gateName: gate.name, workstreamName: ws.name, actor, note }),
     };
   });
 }

@@ -4,6 +4,7 @@ import { blockers, gateSignatures, gateStates, gonogoAudit } from '../../db/sche
 import { gatesWithdrawnBy, signatureEffect, withdrawalRecipients } from '../../domain/gonogo/signoff.js';
 import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
+import type { SignOffReply } from '../../domain/gonogo/messages.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
 import type { Deps } from '../deps.js';
@@ -17,6 +18,7 @@ import { escalateFailedGates, gateFailedNotices, gatePassedNotices } from './gat
 import { restateSignOffReminders } from './reminders.js';
 import { startGates } from '../workstreams/activity.js';
 
+/** `message`: the reply rendered by `deps.renderer` from its model (domain/gonogo/messages.ts SignOffReply). */
 export type SignOffResult =
   | { ok: true; message: string }
   | { ok: false; reason: 'unknown' | 'requires' | 'noop'; message: string }
@@ -37,16 +39,17 @@ export type SignOffResult =
  * gate are edited to its new state (reminders.ts).
  */
 export async function signOffGate(deps: Deps, gateId: string, actor: string, outcome: 'passed' | 'failed', note: string | null): Promise<SignOffResult> {
+  const reply = (r: SignOffReply) => deps.renderer.signOffReply(r).text;
   const gate = deps.config.gates.find((g) => g.id === gateId);
-  if (!gate) return { ok: false, reason: 'unknown', message: `There is no gate \`${gateId}\`. Gates: ${deps.config.gates.map((g) => `\`${g.id}\``).join(', ') || 'none'}.` };
+  if (!gate) return { ok: false, reason: 'unknown', message: reply({ kind: 'unknown-gate', gateId, gateIds: deps.config.gates.map((g) => g.id) }) };
   const allowed = may(deps.config, actor, { on: 'gate', verb: outcome === 'passed' ? 'sign-off' : 'fail', gateId });
   if (!allowed.allowed) return { ok: false, reason: 'forbidden', refusal: allowed };
   const facts = await gateFacts(deps);
   const current = facts.find((f) => f.id === gateId)!;
-  if (current.status === outcome) return { ok: false, reason: 'noop', message: `“${gate.name}” is already ${outcome}.` };
+  if (current.status === outcome) return { ok: false, reason: 'noop', message: reply({ kind: 'already', gateName: gate.name, outcome }) };
   if (outcome === 'passed') {
     const why = cannotPassBecause(gate, facts);
-    if (why) return { ok: false, reason: 'requires', message: `“${gate.name}” cannot pass yet: ${why}.` };
+    if (why) return { ok: false, reason: 'requires', message: reply({ kind: 'cannot-pass', gateName: gate.name, why }) };
   }
   const now = deps.clock.now();
   const at = now.toJSDate();
@@ -54,17 +57,16 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
   const res = await deps.db.transaction(async (tx) => {
     await tx.insert(gateStates).values({ gateId, status: 'pending', updatedAt: at }).onConflictDoNothing();
     const [row] = await tx.select().from(gateStates).where(eq(gateStates.gateId, gateId)).for('update');
-    if (row!.status === outcome) return { result: { ok: false as const, reason: 'noop' as const, message: `“${gate.name}” is already ${outcome}.` }, queued: [] };
+    if (row!.status === outcome) return { result: { ok: false as const, reason: 'noop' as const, message: reply({ kind: 'already', gateName: gate.name, outcome }) }, queued: [] };
     const signed = (await tx.select({ userId: gateSignatures.userId }).from(gateSignatures).where(eq(gateSignatures.gateId, gateId))).map((r) => r.userId);
     const effect = signatureEffect(authority, signed, actor, outcome);
-    const names = (ids: string[]) => ids.map((u) => `<@${u}>`).join(', ');
     if (effect.effect === 'already-signed') {
-      return { result: { ok: false as const, reason: 'noop' as const, message: `You already signed “${gate.name}”; still waiting for ${names(effect.pending)}.` }, queued: [] };
+      return { result: { ok: false as const, reason: 'noop' as const, message: reply({ kind: 'already-signed', gateName: gate.name, pending: effect.pending }) }, queued: [] };
     }
     if (effect.effect === 'signed') {
       await tx.insert(gateSignatures).values({ gateId, userId: actor, signedAt: at, note }).onConflictDoNothing();
       await tx.insert(gonogoAudit).values({ kind: 'gate_signed', gateId, actor, at, data: { note, pending: effect.pending } });
-      return { result: { ok: true as const, message: `✍️ You signed “${gate.name}”. It passes when ${names(effect.pending)} sign${effect.pending.length === 1 ? 's' : ''} too.` }, queued: [] };
+      return { result: { ok: true as const, message: reply({ kind: 'signed', gateName: gate.name, pending: effect.pending }) }, queued: [] };
     }
     const status = effect.effect === 'passes' ? ('passed' as const) : ('failed' as const);
     if (status === 'passed') await tx.insert(gateSignatures).values({ gateId, userId: actor, signedAt: at, note }).onConflictDoNothing();
@@ -82,10 +84,10 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
       .returning({ id: gonogoAudit.id });
     const items =
       status === 'passed'
-        ? await gatePassedNotices({ db: tx, config: deps.config }, gate, audit!.id, now, new Map([...(await startGates(tx)), [gateId, { status, passedAt: at.getTime() }]]))
-        : gateFailedNotices(deps.config, gate, audit!.id, actor, note);
+        ? await gatePassedNotices({ db: tx, config: deps.config, renderer: deps.renderer }, gate, audit!.id, now, new Map([...(await startGates(tx)), [gateId, { status, passedAt: at.getTime() }]]))
+        : gateFailedNotices(deps, gate, audit!.id, actor, note);
     const queued = await insertOutbound(tx, at, items);
-    return { result: { ok: true as const, message: status === 'passed' ? `✅ “${gate.name}” signed off.` : `❌ “${gate.name}” marked failed.` }, queued, status };
+    return { result: { ok: true as const, message: reply({ kind: status, gateName: gate.name }) }, queued, status };
   });
   await deps.wakeups.sendOutbound(res.queued);
   // the go/no-go reminders that named this gate say what became of it (a signature, a pass, a fail)
@@ -189,15 +191,19 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
         .insert(gonogoAudit)
         .values({ kind: 'gate_withdrawn', gateId: gate.id, actor: blocker.reporter, at: now, data: { blocker: blocker.id, severity: blocker.severity, signedBy: state!.signedBy, signers } })
         .returning({ id: gonogoAudit.id });
-      const text =
-        gate.sign_off_rule === 'all_of'
-          ? `⚠️ The sign-offs of gate “${gate.name}” (${signers.map((u) => `<@${u}>`).join(', ')}) were withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. It needs every signature again (${gate.sign_off.map((u) => `<@${u}>`).join(', ')}) once that is resolved.`
-          : `⚠️ The sign-off of gate “${gate.name}”${signers.length ? ` by ${signers.map((u) => `<@${u}>`).join(', ')}` : ''} was withdrawn: B-${blocker.id} (${blocker.severity}) was raised against it afterwards. Sign it off again once that is resolved.`;
+      const message = deps.renderer.signOffsWithdrawn({
+        gateName: gate.name,
+        rule: gate.sign_off_rule,
+        withdrawn: signers,
+        signOff: gate.sign_off,
+        blockerId: blocker.id,
+        severity: blocker.severity,
+      });
       const recipients = withdrawalRecipients({ rule: gate.sign_off_rule, signers: gate.sign_off }, signers, deps.config.program.pm);
       return insertOutbound(
         tx,
         now,
-        recipients.map((to) => ({ kind: 'withdrawal' as const, key: `withdrawal-${audit!.id}:${to}`, channel: to, message: { text } })),
+        recipients.map((to) => ({ kind: 'withdrawal' as const, key: `withdrawal-${audit!.id}:${to}`, channel: to, message })),
       );
     });
     if (!queued) continue;

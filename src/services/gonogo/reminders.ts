@@ -2,10 +2,9 @@ import { and, eq, isNotNull, ne } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { deliveries, gateSignatures, gateStates, outboundMessages } from '../../db/schema/index.js';
+import type { SettledGate, SignOffReminder } from '../../domain/gonogo/messages.js';
 import type { Deps } from '../deps.js';
-import type { OutgoingMessage } from '../delivery/renderer.js';
 import { outboundDelivery, restateOutbound } from '../delivery/outbound.js';
-import { slackDate } from '../delivery/slack-date.js';
 import { zoneOf } from '../standups/plans.js';
 
 /** A gate's recorded state, as the reminder tells it: status, who passed or failed it and when, its standing signatures. */
@@ -29,37 +28,30 @@ export async function gateSignOffStates(deps: Pick<Deps, 'db'>): Promise<Map<str
   return out;
 }
 
-const mention = (u: string) => `<@${u}>`;
-
 /**
  * The go/no-go reminder DM to one sign-off authority (seed 004: "GO/NO-GO MEETING Feb 4, 2pm"), as the gates it
  * named stand now: the gates still waiting on their signature, and for each of the others what became of it
- * ("✅ “QA” signed off by @ana <time>", "❌ … failed by …", "✍️ … you signed; it passes when @bo signs too").
- * Times are `<!date>` tokens whose fallbacks are in the recipient's zone (services/standups/plans.ts zoneOf).
+ * (passed or failed, by whom and when; signed by them, and who else must sign a joint gate). A model, rendered by
+ * `deps.renderer` (src/slack/blocks/gonogo-reminder.ts) with its times in the recipient's zone
+ * (services/standups/plans.ts zoneOf).
  * @param gonogoAt the go/no-go time as configured (`gonogo.at`, program-local ISO).
  * @param gateIds the gates the reminder named when it was sent (config ids; a gate no longer configured is left out).
  */
-export function signOffReminder(config: WorkspaceConfig, gonogoAt: string, user: string, gateIds: readonly string[], states: ReadonlyMap<string, GateSignOffState>): OutgoingMessage {
+export function signOffReminder(config: WorkspaceConfig, gonogoAt: string, user: string, gateIds: readonly string[], states: ReadonlyMap<string, GateSignOffState>): SignOffReminder {
   const zone = zoneOf(config, user);
   const when = DateTime.fromISO(gonogoAt, { zone: config.program.timezone });
   const waiting: string[] = [];
-  const settled: string[] = [];
+  const settled: SettledGate[] = [];
   for (const id of gateIds) {
     const gate = config.gates.find((g) => g.id === id);
     if (!gate) continue;
-    const name = `“${gate.name}”`;
     const s = states.get(id);
-    const at = (d: Date | null) => (d ? ` ${slackDate(DateTime.fromJSDate(d), zone, 'day at time')}` : '');
-    if (s?.status === 'passed') settled.push(`✅ ${name} signed off${s.signedBy ? ` by ${mention(s.signedBy)}` : ''}${at(s.signedAt)}.`);
-    else if (s?.status === 'failed') settled.push(`❌ ${name} failed${s.signedBy ? ` by ${mention(s.signedBy)}` : ''}${at(s.signedAt)}.`);
+    if (s?.status === 'passed' || s?.status === 'failed') settled.push({ kind: s.status, gateName: gate.name, by: s.signedBy, at: s.signedAt });
     else if (s?.signatures.has(user)) {
-      const missing = gate.sign_off.filter((u) => !s.signatures.has(u));
-      settled.push(`✍️ ${name}: you signed${at(s.signatures.get(user)!)}; it passes when ${missing.map(mention).join(', ')} sign${missing.length === 1 ? 's' : ''} too.`);
-    } else waiting.push(name);
+      settled.push({ kind: 'signed', gateName: gate.name, at: s.signatures.get(user)!, missing: gate.sign_off.filter((u) => !s.signatures.has(u)) });
+    } else waiting.push(gate.name);
   }
-  const head = `⏰ The go/no-go is at ${slackDate(when, zone, 'day at time')}.`;
-  const ask = waiting.length ? ` Still waiting on your sign-off: ${waiting.join(', ')}. Type \`/gonogo\` to see the summary and sign off.` : ' Nothing waits on your sign-off any more.';
-  return { text: [`${head}${ask}`, ...settled].join('\n') };
+  return { gonogoAt: when.toJSDate(), zone, waiting, settled };
 }
 
 /**
@@ -81,7 +73,7 @@ export async function restateSignOffReminders(deps: Deps): Promise<number> {
   let restated = 0;
   for (const r of reminders) {
     if (!r.about?.gonogoAt) continue;
-    if (await restateOutbound(deps, r.id, signOffReminder(deps.config, r.about.gonogoAt, r.channel, r.about.gates, states))) restated++;
+    if (await restateOutbound(deps, r.id, deps.renderer.signOffReminder(signOffReminder(deps.config, r.about.gonogoAt, r.channel, r.about.gates, states)))) restated++;
   }
   return restated;
 }

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import { memberOutOfOffice, standupAnswers, standupPrompts, standupRuns, standupSkips } from '../../db/schema/index.js';
-import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM, STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
+import { type CheckinSetup, checkinsOf, STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
 import { immediateOccurrence, nextOccurrence, runToSkip } from '../../domain/standups/schedule.js';
 import type { Deps } from '../deps.js';
-import type { Permission, Refusal } from '../../domain/permissions.js';
+import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permissions.js';
 import { holdingOccurrence, startGates } from '../workstreams/activity.js';
 import { checkinsFor, zoneOf } from './plans.js';
@@ -231,12 +231,7 @@ export async function startNow(
   | { kind: 'which'; checkinIds: string[] }
   | { kind: 'unknown-checkin'; checkinIds: string[] }
 > {
-  const allowed: Permission =
-    workstreamId === PROGRAM_WORKSTREAM
-      ? userId === deps.config.program.pm
-        ? { allowed: true }
-        : { allowed: false, who: [deps.config.program.pm], rule: 'Only the PM can start a program check-in' }
-      : may(deps.config, userId, { on: 'run', verb: 'start', workstreamId });
+  const allowed = may(deps.config, userId, { on: 'run', verb: 'start', workstreamId });
   if (!allowed.allowed) return { kind: 'forbidden', refusal: allowed };
   const all = checkinsOf(deps.config, workstreamId);
   const ids = all.map((c) => c.checkinId);

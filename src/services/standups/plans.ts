@@ -1,20 +1,6 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM, scheduledCheckins } from '../../domain/checkins/plans.js';
 
-/** A check-in with program defaults applied (domain/checkins/plans.ts); the `standup` check-in is one of them. */
-export type WorkstreamStandup = CheckinSetup;
-
-/**
- * A workstream's first check-in (its `standup` when it holds one): its name, zone and channel, for callers that
- * need the workstream rather than one check-in.
- * @throws Error for an unknown workstream or one without any check-in.
- */
-export function workstreamStandup(config: WorkspaceConfig, id: string): CheckinSetup {
-  const first = checkinsOf(config, id)[0];
-  if (!first) throw new Error(`workstream ${id} has no check-in`);
-  return first;
-}
-
 /** Every check-in the scheduler runs (someone to prompt), workstreams' first, then the program's. */
 export function scheduledWorkstreams(config: WorkspaceConfig): CheckinSetup[] {
   return scheduledCheckins(config);

@@ -3,13 +3,13 @@ import { DateTime } from 'luxon';
 import { memberOutOfOffice, standupPrompts, standupRuns, standupSkips, workstreamState } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { decideRun, isOutOfOffice, latestOpenedOccurrence, type Occurrence } from '../../domain/standups/schedule.js';
-import { STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
+import { type CheckinSetup, STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
 import type { Deps } from '../deps.js';
 import { holdingOccurrence, startGates } from '../workstreams/activity.js';
-import { scheduledWorkstreams, type WorkstreamStandup } from './plans.js';
+import { scheduledWorkstreams } from './plans.js';
 
 /** The standup_runs row of an occurrence, with the check-in's questions and names frozen into it. */
-function runRow(ws: WorkstreamStandup, occ: Occurrence, status: 'open' | 'missed') {
+function runRow(ws: CheckinSetup, occ: Occurrence, status: 'open' | 'missed') {
   return {
     workstreamId: ws.workstreamId,
     checkinId: ws.checkinId,
@@ -33,7 +33,7 @@ export type StartResult = { created: true; runId: number; prompted: number } | {
  * gets `created: false` and the existing run.
  * Members out of office (or who typed `/standup skip` for that date) get a prompt row marked accordingly.
  */
-export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws: WorkstreamStandup, occ: Occurrence, startedBy: string | null): Promise<StartResult> {
+export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws: CheckinSetup, occ: Occurrence, startedBy: string | null): Promise<StartResult> {
   const result = await deps.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(standupRuns)
@@ -84,7 +84,7 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws:
 }
 
 /** Records a run that opened and closed while Preflight was down (at most one row per date, like any run). */
-async function recordMissed(db: Db, ws: WorkstreamStandup, occ: Occurrence): Promise<number | null> {
+async function recordMissed(db: Db, ws: CheckinSetup, occ: Occurrence): Promise<number | null> {
   const rows = await db
     .insert(standupRuns)
     .values(runRow(ws, occ, 'missed'))
@@ -115,7 +115,7 @@ async function bumpDayIndex(db: Db, runId: number): Promise<{ runId: number; ver
  * the workstream's own key from before check-ins; another check-in is keyed `<workstream>/<check-in>`, so one added
  * to the config later is never reported as missed for the hours before it existed.
  */
-async function schedulingSince(db: Db, ws: WorkstreamStandup, now: DateTime): Promise<DateTime> {
+async function schedulingSince(db: Db, ws: CheckinSetup, now: DateTime): Promise<DateTime> {
   const workstreamId = ws.checkinId === STANDUP_CHECKIN ? ws.workstreamId : `${ws.workstreamId}/${ws.checkinId}`;
   await db.insert(workstreamState).values({ workstreamId, schedulingSince: now.toJSDate() }).onConflictDoNothing();
   const [row] = await db.select().from(workstreamState).where(eq(workstreamState.workstreamId, workstreamId));

@@ -1,16 +1,16 @@
 import { like } from 'drizzle-orm';
 import { outboundMessages } from '../../db/schema/index.js';
+import type { TaskStartNotice } from '../../domain/tasks/start-notice.js';
 import type { Task } from '../../domain/tasks/tasks.js';
 import type { Deps } from '../deps.js';
 import { insertOutbound } from '../delivery/outbound.js';
 import { taskCatalog } from './catalog.js';
 
 const KEY_PREFIX = 'task-start-';
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** The DM telling a task's owner it can start (its `requires` are all done). */
-export function startNoticeText(task: Pick<Task, 'id' | 'title' | 'requires'>): string {
-  return `▶️ *${esc(task.id)}* “${esc(task.title)}” can start now: ${task.requires.map(esc).join(', ')} ${task.requires.length === 1 ? 'is' : 'are'} done. \`/task\` shows your queue.`;
+/** The model of the DM telling a task's owner it can start (its `requires` are all done); rendered by `deps.renderer`. */
+function startNotice(task: Pick<Task, 'id' | 'title' | 'requires'>): TaskStartNotice {
+  return { taskId: task.id, title: task.title, requires: task.requires };
 }
 
 /**
@@ -36,7 +36,7 @@ export async function notifyStartableTasks(deps: Deps): Promise<string[]> {
   const queued: string[] = [];
   for (const t of fresh) {
     // one insert per task: the unique key decides which process queues it when two see it at once
-    const [id] = await insertOutbound(deps.db, now, [{ kind: 'task_start', key: `${KEY_PREFIX}${t.id}`, channel: t.owner, message: { text: startNoticeText(t) } }]);
+    const [id] = await insertOutbound(deps.db, now, [{ kind: 'task_start', key: `${KEY_PREFIX}${t.id}`, channel: t.owner, message: deps.renderer.taskStartNotice(startNotice(t)) }]);
     if (id === undefined) continue;
     ids.push(id);
     queued.push(t.id);

@@ -5,7 +5,7 @@ import { targetLabel, type Severity, type SkipReason } from '../../domain/blocke
 import { encodeSlack, slackPayloads } from '../payloads.js';
 import type { BlockerView } from '../../services/blockers/view.js';
 import type { EscalationNoticeModel } from '../../services/delivery/renderer.js';
-import { plainTime, slackDate } from '../../services/delivery/slack-date.js';
+import { plainTime, slackDate } from './slack-date.js';
 import { BLOCKER_IDS, blockerActionsBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
 import { countOf, mention, safeMrkdwn, truncate } from './text.js';

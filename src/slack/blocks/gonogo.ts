@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { formatDuration } from '../../config/duration.js';
 import type { GateFacts, Verdict, VerdictInput, WorkstreamFacts } from '../../domain/gonogo/verdict.js';
 import { PERCENT_COMPLETE_RULE } from '../../domain/tasks/progress.js';
-import { slackDate } from '../../services/delivery/slack-date.js';
+import { slackDate } from './slack-date.js';
 import { checklistFormMetadata, encodeSlack, slackPayloads } from '../payloads.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';

@@ -1,9 +1,14 @@
 import type { MessageRenderer } from '../../services/delivery/renderer.js';
 import { blockerMessage, escalationDm, threadLine } from './blocker.js';
+import { blockerActReplyMessage } from './blocker-replies.js';
 import { digestMessage } from './digest.js';
+import { gateOutcomeNoticeMessage, signOffsWithdrawnMessage } from './gate-notices.js';
 import { gonogoSummaryMessage } from './gonogo.js';
+import { signOffReminderMessage } from './gonogo-reminder.js';
+import { decisionAnnouncementMessage, signOffReplyMessage } from './gonogo-replies.js';
 import { lateAnswerMessage, reminderMessage, standupPromptMessage } from './standup-dm.js';
 import { standupReportMessage } from './standup-report.js';
+import { taskStartMessage } from './task-start.js';
 
 /** {@link MessageRenderer} in Block Kit: each model through the builder of this folder that lays it out. */
 export const blockKitRenderer: MessageRenderer = {
@@ -16,4 +21,11 @@ export const blockKitRenderer: MessageRenderer = {
   blockerThreadLine: (m) => ({ text: threadLine(m.kind, m.actor, m.data as Record<string, any>) }),
   gonogoSummary: (m) => gonogoSummaryMessage(m),
   digest: (m) => digestMessage(m),
+  gateOutcomeNotice: (m) => gateOutcomeNoticeMessage(m),
+  signOffsWithdrawn: (m) => signOffsWithdrawnMessage(m),
+  decisionAnnouncement: (m) => decisionAnnouncementMessage(m),
+  signOffReminder: (m) => signOffReminderMessage(m),
+  signOffReply: (m) => signOffReplyMessage(m),
+  taskStartNotice: (m) => taskStartMessage(m),
+  blockerActReply: (m) => blockerActReplyMessage(m),
 };

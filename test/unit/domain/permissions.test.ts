@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROGRAM_WORKSTREAM } from '../../../src/domain/checkins/plans.js';
 import { BLOCKER_VERBS, permission, type PermissionAction, type PermissionRoles } from '../../../src/domain/permissions.js';
 
 // two workstreams, two gates; every user id says what they are
@@ -76,5 +77,13 @@ describe('permission: who may do what, and whom a refusal names', () => {
   it('an unknown gate or workstream is refused for everyone, naming whoever is left', () => {
     expect(permission(roles, 'UQA', { on: 'gate', verb: 'sign-off', gateId: 'nope' })).toEqual({ allowed: false, who: [], rule: 'There is no gate “nope”, so nobody can sign it off' });
     expect(permission(roles, 'ULEAD1', { on: 'run', verb: 'start', workstreamId: 'ws9' })).toEqual({ allowed: false, who: ['UPM'], rule: "Only ws9's leads or the PM can start its standup" });
+  });
+
+  it('only the PM starts a program check-in: not a lead, not an exec', () => {
+    const start = { on: 'run', verb: 'start', workstreamId: PROGRAM_WORKSTREAM } as const;
+    expect(permission(roles, 'UPM', start)).toEqual({ allowed: true });
+    for (const actor of ['ULEAD1', 'UEXEC', 'USTRANGER']) {
+      expect(permission(roles, actor, start)).toEqual({ allowed: false, who: ['UPM'], rule: 'Only the PM can start a program check-in' });
+    }
   });
 });
