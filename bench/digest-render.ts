@@ -85,7 +85,7 @@ async function load(c: pg.Client): Promise<void> {
   );
   await c.query(
     `INSERT INTO standup_prompts (run_id, user_id, zone, prompt_at, remind_at, close_at, status)
-     SELECT r.id, 'U' || lpad(((substring(r.workstream_id FROM 3)::int) * 100 + m)::text, 7, '0'), $1, r.open_at, r.open_at + interval '30 minutes', r.close_at, 'sent'
+     SELECT r.id, 'U' || lpad(((substring(r.workstream_id FROM 3)::int) * 100 + m)::text, 7, '0'), $1, r.open_at, r.open_at + interval '30 minutes', r.close_at, 'expected'
      FROM standup_runs r CROSS JOIN generate_series(1, ${MEMBERS}) m`,
     [ZONE],
   );

@@ -274,21 +274,38 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
   const nPrompts = Number(ppCount[0]!.n);
   if (nPrompts < opts.answers) throw new Error(`only ${nPrompts} prompts for ${opts.answers} answers: raise --workdays`);
   await c.query('ANALYZE bench_pp');
+  // the member's part (expected, skipped, ooo) on the prompt; its DM's fate (sent, sent then reminded, failed) on
+  // its delivery (services/standups/delivery-kinds.ts)
   await c.query(
-    `INSERT INTO standup_prompts (run_id, user_id, zone, prompt_at, remind_at, close_at, status, attempts, claimed_at, dm_channel, prompt_ts, sent_at,
-                                  reminder_status, reminder_claimed_at, reminder_ts, dm_step)
-     SELECT run_id, 'U' || lpad(uidx::text, 7, '0'), $1, open_at, open_at + interval '30 minutes', close_at, st,
-            CASE WHEN st IN ('sent', 'expired', 'failed') THEN 1 ELSE 0 END, CASE WHEN st IN ('sent', 'expired', 'failed') THEN open_at END,
-            'D' || lpad(uidx::text, 7, '0'), CASE WHEN st IN ('sent', 'expired') THEN extract(epoch FROM open_at)::bigint || '.' || lpad(uidx::text, 6, '0') END,
-            CASE WHEN st IN ('sent', 'expired') THEN open_at + interval '1 second' END,
-            CASE WHEN st = 'expired' THEN 'sent' WHEN st = 'sent' THEN 'not_needed' ELSE 'none' END, NULL, NULL,
-            CASE WHEN rn <= $2 THEN 5 ELSE 0 END
-     FROM (SELECT *, CASE WHEN rn <= $2 THEN 'sent'
-                          WHEN run_status = 'open' THEN 'sent'
-                          WHEN r2 < 0.5 THEN 'expired' WHEN r2 < 0.7 THEN 'skipped' WHEN r2 < 0.9 THEN 'ooo' ELSE 'failed' END AS st
-           FROM bench_pp) p
+    `CREATE TEMP TABLE bench_ps AS
+     SELECT *, CASE WHEN rn <= $1 THEN 'sent'
+                    WHEN run_status = 'open' THEN 'sent'
+                    WHEN r2 < 0.5 THEN 'expired' WHEN r2 < 0.7 THEN 'skipped' WHEN r2 < 0.9 THEN 'ooo' ELSE 'failed' END AS st
+     FROM bench_pp`,
+    [opts.answers],
+  );
+  await c.query(
+    `INSERT INTO standup_prompts (run_id, user_id, zone, prompt_at, remind_at, close_at, status, dm_step)
+     SELECT run_id, 'U' || lpad(uidx::text, 7, '0'), $1, open_at, open_at + interval '30 minutes', close_at,
+            CASE WHEN st IN ('skipped', 'ooo') THEN st ELSE 'expected' END, CASE WHEN rn <= $2 THEN 5 ELSE 0 END
+     FROM bench_ps p
      ORDER BY run_id, uidx`,
     [ZONE, opts.answers],
+  );
+  await c.query(
+    `INSERT INTO deliveries (kind, owner_key, conversation, ts, status, claimed_at, claims, attempts, first_claimed_at, sent_at, created_at)
+     SELECT 'prompt', sp.id::text, 'D' || lpad(p.uidx::text, 7, '0'),
+            extract(epoch FROM p.open_at)::bigint || '.' || lpad(p.uidx::text, 6, '0'),
+            CASE WHEN p.st = 'failed' THEN 'failed' ELSE 'sent' END, p.open_at, 1, 1, p.open_at,
+            CASE WHEN p.st = 'failed' THEN NULL ELSE p.open_at + interval '1 second' END, p.open_at
+     FROM bench_ps p JOIN standup_prompts sp ON sp.run_id = p.run_id AND sp.user_id = 'U' || lpad(p.uidx::text, 7, '0')
+     WHERE p.st IN ('sent', 'expired', 'failed')`,
+  );
+  await c.query(
+    `INSERT INTO deliveries (kind, owner_key, conversation, status, created_at)
+     SELECT 'reminder', sp.id::text, 'D' || lpad(p.uidx::text, 7, '0'), CASE WHEN p.st = 'expired' THEN 'sent' ELSE 'cancelled' END, p.open_at
+     FROM bench_ps p JOIN standup_prompts sp ON sp.run_id = p.run_id AND sp.user_id = 'U' || lpad(p.uidx::text, 7, '0')
+     WHERE p.st IN ('sent', 'expired')`,
   );
   // answers: complete for the chosen prompts; an incomplete (two questions) answer for ~half of the
   // unanswered sent/expired prompts.
@@ -311,6 +328,7 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
     [opts.answers],
   );
   await c.query('DROP TABLE bench_pp');
+  await c.query('DROP TABLE bench_ps');
 }
 
 // ---------------------------------------------------------------------------------------------- plans
@@ -422,7 +440,7 @@ async function verdictInputProposed(deps: Deps): Promise<VerdictInput> {
     ? await db
         .select({ runId: standupPrompts.runId, n: sql<number>`count(*)::int` })
         .from(standupPrompts)
-        .where(and(inArray(standupPrompts.runId, runIds), inArray(standupPrompts.status, ['pending', 'sending', 'sent', 'expired', 'failed'])))
+        .where(and(inArray(standupPrompts.runId, runIds), eq(standupPrompts.status, 'expected')))
         .groupBy(standupPrompts.runId)
     : [];
   const workstreams: WorkstreamFacts[] = Object.entries(config.workstreams).map(([id, ws]) => {

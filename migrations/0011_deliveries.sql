@@ -87,6 +87,30 @@ SELECT 'late_answer', a."id"::text, CASE WHEN a."late_ts" IS NOT NULL THEN r."re
 FROM "standup_answers" AS a JOIN "standup_runs" AS r ON r."id" = a."run_id"
 WHERE a."late_ts" IS NOT NULL OR a."late_claims" > 0
 ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
+-- Every check-in prompt's DM moves to its delivery row (kind prompt, owned by the prompt's id), in the state it is
+-- in: pending, sending (claimed, maybe mid-post), sent (its IM channel and ts), failed, or cancelled: expired
+-- (the check-in closed first), or the member skipped or was out of office before it went out. A prompt skipped
+-- after its DM went out keeps it as sent.
+INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "ts", "status", "claimed_at", "claims", "first_claimed_at", "attempts", "last_error", "sent_at", "created_at")
+SELECT 'prompt', p."id"::text, p."dm_channel", p."prompt_ts",
+  CASE WHEN p."status" IN ('pending', 'sending', 'sent', 'failed') THEN p."status" WHEN p."prompt_ts" IS NOT NULL THEN 'sent' ELSE 'cancelled' END,
+  p."claimed_at", p."attempts", p."first_claimed_at", p."attempts",
+  CASE WHEN p."status" IN ('expired', 'skipped', 'ooo') AND p."prompt_ts" IS NULL THEN p."status" END,
+  p."sent_at", p."prompt_at"
+FROM "standup_prompts" AS p
+ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
+-- Every reminder claimed at least once moves to its delivery row (kind reminder): none (claims kept after a
+-- release) → pending, sending, sent (in the prompt's DM), not_needed → cancelled.
+INSERT INTO "deliveries" ("kind", "owner_key", "conversation", "ts", "status", "claimed_at", "claims", "first_claimed_at", "attempts", "last_error", "created_at")
+SELECT 'reminder', p."id"::text, CASE WHEN p."reminder_ts" IS NOT NULL THEN p."dm_channel" END, p."reminder_ts",
+  CASE p."reminder_status" WHEN 'none' THEN 'pending' WHEN 'not_needed' THEN 'cancelled' ELSE p."reminder_status" END,
+  p."reminder_claimed_at", p."reminder_claims", p."reminder_first_claimed_at", p."reminder_claims",
+  CASE WHEN p."reminder_status" = 'not_needed' THEN 'not_needed' END, p."remind_at"
+FROM "standup_prompts" AS p
+WHERE p."reminder_status" <> 'none' OR p."reminder_claims" > 0
+ON CONFLICT ("kind", "owner_key") DO NOTHING;--> statement-breakpoint
+-- A prompt's status is now the member's part in the run: expected to answer, skipped or out of office.
+UPDATE "standup_prompts" SET "status" = CASE WHEN "status" IN ('skipped', 'ooo') THEN "status" ELSE 'expected' END;--> statement-breakpoint
 -- once_keys has been unused since the go/no-go reminders moved to outbound messages.
 DROP TABLE "once_keys" CASCADE;--> statement-breakpoint
 ALTER TABLE "digests" DROP COLUMN "chart_status";--> statement-breakpoint
@@ -130,4 +154,18 @@ ALTER TABLE "standup_answers" DROP COLUMN "late_first_claimed_at";--> statement-
 ALTER TABLE "standup_runs" DROP COLUMN "report_ts";--> statement-breakpoint
 ALTER TABLE "standup_runs" DROP COLUMN "report_claimed_at";--> statement-breakpoint
 ALTER TABLE "standup_runs" DROP COLUMN "report_claims";--> statement-breakpoint
-ALTER TABLE "standup_runs" DROP COLUMN "report_first_claimed_at";
+ALTER TABLE "standup_runs" DROP COLUMN "report_first_claimed_at";--> statement-breakpoint
+DROP INDEX "standup_prompts_user_idx";--> statement-breakpoint
+ALTER TABLE "standup_prompts" ALTER COLUMN "status" SET DEFAULT 'expected';--> statement-breakpoint
+CREATE INDEX "standup_prompts_user_idx" ON "standup_prompts" USING btree ("user_id");--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "attempts";--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "claimed_at";--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "first_claimed_at";--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "dm_channel";--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "prompt_ts";--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "sent_at";--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "reminder_status";--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "reminder_claimed_at";--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "reminder_claims";--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "reminder_first_claimed_at";--> statement-breakpoint
+ALTER TABLE "standup_prompts" DROP COLUMN "reminder_ts";

@@ -6,6 +6,7 @@ import { createTestDatabase, uniquePrefix } from '../support/db.js';
 import { SlackApiFake } from '../support/slack-api-fake.js';
 import { blockActionBody, dmEventBody, slashCommandBody, viewSubmissionBody } from '../support/slack-payloads.js';
 import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { PROMPT_STATES } from '../support/prompt-states.js';
 
 const SECRET = 'e2e-signing-secret-0123456789abcdef';
 const FORM = 'application/x-www-form-urlencoded' as const;
@@ -172,7 +173,7 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
       },
       { user_id: 'U02', source: 'dm', complete: true, answers: { yesterday: 'Sync tests green', today: 'Reconciliation', blockers: 'none', progress: 85, risk: 'green' } },
     ]);
-    const prompts = await sql.query('SELECT user_id, status, attempts, reminder_status FROM standup_prompts ORDER BY user_id');
+    const prompts = await sql.query(`SELECT user_id, status, attempts, reminder_status FROM ${PROMPT_STATES} p ORDER BY user_id`);
     expect(prompts.rows.map((r) => [r.user_id, r.status, r.attempts, r.reminder_status])).toEqual([
       ['U01', 'sent', 1, 'none'],
       ['U02', 'sent', 1, 'none'],

@@ -49,11 +49,14 @@ export const standupRuns = pgTable(
   ],
 );
 
-/** pending → sending (reserved before the Slack call) → sent (ts stored); or skipped / ooo / expired (never sent before close) / failed (Slack refused this recipient). */
-export type PromptStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'ooo' | 'expired' | 'failed';
-export type ReminderStatus = 'none' | 'sending' | 'sent' | 'not_needed';
+/**
+ * The member's part in the run: expected to answer, or excused (`/standup skip`, out of office). Whether the DM
+ * went out is its delivery's (`deliveries`, kind `prompt`, owner key = the prompt's id: pending, sending, sent,
+ * failed, or cancelled `expired` when the check-in closed first); the reminder is the delivery kind `reminder`.
+ */
+export type PromptStatus = 'expected' | 'skipped' | 'ooo';
 
-/** One prompt per member per run (unique key), carrying the member's own schedule and the DM state. */
+/** One prompt per member per run (unique key), carrying the member's own schedule. */
 export const standupPrompts = pgTable(
   'standup_prompts',
   {
@@ -66,26 +69,13 @@ export const standupPrompts = pgTable(
     promptAt: ts('prompt_at').notNull(),
     remindAt: ts('remind_at').notNull(),
     closeAt: ts('close_at').notNull(),
-    status: text('status').$type<PromptStatus>().notNull().default('pending'),
-    /** Claims of the prompt's reservation (services/delivery): a claim after the first looks for the message in Slack first. */
-    attempts: integer('attempts').notNull().default(0),
-    claimedAt: ts('claimed_at'),
-    /** The first claim since the prompt was last released: a re-send looks for its message from here on. */
-    firstClaimedAt: ts('first_claimed_at'),
-    dmChannel: text('dm_channel'),
-    promptTs: text('prompt_ts'),
-    sentAt: ts('sent_at'),
-    reminderStatus: text('reminder_status').$type<ReminderStatus>().notNull().default('none'),
-    reminderClaimedAt: ts('reminder_claimed_at'),
-    reminderClaims: integer('reminder_claims').notNull().default(0),
-    reminderFirstClaimedAt: ts('reminder_first_claimed_at'),
-    reminderTs: text('reminder_ts'),
+    status: text('status').$type<PromptStatus>().notNull().default('expected'),
     /** Index of the next question in the DM conversation. */
     dmStep: integer('dm_step').notNull().default(0),
     /** A program check-in's report section: the name of the workstream the member is shown under; null otherwise. */
     section: text('section'),
   },
-  (t) => [uniqueIndex('standup_prompts_run_user_key').on(t.runId, t.userId), index('standup_prompts_due_idx').on(t.status, t.promptAt), index('standup_prompts_user_idx').on(t.userId, t.dmChannel)],
+  (t) => [uniqueIndex('standup_prompts_run_user_key').on(t.runId, t.userId), index('standup_prompts_due_idx').on(t.status, t.promptAt), index('standup_prompts_user_idx').on(t.userId)],
 );
 
 /** A member's answer for a run (one row per member per run), kept verbatim. */

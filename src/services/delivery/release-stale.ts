@@ -1,6 +1,4 @@
 import type { Deps } from '../deps.js';
-import { releaseStale } from './reservation.js';
-import { STATUS_RESERVATIONS } from './reservations.js';
 import * as transitions from './transitions.js';
 
 /**
@@ -13,10 +11,6 @@ import * as transitions from './transitions.js';
 export async function releaseStaleReservations(deps: Deps): Promise<Record<string, number>> {
   const before = new Date(deps.clock.now().toMillis() - deps.config.scheduler.reclaim_after);
   const released = await transitions.releaseStale(deps, before);
-  for (const r of STATUS_RESERVATIONS) {
-    const n = await releaseStale(deps, r, before);
-    if (n) released[r.kind] = (released[r.kind] ?? 0) + n;
-  }
   if (Object.keys(released).length) deps.log.warn({ released }, 'released reservations abandoned by a stopped process');
   return released;
 }

@@ -1,11 +1,9 @@
 import type { ChatPostMessageArguments } from '@slack/web-api';
-import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Deps } from '../deps.js';
 import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
 import type { DeliveryOutcome, Transport } from './deliver.js';
 import { findPostedMessage } from './lookup.js';
 import type { OutgoingMessage } from './renderer.js';
-import { parkOrRelease, reconfirmClaim, recordPosted, type Claimed, type StatusReservation } from './reservation.js';
 import * as transitions from './transitions.js';
 import type { DeliveryRef } from './transitions.js';
 
@@ -72,22 +70,6 @@ export async function updatePosted(deps: Pick<Deps, 'slack' | 'log'>, kind: stri
   }
 }
 
-/** Looks for the message of an earlier claim that did not record its `ts`; null on a first claim (no Web API call). */
-async function earlierAttempt(deps: Pick<Deps, 'slack' | 'log' | 'clock' | 'config'>, kind: string, id: number, claims: number, firstClaimedAt: Date | null, target: Target) {
-  if (claims <= 1 || !firstClaimedAt) return null;
-  const meta = deliveryMetadata(kind, id);
-  const found = await findPostedMessage(deps, {
-    channel: target.channel,
-    imChannel: target.imChannel,
-    threadTs: target.threadTs,
-    eventType: meta.event_type,
-    reservation: meta.event_payload.reservation,
-    since: firstClaimedAt,
-  });
-  if (found) deps.log.info({ reservation: meta.event_payload.reservation, ts: found.ts }, 'an earlier attempt had posted this message; recorded its ts instead of posting again');
-  return found;
-}
-
 export type { DeliveryOutcome };
 
 /**
@@ -114,54 +96,6 @@ export function messageTransport(deps: Deps, ref: DeliveryRef, target: Target, m
     prepare: async () => message,
     send: async (m) => ({ ...(await post(deps, ref.kind, id, target, m)), threadTs: target.threadTs ?? null }),
   };
-}
-
-/**
- * Delivers the message of a claimed reservation exactly once: when an earlier claim did not record a `ts`
- * (a crash, a timeout, a 5xx), first looks for that attempt's message in the conversation and records its
- * `ts` ('found'); otherwise posts it with its metadata and records `ts` and conversation ('sent').
- * Right before posting, the claim is re-checked and renewed in one conditional UPDATE (reconfirmClaim): a
- * claim released as stale meanwhile (the lookup or the database was slow) is not ours any more, and its
- * message is left to the worker that claimed it since ('taken-over', nothing posted). The `ts` is recorded
- * only while the claim is still ours.
- * A permanent error for this conversation (services/slack-errors.ts isPermanent) parks the reservation as
- * failed and logs it ('failed'); any other error (a lookup that ran out of time included) releases it and is
- * rethrown, so the job retries (a 429 is turned into a queue pause by the worker).
- */
-export async function deliverClaimed<T extends PgTable>(
-  deps: Deps,
-  r: StatusReservation<T>,
-  claimed: Claimed<T['$inferSelect']>,
-  id: number,
-  target: Target,
-  message: OutgoingMessage,
-): Promise<DeliveryOutcome> {
-  const reservation = `${r.kind}-${id}`;
-  let claimedAt = claimed.claimedAt;
-  const record = async (posted: { ts: string; channel: string | null }) => {
-    if (!(await recordPosted(deps, r, id, claimedAt, posted))) {
-      deps.log.warn({ reservation, ts: posted.ts }, 'this claim was released as stale before its ts was recorded; another worker owns the message now');
-    }
-  };
-  try {
-    const found = await earlierAttempt(deps, r.kind, id, claimed.claims, claimed.firstClaimedAt, target);
-    if (found) {
-      await record(found);
-      return 'found';
-    }
-    const renewed = await reconfirmClaim(deps, r, id, claimedAt);
-    if (!renewed) {
-      deps.log.warn({ reservation }, 'this claim was released as stale before it posted; leaving the message to the worker that claimed it since');
-      return 'taken-over';
-    }
-    claimedAt = renewed;
-    await record(await post(deps, r.kind, id, target, message));
-    return 'sent';
-  } catch (err) {
-    if (isPermanent(err)) deps.log.warn({ reservation, channel: target.channel, error: platformError(err) }, 'Slack refused this message for good; not retrying');
-    if (await parkOrRelease(deps, r, id, claimedAt, err)) return 'failed';
-    throw err;
-  }
 }
 
 /**

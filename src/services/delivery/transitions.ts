@@ -136,9 +136,12 @@ export async function park(deps: Pick<Deps, 'db'>, ref: DeliveryRef, claimedAt: 
   await deps.db.update(deliveries).set({ status: 'failed', lastError: error }).where(stillOurs(ref, claimedAt));
 }
 
-/** Cancels a claimed delivery that is not wanted any more (sending → cancelled), before anything was sent. Only the claim stamped `claimedAt`. */
-export async function cancel(deps: Pick<Deps, 'db'>, ref: DeliveryRef, claimedAt: Date): Promise<void> {
-  await deps.db.update(deliveries).set({ status: 'cancelled' }).where(stillOurs(ref, claimedAt));
+/**
+ * Cancels a claimed delivery that is not wanted any more (sending → cancelled), before anything was sent, with
+ * `reason` as `last_error` (e.g. `expired`: its check-in closed). Only the claim stamped `claimedAt`.
+ */
+export async function cancel(deps: Pick<Deps, 'db'>, ref: DeliveryRef, claimedAt: Date, reason: string | null = null): Promise<void> {
+  await deps.db.update(deliveries).set({ status: 'cancelled', lastError: reason }).where(stillOurs(ref, claimedAt));
 }
 
 /**

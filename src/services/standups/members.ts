@@ -9,6 +9,8 @@ import { holdingOccurrence, startGates } from '../workstreams/activity.js';
 import { checkinsFor, zoneOf } from './plans.js';
 import { localClock } from './prompts.js';
 import { startRun, type StartResult } from './runs.js';
+import * as transitions from '../delivery/transitions.js';
+import { PROMPT } from './delivery-kinds.js';
 
 type Run = typeof standupRuns.$inferSelect;
 
@@ -169,11 +171,26 @@ export async function skipToday(deps: Deps, userId: string, workstreamId?: strin
 /** Sets prompts (not yet answered) to skipped/ooo and re-renders their reports. */
 async function markPrompts(deps: Deps, promptIds: number[], status: 'skipped' | 'ooo'): Promise<void> {
   if (promptIds.length === 0) return;
+  // prompts whose DM is not being sent right now (raw SQL: drizzle writes an UPDATE's columns unqualified)
   const changed = await deps.db
     .update(standupPrompts)
     .set({ status })
-    .where(and(inArray(standupPrompts.id, promptIds), inArray(standupPrompts.status, ['pending', 'sent'])))
-    .returning({ runId: standupPrompts.runId });
+    .where(
+      and(
+        inArray(standupPrompts.id, promptIds),
+        eq(standupPrompts.status, 'expected'),
+        sql`EXISTS (SELECT 1 FROM deliveries d WHERE d.kind = ${PROMPT} AND d.owner_key = standup_prompts.id::text AND d.status IN ('pending', 'sent'))`,
+      ),
+    )
+    .returning({ id: standupPrompts.id, runId: standupPrompts.runId });
+  // a DM not sent yet never will be
+  await transitions.giveUp(
+    deps.db,
+    PROMPT,
+    changed.map((c) => c.id),
+    'cancelled',
+    status,
+  );
   const runIds = [...new Set(changed.map((c) => c.runId))];
   if (runIds.length === 0) return;
   const bumped = await deps.db

@@ -14,7 +14,7 @@ import { outboundDue } from '../../../src/services/delivery/outbound.js';
 import { releaseStaleReservations } from '../../../src/services/delivery/release-stale.js';
 import * as transitions from '../../../src/services/delivery/transitions.js';
 import { chartDelivery } from '../../../src/services/digest/chart-upload.js';
-import { lateAnswerDelivery, reportDelivery } from '../../../src/services/standups/delivery-kinds.js';
+import { lateAnswerDelivery, promptDelivery, reportDelivery } from '../../../src/services/standups/delivery-kinds.js';
 import { migrationsUpTo } from '../../support/migrations.js';
 
 const YAML = `
@@ -34,7 +34,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
     await dropDatabase(url.toString());
   });
 
-  it('moves every digest chart, outbound message, escalation DM, blocker message, thread line, report and late answer reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
+  it('moves every digest chart, outbound message, escalation DM, blocker message, thread line, report, late answer, prompt and reminder reservation, in every state, into deliveries, then drops the old columns and once_keys', async () => {
     await ensureDatabase(url.toString());
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
@@ -102,6 +102,16 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       (51, 41, 'U01', '{"today":"late"}', true, 'modal', '2026-11-06T12:00:00Z', '2026-11-06T12:00:00Z', true, 1, 1, '1762430400.000700', '2026-11-06T12:00:01Z', 1, '2026-11-06T12:00:01Z'),
       (52, 41, 'U02', '{"today":"later"}', true, 'modal', '2026-11-06T13:00:00Z', '2026-11-06T13:00:00Z', true, 1, 0, NULL, '2026-11-06T13:00:01Z', 1, '2026-11-06T13:00:01Z'),
       (53, 41, 'U03', '{"today":"on time"}', true, 'modal', '2026-11-06T09:30:00Z', '2026-11-06T09:30:00Z', false, 0, 0, NULL, NULL, 0, NULL)`);
+    // prompts of run 43 in every state: pending, claimed mid-post, sent (reminded), sent then skipped, expired,
+    // failed, out of office; a reminder claimed mid-post, one not needed
+    await client.query(`INSERT INTO standup_prompts (id, run_id, user_id, zone, prompt_at, remind_at, close_at, status, attempts, claimed_at, first_claimed_at, dm_channel, prompt_ts, sent_at, reminder_status, reminder_claimed_at, reminder_claims, reminder_first_claimed_at, reminder_ts) VALUES
+      (61, 43, 'U01', 'UTC', '2026-11-07T09:00:00Z', '2026-11-07T09:30:00Z', '2026-11-07T11:00:00Z', 'pending', 0, NULL, NULL, NULL, NULL, NULL, 'none', NULL, 0, NULL, NULL),
+      (62, 43, 'U02', 'UTC', '2026-11-07T09:00:00Z', '2026-11-07T09:30:00Z', '2026-11-07T11:00:00Z', 'sending', 1, '2026-11-07T09:00:02Z', '2026-11-07T09:00:02Z', NULL, NULL, NULL, 'none', NULL, 0, NULL, NULL),
+      (63, 43, 'U03', 'UTC', '2026-11-07T09:00:00Z', '2026-11-07T09:30:00Z', '2026-11-07T11:00:00Z', 'sent', 1, '2026-11-07T09:00:02Z', '2026-11-07T09:00:02Z', 'D03', '1762506002.000100', '2026-11-07T09:00:03Z', 'sent', '2026-11-07T09:30:01Z', 1, '2026-11-07T09:30:01Z', '1762507801.000100'),
+      (64, 43, 'U04', 'UTC', '2026-11-07T09:00:00Z', '2026-11-07T09:30:00Z', '2026-11-07T11:00:00Z', 'skipped', 1, '2026-11-07T09:00:02Z', '2026-11-07T09:00:02Z', 'D04', '1762506002.000200', '2026-11-07T09:00:03Z', 'sending', '2026-11-07T09:30:01Z', 1, '2026-11-07T09:30:01Z', NULL),
+      (65, 43, 'U05', 'UTC', '2026-11-07T09:00:00Z', '2026-11-07T09:30:00Z', '2026-11-07T09:45:00Z', 'expired', 0, NULL, NULL, NULL, NULL, NULL, 'none', NULL, 0, NULL, NULL),
+      (66, 43, 'U06', 'UTC', '2026-11-07T09:00:00Z', '2026-11-07T09:30:00Z', '2026-11-07T11:00:00Z', 'failed', 1, '2026-11-07T09:00:02Z', '2026-11-07T09:00:02Z', NULL, NULL, NULL, 'not_needed', NULL, 0, NULL, NULL),
+      (67, 43, 'U07', 'UTC', '2026-11-07T09:00:00Z', '2026-11-07T09:30:00Z', '2026-11-07T11:00:00Z', 'ooo', 0, NULL, NULL, NULL, NULL, NULL, 'none', NULL, 0, NULL, NULL)`);
     await client.query(`INSERT INTO once_keys (key, at) VALUES ('gonogo:2026-11-01', '2026-11-01T09:00:00Z')`);
     await client.end();
 
@@ -295,6 +305,49 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
           created_at: T('2026-11-06T12:00:00Z'),
         }),
         row({ kind: 'late_answer', owner_key: '52', status: 'pending', claims: 1, first_claimed_at: T('2026-11-06T13:00:01Z'), attempts: 1, created_at: T('2026-11-06T13:00:00Z') }),
+        ...[
+          row({ owner_key: '61', status: 'pending' }),
+          row({ owner_key: '62', status: 'sending', claimed_at: T('2026-11-07T09:00:02Z'), claims: 1, first_claimed_at: T('2026-11-07T09:00:02Z'), attempts: 1 }),
+          row({
+            owner_key: '63',
+            status: 'sent',
+            conversation: 'D03',
+            ts: '1762506002.000100',
+            claimed_at: T('2026-11-07T09:00:02Z'),
+            claims: 1,
+            first_claimed_at: T('2026-11-07T09:00:02Z'),
+            attempts: 1,
+            sent_at: T('2026-11-07T09:00:03Z'),
+          }),
+          row({
+            owner_key: '64',
+            status: 'sent',
+            conversation: 'D04',
+            ts: '1762506002.000200',
+            claimed_at: T('2026-11-07T09:00:02Z'),
+            claims: 1,
+            first_claimed_at: T('2026-11-07T09:00:02Z'),
+            attempts: 1,
+            sent_at: T('2026-11-07T09:00:03Z'),
+          }),
+          row({ owner_key: '65', status: 'cancelled', last_error: 'expired' }),
+          row({ owner_key: '66', status: 'failed', claimed_at: T('2026-11-07T09:00:02Z'), claims: 1, first_claimed_at: T('2026-11-07T09:00:02Z'), attempts: 1 }),
+          row({ owner_key: '67', status: 'cancelled', last_error: 'ooo' }),
+        ].map((r) => ({ ...r, kind: 'prompt', created_at: T('2026-11-07T09:00:00Z') })),
+        ...[
+          row({
+            owner_key: '63',
+            status: 'sent',
+            conversation: 'D03',
+            ts: '1762507801.000100',
+            claimed_at: T('2026-11-07T09:30:01Z'),
+            claims: 1,
+            first_claimed_at: T('2026-11-07T09:30:01Z'),
+            attempts: 1,
+          }),
+          row({ owner_key: '64', status: 'sending', claimed_at: T('2026-11-07T09:30:01Z'), claims: 1, first_claimed_at: T('2026-11-07T09:30:01Z'), attempts: 1 }),
+          row({ owner_key: '66', status: 'cancelled', last_error: 'not_needed' }),
+        ].map((r) => ({ ...r, kind: 'reminder', created_at: T('2026-11-07T09:30:00Z') })),
         row({ kind: 'blocker', owner_key: '8', status: 'pending', claims: 2, first_claimed_at: T('2026-11-06T12:00:01Z'), attempts: 2, created_at: T('2026-11-06T12:00:00Z') }),
         row({
           kind: 'thread_line',
@@ -333,7 +386,7 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       ].sort((a: Record<string, unknown>, b: Record<string, unknown>) => (a.kind === b.kind ? Number(a.owner_key) - Number(b.owner_key) : String(a.kind) < String(b.kind) ? -1 : 1));
       expect(await rows()).toEqual(migrated);
       const columns = await database.pool.query(
-        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at')) OR (table_name = 'blocker_notices' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'dm_channel', 'sent_at')) OR (table_name = 'blocker_events' AND column_name LIKE 'thread%') OR (table_name = 'blockers' AND (column_name LIKE 'message_%' AND column_name NOT IN ('message_version', 'message_rendered_version') OR column_name = 'permalink')) OR (table_name = 'standup_runs' AND column_name IN ('report_ts', 'report_claimed_at', 'report_claims', 'report_first_claimed_at')) OR (table_name = 'standup_answers' AND column_name IN ('late_ts', 'late_claimed_at', 'late_claims', 'late_first_claimed_at'))",
+        "SELECT column_name FROM information_schema.columns WHERE (table_name = 'digests' AND column_name LIKE 'chart%') OR (table_name = 'outbound_messages' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'posted_channel', 'sent_at')) OR (table_name = 'blocker_notices' AND column_name IN ('status', 'claimed_at', 'claims', 'first_claimed_at', 'ts', 'dm_channel', 'sent_at')) OR (table_name = 'blocker_events' AND column_name LIKE 'thread%') OR (table_name = 'blockers' AND (column_name LIKE 'message_%' AND column_name NOT IN ('message_version', 'message_rendered_version') OR column_name = 'permalink')) OR (table_name = 'standup_runs' AND column_name IN ('report_ts', 'report_claimed_at', 'report_claims', 'report_first_claimed_at')) OR (table_name = 'standup_answers' AND column_name IN ('late_ts', 'late_claimed_at', 'late_claims', 'late_first_claimed_at')) OR (table_name = 'standup_prompts' AND column_name IN ('attempts', 'claimed_at', 'first_claimed_at', 'dm_channel', 'prompt_ts', 'sent_at') OR column_name LIKE 'reminder%')",
       );
       expect(columns.rows).toEqual([]);
       expect((await database.pool.query("SELECT to_regclass('once_keys') AS t")).rows).toEqual([{ t: null }]);
@@ -347,11 +400,11 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       const deps = {
         db: database.db,
         config: parseWorkspaceConfig(YAML, 'test.yml'),
-        clock: fixedClock('2026-11-07T00:00:00Z'),
+        clock: fixedClock('2026-11-08T00:00:00Z'),
         log: pino({ level: 'silent' }),
       } as unknown as Deps;
-      expect(await releaseStaleReservations(deps)).toEqual({ digest_chart: 1, gonogo_summary: 1, notice: 1, thread_line: 1 });
-      expect(await transitions.claim(deps, chartDelivery(12))).toEqual({ claims: 2, firstClaimedAt: T('2026-11-02T18:00:05Z'), claimedAt: T('2026-11-07T00:00:00Z'), conversation: null });
+      expect(await releaseStaleReservations(deps)).toEqual({ digest_chart: 1, gonogo_summary: 1, notice: 1, thread_line: 1, prompt: 1, reminder: 1 });
+      expect(await transitions.claim(deps, chartDelivery(12))).toEqual({ claims: 2, firstClaimedAt: T('2026-11-02T18:00:05Z'), claimedAt: T('2026-11-08T00:00:00Z'), conversation: null });
       expect(await transitions.claim(deps, chartDelivery(13))).toBeNull();
       expect(await transitions.claim(deps, chartDelivery(14))).toBeNull();
       expect(await transitions.claim(deps, chartDelivery(15))).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-05T18:00:05Z') });
@@ -372,6 +425,19 @@ describe('migration 0011 (one table of deliveries) on a database holding 0010-er
       expect(await transitions.claim(deps, reportDelivery(43), { serialised: true })).toMatchObject({ claims: 2, firstClaimedAt: T('2026-11-07T09:00:01Z') });
       expect(await transitions.stateOf(deps, lateAnswerDelivery(51))).toMatchObject({ status: 'sent', ts: '1762430400.000700' });
       expect(await transitions.stateOf(deps, lateAnswerDelivery(53))).toBeNull();
+      // prompts keep the member's part (expected, skipped, ooo); their DMs, their deliveries
+      expect((await database.pool.query('SELECT id, status FROM standup_prompts ORDER BY id')).rows.map((r) => [r.id, r.status])).toEqual([
+        [61, 'expected'],
+        [62, 'expected'],
+        [63, 'expected'],
+        [64, 'skipped'],
+        [65, 'expected'],
+        [66, 'expected'],
+        [67, 'ooo'],
+      ]);
+      expect(await transitions.claim(deps, promptDelivery(62))).toMatchObject({ claims: 2, conversation: null });
+      expect(await transitions.claim(deps, promptDelivery(65))).toBeNull();
+      expect(await transitions.stateOf(deps, promptDelivery(63))).toMatchObject({ status: 'sent', conversation: 'D03' });
       expect(await transitions.stateOf(deps, blockerMessageDelivery(7))).toMatchObject({ status: 'sent', ts: '1762423200.000100', permalink: 'https://x.slack.com/archives/C0WS1/p1762423200000100' });
     } finally {
       await database.pool.end();

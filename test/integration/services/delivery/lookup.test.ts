@@ -5,6 +5,7 @@ import { renderReport } from '../../../../src/services/standups/report.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack, type NockedCall } from '../../../support/slack-nock.js';
+import { PROMPT_STATES, CRASHED_PROMPT } from '../../../support/prompt-states.js';
 
 /*
  * The lookup of an earlier attempt (services/delivery/lookup.ts) where Slack makes it hard: a public channel
@@ -94,9 +95,7 @@ describe('lookup of an earlier attempt', () => {
     const { bot, s, h } = await setUp((call) => {
       if (slow && call.method === 'conversations.history') h?.clock.advance({ seconds: 10 });
     });
-    const [p] = await h.sql<{ id: number }>("UPDATE standup_prompts SET status = 'sending', attempts = 1, claimed_at = $1, first_claimed_at = $1 WHERE user_id = 'U10' RETURNING id", [
-      new Date(START),
-    ]);
+    const [p] = await h.sql<{ id: number }>(CRASHED_PROMPT, ['U10', new Date(START)]);
     const id = p!.id;
     const earlier = s.messages.post({ channel: 'U10', text: 'Standup for QA', metadata: { event_type: 'preflight_prompt', event_payload: { reservation: `prompt-${id}` } } });
     h.clock.advance({ seconds: 1 });
@@ -110,11 +109,11 @@ describe('lookup of an earlier attempt', () => {
     // the claim never outlived reclaim_after, and nothing was posted blind
     expect(h.clock.now().toMillis() - claimedAt).toBeLessThan(RECLAIM_AFTER_MS);
     expect(s.of('chat.postMessage', (a) => a.channel === 'U10')).toHaveLength(0);
-    expect((await h.sql('SELECT status, prompt_ts, attempts FROM standup_prompts WHERE id = $1', [id]))[0]).toEqual({ status: 'pending', prompt_ts: null, attempts: 2 });
+    expect((await h.sql(`SELECT status, prompt_ts, attempts FROM ${PROMPT_STATES} p WHERE id = $1`, [id]))[0]).toEqual({ status: 'pending', prompt_ts: null, attempts: 2 });
 
     slow = false; // Slack answers quickly again: the retry reads the whole window
     expect(await sendPrompt(bot.deps, id)).toBe('sent');
     expect(s.of('chat.postMessage', (a) => a.channel === 'U10')).toHaveLength(0);
-    expect((await h.sql('SELECT status, prompt_ts FROM standup_prompts WHERE id = $1', [id]))[0]).toEqual({ status: 'sent', prompt_ts: earlier.ts });
+    expect((await h.sql(`SELECT status, prompt_ts FROM ${PROMPT_STATES} p WHERE id = $1`, [id]))[0]).toEqual({ status: 'sent', prompt_ts: earlier.ts });
   });
 });

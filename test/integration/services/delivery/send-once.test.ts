@@ -7,6 +7,7 @@ import { renderReport } from '../../../../src/services/standups/report.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { PROMPT_STATES, CRASHED_PROMPT } from '../../../support/prompt-states.js';
 
 /*
  * The send-once delivery after a crash, driven by hand (no workers) on real Postgres and Redis with the Web
@@ -49,10 +50,7 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
 
   /** Leaves prompt `userId` as a process killed mid-call leaves it: claimed once at `at`, no ts. */
   async function crashedMidCall(hh: NonNullable<typeof h>, userId: string, at: string): Promise<number> {
-    const [row] = await hh.sql<{ id: number }>("UPDATE standup_prompts SET status = 'sending', attempts = 1, claimed_at = $2, first_claimed_at = $2 WHERE user_id = $1 RETURNING id", [
-      userId,
-      new Date(at),
-    ]);
+    const [row] = await hh.sql<{ id: number }>(CRASHED_PROMPT, [userId, new Date(at)]);
     return row!.id;
   }
 
@@ -90,7 +88,7 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
       });
     }
     expect(searches[1]!.args.cursor).toBeTruthy();
-    const [row] = await h.sql<{ status: string; prompt_ts: string; dm_channel: string }>('SELECT status, prompt_ts, dm_channel FROM standup_prompts WHERE id = $1', [id]);
+    const [row] = await h.sql<{ status: string; prompt_ts: string; dm_channel: string }>(`SELECT status, prompt_ts, dm_channel FROM ${PROMPT_STATES} p WHERE id = $1`, [id]);
     expect(row).toEqual({ status: 'sent', prompt_ts: earlier.ts, dm_channel: 'D10' });
   });
 

@@ -13,6 +13,7 @@ import { homeView } from '../../../../src/slack/blocks/home.js';
 import { verdict } from '../../../../src/domain/gonogo/verdict.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 // seed 000: Gate 4 needs both the Alpha and the Beta lead; Team Sigma waits for a gate; "If fails: delay Sigma/Pi
 // by 1+ day, escalate to exec" (/work/shared/seeds/000, as reproduced in examples/final-deployment-five-teams)
@@ -97,7 +98,7 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     h.clock.advance({ seconds: 5 });
     const report = await tick(bot.deps);
     expect(report.opened).toBe(1);
-    expect(await h.sql("SELECT p.user_id, p.status FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE r.workstream_id = 'sigma' ORDER BY p.user_id")).toEqual([
+    expect(await h.sql(`SELECT p.user_id, p.status FROM ${PROMPT_STATES} p JOIN standup_runs r ON r.id = p.run_id WHERE r.workstream_id = 'sigma' ORDER BY p.user_id`)).toEqual([
       { user_id: 'UKOL', status: 'expired' },
       { user_id: 'USIGMA', status: 'pending' },
     ]);

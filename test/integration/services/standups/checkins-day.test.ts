@@ -5,6 +5,7 @@ import { homeModel } from '../../../../src/services/home.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 /*
  * A launch day in New York (Wednesday 4 Feb 2026, UTC-5) run by checkpoints, after seed 000: a 09:00 program
@@ -52,7 +53,7 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
   const runId = async (ws: string, checkin: string) => (await h.sql<{ id: number }>('SELECT id FROM standup_runs WHERE workstream_id = $1 AND checkin_id = $2', [ws, checkin]))[0]!.id;
   const recorded = (...users: string[]) =>
     eventually(`prompts of ${users.join(', ')} recorded as sent`, async () => {
-      const rows = await h.sql<{ n: number }>("SELECT count(DISTINCT user_id)::int AS n FROM standup_prompts WHERE status = 'sent' AND user_id = ANY($1)", [users]);
+      const rows = await h.sql<{ n: number }>(`SELECT count(DISTINCT user_id)::int AS n FROM ${PROMPT_STATES} p WHERE status = 'sent' AND user_id = ANY($1)`, [users]);
       return rows[0]!.n === users.length;
     });
 
@@ -155,7 +156,7 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     await eventually('midday prompts', () => dms('U0OL').length === 2 && dms('U01').length === 3);
     await new Promise((r) => setTimeout(r, 300));
     expect(dms('U03')).toHaveLength(2); // 09:00 program and 11:00 morning, not 13:00
-    const [{ status }] = (await h.sql<{ status: string }>("SELECT p.status FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE r.checkin_id = 'midday' AND p.user_id = 'U03'")) as [
+    const [{ status }] = (await h.sql<{ status: string }>(`SELECT p.status FROM ${PROMPT_STATES} p JOIN standup_runs r ON r.id = p.run_id WHERE r.checkin_id = 'midday' AND p.user_id = 'U03'`)) as [
       { status: string },
     ];
     expect(status).toBe('skipped');

@@ -3,6 +3,7 @@ import { handleDmReply, submitForm } from '../../../../src/services/standups/ans
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 // Tuesday 3 Feb 2026; New York is UTC-5. U03 answers from Chicago (UTC-6): prompted at 10:00 CT = 11:00 ET.
 const YAML = `
@@ -31,7 +32,7 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
    */
   const promptsRecorded = (...users: string[]) =>
     eventually(`prompts of ${users.join(', ')} recorded as sent`, async () => {
-      const rows = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM standup_prompts WHERE status = 'sent' AND user_id = ANY($1)", [users]);
+      const rows = await h.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${PROMPT_STATES} p WHERE status = 'sent' AND user_id = ANY($1)`, [users]);
       return rows[0]!.n === users.length;
     });
 
@@ -138,7 +139,7 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
 
   it('sent each member exactly one prompt and reminded only U03', async () => {
     const prompts = await h.sql<{ user_id: string; status: string; reminder_status: string; attempts: number }>(
-      'SELECT user_id, status, reminder_status, attempts FROM standup_prompts ORDER BY user_id',
+      `SELECT user_id, status, reminder_status, attempts FROM ${PROMPT_STATES} p ORDER BY user_id`,
     );
     expect(prompts).toEqual([
       { user_id: 'U01', status: 'sent', reminder_status: 'none', attempts: 1 },
