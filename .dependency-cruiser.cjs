@@ -11,8 +11,8 @@
  * and api never import it). Outside src: sandbox/ (`npm run sandbox`, the Slack stand-in shared with the tests)
  * may import src, never the other way round.
  *
- * Decided here: src/domain may import *types* from src/config/workspace.ts (Weekday, Question: the config's
- * shape is the domain's vocabulary), never config code at run time; src/db/schema may import domain types
+ * Decided here: src/domain imports nothing from src/config (issue 19): the vocabulary the config is written in
+ * (Weekday, Question, severities, the declared program) lives in src/domain and config imports it; src/db/schema may import domain types
  * (column types such as BlockerStatus). A type-only import of a port interface that services define (Deps,
  * Wakeups) is how slack and jobs plug in; services never import slack or jobs, not even for a type.
  *
@@ -37,18 +37,12 @@ module.exports = {
       to: { path: '^src/(services|slack|jobs|db|metrics)/|^src/(main|clock|logger)\\.ts$' },
     },
     {
-      name: 'domain-config-types-only',
+      name: 'domain-not-config',
       severity: 'error',
-      comment: 'src/domain may name config types (type-only imports of src/config/workspace.ts), never load config.',
+      comment:
+        'src/domain imports nothing from src/config, not even a type: the domain owns its vocabulary (src/domain/program: severities, questions, the declared program) and config imports it from there.',
       from: { path: '^src/domain/' },
-      to: { path: '^src/config/', pathNot: '^src/config/workspace\\.ts$' },
-    },
-    {
-      name: 'domain-config-no-runtime',
-      severity: 'error',
-      comment: 'src/domain imports config types only (`import type`), so no schema or loader code runs in the domain.',
-      from: { path: '^src/domain/' },
-      to: { path: '^src/config/', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/config/' },
     },
     {
       name: 'domain-no-io',

@@ -21,24 +21,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { WebClient } from '@slack/web-api';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import type { Clock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
-import { openDatabase, type Database } from '../src/db/client.js';
+import { resolveProgram } from '../src/config/resolve.js';
+import { createPreflight, type Preflight } from '../src/create-preflight.js';
+import type { Database } from '../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
-import { redisConnection } from '../src/jobs/connection.js';
-import { createQueues, queueWakeups, type Queues } from '../src/jobs/queues.js';
-import { startWorkers, type Workers } from '../src/jobs/workers.js';
+import type { Queues } from '../src/jobs/queues.js';
+import type { Workers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
-import type { Deps } from '../src/services/deps.js';
-import { blockKitRenderer } from '../src/slack/blocks/renderer.js';
-import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake } from '../test/support/slack-api-fake.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
-import { parseArgs } from './lib.js';
+import { benchEnv, parseArgs } from './lib.js';
 
 const KNOWN = ['members', 'workstreams', 'checkins', 'cap', 'window-ms', 'spacing-min', 'dm-concurrency'];
 const raw = parseArgs(process.argv.slice(2));
@@ -103,34 +100,30 @@ async function main(): Promise<number> {
   const started = Date.now();
   const load0 = loadavg();
   progress(`members=${opts.members} workstreams=${opts.workstreams} checkins=${opts.checkins} cap=${opts.cap}/${opts.windowMs}ms bound=${secs(boundMs)}s per check-in`);
-  const config = parseWorkspaceConfig(buildYaml(), 'bench.yml');
+  const config = resolveProgram(parseWorkspaceConfig(buildYaml(), 'bench.yml'));
   const memberIds = new Set(Array.from({ length: opts.members }, (_, i) => userId(i)));
   const log = createLogger('warn');
   let fake: SlackApiFake | undefined;
   let database: Database | undefined;
   let queues: Queues | undefined;
   let workers: Workers | undefined;
-  const conns: Redis[] = [];
+  let preflight: Preflight | undefined;
   let dbCreated = false;
   try {
     await ensureDatabase(dbUrl);
     dbCreated = true;
     await runMigrations(dbUrl);
     fake = await new SlackApiFake({ postMessageCap: opts.cap, capWindowMs: opts.windowMs }).start();
-    const onError = (what: string) => (err: Error) => log.warn({ err: err.message }, `${what} connection error`);
-    database = openDatabase(dbUrl, onError('postgres'));
-    const producer = redisConnection({ kind: 'standalone', url: redisUrl }, 'producer', onError('redis'));
-    const workerConnection = redisConnection({ kind: 'standalone', url: redisUrl }, 'worker', onError('redis'));
-    conns.push(producer, workerConnection);
-    queues = createQueues(producer, prefix);
-    const workerClient = new WebClient('xoxb-bench-token', { slackApiUrl: fake.url, logger: boltLogger(log), rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000 });
     // the clock starts 3 s before the first check-in, then runs in real time
     const clockStart = FIRST.minus({ seconds: 3 });
     const t0 = Date.now();
     const clock: Clock = { now: () => clockStart.plus({ milliseconds: Date.now() - t0 }) };
     const realAt = (dt: DateTime) => t0 + dt.diff(clockStart).toMillis();
-    const deps: Deps = { db: database.db, config, clock, slack: workerClient, wakeups: queueWakeups(queues), renderer: blockKitRenderer, log };
-    workers = await startWorkers({ deps, queues, connection: workerConnection, prefix, tickMs: config.scheduler.tick, dmConcurrency: opts.dmConcurrency });
+    // wired as src/preflight.ts wires the worker side (createPreflight), without metrics
+    preflight = createPreflight(benchEnv({ databaseUrl: dbUrl, redisUrl, prefix, slackApiUrl: fake.url }), config, { clock, log, metrics: false });
+    database = preflight.database;
+    queues = preflight.queues;
+    workers = await preflight.startWorkers({ dmConcurrency: opts.dmConcurrency });
 
     // until the last check-in has closed, plus its report settling
     const endReal = realAt(FIRST.plus({ minutes: (opts.checkins - 1) * opts.spacingMin, seconds: opts.spacingMin * 60 + 5 }));
@@ -206,9 +199,8 @@ async function main(): Promise<number> {
       await step(() => q.obliterate({ force: true }));
     }
     if (queues) await step(() => queues!.close());
-    if (conns[0]) await step(() => deleteKeysWithPrefix(conns[0]!, prefix));
-    for (const c of conns) await step(() => c.quit());
-    if (database) await step(() => database!.pool.end());
+    if (preflight) await step(() => deleteKeysWithPrefix(preflight!.redis.producer as Redis, prefix));
+    if (preflight) await step(() => preflight!.close());
     if (fake) await step(() => fake!.stop());
     if (dbCreated) await step(() => dropDatabase(dbUrl));
   }

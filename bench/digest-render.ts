@@ -24,6 +24,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { fixedClock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
+import { resolveProgram } from '../src/config/resolve.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
 import { buildDigest } from '../src/domain/digest/digest.js';
@@ -137,7 +138,7 @@ async function main(): Promise<number> {
   const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   base.pathname = `/bench_digest_${randomBytes(4).toString('hex')}`;
   const dbUrl = base.toString();
-  const config = parseWorkspaceConfig(yaml(), 'bench.preflight.yml');
+  const config = resolveProgram(parseWorkspaceConfig(yaml(), 'bench.preflight.yml'));
   let database: Database | undefined;
   let created = false;
   try {

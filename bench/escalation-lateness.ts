@@ -33,27 +33,23 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { WebClient } from '@slack/web-api';
 import type { Job } from 'bullmq';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { systemClock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
-import { openDatabase, type Database } from '../src/db/client.js';
+import { resolveProgram } from '../src/config/resolve.js';
+import { createPreflight, type Preflight } from '../src/create-preflight.js';
+import type { Database } from '../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
 import { blockerEvents, blockers } from '../src/db/schema/index.js';
 import type { EscalationPolicy } from '../src/domain/blockers/ladder.js';
-import { redisConnection } from '../src/jobs/connection.js';
-import { createQueues, queueWakeups, type Queues } from '../src/jobs/queues.js';
-import { blockerSweep, standupTick } from '../src/jobs/registry.js';
-import { startWorkers, type Workers } from '../src/jobs/workers.js';
+import type { Queues } from '../src/jobs/queues.js';
+import { dueWorkSweep, standupTick } from '../src/jobs/registry.js';
+import type { Workers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
-import type { Deps } from '../src/services/deps.js';
 import { blockersChannel } from '../src/services/blockers/policy.js';
-import { blockKitRenderer } from '../src/slack/blocks/renderer.js';
-import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake } from '../test/support/slack-api-fake.js';
-import { parseArgs } from './lib.js';
+import { benchEnv, parseArgs } from './lib.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
 import type { Redis } from 'ioredis';
 
@@ -199,7 +195,7 @@ async function main(): Promise<number> {
       `escalationConcurrency=${opts.escalationConcurrency ?? 'default(8)'} dmConcurrency=${opts.dmConcurrency ?? 'default(16)'} pool=${opts.pool}; ` +
       `db=${new URL(dbUrl).pathname.slice(1)} prefix=${prefix}`,
   );
-  const config = parseWorkspaceConfig(buildYaml(), 'bench.yml');
+  const config = resolveProgram(parseWorkspaceConfig(buildYaml(), 'bench.yml'));
   const destination = countingDestination();
   // production level (info): pino serialises every 'blocker escalated' line; the destination discards it
   const log = createLogger('info', destination);
@@ -208,7 +204,7 @@ async function main(): Promise<number> {
   let database: Database | undefined;
   let queues: Queues | undefined;
   let workers: Workers | undefined;
-  const redisConns: Redis[] = [];
+  let preflight: Preflight | undefined;
   let dbCreated = false;
   const cleanupNotes: string[] = [];
   const eld = monitorEventLoopDelay({ resolution: 5 });
@@ -219,28 +215,12 @@ async function main(): Promise<number> {
     await runMigrations(dbUrl);
     fake = await new SlackApiFake().start();
 
-    const onError = (what: string) => (err: Error) => log.warn({ err: err.message }, `${what} connection error`);
-    database = openDatabase(dbUrl, onError('postgres'), opts.pool);
-    const producer = redisConnection({ kind: 'standalone', url: redisUrl }, 'producer', onError('redis'));
-    const workerConnection = redisConnection({ kind: 'standalone', url: redisUrl }, 'worker', onError('redis'));
-    redisConns.push(producer, workerConnection);
-    queues = createQueues(producer, prefix);
-    const wakeups = queueWakeups(queues);
-    // as in src/main.ts
-    const workerClient = new WebClient('xoxb-bench-token', {
-      slackApiUrl: fake.url,
-      logger: boltLogger(log),
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-      timeout: 10_000,
-    });
-    const deps: Deps = { db: database.db, config, clock: systemClock, slack: workerClient, wakeups, renderer: blockKitRenderer, log };
-    workers = await startWorkers({
-      deps,
-      queues,
-      connection: workerConnection,
-      prefix,
-      tickMs: config.scheduler.tick,
+    // wired as src/preflight.ts wires the worker side (createPreflight), without metrics
+    preflight = createPreflight(benchEnv({ databaseUrl: dbUrl, redisUrl, prefix, slackApiUrl: fake.url }), config, { log, poolSize: opts.pool, metrics: false });
+    database = preflight.database;
+    queues = preflight.queues;
+    const { wakeups } = preflight;
+    workers = await preflight.startWorkers({
       ...(opts.escalationConcurrency ? { escalationConcurrency: opts.escalationConcurrency } : {}),
       ...(opts.dmConcurrency ? { dmConcurrency: opts.dmConcurrency } : {}),
     });
@@ -559,21 +539,21 @@ async function main(): Promise<number> {
     };
     if (queues) {
       await step('remove tick scheduler', () => queues!.scheduler.removeJobScheduler(standupTick.schedulerId));
-      await step('remove sweep scheduler', () => queues!.scheduler.removeJobScheduler(blockerSweep.schedulerId));
+      await step('remove sweep scheduler', () => queues!.scheduler.removeJobScheduler(dueWorkSweep.schedulerId));
     }
     if (workers) await step('close workers', () => workers!.close());
     if (queues) {
       for (const q of [queues.scheduler, queues.escalation, queues.dm, queues.channel]) await step(`obliterate ${q.name}`, () => q.obliterate({ force: true }));
       await step('close queues', () => queues!.close());
     }
-    if (redisConns[0]) {
+    if (preflight) {
+      const producer = preflight.redis.producer as Redis;
       await step('sweep leftover keys', async () => {
-        const left = await deleteKeysWithPrefix(redisConns[0]!, prefix);
+        const left = await deleteKeysWithPrefix(producer, prefix);
         if (left) cleanupNotes.push(`deleted ${left} Redis keys left under ${prefix}: after obliterate`);
       });
     }
-    for (const r of redisConns) await step('quit redis', () => r.quit());
-    if (database) await step('close pool', () => database!.pool.end());
+    if (preflight) await step('quit redis, close the pools', () => preflight!.close());
     if (fake) await step('stop fake', () => fake!.stop());
     if (dbCreated) await step('drop database', () => dropDatabase(dbUrl));
     progress(`cleanup done${cleanupNotes.length ? `: ${cleanupNotes.join('; ')}` : ''} (total ${secs(Date.now() - started)} s)`);

@@ -36,6 +36,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { fixedClock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
+import { resolveProgram } from '../src/config/resolve.js';
 import { DEFAULT_QUESTIONS, type WorkspaceConfig } from '../src/config/workspace.js';
 import { openDatabase, type Database, type Db } from '../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
@@ -505,7 +506,7 @@ async function timeLoop(label: string, n: number, warm: number, fn: () => Promis
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const config = parseWorkspaceConfig(buildYaml(), 'bench.yml');
+  const config = resolveProgram(parseWorkspaceConfig(buildYaml(), 'bench.yml'));
   const out: string[] = [];
   const say = (line = '') => {
     out.push(line);

@@ -1,4 +1,5 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
+import { type Env, loadEnv } from '../src/config/env.js';
 
 /**
  * Benchmark flags: `--name value` or `--name=value`, every one a string (the caller converts), parsed with
@@ -8,4 +9,20 @@ export function parseArgs(argv: string[]): Record<string, string> {
   const names = [...new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]!))];
   const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
   return parseNodeArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string>;
+}
+
+/**
+ * The environment a benchmark's bot process runs with (createPreflight's `env`): the given Postgres database,
+ * Redis, BullMQ prefix and Slack Web API fake; tokens are placeholders the fake accepts.
+ * @throws EnvError when a URL or the prefix is not valid.
+ */
+export function benchEnv(args: { databaseUrl: string; redisUrl: string; prefix: string; slackApiUrl: string }): Env {
+  return loadEnv({
+    SLACK_BOT_TOKEN: 'xoxb-bench-token',
+    SLACK_SIGNING_SECRET: 'bench-signing-secret',
+    SLACK_API_URL: args.slackApiUrl,
+    DATABASE_URL: args.databaseUrl,
+    REDIS_URL: args.redisUrl,
+    QUEUE_PREFIX: args.prefix,
+  });
 }

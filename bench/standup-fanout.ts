@@ -16,25 +16,21 @@
  * Exit code: 0 when every member got exactly one prompt DM, 1 otherwise (lost, doubled or timed out), 2 on error.
  */
 import { randomBytes } from 'node:crypto';
-import { WebClient } from '@slack/web-api';
 import { Queue, type Job } from 'bullmq';
 import { DateTime } from 'luxon';
-import pg from 'pg';
 import type { Clock } from '../src/clock.js';
 import { parseWorkspaceConfig } from '../src/config/load.js';
-import { openDatabase, type Database } from '../src/db/client.js';
+import { resolveProgram } from '../src/config/resolve.js';
+import { createPreflight, type Preflight } from '../src/create-preflight.js';
+import type { Database } from '../src/db/client.js';
 import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
-import { redisConnection } from '../src/jobs/connection.js';
-import { createQueues, queueWakeups, type Queues } from '../src/jobs/queues.js';
+import type { Queues } from '../src/jobs/queues.js';
 import { standupTick } from '../src/jobs/registry.js';
-import { startWorkers, type Workers } from '../src/jobs/workers.js';
+import type { Workers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
-import type { Deps } from '../src/services/deps.js';
 import type { TickReport } from '../src/services/standups/sweep.js';
-import { blockKitRenderer } from '../src/slack/blocks/renderer.js';
-import { boltLogger } from '../src/slack/logger.js';
 import { SlackApiFake, type RecordedCall } from '../test/support/slack-api-fake.js';
-import { parseArgs } from './lib.js';
+import { benchEnv, parseArgs } from './lib.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
 import type { Redis } from 'ioredis';
 
@@ -199,7 +195,7 @@ async function main(): Promise<number> {
     if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
   }, 100);
 
-  const config = parseWorkspaceConfig(buildYaml(), 'bench.yml');
+  const config = resolveProgram(parseWorkspaceConfig(buildYaml(), 'bench.yml'));
   const memberIds = new Set(Array.from({ length: opts.members }, (_, i) => userId(i)));
   const reportChannels = new Set(Array.from({ length: opts.workstreams }, (_, w) => wsChannel(w)));
 
@@ -210,7 +206,7 @@ async function main(): Promise<number> {
   let database: Database | undefined;
   let queues: Queues | undefined;
   let workers: Workers | undefined;
-  const redisConns: Redis[] = [];
+  let preflight: Preflight | undefined;
   let dbCreated = false;
   const cleanupNotes: string[] = [];
 
@@ -220,36 +216,22 @@ async function main(): Promise<number> {
     await runMigrations(dbUrl);
     fake = await new SlackApiFake({ postMessageCap: opts.cap, capWindowMs: opts.windowMs }).start();
 
-    const onError = (what: string) => (err: Error) => log.warn({ err: err.message }, `${what} connection error`);
-    database = openDatabase(dbUrl, onError('postgres'));
-    const producer = redisConnection({ kind: 'standalone', url: redisUrl }, 'producer', onError('redis'));
-    const workerConnection = redisConnection({ kind: 'standalone', url: redisUrl }, 'worker', onError('redis'));
-    redisConns.push(producer, workerConnection);
-    queues = createQueues(producer, prefix);
-    const wakeups = queueWakeups(queues);
-
-    // as in src/main.ts
-    const workerClient = new WebClient('xoxb-bench-token', {
-      slackApiUrl: fake.url,
-      logger: boltLogger(log),
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-      timeout: 10_000,
-    });
-
     // fixed start just after the standup time, then real time
     const clockStart = DateTime.fromISO(`${STANDUP_DATE}T${STANDUP_AT}:02`, { zone: 'utc' });
     const t0 = Date.now();
     const clock: Clock = { now: () => clockStart.plus({ milliseconds: Date.now() - t0 }) };
-    const deps: Deps = { db: database.db, config, clock, slack: workerClient, wakeups, renderer: blockKitRenderer, log };
+    // wired as src/preflight.ts wires the worker side (createPreflight), without metrics
+    preflight = createPreflight(benchEnv({ databaseUrl: dbUrl, redisUrl, prefix, slackApiUrl: fake.url }), config, { clock, log, metrics: false });
+    database = preflight.database;
+    queues = preflight.queues;
 
     const ticks: TickSample[] = [];
     let tickErrors = 0;
     const workersStartedAt = Date.now();
-    workers = await startWorkers({ deps, queues, connection: workerConnection, prefix, tickMs: config.scheduler.tick, dmConcurrency: opts.dmConcurrency });
+    workers = await preflight.startWorkers({ dmConcurrency: opts.dmConcurrency });
     const schedulerWorker = workers.workers.find((w) => w.name === 'scheduler')!;
     schedulerWorker.on('completed', (job: Job, result: TickReport) => {
-      // the scheduler queue also runs other periodic jobs (e.g. the blocker sweep): keep the standup ticks
+      // the scheduler queue also runs other periodic jobs (e.g. the due-work sweep): keep the standup ticks
       if (job.name !== standupTick.name) return;
       ticks.push({ startedAt: job.processedOn ?? Date.now(), finishedAt: job.finishedOn ?? Date.now(), report: result });
     });
@@ -451,14 +433,14 @@ async function main(): Promise<number> {
     }
     for (const q of allQueues) await step(`obliterate ${q.name}`, () => q.obliterate({ force: true }));
     if (queues) await step('close queues', () => queues!.close());
-    if (redisConns[0]) {
+    if (preflight) {
+      const producer = preflight.redis.producer as Redis;
       await step('sweep leftover keys', async () => {
-        const left = await deleteKeysWithPrefix(redisConns[0]!, prefix);
+        const left = await deleteKeysWithPrefix(producer, prefix);
         if (left) cleanupNotes.push(`deleted ${left} Redis keys left under ${prefix}: after obliterate`);
       });
     }
-    for (const r of redisConns) await step('quit redis', () => r.quit());
-    if (database) await step('close pool', () => database!.pool.end());
+    if (preflight) await step('quit redis, close the pools', () => preflight!.close());
     if (fake) await step('stop fake', () => fake!.stop());
     if (dbCreated) await step('drop database', () => dropDatabase(dbUrl));
     progress(`cleanup done${cleanupNotes.length ? `: ${cleanupNotes.join('; ')}` : ''} (total ${secs(Date.now() - started)} s)`);

@@ -1,30 +1,21 @@
 /**
- * The composition root, after main.ts's boot checks: config → logger → db (migrate) → queues → Slack app → workers.
+ * The composition root, after main.ts's boot checks: config → dependencies (create-preflight.ts) → db (migrate) →
+ * Slack app → workers.
  * SIGTERM/SIGINT: stop taking requests, let in-flight jobs finish, close queues and the pool, exit (≤ 10 s).
  */
-import { WebClient } from '@slack/web-api';
 import type { Cluster, Redis } from 'ioredis';
 import { apiRoutes } from './api/routes.js';
-import { systemClock } from './clock.js';
 import type { Env } from './config/env.js';
 import { ConfigError, loadWorkspaceConfig } from './config/load.js';
-import { LISTENER_POOL_SIZE, openDatabase } from './db/client.js';
+import { resolveProgram } from './config/resolve.js';
+import { emailsByUserId } from './config/user-refs.js';
+import { createPreflight } from './create-preflight.js';
 import { databaseUrlForDisplay, ensureDatabase, runMigrations } from './db/migrate.js';
-import { connectionWarnings } from './connection-warnings.js';
-import { redisConnection } from './jobs/connection.js';
-import { createQueues, queueDepths, queueWakeups } from './jobs/queues.js';
 import { RequestsFirst } from './jobs/requests-first.js';
-import { startWorkers } from './jobs/workers.js';
-import { createLogger, logFormat } from './logger.js';
-import { Metrics } from './metrics/metrics.js';
-import { observedClientOptions } from './metrics/slack-adapter.js';
-import { openBlockerCounts } from './services/blockers/queries.js';
 import type { Deps } from './services/deps.js';
 import { EmailLookupError, resolveEmails } from './services/people/resolve-emails.js';
 import { createSlackApp } from './slack/app.js';
 import { checkHealth } from './slack/health.js';
-import { blockKitRenderer } from './slack/blocks/renderer.js';
-import { boltLogger } from './slack/logger.js';
 import { SlackStartError } from './slack/start-errors.js';
 
 import { failStart as fail } from './start-failure.js';
@@ -49,11 +40,11 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     }
   })();
 
-  const log = createLogger(env.LOG_LEVEL, undefined, logFormat(env.LOG_FORMAT));
-  const warnings = connectionWarnings(log);
-  const onError = (what: string) => warnings.onError(what);
-
-  onRedisError(onError('redis'));
+  // the Program before e-mail addresses resolve (its Deps go unused): swapped below with withConfig
+  const preflight = createPreflight(env, resolveProgram(parsedConfig), { producer });
+  const { log, database, metrics } = preflight;
+  onRedisError(preflight.warnings.onError('redis'));
+  const healthRedis = preflight.healthRedis();
 
   try {
     await ensureDatabase(env.DATABASE_URL);
@@ -63,21 +54,6 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
       `Preflight cannot start: could not create or migrate the database at DATABASE_URL (${databaseUrlForDisplay(env.DATABASE_URL)}): ${(err as Error).message}. Check DATABASE_URL and that Postgres is running.`,
     );
   }
-
-  const database = openDatabase(env.DATABASE_URL, onError('postgres'));
-  database.pool.on('connect', () => warnings.recovered('postgres'));
-  // Slack listeners get a pool of their own: a job can hold a client across its Slack calls, and an ack must not wait for one
-  const listenerDatabase = openDatabase(env.DATABASE_URL, onError('postgres'), LISTENER_POOL_SIZE);
-  listenerDatabase.pool.on('connect', () => warnings.recovered('postgres'));
-  const workerConnection = redisConnection(env.REDIS, 'worker', onError('redis'));
-  const healthRedis = redisConnection(env.REDIS, 'health', onError('redis'));
-  healthRedis.on('ready', () => warnings.recovered('redis'));
-  const queues = createQueues(producer, env.QUEUE_PREFIX);
-  const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
-  const metrics = new Metrics({ openBlockersBySeverity: () => openBlockerCounts(database.db), queueDepths: () => queueDepths(queues) }, (what, err) =>
-    log.warn({ what, err: err.message }, 'metrics scrape: could not read a gauge'),
-  );
-  const observeSlack = observedClientOptions((method, outcome) => metrics.slackCall(method, outcome));
 
   // The read-only API (src/api) reads the config resolved below (people by email); its routes are served only from
   // slack.start() on, after that.
@@ -97,7 +73,7 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     log,
     redis: producer,
     health: () => checkHealth(database.pool, healthRedis),
-    metrics,
+    metrics: metrics!,
     routes,
     onRequest: () => requestsFirst.begin(),
   });
@@ -108,46 +84,22 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
   };
   await slack.init().catch(orFail);
 
-  // People given by email in preflight.yml become user IDs here (users.lookupByEmail, cached in Postgres). Its own
-  // client: 3 calls at a time (the method is Tier 3, ~50 a minute; a 429 pauses the client's queue for Retry-After),
-  // and a few minutes of retries at most, after which an address resolved before keeps its stored ID.
-  const lookupClient = new WebClient(env.SLACK_BOT_TOKEN, {
-    slackApiUrl: env.SLACK_API_URL,
-    logger: boltLogger(log),
-    maxRequestConcurrency: 3,
-    retryConfig: { retries: 10, factor: 1.5, minTimeout: 1_000, maxTimeout: 30_000 },
-    timeout: 10_000,
-    ...observeSlack,
-  });
-  const config = await resolveEmails({ db: database.db, slack: lookupClient, clock: systemClock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
+  // People given by email in preflight.yml become user IDs here (users.lookupByEmail, cached in Postgres), with the
+  // lookup client (3 calls at a time, a few minutes of retries at most, after which an address resolved before keeps
+  // its stored ID).
+  const configWithIds = await resolveEmails({ db: database.db, slack: preflight.slack.lookup, clock: preflight.clock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
     if (err instanceof ConfigError) fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
     if (err instanceof EmailLookupError) fail(err.message);
     throw err;
   });
+  const config = resolveProgram(configWithIds, emailsByUserId(parsedConfig, configWithIds));
+  const running = preflight.withConfig(config);
   apiDeps.current = { db: database.db, config };
-  const depsFor = (client: WebClient): Deps => ({ db: listenerDatabase.db, config, clock: systemClock, slack: client, wakeups, renderer: blockKitRenderer, log, observer: metrics.observer });
-  slack.registerListeners(depsFor);
+  slack.registerListeners(running.depsFor);
 
-  // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client. The client
-  // never retries by itself: a chat.postMessage that timed out may have been posted, and only the delivery module
-  // (services/delivery) knows to look for it before posting again; its job is retried with BullMQ's backoff.
-  const workerClient = new WebClient(env.SLACK_BOT_TOKEN, {
-    slackApiUrl: env.SLACK_API_URL,
-    logger: boltLogger(log),
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: 10_000,
-    ...observeSlack,
-  });
-  const workers = await startWorkers({
-    deps: { ...depsFor(workerClient), db: database.db },
-    queues,
-    connection: workerConnection,
-    prefix: env.QUEUE_PREFIX,
-    tickMs: config.scheduler.tick,
-    observe: metrics,
-    requestsFirst,
-  });
+  // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client; their jobs are
+  // retried with BullMQ's backoff (see createPreflight's worker client).
+  await running.startWorkers({ requestsFirst });
 
   await slack.start().catch(orFail);
   log.info(
@@ -167,10 +119,7 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     force.unref();
     try {
       await slack.stop().catch((err) => log.warn({ err: err.message }, 'stopping the Slack app'));
-      await workers.close();
-      await queues.close();
-      await Promise.all([producer.quit(), workerConnection.quit(), healthRedis.quit()].map((p) => p.catch(() => {})));
-      await Promise.all([database.pool.end(), listenerDatabase.pool.end()]);
+      await running.close();
       log.info('stopped');
       process.exit(0);
     } catch (err) {

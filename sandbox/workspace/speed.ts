@@ -3,7 +3,7 @@ import ms from 'ms';
 /*
  * `--speed N`: a transform over the parsed preflight.yml object so a launch day plays in minutes. Durations are
  * divided by N (at least 1 s, ladder levels kept strictly increasing), the scheduler ticks every second, the
- * blocker sweep runs every 5 s, and the calendar allows every day (no holidays) so the run happens whatever
+ * due-work sweep runs every 5 s, and the calendar allows every day (no holidays) so the run happens whatever
  * today is. Times of day and dates are moved by onto-today.ts (the earliest check-in within a minute of start,
  * the rest at their distance ÷ N, the example's first day on today).
  */

@@ -11,7 +11,9 @@ import { parseArgs } from 'node:util';
 import { loadDotEnv } from '../config/dotenv.js';
 import { envSchema } from '../config/env.js';
 import { ConfigError, loadWorkspaceConfig } from '../config/load.js';
+import { resolveProgram } from '../config/resolve.js';
 import { openDatabase } from '../db/client.js';
+import type { Program } from '../domain/program/program.js';
 import { dateRange, DateRangeError } from '../domain/records/range.js';
 import { streamRecords } from '../services/records/read.js';
 import { RECORD_KINDS, type RecordKind } from '../services/records/schemas.js';
@@ -86,9 +88,9 @@ if (values.bom && format !== 'csv') usage('--bom is for CSV only (a byte order m
 
 const env = envSchema.pick({ DATABASE_URL: true, PREFLIGHT_CONFIG: true }).safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
 if (!env.success) usage(`Cannot export: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Set it in the environment or .env.`);
-let config: ReturnType<typeof loadWorkspaceConfig>;
+let config: Program;
 try {
-  config = loadWorkspaceConfig(env.data.PREFLIGHT_CONFIG);
+  config = resolveProgram(loadWorkspaceConfig(env.data.PREFLIGHT_CONFIG));
 } catch (err) {
   if (err instanceof ConfigError) usage(`Cannot export: ${env.data.PREFLIGHT_CONFIG} has problems:\n${err.message}`);
   usage(`Cannot export: cannot read ${env.data.PREFLIGHT_CONFIG} (${(err as Error).message}); set PREFLIGHT_CONFIG.`);

@@ -17,7 +17,7 @@ if (process.argv.includes('--check')) {
     /* missing: not current */
   }
   if (committed !== text) {
-    console.error(`${JSON_SCHEMA_FILE} is not current with src/config/workspace.ts: run npm run config:schema and commit it`);
+    console.error(`${JSON_SCHEMA_FILE} is not current with src/config/schema/: run npm run config:schema and commit it`);
     process.exit(1);
   }
   console.log(`${JSON_SCHEMA_FILE} is current`);

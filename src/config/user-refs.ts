@@ -34,14 +34,31 @@ export function emailRefs(config: WorkspaceConfig): EmailRef[] {
 }
 
 /**
- * The config with every email (at a `userIdSchema` position) replaced by its Slack user ID.
+ * The parsed config (not a resolved Program) with every email (at a `userIdSchema` position) replaced by its
+ * Slack user ID.
  * @param userIdOf maps an {@link emailKey} to a user ID; throws (a bug) if one is missing.
  */
 export function withUserIds(config: WorkspaceConfig, userIdOf: ReadonlyMap<string, string>): WorkspaceConfig {
+  // a resolved Program's directory and check-ins would keep the emails: resolve after replacing them
+  if ('people' in config) throw new Error('withUserIds takes the parsed config, before resolveProgram');
   return mapLeaves(workspaceSchema, userIdSchema, config, (leaf) => {
     if (!isEmailRef(leaf)) return leaf;
     const id = userIdOf.get(emailKey(leaf));
     if (!id) throw new Error(`no user ID resolved for ${leaf}`);
     return id;
   }) as WorkspaceConfig;
+}
+
+/**
+ * Who was given by which email: user ID → the email as written, read from the same key paths of the config as
+ * written (`parsed`) and with user IDs (`withIds`, from {@link withUserIds}). For the people directory
+ * (src/config/resolve.ts). The first email given for a person wins.
+ */
+export function emailsByUserId(parsed: WorkspaceConfig, withIds: WorkspaceConfig): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { email, path } of emailRefs(parsed)) {
+    const id = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], withIds);
+    if (typeof id === 'string' && !out.has(id)) out.set(id, email);
+  }
+  return out;
 }

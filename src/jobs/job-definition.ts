@@ -5,7 +5,7 @@ import type { Wakeups } from '../services/wakeups.js';
 /**
  * The queues and what their workers may do. Redis only holds wake-ups: every job names a Postgres row, and the
  * handler re-checks that row (state, version) before doing anything, so a duplicate or stale job is harmless.
- * - scheduler: the job schedulers (standup `tick`, blocker `sweep`).
+ * - scheduler: the job schedulers (standup `tick`, the due-work `sweep`).
  * - escalation: one delayed job per blocker's next due time (Postgres only; it reserves notices).
  * - dm: direct messages to members (prompts, reminders, notices).
  * - channel: channel messages (reports, late answers in threads, blocker messages and their thread lines).
@@ -50,6 +50,12 @@ export interface WakeupJob<W extends WakeupName = WakeupName, S extends z.ZodTyp
   delay?(item: WakeupItem<W>): number;
   /** The use case the job runs (a service entry point); its result becomes the job's return value. */
   run(deps: Deps, data: z.output<S>): Promise<unknown>;
+  /**
+   * The job's recovery: the items still due according to Postgres, which the due-work sweep queues again (the same
+   * job ids, so a job still queued is not doubled). Without it the job has none in the sweep (the standup tick
+   * recovers the check-in jobs).
+   */
+  recover?(deps: Deps): Promise<WakeupItem<W>[]>;
 }
 
 /**
@@ -70,6 +76,8 @@ export interface ScheduleSettings {
 export interface ScheduledJob {
   /** BullMQ job scheduler id: one job per interval however many bot processes run. */
   schedulerId: string;
+  /** Ids this job scheduler had before (a rename): startWorkers removes them, so the old one stops running. */
+  formerSchedulerIds?: readonly string[];
   /** BullMQ job name, unique across the registry. */
   name: string;
   /** Interval in ms. */

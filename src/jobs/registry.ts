@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { taskIdSchema } from '../config/workspace.js';
 import { postThreadLine, renderBlockerMessage, sendNotice, updateNotices } from '../services/blockers/delivery.js';
 import { escalate } from '../services/blockers/escalate.js';
-import { sweepBlockers } from '../services/blockers/sweep.js';
+import { overdueEscalations, pendingNotices, pendingOutbound, pendingThreadLines, SWEEP_BATCH, staleBlockerMessages, staleNoticeEdits } from '../services/blockers/sweep.js';
 import type { Deps } from '../services/deps.js';
 import { uploadDigestChart } from '../services/digest/chart-upload.js';
 import { scheduledDigest } from '../services/digest/digest.js';
@@ -10,7 +10,7 @@ import { scheduledGonogo } from '../services/gonogo/decisions.js';
 import { escalateFailedGates } from '../services/gonogo/gate-outcome.js';
 import { escalateOverdueGates, withdrawalsDue, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
 import { restateSignOffReminders } from '../services/gonogo/reminders.js';
-import { sendOutbound, updateOutbound } from '../services/delivery/outbound.js';
+import { outboundEditsDue, sendOutbound, updateOutbound } from '../services/delivery/outbound.js';
 import { pruneSlackEvents } from '../services/slack-events.js';
 import { sendPrompt, sendReminder } from '../services/standups/prompts.js';
 import { postLateAnswer, renderReport } from '../services/standups/report.js';
@@ -22,7 +22,8 @@ import { scheduledJob, wakeupJob, type ScheduledJob, type WakeupJob, type Wakeup
 /**
  * Every job Preflight queues, declared once: its queue, BullMQ name, payload schema, deterministic id, delay
  * and handler. `queueWakeups` (queues.ts) and `startWorkers` (workers.ts) derive everything from here.
- * To add a wake-up: add the method to `Wakeups` (src/services/wakeups.ts) and one entry below under the same key.
+ * To add a wake-up: add the method to `Wakeups` (src/services/wakeups.ts) and one entry below under the same key;
+ * its `recover` (what Postgres still shows due) is what the due-work sweep queues again.
  */
 
 const id = z.number().int().positive();
@@ -75,6 +76,7 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     data: (i) => ({ blockerId: i.blockerId, version: i.version }),
     delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime()),
     run: (deps, d) => escalate(deps, d.blockerId, d.version),
+    recover: overdueEscalations,
   }),
   sendNotices: wakeupJob({
     queue: 'dm',
@@ -83,6 +85,7 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     jobId: (noticeId) => `notice-${noticeId}`,
     data: (noticeId) => ({ noticeId }),
     run: (deps, d) => sendNotice(deps, d.noticeId),
+    recover: pendingNotices,
   }),
   renderBlockers: wakeupJob({
     queue: 'channel',
@@ -93,6 +96,7 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     // collapses a burst of changes to one blocker into one chat.update
     delay: () => 300,
     run: (deps, d) => renderBlockerMessage(deps, d.blockerId),
+    recover: staleBlockerMessages,
   }),
   postThreadLines: wakeupJob({
     queue: 'channel',
@@ -101,6 +105,7 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     jobId: (eventId) => `thread-${eventId}`,
     data: (eventId) => ({ eventId }),
     run: (deps, d) => postThreadLine(deps, d.eventId),
+    recover: pendingThreadLines,
   }),
   updateNotices: wakeupJob({
     queue: 'dm',
@@ -112,6 +117,7 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     // collapses a burst of changes to one blocker (resolve right after an acknowledgement) into one edit per DM
     delay: () => 300,
     run: (deps, d) => updateNotices(deps, d.blockerId),
+    recover: staleNoticeEdits,
   }),
   withdrawSignOffs: wakeupJob({
     queue: 'escalation',
@@ -121,6 +127,7 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     jobId: (blockerId) => `withdraw-${blockerId}`,
     data: (blockerId) => ({ blockerId }),
     run: (deps, d) => withdrawSignOffsForBlocker(deps, d.blockerId),
+    recover: withdrawalsDue,
   }),
 
   // go/no-go posts and sign-off withdrawal notices (services/delivery/outbound.ts)
@@ -131,6 +138,7 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     jobId: (messageId) => `outbound-${messageId}`,
     data: (messageId) => ({ messageId }),
     run: (deps, d) => sendOutbound(deps, d.messageId),
+    recover: pendingOutbound,
   }),
 
   updateOutbound: wakeupJob({
@@ -141,6 +149,8 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     data: (i) => ({ messageId: i.messageId }),
     delay: () => 300,
     run: (deps, d) => updateOutbound(deps, d.messageId),
+    // sent go/no-go reminders whose edit is still due
+    recover: (deps) => outboundEditsDue(deps, SWEEP_BATCH),
   }),
 
   // the daily digest's chart (services/digest/chart-upload.ts): once per digest, into its message's thread
@@ -188,29 +198,44 @@ export const standupTick = scheduledJob({
 });
 
 /**
- * The blocker sweep: overdue blockers, undelivered messages and edits still due (escalation DMs, go/no-go
- * reminders), overdue and failed gates (escalations), sign-off withdrawals still due, the scheduled go/no-go and its
- * reminders' state, overdue tasks (and `task-due` wake-ups for those due within the
- * hour), tasks that can start, the daily digest (and the upload of
- * digest charts not uploaded yet).
+ * The periodic checks the due-work sweep runs besides the wake-ups' recoveries: overdue and failed gates
+ * (escalations), the scheduled go/no-go and its reminders' state, overdue tasks (and `task-due` wake-ups for those due
+ * within the hour), tasks that can start, the daily digest (and the upload of digest charts not uploaded yet). Each
+ * result goes into the sweep's report under its key.
  */
-export const blockerSweep = scheduledJob({
-  schedulerId: 'blocker-sweep',
+const sweepChecks: Record<string, (deps: Deps) => Promise<unknown>> = {
+  gates: escalateOverdueGates,
+  failedGates: async (deps) => (await escalateFailedGates(deps)).length,
+  gonogo: scheduledGonogo,
+  reminders: restateSignOffReminders,
+  tasks: sweepTasks,
+  startable: async (deps) => (await notifyStartableTasks(deps)).length,
+  digest: scheduledDigest,
+};
+
+/**
+ * The due-work sweep (every `escalation.sweep_every`): queues again every wake-up Postgres still shows due (each
+ * registry entry's `recover`: overdue escalations, notices, thread lines, blocker messages and DM edits, sign-off
+ * withdrawals, outbound messages and edits), then runs the {@link sweepChecks}. It was the "blocker sweep"
+ * (scheduler id `blocker-sweep`, removed on start); its BullMQ job name stays `sweep`.
+ * @returns how many items each wake-up got again (by Wakeups method) and each check's result.
+ */
+export const dueWorkSweep = scheduledJob({
+  schedulerId: 'due-work-sweep',
+  formerSchedulerIds: ['blocker-sweep'],
   name: 'sweep',
   every: (s) => s.sweepMs,
   async run(deps) {
-    const swept = await sweepBlockers(deps);
-    const gates = await escalateOverdueGates(deps);
-    const failedGates = await escalateFailedGates(deps);
-    const withdrawals = await withdrawalsDue(deps);
-    await deps.wakeups.withdrawSignOffs(withdrawals);
-    const gonogo = await scheduledGonogo(deps);
-    const reminders = await restateSignOffReminders(deps);
-    const tasks = await sweepTasks(deps);
-    const startable = await notifyStartableTasks(deps);
-    const digest = await scheduledDigest(deps);
-    return { ...swept, gates, failedGates: failedGates.length, withdrawals: withdrawals.length, gonogo, reminders, tasks, startable: startable.length, digest };
+    const report: Record<string, unknown> = {};
+    for (const [method, job] of Object.entries(wakeupJobs) as [WakeupName, WakeupJob][]) {
+      if (!job.recover) continue;
+      const items = await job.recover(deps);
+      await (deps.wakeups[method] as (due: unknown[]) => Promise<void>)(items);
+      report[method] = items.length;
+    }
+    for (const [name, check] of Object.entries(sweepChecks)) report[name] = await check(deps);
+    return report;
   },
 });
 
-export const scheduledJobs: readonly ScheduledJob[] = [standupTick, blockerSweep];
+export const scheduledJobs: readonly ScheduledJob[] = [standupTick, dueWorkSweep];

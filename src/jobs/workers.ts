@@ -73,7 +73,7 @@ function handlersByQueue(): Record<QueueName, Map<string, Handler>> {
 }
 
 /**
- * Starts the job schedulers of the registry (standup tick every `tickMs`, blocker sweep every `sweepMs`,
+ * Starts the job schedulers of the registry (standup tick every `tickMs`, due-work sweep every `sweepMs`,
  * default `escalation.sweep_every`; BullMQ runs one job per interval however many bot processes run) and a
  * worker per queue that parses each job's payload with its schema and runs its handler.
  * @param deps use-case deps whose `slack` client has `rejectRateLimitedCalls: true`.
@@ -101,13 +101,16 @@ export async function startWorkers(args: {
   const { deps, queues, connection, prefix } = args;
   const settings: ScheduleSettings = { tickMs: args.tickMs, sweepMs: args.sweepMs ?? deps.config.escalation.sweep_every };
   const ensureSchedulers = async () => {
+    // a renamed job scheduler: the old id would go on adding jobs every interval beside the new one. Removed on each
+    // pass, since a process still on the old code (a rolling deploy) re-asserts it until it stops.
+    for (const job of scheduledJobs) for (const former of job.formerSchedulerIds ?? []) await queues.scheduler.removeJobScheduler(former);
     for (const job of scheduledJobs) {
       await queues.scheduler.upsertJobScheduler(job.schedulerId, { every: job.every(settings) }, { name: job.name, data: {}, opts: SCHEDULED_JOB_OPTIONS });
     }
   };
   await ensureSchedulers();
   // A Redis FLUSHALL (or a Redis restarted without persistence) deletes the job schedulers too: re-assert
-  // them (idempotent upsert) so ticks and sweeps resume without a bot restart.
+  // them (idempotent upsert) so ticks and sweeps resume without a bot restart; former ids are removed again.
   const keeper = setInterval(
     () => {
       ensureSchedulers().catch((err) => deps.log.warn({ err: (err as Error).message }, 'could not re-assert the job schedulers'));

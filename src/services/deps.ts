@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { WorkspaceConfig } from '../config/workspace.js';
 import type { Db } from '../db/client.js';
+import type { Program } from '../domain/program/program.js';
 import type { MessageRenderer } from './delivery/renderer.js';
 import type { Observer } from './observer.js';
 import type { Wakeups } from './wakeups.js';
@@ -13,7 +13,8 @@ import type { Wakeups } from './wakeups.js';
  */
 export interface Deps {
   db: Db;
-  config: WorkspaceConfig;
+  /** The resolved program (src/config/resolve.ts): preflight.yml with every default applied; one immutable value. */
+  config: Program;
   clock: Clock;
   /** Slack Web API client; in workers it is built with `rejectRateLimitedCalls: true`. */
   slack: WebClient;

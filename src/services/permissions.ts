@@ -1,18 +1,19 @@
 import type { WorkspaceConfig } from '../config/workspace.js';
 import { permission, type Permission, type PermissionAction, type PermissionRoles } from '../domain/permissions.js';
+import type { Program } from '../domain/program/program.js';
+import { permissionRolesOf } from '../domain/program/program.js';
 
 const cache = new WeakMap<WorkspaceConfig, PermissionRoles>();
 
-/** The roles preflight.yml gives people (PM, execs, workstream leads, gate sign-off authorities); memoised per config. */
-export function permissionRoles(config: WorkspaceConfig): PermissionRoles {
+/**
+ * The roles preflight.yml gives people (PM, execs, workstream leads, gate sign-off authorities): the resolved
+ * program's (src/config/resolve.ts), else worked out once per config by domain/program/program.ts `permissionRolesOf`.
+ */
+export function permissionRoles(config: WorkspaceConfig | Program): PermissionRoles {
+  if ('roles' in config) return config.roles;
   let roles = cache.get(config);
   if (!roles) {
-    roles = {
-      pm: config.program.pm,
-      execs: config.program.execs,
-      workstreams: Object.fromEntries(Object.entries(config.workstreams).map(([id, w]) => [id, { name: w.name, leads: w.leads }])),
-      gates: Object.fromEntries(config.gates.map((g) => [g.id, { name: g.name, signOff: g.sign_off }])),
-    };
+    roles = permissionRolesOf(config);
     cache.set(config, roles);
   }
   return roles;

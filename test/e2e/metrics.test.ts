@@ -1,30 +1,28 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { postToSlackEndpoint, startBot, type BotProcess } from '../support/bot-process.js';
-import { createTestDatabase, uniquePrefix } from '../support/db.js';
-import { SlackApiFake } from '../support/slack-api-fake.js';
+import { describe, expect, it } from 'vitest';
+import { postToSlackEndpoint } from '../support/bot-process.js';
+import { withBot } from '../support/with-bot.js';
 import { slashCommandBody } from '../support/slack-payloads.js';
-import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { standupTimeAwayFromNow } from '../support/standup-time.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
 
 const SECRET = 'e2e-metrics-signing-secret';
 const TOKEN = 'metrics-token-0123456789abcdef';
 
 // The lead is pinged 1 s after the blocker is raised; no standup is ever due during the test.
-const CONFIG = `
-program: { name: Phase 11, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-calendar: { workdays: ${EVERY_DAY} }
-escalation:
-  sweep_every: 1s
-  ladders:
-    P1: [{ after: 1s, notify: lead }, { after: 1h, notify: pm }]
-workstreams:
-  ws1:
-    name: Broker Integration
-    channel: C0WS1
-    blockers_channel: C0BLK
-    leads: [U0LEAD]
-    members: [U01, U02]
-    standup: { at: "${standupTimeAwayFromNow('UTC')}" }
-`;
+const CONFIG = aConfig({
+  program: { name: 'Phase 11' },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  escalation: {
+    sweep_every: '1s',
+    ladders: {
+      P1: [
+        { after: '1s', notify: 'lead' },
+        { after: '1h', notify: 'pm' },
+      ],
+    },
+  },
+  workstreams: [aWorkstream({ name: 'Broker Integration', blockers_channel: 'C0BLK', members: ['U01', 'U02'], standup: { at: standupTimeAwayFromNow('UTC') } })],
+});
 
 /** The value of one series in a Prometheus text exposition (`name{labels} value`), or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -38,59 +36,35 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 describe('GET /metrics on the real process (HTTP mode)', () => {
-  let fake: SlackApiFake;
-  let bot: BotProcess;
-  let db: { url: string; drop: () => Promise<void> };
+  const t = withBot(CONFIG, { label: 'e2em', secret: SECRET, token: 'xoxb-e2e-metrics', env: { METRICS_TOKEN: TOKEN } });
   const scrape = async () => {
-    const res = await fetch(`${bot.baseUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`${t.bot.baseUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     return res.text();
   };
 
-  beforeAll(async () => {
-    fake = await new SlackApiFake().start();
-    db = await createTestDatabase();
-    bot = await startBot(
-      {
-        SLACK_BOT_TOKEN: 'xoxb-e2e-metrics',
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: fake.url,
-        DATABASE_URL: db.url,
-        REDIS_URL: inject('redisUrl'),
-        QUEUE_PREFIX: uniquePrefix('e2em'),
-        METRICS_TOKEN: TOKEN,
-      },
-      CONFIG,
-    );
-  }, 60_000);
-  afterAll(async () => {
-    expect(await bot?.stop()).toBe(0);
-    await fake?.stop();
-    await db?.drop();
-  });
-
   it('asks for the bearer token when METRICS_TOKEN is set', async () => {
-    const none = await fetch(`${bot.baseUrl}/metrics`);
+    const none = await fetch(`${t.bot.baseUrl}/metrics`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(await none.text()).not.toContain('preflight_');
-    const wrong = await fetch(`${bot.baseUrl}/metrics`, { headers: { authorization: 'Bearer not-the-token-at-all' } });
+    const wrong = await fetch(`${t.bot.baseUrl}/metrics`, { headers: { authorization: 'Bearer not-the-token-at-all' } });
     expect(wrong.status).toBe(401);
   });
 
   it('after /blocker and its escalation: ack latency, Web API calls (a 429 included), jobs, queues, lateness, open blockers', async () => {
     // the blocker message's first post is refused with 429: the channel queue pauses 1 s, then posts it
-    fake.script('chat.postMessage', { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } });
+    t.fake.script('chat.postMessage', { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } });
     const res = await postToSlackEndpoint(
-      bot.baseUrl,
+      t.bot.baseUrl,
       SECRET,
       slashCommandBody({ command: '/blocker', text: 'Staging DB is down P1', userId: 'U01', channelId: 'C0WS1' }),
       'application/x-www-form-urlencoded',
     );
     expect(await res.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Raised *B-1* (P1)') });
-    await fake.waitFor('blocker message posted', () => fake.ok('chat.postMessage', (a) => a.channel === 'C0BLK' && !a.thread_ts).length === 1);
-    await fake.waitFor('lead pinged', () => fake.ok('chat.postMessage', (a) => a.channel === 'U0LEAD').length === 1, 10_000);
+    await t.fake.waitFor('blocker message posted', () => t.fake.ok('chat.postMessage', (a) => a.channel === 'C0BLK' && !a.thread_ts).length === 1);
+    await t.fake.waitFor('lead pinged', () => t.fake.ok('chat.postMessage', (a) => a.channel === 'U0LEAD').length === 1, 10_000);
 
     // a job is counted when it ends, a moment after its Slack call: poll until the ping and the blocker message's job are
     let text = '';
@@ -129,7 +103,7 @@ describe('GET /metrics on the real process (HTTP mode)', () => {
   });
 
   it('logs JSON lines when stdout is not a terminal (LOG_FORMAT unset)', () => {
-    const running = bot
+    const running = t.bot
       .output()
       .split('\n')
       .find((l) => l.includes('Preflight is running'));

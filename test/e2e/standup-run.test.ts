@@ -1,11 +1,9 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { startBot, postToSlackEndpoint, type BotProcess } from '../support/bot-process.js';
-import { createTestDatabase, uniquePrefix } from '../support/db.js';
-import { SlackApiFake } from '../support/slack-api-fake.js';
+import { describe, expect, it } from 'vitest';
+import { postToSlackEndpoint } from '../support/bot-process.js';
+import { withBot } from '../support/with-bot.js';
 import { blockActionBody, dmEventBody, slashCommandBody, viewSubmissionBody } from '../support/slack-payloads.js';
-import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { standupTimeAwayFromNow } from '../support/standup-time.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
 import { PROMPT_STATES } from '../support/prompt-states.js';
 
 const SECRET = 'e2e-signing-secret-0123456789abcdef';
@@ -15,70 +13,48 @@ const JSON_TYPE = 'application/json' as const;
 // The scheduled run is never due during the test (any hour, any day, DST or not): the lead starts the run.
 // Timing tolerance: U02 answers five DM questions before the reminder (remind_after); that takes ~4 s on an idle
 // 2-core box and up to ~3x that under load (load average ~4.5), so the reminder comes at 15 s and the run closes at 25 s.
-const CONFIG = `
-program: { name: Phase 11, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
-calendar: { workdays: ${EVERY_DAY} }
-scheduler: { tick: 1s }
-workstreams:
-  ws1:
-    name: Broker Integration
-    channel: C0WS1
-    leads: [U0LEAD]
-    members: [U01, U02, U03]
-    standup: { at: "${standupTimeAwayFromNow('America/New_York')}", remind_after: 15s, close_after: 25s }
-`;
+const CONFIG = aConfig({
+  program: { name: 'Phase 11', timezone: 'America/New_York' },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  scheduler: { tick: '1s' },
+  workstreams: [
+    aWorkstream({
+      name: 'Broker Integration',
+      members: ['U01', 'U02', 'U03'],
+      standup: { at: standupTimeAwayFromNow('America/New_York'), remind_after: '15s', close_after: '25s' },
+    }),
+  ],
+});
 
 describe('the real process (npm start, HTTP mode) against real Postgres and Redis', () => {
-  let fake: SlackApiFake;
-  let bot: BotProcess;
-  let db: { url: string; drop: () => Promise<void> };
-  let sql: pg.Pool;
-  const post = (body: string, type: typeof FORM | typeof JSON_TYPE, opts?: Parameters<typeof postToSlackEndpoint>[4]) => postToSlackEndpoint(bot.baseUrl, SECRET, body, type, opts);
-  const dmsTo = (channel: string) => fake.ok('chat.postMessage', (a) => a.channel === channel);
+  const t = withBot(CONFIG, {
+    label: 'e2e',
+    secret: SECRET,
+    token: 'xoxb-e2e-token',
+    env: { LOG_LEVEL: 'debug' }, // the most verbose logs, so the secret grep below means something
+    // tokens and signing secrets never reach the logs
+    afterStop: (bot) => {
+      expect(bot.output()).not.toContain('xoxb-e2e-token');
+      expect(bot.output()).not.toContain(SECRET);
+    },
+  });
+  const post = (body: string, type: typeof FORM | typeof JSON_TYPE, opts?: Parameters<typeof postToSlackEndpoint>[4]) => postToSlackEndpoint(t.bot.baseUrl, SECRET, body, type, opts);
+  const dmsTo = (channel: string) => t.fake.ok('chat.postMessage', (a) => a.channel === channel);
   const isReport = (a: Record<string, any>) => a.channel === 'C0WS1' && String(a.text).includes('standup');
 
-  beforeAll(async () => {
-    fake = await new SlackApiFake().start();
-    db = await createTestDatabase();
-    sql = new pg.Pool({ connectionString: db.url });
-    bot = await startBot(
-      {
-        SLACK_BOT_TOKEN: 'xoxb-e2e-token',
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: fake.url,
-        DATABASE_URL: db.url,
-        REDIS_URL: inject('redisUrl'),
-        QUEUE_PREFIX: uniquePrefix('e2e'),
-        LOG_LEVEL: 'debug', // the most verbose logs, so the secret grep below means something
-      },
-      CONFIG,
-    );
-  }, 60_000);
-
-  afterAll(async () => {
-    const code = await bot?.stop();
-    expect(code).toBe(0); // SIGTERM: graceful shutdown
-    // tokens and signing secrets never reach the logs
-    expect(bot.output()).not.toContain('xoxb-e2e-token');
-    expect(bot.output()).not.toContain(SECRET);
-    await sql?.end();
-    await fake?.stop();
-    await db?.drop();
-  });
-
   it('answers /healthz and refuses unsigned or wrongly signed requests with 401', async () => {
-    expect((await fetch(`${bot.baseUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${t.bot.baseUrl}/healthz`)).status).toBe(200);
     const body = slashCommandBody({ command: '/standup', text: 'start ws1', userId: 'U0LEAD' });
     expect((await post(body, FORM, { signature: 'v0=deadbeef' })).status).toBe(401);
     expect((await post(body, FORM, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
-    expect(await sql.query('SELECT * FROM standup_runs')).toMatchObject({ rowCount: 0 });
+    expect(await t.sql.query('SELECT * FROM standup_runs')).toMatchObject({ rowCount: 0 });
   });
 
   it('refuses a correctly signed request from another workspace', async () => {
     const res = await post(slashCommandBody({ command: '/standup', text: 'start ws1', userId: 'U0LEAD', teamId: 'T0ELSEWHERE' }), FORM);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('serves another Slack workspace') });
-    expect(await sql.query('SELECT * FROM standup_runs')).toMatchObject({ rowCount: 0 });
+    expect(await t.sql.query('SELECT * FROM standup_runs')).toMatchObject({ rowCount: 0 });
   });
 
   it('a member who is not lead or PM cannot start a run; malformed input gets usage', async () => {
@@ -93,23 +69,23 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
     // the lead starts the run
     const started = await post(slashCommandBody({ command: '/standup', text: 'start ws1', userId: 'U0LEAD' }), FORM);
     expect(await started.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('prompting 3 members') });
-    await fake.waitFor('three prompts and a report', () => ['U01', 'U02', 'U03'].every((u) => dmsTo(u).length === 1) && fake.ok('chat.postMessage', isReport).length === 1);
-    const firstReport = JSON.stringify(fake.ok('chat.postMessage', isReport)[0]!.args.blocks);
+    await t.fake.waitFor('three prompts and a report', () => ['U01', 'U02', 'U03'].every((u) => dmsTo(u).length === 1) && t.fake.ok('chat.postMessage', isReport).length === 1);
+    const firstReport = JSON.stringify(t.fake.ok('chat.postMessage', isReport)[0]!.args.blocks);
     expect(firstReport).toContain('0/3* answered');
 
     // U01 clicks "Open the form" in the DM and submits the modal
-    const prompt = fake.ok('chat.postMessage', (a) => a.channel === 'U01')[0]!;
+    const prompt = t.fake.ok('chat.postMessage', (a) => a.channel === 'U01')[0]!;
     const button = (prompt.args.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'standup_open_form');
     const promptTs = '1700000000.000001'; // the bot does not use the message ts of the click
     expect((await post(blockActionBody({ userId: 'U01', actionId: 'standup_open_form', value: button.value, channelId: 'D01', messageTs: promptTs! }), FORM)).status).toBe(200);
-    await fake.waitFor('modal opened', () => fake.ok('views.open').length === 1);
-    const view = fake.ok('views.open')[0]!.args.view;
+    await t.fake.waitFor('modal opened', () => t.fake.ok('views.open').length === 1);
+    const view = t.fake.ok('views.open')[0]!.args.view;
     expect(view.callback_id).toBe('standup_form');
 
     // a stale or tampered payload gets a helpful answer, never a stack trace: a forged button value…
-    await post(blockActionBody({ userId: 'U01', actionId: 'standup_open_form', value: '1 OR 1=1', channelId: 'D01', messageTs: promptTs, responseUrl: `${fake.url}response/forged` }), FORM);
-    await fake.waitFor('answer to the forged click', () => fake.calls.some((c) => c.method.includes('response/forged')));
-    expect(fake.calls.find((c) => c.method.includes('response/forged'))!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Type `/standup` to open your form') });
+    await post(blockActionBody({ userId: 'U01', actionId: 'standup_open_form', value: '1 OR 1=1', channelId: 'D01', messageTs: promptTs, responseUrl: `${t.fake.url}response/forged` }), FORM);
+    await t.fake.waitFor('answer to the forged click', () => t.fake.calls.some((c) => c.method.includes('response/forged')));
+    expect(t.fake.calls.find((c) => c.method.includes('response/forged'))!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Type `/standup` to open your form') });
     // …and a form whose private_metadata does not decode keeps the modal open with the reason
     const damaged = await post(
       viewSubmissionBody({ userId: 'U01', callbackId: view.callback_id, privateMetadata: '{"runId":"1"}', values: { q_yesterday: { answer: { type: 'plain_text_input', value: 'x' } } } }),
@@ -117,7 +93,7 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
     );
     expect(damaged.status).toBe(200);
     expect(await damaged.json()).toEqual({ response_action: 'errors', errors: { q_yesterday: expect.stringContaining('close the form and type `/standup`') } });
-    expect(fake.ok('views.open')).toHaveLength(1);
+    expect(t.fake.ok('views.open')).toHaveLength(1);
     const submitted = await post(
       viewSubmissionBody({
         userId: 'U01',
@@ -135,7 +111,7 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
     );
     expect(submitted.status).toBe(200);
     expect(await submitted.text()).toBe(''); // empty ack closes the modal
-    await fake.waitFor('confirmation DM to U01', () => dmsTo('U01').length === 2);
+    await t.fake.waitFor('confirmation DM to U01', () => dmsTo('U01').length === 2);
 
     // U02 answers in the DM; Slack re-delivers one event (X-Slack-Retry-Num: 1, same event_id)
     const replies = ['Sync tests green', 'Reconciliation', 'none', '85', 'green'];
@@ -143,27 +119,27 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
       const body = dmEventBody({ eventId: `Ev0E2E${i}`, userId: 'U02', channel: 'D02', text });
       expect((await post(body, JSON_TYPE)).status).toBe(200);
       if (i === 1) expect((await post(body, JSON_TYPE, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })).status).toBe(200);
-      await fake.waitFor(`bot answered DM ${i}`, () => dmsTo('D02').length === i + 1);
+      await t.fake.waitFor(`bot answered DM ${i}`, () => dmsTo('D02').length === i + 1);
     }
     expect(dmsTo('D02').map((c) => String(c.args.text).slice(0, 5))).toEqual(['*2/5*', '*3/5*', '*4/5*', '*5/5*', 'Thank']);
 
     // U03 never answers: one reminder, nobody else is reminded
-    await fake.waitFor('reminder to U03', () => dmsTo('D03').length === 1, 25_000);
+    await t.fake.waitFor('reminder to U03', () => dmsTo('D03').length === 1, 25_000);
     expect(JSON.stringify(dmsTo('D03')[0]!.args.blocks)).toContain('Reminder');
 
     // the report was updated in place as answers arrived, then closed
-    await fake.waitFor('closed report', () => fake.ok('chat.update', (a) => isReport(a) && JSON.stringify(a.blocks ?? []).includes('Did not answer (1):* <@U03>')).length > 0, 30_000);
-    const final = JSON.stringify(fake.ok('chat.update', isReport).at(-1)!.args.blocks);
+    await t.fake.waitFor('closed report', () => t.fake.ok('chat.update', (a) => isReport(a) && JSON.stringify(a.blocks ?? []).includes('Did not answer (1):* <@U03>')).length > 0, 30_000);
+    const final = JSON.stringify(t.fake.ok('chat.update', isReport).at(-1)!.args.blocks);
     expect(final).toContain('2/3* answered');
     expect(final).toContain('Waiting on Alpaca credentials &lt;!channel&gt;');
     expect(final).toContain('🔴 <@U01>');
-    expect(fake.ok('chat.postMessage', (a) => isReport(a) && !a.thread_ts)).toHaveLength(1);
+    expect(t.fake.ok('chat.postMessage', (a) => isReport(a) && !a.thread_ts)).toHaveLength(1);
     // U01's blocker from the form became B-1, posted in the workstream channel (no blockers_channel configured)
-    expect(fake.ok('chat.postMessage', (a) => a.channel === 'C0WS1' && String(a.text).startsWith('B-1 (P1)'))).toHaveLength(1);
+    expect(t.fake.ok('chat.postMessage', (a) => a.channel === 'C0WS1' && String(a.text).startsWith('B-1 (P1)'))).toHaveLength(1);
     expect(dmsTo('D01')).toHaveLength(0); // U01 answered: no reminder
     expect(dmsTo('D02').length).toBe(5); // 4 questions + thanks, nothing more
 
-    const answers = await sql.query('SELECT user_id, source, complete, answers FROM standup_answers ORDER BY user_id');
+    const answers = await t.sql.query('SELECT user_id, source, complete, answers FROM standup_answers ORDER BY user_id');
     expect(answers.rows).toEqual([
       {
         user_id: 'U01',
@@ -173,7 +149,7 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
       },
       { user_id: 'U02', source: 'dm', complete: true, answers: { yesterday: 'Sync tests green', today: 'Reconciliation', blockers: 'none', progress: 85, risk: 'green' } },
     ]);
-    const prompts = await sql.query(`SELECT user_id, status, attempts, reminder_status FROM ${PROMPT_STATES} p ORDER BY user_id`);
+    const prompts = await t.sql.query(`SELECT user_id, status, attempts, reminder_status FROM ${PROMPT_STATES} p ORDER BY user_id`);
     expect(prompts.rows.map((r) => [r.user_id, r.status, r.attempts, r.reminder_status])).toEqual([
       ['U01', 'sent', 1, 'none'],
       ['U02', 'sent', 1, 'none'],

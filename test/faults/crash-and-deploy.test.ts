@@ -4,8 +4,9 @@ import { postToSlackEndpoint, startBot, type BotProcess } from '../support/bot-p
 import { createTestDatabase, uniquePrefix } from '../support/db.js';
 import { SlackApiFake } from '../support/slack-api-fake.js';
 import { slashCommandBody } from '../support/slack-payloads.js';
-import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { standupTimeAwayFromNow } from '../support/standup-time.js';
 import { countBy, reportFigures } from './report.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
 import { PROMPT_STATES } from '../support/prompt-states.js';
 
 const SECRET = 'crash-signing-secret';
@@ -13,18 +14,24 @@ const FORM = 'application/x-www-form-urlencoded' as const;
 const MEMBERS = Array.from({ length: 40 }, (_, i) => `U${String(i + 100)}`);
 // the scheduled runs are never due during the test (any hour, any day): each run here is started by /standup start
 const AT = standupTimeAwayFromNow('UTC');
-const CONFIG = `
-program: { name: Faults, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-calendar: { workdays: ${EVERY_DAY} }
-scheduler: { tick: 1s, reclaim_after: 15s }
-escalation:
-  sweep_every: 1s
-  ladders:
-    P1: [{ after: 2s, notify: lead }, { after: 4s, notify: pm }]
-workstreams:
-  ws1: { name: Broker, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [${MEMBERS.join(', ')}], standup: { at: "${AT}", remind_after: 30m, close_after: 2h } }
-  ws2: { name: AI, channel: C0WS2, leads: [U0LEAD2], members: [${MEMBERS.map((m) => m.replace('U', 'W')).join(', ')}], standup: { at: "${AT}", remind_after: 30m, close_after: 2h } }
-`;
+const CONFIG = aConfig({
+  program: { name: 'Faults' },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  scheduler: { tick: '1s', reclaim_after: '15s' },
+  escalation: {
+    sweep_every: '1s',
+    ladders: {
+      P1: [
+        { after: '2s', notify: 'lead' },
+        { after: '4s', notify: 'pm' },
+      ],
+    },
+  },
+  workstreams: [
+    aWorkstream({ name: 'Broker', blockers_channel: 'C0BLK', members: MEMBERS, standup: { at: AT, remind_after: '30m', close_after: '2h' } }),
+    aWorkstream({ id: 'ws2', name: 'AI', channel: 'C0WS2', leads: ['U0LEAD2'], members: MEMBERS.map((m) => m.replace('U', 'W')), standup: { at: AT, remind_after: '30m', close_after: '2h' } }),
+  ],
+});
 
 describe('faults: kill -9, a rolling deploy, SIGTERM (the real process, shared Postgres/Redis, own database and prefix)', () => {
   let fake: SlackApiFake;

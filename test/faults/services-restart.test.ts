@@ -4,23 +4,28 @@ import { postToSlackEndpoint, startBot, type BotProcess } from '../support/bot-p
 import { privatePostgres, privateRedis } from '../support/private-services.js';
 import { SlackApiFake } from '../support/slack-api-fake.js';
 import { slashCommandBody } from '../support/slack-payloads.js';
-import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { standupTimeAwayFromNow } from '../support/standup-time.js';
 import { countBy, reportFigures } from './report.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
 
 const SECRET = 'faults-signing-secret';
 const FORM = 'application/x-www-form-urlencoded' as const;
 // the scheduled run is never due during the test (any hour, any day): the run here is started by /standup start
-const CONFIG = `
-program: { name: Faults, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-calendar: { workdays: ${EVERY_DAY} }
-scheduler: { tick: 1s }
-escalation:
-  sweep_every: 1s
-  ladders:
-    P1: [{ after: 3s, notify: lead }, { after: 6s, notify: pm }]
-workstreams:
-  ws1: { name: Broker, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [U01, U02, U03], standup: { at: "${standupTimeAwayFromNow('UTC')}", remind_after: 5s, close_after: 60s } }
-`;
+const CONFIG = aConfig({
+  program: { name: 'Faults' },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  scheduler: { tick: '1s' },
+  escalation: {
+    sweep_every: '1s',
+    ladders: {
+      P1: [
+        { after: '3s', notify: 'lead' },
+        { after: '6s', notify: 'pm' },
+      ],
+    },
+  },
+  workstreams: [aWorkstream({ name: 'Broker', blockers_channel: 'C0BLK', members: ['U01', 'U02', 'U03'], standup: { at: standupTimeAwayFromNow('UTC'), remind_after: '5s', close_after: '60s' } })],
+});
 
 describe('faults: Redis flushed and restarted, Postgres restarted (private servers, the real process)', () => {
   let fake: SlackApiFake;

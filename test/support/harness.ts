@@ -1,15 +1,16 @@
-import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { fixedClock, systemClock, type Clock } from '../../src/clock.js';
+import { loadEnv } from '../../src/config/env.js';
 import { parseWorkspaceConfig } from '../../src/config/load.js';
+import { resolveProgram } from '../../src/config/resolve.js';
+import { createPreflight } from '../../src/create-preflight.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { createQueues, queueWakeups, type Queues } from '../../src/jobs/queues.js';
+import type { Queues } from '../../src/jobs/queues.js';
 import type { RequestsFirst } from '../../src/jobs/requests-first.js';
-import { startWorkers, type Workers } from '../../src/jobs/workers.js';
+import type { Workers } from '../../src/jobs/workers.js';
 import type { Deps } from '../../src/services/deps.js';
-import { blockKitRenderer } from '../../src/slack/blocks/renderer.js';
 import { createTestDatabase, uniquePrefix } from './db.js';
 import { NOCK_SLACK_URL } from './slack-nock.js';
 import { deleteKeysWithPrefix } from './redis.js';
@@ -33,28 +34,20 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
   const prefix = uniquePrefix('it');
   const fixed = startIso === 'real-time' ? null : fixedClock(startIso);
   const clock: Clock & Partial<ReturnType<typeof fixedClock>> = fixed ?? systemClock;
-  const config = parseWorkspaceConfig(yaml, 'test.preflight.yml');
+  const config = resolveProgram(parseWorkspaceConfig(yaml, 'test.preflight.yml'));
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const redisUrl = inject('redisUrl');
   const processes: Process[] = [];
-  const connections: Redis[] = [];
+
+  const env = loadEnv({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: 'test-secret', SLACK_API_URL: NOCK_SLACK_URL, DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix });
 
   async function process_(opts: { workers?: boolean; tickMs?: number; sweepMs?: number; keeperMs?: number; requestsFirst?: Pick<RequestsFirst, 'idle'> } = {}): Promise<Process> {
-    const database = openDatabase(url);
-    const producer = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-    const workerConn = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    connections.push(producer, workerConn);
-    const queues = createQueues(producer, prefix);
-    const slack = new WebClient('xoxb-test-token', { slackApiUrl: NOCK_SLACK_URL, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
-    const deps: Deps = { db: database.db, config, clock, slack, wakeups: queueWakeups(queues), renderer: blockKitRenderer, log };
+    const preflight = createPreflight(env, config, { clock, log, metrics: false });
+    const { deps, database, queues } = preflight;
     const workers =
       opts.workers === false
         ? undefined
-        : await startWorkers({
-            deps,
-            queues,
-            connection: workerConn,
-            prefix,
+        : await preflight.startWorkers({
             tickMs: opts.tickMs ?? 3_600_000,
             sweepMs: opts.sweepMs ?? 3_600_000,
             schedulerKeeperMs: opts.keeperMs,
@@ -65,11 +58,7 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
       database,
       queues,
       workers,
-      async stop() {
-        await workers?.close();
-        await queues.close();
-        await database.pool.end();
-      },
+      stop: () => preflight.close(),
     };
     processes.push(p);
     return p;
@@ -92,7 +81,6 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
       const r = new Redis(redisUrl);
       await deleteKeysWithPrefix(r, prefix);
       await r.quit();
-      for (const c of connections) c.disconnect();
       await drop();
     },
   };

@@ -1,5 +1,5 @@
 import { parseShortId } from './blocker.js';
-import type { Severity } from './ladder.js';
+import { parseSeverity, SEVERITIES, type Severity } from '../program/severities.js';
 
 export type BlockerListScope = 'mine' | 'workstream' | 'all';
 
@@ -13,20 +13,19 @@ export type BlockerCommand =
   | { kind: 'invalid'; message: string };
 
 export const BLOCKER_USAGE = [
-  '*`/blocker <what blocks you> [P0|P1|P2] [@owner] [ws:<workstream>] [gate:<gate>]`* raises a blocker (or type `/blocker` alone for a form)',
+  `*\`/blocker <what blocks you> [${SEVERITIES.join('|')}] [@owner] [ws:<workstream>] [gate:<gate>]\`* raises a blocker (or type \`/blocker\` alone for a form)`,
   '*`/blocker list`* my open blockers and my workstream’s, oldest first · `/blocker list all` every open blocker',
   '*`/blocker show B-42`* the whole timeline of a blocker',
   '*`/blocker help`* shows this',
 ].join('\n');
 
-const SEVERITY = /^p([012])$/i;
 // With "Escape channels, users, and links" on (manifest should_escape: true), Slack sends mentions as <@U123|name>.
 const USER = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 const CHANNEL = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/;
 
 /**
  * Parses the text after `/blocker`.
- * Flags may appear anywhere: a severity word (P0/P1/P2), the first user mention (the owner: who the blocker
+ * Flags may appear anywhere: a severity word (P0/P1/P2, any case), the first user mention (the owner: who the blocker
  * waits on), `ws:<id>` or a channel mention (the workstream), `gate:<id>`; the rest is the blocker's text.
  * @param workstreamIds known workstream ids, to name them in errors.
  */
@@ -52,13 +51,13 @@ export function parseBlockerCommand(text: string, workstreamIds: readonly string
   const words: string[] = [];
   for (const token of trimmed.split(/(\s+)/)) {
     const t = token.trim();
-    const severity = out.severity ? null : SEVERITY.exec(t);
+    const severity = out.severity ? undefined : parseSeverity(t);
     const owner = out.owner ? null : USER.exec(t);
     const channel = out.workstream || out.channel ? null : CHANNEL.exec(t);
     if (t === '') {
       words.push(token);
     } else if (severity) {
-      out.severity = `P${severity[1]}` as Severity;
+      out.severity = severity;
     } else if (owner) {
       out.owner = owner[1];
     } else if (channel) {

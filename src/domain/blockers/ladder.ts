@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
-
-export const SEVERITIES = ['P0', 'P1', 'P2'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+/** Severities are defined once, in domain/program/severities.ts. */
+export { SEVERITIES, type Severity } from '../program/severities.js';
 
 /** Who a ladder level notifies: a role of the blocker's workstream/program, or named Slack users. */
 export type NotifyTarget = 'lead' | 'pm' | 'exec' | string[];

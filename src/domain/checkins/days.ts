@@ -1,13 +1,13 @@
 import { DateTime } from 'luxon';
 
 /*
- * Which local dates a check-in runs on. Pure: no config import (src/config/workspace.ts imports this module to
- * validate `days:` and overlapping windows, so importing config here would make a cycle).
+ * Which local dates a check-in runs on. Pure, like all of src/domain: no config import (src/config imports this
+ * module to validate `days:` and overlapping windows).
  */
 
 /** Weekday names as `preflight.yml` spells them, Monday first (luxon's weekday 1…7). */
-export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type DayName = (typeof DAY_NAMES)[number];
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 /** An ISO date range as written in `days:`, inclusive: `2026-02-04..2026-02-06`. */
 export const DATE_RANGE = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/;
@@ -19,7 +19,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * win over holidays: writing a date means that date.
  */
 export interface CheckinDays {
-  weekdays: readonly DayName[];
+  weekdays: readonly Weekday[];
   /** ISO dates (YYYY-MM-DD, local to the check-in's workstream). */
   dates: readonly string[];
   /** Inclusive [from, until] ISO date pairs. */
@@ -28,8 +28,8 @@ export interface CheckinDays {
 }
 
 /** luxon weekday (1 = Monday … 7 = Sunday) of an ISO date, read as a calendar date (no zone involved). */
-export function weekdayOf(localDate: string): DayName {
-  return DAY_NAMES[DateTime.fromISO(localDate, { zone: 'utc' }).weekday - 1]!;
+export function weekdayOf(localDate: string): Weekday {
+  return WEEKDAYS[DateTime.fromISO(localDate, { zone: 'utc' }).weekday - 1]!;
 }
 
 /** True when `localDate` (YYYY-MM-DD) is a day of `days` (see {@link CheckinDays}). */
@@ -44,14 +44,14 @@ export function isCheckinDay(days: CheckinDays, localDate: string): boolean {
  * @param entries already validated by {@link dayEntryProblem}; @param holidays the calendar's holidays.
  */
 export function parseDays(entries: readonly string[], holidays: readonly string[]): CheckinDays {
-  const weekdays: DayName[] = [];
+  const weekdays: Weekday[] = [];
   const dates: string[] = [];
   const ranges: [string, string][] = [];
   for (const e of entries) {
     const range = DATE_RANGE.exec(e);
     if (range) ranges.push([range[1]!, range[2]!]);
     else if (ISO_DATE.test(e)) dates.push(e);
-    else weekdays.push(e as DayName);
+    else weekdays.push(e as Weekday);
   }
   return { weekdays, dates, ranges, holidays };
 }
@@ -62,10 +62,10 @@ export const MAX_RANGE_DAYS = 366;
 /** Why a `days:` entry is invalid, or null when it is a weekday name, an ISO date or a `from..until` range. */
 export function dayEntryProblem(entry: string): string | null {
   const valid = (d: string) => DateTime.fromISO(d, { zone: 'utc' }).isValid;
-  if ((DAY_NAMES as readonly string[]).includes(entry)) return null;
+  if ((WEEKDAYS as readonly string[]).includes(entry)) return null;
   if (ISO_DATE.test(entry)) return valid(entry) ? null : `${entry} is not a real calendar date`;
   const range = DATE_RANGE.exec(entry);
-  if (!range) return `expected a weekday (${DAY_NAMES.join(', ')}), a date such as 2026-02-04 or a range such as 2026-02-04..2026-02-06`;
+  if (!range) return `expected a weekday (${WEEKDAYS.join(', ')}), a date such as 2026-02-04 or a range such as 2026-02-04..2026-02-06`;
   const [, from, until] = range as unknown as [string, string, string];
   if (!valid(from) || !valid(until)) return 'not a real calendar date';
   if (from > until) return `the range starts (${from}) after it ends (${until})`;

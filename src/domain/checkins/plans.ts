@@ -1,4 +1,7 @@
-import type { CheckinConfig, Question, WorkspaceConfig, WorkstreamConfig } from '../../config/workspace.js';
+import type { CheckinDeclaration as CheckinConfig, ProgramDeclaration as WorkspaceConfig, WorkstreamDeclaration as WorkstreamConfig } from '../program/declaration.js';
+import { personOf } from '../program/people.js';
+import type { Question } from '../program/questions.js';
+import { workstreamZone } from '../program/zones.js';
 import type { PlanMember, StandupPlan } from '../standups/schedule.js';
 import { parseDays } from './days.js';
 import { checkinWindows } from './windows.js';
@@ -40,40 +43,26 @@ export function checkinNameOf(id: string): string {
 
 const idOf = (m: WorkstreamConfig['members'][number]) => (typeof m === 'string' ? m : m.id);
 
-/** A person's own zone override (a `{ id, timezone }` member entry anywhere), else undefined. */
-function overrideZone(config: WorkspaceConfig, userId: string): string | undefined {
-  for (const ws of Object.values(config.workstreams)) {
-    for (const m of ws.members) if (typeof m !== 'string' && m.id === userId && m.timezone) return m.timezone;
-  }
-  return undefined;
-}
-
-/** The first workstream (config order) that lists `userId` as a member or lead: their section in a program report. */
-function homeWorkstream(config: WorkspaceConfig, userId: string): { id: string; name: string } | undefined {
-  for (const [id, ws] of Object.entries(config.workstreams)) {
-    if (ws.members.some((m) => idOf(m) === userId) || ws.leads.includes(userId)) return { id, name: ws.name };
-  }
-  return undefined;
-}
-
 /**
  * Resolves `participants` to people, in the order written, each once.
  * Workstream check-ins: `members` (default), `leads`, a group of `program.groups`, user IDs.
  * Program check-ins: `all_members` (default), `all_leads`, groups, user IDs; each person carries their section
  * (the first workstream listing them as member or lead, else the program itself).
- * A person's zone is their own member override, else the workstream's (the program's for a program check-in).
+ * A person's zone is their own member override (here, else in the people directory: domain/program/people.ts), else
+ * the workstream's (the program's for a program check-in).
  */
 export function participantsOf(config: WorkspaceConfig, workstreamId: string | null, tokens: readonly string[]): PlanMember[] {
   const out: PlanMember[] = [];
   const seen = new Set<string>();
   const ws = workstreamId ? config.workstreams[workstreamId] : undefined;
-  const zone = ws?.timezone ?? config.program.timezone;
+  const zone = workstreamId ? workstreamZone(config, workstreamId) : config.program.timezone;
   const add = (userId: string, ownZone?: string, section?: { id: string; name: string }) => {
     if (seen.has(userId)) return;
     seen.add(userId);
-    const member: PlanMember = { userId, zone: ownZone ?? overrideZone(config, userId) ?? zone };
+    const person = personOf(config, userId);
+    const member: PlanMember = { userId, zone: ownZone ?? person.ownZone ?? zone };
     // in a program check-in everyone has a section: their workstream, else the program itself (a PM, an exec)
-    if (!ws) member.section = section ?? homeWorkstream(config, userId) ?? { id: PROGRAM_WORKSTREAM, name: config.program.name };
+    if (!ws) member.section = section ?? person.home ?? { id: PROGRAM_WORKSTREAM, name: config.program.name };
     out.push(member);
   };
   for (const token of tokens) {
@@ -100,7 +89,7 @@ interface Unwindowed {
 
 function setupOf(config: WorkspaceConfig, workstreamId: string | null, c: CheckinConfig): Unwindowed {
   const ws = workstreamId ? config.workstreams[workstreamId]! : undefined;
-  const zone = ws?.timezone ?? config.program.timezone;
+  const zone = workstreamId ? workstreamZone(config, workstreamId) : config.program.timezone;
   const d = config.checkins;
   const days = parseDays(c.days ?? d.days ?? config.calendar.workdays, config.calendar.holidays);
   const key = workstreamId ?? PROGRAM_WORKSTREAM;
@@ -161,7 +150,7 @@ function standupOf(config: WorkspaceConfig, workstreamId: string): Unwindowed {
 /**
  * The check-ins of one workstream (or of the program) with their answer windows (domain/checkins/windows.ts
  * `checkinWindows`): a check-in without its own `close_after` closes when the next one for the same people opens,
- * at most after its default. config/workspace.ts validates with the same rule.
+ * at most after its default. src/config validates with the same rule.
  */
 function withWindows(list: readonly Unwindowed[]): CheckinSetup[] {
   const windows = checkinWindows(
@@ -193,6 +182,9 @@ export function holdsStandup(ws: WorkstreamConfig): boolean {
  * @throws Error for an unknown workstream id.
  */
 export function checkinsOf(config: WorkspaceConfig, workstreamId: string): CheckinSetup[] {
+  // a resolved Program (src/config/resolve.ts) carries them, worked out once
+  const resolved = (config as { checkinSetups?: Readonly<Record<string, readonly CheckinSetup[]>> }).checkinSetups?.[workstreamId];
+  if (resolved) return [...resolved];
   if (workstreamId === PROGRAM_WORKSTREAM) return withWindows(config.program.checkins.map((c) => setupOf(config, null, c)));
   const ws = config.workstreams[workstreamId];
   if (!ws) throw new Error(`unknown workstream ${workstreamId}`);

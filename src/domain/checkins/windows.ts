@@ -2,7 +2,7 @@ import { type CheckinDays, daysMayMeet } from './days.js';
 
 /*
  * The answer windows of one workstream's check-ins (or the program's), and where two of them would keep someone in
- * two open windows at once (issue 18). Pure, and free of config imports: src/config/workspace.ts validates with it
+ * two open windows at once (issue 18). Pure, and free of config imports: src/config/schema/checkins.ts validates with it
  * and domain/checkins/plans.ts gives the scheduler and the preview the same windows.
  */
 

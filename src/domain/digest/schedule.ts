@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { isCheckinDay, type DayName } from '../checkins/days.js';
+import { isCheckinDay, type Weekday } from '../checkins/days.js';
 import { localTimeOn } from '../standups/schedule.js';
 
 /**
@@ -11,7 +11,7 @@ export interface DigestSchedule {
   at: string;
   /** IANA zone (the program's). */
   zone: string;
-  workdays: readonly DayName[];
+  workdays: readonly Weekday[];
   /** ISO dates, program-local. */
   holidays: readonly string[];
 }

@@ -1,9 +1,10 @@
-import type { SignOffRule } from '../../config/workspace.js';
-
 /*
  * Who signs a gate, and when their signatures pass it (issue 9, joint sign-off). Seed 000's Gate 4: "Team Alpha
  * Lead + Team Beta Lead … cannot proceed without both sign-offs" is `all_of`; every other gate is `any_of`.
  */
+
+/** `any_of`: one signature passes the gate; `all_of`: every authority must sign (joint sign-off). */
+export type SignOffRule = 'any_of' | 'all_of';
 
 /** A gate's sign-off authority: any one of `signers`, or all of them. */
 export interface SignOffAuthority {

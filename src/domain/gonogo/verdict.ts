@@ -1,6 +1,6 @@
-import type { SignOffRule } from '../../config/workspace.js';
-import type { Severity } from '../blockers/ladder.js';
+import type { Severity } from '../program/severities.js';
 import type { Activity } from '../workstreams/activity.js';
+import type { SignOffRule } from './signoff.js';
 
 export type GateStatus = 'pending' | 'passed' | 'failed';
 export type Decision = 'GO' | 'CONDITIONAL GO' | 'NO-GO';

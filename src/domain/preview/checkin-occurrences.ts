@@ -1,6 +1,5 @@
 import type { DateTime } from 'luxon';
-import type { Weekday } from '../../config/workspace.js';
-import { datesIn, weekdayOf } from '../checkins/days.js';
+import { datesIn, type Weekday, weekdayOf } from '../checkins/days.js';
 import { occurrencesBetween, type Occurrence, type StandupPlan } from '../standups/schedule.js';
 
 /**

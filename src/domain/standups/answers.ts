@@ -1,4 +1,4 @@
-import type { Question } from '../../config/workspace.js';
+import type { Question } from '../program/questions.js';
 
 export type Risk = 'green' | 'yellow' | 'red';
 /** Answers keyed by question id. Text answers are stored verbatim; percent as a number; risk as a Risk. */

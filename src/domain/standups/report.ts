@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import type { Question } from '../../config/workspace.js';
+import type { Question } from '../program/questions.js';
 import { blockersOf, riskOf, type Answers, type Risk } from './answers.js';
 
 /**

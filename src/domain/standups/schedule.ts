@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Weekday } from '../../config/workspace.js';
-import { isCheckinDay } from '../checkins/days.js';
+import { isCheckinDay, type Weekday } from '../checkins/days.js';
 
 /**
  * Everything needed to schedule one check-in of a workstream (the `standup` check-in, a declared one, or a program

@@ -3,7 +3,7 @@ import { addDays, localDayStart } from '../checkins/days.js';
 
 /*
  * Workstreams that start and end (issue 9): whether a workstream holds check-ins at an instant. Pure, and free of
- * config imports (src/config/workspace.ts imports this module to validate `active:`).
+ * config imports (src/config/schema/workstreams.ts imports this module to validate `active:`).
  */
 
 /** A workstream's `active` span and `starts_when` gate, as written in preflight.yml. */

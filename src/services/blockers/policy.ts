@@ -1,36 +1,28 @@
-import { DEFAULT_LADDERS, type WorkspaceConfig } from '../../config/workspace.js';
-import type { EscalationPolicy, LadderLevel, Roles, Severity } from '../../domain/blockers/ladder.js';
+import type { WorkspaceConfig } from '../../config/workspace.js';
+import { escalationPolicyOf, ladderOf, type Program } from '../../domain/program/program.js';
+import { permissionRoles } from '../permissions.js';
+import type { EscalationPolicy, Roles, Severity } from '../../domain/blockers/ladder.js';
 
-/** A ladder level as preflight.yml writes it once parsed: `after` in ms, `notify` a role, a person or a list of people. */
-export interface ConfiguredLevel {
-  after: number;
-  notify: string | string[];
-}
-
-/** Configured levels (`escalation.ladders.<sev>`, `tasks.escalation`) → the domain's ladder: one person becomes a list of one. */
-export function ladderOf(levels: readonly ConfiguredLevel[]): LadderLevel[] {
-  return levels.map((l) => ({
-    afterMs: l.after,
-    notify: typeof l.notify === 'string' && !['lead', 'pm', 'exec'].includes(l.notify) ? [l.notify] : (l.notify as LadderLevel['notify']),
-  }));
-}
+/** Configured levels → the domain's ladder (domain/program/program.ts). */
+export { ladderOf };
 
 /**
- * The escalation policy for a new blocker of `severity`: the config's ladder for it (else DEFAULT_LADDERS),
- * `stop_when` and `repeat`. Frozen onto the blocker row when it is raised.
+ * The escalation policy for a new blocker of `severity` (the config's ladder for it, else DEFAULT_LADDERS;
+ * `stop_when` and `repeat`): the resolved program's, else by domain/program/program.ts `escalationPolicyOf`.
+ * Frozen onto the blocker row when it is raised.
  */
-export function policyFor(config: WorkspaceConfig, severity: Severity): EscalationPolicy {
-  const esc = config.escalation;
-  return {
-    ladder: ladderOf(esc.ladders[severity] ?? DEFAULT_LADDERS[severity]),
-    stopWhen: esc.stop_when,
-    ...(esc.repeat ? { repeat: { everyMs: esc.repeat.every, max: esc.repeat.max } } : {}),
-  };
+export function policyFor(config: WorkspaceConfig | Program, severity: Severity): EscalationPolicy {
+  if ('policies' in config) {
+    const p = config.policies[severity];
+    return { ...p, ladder: [...p.ladder], ...(p.repeat ? { repeat: { ...p.repeat } } : {}) };
+  }
+  return escalationPolicyOf(config, severity);
 }
 
 /** The chain of command of a workstream: its leads, the program's PM and execs. */
 export function rolesFor(config: WorkspaceConfig, workstreamId: string): Roles {
-  return { leads: config.workstreams[workstreamId]?.leads ?? [], pm: config.program.pm, execs: config.program.execs };
+  const roles = permissionRoles(config);
+  return { leads: roles.workstreams[workstreamId]?.leads ?? [], pm: roles.pm, execs: roles.execs };
 }
 
 /** Snooze choices offered in the menu: the usual steps up to `escalation.snooze_max`. */

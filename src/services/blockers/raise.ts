@@ -99,7 +99,7 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferW
       deps.wakeups.renderBlockers([{ blockerId: row.id, version: row.messageVersion }]),
       // a blocking-severity blocker withdraws the gate sign-offs it affects: a job (gonogo/gates.ts), not a call;
       // a blocker that cannot withdraw any (most of them: not blocking, or no gate it concerns) needs no job
-      gatesWithdrawnBy(row, deps.config.gates, deps.config.gonogo?.blocking_severities ?? ['P0']).length ? deps.wakeups.withdrawSignOffs([row.id]) : undefined,
+      gatesWithdrawnBy(row, deps.config.gates, deps.config.blockingSeverities).length ? deps.wakeups.withdrawSignOffs([row.id]) : undefined,
     ]);
   };
   if (opts.deferWakeups) return { ok: true, blocker: row, wake };

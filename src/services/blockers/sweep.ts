@@ -1,54 +1,64 @@
 import { and, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
-import { outboundDue, outboundEditsDue } from '../delivery/outbound.js';
+import { outboundDue } from '../delivery/outbound.js';
 import { BLOCKER_MESSAGE, NOTICE, THREAD_LINE } from './delivery-kinds.js';
-import { alias } from 'drizzle-orm/pg-core';
-
-const BATCH = 20_000;
 
 /**
- * The blocker sweeper (a BullMQ job scheduler, every `escalation.sweep_every` ≤ 1 min). Postgres is the truth:
- * it re-enqueues every overdue escalation (job id = blocker + version, so no duplicates), and re-enqueues
- * pending notices, thread lines, stale messages, escalation DMs that do not show their blocker's current state yet,
- * pending outbound messages (go/no-go posts, withdrawal notices) and sent ones whose edit is still due (the go/no-go
- * reminder). A lost job or a flushed Redis therefore delays a ping by at most one sweep. Reservations abandoned
- * by a crashed process are released by the scheduler tick (services/delivery/release-stale.ts).
+ * What the due-work sweep (src/jobs/registry.ts, every `escalation.sweep_every` ≤ 1 min) asks again for, from
+ * Postgres, which is the truth: each function returns the wake-up items still due for one kind of job, and the
+ * registry entry of that job queues them again (deterministic job ids, so no duplicates). A lost job or a flushed
+ * Redis therefore delays a ping by at most one sweep. Reservations abandoned by a crashed process are released by the
+ * scheduler tick (services/delivery/release-stale.ts). Each returns at most {@link SWEEP_BATCH} items.
  */
-export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; notices: number; threadLines: number; messages: number; dmEdits: number; outbound: number; outboundEdits: number }> {
-  const nowDate = deps.clock.now().toJSDate();
-  const { db } = deps;
-  const overdue = await db
+export const SWEEP_BATCH = 20_000;
+
+/** Overdue escalations: unresolved blockers whose next due time has passed (an `escalate` item each, due now). */
+export async function overdueEscalations(deps: Pick<Deps, 'db' | 'clock'>): Promise<{ blockerId: number; version: number; dueAt: Date; now: Date }[]> {
+  const now = deps.clock.now().toJSDate();
+  const overdue = await deps.db
     .select({ id: blockers.id, version: blockers.version, dueAt: blockers.nextDueAt })
     .from(blockers)
-    .where(and(ne(blockers.status, 'resolved'), isNotNull(blockers.nextDueAt), lte(blockers.nextDueAt, nowDate)))
-    .limit(BATCH);
-  await deps.wakeups.escalate(overdue.map((o) => ({ blockerId: o.id, version: o.version, dueAt: o.dueAt!, now: nowDate })));
+    .where(and(ne(blockers.status, 'resolved'), isNotNull(blockers.nextDueAt), lte(blockers.nextDueAt, now)))
+    .limit(SWEEP_BATCH);
+  return overdue.map((o) => ({ blockerId: o.id, version: o.version, dueAt: o.dueAt!, now }));
+}
 
-  const notices = await db
+/** Escalation notices still pending whose `not_before` has passed (notice ids). */
+export async function pendingNotices(deps: Pick<Deps, 'db' | 'clock'>): Promise<number[]> {
+  const now = deps.clock.now().toJSDate();
+  const notices = await deps.db
     .select({ id: blockerNotices.id })
     .from(deliveries)
     .innerJoin(blockerNotices, eq(blockerNotices.id, sql`${deliveries.ownerKey}::int`))
-    .where(and(eq(deliveries.kind, NOTICE), eq(deliveries.status, 'pending'), lte(blockerNotices.notBefore, nowDate)))
-    .limit(BATCH);
-  await deps.wakeups.sendNotices(notices.map((n) => n.id));
+    .where(and(eq(deliveries.kind, NOTICE), eq(deliveries.status, 'pending'), lte(blockerNotices.notBefore, now)))
+    .limit(SWEEP_BATCH);
+  return notices.map((n) => n.id);
+}
 
-  // thread lines whose blocker message is posted
+/** Thread lines still pending under a blocker message that is posted (blocker event ids). */
+export async function pendingThreadLines(deps: Pick<Deps, 'db'>): Promise<number[]> {
   const parentDelivery = alias(deliveries, 'parent_delivery');
-  const lines = await db
+  const lines = await deps.db
     .select({ id: blockerEvents.id })
     .from(deliveries)
     .innerJoin(blockerEvents, eq(blockerEvents.id, sql`${deliveries.ownerKey}::int`))
     .innerJoin(parentDelivery, and(eq(parentDelivery.kind, BLOCKER_MESSAGE), eq(parentDelivery.ownerKey, sql`${blockerEvents.blockerId}::text`)))
     .where(and(eq(deliveries.kind, THREAD_LINE), eq(deliveries.status, 'pending'), isNotNull(parentDelivery.ts)))
-    .limit(BATCH);
-  await deps.wakeups.postThreadLines(lines.map((l) => l.id));
+    .limit(SWEEP_BATCH);
+  return lines.map((l) => l.id);
+}
 
-  const messages = await db.select({ id: blockers.id, version: blockers.messageVersion }).from(blockers).where(gt(blockers.messageVersion, blockers.messageRenderedVersion)).limit(BATCH);
-  await deps.wakeups.renderBlockers(messages.map((m) => ({ blockerId: m.id, version: m.version })));
+/** Blocker messages behind their blocker's state (`message_version` > `message_rendered_version`). */
+export async function staleBlockerMessages(deps: Pick<Deps, 'db'>): Promise<{ blockerId: number; version: number }[]> {
+  const messages = await deps.db.select({ id: blockers.id, version: blockers.messageVersion }).from(blockers).where(gt(blockers.messageVersion, blockers.messageRenderedVersion)).limit(SWEEP_BATCH);
+  return messages.map((m) => ({ blockerId: m.id, version: m.version }));
+}
 
-  // escalation DMs behind their blocker's state (only blockers that have DMs: the others have nothing to edit)
-  const dmEdits = await db
+/** Escalation DMs behind their blocker's state (only blockers that have DMs: the others have nothing to edit). */
+export async function staleNoticeEdits(deps: Pick<Deps, 'db'>): Promise<{ blockerId: number; version: number }[]> {
+  const dmEdits = await deps.db
     .select({ id: blockers.id, version: blockers.messageVersion })
     .from(blockers)
     .where(
@@ -57,21 +67,11 @@ export async function sweepBlockers(deps: Deps): Promise<{ overdue: number; noti
         sql`EXISTS (SELECT 1 FROM ${blockerNotices} n JOIN ${deliveries} d ON d.kind = ${NOTICE} AND d.owner_key = n.id::text WHERE n.blocker_id = ${blockers.id} AND d.status IN ('sending', 'sent'))`,
       ),
     )
-    .limit(BATCH);
-  await deps.wakeups.updateNotices(dmEdits.map((m) => ({ blockerId: m.id, version: m.version })));
+    .limit(SWEEP_BATCH);
+  return dmEdits.map((m) => ({ blockerId: m.id, version: m.version }));
+}
 
-  // outbound messages whose thread parent (if any) is posted
-  const outbound = await outboundDue(deps, BATCH);
-  await deps.wakeups.sendOutbound(outbound);
-  const outboundEdits = await outboundEditsDue(deps, BATCH);
-  await deps.wakeups.updateOutbound(outboundEdits);
-  return {
-    overdue: overdue.length,
-    notices: notices.length,
-    threadLines: lines.length,
-    messages: messages.length,
-    dmEdits: dmEdits.length,
-    outbound: outbound.length,
-    outboundEdits: outboundEdits.length,
-  };
+/** Outbound messages (go/no-go posts, withdrawal notices) still pending whose thread parent, if any, is posted. */
+export async function pendingOutbound(deps: Pick<Deps, 'db'>): Promise<number[]> {
+  return outboundDue(deps, SWEEP_BATCH);
 }

@@ -1,5 +1,6 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { BlockerView } from '../../domain/blockers/blocker.js';
+import { workstreamZone } from '../../domain/program/program.js';
 import { snoozeChoices } from './policy.js';
 import type { BlockerRow } from './rows.js';
 
@@ -13,7 +14,7 @@ const sec = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
  */
 export function blockerChannelZone(config: WorkspaceConfig, b: Pick<BlockerRow, 'channel' | 'workstreamId'>): string {
   if (b.channel === config.program.channel) return config.program.timezone;
-  return config.workstreams[b.workstreamId]?.timezone ?? config.program.timezone;
+  return workstreamZone(config, b.workstreamId);
 }
 
 /**

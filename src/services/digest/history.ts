@@ -91,7 +91,7 @@ export async function readDigestInput(deps: Deps, window: Window, workstreamIds:
       openBlockers: f.openBlockers,
     };
   });
-  const input = { programName: config.program.name, zone: config.program.timezone, window, workstreams, blockers: history, blockingSeverities: config.gonogo?.blocking_severities ?? ['P0'] };
+  const input = { programName: config.program.name, zone: config.program.timezone, window, workstreams, blockers: history, blockingSeverities: [...config.blockingSeverities] };
   const comparedWith = prev.reduce<string | null>((a, p) => (a === null || p.localDate > a ? p.localDate : a), null);
   return { input, comparedWith };
 }

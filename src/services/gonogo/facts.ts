@@ -59,7 +59,7 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
     .from(blockers)
     .where(and(ne(blockers.status, 'resolved'), ne(blockers.source, 'gate'), ne(blockers.source, 'task')))
     .groupBy(blockers.workstreamId, blockers.severity);
-  const blocking = config.gonogo?.blocking_severities ?? ['P0'];
+  const blocking = config.blockingSeverities;
   const blockingRows = await db
     .select({ id: blockers.id, severity: blockers.severity, workstreamId: blockers.workstreamId, gateId: blockers.gateId })
     .from(blockers)
@@ -134,8 +134,7 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
     gates,
     workstreams,
     blockingBlockers: blockingRows,
-    goAtLeast: config.gonogo?.go_at_least ?? 100,
-    conditionalAtLeast: config.gonogo?.conditional_at_least ?? 90,
+    ...config.verdictThresholds,
     now: deps.clock.now().toMillis(),
   };
 }

@@ -4,6 +4,7 @@ import type { WorkspaceConfig } from '../../config/workspace.js';
 import { blockers, gateStates } from '../../db/schema/index.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
 import type { FirstCheckinAt } from '../../domain/gonogo/messages.js';
+import { workstreamZone } from '../../domain/program/program.js';
 import type { Deps } from '../deps.js';
 import type { DbOrTx, OutboundItem } from '../delivery/outbound.js';
 import type { MessageRenderer } from '../delivery/renderer.js';
@@ -41,7 +42,7 @@ export async function gatePassedNotices(
     if (state.state === 'ended') continue;
     const first = await firstCheckins(deps, wsId, now, gates);
     const key = `gate-passed-${auditId}:${wsId}`;
-    const wsZone = ws.timezone ?? deps.config.program.timezone;
+    const wsZone = workstreamZone(deps.config, wsId);
     const names = { gateName: gate.name, workstreamName: ws.name };
     items.push({
       kind: 'gate_outcome',

@@ -142,7 +142,7 @@ async function signedSince(db: DbOrTx): Promise<Map<string, Date>> {
  * @returns the blocker ids whose withdrawal is still due (empty when nothing is signed).
  */
 export async function withdrawalsDue(deps: Deps): Promise<number[]> {
-  const blocking = deps.config.gonogo?.blocking_severities ?? ['P0'];
+  const blocking = deps.config.blockingSeverities;
   const due = new Set<number>();
   for (const [gateId, since] of await signedSince(deps.db)) {
     const gate = deps.config.gates.find((g) => g.id === gateId);
@@ -167,7 +167,7 @@ export async function withdrawalsDue(deps: Deps): Promise<number[]> {
  * @returns the gates withdrawn.
  */
 export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Promise<string[]> {
-  const affected = gatesWithdrawnBy(blocker, deps.config.gates, deps.config.gonogo?.blocking_severities ?? ['P0']);
+  const affected = gatesWithdrawnBy(blocker, deps.config.gates, deps.config.blockingSeverities);
   const withdrawn: string[] = [];
   const now = deps.clock.now().toJSDate();
   for (const gate of affected) {

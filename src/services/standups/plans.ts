@@ -1,5 +1,6 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM, scheduledCheckins } from '../../domain/checkins/plans.js';
+import { personOf } from '../../domain/program/people.js';
 
 /** Every check-in the scheduler runs (someone to prompt), workstreams' first, then the program's. */
 export function scheduledWorkstreams(config: WorkspaceConfig): CheckinSetup[] {
@@ -8,9 +9,7 @@ export function scheduledWorkstreams(config: WorkspaceConfig): CheckinSetup[] {
 
 /** Ids of the workstreams whose standup `userId` answers (they are listed under `members`). */
 export function workstreamsOf(config: WorkspaceConfig, userId: string): string[] {
-  return Object.entries(config.workstreams)
-    .filter(([, ws]) => ws.members.some((m) => (typeof m === 'string' ? m : m.id) === userId))
-    .map(([id]) => id);
+  return [...personOf(config, userId).memberOf];
 }
 
 /**
@@ -22,15 +21,9 @@ export function checkinsFor(config: WorkspaceConfig, userId: string): CheckinSet
 }
 
 /**
- * A person's IANA zone (their "today", their quiet hours): their member override in any workstream, else the zone of
- * a workstream they are in or lead, else the program's.
+ * A person's IANA zone (their "today", their quiet hours), from the people directory (domain/program/people.ts):
+ * their member override in any workstream, else the zone of a workstream they are in or lead, else the program's.
  */
 export function zoneOf(config: WorkspaceConfig, userId: string): string {
-  for (const ws of Object.values(config.workstreams)) {
-    for (const m of ws.members) if (typeof m !== 'string' && m.id === userId && m.timezone) return m.timezone;
-  }
-  for (const ws of Object.values(config.workstreams)) {
-    if ((ws.members.some((m) => (typeof m === 'string' ? m : m.id) === userId) || ws.leads.includes(userId)) && ws.timezone) return ws.timezone;
-  }
-  return config.program.timezone;
+  return personOf(config, userId).zone;
 }

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { eq } from 'drizzle-orm';
 import type { TaskConfig, WorkspaceConfig } from '../../config/workspace.js';
 import { gateStates, taskStates } from '../../db/schema/index.js';
+import { workstreamZone } from '../../domain/program/program.js';
 import type { Task } from '../../domain/tasks/tasks.js';
 import type { Deps } from '../deps.js';
 
@@ -27,7 +28,7 @@ export function findTask(config: WorkspaceConfig, taskId: string): ConfiguredTas
  */
 export function taskDueAt(config: WorkspaceConfig, workstreamId: string, due: string | undefined): number | null {
   if (!due) return null;
-  const zone = config.workstreams[workstreamId]?.timezone ?? config.program.timezone;
+  const zone = workstreamZone(config, workstreamId);
   return DateTime.fromISO(due, { zone }).toMillis();
 }
 
@@ -38,7 +39,7 @@ export interface TaskCatalog {
 }
 
 /** Loads every task's state (no row = open at 0%) and the passed gates, in two queries. */
-export async function taskCatalog(deps: Pick<Deps, 'db' | 'config'>): Promise<TaskCatalog> {
+export async function taskCatalog(deps: Pick<Deps, 'db'> & { config: WorkspaceConfig }): Promise<TaskCatalog> {
   const states = await deps.db.select().from(taskStates);
   const byId = new Map(states.map((s) => [s.taskId, s]));
   const passed = await deps.db.select({ id: gateStates.gateId }).from(gateStates).where(eq(gateStates.status, 'passed'));

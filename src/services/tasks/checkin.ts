@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { workstreamZone } from '../../domain/program/program.js';
 import { parseTaskProgressLine } from '../../domain/tasks/progress-line.js';
 import { taskQueue } from '../../domain/tasks/tasks.js';
 import type { Deps } from '../deps.js';
@@ -23,7 +24,7 @@ export async function checkinTasksOf(deps: Deps, userId: string): Promise<Checki
   const mine = tasks.filter((t) => t.owner === userId);
   if (!mine.length) return [];
   return taskQueue(mine, doneIds, deps.clock.now().toMillis()).map(({ task, status }) => {
-    const zone = deps.config.workstreams[task.workstreamId]?.timezone ?? deps.config.program.timezone;
+    const zone = workstreamZone(deps.config, task.workstreamId);
     return {
       id: task.id,
       title: task.title,

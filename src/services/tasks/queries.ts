@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { checklistTicks } from '../../db/schema/index.js';
+import { workstreamZone } from '../../domain/program/program.js';
 import { percentComplete } from '../../domain/tasks/progress.js';
 import { taskQueue, taskStatus, type QueueSlot, type Task, type TaskStatus } from '../../domain/tasks/tasks.js';
 import type { Deps } from '../deps.js';
@@ -25,7 +26,7 @@ export type WorkstreamTasksModel = { ok: true; workstreamId: string; name: strin
 
 /** The zone a user's due times are shown in: the workstream's, else the program's. */
 function zoneOf(deps: Pick<Deps, 'config'>, workstreamId: string | undefined): string {
-  return (workstreamId && deps.config.workstreams[workstreamId]?.timezone) || deps.config.program.timezone;
+  return workstreamId ? workstreamZone(deps.config, workstreamId) : deps.config.program.timezone;
 }
 
 /** The open tasks `userId` owns, in the order to work on them (domain/tasks/tasks.ts taskQueue). */

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { gateStates, standupRuns } from '../../db/schema/index.js';
 import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
+import { workstreamZone } from '../../domain/program/program.js';
 import { latestOpenedOccurrence, nextOccurrence, type Occurrence } from '../../domain/standups/schedule.js';
 import { activityAt, boundaryInstant, isWorkstreamHoldingCheckins, type Activity, type ActivityRule, type StartGateState } from '../../domain/workstreams/activity.js';
 import type { Deps } from '../deps.js';
@@ -17,7 +18,7 @@ export function activityRule(config: WorkspaceConfig, workstreamId: string): Act
   if (!ws) throw new Error(`unknown workstream ${workstreamId}`);
   const gateId = ws.starts_when?.gate;
   return {
-    zone: ws.timezone ?? config.program.timezone,
+    zone: workstreamZone(config, workstreamId),
     from: ws.active?.from,
     until: ws.active?.until,
     startsWhen: gateId ? { gateId, gateName: config.gates.find((g) => g.id === gateId)?.name ?? gateId } : undefined,

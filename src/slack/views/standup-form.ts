@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { RunClosedError, submitForm, validateForm } from '../../services/standups/answers.js';
-import { runToAnswer } from '../../services/standups/members.js';
+import { runToAnswer } from '../../services/standups/run-to-answer.js';
 import { localClock } from '../../services/standups/prompts.js';
 import { IDS, questionBlockId } from '../blocks/ids.js';
 import { answerRecordedMessage } from '../blocks/standup-dm.js';

@@ -20,25 +20,26 @@ import { createSlackApp, socketModeRoutes, type SlackApp } from '../../../src/sl
 import { harness, type Process } from '../../support/harness.js';
 import { responseValidator } from '../../support/openapi.js';
 import { NOCK_SLACK_URL, nockSlack } from '../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../support/config-factories.js';
 
 // Program zone New York: 2026-11-02 is a Monday (the day after the fall-back), the standup is at 10:00 local = 15:00 UTC.
-const YAML = `
-program: { name: Launch, timezone: America/New_York, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
-workstreams:
-  ws1:
-    name: Broker
-    channel: C0WS1
-    leads: [U0LEAD]
-    members: [U01, U02, U03]
-    standup: { at: "10:00" }
-    tasks:
-      - { id: O-2, title: Broker credentials, owner: U01, due: "2026-11-20T17:00", estimate: 2, priority: P0 }
-      - { id: O-3, title: Email the partners, owner: U02, due: "2026-11-21T09:30", requires: [O-2] }
-      - { id: O-10, title: Runbook, owner: U03 }
-      - { id: O-4, title: Load test report, owner: U03, due: "2026-11-03T09:00" }
-gates:
-  - { id: qa, name: QA sign-off, due: "2026-11-04T12:00", sign_off: [U0QA] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'America/New_York', execs: ['U0EXEC'] },
+  workstreams: [
+    aWorkstream({
+      name: 'Broker',
+      members: ['U01', 'U02', 'U03'],
+      standup: { at: '10:00' },
+      tasks: [
+        { id: 'O-2', title: 'Broker credentials', owner: 'U01', due: '2026-11-20T17:00', estimate: 2, priority: 'P0' },
+        { id: 'O-3', title: 'Email the partners', owner: 'U02', due: '2026-11-21T09:30', requires: ['O-2'] },
+        { id: 'O-10', title: 'Runbook', owner: 'U03' },
+        { id: 'O-4', title: 'Load test report', owner: 'U03', due: '2026-11-03T09:00' },
+      ],
+    }),
+  ],
+  gates: [{ id: 'qa', name: 'QA sign-off', due: '2026-11-04T12:00', sign_off: ['U0QA'] }],
+});
 const TOKEN = 'test-api-token-0123456789abcdef';
 const answers = (blockers = 'none') => ({ yesterday: 'wired the broker', today: 'load test', blockers, progress: 60, risk: 'green' });
 

@@ -8,18 +8,21 @@ import { parse } from 'csv-parse/sync';
 import { answerSchema, blockerSchema, checkinSchema, taskSchema } from '../../../src/services/records/schemas.js';
 import { createTestDatabase } from '../../support/db.js';
 import { seedAnswers } from '../../support/seed-answers.js';
+import { aConfig, aWorkstream } from '../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1:
-    name: Broker
-    channel: C0WS1
-    members: [U01]
-    tasks:
-      - { id: O-2, title: "Broker credentials, staging", owner: U01, due: "2026-11-20T17:00", requires: [O-3] }
-      - { id: O-3, title: Email the partners, owner: U01 }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'America/New_York' },
+  workstreams: [
+    aWorkstream({
+      name: 'Broker',
+      leads: undefined,
+      tasks: [
+        { id: 'O-2', title: 'Broker credentials, staging', owner: 'U01', due: '2026-11-20T17:00', requires: ['O-3'] },
+        { id: 'O-3', title: 'Email the partners', owner: 'U01' },
+      ],
+    }),
+  ],
+});
 
 const FORMULA = '=HYPERLINK("http://evil.example","click")';
 

@@ -2,12 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestsFirst } from '../../../src/jobs/requests-first.js';
 import { wakeupJobs } from '../../../src/jobs/registry.js';
 import { harness, type Process } from '../../support/harness.js';
+import { aConfig } from '../../support/config-factories.js';
 
-const YAML = `
-program: { name: L, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1: { name: W, channel: C0WS1, leads: [U0LEAD], members: [U01] }
-`;
+const YAML = aConfig();
 
 /** Polls `check` every 50 ms until it is true or `ms` pass; returns its last value. */
 async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {

@@ -2,17 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeModel } from '../../../src/services/home.js';
 import { raiseBlocker } from '../../../src/services/blockers/raise.js';
 import { submitForm } from '../../../src/services/standups/answers.js';
-import { setOutOfOffice, skipToday } from '../../../src/services/standups/members.js';
+import { setOutOfOffice } from '../../../src/services/standups/out-of-office.js';
+import { skipToday } from '../../../src/services/standups/skip.js';
 import { tick } from '../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../support/harness.js';
 import { nockSlack } from '../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1: { name: Broker, channel: C0WS1, leads: [U0LEAD], members: [U01, U02, U03, U05], standup: { at: "09:00" } }
-  ws2: { name: AI, channel: C0WS2, leads: [U0LEAD2], members: [U04, U01], standup: { at: "15:00" } }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch' },
+  workstreams: [
+    aWorkstream({ name: 'Broker', members: ['U01', 'U02', 'U03', 'U05'], standup: { at: '09:00' } }),
+    aWorkstream({ id: 'ws2', name: 'AI', channel: 'C0WS2', leads: ['U0LEAD2'], members: ['U04', 'U01'], standup: { at: '15:00' } }),
+  ],
+});
 
 describe('the Home tab model (Postgres reads in the service; the listener only renders)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

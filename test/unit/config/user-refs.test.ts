@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseWorkspaceConfig } from '../../../src/config/load.js';
 import { mapLeaves, objectKeysAt } from '../../../src/config/schema-walk.js';
-import { emailRefs, withUserIds } from '../../../src/config/user-refs.js';
+import { resolveProgram } from '../../../src/config/resolve.js';
+import { emailRefs, emailsByUserId, withUserIds } from '../../../src/config/user-refs.js';
 import { userIdSchema, workspaceSchema } from '../../../src/config/workspace.js';
 
 const YAML = `
@@ -52,6 +53,27 @@ describe('people by email in the parsed config', () => {
     ]);
     expect(resolved.gates[0]!.sign_off).toEqual(['U0EXEC2']);
     expect(config.program.pm).toBe('pm@example.com'); // the input is not modified
+  });
+
+  it('tells the people directory who was given by which email (the first one written), and refuses a resolved program', () => {
+    const ids = new Map([
+      ['pm@example.com', 'U0PM'],
+      ['lead@example.com', 'U0LEAD'],
+      ['ana@example.com', 'U0ANA'],
+      ['exec@example.com', 'U0EXEC2'],
+    ]);
+    const withIds = withUserIds(config, ids);
+    const emails = emailsByUserId(config, withIds);
+    expect([...emails]).toEqual([
+      ['U0PM', 'pm@example.com'],
+      ['U0LEAD', 'lead@example.com'],
+      ['U0ANA', 'Ana@Example.com'],
+      ['U0EXEC2', 'exec@example.com'],
+    ]);
+    const program = resolveProgram(withIds, emails);
+    expect(program.people.U0ANA).toMatchObject({ email: 'Ana@Example.com', zone: 'Europe/Berlin', memberOf: ['web', 'api'] });
+    expect(program.people.U01?.email).toBeUndefined();
+    expect(() => withUserIds(program, ids)).toThrow(/before resolveProgram/);
   });
 
   it('covers a key added later with userIdSchema, however it is wrapped (the walk follows the schema)', () => {

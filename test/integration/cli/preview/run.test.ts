@@ -4,16 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveStateOrReason, renderPreview } from '../../../../src/cli/preview/run.js';
 import { parseWorkspaceConfig } from '../../../../src/config/load.js';
 import { createTestDatabase } from '../../../support/db.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // Tuesday 1 Dec 2026 in Berlin; the QA gate is due that afternoon.
-const YAML = `
-program: { name: Launch, timezone: Europe/Berlin, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  web: { name: Web, channel: C0WEB, members: [U0ANN, U0BOB, ana@example.com, new@example.com], standup: { at: "10:00" } }
-gates:
-  - { id: qa, name: QA sign-off, due: "2026-12-01T15:00", sign_off: [U0QA] }
-  - { id: sec, name: Security, due: "2026-12-01T16:00", sign_off: [U0SEC] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'Europe/Berlin' },
+  workstreams: [aWorkstream({ id: 'web', name: 'Web', channel: 'C0WEB', leads: undefined, members: ['U0ANN', 'U0BOB', 'ana@example.com', 'new@example.com'], standup: { at: '10:00' } })],
+  gates: [
+    { id: 'qa', name: 'QA sign-off', due: '2026-12-01T15:00', sign_off: ['U0QA'] },
+    { id: 'sec', name: 'Security', due: '2026-12-01T16:00', sign_off: ['U0SEC'] },
+  ],
+});
 const config = parseWorkspaceConfig(YAML, 'test.yml');
 
 describe('the preview CLI with a live database (real Postgres)', () => {

@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
 import { harness, type Process } from '../../../support/harness.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
-const YAML = `
-program: { name: L, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-escalation:
-  ladders:
-    P1: [{ after: 10m, notify: lead }]
-workstreams:
-  ws1: { name: W, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [U01] }
-`;
+const YAML = aConfig({ escalation: { ladders: { P1: [{ after: '10m', notify: 'lead' }] } }, workstreams: [aWorkstream({ blockers_channel: 'C0BLK' })] });
 
 // raiseBlocker writes the blocker and its `raised` event in one statement (a data-modifying CTE)
 describe('raiseBlocker (fixed clock, no workers)', () => {

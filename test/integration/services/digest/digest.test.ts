@@ -8,23 +8,26 @@ import { digestStats, scheduledDigest } from '../../../../src/services/digest/di
 import { updateTask } from '../../../../src/services/tasks/update.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // program-local New York; Tue 2026-11-24 and Wed 2026-11-25 are workdays, Thu 2026-11-26 a holiday
-const YAML = `
-program: { name: Launch, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH, digest: { at: "18:00" } }
-calendar: { holidays: [2026-11-26] }
-workstreams:
-  api:
-    name: API
-    channel: C0API
-    leads: [U0LEAD]
-    members: [U01]
-    checklist: [Runbook]
-    tasks:
-      - { id: A-1, title: Schema, owner: U01, estimate: 3 }
-      - { id: A-2, title: Endpoints, owner: U01, estimate: 1, due: "2026-11-24T12:00" }
-  web: { name: Web, channel: C0WEB, leads: [U0LEAD2], members: [U02], checklist: [Copy, Launch page] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'America/New_York', digest: { at: '18:00' } },
+  calendar: { holidays: ['2026-11-26'] },
+  workstreams: [
+    aWorkstream({
+      id: 'api',
+      name: 'API',
+      channel: 'C0API',
+      checklist: ['Runbook'],
+      tasks: [
+        { id: 'A-1', title: 'Schema', owner: 'U01', estimate: 3 },
+        { id: 'A-2', title: 'Endpoints', owner: 'U01', estimate: 1, due: '2026-11-24T12:00' },
+      ],
+    }),
+    aWorkstream({ id: 'web', name: 'Web', channel: 'C0WEB', leads: ['U0LEAD2'], members: ['U02'], checklist: ['Copy', 'Launch page'] }),
+  ],
+});
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 type H = Awaited<ReturnType<typeof harness>>;

@@ -13,28 +13,27 @@ import { homeView } from '../../../../src/slack/blocks/home.js';
 import { verdict } from '../../../../src/domain/gonogo/verdict.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 // seed 000: Gate 4 needs both the Alpha and the Beta lead; Team Sigma waits for a gate; "If fails: delay Sigma/Pi
 // by 1+ day, escalate to exec" (/work/shared/seeds/000, as reproduced in examples/final-deployment-five-teams)
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
-calendar: { workdays: [mon, tue, wed, thu, fri, sat, sun] }
-standup: { at: "09:00", remind_after: 30m, close_after: 2h }
-workstreams:
-  alpha: { name: Alpha, channel: C0ALPHA, leads: [UALPHA], members: [UALPHA] }
-  beta: { name: Beta, channel: C0BETA, leads: [UBETA], members: [UBETA] }
-  pi: { name: Pi, channel: C0PI, leads: [UPI], members: [UPI] }
-  sigma:
-    name: Sigma
-    channel: C0SIGMA
-    leads: [USIGMA]
-    members: [USIGMA, { id: UKOL, timezone: Asia/Kolkata }]
-    starts_when: { gate: gate4 }
-gates:
-  - { id: gate4, name: "Gate 4", sign_off: { all_of: [UALPHA, UBETA] }, unblocks: [pi] }
-gonogo: { blocking_severities: [P0] }
-`;
+/** The seed-000 program; `gate4` adds keys to Gate 4 (on_fail, due). */
+const config = (gate4: Record<string, unknown> = {}) =>
+  aConfig({
+    program: { name: 'Launch', execs: ['U0EXEC'] },
+    calendar: { workdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] },
+    standup: { at: '09:00', remind_after: '30m', close_after: '2h' },
+    workstreams: [
+      aWorkstream({ id: 'alpha', name: 'Alpha', channel: 'C0ALPHA', leads: ['UALPHA'], members: ['UALPHA'] }),
+      aWorkstream({ id: 'beta', name: 'Beta', channel: 'C0BETA', leads: ['UBETA'], members: ['UBETA'] }),
+      aWorkstream({ id: 'pi', name: 'Pi', channel: 'C0PI', leads: ['UPI'], members: ['UPI'] }),
+      aWorkstream({ id: 'sigma', name: 'Sigma', channel: 'C0SIGMA', leads: ['USIGMA'], members: ['USIGMA', { id: 'UKOL', timezone: 'Asia/Kolkata' }], starts_when: { gate: 'gate4' } }),
+    ],
+    gates: [{ id: 'gate4', name: 'Gate 4', sign_off: { all_of: ['UALPHA', 'UBETA'] }, unblocks: ['pi'], ...gate4 }],
+    gonogo: { blocking_severities: ['P0'] },
+  });
+const YAML = config();
 
 type H = Awaited<ReturnType<typeof harness>>;
 
@@ -178,14 +177,14 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
   });
 
   it('on_fail: notify_downstream false tells no channel; escalate_to [lead] escalates to the downstream leads; [] escalates to nobody', async () => {
-    h = await harness(YAML.replace('unblocks: [pi] }', 'unblocks: [pi], on_fail: { escalate_to: [lead], notify_downstream: false } }'), '2026-02-04T12:00:00Z');
+    h = await harness(config({ on_fail: { escalate_to: ['lead'], notify_downstream: false } }), '2026-02-04T12:00:00Z');
     const bot = await h.process({ workers: false });
     expect(await signOffGate(bot.deps, 'gate4', 'UALPHA', 'failed', null)).toMatchObject({ ok: true });
     expect(await h.sql('SELECT id FROM outbound_messages')).toEqual([]);
     expect(await h.sql("SELECT policy -> 'ladder' AS ladder FROM blockers WHERE source = 'gate'")).toEqual([{ ladder: [{ afterMs: 0, notify: ['USIGMA', 'UPI'] }] }]);
     await h.cleanup();
 
-    h = await harness(YAML.replace('unblocks: [pi] }', 'unblocks: [pi], on_fail: { escalate_to: [] } }'), '2026-02-04T12:00:00Z');
+    h = await harness(config({ on_fail: { escalate_to: [] } }), '2026-02-04T12:00:00Z');
     const quiet = await h.process({ workers: false });
     expect(await signOffGate(quiet.deps, 'gate4', 'UALPHA', 'failed', null)).toMatchObject({ ok: true });
     expect(await h.sql("SELECT id FROM blockers WHERE source = 'gate'")).toEqual([]);
@@ -193,7 +192,7 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
   });
 
   it('one escalation row per gate across episodes: overdue → failed → passed → withdrawn and overdue again, each escalating to its own people', async () => {
-    h = await harness(YAML.replace('{ id: gate4, name: "Gate 4",', '{ id: gate4, name: "Gate 4", due: "2026-02-04T10:00",'), '2026-02-04T12:00:00Z');
+    h = await harness(config({ due: '2026-02-04T10:00' }), '2026-02-04T12:00:00Z');
     slack = nockSlack({ now: () => h!.clock.now().toMillis() });
     const bot = await h.process({ workers: false });
     const escalateNow = async () => {

@@ -1,30 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeModel } from '../../../../src/services/home.js';
 import { nextCheckins } from '../../../../src/services/preview/next-checkins.js';
-import { setOutOfOffice, startNow } from '../../../../src/services/standups/members.js';
+import { setOutOfOffice } from '../../../../src/services/standups/out-of-office.js';
+import { startNow } from '../../../../src/services/standups/start-now.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // Thursday 5 Mar 2026, 08:00 UTC. The workstream is in London (UTC+0), U0SYD answers from Sydney (UTC+11).
-const YAML = `
-program:
-  name: Launch
-  timezone: Europe/London
-  pm: U0PM
-  channel: C0LAUNCH
-  checkins:
-    - { id: pulse, at: "06:40", participants: [all_leads, U0PM] }
-workstreams:
-  core:
-    name: Core
-    channel: C0CORE
-    timezone: Europe/London
-    leads: [U0LEAD]
-    members: [U0LON, { id: U0SYD, timezone: Australia/Sydney }]
-    standup: { at: "10:00" }
-    checkins:
-      - { id: sync, at: "15:00", participants: [U0LON], remind_after: 15m, close_after: 1h }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'Europe/London', checkins: [{ id: 'pulse', at: '06:40', participants: ['all_leads', 'U0PM'] }] },
+  workstreams: [
+    aWorkstream({
+      id: 'core',
+      name: 'Core',
+      channel: 'C0CORE',
+      timezone: 'Europe/London',
+      members: ['U0LON', { id: 'U0SYD', timezone: 'Australia/Sydney' }],
+      standup: { at: '10:00' },
+      checkins: [{ id: 'sync', at: '15:00', participants: ['U0LON'], remind_after: '15m', close_after: '1h' }],
+    }),
+  ],
+});
 
 describe('App Home: your next check-ins, from the preview (real Postgres)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -5,12 +5,9 @@ import { readPage, streamRecords } from '../../../../src/services/records/read.j
 import { answerSchema, type AnswerRecord, type CheckinRecord } from '../../../../src/services/records/schemas.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { seedAnswers } from '../../../support/seed-answers.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1: { name: Broker, channel: C0WS1, members: [U01] }
-`;
+const YAML = aConfig({ program: { name: 'Launch' }, workstreams: [aWorkstream({ name: 'Broker', leads: undefined })] });
 
 describe('reading records: keyset pages and the streamed export agree', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -1,24 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skipToday } from '../../../../src/services/standups/members.js';
+import { skipToday } from '../../../../src/services/standups/skip.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { standupSkipText } from '../../../../src/slack/blocks/standup-skip.js';
 import { registerStandupCommand } from '../../../../src/slack/commands/standup.js';
 import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 // issue 8, defect 5: Monday 2 Feb 2026, 18:00 in New York (UTC−5) = Tuesday 08:00 in Tokyo (UTC+9).
-const YAML = `
-program: { name: Launch, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1:
-    name: Payments
-    channel: C0WS1
-    leads: [U0LEAD]
-    members: [U0NY, { id: U0TYO, timezone: Asia/Tokyo }]
-    standup: { at: "10:00", remind_after: 30m, close_after: 2h }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'America/New_York' },
+  workstreams: [aWorkstream({ name: 'Payments', members: ['U0NY', { id: 'U0TYO', timezone: 'Asia/Tokyo' }], standup: { at: '10:00', remind_after: '30m', close_after: '2h' } })],
+});
 
 describe('/standup skip says which run it skips (fixed clock, real Postgres and Redis)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -4,20 +4,18 @@ import { verdictInput } from '../../../../src/services/gonogo/facts.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { firstCheckins, startGates } from '../../../../src/services/workstreams/activity.js';
 import { harness } from '../../../support/harness.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // seed 000 runs its teams for a few days only; a team that joins on day 2 and leaves after it
-const YAML = `
-program: { name: Launch, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
-calendar: { workdays: [mon, tue, wed, thu, fri, sat, sun] }
-standup: { at: "09:00", remind_after: 30m, close_after: 2h }
-workstreams:
-  core: { name: Core, channel: C0CORE, members: [U01] }
-  day2:
-    name: Day two
-    channel: C0DAY2
-    members: [U02]
-    active: { from: "2026-02-05", until: "2026-02-05T10:00" }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'America/New_York' },
+  calendar: { workdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] },
+  standup: { at: '09:00', remind_after: '30m', close_after: '2h' },
+  workstreams: [
+    aWorkstream({ id: 'core', name: 'Core', channel: 'C0CORE', leads: undefined }),
+    aWorkstream({ id: 'day2', name: 'Day two', channel: 'C0DAY2', leads: undefined, members: ['U02'], active: { from: '2026-02-05', until: '2026-02-05T10:00' } }),
+  ],
+});
 
 describe('active from/until: the scheduler guard on real Postgres', () => {
   let h: Awaited<ReturnType<typeof harness>> | undefined;

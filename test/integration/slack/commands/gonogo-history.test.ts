@@ -10,22 +10,15 @@ import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { uniquePrefix } from '../../../support/db.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // issue 8, defect 2: one workstream with 30 checklist items and one gate; sign the gate, tick all 30, /gonogo history
 const ITEMS = Array.from({ length: 30 }, (_, i) => `Checklist item ${i + 1}: ${'load test, DR drill & runbook '.slice(0, 20 + (i % 10)).trim()}`);
-const YAML = `
-program: { name: Launch, timezone: America/New_York, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
-workstreams:
-  ws1:
-    name: Broker
-    channel: C0WS1
-    leads: [U0LEAD]
-    members: [U01]
-    checklist:
-${ITEMS.map((i) => `      - "${i}"`).join('\n')}
-gates:
-  - { id: qa, name: QA sign-off, sign_off: [U0LEAD], unblocks: [ws1] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'America/New_York', execs: ['U0EXEC'] },
+  workstreams: [aWorkstream({ name: 'Broker', checklist: ITEMS })],
+  gates: [{ id: 'qa', name: 'QA sign-off', sign_off: ['U0LEAD'], unblocks: ['ws1'] }],
+});
 
 /** Every `<!date^…>` token in `text` is whole (Slack shows a broken one as raw text). */
 const datesWhole = (text: string) => (text.match(/<!date\^/g) ?? []).length === (text.match(/<!date\^\d+\^[^|>]+\|[^>]+>/g) ?? []).length;

@@ -7,15 +7,15 @@ import { uniquePrefix } from '../../../support/db.js';
 import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // enough workstreams that the summary does not fit one message (about 43 sections of 3,000 characters): the
 // rest goes in its thread, as overflow replies
 const WORKSTREAMS = 1_300;
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-${Array.from({ length: WORKSTREAMS }, (_, i) => `  ws${i}: { name: "Workstream ${i}, payments broker integration and rollout", channel: C0WS${i}, leads: [U0LEAD], members: [U01] }`).join('\n')}
-`;
+const YAML = aConfig({
+  program: { name: 'Launch' },
+  workstreams: Array.from({ length: WORKSTREAMS }, (_, i) => aWorkstream({ id: `ws${i}`, name: `Workstream ${i}, payments broker integration and rollout`, channel: `C0WS${i}` })),
+});
 
 describe('/gonogo posts the summary once (in process; real Postgres, Slack faked with nock, the outbound worker driven by hand)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -4,13 +4,15 @@ import { registerPreflightCommand } from '../../../../src/slack/commands/preflig
 import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  api: { name: API, channel: C0API, leads: [U0LEAD], members: [U01], checklist: [Runbook, Rollback] }
-  web: { name: Web, channel: C0WEB, leads: [U0LEAD2], members: [U02] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch' },
+  workstreams: [
+    aWorkstream({ id: 'api', name: 'API', channel: 'C0API', checklist: ['Runbook', 'Rollback'] }),
+    aWorkstream({ id: 'web', name: 'Web', channel: 'C0WEB', leads: ['U0LEAD2'], members: ['U02'] }),
+  ],
+});
 
 describe('/preflight', () => {
   let h: Awaited<ReturnType<typeof harness>> | undefined;

@@ -8,28 +8,32 @@ import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { uniquePrefix } from '../../../support/db.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // Wednesday 4 Feb 2026, New York (UTC-5): at 11:05 U01 is in two open check-ins (the program's 09:00–12:00 and
 // Omega's 11:00–12:00); Omega also has a 13:00 checkpoint for its lead and the critical-path people.
-const YAML = `
-program:
-  name: Final deployment
-  timezone: America/New_York
-  pm: U0PM
-  channel: C0PROG
-  groups: { critical_path: [U01] }
-  checkins:
-    - { id: leads, name: All team leads, at: "09:00", participants: [all_leads, critical_path], close_after: 3h }
-workstreams:
-  omega:
-    name: Team Omega
-    channel: C0OMEGA
-    leads: [U0OL]
-    members: [U01, U02]
-    checkins:
-      - { id: morning, name: Checkpoint 11:00, at: "11:00", remind_after: 15m, close_after: 1h }
-      - { id: midday, name: Checkpoint 13:00, at: "13:00", participants: [leads, critical_path], remind_after: 15m, close_after: 1h }
-`;
+const YAML = aConfig({
+  program: {
+    name: 'Final deployment',
+    timezone: 'America/New_York',
+    channel: 'C0PROG',
+    groups: { critical_path: ['U01'] },
+    checkins: [{ id: 'leads', name: 'All team leads', at: '09:00', participants: ['all_leads', 'critical_path'], close_after: '3h' }],
+  },
+  workstreams: [
+    aWorkstream({
+      id: 'omega',
+      name: 'Team Omega',
+      channel: 'C0OMEGA',
+      leads: ['U0OL'],
+      members: ['U01', 'U02'],
+      checkins: [
+        { id: 'morning', name: 'Checkpoint 11:00', at: '11:00', remind_after: '15m', close_after: '1h' },
+        { id: 'midday', name: 'Checkpoint 13:00', at: '13:00', participants: ['leads', 'critical_path'], remind_after: '15m', close_after: '1h' },
+      ],
+    }),
+  ],
+});
 
 describe('/standup with several check-ins (the command and its buttons in process; real Postgres and Redis, Slack faked with nock)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -4,18 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { previewToIcs } from '../../../../src/cli/preview/ics.js';
 import { parseWorkspaceConfig } from '../../../../src/config/load.js';
 import { buildPreview } from '../../../../src/services/preview/build.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../../../support/config-factories.js';
 
 // 8 Mar 2026: New York springs forward (02:00 → 03:00), so its 02:30 check-in happens at 03:30 EDT that day only.
-const YAML = `
-program: { name: Launch, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
-calendar: { workdays: [mon, tue, wed, thu, fri, sat, sun] }
-workstreams:
-  ops:
-    name: Ops
-    channel: C0OPS
-    members: [U0NYC, { id: U0LHI, timezone: Australia/Lord_Howe }, { id: U0KOL, timezone: Asia/Kolkata }]
-    standup: { at: "02:30", remind_after: 30m, close_after: 1h }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'America/New_York' },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  workstreams: [
+    aWorkstream({
+      id: 'ops',
+      name: 'Ops',
+      channel: 'C0OPS',
+      leads: undefined,
+      members: ['U0NYC', { id: 'U0LHI', timezone: 'Australia/Lord_Howe' }, { id: 'U0KOL', timezone: 'Asia/Kolkata' }],
+      standup: { at: '02:30', remind_after: '30m', close_after: '1h' },
+    }),
+  ],
+});
 const config = parseWorkspaceConfig(YAML, 'test.yml');
 const preview = buildPreview(config, null, '2026-03-07', 3);
 const stamp = DateTime.fromISO('2026-03-01T12:00:00Z');

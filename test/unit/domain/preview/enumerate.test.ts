@@ -5,37 +5,27 @@ import { previewEvents, type PreviewInput } from '../../../../src/domain/preview
 import type { Preview } from '../../../../src/domain/preview/events.js';
 import { buildPreview, previewInput, previewSpan } from '../../../../src/services/preview/build.js';
 import type { LiveState } from '../../../../src/services/preview/live-state.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // Tue 1 – Mon 7 Dec 2026 in New York (UTC−5, no DST change that week); a Madrid member is at UTC+1.
-const YAML = `
-program:
-  name: Launch
-  timezone: America/New_York
-  pm: U0PM
-  execs: [U0EXEC]
-  channel: C0LAUNCH
-  checkins:
-    - { id: leads, at: "09:00", participants: [all_leads] }
-calendar: { holidays: ["2026-12-03"] }
-escalation: { quiet_hours: { from: "22:00", to: "07:00" } }
-workstreams:
-  api:
-    name: API
-    channel: C0API
-    leads: [U0LEAD]
-    members: [U0ANN, { id: U0MAD, timezone: Europe/Madrid }]
-    standup: { at: "10:00", remind_after: 30m, close_after: 2h }
-    checkins:
-      - { id: demo, at: "16:00", days: [mon, wed], participants: [leads] }
-  web:
-    name: Web
-    channel: C0WEB
-    leads: [U0WLEAD]
-    members: [U0BOB]
-gates:
-  - { id: qa, name: QA sign-off, due: "2026-12-02T23:00", sign_off: [U0QA], unblocks: [web] }
-gonogo: { at: "2026-12-04T14:00" }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'America/New_York', execs: ['U0EXEC'], checkins: [{ id: 'leads', at: '09:00', participants: ['all_leads'] }] },
+  calendar: { holidays: ['2026-12-03'] },
+  escalation: { quiet_hours: { from: '22:00', to: '07:00' } },
+  workstreams: [
+    aWorkstream({
+      id: 'api',
+      name: 'API',
+      channel: 'C0API',
+      members: ['U0ANN', { id: 'U0MAD', timezone: 'Europe/Madrid' }],
+      standup: { at: '10:00', remind_after: '30m', close_after: '2h' },
+      checkins: [{ id: 'demo', at: '16:00', days: ['mon', 'wed'], participants: ['leads'] }],
+    }),
+    aWorkstream({ id: 'web', name: 'Web', channel: 'C0WEB', leads: ['U0WLEAD'], members: ['U0BOB'] }),
+  ],
+  gates: [{ id: 'qa', name: 'QA sign-off', due: '2026-12-02T23:00', sign_off: ['U0QA'], unblocks: ['web'] }],
+  gonogo: { at: '2026-12-04T14:00' },
+});
 const config = parseWorkspaceConfig(YAML, 'test.yml');
 const lines = (p: Preview, kinds?: string[]) =>
   p.events

@@ -14,13 +14,15 @@ import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { uniquePrefix } from '../../../support/db.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1: { name: Broker, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [U01, U02], standup: { at: "09:00" } }
-  ws2: { name: AI, channel: C0WS2, leads: [U0LEAD2], members: [U03] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch' },
+  workstreams: [
+    aWorkstream({ name: 'Broker', blockers_channel: 'C0BLK', members: ['U01', 'U02'], standup: { at: '09:00' } }),
+    aWorkstream({ id: 'ws2', name: 'AI', channel: 'C0WS2', leads: ['U0LEAD2'], members: ['U03'] }),
+  ],
+});
 
 describe('blocker lists, timeline, standup carry-over and the Home tab', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -3,19 +3,20 @@ import { handleDmReply, submitForm } from '../../../../src/services/standups/ans
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 // Tuesday 3 Feb 2026; New York is UTC-5. U03 answers from Chicago (UTC-6): prompted at 10:00 CT = 11:00 ET.
-const YAML = `
-program: { name: Phase 11, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1:
-    name: Broker Integration
-    channel: C0WS1
-    leads: [U0LEAD]
-    members: [U01, U02, { id: U03, timezone: America/Chicago }]
-    standup: { at: "10:00", remind_after: 30m, close_after: 2h }
-`;
+const YAML = aConfig({
+  program: { name: 'Phase 11', timezone: 'America/New_York' },
+  workstreams: [
+    aWorkstream({
+      name: 'Broker Integration',
+      members: ['U01', 'U02', { id: 'U03', timezone: 'America/Chicago' }],
+      standup: { at: '10:00', remind_after: '30m', close_after: '2h' },
+    }),
+  ],
+});
 
 describe('a standup run end to end on real Postgres and Redis (Slack faked with nock)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -6,6 +6,7 @@ import { readLiveState } from '../../../../src/services/preview/live-state.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../../../support/config-factories.js';
 import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 /*
@@ -24,41 +25,39 @@ import { PROMPT_STATES } from '../../../support/prompt-states.js';
  * prompt that day; Edge's lead joins the program check-in from 2 Apr. The preview, told the gate passes then, lists
  * the same.
  */
-const YAML = `
-program:
-  name: Launch
-  timezone: Europe/London
-  pm: U0PM
-  channel: C0LAUNCH
-  checkins:
-    - { id: leads, at: "09:00", participants: [all_leads, U0PM], remind_after: 15m, close_after: 1h }
-calendar: { workdays: [mon, tue, wed, thu, fri, sat, sun] }
-workstreams:
-  core:
-    name: Core
-    channel: C0CORE
-    timezone: Europe/London
-    leads: [U0NYC, U0LHI]
-    members:
-      - { id: U0NYC, timezone: America/New_York }
-      - U0LON
-      - { id: U0KOL, timezone: Asia/Kolkata }
-      - { id: U0SYD, timezone: Australia/Sydney }
-      - { id: U0LHI, timezone: Australia/Lord_Howe }
-    standup: { at: "01:30", remind_after: 15m, close_after: 45m }
-    checkins:
-      - { id: sync, at: "02:30", participants: [U0SYD, U0LHI, U0NYC], remind_after: 20m, close_after: 50m }
-  edge:
-    name: Edge
-    channel: C0EDGE
-    timezone: Europe/London
-    leads: [U0EDL]
-    members: [U0EDA, { id: U0EDN, timezone: America/New_York }, { id: U0EDK, timezone: Asia/Kolkata }]
-    standup: { at: "10:00", remind_after: 20m, close_after: 2h }
-    starts_when: { gate: edge-go }
-gates:
-  - { id: edge-go, name: Edge go, sign_off: [U0PM] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'Europe/London', checkins: [{ id: 'leads', at: '09:00', participants: ['all_leads', 'U0PM'], remind_after: '15m', close_after: '1h' }] },
+  calendar: { workdays: EVERY_DAY_OF_WEEK },
+  workstreams: [
+    aWorkstream({
+      id: 'core',
+      name: 'Core',
+      channel: 'C0CORE',
+      timezone: 'Europe/London',
+      leads: ['U0NYC', 'U0LHI'],
+      members: [
+        { id: 'U0NYC', timezone: 'America/New_York' },
+        'U0LON',
+        { id: 'U0KOL', timezone: 'Asia/Kolkata' },
+        { id: 'U0SYD', timezone: 'Australia/Sydney' },
+        { id: 'U0LHI', timezone: 'Australia/Lord_Howe' },
+      ],
+      standup: { at: '01:30', remind_after: '15m', close_after: '45m' },
+      checkins: [{ id: 'sync', at: '02:30', participants: ['U0SYD', 'U0LHI', 'U0NYC'], remind_after: '20m', close_after: '50m' }],
+    }),
+    aWorkstream({
+      id: 'edge',
+      name: 'Edge',
+      channel: 'C0EDGE',
+      timezone: 'Europe/London',
+      leads: ['U0EDL'],
+      members: ['U0EDA', { id: 'U0EDN', timezone: 'America/New_York' }, { id: 'U0EDK', timezone: 'Asia/Kolkata' }],
+      standup: { at: '10:00', remind_after: '20m', close_after: '2h' },
+      starts_when: { gate: 'edge-go' },
+    }),
+  ],
+  gates: [{ id: 'edge-go', name: 'Edge go', sign_off: ['U0PM'] }],
+});
 /** When "Edge go" passes: Wed 1 Apr 2026, 10:10 in London (BST), inside Edge's 10:00–12:00 standup window. */
 const EDGE_GO = DateTime.fromISO('2026-04-01T10:10', { zone: 'Europe/London' }).toUTC();
 

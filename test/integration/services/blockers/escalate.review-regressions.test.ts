@@ -7,18 +7,20 @@ import { escalateOverdueGates, signOffGate, withdrawalsDue, withdrawSignOffsForB
 import { wakeupJobs } from '../../../../src/jobs/registry.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig } from '../../../support/config-factories.js';
 
-const YAML = `
-program: { name: L, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-escalation:
-  ladders:
-    P1: [{ after: 10m, notify: [U0NAMED] }, { after: 20m, notify: pm }]
-workstreams:
-  ws1: { name: W, channel: C0WS1, leads: [U0LEAD], members: [U01] }
-gates:
-  - { id: qa, name: QA, due: "2026-02-03T09:00", sign_off: [U0QA], unblocks: [ws1] }
-gonogo: { blocking_severities: [P0] }
-`;
+const YAML = aConfig({
+  escalation: {
+    ladders: {
+      P1: [
+        { after: '10m', notify: ['U0NAMED'] },
+        { after: '20m', notify: 'pm' },
+      ],
+    },
+  },
+  gates: [{ id: 'qa', name: 'QA', due: '2026-02-03T09:00', sign_off: ['U0QA'], unblocks: ['ws1'] }],
+  gonogo: { blocking_severities: ['P0'] },
+});
 
 describe('regressions from the code review (fixed clock, no workers: each step driven by hand)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

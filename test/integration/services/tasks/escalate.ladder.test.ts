@@ -5,27 +5,37 @@ import { buildPreview } from '../../../../src/services/preview/build.js';
 import { sweepTasks } from '../../../../src/services/tasks/escalate.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // Issue 18, defect 10. Seed 000's escalation path (/work/shared/seeds/000, "BLOCKER ESCALATION"): team member → team
 // lead (5 min) → Managing Engineer (5 min) → exec (15 min), as examples/final-deployment-five-teams writes it for P0.
 // O-1 writes `priority: P0`, so its due-time escalation climbs that ladder; O-2 writes none and keeps the ladder tasks
 // always had (lead 30 min, PM 1 h). Fri 13 Nov 2026 in New York (EST, UTC−5); standups only on Sundays.
-const YAML = `
-program: { name: Final deployment, timezone: America/New_York, pm: U0PM, execs: [U0EXEC], channel: C0PROGRAM }
-calendar: { workdays: [sun] }
-escalation:
-  ladders:
-    P0: [{ after: 5m, notify: lead }, { after: 10m, notify: pm }, { after: 25m, notify: exec }]
-workstreams:
-  omega:
-    name: Team Omega
-    channel: C0OMEGA
-    leads: [U0LEAD]
-    members: [U0A, U0B]
-    tasks:
-      - { id: O-1, title: MongoDB, owner: U0A, due: "2026-11-13T13:00", priority: P0 }
-      - { id: O-2, title: OAuth, owner: U0B, due: "2026-11-13T13:00" }
-`;
+const YAML = aConfig({
+  program: { name: 'Final deployment', timezone: 'America/New_York', execs: ['U0EXEC'], channel: 'C0PROGRAM' },
+  calendar: { workdays: ['sun'] },
+  escalation: {
+    ladders: {
+      P0: [
+        { after: '5m', notify: 'lead' },
+        { after: '10m', notify: 'pm' },
+        { after: '25m', notify: 'exec' },
+      ],
+    },
+  },
+  workstreams: [
+    aWorkstream({
+      id: 'omega',
+      name: 'Team Omega',
+      channel: 'C0OMEGA',
+      members: ['U0A', 'U0B'],
+      tasks: [
+        { id: 'O-1', title: 'MongoDB', owner: 'U0A', due: '2026-11-13T13:00', priority: 'P0' },
+        { id: 'O-2', title: 'OAuth', owner: 'U0B', due: '2026-11-13T13:00' },
+      ],
+    }),
+  ],
+});
 const slack = nockSlack();
 afterAll(() => slack.done());
 

@@ -2,19 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 const members = Array.from({ length: 12 }, (_, i) => `U${String(i + 10)}`);
-const YAML = `
-program: { name: Launch, timezone: Europe/London, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1:
-    name: QA
-    channel: C0WS1
-    leads: [U0LEAD]
-    members: [${members.join(', ')}]
-    standup: { at: "09:00", remind_after: 20m, close_after: 1h }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'Europe/London' },
+  workstreams: [aWorkstream({ name: 'QA', members, standup: { at: '09:00', remind_after: '20m', close_after: '1h' } })],
+});
 
 describe('exactly once, on real Postgres and Redis', () => {
   let h: Awaited<ReturnType<typeof harness>> | undefined;

@@ -9,17 +9,24 @@ import { registerBlockerCommand } from '../../../../src/slack/commands/blocker.j
 import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // issue 8, defect 1: the reproduction, with the ladder in seconds and a fixed clock moved by hand
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
-escalation:
-  stop_when: resolved
-  ladders:
-    P0: [{ after: 3s, notify: lead }, { after: 6s, notify: pm }, { after: 9s, notify: exec }, { after: 12s, notify: lead }]
-workstreams:
-  ws1: { name: Broker, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [U01, U02] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', execs: ['U0EXEC'] },
+  escalation: {
+    stop_when: 'resolved',
+    ladders: {
+      P0: [
+        { after: '3s', notify: 'lead' },
+        { after: '6s', notify: 'pm' },
+        { after: '9s', notify: 'exec' },
+        { after: '12s', notify: 'lead' },
+      ],
+    },
+  },
+  workstreams: [aWorkstream({ name: 'Broker', blockers_channel: 'C0BLK', members: ['U01', 'U02'] })],
+});
 
 describe('a ladder level skipped because its only recipient acknowledged (fixed clock, escalation driven by hand)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -6,27 +6,30 @@ import { notifyStartableTasks } from '../../../../src/services/tasks/start-notic
 import { updateTask } from '../../../../src/services/tasks/update.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // seed 000's Team Omega (L77-83): O-3 Email due 1 PM, O-4 VAPID due 12 PM, O-5 NextAuth after O-3 and the infra gate.
 // Standups only on Sundays, so nothing else DMs anyone on this Friday.
-const YAML = `
-program: { name: Final deployment, timezone: America/New_York, pm: U0PM, channel: C0PROGRAM }
-calendar: { workdays: [sun] }
-workstreams:
-  omega:
-    name: Team Omega
-    channel: C0OMEGA
-    leads: [U0LEAD]
-    members: [U0A, U0B, U0C, U0D]
-    checklist: [Sign-off document]
-    tasks:
-      - { id: O-3, title: Email, owner: U0C, due: "2026-11-13T13:00", estimate: 2 }
-      - { id: O-4, title: VAPID, owner: U0D, due: "2026-11-13T12:00", estimate: 1 }
-      - { id: O-5, title: NextAuth, owner: U0A, due: "2026-11-13T14:00", estimate: 1, requires: [O-3, infra] }
-      - { id: O-6, title: AI, owner: U0B, due: "2026-11-13T18:00", estimate: 4 }
-gates:
-  - { id: infra, name: Infrastructure validated, sign_off: [U0LEAD] }
-`;
+const YAML = aConfig({
+  program: { name: 'Final deployment', timezone: 'America/New_York', channel: 'C0PROGRAM' },
+  calendar: { workdays: ['sun'] },
+  workstreams: [
+    aWorkstream({
+      id: 'omega',
+      name: 'Team Omega',
+      channel: 'C0OMEGA',
+      members: ['U0A', 'U0B', 'U0C', 'U0D'],
+      checklist: ['Sign-off document'],
+      tasks: [
+        { id: 'O-3', title: 'Email', owner: 'U0C', due: '2026-11-13T13:00', estimate: 2 },
+        { id: 'O-4', title: 'VAPID', owner: 'U0D', due: '2026-11-13T12:00', estimate: 1 },
+        { id: 'O-5', title: 'NextAuth', owner: 'U0A', due: '2026-11-13T14:00', estimate: 1, requires: ['O-3', 'infra'] },
+        { id: 'O-6', title: 'AI', owner: 'U0B', due: '2026-11-13T18:00', estimate: 4 },
+      ],
+    }),
+  ],
+  gates: [{ id: 'infra', name: 'Infrastructure validated', sign_off: ['U0LEAD'] }],
+});
 const slack = nockSlack();
 afterAll(() => slack.done());
 

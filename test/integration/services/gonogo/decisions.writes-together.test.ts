@@ -5,15 +5,13 @@ import { recordDecision } from '../../../../src/services/gonogo/decisions.js';
 import { signOffGate, withdrawalsDue, withdrawSignOffsForBlocker } from '../../../../src/services/gonogo/gates.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig } from '../../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1: { name: W, channel: C0WS1, leads: [U0LEAD], members: [U01] }
-gates:
-  - { id: qa, name: QA, due: "2026-02-04T09:00", sign_off: [U0QA], unblocks: [ws1] }
-gonogo: { blocking_severities: [P0] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch' },
+  gates: [{ id: 'qa', name: 'QA', due: '2026-02-04T09:00', sign_off: ['U0QA'], unblocks: ['ws1'] }],
+  gonogo: { blocking_severities: ['P0'] },
+});
 
 /**
  * A crash between two writes, simulated in Postgres itself: a trigger makes the insert of outbound messages

@@ -1,37 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleDmReply, submitForm } from '../../../../src/services/standups/answers.js';
 import { standupFormModel } from '../../../../src/services/standups/form.js';
-import { runToAnswer } from '../../../../src/services/standups/members.js';
+import { runToAnswer } from '../../../../src/services/standups/run-to-answer.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { applyCheckinProgress, taskProgressFromDm } from '../../../../src/services/tasks/checkin.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 /*
  * Seed 000's Omega checkpoints (Fri 13 Nov 2026, New York): "11:00 AM - First checkpoint (O-3, O-4 should be done)".
  * The 11:00 check-in expects O-3 and O-4; its prompt lists each member's open tasks and asks their progress.
  */
-const YAML = `
-program: { name: Final deployment, timezone: America/New_York, pm: U0PM, channel: C0PROG }
-calendar: { workdays: [fri] }
-checkins:
-  questions:
-    - { id: status, prompt: "Status?", kind: text }
-workstreams:
-  omega:
-    name: Team Omega
-    channel: C0OMEGA
-    leads: [U0OL]
-    members: [U0A, U0C, U0D]
-    checkins:
-      - { id: first, name: First checkpoint, at: "11:00", close_after: 1h, expects: [O-3, O-4] }
-    tasks:
-      - { id: O-1, title: MongoDB, owner: U0A, due: "2026-11-13T14:00", estimate: 3 }
-      - { id: O-3, title: Email, owner: U0C, due: "2026-11-13T13:00" }
-      - { id: O-4, title: VAPID, owner: U0D, due: "2026-11-13T12:00", priority: P0 }
-      - { id: O-5, title: NextAuth, owner: U0A, due: "2026-11-13T14:00", requires: [O-3] }
-`;
+const YAML = aConfig({
+  program: { name: 'Final deployment', timezone: 'America/New_York', channel: 'C0PROG' },
+  calendar: { workdays: ['fri'] },
+  checkins: { questions: [{ id: 'status', prompt: 'Status?', kind: 'text' }] },
+  workstreams: [
+    aWorkstream({
+      id: 'omega',
+      name: 'Team Omega',
+      channel: 'C0OMEGA',
+      leads: ['U0OL'],
+      members: ['U0A', 'U0C', 'U0D'],
+      checkins: [{ id: 'first', name: 'First checkpoint', at: '11:00', close_after: '1h', expects: ['O-3', 'O-4'] }],
+      tasks: [
+        { id: 'O-1', title: 'MongoDB', owner: 'U0A', due: '2026-11-13T14:00', estimate: 3 },
+        { id: 'O-3', title: 'Email', owner: 'U0C', due: '2026-11-13T13:00' },
+        { id: 'O-4', title: 'VAPID', owner: 'U0D', due: '2026-11-13T12:00', priority: 'P0' },
+        { id: 'O-5', title: 'NextAuth', owner: 'U0A', due: '2026-11-13T14:00', requires: ['O-3'] },
+      ],
+    }),
+  ],
+});
 
 describe('a check-in asks each member for progress on their open tasks; its report leads with expected tasks not done', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -4,21 +4,28 @@ import { actOnBlocker } from '../../../../src/services/blockers/act.js';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
 import { harness } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
-import { EVERY_DAY, standupTimeAwayFromNow } from '../../../support/standup-time.js';
+import { standupTimeAwayFromNow } from '../../../support/standup-time.js';
+import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../../../support/config-factories.js';
 
+const LADDER = {
+  sweep_every: '1s',
+  ladders: {
+    P1: [
+      { after: '1s', notify: 'lead' },
+      { after: '2s', notify: 'pm' },
+      { after: '3s', notify: 'exec' },
+    ],
+  },
+};
 // real time (BullMQ delayed jobs), so ws1's scheduled standup is kept away from now: no prompt to U01/U02 at any hour or day
-const config = (escalation: string) => `
-program: { name: Launch, timezone: UTC, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
-calendar: { workdays: ${EVERY_DAY} }
-escalation:
-${escalation}
-workstreams:
-  ws1: { name: Broker, channel: C0WS1, blockers_channel: C0BLK, leads: [U0LEAD], members: [U01, U02], standup: { at: "${standupTimeAwayFromNow('UTC')}" } }
-`;
-const LADDER = `
-  sweep_every: 1s
-  ladders:
-    P1: [{ after: 1s, notify: lead }, { after: 2s, notify: pm }, { after: 3s, notify: exec }]`;
+/** The program with LADDER, plus `escalation` keys (repeat, stop_when). */
+const config = (escalation: Record<string, unknown> = {}) =>
+  aConfig({
+    program: { name: 'Launch', execs: ['U0EXEC'] },
+    calendar: { workdays: EVERY_DAY_OF_WEEK },
+    escalation: { ...LADDER, ...escalation },
+    workstreams: [aWorkstream({ name: 'Broker', blockers_channel: 'C0BLK', members: ['U01', 'U02'], standup: { at: standupTimeAwayFromNow('UTC') } })],
+  });
 /** Each level's threshold in ms after the raise, from LADDER. */
 const DUE_MS = { U0LEAD: 1_000, U0PM: 2_000, U0EXEC: 3_000 } as const;
 /**
@@ -40,7 +47,7 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
 
   it('fires the ladder in order, once per level, and keeps the blocker message and thread current', async () => {
     slack = nockSlack();
-    h = await harness(config(LADDER), 'real-time');
+    h = await harness(config(), 'real-time');
     const bot = await h.process({ sweepMs: 1_000 });
     const t0 = Date.now();
     const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'Alpaca sandbox returns 500', severity: 'P1', owner: 'U02', source: 'command' });
@@ -87,7 +94,7 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
 
   it('acknowledging stops re-pings to the acknowledger, not the resolution clock; resolving stops it all', async () => {
     slack = nockSlack();
-    h = await harness(config(`${LADDER}\n  repeat: { every: 1s, max: 5 }`), 'real-time');
+    h = await harness(config({ repeat: { every: '1s', max: 5 } }), 'real-time');
     const bot = await h.process({ sweepMs: 1_000 });
     const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'No staging DB', severity: 'P1', source: 'command' });
     const id = res.ok ? res.blocker.id : 0;
@@ -113,7 +120,7 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
 
   it('stop_when: acknowledged ends the ladder at the acknowledgement', async () => {
     slack = nockSlack();
-    h = await harness(config(`${LADDER}\n  stop_when: acknowledged`), 'real-time');
+    h = await harness(config({ stop_when: 'acknowledged' }), 'real-time');
     const bot = await h.process({ sweepMs: 1_000 });
     const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'Flaky CI', severity: 'P1', source: 'command' });
     await eventually('lead pinged', () => pings('U0LEAD').length === 1, 5_000);
@@ -124,7 +131,7 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
 
   it('snooze delays the next ping until it ends, then the ladder resumes; strangers are refused', async () => {
     slack = nockSlack();
-    h = await harness(config(LADDER), 'real-time');
+    h = await harness(config(), 'real-time');
     const bot = await h.process({ sweepMs: 1_000 });
     const t0 = Date.now();
     const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'Waiting on legal', severity: 'P1', source: 'command' });
@@ -139,7 +146,7 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
 
   it('wiping Redis (every key of the bot, job schedulers included) with blockers open still leads to every due ping', async () => {
     slack = nockSlack();
-    h = await harness(config(LADDER), 'real-time');
+    h = await harness(config(), 'real-time');
     const bot = await h.process({ sweepMs: 1_000, keeperMs: 500 });
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -158,7 +165,7 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
 
   it('two workers at once (two bot processes) still ping once per level', async () => {
     slack = nockSlack();
-    h = await harness(config(LADDER), 'real-time');
+    h = await harness(config(), 'real-time');
     const a = await h.process({ sweepMs: 1_000 });
     const b = await h.process({ sweepMs: 1_000 });
     for (let i = 0; i < 5; i++) await raiseBlocker(i % 2 ? a.deps : b.deps, { reporter: 'U01', text: `parallel ${i}`, severity: 'P1', source: 'command' });

@@ -4,19 +4,14 @@ import { submitForm } from '../../../../src/services/standups/answers.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 // Tuesday 3 Feb 2026, 10:00 in New York = 15:00 UTC
-const YAML = `
-program: { name: Phase 11, timezone: America/New_York, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1:
-    name: Broker Integration
-    channel: C0WS1
-    leads: [U0LEAD]
-    members: [U01, U02]
-    standup: { at: "10:00", remind_after: 30m, close_after: 2h }
-`;
+const YAML = aConfig({
+  program: { name: 'Phase 11', timezone: 'America/New_York' },
+  workstreams: [aWorkstream({ name: 'Broker Integration', members: ['U01', 'U02'], standup: { at: '10:00', remind_after: '30m', close_after: '2h' } })],
+});
 
 describe('standup prompts sent / answered, as the metrics see them (the Observer in Deps)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

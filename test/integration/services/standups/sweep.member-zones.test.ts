@@ -2,21 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // issue 8, defect 3: a member a day ahead of the workstream. Pago Pago is UTC−11, Kiritimati UTC+14 (25 h apart).
 // The workstream's Tuesday 3 Feb 2026 run prompts the Kiritimati member at Tue 00:30 +14:00 = Mon 2 Feb 10:30 UTC,
 // while it is still Sunday 23:30 in Pago Pago.
-const YAML = `
-program: { name: Launch, timezone: Pacific/Pago_Pago, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1:
-    name: Payments
-    channel: C0WS1
-    timezone: Pacific/Pago_Pago
-    leads: [U0LEAD]
-    members: [U0PPG, { id: U0KIR, timezone: Pacific/Kiritimati }]
-    standup: { at: "00:30", remind_after: 30m, close_after: 2h }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'Pacific/Pago_Pago' },
+  workstreams: [
+    aWorkstream({
+      name: 'Payments',
+      timezone: 'Pacific/Pago_Pago',
+      members: ['U0PPG', { id: 'U0KIR', timezone: 'Pacific/Kiritimati' }],
+      standup: { at: '00:30', remind_after: '30m', close_after: '2h' },
+    }),
+  ],
+});
 
 describe('a member about a day ahead of the workstream is prompted at their own 00:30 (fixed clock, real Postgres and Redis)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -8,30 +8,34 @@ import { sweepTasks } from '../../../../src/services/tasks/escalate.js';
 import { updateTask } from '../../../../src/services/tasks/update.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // Issue 18, defect 11 (DESIGN.md invariant 5): every DM Preflight sent about a blocker, a gate or a task shows the
 // thing's current state, edited in place (chat.update on the DM's ts), never left saying "needs you".
 // Standups only on Sundays: nothing else DMs anyone on Wednesday 4 February 2026.
-const YAML = `
-program: { name: Launch, timezone: America/New_York, pm: U0PM, execs: [U0EXEC], channel: C0LAUNCH }
-calendar: { workdays: [sun] }
-escalation:
-  ladders:
-    P0: [{ after: 5m, notify: lead }, { after: 15m, notify: pm }]
-workstreams:
-  ws1:
-    name: Broker
-    channel: C0WS1
-    blockers_channel: C0BLK
-    timezone: Europe/London
-    leads: [U0LEAD]
-    members: [U01, U02, { id: UQA, timezone: Asia/Kolkata }]
-    tasks:
-      - { id: O-3, title: Email, owner: U01, due: "2026-02-04T14:00", estimate: 2 }
-gates:
-  - { id: qa, name: QA sign-off, due: "2026-02-04T10:00", sign_off: [UQA] }
-gonogo: { at: "2026-02-04T14:00" }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'America/New_York', execs: ['U0EXEC'] },
+  calendar: { workdays: ['sun'] },
+  escalation: {
+    ladders: {
+      P0: [
+        { after: '5m', notify: 'lead' },
+        { after: '15m', notify: 'pm' },
+      ],
+    },
+  },
+  workstreams: [
+    aWorkstream({
+      name: 'Broker',
+      blockers_channel: 'C0BLK',
+      timezone: 'Europe/London',
+      members: ['U01', 'U02', { id: 'UQA', timezone: 'Asia/Kolkata' }],
+      tasks: [{ id: 'O-3', title: 'Email', owner: 'U01', due: '2026-02-04T14:00', estimate: 2 }],
+    }),
+  ],
+  gates: [{ id: 'qa', name: 'QA sign-off', due: '2026-02-04T10:00', sign_off: ['UQA'] }],
+  gonogo: { at: '2026-02-04T14:00' },
+});
 
 type H = Awaited<ReturnType<typeof harness>>;
 

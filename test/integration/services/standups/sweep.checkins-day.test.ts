@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleDmReply, submitForm } from '../../../../src/services/standups/answers.js';
-import { runToAnswer, skipToday } from '../../../../src/services/standups/members.js';
+import { runToAnswer } from '../../../../src/services/standups/run-to-answer.js';
+import { skipToday } from '../../../../src/services/standups/skip.js';
 import { homeModel } from '../../../../src/services/home.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 /*
@@ -13,35 +15,35 @@ import { PROMPT_STATES } from '../../../support/prompt-states.js';
  * Beta's 10:00 standup, and Omega's 11:00 and 13:00 checkpoints, whose reports share Omega's channel (the 13:00 one
  * replies in the 11:00 one's thread, and the 11:00 report lists both).
  */
-const YAML = `
-program:
-  name: Final deployment
-  timezone: America/New_York
-  pm: U0PM
-  channel: C0PROG
-  groups: { critical_path: [U01, U03] }
-  checkins:
-    - { id: leads, name: All team leads, at: "09:00", participants: [all_leads, critical_path], remind_after: 30m, close_after: 3h }
-checkins:
-  questions:
-    - { id: status, prompt: "Status?", kind: text }
-    - { id: risk, prompt: "Risk flag?", kind: risk }
-workstreams:
-  omega:
-    name: Team Omega
-    channel: C0OMEGA
-    leads: [U0OL]
-    members: [U01, U02, U03]
-    checkins:
-      - { id: morning, name: Checkpoint 11:00, at: "11:00", remind_after: 15m, close_after: 1h }
-      - { id: midday, name: Checkpoint 13:00, at: "13:00", participants: [leads, critical_path], remind_after: 15m, close_after: 1h }
-  beta:
-    name: Team Beta
-    channel: C0BETA
-    leads: [U0BL]
-    members: [U0B1]
-    standup: { at: "10:00", remind_after: 30m, close_after: 2h }
-`;
+const YAML = aConfig({
+  program: {
+    name: 'Final deployment',
+    timezone: 'America/New_York',
+    channel: 'C0PROG',
+    groups: { critical_path: ['U01', 'U03'] },
+    checkins: [{ id: 'leads', name: 'All team leads', at: '09:00', participants: ['all_leads', 'critical_path'], remind_after: '30m', close_after: '3h' }],
+  },
+  checkins: {
+    questions: [
+      { id: 'status', prompt: 'Status?', kind: 'text' },
+      { id: 'risk', prompt: 'Risk flag?', kind: 'risk' },
+    ],
+  },
+  workstreams: [
+    aWorkstream({
+      id: 'omega',
+      name: 'Team Omega',
+      channel: 'C0OMEGA',
+      leads: ['U0OL'],
+      members: ['U01', 'U02', 'U03'],
+      checkins: [
+        { id: 'morning', name: 'Checkpoint 11:00', at: '11:00', remind_after: '15m', close_after: '1h' },
+        { id: 'midday', name: 'Checkpoint 13:00', at: '13:00', participants: ['leads', 'critical_path'], remind_after: '15m', close_after: '1h' },
+      ],
+    }),
+    aWorkstream({ id: 'beta', name: 'Team Beta', channel: 'C0BETA', leads: ['U0BL'], members: ['U0B1'], standup: { at: '10:00', remind_after: '30m', close_after: '2h' } }),
+  ],
+});
 
 describe('several check-ins in one day on real Postgres and Redis (Slack faked with nock)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -3,21 +3,22 @@ import { renderReport } from '../../../../src/services/standups/report.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 // Two check-ins a day in one channel (Europe/London, winter: UTC+0). No workers: the test renders reports itself,
 // in the order it wants.
-const YAML = `
-program: { name: Launch, timezone: Europe/London, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1:
-    name: QA
-    channel: C0WS1
-    leads: [U0LEAD]
-    members: [U01]
-    checkins:
-      - { id: first, at: "10:00", close_after: 1h, remind_after: 10m }
-      - { id: second, at: "12:00", close_after: 1h, remind_after: 10m }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch', timezone: 'Europe/London' },
+  workstreams: [
+    aWorkstream({
+      name: 'QA',
+      checkins: [
+        { id: 'first', at: '10:00', close_after: '1h', remind_after: '10m' },
+        { id: 'second', at: '12:00', close_after: '1h', remind_after: '10m' },
+      ],
+    }),
+  ],
+});
 
 describe('where a later check-in’s report goes (real Postgres, Slack faked with nock)', () => {
   let h: Awaited<ReturnType<typeof harness>>;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { WEEKDAYS } from '../../domain/checkins/days.js';
+import { durationSchema } from '../duration.js';
+import { checkinSchema } from './checkins.js';
+import { channelIdSchema, isoDateSchema, localDateTimeSchema, localTimeSchema, slugSchema, userIdSchema, zoneSchema } from './fields.js';
+
+/*
+ * The program itself: its name, zone, PM, execs, channel, groups, program check-ins and digest; its calendar
+ * (workdays, holidays) and the scheduler's pace.
+ */
+
+/** `program:`: the launch this file plans. */
+export const programSchema = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  timezone: zoneSchema,
+  go_live: localDateTimeSchema.optional(),
+  pm: userIdSchema,
+  execs: z.array(userIdSchema).default([]),
+  channel: channelIdSchema,
+  /** Named lists of people a check-in's `participants` may name (e.g. `critical_path: [U…]`). */
+  groups: z.record(slugSchema, z.array(userIdSchema).min(1, 'a group needs at least one user ID')).default({}),
+  /** Program check-ins: one run and ONE report in `program.channel`, a section per workstream. */
+  checkins: z.array(checkinSchema).default([]),
+  /**
+   * The daily digest in `program.channel` at `at` (program-local) on each workday of the calendar that is not
+   * a holiday (services/digest). Absent: no digest (`/preflight stats` still answers).
+   */
+  digest: z.strictObject({ at: localTimeSchema }).optional(),
+});
+
+/** `calendar:`: the workdays and holidays of every check-in that gives no `days:`. */
+export const calendarSchema = z
+  .strictObject({
+    workdays: z
+      .array(z.enum(WEEKDAYS, { error: `expected one of ${WEEKDAYS.join(', ')}` }))
+      .min(1)
+      .default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    holidays: z.array(isoDateSchema).default([]),
+  })
+  .default({ workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: [] });
+
+/** `scheduler:`: how often it wakes up, and when a send interrupted by a crash is retried. */
+export const schedulerSchema = z
+  .strictObject({
+    /** How often the scheduler wakes up to open, remind and close runs (and sweep anything overdue). */
+    tick: durationSchema.default(5_000).refine((v) => v <= 60_000, 'the scheduler must tick every minute or less (prompts are correct to the minute)'),
+    /**
+     * A message reserved by a process that died mid-call is retried after this long; the retry first looks
+     * for it in Slack by its message metadata (services/delivery), so it is not posted twice.
+     */
+    reclaim_after: durationSchema.default(120_000).refine((v) => v >= 15_000, 'must be at least 15s: a Slack call may take up to 10 s, and reclaiming sooner would send it twice'),
+  })
+  .default({ tick: 5_000, reclaim_after: 120_000 });

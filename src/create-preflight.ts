@@ -1,0 +1,196 @@
+/**
+ * The dependencies of one Preflight process, built in one place: logger, clock, Postgres pools, Redis connections,
+ * BullMQ queues and wake-ups, metrics, the Slack Web API clients and the services' Deps. src/preflight.ts (the
+ * production start), the test harness and the benchmarks all build them here, so they run the same wiring.
+ */
+import { WebClient } from '@slack/web-api';
+import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { type Clock, systemClock } from './clock.js';
+import type { Env } from './config/env.js';
+import type { Program } from './domain/program/program.js';
+import { type ConnectionWarnings, connectionWarnings } from './connection-warnings.js';
+import { type Database, LISTENER_POOL_SIZE, openDatabase } from './db/client.js';
+import { redisConnection } from './jobs/connection.js';
+import { createQueues, type Queues, queueDepths, queueWakeups } from './jobs/queues.js';
+import { startWorkers, type Workers } from './jobs/workers.js';
+import { createLogger, logFormat } from './logger.js';
+import { Metrics } from './metrics/metrics.js';
+import { observedClientOptions } from './metrics/slack-adapter.js';
+import { openBlockerCounts } from './services/blockers/queries.js';
+import type { Deps } from './services/deps.js';
+import type { Wakeups } from './services/wakeups.js';
+import { blockKitRenderer } from './slack/blocks/renderer.js';
+import { boltLogger } from './slack/logger.js';
+
+/** What a caller may set instead of the production defaults (tests and benchmarks). */
+export interface PreflightOverrides {
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Default: `createLogger(env.LOG_LEVEL)` in `env.LOG_FORMAT`. */
+  log?: Logger;
+  /** BullMQ's producer connection when the caller already opened it (main.ts waits for Redis with it). */
+  producer?: Redis | Cluster;
+  /** Size of the workers' Postgres pool (default 10, openDatabase's). */
+  poolSize?: number;
+  /**
+   * Prometheus metrics (default true): the Slack clients report each call, the workers each job, the services'
+   * Observer hooks are set. Off in the tests and benchmarks, which measure the bot without them.
+   */
+  metrics?: boolean;
+}
+
+/** Options of {@link Preflight.startWorkers}: startWorkers' own, less what Preflight already holds. */
+export type WorkerOptions = Omit<Parameters<typeof startWorkers>[0], 'deps' | 'queues' | 'connection' | 'prefix' | 'tickMs' | 'observe'> & {
+  /** The check-in tick, ms (default `config.scheduler.tick`). */
+  tickMs?: number;
+};
+
+/** One process's dependencies (see {@link createPreflight}). */
+export interface Preflight {
+  readonly env: Env;
+  readonly config: Program;
+  readonly log: Logger;
+  readonly clock: Clock;
+  /** Connection-error warnings (at most one per dependency per 30 s) for the clients built here. */
+  readonly warnings: ConnectionWarnings;
+  /** The workers' and the API's pool. */
+  readonly database: Database;
+  /** The Slack listeners' pool: a job can hold a client across its Slack calls, and an ack must not wait for one. */
+  readonly listenerDatabase: Database;
+  /** BullMQ's producer connection (queues) and the workers' connection (`maxRetriesPerRequest: null`). */
+  readonly redis: { producer: Redis | Cluster; worker: Redis | Cluster };
+  /** The health check's connection (no offline queue), opened on first use. */
+  healthRedis(): Redis | Cluster;
+  readonly queues: Queues;
+  readonly wakeups: Wakeups;
+  /** Absent when `overrides.metrics` is false. */
+  readonly metrics?: Metrics;
+  /**
+   * `worker`: throws on 429 (`rejectRateLimitedCalls`) and never retries by itself (only services/delivery knows to
+   * look for a message before posting it again). `lookup`: users.lookupByEmail at start-up, 3 calls at a time and a
+   * few minutes of retries.
+   */
+  readonly slack: { worker: WebClient; lookup: WebClient };
+  /** The workers' Deps (worker pool, worker client). */
+  readonly deps: Deps;
+  /** The Slack listeners' Deps for the client Bolt hands a listener (listener pool). */
+  depsFor(client: WebClient): Deps;
+  /** The same connections with another config (e.g. after the e-mail addresses resolved to user IDs). */
+  withConfig(config: Program): Preflight;
+  /** Starts the job schedulers and a worker per queue (src/jobs/workers.ts); `close()` closes them. */
+  startWorkers(options?: WorkerOptions): Promise<Workers>;
+  /** Closes the workers started here, the queues, the Redis connections and the pools. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a Preflight process's dependencies once. Nothing here talks to Slack or waits for Postgres; the Redis
+ * connections start connecting at once (their errors go to `warnings`).
+ * @param env the parsed environment (SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL, REDIS, QUEUE_PREFIX, LOG_*).
+ * @param config the resolved plan (src/config/resolve.ts `resolveProgram` of what the loader returns).
+ * @param overrides what tests and benchmarks set instead of the production defaults.
+ */
+export function createPreflight(env: Env, config: Program, overrides: PreflightOverrides = {}): Preflight {
+  const log = overrides.log ?? createLogger(env.LOG_LEVEL, undefined, logFormat(env.LOG_FORMAT));
+  const clock = overrides.clock ?? systemClock;
+  const warnings = connectionWarnings(log);
+  const onError = (what: string) => warnings.onError(what);
+
+  const database = openDatabase(env.DATABASE_URL, onError('postgres'), overrides.poolSize);
+  database.pool.on('connect', () => warnings.recovered('postgres'));
+  const listenerDatabase = openDatabase(env.DATABASE_URL, onError('postgres'), LISTENER_POOL_SIZE);
+  listenerDatabase.pool.on('connect', () => warnings.recovered('postgres'));
+  const producer = overrides.producer ?? redisConnection(env.REDIS, 'producer', onError('redis'));
+  const worker = redisConnection(env.REDIS, 'worker', onError('redis'));
+  let health: Redis | Cluster | undefined;
+  const healthRedis = () => {
+    if (!health) {
+      health = redisConnection(env.REDIS, 'health', onError('redis'));
+      health.on('ready', () => warnings.recovered('redis'));
+    }
+    return health;
+  };
+  const queues = createQueues(producer, env.QUEUE_PREFIX);
+  const wakeups = queueWakeups(queues, (what, err) => log.warn({ what, err: err.message }, 'could not queue a wake-up; the sweeper will pick it up'));
+  const metrics =
+    overrides.metrics === false
+      ? undefined
+      : new Metrics({ openBlockersBySeverity: () => openBlockerCounts(database.db), queueDepths: () => queueDepths(queues) }, (what, err) =>
+          log.warn({ what, err: err.message }, 'metrics scrape: could not read a gauge'),
+        );
+  const observeSlack = metrics ? observedClientOptions((method, outcome) => metrics.slackCall(method, outcome)) : {};
+
+  const slack = {
+    worker: new WebClient(env.SLACK_BOT_TOKEN, {
+      slackApiUrl: env.SLACK_API_URL,
+      logger: boltLogger(log),
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: 10_000,
+      ...observeSlack,
+    }),
+    // users.lookupByEmail is Tier 3 (~50 a minute); a 429 pauses the client's queue for Retry-After
+    lookup: new WebClient(env.SLACK_BOT_TOKEN, {
+      slackApiUrl: env.SLACK_API_URL,
+      logger: boltLogger(log),
+      maxRequestConcurrency: 3,
+      retryConfig: { retries: 10, factor: 1.5, minTimeout: 1_000, maxTimeout: 30_000 },
+      timeout: 10_000,
+      ...observeSlack,
+    }),
+  };
+  const started: Workers[] = [];
+
+  const withConfig = (current: Program): Preflight => {
+    const depsFor = (client: WebClient): Deps => ({
+      db: listenerDatabase.db,
+      config: current,
+      clock,
+      slack: client,
+      wakeups,
+      renderer: blockKitRenderer,
+      log,
+      ...(metrics ? { observer: metrics.observer } : {}),
+    });
+    const deps: Deps = { ...depsFor(slack.worker), db: database.db };
+    return {
+      env,
+      config: current,
+      log,
+      clock,
+      warnings,
+      database,
+      listenerDatabase,
+      redis: { producer, worker },
+      healthRedis,
+      queues,
+      wakeups,
+      metrics,
+      slack,
+      deps,
+      depsFor,
+      withConfig,
+      async startWorkers(options = {}) {
+        const workers = await startWorkers({
+          ...options,
+          deps,
+          queues,
+          connection: worker,
+          prefix: env.QUEUE_PREFIX,
+          tickMs: options.tickMs ?? current.scheduler.tick,
+          observe: metrics,
+        });
+        started.push(workers);
+        return workers;
+      },
+      async close() {
+        for (const w of started.splice(0)) await w.close();
+        await queues.close();
+        await Promise.all([producer, worker, health].map((r) => r?.quit().catch(() => {})));
+        await Promise.all([database.pool.end(), listenerDatabase.pool.end()]);
+      },
+    };
+  };
+  return withConfig(config);
+}

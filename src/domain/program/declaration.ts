@@ -1,0 +1,123 @@
+import type { Weekday } from '../checkins/days.js';
+import type { SignOffRule } from '../gonogo/signoff.js';
+import type { Question } from './questions.js';
+import type { Severity } from './severities.js';
+
+/*
+ * preflight.yml as declared: parsed and validated by src/config (durations in ms, keys snake_case as people write
+ * them, each key's own default filled in). src/config checks that its parsed result fits these types and hands
+ * them on under this name (`WorkspaceConfig`), so the domain names the config's shape without importing config.
+ * Defaults that depend on other keys (a check-in's reminder, a severity's ladder, a person's zone) are applied by
+ * src/config/resolve.ts into the `Program` (./program.ts).
+ */
+
+/** One check-in as declared under `checkins:` of a workstream or of `program:` (before defaults). */
+export interface CheckinDeclaration {
+  id: string;
+  name?: string | undefined;
+  /** Local wall-clock time "HH:MM". */
+  at: string;
+  /** Weekday names, ISO dates and `from..until` ranges (domain/checkins/days.ts). */
+  days?: string[] | undefined;
+  questions?: Question[] | undefined;
+  /** Keywords (`members`, `leads`, `all_members`, `all_leads`), group names or user IDs. */
+  participants?: string[] | undefined;
+  remind_after?: number | undefined;
+  close_after?: number | undefined;
+  /** Task ids that should be done by this check-in. */
+  expects?: string[] | undefined;
+}
+
+/** A member entry: a user ID, or one with their own IANA zone. */
+export type MemberDeclaration = string | { id: string; timezone?: string | undefined };
+
+/** A ladder level: `after` ms (from the blocker's raise, or the task's due time); `notify` a role, a user ID or user IDs. */
+export interface LadderLevelDeclaration {
+  after: number;
+  notify: string | string[];
+}
+
+/** A task of a workstream: `due` a local date-time, `estimate` in hours; `priority_given` says whether `priority` was written. */
+export interface TaskDeclaration {
+  id: string;
+  title: string;
+  owner: string;
+  due?: string | undefined;
+  estimate: number;
+  priority: Severity;
+  priority_given: boolean;
+  requires: string[];
+}
+
+/** A go/no-go gate: `sign_off` every authority, `sign_off_rule` whether one or all must sign. */
+export interface GateDeclaration {
+  id: string;
+  name: string;
+  due?: string | undefined;
+  sign_off: string[];
+  sign_off_rule: SignOffRule;
+  requires: string[];
+  unblocks: string[];
+  checklist: string[];
+  mandatory: boolean;
+  on_fail: { escalate_to: string[]; notify_downstream: boolean };
+}
+
+/** A workstream as declared under `workstreams.<id>`. */
+export interface WorkstreamDeclaration {
+  name: string;
+  channel: string;
+  blockers_channel?: string | undefined;
+  timezone?: string | undefined;
+  leads: string[];
+  members: MemberDeclaration[];
+  /** Overrides of the program's `standup:` for this workstream's `standup` check-in. */
+  standup?:
+    | {
+        at?: string | undefined;
+        remind_after?: number | undefined;
+        close_after?: number | undefined;
+        questions?: Question[] | undefined;
+        enabled?: boolean | undefined;
+      }
+    | undefined;
+  checkins?: CheckinDeclaration[] | undefined;
+  checklist: string[];
+  tasks: TaskDeclaration[];
+  /** Local date or date-time bounds, in the workstream's zone (domain/workstreams/activity.ts). */
+  active?: { from?: string | undefined; until?: string | undefined } | undefined;
+  starts_when?: { gate: string } | undefined;
+}
+
+/** The whole program as declared in one preflight.yml. */
+export interface ProgramDeclaration {
+  program: {
+    name: string;
+    timezone: string;
+    go_live?: string | undefined;
+    pm: string;
+    execs: string[];
+    channel: string;
+    groups: Record<string, string[]>;
+    checkins: CheckinDeclaration[];
+    digest?: { at: string } | undefined;
+  };
+  /** Defaults of every declared check-in (the `standup` check-in takes `standup:` instead). */
+  checkins: { remind_after?: number | undefined; close_after?: number | undefined; questions?: Question[] | undefined; days?: string[] | undefined };
+  calendar: { workdays: Weekday[]; holidays: string[] };
+  standup: { at: string; remind_after: number; close_after: number; questions: Question[] };
+  scheduler: { tick: number; reclaim_after: number };
+  workstreams: Record<string, WorkstreamDeclaration>;
+  escalation: {
+    stop_when: 'resolved' | 'acknowledged';
+    default_severity: Severity;
+    ladders: Partial<Record<Severity, LadderLevelDeclaration[]>>;
+    repeat?: { every: number; max: number } | undefined;
+    snooze_max: number;
+    quiet_hours?: { from: string; to: string; except: Severity[] } | undefined;
+    sweep_every: number;
+  };
+  tasks: { escalation?: LadderLevelDeclaration[] | undefined };
+  gates: GateDeclaration[];
+  gonogo?: { go_at_least: number; conditional_at_least: number; blocking_severities: Severity[]; at?: string | undefined } | undefined;
+}
