@@ -86,7 +86,7 @@ async function load(c: pg.Client): Promise<void> {
   );
   await c.query(
     `INSERT INTO standup_prompts (run_id, user_id, zone, prompt_at, remind_at, close_at, status)
-     SELECT r.id, 'U' || lpad(((substring(r.workstream_id FROM 3)::int) * 100 + m)::text, 7, '0'), $1, r.open_at, r.open_at + interval '30 minutes', r.close_at, 'sent'
+     SELECT r.id, 'U' || lpad(((substring(r.workstream_id FROM 3)::int) * 100 + m)::text, 7, '0'), $1, r.open_at, r.open_at + interval '30 minutes', r.close_at, 'expected'
      FROM standup_runs r CROSS JOIN generate_series(1, ${MEMBERS}) m`,
     [ZONE],
   );
@@ -106,8 +106,8 @@ async function load(c: pg.Client): Promise<void> {
     params,
   );
   await c.query(
-    `INSERT INTO blocker_events (blocker_id, kind, actor, at, thread_status)
-     SELECT id, 'acknowledged', 'U0000100', raised_at + (1 + random() * 59) * interval '1 minute', 'sent' FROM blockers WHERE random() < 0.8`,
+    `INSERT INTO blocker_events (blocker_id, kind, actor, at)
+     SELECT id, 'acknowledged', 'U0000100', raised_at + (1 + random() * 59) * interval '1 minute' FROM blockers WHERE random() < 0.8`,
   );
   // tasks: half done (done events spread over the 90 days), the rest with progress
   await c.query(

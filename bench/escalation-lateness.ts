@@ -271,7 +271,6 @@ async function main(): Promise<number> {
             actor: reporterId(Number(b.workstreamId.slice(2)) - 1),
             at: raisedAt,
             data: { severity: 'P1', owner: null },
-            threadStatus: 'none' as const,
           })),
         );
         return bs;
@@ -434,7 +433,9 @@ async function main(): Promise<number> {
         status: string;
         level: number;
         attempt: number;
-      }>('SELECT blocker_id, recipient, due_at, not_before, claimed_at, sent_at, status, level, attempt FROM blocker_notices')
+      }>(
+        "SELECT n.blocker_id, n.recipient, n.due_at, n.not_before, d.claimed_at, d.sent_at, d.status, n.level, n.attempt FROM blocker_notices n JOIN deliveries d ON d.kind = 'notice' AND d.owner_key = n.id::text",
+      )
     ).rows;
     const stageEscalate: number[] = [];
     const stageToDmJob: number[] = [];

@@ -202,7 +202,7 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
   const nGate = 10;
   await c.query(
     `INSERT INTO blockers (workstream_id, gate_id, severity, text, reporter, owner, status, policy, levels_done, last_notified_at, next_due_at,
-                           acknowledged_by, version, raised_at, resolved_at, resolved_by, source, channel, message_ts, permalink, message_version, message_rendered_version)
+                           acknowledged_by, version, raised_at, resolved_at, resolved_by, source, channel, message_version, message_rendered_version)
      SELECT ws, NULL, sev, 'B' || i || ': ' || (ARRAY['Staging DB out of disk','Waiting on legal sign-off for copy','Flaky e2e suite blocks merges','Vendor API rate limit too low','Missing on-call for payments','Cert rotation failing in eu-west','Design review not scheduled','Load balancer config drift'])[1 + (i % 8)],
             rep, own, st, '{"ladder":[{"afterMs":900000,"notify":"lead"}],"stopWhen":"resolved"}'::jsonb,
             CASE WHEN raised < now_ - interval '15 minutes' THEN 1 ELSE 0 END,
@@ -211,7 +211,7 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
             CASE WHEN st = 'acknowledged' THEN ARRAY[own] ELSE '{}'::text[] END, 1 + (i % 4), raised,
             CASE WHEN st = 'resolved' THEN least(now_, raised + r_res * interval '72 hours') END,
             CASE WHEN st = 'resolved' THEN own END,
-            src, 'CBLOCKERS1', extract(epoch FROM raised)::bigint || '.000' || lpad((i % 1000)::text, 3, '0'), NULL, 1 + (i % 4), 1 + (i % 4)
+            src, 'CBLOCKERS1', 1 + (i % 4), 1 + (i % 4)
      FROM (
        SELECT i, now_, r_res,
               'ws' || lpad((1 + floor(r_ws * ${WORKSTREAMS})::int)::text, 3, '0') AS ws,
@@ -227,6 +227,11 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
      ORDER BY raised`,
     [nowIso, opts.blockers - nGate],
   );
+  // their messages, posted (the blocker message's delivery, services/blockers/delivery-kinds.ts)
+  await c.query(
+    `INSERT INTO deliveries (kind, owner_key, conversation, ts, status, created_at)
+     SELECT 'blocker', id::text, channel, extract(epoch FROM raised_at)::bigint || '.000' || lpad((id % 1000)::text, 3, '0'), 'sent', raised_at FROM blockers`,
+  );
   await c.query(
     `INSERT INTO blockers (workstream_id, gate_id, severity, text, reporter, owner, status, policy, levels_done, raised_at, resolved_at, resolved_by, source, channel)
      SELECT 'ws' || lpad((1 + g * 5)::text, 3, '0'), 'g' || lpad((1 + g * 2)::text, 2, '0'), 'P1', 'Gate not signed off by its due time', 'UPM000001', 'UEX000001',
@@ -239,18 +244,23 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
   // standup runs: one per workstream per workday (the last --workdays workdays up to today), in date order;
   // today's is open, ~2 % of the others missed (no prompts), the rest closed.
   await c.query(
-    `INSERT INTO standup_runs (workstream_id, local_date, status, open_at, close_at, started_by, questions, workstream_name, zone, report_channel, report_ts,
+    `INSERT INTO standup_runs (workstream_id, local_date, status, open_at, close_at, started_by, questions, workstream_name, zone, report_channel,
                                report_version, report_rendered_version, closed_at, created_at)
      SELECT 'ws' || lpad(w::text, 3, '0'), d,
             CASE WHEN back = 1 THEN 'open' WHEN (w * 31 + back * 17) % 50 = 0 THEN 'missed' ELSE 'closed' END,
             (d + time '10:00') AT TIME ZONE $2, (d + time '12:00') AT TIME ZONE $2, NULL, $3::jsonb, 'Workstream ' || w, $2,
-            'CWS' || lpad(w::text, 5, '0'), extract(epoch FROM (d + time '10:00') AT TIME ZONE $2)::bigint || '.000100',
+            'CWS' || lpad(w::text, 5, '0'),
             3, CASE WHEN back = 1 THEN 2 ELSE 3 END, CASE WHEN back = 1 THEN NULL ELSE (d + time '12:00') AT TIME ZONE $2 END, (d + time '10:00') AT TIME ZONE $2
      FROM (SELECT d::date AS d, row_number() OVER (ORDER BY d DESC) AS back
            FROM generate_series($1::date - 400, $1::date, interval '1 day') d WHERE extract(isodow FROM d) < 6 ORDER BY d DESC LIMIT $4) days
      CROSS JOIN generate_series(1, ${WORKSTREAMS}) w
      ORDER BY d, w`,
     [TODAY, ZONE, JSON.stringify(DEFAULT_QUESTIONS), opts.workdays],
+  );
+  // their reports, posted (the report's delivery, services/standups/delivery-kinds.ts)
+  await c.query(
+    `INSERT INTO deliveries (kind, owner_key, conversation, ts, status, created_at)
+     SELECT 'report', id::text, report_channel, extract(epoch FROM open_at)::bigint || '.000100', 'sent', created_at FROM standup_runs`,
   );
 
   // one prompt per member per (non-missed) run; exactly --answers of them answered (complete), chosen at random.
@@ -265,21 +275,38 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
   const nPrompts = Number(ppCount[0]!.n);
   if (nPrompts < opts.answers) throw new Error(`only ${nPrompts} prompts for ${opts.answers} answers: raise --workdays`);
   await c.query('ANALYZE bench_pp');
+  // the member's part (expected, skipped, ooo) on the prompt; its DM's fate (sent, sent then reminded, failed) on
+  // its delivery (services/standups/delivery-kinds.ts)
   await c.query(
-    `INSERT INTO standup_prompts (run_id, user_id, zone, prompt_at, remind_at, close_at, status, attempts, claimed_at, dm_channel, prompt_ts, sent_at,
-                                  reminder_status, reminder_claimed_at, reminder_ts, dm_step)
-     SELECT run_id, 'U' || lpad(uidx::text, 7, '0'), $1, open_at, open_at + interval '30 minutes', close_at, st,
-            CASE WHEN st IN ('sent', 'expired', 'failed') THEN 1 ELSE 0 END, CASE WHEN st IN ('sent', 'expired', 'failed') THEN open_at END,
-            'D' || lpad(uidx::text, 7, '0'), CASE WHEN st IN ('sent', 'expired') THEN extract(epoch FROM open_at)::bigint || '.' || lpad(uidx::text, 6, '0') END,
-            CASE WHEN st IN ('sent', 'expired') THEN open_at + interval '1 second' END,
-            CASE WHEN st = 'expired' THEN 'sent' WHEN st = 'sent' THEN 'not_needed' ELSE 'none' END, NULL, NULL,
-            CASE WHEN rn <= $2 THEN 5 ELSE 0 END
-     FROM (SELECT *, CASE WHEN rn <= $2 THEN 'sent'
-                          WHEN run_status = 'open' THEN 'sent'
-                          WHEN r2 < 0.5 THEN 'expired' WHEN r2 < 0.7 THEN 'skipped' WHEN r2 < 0.9 THEN 'ooo' ELSE 'failed' END AS st
-           FROM bench_pp) p
+    `CREATE TEMP TABLE bench_ps AS
+     SELECT *, CASE WHEN rn <= $1 THEN 'sent'
+                    WHEN run_status = 'open' THEN 'sent'
+                    WHEN r2 < 0.5 THEN 'expired' WHEN r2 < 0.7 THEN 'skipped' WHEN r2 < 0.9 THEN 'ooo' ELSE 'failed' END AS st
+     FROM bench_pp`,
+    [opts.answers],
+  );
+  await c.query(
+    `INSERT INTO standup_prompts (run_id, user_id, zone, prompt_at, remind_at, close_at, status, dm_step)
+     SELECT run_id, 'U' || lpad(uidx::text, 7, '0'), $1, open_at, open_at + interval '30 minutes', close_at,
+            CASE WHEN st IN ('skipped', 'ooo') THEN st ELSE 'expected' END, CASE WHEN rn <= $2 THEN 5 ELSE 0 END
+     FROM bench_ps p
      ORDER BY run_id, uidx`,
     [ZONE, opts.answers],
+  );
+  await c.query(
+    `INSERT INTO deliveries (kind, owner_key, conversation, ts, status, claimed_at, claims, attempts, first_claimed_at, sent_at, created_at)
+     SELECT 'prompt', sp.id::text, 'D' || lpad(p.uidx::text, 7, '0'),
+            extract(epoch FROM p.open_at)::bigint || '.' || lpad(p.uidx::text, 6, '0'),
+            CASE WHEN p.st = 'failed' THEN 'failed' ELSE 'sent' END, p.open_at, 1, 1, p.open_at,
+            CASE WHEN p.st = 'failed' THEN NULL ELSE p.open_at + interval '1 second' END, p.open_at
+     FROM bench_ps p JOIN standup_prompts sp ON sp.run_id = p.run_id AND sp.user_id = 'U' || lpad(p.uidx::text, 7, '0')
+     WHERE p.st IN ('sent', 'expired', 'failed')`,
+  );
+  await c.query(
+    `INSERT INTO deliveries (kind, owner_key, conversation, status, created_at)
+     SELECT 'reminder', sp.id::text, 'D' || lpad(p.uidx::text, 7, '0'), CASE WHEN p.st = 'expired' THEN 'sent' ELSE 'cancelled' END, p.open_at
+     FROM bench_ps p JOIN standup_prompts sp ON sp.run_id = p.run_id AND sp.user_id = 'U' || lpad(p.uidx::text, 7, '0')
+     WHERE p.st IN ('sent', 'expired')`,
   );
   // answers: complete for the chosen prompts; an incomplete (two questions) answer for ~half of the
   // unanswered sent/expired prompts.
@@ -302,6 +329,7 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
     [opts.answers],
   );
   await c.query('DROP TABLE bench_pp');
+  await c.query('DROP TABLE bench_ps');
 }
 
 // ---------------------------------------------------------------------------------------------- plans
@@ -413,7 +441,7 @@ async function verdictInputProposed(deps: Deps): Promise<VerdictInput> {
     ? await db
         .select({ runId: standupPrompts.runId, n: sql<number>`count(*)::int` })
         .from(standupPrompts)
-        .where(and(inArray(standupPrompts.runId, runIds), inArray(standupPrompts.status, ['pending', 'sending', 'sent', 'expired', 'failed'])))
+        .where(and(inArray(standupPrompts.runId, runIds), eq(standupPrompts.status, 'expected')))
         .groupBy(standupPrompts.runId)
     : [];
   const workstreams: WorkstreamFacts[] = Object.entries(config.workstreams).map(([id, ws]) => {

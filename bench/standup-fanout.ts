@@ -306,7 +306,9 @@ async function main(): Promise<number> {
     const [runTimes] = (await database.pool.query<{ first: Date | null; last: Date | null; n: string }>('SELECT min(created_at) AS first, max(created_at) AS last, count(*) AS n FROM standup_runs'))
       .rows;
     const promptStatus = (
-      await database.pool.query<{ status: string; n: string; attempts: string }>('SELECT status, count(*) AS n, sum(attempts) AS attempts FROM standup_prompts GROUP BY status ORDER BY status')
+      await database.pool.query<{ status: string; n: string; attempts: string }>(
+        "SELECT d.status, count(*) AS n, sum(d.claims) AS attempts FROM standup_prompts p JOIN deliveries d ON d.kind = 'prompt' AND d.owner_key = p.id::text GROUP BY d.status ORDER BY d.status",
+      )
     ).rows;
     const openedAt = opening?.startedAt ?? runTimes?.first?.getTime() ?? null;
 

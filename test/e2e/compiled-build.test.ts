@@ -12,6 +12,7 @@ import { prodCommand } from '../support/prod-command.js';
 import { SlackApiFake } from '../support/slack-api-fake.js';
 import { slashCommandBody } from '../support/slack-payloads.js';
 import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
+import { PROMPT_STATES } from '../support/prompt-states.js';
 
 /*
  * Production runs the compiled JavaScript (`npm run build` → dist/, `npm run start:prod`: node with its V8 flags), laid out as the Docker
@@ -116,7 +117,7 @@ describe('the compiled build (node dist/main.js), laid out like the Docker runti
     expect(res.status, res.stderr).toBe(0);
     const [run] = (
       await sql.query(
-        'SELECT id, prompted FROM (SELECT r.id, count(p.*) FILTER (WHERE p.status = $1)::int AS prompted FROM standup_runs r LEFT JOIN standup_prompts p ON p.run_id = r.id GROUP BY r.id) x',
+        `SELECT id, prompted FROM (SELECT r.id, count(p.*) FILTER (WHERE p.status = $1)::int AS prompted FROM standup_runs r LEFT JOIN ${PROMPT_STATES} p ON p.run_id = r.id GROUP BY r.id) x`,
         ['sent'],
       )
     ).rows;

@@ -130,7 +130,11 @@ describe('a launch day on the real process: two check-ins, a program check-in of
     expect(u02.filter((t) => t.includes('First checkpoint'))).toHaveLength(2);
     expect(u02.findIndex((t) => t.includes('Reminder'))).toBeLessThan(u02.findIndex((t) => t.includes('Second checkpoint')));
     await t.fake.waitFor('second report in the first one’s thread', () => posts('C0CORE').some((c) => c.args.thread_ts), 30_000);
-    const reports = (await t.sql.query("SELECT checkin_id, report_ts, report_thread_ts FROM standup_runs WHERE workstream_id = 'core' ORDER BY id")).rows;
+    const reports = (
+      await t.sql.query(
+        "SELECT checkin_id, (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts, report_thread_ts FROM standup_runs WHERE workstream_id = 'core' ORDER BY id",
+      )
+    ).rows;
     expect(reports[1].report_thread_ts).toBe(reports[0].report_ts);
     expect(
       posts('C0CORE')

@@ -4,6 +4,7 @@ import { withBot } from '../support/with-bot.js';
 import { blockActionBody, dmEventBody, slashCommandBody, viewSubmissionBody } from '../support/slack-payloads.js';
 import { standupTimeAwayFromNow } from '../support/standup-time.js';
 import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
+import { PROMPT_STATES } from '../support/prompt-states.js';
 
 const SECRET = 'e2e-signing-secret-0123456789abcdef';
 const FORM = 'application/x-www-form-urlencoded' as const;
@@ -148,7 +149,7 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
       },
       { user_id: 'U02', source: 'dm', complete: true, answers: { yesterday: 'Sync tests green', today: 'Reconciliation', blockers: 'none', progress: 85, risk: 'green' } },
     ]);
-    const prompts = await t.sql.query('SELECT user_id, status, attempts, reminder_status FROM standup_prompts ORDER BY user_id');
+    const prompts = await t.sql.query(`SELECT user_id, status, attempts, reminder_status FROM ${PROMPT_STATES} p ORDER BY user_id`);
     expect(prompts.rows.map((r) => [r.user_id, r.status, r.attempts, r.reminder_status])).toEqual([
       ['U01', 'sent', 1, 'none'],
       ['U02', 'sent', 1, 'none'],

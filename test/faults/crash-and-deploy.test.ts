@@ -7,6 +7,7 @@ import { slashCommandBody } from '../support/slack-payloads.js';
 import { standupTimeAwayFromNow } from '../support/standup-time.js';
 import { countBy, reportFigures } from './report.js';
 import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
+import { PROMPT_STATES } from '../support/prompt-states.js';
 
 const SECRET = 'crash-signing-secret';
 const FORM = 'application/x-www-form-urlencoded' as const;
@@ -94,9 +95,9 @@ describe('faults: kill -9, a rolling deploy, SIGTERM (the real process, shared P
     });
     const sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
-    const stuck = (await sql.query("SELECT count(*)::int AS n FROM standup_prompts WHERE status IN ('pending', 'sending')")).rows[0].n;
+    const stuck = (await sql.query(`SELECT count(*)::int AS n FROM ${PROMPT_STATES} p WHERE status IN ('pending', 'sending')`)).rows[0].n;
     // how many reservations were reclaimed after the kill and found their message in Slack instead of posting
-    const reclaimed = (await sql.query('SELECT count(*)::int AS n FROM standup_prompts WHERE attempts > 1')).rows[0].n;
+    const reclaimed = (await sql.query(`SELECT count(*)::int AS n FROM ${PROMPT_STATES} p WHERE attempts > 1`)).rows[0].n;
     await sql.end();
     reportFigures('kill -9 mid-fan-out: reclaimed', { promptsReclaimed: reclaimed, historySearches: fake.ok('conversations.history').length });
     expect(stuck).toBe(0);

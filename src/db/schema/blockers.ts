@@ -38,16 +38,13 @@ export const blockers = pgTable(
     resolvedBy: text('resolved_by'),
     source: text('source').$type<BlockerSource>().notNull(),
     standupAnswerId: integer('standup_answer_id'),
-    /** The blocker message in the blockers channel, kept up to date (rendered while rendered < message_version). */
+    /**
+     * The blocker message in the blockers channel, kept up to date (rendered while rendered < message_version). Its
+     * delivery (`deliveries`, kind `blocker`, owner key = the blocker's id) holds its `ts` and permalink.
+     */
     channel: text('channel').notNull(),
-    messageTs: text('message_ts'),
-    permalink: text('permalink'),
     messageVersion: integer('message_version').notNull().default(1),
     messageRenderedVersion: integer('message_rendered_version').notNull().default(0),
-    /** The message's first post is reserved like any delivery (services/delivery). */
-    messageClaimedAt: ts('message_claimed_at'),
-    messageClaims: integer('message_claims').notNull().default(0),
-    messageFirstClaimedAt: ts('message_first_claimed_at'),
     /**
      * The `message_version` every escalation DM of this blocker shows (edited in place while lower; see
      * services/blockers/delivery.ts updateNotices).
@@ -71,7 +68,10 @@ export const blockers = pgTable(
 
 export type BlockerEventKind = 'raised' | 'acknowledged' | 'escalated' | 'skipped' | 'snoozed' | 'reassigned' | 'resolved';
 
-/** The timeline: one row per thing that happened, each posted once as a line in the blocker message's thread. */
+/**
+ * The timeline: one row per thing that happened, each (but `raised`) posted once as a line in the blocker message's
+ * thread: its delivery (`deliveries`, kind `thread_line`, owner key = its id) is opened with it.
+ */
 export const blockerEvents = pgTable(
   'blocker_events',
   {
@@ -83,19 +83,14 @@ export const blockerEvents = pgTable(
     actor: text('actor'),
     at: ts('at').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
-    /** pending → sending → sent (thread line), or none for events not shown in the thread. */
-    threadStatus: text('thread_status').$type<'pending' | 'sending' | 'sent' | 'none'>().notNull().default('pending'),
-    threadClaimedAt: ts('thread_claimed_at'),
-    threadClaims: integer('thread_claims').notNull().default(0),
-    threadFirstClaimedAt: ts('thread_first_claimed_at'),
-    threadTs: text('thread_ts'),
   },
-  (t) => [index('blocker_events_blocker_idx').on(t.blockerId, t.id), index('blocker_events_thread_idx').on(t.threadStatus)],
+  (t) => [index('blocker_events_blocker_idx').on(t.blockerId, t.id)],
 );
 
 /**
  * One escalation DM per (blocker, level, attempt, recipient), reserved before Slack is called: the unique key
- * is what makes a ping happen once however many workers or wake-ups race.
+ * is what makes a ping happen once however many workers or wake-ups race. Its delivery (`deliveries`, kind
+ * `notice`, owner key = its id) holds its status (pending, sending, sent, cancelled, failed), IM channel and `ts`.
  */
 export const blockerNotices = pgTable(
   'blocker_notices',
@@ -110,13 +105,6 @@ export const blockerNotices = pgTable(
     dueAt: ts('due_at').notNull(),
     /** Not before the end of the recipient's quiet hours. */
     notBefore: ts('not_before').notNull(),
-    status: text('status').$type<'pending' | 'sending' | 'sent' | 'cancelled' | 'failed'>().notNull().default('pending'),
-    claimedAt: ts('claimed_at'),
-    claims: integer('claims').notNull().default(0),
-    firstClaimedAt: ts('first_claimed_at'),
-    dmChannel: text('dm_channel'),
-    ts: text('ts'),
-    sentAt: ts('sent_at'),
     /** The blocker's episode this notice belongs to (a gate's escalation row can start over: reopen.ts). */
     episode: integer('episode').notNull().default(1),
     /** The blocker's `message_version` the DM shows; it is edited in place while lower (delivery.ts updateNotices). */
@@ -129,5 +117,5 @@ export const blockerNotices = pgTable(
      */
     closedView: jsonb('closed_view').$type<BlockerView>(),
   },
-  (t) => [uniqueIndex('blocker_notices_key').on(t.blockerId, t.episode, t.level, t.attempt, t.recipient), index('blocker_notices_pending_idx').on(t.status, t.notBefore)],
+  (t) => [uniqueIndex('blocker_notices_key').on(t.blockerId, t.episode, t.level, t.attempt, t.recipient)],
 );

@@ -2,13 +2,11 @@ import { date, index, integer, pgTable, primaryKey, serial, text, timestamp } fr
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export type DigestChartStatus = 'pending' | 'sending' | 'sent' | 'failed';
-
 /**
  * One daily digest per program-local date (unique: the exactly-once guard for two processes or a re-run after a
  * crash). Its message is an outbound message (`outbound_messages`, kind `digest`, key `digest:<date>`); its
- * chart is uploaded once into that message's thread with files.uploadV2, reserved like any delivery
- * (services/delivery): pending → sending (claimed) → sent (`chart_file_id` recorded), or failed.
+ * chart is uploaded once into that message's thread with files.uploadV2: the delivery `digest_chart` owned by the
+ * digest's id (`deliveries`, services/digest/chart-upload.ts), whose `ts` is the uploaded file's id.
  */
 export const digests = pgTable('digests', {
   id: serial('id').primaryKey(),
@@ -17,12 +15,6 @@ export const digests = pgTable('digests', {
   windowTo: ts('window_to').notNull(),
   /** The digest message (outbound_messages.id); its `ts` is the thread the chart goes in. */
   messageId: integer('message_id').notNull(),
-  chartStatus: text('chart_status').$type<DigestChartStatus>().notNull().default('pending'),
-  chartClaimedAt: ts('chart_claimed_at'),
-  chartClaims: integer('chart_claims').notNull().default(0),
-  chartFirstClaimedAt: ts('chart_first_claimed_at'),
-  chartFileId: text('chart_file_id'),
-  chartSentAt: ts('chart_sent_at'),
   createdAt: ts('created_at').notNull(),
 });
 

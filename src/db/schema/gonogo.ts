@@ -58,9 +58,3 @@ export const gonogoAudit = pgTable(
   },
   (t) => [index('gonogo_audit_at_idx').on(t.at)],
 );
-
-/** Things that must happen once per key across every bot process (e.g. the scheduled go/no-go post). */
-export const onceKeys = pgTable('once_keys', {
-  key: text('key').primaryKey(),
-  at: ts('at').notNull(),
-});

@@ -6,3 +6,4 @@ export * from './outbound.js';
 export * from './people.js';
 export * from './tasks.js';
 export * from './digests.js';
+export * from './deliveries.js';

@@ -4,7 +4,6 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 
 /** What an outbound message is (its Slack message metadata `event_type` is `preflight_<kind>`). */
 export type OutboundKind = 'gonogo_summary' | 'gonogo_reminder' | 'decision' | 'withdrawal' | 'gate_outcome' | 'task_start' | 'digest';
-export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed';
 /**
  * What an outbound message is about (see `outbound_messages.about`): the go/no-go reminder's gates (config ids) and
  * the go/no-go time it reminds of (`gonogo.at` as configured then).
@@ -17,8 +16,8 @@ export interface OutboundAbout {
 /**
  * Messages that belong to no other row (go/no-go summaries and their overflow replies, go/no-go reminders,
  * decision announcements, sign-off withdrawal notices, gate pass/fail notices to waiting and downstream workstreams), rendered when queued and delivered once through
- * services/delivery: pending → sending (claimed) → sent (`ts` recorded), or failed (Slack refused the
- * conversation). `key` (unique) is what makes queuing the same message twice a no-op.
+ * services/delivery: each has a delivery (`deliveries`, kind = its kind, owner key = its id) that holds its status,
+ * `ts` and conversation. `key` (unique) is what makes queuing the same message twice a no-op.
  */
 export const outboundMessages = pgTable(
   'outbound_messages',
@@ -32,15 +31,7 @@ export const outboundMessages = pgTable(
     parentId: integer('parent_id'),
     text: text('text').notNull(),
     blocks: jsonb('blocks').$type<unknown[]>(),
-    status: text('status').$type<OutboundStatus>().notNull().default('pending'),
-    claimedAt: ts('claimed_at'),
-    claims: integer('claims').notNull().default(0),
-    firstClaimedAt: ts('first_claimed_at'),
-    ts: text('ts'),
-    /** The conversation the message landed in (the IM channel id for a DM). */
-    postedChannel: text('posted_channel'),
     createdAt: ts('created_at').notNull(),
-    sentAt: ts('sent_at'),
     /**
      * What the message is about, when its text follows that thing's state (the go/no-go reminder: its gates). Such a
      * message is re-rendered when the thing changes (`version` + 1, new `text`) and, once sent, edited in place
@@ -51,5 +42,5 @@ export const outboundMessages = pgTable(
     /** The `version` Slack shows (set when posted, then by each edit). */
     renderedVersion: integer('rendered_version').notNull().default(0),
   },
-  (t) => [index('outbound_messages_pending_idx').on(t.status, t.id)],
+  (t) => [index('outbound_messages_parent_idx').on(t.parentId)],
 );

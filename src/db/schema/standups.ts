@@ -28,17 +28,13 @@ export const standupRuns = pgTable(
     questions: jsonb('questions').$type<Question[]>().notNull(),
     workstreamName: text('workstream_name').notNull(),
     zone: text('zone').notNull(),
+    /** Where the report goes. Its delivery (`deliveries`, kind `report`, owner key = the run's id) holds its `ts`. */
     reportChannel: text('report_channel').notNull(),
-    reportTs: text('report_ts'),
     /**
      * The thread the report was posted in: the `ts` of the day's first report in the same channel, when this run is
      * a later check-in of that day (its report is a reply there); null for a top-level report. Set with the first post.
      */
     reportThreadTs: text('report_thread_ts'),
-    /** The report's first post is reserved like any delivery (services/delivery): claims without a recorded ts, first such claim. */
-    reportClaimedAt: ts('report_claimed_at'),
-    reportClaims: integer('report_claims').notNull().default(0),
-    reportFirstClaimedAt: ts('report_first_claimed_at'),
     /** Bumped on every change the report shows; the report is re-rendered while rendered < version. */
     reportVersion: integer('report_version').notNull().default(1),
     reportRenderedVersion: integer('report_rendered_version').notNull().default(0),
@@ -53,11 +49,14 @@ export const standupRuns = pgTable(
   ],
 );
 
-/** pending → sending (reserved before the Slack call) → sent (ts stored); or skipped / ooo / expired (never sent before close) / failed (Slack refused this recipient). */
-export type PromptStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'ooo' | 'expired' | 'failed';
-export type ReminderStatus = 'none' | 'sending' | 'sent' | 'not_needed';
+/**
+ * The member's part in the run: expected to answer, or excused (`/standup skip`, out of office). Whether the DM
+ * went out is its delivery's (`deliveries`, kind `prompt`, owner key = the prompt's id: pending, sending, sent,
+ * failed, or cancelled `expired` when the check-in closed first); the reminder is the delivery kind `reminder`.
+ */
+export type PromptStatus = 'expected' | 'skipped' | 'ooo';
 
-/** One prompt per member per run (unique key), carrying the member's own schedule and the DM state. */
+/** One prompt per member per run (unique key), carrying the member's own schedule. */
 export const standupPrompts = pgTable(
   'standup_prompts',
   {
@@ -70,26 +69,13 @@ export const standupPrompts = pgTable(
     promptAt: ts('prompt_at').notNull(),
     remindAt: ts('remind_at').notNull(),
     closeAt: ts('close_at').notNull(),
-    status: text('status').$type<PromptStatus>().notNull().default('pending'),
-    /** Claims of the prompt's reservation (services/delivery): a claim after the first looks for the message in Slack first. */
-    attempts: integer('attempts').notNull().default(0),
-    claimedAt: ts('claimed_at'),
-    /** The first claim since the prompt was last released: a re-send looks for its message from here on. */
-    firstClaimedAt: ts('first_claimed_at'),
-    dmChannel: text('dm_channel'),
-    promptTs: text('prompt_ts'),
-    sentAt: ts('sent_at'),
-    reminderStatus: text('reminder_status').$type<ReminderStatus>().notNull().default('none'),
-    reminderClaimedAt: ts('reminder_claimed_at'),
-    reminderClaims: integer('reminder_claims').notNull().default(0),
-    reminderFirstClaimedAt: ts('reminder_first_claimed_at'),
-    reminderTs: text('reminder_ts'),
+    status: text('status').$type<PromptStatus>().notNull().default('expected'),
     /** Index of the next question in the DM conversation. */
     dmStep: integer('dm_step').notNull().default(0),
     /** A program check-in's report section: the name of the workstream the member is shown under; null otherwise. */
     section: text('section'),
   },
-  (t) => [uniqueIndex('standup_prompts_run_user_key').on(t.runId, t.userId), index('standup_prompts_due_idx').on(t.status, t.promptAt), index('standup_prompts_user_idx').on(t.userId, t.dmChannel)],
+  (t) => [uniqueIndex('standup_prompts_run_user_key').on(t.runId, t.userId), index('standup_prompts_due_idx').on(t.status, t.promptAt), index('standup_prompts_user_idx').on(t.userId)],
 );
 
 /** A member's answer for a run (one row per member per run), kept verbatim. */
@@ -108,13 +94,12 @@ export const standupAnswers = pgTable(
     updatedAt: ts('updated_at').notNull(),
     edits: integer('edits').notNull().default(0),
     late: boolean('late').notNull().default(false),
-    /** Late answers go to the report's thread: posted while posted_version < version. */
+    /**
+     * Late answers go to the report's thread: posted while posted_version < version. Its delivery (`deliveries`,
+     * kind `late_answer`, owner key = the answer's id) holds its `ts`.
+     */
     lateVersion: integer('late_version').notNull().default(0),
     latePostedVersion: integer('late_posted_version').notNull().default(0),
-    lateTs: text('late_ts'),
-    lateClaimedAt: ts('late_claimed_at'),
-    lateClaims: integer('late_claims').notNull().default(0),
-    lateFirstClaimedAt: ts('late_first_claimed_at'),
   },
   (t) => [uniqueIndex('standup_answers_run_user_key').on(t.runId, t.userId)],
 );

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { blockerEvents, blockerNotices, blockers, type BlockerEventKind } from '../../db/schema/index.js';
+import { blockerEvents, blockerNotices, blockers, deliveries, type BlockerEventKind } from '../../db/schema/index.js';
 import type { BlockerActReply } from '../../domain/blockers/act-reply.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { escalateNowStep } from '../../domain/blockers/ladder.js';
@@ -7,6 +7,8 @@ import type { Deps } from '../deps.js';
 import { may } from '../permissions.js';
 import { ladderState, nextDueAt } from './ladder-state.js';
 import type { BlockerRow } from './rows.js';
+import * as transitions from '../delivery/transitions.js';
+import { NOTICE, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
 
 export type BlockerAction = { kind: 'acknowledge' } | { kind: 'resolve' } | { kind: 'snooze'; ms: number } | { kind: 'reassign'; owner: string } | { kind: 'escalate' };
 
@@ -103,17 +105,22 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
     if (!force) {
       const [ev] = await tx.insert(blockerEvents).values({ blockerId, kind, actor, at: now, data }).returning({ id: blockerEvents.id });
       eventId = ev!.id;
+      await transitions.open(tx, threadLineDelivery(eventId), now);
     }
-    if (action.kind === 'resolve' || (action.kind === 'acknowledge' && b.policy.stopWhen === 'acknowledged')) {
-      await tx
-        .update(blockerNotices)
-        .set({ status: 'cancelled' })
-        .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'pending')));
-    } else if (action.kind === 'acknowledge') {
-      await tx
-        .update(blockerNotices)
-        .set({ status: 'cancelled' })
-        .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'pending'), inArray(blockerNotices.recipient, [actor])));
+    const stopsAll = action.kind === 'resolve' || (action.kind === 'acknowledge' && b.policy.stopWhen === 'acknowledged');
+    if (stopsAll || action.kind === 'acknowledge') {
+      // the notices not sent yet (all of them, or the acknowledger's own) are cancelled
+      const pending = await tx
+        .select({ id: blockerNotices.id })
+        .from(blockerNotices)
+        .innerJoin(deliveries, noticeJoin)
+        .where(and(eq(blockerNotices.blockerId, blockerId), eq(deliveries.status, 'pending'), stopsAll ? undefined : inArray(blockerNotices.recipient, [actor])));
+      await transitions.giveUp(
+        tx,
+        NOTICE,
+        pending.map((n) => n.id),
+        'cancelled',
+      );
     }
     return { ok: true, blocker: updated!, message, eventId, force };
   });

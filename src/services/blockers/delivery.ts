@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { and, eq, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
-import { blockerNotices, blockers } from '../../db/schema/index.js';
+import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
-import { claimReservation, settleReservation, unclaimReservation } from '../delivery/reservation.js';
+import { deliverClaim } from '../delivery/deliver.js';
 import type { EscalationNoticeModel, OutgoingMessage } from '../delivery/renderer.js';
-import { BLOCKER_MESSAGE, NOTICE, THREAD_LINE } from '../delivery/reservations.js';
-import { deliverClaimed, postOrUpdate, updatePosted } from '../delivery/send-once.js';
+import { messageTransport, postOrUpdateDelivery, updatePosted } from '../delivery/send-once.js';
+import * as transitions from '../delivery/transitions.js';
+import { blockerMessageDelivery, NOTICE, noticeDelivery, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
 import { zoneOf } from '../standups/plans.js';
 import type { BlockerNoticeRow, BlockerRow } from './rows.js';
 import { blockerView } from './view.js';
@@ -26,9 +27,9 @@ const digestOf = (m: OutgoingMessage) =>
  * What one escalation DM shows at `now`: the blocker as it stands (or, for a DM of an earlier episode of a gate's
  * escalation, as that episode ended), its times written for the recipient's zone (services/standups/plans.ts zoneOf).
  */
-function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNoticeRow, now: Date, sentAt: Date): EscalationNoticeModel {
+function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNoticeRow, now: Date, sentAt: Date, permalink: string | null): EscalationNoticeModel {
   const zone = zoneOf(deps.config, n.recipient);
-  const blocker = n.closedView ? { ...n.closedView, zone } : blockerView(deps.config, b, now, zone);
+  const blocker = n.closedView ? { ...n.closedView, zone } : blockerView(deps.config, b, now, zone, permalink);
   return { blocker, level: n.level, attempt: n.attempt, recipient: n.recipient, sentAt: unixSec(sentAt) };
 }
 
@@ -43,26 +44,33 @@ function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNotice
  */
 export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' | 'not-due' | 'cancelled' | 'failed'> {
   const now = deps.clock.now().toJSDate();
-  const claimed = await claimReservation(deps, NOTICE, noticeId, lte(blockerNotices.notBefore, now));
+  const ref = noticeDelivery(noticeId);
+  const [notice] = await deps.db
+    .select()
+    .from(blockerNotices)
+    .where(and(eq(blockerNotices.id, noticeId), lte(blockerNotices.notBefore, now)));
+  if (!notice) return 'not-due';
+  const claimed = await transitions.claim(deps, ref);
   if (!claimed) return 'not-due';
-  const notice = claimed.row;
   const [b] = await deps.db.select().from(blockers).where(eq(blockers.id, notice.blockerId));
   const stopped = !b || b.status === 'resolved' || notice.episode !== b.episode || b.acknowledgedBy.includes(notice.recipient) || (b.policy.stopWhen === 'acknowledged' && b.acknowledgedBy.length > 0);
   if (stopped) {
-    await settleReservation(deps, NOTICE, noticeId, 'cancelled');
+    await transitions.cancel(deps, ref, claimed.claimedAt);
     return 'cancelled';
   }
   if (b.snoozedUntil && b.snoozedUntil > now) {
     // snoozed after this notice was reserved: it waits for the snooze to end (the sweeper sends it then)
-    await unclaimReservation(deps, NOTICE, noticeId, [[blockerNotices.notBefore, b.snoozedUntil]]);
+    await deps.db.update(blockerNotices).set({ notBefore: b.snoozedUntil }).where(eq(blockerNotices.id, noticeId));
+    await transitions.release(deps, ref, claimed.claimedAt, { uncount: true });
     return 'not-due';
   }
-  const message = deps.renderer.escalationNotice(noticeModel(deps, b, notice, now, now));
+  const permalink = (await transitions.stateOf(deps, blockerMessageDelivery(b.id)))?.permalink ?? null;
+  const message = deps.renderer.escalationNotice(noticeModel(deps, b, notice, now, now, permalink));
   await deps.db
     .update(blockerNotices)
     .set({ renderedVersion: b.messageVersion, renderedHash: digestOf(message) })
     .where(eq(blockerNotices.id, noticeId));
-  const outcome = await deliverClaimed(deps, NOTICE, claimed, noticeId, { channel: notice.recipient, imChannel: notice.dmChannel, unfurlLinks: false }, message);
+  const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel: notice.recipient, imChannel: claimed.conversation, unfurlLinks: false }, message));
   // notBefore is when the ping was due: the ladder step's due time, or the end of quiet hours or of a snooze
   if (outcome !== 'failed' && outcome !== 'taken-over') deps.observer?.escalationPinged(b.severity, deps.clock.now().toMillis() - notice.notBefore.getTime());
   if (outcome === 'sent' || outcome === 'found') await editIfChanged(deps, b, noticeId, outcome === 'found');
@@ -99,26 +107,28 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId));
     if (!b) return 'current';
     const behind = await tx
-      .select()
+      .select({ n: blockerNotices, ts: deliveries.ts, conversation: deliveries.conversation, sentAt: deliveries.sentAt })
       .from(blockerNotices)
+      .innerJoin(deliveries, noticeJoin)
       .where(
         and(
           eq(blockerNotices.blockerId, blockerId),
-          eq(blockerNotices.status, 'sent'),
-          isNotNull(blockerNotices.ts),
+          eq(deliveries.status, 'sent'),
+          isNotNull(deliveries.ts),
           or(and(eq(blockerNotices.episode, b.episode), lt(blockerNotices.renderedVersion, b.messageVersion)), isNotNull(blockerNotices.closedView)),
         ),
       )
       .orderBy(blockerNotices.id);
     const now = deps.clock.now().toJSDate();
+    const permalink = behind.length ? ((await transitions.stateOf(deps, blockerMessageDelivery(blockerId)))?.permalink ?? null) : null;
     let edited = 0;
     let failed = 0;
-    for (const n of behind) {
-      const message = deps.renderer.escalationNotice(noticeModel(deps, b, n, now, n.sentAt ?? n.dueAt));
+    for (const { n, ts, conversation, sentAt } of behind) {
+      const message = deps.renderer.escalationNotice(noticeModel(deps, b, n, now, sentAt ?? n.dueAt, permalink));
       const hash = digestOf(message);
       // a change that does not change what this DM shows (it already shows how its episode ended, say) costs no call
       if (hash !== n.renderedHash) {
-        const res = await updatePosted(deps, NOTICE.kind, n.id, { channel: n.dmChannel ?? n.recipient, ts: n.ts! }, message);
+        const res = await updatePosted(deps, NOTICE, n.id, { channel: conversation ?? n.recipient, ts: ts! }, message);
         if (res === 'updated') edited++;
         else failed++;
       }
@@ -132,7 +142,8 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
     const [sending] = await tx
       .select({ id: blockerNotices.id })
       .from(blockerNotices)
-      .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.status, 'sending')))
+      .innerJoin(deliveries, noticeJoin)
+      .where(and(eq(blockerNotices.blockerId, blockerId), eq(deliveries.status, 'sending')))
       .limit(1);
     if (!sending)
       await deps.db
@@ -155,23 +166,22 @@ export async function renderBlockerMessage(deps: Deps, blockerId: number): Promi
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_BLOCKER_MESSAGE}, ${blockerId})`);
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId));
     if (!b || b.messageRenderedVersion >= b.messageVersion) return 'current';
-    const message = deps.renderer.blockerMessage(blockerView(deps.config, b, deps.clock.now().toJSDate()));
-    // the reservation and the ts are written outside this transaction, so a crash after posting cannot lose them
-    const res = await postOrUpdate(deps, BLOCKER_MESSAGE, blockerId, { ts: b.messageTs }, { channel: b.channel, unfurlLinks: false }, message);
-    // a new message (first post, or re-posted) gets its permalink, stored with the rendered version in one UPDATE
-    let permalink: { permalink: string | null } | Record<string, never> = {};
-    if (res.outcome !== 'failed' && res.ts !== b.messageTs) {
-      permalink = { permalink: null };
+    const ref = blockerMessageDelivery(blockerId);
+    const before = await transitions.stateOf(deps, ref);
+    const message = deps.renderer.blockerMessage(blockerView(deps.config, b, deps.clock.now().toJSDate(), undefined, before?.permalink ?? null));
+    // the delivery and its ts are written outside this transaction, so a crash after posting cannot lose them
+    const res = await postOrUpdateDelivery(deps, ref, { channel: b.channel, unfurlLinks: false }, message);
+    // a new message (first post, or re-posted) gets its permalink
+    if (res.outcome !== 'failed' && res.ts !== before?.ts) {
+      let permalink: string | null = null;
       try {
-        permalink = { permalink: (await deps.slack.chat.getPermalink({ channel: res.channel, message_ts: res.ts })).permalink ?? null };
+        permalink = (await deps.slack.chat.getPermalink({ channel: res.channel, message_ts: res.ts })).permalink ?? null;
       } catch (err) {
         deps.log.warn({ blocker: blockerId, err: (err as Error).message }, 'could not get the blocker message permalink');
       }
+      await transitions.recordPermalink(deps, ref, permalink);
     }
-    await tx
-      .update(blockers)
-      .set({ ...permalink, messageRenderedVersion: b.messageVersion })
-      .where(eq(blockers.id, blockerId));
+    await tx.update(blockers).set({ messageRenderedVersion: b.messageVersion }).where(eq(blockers.id, blockerId));
     return res.outcome;
   });
 }
@@ -181,21 +191,17 @@ export async function renderBlockerMessage(deps: Deps, blockerId: number): Promi
  * (found again in the thread after a crash instead of posted twice). Waits (throws) until the message exists.
  */
 export async function postThreadLine(deps: Deps, eventId: number): Promise<'posted' | 'not-due'> {
-  const claimed = await claimReservation(deps, THREAD_LINE, eventId);
+  const ref = threadLineDelivery(eventId);
+  const claimed = await transitions.claim(deps, ref);
   if (!claimed) return 'not-due';
-  const ev = claimed.row;
-  const [b] = await deps.db.select().from(blockers).where(eq(blockers.id, ev.blockerId));
-  if (!b?.messageTs) {
-    await unclaimReservation(deps, THREAD_LINE, eventId);
-    throw new Error(`blocker ${ev.blockerId} has no message yet; thread line ${eventId} waits for it`);
+  const [ev] = await deps.db.select().from(blockerEvents).where(eq(blockerEvents.id, eventId));
+  const [b] = ev ? await deps.db.select().from(blockers).where(eq(blockers.id, ev.blockerId)) : [];
+  const parentTs = b ? (await transitions.stateOf(deps, blockerMessageDelivery(b.id)))?.ts : null;
+  if (!ev || !b || !parentTs) {
+    await transitions.release(deps, ref, claimed.claimedAt, { uncount: true });
+    throw new Error(`blocker ${ev?.blockerId} has no message yet; thread line ${eventId} waits for it`);
   }
-  const outcome = await deliverClaimed(
-    deps,
-    THREAD_LINE,
-    claimed,
-    eventId,
-    { channel: b.channel, threadTs: b.messageTs },
-    deps.renderer.blockerThreadLine({ kind: ev.kind, actor: ev.actor, data: ev.data }),
-  );
+  const message = deps.renderer.blockerThreadLine({ kind: ev.kind, actor: ev.actor, data: ev.data });
+  const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel: b.channel, threadTs: parentTs }, message));
   return outcome === 'taken-over' ? 'not-due' : 'posted';
 }

@@ -6,6 +6,8 @@ import type { Deps } from '../deps.js';
 import { zoneOf } from '../standups/plans.js';
 import { rolesFor } from './policy.js';
 import { ladderState } from './ladder-state.js';
+import * as transitions from '../delivery/transitions.js';
+import { noticeDelivery, threadLineDelivery } from './delivery-kinds.js';
 
 export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
 
@@ -59,6 +61,11 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
         )
         .onConflictDoNothing()
         .returning({ id: blockerNotices.id, notBefore: blockerNotices.notBefore });
+      await transitions.open(
+        tx,
+        rows.map((r) => noticeDelivery(r.id)),
+        now.toJSDate(),
+      );
       noticeIds = rows.filter((r) => r.notBefore <= now.toJSDate()).map((r) => r.id);
     }
     const [ev] = await tx
@@ -80,6 +87,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
         },
       })
       .returning({ id: blockerEvents.id });
+    await transitions.open(tx, threadLineDelivery(ev!.id), now.toJSDate());
     const after = afterStep(state, step, now);
     const next = nextStep(b.policy, after);
     const [updated] = await tx

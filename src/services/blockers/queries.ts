@@ -1,10 +1,11 @@
 import { and, asc, count, eq, inArray, lt, ne, or } from 'drizzle-orm';
-import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
+import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { BlockerListScope } from '../../domain/blockers/command.js';
 import type { Deps } from '../deps.js';
 import { workstreamsOf } from '../standups/plans.js';
 import type { BlockerRow } from './rows.js';
+import { noticeJoin } from './delivery-kinds.js';
 
 /** One blocker by id. */
 export async function getBlocker(db: Db, id: number): Promise<BlockerRow | null> {
@@ -30,7 +31,8 @@ export async function myOpenBlockers(db: Db, userId: string): Promise<{ raised: 
     .selectDistinct({ id: blockerNotices.blockerId })
     .from(blockerNotices)
     .innerJoin(blockers, and(eq(blockers.id, blockerNotices.blockerId), eq(blockers.episode, blockerNotices.episode)))
-    .where(and(eq(blockerNotices.recipient, userId), eq(blockerNotices.status, 'sent')));
+    .innerJoin(deliveries, noticeJoin)
+    .where(and(eq(blockerNotices.recipient, userId), eq(deliveries.status, 'sent')));
   const escalated = await db
     .select()
     .from(blockers)

@@ -136,8 +136,8 @@ function prepareInsertRaised(db: Db) {
       .returning(),
   );
   const e = db.$with('e', { id: sql<number>`id` }).as(
-    sql`INSERT INTO ${blockerEvents} (blocker_id, kind, actor, at, data, thread_status)
-        SELECT ${b.id}, 'raised', ${p('actor')}, ${p('raisedAt')}::timestamptz, ${p('eventData')}::jsonb, 'none' FROM ${b} RETURNING id`,
+    sql`INSERT INTO ${blockerEvents} (blocker_id, kind, actor, at, data)
+        SELECT ${b.id}, 'raised', ${p('actor')}, ${p('raisedAt')}::timestamptz, ${p('eventData')}::jsonb FROM ${b} RETURNING id`,
   );
   return db.with(b, e).select().from(b).prepare('preflight_raise_blocker');
 }

@@ -1,9 +1,11 @@
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { blockerNotices, blockers } from '../../db/schema/index.js';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { EscalationPolicy, Severity } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
 import type { BlockerRow } from './rows.js';
 import { blockerView } from './view.js';
+import * as transitions from '../delivery/transitions.js';
+import { blockerMessageDelivery, NOTICE, noticeJoin } from './delivery-kinds.js';
 
 /** What a new episode of a gate's escalation says and whom it pings. */
 export interface Episode {
@@ -41,12 +43,26 @@ export async function reopenEscalation(deps: Deps, blockerId: number, episode: E
     const ended: BlockerRow = old.status === 'resolved' ? old : { ...old, status: 'resolved', resolvedAt: now, resolvedBy: null };
     await tx
       .update(blockerNotices)
-      .set({ closedView: blockerView(deps.config, ended, now) })
-      .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.episode, old.episode), inArray(blockerNotices.status, ['sending', 'sent'])));
-    await tx
-      .update(blockerNotices)
-      .set({ status: 'cancelled' })
-      .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.episode, old.episode), eq(blockerNotices.status, 'pending')));
+      .set({ closedView: blockerView(deps.config, ended, now, undefined, (await transitions.stateOf(deps, blockerMessageDelivery(blockerId)))?.permalink ?? null) })
+      .where(
+        and(
+          eq(blockerNotices.blockerId, blockerId),
+          eq(blockerNotices.episode, old.episode),
+          // raw SQL: drizzle writes an UPDATE's columns unqualified, which the subquery would take for its own
+          sql`EXISTS (SELECT 1 FROM deliveries d WHERE d.kind = ${NOTICE} AND d.owner_key = blocker_notices.id::text AND d.status IN ('sending', 'sent'))`,
+        ),
+      );
+    const pending = await tx
+      .select({ id: blockerNotices.id })
+      .from(blockerNotices)
+      .innerJoin(deliveries, noticeJoin)
+      .where(and(eq(blockerNotices.blockerId, blockerId), eq(blockerNotices.episode, old.episode), eq(deliveries.status, 'pending')));
+    await transitions.giveUp(
+      tx,
+      NOTICE,
+      pending.map((n) => n.id),
+      'cancelled',
+    );
     const [row] = await tx
       .update(blockers)
       .set({

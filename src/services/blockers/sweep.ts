@@ -1,6 +1,9 @@
 import { and, eq, gt, isNotNull, lte, ne, sql } from 'drizzle-orm';
-import { blockerEvents, blockerNotices, blockers, outboundMessages } from '../../db/schema/index.js';
+import { alias } from 'drizzle-orm/pg-core';
+import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
+import { outboundDue } from '../delivery/outbound.js';
+import { BLOCKER_MESSAGE, NOTICE, THREAD_LINE } from './delivery-kinds.js';
 
 /**
  * What the due-work sweep (src/jobs/registry.ts, every `escalation.sweep_every` ≤ 1 min) asks again for, from
@@ -27,19 +30,22 @@ export async function pendingNotices(deps: Pick<Deps, 'db' | 'clock'>): Promise<
   const now = deps.clock.now().toJSDate();
   const notices = await deps.db
     .select({ id: blockerNotices.id })
-    .from(blockerNotices)
-    .where(and(eq(blockerNotices.status, 'pending'), lte(blockerNotices.notBefore, now)))
+    .from(deliveries)
+    .innerJoin(blockerNotices, eq(blockerNotices.id, sql`${deliveries.ownerKey}::int`))
+    .where(and(eq(deliveries.kind, NOTICE), eq(deliveries.status, 'pending'), lte(blockerNotices.notBefore, now)))
     .limit(SWEEP_BATCH);
   return notices.map((n) => n.id);
 }
 
 /** Thread lines still pending under a blocker message that is posted (blocker event ids). */
 export async function pendingThreadLines(deps: Pick<Deps, 'db'>): Promise<number[]> {
+  const parentDelivery = alias(deliveries, 'parent_delivery');
   const lines = await deps.db
     .select({ id: blockerEvents.id })
-    .from(blockerEvents)
-    .innerJoin(blockers, eq(blockers.id, blockerEvents.blockerId))
-    .where(and(eq(blockerEvents.threadStatus, 'pending'), isNotNull(blockers.messageTs)))
+    .from(deliveries)
+    .innerJoin(blockerEvents, eq(blockerEvents.id, sql`${deliveries.ownerKey}::int`))
+    .innerJoin(parentDelivery, and(eq(parentDelivery.kind, BLOCKER_MESSAGE), eq(parentDelivery.ownerKey, sql`${blockerEvents.blockerId}::text`)))
+    .where(and(eq(deliveries.kind, THREAD_LINE), eq(deliveries.status, 'pending'), isNotNull(parentDelivery.ts)))
     .limit(SWEEP_BATCH);
   return lines.map((l) => l.id);
 }
@@ -55,22 +61,17 @@ export async function staleNoticeEdits(deps: Pick<Deps, 'db'>): Promise<{ blocke
   const dmEdits = await deps.db
     .select({ id: blockers.id, version: blockers.messageVersion })
     .from(blockers)
-    .where(and(gt(blockers.messageVersion, blockers.dmsRenderedVersion), sql`EXISTS (SELECT 1 FROM ${blockerNotices} n WHERE n.blocker_id = ${blockers.id} AND n.status IN ('sending', 'sent'))`))
+    .where(
+      and(
+        gt(blockers.messageVersion, blockers.dmsRenderedVersion),
+        sql`EXISTS (SELECT 1 FROM ${blockerNotices} n JOIN ${deliveries} d ON d.kind = ${NOTICE} AND d.owner_key = n.id::text WHERE n.blocker_id = ${blockers.id} AND d.status IN ('sending', 'sent'))`,
+      ),
+    )
     .limit(SWEEP_BATCH);
   return dmEdits.map((m) => ({ blockerId: m.id, version: m.version }));
 }
 
 /** Outbound messages (go/no-go posts, withdrawal notices) still pending whose thread parent, if any, is posted. */
 export async function pendingOutbound(deps: Pick<Deps, 'db'>): Promise<number[]> {
-  const outbound = await deps.db
-    .select({ id: outboundMessages.id })
-    .from(outboundMessages)
-    .where(
-      and(
-        eq(outboundMessages.status, 'pending'),
-        sql`(${outboundMessages.parentId} IS NULL OR EXISTS (SELECT 1 FROM ${outboundMessages} p WHERE p.id = ${outboundMessages.parentId} AND p.ts IS NOT NULL))`,
-      ),
-    )
-    .limit(SWEEP_BATCH);
-  return outbound.map((o) => o.id);
+  return outboundDue(deps, SWEEP_BATCH);
 }

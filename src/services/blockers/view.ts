@@ -21,8 +21,10 @@ export function blockerChannelZone(config: WorkspaceConfig, b: Pick<BlockerRow, 
  * The view model of a blocker row at `now` (rendered to Block Kit in src/slack/blocks/blocker.ts), for a reader
  * in `zone` (IANA; the plain-text fallbacks of its times are in it). Default: the blocker channel's zone
  * ({@link blockerChannelZone}); a DM or a list passes its reader's (services/standups/plans.ts zoneOf).
+ * `permalink` is the blocker message's (its delivery's, services/blockers/delivery-kinds.ts), shown by the
+ * escalation DMs; null where it is not shown.
  */
-export function blockerView(config: WorkspaceConfig, b: BlockerRow, now: Date, zone: string = blockerChannelZone(config, b)): BlockerView {
+export function blockerView(config: WorkspaceConfig, b: BlockerRow, now: Date, zone: string = blockerChannelZone(config, b), permalink: string | null = null): BlockerView {
   return {
     id: b.id,
     severity: b.severity,
@@ -40,7 +42,7 @@ export function blockerView(config: WorkspaceConfig, b: BlockerRow, now: Date, z
     snoozedUntil: sec(b.snoozedUntil),
     resolvedBy: b.resolvedBy,
     resolvedAt: sec(b.resolvedAt),
-    permalink: b.permalink,
+    permalink,
     dueAt: sec(b.dueAt),
     snoozeChoices: snoozeChoices(config),
     now: Math.floor(now.getTime() / 1000),

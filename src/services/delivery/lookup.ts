@@ -57,21 +57,33 @@ export class SearchIncompleteError extends Error {
   }
 }
 
-/** What to look for: a message carrying `{ event_type, event_payload: { reservation } }` in `channel` (or in the thread of `threadTs`) posted after `since`. */
+/**
+ * What to look for: a message carrying `{ event_type, event_payload: { reservation } }` (or, with `pick`, whatever
+ * it picks) in `channel` (or in the thread of `threadTs`) posted after `since`.
+ */
 export interface LookupQuery {
   /** A channel id, or a user id for a DM (its IM channel is opened with conversations.open, unless `imChannel` is known). */
   channel: string;
   imChannel?: string | null;
   threadTs?: string;
-  eventType: string;
+  /** The metadata `event_type` to match (unless `pick` is given). */
+  eventType?: string;
+  /** The reservation id (`<kind>-<owner key>`): matched in the metadata (unless `pick` is given) and named in logs. */
   reservation: string;
+  /**
+   * Picks what identifies the message looked for in one message of the history (e.g. the id of a file it shares),
+   * or null; by default its `ts` when it carries the metadata above.
+   */
+  pick?: (m: HistoryMessage) => string | null;
   /** The first claim that did not record a `ts`: the search starts LOOKUP_MARGIN_MS before it. */
   since: Date;
 }
 
-interface FoundMessage {
+/** A message as conversations.history / .replies list it (the fields a search reads). */
+export interface HistoryMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  files?: { id?: string; name?: string }[];
 }
 
 /** True for a user (U…) or enterprise user (W…) id: a message "to" it goes to the app's DM with that person. */
@@ -91,7 +103,7 @@ const isChannelId = (channel: string) => /^C[A-Z0-9]+$/.test(channel);
  * answers `not_in_channel`, so the bot joins it (conversations.join) and searches again.
  * The search may take SEARCH_SHARE_OF_RECLAIM of `scheduler.reclaim_after` (measured on `deps.clock`, the
  * clock the stale-claim release uses) and MAX_PAGES pages.
- * @returns the message's `ts` and conversation, or null when the whole window was read and it is not there
+ * @returns the message's `ts` (or what `pick` picked) and conversation, or null when the whole window was read and it is not there
  *   (or the search is impossible: then the caller posts, and a warning is logged).
  * @throws SearchIncompleteError when time or pages ran out before the window was covered (give the claim back,
  *   retry later; do not post blind). Transient errors (5xx, timeouts, 429) are thrown too.
@@ -127,6 +139,7 @@ export async function findPostedMessage(deps: Pick<Deps, 'slack' | 'log' | 'cloc
 async function searchWindow(deps: Pick<Deps, 'slack' | 'clock' | 'config'>, q: LookupQuery, channel: string, startedAt: number): Promise<{ ts: string; channel: string } | null> {
   const budgetMs = deps.config.scheduler.reclaim_after * SEARCH_SHARE_OF_RECLAIM;
   const oldest = ((q.since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
+  const pick = q.pick ?? ((m: HistoryMessage) => (m.metadata?.event_type === q.eventType && m.metadata?.event_payload?.reservation === q.reservation ? (m.ts ?? null) : null));
   let cursor: string | undefined;
   for (let page = 0; ; page++) {
     const elapsedMs = deps.clock.now().toMillis() - startedAt;
@@ -134,8 +147,10 @@ async function searchWindow(deps: Pick<Deps, 'slack' | 'clock' | 'config'>, q: L
     const res = q.threadTs
       ? await deps.slack.conversations.replies({ channel, ts: q.threadTs, oldest, include_all_metadata: true, limit: PAGE_SIZE, cursor })
       : await deps.slack.conversations.history({ channel, oldest, include_all_metadata: true, limit: PAGE_SIZE, cursor });
-    const hit = (res.messages as FoundMessage[] | undefined)?.find((m) => m.metadata?.event_type === q.eventType && m.metadata.event_payload?.reservation === q.reservation);
-    if (hit?.ts) return { ts: hit.ts, channel };
+    for (const m of (res.messages as HistoryMessage[] | undefined) ?? []) {
+      const id = pick(m);
+      if (id) return { ts: id, channel };
+    }
     cursor = res.response_metadata?.next_cursor || undefined;
     if (!cursor) return null;
   }

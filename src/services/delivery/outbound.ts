@@ -1,14 +1,24 @@
-import { and, eq, gt, inArray, isNotNull, like, lt, ne, sql } from 'drizzle-orm';
-import { outboundMessages, type OutboundAbout, type OutboundKind } from '../../db/schema/index.js';
-import type { Db } from '../../db/client.js';
+import { and, eq, gt, inArray, isNotNull, like, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { deliveries, outboundMessages, type OutboundAbout, type OutboundKind } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import type { OutgoingMessage } from './renderer.js';
-import { claimReservation, unclaimReservation } from './reservation.js';
-import { OUTBOUND } from './reservations.js';
-import { deliverClaimed, type DeliveryOutcome, updatePosted } from './send-once.js';
+import type { DbOrTx } from './transitions.js';
+import { deliverClaim } from './deliver.js';
+import { type DeliveryOutcome, messageTransport, updatePosted } from './send-once.js';
+import * as transitions from './transitions.js';
 
 /** Advisory-lock namespace of outbound edits (first key of pg_advisory_xact_lock(int, int); see blockers/delivery.ts for the others). */
 const LOCK_OUTBOUND_EDIT = 5;
+
+/**
+ * The join condition of an outbound message with its delivery (`deliveries`: kind = the message's kind, owner key =
+ * its id), where its status, `ts` and conversation live.
+ */
+export const outboundDelivery = and(eq(deliveries.kind, outboundMessages.kind), eq(deliveries.ownerKey, sql`${outboundMessages.id}::text`));
+
+/** The delivery of outbound message `id` of kind `kind`. */
+const deliveryOf = (m: { kind: string; id: number }): transitions.DeliveryRef => ({ kind: m.kind, ownerKey: m.id });
 
 /** One message to queue: `key` is unique across all outbound messages (queuing the same key again does nothing). */
 export interface OutboundItem {
@@ -24,7 +34,7 @@ export interface OutboundItem {
 }
 
 /** Postgres, or a transaction on it: what {@link insertOutbound} writes through. */
-export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+export type { DbOrTx };
 
 /**
  * Inserts outbound messages (each with its thread replies) through `db`: pass the transaction that also writes
@@ -44,12 +54,15 @@ export async function insertOutbound(db: DbOrTx, now: Date, items: OutboundItem[
       .returning({ id: outboundMessages.id });
     if (!row) continue;
     queued.push(row.id);
+    await transitions.open(db, deliveryOf({ kind: item.kind, id: row.id }), now);
     const replies = item.replies ?? [];
     if (replies.length) {
-      await db
+      const inserted = await db
         .insert(outboundMessages)
         .values(replies.map((text, i) => ({ kind: item.kind, key: `${item.key}:reply-${i + 1}`, channel: item.channel, parentId: row.id, text, createdAt: now })))
-        .onConflictDoNothing({ target: outboundMessages.key });
+        .onConflictDoNothing({ target: outboundMessages.key })
+        .returning({ id: outboundMessages.id });
+      for (const reply of inserted) await transitions.open(db, deliveryOf({ kind: item.kind, id: reply.id }), now);
     }
   }
   return queued;
@@ -98,26 +111,34 @@ export async function outboundQueued(deps: Pick<Deps, 'db'>, key: string, match:
  * @returns 'not-due' when it is not pending (sent, failed, another worker has it) or not its turn yet.
  */
 export async function sendOutbound(deps: Deps, messageId: number): Promise<DeliveryOutcome | 'not-due'> {
-  const claimed = await claimReservation(deps, OUTBOUND, messageId);
+  const [m] = await deps.db.select().from(outboundMessages).where(eq(outboundMessages.id, messageId));
+  if (!m) return 'not-due';
+  const ref = deliveryOf(m);
+  const claimed = await transitions.claim(deps, ref);
   if (!claimed) return 'not-due';
-  const m = claimed.row;
   let threadTs: string | undefined;
   let channel = m.channel;
   if (m.parentId !== null) {
-    const [parent] = await deps.db.select().from(outboundMessages).where(eq(outboundMessages.id, m.parentId));
+    const [parent] = await deps.db
+      .select({ channel: outboundMessages.channel, ts: deliveries.ts, conversation: deliveries.conversation })
+      .from(outboundMessages)
+      .innerJoin(deliveries, outboundDelivery)
+      .where(eq(outboundMessages.id, m.parentId));
     const [earlier] = await deps.db
       .select({ id: outboundMessages.id })
       .from(outboundMessages)
-      .where(and(eq(outboundMessages.parentId, m.parentId), lt(outboundMessages.id, messageId), inArray(outboundMessages.status, ['pending', 'sending'])))
+      .innerJoin(deliveries, outboundDelivery)
+      .where(and(eq(outboundMessages.parentId, m.parentId), lt(outboundMessages.id, messageId), inArray(deliveries.status, ['pending', 'sending'])))
       .limit(1);
     if (!parent?.ts || earlier) {
-      await unclaimReservation(deps, OUTBOUND, messageId);
+      await transitions.release(deps, ref, claimed.claimedAt, { uncount: true });
       return 'not-due';
     }
     threadTs = parent.ts;
-    channel = parent.postedChannel ?? parent.channel;
+    channel = parent.conversation ?? parent.channel;
   }
-  const outcome = await deliverClaimed(deps, { ...OUTBOUND, kind: m.kind }, claimed, messageId, { channel, threadTs, unfurlLinks: false }, { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
+  const message = { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) };
+  const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel, threadTs, unfurlLinks: false }, message));
   if (m.about && (outcome === 'sent' || outcome === 'found')) {
     // it shows the version it was claimed with (an earlier attempt found in Slack: maybe an older one); restated
     // meanwhile, it is edited to the newer text
@@ -133,14 +154,21 @@ export async function sendOutbound(deps: Deps, messageId: number): Promise<Deliv
     const fallback = fallbackChannel(deps, m);
     const now = deps.clock.now().toJSDate();
     const queued = await deps.db.transaction(async (tx) => {
-      const replies = await tx
-        .update(outboundMessages)
-        .set({ status: 'failed' })
-        .where(and(eq(outboundMessages.parentId, messageId), eq(outboundMessages.status, 'pending')))
-        .returning({ id: outboundMessages.id, text: outboundMessages.text });
+      const replies = await tx.select({ id: outboundMessages.id, text: outboundMessages.text }).from(outboundMessages).where(eq(outboundMessages.parentId, messageId));
+      const givenUp = new Set(
+        await transitions.giveUp(
+          tx,
+          m.kind,
+          replies.map((r) => r.id),
+          'failed',
+          'parent_failed',
+        ),
+      );
       if (!fallback) return [];
-      const message = { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) };
-      const texts = replies.sort((a, b) => a.id - b.id).map((r) => r.text);
+      const texts = replies
+        .filter((r) => givenUp.has(String(r.id)))
+        .sort((a, b) => a.id - b.id)
+        .map((r) => r.text);
       return insertOutbound(tx, now, [{ kind: m.kind, key: `${m.key}:fallback`, channel: fallback, message, replies: texts }]);
     });
     if (queued.length) deps.log.info({ key: m.key, channel: m.channel, fallback }, 'Slack refused this channel; posting in the fallback channel instead');
@@ -151,7 +179,8 @@ export async function sendOutbound(deps: Deps, messageId: number): Promise<Deliv
   const [next] = await deps.db
     .select({ id: outboundMessages.id })
     .from(outboundMessages)
-    .where(and(eq(outboundMessages.parentId, m.parentId ?? messageId), gt(outboundMessages.id, m.parentId === null ? 0 : messageId), eq(outboundMessages.status, 'pending')))
+    .innerJoin(deliveries, outboundDelivery)
+    .where(and(eq(outboundMessages.parentId, m.parentId ?? messageId), gt(outboundMessages.id, m.parentId === null ? 0 : messageId), eq(deliveries.status, 'pending')))
     .orderBy(outboundMessages.id)
     .limit(1);
   if (next) await deps.wakeups.sendOutbound([next.id]);
@@ -169,10 +198,20 @@ export async function restateOutbound(deps: Deps, messageId: number, message: Ou
   const [row] = await deps.db
     .update(outboundMessages)
     .set({ text: message.text, blocks: message.blocks ?? null, version: sql`${outboundMessages.version} + 1` })
-    .where(and(eq(outboundMessages.id, messageId), isNotNull(outboundMessages.about), ne(outboundMessages.status, 'failed'), sql`${outboundMessages.text} IS DISTINCT FROM ${message.text}`))
-    .returning({ version: outboundMessages.version, status: outboundMessages.status });
+    .where(
+      and(
+        eq(outboundMessages.id, messageId),
+        isNotNull(outboundMessages.about),
+        // raw SQL: drizzle writes an UPDATE's columns unqualified, which the subquery would take for its own
+        sql`NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.kind = outbound_messages.kind AND d.owner_key = outbound_messages.id::text AND d.status = 'failed')`,
+        sql`${outboundMessages.text} IS DISTINCT FROM ${message.text}`,
+      ),
+    )
+    .returning({ kind: outboundMessages.kind, version: outboundMessages.version });
   if (!row) return false;
-  if (row.status === 'sent') await deps.wakeups.updateOutbound([{ messageId, version: row.version }]);
+  // read after the restate committed: a delivery recorded meanwhile is seen as sent (or sees the new version itself)
+  const state = await transitions.stateOf(deps, deliveryOf({ kind: row.kind, id: messageId }));
+  if (state?.status === 'sent') await deps.wakeups.updateOutbound([{ messageId, version: row.version }]);
   return true;
 }
 
@@ -186,9 +225,11 @@ export async function restateOutbound(deps: Deps, messageId: number, message: Ou
 export async function updateOutbound(deps: Deps, messageId: number): Promise<'updated' | 'failed' | 'current'> {
   return deps.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_OUTBOUND_EDIT}, ${messageId})`);
-    const [m] = await tx.select().from(outboundMessages).where(eq(outboundMessages.id, messageId));
-    if (!m || m.status !== 'sent' || !m.ts || m.renderedVersion >= m.version) return 'current';
-    const res = await updatePosted(deps, m.kind, messageId, { channel: m.postedChannel ?? m.channel, ts: m.ts }, { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
+    const [row] = await tx.select().from(outboundMessages).innerJoin(deliveries, outboundDelivery).where(eq(outboundMessages.id, messageId));
+    if (!row) return 'current';
+    const { outbound_messages: m, deliveries: d } = row;
+    if (d.status !== 'sent' || !d.ts || m.renderedVersion >= m.version) return 'current';
+    const res = await updatePosted(deps, m.kind, messageId, { channel: d.conversation ?? m.channel, ts: d.ts }, { text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
     await tx.update(outboundMessages).set({ renderedVersion: m.version }).where(eq(outboundMessages.id, messageId));
     return res;
   });
@@ -199,6 +240,22 @@ export async function outboundEditsDue(deps: Pick<Deps, 'db'>, limit: number): P
   return deps.db
     .select({ messageId: outboundMessages.id, version: outboundMessages.version })
     .from(outboundMessages)
-    .where(and(isNotNull(outboundMessages.about), eq(outboundMessages.status, 'sent'), lt(outboundMessages.renderedVersion, outboundMessages.version)))
+    .innerJoin(deliveries, outboundDelivery)
+    .where(and(isNotNull(outboundMessages.about), eq(deliveries.status, 'sent'), lt(outboundMessages.renderedVersion, outboundMessages.version)))
     .limit(limit);
+}
+
+/** Pending outbound messages whose thread parent (if any) is posted: for the sweep. */
+export async function outboundDue(deps: Pick<Deps, 'db'>, limit: number): Promise<number[]> {
+  const parent = alias(outboundMessages, 'parent');
+  const parentDelivery = alias(deliveries, 'parent_delivery');
+  const rows = await deps.db
+    .select({ id: outboundMessages.id })
+    .from(outboundMessages)
+    .innerJoin(deliveries, outboundDelivery)
+    .leftJoin(parent, eq(parent.id, outboundMessages.parentId))
+    .leftJoin(parentDelivery, and(eq(parentDelivery.kind, parent.kind), eq(parentDelivery.ownerKey, sql`${parent.id}::text`)))
+    .where(and(eq(deliveries.status, 'pending'), sql`(${outboundMessages.parentId} IS NULL OR ${parentDelivery.ts} IS NOT NULL)`))
+    .limit(limit);
+  return rows.map((r) => r.id);
 }

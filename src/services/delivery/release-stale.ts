@@ -1,6 +1,5 @@
 import type { Deps } from '../deps.js';
-import { releaseStale } from './reservation.js';
-import { STATUS_RESERVATIONS } from './reservations.js';
+import * as transitions from './transitions.js';
 
 /**
  * Releases every reservation, of every kind of message, that was claimed more than `scheduler.reclaim_after`
@@ -11,11 +10,7 @@ import { STATUS_RESERVATIONS } from './reservations.js';
  */
 export async function releaseStaleReservations(deps: Deps): Promise<Record<string, number>> {
   const before = new Date(deps.clock.now().toMillis() - deps.config.scheduler.reclaim_after);
-  const released: Record<string, number> = {};
-  for (const r of STATUS_RESERVATIONS) {
-    const n = await releaseStale(deps, r, before);
-    if (n) released[r.kind] = n;
-  }
+  const released = await transitions.releaseStale(deps, before);
   if (Object.keys(released).length) deps.log.warn({ released }, 'released reservations abandoned by a stopped process');
   return released;
 }

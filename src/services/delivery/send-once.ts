@@ -1,21 +1,11 @@
 import type { ChatPostMessageArguments } from '@slack/web-api';
-import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Deps } from '../deps.js';
 import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
+import type { DeliveryOutcome, Transport } from './deliver.js';
 import { findPostedMessage } from './lookup.js';
 import type { OutgoingMessage } from './renderer.js';
-import {
-  claimFirstPost,
-  forgetPost,
-  parkOrRelease,
-  unclaimFirstPost,
-  reconfirmClaim,
-  recordFirstPost,
-  recordPosted,
-  type Claimed,
-  type StatusReservation,
-  type VersionedReservation,
-} from './reservation.js';
+import * as transitions from './transitions.js';
+import type { DeliveryRef } from './transitions.js';
 
 /** Where a message goes: a channel id or a user id (DM), optionally as a reply in the thread of `threadTs`. */
 export interface Target {
@@ -32,12 +22,12 @@ export interface Target {
  * `{ event_type: 'preflight_<kind>', event_payload: { reservation: '<kind>-<row id>' } }`
  * (docs.slack.dev/messaging/message-metadata).
  */
-export function deliveryMetadata(kind: string, id: number): { event_type: string; event_payload: { reservation: string } } {
+export function deliveryMetadata(kind: string, id: number | string): { event_type: string; event_payload: { reservation: string } } {
   return { event_type: `preflight_${kind}`, event_payload: { reservation: `${kind}-${id}` } };
 }
 
 /** chat.postMessage with the message's metadata. @returns its `ts` and conversation. */
-async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number, target: Target, message: OutgoingMessage): Promise<{ ts: string; channel: string | null }> {
+async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number | string, target: Target, message: OutgoingMessage): Promise<{ ts: string; channel: string | null }> {
   const args = {
     channel: target.channel,
     text: message.text,
@@ -52,7 +42,7 @@ async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number, target:
 }
 
 /** chat.update of a posted message (`channel` is the conversation it is in: the IM channel id for a DM), with its metadata. */
-async function chatUpdate(deps: Pick<Deps, 'slack'>, kind: string, id: number, where: { channel: string; ts: string }, message: OutgoingMessage): Promise<void> {
+async function chatUpdate(deps: Pick<Deps, 'slack'>, kind: string, id: number | string, where: { channel: string; ts: string }, message: OutgoingMessage): Promise<void> {
   await deps.slack.chat.update({ channel: where.channel, ts: where.ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), metadata: deliveryMetadata(kind, id) } as never);
 }
 
@@ -80,135 +70,95 @@ export async function updatePosted(deps: Pick<Deps, 'slack' | 'log'>, kind: stri
   }
 }
 
-/** Looks for the message of an earlier claim that did not record its `ts`; null on a first claim (no Web API call). */
-async function earlierAttempt(deps: Pick<Deps, 'slack' | 'log' | 'clock' | 'config'>, kind: string, id: number, claims: number, firstClaimedAt: Date | null, target: Target) {
-  if (claims <= 1 || !firstClaimedAt) return null;
-  const meta = deliveryMetadata(kind, id);
-  const found = await findPostedMessage(deps, {
-    channel: target.channel,
-    imChannel: target.imChannel,
-    threadTs: target.threadTs,
-    eventType: meta.event_type,
-    reservation: meta.event_payload.reservation,
-    since: firstClaimedAt,
-  });
-  if (found) deps.log.info({ reservation: meta.event_payload.reservation, ts: found.ts }, 'an earlier attempt had posted this message; recorded its ts instead of posting again');
-  return found;
-}
-
-export type DeliveryOutcome = 'sent' | 'found' | 'failed' | 'taken-over';
+export type { DeliveryOutcome };
 
 /**
- * Delivers the message of a claimed reservation exactly once: when an earlier claim did not record a `ts`
- * (a crash, a timeout, a 5xx), first looks for that attempt's message in the conversation and records its
- * `ts` ('found'); otherwise posts it with its metadata and records `ts` and conversation ('sent').
- * Right before posting, the claim is re-checked and renewed in one conditional UPDATE (reconfirmClaim): a
- * claim released as stale meanwhile (the lookup or the database was slow) is not ours any more, and its
- * message is left to the worker that claimed it since ('taken-over', nothing posted). The `ts` is recorded
- * only while the claim is still ours.
- * A permanent error for this conversation (services/slack-errors.ts isPermanent) parks the reservation as
- * failed and logs it ('failed'); any other error (a lookup that ran out of time included) releases it and is
- * rethrown, so the job retries (a 429 is turned into a queue pause by the worker).
+ * The transport of a Slack message (services/delivery/deliver.ts): chat.postMessage to `target` with the
+ * delivery's metadata (`preflight_<kind>`, `<kind>-<owner key>`); an earlier attempt is looked for in the
+ * conversation (or the thread) by that metadata (lookup.ts findPostedMessage).
  */
-export async function deliverClaimed<T extends PgTable>(
-  deps: Deps,
-  r: StatusReservation<T>,
-  claimed: Claimed<T['$inferSelect']>,
-  id: number,
-  target: Target,
-  message: OutgoingMessage,
-): Promise<DeliveryOutcome> {
-  const reservation = `${r.kind}-${id}`;
-  let claimedAt = claimed.claimedAt;
-  const record = async (posted: { ts: string; channel: string | null }) => {
-    if (!(await recordPosted(deps, r, id, claimedAt, posted))) {
-      deps.log.warn({ reservation, ts: posted.ts }, 'this claim was released as stale before its ts was recorded; another worker owns the message now');
-    }
+export function messageTransport(deps: Deps, ref: DeliveryRef, target: Target, message: OutgoingMessage): Transport<OutgoingMessage> {
+  const id = String(ref.ownerKey);
+  return {
+    channel: target.channel,
+    findEarlier: async (since) => {
+      const meta = deliveryMetadata(ref.kind, id);
+      const found = await findPostedMessage(deps, {
+        channel: target.channel,
+        imChannel: target.imChannel,
+        threadTs: target.threadTs,
+        eventType: meta.event_type,
+        reservation: meta.event_payload.reservation,
+        since,
+      });
+      return found && { ...found, threadTs: target.threadTs ?? null };
+    },
+    prepare: async () => message,
+    send: async (m) => ({ ...(await post(deps, ref.kind, id, target, m)), threadTs: target.threadTs ?? null }),
   };
-  try {
-    const found = await earlierAttempt(deps, r.kind, id, claimed.claims, claimed.firstClaimedAt, target);
-    if (found) {
-      await record(found);
-      return 'found';
-    }
-    const renewed = await reconfirmClaim(deps, r, id, claimedAt);
-    if (!renewed) {
-      deps.log.warn({ reservation }, 'this claim was released as stale before it posted; leaving the message to the worker that claimed it since');
-      return 'taken-over';
-    }
-    claimedAt = renewed;
-    await record(await post(deps, r.kind, id, target, message));
-    return 'sent';
-  } catch (err) {
-    if (isPermanent(err)) deps.log.warn({ reservation, channel: target.channel, error: platformError(err) }, 'Slack refused this message for good; not retrying');
-    if (await parkOrRelease(deps, r, id, claimedAt, err)) return 'failed';
-    throw err;
-  }
 }
 
 /**
- * Shows the current version of a message that is posted once and edited afterwards (a report, a blocker
- * message, a late answer): chat.update when it has a `ts`; posted again when Slack says it was deleted
- * (`message_not_found`); otherwise its first post is claimed, an earlier unrecorded attempt is looked for
- * (and edited instead of posting again), and the `ts` is recorded at once. Callers serialise renders of one
- * message (an advisory lock held for the whole call), so no two workers post it at once.
- * A permanent error for this conversation (services/slack-errors.ts isPermanent: archived channel, bot not in
- * a private channel…) is logged and answered 'failed', so that the caller marks this version as rendered
- * instead of retrying it forever; the next version tries again. Other errors propagate (the job retries).
+ * Shows the current version of a message that is posted once and edited afterwards (a report, a blocker message, a
+ * late answer), reserved as
+ * the delivery `ref` (services/delivery/transitions.ts): chat.update on its recorded `ts` when it was sent (the
+ * delivery forgotten and the message posted again when Slack says it was deleted, `message_not_found`); otherwise
+ * the delivery is opened if need be and claimed (serialised: callers hold a lock for the whole call, so a claim
+ * left by a render that died is taken over at once), an earlier unrecorded attempt is looked for (and edited
+ * instead of posting again), and the `ts` is recorded at once. A failed first post gives the claim back (a 429
+ * uncounted: Slack performed nothing). A permanent error for this conversation (services/slack-errors.ts
+ * isPermanent) is logged and answered 'failed', so that the caller marks this version as rendered instead of
+ * retrying it forever; the next version tries again. Other errors propagate (the job retries).
  * @returns 'updated' (edited, including an earlier attempt found in Slack) or 'posted', with the `ts`; or 'failed'.
  */
-export async function postOrUpdate(
+export async function postOrUpdateDelivery(
   deps: Deps,
-  v: VersionedReservation,
-  id: number,
-  current: { ts: string | null },
+  ref: DeliveryRef,
   target: Target,
   message: OutgoingMessage,
 ): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string } | { outcome: 'failed' }> {
   try {
-    return await showVersion(deps, v, id, current, target, message);
+    return await showDeliveryVersion(deps, ref, target, message);
   } catch (err) {
     if (!isPermanent(err)) throw err;
-    deps.log.warn({ reservation: `${v.kind}-${id}`, channel: target.channel, error: platformError(err) }, 'Slack refused this version of the message for good; not retrying it');
+    deps.log.warn({ reservation: transitions.reservationOf(ref), channel: target.channel, error: platformError(err) }, 'Slack refused this version of the message for good; not retrying it');
     return { outcome: 'failed' };
   }
 }
 
-/** postOrUpdate without its handling of permanent errors. */
-async function showVersion(
-  deps: Deps,
-  v: VersionedReservation,
-  id: number,
-  current: { ts: string | null },
-  target: Target,
-  message: OutgoingMessage,
-): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
-  const metadata = deliveryMetadata(v.kind, id);
-  const edit = (channel: string, ts: string) => chatUpdate(deps, v.kind, id, { channel, ts }, message);
-  if (current.ts) {
+/** postOrUpdateDelivery without its handling of permanent errors. */
+async function showDeliveryVersion(deps: Deps, ref: DeliveryRef, target: Target, message: OutgoingMessage): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
+  const id = String(ref.ownerKey);
+  const edit = (channel: string, ts: string) => chatUpdate(deps, ref.kind, id, { channel, ts }, message);
+  const current = await transitions.stateOf(deps, ref);
+  if (current?.status === 'sent' && current.ts) {
     try {
       await edit(target.channel, current.ts);
       return { outcome: 'updated', ts: current.ts, channel: target.channel };
     } catch (err) {
       if (platformError(err) !== 'message_not_found') throw err;
-      deps.log.warn({ reservation: metadata.event_payload.reservation, ts: current.ts }, 'message was deleted in Slack; posting it again');
-      await forgetPost(deps, v, id);
+      deps.log.warn({ reservation: transitions.reservationOf(ref), ts: current.ts }, 'message was deleted in Slack; posting it again');
+      await transitions.forget(deps, ref);
     }
   }
-  const claim = await claimFirstPost(deps, v, id);
-  const found = await earlierAttempt(deps, v.kind, id, claim.claims, claim.firstClaimedAt, target);
-  if (found) {
-    await recordFirstPost(deps, v, id, found);
-    await edit(found.channel, found.ts);
-    return { outcome: 'updated', ...found };
-  }
-  let posted: Awaited<ReturnType<typeof post>>;
+  if (!current) await transitions.open(deps.db, ref, deps.clock.now().toJSDate());
+  const claimed = await transitions.claim(deps, ref, { serialised: true });
+  if (!claimed) throw new Error(`${transitions.reservationOf(ref)} could not be claimed (it is neither pending nor sending)`);
+  const transport = messageTransport(deps, ref, target, message);
   try {
-    posted = await post(deps, v.kind, id, target, message);
+    const found = claimed.claims > 1 && claimed.firstClaimedAt ? await transport.findEarlier(claimed.firstClaimedAt) : null;
+    if (found) {
+      deps.log.info({ reservation: transitions.reservationOf(ref), ts: found.ts }, 'an earlier attempt had posted this message; recorded its ts instead of posting again');
+      await transitions.record(deps, ref, claimed.claimedAt, found);
+      await edit(found.channel ?? target.channel, found.ts);
+      return { outcome: 'updated', ts: found.ts, channel: found.channel ?? target.channel };
+    }
+    const posted = await transport.send(message);
+    await transitions.record(deps, ref, claimed.claimedAt, posted);
+    return { outcome: 'posted', ts: posted.ts, channel: posted.channel ?? target.channel };
   } catch (err) {
-    if (rateLimitedFor(err) !== null) await unclaimFirstPost(deps, v, id);
+    // only while still sending (nothing recorded): the next render claims again (and searches, unless a 429)
+    await transitions.release(deps, ref, claimed.claimedAt, { uncount: rateLimitedFor(err) !== null });
     throw err;
   }
-  await recordFirstPost(deps, v, id, posted);
-  return { outcome: 'posted', ts: posted.ts, channel: posted.channel ?? target.channel };
 }

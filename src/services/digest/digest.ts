@@ -1,11 +1,14 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import { digestSnapshots, digests, outboundMessages } from '../../db/schema/index.js';
+import { deliveries, digestSnapshots, digests, outboundMessages } from '../../db/schema/index.js';
 import { buildDigest, type DigestModel } from '../../domain/digest/digest.js';
 import { dueDigest, previousDigestAt, type DigestSchedule } from '../../domain/digest/schedule.js';
 import type { Deps } from '../deps.js';
 import { insertOutbound } from '../delivery/outbound.js';
+import * as transitions from '../delivery/transitions.js';
+import { chartDelivery, DIGEST_CHART } from './chart-upload.js';
 import { readDigestInput } from './history.js';
 
 /** The digest's schedule from `program.digest` and the calendar (program zone), or null when there is no digest. */
@@ -55,6 +58,7 @@ export async function scheduledDigest(deps: Deps): Promise<'posted' | 'nothing'>
       .onConflictDoNothing({ target: digests.localDate })
       .returning({ id: digests.id });
     if (!row) throw new Error(`digest ${due.localDate} exists without its message`);
+    await transitions.open(tx, chartDelivery(row.id), at);
     await tx
       .insert(digestSnapshots)
       .values(model.workstreams.map((w) => ({ localDate: due.localDate, workstreamId: w.id, percent: w.percent, at })))
@@ -70,11 +74,14 @@ export async function scheduledDigest(deps: Deps): Promise<'posted' | 'nothing'>
 
 /** Digests whose message is posted and whose chart is still pending: the sweep wakes their upload. */
 async function chartsDue(deps: Deps): Promise<{ digestId: number; delayMs: number }[]> {
+  const messageDelivery = alias(deliveries, 'message_delivery');
   const rows = await deps.db
     .select({ id: digests.id })
     .from(digests)
     .innerJoin(outboundMessages, eq(outboundMessages.id, digests.messageId))
-    .where(and(eq(digests.chartStatus, 'pending'), eq(outboundMessages.status, 'sent')));
+    .innerJoin(deliveries, and(eq(deliveries.kind, DIGEST_CHART), eq(deliveries.ownerKey, sql`${digests.id}::text`)))
+    .innerJoin(messageDelivery, and(eq(messageDelivery.kind, outboundMessages.kind), eq(messageDelivery.ownerKey, sql`${outboundMessages.id}::text`)))
+    .where(and(eq(deliveries.status, 'pending'), eq(messageDelivery.status, 'sent')));
   return rows.map((r) => ({ digestId: r.id, delayMs: 0 }));
 }
 

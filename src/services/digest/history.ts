@@ -9,9 +9,6 @@ import { verdictInput } from '../gonogo/facts.js';
 /** Where "the previous % complete" comes from: the latest snapshot of a date before `beforeDate` (the digest), or taken at or before `atOrBefore` (stats). */
 export type PreviousSnapshot = { beforeDate: string } | { atOrBefore: Date };
 
-/** Prompt statuses that count as "prompted" for participation (as the go/no-go summary counts them). */
-const PROMPTED = ['pending', 'sending', 'sent', 'expired', 'failed'] as const;
-
 /**
  * Reads what the digest needs for `workstreamIds` over `window` (Unix ms, `[from, to)`), in a fixed number of
  * queries whatever the history's length: the current facts of each workstream (services/gonogo/facts.ts:
@@ -47,7 +44,8 @@ export async function readDigestInput(deps: Deps, window: Window, workstreamIds:
     .select({ workstreamId: runs.workstreamId, n: sql<number>`count(*)::int` })
     .from(standupPrompts)
     .innerJoin(runs, eq(runs.id, standupPrompts.runId))
-    .where(inArray(standupPrompts.status, [...PROMPTED]))
+    // members expected to answer count as prompted for participation (as the go/no-go summary counts them)
+    .where(eq(standupPrompts.status, 'expected'))
     .groupBy(runs.workstreamId);
   const answered = await db
     .select({ workstreamId: runs.workstreamId, n: sql<number>`count(*)::int` })

@@ -86,7 +86,7 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
     ? await db
         .select({ runId: standupPrompts.runId, n: sql<number>`count(*)::int` })
         .from(standupPrompts)
-        .where(and(inArray(standupPrompts.runId, runIds), inArray(standupPrompts.status, ['pending', 'sending', 'sent', 'expired', 'failed'])))
+        .where(and(inArray(standupPrompts.runId, runIds), eq(standupPrompts.status, 'expected')))
         .groupBy(standupPrompts.runId)
     : [];
   const catalog = await taskCatalog(deps);

@@ -1,10 +1,10 @@
 import { and, eq, isNotNull, ne } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import { gateSignatures, gateStates, outboundMessages } from '../../db/schema/index.js';
+import { deliveries, gateSignatures, gateStates, outboundMessages } from '../../db/schema/index.js';
 import type { SettledGate, SignOffReminder } from '../../domain/gonogo/messages.js';
 import type { Deps } from '../deps.js';
-import { restateOutbound } from '../delivery/outbound.js';
+import { outboundDelivery, restateOutbound } from '../delivery/outbound.js';
 import { zoneOf } from '../standups/plans.js';
 
 /** A gate's recorded state, as the reminder tells it: status, who passed or failed it and when, its standing signatures. */
@@ -66,7 +66,8 @@ export async function restateSignOffReminders(deps: Deps): Promise<number> {
   const reminders = await deps.db
     .select({ id: outboundMessages.id, channel: outboundMessages.channel, about: outboundMessages.about })
     .from(outboundMessages)
-    .where(and(eq(outboundMessages.kind, 'gonogo_reminder'), isNotNull(outboundMessages.about), ne(outboundMessages.status, 'failed')));
+    .innerJoin(deliveries, outboundDelivery)
+    .where(and(eq(outboundMessages.kind, 'gonogo_reminder'), isNotNull(outboundMessages.about), ne(deliveries.status, 'failed')));
   if (!reminders.length) return 0;
   const states = await gateSignOffStates(deps);
   let restated = 0;

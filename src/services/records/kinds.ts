@@ -74,8 +74,10 @@ const checkinFields = {
   closedAt: standupRuns.closedAt,
   startedBy: standupRuns.startedBy,
   reportChannel: standupRuns.reportChannel,
-  reportTs: standupRuns.reportTs,
-  prompted: sql<number>`(select count(*)::int from standup_prompts p where p.run_id = standup_runs.id and p.status = 'sent')`,
+  // the report's delivery (services/standups/delivery-kinds.ts, kind `report`)
+  reportTs: sql<string | null>`(select d.ts from deliveries d where d.kind = 'report' and d.owner_key = standup_runs.id::text)`,
+  // a prompt's DM is its delivery (services/standups/delivery-kinds.ts, kind `prompt`)
+  prompted: sql<number>`(select count(*)::int from standup_prompts p join deliveries d on d.kind = 'prompt' and d.owner_key = p.id::text where p.run_id = standup_runs.id and p.status = 'expected' and d.status = 'sent')`,
   skipped: sql<number>`(select count(*)::int from standup_prompts p where p.run_id = standup_runs.id and p.status in ('skipped', 'ooo'))`,
   answered: sql<number>`(select count(*)::int from standup_answers a where a.run_id = standup_runs.id and a.complete)`,
 };
@@ -184,7 +186,8 @@ const blockerFields = {
   resolvedAt: blockers.resolvedAt,
   resolvedBy: blockers.resolvedBy,
   levelsDone: blockers.levelsDone,
-  permalink: blockers.permalink,
+  // the blocker message's delivery (services/blockers/delivery-kinds.ts, kind `blocker`)
+  permalink: sql<string | null>`(select d.permalink from deliveries d where d.kind = 'blocker' and d.owner_key = blockers.id::text)`,
   // instants formatted in UTC by Postgres itself, whatever the session's TimeZone
   timeline: sql<
     BlockerRecord['timeline']

@@ -1,9 +1,10 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { applyDmReply, isComplete, parseAnswer, type Answers } from '../../domain/standups/answers.js';
 import type { Deps } from '../deps.js';
 import { raiseFromStandupAnswer } from '../blockers/raise.js';
+import { PROMPT, promptJoin } from './delivery-kinds.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Run = typeof standupRuns.$inferSelect;
@@ -152,11 +153,13 @@ export async function handleDmReply(deps: Deps, userId: string, channel: string,
       .select({ id: standupPrompts.id })
       .from(standupPrompts)
       .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
+      .innerJoin(deliveries, promptJoin)
       .where(
         and(
           eq(standupPrompts.userId, userId),
-          eq(standupPrompts.dmChannel, channel),
-          eq(standupPrompts.status, 'sent'),
+          eq(deliveries.conversation, channel),
+          eq(deliveries.status, 'sent'),
+          eq(standupPrompts.status, 'expected'),
           eq(standupRuns.status, 'open'),
           sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
         ),
@@ -166,7 +169,16 @@ export async function handleDmReply(deps: Deps, userId: string, channel: string,
     const [prompt] = await tx
       .select()
       .from(standupPrompts)
-      .where(unfinished ? eq(standupPrompts.id, unfinished.id) : and(eq(standupPrompts.userId, userId), eq(standupPrompts.dmChannel, channel), eq(standupPrompts.status, 'sent')))
+      .where(
+        unfinished
+          ? eq(standupPrompts.id, unfinished.id)
+          : and(
+              eq(standupPrompts.userId, userId),
+              eq(standupPrompts.status, 'expected'),
+              // raw SQL: the row lock below is taken on the prompt alone
+              sql`EXISTS (SELECT 1 FROM deliveries d WHERE d.kind = ${PROMPT} AND d.owner_key = ${standupPrompts.id}::text AND d.conversation = ${channel} AND d.status = 'sent')`,
+            ),
+      )
       .orderBy(desc(standupPrompts.promptAt))
       .limit(1)
       .for('update');

@@ -7,8 +7,9 @@ import { taskCatalog } from '../tasks/catalog.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { carriedOverBlockers } from '../blockers/queries.js';
-import { LATE_ANSWER, REPORT } from '../delivery/reservations.js';
-import { postOrUpdate } from '../delivery/send-once.js';
+import { postOrUpdateDelivery } from '../delivery/send-once.js';
+import * as transitions from '../delivery/transitions.js';
+import { lateAnswerDelivery, reportDelivery } from './delivery-kinds.js';
 
 /** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)). */
 const LOCK_REPORT = 1;
@@ -49,10 +50,11 @@ export async function dayRuns(db: Db, run: Pick<RunRow, 'reportChannel' | 'local
  * the first's report could never be posted), else in the first report's thread.
  * @throws Error while the day's first report has no `ts` yet (the render job retries; the tick re-enqueues it).
  */
-function threadFor(run: RunRow, day: readonly RunRow[]): string | null {
+async function threadFor(deps: Pick<Deps, 'db'>, run: RunRow, day: readonly RunRow[]): Promise<string | null> {
   const first = day[0];
   if (!first || first.id === run.id) return null;
-  if (first.reportTs) return first.reportTs;
+  const firstTs = (await transitions.stateOf(deps, reportDelivery(first.id)))?.ts;
+  if (firstTs) return firstTs;
   if (first.reportRenderedVersion > 0) return null; // Slack refused the first report for good: stand alone
   throw new Error(`run ${run.id} waits for the day's first report (run ${first.id}) to be posted, to reply in its thread`);
 }
@@ -98,8 +100,9 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
     if (!run || run.reportRenderedVersion >= run.reportVersion) return 'current';
     const day = await dayRuns(tx as unknown as Db, run);
     let threadTs = run.reportThreadTs;
-    if (!run.reportTs) {
-      threadTs = threadFor(run, day);
+    const posted = (await transitions.stateOf(deps, reportDelivery(runId)))?.ts;
+    if (!posted) {
+      threadTs = await threadFor(deps, run, day);
       // recorded before the first post (committed on its own), so an edit or late answer after a crash knows the thread
       if (threadTs !== run.reportThreadTs) await deps.db.update(standupRuns).set({ reportThreadTs: threadTs }).where(eq(standupRuns.id, runId));
     }
@@ -123,10 +126,10 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
         owner: b.owner,
       })),
     });
-    // the reservation and the ts are written outside this transaction (committed before and right after the
-    // Slack call), so a crash after posting cannot lose the ts
+    // the delivery and its ts are written outside this transaction (committed before and right after the Slack
+    // call), so a crash after posting cannot lose the ts
     const target = { channel: run.reportChannel, unfurlLinks: false, ...(threadTs ? { threadTs } : {}) };
-    const { outcome } = await postOrUpdate(deps, REPORT, runId, { ts: run.reportTs }, target, deps.renderer.standupReport(model));
+    const { outcome } = await postOrUpdateDelivery(deps, reportDelivery(runId), target, deps.renderer.standupReport(model));
     await tx.update(standupRuns).set({ reportRenderedVersion: run.reportVersion }).where(eq(standupRuns.id, runId));
     return outcome;
   });
@@ -144,14 +147,15 @@ export async function postLateAnswer(deps: Deps, answerId: number): Promise<'pos
     const [answer] = await tx.select().from(standupAnswers).where(eq(standupAnswers.id, answerId));
     if (!answer || answer.latePostedVersion >= answer.lateVersion) return 'current';
     const [run] = await tx.select().from(standupRuns).where(eq(standupRuns.id, answer.runId));
-    if (!run?.reportTs) throw new Error(`run ${answer.runId} has no report message yet; late answer ${answerId} waits for it`);
+    const reportTs = run ? (await transitions.stateOf(deps, reportDelivery(run.id)))?.ts : null;
+    if (!run || !reportTs) throw new Error(`run ${answer.runId} has no report message yet; late answer ${answerId} waits for it`);
     const lines = run.questions.flatMap((q) => {
       const v = answer.answers[q.id];
       return v === undefined || v === '' ? [] : [{ label: questionLabel(q), value: q.kind === 'percent' ? `${v}%` : String(v) }];
     });
     const message = deps.renderer.lateAnswer({ userId: answer.userId, lines, edited: answer.lateVersion > 1 });
     // a later check-in's report is itself a thread reply: its late answers join that thread
-    const { outcome } = await postOrUpdate(deps, LATE_ANSWER, answerId, { ts: answer.lateTs }, { channel: run.reportChannel, threadTs: run.reportThreadTs ?? run.reportTs }, message);
+    const { outcome } = await postOrUpdateDelivery(deps, lateAnswerDelivery(answerId), { channel: run.reportChannel, threadTs: run.reportThreadTs ?? reportTs }, message);
     await tx.update(standupAnswers).set({ latePostedVersion: answer.lateVersion }).where(eq(standupAnswers.id, answerId));
     return outcome;
   });

@@ -1,12 +1,14 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { memberOutOfOffice, standupPrompts, standupRuns, standupSkips, workstreamState } from '../../db/schema/index.js';
+import { deliveries, memberOutOfOffice, standupPrompts, standupRuns, standupSkips, workstreamState } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { decideRun, isOutOfOffice, latestOpenedOccurrence, type Occurrence } from '../../domain/standups/schedule.js';
 import { type CheckinSetup, STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
 import type { Deps } from '../deps.js';
 import { holdingOccurrence, startGates } from '../workstreams/activity.js';
 import { scheduledWorkstreams } from './plans.js';
+import * as transitions from '../delivery/transitions.js';
+import { PROMPT, promptDelivery, promptJoin } from './delivery-kinds.js';
 
 /** The standup_runs row of an occurrence, with the check-in's questions and names frozen into it. */
 function runRow(ws: CheckinSetup, occ: Occurrence, status: 'open' | 'missed') {
@@ -61,12 +63,22 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws:
     );
     let prompted = 0;
     if (occ.members.length) {
-      await tx.insert(standupPrompts).values(
-        occ.members.map((m) => {
-          const status = isOutOfOffice(m.userId, occ.localDate, spans) ? ('ooo' as const) : skips.has(m.userId) ? ('skipped' as const) : ('pending' as const);
-          if (status === 'pending') prompted++;
-          return { runId, userId: m.userId, zone: m.zone, section: m.section?.name ?? null, promptAt: m.promptAt.toJSDate(), remindAt: m.remindAt.toJSDate(), closeAt: m.closeAt.toJSDate(), status };
-        }),
+      const rows = await tx
+        .insert(standupPrompts)
+        .values(
+          occ.members.map((m) => {
+            const status = isOutOfOffice(m.userId, occ.localDate, spans) ? ('ooo' as const) : skips.has(m.userId) ? ('skipped' as const) : ('expected' as const);
+            return { runId, userId: m.userId, zone: m.zone, section: m.section?.name ?? null, promptAt: m.promptAt.toJSDate(), remindAt: m.remindAt.toJSDate(), closeAt: m.closeAt.toJSDate(), status };
+          }),
+        )
+        .returning({ id: standupPrompts.id, status: standupPrompts.status });
+      // the DM of every member expected to answer is a delivery, opened with the prompt
+      const expected = rows.filter((r) => r.status === 'expected');
+      prompted = expected.length;
+      await transitions.open(
+        tx,
+        expected.map((r) => promptDelivery(r.id)),
+        deps.clock.now().toJSDate(),
       );
     }
     return { created: true as const, runId, prompted };
@@ -77,7 +89,8 @@ export async function startRun(deps: Pick<Deps, 'db' | 'wakeups' | 'clock'>, ws:
     const due = await deps.db
       .select({ id: standupPrompts.id })
       .from(standupPrompts)
-      .where(and(eq(standupPrompts.runId, result.runId), eq(standupPrompts.status, 'pending'), lte(standupPrompts.promptAt, deps.clock.now().toJSDate())));
+      .innerJoin(deliveries, promptJoin)
+      .where(and(eq(standupPrompts.runId, result.runId), eq(deliveries.status, 'pending'), lte(standupPrompts.promptAt, deps.clock.now().toJSDate())));
     await deps.wakeups.sendPrompts(due.map((d) => ({ promptId: d.id, attempt: 1 })));
   }
   return result;
@@ -175,18 +188,27 @@ export async function closeDueRuns(deps: Deps): Promise<number[]> {
     .where(and(eq(standupRuns.status, 'open'), lte(standupRuns.closeAt, now)))
     .returning({ id: standupRuns.id, version: standupRuns.reportVersion, workstreamId: standupRuns.workstreamId });
   if (closed.length) {
-    await deps.db
-      .update(standupPrompts)
-      .set({ status: 'expired' })
+    // prompts never sent before the close expire (their deliveries are cancelled)
+    const unsent = await deps.db
+      .select({ id: standupPrompts.id })
+      .from(standupPrompts)
+      .innerJoin(deliveries, promptJoin)
       .where(
         and(
           inArray(
             standupPrompts.runId,
             closed.map((c) => c.id),
           ),
-          eq(standupPrompts.status, 'pending'),
+          eq(deliveries.status, 'pending'),
         ),
       );
+    await transitions.giveUp(
+      deps.db,
+      PROMPT,
+      unsent.map((p) => p.id),
+      'cancelled',
+      'expired',
+    );
     for (const c of closed) deps.log.info({ runId: c.id, workstream: c.workstreamId }, 'standup run closed');
     // a later check-in closing changes its status in the day's index on the first report
     const indexes = (await Promise.all(closed.map((c) => bumpDayIndex(deps.db, c.id)))).flat();

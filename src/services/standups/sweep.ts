@@ -1,8 +1,10 @@
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
-import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { releaseStaleReservations } from '../delivery/release-stale.js';
 import { closeDueRuns, openDueRuns } from './runs.js';
+import * as transitions from '../delivery/transitions.js';
+import { PROMPT, promptJoin, REMINDER } from './delivery-kinds.js';
 
 const BATCH = 10_000;
 
@@ -32,28 +34,41 @@ export async function tick(deps: Deps): Promise<TickReport> {
   const { db } = deps;
   const released = await releaseStaleReservations(deps);
 
-  await db
-    .update(standupPrompts)
-    .set({ status: 'expired' })
-    .where(and(eq(standupPrompts.status, 'pending'), lte(standupPrompts.closeAt, now)));
+  // prompts whose member window closed before they were sent expire (their deliveries are cancelled)
+  const expired = await db
+    .select({ id: standupPrompts.id })
+    .from(standupPrompts)
+    .innerJoin(deliveries, promptJoin)
+    .where(and(eq(deliveries.status, 'pending'), lte(standupPrompts.closeAt, now)));
+  await transitions.giveUp(
+    db,
+    PROMPT,
+    expired.map((p) => p.id),
+    'cancelled',
+    'expired',
+  );
 
   const duePrompts = await db
-    .select({ id: standupPrompts.id, attempts: standupPrompts.attempts })
+    .select({ id: standupPrompts.id, claims: deliveries.claims })
     .from(standupPrompts)
+    .innerJoin(deliveries, promptJoin)
     .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
-    .where(and(eq(standupPrompts.status, 'pending'), lte(standupPrompts.promptAt, now), eq(standupRuns.status, 'open')))
+    .where(and(eq(deliveries.status, 'pending'), eq(standupPrompts.status, 'expected'), lte(standupPrompts.promptAt, now), eq(standupRuns.status, 'open')))
     .orderBy(standupPrompts.promptAt, standupPrompts.id)
     .limit(BATCH);
-  await deps.wakeups.sendPrompts(duePrompts.map((p) => ({ promptId: p.id, attempt: p.attempts + 1 })));
+  await deps.wakeups.sendPrompts(duePrompts.map((p) => ({ promptId: p.id, attempt: p.claims + 1 })));
 
+  // reminders of prompts sent and not answered, not sent (nor being sent) yet
   const dueReminders = await db
     .select({ id: standupPrompts.id })
     .from(standupPrompts)
+    .innerJoin(deliveries, promptJoin)
     .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
     .where(
       and(
-        eq(standupPrompts.status, 'sent'),
-        eq(standupPrompts.reminderStatus, 'none'),
+        eq(standupPrompts.status, 'expected'),
+        eq(deliveries.status, 'sent'),
+        sql`NOT EXISTS (SELECT 1 FROM ${deliveries} r WHERE r.kind = ${REMINDER} AND r.owner_key = ${standupPrompts.id}::text AND r.status <> 'pending')`,
         lte(standupPrompts.remindAt, now),
         gt(standupPrompts.closeAt, now),
         eq(standupRuns.status, 'open'),

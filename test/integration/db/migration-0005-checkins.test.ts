@@ -62,7 +62,9 @@ describe('migration 0005: runs and skips become the `standup` check-in', () => {
 
   it('keeps every run, answer and skip, now as the `standup` check-in', async () => {
     const runs = await db.select().from(standupRuns).orderBy(standupRuns.id);
-    expect(runs.map((r) => [r.id, r.workstreamId, r.checkinId, r.checkinName, r.localDate, r.status, r.reportTs, r.reportThreadTs])).toEqual([
+    // the report's ts lives in its delivery since 0011
+    const reportTs = new Map((await pool!.query<{ owner_key: string; ts: string | null }>("SELECT owner_key, ts FROM deliveries WHERE kind = 'report'")).rows.map((d) => [Number(d.owner_key), d.ts]));
+    expect(runs.map((r) => [r.id, r.workstreamId, r.checkinId, r.checkinName, r.localDate, r.status, reportTs.get(r.id) ?? null, r.reportThreadTs])).toEqual([
       [1, 'ws1', 'standup', 'Standup', '2026-03-02', 'closed', '1700000000.000100', null],
       [2, 'ws1', 'standup', 'Standup', '2026-03-03', 'open', null, null],
     ]);

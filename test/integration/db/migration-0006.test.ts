@@ -1,6 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -9,19 +7,10 @@ import { inject } from 'vitest';
 import { fixedClock } from '../../../src/clock.js';
 import { parseWorkspaceConfig } from '../../../src/config/load.js';
 import { openDatabase } from '../../../src/db/client.js';
-import { dropDatabase, ensureDatabase, MIGRATIONS_FOLDER, runMigrations } from '../../../src/db/migrate.js';
+import { dropDatabase, ensureDatabase, runMigrations } from '../../../src/db/migrate.js';
 import type { Deps } from '../../../src/services/deps.js';
 import { gateFacts } from '../../../src/services/gonogo/facts.js';
-
-/** A copy of migrations/ whose journal stops after `tag`: what a database of that era was migrated with. */
-function migrationsUpTo(tag: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'preflight-migrations-'));
-  cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
-  const journal = JSON.parse(readFileSync(join(dir, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === tag) + 1);
-  writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify(journal));
-  return dir;
-}
+import { migrationsUpTo } from '../../support/migrations.js';
 
 const YAML = `
 program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }

@@ -62,7 +62,10 @@ describe('escalation DMs are edited in place to the current state (real Postgres
   const dmPosts = (user: string) => slack!.of('chat.postMessage', (a) => a.channel === user);
   /** The escalation notices of a blocker as stored: where each DM is. */
   const notices = (blockerId: number) =>
-    h!.sql<{ recipient: string; ts: string | null; dm_channel: string | null }>('SELECT recipient, ts, dm_channel FROM blocker_notices WHERE blocker_id = $1 ORDER BY id', [blockerId]);
+    h!.sql<{ recipient: string; ts: string | null; dm_channel: string | null }>(
+      "SELECT n.recipient, d.ts, d.conversation AS dm_channel FROM blocker_notices n JOIN deliveries d ON d.kind = 'notice' AND d.owner_key = n.id::text WHERE n.blocker_id = $1 ORDER BY n.id",
+      [blockerId],
+    );
   /** The chat.update calls on one DM (its conversation and ts), oldest first. */
   const editsOf = (n: { ts: string | null; dm_channel: string | null }) => slack!.of('chat.update', (a) => a.channel === n.dm_channel && a.ts === n.ts);
   const lastEdit = (n: { ts: string | null; dm_channel: string | null }) => {
@@ -167,9 +170,16 @@ describe('escalation DMs are edited in place to the current state (real Postgres
     expect(String(reminderPost!.args.text)).toContain(`The go/no-go is at <!date^${gonogoAt}^{date_short_pretty} at {time}|Thu 5 Feb at 00:30 GMT+5:30>`);
     expect(String(reminderPost!.args.text)).toContain('Still waiting on your sign-off: “QA sign-off”');
 
-    await waitFor('both recorded', async () => (await h!.sql("SELECT id FROM outbound_messages WHERE status <> 'sent'")).length === 0 && Boolean((await notices(gate!.id))[0]?.ts));
+    await waitFor(
+      'both recorded',
+      async () =>
+        (await h!.sql("SELECT m.id FROM outbound_messages m JOIN deliveries d ON d.kind = m.kind AND d.owner_key = m.id::text WHERE d.status <> 'sent'")).length === 0 &&
+        Boolean((await notices(gate!.id))[0]?.ts),
+    );
     const [dm] = await notices(gate!.id);
-    const [reminder] = await h.sql<{ ts: string; posted_channel: string }>("SELECT ts, posted_channel FROM outbound_messages WHERE kind = 'gonogo_reminder'");
+    const [reminder] = await h.sql<{ ts: string; posted_channel: string }>(
+      "SELECT d.ts, d.conversation AS posted_channel FROM outbound_messages m JOIN deliveries d ON d.kind = m.kind AND d.owner_key = m.id::text WHERE m.kind = 'gonogo_reminder'",
+    );
     h.clock.advance({ minutes: 3 });
     expect(await signOffGate(bot.deps, 'qa', 'UQA', 'passed', null)).toMatchObject({ ok: true });
     await waitFor('the escalation DM is edited to resolved', () => lastEdit(dm!).blocks.includes('Resolved by <@UQA>'));

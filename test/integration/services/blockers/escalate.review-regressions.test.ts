@@ -50,7 +50,10 @@ describe('regressions from the code review (fixed clock, no workers: each step d
     const [notice] = await h.sql<{ id: number }>('SELECT id FROM blocker_notices WHERE blocker_id = $1', [b!.id]);
     await actOnBlocker(bot.deps, b!.id, 'U01', { kind: 'snooze', ms: 3_600_000 });
     expect(await sendNotice(bot.deps, notice!.id)).toBe('not-due');
-    const [row] = await h.sql<{ status: string; not_before: Date }>('SELECT status, not_before FROM blocker_notices WHERE id = $1', [notice!.id]);
+    const [row] = await h.sql<{ status: string; not_before: Date }>(
+      "SELECT d.status, n.not_before FROM blocker_notices n JOIN deliveries d ON d.kind = 'notice' AND d.owner_key = n.id::text WHERE n.id = $1",
+      [notice!.id],
+    );
     expect(row).toEqual({ status: 'pending', not_before: new Date('2026-02-03T11:10:00Z') });
     h.clock.set('2026-02-03T11:10:00Z');
     expect(await sendNotice(bot.deps, notice!.id)).toBe('sent');

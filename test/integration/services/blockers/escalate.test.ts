@@ -87,7 +87,7 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
       expect(Number(m![2]), m![0]).toBeGreaterThanOrEqual(due);
       expect(Number(m![2]), m![0]).toBeLessThanOrEqual(due + LATE_TOLERANCE_MS / 1_000);
     }
-    const notices = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM blocker_notices WHERE status = 'sent'");
+    const notices = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM blocker_notices n JOIN deliveries d ON d.kind = 'notice' AND d.owner_key = n.id::text WHERE d.status = 'sent'");
     expect(notices[0]!.n).toBe(3);
     await eventually('message shows level 3', () => slack.of('chat.update', (a) => a.channel === 'C0BLK' && JSON.stringify(a.blocks ?? []).includes('level 3 of 3')).length > 0);
   });

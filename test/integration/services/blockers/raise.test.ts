@@ -37,11 +37,12 @@ describe('raiseBlocker (fixed clock, no workers)', () => {
       messageRenderedVersion: 0,
     });
     expect(b!.policy.ladder).toHaveLength(1);
-    const events = await h.sql<{ kind: string; actor: string; at: Date; data: unknown; thread_status: string }>(
-      'SELECT kind, actor, at, data, thread_status FROM blocker_events WHERE blocker_id = $1',
+    // the raised event has no thread line (no delivery)
+    const events = await h.sql<{ kind: string; actor: string; at: Date; data: unknown; thread_line: string | null }>(
+      "SELECT e.kind, e.actor, e.at, e.data, d.status AS thread_line FROM blocker_events e LEFT JOIN deliveries d ON d.kind = 'thread_line' AND d.owner_key = e.id::text WHERE e.blocker_id = $1",
       [b!.id],
     );
-    expect(events).toEqual([{ kind: 'raised', actor: 'U01', at: new Date('2026-02-03T10:00:00Z'), data: { severity: 'P1', owner: 'U0LEAD', text: 'the sandbox returns 502' }, thread_status: 'none' }]);
+    expect(events).toEqual([{ kind: 'raised', actor: 'U01', at: new Date('2026-02-03T10:00:00Z'), data: { severity: 'P1', owner: 'U0LEAD', text: 'the sandbox returns 502' }, thread_line: null }]);
     const [stored] = await h.sql<{ id: number; next_due_at: Date }>('SELECT id, next_due_at FROM blockers WHERE id = $1', [b!.id]);
     expect(stored).toEqual({ id: b!.id, next_due_at: new Date('2026-02-03T10:10:00Z') });
   });

@@ -5,6 +5,7 @@ import { renderReport } from '../../../../src/services/standups/report.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack, type NockedCall } from '../../../support/slack-nock.js';
+import { PROMPT_STATES, CRASHED_PROMPT } from '../../../support/prompt-states.js';
 
 /*
  * The lookup of an earlier attempt (services/delivery/lookup.ts) where Slack makes it hard: a public channel
@@ -47,7 +48,10 @@ describe('lookup of an earlier attempt', () => {
   /** The run's report as a process killed mid-call leaves it: first post claimed once at START, Slack had posted it, no ts recorded. */
   async function reportCrashedAfterPosting(s: ReturnType<typeof nockSlack>, hh: NonNullable<typeof h>) {
     const [run] = await hh.sql<{ id: number }>('SELECT id FROM standup_runs');
-    await hh.sql('UPDATE standup_runs SET report_claims = 1, report_claimed_at = $2, report_first_claimed_at = $2 WHERE id = $1', [run!.id, new Date(START)]);
+    await hh.sql(
+      "INSERT INTO deliveries (kind, owner_key, status, claims, attempts, claimed_at, first_claimed_at) VALUES ('report', $1::text, 'sending', 1, 1, $2, $2) ON CONFLICT (kind, owner_key) DO UPDATE SET status = 'sending', claims = 1, attempts = 1, claimed_at = $2, first_claimed_at = $2",
+      [run!.id, new Date(START)],
+    );
     const earlier = s.messages.post({ channel: 'C0WS1', text: 'QA standup', metadata: { event_type: 'preflight_report', event_payload: { reservation: `report-${run!.id}` } } });
     hh.clock.advance({ seconds: 20 });
     return { runId: run!.id, earlier };
@@ -64,7 +68,9 @@ describe('lookup of an earlier attempt', () => {
     expect(s.of('chat.postMessage', (a) => a.channel === 'C0WS1')).toHaveLength(0);
     expect(s.messages.in('C0WS1').filter((m) => m.metadata?.event_payload.reservation === `report-${runId}`)).toHaveLength(1);
     expect(s.of('chat.update').map((c) => c.args.ts)).toEqual([earlier.ts]);
-    expect((await h.sql('SELECT report_ts FROM standup_runs WHERE id = $1', [runId]))[0]).toEqual({ report_ts: earlier.ts });
+    expect((await h.sql("SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts FROM standup_runs WHERE id = $1", [runId]))[0]).toEqual({
+      report_ts: earlier.ts,
+    });
   });
 
   it('when the channel cannot be joined (a private channel), the report is posted anyway, once', async () => {
@@ -73,7 +79,10 @@ describe('lookup of an earlier attempt', () => {
     s.failNext('conversations.join', 200, { ok: false, error: 'method_not_supported_for_channel_type' });
     const [run] = await h.sql<{ id: number }>('SELECT id FROM standup_runs');
     // the crashed attempt never reached Slack
-    await h.sql('UPDATE standup_runs SET report_claims = 1, report_claimed_at = $2, report_first_claimed_at = $2 WHERE id = $1', [run!.id, new Date(START)]);
+    await h.sql(
+      "INSERT INTO deliveries (kind, owner_key, status, claims, attempts, claimed_at, first_claimed_at) VALUES ('report', $1::text, 'sending', 1, 1, $2, $2) ON CONFLICT (kind, owner_key) DO UPDATE SET status = 'sending', claims = 1, attempts = 1, claimed_at = $2, first_claimed_at = $2",
+      [run!.id, new Date(START)],
+    );
 
     expect(await renderReport(bot.deps, run!.id)).toBe('posted');
     expect(s.of('chat.postMessage', (a) => a.channel === 'C0WS1')).toHaveLength(1);
@@ -86,9 +95,7 @@ describe('lookup of an earlier attempt', () => {
     const { bot, s, h } = await setUp((call) => {
       if (slow && call.method === 'conversations.history') h?.clock.advance({ seconds: 10 });
     });
-    const [p] = await h.sql<{ id: number }>("UPDATE standup_prompts SET status = 'sending', attempts = 1, claimed_at = $1, first_claimed_at = $1 WHERE user_id = 'U10' RETURNING id", [
-      new Date(START),
-    ]);
+    const [p] = await h.sql<{ id: number }>(CRASHED_PROMPT, ['U10', new Date(START)]);
     const id = p!.id;
     const earlier = s.messages.post({ channel: 'U10', text: 'Standup for QA', metadata: { event_type: 'preflight_prompt', event_payload: { reservation: `prompt-${id}` } } });
     h.clock.advance({ seconds: 1 });
@@ -102,11 +109,11 @@ describe('lookup of an earlier attempt', () => {
     // the claim never outlived reclaim_after, and nothing was posted blind
     expect(h.clock.now().toMillis() - claimedAt).toBeLessThan(RECLAIM_AFTER_MS);
     expect(s.of('chat.postMessage', (a) => a.channel === 'U10')).toHaveLength(0);
-    expect((await h.sql('SELECT status, prompt_ts, attempts FROM standup_prompts WHERE id = $1', [id]))[0]).toEqual({ status: 'pending', prompt_ts: null, attempts: 2 });
+    expect((await h.sql(`SELECT status, prompt_ts, attempts FROM ${PROMPT_STATES} p WHERE id = $1`, [id]))[0]).toEqual({ status: 'pending', prompt_ts: null, attempts: 2 });
 
     slow = false; // Slack answers quickly again: the retry reads the whole window
     expect(await sendPrompt(bot.deps, id)).toBe('sent');
     expect(s.of('chat.postMessage', (a) => a.channel === 'U10')).toHaveLength(0);
-    expect((await h.sql('SELECT status, prompt_ts FROM standup_prompts WHERE id = $1', [id]))[0]).toEqual({ status: 'sent', prompt_ts: earlier.ts });
+    expect((await h.sql(`SELECT status, prompt_ts FROM ${PROMPT_STATES} p WHERE id = $1`, [id]))[0]).toEqual({ status: 'sent', prompt_ts: earlier.ts });
   });
 });

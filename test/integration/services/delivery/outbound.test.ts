@@ -45,8 +45,11 @@ describe('outbound messages (go/no-go posts, withdrawal notices): queued once pe
     expect(await sendOutbound(bot.deps, r1!)).toBe('sent');
 
     // the process dies while posting the second reply, after Slack posted it
-    const [p] = await h.sql<{ ts: string }>('SELECT ts FROM outbound_messages WHERE id = $1', [parent]);
-    await h.sql("UPDATE outbound_messages SET status = 'sending', claims = 1, claimed_at = $2, first_claimed_at = $2 WHERE id = $1", [r2, new Date('2026-02-03T14:00:00Z')]);
+    const [p] = await h.sql<{ ts: string }>('SELECT ts FROM deliveries WHERE owner_key = $1::text', [parent]);
+    await h.sql("UPDATE deliveries SET status = 'sending', claims = 1, claimed_at = $2, first_claimed_at = $2 WHERE kind = 'gonogo_summary' AND owner_key = $1::text", [
+      r2,
+      new Date('2026-02-03T14:00:00Z'),
+    ]);
     const earlier = slack.messages.post({
       channel: 'C0LAUNCH',
       thread_ts: p!.ts,
@@ -71,7 +74,7 @@ describe('outbound messages (go/no-go posts, withdrawal notices): queued once pe
         .filter((m) => m.thread_ts === p!.ts)
         .map((m) => m.text),
     ).toEqual(['more 1', 'more 2', 'more 3']);
-    expect((await h.sql('SELECT ts FROM outbound_messages WHERE id = $1', [r2]))[0]).toEqual({ ts: earlier.ts });
+    expect((await h.sql('SELECT ts FROM deliveries WHERE owner_key = $1::text', [r2]))[0]).toEqual({ ts: earlier.ts });
   });
 
   it('a DM Slack refuses for good is parked as failed, not retried', async () => {
@@ -82,6 +85,6 @@ describe('outbound messages (go/no-go posts, withdrawal notices): queued once pe
     slack.failNext('chat.postMessage', 200, { ok: false, error: 'user_not_found' });
     expect(await sendOutbound(bot.deps, id!)).toBe('failed');
     expect(await sendOutbound(bot.deps, id!)).toBe('not-due');
-    expect((await h.sql('SELECT status FROM outbound_messages WHERE id = $1', [id]))[0]).toEqual({ status: 'failed' });
+    expect((await h.sql('SELECT status FROM deliveries WHERE owner_key = $1::text', [id]))[0]).toEqual({ status: 'failed' });
   });
 });

@@ -4,6 +4,7 @@ import { sendPrompt } from '../../../../src/services/standups/prompts.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack, type NockedCall } from '../../../support/slack-nock.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 /*
  * A claim released as stale while its worker is still running (its Slack answer was slow): the worker that
@@ -66,7 +67,7 @@ describe('a claim released as stale while its worker still runs', () => {
   it('released during its search: the first worker does not post after the second one did', async () => {
     const { first, second, s, h, id } = await setUp('conversations.history');
     // an earlier claim had crashed before reaching Slack, so this claim searches first
-    await h.sql("UPDATE standup_prompts SET status = 'sending', attempts = 1, claimed_at = $2, first_claimed_at = $2 WHERE id = $1", [id, new Date(START)]);
+    await h.sql("UPDATE deliveries SET status = 'sending', claims = 1, attempts = 1, claimed_at = $2, first_claimed_at = $2 WHERE kind = 'prompt' AND owner_key = $1::text", [id, new Date(START)]);
     h.clock.advance({ minutes: 2 });
     await tick(first);
 
@@ -74,7 +75,7 @@ describe('a claim released as stale while its worker still runs', () => {
     expect(second.outcome).toBe('sent');
     const posted = promptsIn(s, id);
     expect(posted).toHaveLength(1);
-    expect((await h.sql('SELECT status, prompt_ts FROM standup_prompts WHERE id = $1', [id]))[0]).toEqual({ status: 'sent', prompt_ts: posted[0]!.ts });
+    expect((await h.sql(`SELECT status, prompt_ts FROM ${PROMPT_STATES} p WHERE id = $1`, [id]))[0]).toEqual({ status: 'sent', prompt_ts: posted[0]!.ts });
   });
 
   it('released while its post was in flight: the second worker finds the message, the first does not record over it and says so', async () => {
@@ -85,7 +86,7 @@ describe('a claim released as stale while its worker still runs', () => {
     const posted = promptsIn(s, id);
     expect(posted).toHaveLength(1);
     expect(s.of('chat.postMessage')).toHaveLength(1);
-    expect((await h.sql('SELECT status, prompt_ts, dm_channel FROM standup_prompts WHERE id = $1', [id]))[0]).toEqual({ status: 'sent', prompt_ts: posted[0]!.ts, dm_channel: 'D10' });
+    expect((await h.sql(`SELECT status, prompt_ts, dm_channel FROM ${PROMPT_STATES} p WHERE id = $1`, [id]))[0]).toEqual({ status: 'sent', prompt_ts: posted[0]!.ts, dm_channel: 'D10' });
     expect(warnings).toEqual([expect.stringContaining('another worker owns the message now')]);
   });
 });

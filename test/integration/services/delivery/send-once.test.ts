@@ -7,6 +7,7 @@ import { renderReport } from '../../../../src/services/standups/report.js';
 import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { PROMPT_STATES, CRASHED_PROMPT } from '../../../support/prompt-states.js';
 
 /*
  * The send-once delivery after a crash, driven by hand (no workers) on real Postgres and Redis with the Web
@@ -49,10 +50,7 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
 
   /** Leaves prompt `userId` as a process killed mid-call leaves it: claimed once at `at`, no ts. */
   async function crashedMidCall(hh: NonNullable<typeof h>, userId: string, at: string): Promise<number> {
-    const [row] = await hh.sql<{ id: number }>("UPDATE standup_prompts SET status = 'sending', attempts = 1, claimed_at = $2, first_claimed_at = $2 WHERE user_id = $1 RETURNING id", [
-      userId,
-      new Date(at),
-    ]);
+    const [row] = await hh.sql<{ id: number }>(CRASHED_PROMPT, [userId, new Date(at)]);
     return row!.id;
   }
 
@@ -90,7 +88,7 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
       });
     }
     expect(searches[1]!.args.cursor).toBeTruthy();
-    const [row] = await h.sql<{ status: string; prompt_ts: string; dm_channel: string }>('SELECT status, prompt_ts, dm_channel FROM standup_prompts WHERE id = $1', [id]);
+    const [row] = await h.sql<{ status: string; prompt_ts: string; dm_channel: string }>(`SELECT status, prompt_ts, dm_channel FROM ${PROMPT_STATES} p WHERE id = $1`, [id]);
     expect(row).toEqual({ status: 'sent', prompt_ts: earlier.ts, dm_channel: 'D10' });
   });
 
@@ -113,7 +111,10 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     const { bot, s, h } = await setUp();
     const [run] = await h.sql<{ id: number }>('SELECT id FROM standup_runs');
     // the dead process had claimed the first post and Slack had posted it
-    await h.sql('UPDATE standup_runs SET report_claims = 1, report_claimed_at = $2, report_first_claimed_at = $2 WHERE id = $1', [run!.id, new Date(START)]);
+    await h.sql(
+      "INSERT INTO deliveries (kind, owner_key, status, claims, attempts, claimed_at, first_claimed_at) VALUES ('report', $1::text, 'sending', 1, 1, $2, $2) ON CONFLICT (kind, owner_key) DO UPDATE SET status = 'sending', claims = 1, attempts = 1, claimed_at = $2, first_claimed_at = $2",
+      [run!.id, new Date(START)],
+    );
     const earlier = s.messages.post({ channel: 'C0WS1', text: 'QA standup', metadata: { event_type: 'preflight_report', event_payload: { reservation: `report-${run!.id}` } } });
     h.clock.advance({ seconds: 20 });
     expect(await renderReport(bot.deps, run!.id)).toBe('updated');
@@ -122,7 +123,9 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     const edits = s.of('chat.update', (a) => a.channel === 'C0WS1');
     expect(edits.map((e) => e.args.ts)).toEqual([earlier.ts]);
     expect(JSON.stringify(edits[0]!.args.blocks)).toContain('QA · standup');
-    expect((await h.sql('SELECT report_ts FROM standup_runs'))[0]).toEqual({ report_ts: earlier.ts });
+    expect((await h.sql("SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts FROM standup_runs"))[0]).toEqual({
+      report_ts: earlier.ts,
+    });
   });
 
   it('a thread line reclaimed after a crash is looked for in the thread (conversations.replies), not posted again', async () => {
@@ -130,9 +133,13 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     const raised = await raiseBlocker(bot.deps, { reporter: 'U10', text: 'staging is down', severity: 'P1', workstreamId: 'ws1', source: 'command' });
     const blockerId = raised.ok ? raised.blocker.id : 0;
     expect(await renderBlockerMessage(bot.deps, blockerId)).toBe('posted');
-    const [b] = await h.sql<{ message_ts: string }>('SELECT message_ts FROM blockers WHERE id = $1', [blockerId]);
+    const [b] = await h.sql<{ message_ts: string }>("SELECT ts AS message_ts FROM deliveries WHERE kind = 'blocker' AND owner_key = $1::text", [blockerId]);
     const [ev] = await h.sql<{ id: number }>("SELECT id FROM blocker_events WHERE blocker_id = $1 AND kind = 'raised'", [blockerId]);
-    await h.sql("UPDATE blocker_events SET thread_status = 'sending', thread_claims = 1, thread_claimed_at = $2, thread_first_claimed_at = $2 WHERE id = $1", [ev!.id, new Date(START)]);
+    // (the raised event has no line of its own: this one is claimed as a process killed mid-call leaves it)
+    await h.sql("INSERT INTO deliveries (kind, owner_key, status, claims, attempts, claimed_at, first_claimed_at) VALUES ('thread_line', $1::text, 'sending', 1, 1, $2, $2)", [
+      ev!.id,
+      new Date(START),
+    ]);
     const earlier = s.messages.post({
       channel: 'C0BLK',
       thread_ts: b!.message_ts,
@@ -145,7 +152,7 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     expect(s.of('chat.postMessage', (a) => a.thread_ts === b!.message_ts)).toHaveLength(0);
     expect(s.of('conversations.replies').map((c) => [c.args.channel, c.args.ts])).toEqual([['C0BLK', b!.message_ts]]);
     expect(s.of('conversations.history')).toHaveLength(0);
-    expect((await h.sql('SELECT thread_status, thread_ts FROM blocker_events WHERE id = $1', [ev!.id]))[0]).toEqual({ thread_status: 'sent', thread_ts: earlier.ts });
+    expect((await h.sql("SELECT status, ts FROM deliveries WHERE kind = 'thread_line' AND owner_key = $1::text", [ev!.id]))[0]).toEqual({ status: 'sent', ts: earlier.ts });
   });
 
   it('a report Slack refuses for good (archived channel) is given up for this version, not retried forever', async () => {
@@ -153,7 +160,13 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     const [run] = await h.sql<{ id: number }>('SELECT id FROM standup_runs');
     s.failNext('chat.postMessage', 200, { ok: false, error: 'is_archived' });
     expect(await renderReport(bot.deps, run!.id)).toBe('failed');
-    expect((await h.sql('SELECT report_ts, report_rendered_version = report_version AS given_up FROM standup_runs'))[0]).toEqual({ report_ts: null, given_up: true });
+    expect(
+      (
+        await h.sql(
+          "SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts, report_rendered_version = report_version AS given_up FROM standup_runs",
+        )
+      )[0],
+    ).toEqual({ report_ts: null, given_up: true });
     // the tick and the render job find nothing to do for this version
     expect(await renderReport(bot.deps, run!.id)).toBe('current');
     expect(s.of('chat.postMessage', (a) => a.channel === 'C0WS1')).toHaveLength(0);

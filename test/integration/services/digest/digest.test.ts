@@ -125,7 +125,7 @@ describe('the daily digest', () => {
     await sendOutbound(bot.deps, msg!.id);
     const threadTs = slack.messages.in('C0LAUNCH')[0]!.ts;
     // a process claimed the upload, Slack shared the file, and the process died before recording it
-    await h.sql("UPDATE digests SET chart_status = 'sending', chart_claims = 1, chart_claimed_at = $1, chart_first_claimed_at = $1", [h.clock.now().toJSDate()]);
+    await h.sql("UPDATE deliveries SET status = 'sending', claims = 1, attempts = 1, claimed_at = $1, first_claimed_at = $1 WHERE kind = 'digest_chart'", [h.clock.now().toJSDate()]);
     slack.messages.files.set('F0EARLIER', { id: 'F0EARLIER', filename: chartFilename('2026-11-24'), bytes: PNG_MAGIC, completed: true });
     slack.messages.post({ channel: 'C0LAUNCH', thread_ts: threadTs, text: '' }).files = [{ id: 'F0EARLIER', name: chartFilename('2026-11-24'), title: 'chart' }];
 
@@ -135,7 +135,7 @@ describe('the daily digest', () => {
     expect(await releaseStaleReservations(bot.deps)).toMatchObject({ digest_chart: 1 });
     expect(await uploadDigestChart(bot.deps, digest!.id)).toBe('found');
     expect(slack.of('files.getUploadURLExternal')).toEqual([]);
-    expect(await h.sql('SELECT chart_status, chart_file_id FROM digests')).toEqual([{ chart_status: 'sent', chart_file_id: 'F0EARLIER' }]);
+    expect(await h.sql("SELECT status, ts FROM deliveries WHERE kind = 'digest_chart'")).toEqual([{ status: 'sent', ts: 'F0EARLIER' }]);
   });
 
   it("/preflight stats gives one workstream's numbers over the last days", async () => {

@@ -14,6 +14,7 @@ import { verdict } from '../../../../src/domain/gonogo/verdict.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 // seed 000: Gate 4 needs both the Alpha and the Beta lead; Team Sigma waits for a gate; "If fails: delay Sigma/Pi
 // by 1+ day, escalate to exec" (/work/shared/seeds/000, as reproduced in examples/final-deployment-five-teams)
@@ -37,7 +38,8 @@ const YAML = config();
 type H = Awaited<ReturnType<typeof harness>>;
 
 async function deliverAll(h: H, bot: Awaited<ReturnType<H['process']>>) {
-  for (const { id } of await h.sql<{ id: number }>("SELECT id FROM outbound_messages WHERE status = 'pending' ORDER BY id")) expect(await sendOutbound(bot.deps, id)).toBe('sent');
+  for (const { id } of await h.sql<{ id: number }>("SELECT m.id FROM outbound_messages m JOIN deliveries d ON d.kind = m.kind AND d.owner_key = m.id::text WHERE d.status = 'pending' ORDER BY m.id"))
+    expect(await sendOutbound(bot.deps, id)).toBe('sent');
 }
 
 describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
@@ -90,12 +92,12 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     // nothing was told to the unblocked workstream on a pass, nothing twice, and the next sweep adds nothing
     expect(posted('C0PI')).toEqual([]);
     expect(await escalateFailedGates(bot.deps)).toEqual([]);
-    expect(await h.sql("SELECT id FROM outbound_messages WHERE status <> 'sent'")).toEqual([]);
+    expect(await h.sql("SELECT m.id FROM outbound_messages m JOIN deliveries d ON d.kind = m.kind AND d.owner_key = m.id::text WHERE d.status <> 'sent'")).toEqual([]);
 
     h.clock.advance({ seconds: 5 });
     const report = await tick(bot.deps);
     expect(report.opened).toBe(1);
-    expect(await h.sql("SELECT p.user_id, p.status FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE r.workstream_id = 'sigma' ORDER BY p.user_id")).toEqual([
+    expect(await h.sql(`SELECT p.user_id, p.status FROM ${PROMPT_STATES} p JOIN standup_runs r ON r.id = p.run_id WHERE r.workstream_id = 'sigma' ORDER BY p.user_id`)).toEqual([
       { user_id: 'UKOL', status: 'expired' },
       { user_id: 'USIGMA', status: 'pending' },
     ]);
@@ -196,7 +198,8 @@ describe('gate pass/fail and joint sign-off on real Postgres and Redis', () => {
     const escalateNow = async () => {
       const [b] = await h!.sql<{ id: number; version: number }>("SELECT id, version FROM blockers WHERE source = 'gate'");
       expect(await escalate(bot.deps, b!.id, b!.version)).toBe('notified');
-      for (const { id } of await h!.sql<{ id: number }>("SELECT id FROM blocker_notices WHERE status = 'pending'")) expect(await sendNotice(bot.deps, id)).toBe('sent');
+      for (const { id } of await h!.sql<{ id: number }>("SELECT n.id FROM blocker_notices n JOIN deliveries d ON d.kind = 'notice' AND d.owner_key = n.id::text WHERE d.status = 'pending'"))
+        expect(await sendNotice(bot.deps, id)).toBe('sent');
     };
     const dmsTo = (user: string) => slack!.of('chat.postMessage', (a) => a.channel === user && !String(a.text).startsWith('⚠️')).length;
 

@@ -7,6 +7,7 @@ import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../../../support/config-factories.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 /*
  * The preview and the scheduler share one source of truth: the real scheduler (tick + BullMQ workers, real Postgres
@@ -106,7 +107,7 @@ describe('the scheduler sends exactly what the preview lists (simulated week acr
       // the workers deliver what the tick queued before the clock moves on (so no claim outlives reclaim_after)
       await eventually(`deliveries due at ${h.clock.now().toISO()} done`, async () => {
         const [row] = await h.sql<{ n: number }>(
-          `SELECT count(*)::int AS n FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id
+          `SELECT count(*)::int AS n FROM ${PROMPT_STATES} p JOIN standup_runs r ON r.id = p.run_id
            WHERE r.status = 'open' AND p.close_at > $1 AND (
              (p.status IN ('pending', 'sending') AND p.prompt_at <= $1) OR
              (p.status = 'sent' AND p.reminder_status IN ('none', 'sending') AND p.remind_at <= $1))`,
@@ -137,7 +138,7 @@ describe('the scheduler sends exactly what the preview lists (simulated week acr
   it('every prompt sent is one of the preview’s prompts, at its instant, one for one', async () => {
     const rows = await h.sql<{ id: number; user_id: string; workstream_id: string; checkin_id: string; local_date: string }>(
       `SELECT p.id, p.user_id, r.workstream_id, r.checkin_id, r.local_date::text AS local_date
-       FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE p.status = 'sent' AND p.prompt_at < $1`,
+       FROM ${PROMPT_STATES} p JOIN standup_runs r ON r.id = p.run_id WHERE p.status = 'sent' AND p.prompt_at < $1`,
       [preview.until.toJSDate()],
     );
     // one DM per prompt, each at the tick the scheduler sent it (the fixed clock only stops at the preview's instants
@@ -153,7 +154,7 @@ describe('the scheduler sends exactly what the preview lists (simulated week acr
   it('every reminder sent (nobody answers) is one of the preview’s reminders, at its instant, one for one', async () => {
     const rows = await h.sql<{ id: number; user_id: string; workstream_id: string; checkin_id: string; local_date: string; remind_at: Date }>(
       `SELECT p.id, p.user_id, r.workstream_id, r.checkin_id, r.local_date::text AS local_date, p.remind_at
-       FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE p.reminder_status = 'sent'`,
+       FROM ${PROMPT_STATES} p JOIN standup_runs r ON r.id = p.run_id WHERE p.reminder_status = 'sent'`,
     );
     const scheduled = rows.map((r) => key({ to: r.user_id, workstreamId: r.workstream_id, checkinId: r.checkin_id, localDate: r.local_date, at: DateTime.fromJSDate(r.remind_at) })).sort();
     expect(scheduled).toEqual(of('checkin_reminder').map(key).sort());
@@ -165,7 +166,7 @@ describe('the scheduler sends exactly what the preview lists (simulated week acr
 
   it('the out-of-office and the skip the preview lists are the prompts the scheduler held back', async () => {
     const held = await h.sql<{ user_id: string; checkin_id: string; local_date: string; status: string }>(
-      `SELECT p.user_id, r.checkin_id, r.local_date::text AS local_date, p.status FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id
+      `SELECT p.user_id, r.checkin_id, r.local_date::text AS local_date, p.status FROM ${PROMPT_STATES} p JOIN standup_runs r ON r.id = p.run_id
        WHERE p.status IN ('ooo', 'skipped') ORDER BY r.local_date, r.checkin_id, p.user_id`,
     );
     expect(held).toEqual([
@@ -181,7 +182,7 @@ describe('the scheduler sends exactly what the preview lists (simulated week acr
   it('a gate passing during a check-in’s window: the scheduler opens it then, and the preview says so (issue 18)', async () => {
     const runs = await h.sql<{ local_date: string; prompts: string }>(
       `SELECT r.local_date::text AS local_date, string_agg(p.user_id || ' ' || p.status, ', ' ORDER BY p.user_id) AS prompts
-       FROM standup_runs r JOIN standup_prompts p ON p.run_id = r.id WHERE r.workstream_id = 'edge' AND r.local_date <= '2026-04-02' GROUP BY r.local_date ORDER BY r.local_date`,
+       FROM standup_runs r JOIN ${PROMPT_STATES} p ON p.run_id = r.id WHERE r.workstream_id = 'edge' AND r.local_date <= '2026-04-02' GROUP BY r.local_date ORDER BY r.local_date`,
     );
     // no run while it waited; on 1 Apr Kolkata's window had closed (04:30–06:30 UTC) when the gate passed
     expect(runs).toEqual([

@@ -27,10 +27,10 @@ describe('where a later check-in’s report goes (real Postgres, Slack faked wit
   const reports = () => slack.of('chat.postMessage', (a) => a.channel === 'C0WS1');
   const run = async (checkin: string, date: string) =>
     (
-      await h.sql<{ id: number; report_ts: string | null; report_thread_ts: string | null }>('SELECT id, report_ts, report_thread_ts FROM standup_runs WHERE checkin_id = $1 AND local_date = $2', [
-        checkin,
-        date,
-      ])
+      await h.sql<{ id: number; report_ts: string | null; report_thread_ts: string | null }>(
+        "SELECT id, (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts, report_thread_ts FROM standup_runs WHERE checkin_id = $1 AND local_date = $2",
+        [checkin, date],
+      )
     )[0]!;
 
   beforeAll(async () => {

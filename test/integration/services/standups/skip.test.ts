@@ -7,6 +7,7 @@ import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 // issue 8, defect 5: Monday 2 Feb 2026, 18:00 in New York (UTC−5) = Tuesday 08:00 in Tokyo (UTC+9).
 const YAML = aConfig({
@@ -44,7 +45,7 @@ describe('/standup skip says which run it skips (fixed clock, real Postgres and 
     expect(await h.sql('SELECT local_date::text AS date FROM standup_runs')).toEqual([{ date: '2026-02-03' }]);
     await new Promise((r) => setTimeout(r, 300));
     expect(dms('U0TYO')).toHaveLength(0);
-    const prompts = await h.sql<{ user_id: string; status: string }>('SELECT user_id, status FROM standup_prompts ORDER BY user_id');
+    const prompts = await h.sql<{ user_id: string; status: string }>(`SELECT user_id, status FROM ${PROMPT_STATES} p ORDER BY user_id`);
     expect(prompts).toEqual([
       { user_id: 'U0NY', status: 'skipped' },
       { user_id: 'U0TYO', status: 'skipped' },

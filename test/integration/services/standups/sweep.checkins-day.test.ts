@@ -7,6 +7,7 @@ import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 /*
  * A launch day in New York (Wednesday 4 Feb 2026, UTC-5) run by checkpoints, after seed 000: a 09:00 program
@@ -54,7 +55,7 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
   const runId = async (ws: string, checkin: string) => (await h.sql<{ id: number }>('SELECT id FROM standup_runs WHERE workstream_id = $1 AND checkin_id = $2', [ws, checkin]))[0]!.id;
   const recorded = (...users: string[]) =>
     eventually(`prompts of ${users.join(', ')} recorded as sent`, async () => {
-      const rows = await h.sql<{ n: number }>("SELECT count(DISTINCT user_id)::int AS n FROM standup_prompts WHERE status = 'sent' AND user_id = ANY($1)", [users]);
+      const rows = await h.sql<{ n: number }>(`SELECT count(DISTINCT user_id)::int AS n FROM ${PROMPT_STATES} p WHERE status = 'sent' AND user_id = ANY($1)`, [users]);
       return rows[0]!.n === users.length;
     });
 
@@ -137,7 +138,11 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     h.clock.set('2026-02-04T18:00:00Z');
     await Promise.all([tick(bot.deps), tick(other.deps), tick(bot.deps), tick(other.deps)]);
     await eventually('midday report in the thread', () => posts('C0OMEGA').length === 2);
-    const firstTs = (await h.sql<{ report_ts: string }>("SELECT report_ts FROM standup_runs WHERE checkin_id = 'morning'"))[0]!.report_ts;
+    const firstTs = (
+      await h.sql<{ report_ts: string }>(
+        "SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts FROM standup_runs WHERE checkin_id = 'morning'",
+      )
+    )[0]!.report_ts;
     const reply = posts('C0OMEGA')[1]!.args;
     expect(reply.thread_ts).toBe(firstTs);
     expect(String(reply.text)).toContain('Team Omega Checkpoint 13:00 2026-02-04');
@@ -153,7 +158,7 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     await eventually('midday prompts', () => dms('U0OL').length === 2 && dms('U01').length === 3);
     await new Promise((r) => setTimeout(r, 300));
     expect(dms('U03')).toHaveLength(2); // 09:00 program and 11:00 morning, not 13:00
-    const [{ status }] = (await h.sql<{ status: string }>("SELECT p.status FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE r.checkin_id = 'midday' AND p.user_id = 'U03'")) as [
+    const [{ status }] = (await h.sql<{ status: string }>(`SELECT p.status FROM ${PROMPT_STATES} p JOIN standup_runs r ON r.id = p.run_id WHERE r.checkin_id = 'midday' AND p.user_id = 'U03'`)) as [
       { status: string },
     ];
     expect(status).toBe('skipped');
@@ -197,7 +202,11 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
     expect((await tick(bot.deps)).closed).toBe(1);
     const midday = await runId('omega', 'midday');
     await submitForm(bot.deps, 'U0OL', midday, { status: 'late but fine', risk: 'green' });
-    const firstTs = (await h.sql<{ report_ts: string }>("SELECT report_ts FROM standup_runs WHERE checkin_id = 'morning'"))[0]!.report_ts;
+    const firstTs = (
+      await h.sql<{ report_ts: string }>(
+        "SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts FROM standup_runs WHERE checkin_id = 'morning'",
+      )
+    )[0]!.report_ts;
     await eventually('late answer posted', () => slack.of('chat.postMessage', (a) => a.channel === 'C0OMEGA' && JSON.stringify(a.blocks ?? '').includes('late but fine')).length === 1);
     expect(slack.of('chat.postMessage', (a) => a.channel === 'C0OMEGA' && JSON.stringify(a.blocks ?? '').includes('late but fine'))[0]!.args.thread_ts).toBe(firstTs);
   });

@@ -3,6 +3,7 @@ import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 const members = Array.from({ length: 12 }, (_, i) => `U${String(i + 10)}`);
 const YAML = aConfig({
@@ -62,7 +63,9 @@ describe('exactly once, on real Postgres and Redis', () => {
     const bot = await h.process({ workers: false });
     await tick(bot.deps); // run and prompts recorded, jobs queued but no worker runs them
     // simulate a crash after reserving one prompt, before Slack was called
-    await h.sql("UPDATE standup_prompts SET status = 'sending', claimed_at = $1 WHERE user_id = 'U10'", [new Date('2026-02-03T09:00:00Z')]);
+    await h.sql("UPDATE deliveries d SET status = 'sending', claimed_at = $1 FROM standup_prompts p WHERE d.kind = 'prompt' AND d.owner_key = p.id::text AND p.user_id = 'U10'", [
+      new Date('2026-02-03T09:00:00Z'),
+    ]);
     await bot.stop();
     h.clock.set('2026-02-03T09:03:00Z'); // past the 2-minute stale-reservation window
     const next = await h.process();
@@ -85,7 +88,7 @@ describe('exactly once, on real Postgres and Redis', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900); // waited out Retry-After
     await new Promise((r) => setTimeout(r, 300));
     expect([...promptsPerMember(s).values()].every((n) => n === 1)).toBe(true);
-    const attempts = await h.sql<{ n: number }>('SELECT max(attempts)::int AS n FROM standup_prompts');
+    const attempts = await h.sql<{ n: number }>(`SELECT max(attempts)::int AS n FROM ${PROMPT_STATES} p`);
     expect(attempts[0]!.n).toBeGreaterThanOrEqual(1);
   });
 

@@ -5,6 +5,7 @@ import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 // Tuesday 3 Feb 2026, 10:00 in New York = 15:00 UTC
 const YAML = aConfig({
@@ -33,7 +34,7 @@ describe('standup prompts sent / answered, as the metrics see them (the Observer
     h.clock.set('2026-02-03T15:00:00Z');
     await tick(bot.deps);
     await eventually('two prompts recorded as sent', async () => {
-      const rows = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM standup_prompts WHERE status = 'sent'");
+      const rows = await h.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${PROMPT_STATES} p WHERE status = 'sent'`);
       return rows[0]!.n === 2;
     });
     // counted right after the row is marked sent

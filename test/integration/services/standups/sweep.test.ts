@@ -4,6 +4,7 @@ import { tick } from '../../../../src/services/standups/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 // Tuesday 3 Feb 2026; New York is UTC-5. U03 answers from Chicago (UTC-6): prompted at 10:00 CT = 11:00 ET.
 const YAML = aConfig({
@@ -32,7 +33,7 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
    */
   const promptsRecorded = (...users: string[]) =>
     eventually(`prompts of ${users.join(', ')} recorded as sent`, async () => {
-      const rows = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM standup_prompts WHERE status = 'sent' AND user_id = ANY($1)", [users]);
+      const rows = await h.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${PROMPT_STATES} p WHERE status = 'sent' AND user_id = ANY($1)`, [users]);
       return rows[0]!.n === users.length;
     });
 
@@ -129,7 +130,9 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
   it('a late answer goes to the report thread; an on-time answer can no longer be edited', async () => {
     const res = await submitForm(bot.deps, 'U03', 1, { yesterday: 'x', today: 'Late but here', blockers: '-', progress: 5, risk: 'red' });
     expect(res).toMatchObject({ kind: 'saved', late: true });
-    const reportTs = reports()[0]!.args && (await h.sql<{ report_ts: string }>('SELECT report_ts FROM standup_runs'))[0]!.report_ts;
+    const reportTs =
+      reports()[0]!.args &&
+      (await h.sql<{ report_ts: string }>("SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts FROM standup_runs"))[0]!.report_ts;
     await eventually('late answer in thread', () => slack.of('chat.postMessage', (a) => a.thread_ts === reportTs).length === 1);
     expect(JSON.stringify(slack.of('chat.postMessage', (a) => a.thread_ts === reportTs)[0]!.args.blocks)).toContain('Late but here');
     await expect(submitForm(bot.deps, 'U02', 1, { yesterday: 'a', today: 'b', blockers: 'none', progress: 1, risk: 'green' })).rejects.toThrow('run closed');
@@ -137,7 +140,7 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
 
   it('sent each member exactly one prompt and reminded only U03', async () => {
     const prompts = await h.sql<{ user_id: string; status: string; reminder_status: string; attempts: number }>(
-      'SELECT user_id, status, reminder_status, attempts FROM standup_prompts ORDER BY user_id',
+      `SELECT user_id, status, reminder_status, attempts FROM ${PROMPT_STATES} p ORDER BY user_id`,
     );
     expect(prompts).toEqual([
       { user_id: 'U01', status: 'sent', reminder_status: 'none', attempts: 1 },

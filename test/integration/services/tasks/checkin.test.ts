@@ -7,6 +7,7 @@ import { applyCheckinProgress, taskProgressFromDm } from '../../../../src/servic
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
+import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 /*
  * Seed 000's Omega checkpoints (Fri 13 Nov 2026, New York): "11:00 AM - First checkpoint (O-3, O-4 should be done)".
@@ -51,7 +52,7 @@ describe('a check-in asks each member for progress on their open tasks; its repo
   it('the prompt lists the member’s open tasks (waiting ones say on what) and how to report them in one line', async () => {
     await tick(bot.deps);
     await eventually('three prompts', () => ['U0A', 'U0C', 'U0D'].every((u) => dms(u).length === 1));
-    await eventually('prompts recorded as sent', async () => (await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM standup_prompts WHERE status = 'sent'"))[0]!.n === 3);
+    await eventually('prompts recorded as sent', async () => (await h.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${PROMPT_STATES} p WHERE status = 'sent'`))[0]!.n === 3);
     const prompt = JSON.stringify(dms('U0A')[0]!.args.blocks);
     expect(prompt).toContain('*Your open tasks*');
     expect(prompt).toContain('• *O-1* MongoDB · 0% · due Fri 13 Nov 14:00');
@@ -66,7 +67,7 @@ describe('a check-in asks each member for progress on their open tasks; its repo
     expect(res).toMatchObject({ ok: true, lines: ['📈 O-1 “MongoDB” at 75%.'] });
     // an ordinary answer is not mistaken for task progress
     expect(await taskProgressFromDm(bot.deps, 'U0A', 'Finished the O-1 migration script')).toBeNull();
-    const reply = await handleDmReply(bot.deps, 'U0A', (await h.sql<{ dm_channel: string }>("SELECT dm_channel FROM standup_prompts WHERE user_id = 'U0A'"))[0]!.dm_channel, 'Migrating');
+    const reply = await handleDmReply(bot.deps, 'U0A', (await h.sql<{ dm_channel: string }>(`SELECT dm_channel FROM ${PROMPT_STATES} p WHERE user_id = 'U0A'`))[0]!.dm_channel, 'Migrating');
     expect(reply.kind).toBe('done');
     const [state] = await h.sql<{ progress: number; status: string }>("SELECT progress, status FROM task_states WHERE task_id = 'O-1'");
     expect(state).toEqual({ progress: 75, status: 'open' });

@@ -38,7 +38,9 @@ describe('/gonogo posts the summary once (in process; real Postgres, Slack faked
   /** What the outbound worker does: delivers every pending message (a reply waits for its parent), a few rounds. */
   const deliverPending = async () => {
     for (let round = 0; round < 4; round++) {
-      for (const { id } of await h.sql<{ id: number }>("SELECT id FROM outbound_messages WHERE status = 'pending' ORDER BY id")) {
+      for (const { id } of await h.sql<{ id: number }>(
+        "SELECT m.id FROM outbound_messages m JOIN deliveries d ON d.kind = m.kind AND d.owner_key = m.id::text WHERE d.status = 'pending' ORDER BY m.id",
+      )) {
         await sendOutbound(bot.deps, id).catch(() => {}); // a 429 releases the message; the next round retries it
       }
     }
