@@ -257,7 +257,7 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
      ORDER BY d, w`,
     [TODAY, ZONE, JSON.stringify(DEFAULT_QUESTIONS), opts.workdays],
   );
-  // their reports, posted (the report's delivery, services/standups/delivery-kinds.ts)
+  // their reports, posted (the report's delivery, services/checkins/delivery-kinds.ts)
   await c.query(
     `INSERT INTO deliveries (kind, owner_key, conversation, ts, status, created_at)
      SELECT 'report', id::text, report_channel, extract(epoch FROM open_at)::bigint || '.000100', 'sent', created_at FROM standup_runs`,
@@ -276,7 +276,7 @@ async function load(c: pg.Client, config: WorkspaceConfig): Promise<void> {
   if (nPrompts < opts.answers) throw new Error(`only ${nPrompts} prompts for ${opts.answers} answers: raise --workdays`);
   await c.query('ANALYZE bench_pp');
   // the member's part (expected, skipped, ooo) on the prompt; its DM's fate (sent, sent then reminded, failed) on
-  // its delivery (services/standups/delivery-kinds.ts)
+  // its delivery (services/checkins/delivery-kinds.ts)
   await c.query(
     `CREATE TEMP TABLE bench_ps AS
      SELECT *, CASE WHEN rn <= $1 THEN 'sent'

@@ -28,7 +28,7 @@ import type { Queues } from '../src/jobs/queues.js';
 import { standupTick } from '../src/jobs/registry.js';
 import type { Workers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
-import type { TickReport } from '../src/services/standups/sweep.js';
+import type { TickReport } from '../src/services/checkins/sweep.js';
 import { SlackApiFake, type RecordedCall } from '../test/support/slack-api-fake.js';
 import { benchEnv, parseArgs } from './lib.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';

@@ -24,7 +24,7 @@ import { DateTime } from 'luxon';
  * The arithmetic is done on wall-clock readings (local date and time, each in its own zone), so a DST change
  * moves nothing by an hour: Preflight reads a wall time that does not exist (spring forward) as the one an hour
  * later, which is the same instant as its distance from the start. A wall time that happens twice (fall back)
- * names its first pass (src/domain/standups/schedule.ts localTimeOn): started in the second pass of that hour, the
+ * names its first pass (src/domain/checkins/schedule.ts localTimeOn): started in the second pass of that hour, the
  * sandbox's day starts when the hour ends (`MovedSchedule.start.repeatedHour` says so).
  */
 

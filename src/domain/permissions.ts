@@ -9,7 +9,7 @@ import { PROGRAM_WORKSTREAM } from './checkins/plans.js';
  * not checked here.
  */
 
-/** Who holds which role, from preflight.yml (services/permissions.ts derives it from the config). */
+/** Who holds which role, from preflight.yml (services/permission-check.ts derives it from the config). */
 export interface PermissionRoles {
   /** The program's PM (user id). */
   pm: string;

@@ -5,11 +5,11 @@ import { blockerView } from './blockers/view.js';
 import type { Activity } from '../domain/workstreams/activity.js';
 import type { Deps } from './deps.js';
 import { PROGRAM_WORKSTREAM, STANDUP_CHECKIN } from '../domain/checkins/plans.js';
-import { occurrenceOn } from '../domain/standups/schedule.js';
+import { occurrenceOn } from '../domain/checkins/schedule.js';
 import { nextCheckins } from './preview/next-checkins.js';
-import { holdingOccurrence, startGates, type StartGates, workstreamActivity } from './workstreams/activity.js';
-import { checkinsFor, zoneOf } from './standups/plans.js';
-import { localClock } from './standups/prompts.js';
+import { holdingOccurrence, startGates, type StartGates, workstreamActivity } from './workstreams/start-gates.js';
+import { checkinsFor, zoneOf } from './checkins/participation.js';
+import { localClock } from './checkins/prompts.js';
 
 /**
  * A member's check-in today (one line per check-in that prompts them; "today" in its workstream's zone): the

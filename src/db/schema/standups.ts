@@ -1,7 +1,7 @@
 import { boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Question } from '../../config/workspace.js';
-import type { Answers } from '../../domain/standups/answers.js';
-import type { RunStatus } from '../../domain/standups/report.js';
+import type { Answers } from '../../domain/checkins/answers.js';
+import type { RunStatus } from '../../domain/checkins/report.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

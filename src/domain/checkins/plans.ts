@@ -2,7 +2,7 @@ import type { CheckinDeclaration as CheckinConfig, ProgramDeclaration as Workspa
 import { personOf } from '../program/people.js';
 import type { Question } from '../program/questions.js';
 import { workstreamZone } from '../program/zones.js';
-import type { PlanMember, StandupPlan } from '../standups/schedule.js';
+import type { PlanMember, StandupPlan } from './schedule.js';
 import { parseDays } from './days.js';
 import { checkinWindows } from './windows.js';
 

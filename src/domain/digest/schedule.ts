@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { isCheckinDay, type Weekday } from '../checkins/days.js';
-import { localTimeOn } from '../standups/schedule.js';
+import { localTimeOn } from '../checkins/schedule.js';
 
 /**
  * When the daily digest is due (pure): `program.digest.at` on each workday of the calendar that is not a

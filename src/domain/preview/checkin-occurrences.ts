@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { datesIn, type Weekday, weekdayOf } from '../checkins/days.js';
-import { occurrencesBetween, type Occurrence, type StandupPlan } from '../standups/schedule.js';
+import { occurrencesBetween, type Occurrence, type StandupPlan } from '../checkins/schedule.js';
 
 /**
  * One check-in (of a workstream, or of the program under its reserved workstream key) as the preview enumerates it.
@@ -35,7 +35,7 @@ function whyNot(checkin: PreviewCheckin, localDate: string): Extract<CheckinDay,
 
 /**
  * The check-in on every workstream-local date `from` … `until` (YYYY-MM-DD, inclusive): its occurrence from
- * the scheduler's own listing of occurrences (domain/standups/schedule.ts `occurrencesBetween`: participant zones,
+ * the scheduler's own listing of occurrences (domain/checkins/schedule.ts `occurrencesBetween`: participant zones,
  * `days:`, DST gaps and repeats), or why that date has none. This is the one place the preview enumerates
  * check-in instants.
  */

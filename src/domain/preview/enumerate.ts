@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterStep, nextStep, quietUntil, stepOutcome, type EscalationPolicy, type LadderState, type QuietHours, type Roles, type Severity } from '../blockers/ladder.js';
-import { isOutOfOffice, type MemberSlot, type Occurrence, type OutOfOffice } from '../standups/schedule.js';
+import { isOutOfOffice, type MemberSlot, type Occurrence, type OutOfOffice } from '../checkins/schedule.js';
 import { candidateDates, checkinDays, type PreviewCheckin } from './checkin-occurrences.js';
 import { dstNote, dstNoteBetween } from './dst.js';
 import { compareEvents, compareSkipped, type Preview, type PreviewEvent, type SkippedDay } from './events.js';
@@ -94,7 +94,7 @@ export interface PreviewInput {
   zoneOf: (userId: string) => string;
   /**
    * When the run of a check-in occurrence opens and whom it prompts (user IDs), or null when it never opens: the
-   * scheduler's own guard (services/workstreams/activity.ts `runOpening`). Absent: at its `openAt`, everyone.
+   * scheduler's own guard (services/workstreams/start-gates.ts `runOpening`). Absent: at its `openAt`, everyone.
    */
   opening?: (occ: Occurrence) => { at: DateTime; userIds: readonly string[] } | null;
   /**
@@ -124,7 +124,7 @@ const ACTIVITY_REASON = { not_started: 'not_active_yet', ended: 'ended', waiting
 
 /**
  * A check-in's prompt, reminder and close for every participant, and its skipped days, as the scheduler runs them:
- * its run opens when `input.opening` says (the scheduler's guard, services/workstreams/activity.ts `runOpening`).
+ * its run opens when `input.opening` says (the scheduler's guard, services/workstreams/start-gates.ts `runOpening`).
  * A run that never opens skips its date (a program check-in: each participant, with their workstream's reason); a
  * participant of a program check-in left out when it opens is skipped; a run that opens after its time prompts then
  * those already due (their reminder no earlier than the prompt), and skips those whose answer window has closed.

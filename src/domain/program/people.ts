@@ -2,7 +2,7 @@ import type { ProgramDeclaration } from './declaration.js';
 
 /*
  * The people directory of a program: for everyone preflight.yml names, their zone, their workstreams and their
- * roles, worked out once (the rules that `services/standups/plans.ts zoneOf` and `domain/checkins/plans.ts`
+ * roles, worked out once (the rules that `services/checkins/participation.ts zoneOf` and `domain/checkins/plans.ts`
  * each applied on their own before issue 19).
  */
 

@@ -36,7 +36,7 @@ export type Activity = { state: 'active' } | { state: 'not_started'; from: DateT
  * local day (or, with `end`, of the next one: an inclusive end date), domain/checkins/days.ts `localDayStart`: where
  * midnight happens twice, the first one; where it does not exist, the instant the clocks jump to. A wall time that does not exist (spring-forward
  * gap) moves forward by the gap; one that happens twice is its first occurrence (as standups do,
- * domain/standups/schedule.ts localTimeOn).
+ * domain/checkins/schedule.ts localTimeOn).
  * @returns a UTC DateTime. @throws Error on a malformed value or zone (config validation rules that out).
  */
 export function boundaryInstant(value: string, zone: string, end = false): DateTime {

@@ -4,7 +4,7 @@ import type { BlockerActReply } from '../../domain/blockers/act-reply.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { escalateNowStep } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
-import { may } from '../permissions.js';
+import { may } from '../permission-check.js';
 import { ladderState, nextDueAt } from './ladder-state.js';
 import type { BlockerRow } from './rows.js';
 import * as transitions from '../delivery/transitions.js';

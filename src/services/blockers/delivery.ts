@@ -7,7 +7,7 @@ import type { EscalationNoticeModel, OutgoingMessage } from '../delivery/rendere
 import { messageTransport, postOrUpdateDelivery, updatePosted } from '../delivery/send-once.js';
 import * as transitions from '../delivery/transitions.js';
 import { blockerMessageDelivery, NOTICE, noticeDelivery, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
-import { zoneOf } from '../standups/plans.js';
+import { zoneOf } from '../checkins/participation.js';
 import type { BlockerNoticeRow, BlockerRow } from './rows.js';
 import { blockerView } from './view.js';
 
@@ -25,7 +25,7 @@ const digestOf = (m: OutgoingMessage) =>
 
 /**
  * What one escalation DM shows at `now`: the blocker as it stands (or, for a DM of an earlier episode of a gate's
- * escalation, as that episode ended), its times written for the recipient's zone (services/standups/plans.ts zoneOf).
+ * escalation, as that episode ended), its times written for the recipient's zone (services/checkins/participation.ts zoneOf).
  */
 function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNoticeRow, now: Date, sentAt: Date, permalink: string | null): EscalationNoticeModel {
   const zone = zoneOf(deps.config, n.recipient);

@@ -3,7 +3,7 @@ import { formatDuration } from '../../config/duration.js';
 import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
 import { afterStep, escalateNowStep, nextStep, quietUntil, stepOutcome } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
-import { zoneOf } from '../standups/plans.js';
+import { zoneOf } from '../checkins/participation.js';
 import { rolesFor } from './policy.js';
 import { ladderState } from './ladder-state.js';
 import * as transitions from '../delivery/transitions.js';

@@ -1,6 +1,6 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { escalationPolicyOf, ladderOf, type Program } from '../../domain/program/program.js';
-import { permissionRoles } from '../permissions.js';
+import { permissionRoles } from '../permission-check.js';
 import type { EscalationPolicy, Roles, Severity } from '../../domain/blockers/ladder.js';
 
 /** Configured levels → the domain's ladder (domain/program/program.ts). */

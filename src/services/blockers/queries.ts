@@ -3,7 +3,7 @@ import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/sc
 import type { Db } from '../../db/client.js';
 import type { BlockerListScope } from '../../domain/blockers/command.js';
 import type { Deps } from '../deps.js';
-import { workstreamsOf } from '../standups/plans.js';
+import { workstreamsOf } from '../checkins/participation.js';
 import type { BlockerRow } from './rows.js';
 import { noticeJoin } from './delivery-kinds.js';
 

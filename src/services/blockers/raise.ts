@@ -2,11 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { blockerEvents, blockers, standupAnswers, standupRuns } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { BlockerSource } from '../../domain/blockers/blocker.js';
-import { blockersOf } from '../../domain/standups/answers.js';
+import { blockersOf } from '../../domain/checkins/answers.js';
 import { gatesWithdrawnBy } from '../../domain/gonogo/signoff.js';
 import { nextStep, type EscalationPolicy, type Severity } from '../../domain/blockers/ladder.js';
 import type { Deps } from '../deps.js';
-import { workstreamsOf } from '../standups/plans.js';
+import { workstreamsOf } from '../checkins/participation.js';
 import { blockersChannel, policyFor } from './policy.js';
 import type { BlockerRow } from './rows.js';
 

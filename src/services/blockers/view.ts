@@ -20,7 +20,7 @@ export function blockerChannelZone(config: WorkspaceConfig, b: Pick<BlockerRow, 
 /**
  * The view model of a blocker row at `now` (rendered to Block Kit in src/slack/blocks/blocker.ts), for a reader
  * in `zone` (IANA; the plain-text fallbacks of its times are in it). Default: the blocker channel's zone
- * ({@link blockerChannelZone}); a DM or a list passes its reader's (services/standups/plans.ts zoneOf).
+ * ({@link blockerChannelZone}); a DM or a list passes its reader's (services/checkins/participation.ts zoneOf).
  * `permalink` is the blocker message's (its delivery's, services/blockers/delivery-kinds.ts), shown by the
  * escalation DMs; null where it is not shown.
  */

@@ -3,7 +3,7 @@ import type { BlockerActReply } from '../../domain/blockers/act-reply.js';
 import type { DigestModel } from '../../domain/digest/digest.js';
 import type { DecisionAnnouncement, GateOutcomeNotice, SignOffReminder, SignOffReply, SignOffsWithdrawnNotice } from '../../domain/gonogo/messages.js';
 import type { Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
-import type { ReportModel } from '../../domain/standups/report.js';
+import type { ReportModel } from '../../domain/checkins/report.js';
 import type { TaskStartNotice } from '../../domain/tasks/start-notice.js';
 import type { BlockerView } from '../blockers/view.js';
 

@@ -9,7 +9,7 @@ import type { OutgoingMessage } from '../delivery/renderer.js';
 import { gateFacts, verdictInput } from './facts.js';
 import { gateSignOffStates, signOffReminder } from './reminders.js';
 import type { Refusal } from '../../domain/permissions.js';
-import { may } from '../permissions.js';
+import { may } from '../permission-check.js';
 
 /**
  * `/gonogo decide`: records the decision in the audit trail and queues its announcement, delivered once

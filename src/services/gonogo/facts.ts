@@ -3,14 +3,14 @@ import { DateTime } from 'luxon';
 import { blockers, checklistTicks, gateSignatures, gateStates, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Question } from '../../config/workspace.js';
 import type { Severity } from '../../domain/blockers/ladder.js';
-import { riskOf } from '../../domain/standups/answers.js';
+import { riskOf } from '../../domain/checkins/answers.js';
 import type { GateFacts, VerdictInput, WorkstreamFacts } from '../../domain/gonogo/verdict.js';
 import { signOffProgress } from '../../domain/gonogo/signoff.js';
 import type { Deps } from '../deps.js';
 import { percentComplete } from '../../domain/tasks/progress.js';
 import { taskStatus } from '../../domain/tasks/tasks.js';
 import { taskCatalog } from '../tasks/catalog.js';
-import { startGates, workstreamActivity } from '../workstreams/activity.js';
+import { startGates, workstreamActivity } from '../workstreams/start-gates.js';
 
 /** A gate's due time from config (program-local "2026-02-04T14:00"), as Unix ms. */
 export function gateDueAt(deps: Pick<Deps, 'config'>, due: string | undefined): number | null {

@@ -8,10 +8,10 @@ import { workstreamZone } from '../../domain/program/program.js';
 import type { Deps } from '../deps.js';
 import type { DbOrTx, OutboundItem } from '../delivery/outbound.js';
 import type { MessageRenderer } from '../delivery/renderer.js';
-import { zoneOf } from '../standups/plans.js';
+import { zoneOf } from '../checkins/participation.js';
 import { raiseBlocker } from '../blockers/raise.js';
 import { reopenEscalation } from '../blockers/reopen.js';
-import { activityRule, downstreamOf, firstCheckins, type StartGates, waitingOn } from '../workstreams/activity.js';
+import { activityRule, downstreamOf, firstCheckins, type StartGates, waitingOn } from '../workstreams/start-gates.js';
 import { activityAt } from '../../domain/workstreams/activity.js';
 
 type Gate = WorkspaceConfig['gates'][number];
@@ -24,7 +24,7 @@ const firstAt = (at: DateTime, now: DateTime): FirstCheckinAt => (at <= now ? 'n
  * (`starts_when`) and not ended, one post in its channel, and one DM per participant with the time of their first
  * check-in (the earliest of the workstream's check-ins they take part in: their own prompt time, or "now" when its window is already open). Each is
  * a model rendered by `deps.renderer` (src/slack/blocks/gate-notices.ts), its time shown in the recipient's zone: the
- * workstream's for its channel, each member's own (services/standups/plans.ts zoneOf) for their DM. Keys derive from the audit row, so queuing them twice (two
+ * workstream's for its channel, each member's own (services/checkins/participation.ts zoneOf) for their DM. Keys derive from the audit row, so queuing them twice (two
  * processes, a retry) queues them once.
  * @param gates gate states with this gate already passed at `now`.
  */

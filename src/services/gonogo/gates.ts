@@ -6,7 +6,7 @@ import { cannotPassBecause } from '../../domain/gonogo/verdict.js';
 import type { EscalationPolicy } from '../../domain/blockers/ladder.js';
 import type { SignOffReply } from '../../domain/gonogo/messages.js';
 import type { Refusal } from '../../domain/permissions.js';
-import { may } from '../permissions.js';
+import { may } from '../permission-check.js';
 import type { Deps } from '../deps.js';
 import { type DbOrTx, insertOutbound } from '../delivery/outbound.js';
 import { actOnBlocker } from '../blockers/act.js';
@@ -16,7 +16,7 @@ import type { BlockerRow } from '../blockers/rows.js';
 import { gateFacts } from './facts.js';
 import { escalateFailedGates, gateFailedNotices, gatePassedNotices } from './gate-outcome.js';
 import { restateSignOffReminders } from './reminders.js';
-import { startGates } from '../workstreams/activity.js';
+import { startGates } from '../workstreams/start-gates.js';
 
 /** `message`: the reply rendered by `deps.renderer` from its model (domain/gonogo/messages.ts SignOffReply). */
 export type SignOffResult =

@@ -5,7 +5,7 @@ import { deliveries, gateSignatures, gateStates, outboundMessages } from '../../
 import type { SettledGate, SignOffReminder } from '../../domain/gonogo/messages.js';
 import type { Deps } from '../deps.js';
 import { outboundDelivery, restateOutbound } from '../delivery/outbound.js';
-import { zoneOf } from '../standups/plans.js';
+import { zoneOf } from '../checkins/participation.js';
 
 /** A gate's recorded state, as the reminder tells it: status, who passed or failed it and when, its standing signatures. */
 export interface GateSignOffState {
@@ -33,7 +33,7 @@ export async function gateSignOffStates(deps: Pick<Deps, 'db'>): Promise<Map<str
  * named stand now: the gates still waiting on their signature, and for each of the others what became of it
  * (passed or failed, by whom and when; signed by them, and who else must sign a joint gate). A model, rendered by
  * `deps.renderer` (src/slack/blocks/gonogo-reminder.ts) with its times in the recipient's zone
- * (services/standups/plans.ts zoneOf).
+ * (services/checkins/participation.ts zoneOf).
  * @param gonogoAt the go/no-go time as configured (`gonogo.at`, program-local ISO).
  * @param gateIds the gates the reminder named when it was sent (config ids; a gate no longer configured is left out).
  */

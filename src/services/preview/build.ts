@@ -6,8 +6,8 @@ import type { Preview } from '../../domain/preview/events.js';
 import { gatePolicy } from '../gonogo/gates.js';
 import { addDays, localDayStart } from '../../domain/checkins/days.js';
 import { PROGRAM_WORKSTREAM, scheduledCheckins } from '../../domain/checkins/plans.js';
-import { zoneOf } from '../standups/plans.js';
-import { activityRule, runOpening, type StartGates } from '../workstreams/activity.js';
+import { zoneOf } from '../checkins/participation.js';
+import { activityRule, runOpening, type StartGates } from '../workstreams/start-gates.js';
 import { activityAt } from '../../domain/workstreams/activity.js';
 import type { LiveState } from './live-state.js';
 import { configuredTasks, taskDueAt } from '../tasks/catalog.js';
@@ -32,7 +32,7 @@ export function previewCheckins(config: WorkspaceConfig): PreviewCheckin[] {
 
 /**
  * Whether a workstream holds check-ins at `at` (UTC), by the lifecycle rule the scheduler applies
- * (domain/workstreams/activity.ts `activityAt` with services/workstreams/activity.ts `activityRule`), with the
+ * (domain/workstreams/activity.ts `activityAt` with services/workstreams/start-gates.ts `activityRule`), with the
  * reason for a reader when it does not: "not active yet (from 2026-12-03 09:00 Europe/London)",
  * "ended (2026-12-20 00:00 …)", "waiting on gate Gate 2: Security review". The program (`_program`, the section of a
  * program check-in's participant in no workstream) always holds its check-ins. `gates` are the start gates' states

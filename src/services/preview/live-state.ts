@@ -3,11 +3,11 @@ import { blockers, gateSignatures, gateStates, memberOutOfOffice, standupRuns, s
 import type { Db } from '../../db/client.js';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { PreviewBlocker, RecordedSkip, StartedRun } from '../../domain/preview/enumerate.js';
-import type { OutOfOffice } from '../../domain/standups/schedule.js';
+import type { OutOfOffice } from '../../domain/checkins/schedule.js';
 import { ladderState } from '../blockers/ladder-state.js';
 import { rolesFor } from '../blockers/policy.js';
 import { taskCatalog } from '../tasks/catalog.js';
-import { startGates, type StartGates } from '../workstreams/activity.js';
+import { startGates, type StartGates } from '../workstreams/start-gates.js';
 
 /** What the preview reads from Postgres: out-of-office spans, recorded skips, gate states and open blockers. */
 export interface LiveState {
@@ -19,7 +19,7 @@ export interface LiveState {
   gateStatus: Map<string, 'pending' | 'passed' | 'failed'>;
   /** Gate id → who has signed it so far (a joint `all_of` gate half-signed escalates only to the signers missing). */
   gateSigned: Map<string, string[]>;
-  /** Start gates as the lifecycle rule reads them (services/workstreams/activity.ts `startGates`: passed ones with when). */
+  /** Start gates as the lifecycle rule reads them (services/workstreams/start-gates.ts `startGates`: passed ones with when). */
   startGates: StartGates;
   /** Gates whose "not signed off by its due time" escalation is already under way (its steps are in `blockers`). */
   gatesEscalating: Set<string>;

@@ -1,8 +1,8 @@
 import { and, eq, gte, isNotNull } from 'drizzle-orm';
 import { memberOutOfOffice, standupRuns, standupSkips } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
-import { zoneOf } from '../standups/plans.js';
-import { startGates, type StartGates } from '../workstreams/activity.js';
+import { zoneOf } from '../checkins/participation.js';
+import { startGates, type StartGates } from '../workstreams/start-gates.js';
 import { buildPreview } from './build.js';
 
 /** One of a person's next check-ins, for App Home: times already formatted in the viewer's zone. */

@@ -74,9 +74,9 @@ const checkinFields = {
   closedAt: standupRuns.closedAt,
   startedBy: standupRuns.startedBy,
   reportChannel: standupRuns.reportChannel,
-  // the report's delivery (services/standups/delivery-kinds.ts, kind `report`)
+  // the report's delivery (services/checkins/delivery-kinds.ts, kind `report`)
   reportTs: sql<string | null>`(select d.ts from deliveries d where d.kind = 'report' and d.owner_key = standup_runs.id::text)`,
-  // a prompt's DM is its delivery (services/standups/delivery-kinds.ts, kind `prompt`)
+  // a prompt's DM is its delivery (services/checkins/delivery-kinds.ts, kind `prompt`)
   prompted: sql<number>`(select count(*)::int from standup_prompts p join deliveries d on d.kind = 'prompt' and d.owner_key = p.id::text where p.run_id = standup_runs.id and p.status = 'expected' and d.status = 'sent')`,
   skipped: sql<number>`(select count(*)::int from standup_prompts p where p.run_id = standup_runs.id and p.status in ('skipped', 'ooo'))`,
   answered: sql<number>`(select count(*)::int from standup_answers a where a.run_id = standup_runs.id and a.complete)`,

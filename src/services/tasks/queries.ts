@@ -4,7 +4,7 @@ import { workstreamZone } from '../../domain/program/program.js';
 import { percentComplete } from '../../domain/tasks/progress.js';
 import { taskQueue, taskStatus, type QueueSlot, type Task, type TaskStatus } from '../../domain/tasks/tasks.js';
 import type { Deps } from '../deps.js';
-import { workstreamsOf } from '../standups/plans.js';
+import { workstreamsOf } from '../checkins/participation.js';
 import { taskCatalog } from './catalog.js';
 
 /** One task line of a list: the task, where it stands, and its slot in its owner's queue (mine only). */

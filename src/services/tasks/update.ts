@@ -3,7 +3,7 @@ import { taskEvents, taskStates } from '../../db/schema/index.js';
 import type { Refusal } from '../../domain/permissions.js';
 import type { Deps } from '../deps.js';
 import { raiseBlocker } from '../blockers/raise.js';
-import { may } from '../permissions.js';
+import { may } from '../permission-check.js';
 import { findTask } from './catalog.js';
 import { stopTaskEscalation } from './escalate.js';
 import { notifyStartableTasks } from './start-notices.js';

@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { gonogoHistory } from '../../services/gonogo/history.js';
-import { zoneOf } from '../../services/standups/plans.js';
+import { gonogoHistory } from '../../services/gonogo/history-page.js';
+import { zoneOf } from '../../services/checkins/participation.js';
 import { GONOGO_HISTORY_IDS, gonogoHistoryMessage, historyNames, parseHistoryCursor } from '../blocks/gonogo-history.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 

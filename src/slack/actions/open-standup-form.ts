@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { runToAnswer } from '../../services/standups/run-to-answer.js';
+import { runToAnswer } from '../../services/checkins/run-to-answer.js';
 import { IDS } from '../blocks/ids.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 import { firstClick } from '../middleware/clicks.js';

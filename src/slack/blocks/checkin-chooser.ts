@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { OpenChoice } from '../../services/standups/run-to-answer.js';
+import type { OpenChoice } from '../../services/checkins/run-to-answer.js';
 import { encodeSlack, slackPayloads } from '../payloads.js';
 import { IDS } from './ids.js';
 import { LIMITS } from './limits.js';

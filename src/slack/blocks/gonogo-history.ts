@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { AuditEntry, ChecklistDay } from '../../domain/gonogo/history.js';
-import type { GonogoHistory, HistoryCursor } from '../../services/gonogo/history.js';
+import type { GonogoHistory, HistoryCursor } from '../../services/gonogo/history-page.js';
 import { clock } from './blocker.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';

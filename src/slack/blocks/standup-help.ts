@@ -1,4 +1,4 @@
-import { STANDUP_USAGE } from '../../domain/standups/command.js';
+import { STANDUP_USAGE } from '../../domain/checkins/command.js';
 import { helpMessage } from './help.js';
 
 /** `/standup help`, or a malformed command's answer with how to write it. */

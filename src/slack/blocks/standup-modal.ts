@@ -1,6 +1,6 @@
 import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import type { Question } from '../../config/workspace.js';
-import type { Answers } from '../../domain/standups/answers.js';
+import type { Answers } from '../../domain/checkins/answers.js';
 import { encodeSlack, slackPayloads } from '../payloads.js';
 import { IDS, questionBlockId, taskBlockId } from './ids.js';
 import { LIMITS } from './limits.js';

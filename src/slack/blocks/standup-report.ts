@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
-import type { ReportModel } from '../../domain/standups/report.js';
+import type { ReportModel } from '../../domain/checkins/report.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
 import { mention, safeMrkdwn, safePlain, truncate } from './text.js';

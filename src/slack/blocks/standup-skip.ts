@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { SkipOutcome } from '../../services/standups/skip.js';
+import type { SkipOutcome } from '../../services/checkins/skip.js';
 import { safeMrkdwn } from './text.js';
 
 /**

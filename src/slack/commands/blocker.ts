@@ -6,7 +6,7 @@ import { targetLabel } from '../../domain/blockers/ladder.js';
 import { blockerTimeline, getBlocker, listOpenBlockers } from '../../services/blockers/queries.js';
 import { raiseBlocker, resolveWorkstream } from '../../services/blockers/raise.js';
 import { blockerView } from '../../services/blockers/view.js';
-import { zoneOf } from '../../services/standups/plans.js';
+import { zoneOf } from '../../services/checkins/participation.js';
 import { blockerListMessage, blockerTimelineMessage } from '../blocks/blocker.js';
 import { blockerFormView } from '../blocks/blocker-form.js';
 import { blockerHelpMessage } from '../blocks/blocker-help.js';

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { GONOGO_USAGE, parseGonogoCommand } from '../../domain/gonogo/command.js';
 import { checklistForm, queueSummary, recordDecision } from '../../services/gonogo/decisions.js';
-import { gonogoHistory } from '../../services/gonogo/history.js';
+import { gonogoHistory } from '../../services/gonogo/history-page.js';
 import { signOffGate } from '../../services/gonogo/gates.js';
-import { zoneOf } from '../../services/standups/plans.js';
+import { zoneOf } from '../../services/checkins/participation.js';
 import { checklistView } from '../blocks/gonogo.js';
 import { helpMessage } from '../blocks/help.js';
 import { gonogoHistoryMessage, historyNames } from '../blocks/gonogo-history.js';

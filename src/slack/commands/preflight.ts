@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { parsePreflightCommand, PREFLIGHT_USAGE } from '../../domain/digest/command.js';
-import { digestStats } from '../../services/digest/digest.js';
+import { digestStats } from '../../services/digest/scheduled-digest.js';
 import { digestMessage } from '../blocks/digest.js';
 import { helpMessage } from '../blocks/help.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';

@@ -1,12 +1,12 @@
 import type { App } from '@slack/bolt';
 import { DateTime } from 'luxon';
-import { parseStandupCommand } from '../../domain/standups/command.js';
+import { parseStandupCommand } from '../../domain/checkins/command.js';
 import { PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
-import { zoneOf } from '../../services/standups/plans.js';
-import { endOutOfOffice, setOutOfOffice } from '../../services/standups/out-of-office.js';
-import { runToAnswer } from '../../services/standups/run-to-answer.js';
-import { skipToday } from '../../services/standups/skip.js';
-import { startNow } from '../../services/standups/start-now.js';
+import { zoneOf } from '../../services/checkins/participation.js';
+import { endOutOfOffice, setOutOfOffice } from '../../services/checkins/out-of-office.js';
+import { runToAnswer } from '../../services/checkins/run-to-answer.js';
+import { skipToday } from '../../services/checkins/skip.js';
+import { startNow } from '../../services/checkins/start-now.js';
 import { checkinChooserMessage } from '../blocks/checkin-chooser.js';
 import { standupHelpMessage } from '../blocks/standup-help.js';
 import { standupSkipText } from '../blocks/standup-skip.js';

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import { handleDmReply, type DmReplyOutcome } from '../../services/standups/answers.js';
-import { localClock } from '../../services/standups/prompts.js';
+import { handleDmReply, type DmReplyOutcome } from '../../services/checkins/record-answers.js';
+import { localClock } from '../../services/checkins/prompts.js';
 import { taskProgressFromDm } from '../../services/tasks/checkin.js';
 import { answerRecordedMessage, formLinkMessage, invalidReplyMessage, nextQuestionMessage } from '../blocks/standup-dm.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
-import { standupFormModel } from '../../services/standups/form.js';
-import type { runToAnswer } from '../../services/standups/run-to-answer.js';
+import { standupFormModel } from '../../services/checkins/form.js';
+import type { runToAnswer } from '../../services/checkins/run-to-answer.js';
 import { standupFormView } from '../blocks/standup-modal.js';
 import type { SlackContext } from '../context.js';
 

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { DateTime } from 'luxon';
-import { RunClosedError, submitForm, validateForm } from '../../services/standups/answers.js';
-import { runToAnswer } from '../../services/standups/run-to-answer.js';
-import { localClock } from '../../services/standups/prompts.js';
+import { RunClosedError, submitForm, validateForm } from '../../services/checkins/record-answers.js';
+import { runToAnswer } from '../../services/checkins/run-to-answer.js';
+import { localClock } from '../../services/checkins/prompts.js';
 import { IDS, questionBlockId } from '../blocks/ids.js';
 import { answerRecordedMessage } from '../blocks/standup-dm.js';
 import { readFormValues, readTaskValues } from '../blocks/standup-modal.js';

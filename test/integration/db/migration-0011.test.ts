@@ -14,7 +14,7 @@ import { outboundDue } from '../../../src/services/delivery/outbound.js';
 import { releaseStaleReservations } from '../../../src/services/delivery/release-stale.js';
 import * as transitions from '../../../src/services/delivery/transitions.js';
 import { chartDelivery } from '../../../src/services/digest/chart-upload.js';
-import { lateAnswerDelivery, promptDelivery, reportDelivery } from '../../../src/services/standups/delivery-kinds.js';
+import { lateAnswerDelivery, promptDelivery, reportDelivery } from '../../../src/services/checkins/delivery-kinds.js';
 import { migrationsUpTo } from '../../support/migrations.js';
 
 const YAML = `

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeModel } from '../../../src/services/home.js';
 import { raiseBlocker } from '../../../src/services/blockers/raise.js';
-import { submitForm } from '../../../src/services/standups/answers.js';
-import { setOutOfOffice } from '../../../src/services/standups/out-of-office.js';
-import { skipToday } from '../../../src/services/standups/skip.js';
-import { tick } from '../../../src/services/standups/sweep.js';
+import { submitForm } from '../../../src/services/checkins/record-answers.js';
+import { setOutOfOffice } from '../../../src/services/checkins/out-of-office.js';
+import { skipToday } from '../../../src/services/checkins/skip.js';
+import { tick } from '../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../support/harness.js';
 import { nockSlack } from '../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../support/config-factories.js';

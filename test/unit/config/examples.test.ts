@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkspaceConfig } from '../../../src/config/load.js';
 import type { WorkspaceConfig } from '../../../src/config/workspace.js';
 import { checkinOf, checkinsOf, PROGRAM_WORKSTREAM } from '../../../src/domain/checkins/plans.js';
-import { occurrenceOn } from '../../../src/domain/standups/schedule.js';
+import { occurrenceOn } from '../../../src/domain/checkins/schedule.js';
 import { buildPreview } from '../../../src/services/preview/build.js';
 
 /*

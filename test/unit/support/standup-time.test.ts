@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { decideRun, latestOpenedOccurrence, type StandupPlan } from '../../../src/domain/standups/schedule.js';
+import { decideRun, latestOpenedOccurrence, type StandupPlan } from '../../../src/domain/checkins/schedule.js';
 import { standupTimeAwayFromNow } from '../../support/standup-time.js';
 
 // The helper the real-clock tests rely on to never meet a scheduled run, checked with the scheduler's own rules

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SearchIncompleteError } from '../../../../src/services/delivery/lookup.js';
-import { sendPrompt } from '../../../../src/services/standups/prompts.js';
-import { renderReport } from '../../../../src/services/standups/report.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { sendPrompt } from '../../../../src/services/checkins/prompts.js';
+import { renderReport } from '../../../../src/services/checkins/report-message.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack, type NockedCall } from '../../../support/slack-nock.js';
 import { PROMPT_STATES, CRASHED_PROMPT } from '../../../support/prompt-states.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { queueOutbound, sendOutbound } from '../../../../src/services/delivery/outbound.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendPrompt } from '../../../../src/services/standups/prompts.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { sendPrompt } from '../../../../src/services/checkins/prompts.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack, type NockedCall } from '../../../support/slack-nock.js';
 import { PROMPT_STATES } from '../../../support/prompt-states.js';

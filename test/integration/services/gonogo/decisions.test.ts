@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnBlocker } from '../../../../src/services/blockers/act.js';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
 import { buildSummary, queueSummary, recordDecision, setChecklist } from '../../../../src/services/gonogo/decisions.js';
-import { gonogoHistory } from '../../../../src/services/gonogo/history.js';
+import { gonogoHistory } from '../../../../src/services/gonogo/history-page.js';
 import { verdictInput } from '../../../../src/services/gonogo/facts.js';
 import { escalateOverdueGates, signOffGate } from '../../../../src/services/gonogo/gates.js';
 import { verdict } from '../../../../src/domain/gonogo/verdict.js';

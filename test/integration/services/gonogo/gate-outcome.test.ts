@@ -6,7 +6,7 @@ import { sendOutbound } from '../../../../src/services/delivery/outbound.js';
 import { escalateFailedGates } from '../../../../src/services/gonogo/gate-outcome.js';
 import { verdictInput } from '../../../../src/services/gonogo/facts.js';
 import { escalateOverdueGates, signOffGate, withdrawSignOffsForBlocker } from '../../../../src/services/gonogo/gates.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { homeModel } from '../../../../src/services/home.js';
 import { gonogoSummaryMessage } from '../../../../src/slack/blocks/gonogo.js';
 import { homeView } from '../../../../src/slack/blocks/home.js';

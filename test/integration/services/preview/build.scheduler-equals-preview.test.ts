@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewEvent } from '../../../../src/domain/preview/events.js';
 import { buildPreview } from '../../../../src/services/preview/build.js';
 import { readLiveState } from '../../../../src/services/preview/live-state.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../../../support/config-factories.js';

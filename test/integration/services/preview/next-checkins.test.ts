@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeModel } from '../../../../src/services/home.js';
 import { nextCheckins } from '../../../../src/services/preview/next-checkins.js';
-import { setOutOfOffice } from '../../../../src/services/standups/out-of-office.js';
-import { startNow } from '../../../../src/services/standups/start-now.js';
+import { setOutOfOffice } from '../../../../src/services/checkins/out-of-office.js';
+import { startNow } from '../../../../src/services/checkins/start-now.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleDmReply, submitForm } from '../../../../src/services/standups/answers.js';
-import { standupFormModel } from '../../../../src/services/standups/form.js';
-import { runToAnswer } from '../../../../src/services/standups/run-to-answer.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { handleDmReply, submitForm } from '../../../../src/services/checkins/record-answers.js';
+import { standupFormModel } from '../../../../src/services/checkins/form.js';
+import { runToAnswer } from '../../../../src/services/checkins/run-to-answer.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { applyCheckinProgress, taskProgressFromDm } from '../../../../src/services/tasks/checkin.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { registerOpenStandupFormAction } from '../../../../src/slack/actions/open-standup-form.js';
 import { blockProblems } from '../../../../src/slack/blocks/limits.js';
 import { registerStandupCommand } from '../../../../src/slack/commands/standup.js';

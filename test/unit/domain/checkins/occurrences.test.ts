@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../../src/clock.js';
-import { decideRun, latestOpenedOccurrence, occurrencesBetween, type StandupPlan } from '../../../../src/domain/standups/schedule.js';
+import { decideRun, latestOpenedOccurrence, occurrencesBetween, type StandupPlan } from '../../../../src/domain/checkins/schedule.js';
 
 const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 /** Five check-ins a day, windows 30 min: two fall in (or next to) the night's DST change in every zone here. */

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { dstNote, dstNoteBetween, offsetChangeOn } from '../../../../src/domain/preview/dst.js';
-import { localTimeOn } from '../../../../src/domain/standups/schedule.js';
+import { localTimeOn } from '../../../../src/domain/checkins/schedule.js';
 
 const note = (date: string, zone: string, at: string) => dstNote(date, zone, at, localTimeOn(date, at, zone));
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseWorkspaceConfig } from '../../../../src/config/load.js';
 import { addDays, localDayStart } from '../../../../src/domain/checkins/days.js';
 import { dstNote, offsetChangeOn } from '../../../../src/domain/preview/dst.js';
-import { localTimeOn } from '../../../../src/domain/standups/schedule.js';
+import { localTimeOn } from '../../../../src/domain/checkins/schedule.js';
 import { boundaryInstant } from '../../../../src/domain/workstreams/activity.js';
 import { buildPreview, previewSpan } from '../../../../src/services/preview/build.js';
 

@@ -5,7 +5,7 @@ import { renderBlocks, renderMessageBody, renderModal } from '../../../../sandbo
 import type { RenderContext } from '../../../../sandbox/render/directory.js';
 import { DEFAULT_QUESTIONS } from '../../../../src/config/workspace.js';
 import { verdict, type GateFacts, type WorkstreamFacts } from '../../../../src/domain/gonogo/verdict.js';
-import { buildReport } from '../../../../src/domain/standups/report.js';
+import { buildReport } from '../../../../src/domain/checkins/report.js';
 import { blockerListMessage, blockerMessage, blockerTimelineMessage, escalationDm, type BlockerView } from '../../../../src/slack/blocks/blocker.js';
 import { blockerFormView } from '../../../../src/slack/blocks/blocker-form.js';
 import { blockerHelpMessage } from '../../../../src/slack/blocks/blocker-help.js';

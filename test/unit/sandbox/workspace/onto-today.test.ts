@@ -7,7 +7,7 @@ import { sandboxConfig } from '../../../../sandbox/workspace/sandbox-config.js';
 import { compressTime } from '../../../../sandbox/workspace/speed.js';
 import { parseWorkspaceConfig } from '../../../../src/config/load.js';
 import { checkinOf, PROGRAM_WORKSTREAM, scheduledCheckins } from '../../../../src/domain/checkins/plans.js';
-import { localTimeOn, nextOccurrence, occurrencesBetween } from '../../../../src/domain/standups/schedule.js';
+import { localTimeOn, nextOccurrence, occurrencesBetween } from '../../../../src/domain/checkins/schedule.js';
 
 /*
  * Issue 18: the sandbox moves a config's dates onto today (the example's first day is the sandbox's date at start)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry, ChecklistDay } from '../../../../src/domain/gonogo/history.js';
-import { HISTORY_PAGE } from '../../../../src/services/gonogo/history.js';
+import { HISTORY_PAGE } from '../../../../src/services/gonogo/history-page.js';
 import { GONOGO_HISTORY_IDS, gonogoHistoryMessage, parseHistoryCursor } from '../../../../src/slack/blocks/gonogo-history.js';
 import { blockProblems } from '../../../../src/slack/blocks/limits.js';
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUESTIONS } from '../../../../src/config/workspace.js';
-import { buildReport, type ReportMember } from '../../../../src/domain/standups/report.js';
+import { buildReport, type ReportMember } from '../../../../src/domain/checkins/report.js';
 import { blockProblems } from '../../../../src/slack/blocks/limits.js';
 import { standupReportMessage } from '../../../../src/slack/blocks/standup-report.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStandupCommand } from '../../../../src/domain/standups/command.js';
+import { parseStandupCommand } from '../../../../src/domain/checkins/command.js';
 
 const WS = ['ws1', 'ws2'];
 const parse = (t: string) => parseStandupCommand(t, '2026-02-03', WS);

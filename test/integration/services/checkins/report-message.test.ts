@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReport } from '../../../../src/services/standups/report.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { renderReport } from '../../../../src/services/checkins/report-message.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';

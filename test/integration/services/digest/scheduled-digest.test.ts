@@ -4,7 +4,7 @@ import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
 import { sendOutbound } from '../../../../src/services/delivery/outbound.js';
 import { releaseStaleReservations } from '../../../../src/services/delivery/release-stale.js';
 import { chartFilename, uploadDigestChart } from '../../../../src/services/digest/chart-upload.js';
-import { digestStats, scheduledDigest } from '../../../../src/services/digest/digest.js';
+import { digestStats, scheduledDigest } from '../../../../src/services/digest/scheduled-digest.js';
 import { updateTask } from '../../../../src/services/tasks/update.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';

@@ -2,11 +2,11 @@ import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { deliveries, memberOutOfOffice, standupPrompts, standupRuns, standupSkips, workstreamState } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
-import { decideRun, isOutOfOffice, latestOpenedOccurrence, type Occurrence } from '../../domain/standups/schedule.js';
+import { decideRun, isOutOfOffice, latestOpenedOccurrence, type Occurrence } from '../../domain/checkins/schedule.js';
 import { type CheckinSetup, STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
 import type { Deps } from '../deps.js';
-import { holdingOccurrence, startGates } from '../workstreams/activity.js';
-import { scheduledWorkstreams } from './plans.js';
+import { holdingOccurrence, startGates } from '../workstreams/start-gates.js';
+import { scheduledWorkstreams } from './participation.js';
 import * as transitions from '../delivery/transitions.js';
 import { PROMPT, promptDelivery, promptJoin } from './delivery-kinds.js';
 

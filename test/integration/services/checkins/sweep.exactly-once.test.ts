@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleDmReply, submitForm } from '../../../../src/services/standups/answers.js';
-import { runToAnswer } from '../../../../src/services/standups/run-to-answer.js';
-import { skipToday } from '../../../../src/services/standups/skip.js';
+import { handleDmReply, submitForm } from '../../../../src/services/checkins/record-answers.js';
+import { runToAnswer } from '../../../../src/services/checkins/run-to-answer.js';
+import { skipToday } from '../../../../src/services/checkins/skip.js';
 import { homeModel } from '../../../../src/services/home.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';

@@ -1,9 +1,9 @@
 import { type CheckinSetup, checkinsOf } from '../../domain/checkins/plans.js';
 import type { Refusal } from '../../domain/permissions.js';
-import { immediateOccurrence } from '../../domain/standups/schedule.js';
+import { immediateOccurrence } from '../../domain/checkins/schedule.js';
 import type { Deps } from '../deps.js';
-import { may } from '../permissions.js';
-import { holdingOccurrence, startGates } from '../workstreams/activity.js';
+import { may } from '../permission-check.js';
+import { holdingOccurrence, startGates } from '../workstreams/start-gates.js';
 import { startRun, type StartResult } from './runs.js';
 
 /**

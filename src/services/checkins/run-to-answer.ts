@@ -1,9 +1,9 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import { STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
-import { nextOccurrence } from '../../domain/standups/schedule.js';
+import { nextOccurrence } from '../../domain/checkins/schedule.js';
 import type { Deps } from '../deps.js';
-import { checkinsFor, zoneOf } from './plans.js';
+import { checkinsFor, zoneOf } from './participation.js';
 import { localClock } from './prompts.js';
 
 type Run = typeof standupRuns.$inferSelect;

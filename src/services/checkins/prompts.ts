@@ -27,7 +27,7 @@ function dmModel(run: typeof standupRuns.$inferSelect, prompt: typeof standupPro
 }
 
 /**
- * Sends one member's check-in prompt by DM, exactly once, as its delivery (services/standups/delivery-kinds.ts
+ * Sends one member's check-in prompt by DM, exactly once, as its delivery (services/checkins/delivery-kinds.ts
  * `prompt`; services/delivery/deliver.ts): claimed (pending → sending) before Slack is called, its IM channel and
  * `ts` recorded after; a re-send after a crash or a timeout first looks for the earlier attempt's message. A
  * transient failure releases the claim and rethrows (the job is retried; a 429 pauses the queue); a recipient error

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metrics } from '../../../../src/metrics/metrics.js';
-import { submitForm } from '../../../../src/services/standups/answers.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { submitForm } from '../../../../src/services/checkins/record-answers.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';

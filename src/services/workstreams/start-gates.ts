@@ -4,7 +4,7 @@ import type { WorkspaceConfig } from '../../config/workspace.js';
 import { gateStates, standupRuns } from '../../db/schema/index.js';
 import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
 import { workstreamZone } from '../../domain/program/program.js';
-import { latestOpenedOccurrence, nextOccurrence, type Occurrence } from '../../domain/standups/schedule.js';
+import { latestOpenedOccurrence, nextOccurrence, type Occurrence } from '../../domain/checkins/schedule.js';
 import { activityAt, boundaryInstant, isWorkstreamHoldingCheckins, type Activity, type ActivityRule, type StartGateState } from '../../domain/workstreams/activity.js';
 import type { Deps } from '../deps.js';
 import type { DbOrTx } from '../delivery/outbound.js';
@@ -45,7 +45,7 @@ function holdsCheckin(config: WorkspaceConfig, workstreamId: string, occ: Pick<O
 
 /**
  * THE guard deciding whether a check-in occurrence is held (the scheduler's one call site is
- * services/standups/runs.ts openDueRuns): a workstream check-in is held when its workstream holds check-ins for
+ * services/checkins/runs.ts openDueRuns): a workstream check-in is held when its workstream holds check-ins for
  * that window at `now` (domain/workstreams/activity.ts isWorkstreamHoldingCheckins: inside `active`, its
  * `starts_when` gate passed); a program check-in keeps only the participants whose section is the program itself or
  * a workstream that holds it.

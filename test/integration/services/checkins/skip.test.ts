@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skipToday } from '../../../../src/services/standups/skip.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { skipToday } from '../../../../src/services/checkins/skip.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { standupSkipText } from '../../../../src/slack/blocks/standup-skip.js';
 import { registerStandupCommand } from '../../../../src/slack/commands/standup.js';
 import { boltInProcess } from '../../../support/bolt-in-process.js';

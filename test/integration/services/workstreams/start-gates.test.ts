@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verdictInput } from '../../../../src/services/gonogo/facts.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
-import { firstCheckins, startGates } from '../../../../src/services/workstreams/activity.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
+import { firstCheckins, startGates } from '../../../../src/services/workstreams/start-gates.js';
 import { harness } from '../../../support/harness.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 

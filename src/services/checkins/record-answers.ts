@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
-import { applyDmReply, isComplete, parseAnswer, type Answers } from '../../domain/standups/answers.js';
+import { applyDmReply, isComplete, parseAnswer, type Answers } from '../../domain/checkins/answers.js';
 import type { Deps } from '../deps.js';
 import { raiseFromStandupAnswer } from '../blockers/raise.js';
 import { PROMPT, promptJoin } from './delivery-kinds.js';

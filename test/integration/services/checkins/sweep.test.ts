@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleDmReply, submitForm } from '../../../../src/services/standups/answers.js';
-import { tick } from '../../../../src/services/standups/sweep.js';
+import { handleDmReply, submitForm } from '../../../../src/services/checkins/record-answers.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { eventually, nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUESTIONS } from '../../../../src/config/workspace.js';
-import { applyDmReply, blockersOf, isComplete, isEmptyBlocker, parseAnswer, parsePercent, parseRisk, riskOf } from '../../../../src/domain/standups/answers.js';
+import { applyDmReply, blockersOf, isComplete, isEmptyBlocker, parseAnswer, parsePercent, parseRisk, riskOf } from '../../../../src/domain/checkins/answers.js';
 
 const Q = DEFAULT_QUESTIONS;
 const byId = (id: string) => Q.find((q) => q.id === id)!;

@@ -13,7 +13,7 @@ import {
   occurrenceOn,
   runToSkip,
   type StandupPlan,
-} from '../../../../src/domain/standups/schedule.js';
+} from '../../../../src/domain/checkins/schedule.js';
 
 const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 

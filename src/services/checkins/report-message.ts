@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
-import { buildReport, questionLabel, type DayIndexEntry, type ExpectedTasks, type MemberState, type ReportMember } from '../../domain/standups/report.js';
+import { buildReport, questionLabel, type DayIndexEntry, type ExpectedTasks, type MemberState, type ReportMember } from '../../domain/checkins/report.js';
 import { PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
 import { taskCatalog } from '../tasks/catalog.js';
 import type { Db } from '../../db/client.js';

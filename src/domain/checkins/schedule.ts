@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { isCheckinDay, type Weekday } from '../checkins/days.js';
+import { isCheckinDay, type Weekday } from './days.js';
 
 /**
  * Everything needed to schedule one check-in of a workstream (the `standup` check-in, a declared one, or a program

@@ -1,9 +1,9 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { standupAnswers, standupPrompts, standupRuns, standupSkips } from '../../db/schema/index.js';
-import { runToSkip } from '../../domain/standups/schedule.js';
+import { runToSkip } from '../../domain/checkins/schedule.js';
 import type { Deps } from '../deps.js';
 import { markPrompts } from './mark-prompts.js';
-import { checkinsFor, zoneOf } from './plans.js';
+import { checkinsFor, zoneOf } from './participation.js';
 
 type Run = typeof standupRuns.$inferSelect;
 

@@ -1,7 +1,7 @@
 import type { Question } from '../../config/workspace.js';
-import type { Answers } from '../../domain/standups/answers.js';
+import type { Answers } from '../../domain/checkins/answers.js';
 import type { Deps } from '../deps.js';
-import { currentAnswers, prefillFromLastRun } from './answers.js';
+import { currentAnswers, prefillFromLastRun } from './record-answers.js';
 import type { runToAnswer } from './run-to-answer.js';
 import { localClock } from './prompts.js';
 import { checkinTasksOf, type CheckinTask } from '../tasks/checkin.js';
