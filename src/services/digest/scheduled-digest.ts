@@ -31,7 +31,7 @@ const CHART_DELAY_MS = 2_000;
  * message (an outbound message keyed `digest:<date>`, delivered once by services/delivery) commit together or
  * not at all. Its window runs from where the previous digest's ended (the previous digest day's time for the
  * first one) to today's digest time. Also wakes the chart upload of every digest whose message is posted and
- * whose chart is not (see {@link chartsDue}). Called by the blocker sweep.
+ * whose chart is not (see {@link chartsDue}). Called by the due-work sweep.
  * @returns 'posted' when this call queued today's digest.
  */
 export async function scheduledDigest(deps: Deps): Promise<'posted' | 'nothing'> {

@@ -98,7 +98,7 @@ export function escalationTargets(config: WorkspaceConfig, gate: Gate): string[]
  * escalation blocker (one per gate, unique key; the same row as "not signed off by its due time") is raised, or
  * reopened when it belongs to an earlier episode, as a P0 in the program channel whose single level notifies
  * `on_fail.escalate_to` at once. Its text is the gate, the signer's note and the delayed workstreams, as plain text
- * (escaped like any blocker text); who failed it is its reporter, which every message shows as a mention. Called after the failure commits and again by every blocker sweep, so a crash in
+ * (escaped like any blocker text); who failed it is its reporter, which every message shows as a mention. Called after the failure commits and again by every due-work sweep, so a crash in
  * between delays the escalation by one sweep; the unique key and a conditional reopen make it once per failure.
  * @returns the gates escalated now.
  */

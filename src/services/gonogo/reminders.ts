@@ -58,7 +58,7 @@ export function signOffReminder(config: WorkspaceConfig, gonogoAt: string, user:
  * Keeps every go/no-go reminder already queued or sent true to its gates' state (DESIGN.md invariant 5): each one's
  * text is derived again from the gates it named and, when it differs, restated (services/delivery/outbound.ts
  * restateOutbound: posted with the new text if not sent yet, else edited in place once by the `update-outbound` job).
- * Called after a gate is signed, passed, failed or withdrawn, and by every blocker sweep (a crash in between delays
+ * Called after a gate is signed, passed, failed or withdrawn, and by every due-work sweep (a crash in between delays
  * the edit by one sweep); two processes restate a reminder once.
  * @returns how many reminders were restated.
  */

@@ -16,7 +16,7 @@ function startNotice(task: Pick<Task, 'id' | 'title' | 'requires'>): TaskStartNo
 /**
  * Tells the owner of every task that waited on something (non-empty `requires`) and now can start, once per task
  * however many processes or sweeps see it: one outbound DM keyed `task-start-<id>` (services/delivery sends it
- * once). Called after a task is done and by the blocker sweep (a gate passing, or a crash after the commit,
+ * once). Called after a task is done and by the due-work sweep (a gate passing, or a crash after the commit,
  * is caught within `escalation.sweep_every`).
  * @returns the task ids newly queued.
  */
