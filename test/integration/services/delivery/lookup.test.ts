@@ -6,6 +6,7 @@ import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack, type NockedCall } from '../../../support/slack-nock.js';
 import { PROMPT_STATES, CRASHED_PROMPT } from '../../../support/prompt-states.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 /*
  * The lookup of an earlier attempt (services/delivery/lookup.ts) where Slack makes it hard: a public channel
@@ -13,18 +14,18 @@ import { PROMPT_STATES, CRASHED_PROMPT } from '../../../support/prompt-states.js
  * claim would be released as stale. Real Postgres and Redis, the Web API faked by nock with the test's clock.
  */
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-scheduler: { reclaim_after: 1m }
-workstreams:
-  ws1:
-    name: QA
-    channel: C0WS1
-    blockers_channel: C0BLK
-    leads: [U0LEAD]
-    members: [U10, U11]
-    standup: { at: "09:00", remind_after: 20m, close_after: 1h }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch' },
+  scheduler: { reclaim_after: '1m' },
+  workstreams: [
+    aWorkstream({
+      name: 'QA',
+      blockers_channel: 'C0BLK',
+      members: ['U10', 'U11'],
+      standup: { at: '09:00', remind_after: '20m', close_after: '1h' },
+    }),
+  ],
+});
 const START = '2026-02-03T09:00:00Z';
 const RECLAIM_AFTER_MS = 60_000;
 

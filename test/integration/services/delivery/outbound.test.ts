@@ -3,13 +3,13 @@ import { queueOutbound, sendOutbound } from '../../../../src/services/delivery/o
 import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-scheduler: { reclaim_after: 1m }
-workstreams:
-  ws1: { name: QA, channel: C0WS1, leads: [U0LEAD], members: [U10] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch' },
+  scheduler: { reclaim_after: '1m' },
+  workstreams: [aWorkstream({ name: 'QA', members: ['U10'] })],
+});
 
 describe('outbound messages (go/no-go posts, withdrawal notices): queued once per key, delivered once, threads in order', () => {
   let h: Awaited<ReturnType<typeof harness>> | undefined;

@@ -5,6 +5,7 @@ import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack, type NockedCall } from '../../../support/slack-nock.js';
 import { PROMPT_STATES } from '../../../support/prompt-states.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 /*
  * A claim released as stale while its worker is still running (its Slack answer was slow): the worker that
@@ -13,18 +14,18 @@ import { PROMPT_STATES } from '../../../support/prompt-states.js';
  * (the tick's stale-claim release, then sendPrompt) before the first worker gets its answer.
  */
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-scheduler: { reclaim_after: 1m }
-workstreams:
-  ws1:
-    name: QA
-    channel: C0WS1
-    blockers_channel: C0BLK
-    leads: [U0LEAD]
-    members: [U10]
-    standup: { at: "09:00", remind_after: 20m, close_after: 1h }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch' },
+  scheduler: { reclaim_after: '1m' },
+  workstreams: [
+    aWorkstream({
+      name: 'QA',
+      blockers_channel: 'C0BLK',
+      members: ['U10'],
+      standup: { at: '09:00', remind_after: '20m', close_after: '1h' },
+    }),
+  ],
+});
 const START = '2026-02-03T09:00:00Z';
 
 describe('a claim released as stale while its worker still runs', () => {

@@ -8,6 +8,7 @@ import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 import { PROMPT_STATES, CRASHED_PROMPT } from '../../../support/prompt-states.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 /*
  * The send-once delivery after a crash, driven by hand (no workers) on real Postgres and Redis with the Web
@@ -16,18 +17,18 @@ import { PROMPT_STATES, CRASHED_PROMPT } from '../../../support/prompt-states.js
  * with its metadata. The fake Slack stamps ts with the test's clock, so the lookup window is the test's own.
  */
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-scheduler: { reclaim_after: 1m }
-workstreams:
-  ws1:
-    name: QA
-    channel: C0WS1
-    blockers_channel: C0BLK
-    leads: [U0LEAD]
-    members: [U10, U11, U12]
-    standup: { at: "09:00", remind_after: 20m, close_after: 1h }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch' },
+  scheduler: { reclaim_after: '1m' },
+  workstreams: [
+    aWorkstream({
+      name: 'QA',
+      blockers_channel: 'C0BLK',
+      members: ['U10', 'U11', 'U12'],
+      standup: { at: '09:00', remind_after: '20m', close_after: '1h' },
+    }),
+  ],
+});
 const START = '2026-02-03T09:00:00Z';
 
 describe('send-once delivery: a reservation reclaimed after a crash looks for its message before posting', () => {

@@ -2,12 +2,9 @@ import { ErrorCode } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as transitions from '../../../../src/services/delivery/transitions.js';
 import { harness } from '../../../support/harness.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1: { name: QA, channel: C0WS1, leads: [U0LEAD], members: [U10] }
-`;
+const YAML = aConfig({ program: { name: 'Launch' }, workstreams: [aWorkstream({ name: 'QA', members: ['U10'] })] });
 
 const platformError = (error: string) => Object.assign(new Error(error), { code: ErrorCode.PlatformError, data: { error } });
 const rateLimited = () => Object.assign(new Error('rate limited'), { code: ErrorCode.RateLimitedError, retryAfter: 3 });
