@@ -11,16 +11,17 @@ import { dropDatabase, ensureDatabase, runMigrations } from '../../../src/db/mig
 import type { Deps } from '../../../src/services/deps.js';
 import { gateFacts } from '../../../src/services/gonogo/facts.js';
 import { migrationsUpTo } from '../../support/migrations.js';
+import { aConfig, aWorkstream } from '../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1: { name: W, channel: C0WS1, members: [U01] }
-gates:
-  - { id: qa, name: QA, sign_off: [U0QA, U0QA2] }
-  - { id: sec, name: Security, sign_off: [U0SEC] }
-  - { id: perf, name: Perf, sign_off: [U0PERF] }
-`;
+const YAML = aConfig({
+  program: { name: 'Launch' },
+  workstreams: [aWorkstream({ leads: undefined })],
+  gates: [
+    { id: 'qa', name: 'QA', sign_off: ['U0QA', 'U0QA2'] },
+    { id: 'sec', name: 'Security', sign_off: ['U0SEC'] },
+    { id: 'perf', name: 'Perf', sign_off: ['U0PERF'] },
+  ],
+});
 
 describe('migration 0006 (gate_signatures) on a database holding 0004-era gate states', () => {
   const url = new URL(inject('templateDatabaseUrl'));

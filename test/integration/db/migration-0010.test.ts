@@ -12,12 +12,9 @@ import { updateNotices } from '../../../src/services/blockers/delivery.js';
 import type { Deps } from '../../../src/services/deps.js';
 import { blockKitRenderer } from '../../../src/slack/blocks/renderer.js';
 import { migrationsUpTo } from '../../support/migrations.js';
+import { aConfig } from '../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1: { name: W, channel: C0WS1, leads: [U0LEAD], members: [U01] }
-`;
+const YAML = aConfig({ program: { name: 'Launch' } });
 
 describe('migration 0010 (escalation DMs edited in place) on a database holding 0009-era blockers', () => {
   const url = new URL(inject('templateDatabaseUrl'));

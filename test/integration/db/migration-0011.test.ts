@@ -16,12 +16,9 @@ import * as transitions from '../../../src/services/delivery/transitions.js';
 import { chartDelivery } from '../../../src/services/digest/chart-upload.js';
 import { lateAnswerDelivery, promptDelivery, reportDelivery } from '../../../src/services/checkins/delivery-kinds.js';
 import { migrationsUpTo } from '../../support/migrations.js';
+import { aConfig, aWorkstream } from '../../support/config-factories.js';
 
-const YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  ws1: { name: W, channel: C0WS1, members: [U01] }
-`;
+const YAML = aConfig({ program: { name: 'Launch' }, workstreams: [aWorkstream({ leads: undefined })] });
 
 const T = (iso: string) => new Date(iso);
 
