@@ -6,16 +6,16 @@ import { ConfigError, parseWorkspaceConfig } from '../../../../src/config/load.j
 import { EMAIL_CACHE_MAX_AGE_MS, EmailLookupError, resolveEmails } from '../../../../src/services/people/resolve-emails.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 
 /*
  * People by email: users.lookupByEmail at start-up (Slack faked over HTTP with nock), cached in Postgres.
  */
 
-const HARNESS_YAML = `
-program: { name: Launch, timezone: UTC, pm: U0PM, channel: C0LAUNCH }
-workstreams:
-  web: { name: Web, channel: C0WEB, members: [U01] }
-`;
+const HARNESS_YAML = aConfig({
+  program: { name: 'Launch' },
+  workstreams: [aWorkstream({ id: 'web', name: 'Web', channel: 'C0WEB', leads: undefined })],
+});
 
 // every kind of place that takes a person, most of them by email (one in two cases)
 const YAML = `program:
