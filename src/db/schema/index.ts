@@ -7,3 +7,4 @@ export * from './people.js';
 export * from './tasks.js';
 export * from './digests.js';
 export * from './deliveries.js';
+export * from './plans.js';
