@@ -19,6 +19,7 @@ import { Metrics } from './metrics/metrics.js';
 import { observedClientOptions } from './metrics/slack-adapter.js';
 import { openBlockerCounts } from './services/blockers/queries.js';
 import type { Deps } from './services/deps.js';
+import { PlanHolder } from './services/plan/holder.js';
 import type { Wakeups } from './services/wakeups.js';
 import { blockKitRenderer } from './slack/blocks/renderer.js';
 import { boltLogger } from './slack/logger.js';
@@ -76,8 +77,12 @@ export interface Preflight {
   readonly deps: Deps;
   /** The Slack listeners' Deps for the client Bolt hands a listener (listener pool). */
   depsFor(client: WebClient): Deps;
-  /** The same connections with another config (e.g. after the e-mail addresses resolved to user IDs). */
-  withConfig(config: Program): Preflight;
+  /**
+   * The same connections with another config (e.g. after the e-mail addresses resolved to user IDs), or with the
+   * plan a {@link PlanHolder} holds: then `config` and every Deps' `config` read the holder's current plan, so a
+   * reload (services/plan/reload.ts) swaps it for every later request and job.
+   */
+  withConfig(config: Program | PlanHolder): Preflight;
   /** Starts the job schedulers and a worker per queue (src/jobs/workers.ts); `close()` closes them. */
   startWorkers(options?: WorkerOptions): Promise<Workers>;
   /** Closes the workers started here, the queues, the Redis connections and the pools. */
@@ -142,21 +147,20 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
   };
   const started: Workers[] = [];
 
-  const withConfig = (current: Program): Preflight => {
-    const depsFor = (client: WebClient): Deps => ({
-      db: listenerDatabase.db,
-      config: current,
-      clock,
-      slack: client,
-      wakeups,
-      renderer: blockKitRenderer,
-      log,
-      ...(metrics ? { observer: metrics.observer } : {}),
-    });
-    const deps: Deps = { ...depsFor(slack.worker), db: database.db };
+  const withConfig = (source: Program | PlanHolder): Preflight => {
+    // a PlanHolder: every read of Deps.config (and Preflight.config) gets the plan current then (a reload swaps it)
+    const current = source instanceof PlanHolder ? () => source.current.program : () => source;
+    const depsOn = (db: Deps['db'], client: WebClient): Deps => {
+      const deps = { db, clock, slack: client, wakeups, renderer: blockKitRenderer, log, ...(metrics ? { observer: metrics.observer } : {}) };
+      return Object.defineProperty(deps, 'config', { get: current, enumerable: true }) as Deps;
+    };
+    const depsFor = (client: WebClient): Deps => depsOn(listenerDatabase.db, client);
+    const deps = depsOn(database.db, slack.worker);
     return {
       env,
-      config: current,
+      get config() {
+        return current();
+      },
       log,
       clock,
       warnings,
@@ -178,7 +182,7 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
           queues,
           connection: worker,
           prefix: env.QUEUE_PREFIX,
-          tickMs: options.tickMs ?? current.scheduler.tick,
+          tickMs: options.tickMs ?? current().scheduler.tick,
           observe: metrics,
         });
         started.push(workers);

@@ -1,6 +1,7 @@
 /**
  * The composition root, after main.ts's boot checks: config → dependencies (create-preflight.ts) → db (migrate) →
  * Slack app → workers.
+ * SIGHUP, a change of PREFLIGHT_CONFIG or `/preflight reload`: reload the plan (plan-reload.ts, services/plan/reload.ts).
  * SIGTERM/SIGINT: stop taking requests, let in-flight jobs finish, close queues and the pool, exit (≤ 10 s).
  */
 import type { Cluster, Redis } from 'ioredis';
@@ -10,6 +11,10 @@ import { ConfigError, loadWorkspaceConfig } from './config/load.js';
 import { resolveProgram } from './config/resolve.js';
 import { emailsByUserId } from './config/user-refs.js';
 import { createPreflight } from './create-preflight.js';
+import { redisConnection } from './jobs/connection.js';
+import { announceOn, startPlanTriggers } from './plan-reload.js';
+import { PlanHolder } from './services/plan/holder.js';
+import { createReloader, startupPlan } from './services/plan/reload.js';
 import { databaseUrlForDisplay, ensureDatabase, runMigrations } from './db/migrate.js';
 import { RequestsFirst } from './jobs/requests-first.js';
 import type { Deps } from './services/deps.js';
@@ -92,10 +97,34 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     if (err instanceof EmailLookupError) fail(err.message);
     throw err;
   });
-  const config = resolveProgram(configWithIds, emailsByUserId(parsedConfig, configWithIds));
-  const running = preflight.withConfig(config);
-  apiDeps.current = { db: database.db, config };
-  slack.registerListeners(running.depsFor);
+  // the plan lives in one holder from now on: a reload (SIGHUP, the file, /preflight reload, another replica) swaps
+  // it whole, and every later request and job reads the new one (services/plan/holder.ts)
+  const started = await startupPlan({ db: database.db, clock: preflight.clock, path: env.PREFLIGHT_CONFIG }, resolveProgram(configWithIds, emailsByUserId(parsedConfig, configWithIds)));
+  const holder = new PlanHolder(started);
+  const running = preflight.withConfig(holder);
+  const config = running.config;
+  metrics?.configVersion(started.version);
+  apiDeps.current = running.deps;
+  const reloader = createReloader({
+    db: database.db,
+    lookup: preflight.slack.lookup,
+    slack: preflight.slack.worker,
+    clock: preflight.clock,
+    log,
+    holder,
+    path: env.PREFLIGHT_CONFIG,
+    onFailure: () => metrics?.configReloadFailed(),
+    onApplied: (plan) => metrics?.configVersion(plan.version),
+    announce: announceOn(producer, env.QUEUE_PREFIX),
+  });
+  slack.registerListeners(running.depsFor, { holder, reloader });
+  const triggers = startPlanTriggers({
+    path: env.PREFLIGHT_CONFIG,
+    reloader,
+    log,
+    subscriber: redisConnection(env.REDIS, 'worker', preflight.warnings.onError('redis')),
+    queuePrefix: env.QUEUE_PREFIX,
+  });
 
   // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client; their jobs are
   // retried with BullMQ's backoff (see createPreflight's worker client).
@@ -103,7 +132,14 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
 
   await slack.start().catch(orFail);
   log.info(
-    { mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.PORT, api: routes.length > 0, workstreams: Object.keys(config.workstreams).length, config: env.PREFLIGHT_CONFIG },
+    {
+      mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
+      port: env.PORT,
+      api: routes.length > 0,
+      workstreams: Object.keys(config.workstreams).length,
+      config: env.PREFLIGHT_CONFIG,
+      version: started.version,
+    },
     'Preflight is running',
   );
 
@@ -118,6 +154,7 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     }, 9_000);
     force.unref();
     try {
+      await triggers.close().catch((err) => log.warn({ err: err.message }, 'stopping the config watcher'));
       await slack.stop().catch((err) => log.warn({ err: err.message }, 'stopping the Slack app'));
       await running.close();
       log.info('stopped');

@@ -133,8 +133,11 @@ export async function startWorkers(args: {
         if (queue !== 'scheduler' && args.requestsFirst) await args.requestsFirst.idle();
         const start = performance.now();
         const seconds = () => (performance.now() - start) / 1_000;
+        // one Program per job: a plan reloaded while the job runs applies from the next job on (Deps.config may
+        // read a PlanHolder; the spread copies the plan current now)
+        const jobDeps: Deps = { ...deps };
         try {
-          const result = await (callsSlack ? slackCall(worker, others, () => handle(deps, job.data), args.observe) : handle(deps, job.data));
+          const result = await (callsSlack ? slackCall(worker, others, () => handle(jobDeps, job.data), args.observe) : handle(jobDeps, job.data));
           args.observe?.jobFinished(queue, job.name, 'completed', seconds());
           return result;
         } catch (err) {

@@ -42,6 +42,8 @@ export class Metrics {
   private readonly lateness: Histogram<'severity'>;
   private readonly promptsSent: Counter<'kind'>;
   private readonly promptsAnswered: Counter<'timing'>;
+  private readonly reloadFailures: Counter;
+  private readonly versionInfo: Gauge<'version'>;
 
   /**
    * @param sources read on each scrape; a source that fails (Postgres or Redis down) leaves its gauge out of that
@@ -57,6 +59,12 @@ export class Metrics {
       buckets: ACK_BUCKETS,
       registers,
     });
+    this.reloadFailures = new Counter({
+      name: 'preflight_config_reload_failures_total',
+      help: 'Reloads of PREFLIGHT_CONFIG that changed nothing because the file did not validate (or its people could not be resolved)',
+      registers,
+    });
+    this.versionInfo = new Gauge({ name: 'preflight_config_version_info', help: 'The plan version this replica runs (1 for its version)', labelNames: ['version'], registers });
     this.slackCalls = new Counter({
       name: 'preflight_slack_api_calls_total',
       help: 'Slack Web API HTTP requests by method and outcome (ok, 429, error)',
@@ -150,6 +158,17 @@ export class Metrics {
   /** A job ran for `seconds` and ended with `outcome`. */
   jobFinished(queue: string, job: string, outcome: JobOutcome, seconds: number): void {
     this.jobDuration.observe({ queue, job, outcome }, seconds);
+  }
+
+  /** A reload of PREFLIGHT_CONFIG failed; the running plan stays (services/plan/reload.ts). */
+  configReloadFailed(): void {
+    this.reloadFailures.inc();
+  }
+
+  /** This replica now runs plan `version` (services/plan/version.ts): the only series of the version gauge. */
+  configVersion(version: string): void {
+    this.versionInfo.reset();
+    this.versionInfo.set({ version }, 1);
   }
 
   /** The {@link Observer} the use cases report to (given to them in `Deps`). */

@@ -3,6 +3,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type Logger as BoltLogger } from
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
+import type { PlanControl } from '../services/plan/reload.js';
 import type { Deps } from '../services/deps.js';
 import { registerOpenStandupFormAction } from './actions/open-standup-form.js';
 import { registerStandupCommand } from './commands/standup.js';
@@ -47,9 +48,10 @@ export interface SlackApp {
   init(): Promise<void>;
   /**
    * Registers every listener (slash commands, actions, views, events) with the deps built around Bolt's
-   * WebClient by `depsFor`. Call once, after `init()` (the config may depend on Slack, e.g. people by email).
+   * WebClient by `depsFor`, and `plan` (the running plan and its reloader) for `/preflight plan` and `/preflight reload`.
+   * Call once, after `init()` (the config may depend on Slack, e.g. people by email).
    */
-  registerListeners(depsFor: (client: WebClient) => Deps): void;
+  registerListeners(depsFor: (client: WebClient) => Deps, plan?: PlanControl): void;
   /**
    * Serves HTTP (HTTP mode) or opens the WebSocket (Socket Mode; `/healthz` is served first).
    * @throws SlackStartError naming SLACK_APP_TOKEN when Slack refuses the app-level token.
@@ -161,9 +163,9 @@ export function createSlackApp(args: {
         clearTimeout(timer);
       }
     },
-    registerListeners(depsFor) {
+    registerListeners(depsFor, plan) {
       const deps = depsFor(app.client);
-      const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX };
+      const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX, ...(plan ? { plan } : {}) };
       let installation: Promise<Installation> | undefined;
       const installed = () => {
         installation ??= app.client.auth.test().then(

@@ -50,6 +50,12 @@ export interface Reloader {
   follow(announcement: PlanAnnouncement): Promise<ReloadOutcome>;
 }
 
+/** The plan a replica runs and how to reload it: what the Slack listeners (`/preflight plan`, `/preflight reload`) get. */
+export interface PlanControl {
+  holder: PlanHolder;
+  reloader: Reloader;
+}
+
 /**
  * What to do with a plan read from the file, given the plan running now: the decision logic of a reload, pure.
  * `unchanged` when the versions are equal (nothing recorded, nothing swapped), `apply` otherwise.
