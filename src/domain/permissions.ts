@@ -40,6 +40,7 @@ export type PermissionAction =
   | { on: 'run'; verb: 'start'; workstreamId: string }
   | { on: 'checklist'; verb: 'tick'; workstreamId: string }
   | { on: 'decision'; verb: 'decide' }
+  | { on: 'plan'; verb: 'reload' }
   | { on: 'task'; verb: 'update'; taskId: string; owner: string; workstreamId: string };
 
 /**
@@ -100,6 +101,8 @@ function whoCan(roles: PermissionRoles, action: PermissionAction): { who: string
     }
     case 'decision':
       return { who: unique([roles.pm, ...roles.execs]), rule: 'Only the PM or an exec can record the go/no-go decision' };
+    case 'plan':
+      return { who: [roles.pm], rule: 'Only the PM can reload the plan' };
   }
 }
 
@@ -112,6 +115,7 @@ function whoCan(roles: PermissionRoles, action: PermissionAction): { who: string
  *   (workstream `PROGRAM_WORKSTREAM`): the PM only.
  * - go/no-go decision: the PM or an exec.
  * - task (done, progress, block): its owner, its workstream's leads, or the PM (issue 10).
+ * - plan reload (`/preflight reload`): the PM only (issue 20).
  * @returns `{ allowed: true }`, or a {@link Refusal} naming who can.
  */
 export function permission(roles: PermissionRoles, actor: string, action: PermissionAction): Permission {

@@ -6,6 +6,7 @@ import { loadEnv } from '../../src/config/env.js';
 import { parseWorkspaceConfig } from '../../src/config/load.js';
 import { resolveProgram } from '../../src/config/resolve.js';
 import { createPreflight } from '../../src/create-preflight.js';
+import { PlanHolder } from '../../src/services/plan/holder.js';
 import { aConfig, aWorkstream } from '../support/config-factories.js';
 import { createTestDatabase, uniquePrefix } from '../support/db.js';
 import { deleteKeysWithPrefix } from '../support/redis.js';
@@ -67,6 +68,25 @@ describe('createPreflight builds one process’s dependencies (real Postgres and
       expect(workers.workers.length).toBeGreaterThan(0);
     } finally {
       await preflight.close(); // closes the workers started through withConfig's value too
+    }
+  });
+
+  it('withConfig(holder): every Deps reads the holder’s current plan; a copy of the Deps (one per job) keeps the plan it copied', async () => {
+    const preflight = createPreflight(env(), config, { log, metrics: false });
+    try {
+      const holder = new PlanHolder({ program: config, version: 'v1', serial: 1, appliedAt: new Date(), appliedBy: 'startup' });
+      const live = preflight.withConfig(holder);
+      const listening = live.depsFor(new WebClient('xoxb-test'));
+      const job = { ...live.deps };
+      const other = resolveProgram(parseWorkspaceConfig(aConfig({ workstreams: [aWorkstream({ id: 'omega' })] }), 'other.yml'));
+      expect(holder.apply({ program: other, version: 'v2', serial: 2, appliedAt: new Date(), appliedBy: 'file' })).toBe(true);
+      expect(live.config).toBe(other);
+      expect(live.deps.config).toBe(other);
+      expect(listening.config).toBe(other);
+      expect(job.config).toBe(config);
+      expect({ ...live.deps }.config).toBe(other);
+    } finally {
+      await preflight.close();
     }
   });
 });

@@ -1,5 +1,12 @@
 /** A parsed `/preflight` command. */
-export type PreflightCommand = { kind: 'help' } | { kind: 'stats'; workstream: string | null; days: number } | { kind: 'invalid'; message: string };
+export type PreflightCommand =
+  | { kind: 'help' }
+  | { kind: 'stats'; workstream: string | null; days: number }
+  /** `/preflight plan`: the plan version this replica runs, when and by whom it was applied. */
+  | { kind: 'plan' }
+  /** `/preflight reload`: reload preflight.yml now (the PM only). */
+  | { kind: 'reload' }
+  | { kind: 'invalid'; message: string };
 
 /** Most days `/preflight stats` looks back. */
 export const MAX_STATS_DAYS = 90;
@@ -8,11 +15,14 @@ export const PREFLIGHT_USAGE = [
   '*`/preflight stats`* the daily digest’s numbers for the last day, only to you',
   '*`/preflight stats ws1`* one workstream’s',
   `*\`/preflight stats ws1 7\`* · *\`/preflight stats 7\`* over the last 7 days (1–${MAX_STATS_DAYS})`,
+  '*`/preflight plan`* the plan version Preflight runs, when and by whom it was applied',
+  '*`/preflight reload`* reload preflight.yml now (the PM only)',
   '*`/preflight help`* this list',
 ].join('\n');
 
 /**
- * Parses the text after `/preflight`: `stats [workstream] [days]` (either order), `help`. Empty text is `help`.
+ * Parses the text after `/preflight`: `stats [workstream] [days]` (either order), `plan`, `reload`, `help`. Empty
+ * text is `help`.
  * @param workstreamIds the configured workstream ids.
  * @returns `invalid` with a message naming the problem (an unknown workstream lists the known ones).
  */
@@ -20,6 +30,8 @@ export function parsePreflightCommand(text: string, workstreamIds: readonly stri
   const words = text.trim().split(/\s+/).filter(Boolean);
   const sub = words[0]?.toLowerCase();
   if (!sub || sub === 'help') return { kind: 'help' };
+  if ((sub === 'plan' || sub === 'reload') && words.length === 1) return { kind: sub };
+  if (sub === 'plan' || sub === 'reload') return { kind: 'invalid', message: `\`/preflight ${sub}\` takes nothing after it.` };
   if (sub !== 'stats') return { kind: 'invalid', message: `I don't know \`/preflight ${words[0]}\`.` };
   let workstream: string | null = null;
   let days: number | null = null;

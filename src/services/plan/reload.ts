@@ -44,6 +44,8 @@ export interface ReloaderDeps {
 
 /** Reloads PREFLIGHT_CONFIG, one reload at a time (see {@link createReloader}). */
 export interface Reloader {
+  /** The file it reloads (PREFLIGHT_CONFIG). */
+  readonly path: string;
   /** Reads, validates and resolves the file, and applies it if it differs from the plan running now. */
   reload(by: AppliedBy): Promise<ReloadOutcome>;
   /** Another replica applied a plan: reload the file too, unless this replica already runs that plan or a newer one. */
@@ -123,6 +125,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
   };
 
   return {
+    path: deps.path,
     reload: (by) => serially(() => reloadNow(by)),
     follow: (announcement) => serially(() => reloadNow('file', announcement)),
   };

@@ -1,8 +1,12 @@
 import type { App } from '@slack/bolt';
 import { parsePreflightCommand, PREFLIGHT_USAGE } from '../../domain/digest/command.js';
+import { permission } from '../../domain/permissions.js';
 import { digestStats } from '../../services/digest/scheduled-digest.js';
+import { planVersion } from '../../services/plan/version.js';
 import { digestMessage } from '../blocks/digest.js';
 import { helpMessage } from '../blocks/help.js';
+import { planText, reloadText } from '../blocks/plan.js';
+import { refusalText } from '../blocks/refusal.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 
 const help = (problem?: string) => {
@@ -12,15 +16,31 @@ const help = (problem?: string) => {
 
 /**
  * `/preflight stats [workstream] [days]`: the daily digest's numbers on demand, only to the person who asked
- * (ack at once, then the ephemeral answer through the command's response_url); `/preflight help`.
+ * (ack at once, then the ephemeral answer through the command's response_url); `/preflight plan`: the plan version
+ * this replica runs, when and by whom it was applied; `/preflight reload` (the PM only; anyone else is told who
+ * can): reload preflight.yml now (ack at once, the outcome after); `/preflight help`. All ephemeral.
  */
 export function registerPreflightCommand(app: App, ctx: SlackContext): void {
-  const { deps } = ctx;
+  const { deps, plan } = ctx;
   app.command('/preflight', async ({ command, ack, respond }) => {
     const cmd = parsePreflightCommand(command.text ?? '', Object.keys(deps.config.workstreams));
     try {
       if (cmd.kind === 'help') return await ack(help());
       if (cmd.kind === 'invalid') return await ack(help(cmd.message));
+      const zone = deps.config.people[command.user_id]?.zone ?? deps.config.program.timezone;
+      if (cmd.kind === 'plan') {
+        if (!plan) return await ack(ephemeral(`Plan version \`${planVersion(deps.config)}\` (this process does not reload its plan).`));
+        return await ack(ephemeral(planText(plan.holder.current, zone, plan.reloader.path)));
+      }
+      if (cmd.kind === 'reload') {
+        const may = permission(deps.config.roles, command.user_id, { on: 'plan', verb: 'reload' });
+        if (!may.allowed) return await ack(ephemeral(refusalText(may)));
+        if (!plan) return await ack(ephemeral('This Preflight process does not reload its plan.'));
+        await ack(ephemeral('Reloading the plan…'));
+        const outcome = await plan.reloader.reload(command.user_id);
+        await respond({ response_type: 'ephemeral', replace_original: false, text: reloadText(outcome) });
+        return;
+      }
       // reading the history can take longer than Slack's 3 seconds on a big program: ack first
       await ack();
       const { digest, comparedWith } = await digestStats(deps, cmd.workstream, cmd.days);

@@ -42,6 +42,8 @@ const rows: Row[] = [
   { action: { on: 'run', verb: 'start', workstreamId: 'ws2' }, who: ['ULEAD2', 'ULEAD2B', 'UPM'], rule: "Only AI's leads or the PM can start its standup" },
   { action: { on: 'checklist', verb: 'tick', workstreamId: 'ws1' }, who: ['ULEAD1', 'UPM'], rule: "Only Broker's leads or the PM can tick its checklist" },
   { action: { on: 'decision', verb: 'decide' }, who: ['UPM', 'UEXEC'], rule: 'Only the PM or an exec can record the go/no-go decision' },
+  // issue 20: /preflight reload
+  { action: { on: 'plan', verb: 'reload' }, who: ['UPM'], rule: 'Only the PM can reload the plan' },
   // issue 10: a task's owner, its workstream's leads and the PM (not an exec, not another workstream's lead)
   {
     action: { on: 'task', verb: 'update', taskId: 'O-3', owner: 'UOWN', workstreamId: 'ws2' },

@@ -9,6 +9,11 @@ describe('parsePreflightCommand', () => {
     expect(parsePreflightCommand('stats api 7', ws)).toEqual({ kind: 'stats', workstream: 'api', days: 7 });
     expect(parsePreflightCommand(' STATS 14d web ', ws)).toEqual({ kind: 'stats', workstream: 'web', days: 14 });
   });
+  it('reads plan and reload, with nothing after them', () => {
+    expect(parsePreflightCommand('plan', ws)).toEqual({ kind: 'plan' });
+    expect(parsePreflightCommand(' Reload ', ws)).toEqual({ kind: 'reload' });
+    expect(parsePreflightCommand('reload now', ws)).toEqual({ kind: 'invalid', message: '`/preflight reload` takes nothing after it.' });
+  });
   it('answers help for nothing or help', () => {
     expect(parsePreflightCommand('', ws)).toEqual({ kind: 'help' });
     expect(parsePreflightCommand('help', ws)).toEqual({ kind: 'help' });
