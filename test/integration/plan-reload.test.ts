@@ -1,0 +1,103 @@
+import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { announceOn, type PlanTriggers, startPlanTriggers } from '../../src/plan-reload.js';
+import type { PlanAnnouncement, Reloader } from '../../src/services/plan/reload.js';
+import { uniquePrefix } from '../support/db.js';
+
+/*
+ * The reload triggers on the real file system and Redis: a changed file (also a ConfigMap's symlink swap), SIGHUP,
+ * another replica's announcement. The reloader is a recorder here (services/plan/reload.ts has its own tests).
+ */
+
+const recorder = () => {
+  const calls: string[] = [];
+  const followed: PlanAnnouncement[] = [];
+  const reloader: Reloader = {
+    path: 'unused',
+    reload: async (by) => {
+      calls.push(by);
+      return { kind: 'unchanged' } as never;
+    },
+    follow: async (a) => {
+      followed.push(a);
+      return { kind: 'stale' } as never;
+    },
+  };
+  return { calls, followed, reloader };
+};
+const until = async (what: string, check: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('startPlanTriggers', () => {
+  let triggers: PlanTriggers | undefined;
+  let publisher: Redis | undefined;
+  afterEach(async () => {
+    await triggers?.close();
+    await publisher?.quit();
+  });
+  const start = (path: string, reloader: Reloader, prefix = uniquePrefix('plan')) => {
+    triggers = startPlanTriggers({ path, reloader, log: pino({ level: 'silent' }), subscriber: new Redis(inject('redisUrl')), queuePrefix: prefix, debounceMs: 100 });
+    return prefix;
+  };
+
+  it('reloads once after a burst of writes to the file, and on SIGHUP until closed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-watch-'));
+    const path = join(dir, 'preflight.yml');
+    writeFileSync(path, 'a: 1\n');
+    const r = recorder();
+    start(path, r.reloader);
+    await settle(300); // the watcher is ready
+    writeFileSync(join(dir, 'other.txt'), 'not the config');
+    for (let i = 0; i < 5; i++) writeFileSync(path, `a: ${i}\n`);
+    await until('a reload', () => r.calls.length > 0);
+    await settle(400);
+    expect(r.calls).toEqual(['file']);
+
+    process.emit('SIGHUP', 'SIGHUP');
+    expect(r.calls).toEqual(['file', 'sighup']);
+    await triggers!.close();
+    triggers = undefined;
+    expect(process.listenerCount('SIGHUP')).toBe(0);
+  });
+
+  it('follows a ConfigMap mount: the file links to ..data/preflight.yml and ..data is swapped to a new directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-configmap-'));
+    mkdirSync(join(dir, '..v1'));
+    writeFileSync(join(dir, '..v1', 'preflight.yml'), 'a: 1\n');
+    symlinkSync('..v1', join(dir, '..data'));
+    symlinkSync(join('..data', 'preflight.yml'), join(dir, 'preflight.yml'));
+    const r = recorder();
+    start(join(dir, 'preflight.yml'), r.reloader);
+    await settle(300);
+
+    // what the kubelet does: write the new version beside the old, point a new link at it, rename it over ..data
+    mkdirSync(join(dir, '..v2'));
+    writeFileSync(join(dir, '..v2', 'preflight.yml'), 'a: 2\n');
+    symlinkSync('..v2', join(dir, '..data_tmp'));
+    renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+    await until('a reload', () => r.calls.length > 0);
+    expect(r.calls[0]).toBe('file');
+  });
+
+  it('hands another replica’s announcement to the reloader; a malformed one is ignored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-announce-'));
+    const r = recorder();
+    const prefix = start(join(dir, 'preflight.yml'), r.reloader);
+    publisher = new Redis(inject('redisUrl'));
+    await settle(200); // subscribed
+    await publisher.publish(`${prefix}:plan`, 'not json');
+    await announceOn(publisher, prefix)({ serial: 7, version: 'abcdefabcdef' });
+    await until('the announcement', () => r.followed.length > 0);
+    expect(r.followed).toEqual([{ serial: 7, version: 'abcdefabcdef' }]);
+  });
+});
