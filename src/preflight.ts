@@ -106,11 +106,8 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
   metrics?.configVersion(started.version);
   apiDeps.current = running.deps;
   const reloader = createReloader({
-    db: database.db,
+    deps: running.deps,
     lookup: preflight.slack.lookup,
-    slack: preflight.slack.worker,
-    clock: preflight.clock,
-    log,
     holder,
     path: env.PREFLIGHT_CONFIG,
     onFailure: () => metrics?.configReloadFailed(),

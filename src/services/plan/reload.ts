@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { ConfigError, loadWorkspaceConfig } from '../../config/load.js';
 import { resolveProgram } from '../../config/resolve.js';
 import { emailsByUserId } from '../../config/user-refs.js';
 import type { Program } from '../../domain/program/program.js';
+import { queueOutbound } from '../delivery/outbound.js';
 import type { Deps } from '../deps.js';
 import { EmailLookupError, resolveEmails } from '../people/resolve-emails.js';
 import { type AppliedBy, type AppliedPlan, type PlanHolder, isNewer } from './holder.js';
@@ -22,15 +24,12 @@ export interface PlanAnnouncement {
   version: string;
 }
 
-/** What the reloader needs: the start-up's e-mail resolution Deps, the holder, and the adapters' hooks. */
+/** What the reloader needs: the workers' Deps, the start-up's e-mail lookup client, the holder, and the adapters' hooks. */
 export interface ReloaderDeps {
-  db: Deps['db'];
+  /** The Deps the PM's DM about an invalid file is queued with (send-once delivery, services/delivery/outbound.ts). */
+  deps: Deps;
   /** users.lookupByEmail (create-preflight.ts's lookup client), the same path as start-up. */
   lookup: Deps['slack'];
-  /** The client the PM's DM about an invalid file is posted with. */
-  slack: Deps['slack'];
-  clock: Deps['clock'];
-  log: Deps['log'];
   holder: PlanHolder;
   /** PREFLIGHT_CONFIG. */
   path: string;
@@ -71,10 +70,12 @@ export function reloadDecision(running: Pick<AppliedPlan, 'version'>, candidateV
  * resolves people's e-mail addresses to user IDs the same way, resolves the Program, hashes it
  * (services/plan/version.ts), records the version in `plan_versions` and swaps it into the holder whole. A file
  * that does not validate changes nothing: one warn line and a DM to the PM with the loader's message (file, line,
- * key path, reason), and `onFailure`. Reloads run one after another (a file watcher, SIGHUP and a command can
+ * key path, reason; sent once per distinct message, through the send-once outbound delivery), and `onFailure`. Reloads run one after another (a file watcher, SIGHUP and a command can
  * fire together); none of them throws.
  */
-export function createReloader(deps: ReloaderDeps): Reloader {
+export function createReloader(args: ReloaderDeps): Reloader {
+  const { db, clock, log } = args.deps;
+  const deps = { ...args, db, clock, log };
   let queue: Promise<unknown> = Promise.resolve();
   const serially = <T>(run: () => Promise<T>): Promise<T> => {
     const next = queue.then(run, run);
@@ -98,13 +99,11 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     const running = deps.holder.current;
     deps.log.warn({ file: deps.path, by, running: running.version, problems: message }, 'config reload failed; the running plan stays');
     deps.onFailure?.();
-    const pm = running.program.program.pm;
-    await deps.slack.chat
-      .postMessage({
-        channel: pm,
-        text: `⚠️ Preflight could not reload ${deps.path}; the running plan (version ${running.version}) stays.\n${message}`,
-      })
-      .catch((err: Error) => deps.log.warn({ err: err.message }, 'could not DM the PM about the failed reload'));
+    // one DM per problem, however many replicas (or file events) see it: keyed by the problem's text
+    const text = `⚠️ Preflight could not reload ${deps.path}; the running plan (version ${running.version}) stays.\n${message}`;
+    await queueOutbound(args.deps, [
+      { kind: 'plan_reload_failed', key: `plan_reload_failed:${createHash('sha256').update(message).digest('hex').slice(0, 16)}`, channel: running.program.program.pm, message: { text } },
+    ]).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not queue the DM to the PM about the failed reload'));
     return { kind: 'invalid', message, plan: running };
   };
 
@@ -136,7 +135,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
  * the same version, that row: the plan another replica applied, with its who and when).
  * @param program the Program resolved at start-up (src/preflight.ts).
  */
-export async function startupPlan(deps: Pick<ReloaderDeps, 'db' | 'clock' | 'path'>, program: Program): Promise<AppliedPlan> {
+export async function startupPlan(deps: Pick<Deps, 'db' | 'clock'> & { path: string }, program: Program): Promise<AppliedPlan> {
   const row = await recordPlanVersion(deps.db, { version: planVersion(program), appliedAt: deps.clock.now().toJSDate(), appliedBy: 'startup', configPath: deps.path });
   return { program, version: row.version, serial: row.serial, appliedAt: row.appliedAt, appliedBy: row.appliedBy };
 }

@@ -11,7 +11,7 @@ import { createReloader, type PlanAnnouncement, startupPlan } from '../../../../
 import { planVersion } from '../../../../src/services/plan/version.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { harness } from '../../../support/harness.js';
-import { nockSlack } from '../../../support/slack-nock.js';
+import { eventually, nockSlack } from '../../../support/slack-nock.js';
 
 /*
  * Reload without a restart (issue 20): the reloader on a real Postgres, Slack faked at the HTTP boundary.
@@ -29,10 +29,10 @@ describe('the reloader', () => {
     slack?.done();
   });
 
-  const start = async () => {
+  const start = async (workers = false) => {
     h = await harness(YAML, 'real-time');
     slack = nockSlack();
-    const bot = await h.process({ workers: false });
+    const bot = await h.process({ workers });
     const path = join(mkdtempSync(join(tmpdir(), 'preflight-reload-')), 'preflight.yml');
     writeFileSync(path, YAML);
     return { bot, path };
@@ -41,11 +41,8 @@ describe('the reloader', () => {
     const holder = new PlanHolder(await startupPlan({ db: deps.db, clock: deps.clock, path }, resolveProgram(parseWorkspaceConfig(YAML, path))));
     const metrics = new Metrics();
     const reloader = createReloader({
-      db: deps.db,
+      deps,
       lookup: deps.slack,
-      slack: deps.slack,
-      clock: deps.clock,
-      log: deps.log,
       holder,
       path,
       onFailure: () => metrics.configReloadFailed(),
@@ -77,7 +74,7 @@ describe('the reloader', () => {
   });
 
   it('keeps the running plan on an invalid file: one DM to the PM with file, line, key path and reason, and the failure counter rises', async () => {
-    const { bot, path } = await start();
+    const { bot, path } = await start(true);
     const { holder, reloader, metrics } = await replica(bot.deps, path);
     const before = holder.current;
     writeFileSync(path, INVALID);
@@ -85,13 +82,17 @@ describe('the reloader', () => {
     expect(outcome).toMatchObject({ kind: 'invalid', message: expect.stringContaining('escalation.ladders.P0') });
     expect(holder.current).toBe(before);
     expect(await versions()).toHaveLength(1);
-    const dms = slack!.of('chat.postMessage', (a) => a.channel === 'U0PM');
-    expect(dms).toHaveLength(1);
+    await eventually('the DM to the PM', () => slack!.of('chat.postMessage', (a) => a.channel === 'U0PM').length === 1);
+    // the same problem seen again (another file event, another replica): counted and logged again, DMed once
+    expect(await reloader.reload('sighup')).toMatchObject({ kind: 'invalid' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack!.of('chat.postMessage', (a) => a.channel === 'U0PM')).toHaveLength(1);
     // the loader's message: file:line:column, key path, reason
     const line = INVALID.split('\n').findIndex((l) => l.includes('after: soon')) + 1;
-    expect(dms[0]!.args.text).toContain(`${path}:${line}:`);
-    expect(dms[0]!.args.text).toContain('escalation.ladders.P0.0.after: expected a duration');
-    expect((await metrics.exposition()).body).toContain('preflight_config_reload_failures_total 1');
+    const [dm] = slack!.of('chat.postMessage', (a) => a.channel === 'U0PM');
+    expect(dm!.args.text).toContain(`${path}:${line}:`);
+    expect(dm!.args.text).toContain('escalation.ladders.P0.0.after: expected a duration');
+    expect((await metrics.exposition()).body).toContain('preflight_config_reload_failures_total 2');
   });
 
   it('another replica follows an announced plan, and never applies an older one', async () => {

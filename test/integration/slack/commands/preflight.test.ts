@@ -61,7 +61,7 @@ describe('/preflight', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'preflight-cmd-')), 'preflight.yml');
     writeFileSync(path, YAML);
     const holder = new PlanHolder(await startupPlan({ db: bot.deps.db, clock: bot.deps.clock, path }, resolveProgram(parseWorkspaceConfig(YAML, path))));
-    const reloader = createReloader({ db: bot.deps.db, lookup: bot.deps.slack, slack: bot.deps.slack, clock: bot.deps.clock, log: bot.deps.log, holder, path });
+    const reloader = createReloader({ deps: bot.deps, lookup: bot.deps.slack, holder, path });
     const app = boltInProcess((a) => registerPreflightCommand(a, { deps: bot.deps, redis: null as never, keyPrefix: 'unused', plan: { holder, reloader } }));
 
     const shown = await app.command('/preflight', 'plan', 'U02');
