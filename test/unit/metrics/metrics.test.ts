@@ -61,4 +61,16 @@ describe('Metrics', () => {
     expect(text).toContain('preflight_slack_rate_limit_pauses_total{queue="dm"} 1');
     expect(text).toContain('preflight_slack_rate_limit_pause_seconds_total{queue="dm"} 30');
   });
+
+  it('shows the one plan version the replica runs, and counts failed reloads', async () => {
+    const m = new Metrics();
+    expect((await m.exposition()).body).toContain('preflight_config_reload_failures_total 0');
+    m.configVersion('aaaaaaaaaaaa');
+    m.configVersion('bbbbbbbbbbbb');
+    m.configReloadFailed();
+    const text = (await m.exposition()).body;
+    expect(text).toContain('preflight_config_version_info{version="bbbbbbbbbbbb"} 1');
+    expect(text).not.toContain('version="aaaaaaaaaaaa"');
+    expect(text).toContain('preflight_config_reload_failures_total 1');
+  });
 });
