@@ -47,7 +47,10 @@ export interface Reloader {
   readonly path: string;
   /** Reads, validates and resolves the file, and applies it if it differs from the plan running now. */
   reload(by: AppliedBy): Promise<ReloadOutcome>;
-  /** Another replica applied a plan: reload the file too, unless this replica already runs that plan or a newer one. */
+  /**
+   * Another replica applied a plan: reload the file too, unless this replica already runs that plan or a newer one,
+   * or its file resolves to another plan (not synced yet: its file watcher reloads it when it is).
+   */
   follow(announcement: PlanAnnouncement): Promise<ReloadOutcome>;
 }
 
@@ -112,6 +115,12 @@ export function createReloader(args: ReloaderDeps): Reloader {
     const candidate = await read();
     if ('message' in candidate) return fail(by, candidate.message);
     if (reloadDecision(deps.holder.current, candidate.version) === 'unchanged') return { kind: 'unchanged', plan: deps.holder.current };
+    if (announced && candidate.version !== announced.version) {
+      // this replica's copy of the file is not the announced plan yet (a ConfigMap syncs within a minute or so): the
+      // file watcher reloads it when it arrives; recording this copy would make the announced plan look older
+      deps.log.info({ file: deps.path, announced: announced.version, file_version: candidate.version }, 'another replica applied a plan this file does not have yet');
+      return { kind: 'stale', version: announced.version, plan: deps.holder.current };
+    }
     const row = await recordPlanVersion(deps.db, { version: candidate.version, appliedAt: deps.clock.now().toJSDate(), appliedBy: by, configPath: deps.path });
     const plan: AppliedPlan = { program: candidate.program, version: row.version, serial: row.serial, appliedAt: row.appliedAt, appliedBy: row.appliedBy };
     if (!deps.holder.apply(plan)) return { kind: 'stale', version: plan.version, plan: deps.holder.current };

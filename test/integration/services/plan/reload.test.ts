@@ -106,10 +106,14 @@ describe('the reloader', () => {
     expect(b.holder.current).toMatchObject({ version: a.holder.current.version, serial: a.holder.current.serial, appliedBy: 'U0PM' });
     expect(await versions()).toHaveLength(2);
 
-    // an announcement of an older row (a late message, a replica still on the old file) changes nothing
+    // an announcement of an older row (a late message) changes nothing
     const running = b.holder.current;
     writeFileSync(path, YAML);
     expect(await b.reloader.follow({ serial: running.serial - 1, version: 'older' })).toMatchObject({ kind: 'stale' });
     expect(b.holder.current).toBe(running);
+    // nor does a newer one this replica's file does not have yet: nothing recorded, the watcher reloads when it comes
+    expect(await b.reloader.follow({ serial: running.serial + 1, version: 'notinthefile' })).toMatchObject({ kind: 'stale' });
+    expect(b.holder.current).toBe(running);
+    expect(await versions()).toHaveLength(2);
   });
 });
