@@ -166,6 +166,8 @@ export function createSlackApp(args: {
     registerListeners(depsFor, plan) {
       const deps = depsFor(app.client);
       const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX, ...(plan ? { plan } : {}) };
+      // one plan per request: a reload while a listener runs applies from the next request on
+      if (plan) app.use(({ next }) => plan.holder.pin(next));
       let installation: Promise<Installation> | undefined;
       const installed = () => {
         installation ??= app.client.auth.test().then(

@@ -85,6 +85,15 @@ describe('createPreflight builds one process’s dependencies (real Postgres and
       expect(listening.config).toBe(other);
       expect(job.config).toBe(config);
       expect({ ...live.deps }.config).toBe(other);
+      // a Slack request runs pinned: a swap while it runs applies from the next one
+      const third = resolveProgram(parseWorkspaceConfig(aConfig({ workstreams: [aWorkstream({ id: 'sigma' })] }), 'third.yml'));
+      await holder.pin(async () => {
+        holder.apply({ program: third, version: 'v3', serial: 3, appliedAt: new Date(), appliedBy: 'sighup' });
+        await new Promise((r) => setTimeout(r, 1));
+        expect(listening.config).toBe(other);
+        expect(holder.current.version).toBe('v3');
+      });
+      expect(listening.config).toBe(third);
     } finally {
       await preflight.close();
     }
