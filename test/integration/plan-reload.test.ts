@@ -4,9 +4,15 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { parseWorkspaceConfig } from '../../src/config/load.js';
+import { resolveProgram } from '../../src/config/resolve.js';
 import { announceOn, type PlanTriggers, startPlanTriggers } from '../../src/plan-reload.js';
-import type { PlanAnnouncement, Reloader } from '../../src/services/plan/reload.js';
+import { PlanHolder } from '../../src/services/plan/holder.js';
+import { createReloader, type PlanAnnouncement, type Reloader, startupPlan } from '../../src/services/plan/reload.js';
+import { aConfig, aWorkstream } from '../support/config-factories.js';
 import { uniquePrefix } from '../support/db.js';
+import { harness } from '../support/harness.js';
+import { nockSlack } from '../support/slack-nock.js';
 
 /*
  * The reload triggers on the real file system and Redis: a changed file (also a ConfigMap's symlink swap), SIGHUP,
@@ -44,6 +50,8 @@ describe('startPlanTriggers', () => {
   afterEach(async () => {
     await triggers?.close();
     await publisher?.quit();
+    triggers = undefined;
+    publisher = undefined;
   });
   const start = (path: string, reloader: Reloader, prefix = uniquePrefix('plan')) => {
     triggers = startPlanTriggers({ path, reloader, log: pino({ level: 'silent' }), subscriber: new Redis(inject('redisUrl')), queuePrefix: prefix, debounceMs: 100 });
@@ -99,5 +107,38 @@ describe('startPlanTriggers', () => {
     await announceOn(publisher, prefix)({ serial: 7, version: 'abcdefabcdef' });
     await until('the announcement', () => r.followed.length > 0);
     expect(r.followed).toEqual([{ serial: 7, version: 'abcdefabcdef' }]);
+  });
+
+  it('two replicas on one file: SIGHUP on one, and the other runs the same version (announced over Redis)', async () => {
+    const yaml = aConfig({ workstreams: [aWorkstream({ id: 'api' })] });
+    const h = await harness(yaml, 'real-time');
+    const slack = nockSlack();
+    const extra: PlanTriggers[] = [];
+    try {
+      const path = join(mkdtempSync(join(tmpdir(), 'preflight-replicas-')), 'preflight.yml');
+      writeFileSync(path, yaml);
+      const replicas = [];
+      for (const name of ['a', 'b']) {
+        const bot = await h.process({ workers: false });
+        const holder = new PlanHolder(await startupPlan({ db: bot.deps.db, clock: bot.deps.clock, path }, resolveProgram(parseWorkspaceConfig(yaml, path))));
+        const producer = new Redis(inject('redisUrl'));
+        const reloader = createReloader({ deps: bot.deps, lookup: bot.deps.slack, holder, path, announce: announceOn(producer, h.prefix) });
+        const t = startPlanTriggers({ path, reloader, log: pino({ level: 'silent' }), subscriber: new Redis(inject('redisUrl')), queuePrefix: h.prefix, debounceMs: 60_000 });
+        extra.push({ close: async () => (await t.close(), await producer.quit(), undefined) });
+        replicas.push({ name, holder, reloader });
+      }
+      await settle(300);
+      const [a, b] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
+      // the watchers wait a minute here: only the SIGHUP-like reload of a, then b's announcement, act
+      writeFileSync(path, aConfig({ workstreams: [aWorkstream({ id: 'api' }), aWorkstream({ id: 'web', channel: 'C0WEB' })] }));
+      expect(await a.reloader.reload('sighup')).toMatchObject({ kind: 'applied' });
+      await until('b on the new version', () => b.holder.current.version === a.holder.current.version);
+      expect(b.holder.current).toMatchObject({ serial: a.holder.current.serial, appliedBy: 'sighup' });
+      expect(Object.keys(b.holder.current.program.workstreams)).toEqual(['api', 'web']);
+    } finally {
+      for (const t of extra) await t.close();
+      await h.cleanup();
+      slack.done();
+    }
   });
 });
