@@ -124,7 +124,12 @@ describe('startPlanTriggers', () => {
         const producer = new Redis(inject('redisUrl'));
         const reloader = createReloader({ deps: bot.deps, lookup: bot.deps.slack, holder, path, announce: announceOn(producer, h.prefix) });
         const t = startPlanTriggers({ path, reloader, log: pino({ level: 'silent' }), subscriber: new Redis(inject('redisUrl')), queuePrefix: h.prefix, debounceMs: 60_000 });
-        extra.push({ close: async () => (await t.close(), await producer.quit(), undefined) });
+        extra.push({
+          async close() {
+            await t.close();
+            await producer.quit();
+          },
+        });
         replicas.push({ name, holder, reloader });
       }
       await settle(300);
