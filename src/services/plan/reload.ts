@@ -73,8 +73,10 @@ export function reloadDecision(running: Pick<AppliedPlan, 'version'>, candidateV
  * resolves people's e-mail addresses to user IDs the same way, resolves the Program, hashes it
  * (services/plan/version.ts), records the version in `plan_versions` and swaps it into the holder whole. A file
  * that does not validate changes nothing: one warn line and a DM to the PM with the loader's message (file, line,
- * key path, reason; sent once per distinct message, through the send-once outbound delivery), and `onFailure`. Reloads run one after another (a file watcher, SIGHUP and a command can
- * fire together); none of them throws.
+ * key path, reason; sent once per distinct message, through the send-once outbound delivery), and `onFailure`.
+ * Reloads run one after another (a file watcher, SIGHUP and a command can fire together). A file problem is an
+ * outcome (`invalid`), not an error; only a failed write of `plan_versions` (Postgres down) rejects, and then
+ * nothing is swapped either.
  */
 export function createReloader(args: ReloaderDeps): Reloader {
   const { db, clock, log } = args.deps;
