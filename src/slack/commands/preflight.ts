@@ -53,7 +53,10 @@ export function registerPreflightCommand(app: App, ctx: SlackContext): void {
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        text: '⚠️ Preflight could not read the numbers just now (its database is not answering). Please try again in a minute.',
+        text:
+          cmd.kind === 'reload'
+            ? '⚠️ Preflight could not reload the plan just now (its database is not answering): the running plan stays. Please try again in a minute.'
+            : '⚠️ Preflight could not read the numbers just now (its database is not answering). Please try again in a minute.',
       }).catch(() => {});
     }
   });
