@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import { decideRun, isOutOfOffice, latestOpenedOccurrence, type Occurrence } from '../../domain/checkins/schedule.js';
 import { type CheckinSetup, STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
 import type { Deps } from '../deps.js';
+import { latestPlanVersion } from '../plan/versions.js';
 import { holdingOccurrence, startGates } from '../workstreams/start-gates.js';
 import { scheduledWorkstreams } from './participation.js';
 import * as transitions from '../delivery/transitions.js';
@@ -136,10 +137,25 @@ async function schedulingSince(db: Db, ws: CheckinSetup, now: DateTime): Promise
 }
 
 /**
+ * Since when an occurrence that closed unopened counts as missed: when Preflight began scheduling the check-in, or
+ * later, when a reload while running applied the plan it is in (issue 20: a moved `at` that lands before now today
+ * does not fire late once its window has closed; it was not in the plan when it opened, so nothing was missed). A
+ * plan applied at start-up does not count: the process was down before it, which is what "missed" reports.
+ * @param since {@link schedulingSince} of the check-in.
+ */
+async function missedSince(db: Db, since: DateTime): Promise<DateTime> {
+  const plan = await latestPlanVersion(db);
+  if (!plan || plan.appliedBy === 'startup') return since;
+  const reloadedAt = DateTime.fromJSDate(plan.appliedAt, { zone: 'utc' });
+  return reloadedAt > since ? reloadedAt : since;
+}
+
+/**
  * For every scheduled check-in, opens the latest due run if it is still before its close, or records it
  * as missed (see {@link decideRun}). An occurrence its workstream does not hold (outside `active`, waiting for its
  * `starts_when` gate; for a program check-in, the participants of such workstreams) is passed over
- * ({@link holdingOccurrence}: this is the one call site of that rule). Safe to call from several processes at once.
+ * ({@link holdingOccurrence}: this is the one call site of that rule); one that closed before a reload put it in the
+ * plan is not missed ({@link missedSince}). Safe to call from several processes at once.
  * @returns the ids of runs opened and recorded as missed.
  */
 export async function openDueRuns(deps: Deps): Promise<{ opened: number[]; missed: number[] }> {
@@ -157,7 +173,8 @@ export async function openDueRuns(deps: Deps): Promise<{ opened: number[]; misse
       .where(and(eq(standupRuns.workstreamId, ws.workstreamId), eq(standupRuns.checkinId, ws.checkinId), eq(standupRuns.localDate, occ.localDate)));
     if (existing) continue;
     const since = await schedulingSince(deps.db, ws, now);
-    const decision = decideRun(occ, now, false, since);
+    let decision = decideRun(occ, now, false, since);
+    if (decision === 'missed') decision = decideRun(occ, now, false, await missedSince(deps.db, since));
     if (decision === 'open') {
       const r = await startRun(deps, ws, occ, null);
       if (r.created) {
