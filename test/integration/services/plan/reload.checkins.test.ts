@@ -93,4 +93,28 @@ describe('a reload and the check-ins not opened yet', () => {
     const prompted = await h.sql<{ user_id: string }>('SELECT user_id FROM standup_prompts');
     expect(prompted.map((p) => p.user_id)).toEqual(['U01']);
   });
+
+  it('people added get their first prompt at their next occurrence; people removed get nothing more', async () => {
+    const OLD = aConfig({ calendar, workstreams: [aWorkstream({ members: ['U01', 'U02'], standup })] });
+    const NEW = aConfig({ calendar, workstreams: [aWorkstream({ members: ['U01', 'U04'], standup })] });
+    h = await harness(OLD, '2026-02-03T10:00:00Z');
+    slack = nockSlack();
+    const bot = await h.process({ workers: false });
+    await tick(bot.deps);
+    h.clock.set('2026-02-03T10:05:00Z');
+    const after = await swapped(bot.deps, NEW);
+    await tick(after);
+    const prompted = async (localDate: string) =>
+      (
+        await h!.sql<{ user_id: string }>(
+          "SELECT p.user_id FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE to_char(r.local_date, 'YYYY-MM-DD') = $1 ORDER BY p.user_id",
+          [localDate],
+        )
+      ).map((p) => p.user_id);
+    expect(await prompted('2026-02-03')).toEqual(['U01', 'U02']); // the open run keeps its participants: U04 waits
+
+    h.clock.set('2026-02-04T10:00:00Z');
+    expect((await tick(after)).opened).toBe(1);
+    expect(await prompted('2026-02-04')).toEqual(['U01', 'U04']); // U04's first prompt; nothing for U02
+  });
 });
