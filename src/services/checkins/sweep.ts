@@ -4,9 +4,13 @@ import type { Deps } from '../deps.js';
 import { releaseStaleReservations } from '../delivery/release-stale.js';
 import { closeDueRuns, openDueRuns } from './runs.js';
 import * as transitions from '../delivery/transitions.js';
-import { PROMPT, promptJoin, REMINDER } from './delivery-kinds.js';
+import { PROMPT, promptJoin, REMINDER, reminderDelivery } from './delivery-kinds.js';
+import { removedParticipants } from './removed-participants.js';
 
 const BATCH = 10_000;
+
+/** `deliveries.last_error` of a prompt or reminder not sent because a reload removed its member from the check-in. */
+const REMOVED = 'removed from the plan';
 
 /** Counts of what one tick did, for logs and tests. */
 export interface TickReport {
@@ -25,7 +29,8 @@ export interface TickReport {
  * this re-derives every wake-up from it, so a lost job or a flushed Redis delays work by one tick at most:
  * 1. open due runs (or record missed ones); 2. close runs past their close time;
  * 3. release reservations of every kind of message abandoned by a crashed process (services/delivery); 4. expire prompts whose member window closed;
- * 5. enqueue due prompts, reminders, report renders and late answers (deterministic job ids: no duplicates).
+ * 5. enqueue due prompts, reminders, report renders and late answers (deterministic job ids: no duplicates); the
+ *    prompts and reminders of people a reload removed from the check-in are cancelled instead ({@link removedParticipants}).
  */
 export async function tick(deps: Deps): Promise<TickReport> {
   const { opened, missed } = await openDueRuns(deps);
@@ -48,19 +53,23 @@ export async function tick(deps: Deps): Promise<TickReport> {
     'expired',
   );
 
-  const duePrompts = await db
-    .select({ id: standupPrompts.id, claims: deliveries.claims })
+  const dueOrRemoved = await db
+    .select({ id: standupPrompts.id, claims: deliveries.claims, userId: standupPrompts.userId, workstreamId: standupRuns.workstreamId, checkinId: standupRuns.checkinId })
     .from(standupPrompts)
     .innerJoin(deliveries, promptJoin)
     .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
     .where(and(eq(deliveries.status, 'pending'), eq(standupPrompts.status, 'expected'), lte(standupPrompts.promptAt, now), eq(standupRuns.status, 'open')))
     .orderBy(standupPrompts.promptAt, standupPrompts.id)
     .limit(BATCH);
+  // people a reload removed get nothing more: their prompts not sent yet are cancelled
+  const removedPrompts = new Set(removedParticipants(deps.config, dueOrRemoved).map((p) => p.id));
+  await transitions.giveUp(db, PROMPT, [...removedPrompts], 'cancelled', REMOVED);
+  const duePrompts = dueOrRemoved.filter((p) => !removedPrompts.has(p.id));
   await deps.wakeups.sendPrompts(duePrompts.map((p) => ({ promptId: p.id, attempt: p.claims + 1 })));
 
   // reminders of prompts sent and not answered, not sent (nor being sent) yet
-  const dueReminders = await db
-    .select({ id: standupPrompts.id })
+  const remindersOrRemoved = await db
+    .select({ id: standupPrompts.id, userId: standupPrompts.userId, workstreamId: standupRuns.workstreamId, checkinId: standupRuns.checkinId })
     .from(standupPrompts)
     .innerJoin(deliveries, promptJoin)
     .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
@@ -76,6 +85,14 @@ export async function tick(deps: Deps): Promise<TickReport> {
       ),
     )
     .limit(BATCH);
+  // and no reminder: it is recorded as cancelled, so it is not due again
+  const removedReminders = new Set(removedParticipants(deps.config, remindersOrRemoved).map((p) => p.id));
+  if (removedReminders.size) {
+    const refs = [...removedReminders].map((id) => reminderDelivery(id));
+    await transitions.open(db, refs, now);
+    await transitions.giveUp(db, REMINDER, [...removedReminders], 'cancelled', REMOVED);
+  }
+  const dueReminders = remindersOrRemoved.filter((r) => !removedReminders.has(r.id));
   await deps.wakeups.sendReminders(dueReminders.map((r) => r.id));
 
   const staleReports = await db

@@ -106,15 +106,39 @@ describe('a reload and the check-ins not opened yet', () => {
     await tick(after);
     const prompted = async (localDate: string) =>
       (
-        await h!.sql<{ user_id: string }>(
-          "SELECT p.user_id FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE to_char(r.local_date, 'YYYY-MM-DD') = $1 ORDER BY p.user_id",
-          [localDate],
-        )
+        await h!.sql<{ user_id: string }>("SELECT p.user_id FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE to_char(r.local_date, 'YYYY-MM-DD') = $1 ORDER BY p.user_id", [
+          localDate,
+        ])
       ).map((p) => p.user_id);
     expect(await prompted('2026-02-03')).toEqual(['U01', 'U02']); // the open run keeps its participants: U04 waits
 
     h.clock.set('2026-02-04T10:00:00Z');
     expect((await tick(after)).opened).toBe(1);
     expect(await prompted('2026-02-04')).toEqual(['U01', 'U04']); // U04's first prompt; nothing for U02
+  });
+
+  it('people removed get no reminder in a check-in already open, and no prompt not sent yet', async () => {
+    const OLD = aConfig({ calendar, workstreams: [aWorkstream({ members: ['U01', 'U02', 'U03'], standup })] });
+    const NEW = aConfig({ calendar, workstreams: [aWorkstream({ members: ['U01'], standup })] });
+    h = await harness(OLD, '2026-02-03T10:00:00Z');
+    slack = nockSlack();
+    const bot = await h.process({ workers: false });
+    await tick(bot.deps);
+    // U01's and U02's prompts went out (what the prompt worker does); U03's is still to send
+    await h.sql("UPDATE deliveries d SET status = 'sent' FROM standup_prompts p WHERE d.kind = 'prompt' AND d.owner_key = p.id::text AND p.user_id IN ('U01', 'U02')");
+    h.clock.set('2026-02-03T10:30:00Z'); // the reminders are due
+    const after = await swapped(bot.deps, NEW);
+    const report = await tick(after);
+    expect(report).toMatchObject({ prompts: 0, reminders: 1 }); // U01's reminder only
+    const dms = await h.sql<{ kind: string; user_id: string; status: string; last_error: string | null }>(
+      "SELECT d.kind, p.user_id, d.status, d.last_error FROM deliveries d JOIN standup_prompts p ON d.owner_key = p.id::text WHERE d.kind IN ('prompt', 'reminder') AND d.status = 'cancelled' ORDER BY d.kind, p.user_id",
+    );
+    expect(dms).toEqual([
+      { kind: 'prompt', user_id: 'U03', status: 'cancelled', last_error: 'removed from the plan' },
+      { kind: 'reminder', user_id: 'U02', status: 'cancelled', last_error: 'removed from the plan' },
+    ]);
+    expect((await tick(after)).reminders).toBe(1); // U02's is not due again
+    const prompted = await h.sql<{ user_id: string }>('SELECT user_id FROM standup_prompts ORDER BY user_id');
+    expect(prompted.map((p) => p.user_id)).toEqual(['U01', 'U02', 'U03']); // the run keeps its participants
   });
 });
