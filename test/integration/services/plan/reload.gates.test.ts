@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseWorkspaceConfig } from '../../../../src/config/load.js';
+import { resolveProgram } from '../../../../src/config/resolve.js';
+import type { Deps } from '../../../../src/services/deps.js';
+import { escalateOverdueGates } from '../../../../src/services/gonogo/gates.js';
+import { aConfig } from '../../../support/config-factories.js';
+import { harness } from '../../../support/harness.js';
+import { nockSlack } from '../../../support/slack-nock.js';
+
+/*
+ * What a reload does to a gate's escalation not raised yet (issue 20): it follows the gate's new `due`. The swap is
+ * what the plan holder does (later units of work get Deps with the new Program); the clock is fixed.
+ */
+
+const gateDue = (due: string) => aConfig({ gates: [{ id: 'qa', name: 'QA', due, sign_off: ['U0QA'], unblocks: ['ws1'] }] });
+
+describe('a reload and a gate not signed off yet', () => {
+  let h: Awaited<ReturnType<typeof harness>> | undefined;
+  let slack: ReturnType<typeof nockSlack> | undefined;
+  afterEach(async () => {
+    await h?.cleanup();
+    slack?.done();
+  });
+  const swapped = (deps: Deps, yml: string): Deps => ({ ...deps, config: resolveProgram(parseWorkspaceConfig(yml, 'preflight.yml')) });
+  const escalations = async () => h!.sql<{ gate_id: string; due_at: Date }>("SELECT gate_id, due_at FROM blockers WHERE source = 'gate'");
+
+  it('a gate due later escalates at its new due time, not its old one', async () => {
+    h = await harness(gateDue('2026-02-03T12:00'), '2026-02-03T09:00:00Z');
+    slack = nockSlack();
+    const bot = await h.process({ workers: false });
+    expect(await escalateOverdueGates(bot.deps)).toBe(0);
+    const after = swapped(bot.deps, gateDue('2026-02-03T14:00'));
+    h.clock.set('2026-02-03T12:00:00Z');
+    expect(await escalateOverdueGates(after)).toBe(0);
+    h.clock.set('2026-02-03T14:00:00Z');
+    expect(await escalateOverdueGates(after)).toBe(1);
+    expect(await escalations()).toEqual([{ gate_id: 'qa', due_at: new Date('2026-02-03T14:00:00Z') }]);
+  });
+
+  it('a gate due earlier escalates at its new due time', async () => {
+    h = await harness(gateDue('2026-02-03T12:00'), '2026-02-03T09:00:00Z');
+    slack = nockSlack();
+    const bot = await h.process({ workers: false });
+    const after = swapped(bot.deps, gateDue('2026-02-03T10:00'));
+    h.clock.set('2026-02-03T10:00:00Z');
+    expect(await escalateOverdueGates(after)).toBe(1);
+    expect(await escalations()).toEqual([{ gate_id: 'qa', due_at: new Date('2026-02-03T10:00:00Z') }]);
+  });
+});
