@@ -10,7 +10,8 @@ import type { BlockerRow } from './rows.js';
 import * as transitions from '../delivery/transitions.js';
 import { NOTICE, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
 
-export type BlockerAction = { kind: 'acknowledge' } | { kind: 'resolve' } | { kind: 'snooze'; ms: number } | { kind: 'reassign'; owner: string } | { kind: 'escalate' };
+/** `resolve`'s `note` is added to its line in the blocker's thread (why it was resolved, e.g. its gate was removed). */
+export type BlockerAction = { kind: 'acknowledge' } | { kind: 'resolve'; note?: string } | { kind: 'snooze'; ms: number } | { kind: 'reassign'; owner: string } | { kind: 'escalate' };
 
 /** `message`: the reply rendered by `deps.renderer` from its model (domain/blockers/act-reply.ts). */
 export type ActResult =
@@ -60,7 +61,7 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
         patch.resolvedAt = now;
         patch.resolvedBy = actor;
         kind = 'resolved';
-        data = { ageMs: now.getTime() - b.raisedAt.getTime() };
+        data = { ageMs: now.getTime() - b.raisedAt.getTime(), ...(action.note ? { note: action.note } : {}) };
         message = reply({ kind: 'resolved', blockerId: b.id, openForMs: now.getTime() - b.raisedAt.getTime() });
         break;
       case 'snooze': {

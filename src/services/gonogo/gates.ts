@@ -235,10 +235,32 @@ export function gatePolicy(signOff: string[]): EscalationPolicy {
 }
 
 /**
+ * Resolves the open escalation of every gate the running plan no longer has (a reload removed it), as the PM, with
+ * a note in its thread (issue 20, "What a change does to what is under way").
+ * @returns the blocker ids resolved.
+ */
+export async function resolveRemovedGates(deps: Deps): Promise<number[]> {
+  const open = await deps.db
+    .select({ id: blockers.id, gateId: blockers.gateId })
+    .from(blockers)
+    .where(and(eq(blockers.source, 'gate'), ne(blockers.status, 'resolved')));
+  const planned = new Set(deps.config.gates.map((g) => g.id));
+  const resolved: number[] = [];
+  for (const b of open) {
+    if (b.gateId === null || planned.has(b.gateId)) continue;
+    const note = `gate ${b.gateId} was removed from the plan`;
+    const r = await actOnBlocker(deps, b.id, deps.config.program.pm, { kind: 'resolve', note }, { asSystem: true });
+    if (r.ok) resolved.push(b.id);
+  }
+  return resolved;
+}
+
+/**
  * A gate not signed off by its due time escalates to its owners and then the PM through the blocker ladder
  * machinery (a blocker of source `gate`, one per gate by a unique key; resolved when the gate is signed).
  */
 export async function escalateOverdueGates(deps: Deps): Promise<number> {
+  await resolveRemovedGates(deps);
   const now = deps.clock.now().toMillis();
   const facts = await gateFacts(deps);
   let raised = 0;

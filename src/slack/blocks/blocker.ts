@@ -152,7 +152,7 @@ export function threadLine(kind: string, actor: string | null, data: Record<stri
     case 'reassigned':
       return `🔀 Reassigned by ${who} to ${mention(data.to)}`;
     case 'resolved':
-      return `✅ Resolved by ${who} after ${formatDuration(data.ageMs)}`;
+      return `✅ Resolved by ${who} after ${formatDuration(data.ageMs)}${data.note ? `: ${safeMrkdwn(String(data.note), 300)}` : ''}`;
     case 'raised':
       return `🚧 Raised by ${who}`;
     default:

@@ -3,13 +3,15 @@ import { parseWorkspaceConfig } from '../../../../src/config/load.js';
 import { resolveProgram } from '../../../../src/config/resolve.js';
 import type { Deps } from '../../../../src/services/deps.js';
 import { escalateOverdueGates } from '../../../../src/services/gonogo/gates.js';
+import { threadLine } from '../../../../src/slack/blocks/blocker.js';
 import { aConfig } from '../../../support/config-factories.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 
 /*
  * What a reload does to a gate's escalation not raised yet (issue 20): it follows the gate's new `due`. The swap is
- * what the plan holder does (later units of work get Deps with the new Program); the clock is fixed.
+ * what the plan holder does (later units of work get Deps with the new Program); the clock is fixed. A removed
+ * gate's open escalation is resolved.
  */
 
 const gateDue = (due: string) => aConfig({ gates: [{ id: 'qa', name: 'QA', due, sign_off: ['U0QA'], unblocks: ['ws1'] }] });
@@ -45,5 +47,19 @@ describe('a reload and a gate not signed off yet', () => {
     h.clock.set('2026-02-03T10:00:00Z');
     expect(await escalateOverdueGates(after)).toBe(1);
     expect(await escalations()).toEqual([{ gate_id: 'qa', due_at: new Date('2026-02-03T10:00:00Z') }]);
+  });
+
+  it("a removed gate's open escalation is resolved with a note in its thread", async () => {
+    h = await harness(gateDue('2026-02-03T10:00'), '2026-02-03T10:00:00Z');
+    slack = nockSlack();
+    const bot = await h.process({ workers: false });
+    expect(await escalateOverdueGates(bot.deps)).toBe(1);
+    h.clock.set('2026-02-03T10:10:00Z');
+    const after = swapped(bot.deps, aConfig());
+    expect(await escalateOverdueGates(after)).toBe(0);
+    expect(await h.sql("SELECT status FROM blockers WHERE source = 'gate'")).toEqual([{ status: 'resolved' }]);
+    const [event] = await h.sql<{ kind: string; actor: string; data: Record<string, unknown> }>("SELECT kind, actor, data FROM blocker_events WHERE kind = 'resolved'");
+    expect(threadLine(event!.kind, event!.actor, event!.data)).toBe('✅ Resolved by <@U0PM> after 10m: gate qa was removed from the plan');
+    expect(await escalateOverdueGates(after)).toBe(0); // nothing more: it stays resolved
   });
 });
