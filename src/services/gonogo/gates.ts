@@ -236,7 +236,8 @@ export function gatePolicy(signOff: string[]): EscalationPolicy {
 
 /**
  * Resolves the open escalation of every gate the running plan no longer has (a reload removed it), as the PM, with
- * a note in its thread (issue 20, "What a change does to what is under way").
+ * a note in its thread (issue 20, "What a change does to what is under way"). The due-work sweep runs it
+ * (jobs/registry.ts).
  * @returns the blocker ids resolved.
  */
 export async function resolveRemovedGates(deps: Deps): Promise<number[]> {
@@ -260,7 +261,6 @@ export async function resolveRemovedGates(deps: Deps): Promise<number[]> {
  * machinery (a blocker of source `gate`, one per gate by a unique key; resolved when the gate is signed).
  */
 export async function escalateOverdueGates(deps: Deps): Promise<number> {
-  await resolveRemovedGates(deps);
   const now = deps.clock.now().toMillis();
   const facts = await gateFacts(deps);
   let raised = 0;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseWorkspaceConfig } from '../../../../src/config/load.js';
 import { resolveProgram } from '../../../../src/config/resolve.js';
 import type { Deps } from '../../../../src/services/deps.js';
-import { escalateOverdueGates } from '../../../../src/services/gonogo/gates.js';
+import { escalateOverdueGates, resolveRemovedGates } from '../../../../src/services/gonogo/gates.js';
 import { threadLine } from '../../../../src/slack/blocks/blocker.js';
 import { aConfig } from '../../../support/config-factories.js';
 import { harness } from '../../../support/harness.js';
@@ -56,10 +56,11 @@ describe('a reload and a gate not signed off yet', () => {
     expect(await escalateOverdueGates(bot.deps)).toBe(1);
     h.clock.set('2026-02-03T10:10:00Z');
     const after = swapped(bot.deps, aConfig());
-    expect(await escalateOverdueGates(after)).toBe(0);
+    expect(await resolveRemovedGates(after)).toHaveLength(1);
     expect(await h.sql("SELECT status FROM blockers WHERE source = 'gate'")).toEqual([{ status: 'resolved' }]);
     const [event] = await h.sql<{ kind: string; actor: string; data: Record<string, unknown> }>("SELECT kind, actor, data FROM blocker_events WHERE kind = 'resolved'");
     expect(threadLine(event!.kind, event!.actor, event!.data)).toBe('✅ Resolved by <@U0PM> after 10m: gate qa was removed from the plan');
-    expect(await escalateOverdueGates(after)).toBe(0); // nothing more: it stays resolved
+    expect(await resolveRemovedGates(after)).toEqual([]); // nothing more: it stays resolved
+    expect(await escalateOverdueGates(after)).toBe(0);
   });
 });
