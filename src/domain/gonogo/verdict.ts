@@ -47,6 +47,11 @@ export interface VerdictInput {
   workstreams: WorkstreamFacts[];
   /** Open blockers at a blocking severity, with where they are. */
   blockingBlockers: { id: number; severity: Severity; workstreamId: string; gateId: string | null }[];
+  /**
+   * Workstreams the plan no longer has (a reload removed them) that still have open blockers, with their counts by
+   * severity: `/gonogo` lists them under "removed" (issue 20). Absent or empty when there are none.
+   */
+  removedWorkstreams?: { id: string; openBlockers: Record<Severity, number> }[];
   /** Seed 004's matrix: 100% → GO, 90–99% → launch with known issues, < 90% → delay. */
   goAtLeast: number;
   conditionalAtLeast: number;

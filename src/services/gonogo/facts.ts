@@ -130,9 +130,16 @@ export async function verdictInput(deps: Deps): Promise<VerdictInput> {
       activity: workstreamActivity(deps, id, starts),
     };
   });
+  // open blockers of workstreams a reload removed keep escalating until resolved: listed under "removed"
+  const removedIds = [...new Set(open.map((o) => o.workstreamId).filter((id): id is string => !!id && !(id in config.workstreams)))].sort();
+  const removedWorkstreams = removedIds.map((id) => {
+    const sev = (s: Severity) => open.find((o) => o.workstreamId === id && o.severity === s)?.n ?? 0;
+    return { id, openBlockers: { P0: sev('P0'), P1: sev('P1'), P2: sev('P2') } };
+  });
   return {
     gates,
     workstreams,
+    removedWorkstreams,
     blockingBlockers: blockingRows,
     ...config.verdictThresholds,
     now: deps.clock.now().toMillis(),

@@ -67,7 +67,8 @@ function workstreamLine(w: WorkstreamFacts, zone: string, now: number): string {
  * The `/gonogo` summary: the verdict first with its reasons in plain words; then each gate (status, who signs
  * and, for a joint gate, who signed and who is pending, due, overdue, what it waits on); each workstream (waiting
  * for its gate, not started or ended when it holds no check-ins; checklist, open blockers by severity with the
- * oldest's age, the latest standup's risk flags and participation); then the decisions and sign-offs still needed, with
+ * oldest's age, the latest standup's risk flags and participation), and under "removed" the workstreams a reload
+ * removed that still have open blockers; then the decisions and sign-offs still needed, with
  * names and sign-off buttons. Within 50 blocks for 50 workstreams and 20 gates; lines that do not fit are
  * returned as `overflow` for the message's thread.
  */
@@ -84,7 +85,20 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
   const actionsBudget = Math.ceil((v.signOffsNeeded.length * 2) / LIMITS.actionsElements);
   const budget = LIMITS.messageBlocks - blocks.length - 4 - actionsBudget - 2; // dividers, needed, context
   const gateLines = input.gates.map((g) => gateLine(g, input.gates, zone, now));
-  const wsLines = input.workstreams.map((w) => workstreamLine(w, zone, now));
+  const removed = input.removedWorkstreams ?? [];
+  const removedLines = removed.length
+    ? [
+        `*Removed from the plan (${removed.length})*, open blockers still escalating:`,
+        ...removed.map(
+          (r) =>
+            `\`${safeMrkdwn(r.id, 60)}\` · ${(['P0', 'P1', 'P2'] as const)
+              .filter((s) => r.openBlockers[s])
+              .map((s) => `${r.openBlockers[s]} ${s}`)
+              .join(', ')}`,
+        ),
+      ]
+    : [];
+  const wsLines = [...input.workstreams.map((w) => workstreamLine(w, zone, now)), ...removedLines];
   if (gateLines.length) {
     blocks.push({ type: 'divider' });
     const packed = packSections([`*Gates (${input.gates.filter((g) => g.status === 'passed').length}/${input.gates.length} passed)*`, ...gateLines], Math.max(1, Math.floor(budget / 2)));

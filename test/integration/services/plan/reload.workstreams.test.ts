@@ -4,6 +4,7 @@ import { resolveProgram } from '../../../../src/config/resolve.js';
 import { escalate } from '../../../../src/services/blockers/escalate.js';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
 import type { Deps } from '../../../../src/services/deps.js';
+import { buildSummary } from '../../../../src/services/gonogo/decisions.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { harness } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
@@ -46,5 +47,17 @@ describe('a reload that removes a workstream', () => {
     expect(await escalate(after, raised.blocker.id, await version())).toBe('notified');
     const notices = await h.sql<{ recipient: string }>('SELECT recipient FROM blocker_notices ORDER BY id');
     expect(notices.map((n) => n.recipient)).toEqual(['U0PM']);
+  });
+
+  it('/gonogo lists its open blockers under "removed" (and one at a blocking severity still makes it NO-GO)', async () => {
+    h = await harness(OLD, '2026-02-03T09:00:00Z');
+    slack = nockSlack();
+    const bot = await h.process({ workers: false });
+    const raised = await raiseBlocker(bot.deps, { reporter: 'U02', text: 'ws2 is down', severity: 'P0', workstreamId: 'ws2', source: 'command' });
+    if (!raised.ok) throw new Error('not raised');
+    const summary = await buildSummary(swapped(bot.deps, NEW));
+    const text = JSON.stringify(summary.blocks);
+    expect(summary.text).toContain('NO-GO');
+    expect(text).toContain('*Removed from the plan (1)*, open blockers still escalating:\\n`ws2` · 1 P0');
   });
 });
