@@ -8,7 +8,7 @@ import { uploadDigestChart } from '../services/digest/chart-upload.js';
 import { scheduledDigest } from '../services/digest/scheduled-digest.js';
 import { scheduledGonogo } from '../services/gonogo/decisions.js';
 import { escalateFailedGates } from '../services/gonogo/gate-outcome.js';
-import { escalateOverdueGates, resolveRemovedGates, withdrawalsDue, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
+import { escalateOverdueGates, replanGateEscalations, resolveRemovedGates, withdrawalsDue, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
 import { restateSignOffReminders } from '../services/gonogo/reminders.js';
 import { outboundEditsDue, sendOutbound, updateOutbound } from '../services/delivery/outbound.js';
 import { pruneSlackEvents } from '../services/slack-events.js';
@@ -199,13 +199,14 @@ export const standupTick = scheduledJob({
 
 /**
  * The periodic checks the due-work sweep runs besides the wake-ups' recoveries: overdue and failed gates
- * (escalations; those of gates a reload removed are resolved), the scheduled go/no-go and its reminders' state, overdue tasks (and `task-due` wake-ups for those due
+ * (escalations; those of gates a reload removed are resolved, those of gates it re-dated re-planned), the scheduled go/no-go and its reminders' state, overdue tasks (and `task-due` wake-ups for those due
  * within the hour), tasks that can start, the daily digest (and the upload of digest charts not uploaded yet). Each
  * result goes into the sweep's report under its key.
  */
 const sweepChecks: Record<string, (deps: Deps) => Promise<unknown>> = {
   gates: escalateOverdueGates,
   removedGates: async (deps) => (await resolveRemovedGates(deps)).length,
+  replannedGates: async (deps) => (await replanGateEscalations(deps)).length,
   failedGates: async (deps) => (await escalateFailedGates(deps)).length,
   gonogo: scheduledGonogo,
   reminders: restateSignOffReminders,

@@ -12,6 +12,7 @@ import { type DbOrTx, insertOutbound } from '../delivery/outbound.js';
 import { actOnBlocker } from '../blockers/act.js';
 import { raiseBlocker } from '../blockers/raise.js';
 import { reopenEscalation } from '../blockers/reopen.js';
+import { nextDueAt } from '../blockers/ladder-state.js';
 import type { BlockerRow } from '../blockers/rows.js';
 import { gateFacts } from './facts.js';
 import { escalateFailedGates, gateFailedNotices, gatePassedNotices } from './gate-outcome.js';
@@ -254,6 +255,47 @@ export async function resolveRemovedGates(deps: Deps): Promise<number[]> {
     if (r.ok) resolved.push(b.id);
   }
   return resolved;
+}
+
+/**
+ * Re-plans the open "not signed off" escalation of every pending gate whose `due` a reload changed (issue 20): its
+ * ladder counts from the new due time (the blocker's `raised_at` and `due_at` move to it), the levels already sent
+ * stay sent (never sent twice), and the next one waits for its time under the new due. The blocker's message and the
+ * DMs already sent are re-rendered with the new due time. The due-work sweep runs it (jobs/registry.ts).
+ * @returns the blocker ids re-planned.
+ */
+export async function replanGateEscalations(deps: Deps): Promise<number[]> {
+  const due = new Map((await gateFacts(deps)).filter((g) => g.status === 'pending' && g.dueAt !== null).map((g) => [g.id, g.dueAt!]));
+  if (!due.size) return [];
+  const open = await deps.db
+    .select()
+    .from(blockers)
+    .where(and(eq(blockers.source, 'gate'), ne(blockers.status, 'resolved'), inArray(blockers.gateId, [...due.keys()])));
+  const now = deps.clock.now().toJSDate();
+  const replanned: number[] = [];
+  for (const b of open) {
+    const newDue = due.get(b.gateId!)!;
+    if (b.dueAt === null || b.dueAt.getTime() === newDue) continue;
+    const at = new Date(newDue);
+    const [row] = await deps.db
+      .update(blockers)
+      .set({
+        raisedAt: at,
+        dueAt: at,
+        nextDueAt: nextDueAt({ ...b, raisedAt: at, dueAt: at }),
+        version: sql`${blockers.version} + 1`,
+        messageVersion: sql`${blockers.messageVersion} + 1`,
+      })
+      .where(and(eq(blockers.id, b.id), eq(blockers.version, b.version)))
+      .returning();
+    if (!row) continue; // changed meanwhile: the next sweep sees it again
+    replanned.push(row.id);
+    deps.log.info({ blocker: row.id, gate: row.gateId, due: at.toISOString() }, 'gate escalation re-planned for its new due time');
+    if (row.nextDueAt) await deps.wakeups.escalate([{ blockerId: row.id, version: row.version, dueAt: row.nextDueAt, now }]);
+    await deps.wakeups.renderBlockers([{ blockerId: row.id, version: row.messageVersion }]);
+    await deps.wakeups.updateNotices([{ blockerId: row.id, version: row.messageVersion }]);
+  }
+  return replanned;
 }
 
 /**

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseWorkspaceConfig } from '../../../../src/config/load.js';
 import { resolveProgram } from '../../../../src/config/resolve.js';
 import type { Deps } from '../../../../src/services/deps.js';
-import { escalateOverdueGates, resolveRemovedGates } from '../../../../src/services/gonogo/gates.js';
+import { escalate } from '../../../../src/services/blockers/escalate.js';
+import { escalateOverdueGates, replanGateEscalations, resolveRemovedGates } from '../../../../src/services/gonogo/gates.js';
 import { threadLine } from '../../../../src/slack/blocks/blocker.js';
 import { aConfig } from '../../../support/config-factories.js';
 import { harness } from '../../../support/harness.js';
@@ -62,5 +63,27 @@ describe('a reload and a gate not signed off yet', () => {
     expect(threadLine(event!.kind, event!.actor, event!.data)).toBe('✅ Resolved by <@U0PM> after 10m: gate qa was removed from the plan');
     expect(await resolveRemovedGates(after)).toEqual([]); // nothing more: it stays resolved
     expect(await escalateOverdueGates(after)).toBe(0);
+  });
+
+  it("a gate's new due re-plans its escalation under way; a step already sent is not sent twice", async () => {
+    h = await harness(gateDue('2026-02-03T10:00'), '2026-02-03T10:00:00Z');
+    slack = nockSlack();
+    const bot = await h.process({ workers: false });
+    expect(await escalateOverdueGates(bot.deps)).toBe(1);
+    const [gate] = await h.sql<{ id: number }>("SELECT id FROM blockers WHERE source = 'gate'");
+    const version = async () => (await h!.sql<{ version: number }>('SELECT version FROM blockers WHERE id = $1', [gate!.id]))[0]!.version;
+    expect(await escalate(bot.deps, gate!.id, await version())).toBe('notified'); // its sign-off authority, at 10:00
+
+    h.clock.set('2026-02-03T10:10:00Z');
+    const after = swapped(bot.deps, gateDue('2026-02-03T12:00'));
+    expect(await replanGateEscalations(after)).toEqual([gate!.id]);
+    expect(await replanGateEscalations(after)).toEqual([]); // once
+    expect(await escalations()).toEqual([{ gate_id: 'qa', due_at: new Date('2026-02-03T12:00:00Z') }]);
+    h.clock.set('2026-02-03T10:30:00Z'); // the PM's step under the old due: not any more
+    expect(await escalate(after, gate!.id, await version())).toBe('not-due');
+    h.clock.set('2026-02-03T12:30:00Z'); // 30 minutes after the new due
+    expect(await escalate(after, gate!.id, await version())).toBe('notified');
+    const notices = await h.sql<{ recipient: string }>('SELECT recipient FROM blocker_notices WHERE blocker_id = $1 ORDER BY id', [gate!.id]);
+    expect(notices.map((n) => n.recipient)).toEqual(['U0QA', 'U0PM']);
   });
 });
