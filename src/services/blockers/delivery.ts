@@ -120,7 +120,7 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
       )
       .orderBy(blockerNotices.id);
     const now = deps.clock.now().toJSDate();
-    const permalink = behind.length ? ((await transitions.stateOf(deps, blockerMessageDelivery(blockerId)))?.permalink ?? null) : null;
+    const permalink = behind.length ? ((await transitions.stateOf({ db: tx }, blockerMessageDelivery(blockerId)))?.permalink ?? null) : null;
     let edited = 0;
     let failed = 0;
     for (const { n, ts, conversation, sentAt } of behind) {
@@ -146,7 +146,7 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
       .where(and(eq(blockerNotices.blockerId, blockerId), eq(deliveries.status, 'sending')))
       .limit(1);
     if (!sending)
-      await deps.db
+      await tx
         .update(blockers)
         .set({ dmsRenderedVersion: b.messageVersion })
         .where(and(eq(blockers.id, blockerId), lt(blockers.dmsRenderedVersion, b.messageVersion)));
@@ -167,10 +167,10 @@ export async function renderBlockerMessage(deps: Deps, blockerId: number): Promi
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId));
     if (!b || b.messageRenderedVersion >= b.messageVersion) return 'current';
     const ref = blockerMessageDelivery(blockerId);
-    const before = await transitions.stateOf(deps, ref);
+    const before = await transitions.stateOf({ db: tx }, ref);
     const message = deps.renderer.blockerMessage(blockerView(deps.config, b, deps.clock.now().toJSDate(), undefined, before?.permalink ?? null));
     // the delivery and its ts are written outside this transaction, so a crash after posting cannot lose them
-    const res = await postOrUpdateDelivery(deps, ref, { channel: b.channel, unfurlLinks: false }, message);
+    const res = await postOrUpdateDelivery(deps, ref, { channel: b.channel, unfurlLinks: false }, message, before);
     // a new message (first post, or re-posted) gets its permalink
     if (res.outcome !== 'failed' && res.ts !== before?.ts) {
       let permalink: string | null = null;

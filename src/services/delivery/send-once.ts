@@ -109,6 +109,8 @@ export function messageTransport(deps: Deps, ref: DeliveryRef, target: Target, m
  * uncounted: Slack performed nothing). A permanent error for this conversation (services/slack-errors.ts
  * isPermanent) is logged and answered 'failed', so that the caller marks this version as rendered instead of
  * retrying it forever; the next version tries again. Other errors propagate (the job retries).
+ * @param known the delivery's state when the caller already read it (in its own transaction): not read again, so a
+ *   caller holding a transaction does not take a second pool connection for it.
  * @returns 'updated' (edited, including an earlier attempt found in Slack) or 'posted', with the `ts`; or 'failed'.
  */
 export async function postOrUpdateDelivery(
@@ -116,9 +118,10 @@ export async function postOrUpdateDelivery(
   ref: DeliveryRef,
   target: Target,
   message: OutgoingMessage,
+  known?: transitions.DeliveryState | null,
 ): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string } | { outcome: 'failed' }> {
   try {
-    return await showDeliveryVersion(deps, ref, target, message);
+    return await showDeliveryVersion(deps, ref, target, message, known);
   } catch (err) {
     if (!isPermanent(err)) throw err;
     deps.log.warn({ reservation: transitions.reservationOf(ref), channel: target.channel, error: platformError(err) }, 'Slack refused this version of the message for good; not retrying it');
@@ -127,10 +130,16 @@ export async function postOrUpdateDelivery(
 }
 
 /** postOrUpdateDelivery without its handling of permanent errors. */
-async function showDeliveryVersion(deps: Deps, ref: DeliveryRef, target: Target, message: OutgoingMessage): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
+async function showDeliveryVersion(
+  deps: Deps,
+  ref: DeliveryRef,
+  target: Target,
+  message: OutgoingMessage,
+  known?: transitions.DeliveryState | null,
+): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
   const id = String(ref.ownerKey);
   const edit = (channel: string, ts: string) => chatUpdate(deps, ref.kind, id, { channel, ts }, message);
-  const current = await transitions.stateOf(deps, ref);
+  const current = known !== undefined ? known : await transitions.stateOf(deps, ref);
   if (current?.status === 'sent' && current.ts) {
     try {
       await edit(target.channel, current.ts);

@@ -235,8 +235,12 @@ export interface DeliveryState {
   permalink: string | null;
 }
 
-/** The state of a delivery (null when it was never opened). */
-export async function stateOf(deps: Pick<Deps, 'db'>, ref: DeliveryRef): Promise<DeliveryState | null> {
+/**
+ * The state of a delivery (null when it was never opened). Pass the open transaction (`{ db: tx }`) when called
+ * inside one: a job that holds a transaction and asks the pool for a second connection can starve the pool (all its
+ * connections idle in transaction, each job waiting for one more), as the escalation benchmark showed at pool 10.
+ */
+export async function stateOf(deps: { db: DbOrTx }, ref: DeliveryRef): Promise<DeliveryState | null> {
   const [row] = await deps.db.select({ status: deliveries.status, ts: deliveries.ts, conversation: deliveries.conversation, permalink: deliveries.permalink }).from(deliveries).where(isRef(ref));
   return row ?? null;
 }
