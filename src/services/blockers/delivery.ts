@@ -102,7 +102,11 @@ async function editIfChanged(deps: Deps, sent: BlockerRow, noticeId: number, fou
  * @returns how many DMs were edited (or given up), or 'current' when none was behind.
  */
 export async function updateNotices(deps: Deps, blockerId: number): Promise<{ edited: number; failed: number } | 'current'> {
-  return deps.db.transaction(async (tx) => {
+  // an edit's error ends the loop and is thrown once the DMs edited before it are committed, so the retry does not
+  // edit them again; every write goes through the transaction (a second pool connection per job held inside it can
+  // leave the whole pool idle in transaction under a burst of dm jobs, as the escalation benchmark showed)
+  let retry: { err: unknown } | undefined;
+  const result = await deps.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_NOTICE_EDITS}, ${blockerId})`);
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId));
     if (!b) return 'current';
@@ -128,12 +132,17 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
       const hash = digestOf(message);
       // a change that does not change what this DM shows (it already shows how its episode ended, say) costs no call
       if (hash !== n.renderedHash) {
-        const res = await updatePosted(deps, NOTICE, n.id, { channel: conversation ?? n.recipient, ts: ts! }, message);
+        let res: Awaited<ReturnType<typeof updatePosted>>;
+        try {
+          res = await updatePosted(deps, NOTICE, n.id, { channel: conversation ?? n.recipient, ts: ts! }, message);
+        } catch (err) {
+          retry = { err };
+          break;
+        }
         if (res === 'updated') edited++;
         else failed++;
       }
-      // recorded at once (outside this transaction): a retry after a later DM's error does not edit this one again
-      await deps.db
+      await tx
         .update(blockerNotices)
         .set({ renderedVersion: b.messageVersion, renderedHash: hash, ...(n.closedView ? { closedView: null } : {}) })
         .where(eq(blockerNotices.id, n.id));
@@ -145,7 +154,7 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
       .innerJoin(deliveries, noticeJoin)
       .where(and(eq(blockerNotices.blockerId, blockerId), eq(deliveries.status, 'sending')))
       .limit(1);
-    if (!sending)
+    if (!sending && !retry)
       await tx
         .update(blockers)
         .set({ dmsRenderedVersion: b.messageVersion })
@@ -153,6 +162,8 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
     if (edited + failed > 0) deps.log.info({ blocker: blockerId, version: b.messageVersion, edited, failed }, 'escalation DMs edited to the blocker’s current state');
     return behind.length ? { edited, failed } : 'current';
   });
+  if (retry) throw retry.err;
+  return result;
 }
 
 /**

@@ -1,11 +1,6 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM, scheduledCheckins } from '../../domain/checkins/plans.js';
+import { type CheckinSetup, checkinsOf, PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
 import { personOf } from '../../domain/program/people.js';
-
-/** Every check-in the scheduler runs (someone to prompt), workstreams' first, then the program's. */
-export function scheduledWorkstreams(config: WorkspaceConfig): CheckinSetup[] {
-  return scheduledCheckins(config);
-}
 
 /** Ids of the workstreams whose standup `userId` answers (they are listed under `members`). */
 export function workstreamsOf(config: WorkspaceConfig, userId: string): string[] {

@@ -1,5 +1,5 @@
 import type { WorkspaceConfig } from '../../config/workspace.js';
-import { scheduledWorkstreams } from './participation.js';
+import { scheduledCheckins } from '../../domain/checkins/plans.js';
 
 /** A prompt row of an open run: whose it is and which workstream's check-in it belongs to. */
 export interface ParticipantPrompt {
@@ -18,7 +18,7 @@ export interface ParticipantPrompt {
  */
 export function removedParticipants<T extends ParticipantPrompt>(config: WorkspaceConfig, prompts: readonly T[]): T[] {
   if (!prompts.length) return [];
-  const planned = new Map(scheduledWorkstreams(config).map((c) => [`${c.workstreamId}/${c.checkinId}`, new Set(c.plan.members.map((m) => m.userId))]));
+  const planned = new Map(scheduledCheckins(config).map((c) => [`${c.workstreamId}/${c.checkinId}`, new Set(c.plan.members.map((m) => m.userId))]));
   return prompts.filter((p) => {
     const members = planned.get(`${p.workstreamId}/${p.checkinId}`);
     return members !== undefined && !members.has(p.userId);

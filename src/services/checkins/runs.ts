@@ -3,11 +3,10 @@ import { DateTime } from 'luxon';
 import { deliveries, memberOutOfOffice, standupPrompts, standupRuns, standupSkips, workstreamState } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { decideRun, isOutOfOffice, latestOpenedOccurrence, type Occurrence } from '../../domain/checkins/schedule.js';
-import { type CheckinSetup, STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
+import { type CheckinSetup, scheduledCheckins, STANDUP_CHECKIN } from '../../domain/checkins/plans.js';
 import type { Deps } from '../deps.js';
 import { latestPlanVersion } from '../plan/versions.js';
 import { holdingOccurrence, startGates } from '../workstreams/start-gates.js';
-import { scheduledWorkstreams } from './participation.js';
 import * as transitions from '../delivery/transitions.js';
 import { PROMPT, promptDelivery, promptJoin } from './delivery-kinds.js';
 
@@ -163,7 +162,7 @@ export async function openDueRuns(deps: Deps): Promise<{ opened: number[]; misse
   const opened: number[] = [];
   const missed: number[] = [];
   const gates = await startGates(deps.db);
-  for (const ws of scheduledWorkstreams(deps.config)) {
+  for (const ws of scheduledCheckins(deps.config)) {
     const latest = latestOpenedOccurrence(ws.plan, now);
     const occ = latest && holdingOccurrence(deps.config, latest, now, gates);
     if (!occ) continue;
