@@ -28,6 +28,8 @@ export function announceOn(publisher: Redis | Cluster, queuePrefix: string): (an
 
 /** The running triggers; `close()` stops them all (shutdown). */
 export interface PlanTriggers {
+  /** Resolves once the file watcher has read the directory and the subscriber listens to announcements (never rejects). */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,9 +77,14 @@ export function startPlanTriggers(args: { path: string; reloader: Reloader; log:
     if (!parsed.success) return log.warn({ channel }, 'ignoring a malformed plan announcement');
     reloader.follow(parsed.data).catch(done('announcement'));
   });
-  subscriber.subscribe(channel).catch((err: Error) => log.warn({ err: err.message, channel }, 'could not subscribe to plan announcements'));
+  const subscribed = subscriber
+    .subscribe(channel)
+    .then(() => {})
+    .catch((err: Error) => log.warn({ err: err.message, channel }, 'could not subscribe to plan announcements'));
+  const watching = new Promise<void>((ready) => watcher.once('ready', () => ready()));
 
   return {
+    ready: Promise.all([watching, subscribed]).then(() => {}),
     async close() {
       process.off('SIGHUP', onSighup);
       clearTimeout(timer);

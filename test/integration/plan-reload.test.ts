@@ -64,7 +64,7 @@ describe('startPlanTriggers', () => {
     writeFileSync(path, 'a: 1\n');
     const r = recorder();
     start(path, r.reloader);
-    await settle(300); // the watcher is ready
+    await triggers!.ready; // the watcher has read the directory, the subscriber listens
     writeFileSync(join(dir, 'other.txt'), 'not the config');
     for (let i = 0; i < 5; i++) writeFileSync(path, `a: ${i}\n`);
     await until('a reload', () => r.calls.length > 0);
@@ -86,7 +86,7 @@ describe('startPlanTriggers', () => {
     symlinkSync(join('..data', 'preflight.yml'), join(dir, 'preflight.yml'));
     const r = recorder();
     start(join(dir, 'preflight.yml'), r.reloader);
-    await settle(300);
+    await triggers!.ready;
 
     // what the kubelet does: write the new version beside the old, point a new link at it, rename it over ..data
     mkdirSync(join(dir, '..v2'));
@@ -102,7 +102,7 @@ describe('startPlanTriggers', () => {
     const r = recorder();
     const prefix = start(join(dir, 'preflight.yml'), r.reloader);
     publisher = new Redis(inject('redisUrl'));
-    await settle(200); // subscribed
+    await triggers!.ready; // subscribed
     await publisher.publish(`${prefix}:plan`, 'not json');
     await announceOn(publisher, prefix)({ serial: 7, version: 'abcdefabcdef' });
     await until('the announcement', () => r.followed.length > 0);
@@ -125,14 +125,15 @@ describe('startPlanTriggers', () => {
         const reloader = createReloader({ deps: bot.deps, lookup: bot.deps.slack, holder, path, announce: announceOn(producer, h.prefix) });
         const t = startPlanTriggers({ path, reloader, log: pino({ level: 'silent' }), subscriber: new Redis(inject('redisUrl')), queuePrefix: h.prefix, debounceMs: 60_000 });
         extra.push({
+          ready: t.ready,
           async close() {
             await t.close();
             await producer.quit();
           },
         });
-        replicas.push({ name, holder, reloader });
+        replicas.push({ name, holder, reloader, ready: t.ready });
       }
-      await settle(300);
+      await Promise.all(replicas.map((r) => r.ready));
       const [a, b] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
       // the watchers wait a minute here: only the SIGHUP-like reload of a, then b's announcement, act
       writeFileSync(path, aConfig({ workstreams: [aWorkstream({ id: 'api' }), aWorkstream({ id: 'web', channel: 'C0WEB' })] }));

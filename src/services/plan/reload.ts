@@ -104,10 +104,16 @@ export function createReloader(args: ReloaderDeps): Reloader {
     const running = deps.holder.current;
     deps.log.warn({ file: deps.path, by, running: running.version, problems: message }, 'config reload failed; the running plan stays');
     deps.onFailure?.();
-    // one DM per problem, however many replicas (or file events) see it: keyed by the problem's text
+    // one DM per problem and running plan, however many replicas (or file events) see it: keyed by the running
+    // version and the problem's text, so the same mistake made again after a good reload is told again
     const text = `⚠️ Preflight could not reload ${deps.path}; the running plan (version ${running.version}) stays.\n${message}`;
     await queueOutbound(args.deps, [
-      { kind: 'plan_reload_failed', key: `plan_reload_failed:${createHash('sha256').update(message).digest('hex').slice(0, 16)}`, channel: running.program.program.pm, message: { text } },
+      {
+        kind: 'plan_reload_failed',
+        key: `plan_reload_failed:${running.version}:${createHash('sha256').update(message).digest('hex').slice(0, 16)}`,
+        channel: running.program.program.pm,
+        message: { text },
+      },
     ]).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not queue the DM to the PM about the failed reload'));
     return { kind: 'invalid', message, plan: running };
   };
