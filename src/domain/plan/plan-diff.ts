@@ -134,7 +134,7 @@ const DM_SUBJECT: Partial<Record<PreviewEventKind, PlanSubject>> = {
 /**
  * The identity of an event across the two plans, without its time: a prompt or reminder is the same when its
  * workstream, check-in, recipient and local date are (issue 20's "move"); an escalation step by its gate, task or
- * blocker and recipient (the n-th step to them); the go/no-go posts by recipient. Null for what is not diffed as an
+ * blocker, recipient and level (its summary); the go/no-go posts by recipient. Null for what is not diffed as an
  * event: answer-window closes (part of the prompt's change), gate and task due times (the gate and task changes).
  */
 function eventKey(e: PreviewEvent): string | null {
@@ -145,12 +145,13 @@ function eventKey(e: PreviewEvent): string | null {
     case 'gonogo_reminder':
     case 'gonogo_post':
       return `${e.kind}|${e.to}`;
+    // the summary names the ladder level (and repeat): level 1 to the owner is not level 2 to the same person
     case 'gate_escalation':
-      return `${e.kind}|${e.gateId}|${e.to}`;
+      return `${e.kind}|${e.gateId}|${e.to}|${e.summary}`;
     case 'task_escalation':
-      return `${e.kind}|${e.taskId}|${e.to}`;
+      return `${e.kind}|${e.taskId}|${e.to}|${e.summary}`;
     case 'blocker_escalation':
-      return `${e.kind}|${e.blockerId}|${e.to}`;
+      return `${e.kind}|${e.blockerId}|${e.to}|${e.summary}`;
     default:
       return null;
   }
