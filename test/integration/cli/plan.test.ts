@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ const NEW = plan({
   taskOwner: 'U0LEAD',
 });
 
-describe('npm run plan (real Postgres)', () => {
+describe('npm run plan (real Postgres)', { timeout: 180_000 }, () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let dir: string;
   const file = (name: string, text: string) => {
@@ -157,5 +158,27 @@ describe('npm run plan (real Postgres)', () => {
     const usage = await runPlanCommand(['--days', '0', '--config', bad], {}, now);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^--days 0: expected a whole number of days from 1 to 366\n\nUsage: npm run plan/);
+  });
+
+  // the commands as a user runs them: each starts a Node process with tsx (seconds on a loaded 2-core box)
+  const cli = (script: string, args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, PREFLIGHT_CONFIG: join(dir, 'absent.yml') },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+
+  it('npm run plan and config:check --plan, as processes: the same comparison against the running bot', () => {
+    const newFile = file('new.yml', NEW);
+    const plan = cli('src/cli/plan-cli.ts', ['--config', newFile, '--days', '2']);
+    expect(plan.stderr).toBe('');
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toContain('recorded in the database: preflight.yml');
+    expect(plan.stdout).toMatch(/re-dated +gate: Gate “QA sign-off”/);
+    const check = cli('src/cli/config-check.ts', ['--plan', newFile]);
+    expect(check.status).toBe(0);
+    expect(check.stdout).toContain('recorded in the database: preflight.yml');
+    expect(check.stdout).toMatch(/re-dated +gate: Gate “QA sign-off”/);
+    expect(cli('src/cli/config-check.ts', ['--plan']).status).toBe(2);
   });
 });
