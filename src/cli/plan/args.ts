@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 
-/** The formats `npm run plan` prints. */
+/** The formats `npm run plan` prints (a later `--overrides --format yaml` adds its own here). */
 export const PLAN_FORMATS = ['table', 'json'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
@@ -17,6 +17,7 @@ export interface PlanArgs {
   help: boolean;
 }
 
+/** The usage text, printed with `--help` and under a usage error. */
 export const PLAN_USAGE = `Usage: npm run plan -- --config new.yml [--days 3] [--from YYYY-MM-DD] [--format table|json]
   --config   the new preflight.yml to compare with the plan the bot runs (required)
   --days     how many program-local days to compare, 1 to 366 (default: 3)
