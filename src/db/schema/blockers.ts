@@ -116,7 +116,7 @@ export const blockerNotices = pgTable(
      * (not to the new episode's state), then this is cleared.
      */
     closedView: jsonb('closed_view').$type<BlockerView>(),
-    /** Whom the recipient covers on this step, when they got it as a delegate (issue 22): their DM says so. */
+    /** When the recipient got this step as a delegate (issue 22), the notes of whom they cover ("<@ana> is away until 24 Dec; <@ben> is covering"): their DM says so. */
     coveringFor: jsonb('covering_for').$type<string[]>(),
   },
   (t) => [uniqueIndex('blocker_notices_key').on(t.blockerId, t.episode, t.level, t.attempt, t.recipient)],

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import { memberOutOfOffice } from '../../db/schema/index.js';
+import type { StepOutcome } from '../../domain/blockers/ladder.js';
 import { type AwaySpan, type CoverContext, type CoveredRecipients, coverRecipients } from '../../domain/people/cover.js';
 import type { Program } from '../../domain/program/program.js';
 import { zoneOf } from '../checkins/participation.js';
@@ -57,4 +58,29 @@ export async function coverStep(
 export async function awayThroughout(db: DbOrTx, userId: string, from: string, until: string): Promise<AwaySpan | null> {
   const spans = await outOfOfficeSpans(db);
   return spans.find((s) => s.userId === userId && s.from <= from && until <= s.until) ?? null;
+}
+
+/**
+ * A ladder step's outcome (domain/blockers/ladder.ts stepOutcome) with time off applied at `at`: every recipient
+ * who is away is replaced by who covers them (once each: a delegate already on the step gets one notice), the
+ * notes go in `away` for the timeline, and a step left with nobody because everyone is away is skipped with
+ * reason `away` (the caller makes the next level due at once). Reads the out-of-office spans through `db` (the
+ * escalation's transaction); `statuses` are Slack statuses read before it (./away-status.ts).
+ * @returns the outcome, and for each delegate the notes of those they cover (their DM says so).
+ */
+export async function coverOutcome(
+  config: Program,
+  db: DbOrTx,
+  outcome: StepOutcome,
+  at: DateTime,
+  statuses: readonly AwaySpan[] = [],
+  acknowledgedBy: readonly string[] = [],
+): Promise<{ outcome: StepOutcome; coveringFor: Record<string, string[]> }> {
+  if (!outcome.to.length) return { outcome, coveringFor: {} };
+  const covered = await coverStep(config, db, outcome.to, at, statuses, acknowledgedBy);
+  const away = covered.away.map((c) => c.note!);
+  const skipped = covered.to.length ? null : 'away';
+  const coveringFor: Record<string, string[]> = {};
+  for (const c of covered.away) if (c.by !== null && covered.to.includes(c.by)) coveringFor[c.by] = [...(coveringFor[c.by] ?? []), c.note!];
+  return { outcome: { ...outcome, to: covered.to, skipped, ...(away.length ? { away } : {}) }, coveringFor };
 }
