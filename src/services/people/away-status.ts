@@ -31,8 +31,8 @@ const caches = new WeakMap<WebClient, Map<string, { readAt: number; span: AwaySp
 export async function awayStatuses(deps: Pick<Deps, 'config' | 'slack' | 'log'>, userIds: Iterable<string>, now: DateTime): Promise<AwaySpan[]> {
   const wanted = deps.config.program.away_statuses;
   if (!wanted.length) return [];
-  let cache = caches.get(deps.slack);
-  if (!cache) caches.set(deps.slack, (cache = new Map()));
+  const cache = caches.get(deps.slack) ?? new Map<string, { readAt: number; span: AwaySpan | null }>();
+  caches.set(deps.slack, cache);
   const out: AwaySpan[] = [];
   for (const user of new Set(userIds)) {
     const hit = cache.get(user);
