@@ -5,6 +5,7 @@ import { checkGates, gatesSchema, gonogoSchema } from './gates.js';
 import { calendarSchema, programSchema, schedulerSchema } from './program.js';
 import { checkTasks, taskSettingsSchema } from './tasks.js';
 import { checkWorkstreams, workstreamsSchema } from './workstreams.js';
+import { checkDelegates } from './people.js';
 import { z } from 'zod';
 
 /*
@@ -35,6 +36,7 @@ export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
   checkGates(cfg, ctx);
   checkWorkstreams(cfg, ctx);
   checkLadders(cfg, ctx);
+  checkDelegates(cfg, ctx);
 });
 
 /** Compile-time check that every key the domain declares is parsed (the parser's result is checked against it where it is returned). */

@@ -8,6 +8,8 @@ import { rolesFor } from './policy.js';
 import { ladderState } from './ladder-state.js';
 import * as transitions from '../delivery/transitions.js';
 import { noticeDelivery, threadLineDelivery } from './delivery-kinds.js';
+import { awayStatusesBefore } from '../people/away-status.js';
+import { coverOutcome } from '../people/away.js';
 
 export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
 
@@ -24,6 +26,8 @@ export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'no
  */
 export async function escalate(deps: Deps, blockerId: number, version: number): Promise<EscalateOutcome> {
   const now = deps.clock.now();
+  // Slack statuses that mean "away" (program.away_statuses) are read here, never while holding the row lock
+  const statuses = await awayStatusesBefore(deps, blockerId);
   const res = await deps.db.transaction(async (tx) => {
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId)).for('update');
     if (!b || b.version !== version || b.status === 'resolved') return { outcome: 'stale' as const };
@@ -38,7 +42,8 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
     }
     if (step.dueAt > now) return { outcome: 'not-due' as const };
     const level = b.policy.ladder[step.level]!;
-    const outcome = stepOutcome(step, level.notify, rolesFor(deps.config, b.workstreamId), b.acknowledgedBy);
+    // time off (issue 22): an away recipient's delegate gets the step; nobody covering skips it, the next level at once
+    const { outcome, coveringFor } = await coverOutcome(deps.config, tx, stepOutcome(step, level.notify, rolesFor(deps.config, b.workstreamId), b.acknowledgedBy), now, statuses, b.acknowledgedBy);
     const to = outcome.to;
     const ageMs = now.toMillis() - b.raisedAt.getTime();
     const quiet = deps.config.escalation.quiet_hours;
@@ -57,6 +62,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
             dueAt: step.dueAt.toJSDate(),
             // when the ping is due: the step's due time (≤ now), or the end of the recipient's quiet hours
             notBefore: (exempt ? null : quietUntil(now, zoneOf(deps.config, recipient), quiet))?.toJSDate() ?? step.dueAt.toJSDate(),
+            coveringFor: coveringFor[recipient] ?? null,
           })),
         )
         .onConflictDoNothing()
@@ -84,12 +90,15 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
           ageMs,
           age: formatDuration(ageMs),
           ...(outcome.skipped ? { reason: outcome.skipped } : {}),
+          ...(outcome.away?.length ? { away: outcome.away } : {}),
         },
       })
       .returning({ id: blockerEvents.id });
     await transitions.open(tx, threadLineDelivery(ev!.id), now.toJSDate());
     const after = afterStep(state, step, now);
-    const next = nextStep(b.policy, after);
+    let next = nextStep(b.policy, after);
+    // everyone away and nobody covering: the next level does not wait its delay (issue 22); stored as "Escalate now" is
+    if (outcome.skipped === 'away' && next && next.attempt === 0 && next.dueAt > now && !(b.snoozedUntil && b.snoozedUntil > now.toJSDate())) next = { ...next, dueAt: now };
     const [updated] = await tx
       .update(blockers)
       .set({

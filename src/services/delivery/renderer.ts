@@ -49,6 +49,8 @@ export interface EscalationNoticeModel {
   attempt: number;
   recipient: string;
   sentAt: number;
+  /** When the recipient got the step as a delegate (issue 22): "<@ana> is away until 24 Dec; <@ben> is covering". */
+  covering?: readonly string[];
 }
 
 /** One timeline event of a blocker, as a line in its message's thread. */
