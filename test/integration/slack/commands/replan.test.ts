@@ -9,6 +9,8 @@ import { resolveProgram } from '../../../../src/config/resolve.js';
 import type { Deps } from '../../../../src/services/deps.js';
 import { PlanHolder } from '../../../../src/services/plan/holder.js';
 import { createReloader, startupPlan } from '../../../../src/services/plan/reload.js';
+import { readPage, streamRecords } from '../../../../src/services/records/read.js';
+import { overrideSchema } from '../../../../src/services/records/schemas.js';
 import { findTask } from '../../../../src/services/tasks/catalog.js';
 import { registerGonogoCommand } from '../../../../src/slack/commands/gonogo.js';
 import { registerTaskCommand } from '../../../../src/slack/commands/task.js';
@@ -80,7 +82,7 @@ describe('replan from Slack', () => {
         'SELECT id, kind, target, value, file_value, reason, created_by, dropped_by, drop_reason FROM plan_overrides ORDER BY id',
       );
     const versions = () => h!.sql<{ version: string; applied_by: string }>('SELECT version, applied_by FROM plan_versions ORDER BY id');
-    return { app, holder, reloader, path, overrides, versions, logged };
+    return { app, deps, holder, reloader, path, overrides, versions, logged };
   };
 
   it('stores each change as an override, reloads a new plan version the running Program shows, and /task show lists them', async () => {
@@ -166,7 +168,7 @@ describe('replan from Slack', () => {
   });
 
   it('file wins: a reload of a file that changed the same field drops the override (with who, why and a log line); the others stay', async () => {
-    const { app, holder, reloader, path, overrides, logged } = await start();
+    const { app, deps, holder, reloader, path, overrides, logged } = await start();
     await app.command('/task', 'due O-2 16:00', 'U0LEAD');
     await app.command('/task', 'assign O-3 <@U01>', 'U0LEAD');
     expect(findTask(holder.program, 'O-2')!.task.due).toBe('2026-12-05T16:00');
@@ -197,6 +199,30 @@ describe('replan from Slack', () => {
     );
     const shown = JSON.stringify((await app.command('/task', 'show O-2', 'U01')).blocks);
     expect(shown).toContain('_no longer applies: file changed: 2026-12-05T15:00 → 2026-12-05T15:45_');
+    // the export and the API read the same audit: who, when, why, and why it was dropped
+    const page = await readPage(deps, 'overrides', { range: { start: null, end: null }, limit: 10 });
+    const expected = [
+      {
+        id: expect.any(Number),
+        kind: 'task_due',
+        target: 'O-2',
+        workstream_id: 'omega',
+        value: '2026-12-05T16:00',
+        file_value: '2026-12-05T15:00',
+        reason: null,
+        created_by: 'U0LEAD',
+        created_at: '2026-12-05T12:00:00.000Z',
+        active: false,
+        dropped_at: '2026-12-05T12:00:00.000Z',
+        dropped_by: 'file',
+        drop_reason: 'file changed: 2026-12-05T15:00 → 2026-12-05T15:45',
+      },
+      expect.objectContaining({ kind: 'task_owner', target: 'O-3', value: 'U01', file_value: 'U02', active: true, dropped_at: null }),
+    ];
+    expect(page).toEqual({ records: expected, next: null });
+    for (const r of page.records) expect(overrideSchema.safeParse(r).success).toBe(true);
+    const streamed = await (await streamRecords(deps, 'overrides', { start: null, end: null })).toArray();
+    expect(streamed).toEqual(expected);
   });
 
   it('a reload that cannot read the overrides fails like a bad file: the running plan stays', async () => {
