@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lt, or } from 'drizzle-orm';
 import { loadWorkspaceConfig } from '../../config/load.js';
 import { type PlanOverride, applyOverrides, partitionOverrides } from '../../config/overrides.js';
 import type { WorkspaceConfig } from '../../config/workspace.js';
@@ -44,6 +44,38 @@ export async function activeOverrides(db: Db | Tx): Promise<OverrideRecord[]> {
 export async function overridesOf(db: Db, target: string): Promise<OverrideRecord[]> {
   const rows = await db.select().from(planOverrides).where(eq(planOverrides.target, target)).orderBy(asc(planOverrides.id));
   return rows.map(toRecord);
+}
+
+/** An override with the value it replaced, as `/task show` and the digest tell it. */
+export interface OverrideChange {
+  override: OverrideRecord;
+  /** The value before it: the one of the override it replaced (`replaced by #id`), else the file's (`file_value`). */
+  before: unknown;
+}
+
+/** Each override with the value it replaced, from a set holding the overrides it may have replaced (same target). */
+export function withBefore(rows: readonly OverrideRecord[], all: readonly OverrideRecord[] = rows): OverrideChange[] {
+  return rows.map((o) => ({ override: o, before: all.find((p) => p.kind === o.kind && p.dropReason === `replaced by #${o.id}`)?.value ?? o.fileValue }));
+}
+
+/**
+ * The plan changes of a window (the digest's "Plan changes today"): overrides made, or dropped, in [from, to),
+ * oldest first, each with the value it replaced.
+ * @param from @param to Unix ms.
+ */
+export async function planChangesBetween(db: Db, from: number, to: number): Promise<OverrideChange[]> {
+  const [a, b] = [new Date(from), new Date(to)];
+  const rows = (
+    await db
+      .select()
+      .from(planOverrides)
+      .where(or(and(gte(planOverrides.createdAt, a), lt(planOverrides.createdAt, b)), and(gte(planOverrides.droppedAt, a), lt(planOverrides.droppedAt, b))))
+      .orderBy(asc(planOverrides.id))
+  ).map(toRecord);
+  if (!rows.length) return [];
+  const targets = [...new Set(rows.map((r) => r.target))];
+  const related = (await db.select().from(planOverrides).orderBy(asc(planOverrides.id))).map(toRecord).filter((r) => targets.includes(r.target));
+  return withBefore(rows, related);
 }
 
 /** Every override (active and dropped), in creation order: the audit. */

@@ -1,15 +1,11 @@
 import { taskStatus, type Task, type TaskStatus } from '../../domain/tasks/tasks.js';
 import { workstreamZone } from '../../domain/program/program.js';
 import type { Deps } from '../deps.js';
-import { type OverrideRecord, overridesOf } from '../plan/overrides.js';
+import { type OverrideChange, overridesOf, withBefore } from '../plan/overrides.js';
 import { taskCatalog } from './catalog.js';
 
 /** One change made to a task from Slack, as `/task show` lists it (oldest first). */
-export interface TaskChange {
-  override: OverrideRecord;
-  /** The value before it: the one it replaced (`replaced by #id`), else the file's (`file_value`). */
-  before: unknown;
-}
+export type TaskChange = OverrideChange;
 
 /** `/task show <id>`: the task as the running plan has it, where it stands, and every override made to it. */
 export type TaskShowModel =
@@ -24,7 +20,7 @@ export type TaskShowModel =
 export async function showTask(deps: Deps, taskId: string): Promise<TaskShowModel> {
   const { tasks, doneIds } = await taskCatalog(deps);
   const rows = await overridesOf(deps.db, taskId);
-  const changes = rows.map((o) => ({ override: o, before: rows.find((p) => p.kind === o.kind && p.dropReason === `replaced by #${o.id}`)?.value ?? o.fileValue }));
+  const changes = withBefore(rows);
   const task = tasks.find((t) => t.id === taskId);
   if (!task) return { ok: false, message: `${taskId} is not in the running plan.`, changes, zone: deps.config.program.timezone };
   const zone = workstreamZone(deps.config, task.workstreamId);

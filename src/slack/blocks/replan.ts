@@ -42,10 +42,11 @@ function changeWords(o: OverrideRecord, before: unknown): string {
  * One override as `/task show` lists it (issue 20): `due moved 15:00 → 16:00 by <@pm> at <when>: reason`, then, when
  * it no longer applies, why (`file changed: …`, `replaced by #12`).
  * @param zone the zone of the when's plain-text fallback.
+ * @param opts.target start with the task or gate id (the digest lists several targets).
  */
-export function overrideLine(change: TaskChange, zone: string): string {
+export function overrideLine(change: TaskChange, zone: string, opts: { target?: boolean } = {}): string {
   const o = change.override;
-  const head = `${changeWords(o, change.before)} by ${mention(o.createdBy)} at ${slackDate(DateTime.fromJSDate(o.createdAt), zone)}${o.reason ? `: ${safeMrkdwn(o.reason, 300)}` : ''}`;
+  const head = `${opts.target ? `*${safeMrkdwn(o.target, 40)}* ` : ''}${changeWords(o, change.before)} by ${mention(o.createdBy)} at ${slackDate(DateTime.fromJSDate(o.createdAt), zone)}${o.reason ? `: ${safeMrkdwn(o.reason, 300)}` : ''}`;
   if (!o.droppedAt) return `• ${head}`;
   return `• ~${head}~ _no longer applies: ${safeMrkdwn(o.dropReason ?? 'dropped', 200)}${o.droppedBy && o.droppedBy !== 'file' ? ` (${mention(o.droppedBy)})` : ''}_`;
 }

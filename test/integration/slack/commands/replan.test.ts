@@ -13,11 +13,12 @@ import { readPage, streamRecords } from '../../../../src/services/records/read.j
 import { overrideSchema } from '../../../../src/services/records/schemas.js';
 import { findTask } from '../../../../src/services/tasks/catalog.js';
 import { registerGonogoCommand } from '../../../../src/slack/commands/gonogo.js';
+import { registerPreflightCommand } from '../../../../src/slack/commands/preflight.js';
 import { registerTaskCommand } from '../../../../src/slack/commands/task.js';
 import { boltInProcess } from '../../../support/bolt-in-process.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { harness } from '../../../support/harness.js';
-import { nockSlack } from '../../../support/slack-nock.js';
+import { eventually, nockSlack } from '../../../support/slack-nock.js';
 
 /*
  * Replan from Slack (issue 20): /task add|due|assign|drop|show and /gonogo due through Bolt in-process, on a real
@@ -76,6 +77,7 @@ describe('replan from Slack', () => {
     const app = boltInProcess((a) => {
       registerTaskCommand(a, ctx);
       registerGonogoCommand(a, ctx);
+      registerPreflightCommand(a, ctx);
     });
     const overrides = () =>
       h!.sql<{ id: number; kind: string; target: string; value: unknown; file_value: unknown; reason: string | null; created_by: string; dropped_by: string | null; drop_reason: string | null }>(
@@ -132,6 +134,15 @@ describe('replan from Slack', () => {
       ['gate_due', 'gate1', null],
     ]);
     expect(await versions()).toHaveLength(6);
+
+    // /preflight stats (the digest's numbers) lists the plan changes of its window
+    await app.command('/preflight', 'stats', 'U0PM');
+    await eventually('the stats', () => slack!.of('response_url').length === 1);
+    const stats = JSON.stringify(slack!.of('response_url')[0]!.args.blocks);
+    expect(stats).toContain('*Plan changes in this period*');
+    expect(stats).toContain('• *O-2* due moved 15:00 → 16:00 by <@U0LEAD>');
+    expect(stats).toContain('• *O-4* added by <@U0LEAD>');
+    expect(stats).toContain('• *gate1* due moved 17:00 → 18:00 by <@U0PM>');
 
     // a second move of the same field replaces the first (kept in the audit)
     await app.command('/task', 'due O-2 16:30', 'U0PM');
