@@ -5,19 +5,11 @@ import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { Db } from '../../db/client.js';
 import { planOverrides } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
+import type { OverrideChange, OverrideRecord } from './override-record.js';
+
+export type { OverrideChange, OverrideRecord } from './override-record.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-/** A row of `plan_overrides` (migration 0014): the override and its audit (who, when, why; who dropped it, when, why). */
-export interface OverrideRecord extends PlanOverride {
-  reason: string | null;
-  createdBy: string;
-  createdAt: Date;
-  droppedAt: Date | null;
-  /** A user id, or `file` when the file won. */
-  droppedBy: string | null;
-  dropReason: string | null;
-}
 
 const toRecord = (r: typeof planOverrides.$inferSelect): OverrideRecord => ({
   id: r.id,
@@ -44,13 +36,6 @@ export async function activeOverrides(db: Db | Tx): Promise<OverrideRecord[]> {
 export async function overridesOf(db: Db, target: string): Promise<OverrideRecord[]> {
   const rows = await db.select().from(planOverrides).where(eq(planOverrides.target, target)).orderBy(asc(planOverrides.id));
   return rows.map(toRecord);
-}
-
-/** An override with the value it replaced, as `/task show` and the digest tell it. */
-export interface OverrideChange {
-  override: OverrideRecord;
-  /** The value before it: the one of the override it replaced (`replaced by #id`), else the file's (`file_value`). */
-  before: unknown;
 }
 
 /** Each override with the value it replaced, from a set holding the overrides it may have replaced (same target). */
