@@ -63,12 +63,6 @@ export async function planChangesBetween(db: Db, from: number, to: number): Prom
   return withBefore(rows, related);
 }
 
-/** Every override (active and dropped), in creation order: the audit. */
-export async function allOverrides(db: Db): Promise<OverrideRecord[]> {
-  const rows = await db.select().from(planOverrides).orderBy(asc(planOverrides.id));
-  return rows.map(toRecord);
-}
-
 /**
  * Marks an active override dropped (a row is never deleted: the table is the audit).
  * @param by a user id, or `file` when the file won.
