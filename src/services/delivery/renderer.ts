@@ -6,6 +6,7 @@ import type { Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
 import type { ReportModel } from '../../domain/checkins/report.js';
 import type { TaskStartNotice } from '../../domain/tasks/start-notice.js';
 import type { BlockerView } from '../blockers/view.js';
+import type { OverrideChange } from '../plan/override-record.js';
 
 /** A message ready for chat.postMessage / chat.update: the plain `text` fallback and optional Block Kit `blocks`. */
 export interface OutgoingMessage {
@@ -81,6 +82,8 @@ export interface DigestMessageModel {
   comparedWith: string | null;
   /** Stats for one workstream: its name (shown in the title). */
   scope?: string;
+  /** Overrides made or dropped from Slack in the window (issue 20, "Plan changes today"); none: no section. */
+  planChanges?: OverrideChange[];
 }
 
 /**
