@@ -1,14 +1,16 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 
-/** The formats `npm run plan` prints (a later `--overrides --format yaml` adds its own here). */
-export const PLAN_FORMATS = ['table', 'json'] as const;
+/** The formats `npm run plan` prints: `table` and `json` for a comparison, `yaml` (a patch) for `--overrides`. */
+export const PLAN_FORMATS = ['table', 'json', 'yaml'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
 /** What `npm run plan` was asked for. */
 export interface PlanArgs {
-  /** The new file to compare with the running plan (`--config`). */
+  /** The new file to compare with the running plan (`--config`; '' with `--overrides`). */
   config: string;
+  /** `--overrides`: print the overrides made from Slack as a patch of preflight.yml instead of comparing. */
+  overrides: boolean;
   /** How many program-local days to compare, 1 to 366 (`--days`, default 3). */
   days: number;
   /** The first program-local day, YYYY-MM-DD (`--from`); absent: today, from now on. */
@@ -19,10 +21,13 @@ export interface PlanArgs {
 
 /** The usage text, printed with `--help` and under a usage error. */
 export const PLAN_USAGE = `Usage: npm run plan -- --config new.yml [--days 3] [--from YYYY-MM-DD] [--format table|json]
+       npm run plan -- --overrides [--format yaml]
   --config   the new preflight.yml to compare with the plan the bot runs (required)
   --days     how many program-local days to compare, 1 to 366 (default: 3)
   --from     the first program-local day (default: today, from now on)
   --format   table (default) or json (a stable shape for review bots: docs/preview.md, "Plan before apply")
+  --overrides  the changes made from Slack (/task add|due|assign|drop, /gonogo due) as a patch of the current file
+             ($PREFLIGHT_CONFIG, else ./preflight.yml) to commit, so the file says what the plan runs (needs DATABASE_URL)
 The running plan is the latest recorded in Postgres (DATABASE_URL), else the current file ($PREFLIGHT_CONFIG, else ./preflight.yml).`;
 
 /** Bad arguments: the message to print above the usage (exit code 2). */
@@ -44,6 +49,7 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
         days: { type: 'string', default: '3' },
         from: { type: 'string' },
         format: { type: 'string', default: 'table' },
+        overrides: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -52,14 +58,21 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
   } catch (err) {
     throw new PlanUsageError((err as Error).message);
   }
-  if (values.help) return { config: '', days: 3, format: 'table', help: true };
+  if (values.help) return { config: '', overrides: false, days: 3, format: 'table', help: true };
+  if (values.overrides) {
+    if (values.config !== undefined) throw new PlanUsageError('--overrides prints the overrides of the running plan; it takes no --config');
+    const format = argv.some((a) => a === '--format' || a.startsWith('--format=')) ? (values.format as string) : 'yaml';
+    if (format !== 'yaml') throw new PlanUsageError(`--overrides --format ${format}: the overrides print as a patch of preflight.yml (--format yaml)`);
+    return { config: '', overrides: true, days: 3, format: 'yaml', help: false };
+  }
   const config = values.config as string | undefined;
   if (!config) throw new PlanUsageError('--config: which new file to compare with the running plan (e.g. --config new.yml)');
   const format = values.format as string;
+  if (format === 'yaml') throw new PlanUsageError('--format yaml: only with --overrides (a comparison prints as table or json)');
   if (!(PLAN_FORMATS as readonly string[]).includes(format)) throw new PlanUsageError(`--format ${format}: expected one of ${PLAN_FORMATS.join(', ')}`);
   const days = Number(values.days);
   if (!Number.isInteger(days) || days < 1 || days > 366) throw new PlanUsageError(`--days ${values.days}: expected a whole number of days from 1 to 366`);
   const from = values.from as string | undefined;
   if (from !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !DateTime.fromISO(from).isValid)) throw new PlanUsageError(`--from ${from}: expected a date such as 2026-12-01`);
-  return { config, days, format: format as PlanFormat, help: false, ...(from ? { from } : {}) };
+  return { config, overrides: false, days, format: format as PlanFormat, help: false, ...(from ? { from } : {}) };
 }

@@ -5,6 +5,7 @@ import type { PlanComparison } from './comparison.js';
 import { planToJson } from './json.js';
 import { PlanFileError, plansToCompare } from './running.js';
 import { planToTable } from './table.js';
+import { OverridesPatchError, overridesPatch } from './overrides.js';
 
 /** Where to compare from. */
 export interface CompareOptions {
@@ -35,7 +36,7 @@ export async function comparePlanWithRunning(opts: CompareOptions): Promise<Plan
 }
 
 /** The comparison as text: `table` (cli/plan/table.ts) or `json` (cli/plan/json.ts). */
-export function renderPlan(comparison: PlanComparison, format: PlanFormat): string {
+export function renderPlan(comparison: PlanComparison, format: Exclude<PlanFormat, 'yaml'>): string {
   return format === 'json' ? planToJson(comparison) : planToTable(comparison);
 }
 
@@ -61,6 +62,14 @@ export async function runPlanCommand(argv: readonly string[], env: { PREFLIGHT_C
     throw err;
   }
   if (args.help) return { code: 0, stdout: `${PLAN_USAGE}\n`, stderr: '' };
+  if (args.overrides) {
+    try {
+      return { code: 0, stdout: `${await overridesPatch(env.PREFLIGHT_CONFIG || './preflight.yml', env.DATABASE_URL || undefined)}\n`, stderr: '' };
+    } catch (err) {
+      if (err instanceof OverridesPatchError) return { code: 1, stdout: '', stderr: `${err.message}\n` };
+      throw err;
+    }
+  }
   try {
     const comparison = await comparePlanWithRunning({
       newFile: args.config,
@@ -70,7 +79,7 @@ export async function runPlanCommand(argv: readonly string[], env: { PREFLIGHT_C
       now,
       ...(args.from ? { fromDate: args.from } : {}),
     });
-    return { code: 0, stdout: `${renderPlan(comparison, args.format)}\n`, stderr: '' };
+    return { code: 0, stdout: `${renderPlan(comparison, args.format === 'yaml' ? 'table' : args.format)}\n`, stderr: '' };
   } catch (err) {
     if (err instanceof PlanFileError) return { code: 1, stdout: '', stderr: `${err.message}\n` };
     throw err;

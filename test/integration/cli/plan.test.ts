@@ -8,6 +8,7 @@ import { comparePlanWithRunning, runPlanCommand } from '../../../src/cli/plan/ru
 import { parseWorkspaceConfig } from '../../../src/config/load.js';
 import { resolveProgram } from '../../../src/config/resolve.js';
 import { openDatabase } from '../../../src/db/client.js';
+import { planOverrides } from '../../../src/db/schema/index.js';
 import { planVersion } from '../../../src/services/plan/version.js';
 import { recordPlanVersion } from '../../../src/services/plan/versions.js';
 import { createTestDatabase } from '../../support/db.js';
@@ -180,5 +181,40 @@ describe('npm run plan (real Postgres)', { timeout: 180_000 }, () => {
     expect(check.stdout).toContain('recorded in the database: preflight.yml');
     expect(check.stdout).toMatch(/re-dated +gate: Gate “QA sign-off”/);
     expect(cli('src/cli/config-check.ts', ['--plan']).status).toBe(2);
+  });
+  it('--overrides: the overrides in force as a patch of the current file; a dropped one left out; none: says so', async () => {
+    const running = file('running.yml', RUNNING);
+    const env = { DATABASE_URL: db.url, PREFLIGHT_CONFIG: running };
+    const none = await runPlanCommand(['--overrides'], env, now);
+    expect(none).toMatchObject({ code: 0, stderr: '' });
+    expect(none.stdout).toContain('No overrides in force');
+    const database = openDatabase(db.url, () => {}, 1);
+    const at = now.toJSDate();
+    await database.db.insert(planOverrides).values([
+      { kind: 'task_due', target: 'W-1', workstreamId: 'web', value: `${tomorrow}T17:30`, fileValue: `${tomorrow}T13:00`, createdBy: 'U0LEAD', createdAt: at },
+      {
+        kind: 'gate_due',
+        target: 'qa',
+        workstreamId: null,
+        value: `${tomorrow}T18:00`,
+        fileValue: `${tomorrow}T15:00`,
+        createdBy: 'U0PM',
+        createdAt: at,
+        droppedAt: at,
+        droppedBy: 'U0PM',
+        dropReason: 'replaced',
+      },
+    ]);
+    await database.pool.end();
+    const run = await runPlanCommand(['--overrides', '--format', 'yaml'], env, now);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(`+++ ${running}`);
+    expect(run.stdout).toMatch(new RegExp(`^\\+.*${tomorrow}T17:30`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^-.*${tomorrow}T13:00`, 'm'));
+    // the dropped gate override is not in force: the gate's due is not touched
+    expect(run.stdout).not.toContain('T18:00');
+    const noDb = await runPlanCommand(['--overrides'], { PREFLIGHT_CONFIG: running }, now);
+    expect(noDb).toMatchObject({ code: 1, stdout: '' });
+    expect(noDb.stderr).toContain('--overrides needs DATABASE_URL');
   });
 });
