@@ -387,7 +387,7 @@ async function main(): Promise<number> {
     // ------------------------------------------------------------------ figures
     const c = new pg.Client({ connectionString: dbUrl });
     await c.connect();
-    // the example's own overdue gates and tasks (its dates are in 2025) raise blockers too: count the bench's only
+    // the example's plan (its dates are in 2025) raises a few blockers of its own: count the bench's only
     const ours = "FROM blockers WHERE text LIKE 'Bench reload #%'";
     const rows = Number((await c.query<{ n: string }>(`SELECT count(*) AS n ${ours}`)).rows[0]!.n);
     const stored = new Set((await c.query<{ text: string }>(`SELECT text ${ours}`)).rows.map((r) => Number(/reload #(\d+)/.exec(r.text)?.[1])));
