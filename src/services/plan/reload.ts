@@ -133,7 +133,7 @@ export function createReloader(args: ReloaderDeps): Reloader {
       deps.log.info({ file: deps.path, announced: announced.version, file_version: candidate.version }, 'another replica applied a plan this file does not have yet');
       return { kind: 'stale', version: announced.version, plan: deps.holder.current };
     }
-    const row = await recordPlanVersion(deps.db, { version: candidate.version, appliedAt: deps.clock.now().toJSDate(), appliedBy: by, configPath: deps.path });
+    const row = await recordPlanVersion(deps.db, { program: candidate.program, version: candidate.version, appliedAt: deps.clock.now().toJSDate(), appliedBy: by, configPath: deps.path });
     const recordedAt = performance.now();
     const plan: AppliedPlan = { program: candidate.program, version: row.version, serial: row.serial, appliedAt: row.appliedAt, appliedBy: row.appliedBy };
     if (!deps.holder.apply(plan)) return { kind: 'stale', version: plan.version, plan: deps.holder.current };
@@ -168,6 +168,6 @@ export function createReloader(args: ReloaderDeps): Reloader {
  * @param program the Program resolved at start-up (src/preflight.ts).
  */
 export async function startupPlan(deps: Pick<Deps, 'db' | 'clock'> & { path: string }, program: Program): Promise<AppliedPlan> {
-  const row = await recordPlanVersion(deps.db, { version: planVersion(program), appliedAt: deps.clock.now().toJSDate(), appliedBy: 'startup', configPath: deps.path });
+  const row = await recordPlanVersion(deps.db, { program, version: planVersion(program), appliedAt: deps.clock.now().toJSDate(), appliedBy: 'startup', configPath: deps.path });
   return { program, version: row.version, serial: row.serial, appliedAt: row.appliedAt, appliedBy: row.appliedBy };
 }
