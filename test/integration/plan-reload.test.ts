@@ -109,42 +109,88 @@ describe('startPlanTriggers', () => {
     expect(r.followed).toEqual([{ serial: 7, version: 'abcdefabcdef' }]);
   });
 
-  it('two replicas on one file: SIGHUP on one, and the other runs the same version (announced over Redis)', async () => {
-    const yaml = aConfig({ workstreams: [aWorkstream({ id: 'api' })] });
+  /**
+   * Two replicas (each its own Deps, holder, reloader and triggers) on one file and one Redis prefix; each records
+   * when its holder swapped (`onApplied`, performance.now() ms in this process).
+   */
+  const twoReplicas = async (yaml: string, debounceMs: number) => {
     const h = await harness(yaml, 'real-time');
     const slack = nockSlack();
-    const extra: PlanTriggers[] = [];
+    const closers: (() => Promise<void>)[] = [];
+    const path = join(mkdtempSync(join(tmpdir(), 'preflight-replicas-')), 'preflight.yml');
+    writeFileSync(path, yaml);
+    const replicas = [];
+    for (const name of ['a', 'b']) {
+      const bot = await h.process({ workers: false });
+      const holder = new PlanHolder(await startupPlan({ db: bot.deps.db, clock: bot.deps.clock, path }, resolveProgram(parseWorkspaceConfig(yaml, path))));
+      const producer = new Redis(inject('redisUrl'));
+      const swaps: { version: string; at: number }[] = [];
+      const reloader = createReloader({
+        deps: bot.deps,
+        lookup: bot.deps.slack,
+        holder,
+        path,
+        announce: announceOn(producer, h.prefix),
+        onApplied: (plan) => swaps.push({ version: plan.version, at: performance.now() }),
+      });
+      const t = startPlanTriggers({ path, reloader, log: pino({ level: 'silent' }), subscriber: new Redis(inject('redisUrl')), queuePrefix: h.prefix, debounceMs });
+      closers.push(async () => {
+        await t.close();
+        await producer.quit();
+      });
+      replicas.push({ name, holder, reloader, ready: t.ready, swaps });
+    }
+    await Promise.all(replicas.map((r) => r.ready));
+    const [a, b] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
+    return {
+      h,
+      path,
+      a,
+      b,
+      async cleanup() {
+        for (const close of closers) await close();
+        await h.cleanup();
+        slack.done();
+      },
+    };
+  };
+  const TWO_WORKSTREAMS = aConfig({ workstreams: [aWorkstream({ id: 'api' }), aWorkstream({ id: 'web', channel: 'C0WEB' })] });
+  /** Issue 20, "Done when": two replicas both run the new version within 2 s of each other. */
+  const SWAP_SKEW_MS = 2_000;
+
+  it('two replicas on one file: SIGHUP on one, and the other runs the same version (announced over Redis) within 2 s', async () => {
+    const r = await twoReplicas(aConfig({ workstreams: [aWorkstream({ id: 'api' })] }), 60_000);
     try {
-      const path = join(mkdtempSync(join(tmpdir(), 'preflight-replicas-')), 'preflight.yml');
-      writeFileSync(path, yaml);
-      const replicas = [];
-      for (const name of ['a', 'b']) {
-        const bot = await h.process({ workers: false });
-        const holder = new PlanHolder(await startupPlan({ db: bot.deps.db, clock: bot.deps.clock, path }, resolveProgram(parseWorkspaceConfig(yaml, path))));
-        const producer = new Redis(inject('redisUrl'));
-        const reloader = createReloader({ deps: bot.deps, lookup: bot.deps.slack, holder, path, announce: announceOn(producer, h.prefix) });
-        const t = startPlanTriggers({ path, reloader, log: pino({ level: 'silent' }), subscriber: new Redis(inject('redisUrl')), queuePrefix: h.prefix, debounceMs: 60_000 });
-        extra.push({
-          ready: t.ready,
-          async close() {
-            await t.close();
-            await producer.quit();
-          },
-        });
-        replicas.push({ name, holder, reloader, ready: t.ready });
-      }
-      await Promise.all(replicas.map((r) => r.ready));
-      const [a, b] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
+      const { a, b } = r;
       // the watchers wait a minute here: only the SIGHUP-like reload of a, then b's announcement, act
-      writeFileSync(path, aConfig({ workstreams: [aWorkstream({ id: 'api' }), aWorkstream({ id: 'web', channel: 'C0WEB' })] }));
+      writeFileSync(r.path, TWO_WORKSTREAMS);
       expect(await a.reloader.reload('sighup')).toMatchObject({ kind: 'applied' });
       await until('b on the new version', () => b.holder.current.version === a.holder.current.version);
       expect(b.holder.current).toMatchObject({ serial: a.holder.current.serial, appliedBy: 'sighup' });
       expect(Object.keys(b.holder.current.program.workstreams)).toEqual(['api', 'web']);
+      expect(a.swaps).toHaveLength(1);
+      expect(b.swaps).toHaveLength(1);
+      expect(Math.abs(a.swaps[0]!.at - b.swaps[0]!.at)).toBeLessThan(SWAP_SKEW_MS);
     } finally {
-      for (const t of extra) await t.close();
-      await h.cleanup();
-      slack.done();
+      await r.cleanup();
+    }
+  });
+
+  it('two replicas on one file: a change seen by both watchers (and the announcement) is applied once in plan_versions, on both within 2 s', async () => {
+    const r = await twoReplicas(aConfig({ workstreams: [aWorkstream({ id: 'api' })] }), 200);
+    try {
+      const { a, b } = r;
+      writeFileSync(r.path, TWO_WORKSTREAMS);
+      await until('both on the new version', () => a.swaps.length === 1 && b.swaps.length === 1);
+      expect(a.holder.current).toMatchObject({ version: b.holder.current.version, serial: b.holder.current.serial });
+      expect(Object.keys(a.holder.current.program.workstreams)).toEqual(['api', 'web']);
+      expect(Math.abs(a.swaps[0]!.at - b.swaps[0]!.at)).toBeLessThan(SWAP_SKEW_MS);
+      const rows = await r.h.sql<{ version: string }>('SELECT version FROM plan_versions ORDER BY id');
+      expect(rows.map((x) => x.version)).toEqual([expect.any(String), a.holder.current.version]);
+      await settle(500); // neither swaps again (the later reload of the same file is unchanged, or stale)
+      expect([a.swaps.length, b.swaps.length]).toEqual([1, 1]);
+    } finally {
+      await r.cleanup();
     }
   });
 });

@@ -6,6 +6,7 @@ import { loadEnv } from '../../src/config/env.js';
 import { parseWorkspaceConfig } from '../../src/config/load.js';
 import { resolveProgram } from '../../src/config/resolve.js';
 import { createPreflight } from '../../src/create-preflight.js';
+import type { PlanHolder } from '../../src/services/plan/holder.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import type { Queues } from '../../src/jobs/queues.js';
 import type { RequestsFirst } from '../../src/jobs/requests-first.js';
@@ -41,8 +42,13 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
 
   const env = loadEnv({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: 'test-secret', SLACK_API_URL: NOCK_SLACK_URL, DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix });
 
-  async function process_(opts: { workers?: boolean; tickMs?: number; sweepMs?: number; keeperMs?: number; requestsFirst?: Pick<RequestsFirst, 'idle'> } = {}): Promise<Process> {
-    const preflight = createPreflight(env, config, { clock, log, metrics: false });
+  /**
+   * Starts a bot process. `opts.plan`: its Deps read the plan this holder holds (as src/preflight.ts wires a
+   * running process), so a reload swaps it for the later jobs; otherwise the harness's fixed config.
+   */
+  async function process_(opts: { workers?: boolean; tickMs?: number; sweepMs?: number; keeperMs?: number; requestsFirst?: Pick<RequestsFirst, 'idle'>; plan?: PlanHolder } = {}): Promise<Process> {
+    const base = createPreflight(env, config, { clock, log, metrics: false });
+    const preflight = opts.plan ? base.withConfig(opts.plan) : base;
     const { deps, database, queues } = preflight;
     const workers =
       opts.workers === false

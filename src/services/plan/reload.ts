@@ -77,7 +77,9 @@ export function reloadDecision(running: Pick<AppliedPlan, 'version'>, candidateV
  * version covers them; overrides that cannot be read (Postgres down) fail the reload like a bad file. A file
  * that does not validate changes nothing: one warn line and a DM to the PM with the loader's message (file, line,
  * key path, reason; sent once per distinct message, through the send-once outbound delivery), and `onFailure`.
- * Reloads run one after another (a file watcher, SIGHUP and a command can fire together). A file problem is an
+ * Reloads run one after another (a file watcher, SIGHUP and a command can fire together). The `config reloaded` info
+ * line carries `ms`: from the call (the trigger) to the plan applied, split into `wait_ms` (for an earlier reload),
+ * `read_ms` (read, validate, resolve, hash) and `record_ms` (plan_versions); bench/plan-reload.ts reads them. A file problem is an
  * outcome (`invalid`), not an error; only a failed write of `plan_versions` (Postgres down) rejects, and then
  * nothing is swapped either.
  */
@@ -121,9 +123,11 @@ export function createReloader(args: ReloaderDeps): Reloader {
     return { kind: 'invalid', message, plan: running };
   };
 
-  const reloadNow = async (by: AppliedBy, announced?: PlanAnnouncement): Promise<ReloadOutcome> => {
+  const reloadNow = async (by: AppliedBy, calledAt: number, announced?: PlanAnnouncement): Promise<ReloadOutcome> => {
     if (announced && !isNewer(deps.holder.current, announced)) return { kind: 'stale', version: announced.version, plan: deps.holder.current };
+    const startedAt = performance.now();
     const candidate = await read();
+    const readAt = performance.now();
     if ('message' in candidate) return fail(by, candidate.message);
     if (reloadDecision(deps.holder.current, candidate.version) === 'unchanged') return { kind: 'unchanged', plan: deps.holder.current };
     if (announced && candidate.version !== announced.version) {
@@ -133,9 +137,14 @@ export function createReloader(args: ReloaderDeps): Reloader {
       return { kind: 'stale', version: announced.version, plan: deps.holder.current };
     }
     const row = await recordPlanVersion(deps.db, { program: candidate.program, version: candidate.version, appliedAt: deps.clock.now().toJSDate(), appliedBy: by, configPath: deps.path });
+    const recordedAt = performance.now();
     const plan: AppliedPlan = { program: candidate.program, version: row.version, serial: row.serial, appliedAt: row.appliedAt, appliedBy: row.appliedBy };
     if (!deps.holder.apply(plan)) return { kind: 'stale', version: plan.version, plan: deps.holder.current };
-    deps.log.info({ file: deps.path, version: plan.version, by }, 'config reloaded');
+    const ms = (from: number, to: number) => Math.round((to - from) * 10) / 10;
+    deps.log.info(
+      { file: deps.path, version: plan.version, by, ms: ms(calledAt, performance.now()), wait_ms: ms(calledAt, startedAt), read_ms: ms(startedAt, readAt), record_ms: ms(readAt, recordedAt) },
+      'config reloaded',
+    );
     deps.onApplied?.(plan);
     if (!announced) {
       await deps.announce?.({ serial: plan.serial, version: plan.version }).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not tell the other replicas about the new plan'));
@@ -145,8 +154,14 @@ export function createReloader(args: ReloaderDeps): Reloader {
 
   return {
     path: deps.path,
-    reload: (by) => serially(() => reloadNow(by)),
-    follow: (announcement) => serially(() => reloadNow('file', announcement)),
+    reload: (by) => {
+      const calledAt = performance.now();
+      return serially(() => reloadNow(by, calledAt));
+    },
+    follow: (announcement) => {
+      const calledAt = performance.now();
+      return serially(() => reloadNow('file', calledAt, announcement));
+    },
   };
 }
 
