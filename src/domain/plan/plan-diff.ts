@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { EscalationPolicy } from '../blockers/ladder.js';
-import type { Preview, PreviewEvent, PreviewEventKind } from '../preview/events.js';
+import { compareEvents, type Preview, type PreviewEvent, type PreviewEventKind } from '../preview/events.js';
 
 /*
  * "Plan before apply" (issue 20): what a new plan changes, compared with the plan running now. Both previews come
@@ -43,6 +43,17 @@ export interface PlanCheckin {
   zone: string;
   /** Participants' user IDs, in config order. */
   participants: readonly string[];
+}
+
+/**
+ * A check-in occurrence whose run is already recorded (opened by the scheduler or by `/standup start`, or recorded as
+ * missed): one run per workstream, check-in and local date, so the scheduler never opens it again, whatever the plan.
+ */
+export interface OpenedCheckin {
+  workstreamId: string;
+  checkinId: string;
+  /** Workstream-local date, YYYY-MM-DD. */
+  localDate: string;
 }
 
 /** One plan, as the diff reads it: its preview and the parts of its config the preview does not show whole. */
@@ -218,6 +229,29 @@ function eventChanges(old: Preview, next: Preview): PlanChange[] {
   return out;
 }
 
+const CHECKIN_KINDS: ReadonlySet<PreviewEventKind> = new Set(['checkin_prompt', 'checkin_reminder', 'checkin_close']);
+
+/**
+ * The new plan's preview as the bot will run it, given the occurrences already `opened` (issue 20, "What a change does
+ * to what is under way": a check-in already open keeps its questions, participants and close time; the change
+ * applies from the next occurrence not yet opened). For each opened occurrence, the new plan's own prompt, reminder
+ * and close are dropped (the scheduler will not open that date again, wherever the new `at` puts it) and the running
+ * plan's ones are kept, except for people the new plan no longer has in that check-in (their DMs not sent yet are
+ * cancelled: services/checkins/removed-participants.ts; a check-in removed whole keeps everyone).
+ */
+function withOpenedRuns(running: PlanSide, next: PlanSide, opened: readonly OpenedCheckin[]): Preview {
+  if (!opened.length) return next.preview;
+  const keys = new Set(opened.map((o) => `${o.workstreamId}|${o.checkinId}|${o.localDate}`));
+  const isOpened = (e: PreviewEvent) => CHECKIN_KINDS.has(e.kind) && keys.has(`${e.workstreamId}|${e.checkinId}|${e.localDate}`);
+  const participants = new Map(next.checkins.map((c) => [`${c.workstreamId}|${c.checkinId}`, new Set(c.participants)]));
+  const stays = (e: PreviewEvent) => {
+    const people = participants.get(`${e.workstreamId}|${e.checkinId}`);
+    return people === undefined || (e.to !== null && people.has(e.to));
+  };
+  const kept = running.preview.events.filter((e) => isOpened(e) && stays(e));
+  return { ...next.preview, events: [...next.preview.events.filter((e) => !isOpened(e)), ...kept].sort(compareEvents) };
+}
+
 /** A change with every optional field empty: the caller sets what it is about. */
 function blank(change: PlanChangeKind, subject: PlanSubject, zone: string, summary: string): PlanChange {
   return {
@@ -387,14 +421,17 @@ function compareChanges(a: PlanChange, b: PlanChange): number {
  * span) or renamed, gates added, removed, re-dated (with their steps) or with other sign-off, and ladders changed
  * (for new blockers only). Events are compared within the previews' span; tasks, gates, check-ins, people and
  * ladders whatever their date.
+ * Occurrences whose run is already recorded (`opened`) follow that run, not the new plan (see withOpenedRuns): a
+ * check-in moved after its run of today opened does not prompt again today.
  * @param running the plan running now; @param next the new plan: both previews built over the same span with the
  * same live state (services/plan/compare.ts).
+ * @param opened the occurrences already recorded in `standup_runs` (live state; none from the config alone).
  * @returns the changes sorted people first (by user ID), then workstreams, then the program; empty when nothing changes.
  */
-export function diffPlans(running: PlanSide, next: PlanSide): PlanDiff {
+export function diffPlans(running: PlanSide, next: PlanSide, opened: readonly OpenedCheckin[] = []): PlanDiff {
   const zone = next.preview.programZone;
   const changes = [
-    ...eventChanges(running.preview, next.preview),
+    ...eventChanges(running.preview, withOpenedRuns(running, next, opened)),
     ...peopleChanges(running, next),
     ...checkinChanges(running, next),
     ...taskChanges(running, next),

@@ -51,8 +51,9 @@ export function planSide(plan: ComparedPlan, fromDate: string, days: number, sin
  * What `next` changes compared with `running` over `days` program-local days from `fromDate` (YYYY-MM-DD, in the
  * new plan's `program.timezone`): both previewed by the same engine over the same span, then diffed
  * (domain/plan/plan-diff.ts `diffPlans`). This is what `npm run plan` and `config:check --plan` print.
+ * Check-in occurrences already run (the running plan's live state `openedRuns`) keep their schedule in the new plan.
  * @param since when given, events before this instant (UTC) are not compared: `npm run plan` compares from now on.
  */
 export function comparePlans(running: ComparedPlan, next: ComparedPlan, fromDate: string, days: number, since?: DateTime): PlanDiff {
-  return diffPlans(planSide(running, fromDate, days, since), planSide(next, fromDate, days, since));
+  return diffPlans(planSide(running, fromDate, days, since), planSide(next, fromDate, days, since), running.live?.openedRuns ?? []);
 }

@@ -2,6 +2,7 @@ import { isNotNull, ne } from 'drizzle-orm';
 import { blockers, gateSignatures, gateStates, memberOutOfOffice, standupRuns, standupSkips } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { WorkspaceConfig } from '../../config/workspace.js';
+import type { OpenedCheckin } from '../../domain/plan/plan-diff.js';
 import type { PreviewBlocker, RecordedSkip, StartedRun } from '../../domain/preview/enumerate.js';
 import type { OutOfOffice } from '../../domain/checkins/schedule.js';
 import { ladderState } from '../blockers/ladder-state.js';
@@ -15,6 +16,11 @@ export interface LiveState {
   skips: RecordedSkip[];
   /** Runs started early with `/standup start`: their date's scheduled check-in will not happen. */
   startedRuns: StartedRun[];
+  /**
+   * Every check-in occurrence with a run recorded (opened, closed or missed; the plan diff's `opened`,
+   * domain/plan/plan-diff.ts): the scheduler never opens one again. Absent: not read (the preview does not need it).
+   */
+  openedRuns?: OpenedCheckin[];
   /** Gate id → status; a gate without a row is pending. */
   gateStatus: Map<string, 'pending' | 'passed' | 'failed'>;
   /** Gate id → who has signed it so far (a joint `all_of` gate half-signed escalates only to the signers missing). */
@@ -32,7 +38,7 @@ export interface LiveState {
 }
 
 /**
- * Reads the live state the preview needs, in nine queries (read-only).
+ * Reads the live state the preview and the plan diff need, in ten queries (read-only).
  * @throws whatever the database throws (unreachable, not migrated): the caller falls back to the config alone.
  */
 export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<LiveState> {
@@ -42,6 +48,7 @@ export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<Li
     .select({ workstreamId: standupRuns.workstreamId, checkinId: standupRuns.checkinId, localDate: standupRuns.localDate, startedBy: standupRuns.startedBy })
     .from(standupRuns)
     .where(isNotNull(standupRuns.startedBy));
+  const opened = await db.select({ workstreamId: standupRuns.workstreamId, checkinId: standupRuns.checkinId, localDate: standupRuns.localDate }).from(standupRuns);
   const gates = await db.select({ gateId: gateStates.gateId, status: gateStates.status }).from(gateStates);
   const gatesForRule = await startGates(db);
   const signatures = await db.select({ gateId: gateSignatures.gateId, userId: gateSignatures.userId }).from(gateSignatures);
@@ -53,6 +60,7 @@ export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<Li
     outOfOffice: ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate, delegate: o.delegate })),
     skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: s.checkinId, localDate: s.localDate })),
     startedRuns: started.map((r) => ({ workstreamId: r.workstreamId, checkinId: r.checkinId, localDate: r.localDate, startedBy: r.startedBy! })),
+    openedRuns: opened,
     gateStatus: new Map(gates.map((g) => [g.gateId, g.status])),
     startGates: gatesForRule,
     gateSigned,

@@ -161,6 +161,42 @@ describe('npm run plan (real Postgres)', { timeout: 180_000 }, () => {
     expect(usage.stderr).toMatch(/^--days 0: expected a whole number of days from 1 to 366\n\nUsage: npm run plan/);
   });
 
+  it('a check-in whose run of that date is already recorded keeps it: its move lists no prompt for that date (one run per date)', async () => {
+    const database = openDatabase(db.url, () => {}, 1);
+    const open = DateTime.fromISO(`${tomorrow}T10:00`, { zone: ZONE });
+    const run = {
+      workstream_id: 'web',
+      local_date: tomorrow,
+      status: 'closed',
+      open_at: open.toJSDate(),
+      close_at: open.plus({ hours: 2 }).toJSDate(),
+      questions: '[]',
+      workstream_name: 'Web',
+      zone: ZONE,
+      report_channel: 'C0WEB',
+    };
+    const [id] = (
+      await database.pool.query(
+        'INSERT INTO standup_runs (workstream_id, local_date, status, open_at, close_at, questions, workstream_name, zone, report_channel) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id',
+        Object.values(run),
+      )
+    ).rows.map((r) => r.id as number);
+    try {
+      const comparison = await comparePlanWithRunning({ newFile: file('new.yml', NEW), runningFile: join(dir, 'absent.yml'), databaseUrl: db.url, fromDate: tomorrow, days: 1, now });
+      const standupDms = comparison.diff.changes.filter((c) => c.checkinId === 'standup' && c.localDate === tomorrow && (c.subject === 'prompt' || c.subject === 'reminder'));
+      // U0ANN's run goes on as it opened; U0BOB, removed from the check-in, gets nothing more
+      expect(standupDms.map((c) => [c.person, c.subject, c.change])).toEqual([
+        ['U0BOB', 'prompt', 'removed'],
+        ['U0BOB', 'reminder', 'removed'],
+      ]);
+      // the check-in itself still moves (from the next occurrence not yet opened on)
+      expect(comparison.diff.changes.filter((c) => c.subject === 'checkin' && c.checkinId === 'standup' && c.change === 'moved').map((c) => [c.oldValue, c.newValue])).toEqual([['10:00', '11:00']]);
+    } finally {
+      await database.pool.query('DELETE FROM standup_runs WHERE id = $1', [id]);
+      await database.pool.end();
+    }
+  });
+
   // the commands as a user runs them: each starts a Node process with tsx (seconds on a loaded 2-core box)
   const cli = (script: string, args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {

@@ -89,6 +89,34 @@ describe('diffPlans', () => {
     ]);
   });
 
+  it('an occurrence whose run already opened keeps its schedule: a check-in moved after today’s run opened prompts nobody again today', () => {
+    // today's run opened at 01:00 (its prompt is before now, out of the span); its reminder at 01:30 is still to come
+    const c = { workstreamId: 'web', checkinId: 'standup', label: 'Web · Standup', at: '10:00', zone: 'Asia/Tokyo', participants: ['U0ANN'] };
+    const old = side([ev('checkin_reminder', at('01:30')), ev('checkin_prompt', at('01:00', 1), { localDate: '2030-01-08' })], { checkins: [c] });
+    const next = side([ev('checkin_prompt', at('02:00')), ev('checkin_reminder', at('02:30')), ev('checkin_prompt', at('02:00', 1), { localDate: '2030-01-08' })], {
+      checkins: [{ ...c, at: '11:00' }],
+    });
+    const today = [{ workstreamId: 'web', checkinId: 'standup', localDate: '2030-01-07' }];
+    const dms = (changes: PlanChange[]) => changes.filter((x) => x.person).map((x) => [x.subject, x.change, x.localDate]);
+    // without knowing the run: a prompt today that the scheduler will never send (one run per date)
+    expect(dms(diffPlans(old, next).changes)).toEqual([
+      ['prompt', 'added', '2030-01-07'],
+      ['reminder', 'moved', '2030-01-07'],
+      ['prompt', 'moved', '2030-01-08'],
+    ]);
+    // with it: today's run goes on as it opened; tomorrow's occurrence moves
+    expect(dms(diffPlans(old, next, today).changes)).toEqual([['prompt', 'moved', '2030-01-08']]);
+  });
+
+  it('an opened run loses the DMs not sent yet of a participant the new plan removes from that check-in, and only those', () => {
+    const c = { workstreamId: 'web', checkinId: 'standup', label: 'Web · Standup', at: '10:00', zone: 'UTC', participants: ['U0ANN', 'U0BOB'] };
+    const reminders = [ev('checkin_reminder', at('01:30')), ev('checkin_reminder', at('01:30'), { to: 'U0BOB', zone: 'UTC' })];
+    const people = { U0ANN: 'Asia/Tokyo', U0BOB: 'UTC' };
+    const today = [{ workstreamId: 'web', checkinId: 'standup', localDate: '2030-01-07' }];
+    const changes = diffPlans(side(reminders, { checkins: [c], people }), side([], { checkins: [{ ...c, participants: ['U0ANN'] }], people }), today).changes;
+    expect(changes.filter((x) => x.person).map((x) => [x.person, x.subject, x.change])).toEqual([['U0BOB', 'reminder', 'removed']]);
+  });
+
   it('a person removed: listed first under them, then each DM they no longer get', () => {
     const old = side([ev('checkin_prompt', at('01:00'), { to: 'U0BOB', zone: 'UTC' })], { people: { U0ANN: 'Asia/Tokyo', U0BOB: 'UTC' } });
     const changes = diffPlans(old, side([])).changes;
