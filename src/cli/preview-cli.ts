@@ -69,7 +69,7 @@ try {
 const ws = values.ws as string | undefined;
 if (ws !== undefined && !(ws in config.workstreams)) usage(`--ws ${ws}: no such workstream in ${file} (workstreams: ${Object.keys(config.workstreams).join(', ')})`);
 const now = DateTime.utc();
-const { live, source, config: resolved } = await liveStateOrReason(config, process.env.DATABASE_URL);
+const { live, source, config: resolved } = await liveStateOrReason(config, process.env.DATABASE_URL, file);
 let userId: string | undefined;
 if (values.person !== undefined) {
   const person = values.person as string;

@@ -165,3 +165,12 @@ export function partitionOverrides(raw: unknown, overrides: readonly PlanOverrid
   }
   return { kept, overruled };
 }
+
+/**
+ * The raw document with the overrides that still hold applied (those the file overrules left out, as a reload
+ * leaves them out): what `npm run preview` and `npm run plan` read, so they show the plan a reload of this file
+ * would run. Pure; drops nothing (only a reload drops, services/plan/overrides.ts `loadPlanConfig`).
+ */
+export function applyOverridesInForce(raw: unknown, overrides: readonly PlanOverride[]): unknown {
+  return applyOverrides(raw, partitionOverrides(raw, overrides).kept);
+}

@@ -1,4 +1,5 @@
 import { ConfigError, loadWorkspaceConfig } from '../../config/load.js';
+import { applyOverridesInForce, type PlanOverride } from '../../config/overrides.js';
 import { resolveProgram } from '../../config/resolve.js';
 import { emailsByUserId } from '../../config/user-refs.js';
 import type { WorkspaceConfig } from '../../config/workspace.js';
@@ -7,6 +8,7 @@ import type { Program } from '../../domain/program/program.js';
 import type { ComparedPlan } from '../../services/plan/compare.js';
 import { planVersion } from '../../services/plan/version.js';
 import { latestRecordedPlan } from '../../services/plan/versions.js';
+import { activeOverrides } from '../../services/plan/overrides.js';
 import { withCachedUserIds } from '../../services/preview/people.js';
 import { readLiveState } from '../../services/preview/live-state.js';
 
@@ -40,9 +42,9 @@ function resolved(parsed: WorkspaceConfig, withIds: WorkspaceConfig): { program:
 }
 
 /** Loads a config file, or throws {@link PlanFileError} with the loader's problems ("file: 2 problems" and one line each). */
-function load(file: string, role: string): WorkspaceConfig {
+function load(file: string, role: string, overrides: readonly PlanOverride[] = []): WorkspaceConfig {
   try {
-    return loadWorkspaceConfig(file);
+    return loadWorkspaceConfig(file, overrides.length ? (raw) => applyOverridesInForce(raw, overrides) : undefined);
   } catch (err) {
     if (err instanceof ConfigError) throw new PlanFileError(`${file}${role}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}\n${err.message}`);
     throw new PlanFileError(`${file}${role}: ${(err as Error).message}`);
@@ -85,8 +87,11 @@ export async function plansToCompare(newFile: string, runningFile: string, datab
   try {
     const recorded = await latestRecordedPlan(database.db);
     if (!recorded) return await fromFile('No plan with its content is recorded in the database yet (the bot records it when it starts or reloads)');
-    const withIds = (await withCachedUserIds(database.db, parsed)).config;
-    const next = resolved(parsed, withIds);
+    // the overrides made from Slack that the new file does not overrule stay in force after a reload: apply them
+    const overrides = await activeOverrides(database.db);
+    const withOverrides = overrides.length ? load(newFile, ' (with the overrides made from Slack in force)', overrides) : parsed;
+    const withIds = (await withCachedUserIds(database.db, withOverrides)).config;
+    const next = resolved(withOverrides, withIds);
     const runningLive = await readLiveState(database.db, recorded.program);
     const nextLive = await readLiveState(database.db, next.program);
     const by = recorded.appliedBy;
@@ -100,7 +105,7 @@ export async function plansToCompare(newFile: string, runningFile: string, datab
           file: recorded.configPath,
           appliedAt: recorded.appliedAt,
           appliedBy: by,
-          detail: `The running plan is the latest recorded in the database (applied ${recorded.appliedAt.toISOString()} by ${by}, from ${recorded.configPath}), with the live state both plans are previewed with (${runningLive.outOfOffice.length} out-of-office, ${runningLive.skips.length} skips, ${runningLive.blockers.length} open blockers).`,
+          detail: `The running plan is the latest recorded in the database (applied ${recorded.appliedAt.toISOString()} by ${by}, from ${recorded.configPath}), with the live state both plans are previewed with (${runningLive.outOfOffice.length} out-of-office, ${runningLive.skips.length} skips, ${runningLive.blockers.length} open blockers).${overrides.length ? ` The new file is read with the ${overrides.length} override(s) made from Slack that it does not overrule, as a reload would.` : ''}`,
         },
       },
       next: { config: next.program, live: nextLive, file: newFile, version: next.version },

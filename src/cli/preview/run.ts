@@ -1,9 +1,12 @@
 import type { DateTime } from 'luxon';
+import { loadWorkspaceConfig } from '../../config/load.js';
+import { applyOverridesInForce } from '../../config/overrides.js';
 import { emailRefs } from '../../config/user-refs.js';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import { openDatabase } from '../../db/client.js';
 import type { PreviewFilter } from '../../domain/preview/enumerate.js';
 import { buildPreview } from '../../services/preview/build.js';
+import { activeOverrides } from '../../services/plan/overrides.js';
 import { readLiveState, type LiveState } from '../../services/preview/live-state.js';
 import { withCachedUserIds } from '../../services/preview/people.js';
 import { previewToIcs } from './ics.js';
@@ -17,14 +20,28 @@ export type PreviewFormat = (typeof PREVIEW_FORMATS)[number];
  * The live state at `databaseUrl`, or why the preview goes without it, and the config with people given by email
  * replaced by the user IDs Preflight resolved for them (services/preview/people.ts). Never throws: an unreachable or
  * unmigrated database means previewing from the config alone, and the `source` line says so.
+ * @param file the file `config` was read from: when given, the overrides made from Slack that it does not overrule
+ *   (`plan_overrides`, issue 20 "Replan from Slack") are applied as a reload would, and the `source` line counts them;
+ *   a file that does not validate with them keeps `config` as read, and the line says so.
  */
-export async function liveStateOrReason(config: WorkspaceConfig, databaseUrl: string | undefined): Promise<{ live: LiveState | null; source: string; config: WorkspaceConfig }> {
+export async function liveStateOrReason(config: WorkspaceConfig, databaseUrl: string | undefined, file?: string): Promise<{ live: LiveState | null; source: string; config: WorkspaceConfig }> {
   const byEmail = new Set(emailRefs(config).map((r) => r.email)).size;
   const asWritten = byEmail ? ` People given by email are shown as written (${byEmail}).` : '';
   if (!databaseUrl) return { live: null, config, source: `Previewing from the config alone (DATABASE_URL is not set): nobody out of office, every gate pending.${asWritten}` };
   const database = openDatabase(databaseUrl, () => {}, 1);
   try {
-    const resolved = await withCachedUserIds(database.db, config);
+    const overrides = file ? await activeOverrides(database.db) : [];
+    let planned = config;
+    let overridden = '';
+    if (overrides.length && file) {
+      try {
+        planned = loadWorkspaceConfig(file, (raw) => applyOverridesInForce(raw, overrides));
+        overridden = ` With the ${overrides.length === 1 ? 'override' : `${overrides.length} overrides`} made from Slack (/task show, npm run plan -- --overrides).`;
+      } catch (err) {
+        overridden = ` The overrides made from Slack are left out: with them the file does not validate (${(err as Error).message.split('\n')[0]}).`;
+      }
+    }
+    const resolved = await withCachedUserIds(database.db, planned);
     const live = await readLiveState(database.db, resolved.config);
     const passed = [...live.gateStatus.values()].filter((s) => s === 'passed').length;
     const failed = [...live.gateStatus.values()].filter((s) => s === 'failed').length;
@@ -33,7 +50,7 @@ export async function liveStateOrReason(config: WorkspaceConfig, databaseUrl: st
     return {
       live,
       config: resolved.config,
-      source: `Live state from the database: ${n(live.outOfOffice.length, 'out-of-office span')}, ${n(live.skips.length, 'recorded skip')}, ${passed} gate(s) passed, ${failed} failed, ${n(live.blockers.length, 'open blocker')}.${unresolved}`,
+      source: `Live state from the database: ${n(live.outOfOffice.length, 'out-of-office span')}, ${n(live.skips.length, 'recorded skip')}, ${passed} gate(s) passed, ${failed} failed, ${n(live.blockers.length, 'open blocker')}.${unresolved}${overridden}`,
     };
   } catch (err) {
     // drizzle wraps the driver's error ("Failed query: …"): its cause says what went wrong

@@ -1,4 +1,7 @@
 import { DateTime } from 'luxon';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveStateOrReason, renderPreview } from '../../../../src/cli/preview/run.js';
@@ -51,5 +54,33 @@ describe('the preview CLI with a live database (real Postgres)', () => {
     expect(source).toMatch(
       /^Previewing from the config alone: the database at DATABASE_URL could not be read \(relation "slack_user_emails" does not exist\)\. People given by email are shown as written \(2\)\.$/,
     );
+  });
+  it('applies the overrides made from Slack that the file does not overrule, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-preview-'));
+    const file = join(dir, 'preflight.yml');
+    writeFileSync(file, YAML);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(
+      `INSERT INTO plan_overrides (kind, target, workstream_id, value, file_value, created_by, created_at) VALUES
+        ('gate_due', 'sec', NULL, '"2026-12-01T16:30"', '"2026-12-01T16:00"', 'U0PM', now()),
+        ('gate_due', 'qa', NULL, '"2026-12-01T17:00"', '"2026-12-01T14:00"', 'U0PM', now())`,
+    );
+    await client.end();
+    try {
+      const { live, source, config: resolved } = await liveStateOrReason(config, db.url, file);
+      expect(source).toContain('With the 2 overrides made from Slack');
+      const text = renderPreview(resolved, live, source, { fromDate: '2026-12-01', days: 1, format: 'table', now: DateTime.utc() });
+      // the gate moved from Slack escalates at its new due; the old time is gone
+      expect(text).toMatch(/16:30 +Tue 16:30 Europe\/Berlin +gate escalation +gate sec +U0SEC/);
+      expect(text).not.toMatch(/16:00 +Tue 16:00 Europe\/Berlin +gate escalation +gate sec/);
+      // without the file, as before: the file's own due
+      const plain = await liveStateOrReason(config, db.url);
+      expect(renderPreview(plain.config, plain.live, plain.source, { fromDate: '2026-12-01', days: 1, format: 'table', now: DateTime.utc() })).toMatch(
+        /16:00 +Tue 16:00 Europe\/Berlin +gate escalation +gate sec/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
