@@ -1,6 +1,7 @@
 import type { ProgramDeclaration } from '../../domain/program/declaration.js';
 import { checkCheckins, checkinDefaultsSchema, checkStandups, standupDefaultsSchema } from './checkins.js';
 import { checkLadders, escalationSchema } from './escalation.js';
+import { checkOncallTargets } from './oncall.js';
 import { checkGates, gatesSchema, gonogoSchema } from './gates.js';
 import { calendarSchema, programSchema, schedulerSchema } from './program.js';
 import { checkTasks, taskSettingsSchema } from './tasks.js';
@@ -35,6 +36,7 @@ export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
   checkGates(cfg, ctx);
   checkWorkstreams(cfg, ctx);
   checkLadders(cfg, ctx);
+  checkOncallTargets(cfg, ctx);
 });
 
 /** Compile-time check that every key the domain declares is parsed (the parser's result is checked against it where it is returned). */

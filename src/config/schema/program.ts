@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { WEEKDAYS } from '../../domain/checkins/days.js';
 import { durationSchema } from '../duration.js';
 import { checkinSchema } from './checkins.js';
+import { oncallSchema } from './oncall.js';
 import { channelIdSchema, isoDateSchema, localDateTimeSchema, localTimeSchema, slugSchema, userIdSchema, zoneSchema } from './fields.js';
 
 /*
@@ -26,6 +27,8 @@ export const programSchema = z.strictObject({
    * a holiday (services/digest). Absent: no digest (`/preflight stats` still answers).
    */
   digest: z.strictObject({ at: localTimeSchema }).optional(),
+  /** On-call rotations ladder levels may notify as `oncall:<id>` (config/schema/oncall.ts, issue 22). */
+  oncall: oncallSchema,
 });
 
 /** `calendar:`: the workdays and holidays of every check-in that gives no `days:`. */
