@@ -11,6 +11,7 @@ import { escalateFailedGates } from '../services/gonogo/gate-outcome.js';
 import { escalateOverdueGates, replanGateEscalations, resolveRemovedGates, withdrawalsDue, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
 import { restateSignOffReminders } from '../services/gonogo/reminders.js';
 import { outboundEditsDue, sendOutbound, updateOutbound } from '../services/delivery/outbound.js';
+import { refreshRotations, ROTATION_REFRESH_MS } from '../services/oncall/rotations.js';
 import { pruneSlackEvents } from '../services/slack-events.js';
 import { sendPrompt, sendReminder } from '../services/checkins/prompts.js';
 import { postLateAnswer, renderReport } from '../services/checkins/report-message.js';
@@ -240,4 +241,16 @@ export const dueWorkSweep = scheduledJob({
   },
 });
 
-export const scheduledJobs: readonly ScheduledJob[] = [standupTick, dueWorkSweep];
+/**
+ * The on-call refresh (every {@link ROTATION_REFRESH_MS}, issue 22): reads each rotation's feed (ICS, PagerDuty,
+ * Opsgenie) into Postgres; a feed that cannot be read keeps its last known shifts. Nothing to do without feeds.
+ * @returns per rotation: shifts stored, or the error.
+ */
+export const oncallRefresh = scheduledJob({
+  schedulerId: 'oncall-refresh',
+  name: 'oncall-refresh',
+  every: () => ROTATION_REFRESH_MS,
+  run: (deps) => refreshRotations(deps),
+});
+
+export const scheduledJobs: readonly ScheduledJob[] = [standupTick, dueWorkSweep, oncallRefresh];

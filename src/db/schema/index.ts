@@ -8,3 +8,4 @@ export * from './tasks.js';
 export * from './digests.js';
 export * from './deliveries.js';
 export * from './plans.js';
+export * from './oncall.js';

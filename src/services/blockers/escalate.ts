@@ -8,6 +8,8 @@ import { rolesFor } from './policy.js';
 import { ladderState } from './ladder-state.js';
 import * as transitions from '../delivery/transitions.js';
 import { noticeDelivery, threadLineDelivery } from './delivery-kinds.js';
+import { oncallForTarget } from '../oncall/ladder.js';
+import { rotationStatuses } from '../oncall/rotations.js';
 
 export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
 
@@ -24,6 +26,8 @@ export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'no
  */
 export async function escalate(deps: Deps, blockerId: number, version: number): Promise<EscalateOutcome> {
   const now = deps.clock.now();
+  // who is on call, read before the row lock (Postgres only; feeds are read by the refresh job, never here)
+  const onCall = await rotationStatuses(deps, now);
   const res = await deps.db.transaction(async (tx) => {
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId)).for('update');
     if (!b || b.version !== version || b.status === 'resolved') return { outcome: 'stale' as const };
@@ -38,7 +42,8 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
     }
     if (step.dueAt > now) return { outcome: 'not-due' as const };
     const level = b.policy.ladder[step.level]!;
-    const outcome = stepOutcome(step, level.notify, rolesFor(deps.config, b.workstreamId), b.acknowledgedBy);
+    const rotations = oncallForTarget(level.notify, onCall, (u) => (u ? zoneOf(deps.config, u) : deps.config.program.timezone));
+    const outcome = stepOutcome(step, level.notify, { ...rolesFor(deps.config, b.workstreamId), oncall: rotations.oncall }, b.acknowledgedBy);
     const to = outcome.to;
     const ageMs = now.toMillis() - b.raisedAt.getTime();
     const quiet = deps.config.escalation.quiet_hours;
@@ -57,6 +62,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
             dueAt: step.dueAt.toJSDate(),
             // when the ping is due: the step's due time (≤ now), or the end of the recipient's quiet hours
             notBefore: (exempt ? null : quietUntil(now, zoneOf(deps.config, recipient), quiet))?.toJSDate() ?? step.dueAt.toJSDate(),
+            oncall: rotations.notes.find((n) => n.userId === recipient) ?? null,
           })),
         )
         .onConflictDoNothing()
@@ -84,12 +90,15 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
           ageMs,
           age: formatDuration(ageMs),
           ...(outcome.skipped ? { reason: outcome.skipped } : {}),
+          ...(rotations.notes.length ? { oncall: rotations.notes } : {}),
         },
       })
       .returning({ id: blockerEvents.id });
     await transitions.open(tx, threadLineDelivery(ev!.id), now.toJSDate());
     const after = afterStep(state, step, now);
-    const next = nextStep(b.policy, after);
+    let next = nextStep(b.policy, after);
+    // a level that reached nobody because no one is known on call falls through to the next level at once (issue 22)
+    if (next && to.length === 0 && rotations.nobodyKnown && next.attempt === 0) next = { ...next, dueAt: now };
     const [updated] = await tx
       .update(blockers)
       .set({

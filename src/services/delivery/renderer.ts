@@ -6,6 +6,7 @@ import type { Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
 import type { ReportModel } from '../../domain/checkins/report.js';
 import type { TaskStartNotice } from '../../domain/tasks/start-notice.js';
 import type { BlockerView } from '../blockers/view.js';
+import type { OncallNote } from '../../domain/oncall/note.js';
 
 /** A message ready for chat.postMessage / chat.update: the plain `text` fallback and optional Block Kit `blocks`. */
 export interface OutgoingMessage {
@@ -49,6 +50,8 @@ export interface EscalationNoticeModel {
   attempt: number;
   recipient: string;
   sentAt: number;
+  /** When a rotation named the recipient: who, until when, per which source (issue 22). */
+  oncall?: OncallNote | null;
 }
 
 /** One timeline event of a blocker, as a line in its message's thread. */
