@@ -1,7 +1,9 @@
 import type { NotifyTarget } from '../../domain/blockers/ladder.js';
 import { rotationIdOf } from '../../domain/oncall/declaration.js';
 import type { OncallNote } from '../../domain/oncall/note.js';
-import type { RotationStatus } from './rotations.js';
+import type { DateTime } from 'luxon';
+import type { Deps } from '../deps.js';
+import { type RotationStatus, rotationStatuses } from './rotations.js';
 
 export type { OncallNote } from '../../domain/oncall/note.js';
 
@@ -36,4 +38,13 @@ export function oncallForTarget(
     });
   }
   return { oncall, notes, nobodyKnown: notes.some((n) => !n.userId) };
+}
+
+/**
+ * The rotations `userId` is on call for at `at`, as notes ("You are on call for Omega until 21:00 per PagerDuty"),
+ * for the App Home tab. Postgres reads only.
+ */
+export async function myOnCall(deps: Pick<Deps, 'db' | 'config'>, userId: string, at: DateTime, zone: string): Promise<OncallNote[]> {
+  const statuses = await rotationStatuses(deps, at);
+  return [...statuses.values()].filter((s) => s.now?.userId === userId).map((s) => oncallForTarget([`oncall:${s.id}`], new Map([[s.id, s]]), () => zone).notes[0]!);
 }

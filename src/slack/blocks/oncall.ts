@@ -1,4 +1,5 @@
 import type { OncallNote } from '../../domain/oncall/note.js';
+import type { RefreshResult, RotationStatus } from '../../services/oncall/rotations.js';
 import { plainTime, slackDate } from './slack-date.js';
 import { mention, safeMrkdwn } from './text.js';
 
@@ -28,4 +29,34 @@ export function oncallNoteText(note: OncallNote, plain = false): string {
 export function oncallNotesSuffix(notes: readonly OncallNote[] | undefined): string {
   if (!Array.isArray(notes) || notes.length === 0) return '';
   return ` · ${notes.map((n) => oncallNoteText(n)).join(' · ')}`;
+}
+
+/**
+ * `/preflight oncall [id]`: per rotation, who is on call now (until when) and who is next (from when), per which
+ * source; a feed that could not be read says since when its last known rotation is shown. Times are `<!date>`
+ * tokens (each reader's zone) with the fallback in `zone`, the viewer's. `refreshed` (after `refresh`) adds the
+ * outcome of each read.
+ */
+export function oncallStatusText(statuses: readonly RotationStatus[], zone: string, refreshed?: readonly RefreshResult[]): string {
+  const lines = statuses.map((s) => {
+    const head = `📟 *${safeMrkdwn(s.name, 80)}* (\`${s.id}\`, per ${s.sourceLabel})`;
+    const who = (p: NonNullable<RotationStatus['now']>) => (p.userId ? mention(p.userId) : `${safeMrkdwn(p.person, 120)} (no Slack account)`);
+    const now = s.now ? `on call now: ${who(s.now)}${s.now.until ? ` until ${slackDate(s.now.until, zone, 'day time')}` : ''}` : s.known ? 'nobody on call now' : 'no rotation known yet';
+    const next = s.next ? `; next: ${who(s.next)} from ${slackDate(s.next.from, zone, 'day time')}` : '';
+    const stale = s.error ? `\n⚠️ ${safeMrkdwn(s.error, 300)}${s.fetchedAt ? ` (last read ${slackDate(s.fetchedAt, zone, 'ago')}: showing that rotation)` : ''}` : '';
+    const r = refreshed?.find((x) => x.id === s.id);
+    const outcome = r ? (r.ok ? `\n🔄 Read just now: ${r.shifts} shift${r.shifts === 1 ? '' : 's'}` : '') : '';
+    return `${head}: ${now}${next}${stale}${outcome}`;
+  });
+  return lines.join('\n\n');
+}
+
+/** The App Home line: "📟 You are on call for Omega until Today 21:00 per PagerDuty" (one per rotation). */
+export function myOnCallText(notes: readonly OncallNote[]): string {
+  return notes
+    .map((n) => {
+      const until = n.until !== null ? ` until ${slackDate(n.until, n.zone, 'day time')}` : '';
+      return `📟 You are on call for *${safeMrkdwn(n.name, 80)}*${until} per ${n.source}`;
+    })
+    .join('\n');
 }
