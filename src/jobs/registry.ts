@@ -12,6 +12,7 @@ import { escalateOverdueGates, replanGateEscalations, resolveRemovedGates, withd
 import { restateSignOffReminders } from '../services/gonogo/reminders.js';
 import { outboundEditsDue, sendOutbound, updateOutbound } from '../services/delivery/outbound.js';
 import { refreshRotations, ROTATION_REFRESH_MS } from '../services/oncall/rotations.js';
+import { syncUsergroups } from '../services/oncall/usergroups.js';
 import { pruneSlackEvents } from '../services/slack-events.js';
 import { sendPrompt, sendReminder } from '../services/checkins/prompts.js';
 import { postLateAnswer, renderReport } from '../services/checkins/report-message.js';
@@ -253,4 +254,12 @@ export const oncallRefresh = scheduledJob({
   run: (deps) => refreshRotations(deps),
 });
 
-export const scheduledJobs: readonly ScheduledJob[] = [standupTick, dueWorkSweep, oncallRefresh];
+/** Every minute: each rotation's Slack user group holds whoever is on call (services/oncall/usergroups.ts, issue 22). */
+export const oncallUsergroups = scheduledJob({
+  schedulerId: 'oncall-usergroups',
+  name: 'oncall-usergroups',
+  every: () => 60_000,
+  run: (deps) => syncUsergroups(deps),
+});
+
+export const scheduledJobs: readonly ScheduledJob[] = [standupTick, dueWorkSweep, oncallRefresh, oncallUsergroups];
