@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { type RotationDeclaration, sourceOf } from './declaration.js';
 
 /*
  * Who is on call (issue 22): pure rules over shifts. A feed (ICS, PagerDuty, Opsgenie) gives its shifts; a
@@ -101,4 +102,18 @@ export function configShifts(r: ConfigRotation, from: DateTime, to: DateTime): S
 export function configOnCallAt(r: ConfigRotation, at: DateTime): OnCallNow {
   const horizon = Math.max(8 * 7 * 86_400_000, 3 * r.shiftMs * r.members.length);
   return onCallAt(configShifts(r, at, at.plus({ milliseconds: horizon })), at);
+}
+
+/**
+ * Who is on call at `at` in each rotation written in preflight.yml (feeds are left out: their shifts are read at
+ * run time), by rotation id, for the preview (issue 22). `programZone` is the zone of a rotation that gives none.
+ */
+export function configRotationsAt(rotations: Readonly<Record<string, RotationDeclaration>>, programZone: string, at: DateTime): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [id, r] of Object.entries(rotations)) {
+    if (sourceOf(r) !== 'config') continue;
+    const who = configOnCallAt({ members: r.members!, handoff: r.handoff!, shiftMs: r.shift!, zone: r.zone ?? programZone, start: r.start }, at).now;
+    out[id] = who ? [who.person] : [];
+  }
+  return out;
 }

@@ -92,6 +92,8 @@ export interface PreviewInput {
   quietHours: (QuietHours & { except: readonly Severity[] }) | null;
   /** A person's IANA zone (their quiet hours, their local time). */
   zoneOf: (userId: string) => string;
+  /** Who is on call at an instant, by rotation id, for `oncall:<id>` ladder levels (issue 22); absent or missing: nobody known. */
+  oncallAt?: (at: DateTime) => Readonly<Record<string, readonly string[]>>;
   /**
    * When the run of a check-in occurrence opens and whom it prompts (user IDs), or null when it never opens: the
    * scheduler's own guard (services/workstreams/start-gates.ts `runOpening`). Absent: at its `openAt`, everyone.
@@ -245,7 +247,8 @@ function ladderEvents(
   for (let i = 0; i < 100; i++) {
     const step = nextStep(policy, state);
     if (!step || step.dueAt >= until) break;
-    const outcome = stepOutcome(step, policy.ladder[step.level]!.notify, roles, state.acknowledgedBy);
+    const stepRoles = input.oncallAt ? { ...roles, oncall: input.oncallAt(step.dueAt) } : roles;
+    const outcome = stepOutcome(step, policy.ladder[step.level]!.notify, stepRoles, state.acknowledgedBy);
     for (const to of outcome.to) {
       const zone = input.zoneOf(to);
       const exempt = !input.quietHours || input.quietHours.except.includes(severity);
