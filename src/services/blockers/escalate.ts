@@ -97,8 +97,9 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
     await transitions.open(tx, threadLineDelivery(ev!.id), now.toJSDate());
     const after = afterStep(state, step, now);
     let next = nextStep(b.policy, after);
-    // a level that reached nobody because no one is known on call falls through to the next level at once (issue 22)
-    if (next && to.length === 0 && rotations.nobodyKnown && next.attempt === 0) next = { ...next, dueAt: now };
+    // a level that reached nobody because no one is known on call falls through to the next level at once (issue 22),
+    // unless a snooze holds the ladder (the snooze wins, as nextStep has it)
+    if (next && to.length === 0 && rotations.nobodyKnown && next.attempt === 0 && next.dueAt > now && !(b.snoozedUntil && b.snoozedUntil > now.toJSDate())) next = { ...next, dueAt: now };
     const [updated] = await tx
       .update(blockers)
       .set({
