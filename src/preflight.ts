@@ -14,6 +14,7 @@ import { createPreflight } from './create-preflight.js';
 import { redisConnection } from './jobs/connection.js';
 import { announceOn, startPlanTriggers } from './plan-reload.js';
 import { PlanHolder } from './services/plan/holder.js';
+import { loadPlanConfig } from './services/plan/overrides.js';
 import { createReloader, startupPlan } from './services/plan/reload.js';
 import { databaseUrlForDisplay, ensureDatabase, runMigrations } from './db/migrate.js';
 import { RequestsFirst } from './jobs/requests-first.js';
@@ -60,6 +61,14 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     );
   }
 
+  // the plan runs with the overrides made from Slack (issue 20), applied to the file before validation as a reload
+  // does; an override the file now overrules is dropped (file wins)
+  const planConfig = await loadPlanConfig({ db: database.db, log, clock: preflight.clock }, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
+    if (err instanceof ConfigError)
+      fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} with the plan overrides made from Slack has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
+    fail(`Preflight cannot start: could not read the plan overrides from the database (${(err as Error).message}).`);
+  });
+
   // The read-only API (src/api) reads the config resolved below (people by email); its routes are served only from
   // slack.start() on, after that.
   const apiDeps: { current?: Pick<Deps, 'db' | 'config'> } = {};
@@ -92,14 +101,14 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
   // People given by email in preflight.yml become user IDs here (users.lookupByEmail, cached in Postgres), with the
   // lookup client (3 calls at a time, a few minutes of retries at most, after which an address resolved before keeps
   // its stored ID).
-  const configWithIds = await resolveEmails({ db: database.db, slack: preflight.slack.lookup, clock: preflight.clock, log }, parsedConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
+  const configWithIds = await resolveEmails({ db: database.db, slack: preflight.slack.lookup, clock: preflight.clock, log }, planConfig, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
     if (err instanceof ConfigError) fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
     if (err instanceof EmailLookupError) fail(err.message);
     throw err;
   });
   // the plan lives in one holder from now on: a reload (SIGHUP, the file, /preflight reload, another replica) swaps
   // it whole, and every later request and job reads the new one (services/plan/holder.ts)
-  const started = await startupPlan({ db: database.db, clock: preflight.clock, path: env.PREFLIGHT_CONFIG }, resolveProgram(configWithIds, emailsByUserId(parsedConfig, configWithIds)));
+  const started = await startupPlan({ db: database.db, clock: preflight.clock, path: env.PREFLIGHT_CONFIG }, resolveProgram(configWithIds, emailsByUserId(planConfig, configWithIds)));
   const holder = new PlanHolder(started);
   const running = preflight.withConfig(holder);
   const config = running.config;

@@ -11,6 +11,7 @@ const SUMMARIES: Record<RecordKind, string> = {
   tasks: 'Tasks declared in preflight.yml with their state (a task never updated is open at 0 %), ordered by task id',
   gates: 'Recorded quality gate states (a gate with no sign-off, failure or withdrawal yet is pending and not listed)',
   decisions: 'Go/no-go decisions recorded with /gonogo decide',
+  overrides: 'Changes made from Slack on top of preflight.yml (/task add, due, assign, drop; /gonogo due), active and dropped, with who, when and why',
 };
 
 const componentName = (schema: z.ZodType) => z.globalRegistry.get(schema)?.id as string;
@@ -73,7 +74,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'Preflight read-only API',
       version: '1',
       description:
-        'Check-ins, answers, blockers, tasks, gates and decisions as Preflight stores them. Send `Authorization: Bearer <PREFLIGHT_API_TOKEN>`. Pages are ordered by id (tasks and gates by their id) and continue with an opaque cursor.',
+        'Check-ins, answers, blockers, tasks, gates, decisions and plan overrides as Preflight stores them. Send `Authorization: Bearer <PREFLIGHT_API_TOKEN>`. Pages are ordered by id (tasks and gates by their id) and continue with an opaque cursor.',
     },
     paths,
     components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

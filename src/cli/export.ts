@@ -1,5 +1,5 @@
 /**
- * `npm run export -- --what checkins|answers|blockers|tasks|gates|decisions [--from 2026-11-01] [--to 2026-11-30]
+ * `npm run export -- --what checkins|answers|blockers|tasks|gates|decisions|overrides [--from 2026-11-01] [--to 2026-11-30]
  *  [--format csv|json] [--bom] [--out file]`: streams the records to stdout (or `--out`), progress on stderr.
  * Reads DATABASE_URL and PREFLIGHT_CONFIG (for the program's time zone, gate names and the declared tasks) from the environment or `.env`.
  * Exit codes: 0 done, 2 bad arguments or config, 1 the export failed.

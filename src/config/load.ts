@@ -33,10 +33,13 @@ export function formatProblem(p: ConfigProblem): string {
 /**
  * Parses and validates `preflight.yml` text.
  * @param text YAML source; @param file the name to report in problems.
+ * @param patch changes the raw document (what YAML parsed, plain objects) before validation, so the schema judges
+ *   the result: the Slack overrides (config/overrides.ts `applyOverrides`, issue 20). Problems inside what it added
+ *   are located at the nearest line of the file.
  * @returns the validated config (durations in ms).
  * @throws ConfigError with every problem (YAML syntax or schema), each with file, key path, line and reason.
  */
-export function parseWorkspaceConfig(text: string, file: string): WorkspaceConfig {
+export function parseWorkspaceConfig(text: string, file: string, patch?: (raw: unknown) => unknown): WorkspaceConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -47,7 +50,7 @@ export function parseWorkspaceConfig(text: string, file: string): WorkspaceConfi
       }),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw: unknown = patch ? patch(doc.toJS() ?? {}) : (doc.toJS() ?? {});
   const parsed = workspaceSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new ConfigError(
@@ -145,17 +148,24 @@ function locate(doc: ReturnType<typeof parseDocument>, path: (string | number)[]
 }
 
 /**
- * Reads and validates the config file at `path`.
- * @throws ConfigError when the file is missing, unreadable or invalid.
+ * Reads the config file at `path` as text.
+ * @throws ConfigError when the file is missing or unreadable (the problem names the file and what to do).
  */
-export function loadWorkspaceConfig(path: string): WorkspaceConfig {
-  let text: string;
+export function readConfigText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'file not found (set PREFLIGHT_CONFIG or create it from examples/)' : `cannot read file (${code ?? String(err)})`;
     throw new ConfigError([{ file: path, path: '', message: reason }]);
   }
-  return parseWorkspaceConfig(text, path);
+}
+
+/**
+ * Reads and validates the config file at `path`.
+ * @param patch see {@link parseWorkspaceConfig}.
+ * @throws ConfigError when the file is missing, unreadable or invalid.
+ */
+export function loadWorkspaceConfig(path: string, patch?: (raw: unknown) => unknown): WorkspaceConfig {
+  return parseWorkspaceConfig(readConfigText(path), path, patch);
 }

@@ -41,6 +41,8 @@ export type PermissionAction =
   | { on: 'checklist'; verb: 'tick'; workstreamId: string }
   | { on: 'decision'; verb: 'decide' }
   | { on: 'plan'; verb: 'reload' }
+  /** A change made from Slack on top of preflight.yml (issue 20): a workstream's task, or (null) a gate's due time. */
+  | { on: 'plan'; verb: 'replan'; workstreamId: string | null }
   | { on: 'task'; verb: 'update'; taskId: string; owner: string; workstreamId: string };
 
 /**
@@ -101,8 +103,12 @@ function whoCan(roles: PermissionRoles, action: PermissionAction): { who: string
     }
     case 'decision':
       return { who: unique([roles.pm, ...roles.execs]), rule: 'Only the PM or an exec can record the go/no-go decision' };
-    case 'plan':
-      return { who: [roles.pm], rule: 'Only the PM can reload the plan' };
+    case 'plan': {
+      if (action.verb === 'reload') return { who: [roles.pm], rule: 'Only the PM can reload the plan' };
+      if (action.workstreamId === null) return { who: [roles.pm], rule: 'Only the PM can move a gate' };
+      const ws = roles.workstreams[action.workstreamId];
+      return { who: unique([...(ws?.leads ?? []), roles.pm]), rule: `Only ${ws ? `${ws.name}'s` : 'the workstream’s'} leads or the PM can change its plan` };
+    }
   }
 }
 
@@ -116,6 +122,8 @@ function whoCan(roles: PermissionRoles, action: PermissionAction): { who: string
  * - go/no-go decision: the PM or an exec.
  * - task (done, progress, block): its owner, its workstream's leads, or the PM (issue 10).
  * - plan reload (`/preflight reload`): the PM only (issue 20).
+ * - replan from Slack (`/task add|due|assign|drop`): the workstream's leads or the PM; a gate's due time
+ *   (`/gonogo due`): the PM only, a gate belonging to no one workstream (issue 20).
  * @returns `{ allowed: true }`, or a {@link Refusal} naming who can.
  */
 export function permission(roles: PermissionRoles, actor: string, action: PermissionAction): Permission {

@@ -106,10 +106,10 @@ describe('manifest.yml', () => {
     expect(manifest.oauth_config.scopes.bot).toContain('commands');
   });
 
-  it('/standup has the usage hint of the command parser and is not escaped', () => {
+  it('/standup has the usage hint of the command parser and is escaped (delegate:@ben comes as <@U…|ben>)', () => {
     const standup = manifest.features.slash_commands?.find((c) => c.command === '/standup');
-    expect(standup?.usage_hint).toBe('[workstream] | skip | ooo <date> | back | start <workstream> | help');
-    expect(standup?.should_escape).toBe(false);
+    expect(standup?.usage_hint).toBe('[workstream] | skip | ooo <date> [delegate:@name] | back | start <workstream> | help');
+    expect(standup?.should_escape).toBe(true);
   });
 
   it('receives DM replies: message.im event, im:history scope, writable Messages tab', () => {

@@ -15,8 +15,8 @@ const WHAT: Record<PreviewEvent['kind'], string> = {
   blocker_escalation: 'blocker escalation',
 };
 
-/** A borderless, compact cli-table3 table (columns aligned with spaces, wide characters measured). */
-function table(head: string[]): Table.Table {
+/** A borderless, compact cli-table3 table (columns aligned with spaces, wide characters measured); `npm run plan` uses it too. */
+export function table(head: string[]): Table.Table {
   const none = {
     top: '',
     'top-mid': '',
@@ -39,9 +39,9 @@ function table(head: string[]): Table.Table {
 
 /**
  * "09:00" in `zone` ("Tue 09:00 Europe/Paris" with `withZone`). A wall time that happens twice that day (the hour the
- * clocks go back) carries its offset, "01:00 UTC-5", so the two are told apart.
+ * clocks go back) carries its offset, "01:00 UTC-5", so the two are told apart. `npm run plan` uses it too.
  */
-function clock(at: DateTime, zone: string, withZone: boolean): string {
+export function clock(at: DateTime, zone: string, withZone: boolean): string {
   const local = at.setZone(zone);
   const twice = DateTime.fromObject({ year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute }, { zone }).getPossibleOffsets().length > 1;
   const time = `${local.toFormat('HH:mm')}${twice ? ` UTC${local.toFormat('Z')}` : ''}`;

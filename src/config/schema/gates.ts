@@ -35,6 +35,8 @@ export const gateSchema = z
     unblocks: z.array(slugSchema).default([]),
     checklist: z.array(z.string().trim().min(1).max(200)).default([]),
     mandatory: z.boolean().default(true),
+    /** The delegate of a signer who is away may sign for them (issue 22); the signature says "by @ben for @ana". */
+    delegate_may_sign: z.boolean().default(false),
     /** What a failure does (seed 000: "If fails: delay Sigma/Pi by 1+ day, escalate to exec"). */
     on_fail: z.strictObject({ escalate_to: escalateToSchema.default(['exec']), notify_downstream: z.boolean().default(true) }).default({ escalate_to: ['exec'], notify_downstream: true }),
   })

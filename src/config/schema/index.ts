@@ -6,6 +6,7 @@ import { checkGates, gatesSchema, gonogoSchema } from './gates.js';
 import { calendarSchema, programSchema, schedulerSchema } from './program.js';
 import { checkTasks, taskSettingsSchema } from './tasks.js';
 import { checkWorkstreams, workstreamsSchema } from './workstreams.js';
+import { checkDelegates } from './people.js';
 import { z } from 'zod';
 
 /*
@@ -37,6 +38,7 @@ export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
   checkWorkstreams(cfg, ctx);
   checkLadders(cfg, ctx);
   checkOncallTargets(cfg, ctx);
+  checkDelegates(cfg, ctx);
 });
 
 /** Compile-time check that every key the domain declares is parsed (the parser's result is checked against it where it is returned). */

@@ -10,6 +10,9 @@ import { channelIdSchema, isoDateSchema, localDateTimeSchema, localTimeSchema, s
  * (workdays, holidays) and the scheduler's pace.
  */
 
+/** One entry of `program.delegates`: `delegate` covers `person` on every ladder while `person` is away. */
+export const delegateSchema = z.strictObject({ person: userIdSchema, delegate: userIdSchema });
+
 /** `program:`: the launch this file plans. */
 export const programSchema = z.strictObject({
   name: z.string().trim().min(1).max(120),
@@ -29,6 +32,16 @@ export const programSchema = z.strictObject({
   digest: z.strictObject({ at: localTimeSchema }).optional(),
   /** On-call rotations ladder levels may notify as `oncall:<id>` (config/schema/oncall.ts, issue 22). */
   oncall: oncallSchema,
+  /**
+   * Who covers whom on every ladder while they are away (issue 22): `[{ person, delegate }]`, each a user ID or
+   * email. `/standup ooo … delegate:@ben` wins over this for the span it sets. Checked in ./people.ts.
+   */
+  delegates: z.array(delegateSchema).default([]),
+  /**
+   * Slack status emoji that mean "away" (issue 22), e.g. `[":palm_tree:", ":face_with_thermometer:"]`, read with
+   * `users.profile.get` (scope `users.profile:read`). Empty (the default): only `/standup ooo` counts.
+   */
+  away_statuses: z.array(z.string().regex(/^:[a-z0-9_+'-]+:$/, 'expected a Slack emoji code such as ":palm_tree:"')).default([]),
 });
 
 /** `calendar:`: the workdays and holidays of every check-in that gives no `days:`. */

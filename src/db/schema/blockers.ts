@@ -119,6 +119,8 @@ export const blockerNotices = pgTable(
      * (not to the new episode's state), then this is cleared.
      */
     closedView: jsonb('closed_view').$type<BlockerView>(),
+    /** When the recipient got this step as a delegate (issue 22), the notes of whom they cover ("<@ana> is away until 24 Dec; <@ben> is covering"): their DM says so. */
+    coveringFor: jsonb('covering_for').$type<string[]>(),
   },
   (t) => [uniqueIndex('blocker_notices_key').on(t.blockerId, t.episode, t.level, t.attempt, t.recipient)],
 );

@@ -8,6 +8,8 @@ export const gateStates = pgTable('gate_states', {
   gateId: text('gate_id').primaryKey(),
   status: text('status').$type<GateStatus>().notNull(),
   signedBy: text('signed_by'),
+  /** The away signer `signed_by` signed for, as their delegate (`delegate_may_sign`, issue 22): "by @ben for @ana". */
+  signedFor: text('signed_for'),
   signedAt: ts('signed_at'),
   note: text('note'),
   updatedAt: ts('updated_at').notNull(),
@@ -25,6 +27,8 @@ export const gateSignatures = pgTable(
     userId: text('user_id').notNull(),
     signedAt: ts('signed_at').notNull(),
     note: text('note'),
+    /** Who signed for `user_id` while they were away, as their delegate (`delegate_may_sign`, issue 22). */
+    delegate: text('delegate'),
   },
   (t) => [primaryKey({ columns: [t.gateId, t.userId] })],
 );

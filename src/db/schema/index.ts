@@ -9,3 +9,4 @@ export * from './digests.js';
 export * from './deliveries.js';
 export * from './plans.js';
 export * from './oncall.js';
+export * from './overrides.js';

@@ -110,6 +110,8 @@ export const memberOutOfOffice = pgTable('member_out_of_office', {
   fromDate: date('from_date', { mode: 'string' }).notNull(),
   untilDate: date('until_date', { mode: 'string' }).notNull(),
   setAt: ts('set_at').notNull(),
+  /** Who covers them on every ladder meanwhile (`/standup ooo … delegate:@ben`, issue 22); null: `program.delegates`. */
+  delegate: text('delegate'),
 });
 
 /** `/standup skip` typed before the run opened: honoured when it opens (per check-in; rows before 0005 are `standup`). */

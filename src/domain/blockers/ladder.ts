@@ -113,8 +113,11 @@ export function recipients(target: NotifyTarget, roles: Roles, acknowledgedBy: r
   return [...new Set(ids)].filter((id) => !acknowledgedBy.includes(id));
 }
 
-/** Why a ladder step notified nobody: everyone it targets already acknowledged, or the target resolves to no one. */
-export type SkipReason = 'acknowledged' | 'nobody';
+/**
+ * Why a ladder step notified nobody: everyone it targets already acknowledged, the target resolves to no one, or
+ * everyone it targets is away with nobody covering (issue 22, domain/people/cover.ts: the next step is due at once).
+ */
+export type SkipReason = 'acknowledged' | 'nobody' | 'away';
 
 /**
  * What one ladder step did: the people it notified (`to`), or, with `to` empty, why it was skipped.
@@ -125,6 +128,8 @@ export interface StepOutcome {
   attempt: number;
   to: string[];
   skipped: SkipReason | null;
+  /** Who was away and who covered them (issue 22): "<@ana> is away until 24 Dec; <@ben> is covering". */
+  away?: string[];
 }
 
 /**

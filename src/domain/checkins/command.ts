@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 export type StandupCommand =
   | { kind: 'form'; workstream?: string; checkin?: string }
   | { kind: 'skip'; workstream?: string; checkin?: string }
-  | { kind: 'ooo'; from: string; until: string }
+  | { kind: 'ooo'; from: string; until: string; delegate?: string }
   | { kind: 'back' }
   | { kind: 'start'; workstream: string; checkin?: string }
   | { kind: 'help' }
@@ -14,7 +14,7 @@ export type StandupCommand =
 export const STANDUP_USAGE = [
   '*`/standup`* opens the form of my check-in open now (asks which when several are open; or add a workstream id, and a check-in id)',
   '*`/standup skip`* skips my check-ins for the rest of today (`skip <workstream> [check-in]` for one), and says which',
-  '*`/standup ooo 2026-12-24`* marks me out of office until that date (inclusive); `ooo <from> <until>` for a later span',
+  '*`/standup ooo 2026-12-24`* marks me out of office until that date (inclusive); `ooo <from> <until>` for a later span; add `delegate:@ben` and @ben gets my escalations meanwhile',
   '*`/standup back`* ends my out-of-office',
   '*`/standup start <workstream> [check-in]`* starts a check-in now (its leads and the PM; `start program <check-in>` for a program check-in, the PM)',
   '*`/standup help`* shows this',
@@ -23,6 +23,9 @@ export const STANDUP_USAGE = [
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A check-in id as config allows it (lowercase slug). */
 const CHECKIN_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/** `delegate:<@U123|ben>` as Slack sends a mention with escaping on (`delegate:` and the mention may be apart), or a bare user ID. */
+const DELEGATE = /^delegate:\s*(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|([UW][A-Z0-9]{2,}))$/i;
 
 function date(text: string): string | null {
   if (!DATE.test(text)) return null;
@@ -60,6 +63,17 @@ export function parseStandupCommand(text: string, today: string, workstreamIds: 
       return ws ? { kind: 'skip', workstream: ws, ...(checkin ? { checkin } : {}) } : { kind: 'skip' };
     }
     case 'ooo': {
+      // `delegate:@ben` anywhere after the dates (Slack may send `delegate: <@U…|ben>` as two words)
+      const joined = rest.join(' ').replace(/delegate:\s+/i, 'delegate:');
+      const words = joined.split(/\s+/).filter(Boolean);
+      const delegateWord = words.find((w) => /^delegate:/i.test(w));
+      let delegate: string | undefined;
+      if (delegateWord !== undefined) {
+        const m = DELEGATE.exec(delegateWord);
+        if (!m) return { kind: 'invalid', message: 'Write `delegate:@name`, picking the person from the list Slack offers as you type `@` (for example `/standup ooo 2026-12-24 delegate:@ben`).' };
+        delegate = (m[1] ?? m[2])!.toUpperCase();
+        rest.splice(0, rest.length, ...words.filter((w) => w !== delegateWord));
+      }
       const dates = rest.map(date);
       if (rest.length < 1 || rest.length > 2 || dates.some((d) => d === null)) {
         return { kind: 'invalid', message: 'Write `/standup ooo <until>` or `/standup ooo <from> <until>`, with dates like `2026-12-24`.' };
@@ -68,7 +82,7 @@ export function parseStandupCommand(text: string, today: string, workstreamIds: 
       if (until < today)
         return { kind: 'invalid', message: `${until} is in the past. Write the last day you are away, like \`/standup ooo ${DateTime.fromISO(today).plus({ days: 3 }).toISODate()}\`.` };
       if (from > until) return { kind: 'invalid', message: `The span starts (${from}) after it ends (${until}).` };
-      return { kind: 'ooo', from, until };
+      return delegate ? { kind: 'ooo', from, until, delegate } : { kind: 'ooo', from, until };
     }
     case 'start': {
       const [ws, checkin] = rest;

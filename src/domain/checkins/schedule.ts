@@ -197,6 +197,8 @@ export interface OutOfOffice {
   userId: string;
   from: string;
   until: string;
+  /** Who covers them on every ladder meanwhile (`/standup ooo … delegate:@ben`, issue 22). */
+  delegate?: string | null;
 }
 
 /** True when `localDate` falls in any of the user's out-of-office spans. */

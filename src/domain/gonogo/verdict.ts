@@ -19,6 +19,10 @@ export interface GateFacts {
   signed: string[];
   requires: string[];
   signedBy: string | null;
+  /** The away signer `signedBy` signed for as their delegate (issue 22): "passed by @ben for @ana". */
+  signedFor?: string | null;
+  /** Signers away now, with their last day away (YYYY-MM-DD, their zone) or null for no set end (issue 22). */
+  away?: { userId: string; until: string | null }[];
 }
 
 /** A workstream as the verdict sees it. */

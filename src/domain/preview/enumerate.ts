@@ -4,6 +4,7 @@ import { isOutOfOffice, type MemberSlot, type Occurrence, type OutOfOffice } fro
 import { candidateDates, checkinDays, type PreviewCheckin } from './checkin-occurrences.js';
 import { dstNote, dstNoteBetween } from './dst.js';
 import { compareEvents, compareSkipped, type Preview, type PreviewEvent, type SkippedDay } from './events.js';
+import { type CoverContext, coverRecipients } from '../people/cover.js';
 
 /**
  * Whether a workstream holds check-ins on a local date (issue 9: `active: { from, until }`, `starts_when: { gate }`).
@@ -106,6 +107,8 @@ export interface PreviewInput {
   activity?: (workstreamId: string, localDate: string, at: DateTime) => WorkstreamActivity;
   /** Live state; empty when previewing from the config alone. */
   outOfOffice: readonly OutOfOffice[];
+  /** `program.delegates` (person → delegate): with `outOfOffice`, who covers an away recipient on a ladder (issue 22). Absent: none. */
+  delegates?: Readonly<Record<string, string>>;
   skips: readonly RecordedSkip[];
   startedRuns: readonly StartedRun[];
   blockers: readonly PreviewBlocker[];
@@ -244,21 +247,39 @@ function ladderEvents(
 ): PreviewEvent[] {
   const out: PreviewEvent[] = [];
   let state = start;
+  const cover: CoverContext = { spans: input.outOfOffice, delegates: input.delegates ?? {}, zoneOf: input.zoneOf };
+  // after a step skipped because everyone was away, the next level goes at once (services/blockers/escalate.ts)
+  let atOnce: DateTime | null = null;
   for (let i = 0; i < 100; i++) {
-    const step = nextStep(policy, state);
+    let step = nextStep(policy, state);
+    if (step && atOnce && step.attempt === 0 && step.dueAt > atOnce && !(state.snoozedUntil && state.snoozedUntil > atOnce)) step = { ...step, dueAt: atOnce };
+    atOnce = null;
     if (!step || step.dueAt >= until) break;
     const stepRoles = input.oncallAt ? { ...roles, oncall: input.oncallAt(step.dueAt) } : roles;
     const outcome = stepOutcome(step, policy.ladder[step.level]!.notify, stepRoles, state.acknowledgedBy);
-    for (const to of outcome.to) {
+    // time off (issue 22): as the escalation decides it when the step fires
+    const covered = coverRecipients(outcome.to, step.dueAt, cover, state.acknowledgedBy);
+    const notes = covered.away.map((c) => plainNote(c.note!));
+    for (const to of covered.to) {
       const zone = input.zoneOf(to);
       const exempt = !input.quietHours || input.quietHours.except.includes(severity);
       const at = (exempt ? null : quietUntil(step.dueAt, zone, input.quietHours ?? undefined)) ?? step.dueAt;
-      if (at >= from && at < until) out.push(make(at, to, step.level, step.attempt));
+      const e = make(at, to, step.level, step.attempt);
+      const mine = covered.away.filter((c) => c.by === to).map((c) => plainNote(c.note!));
+      if (at >= from && at < until) out.push(mine.length ? { ...e, summary: `${e.summary} (🌴 ${mine.join('; ')})` } : e);
+    }
+    if (outcome.to.length && !covered.to.length) {
+      atOnce = step.dueAt;
+      const e = make(step.dueAt, outcome.to[0]!, step.level, step.attempt);
+      if (step.dueAt >= from && step.dueAt < until) out.push({ ...e, to: null, summary: `${e.summary} skipped: ${notes.join('; ')}; the next level goes at once` });
     }
     state = afterStep(state, step, step.dueAt);
   }
   return out;
 }
+
+/** A cover note for the preview's plain text: "<@U0ANA>" → "U0ANA". */
+const plainNote = (note: string) => note.replace(/<@([A-Z0-9]+)>/g, '$1');
 
 /** A gate's due time and, if it is still not signed off then, its escalation notices. */
 function gateEvents(input: PreviewInput, gate: PreviewGate, from: DateTime, until: DateTime): PreviewEvent[] {

@@ -61,6 +61,8 @@ export interface GateDeclaration {
   unblocks: string[];
   checklist: string[];
   mandatory: boolean;
+  /** The delegate of a signer who is away may sign for them (issue 22); the signature records "by @ben for @ana". */
+  delegate_may_sign: boolean;
   on_fail: { escalate_to: string[]; notify_downstream: boolean };
 }
 
@@ -104,6 +106,10 @@ export interface ProgramDeclaration {
     digest?: { at: string } | undefined;
     /** On-call rotations by id (issue 22). */
     oncall: Record<string, RotationDeclaration>;
+    /** Who covers whom while away (issue 22): `delegate` gets `person`'s ladder steps (domain/people/cover.ts). */
+    delegates: { person: string; delegate: string }[];
+    /** Slack status emoji (":palm_tree:") that mark someone away, read with users.profile.get. */
+    away_statuses: string[];
   };
   /** Defaults of every declared check-in (the `standup` check-in takes `standup:` instead). */
   checkins: { remind_after?: number | undefined; close_after?: number | undefined; questions?: Question[] | undefined; days?: string[] | undefined };

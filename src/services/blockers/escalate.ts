@@ -10,6 +10,8 @@ import * as transitions from '../delivery/transitions.js';
 import { noticeDelivery, threadLineDelivery } from './delivery-kinds.js';
 import { oncallForTarget } from '../oncall/ladder.js';
 import { rotationStatuses } from '../oncall/rotations.js';
+import { awayStatusesBefore } from '../people/away-status.js';
+import { coverOutcome } from '../people/away.js';
 
 export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
 
@@ -28,6 +30,8 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
   const now = deps.clock.now();
   // who is on call, read before the row lock (Postgres only; feeds are read by the refresh job, never here)
   const onCall = await rotationStatuses(deps, now);
+  // Slack statuses that mean "away" (program.away_statuses) are read here, never while holding the row lock
+  const statuses = await awayStatusesBefore(deps, blockerId);
   const res = await deps.db.transaction(async (tx) => {
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId)).for('update');
     if (!b || b.version !== version || b.status === 'resolved') return { outcome: 'stale' as const };
@@ -43,7 +47,15 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
     if (step.dueAt > now) return { outcome: 'not-due' as const };
     const level = b.policy.ladder[step.level]!;
     const rotations = oncallForTarget(level.notify, onCall, (u) => (u ? zoneOf(deps.config, u) : deps.config.program.timezone));
-    const outcome = stepOutcome(step, level.notify, { ...rolesFor(deps.config, b.workstreamId), oncall: rotations.oncall }, b.acknowledgedBy);
+    // time off (issue 22): an away recipient's delegate gets the step; nobody covering skips it, the next level at once
+    const { outcome, coveringFor } = await coverOutcome(
+      deps.config,
+      tx,
+      stepOutcome(step, level.notify, { ...rolesFor(deps.config, b.workstreamId), oncall: rotations.oncall }, b.acknowledgedBy),
+      now,
+      statuses,
+      b.acknowledgedBy,
+    );
     const to = outcome.to;
     const ageMs = now.toMillis() - b.raisedAt.getTime();
     const quiet = deps.config.escalation.quiet_hours;
@@ -63,6 +75,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
             // when the ping is due: the step's due time (≤ now), or the end of the recipient's quiet hours
             notBefore: (exempt ? null : quietUntil(now, zoneOf(deps.config, recipient), quiet))?.toJSDate() ?? step.dueAt.toJSDate(),
             oncall: rotations.notes.find((n) => n.userId === recipient) ?? null,
+            coveringFor: coveringFor[recipient] ?? null,
           })),
         )
         .onConflictDoNothing()
@@ -91,6 +104,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
           age: formatDuration(ageMs),
           ...(outcome.skipped ? { reason: outcome.skipped } : {}),
           ...(rotations.notes.length ? { oncall: rotations.notes } : {}),
+          ...(outcome.away?.length ? { away: outcome.away } : {}),
         },
       })
       .returning({ id: blockerEvents.id });
@@ -100,6 +114,8 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
     // a level that reached nobody because no one is known on call falls through to the next level at once (issue 22),
     // unless a snooze holds the ladder (the snooze wins, as nextStep has it)
     if (next && to.length === 0 && rotations.nobodyKnown && next.attempt === 0 && next.dueAt > now && !(b.snoozedUntil && b.snoozedUntil > now.toJSDate())) next = { ...next, dueAt: now };
+    // everyone away and nobody covering: the next level does not wait its delay (issue 22); stored as "Escalate now" is
+    if (outcome.skipped === 'away' && next && next.attempt === 0 && next.dueAt > now && !(b.snoozedUntil && b.snoozedUntil > now.toJSDate())) next = { ...next, dueAt: now };
     const [updated] = await tx
       .update(blockers)
       .set({

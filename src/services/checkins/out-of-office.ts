@@ -5,14 +5,16 @@ import { markPrompts } from './mark-prompts.js';
 
 /**
  * `/standup ooo`: the member is out of office from `from` to `until` (inclusive, local dates). Replaces any
- * earlier span. Open runs on a date inside the span mark the member out of office.
+ * earlier span. Open runs on a date inside the span mark the member out of office. Every ladder skips them
+ * meanwhile (issue 22, services/people/away.ts): `delegate` (a user ID, `/standup ooo … delegate:@ben`) covers
+ * them; without one, `program.delegates` does.
  */
-export async function setOutOfOffice(deps: Deps, userId: string, from: string, until: string): Promise<void> {
+export async function setOutOfOffice(deps: Deps, userId: string, from: string, until: string, delegate: string | null = null): Promise<void> {
   const now = deps.clock.now().toJSDate();
   await deps.db
     .insert(memberOutOfOffice)
-    .values({ userId, fromDate: from, untilDate: until, setAt: now })
-    .onConflictDoUpdate({ target: memberOutOfOffice.userId, set: { fromDate: from, untilDate: until, setAt: now } });
+    .values({ userId, fromDate: from, untilDate: until, setAt: now, delegate })
+    .onConflictDoUpdate({ target: memberOutOfOffice.userId, set: { fromDate: from, untilDate: until, setAt: now, delegate } });
   const open = await deps.db
     .select({ id: standupPrompts.id })
     .from(standupPrompts)

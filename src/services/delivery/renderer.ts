@@ -7,6 +7,7 @@ import type { ReportModel } from '../../domain/checkins/report.js';
 import type { TaskStartNotice } from '../../domain/tasks/start-notice.js';
 import type { BlockerView } from '../blockers/view.js';
 import type { OncallNote } from '../../domain/oncall/note.js';
+import type { OverrideChange } from '../plan/override-record.js';
 
 /** A message ready for chat.postMessage / chat.update: the plain `text` fallback and optional Block Kit `blocks`. */
 export interface OutgoingMessage {
@@ -52,6 +53,8 @@ export interface EscalationNoticeModel {
   sentAt: number;
   /** When a rotation named the recipient: who, until when, per which source (issue 22). */
   oncall?: OncallNote | null;
+  /** When the recipient got the step as a delegate (issue 22): "<@ana> is away until 24 Dec; <@ben> is covering". */
+  covering?: readonly string[];
 }
 
 /** One timeline event of a blocker, as a line in its message's thread. */
@@ -82,6 +85,8 @@ export interface DigestMessageModel {
   comparedWith: string | null;
   /** Stats for one workstream: its name (shown in the title). */
   scope?: string;
+  /** Overrides made or dropped from Slack in the window (issue 20, "Plan changes today"); none: no section. */
+  planChanges?: OverrideChange[];
 }
 
 /**

@@ -10,6 +10,7 @@ import { insertOutbound } from '../delivery/outbound.js';
 import * as transitions from '../delivery/transitions.js';
 import { chartDelivery, DIGEST_CHART } from './chart-upload.js';
 import { readDigestInput } from './history.js';
+import { type OverrideChange, planChangesBetween } from '../plan/overrides.js';
 
 /** The digest's schedule from `program.digest` and the calendar (program zone), or null when there is no digest. */
 export function digestSchedule(config: WorkspaceConfig): DigestSchedule | null {
@@ -47,7 +48,8 @@ export async function scheduledDigest(deps: Deps): Promise<'posted' | 'nothing'>
   const from = last?.windowTo.getTime() ?? previousDigestAt(schedule, due.localDate) ?? due.at - 24 * 3_600_000;
   const { input, comparedWith } = await readDigestInput(deps, { from, to: due.at }, Object.keys(deps.config.workstreams), { beforeDate: due.localDate });
   const model = buildDigest(input);
-  const message = deps.renderer.digest({ kind: 'digest', digest: model, comparedWith });
+  const planChanges = await planChangesBetween(deps.db, from, due.at);
+  const message = deps.renderer.digest({ kind: 'digest', digest: model, comparedWith, planChanges });
   const at = new Date(now);
   const created = await deps.db.transaction(async (tx) => {
     const [messageId] = await insertOutbound(tx, at, [{ kind: 'digest', key: digestKey(due.localDate), channel: deps.config.program.channel, message }]);
@@ -88,13 +90,17 @@ async function chartsDue(deps: Deps): Promise<{ digestId: number; delayMs: numbe
 /**
  * `/preflight stats [ws] [days]`: the digest's numbers over the last `days` × 24 hours up to now, for one
  * workstream or all, with changes measured against the latest digest taken at or before the window's start.
- * @returns the model and the date of the digest compared with (null: none yet).
+ * @returns the model, the date of the digest compared with (null: none yet) and the plan changes made from Slack in
+ *   the window (issue 20).
  */
-export async function digestStats(deps: Deps, workstream: string | null, days: number): Promise<{ digest: DigestModel; comparedWith: string | null }> {
+export async function digestStats(deps: Deps, workstream: string | null, days: number): Promise<{ digest: DigestModel; comparedWith: string | null; planChanges: OverrideChange[] }> {
   // up to and including now: what happened this very millisecond counts
   const to = deps.clock.now().toMillis() + 1;
   const from = to - 1 - days * 86_400_000;
   const ids = workstream ? [workstream] : Object.keys(deps.config.workstreams);
   const { input, comparedWith } = await readDigestInput(deps, { from, to }, ids, { atOrBefore: new Date(from) });
-  return { digest: buildDigest(input), comparedWith };
+  const changes = await planChangesBetween(deps.db, from, to);
+  // one workstream's stats: its tasks' changes only (a gate belongs to none)
+  const planChanges = workstream ? changes.filter((c) => c.override.workstreamId === workstream) : changes;
+  return { digest: buildDigest(input), comparedWith, planChanges };
 }

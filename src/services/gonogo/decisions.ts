@@ -8,6 +8,7 @@ import { insertOutbound, outboundQueued, queueOutbound } from '../delivery/outbo
 import type { OutgoingMessage } from '../delivery/renderer.js';
 import { gateFacts, verdictInput } from './facts.js';
 import { gateSignOffStates, signOffReminder } from './reminders.js';
+import { awaySpansNow, reminderRecipient } from './away-signers.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permission-check.js';
 
@@ -158,8 +159,16 @@ export async function scheduledGonogo(deps: Deps): Promise<'reminded' | 'posted'
   if (now >= when.minus({ hours: 1 }) && now < when && !(await outboundQueued(deps, reminderKey, 'prefix'))) {
     const pending = (await gateFacts(deps)).filter((g) => g.status === 'pending');
     const people = new Map<string, string[]>();
+    // issue 22: a signer away gets no reminder; their delegate does when the gate lets them sign (away-signers.ts)
+    const spans = await awaySpansNow(deps, [...new Set(pending.flatMap((g) => g.signOff))], now);
     // a joint gate's reminder goes to the signers who have not signed yet
-    for (const g of pending) for (const u of g.signOff.filter((x) => !g.signed.includes(x))) people.set(u, [...(people.get(u) ?? []), g.id]);
+    for (const g of pending) {
+      const gate = deps.config.gates.find((x) => x.id === g.id);
+      for (const signer of g.signOff.filter((x) => !g.signed.includes(x))) {
+        const u = gate ? reminderRecipient(deps, gate, signer, spans, now) : signer;
+        if (u && !(people.get(u) ?? []).includes(g.id)) people.set(u, [...(people.get(u) ?? []), g.id]);
+      }
+    }
     const states = await gateSignOffStates(deps);
     const queued = await queueOutbound(
       deps,

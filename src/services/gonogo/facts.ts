@@ -11,6 +11,7 @@ import { percentComplete } from '../../domain/tasks/progress.js';
 import { taskStatus } from '../../domain/tasks/tasks.js';
 import { taskCatalog } from '../tasks/catalog.js';
 import { startGates, workstreamActivity } from '../workstreams/start-gates.js';
+import { awaySignersOf, awaySpansNow } from './away-signers.js';
 
 /** A gate's due time from config (program-local "2026-02-04T14:00"), as Unix ms. */
 export function gateDueAt(deps: Pick<Deps, 'config'>, due: string | undefined): number | null {
@@ -39,6 +40,7 @@ export async function gateFacts(deps: Deps): Promise<GateFacts[]> {
       signed,
       requires: g.requires,
       signedBy: s?.signedBy ?? null,
+      signedFor: s?.signedFor ?? null,
     };
   });
 }
@@ -50,7 +52,14 @@ export async function gateFacts(deps: Deps): Promise<GateFacts[]> {
  */
 export async function verdictInput(deps: Deps): Promise<VerdictInput> {
   const { config, db } = deps;
-  const gates = await gateFacts(deps);
+  // issue 22: the signers of pending gates who are away now, with their return date (`/gonogo` lists them)
+  const nowDt = deps.clock.now();
+  const pendingGates = (await gateFacts(deps)).filter((g) => g.status === 'pending');
+  const spans = await awaySpansNow(deps, [...new Set(pendingGates.flatMap((g) => g.signOff))], nowDt);
+  const gates = (await gateFacts(deps)).map((g) => {
+    const away = g.status === 'pending' ? awaySignersOf(deps, { sign_off: g.signOff }, spans, nowDt) : [];
+    return away.length ? { ...g, away } : g;
+  });
   const starts = await startGates(db);
   const ticks = await db.select().from(checklistTicks).where(eq(checklistTicks.checked, true));
   const ticked = new Set(ticks.map((t) => `${t.workstreamId}\u0000${t.item}`));

@@ -17,6 +17,7 @@ import type { BlockerRow } from '../blockers/rows.js';
 import { gateFacts } from './facts.js';
 import { escalateFailedGates, gateFailedNotices, gatePassedNotices } from './gate-outcome.js';
 import { restateSignOffReminders } from './reminders.js';
+import { awaySpansNow, signerCoveredBy } from './away-signers.js';
 import { startGates } from '../workstreams/start-gates.js';
 
 /** `message`: the reply rendered by `deps.renderer` from its model (domain/gonogo/messages.ts SignOffReply). */
@@ -44,7 +45,12 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
   const gate = deps.config.gates.find((g) => g.id === gateId);
   if (!gate) return { ok: false, reason: 'unknown', message: reply({ kind: 'unknown-gate', gateId, gateIds: deps.config.gates.map((g) => g.id) }) };
   const allowed = may(deps.config, actor, { on: 'gate', verb: outcome === 'passed' ? 'sign-off' : 'fail', gateId });
-  if (!allowed.allowed) return { ok: false, reason: 'forbidden', refusal: allowed };
+  // issue 22: under `delegate_may_sign`, the delegate of an away signer signs off for them (never fails the gate)
+  const signingFor =
+    !allowed.allowed && outcome === 'passed' && gate.delegate_may_sign ? signerCoveredBy(deps, gate, actor, await awaySpansNow(deps, gate.sign_off, deps.clock.now()), deps.clock.now()) : null;
+  if (!allowed.allowed && !signingFor) return { ok: false, reason: 'forbidden', refusal: allowed };
+  const signer = signingFor ?? actor;
+  const forText = signingFor ? ` (for <@${signingFor}>, who is away)` : '';
   const facts = await gateFacts(deps);
   const current = facts.find((f) => f.id === gateId)!;
   if (current.status === outcome) return { ok: false, reason: 'noop', message: reply({ kind: 'already', gateName: gate.name, outcome }) };
@@ -60,19 +66,26 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
     const [row] = await tx.select().from(gateStates).where(eq(gateStates.gateId, gateId)).for('update');
     if (row!.status === outcome) return { result: { ok: false as const, reason: 'noop' as const, message: reply({ kind: 'already', gateName: gate.name, outcome }) }, queued: [] };
     const signed = (await tx.select({ userId: gateSignatures.userId }).from(gateSignatures).where(eq(gateSignatures.gateId, gateId))).map((r) => r.userId);
-    const effect = signatureEffect(authority, signed, actor, outcome);
+    const effect = signatureEffect(authority, signed, signer, outcome);
     if (effect.effect === 'already-signed') {
       return { result: { ok: false as const, reason: 'noop' as const, message: reply({ kind: 'already-signed', gateName: gate.name, pending: effect.pending }) }, queued: [] };
     }
     if (effect.effect === 'signed') {
-      await tx.insert(gateSignatures).values({ gateId, userId: actor, signedAt: at, note }).onConflictDoNothing();
-      await tx.insert(gonogoAudit).values({ kind: 'gate_signed', gateId, actor, at, data: { note, pending: effect.pending } });
-      return { result: { ok: true as const, message: reply({ kind: 'signed', gateName: gate.name, pending: effect.pending }) }, queued: [] };
+      await tx
+        .insert(gateSignatures)
+        .values({ gateId, userId: signer, signedAt: at, note, delegate: signingFor ? actor : null })
+        .onConflictDoNothing();
+      await tx.insert(gonogoAudit).values({ kind: 'gate_signed', gateId, actor, at, data: { note, pending: effect.pending, ...(signingFor ? { for: signingFor } : {}) } });
+      return { result: { ok: true as const, message: reply({ kind: 'signed', gateName: gate.name, pending: effect.pending }) + forText }, queued: [] };
     }
     const status = effect.effect === 'passes' ? ('passed' as const) : ('failed' as const);
-    if (status === 'passed') await tx.insert(gateSignatures).values({ gateId, userId: actor, signedAt: at, note }).onConflictDoNothing();
+    if (status === 'passed')
+      await tx
+        .insert(gateSignatures)
+        .values({ gateId, userId: signer, signedAt: at, note, delegate: signingFor ? actor : null })
+        .onConflictDoNothing();
     else await tx.delete(gateSignatures).where(eq(gateSignatures.gateId, gateId));
-    await tx.update(gateStates).set({ status, signedBy: actor, signedAt: at, note, updatedAt: at }).where(eq(gateStates.gateId, gateId));
+    await tx.update(gateStates).set({ status, signedBy: actor, signedFor: signingFor, signedAt: at, note, updatedAt: at }).where(eq(gateStates.gateId, gateId));
     const [audit] = await tx
       .insert(gonogoAudit)
       .values({
@@ -80,7 +93,7 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
         gateId,
         actor,
         at,
-        data: { note, ...(gate.sign_off_rule === 'all_of' && status === 'passed' ? { signers: [...signed, actor] } : {}) },
+        data: { note, ...(gate.sign_off_rule === 'all_of' && status === 'passed' ? { signers: [...signed, signer] } : {}), ...(signingFor ? { for: signingFor } : {}) },
       })
       .returning({ id: gonogoAudit.id });
     const items =
@@ -88,7 +101,7 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
         ? await gatePassedNotices({ db: tx, config: deps.config, renderer: deps.renderer }, gate, audit!.id, now, new Map([...(await startGates(tx)), [gateId, { status, passedAt: at.getTime() }]]))
         : gateFailedNotices(deps, gate, audit!.id, actor, note);
     const queued = await insertOutbound(tx, at, items);
-    return { result: { ok: true as const, message: reply({ kind: status, gateName: gate.name }) }, queued, status };
+    return { result: { ok: true as const, message: reply({ kind: status, gateName: gate.name }) + forText }, queued, status };
   });
   await deps.wakeups.sendOutbound(res.queued);
   // the go/no-go reminders that named this gate say what became of it (a signature, a pass, a fail)

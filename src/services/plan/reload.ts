@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, loadWorkspaceConfig } from '../../config/load.js';
+import { ConfigError } from '../../config/load.js';
 import { resolveProgram } from '../../config/resolve.js';
 import { emailsByUserId } from '../../config/user-refs.js';
 import type { Program } from '../../domain/program/program.js';
@@ -7,6 +7,7 @@ import { queueOutbound } from '../delivery/outbound.js';
 import type { Deps } from '../deps.js';
 import { EmailLookupError, resolveEmails } from '../people/resolve-emails.js';
 import { type AppliedBy, type AppliedPlan, type PlanHolder, isNewer } from './holder.js';
+import { loadPlanConfig } from './overrides.js';
 import { planVersion } from './version.js';
 import { recordPlanVersion } from './versions.js';
 
@@ -71,7 +72,9 @@ export function reloadDecision(running: Pick<AppliedPlan, 'version'>, candidateV
 /**
  * The reloader (issue 20, "Reload without a restart"). A reload reads PREFLIGHT_CONFIG with the start-up's loader,
  * resolves people's e-mail addresses to user IDs the same way, resolves the Program, hashes it
- * (services/plan/version.ts), records the version in `plan_versions` and swaps it into the holder whole. A file
+ * (services/plan/version.ts), records the version in `plan_versions` and swaps it into the holder whole. The file is
+ * read with the active Slack overrides applied (services/plan/overrides.ts `loadPlanConfig`, file wins), so the
+ * version covers them; overrides that cannot be read (Postgres down) fail the reload like a bad file. A file
  * that does not validate changes nothing: one warn line and a DM to the PM with the loader's message (file, line,
  * key path, reason; sent once per distinct message, through the send-once outbound delivery), and `onFailure`.
  * Reloads run one after another (a file watcher, SIGHUP and a command can fire together). A file problem is an
@@ -90,7 +93,7 @@ export function createReloader(args: ReloaderDeps): Reloader {
 
   const read = async (): Promise<{ program: Program; version: string } | { message: string }> => {
     try {
-      const parsed = loadWorkspaceConfig(deps.path);
+      const parsed = await loadPlanConfig(deps, deps.path);
       const withIds = await resolveEmails({ db: deps.db, slack: deps.lookup, clock: deps.clock, log: deps.log }, parsed, deps.path);
       const program = resolveProgram(withIds, emailsByUserId(parsed, withIds));
       return { program, version: planVersion(program) };
@@ -129,7 +132,7 @@ export function createReloader(args: ReloaderDeps): Reloader {
       deps.log.info({ file: deps.path, announced: announced.version, file_version: candidate.version }, 'another replica applied a plan this file does not have yet');
       return { kind: 'stale', version: announced.version, plan: deps.holder.current };
     }
-    const row = await recordPlanVersion(deps.db, { version: candidate.version, appliedAt: deps.clock.now().toJSDate(), appliedBy: by, configPath: deps.path });
+    const row = await recordPlanVersion(deps.db, { program: candidate.program, version: candidate.version, appliedAt: deps.clock.now().toJSDate(), appliedBy: by, configPath: deps.path });
     const plan: AppliedPlan = { program: candidate.program, version: row.version, serial: row.serial, appliedAt: row.appliedAt, appliedBy: row.appliedBy };
     if (!deps.holder.apply(plan)) return { kind: 'stale', version: plan.version, plan: deps.holder.current };
     deps.log.info({ file: deps.path, version: plan.version, by }, 'config reloaded');
@@ -153,6 +156,6 @@ export function createReloader(args: ReloaderDeps): Reloader {
  * @param program the Program resolved at start-up (src/preflight.ts).
  */
 export async function startupPlan(deps: Pick<Deps, 'db' | 'clock'> & { path: string }, program: Program): Promise<AppliedPlan> {
-  const row = await recordPlanVersion(deps.db, { version: planVersion(program), appliedAt: deps.clock.now().toJSDate(), appliedBy: 'startup', configPath: deps.path });
+  const row = await recordPlanVersion(deps.db, { program, version: planVersion(program), appliedAt: deps.clock.now().toJSDate(), appliedBy: 'startup', configPath: deps.path });
   return { program, version: row.version, serial: row.serial, appliedAt: row.appliedAt, appliedBy: row.appliedBy };
 }

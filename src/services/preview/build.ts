@@ -1,5 +1,6 @@
 import { configRotationsAt } from '../../domain/oncall/rotation.js';
 import { DateTime } from 'luxon';
+import { configuredDelegates } from '../people/away.js';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { PreviewCheckin } from '../../domain/preview/checkin-occurrences.js';
 import { previewEvents, type PreviewFilter, type PreviewGate, type PreviewInput, type PreviewTask, type WorkstreamActivity } from '../../domain/preview/enumerate.js';
@@ -124,6 +125,8 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
     },
     activity: activityOf(config, startGates),
     outOfOffice: live?.outOfOffice ?? [],
+    // issue 22: ladder steps with time off applied (out of office from the live state, `program.delegates`)
+    delegates: configuredDelegates(config),
     skips: live?.skips ?? [],
     startedRuns: live?.startedRuns ?? [],
     blockers: live?.blockers ?? [],

@@ -50,7 +50,7 @@ export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<Li
   const { doneIds } = await taskCatalog({ db, config });
   const open = await db.select().from(blockers).where(ne(blockers.status, 'resolved'));
   return {
-    outOfOffice: ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate })),
+    outOfOffice: ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate, delegate: o.delegate })),
     skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: s.checkinId, localDate: s.localDate })),
     startedRuns: started.map((r) => ({ workstreamId: r.workstreamId, checkinId: r.checkinId, localDate: r.localDate, startedBy: r.startedBy! })),
     gateStatus: new Map(gates.map((g) => [g.gateId, g.status])),

@@ -2,11 +2,11 @@ import { and, asc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { Db } from '../../db/client.js';
-import { blockers, gateStates, gonogoAudit, standupAnswers, standupRuns, taskStates } from '../../db/schema/index.js';
+import { blockers, gateStates, gonogoAudit, planOverrides, standupAnswers, standupRuns, taskStates } from '../../db/schema/index.js';
 import { shortId } from '../../domain/blockers/blocker.js';
 import type { InstantRange } from '../../domain/records/range.js';
 import { configuredTasks, taskDueAt, type ConfiguredTask } from '../tasks/catalog.js';
-import type { AnswerRecord, BlockerRecord, CheckinRecord, DecisionRecord, GateRecord, RecordKind, RecordOf, TaskRecord } from './schemas.js';
+import type { AnswerRecord, BlockerRecord, CheckinRecord, DecisionRecord, GateRecord, OverrideRecordOut, RecordKind, RecordOf, TaskRecord } from './schemas.js';
 
 /** What one read asks for: the range (on the kind's own time column), the sort key to continue after, a row cap. */
 export interface RecordQuery {
@@ -383,6 +383,56 @@ const decisions: RecordKindSpec<'decisions'> = {
   sortKey: (r) => r.id,
 };
 
+const overrideFields = {
+  id: planOverrides.id,
+  kind: planOverrides.kind,
+  target: planOverrides.target,
+  workstreamId: planOverrides.workstreamId,
+  value: planOverrides.value,
+  fileValue: planOverrides.fileValue,
+  reason: planOverrides.reason,
+  createdBy: planOverrides.createdBy,
+  createdAt: planOverrides.createdAt,
+  droppedAt: planOverrides.droppedAt,
+  droppedBy: planOverrides.droppedBy,
+  dropReason: planOverrides.dropReason,
+};
+
+/** The overrides made from Slack (issue 20), active and dropped: the audit of `plan_overrides`. */
+const overrides: RecordKindSpec<'overrides'> = {
+  timeColumn: 'created_at (when the override was made)',
+  sortKeyType: 'number',
+  fields: overrideFields,
+  build: (db, q) => {
+    const query = db
+      .select(overrideFields)
+      .from(planOverrides)
+      .where(and(...inRange(planOverrides.createdAt, q.range), q.after === null ? undefined : gt(planOverrides.id, Number(q.after))))
+      .orderBy(asc(planOverrides.id));
+    return q.limit === undefined ? query : query.limit(q.limit);
+  },
+  toRecord: (row): OverrideRecordOut => {
+    const r = named(overrideFields, row);
+    const json = (v: unknown) => v ?? null; // jsonb, parsed by pg
+    return {
+      id: r.id as number,
+      kind: r.kind as string,
+      target: r.target as string,
+      workstream_id: (r.workstreamId as string | null) ?? null,
+      value: json(r.value),
+      file_value: json(r.fileValue),
+      reason: (r.reason as string | null) ?? null,
+      created_by: r.createdBy as string,
+      created_at: isoRequired(r.createdAt),
+      active: r.droppedAt === null || r.droppedAt === undefined,
+      dropped_at: iso(r.droppedAt),
+      dropped_by: (r.droppedBy as string | null) ?? null,
+      drop_reason: (r.dropReason as string | null) ?? null,
+    };
+  },
+  sortKey: (r) => r.id,
+};
+
 /** Every kind, by name. */
 export const recordKinds: { [K in RecordKind]: RecordKindSpec<K> } = {
   checkins,
@@ -391,4 +441,5 @@ export const recordKinds: { [K in RecordKind]: RecordKindSpec<K> } = {
   tasks,
   gates,
   decisions,
+  overrides,
 };

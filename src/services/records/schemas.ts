@@ -138,6 +138,25 @@ export const decisionSchema = z
   })
   .meta({ id: 'Decision' });
 
+/** A change made from Slack on top of preflight.yml (issue 20, `/task add|due|assign|drop`, `/gonogo due`), with its audit. */
+export const overrideSchema = z
+  .object({
+    id: z.number().int(),
+    kind: z.string().describe('task_add, task_due, task_owner, task_drop or gate_due'),
+    target: z.string().describe('The task or gate id'),
+    workstream_id: z.string().nullable().describe("The task's workstream; null for a gate"),
+    value: z.unknown().describe('The new value: a local date-time (due), a user ID (owner), the task as preflight.yml writes it (task_add), null (task_drop)'),
+    file_value: z.unknown().describe("The file's value of that field when the override was made (null for task_add)"),
+    reason: z.string().nullable().describe('Why, as given in the command'),
+    created_by: user(),
+    created_at: instant(),
+    active: z.boolean().describe('Still applied on top of the file'),
+    dropped_at: instant().nullable(),
+    dropped_by: z.string().nullable().describe("Who dropped it: a user ID, or 'file' when the file changed the same field"),
+    drop_reason: z.string().nullable().describe("Why: 'file changed: old → new', 'replaced by #id'…"),
+  })
+  .meta({ id: 'Override' });
+
 /** Every kind of record, by the name used in `--what` and in the API path. */
 export const recordSchemas = {
   checkins: checkinSchema,
@@ -146,6 +165,7 @@ export const recordSchemas = {
   tasks: taskSchema,
   gates: gateSchema,
   decisions: decisionSchema,
+  overrides: overrideSchema,
 } as const;
 
 export type RecordKind = keyof typeof recordSchemas;
@@ -157,3 +177,4 @@ export type BlockerRecord = z.infer<typeof blockerSchema>;
 export type TaskRecord = z.infer<typeof taskSchema>;
 export type GateRecord = z.infer<typeof gateSchema>;
 export type DecisionRecord = z.infer<typeof decisionSchema>;
+export type OverrideRecordOut = z.infer<typeof overrideSchema>;

@@ -20,7 +20,7 @@ export const ago = (sec: number, zone: string) => slackDate(sec, zone, 'ago');
 /** "Today 10:17" in each reader's zone; the fallback is in `zone`, the recipient's. */
 export const clock = (sec: number, zone: string) => slackDate(sec, zone, 'day time');
 
-const SKIP_REASON: Record<SkipReason, string> = { acknowledged: 'already acknowledged', nobody: 'nobody to notify' };
+const SKIP_REASON: Record<SkipReason, string> = { acknowledged: 'already acknowledged', nobody: 'nobody to notify', away: 'away, nobody covering; the next level goes at once' };
 
 /** "level 2 of 3 (the PM notified)", or "level 4 of 4 (the lead) skipped: already acknowledged" when it went to nobody. */
 function levelLine(v: BlockerView): string {
@@ -131,11 +131,22 @@ export function escalationDm(m: EscalationNoticeModel): { blocks: KnownBlock[]; 
   // a rotation chose the recipient: say so, times in their zone (issue 22)
   const why = m.oncall ? `📟 Why you: ${oncallNoteText({ ...m.oncall, zone: v.zone })}\n` : '';
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(`${headline}\n>${safeMrkdwn(v.text, 2000).replace(/\n/g, '\n>')}`, LIMITS.sectionText) } },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(`${headline}${coverLine(m)}\n>${safeMrkdwn(v.text, 2000).replace(/\n/g, '\n>')}`, LIMITS.sectionText) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`${why}${detailsLine(v)}\nLadder so far: ${sofar}${since}${link}`, LIMITS.sectionText) }] },
   ];
   if (v.status !== 'resolved') blocks.push(blockerActions(v));
   return { text: `${summary}: ${safeMrkdwn(v.text, LIMITS.messageText - summary.length - 2)}`, blocks };
+}
+
+/** The time-off notes of a ladder step's event (issue 22), one per line under it; none when nobody was away. */
+function awayLines(data: Record<string, unknown>): string {
+  const notes = Array.isArray(data.away) ? data.away.filter((n): n is string => typeof n === 'string') : [];
+  return notes.map((n) => `\n🌴 ${n}`).join('');
+}
+
+/** "🌴 <@ana> is away until 24 Dec; <@ben> is covering" under a DM's headline, when its recipient covers someone (issue 22). */
+function coverLine(m: EscalationNoticeModel): string {
+  return (m.covering ?? []).map((n) => `\n🌴 ${n}`).join('');
 }
 
 /** One line of the blocker's thread for a timeline event. */
@@ -143,11 +154,13 @@ export function threadLine(kind: string, actor: string | null, data: Record<stri
   const who = actor ? mention(actor) : 'someone';
   switch (kind) {
     case 'escalated':
-      return data.attempt > 0
-        ? `🔁 Reminded ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (repeat ${data.attempt})`
-        : `⏫ Escalated to ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (level ${data.level} of ${data.levels})${oncallNotesSuffix(data.oncall)}`;
+      return (
+        (data.attempt > 0
+          ? `🔁 Reminded ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (repeat ${data.attempt})`
+          : `⏫ Escalated to ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (level ${data.level} of ${data.levels})${oncallNotesSuffix(data.oncall)}`) + awayLines(data)
+      );
     case 'skipped':
-      return `⏭️ Level ${data.level} of ${data.levels} (${targetLabel(data.target)}) skipped after ${data.age}: ${SKIP_REASON[data.reason as SkipReason] ?? SKIP_REASON.nobody}${oncallNotesSuffix(data.oncall)}${Array.isArray(data.oncall) && data.level < data.levels ? '; on to the next level now' : ''}`;
+      return `⏭️ Level ${data.level} of ${data.levels} (${targetLabel(data.target)}) skipped after ${data.age}: ${SKIP_REASON[data.reason as SkipReason] ?? SKIP_REASON.nobody}${oncallNotesSuffix(data.oncall)}${Array.isArray(data.oncall) && data.level < data.levels ? '; on to the next level now' : ''}${awayLines(data)}`;
     case 'acknowledged':
       return `👀 Acknowledged by ${who}`;
     case 'snoozed':

@@ -5,6 +5,7 @@ import type { DigestModel, WorkstreamDigest } from '../../domain/digest/digest.j
 import type { TrackStatus } from '../../domain/digest/status.js';
 import type { Trend } from '../../domain/digest/trend.js';
 import type { DigestMessageModel } from '../../services/delivery/renderer.js';
+import { overrideLine } from './replan.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
 import { safeMrkdwn, safePlain } from './text.js';
@@ -63,7 +64,8 @@ function workstreamLine(w: WorkstreamDigest): string {
  * characters a section): a header; the window; seed 002's On Track / At Risk / Blocked dashboard; tasks,
  * check-in participation and risk flags; blockers opened / acknowledged / resolved with time to acknowledge
  * and to resolve (median, worst); then one line per workstream (status, % complete and its change, tasks,
- * check-ins, flags, open blockers), packed into sections; the rules in a footer. Names are escaped.
+ * check-ins, flags, open blockers), packed into sections; the rules in a footer. Names are escaped. With
+ * `planChanges` (issue 20), a "Plan changes today" section (at most 20 lines) comes before the workstreams.
  */
 export function digestMessage(m: DigestMessageModel): { text: string; blocks: KnownBlock[] } {
   const d: DigestModel = m.digest;
@@ -96,6 +98,14 @@ export function digestMessage(m: DigestMessageModel): { text: string; blocks: Kn
     elements: [{ type: 'mrkdwn', text: safeMrkdwn(`% complete: ${d.rules.percent}. Status: ${d.rules.status}.`, 2000) }],
   };
   const lines = d.workstreams.map(workstreamLine);
+  // issue 20: what was changed from Slack on top of preflight.yml in the window, before the workstreams
+  const changes = m.planChanges ?? [];
+  if (changes.length) {
+    const heading = m.kind === 'digest' ? '*Plan changes today*' : '*Plan changes in this period*';
+    const shown = changes.slice(0, 20).map((c) => overrideLine(c, zone, { target: true }));
+    const more = changes.length > shown.length ? [`…and ${changes.length - shown.length} more: \`npm run export -- --what overrides\``] : [];
+    blocks.push(...packSections([heading, ...shown, ...more], 2).blocks, { type: 'divider' });
+  }
   const room = LIMITS.messageBlocks - blocks.length - 2;
   const packed = packSections(lines, room);
   blocks.push(...packed.blocks);

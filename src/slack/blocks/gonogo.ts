@@ -41,7 +41,9 @@ function gateLine(g: GateFacts, all: GateFacts[], zone: string, now: number): st
   const parts = [`${icon} *${safeMrkdwn(g.name, 80)}*${g.mandatory ? '' : ' _(optional)_'}`, signOffText(g)];
   if (g.dueAt !== null) parts.push(`due ${DateTime.fromMillis(g.dueAt, { zone }).toFormat('ccc d LLL HH:mm')}`);
   if (g.status === 'pending' && g.dueAt !== null && g.dueAt < now) parts.push(`⚠️ *overdue* by ${formatDuration(now - g.dueAt)}`);
-  if (g.status !== 'pending' && g.signedBy) parts.push(`${g.status} by ${mention(g.signedBy)}`);
+  if (g.status !== 'pending' && g.signedBy) parts.push(`${g.status} by ${mention(g.signedBy)}${g.signedFor ? ` for ${mention(g.signedFor)}` : ''}`);
+  // issue 22: signers away now, with their return date
+  if (g.away?.length) parts.push(`🌴 away: ${g.away.map((a) => `${mention(a.userId)} ${a.until ? `until ${DateTime.fromISO(a.until).toFormat('d LLL')}` : '(Slack status)'}`).join(', ')}`);
   const waiting = g.requires.map((r) => all.find((x) => x.id === r)).filter((x): x is GateFacts => !!x && x.status !== 'passed');
   if (g.status === 'pending' && waiting.length) parts.push(`waits on ${waiting.map((w) => `“${safeMrkdwn(w.name, 60)}”`).join(', ')}`);
   return parts.join(' · ');

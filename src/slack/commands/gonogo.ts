@@ -3,6 +3,8 @@ import { GONOGO_USAGE, parseGonogoCommand } from '../../domain/gonogo/command.js
 import { checklistForm, queueSummary, recordDecision } from '../../services/gonogo/decisions.js';
 import { gonogoHistory } from '../../services/gonogo/history-page.js';
 import { signOffGate } from '../../services/gonogo/gates.js';
+import { replan } from '../../services/plan/replan.js';
+import { replanText } from '../blocks/replan.js';
 import { zoneOf } from '../../services/checkins/participation.js';
 import { checklistView } from '../blocks/gonogo.js';
 import { helpMessage } from '../blocks/help.js';
@@ -17,7 +19,8 @@ const help = (problem?: string) => {
 
 /**
  * `/gonogo` (summary queued for this channel, or the program channel when Slack refuses this one for good), `checklist`,
- * `signoff` / `fail`, `decide`, `history`, `help`. Privileged actions are checked on the server.
+ * `signoff` / `fail`, `decide`, `history`, `due <gate> <time>` (issue 20: the PM moves a gate's due time, an
+ * override on top of preflight.yml), `help`. Privileged actions are checked on the server.
  */
 export function registerGonogoCommand(app: App, ctx: SlackContext): void {
   const { deps } = ctx;
@@ -57,6 +60,12 @@ export function registerGonogoCommand(app: App, ctx: SlackContext): void {
           await ack();
           await client.views.open({ trigger_id: command.trigger_id, view: checklistView({ workstreamId: cmd.workstream, workstreamName: deps.config.workstreams[cmd.workstream]!.name, items }) });
           return;
+        }
+        case 'due': {
+          // an override of the gate's due time on top of preflight.yml (issue 20): the PM; answered once reloaded
+          const res = await replan(deps, ctx.plan, userId, { kind: 'gate_due', gateId: cmd.gate, due: cmd.due, reason: cmd.reason });
+          if (!res.ok) return await ack(ephemeral('refusal' in res ? refusalText(res.refusal) : res.message));
+          return await ack(ephemeral(replanText(res)));
         }
         case 'sign': {
           const res = await signOffGate(deps, cmd.gate, userId, cmd.outcome, cmd.note);

@@ -6,6 +6,7 @@ import { zoneOf } from '../../services/checkins/participation.js';
 import { endOutOfOffice, setOutOfOffice } from '../../services/checkins/out-of-office.js';
 import { runToAnswer } from '../../services/checkins/run-to-answer.js';
 import { skipToday } from '../../services/checkins/skip.js';
+import { awayThroughout, configuredDelegates } from '../../services/people/away.js';
 import { startNow } from '../../services/checkins/start-now.js';
 import { checkinChooserMessage } from '../blocks/checkin-chooser.js';
 import { standupHelpMessage } from '../blocks/standup-help.js';
@@ -64,9 +65,17 @@ export function registerStandupCommand(app: App, ctx: SlackContext): void {
           return await ack(ephemeral(standupSkipText(skipped)));
         }
         case 'ooo': {
-          await setOutOfOffice(deps, userId, cmd.from, cmd.until);
+          if (cmd.delegate === userId) return await ack(ephemeral('You cannot be your own delegate: name someone who covers for you, like `delegate:@ben`.'));
+          await setOutOfOffice(deps, userId, cmd.from, cmd.until, cmd.delegate ?? null);
           const span = cmd.from === today ? `until ${fmtDay(cmd.until)}` : `from ${fmtDay(cmd.from)} until ${fmtDay(cmd.until)}`;
-          return await ack(ephemeral(`🌴 Out of office ${span} (inclusive): no standup prompts then. Type \`/standup back\` if you return early.`));
+          const delegate = cmd.delegate ?? configuredDelegates(deps.config)[userId];
+          const delegateAway = delegate ? await awayThroughout(deps.db, delegate, cmd.from, cmd.until) : null;
+          const cover = !delegate
+            ? ' Your escalations skip you and go to the next step at once (add `delegate:@name` to have someone cover).'
+            : delegateAway
+              ? ` ${mention(delegate)} is away too until ${fmtDay(delegateAway.until)}, so they cannot cover: name someone else with \`delegate:@name\`, or your escalations go to the next step.`
+              : ` ${mention(delegate)} gets your escalations meanwhile.`;
+          return await ack(ephemeral(`🌴 Out of office ${span} (inclusive): no standup prompts then.${cover} Type \`/standup back\` if you return early.`));
         }
         case 'back': {
           const had = await endOutOfOffice(deps, userId);

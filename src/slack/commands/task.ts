@@ -2,7 +2,10 @@ import type { App } from '@slack/bolt';
 import { parseTaskCommand, TASK_USAGE } from '../../domain/tasks/command.js';
 import { configuredTasks } from '../../services/tasks/catalog.js';
 import { myTasks, workstreamTasks } from '../../services/tasks/queries.js';
+import { replan, type ReplanChange } from '../../services/plan/replan.js';
+import { showTask } from '../../services/tasks/show.js';
 import { updateTask } from '../../services/tasks/update.js';
+import { replanText, taskShowMessage } from '../blocks/replan.js';
 import { helpMessage } from '../blocks/help.js';
 import { refusalText } from '../blocks/refusal.js';
 import { myTasksMessage, workstreamTasksMessage } from '../blocks/tasks.js';
@@ -15,7 +18,8 @@ const help = (problem?: string) => {
 
 /**
  * `/task` (my open tasks, NOW / NEXT…), `done <id>`, `progress <id> <0-100>`, `block <id> <reason>`, `list [ws]`,
- * `help`. Updates are checked on the server (owner, the workstream's leads, the PM); a refusal names who can.
+ * `show <id>`, `help`; and the plan changes of issue 20 (`add`, `due`, `assign`, `drop`: overrides on top of
+ * preflight.yml, the workstream's leads or the PM, services/plan/replan.ts), answered once the plan is reloaded. Updates are checked on the server (owner, the workstream's leads, the PM); a refusal names who can.
  * Writes first, acks, then wakes the follow-ups (escalation stopped, "can start" DMs, blocker jobs).
  */
 export function registerTaskCommand(app: App, ctx: SlackContext): void {
@@ -42,6 +46,28 @@ export function registerTaskCommand(app: App, ctx: SlackContext): void {
           if (!model.ok) return await ack(help(model.message));
           const msg = workstreamTasksMessage(model);
           return await ack(ephemeral(msg.text, msg.blocks));
+        }
+        case 'show': {
+          const model = await showTask(deps, cmd.task);
+          if (!model.ok) return await ack(ephemeral(model.message));
+          const msg = taskShowMessage(model);
+          return await ack(ephemeral(msg.text, msg.blocks));
+        }
+        case 'add':
+        case 'due':
+        case 'assign':
+        case 'drop': {
+          const change: ReplanChange =
+            cmd.kind === 'add'
+              ? { kind: 'task_add', workstreamId: cmd.workstream, title: cmd.title, owner: cmd.owner, due: cmd.due, estimate: cmd.estimate, requires: cmd.requires, priority: cmd.priority }
+              : cmd.kind === 'due'
+                ? { kind: 'task_due', taskId: cmd.task, due: cmd.due, reason: cmd.reason }
+                : cmd.kind === 'assign'
+                  ? { kind: 'task_owner', taskId: cmd.task, owner: cmd.owner, reason: cmd.reason }
+                  : { kind: 'task_drop', taskId: cmd.task, reason: cmd.reason };
+          const res = await replan(deps, ctx.plan, userId, change);
+          if (!res.ok) return await ack(ephemeral('refusal' in res ? refusalText(res.refusal) : res.message));
+          return await ack(ephemeral(replanText(res)));
         }
         case 'done':
         case 'progress':

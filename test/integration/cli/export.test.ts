@@ -120,7 +120,7 @@ describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeo
 
   it('bad arguments or environment: exit 2 with what to change and the usage, no stack trace', () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
-      [['--what', 'task'], {}, /^--what must be one of checkins, answers, blockers, tasks, gates, decisions \(got "task"\)\./],
+      [['--what', 'task'], {}, /^--what must be one of checkins, answers, blockers, tasks, gates, decisions, overrides \(got "task"\)\./],
       [[], {}, /^--what is required\./],
       [['--what', 'answers', '--format', 'xml'], {}, /^--format must be csv or json \(got "xml"\)\./],
       [['--what', 'answers', '--from', '2026-02-30'], {}, /^--from must be a date written YYYY-MM-DD, such as 2026-11-01 \(got "2026-02-30"\)\./],

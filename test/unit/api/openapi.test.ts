@@ -81,6 +81,21 @@ const SAMPLES = {
   },
   gates: { gate_id: 'qa', name: 'QA', status: 'passed', signed_by: 'U1', signed_at: at, note: null, updated_at: at },
   decisions: { id: 1, decision: 'go', verdict: 'GO', percent: 100, note: null, actor: 'U1', at },
+  overrides: {
+    id: 3,
+    kind: 'task_due',
+    target: 'O-2',
+    workstream_id: 'ws1',
+    value: '2026-11-02T16:00',
+    file_value: '2026-11-02T15:00',
+    reason: 'vendor is late',
+    created_by: 'U1',
+    created_at: at,
+    active: false,
+    dropped_at: at,
+    dropped_by: 'file',
+    drop_reason: 'file changed: 2026-11-02T15:00 → 2026-11-02T15:45',
+  },
 };
 
 describe('the OpenAPI document of /api/v1', () => {
@@ -103,7 +118,7 @@ describe('the OpenAPI document of /api/v1', () => {
       expect(p.get.security).toEqual([{ bearer: [] }]);
       expect(Object.keys(p.get.responses)).toEqual(['200', '400', '401']);
     }
-    expect(Object.keys(doc.components.schemas).sort()).toEqual(['Answer', 'Blocker', 'BlockerEvent', 'Checkin', 'Decision', 'Error', 'Gate', 'Task']);
+    expect(Object.keys(doc.components.schemas).sort()).toEqual(['Answer', 'Blocker', 'BlockerEvent', 'Checkin', 'Decision', 'Error', 'Gate', 'Override', 'Task']);
   });
 
   it("a record the zod schema accepts is a valid page item for the document's JSON Schema, and a wrong one is not", () => {

@@ -169,10 +169,10 @@ describe('escalation on real Postgres and Redis, second-scale thresholds', () =>
     const a = await h.process({ sweepMs: 1_000 });
     const b = await h.process({ sweepMs: 1_000 });
     for (let i = 0; i < 5; i++) await raiseBlocker(i % 2 ? a.deps : b.deps, { reporter: 'U01', text: `parallel ${i}`, severity: 'P1', source: 'command' });
-    await eventually('all pings', () => ['U0LEAD', 'U0PM', 'U0EXEC'].every((u) => pings(u).length >= 5), 12_000);
+    await eventually('all pings', () => ['U0LEAD', 'U0PM', 'U0EXEC'].every((u) => pings(u).length >= 5), 30_000);
     await sleep(2_000);
     expect(['U0LEAD', 'U0PM', 'U0EXEC'].map((u) => pings(u).length)).toEqual([5, 5, 5]);
     const dup = await h.sql<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT blocker_id, level, attempt, recipient FROM blocker_notices GROUP BY 1,2,3,4 HAVING count(*) > 1) d');
     expect(dup[0]!.n).toBe(0);
-  });
+  }, 60_000);
 });

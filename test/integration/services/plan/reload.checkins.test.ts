@@ -28,7 +28,7 @@ describe('a reload and the check-ins not opened yet', () => {
   /** What a reload does: records the new version in plan_versions (services/plan/reload.ts) and swaps the Program. */
   const swapped = async (deps: Deps, yml: string): Promise<Deps> => {
     const config = resolveProgram(parseWorkspaceConfig(yml, 'preflight.yml'));
-    await recordPlanVersion(deps.db, { version: planVersion(config), appliedAt: deps.clock.now().toJSDate(), appliedBy: 'file', configPath: 'preflight.yml' });
+    await recordPlanVersion(deps.db, { program: config, version: planVersion(config), appliedAt: deps.clock.now().toJSDate(), appliedBy: 'file', configPath: 'preflight.yml' });
     return { ...deps, config };
   };
   const runs = async () =>

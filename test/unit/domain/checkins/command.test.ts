@@ -18,6 +18,14 @@ describe('/standup', () => {
     expect(parse('start ws1')).toEqual({ kind: 'start', workstream: 'ws1' });
   });
 
+  it('takes a delegate with /standup ooo, as Slack sends a mention with escaping on (issue 22)', () => {
+    expect(parse('ooo 2026-02-06 delegate:<@U0BEN|ben>')).toEqual({ kind: 'ooo', from: '2026-02-03', until: '2026-02-06', delegate: 'U0BEN' });
+    expect(parse('ooo 2026-02-10 2026-02-12 delegate: <@U0BEN>')).toEqual({ kind: 'ooo', from: '2026-02-10', until: '2026-02-12', delegate: 'U0BEN' });
+    expect(parse('ooo delegate:<@W0BEN|ben> 2026-02-06')).toEqual({ kind: 'ooo', from: '2026-02-03', until: '2026-02-06', delegate: 'W0BEN' });
+    const plain = parse('ooo 2026-02-06 delegate:@ben');
+    expect(plain.kind === 'invalid' && plain.message).toMatch(/delegate:@name/);
+  });
+
   it('takes a check-in id after the workstream', () => {
     expect(parse('ws2 midday')).toEqual({ kind: 'form', workstream: 'ws2', checkin: 'midday' });
     expect(parse('skip ws1 checkpoint-13')).toEqual({ kind: 'skip', workstream: 'ws1', checkin: 'checkpoint-13' });

@@ -57,6 +57,43 @@ describe('digestMessage', () => {
     expect(seen).not.toContain('<!channel>');
     expect(m.text).toMatch(/^📊 Stats · Launch · API: on track 1, at risk 1, blocked 0/);
   });
+  it('lists the plan changes made from Slack (issue 20) before the workstreams, within the limits', () => {
+    const at = new Date(from + 3_600_000);
+    const change = (id: number, over: Record<string, unknown>) => ({
+      override: {
+        id,
+        kind: 'task_due' as const,
+        target: 'O-2',
+        workstreamId: 'ws1',
+        value: '2026-11-27T16:00',
+        fileValue: '2026-11-27T15:00',
+        reason: null,
+        createdBy: 'U0PM',
+        createdAt: at,
+        droppedAt: null,
+        droppedBy: null,
+        dropReason: null,
+        ...over,
+      },
+      before: '2026-11-27T15:00',
+    });
+    const planChanges = [
+      change(1, { reason: 'vendor <!here> late' }),
+      change(2, { kind: 'task_drop', target: 'O-4', value: null, droppedAt: at, droppedBy: 'file', dropReason: 'file changed: task O-4 → (gone)' }),
+      ...Array.from({ length: 30 }, (_, i) => change(3 + i, {})),
+    ];
+    const m = digestMessage({ kind: 'digest', digest: model(Array.from({ length: 1000 }, (_, i) => ws(i + 1))), comparedWith: null, planChanges });
+    expect(blockProblems(m.blocks, 'message')).toEqual([]);
+    const seen = texts(m.blocks);
+    expect(seen).toContain('*Plan changes today*');
+    expect(seen).toContain('• *O-2* due moved 15:00 → 16:00 by <@U0PM> at <!date^');
+    expect(seen).toContain(': vendor &lt;!here&gt; late');
+    expect(seen).toContain('• ~*O-4* dropped by <@U0PM> at');
+    expect(seen).toContain('_no longer applies: file changed: task O-4 → (gone)_');
+    expect(seen).toContain('…and 12 more: `npm run export -- --what overrides`');
+    expect(seen.indexOf('Plan changes today')).toBeLessThan(seen.indexOf('*Workstream 1 with'));
+    expect(texts(digestMessage({ kind: 'digest', digest: model([ws(1)]), comparedWith: null, planChanges: [] }).blocks)).not.toContain('Plan changes');
+  });
   it('writes durations as people read them', () => {
     expect([45_000, 12 * 60_000, 2 * 3_600_000 + 5 * 60_000, 76 * 3_600_000].map(formatDuration)).toEqual(['45s', '12m', '2h 05m', '3d 4h']);
   });

@@ -1,0 +1,86 @@
+import type { DateTime } from 'luxon';
+import { memberOutOfOffice } from '../../db/schema/index.js';
+import type { StepOutcome } from '../../domain/blockers/ladder.js';
+import { type AwaySpan, type CoverContext, type CoveredRecipients, coverRecipients } from '../../domain/people/cover.js';
+import type { Program } from '../../domain/program/program.js';
+import { zoneOf } from '../checkins/participation.js';
+import type { DbOrTx } from '../delivery/transitions.js';
+
+/*
+ * Time off as the ladders see it (issue 22): the out-of-office spans in Postgres (`/standup ooo`, with their
+ * delegate), and optionally Slack statuses (./away-status.ts, read before any row lock), turned into the pure
+ * cover rules' context (domain/people/cover.ts).
+ */
+
+/**
+ * Every out-of-office span (`member_out_of_office`), as away spans. Reads through `db`, which may be the
+ * transaction that holds a blocker's row lock (one select of a small table; never a Slack call).
+ */
+export async function outOfOfficeSpans(db: DbOrTx): Promise<AwaySpan[]> {
+  const rows = await db.select().from(memberOutOfOffice);
+  return rows.map((r) => ({ userId: r.userId, from: r.fromDate, until: r.untilDate, delegate: r.delegate, source: 'ooo' as const }));
+}
+
+/** `program.delegates` as a map, person → delegate (user IDs once emails are resolved). */
+export function configuredDelegates(config: Pick<Program, 'program'>): Record<string, string> {
+  return Object.fromEntries(config.program.delegates.map((d) => [d.person, d.delegate]));
+}
+
+/**
+ * The cover rules' context: `spans` (out of office first, then Slack statuses: an out-of-office span wins, being the
+ * one that can name a delegate), the configured delegates and each person's zone (services/checkins/participation.ts).
+ */
+export function coverContext(config: Program, spans: readonly AwaySpan[]): CoverContext {
+  return { spans, delegates: configuredDelegates(config), zoneOf: (u) => zoneOf(config, u) };
+}
+
+/**
+ * Applies time off to the recipients of one step at `at` (domain/people/cover.ts coverRecipients), reading the
+ * out-of-office spans through `db` and adding `extra` spans (Slack statuses read before the transaction).
+ */
+export async function coverStep(
+  config: Program,
+  db: DbOrTx,
+  recipients: readonly string[],
+  at: DateTime,
+  extra: readonly AwaySpan[] = [],
+  alreadyOut: readonly string[] = [],
+): Promise<CoveredRecipients> {
+  const spans = [...(await outOfOfficeSpans(db)), ...extra];
+  return coverRecipients(recipients, at, coverContext(config, spans), alreadyOut);
+}
+
+/**
+ * The out-of-office span of `userId` that covers every day of `from`…`until` (inclusive local dates), if any: a
+ * delegate away for the whole span would cover nothing (issue 22, "Bad input and faults"), which `/standup ooo`
+ * tells the person.
+ */
+export async function awayThroughout(db: DbOrTx, userId: string, from: string, until: string): Promise<AwaySpan | null> {
+  const spans = await outOfOfficeSpans(db);
+  return spans.find((s) => s.userId === userId && s.from <= from && until <= s.until) ?? null;
+}
+
+/**
+ * A ladder step's outcome (domain/blockers/ladder.ts stepOutcome) with time off applied at `at`: every recipient
+ * who is away is replaced by who covers them (once each: a delegate already on the step gets one notice), the
+ * notes go in `away` for the timeline, and a step left with nobody because everyone is away is skipped with
+ * reason `away` (the caller makes the next level due at once). Reads the out-of-office spans through `db` (the
+ * escalation's transaction); `statuses` are Slack statuses read before it (./away-status.ts).
+ * @returns the outcome, and for each delegate the notes of those they cover (their DM says so).
+ */
+export async function coverOutcome(
+  config: Program,
+  db: DbOrTx,
+  outcome: StepOutcome,
+  at: DateTime,
+  statuses: readonly AwaySpan[] = [],
+  acknowledgedBy: readonly string[] = [],
+): Promise<{ outcome: StepOutcome; coveringFor: Record<string, string[]> }> {
+  if (!outcome.to.length) return { outcome, coveringFor: {} };
+  const covered = await coverStep(config, db, outcome.to, at, statuses, acknowledgedBy);
+  const away = covered.away.map((c) => c.note!);
+  const skipped = covered.to.length ? null : 'away';
+  const coveringFor: Record<string, string[]> = {};
+  for (const c of covered.away) if (c.by !== null && covered.to.includes(c.by)) coveringFor[c.by] = [...(coveringFor[c.by] ?? []), c.note!];
+  return { outcome: { ...outcome, to: covered.to, skipped, ...(away.length ? { away } : {}) }, coveringFor };
+}
