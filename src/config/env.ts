@@ -83,3 +83,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const REDIS = parseRedisUrl(parsed.data.REDIS_URL);
   return { ...parsed.data, REDIS, QUEUE_PREFIX: queuePrefixFor(REDIS, parsed.data.QUEUE_PREFIX) };
 }
+
+/**
+ * A secret the config names by its variable (issue 22: `PAGERDUTY_TOKEN`, `OPSGENIE_API_KEY`, a rotation's
+ * `token_env`), read when a feed is fetched so a rotated secret is picked up without a restart.
+ * @returns the value, or undefined when unset or empty.
+ */
+export function secretFromEnv(name: string, source: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = source[name];
+  return v ? v : undefined;
+}

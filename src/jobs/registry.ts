@@ -11,6 +11,8 @@ import { escalateFailedGates } from '../services/gonogo/gate-outcome.js';
 import { escalateOverdueGates, replanGateEscalations, resolveRemovedGates, withdrawalsDue, withdrawSignOffsForBlocker } from '../services/gonogo/gates.js';
 import { restateSignOffReminders } from '../services/gonogo/reminders.js';
 import { outboundEditsDue, sendOutbound, updateOutbound } from '../services/delivery/outbound.js';
+import { refreshRotations, ROTATION_REFRESH_MS } from '../services/oncall/rotations.js';
+import { syncUsergroups } from '../services/oncall/usergroups.js';
 import { pruneSlackEvents } from '../services/slack-events.js';
 import { sendPrompt, sendReminder } from '../services/checkins/prompts.js';
 import { postLateAnswer, renderReport } from '../services/checkins/report-message.js';
@@ -240,4 +242,24 @@ export const dueWorkSweep = scheduledJob({
   },
 });
 
-export const scheduledJobs: readonly ScheduledJob[] = [standupTick, dueWorkSweep];
+/**
+ * The on-call refresh (every {@link ROTATION_REFRESH_MS}, issue 22): reads each rotation's feed (ICS, PagerDuty,
+ * Opsgenie) into Postgres; a feed that cannot be read keeps its last known shifts. Nothing to do without feeds.
+ * @returns per rotation: shifts stored, or the error.
+ */
+export const oncallRefresh = scheduledJob({
+  schedulerId: 'oncall-refresh',
+  name: 'oncall-refresh',
+  every: () => ROTATION_REFRESH_MS,
+  run: (deps) => refreshRotations(deps),
+});
+
+/** Every minute: each rotation's Slack user group holds whoever is on call (services/oncall/usergroups.ts, issue 22). */
+export const oncallUsergroups = scheduledJob({
+  schedulerId: 'oncall-usergroups',
+  name: 'oncall-usergroups',
+  every: () => 60_000,
+  run: (deps) => syncUsergroups(deps),
+});
+
+export const scheduledJobs: readonly ScheduledJob[] = [standupTick, dueWorkSweep, oncallRefresh, oncallUsergroups];

@@ -10,6 +10,8 @@ import { nextCheckins } from './preview/next-checkins.js';
 import { holdingOccurrence, startGates, type StartGates, workstreamActivity } from './workstreams/start-gates.js';
 import { checkinsFor, zoneOf } from './checkins/participation.js';
 import { localClock } from './checkins/prompts.js';
+import type { OncallNote } from '../domain/oncall/note.js';
+import { myOnCall } from './oncall/ladder.js';
 
 /**
  * A member's check-in today (one line per check-in that prompts them; "today" in its workstream's zone): the
@@ -32,6 +34,8 @@ export interface HomeModel {
   standups: HomeStandup[];
   /** The viewer's next check-ins (up to 5, services/preview), times in their own zone; homeModel always sets it. */
   nextCheckins?: Awaited<ReturnType<typeof nextCheckins>>;
+  /** The rotations the viewer is on call for now (issue 22); homeModel always sets it. */
+  oncall?: OncallNote[];
   /** Waiting on you (owner), escalated to you (a notice was sent to you), raised by you; oldest first. */
   blockers: { title: string; items: ReturnType<typeof blockerView>[] }[];
 }
@@ -83,12 +87,18 @@ export async function homeModel(deps: Deps, userId: string): Promise<HomeModel> 
   const now = deps.clock.now().toJSDate();
   // gate states once for both sections; the three reads are independent
   const gates = await startGates(deps.db);
-  const [mine, standups, next] = await Promise.all([myOpenBlockers(deps.db, userId), myStandups(deps, userId, gates), nextCheckins(deps, userId, 5, gates)]);
   const zone = zoneOf(deps.config, userId);
+  const [mine, standups, next, oncall] = await Promise.all([
+    myOpenBlockers(deps.db, userId),
+    myStandups(deps, userId, gates),
+    nextCheckins(deps, userId, 5, gates),
+    myOnCall(deps, userId, deps.clock.now(), zone),
+  ]);
   const v = (rows: typeof mine.raised) => rows.map((b) => blockerView(deps.config, b, now, zone));
   return {
     standups,
     nextCheckins: next,
+    oncall,
     blockers: [
       { title: 'Waiting on you', items: v(mine.waiting) },
       { title: 'Escalated to you', items: v(mine.escalated) },

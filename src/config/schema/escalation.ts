@@ -8,8 +8,16 @@ import { localTimeSchema, userIdSchema } from './fields.js';
  * Severities and the default ladders are the domain's (src/domain/program/severities.ts).
  */
 
-/** Who a ladder level notifies: a role (`lead`, `pm`, `exec`), a person or a list of people. */
-export const notifySchema = z.union([z.enum(['lead', 'pm', 'exec']), userIdSchema, z.array(userIdSchema).min(1)]);
+/** A rotation as a ladder target: `oncall:<id>` (the id is checked against `program.oncall` by checkOncallTargets). */
+export const oncallTargetSchema = z.string().regex(/^oncall:[a-z0-9][a-z0-9_-]{0,39}$/);
+const roleSchema = z.enum(['lead', 'pm', 'exec']);
+/**
+ * Who a ladder level notifies: a role (`lead`, `pm`, `exec`), a rotation (`oncall:omega`), a person, or a list of
+ * any of these (`[lead, oncall:omega]`).
+ */
+export const notifySchema = z.union([roleSchema, oncallTargetSchema, userIdSchema, z.array(z.union([roleSchema, oncallTargetSchema, userIdSchema])).min(1)], {
+  error: 'expected lead, pm, exec, oncall:<rotation id>, a Slack user ID or email, or a list of these',
+});
 export const ladderLevelSchema = z.strictObject({ after: durationSchema, notify: notifySchema });
 
 /** `escalation:` (every key has a default). */

@@ -1,6 +1,7 @@
 import type { ProgramDeclaration } from '../../domain/program/declaration.js';
 import { checkCheckins, checkinDefaultsSchema, checkStandups, standupDefaultsSchema } from './checkins.js';
 import { checkLadders, escalationSchema } from './escalation.js';
+import { checkOncallTargets } from './oncall.js';
 import { checkGates, gatesSchema, gonogoSchema } from './gates.js';
 import { calendarSchema, programSchema, schedulerSchema } from './program.js';
 import { checkTasks, taskSettingsSchema } from './tasks.js';
@@ -36,6 +37,7 @@ export const workspaceSchema = workspaceSchemaBase.superRefine((cfg, ctx) => {
   checkGates(cfg, ctx);
   checkWorkstreams(cfg, ctx);
   checkLadders(cfg, ctx);
+  checkOncallTargets(cfg, ctx);
   checkDelegates(cfg, ctx);
 });
 

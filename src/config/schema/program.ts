@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { WEEKDAYS } from '../../domain/checkins/days.js';
 import { durationSchema } from '../duration.js';
 import { checkinSchema } from './checkins.js';
+import { oncallSchema } from './oncall.js';
 import { channelIdSchema, isoDateSchema, localDateTimeSchema, localTimeSchema, slugSchema, userIdSchema, zoneSchema } from './fields.js';
 
 /*
@@ -29,6 +30,8 @@ export const programSchema = z.strictObject({
    * a holiday (services/digest). Absent: no digest (`/preflight stats` still answers).
    */
   digest: z.strictObject({ at: localTimeSchema }).optional(),
+  /** On-call rotations ladder levels may notify as `oncall:<id>` (config/schema/oncall.ts, issue 22). */
+  oncall: oncallSchema,
   /**
    * Who covers whom on every ladder while they are away (issue 22): `[{ person, delegate }]`, each a user ID or
    * email. `/standup ooo … delegate:@ben` wins over this for the span it sets. Checked in ./people.ts.

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { BlockerSource, BlockerStatus, BlockerView } from '../../domain/blockers/blocker.js';
 import type { EscalationPolicy, Severity, StepOutcome } from '../../domain/blockers/ladder.js';
+import type { OncallNote } from '../../domain/oncall/note.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -105,6 +106,8 @@ export const blockerNotices = pgTable(
     dueAt: ts('due_at').notNull(),
     /** Not before the end of the recipient's quiet hours. */
     notBefore: ts('not_before').notNull(),
+    /** Why the recipient was chosen when a rotation named them (services/oncall/ladder.ts OncallNote, issue 22). */
+    oncall: jsonb('oncall').$type<OncallNote>(),
     /** The blocker's episode this notice belongs to (a gate's escalation row can start over: reopen.ts). */
     episode: integer('episode').notNull().default(1),
     /** The blocker's `message_version` the DM shows; it is edited in place while lower (delivery.ts updateNotices). */

@@ -8,4 +8,5 @@ export * from './tasks.js';
 export * from './digests.js';
 export * from './deliveries.js';
 export * from './plans.js';
+export * from './oncall.js';
 export * from './overrides.js';

@@ -2,7 +2,10 @@ import { DateTime } from 'luxon';
 /** Severities are defined once, in domain/program/severities.ts. */
 export { SEVERITIES, type Severity } from '../program/severities.js';
 
-/** Who a ladder level notifies: a role of the blocker's workstream/program, or named Slack users. */
+/**
+ * Who a ladder level notifies: a role of the blocker's workstream/program, or a list whose items are Slack user IDs,
+ * roles or rotations (`oncall:<id>`, issue 22).
+ */
 export type NotifyTarget = 'lead' | 'pm' | 'exec' | string[];
 
 /** One rung: `afterMs` counts from when the blocker was raised (seed 004: "triage within 15 minutes"). */
@@ -88,6 +91,17 @@ export interface Roles {
   leads: readonly string[];
   pm: string;
   execs: readonly string[];
+  /** Who is on call now, by rotation id (empty or absent: nobody known); for `oncall:<id>` items (issue 22). */
+  oncall?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The people one target item names: a role, `oncall:<id>` (from `roles.oncall`), or a user ID. */
+function itemPeople(item: string, roles: Roles): readonly string[] {
+  if (item === 'lead') return roles.leads;
+  if (item === 'pm') return [roles.pm];
+  if (item === 'exec') return roles.execs;
+  if (item.startsWith('oncall:')) return roles.oncall?.[item.slice(7)] ?? [];
+  return [item];
 }
 
 /**
@@ -95,7 +109,7 @@ export interface Roles {
  * (acknowledging stops the re-pings to whoever acknowledged). Empty means the level is skipped.
  */
 export function recipients(target: NotifyTarget, roles: Roles, acknowledgedBy: readonly string[]): string[] {
-  const ids = target === 'lead' ? roles.leads : target === 'pm' ? [roles.pm] : target === 'exec' ? roles.execs : target;
+  const ids = (typeof target === 'string' ? [target] : target).flatMap((item) => itemPeople(item, roles));
   return [...new Set(ids)].filter((id) => !acknowledgedBy.includes(id));
 }
 
@@ -155,5 +169,6 @@ export function quietUntil(now: DateTime, zone: string, quiet: QuietHours | unde
 
 /** Human label of a level's target, for threads and DMs: "@pm", "the leads". */
 export function targetLabel(target: NotifyTarget): string {
-  return target === 'lead' ? 'the lead' : target === 'pm' ? 'the PM' : target === 'exec' ? 'the execs' : target.map((u) => `<@${u}>`).join(', ');
+  const label = (t: string) => (t === 'lead' ? 'the lead' : t === 'pm' ? 'the PM' : t === 'exec' ? 'the execs' : t.startsWith('oncall:') ? `on call for ${t.slice(7)}` : `<@${t}>`);
+  return typeof target === 'string' ? label(target) : target.map(label).join(', ');
 }

@@ -1,3 +1,5 @@
+import { type OncallCommand, ONCALL_USAGE, parseOncallCommand } from '../oncall/command.js';
+
 /** A parsed `/preflight` command. */
 export type PreflightCommand =
   | { kind: 'help' }
@@ -6,6 +8,8 @@ export type PreflightCommand =
   | { kind: 'plan' }
   /** `/preflight reload`: reload preflight.yml now (the PM only). */
   | { kind: 'reload' }
+  /** `/preflight oncall [refresh] [id]` (domain/oncall/command.ts, issue 22). */
+  | Exclude<OncallCommand, { kind: 'invalid' }>
   | { kind: 'invalid'; message: string };
 
 /** Most days `/preflight stats` looks back. */
@@ -17,21 +21,24 @@ export const PREFLIGHT_USAGE = [
   `*\`/preflight stats ws1 7\`* · *\`/preflight stats 7\`* over the last 7 days (1–${MAX_STATS_DAYS})`,
   '*`/preflight plan`* the plan version Preflight runs, when and by whom it was applied',
   '*`/preflight reload`* reload preflight.yml now (the PM only)',
+  ...ONCALL_USAGE,
   '*`/preflight help`* this list',
 ].join('\n');
 
 /**
- * Parses the text after `/preflight`: `stats [workstream] [days]` (either order), `plan`, `reload`, `help`. Empty
+ * Parses the text after `/preflight`: `stats [workstream] [days]` (either order), `plan`, `reload`, `oncall …`, `help`. Empty
  * text is `help`.
  * @param workstreamIds the configured workstream ids.
+ * @param rotationIds the configured on-call rotation ids (`oncall …`).
  * @returns `invalid` with a message naming the problem (an unknown workstream lists the known ones).
  */
-export function parsePreflightCommand(text: string, workstreamIds: readonly string[]): PreflightCommand {
+export function parsePreflightCommand(text: string, workstreamIds: readonly string[], rotationIds: readonly string[] = []): PreflightCommand {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const sub = words[0]?.toLowerCase();
   if (!sub || sub === 'help') return { kind: 'help' };
   if ((sub === 'plan' || sub === 'reload') && words.length === 1) return { kind: sub };
   if (sub === 'plan' || sub === 'reload') return { kind: 'invalid', message: `\`/preflight ${sub}\` takes nothing after it.` };
+  if (sub === 'oncall') return parseOncallCommand(words.slice(1), rotationIds);
   if (sub !== 'stats') return { kind: 'invalid', message: `I don't know \`/preflight ${words[0]}\`.` };
   let workstream: string | null = null;
   let days: number | null = null;

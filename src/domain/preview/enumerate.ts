@@ -93,6 +93,8 @@ export interface PreviewInput {
   quietHours: (QuietHours & { except: readonly Severity[] }) | null;
   /** A person's IANA zone (their quiet hours, their local time). */
   zoneOf: (userId: string) => string;
+  /** Who is on call at an instant, by rotation id, for `oncall:<id>` ladder levels (issue 22); absent or missing: nobody known. */
+  oncallAt?: (at: DateTime) => Readonly<Record<string, readonly string[]>>;
   /**
    * When the run of a check-in occurrence opens and whom it prompts (user IDs), or null when it never opens: the
    * scheduler's own guard (services/workstreams/start-gates.ts `runOpening`). Absent: at its `openAt`, everyone.
@@ -253,7 +255,8 @@ function ladderEvents(
     if (step && atOnce && step.attempt === 0 && step.dueAt > atOnce && !(state.snoozedUntil && state.snoozedUntil > atOnce)) step = { ...step, dueAt: atOnce };
     atOnce = null;
     if (!step || step.dueAt >= until) break;
-    const outcome = stepOutcome(step, policy.ladder[step.level]!.notify, roles, state.acknowledgedBy);
+    const stepRoles = input.oncallAt ? { ...roles, oncall: input.oncallAt(step.dueAt) } : roles;
+    const outcome = stepOutcome(step, policy.ladder[step.level]!.notify, stepRoles, state.acknowledgedBy);
     // time off (issue 22): as the escalation decides it when the step fires
     const covered = coverRecipients(outcome.to, step.dueAt, cover, state.acknowledgedBy);
     const notes = covered.away.map((c) => plainNote(c.note!));

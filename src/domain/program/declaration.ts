@@ -1,6 +1,7 @@
 import type { Weekday } from '../checkins/days.js';
 import type { SignOffRule } from '../gonogo/signoff.js';
 import type { Question } from './questions.js';
+import type { RotationDeclaration } from '../oncall/declaration.js';
 import type { Severity } from './severities.js';
 
 /*
@@ -31,7 +32,7 @@ export interface CheckinDeclaration {
 /** A member entry: a user ID, or one with their own IANA zone. */
 export type MemberDeclaration = string | { id: string; timezone?: string | undefined };
 
-/** A ladder level: `after` ms (from the blocker's raise, or the task's due time); `notify` a role, a user ID or user IDs. */
+/** A ladder level: `after` ms (from the blocker's raise, or the task's due time); `notify` a role, `oncall:<id>`, a user ID or a list of these. */
 export interface LadderLevelDeclaration {
   after: number;
   notify: string | string[];
@@ -103,6 +104,8 @@ export interface ProgramDeclaration {
     groups: Record<string, string[]>;
     checkins: CheckinDeclaration[];
     digest?: { at: string } | undefined;
+    /** On-call rotations by id (issue 22). */
+    oncall: Record<string, RotationDeclaration>;
     /** Who covers whom while away (issue 22): `delegate` gets `person`'s ladder steps (domain/people/cover.ts). */
     delegates: { person: string; delegate: string }[];
     /** Slack status emoji (":palm_tree:") that mark someone away, read with users.profile.get. */

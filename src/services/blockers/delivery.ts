@@ -30,7 +30,7 @@ const digestOf = (m: OutgoingMessage) =>
 function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNoticeRow, now: Date, sentAt: Date, permalink: string | null): EscalationNoticeModel {
   const zone = zoneOf(deps.config, n.recipient);
   const blocker = n.closedView ? { ...n.closedView, zone } : blockerView(deps.config, b, now, zone, permalink);
-  return { blocker, level: n.level, attempt: n.attempt, recipient: n.recipient, sentAt: unixSec(sentAt), ...(n.coveringFor?.length ? { covering: n.coveringFor } : {}) };
+  return { blocker, level: n.level, attempt: n.attempt, recipient: n.recipient, sentAt: unixSec(sentAt), oncall: n.oncall ?? null, ...(n.coveringFor?.length ? { covering: n.coveringFor } : {}) };
 }
 
 /**

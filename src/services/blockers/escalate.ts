@@ -8,6 +8,8 @@ import { rolesFor } from './policy.js';
 import { ladderState } from './ladder-state.js';
 import * as transitions from '../delivery/transitions.js';
 import { noticeDelivery, threadLineDelivery } from './delivery-kinds.js';
+import { oncallForTarget } from '../oncall/ladder.js';
+import { rotationStatuses } from '../oncall/rotations.js';
 import { awayStatusesBefore } from '../people/away-status.js';
 import { coverOutcome } from '../people/away.js';
 
@@ -26,6 +28,8 @@ export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'no
  */
 export async function escalate(deps: Deps, blockerId: number, version: number): Promise<EscalateOutcome> {
   const now = deps.clock.now();
+  // who is on call, read before the row lock (Postgres only; feeds are read by the refresh job, never here)
+  const onCall = await rotationStatuses(deps, now);
   // Slack statuses that mean "away" (program.away_statuses) are read here, never while holding the row lock
   const statuses = await awayStatusesBefore(deps, blockerId);
   const res = await deps.db.transaction(async (tx) => {
@@ -42,8 +46,16 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
     }
     if (step.dueAt > now) return { outcome: 'not-due' as const };
     const level = b.policy.ladder[step.level]!;
+    const rotations = oncallForTarget(level.notify, onCall, (u) => (u ? zoneOf(deps.config, u) : deps.config.program.timezone));
     // time off (issue 22): an away recipient's delegate gets the step; nobody covering skips it, the next level at once
-    const { outcome, coveringFor } = await coverOutcome(deps.config, tx, stepOutcome(step, level.notify, rolesFor(deps.config, b.workstreamId), b.acknowledgedBy), now, statuses, b.acknowledgedBy);
+    const { outcome, coveringFor } = await coverOutcome(
+      deps.config,
+      tx,
+      stepOutcome(step, level.notify, { ...rolesFor(deps.config, b.workstreamId), oncall: rotations.oncall }, b.acknowledgedBy),
+      now,
+      statuses,
+      b.acknowledgedBy,
+    );
     const to = outcome.to;
     const ageMs = now.toMillis() - b.raisedAt.getTime();
     const quiet = deps.config.escalation.quiet_hours;
@@ -62,6 +74,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
             dueAt: step.dueAt.toJSDate(),
             // when the ping is due: the step's due time (≤ now), or the end of the recipient's quiet hours
             notBefore: (exempt ? null : quietUntil(now, zoneOf(deps.config, recipient), quiet))?.toJSDate() ?? step.dueAt.toJSDate(),
+            oncall: rotations.notes.find((n) => n.userId === recipient) ?? null,
             coveringFor: coveringFor[recipient] ?? null,
           })),
         )
@@ -90,6 +103,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
           ageMs,
           age: formatDuration(ageMs),
           ...(outcome.skipped ? { reason: outcome.skipped } : {}),
+          ...(rotations.notes.length ? { oncall: rotations.notes } : {}),
           ...(outcome.away?.length ? { away: outcome.away } : {}),
         },
       })
@@ -97,6 +111,9 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
     await transitions.open(tx, threadLineDelivery(ev!.id), now.toJSDate());
     const after = afterStep(state, step, now);
     let next = nextStep(b.policy, after);
+    // a level that reached nobody because no one is known on call falls through to the next level at once (issue 22),
+    // unless a snooze holds the ladder (the snooze wins, as nextStep has it)
+    if (next && to.length === 0 && rotations.nobodyKnown && next.attempt === 0 && next.dueAt > now && !(b.snoozedUntil && b.snoozedUntil > now.toJSDate())) next = { ...next, dueAt: now };
     // everyone away and nobody covering: the next level does not wait its delay (issue 22); stored as "Escalate now" is
     if (outcome.skipped === 'away' && next && next.attempt === 0 && next.dueAt > now && !(b.snoozedUntil && b.snoozedUntil > now.toJSDate())) next = { ...next, dueAt: now };
     const [updated] = await tx

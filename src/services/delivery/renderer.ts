@@ -6,6 +6,7 @@ import type { Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
 import type { ReportModel } from '../../domain/checkins/report.js';
 import type { TaskStartNotice } from '../../domain/tasks/start-notice.js';
 import type { BlockerView } from '../blockers/view.js';
+import type { OncallNote } from '../../domain/oncall/note.js';
 import type { OverrideChange } from '../plan/override-record.js';
 
 /** A message ready for chat.postMessage / chat.update: the plain `text` fallback and optional Block Kit `blocks`. */
@@ -50,6 +51,8 @@ export interface EscalationNoticeModel {
   attempt: number;
   recipient: string;
   sentAt: number;
+  /** When a rotation named the recipient: who, until when, per which source (issue 22). */
+  oncall?: OncallNote | null;
   /** When the recipient got the step as a delegate (issue 22): "<@ana> is away until 24 Dec; <@ben> is covering". */
   covering?: readonly string[];
 }

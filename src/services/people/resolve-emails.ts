@@ -81,6 +81,41 @@ export async function resolveEmails(deps: Pick<Deps, 'db' | 'slack' | 'clock' | 
   return withUserIds(config, userIdOf);
 }
 
+/**
+ * Slack user IDs of people a feed names by email (issue 22: on-call rotations), through the same cache as the
+ * config's emails ({@link EMAIL_CACHE_MAX_AGE_MS}, `slack_user_emails`) and users.lookupByEmail for the others.
+ * @param emails addresses as the feed wrote them (any case).
+ * @returns {@link emailKey} → user ID, or null when no active member has it (or Slack cannot be asked and nothing
+ *   is cached). Never throws for one address; a refused lookup (missing_scope) throws EmailLookupError.
+ */
+export async function userIdsByEmail(deps: Pick<Deps, 'db' | 'slack' | 'clock' | 'log'>, emails: readonly string[]): Promise<Map<string, string | null>> {
+  const keys = [...new Set(emails.map(emailKey))];
+  const out = new Map<string, string | null>();
+  if (keys.length === 0) return out;
+  const now = deps.clock.now();
+  const cached = new Map((await deps.db.select().from(slackUserEmails).where(inArray(slackUserEmails.email, keys))).map((row) => [row.email, row]));
+  const fresh: { email: string; userId: string; resolvedAt: Date }[] = [];
+  for (const key of keys) {
+    const row = cached.get(key);
+    if (row && now.toMillis() - row.resolvedAt.getTime() < EMAIL_CACHE_MAX_AGE_MS) {
+      out.set(key, row.userId);
+      continue;
+    }
+    const answer = await lookup(deps, key);
+    if (answer.kind === 'found') {
+      out.set(key, answer.userId);
+      fresh.push({ email: key, userId: answer.userId, resolvedAt: now.toJSDate() });
+    } else out.set(key, answer.kind === 'unreachable' ? (row?.userId ?? null) : null);
+  }
+  if (fresh.length) {
+    await deps.db
+      .insert(slackUserEmails)
+      .values(fresh)
+      .onConflictDoUpdate({ target: slackUserEmails.email, set: { userId: sql`excluded.user_id`, resolvedAt: sql`excluded.resolved_at` } });
+  }
+  return out;
+}
+
 type Answer = { kind: 'found'; userId: string } | { kind: 'unknown'; why: string } | { kind: 'unreachable'; error: unknown };
 
 async function lookup(deps: Pick<Deps, 'slack'>, email: string): Promise<Answer> {

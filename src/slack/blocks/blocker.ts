@@ -9,6 +9,7 @@ import { plainTime, slackDate } from './slack-date.js';
 import { BLOCKER_IDS, blockerActionsBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
 import { countOf, mention, safeMrkdwn, truncate } from './text.js';
+import { oncallNotesSuffix, oncallNoteText } from './oncall.js';
 
 export type { BlockerView } from '../../services/blockers/view.js';
 
@@ -127,9 +128,11 @@ export function escalationDm(m: EscalationNoticeModel): { blocks: KnownBlock[]; 
     .join(' · ');
   const since = v.status !== 'resolved' && v.levelsDone > m.level + 1 ? `\n⏫ Since then: ${levelLine(v)}` : '';
   const link = v.permalink ? ` · <${v.permalink}|Open the blocker message>` : '';
+  // a rotation chose the recipient: say so, times in their zone (issue 22)
+  const why = m.oncall ? `📟 Why you: ${oncallNoteText({ ...m.oncall, zone: v.zone })}\n` : '';
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: truncate(`${headline}${coverLine(m)}\n>${safeMrkdwn(v.text, 2000).replace(/\n/g, '\n>')}`, LIMITS.sectionText) } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`${detailsLine(v)}\nLadder so far: ${sofar}${since}${link}`, LIMITS.sectionText) }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`${why}${detailsLine(v)}\nLadder so far: ${sofar}${since}${link}`, LIMITS.sectionText) }] },
   ];
   if (v.status !== 'resolved') blocks.push(blockerActions(v));
   return { text: `${summary}: ${safeMrkdwn(v.text, LIMITS.messageText - summary.length - 2)}`, blocks };
@@ -154,10 +157,10 @@ export function threadLine(kind: string, actor: string | null, data: Record<stri
       return (
         (data.attempt > 0
           ? `🔁 Reminded ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (repeat ${data.attempt})`
-          : `⏫ Escalated to ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (level ${data.level} of ${data.levels})`) + awayLines(data)
+          : `⏫ Escalated to ${(data.to as string[]).map(mention).join(', ')} after ${data.age} (level ${data.level} of ${data.levels})${oncallNotesSuffix(data.oncall)}`) + awayLines(data)
       );
     case 'skipped':
-      return `⏭️ Level ${data.level} of ${data.levels} (${targetLabel(data.target)}) skipped after ${data.age}: ${SKIP_REASON[data.reason as SkipReason] ?? SKIP_REASON.nobody}${awayLines(data)}`;
+      return `⏭️ Level ${data.level} of ${data.levels} (${targetLabel(data.target)}) skipped after ${data.age}: ${SKIP_REASON[data.reason as SkipReason] ?? SKIP_REASON.nobody}${oncallNotesSuffix(data.oncall)}${Array.isArray(data.oncall) && data.level < data.levels ? '; on to the next level now' : ''}${awayLines(data)}`;
     case 'acknowledged':
       return `👀 Acknowledged by ${who}`;
     case 'snoozed':

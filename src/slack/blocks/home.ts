@@ -4,6 +4,7 @@ import { blockerActions, blockerSummaryLine } from './blocker.js';
 import { nextCheckinsSection } from './home-next-checkins.js';
 import { LIMITS } from './limits.js';
 import { safeMrkdwn } from './text.js';
+import { myOnCallText } from './oncall.js';
 
 const ICON: Record<HomeStandup['state'], string> = { waiting: '⏳', answered: '✅', skipped: '⏭️', ooo: '🌴', closed: '🔒', 'no run yet': '🕙', inactive: '⏸️' };
 
@@ -38,6 +39,7 @@ function standupDetail(s: HomeStandup): string {
 export function homeView(model: HomeModel): View {
   const { standups, blockers: groups } = model;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Preflight', emoji: true } }];
+  if (model.oncall?.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: myOnCallText(model.oncall) } });
   blocks.push({
     type: 'section',
     text: {

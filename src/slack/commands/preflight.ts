@@ -2,9 +2,11 @@ import type { App } from '@slack/bolt';
 import { parsePreflightCommand, PREFLIGHT_USAGE } from '../../domain/digest/command.js';
 import { permission } from '../../domain/permissions.js';
 import { digestStats } from '../../services/digest/scheduled-digest.js';
+import { refreshRotations, rotationStatuses } from '../../services/oncall/rotations.js';
 import { planVersion } from '../../services/plan/version.js';
 import { digestMessage } from '../blocks/digest.js';
 import { helpMessage } from '../blocks/help.js';
+import { oncallStatusText } from '../blocks/oncall.js';
 import { planText, reloadText } from '../blocks/plan.js';
 import { refusalText } from '../blocks/refusal.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
@@ -18,12 +20,14 @@ const help = (problem?: string) => {
  * `/preflight stats [workstream] [days]`: the daily digest's numbers on demand, only to the person who asked
  * (ack at once, then the ephemeral answer through the command's response_url); `/preflight plan`: the plan version
  * this replica runs, when and by whom it was applied; `/preflight reload` (the PM only; anyone else is told who
- * can): reload preflight.yml now (ack at once, the outcome after); `/preflight help`. All ephemeral.
+ * can): reload preflight.yml now (ack at once, the outcome after); `/preflight oncall [id]`: who is on call now and
+ * next, hand-offs in the viewer's zone; `/preflight oncall refresh [id]`: read the feeds now (ack at once, the
+ * rotations after); `/preflight help`. All ephemeral.
  */
 export function registerPreflightCommand(app: App, ctx: SlackContext): void {
   const { deps, plan } = ctx;
   app.command('/preflight', async ({ command, ack, respond }) => {
-    const cmd = parsePreflightCommand(command.text ?? '', Object.keys(deps.config.workstreams));
+    const cmd = parsePreflightCommand(command.text ?? '', Object.keys(deps.config.workstreams), Object.keys(deps.config.program.oncall ?? {}));
     try {
       if (cmd.kind === 'help') return await ack(help());
       if (cmd.kind === 'invalid') return await ack(help(cmd.message));
@@ -41,6 +45,16 @@ export function registerPreflightCommand(app: App, ctx: SlackContext): void {
         await respond({ response_type: 'ephemeral', replace_original: false, text: reloadText(outcome) });
         return;
       }
+      if (cmd.kind === 'oncall' || cmd.kind === 'oncall-refresh') {
+        const ids = cmd.rotation ? [cmd.rotation] : undefined;
+        // a refresh reads the feeds over HTTP (retries, Retry-After): ack first, answer through response_url
+        if (cmd.kind === 'oncall-refresh') await ack(ephemeral('Reading the on-call feeds…'));
+        const refreshed = cmd.kind === 'oncall-refresh' ? await refreshRotations(deps, ids) : undefined;
+        const text = oncallStatusText([...(await rotationStatuses(deps, deps.clock.now(), ids)).values()], zone, refreshed);
+        if (cmd.kind === 'oncall') return await ack(ephemeral(text));
+        await respond({ response_type: 'ephemeral', replace_original: false, text });
+        return;
+      }
       // reading the history can take longer than Slack's 3 seconds on a big program: ack first
       await ack();
       const { digest, comparedWith, planChanges } = await digestStats(deps, cmd.workstream, cmd.days);
@@ -56,7 +70,9 @@ export function registerPreflightCommand(app: App, ctx: SlackContext): void {
         text:
           cmd.kind === 'reload'
             ? '⚠️ Preflight could not reload the plan just now (its database is not answering): the running plan stays. Please try again in a minute.'
-            : '⚠️ Preflight could not read the numbers just now (its database is not answering). Please try again in a minute.',
+            : cmd.kind === 'oncall' || cmd.kind === 'oncall-refresh'
+              ? '⚠️ Preflight could not read the on-call rotations just now (its database is not answering). Please try again in a minute.'
+              : '⚠️ Preflight could not read the numbers just now (its database is not answering). Please try again in a minute.',
       }).catch(() => {});
     }
   });
