@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -174,21 +173,6 @@ describe('a plan change mid-day on the real process: the DMs that follow equal w
     const res = await t.post(slashCommandBody({ command: '/preflight', text: 'plan', userId: 'U0PM' }));
     return ((await res.json()) as { text?: string }).text ?? '';
   };
-  const configPath = () => {
-    const running = t.bot
-      .output()
-      .split('\n')
-      .find((l) => l.includes('Preflight is running'));
-    return (JSON.parse(running!) as { config: string }).config;
-  };
-  // npm start forwards only SIGINT and SIGTERM: SIGHUP goes to the bot itself (`exec node` under npm)
-  const sighup = () => {
-    for (const pid of execFileSync('pgrep', ['-P', String(t.bot.child.pid)])
-      .toString()
-      .trim()
-      .split('\n'))
-      process.kill(Number(pid), 'SIGHUP');
-  };
   const until = async (what: string, check: () => Promise<boolean>, ms: number) => {
     const end = Date.now() + ms;
     while (!(await check())) {
@@ -210,7 +194,7 @@ describe('a plan change mid-day on the real process: the DMs that follow equal w
     writeFileSync(newFile, CHANGED);
     const change = DateTime.utc();
     expect(after(3).toMillis() - change.toMillis(), 'the bot must be up 20 s before the first check-in (M0+3); it started too slowly').toBeGreaterThan(20_000);
-    const printed = await runPlanCommand(['--config', newFile, '--format', 'json', '--days', '1'], { PREFLIGHT_CONFIG: configPath(), DATABASE_URL: t.db.url }, change);
+    const printed = await runPlanCommand(['--config', newFile, '--format', 'json', '--days', '1'], { PREFLIGHT_CONFIG: t.configPath(), DATABASE_URL: t.db.url }, change);
     expect(printed).toMatchObject({ code: 0, stderr: '' });
     const json = JSON.parse(printed.stdout) as { running: { source: string; version: string }; new: { version: string }; changes: PrintedChange[] };
     expect(json.running).toMatchObject({ source: 'database', version: versionOf(BEFORE) });
@@ -264,11 +248,11 @@ describe('a plan change mid-day on the real process: the DMs that follow equal w
     expect(dms(), 'no DM before the change').toEqual([]);
 
     // apply: replace the file whole (a rename, never a half-written file) and SIGHUP; the bot runs the new version
-    const running = configPath();
+    const running = t.configPath();
     const staged = join(dirname(running), '.preflight.yml.next');
     writeFileSync(staged, CHANGED);
     renameSync(staged, running);
-    sighup();
+    t.sighup();
     await until('the new version running', async () => (await shownPlan()).includes(versionOf(CHANGED)), 20_000);
 
     // every expected DM, or its lateness ran out; then the quiet period

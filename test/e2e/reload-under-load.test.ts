@@ -51,20 +51,13 @@ interface Sample {
 
 describe('a reload under load on the real process (issue 20, "Done when")', () => {
   const t = withBot(FILES[0]!, { label: 'e2eloadreload', secret: SECRET });
-  const configPath = () => {
-    const running = t.bot
-      .output()
-      .split('\n')
-      .find((l) => l.includes('Preflight is running'));
-    return (JSON.parse(running!) as { config: string }).config;
-  };
   const shownPlan = async () => {
     const res = await t.post(slashCommandBody({ command: '/preflight', text: 'plan', userId: 'U0PM' }));
     return ((await res.json()) as { text?: string }).text ?? '';
   };
 
   it('100 /blocker a second for 10 s while the file changes 10 times: 0 errors, 0 lost, every ack within 3 s, the last file applied', async () => {
-    const path = configPath();
+    const path = t.configPath();
     expect(path).toMatch(/preflight\.yml$/);
     expect(new Set(VERSIONS).size).toBe(FILES.length);
     expect(await shownPlan()).toContain(VERSIONS[0]);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseWorkspaceConfig } from '../../src/config/load.js';
@@ -25,21 +24,6 @@ describe('reloading the plan on the real process (SIGHUP, an invalid file)', () 
     const res = await t.post(slashCommandBody({ command: '/preflight', text: 'plan', userId: 'U01' }));
     return ((await res.json()) as { text: string }).text;
   };
-  const configPath = () => {
-    const running = t.bot
-      .output()
-      .split('\n')
-      .find((l) => l.includes('Preflight is running'));
-    return (JSON.parse(running!) as { config: string }).config;
-  };
-  // npm start forwards only SIGINT and SIGTERM: SIGHUP goes to the bot itself (`exec node` under npm)
-  const sighup = () => {
-    for (const pid of execFileSync('pgrep', ['-P', String(t.bot.child.pid)])
-      .toString()
-      .trim()
-      .split('\n'))
-      process.kill(Number(pid), 'SIGHUP');
-  };
   const until = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
     const end = Date.now() + ms;
     while (!(await check())) {
@@ -51,8 +35,8 @@ describe('reloading the plan on the real process (SIGHUP, an invalid file)', () 
   it('shows the running version; after a changed file and SIGHUP, the new one; after an invalid file, still the new one and healthy', async () => {
     expect(await shownPlan()).toContain(`Plan version \`${versionOf(CONFIG)}\`, applied by start-up`);
 
-    writeFileSync(configPath(), CHANGED);
-    sighup();
+    writeFileSync(t.configPath(), CHANGED);
+    t.sighup();
     await until('the new version', async () => (await shownPlan()).includes(versionOf(CHANGED)));
     const metrics = await (await fetch(`${t.bot.baseUrl}/metrics`)).text();
     expect(metrics).toContain(`preflight_config_version_info{version="${versionOf(CHANGED)}"} 1`);
@@ -60,8 +44,8 @@ describe('reloading the plan on the real process (SIGHUP, an invalid file)', () 
     const recorded = await t.sql.query<{ version: string }>('SELECT version FROM plan_versions ORDER BY id');
     expect(recorded.rows.map((r) => r.version)).toEqual([versionOf(CONFIG), versionOf(CHANGED)]);
 
-    writeFileSync(configPath(), INVALID);
-    sighup();
+    writeFileSync(t.configPath(), INVALID);
+    t.sighup();
     await until('the failure reported', async () => t.bot.output().includes('config reload failed'));
     await until('the PM told', async () => t.fake.ok('chat.postMessage', (a) => a.channel === 'U0PM').length >= 1);
     expect(t.fake.ok('chat.postMessage', (a) => a.channel === 'U0PM')[0]!.args.text).toContain('escalation.ladders.P0.0.after');

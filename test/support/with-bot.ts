@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { type BotProcess, postToSlackEndpoint, type SpawnOptions, startBot } from './bot-process.js';
@@ -16,6 +17,13 @@ export interface BotUnderTest {
   readonly sql: pg.Pool;
   /** The signing secret the bot verifies requests with. */
   readonly secret: string;
+  /** The preflight.yml the bot runs (PREFLIGHT_CONFIG, from its "Preflight is running" log line): rewrite it to reload. */
+  configPath(): string;
+  /**
+   * Sends SIGHUP to the bot itself (a reload, issue 20). `npm start` forwards only SIGINT and SIGTERM, so the signal
+   * goes to the children of the npm process (`exec node` under npm).
+   */
+  sighup(): void;
   /** POSTs `body` to the bot's /slack/events, signed with {@link secret} (form-encoded unless told). */
   post(body: string, contentType?: 'application/x-www-form-urlencoded' | 'application/json', opts?: Parameters<typeof postToSlackEndpoint>[4]): Promise<Response>;
 }
@@ -107,6 +115,21 @@ export function withBot(config: string, opts: WithBotOptions): BotUnderTest {
       return get('sql');
     },
     secret,
+    configPath: () => {
+      const running = get('bot')
+        .output()
+        .split('\n')
+        .find((l) => l.includes('Preflight is running'));
+      if (!running) throw new Error('withBot: the bot has not logged "Preflight is running" yet');
+      return (JSON.parse(running) as { config: string }).config;
+    },
+    sighup: () => {
+      for (const pid of execFileSync('pgrep', ['-P', String(get('bot').child.pid)])
+        .toString()
+        .trim()
+        .split('\n'))
+        process.kill(Number(pid), 'SIGHUP');
+    },
     post: (body, contentType = 'application/x-www-form-urlencoded', postOpts) => postToSlackEndpoint(get('bot').baseUrl, secret, body, contentType, postOpts),
   };
 }
