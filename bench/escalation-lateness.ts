@@ -49,7 +49,7 @@ import type { Workers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
 import { blockersChannel } from '../src/services/blockers/policy.js';
 import { SlackApiFake } from '../test/support/slack-api-fake.js';
-import { benchEnv, parseArgs } from './lib.js';
+import { benchEnv, parseArgs, percentile, progress, secs, sleep } from './lib.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
 import type { Redis } from 'ioredis';
 
@@ -129,10 +129,7 @@ function buildYaml(): string {
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const secs = (ms: number) => Math.round(ms / 100) / 10;
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
-const progress = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 /** mulberry32: a small seeded PRNG so a run's due times are reproducible. */
 function rng(seed: number): () => number {
@@ -146,16 +143,10 @@ function rng(seed: number): () => number {
   };
 }
 
-/** Nearest-rank percentile of an ascending array. */
-function pct(sorted: number[], p: number): number | null {
-  if (!sorted.length) return null;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
 function dist(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
   const r = (v: number | null) => (v === null ? null : Math.round(v));
-  return { n: s.length, min: r(s[0] ?? null), p50: r(pct(s, 50)), p90: r(pct(s, 90)), p99: r(pct(s, 99)), p999: r(pct(s, 99.9)), max: r(s.at(-1) ?? null) };
+  return { n: s.length, min: r(s[0] ?? null), p50: r(percentile(s, 50)), p90: r(percentile(s, 90)), p99: r(percentile(s, 99)), p999: r(percentile(s, 99.9)), max: r(s.at(-1) ?? null) };
 }
 
 /** A pino destination that counts lines per message (cheaply) and keeps warnings/errors. */
@@ -383,7 +374,9 @@ async function main(): Promise<number> {
       if (Date.now() - lastProgress >= 30_000) {
         lastProgress = Date.now();
         const lat = [...dms.entries()].map(([k, a]) => a[0]! - expected.get(k)!).sort((a, b) => a - b);
-        progress(`${dms.size}/${expected.size} notices delivered; lateness so far p50 ${pct(lat, 50)} ms p99 ${pct(lat, 99)} ms max ${lat.at(-1)} ms; rss ${mb(process.memoryUsage().rss)} MB`);
+        progress(
+          `${dms.size}/${expected.size} notices delivered; lateness so far p50 ${percentile(lat, 50)} ms p99 ${percentile(lat, 99)} ms max ${lat.at(-1)} ms; rss ${mb(process.memoryUsage().rss)} MB`,
+        );
       }
     }
     const allSeenAt = Date.now();

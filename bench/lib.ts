@@ -26,3 +26,23 @@ export function benchEnv(args: { databaseUrl: string; redisUrl: string; prefix: 
     QUEUE_PREFIX: args.prefix,
   });
 }
+
+/** Waits `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Milliseconds as seconds, one decimal (1234 → 1.2). */
+export const secs = (ms: number): number => Math.round(ms / 100) / 10;
+
+/** A progress line on stderr, stamped with the UTC time of day: `[bench 14:05:09] msg`. */
+export const progress = (msg: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+
+/**
+ * The nearest-rank percentile `p` (0–100) of an ascending array, or null when it is empty.
+ * @param sorted the samples, sorted ascending (the caller sorts once for several percentiles).
+ */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}

@@ -49,7 +49,7 @@ import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.j
 import { type BotProcess, freePort, slackSignature, startBot } from '../test/support/bot-process.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
 import { slashCommandBody } from '../test/support/slack-payloads.js';
-import { parseArgs } from './lib.js';
+import { parseArgs, percentile, progress, secs, sleep } from './lib.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -106,18 +106,11 @@ const SECRET = `bench-signing-secret-${runTag}`;
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const secs = (ms: number) => Math.round(ms / 100) / 10;
 const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
-const progress = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const now = () => performance.timeOrigin + performance.now();
-function pct(sorted: number[], p: number): number | null {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 function dist(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
-  return { n: s.length, p50: r1(pct(s, 50)), p95: r1(pct(s, 95)), p99: r1(pct(s, 99)), max: r1(s.at(-1) ?? null) };
+  return { n: s.length, p50: r1(percentile(s, 50)), p95: r1(percentile(s, 95)), p99: r1(percentile(s, 99)), max: r1(s.at(-1) ?? null) };
 }
 
 /** The Slack fake in its own process (bench/slack-fake-server.ts). */
