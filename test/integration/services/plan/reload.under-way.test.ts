@@ -52,7 +52,11 @@ describe('a reload while things are under way', () => {
 
     const after = swapped(bot.deps);
     // the new plan really asks one question in this check-in (so five below is the old plan's, kept by the run)
-    expect(Object.values(after.config.checkinSetups).flat().map((c) => c.questions.length)).toEqual([1]);
+    expect(
+      Object.values(after.config.checkinSetups)
+        .flat()
+        .map((c) => c.questions.length),
+    ).toEqual([1]);
     h.clock.set('2026-02-03T10:05:00Z');
     expect((await tick(after)).opened).toBe(0);
     const [run] = await h.sql<{ questions: unknown[]; close_at: Date }>('SELECT questions, close_at FROM standup_runs');
