@@ -108,16 +108,50 @@ export interface CoveredRecipients {
 }
 
 /**
+ * Recipients of a step whom no delegate may stand in for, and why (the end of their note): a gate's "not signed off"
+ * escalation to its signers when the gate does not say `delegate_may_sign: true` (issue 22: "their delegate may sign
+ * when the config says `delegate_may_sign: true`").
+ */
+export interface NoDelegate {
+  /** User IDs whose step never goes to a delegate. */
+  for: readonly string[];
+  /** E.g. "the gate's sign-off is not delegated (delegate_may_sign is off)". */
+  why: string;
+}
+
+/** The note's end when an away signer's "not signed off" step goes to nobody (issue 22: `delegate_may_sign`). */
+export const SIGN_OFF_NOT_DELEGATED = 'the gate’s sign-off is not delegated (delegate_may_sign is off)';
+
+/**
+ * Whom no delegate may stand in for on a gate's "not signed off" escalation: its signers, unless the gate says
+ * `delegate_may_sign: true` (issue 22, "Time off and delegates"); undefined when delegates cover as usual.
+ */
+export function signersNotDelegated(gate: { sign_off: readonly string[]; delegate_may_sign?: boolean }): NoDelegate | undefined {
+  return gate.delegate_may_sign ? undefined : { for: gate.sign_off, why: SIGN_OFF_NOT_DELEGATED };
+}
+
+/**
+ * Who covers `recipient` at `at` when no delegate may stand in for them: themself when not away; else nobody, the
+ * note saying so ("<@ana> is away until 24 Dec; the gate's sign-off is not delegated (delegate_may_sign is off)").
+ */
+export function coverWithoutDelegate(recipient: string, at: DateTime, ctx: Pick<CoverContext, 'spans' | 'zoneOf'>, why: string): Cover {
+  const span = awaySpanAt(recipient, at, ctx);
+  if (!span) return { for: recipient, by: recipient, note: null };
+  return { for: recipient, by: null, note: `${mention(recipient)} is away ${awayLabel(span, at)}; ${why}` };
+}
+
+/**
  * Applies {@link coverFor} to every recipient of a step: the away ones are replaced by who covers them, and
  * everyone gets the step once (a delegate already on the step, or covering two people, gets one notice).
- * `alreadyOut` (e.g. people who acknowledged) are never added back as delegates.
+ * `alreadyOut` (e.g. people who acknowledged) are never added back as delegates. Recipients in `noDelegate.for`
+ * who are away are covered by nobody ({@link coverWithoutDelegate}).
  */
-export function coverRecipients(recipients: readonly string[], at: DateTime, ctx: CoverContext, alreadyOut: readonly string[] = []): CoveredRecipients {
+export function coverRecipients(recipients: readonly string[], at: DateTime, ctx: CoverContext, alreadyOut: readonly string[] = [], noDelegate?: NoDelegate): CoveredRecipients {
   const to: string[] = [];
   const away: Cover[] = [];
   const covering: Record<string, string[]> = {};
   for (const r of recipients) {
-    const c = coverFor(r, at, ctx);
+    const c = noDelegate?.for.includes(r) ? coverWithoutDelegate(r, at, ctx, noDelegate.why) : coverFor(r, at, ctx);
     if (c.note !== null) away.push(c);
     if (c.by === null || alreadyOut.includes(c.by)) continue;
     if (!to.includes(c.by)) to.push(c.by);

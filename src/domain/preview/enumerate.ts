@@ -4,7 +4,7 @@ import { isOutOfOffice, type MemberSlot, type Occurrence, type OutOfOffice } fro
 import { candidateDates, checkinDays, type PreviewCheckin } from './checkin-occurrences.js';
 import { dstNote, dstNoteBetween } from './dst.js';
 import { compareEvents, compareSkipped, type Preview, type PreviewEvent, type SkippedDay } from './events.js';
-import { type CoverContext, coverRecipients } from '../people/cover.js';
+import { type CoverContext, coverRecipients, type NoDelegate } from '../people/cover.js';
 
 /**
  * Whether a workstream holds check-ins on a local date (issue 9: `active: { from, until }`, `starts_when: { gate }`).
@@ -25,6 +25,8 @@ export interface PreviewGate {
   ladder: EscalationPolicy;
   /** The severity its escalation is raised at (quiet hours may defer it unless listed in `quiet_hours.except`). */
   severity: Severity;
+  /** Signers no delegate may cover on it (domain/people/cover.ts signersNotDelegated); absent: delegates cover. */
+  noDelegate?: NoDelegate;
 }
 
 /** An open task with a due time (issue 10), as the preview needs it. */
@@ -59,6 +61,8 @@ export interface PreviewBlocker {
   policy: EscalationPolicy;
   state: LadderState;
   roles: Roles;
+  /** Recipients no delegate may cover (a gate's "not signed off" escalation without `delegate_may_sign`). */
+  noDelegate?: NoDelegate;
 }
 
 /** A `/standup skip` recorded ahead of a check-in (live state). */
@@ -244,6 +248,7 @@ function ladderEvents(
   from: DateTime,
   until: DateTime,
   make: (at: DateTime, to: string, level: number, attempt: number) => PreviewEvent,
+  noDelegate?: NoDelegate,
 ): PreviewEvent[] {
   const out: PreviewEvent[] = [];
   let state = start;
@@ -258,7 +263,7 @@ function ladderEvents(
     const stepRoles = input.oncallAt ? { ...roles, oncall: input.oncallAt(step.dueAt) } : roles;
     const outcome = stepOutcome(step, policy.ladder[step.level]!.notify, stepRoles, state.acknowledgedBy);
     // time off (issue 22): as the escalation decides it when the step fires
-    const covered = coverRecipients(outcome.to, step.dueAt, cover, state.acknowledgedBy);
+    const covered = coverRecipients(outcome.to, step.dueAt, cover, state.acknowledgedBy, noDelegate);
     const notes = covered.away.map((c) => plainNote(c.note!));
     for (const to of covered.to) {
       const zone = input.zoneOf(to);
@@ -302,19 +307,29 @@ function gateEvents(input: PreviewInput, gate: PreviewGate, from: DateTime, unti
   const state: LadderState = { raisedAt: gate.dueAt, resolved: false, levelsDone: 0, repeatsDone: 0, lastNotifiedAt: null, snoozedUntil: null, acknowledgedBy: [] };
   const roles: Roles = { leads: [], pm: input.pm, execs: [] };
   out.push(
-    ...ladderEvents(input, gate.ladder, state, roles, gate.severity, from, until, (at, to, level) => {
-      const zone = input.zoneOf(to);
-      return {
-        ...base,
-        at,
-        kind: 'gate_escalation',
-        to,
-        zone,
-        summary: `Gate “${gate.name}” not signed off: escalation level ${level + 1}`,
-        condition: 'if still not signed off',
-        dst: dstNoteBetween(zone, gate.dueAt!, at, 'due time'),
-      };
-    }),
+    ...ladderEvents(
+      input,
+      gate.ladder,
+      state,
+      roles,
+      gate.severity,
+      from,
+      until,
+      (at, to, level) => {
+        const zone = input.zoneOf(to);
+        return {
+          ...base,
+          at,
+          kind: 'gate_escalation',
+          to,
+          zone,
+          summary: `Gate “${gate.name}” not signed off: escalation level ${level + 1}`,
+          condition: 'if still not signed off',
+          dst: dstNoteBetween(zone, gate.dueAt!, at, 'due time'),
+        };
+      },
+      gate.noDelegate,
+    ),
   );
   return out;
 }
@@ -388,24 +403,34 @@ function gonogoEvents(input: PreviewInput, from: DateTime, until: DateTime): Pre
 /** The next ladder steps of a blocker open now, while it stays open. */
 function blockerEvents(input: PreviewInput, b: PreviewBlocker, from: DateTime, until: DateTime): PreviewEvent[] {
   const short = b.text.length > 60 ? `${b.text.slice(0, 59)}…` : b.text;
-  return ladderEvents(input, b.policy, b.state, b.roles, b.severity, from, until, (at, to, level, attempt) => {
-    const zone = input.zoneOf(to);
-    return {
-      at,
-      kind: 'blocker_escalation',
-      to,
-      zone,
-      workstreamId: b.workstreamId,
-      checkinId: null,
-      gateId: null,
-      blockerId: b.id,
-      localDate: null,
-      window: null,
-      summary: `B-${b.id} (${b.severity}) “${short}”: escalation level ${level + 1}${attempt ? `, repeat ${attempt}` : ''}`,
-      condition: 'if still open',
-      dst: dstNoteBetween(zone, b.state.raisedAt, at, 'raise'),
-    };
-  });
+  return ladderEvents(
+    input,
+    b.policy,
+    b.state,
+    b.roles,
+    b.severity,
+    from,
+    until,
+    (at, to, level, attempt) => {
+      const zone = input.zoneOf(to);
+      return {
+        at,
+        kind: 'blocker_escalation',
+        to,
+        zone,
+        workstreamId: b.workstreamId,
+        checkinId: null,
+        gateId: null,
+        blockerId: b.id,
+        localDate: null,
+        window: null,
+        summary: `B-${b.id} (${b.severity}) “${short}”: escalation level ${level + 1}${attempt ? `, repeat ${attempt}` : ''}`,
+        condition: 'if still open',
+        dst: dstNoteBetween(zone, b.state.raisedAt, at, 'raise'),
+      };
+    },
+    b.noDelegate,
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ import { oncallForTarget } from '../oncall/ladder.js';
 import { rotationStatuses } from '../oncall/rotations.js';
 import { awayStatusesBefore } from '../people/away-status.js';
 import { coverOutcome } from '../people/away.js';
+import { noDelegateOn } from './gate-cover.js';
 
 export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
 
@@ -55,6 +56,8 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
       now,
       statuses,
       b.acknowledgedBy,
+      // a gate's signers may be covered on its "not signed off" escalation only under delegate_may_sign: true
+      noDelegateOn(deps.config, b),
     );
     const to = outcome.to;
     const ageMs = now.toMillis() - b.raisedAt.getTime();

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import { memberOutOfOffice } from '../../db/schema/index.js';
 import type { StepOutcome } from '../../domain/blockers/ladder.js';
-import { type AwaySpan, type CoverContext, type CoveredRecipients, coverRecipients } from '../../domain/people/cover.js';
+import { type AwaySpan, type CoverContext, type CoveredRecipients, coverRecipients, type NoDelegate } from '../../domain/people/cover.js';
 import type { Program } from '../../domain/program/program.js';
 import { zoneOf } from '../checkins/participation.js';
 import type { DbOrTx } from '../delivery/transitions.js';
@@ -36,7 +36,8 @@ export function coverContext(config: Program, spans: readonly AwaySpan[]): Cover
 
 /**
  * Applies time off to the recipients of one step at `at` (domain/people/cover.ts coverRecipients), reading the
- * out-of-office spans through `db` and adding `extra` spans (Slack statuses read before the transaction).
+ * out-of-office spans through `db` and adding `extra` spans (Slack statuses read before the transaction);
+ * `noDelegate` names the recipients no delegate may stand in for.
  */
 export async function coverStep(
   config: Program,
@@ -45,9 +46,10 @@ export async function coverStep(
   at: DateTime,
   extra: readonly AwaySpan[] = [],
   alreadyOut: readonly string[] = [],
+  noDelegate?: NoDelegate,
 ): Promise<CoveredRecipients> {
   const spans = [...(await outOfOfficeSpans(db)), ...extra];
-  return coverRecipients(recipients, at, coverContext(config, spans), alreadyOut);
+  return coverRecipients(recipients, at, coverContext(config, spans), alreadyOut, noDelegate);
 }
 
 /**
@@ -65,7 +67,8 @@ export async function awayThroughout(db: DbOrTx, userId: string, from: string, u
  * who is away is replaced by who covers them (once each: a delegate already on the step gets one notice), the
  * notes go in `away` for the timeline, and a step left with nobody because everyone is away is skipped with
  * reason `away` (the caller makes the next level due at once). Reads the out-of-office spans through `db` (the
- * escalation's transaction); `statuses` are Slack statuses read before it (./away-status.ts).
+ * escalation's transaction); `statuses` are Slack statuses read before it (./away-status.ts). Recipients in
+ * `noDelegate.for` who are away are dropped, never covered (a gate's signers without `delegate_may_sign`).
  * @returns the outcome, and for each delegate the notes of those they cover (their DM says so).
  */
 export async function coverOutcome(
@@ -75,9 +78,10 @@ export async function coverOutcome(
   at: DateTime,
   statuses: readonly AwaySpan[] = [],
   acknowledgedBy: readonly string[] = [],
+  noDelegate?: NoDelegate,
 ): Promise<{ outcome: StepOutcome; coveringFor: Record<string, string[]> }> {
   if (!outcome.to.length) return { outcome, coveringFor: {} };
-  const covered = await coverStep(config, db, outcome.to, at, statuses, acknowledgedBy);
+  const covered = await coverStep(config, db, outcome.to, at, statuses, acknowledgedBy, noDelegate);
   const away = covered.away.map((c) => c.note!);
   const skipped = covered.to.length ? null : 'away';
   const coveringFor: Record<string, string[]> = {};

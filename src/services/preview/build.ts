@@ -1,3 +1,4 @@
+import { signersNotDelegated } from '../../domain/people/cover.js';
 import { configRotationsAt } from '../../domain/oncall/rotation.js';
 import { DateTime } from 'luxon';
 import { configuredDelegates } from '../people/away.js';
@@ -79,6 +80,8 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
       ladder: live?.gatesEscalating.has(g.id) ? { ...ladder, ladder: [] } : ladder,
       // services/gonogo/gates.ts raises a late gate's escalation at P1
       severity: 'P1',
+      // an away signer is covered by their delegate only under delegate_may_sign: true (services/blockers/escalate.ts)
+      noDelegate: signersNotDelegated(g),
     };
   });
   // open tasks with a due time (issue 10); a task done (live state) has no due-time escalation

@@ -7,6 +7,7 @@ import type { PreviewBlocker, RecordedSkip, StartedRun } from '../../domain/prev
 import type { OutOfOffice } from '../../domain/checkins/schedule.js';
 import { ladderState } from '../blockers/ladder-state.js';
 import { rolesFor } from '../blockers/policy.js';
+import { noDelegateOn } from '../blockers/gate-cover.js';
 import { taskCatalog } from '../tasks/catalog.js';
 import { startGates, type StartGates } from '../workstreams/start-gates.js';
 
@@ -75,6 +76,8 @@ export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<Li
       policy: b.policy,
       state: ladderState(b),
       roles: rolesFor(config, b.workstreamId),
+      // as services/blockers/escalate.ts: a gate's signers only under delegate_may_sign: true
+      noDelegate: noDelegateOn(config, b),
     })),
   };
 }

@@ -11,27 +11,12 @@ import { threadLine } from '../../../../src/slack/blocks/blocker.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
+import { nextTransition } from '../../../support/dst.js';
 
 // Issue 22, "Time off and delegates": a lead who is away is skipped on the ladder; their delegate gets the step
 // (once), else the next level goes at once. The blocker is raised at 02:00 local on the next DST night of the
 // lead's zone, found from the zone's own rules at test time (never a fixed date).
 const ZONE = 'America/New_York';
-
-/** The next instant after `from` at which `zone`'s UTC offset changes (luxon, hour by hour, then minute by minute). */
-function nextTransition(zone: string, from: DateTime): DateTime {
-  let t = from.setZone(zone).startOf('hour');
-  const limit = t.plus({ days: 400 });
-  while (t < limit) {
-    const next = t.plus({ hours: 1 });
-    if (next.offset !== t.offset) {
-      let m = t;
-      while (m.plus({ minutes: 1 }).offset === t.offset) m = m.plus({ minutes: 1 });
-      return m.plus({ minutes: 1 });
-    }
-    t = next;
-  }
-  throw new Error(`${zone} has no DST transition within 400 days of ${from.toISO()}`);
-}
 
 const transition = nextTransition(ZONE, DateTime.now());
 // 02:00 local on the transition's date (on a spring-forward night luxon moves a 02:00 that does not exist to 03:00)

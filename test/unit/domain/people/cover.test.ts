@@ -1,6 +1,17 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { type AwaySpan, awaySpanAt, type CoverContext, coverFor, coverRecipients, delegateLoops, NO_END } from '../../../../src/domain/people/cover.js';
+import {
+  type AwaySpan,
+  awaySpanAt,
+  type CoverContext,
+  coverFor,
+  coverRecipients,
+  coverWithoutDelegate,
+  delegateLoops,
+  NO_END,
+  SIGN_OFF_NOT_DELEGATED,
+  signersNotDelegated,
+} from '../../../../src/domain/people/cover.js';
 
 // an instant derived from nothing but a fixed zone-local date: the rules judge dates in each person's own zone
 const at = DateTime.fromISO('2026-12-22T10:00', { zone: 'Europe/Paris' }).toUTC();
@@ -82,6 +93,23 @@ describe('coverRecipients', () => {
   it('is empty when everyone is away with nobody covering, and never adds back someone already out', () => {
     expect(coverRecipients(['ANA'], at, ctx([away('ANA')])).to).toEqual([]);
     expect(coverRecipients(['ANA'], at, ctx([away('ANA', '2026-12-24', 'BEN')]), ['BEN']).to).toEqual([]);
+  });
+});
+
+describe('coverRecipients with signers no delegate may cover (a gate without delegate_may_sign)', () => {
+  it('drops the away signer with a note, never adds their delegate, and keeps the others', () => {
+    const r = coverRecipients(['ANA', 'CARL', 'DEE'], at, ctx([away('ANA', '2026-12-24', 'BEN'), away('DEE', '2026-12-24', 'BEN')]), [], signersNotDelegated({ sign_off: ['ANA', 'CARL'] }));
+    expect(r.to).toEqual(['CARL', 'BEN']);
+    expect(r.covering).toEqual({ BEN: ['DEE'] });
+    expect(r.away).toEqual([
+      { for: 'ANA', by: null, note: `<@ANA> is away until 24 Dec; ${SIGN_OFF_NOT_DELEGATED}` },
+      { for: 'DEE', by: 'BEN', note: '<@DEE> is away until 24 Dec; <@BEN> is covering' },
+    ]);
+  });
+
+  it('covers as usual under delegate_may_sign: true', () => {
+    expect(signersNotDelegated({ sign_off: ['ANA'], delegate_may_sign: true })).toBeUndefined();
+    expect(coverWithoutDelegate('CARL', at, ctx([away('ANA')]), SIGN_OFF_NOT_DELEGATED)).toEqual({ for: 'CARL', by: 'CARL', note: null });
   });
 });
 
