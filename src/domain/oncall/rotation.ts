@@ -117,3 +117,18 @@ export function configRotationsAt(rotations: Readonly<Record<string, RotationDec
   }
   return out;
 }
+
+/**
+ * Who is on call at `at` in each feed rotation (ICS, PagerDuty, Opsgenie) from its last known shifts, by rotation id,
+ * for the preview (issue 22): the person {@link onCallAt} names (a user ID, or the feed's email when none was
+ * found), or nobody.
+ * @param shifts rotation id → its stored shifts (services/preview/live-state.ts reads them from `oncall_rotations`).
+ */
+export function feedRotationsAt(shifts: ReadonlyMap<string, readonly Shift[]>, at: DateTime): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [id, list] of shifts) {
+    const who = onCallAt(list, at).now;
+    out[id] = who ? [who.person] : [];
+  }
+  return out;
+}

@@ -47,7 +47,12 @@ export interface RotationStatus {
 
 const toPerson = (s: Shift | null): OnCallPerson | null => (s ? { userId: s.person.includes('@') ? null : s.person, person: s.person, from: s.start, until: s.end } : null);
 
-const fromStored = (s: StoredShift): Shift => ({ start: DateTime.fromISO(s.start, { zone: 'UTC' }), end: s.end ? DateTime.fromISO(s.end, { zone: 'UTC' }) : null, person: s.userId ?? s.person });
+/** A shift as `oncall_rotations` stores it → the domain's (the Slack user ID when one was found, else the feed's name). */
+export const shiftFromStored = (s: StoredShift): Shift => ({
+  start: DateTime.fromISO(s.start, { zone: 'UTC' }),
+  end: s.end ? DateTime.fromISO(s.end, { zone: 'UTC' }) : null,
+  person: s.userId ?? s.person,
+});
 
 /**
  * Who is on call at `at` (UTC) for each rotation of the running program (or only `ids`), from the stored shifts of
@@ -71,7 +76,7 @@ export async function rotationStatuses(deps: Pick<Deps, 'db' | 'config'>, at: Da
       continue;
     }
     const row = byId.get(id);
-    const shifts = row?.source === source ? row.shifts.map(fromStored) : [];
+    const shifts = row?.source === source ? row.shifts.map(shiftFromStored) : [];
     const who = onCallAt(shifts, at);
     out.set(id, {
       ...base,

@@ -1,5 +1,5 @@
 import { signersNotDelegated } from '../../domain/people/cover.js';
-import { configRotationsAt } from '../../domain/oncall/rotation.js';
+import { configRotationsAt, feedRotationsAt } from '../../domain/oncall/rotation.js';
 import { DateTime } from 'luxon';
 import { configuredDelegates } from '../people/away.js';
 import type { WorkspaceConfig } from '../../config/workspace.js';
@@ -119,8 +119,8 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
     gonogoAt: config.gonogo?.at ? DateTime.fromISO(config.gonogo.at, { zone }).toUTC() : null,
     quietHours: quiet ? { from: quiet.from, to: quiet.to, except: quiet.except } : null,
     zoneOf: (userId) => zoneOf(config, userId),
-    // rotations written in preflight.yml, at each step's due time (feeds are only known at run time)
-    oncallAt: (at) => configRotationsAt(config.program.oncall ?? {}, zone, at),
+    // rotations written in preflight.yml, and feeds from their last known shifts (live state), at each step's due time
+    oncallAt: (at) => ({ ...feedRotationsAt(live?.oncallShifts ?? new Map(), at), ...configRotationsAt(config.program.oncall ?? {}, zone, at) }),
     // the scheduler's own guard decides when each run opens and whom it holds; activityOf says why not
     opening: (occ) => {
       const r = runOpening(config, occ, startGates);

@@ -1,5 +1,8 @@
 import { isNotNull, ne } from 'drizzle-orm';
-import { blockers, gateSignatures, gateStates, memberOutOfOffice, standupRuns, standupSkips } from '../../db/schema/index.js';
+import { blockers, gateSignatures, gateStates, memberOutOfOffice, oncallRotations, standupRuns, standupSkips } from '../../db/schema/index.js';
+import { sourceOf } from '../../domain/oncall/declaration.js';
+import type { Shift } from '../../domain/oncall/rotation.js';
+import { shiftFromStored } from '../oncall/rotations.js';
 import type { Db } from '../../db/client.js';
 import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { OpenedCheckin } from '../../domain/plan/plan-diff.js';
@@ -36,6 +39,11 @@ export interface LiveState {
   tasksEscalating: Set<string>;
   /** Open blockers (escalations of late gates included) with their ladder position. */
   blockers: PreviewBlocker[];
+  /**
+   * The last known shifts of each feed rotation the config declares (`oncall_rotations`, issue 22), by rotation id:
+   * who `oncall:<id>` steps would ping. Absent: not read.
+   */
+  oncallShifts?: Map<string, Shift[]>;
 }
 
 /**
@@ -57,7 +65,15 @@ export async function readLiveState(db: Db, config: WorkspaceConfig): Promise<Li
   for (const r of signatures) gateSigned.set(r.gateId, [...(gateSigned.get(r.gateId) ?? []), r.userId]);
   const { doneIds } = await taskCatalog({ db, config });
   const open = await db.select().from(blockers).where(ne(blockers.status, 'resolved'));
+  const feeds = Object.entries(config.program.oncall ?? {}).filter(([, r]) => sourceOf(r) !== 'config');
+  const stored = feeds.length ? await db.select().from(oncallRotations) : [];
+  const oncallShifts = new Map<string, Shift[]>();
+  for (const [id, r] of feeds) {
+    const row = stored.find((x) => x.rotationId === id && x.source === sourceOf(r));
+    if (row) oncallShifts.set(id, row.shifts.map(shiftFromStored));
+  }
   return {
+    oncallShifts,
     outOfOffice: ooo.map((o) => ({ userId: o.userId, from: o.fromDate, until: o.untilDate, delegate: o.delegate })),
     skips: skips.map((s) => ({ userId: s.userId, workstreamId: s.workstreamId, checkinId: s.checkinId, localDate: s.localDate })),
     startedRuns: started.map((r) => ({ workstreamId: r.workstreamId, checkinId: r.checkinId, localDate: r.localDate, startedBy: r.startedBy! })),
