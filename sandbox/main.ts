@@ -119,56 +119,80 @@ try {
 const channels = Object.fromEntries(dir.channels.map((c) => [c.id, { name: c.name }]));
 const standIn = await new SlackApiFake({ channels, teamId: TEAM.teamId, botUserId: TEAM.botUserId }).start(0, '127.0.0.1');
 for (const [email, id] of Object.entries(dir.usersByEmail)) standIn.usersByEmail.set(email, id);
-const botPort = await freePort();
 const signingSecret = randomBytes(16).toString('hex');
 const configFile = join(mkdtempSync(join(tmpdir(), 'preflight-sandbox-')), 'preflight.yml');
 writeFileSync(configFile, yaml);
 
-const bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-  cwd: root,
-  env: {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
-    SLACK_BOT_TOKEN: 'xoxb-sandbox',
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_APP_TOKEN: '',
-    SLACK_API_URL: standIn.url,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX,
-    PORT: String(botPort),
-    PREFLIGHT_CONFIG: configFile,
-    LOG_LEVEL: opts.verbose ? 'info' : 'warn',
-    // libfaketime's variables (test/support/run-at.sh): the bot keeps the sandbox's clock
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'LD_PRELOAD' || k === 'DONT_FAKE_MONOTONIC' || k.startsWith('FAKETIME'))),
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+/** Starts Preflight on `p` (the sandbox's own Slack stand-in, database and Redis prefix). */
+function spawnBot(p: number): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      SLACK_BOT_TOKEN: 'xoxb-sandbox',
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_APP_TOKEN: '',
+      SLACK_API_URL: standIn.url,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX,
+      PORT: String(p),
+      PREFLIGHT_CONFIG: configFile,
+      LOG_LEVEL: opts.verbose ? 'info' : 'warn',
+      // libfaketime's variables (test/support/run-at.sh): the bot keeps the sandbox's clock
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'LD_PRELOAD' || k === 'DONT_FAKE_MONOTONIC' || k.startsWith('FAKETIME'))),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 let botOutput = '';
-const keep = (d: Buffer) => {
-  botOutput = (botOutput + d.toString()).slice(-20_000);
-  if (opts.verbose) process.stderr.write(d);
-};
-spawnedBot = bot;
-bot.stdout.on('data', keep);
-bot.stderr.on('data', keep);
 let stopping = false;
+let bot!: ChildProcess;
+let botPort = 0;
+// The port is picked free and released before Preflight binds it: on a busy machine another socket can take it in
+// between (EADDRINUSE). Then Preflight is started again on another port, up to three times.
+for (let attempt = 1; ; attempt++) {
+  botPort = await freePort();
+  botOutput = '';
+  bot = spawnBot(botPort);
+  spawnedBot = bot;
+  const keep = (d: Buffer) => {
+    botOutput = (botOutput + d.toString()).slice(-20_000);
+    if (opts.verbose) process.stderr.write(d);
+  };
+  bot.stdout!.on('data', keep);
+  bot.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((r) => bot.once('exit', (code) => r(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => {
+    exitCode = code;
+  });
+  const botUrl = `http://127.0.0.1:${botPort}`;
+  let healthy = false;
+  for (let i = 0; i <= 600 && exitCode === undefined; i++) {
+    healthy = await fetch(`${botUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (healthy) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (healthy) break;
+  if (exitCode !== undefined && botOutput.includes('EADDRINUSE') && attempt < 3) continue;
+  if (exitCode !== undefined) {
+    console.error(`Preflight stopped (exit code ${exitCode}). Its last output:\n${botOutput}`);
+    process.exit(1);
+  }
+  fail(`Preflight did not become healthy within 60 s. Its output:\n${botOutput}`);
+}
 bot.on('exit', (code) => {
   if (stopping) return;
   console.error(`Preflight stopped (exit code ${code}). Its last output:\n${botOutput}`);
   process.exit(1);
 });
-
 const botUrl = `http://127.0.0.1:${botPort}`;
-for (let i = 0; ; i++) {
-  const ok = await fetch(`${botUrl}/healthz`).then(
-    (r) => r.ok,
-    () => false,
-  );
-  if (ok) break;
-  if (i > 600) fail(`Preflight did not become healthy within 60 s. Its output:\n${botOutput}`);
-  await new Promise((r) => setTimeout(r, 100));
-}
 
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as { features?: { slash_commands?: { command: string }[] } };
 const commands = (manifest.features?.slash_commands ?? []).map((c) => c.command);
