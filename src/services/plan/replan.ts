@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { ConfigError } from '../../config/load.js';
 import { type OverrideKind, type PlanOverride, fileValueOf } from '../../config/overrides.js';
 import { planOverrides } from '../../db/schema/index.js';
@@ -31,6 +31,11 @@ export type ReplanResult =
       zone: string;
       /** The plan version running after the reload. */
       version: string;
+      /**
+       * The value the plan ran before this change: the active override it replaced (`replacedValue` set), else the
+       * file's (`override.fileValue`).
+       */
+      replacedValue?: unknown;
     }
   | { ok: false; message: string }
   | { ok: false; refusal: Refusal };
@@ -152,20 +157,24 @@ export async function replan(deps: Deps, plan: PlanControl | undefined, actor: s
   }
 
   const at = deps.clock.now().toJSDate();
-  const stored = await deps.db.transaction(async (tx) => {
+  const storedWith = await deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(planOverrides)
       .values({ kind, target, workstreamId, value, fileValue: candidate?.fileValue ?? null, reason, createdBy: actor, createdAt: at })
       .returning();
     if (kind === 'task_due' || kind === 'task_owner' || kind === 'gate_due') {
       const before = await tx
-        .select({ id: planOverrides.id })
+        .select({ id: planOverrides.id, value: planOverrides.value })
         .from(planOverrides)
-        .where(and(eq(planOverrides.kind, kind), eq(planOverrides.target, target), isNull(planOverrides.droppedAt)));
-      for (const b of before) if (b.id !== row!.id) await dropOverride(tx, b.id, actor, `replaced by #${row!.id}`, at);
+        .where(and(eq(planOverrides.kind, kind), eq(planOverrides.target, target), isNull(planOverrides.droppedAt)))
+        .orderBy(asc(planOverrides.id));
+      const replaced = before.filter((b) => b.id !== row!.id);
+      for (const b of replaced) await dropOverride(tx, b.id, actor, `replaced by #${row!.id}`, at);
+      if (replaced.length) return { row: row!, replacedValue: replaced.at(-1)!.value };
     }
-    return row!;
+    return { row: row!, replacedValue: undefined };
   });
+  const stored = storedWith.row;
   deps.log.info({ override: stored.id, kind, target, actor }, 'plan override stored');
 
   const outcome = await plan.reloader.reload(actor);
@@ -187,5 +196,5 @@ export async function replan(deps: Deps, plan: PlanControl | undefined, actor: s
     droppedBy: null,
     dropReason: null,
   };
-  return { ok: true, override: record, title, zone, version: plan.holder.current.version };
+  return { ok: true, override: record, title, zone, version: plan.holder.current.version, ...(storedWith.replacedValue !== undefined ? { replacedValue: storedWith.replacedValue } : {}) };
 }

@@ -68,7 +68,7 @@ export function replanText(r: Extract<ReplanResult, { ok: true }>): string {
     }
     case 'task_due':
     case 'gate_due':
-      return `🗓️ ${safeMrkdwn(o.target, 40)} ${title} is now due ${localDue(o.value)} (${r.zone}), was ${localDue(o.fileValue)} in preflight.yml. ${version}`;
+      return `🗓️ ${safeMrkdwn(o.target, 40)} ${title} is now due ${localDue(o.value)} (${r.zone}), was ${r.replacedValue !== undefined ? `${localDue(r.replacedValue)} (changed from Slack before)` : `${localDue(o.fileValue)} in preflight.yml`}. ${version}`;
     case 'task_owner':
       return `🔁 ${safeMrkdwn(o.target, 40)} ${title} now belongs to ${who(o.value)}. ${version}`;
     case 'task_drop':

@@ -145,7 +145,9 @@ describe('replan from Slack', () => {
     expect(stats).toContain('• *gate1* due moved 17:00 → 18:00 by <@U0PM>');
 
     // a second move of the same field replaces the first (kept in the audit)
-    await app.command('/task', 'due O-2 16:30', 'U0PM');
+    const again = await app.command('/task', 'due O-2 16:30', 'U0PM');
+    // the answer names the value the plan ran until now (the first move), not the file's
+    expect(again.text).toContain('is now due Sat 5 Dec 16:30 (UTC), was Sat 5 Dec 16:00 (changed from Slack before).');
     const shown = await app.command('/task', 'show O-2', 'U01');
     expect(shown).toMatchObject({ response_type: 'ephemeral', text: 'O-2 OAuth' });
     const blocks = JSON.stringify(shown.blocks);
