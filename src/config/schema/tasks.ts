@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRACKER_KINDS } from '../../domain/trackers/tracker-issue.js';
 import { DEFAULT_TASK_PRIORITY, SEVERITIES } from '../../domain/program/severities.js';
 import { ladderLevelSchema } from './escalation.js';
 import { localDateTimeSchema, userIdSchema } from './fields.js';
@@ -36,6 +37,12 @@ export const taskSchema = z
         description: "Orders /task (P0 first). When written, a task not done by its due time escalates on escalation.ladders' ladder of this severity (unless tasks.escalation is set)",
       }),
     requires: z.array(z.string()).default([]),
+    /** A link to the task's page (a tracker issue, a doc): shown with the task wherever it appears. */
+    url: z.url({ protocol: /^https?$/, error: 'expected an http(s) link' }).optional(),
+    /** Set by `tasks_from` (issue 21) on the tasks it brings: the tracker and the source's label (`Jira LAUNCH`). Not written by hand. */
+    source: z.strictObject({ tracker: z.enum(TRACKER_KINDS), label: z.string().min(1).max(120) }).optional(),
+    /** Set by `tasks_from`: the assignee's email when no Slack user has it; `owner` is then the workstream's first lead and the task escalates to the lead from the first step. */
+    owner_unmatched: z.email().optional(),
   })
   .transform(({ priority, ...task }) => ({ ...task, priority: priority ?? DEFAULT_TASK_PRIORITY, priority_given: priority !== undefined }));
 export type TaskConfig = z.infer<typeof taskSchema>;

@@ -6,6 +6,7 @@ import { activeSpanProblem } from '../../domain/workstreams/activity.js';
 import { checkinSchema, standupOverridesSchema } from './checkins.js';
 import { channelIdSchema, localDateOrDateTimeSchema, slugSchema, userIdSchema, zoneSchema } from './fields.js';
 import { taskSchema } from './tasks.js';
+import { tasksFromSchema } from './tasks-from.js';
 
 /*
  * Workstreams: their people, channels and zone, their check-ins and tasks, when they are active; and the rules
@@ -27,6 +28,8 @@ export const workstreamSchema = z.strictObject({
   checkins: z.array(checkinSchema).optional(),
   checklist: z.array(z.string().trim().min(1).max(200)).default([]),
   tasks: z.array(taskSchema).default([]),
+  /** Tracker sources whose issues become tasks of this workstream (issue 21): Jira, Linear or GitHub. */
+  tasks_from: tasksFromSchema.optional(),
   /**
    * When the workstream holds check-ins: from `from` (a date: its start; a date-time: that instant) until `until`
    * (a date: inclusive, to its end; a date-time: exclusive), local to the workstream's zone (domain/workstreams/activity.ts).

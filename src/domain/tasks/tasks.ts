@@ -19,6 +19,12 @@ export interface Task {
   done: boolean;
   /** Last reported percent, 0–100 (100 once done). */
   progress: number;
+  /** The task's page (a tracker issue's URL), shown wherever the task is; absent/null for none. */
+  url?: string | null;
+  /** The tracker source it comes from (`Jira LAUNCH`), issue 21; absent/null for a preflight.yml task. */
+  source?: string | null;
+  /** The tracker assignee's email when no Slack user has it (`owner` is then the lead), issue 21. */
+  ownerUnmatched?: string | null;
 }
 
 /**

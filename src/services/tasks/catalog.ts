@@ -57,6 +57,9 @@ export async function taskCatalog(deps: Pick<Deps, 'db'> & { config: WorkspaceCo
       requires: task.requires,
       done,
       progress: done ? 100 : (s?.progress ?? 0),
+      url: task.url ?? null,
+      source: task.source?.label ?? null,
+      ownerUnmatched: task.owner_unmatched ?? null,
     };
   });
   const doneIds = new Set([...tasks.filter((t) => t.done).map((t) => t.id), ...passed.map((g) => g.id)]);
