@@ -10,3 +10,4 @@ export * from './deliveries.js';
 export * from './plans.js';
 export * from './oncall.js';
 export * from './overrides.js';
+export * from './trackers.js';
