@@ -26,11 +26,26 @@ export interface LinearAdapterOptions {
   retries?: number;
   /** First backoff wait, ms (default 500, doubling). */
   minBackoffMs?: number;
+  /** Longest wait for one answer, ms (default 30 s); past it the attempt counts as a network failure. */
+  timeoutMs?: number;
+}
+
+/** Rejects with a TimeoutError when `promise` has not settled within `ms` (the request itself is left to finish). */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' })), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
  * A Linear personal API key (`lin_api_…`) is sent as `Authorization: <key>`; an OAuth access token (`lin_oauth_…`, or
- * one given as `Bearer …`) as `Authorization: Bearer <token>` (https://linear.app/developers/graphql#authentication).
+ * one given as `Bearer …`) as `Authorization: Bearer <token>` (https://linear.app/developers/graphql).
  */
 export function linearClientAuth(token: string): { apiKey: string } | { accessToken: string } {
   const t = token.trim();
@@ -77,7 +92,7 @@ export function createLinearAdapter(source: LinearSourceConfig, env: NodeJS.Proc
     return pRetry(
       async () => {
         try {
-          const res = await c.client.rawRequest<T, Record<string, unknown>>(query, variables);
+          const res = await withTimeout(c.client.rawRequest<T, Record<string, unknown>>(query, variables), opts.timeoutMs ?? 30_000);
           if (res.data === undefined || res.data === null) throw new Error(`Linear ${what}: the answer has no data`);
           return res.data;
         } catch (err) {

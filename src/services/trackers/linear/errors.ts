@@ -82,7 +82,7 @@ export function classifyLinearFault(err: unknown, nowMs: number): LinearFault {
   // fetch rejects with a TypeError ("fetch failed", cause ECONNREFUSED…) or an AbortError/TimeoutError
   if (err instanceof Error && (err.name === 'TypeError' || err.name === 'AbortError' || err.name === 'TimeoutError')) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return { kind: 'unavailable', detail: cause?.code ?? cause?.message ?? err.message };
+    return { kind: 'unavailable', detail: err.name === 'TypeError' ? (cause?.code ?? cause?.message ?? err.message) : err.message };
   }
   return { kind: 'other', detail: err instanceof Error ? err.message : String(err) };
 }

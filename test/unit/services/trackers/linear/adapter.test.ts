@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { linearSourceSchema } from '../../../../../src/config/schema/tasks-from.js';
@@ -220,6 +220,26 @@ describe('faults', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrackerUnavailableError);
     expect((err as Error).message).toContain('ECONNREFUSED');
+  });
+
+  it('an answer that never comes is a TrackerUnavailableError once the timeout passes', async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    // accepts the connection, never answers
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const err = await adapter({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 300 })
+        .checkAuth()
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TrackerUnavailableError);
+      expect((err as Error).message).toContain('no answer within');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('baseUrl points the client at a stand-in', async () => {
