@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { LinearError } from '@linear/sdk';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { linearSourceSchema } from '../../../../../src/config/schema/tasks-from.js';
@@ -174,7 +175,10 @@ describe('faults', () => {
   });
 
   it('rate limited (HTTP 429 with Retry-After): waits the seconds it says', async () => {
-    nockLinear(() => [429, fixture('error-ratelimited.json'), { 'retry-after': '17' }]);
+    // with extensions.type the SDK itself makes it a RatelimitedLinearError; it must not escape either
+    const body = fixture('error-ratelimited.json');
+    body.errors[0].extensions.type = 'ratelimited';
+    nockLinear(() => [429, body, { 'retry-after': '17' }]);
     const err = await adapter()
       .getIssue('ENG-1')
       .catch((e: unknown) => e);
@@ -188,6 +192,21 @@ describe('faults', () => {
       .listIssues()
       .catch((e: unknown) => e);
     expect((err as TrackerRateLimitError).retryAfterMs).toBe(60_000);
+  });
+
+  it('a query Linear refuses as invalid is a plain Error naming what was asked, not the SDK’s error', async () => {
+    const { calls } = nockLinear(() => [
+      400,
+      { errors: [{ message: 'Cannot query field "estimat" on type "Issue".', extensions: { type: 'graphql error', code: 'GRAPHQL_VALIDATION_FAILED', userError: false } }] },
+    ]);
+    const err = await adapter({ retries: 2, minBackoffMs: 1 })
+      .listIssues()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(LinearError);
+    expect([TrackerAuthError, TrackerRateLimitError, TrackerUnavailableError].some((k) => err instanceof k)).toBe(false);
+    expect((err as Error).message).toMatch(/^Linear issues of ENG \/ Launch \/ omega: .*Cannot query field/);
+    expect(calls).toHaveLength(1);
   });
 
   it('503 is a TrackerUnavailableError after the retries', async () => {
