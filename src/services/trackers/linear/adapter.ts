@@ -91,16 +91,17 @@ export function createLinearAdapter(source: LinearSourceConfig, env: NodeJS.Proc
     const c = getClient();
     return pRetry(
       async () => {
+        let data: T | undefined;
         try {
-          const res = await withTimeout(c.client.rawRequest<T, Record<string, unknown>>(query, variables), opts.timeoutMs ?? 30_000);
-          if (res.data === undefined || res.data === null) throw new Error(`Linear ${what}: the answer has no data`);
-          return res.data;
+          ({ data } = await withTimeout(c.client.rawRequest<T, Record<string, unknown>>(query, variables), opts.timeoutMs ?? 30_000));
         } catch (err) {
           const fault = classifyLinearFault(err, now());
           const mapped = toTrackerError(fault, envVar, what);
           if (fault.kind === 'unavailable') throw mapped;
           throw new AbortError(mapped);
         }
+        if (data === undefined || data === null) throw new AbortError(`Linear ${what}: the answer has no data`);
+        return data;
       },
       { retries: opts.retries ?? 2, minTimeout: opts.minBackoffMs ?? 500, factor: 2, randomize: true },
     );
