@@ -31,7 +31,7 @@ function manyIssues(count: number) {
 function pagingLinear(nodes: unknown[]) {
   return nockLinear((call): LinearReply => {
     const start = call.variables.after ? Number(String(call.variables.after).replace('cursor-', '')) : 0;
-    const end = Math.min(nodes.length, start + call.variables.first);
+    const end = Math.min(nodes.length, start + Number(call.variables.first));
     return [200, { data: { issues: { nodes: nodes.slice(start, end), pageInfo: { hasNextPage: end < nodes.length, endCursor: `cursor-${end}` } } } }];
   });
 }

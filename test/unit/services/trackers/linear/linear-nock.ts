@@ -5,7 +5,7 @@ export interface LinearCall {
   authorization: string | null;
   operation: string;
   query: string;
-  variables: Record<string, any>;
+  variables: Record<string, unknown>;
 }
 
 export type LinearReply = [status: number, body: unknown, headers?: Record<string, string>];
@@ -21,7 +21,7 @@ export function nockLinear(answer: (call: LinearCall, index: number) => LinearRe
     .persist()
     .post('/graphql')
     .reply(async (req: Request) => {
-      const body = (await req.json()) as { query: string; variables?: Record<string, any> };
+      const body = (await req.json()) as { query: string; variables?: Record<string, unknown> };
       const call: LinearCall = {
         authorization: req.headers.get('authorization'),
         operation: /^(?:query|mutation)\s+(\w+)/.exec(body.query.trim())?.[1] ?? '(anonymous)',
