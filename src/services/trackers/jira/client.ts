@@ -11,7 +11,7 @@ import { TrackerAuthError, TrackerRateLimitError, TrackerUnavailableError } from
 /** Cloud: REST v3 (`/rest/api/3`, ADF rich text). Data Center: REST v2 (`/rest/api/2`, plain text / wiki markup). */
 export type JiraDeployment = 'cloud' | 'datacenter';
 
-/** Per-request timeout, ms: a request that has not answered by then counts as the tracker being unavailable. */
+/** Default per-request timeout, ms: a request that has not answered by then counts as the tracker being unavailable. */
 export const JIRA_REQUEST_TIMEOUT_MS = 30_000;
 
 /** The wait reported on a 429 that carries no Retry-After, ms (Atlassian: "may be accompanied by Retry-After"). */
@@ -77,9 +77,10 @@ export function jiraAuth(source: JiraSourceConfig, env: NodeJS.ProcessEnv, redir
  * Connects to one source: jira.js's core client (fetch, its own retries of 502/503/504 and transient network errors)
  * with a {@link JIRA_REQUEST_TIMEOUT_MS} timeout per request and every fault mapped by {@link toTrackerError}.
  * @param baseUrl where requests go instead of the site (the sandbox's stand-in); issue URLs still use the site.
+ * @param timeoutMs per-request timeout (default {@link JIRA_REQUEST_TIMEOUT_MS}), jira.js's own retries included.
  * @throws Error when a variable the source names is unset (see {@link jiraAuth}).
  */
-export function connectJira(source: JiraSourceConfig, env: NodeJS.ProcessEnv, baseUrl?: string): JiraConnection {
+export function connectJira(source: JiraSourceConfig, env: NodeJS.ProcessEnv, baseUrl?: string, timeoutMs = JIRA_REQUEST_TIMEOUT_MS): JiraConnection {
   const site = source.site.replace(/\/+$/, '');
   const deployment = jiraDeployment(source);
   const auth = jiraAuth(source, env, baseUrl !== undefined);
@@ -95,7 +96,7 @@ export function connectJira(source: JiraSourceConfig, env: NodeJS.ProcessEnv, ba
     async sendRequest<T>(options: SendRequestOptions<T>): Promise<T> {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TrackerUnavailableError('jira', `no answer from ${host} within ${JIRA_REQUEST_TIMEOUT_MS / 1000} s`)), JIRA_REQUEST_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new TrackerUnavailableError('jira', `no answer from ${host} within ${timeoutMs / 1000} s`)), timeoutMs);
       });
       try {
         return await Promise.race([inner.sendRequest(options), timeout]);

@@ -28,10 +28,11 @@ export function jiraLabel(source: Pick<JiraSourceConfig, 'site' | 'jql'>): strin
  * TrackerUnavailableError for those faults, never a jira.js error.
  * @param env where the variables the source names are read (process.env in production).
  * @param opts.baseUrl sends requests there instead of the site (the sandbox's Jira stand-in); issue URLs keep the site.
+ * @param opts.timeoutMs per-request timeout in ms (default 30 s); no answer by then is a TrackerUnavailableError.
  * @throws Error naming the key and variable when a variable the source names is not set.
  */
-export function createJiraAdapter(source: JiraSourceConfig, env: NodeJS.ProcessEnv, opts: { baseUrl?: string } = {}): TrackerAdapter {
-  const conn = connectJira(source, env, opts.baseUrl);
+export function createJiraAdapter(source: JiraSourceConfig, env: NodeJS.ProcessEnv, opts: { baseUrl?: string; timeoutMs?: number } = {}): TrackerAdapter {
+  const conn = connectJira(source, env, opts.baseUrl, opts.timeoutMs);
   const reader = new JiraIssueReader(conn, source);
   return {
     kind: 'jira',
