@@ -16,17 +16,37 @@ import { jiraIssueSchema, mapJiraIssue, requestedFields } from './mapping.js';
 export const JIRA_PAGE_SIZE = 100;
 
 const cloudPageSchema = z.looseObject({ issues: z.array(jiraIssueSchema).default([]), nextPageToken: z.string().nullish(), isLast: z.boolean().optional() });
-const dcPageSchema = z.looseObject({ issues: z.array(jiraIssueSchema).default([]), startAt: z.number().int(), total: z.number().int() });
+const dcPageSchema = z.looseObject({ issues: z.array(jiraIssueSchema).default([]), startAt: z.number().int(), maxResults: z.number().int().optional(), total: z.number().int().optional() });
+
+/**
+ * A JQL split into its filter and its trailing `ORDER BY` clause (null when it has none); an `order by` inside a quoted
+ * value is not a clause.
+ */
+export function splitOrderBy(jql: string): { filter: string; orderBy: string | null } {
+  let at = -1;
+  for (const m of jql.matchAll(/\border\s+by\b/gi)) {
+    const before = jql.slice(0, m.index);
+    if ((before.match(/"/g) ?? []).length % 2 === 0 && (before.match(/'/g) ?? []).length % 2 === 0) at = m.index;
+  }
+  return at < 0 ? { filter: jql.trim(), orderBy: null } : { filter: jql.slice(0, at).trim(), orderBy: jql.slice(at).trim() };
+}
 
 /** Reads the issues of one source. */
 export class JiraIssueReader {
   readonly #cloud: ReturnType<typeof createCloudClient>;
+  /** The source's filter, without its ORDER BY. */
+  readonly #filter: string;
+  /** The listing's JQL: the source's, ordered by key when it has no ORDER BY (new issues land on the last page, so `startAt` paging skips none). */
+  readonly #listJql: string;
 
   constructor(
     private readonly conn: JiraConnection,
     private readonly source: JiraSourceConfig,
   ) {
     this.#cloud = createCloudClient(conn.client);
+    const { filter, orderBy } = splitOrderBy(source.jql);
+    this.#filter = filter;
+    this.#listJql = `${filter} ${orderBy ?? 'ORDER BY key ASC'}`.trim();
   }
 
   /**
@@ -35,7 +55,7 @@ export class JiraIssueReader {
    * @throws JiraRequestError on Jira's 400 (a JQL it rejects: the message names the source's jql), the contract's
    *   faults otherwise (client.ts); Error when an issue lacks a mapped field or the cursor is not one this source gave.
    */
-  async page(cursor?: string, jql = this.source.jql): Promise<IssuePage> {
+  async page(cursor?: string, jql = this.#listJql): Promise<IssuePage> {
     const fields = requestedFields(this.source);
     try {
       if (this.conn.deployment === 'cloud') {
@@ -49,7 +69,9 @@ export class JiraIssueReader {
       const raw = await this.conn.client.sendRequest({ url: '/rest/api/2/search', method: 'POST', body: { jql, startAt, maxResults: JIRA_PAGE_SIZE, fields } });
       const page = parse(dcPageSchema, raw, 'POST /rest/api/2/search');
       const reached = page.startAt + page.issues.length;
-      return { issues: this.#map(page.issues), ...(page.issues.length > 0 && reached < page.total ? { next: String(reached) } : {}) };
+      // without `total`, a full page means there may be more
+      const more = page.total === undefined ? page.issues.length >= (page.maxResults ?? JIRA_PAGE_SIZE) : reached < page.total;
+      return { issues: this.#map(page.issues), ...(page.issues.length > 0 && more ? { next: String(reached) } : {}) };
     } catch (err) {
       if (err instanceof JiraRequestError && err.status === 400) throw new JiraRequestError(400, `${err.message} (the source's jql: ${jql})`);
       throw err;
@@ -58,13 +80,13 @@ export class JiraIssueReader {
 
   /**
    * One issue by key (or numeric id), mapped; null when it does not exist (deleted, or not visible to the account) or
-   * no longer matches the source's `jql`. One search `issue = <key> AND (<jql>)`; when Jira rejects that (400: JQL
+   * no longer matches the source's `jql`. One search `issue = <key> AND (<jql's filter>)`; when Jira rejects that (400: JQL
    * naming a key that does not exist), GET issue tells a deleted issue (404 → null) from a bad JQL (rethrown).
    */
   async one(key: string): Promise<TrackerIssue | null> {
     if (!/^[A-Za-z][A-Za-z0-9_]*-\d+$|^\d+$/.test(key)) throw new Error(`not a Jira issue key or id: "${key}"`);
     try {
-      const page = await this.page(undefined, `issue = ${key} AND (${this.source.jql})`);
+      const page = await this.page(undefined, this.#filter ? `issue = ${key} AND (${this.#filter})` : `issue = ${key}`);
       return page.issues[0] ?? null;
     } catch (err) {
       if (!(err instanceof JiraRequestError) || err.status !== 400) throw err;

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createJiraAdapter } from '../../../../../src/services/trackers/jira/index.js';
+import { splitOrderBy } from '../../../../../src/services/trackers/jira/issues.js';
 import { cloudIssue, DC_SITE, ENV, fixture, jiraSource, SITE, useNock } from './jira-fixtures.js';
 
 useNock();
@@ -39,7 +40,7 @@ describe('Jira Cloud: listing a source (POST /rest/api/3/search/jql)', () => {
     expect(keys[0]).toBe('LAUNCH-1');
     expect(keys.at(-1)).toBe('LAUNCH-500');
     expect(bodies.map((b) => b.nextPageToken)).toEqual([undefined, 'page-1', 'page-2', 'page-3', 'page-4']);
-    expect(bodies[0]).toMatchObject({ jql: 'project = LAUNCH AND labels = omega', maxResults: 100, fields: FIELDS });
+    expect(bodies[0]).toMatchObject({ jql: 'project = LAUNCH AND labels = omega ORDER BY key ASC', maxResults: 100, fields: FIELDS });
     expect(auth[0]).toBe(`Basic ${Buffer.from('bot@acme.com:tok-123').toString('base64')}`);
     expect(scope.isDone()).toBe(true);
   });
@@ -59,6 +60,25 @@ describe('Jira Cloud: listing a source (POST /rest/api/3/search/jql)', () => {
     expect(String(err)).toContain("Field 'labelz' does not exist");
     expect(String(err)).toContain('labelz = omega');
   });
+
+  it("keeps the source's own ORDER BY", async () => {
+    let jql = '';
+    nock(SITE)
+      .post('/rest/api/3/search/jql')
+      .reply(async (req: Request) => {
+        jql = ((await req.json()) as { jql: string }).jql;
+        return [200, { issues: [], isLast: true }];
+      });
+    await createJiraAdapter(jiraSource({ jql: 'project = LAUNCH ORDER BY Rank' }), ENV).listIssues();
+    expect(jql).toBe('project = LAUNCH ORDER BY Rank');
+  });
+});
+
+describe('splitOrderBy', () => {
+  it('splits a trailing ORDER BY, not one inside a quoted value', () => {
+    expect(splitOrderBy('project = LAUNCH order by created DESC')).toEqual({ filter: 'project = LAUNCH', orderBy: 'order by created DESC' });
+    expect(splitOrderBy('summary ~ "sort order by size"')).toEqual({ filter: 'summary ~ "sort order by size"', orderBy: null });
+  });
 });
 
 describe('Jira Cloud: one issue', () => {
@@ -73,6 +93,18 @@ describe('Jira Cloud: one issue', () => {
     const issue = await createJiraAdapter(jiraSource(), ENV).getIssue('LAUNCH-42');
     expect(jql).toBe('issue = LAUNCH-42 AND (project = LAUNCH AND labels = omega)');
     expect(issue).toMatchObject({ key: 'LAUNCH-42', title: 'Ship the *billing* migration <!channel>' });
+  });
+
+  it('leaves the source ORDER BY out of the single-issue search', async () => {
+    let jql = '';
+    nock(SITE)
+      .post('/rest/api/3/search/jql')
+      .reply(async (req: Request) => {
+        jql = ((await req.json()) as { jql: string }).jql;
+        return [200, { issues: [], isLast: true }];
+      });
+    await createJiraAdapter(jiraSource({ jql: 'project = LAUNCH ORDER BY Rank' }), ENV).getIssue('LAUNCH-42');
+    expect(jql).toBe('issue = LAUNCH-42 AND (project = LAUNCH)');
   });
 
   it('is null when the issue left the source filter', async () => {
