@@ -13,11 +13,12 @@ import { addJiraComment, moveJiraIssueToDone } from './write-back.js';
 
 /**
  * A source's label: `LAUNCH (acme.atlassian.net)` when its JQL names one project (`project = LAUNCH`,
- * `project in (LAUNCH)`), else the site's host.
+ * `project in (LAUNCH)`), else the site's host (`project in (A, B)`, a filter, labels only).
  */
 export function jiraLabel(source: Pick<JiraSourceConfig, 'site' | 'jql'>): string {
   const host = new URL(source.site).host;
-  const project = /\bproject\s*(?:=|in\s*\()\s*"?([A-Za-z][A-Za-z0-9_]*)"?\s*\)?/i.exec(source.jql)?.[1];
+  const m = /\bproject\s*(?:=\s*"?([A-Za-z][A-Za-z0-9_]*)"?|in\s*\(\s*"?([A-Za-z][A-Za-z0-9_]*)"?\s*\))/i.exec(source.jql);
+  const project = m?.[1] ?? m?.[2];
   return project ? `${project.toUpperCase()} (${host})` : host;
 }
 

@@ -48,6 +48,8 @@ describe('Jira Cloud: listing a source (POST /rest/api/3/search/jql)', () => {
   it('labels the source with its project and site', () => {
     expect(createJiraAdapter(jiraSource(), ENV).label).toBe('LAUNCH (acme.atlassian.net)');
     expect(createJiraAdapter(jiraSource({ jql: 'labels = omega' }), ENV).label).toBe('acme.atlassian.net');
+    expect(createJiraAdapter(jiraSource({ jql: 'project in (LAUNCH) AND labels = omega' }), ENV).label).toBe('LAUNCH (acme.atlassian.net)');
+    expect(createJiraAdapter(jiraSource({ jql: 'project in (LAUNCH, OPS)' }), ENV).label).toBe('acme.atlassian.net');
   });
 
   it('names the source jql when Jira rejects it (400)', async () => {
