@@ -97,6 +97,19 @@ describe('Jira Cloud: one issue', () => {
     expect(issue).toMatchObject({ key: 'LAUNCH-42', title: 'Ship the *billing* migration <!channel>' });
   });
 
+  it('reads an issue by its numeric id (what issue link deliveries carry) and answers with its key', async () => {
+    let jql = '';
+    nock(SITE)
+      .post('/rest/api/3/search/jql')
+      .reply(async (req: Request) => {
+        jql = ((await req.json()) as { jql: string }).jql;
+        return [200, { issues: [fixture('issue-cloud.json')], isLast: true }];
+      });
+    const issue = await createJiraAdapter(jiraSource(), ENV).getIssue('10002');
+    expect(jql).toBe('issue = 10002 AND (project = LAUNCH AND labels = omega)');
+    expect(issue?.key).toBe('LAUNCH-42');
+  });
+
   it('leaves the source ORDER BY out of the single-issue search', async () => {
     let jql = '';
     nock(SITE)
@@ -162,6 +175,22 @@ describe('Jira Data Center: REST v2 with a personal access token', () => {
     expect(authorization).toBe('Bearer pat-456');
     const first = (await adapterFirst(dcSource(), env))!;
     expect(first).toMatchObject({ url: 'https://jira.acme.internal/browse/OPS-7', done: true, status: 'Closed', priority: 'P1', estimate: null, due: null, assigneeEmail: 'fred@acme.com' });
+  });
+
+  it('pages on while pages are full when Jira leaves out total, and stops at a short page', async () => {
+    const template = fixture('search-dc.json');
+    const { total: _total, ...noTotal } = template;
+    nock(DC_SITE)
+      .post('/rest/api/2/search')
+      .reply(200, { ...noTotal, startAt: 0, maxResults: 100, issues: Array.from({ length: 100 }, (_, i) => ({ ...template.issues[0], key: `OPS-${i + 1}` })) })
+      .post('/rest/api/2/search')
+      .reply(200, { ...noTotal, startAt: 100, maxResults: 100, issues: [{ ...template.issues[0], key: 'OPS-101' }] });
+    const adapter = createJiraAdapter(dcSource(), env);
+    const first = await adapter.listIssues();
+    expect(first.next).toBe('100');
+    const second = await adapter.listIssues(first.next);
+    expect(second.issues.map((i) => i.key)).toEqual(['OPS-101']);
+    expect(second.next).toBeUndefined();
   });
 
   it('checks the token with GET /rest/api/2/myself', async () => {
