@@ -78,22 +78,34 @@ type Headers = Record<string, string | number | undefined>;
 interface OctokitFault {
   status?: number;
   message?: string;
-  response?: { headers?: Headers; data?: unknown };
+  response?: { headers?: Headers; data?: { errors?: GqlError[] } };
   headers?: Headers;
-  errors?: { type?: string; message?: string }[];
+  errors?: GqlError[];
+  data?: { errors?: GqlError[] };
+}
+
+interface GqlError {
+  type?: string;
+  message?: string;
+}
+
+/** The GraphQL errors of a GraphqlResponseError, or of the throttling plugin's "GraphQL Rate Limit Exceeded" error. */
+function graphqlErrors(err: unknown): GqlError[] | undefined {
+  const e = err as OctokitFault;
+  const list = e?.errors ?? e?.data?.errors ?? e?.response?.data?.errors;
+  return Array.isArray(list) ? list : undefined;
 }
 
 /** The status of an Octokit error (0 for a GraphQL error in a 200 answer, undefined for anything else). */
 export function faultStatus(err: unknown): number | undefined {
   const e = err as OctokitFault;
-  if (e && Array.isArray(e.errors)) return 0;
-  return typeof e?.status === 'number' ? e.status : undefined;
+  if (typeof e?.status === 'number') return e.status;
+  return graphqlErrors(err) ? 0 : undefined;
 }
 
 /** The GraphQL error types of a GraphqlResponseError (`NOT_FOUND`, `RATE_LIMITED`, `FORBIDDEN`…). */
 export function graphqlErrorTypes(err: unknown): string[] {
-  const e = err as OctokitFault;
-  return Array.isArray(e?.errors) ? e.errors.map((x) => x.type ?? '') : [];
+  return (graphqlErrors(err) ?? []).map((x) => x.type ?? '');
 }
 
 /**

@@ -3,15 +3,7 @@ import type { TrackerIssue } from '../../../domain/trackers/tracker-issue.js';
 import { type IssuePage, TrackerAuthError, type TrackerAdapter } from '../adapter.js';
 import { createGithubClient, faultStatus, type GithubClient, type GithubClientOptions, graphqlErrorTypes, toTrackerFault } from './client.js';
 import { githubIssueKey, hasLabel, issueNumberOfKey, mapRestIssue, type RestIssue } from './mapping.js';
-import {
-  type IssueItemsAnswer,
-  ISSUE_IN_PROJECTS_QUERY,
-  isIssueContent,
-  mapProjectItem,
-  PROJECT_ID_QUERY,
-  PROJECT_ITEMS_QUERY,
-  type ProjectItemsAnswer,
-} from './project.js';
+import { type IssueItemsAnswer, ISSUE_IN_PROJECTS_QUERY, isIssueContent, mapProjectItem, PROJECT_ID_QUERY, PROJECT_ITEMS_QUERY, type ProjectItemsAnswer } from './project.js';
 import { parseGithubWebhook, verifyGithubSignature } from './webhook.js';
 
 /*
@@ -82,9 +74,7 @@ export function createGithubAdapter(source: GithubSourceConfig, env: NodeJS.Proc
       per_page: 100,
     });
     const sameRepo = (b: { repository_url?: string }) => (b.repository_url ?? '').toLowerCase().endsWith(`/repos/${source.repo!.toLowerCase()}`);
-    return (res.data as unknown as (RestIssue & { repository_url?: string })[])
-      .filter((b) => sameRepo(b) && hasLabel(b, source.label))
-      .map((b) => githubIssueKey(repoName!, b.number));
+    return (res.data as unknown as (RestIssue & { repository_url?: string })[]).filter((b) => sameRepo(b) && hasLabel(b, source.label)).map((b) => githubIssueKey(repoName!, b.number));
   };
 
   const mapRest = async (gh: GithubClient, issue: RestIssue): Promise<TrackerIssue> => {
