@@ -67,12 +67,19 @@ export function createGithubAdapter(source: GithubSourceConfig, env: NodeJS.Proc
   /** Keys of the issues `n` is blocked by, in this repository and (with a label filter) carrying the label. */
   const restBlockers = async (gh: GithubClient, issue: RestIssue): Promise<string[]> => {
     if ((issue.issue_dependencies_summary?.blocked_by ?? 0) === 0) return [];
-    const res = await gh.request('GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by', {
-      owner: owner!,
-      repo: repoName!,
-      issue_number: issue.number,
-      per_page: 100,
-    });
+    let res: { data: unknown };
+    try {
+      res = await gh.request('GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by', {
+        owner: owner!,
+        repo: repoName!,
+        issue_number: issue.number,
+        per_page: 100,
+      });
+    } catch (err) {
+      // a GitHub Enterprise Server without issue dependencies, or the issue went away meanwhile
+      if (faultStatus(err) === 404 || faultStatus(err) === 410) return [];
+      throw err;
+    }
     const sameRepo = (b: { repository_url?: string }) => (b.repository_url ?? '').toLowerCase().endsWith(`/repos/${source.repo!.toLowerCase()}`);
     return (res.data as unknown as (RestIssue & { repository_url?: string })[]).filter((b) => sameRepo(b) && hasLabel(b, source.label)).map((b) => githubIssueKey(repoName!, b.number));
   };
@@ -82,12 +89,23 @@ export function createGithubAdapter(source: GithubSourceConfig, env: NodeJS.Proc
     return mapRestIssue(repoName!, issue, await restBlockers(gh, issue));
   };
 
+  /** A stored cursor is a URL the token is sent to: it must point at the configured API, never elsewhere. */
+  const apiOrigin = new URL(opts.baseUrl ?? 'https://api.github.com').origin;
+  const sameApi = (cursor: string): string => {
+    let origin: string | undefined;
+    try {
+      origin = new URL(cursor).origin;
+    } catch {}
+    if (origin !== apiOrigin) throw new Error(`github ${label}: the listing cursor ${cursor} is not a page of ${apiOrigin}`);
+    return cursor;
+  };
+
   const listRepo = async (cursor?: string): Promise<IssuePage> => {
     const gh = client();
     const res = await guard(
       () =>
         cursor
-          ? gh.request({ method: 'GET', url: cursor })
+          ? gh.request({ method: 'GET', url: sameApi(cursor) })
           : gh.request('GET /repos/{owner}/{repo}/issues', { owner: owner!, repo: repoName!, state: 'all', per_page: 100, ...(source.label ? { labels: source.label } : {}) }),
       true,
     );

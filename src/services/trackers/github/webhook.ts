@@ -64,8 +64,9 @@ export interface WebhookContext {
  *   unlabeled/milestoned/demilestoned → `upsert` with the mapped issue, `refetch` when it has "blocked by"
  *   dependencies (the payload does not list them), `delete` when it no longer carries the source's label;
  *   deleted/transferred → `delete`; other actions (pinned, locked, typed…) → ignored.
- * - `issues` (project source): the same actions → `refetch` (the project's fields are not in the payload; the
- *   refetch returns null when the issue is not in the project), deleted/transferred → `delete`.
+ * - `issues` (project source, an issue listed as an item of the project): the same actions → `refetch` (the
+ *   project's fields are not in the payload), deleted/transferred → `delete`; an issue not listed is ignored (most
+ *   issues of an organization are in no project; an item added since the last poll is read by the next poll).
  * - `projects_v2_item` (project source, this project, an issue item already listed): deleted/archived → `delete`,
  *   other actions → `refetch`. An item the adapter has not listed yet (added since the last poll) is ignored: the
  *   delivery carries only node ids, and the next reconcile poll lists it.
@@ -87,6 +88,9 @@ function parseIssuesEvent(body: unknown, ctx: WebhookContext): TrackerChange[] {
     return [{ kind: 'ignored', why: `issue of ${repository.full_name}, not ${ctx.repo}` }];
   }
   const key = githubIssueKey(repository.name, issue.number);
+  if (ctx.project && !(issue.node_id && ctx.project.keyOfIssueNode.has(issue.node_id))) {
+    return [{ kind: 'ignored', why: 'an issue that was not an item of the project at the last listing; the next poll reads new items' }];
+  }
   ctx.remember?.(key, repository.owner.login, repository.name, issue.number, issue.node_id);
   if (DELETE_ACTIONS.has(action)) return [{ kind: 'delete', key }];
   if (!UPSERT_ACTIONS.has(action)) return [{ kind: 'ignored', why: `issues.${action} changes nothing Preflight shows` }];

@@ -82,6 +82,19 @@ describe('GitHub repository source: listing', () => {
     deps.done();
   });
 
+  it('reads no blockers where GitHub has no dependencies endpoint (404)', async () => {
+    const blocked = issueRow(5, { issue_dependencies_summary: { blocked_by: 1, blocking: 0, total_blocked_by: 1, total_blocking: 0 } });
+    nock(API).get('/repos/acme/launch/issues').query(true).reply(200, [blocked]);
+    nock(API).get('/repos/acme/launch/issues/5/dependencies/blocked_by').query(true).reply(404, { message: 'Not Found' });
+    const page = await createGithubAdapter(githubSource({ repo: 'acme/launch', token_env: 'GH_TOKEN' }), ENV).listIssues();
+    expect(page.issues.map((i) => [i.key, i.blockedBy])).toEqual([['launch-5', []]]);
+  });
+
+  it('refuses a cursor that points away from the API (the token would go with it)', async () => {
+    const adapter = createGithubAdapter(githubSource({ repo: 'acme/launch', token_env: 'GH_TOKEN' }), ENV);
+    await expect(adapter.listIssues('https://evil.example.com/repositories/1/issues?page=2')).rejects.toThrow(/is not a page of https:\/\/api\.github\.com/);
+  });
+
   it('gets one issue, and null when it was deleted, is a pull request or lost the label', async () => {
     nock(API)
       .get('/repos/acme/launch/issues/7')

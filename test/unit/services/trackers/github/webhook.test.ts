@@ -99,9 +99,17 @@ describe('GitHub webhook events (project source)', () => {
     return adapter;
   }
 
-  it('an issues delivery is refetched (project fields are not in the payload)', () => {
-    expect(projectAdapter().parseWebhook(headers('issues'), issuesDelivery('edited', issueRow(42)))).toEqual([{ kind: 'refetch', key: 'launch-42' }]);
-    expect(projectAdapter().parseWebhook(headers('issues'), issuesDelivery('deleted', issueRow(42)))).toEqual([{ kind: 'delete', key: 'launch-42' }]);
+  it('an issues delivery about a listed item is refetched (project fields are not in the payload), deleted issues deleted', async () => {
+    const adapter = await listed();
+    const item42 = issueRow(42, { node_id: 'I_kwDOBb3J_s5AAAAA' });
+    expect(adapter.parseWebhook(headers('issues'), issuesDelivery('edited', item42))).toEqual([{ kind: 'refetch', key: 'launch-42' }]);
+    expect(adapter.parseWebhook(headers('issues'), issuesDelivery('deleted', item42))).toEqual([{ kind: 'delete', key: 'launch-42' }]);
+  });
+
+  it('an issues delivery about an issue that is not an item of the project is ignored', async () => {
+    const adapter = await listed();
+    expect(adapter.parseWebhook(headers('issues'), issuesDelivery('edited', issueRow(99)))[0]!.kind).toBe('ignored');
+    expect(projectAdapter().parseWebhook(headers('issues'), issuesDelivery('edited', issueRow(42, { node_id: 'I_kwDOBb3J_s5AAAAA' })))[0]!.kind).toBe('ignored');
   });
 
   it('projects_v2_item edited refetches the listed issue; deleted or archived deletes it', async () => {
