@@ -185,6 +185,18 @@ export function createGithubAdapter(source: GithubSourceConfig, env: NodeJS.Proc
     return mapProjectItem(id, item, issue);
   };
 
+  /** Runs a write-back call: faults as `guard`, and a 404/410 as an Error naming the issue (deleted or transferred). */
+  const write = async (key: string, ref: IssueRef, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      const status = faultStatus(err);
+      if (status === 404 || status === 410)
+        throw new Error(`github ${label}: issue ${key} (${ref.owner}/${ref.repo}#${ref.number}) is gone (deleted, transferred, or not writable with these credentials)`);
+      throw toTrackerFault(err, creds.envVar, now());
+    }
+  };
+
   /** The repository and number a write-back targets; throws for a key this source cannot place. */
   const writeTarget = (key: string): IssueRef => {
     const ref = refOf(key);
@@ -213,12 +225,14 @@ export function createGithubAdapter(source: GithubSourceConfig, env: NodeJS.Proc
     async moveToDone(key) {
       const ref = writeTarget(key);
       const gh = client();
-      await guard(() => gh.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { owner: ref.owner, repo: ref.repo, issue_number: ref.number, state: 'closed', state_reason: 'completed' }));
+      await write(key, ref, () =>
+        gh.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { owner: ref.owner, repo: ref.repo, issue_number: ref.number, state: 'closed', state_reason: 'completed' }),
+      );
     },
     async addComment(key, text) {
       const ref = writeTarget(key);
       const gh = client();
-      await guard(() => gh.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: ref.owner, repo: ref.repo, issue_number: ref.number, body: text }));
+      await write(key, ref, () => gh.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: ref.owner, repo: ref.repo, issue_number: ref.number, body: text }));
     },
   };
 }

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackerIssue } from '../../../../../src/domain/trackers/tracker-issue.js';
+import { TrackerAuthError } from '../../../../../src/services/trackers/adapter.js';
 import { createGithubAdapter } from '../../../../../src/services/trackers/github/index.js';
 import { API, ENV, fixture, githubSource, issueRow } from './fixtures.js';
 
@@ -233,6 +234,14 @@ describe('GitHub write-back', () => {
     await createGithubAdapter(githubSource({ repo: 'acme/launch', token_env: 'GH_TOKEN', write_back: true }), ENV).addComment('launch-42', 'Overdue since 14:00; escalated to the lead');
     scope.done();
     expect(body).toEqual({ body: 'Overdue since 14:00; escalated to the lead' });
+  });
+
+  it('a deleted issue gives an error naming it; a refused token a TrackerAuthError', async () => {
+    nock(API).post('/repos/acme/launch/issues/42/comments').reply(410, { message: 'This issue was deleted' });
+    nock(API).patch('/repos/acme/launch/issues/43').reply(401, fixture('bad-credentials.json'));
+    const adapter = createGithubAdapter(githubSource({ repo: 'acme/launch', token_env: 'GH_TOKEN', write_back: true }), ENV);
+    await expect(adapter.addComment('launch-42', 'x')).rejects.toThrow('github acme/launch: issue launch-42 (acme/launch#42) is gone');
+    await expect(adapter.moveToDone('launch-43')).rejects.toThrow(TrackerAuthError);
   });
 
   it('refuses a key that names no issue', async () => {
