@@ -55,11 +55,17 @@ export function createGithubAdapter(source: GithubSourceConfig, env: NodeJS.Proc
     if (!creds.client) throw new TrackerAuthError('github', creds.envVar, creds.missing ?? 'no credentials');
     return creds.client;
   };
-  /** Runs `fn`, translating Octokit's faults (see client.ts toTrackerFault). */
+  /**
+   * Runs `fn`, translating Octokit's faults (see client.ts toTrackerFault). An App private key that cannot be read
+   * (WebCrypto's DataError, or universal-github-app-jwt's format error) is a TrackerAuthError naming its variable.
+   */
   const guard = async <T>(fn: () => Promise<T>, notFoundIsAuth = false): Promise<T> => {
     try {
       return await fn();
     } catch (err) {
+      if (source.app && err instanceof Error && (err.name === 'DataError' || err.message.includes('[universal-github-app-jwt]'))) {
+        throw new TrackerAuthError('github', source.app.private_key_env, `the GitHub App private key cannot be read (expected a PEM, PKCS#8 or PKCS#1): ${err.message}`);
+      }
       throw toTrackerFault(err, creds.envVar, now(), notFoundIsAuth);
     }
   };

@@ -52,6 +52,13 @@ describe('GitHub App authentication', () => {
     expect(err.envVar).toBe('GH_APP_ID / GH_APP_KEY');
   });
 
+  it('a private key that is not a PEM is a TrackerAuthError naming its variable', async () => {
+    const err = await thrown(createGithubAdapter(appSource, { GH_APP_ID: '1', GH_APP_KEY: 'not a key' }).checkAuth());
+    expect(err).toBeInstanceOf(TrackerAuthError);
+    expect(err.envVar).toBe('GH_APP_KEY');
+    expect(err.message).toContain('private key cannot be read');
+  });
+
   it('a missing private key names its variable', async () => {
     const err = await thrown(createGithubAdapter(appSource, { GH_APP_ID: '1' }).checkAuth());
     expect(err).toBeInstanceOf(TrackerAuthError);
