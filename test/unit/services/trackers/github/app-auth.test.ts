@@ -5,6 +5,13 @@ import { TrackerAuthError } from '../../../../../src/services/trackers/adapter.j
 import { createGithubAdapter } from '../../../../../src/services/trackers/github/index.js';
 import { API, fixture, githubSource } from './fixtures.js';
 
+/*
+ * The App path has its own file on purpose: after nock 15 has answered a fetch with replyWithError (faults.test.ts's
+ * network failure), node:crypto's createPrivateKey now and then refuses a freshly generated, valid PEM
+ * ("asn1 encoding routines::too long"), reproduced with nock and fetch alone, no Preflight code. A file of its own
+ * gets a fresh worker.
+ */
+
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
