@@ -3,7 +3,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrackerAuthError } from '../../../../../src/services/trackers/adapter.js';
 import { createGithubAdapter } from '../../../../../src/services/trackers/github/index.js';
-import { API, fixture, githubSource } from './fixtures.js';
+import { API, fixture, githubSource, thrown } from './fixtures.js';
 
 /*
  * The App path has its own file on purpose: after nock 15 has answered a fetch with replyWithError (faults.test.ts's
@@ -15,14 +15,6 @@ import { API, fixture, githubSource } from './fixtures.js';
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
-
-/** What a call threw (the test fails when it resolved). */
-async function thrown(p: Promise<unknown>): Promise<any> {
-  return p.then(
-    () => expect.fail('expected the call to throw'),
-    (err: unknown) => err,
-  );
-}
 
 describe('GitHub App authentication', () => {
   const appSource = githubSource({ repo: 'acme/launch', app: { app_id_env: 'GH_APP_ID', private_key_env: 'GH_APP_KEY', installation_id: 123 } });

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrackerAuthError, TrackerRateLimitError, TrackerUnavailableError } from '../../../../../src/services/trackers/adapter.js';
 import { createGithubAdapter } from '../../../../../src/services/trackers/github/index.js';
-import { API, ENV, fixture, githubSource, issueRow } from './fixtures.js';
+import { API, ENV, fixture, githubSource, issueRow, thrown } from './fixtures.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -10,14 +10,6 @@ afterAll(() => nock.enableNetConnect());
 
 const repoSource = githubSource({ repo: 'acme/launch', token_env: 'GH_TOKEN' });
 const listing = () => nock(API).get('/repos/acme/launch/issues').query(true);
-
-/** What a call threw (the test fails when it resolved). */
-async function thrown(p: Promise<unknown>): Promise<any> {
-  return p.then(
-    () => expect.fail('expected the call to throw'),
-    (err: unknown) => err,
-  );
-}
 
 describe('GitHub faults', () => {
   it('a refused token is a TrackerAuthError naming token_env', async () => {

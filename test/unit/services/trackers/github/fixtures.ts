@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { GithubSourceConfig } from '../../../../../src/config/schema/tasks-from.js';
 import { githubSourceSchema } from '../../../../../src/config/schema/tasks-from.js';
 
@@ -34,3 +35,11 @@ export function githubSource(raw: Record<string, unknown>): GithubSourceConfig {
 
 export const API = 'https://api.github.com';
 export const ENV = { GH_TOKEN: 'github_pat_11AAAAAAA0_fake' } as NodeJS.ProcessEnv;
+
+/** What a call threw (the test fails when it resolved), for asserting on the error's class and fields. */
+export async function thrown(p: Promise<unknown>): Promise<any> {
+  return p.then(
+    () => expect.fail('expected the call to throw'),
+    (err: unknown) => err,
+  );
+}
