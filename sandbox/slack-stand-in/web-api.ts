@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { blockLimitError, textLimitError } from './block-limits.js';
 import { SlackMessageStore, uploadedBytes } from './messages.js';
 import { Surfaces } from './surfaces.js';
+import { SlackConversations } from './conversations.js';
 
 /** One Web API call the fake received, with its arguments parsed (blocks/view JSON decoded). */
 export interface RecordedCall {
@@ -55,6 +56,8 @@ export class SlackApiFake {
   readonly calls: RecordedCall[] = [];
   readonly messages = new SlackMessageStore();
   readonly surfaces = new Surfaces();
+  /** Channels the bot creates and manages (the war room; ./conversations.ts). */
+  readonly conversations: SlackConversations;
   readonly changes = new EventEmitter<{ change: [StandInChange] }>();
   private server: Server;
   private seq = 0;
@@ -76,6 +79,7 @@ export class SlackApiFake {
       });
     });
     this.server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 1_000;
+    this.conversations = new SlackConversations(opts.botUserId ?? 'UBOTPREFLIGHT');
   }
 
   /** Starts listening on `host` (127.0.0.1; random port); `url` becomes e.g. http://127.0.0.1:40123/api/ */
@@ -317,7 +321,7 @@ export class SlackApiFake {
         return { ok: true, view: { id: v.id, ...v.view } };
       }
       default:
-        return { ok: true };
+        return this.conversations.answer(method, args) ?? { ok: true };
     }
   }
 }
