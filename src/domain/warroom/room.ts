@@ -125,9 +125,9 @@ export function humanMs(spanMs: number): string {
 /**
  * The "why" post for a trigger, plain Slack mrkdwn: what happened, with `link` (a permalink of the message it is
  * about, or null), then its details. `opened` says whether this trigger opened the room or came while it was open.
- * User text (a blocker's, a gate note) is escaped by the caller's renderer; here it is passed through `escape`.
+ * User text (a blocker's, a gate note) is escaped by the caller's renderer; here it is passed through `escapeText`.
  */
-export function whyText(trigger: WarRoomTrigger, link: string | null, opened: boolean, escape: (s: string) => string): string {
+export function whyText(trigger: WarRoomTrigger, link: string | null, opened: boolean, escapeText: (s: string) => string): string {
   const lead = opened ? '🚨 War room opened:' : '🚨 Also:';
   const see = link ? ` (<${link}|see>)` : '';
   if (trigger.kind === 'no_go') {
@@ -136,11 +136,11 @@ export function whyText(trigger: WarRoomTrigger, link: string | null, opened: bo
   }
   if (trigger.kind === 'gate_failed') {
     const by = trigger.actor ? ` by <@${trigger.actor}>` : '';
-    const note = trigger.note ? `\n> ${escape(trigger.note)}` : '';
-    return `${lead} gate “${escape(trigger.gateName)}” failed${by}${see}.${note}`;
+    const note = trigger.note ? `\n> ${escapeText(trigger.note)}` : '';
+    return `${lead} gate “${escapeText(trigger.gateName)}” failed${by}${see}.${note}`;
   }
   const owner = trigger.owner ? ` Owner: <@${trigger.owner}>.` : '';
-  return `${lead} P0 blocker B-${trigger.blockerId} has been open for ${humanMs(trigger.openForMs)}${see}: ${escape(trigger.text)}.${owner}`;
+  return `${lead} P0 blocker B-${trigger.blockerId} has been open for ${humanMs(trigger.openForMs)}${see}: ${escapeText(trigger.text)}.${owner}`;
 }
 
 /**
@@ -188,9 +188,9 @@ export type WarRoomMessage =
   /** DM to the PM: Slack refused a step ({@link refusalText}). */
   | { kind: 'refused'; error: Refusal; step: string; channelName: string };
 
-/** The text of a {@link WarRoomMessage}, user text passed through `escape` (mrkdwn's `&`, `<`, `>`). */
-export function warRoomText(m: WarRoomMessage, escape: (s: string) => string): string {
-  if (m.kind === 'why') return whyText(m.trigger, m.link, m.opened, escape);
+/** The text of a {@link WarRoomMessage}, user text passed through `escapeText` (mrkdwn's `&`, `<`, `>`). */
+export function warRoomText(m: WarRoomMessage, escapeText: (s: string) => string): string {
+  if (m.kind === 'why') return whyText(m.trigger, m.link, m.opened, escapeText);
   if (m.kind === 'board') return m.link ? `📌 The launch board: <${m.link}|open it>.` : `📌 The launch board is the canvas of <#${m.programChannel}>.`;
   if (m.kind === 'summary') return summaryLine(m.openForMs, m.openedBy, m.resolvedSince, m.closedBy);
   return refusalText(m.error, m.step, m.channelName);

@@ -2,17 +2,7 @@ import { and, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { WebClient } from '@slack/web-api';
 import { blockers, outboundMessages, warRooms } from '../../db/schema/index.js';
 import { permission, type Refusal as PermissionRefusal } from '../../domain/permissions.js';
-import {
-  batches,
-  inviteesOf,
-  isRefusal,
-  type Refusal,
-  triggerEnabled,
-  triggerTitle,
-  warRoomChannelName,
-  type WarRoomMessage,
-  type WarRoomTrigger,
-} from '../../domain/warroom/room.js';
+import { batches, inviteesOf, isRefusal, type Refusal, triggerEnabled, triggerTitle, warRoomChannelName, type WarRoomMessage, type WarRoomTrigger } from '../../domain/warroom/room.js';
 import { blockerMessageDelivery } from '../blockers/delivery-kinds.js';
 import type { Deps } from '../deps.js';
 import { insertOutbound, outboundDelivery, queueOutbound, sendOutbound } from '../delivery/outbound.js';
@@ -60,9 +50,7 @@ const refusalOf = (err: unknown): Refusal | null => {
 async function tellPmRefused(deps: Deps, error: Refusal, step: string, channelName: string): Promise<void> {
   const model: WarRoomMessage = { kind: 'refused', error, step, channelName };
   deps.log.warn({ error, step }, 'war room: Slack refused a step; the PM is told once');
-  await queueOutbound(deps, [
-    { kind: 'war_room', key: `war-room-refused:${deps.config.program.name}:${error}`, channel: deps.config.program.pm, message: deps.renderer.warRoomMessage(model) },
-  ]);
+  await queueOutbound(deps, [{ kind: 'war_room', key: `war-room-refused:${deps.config.program.name}:${error}`, channel: deps.config.program.pm, message: deps.renderer.warRoomMessage(model) }]);
 }
 
 /**
@@ -105,10 +93,20 @@ async function ensureChannel(deps: Deps, room: typeof warRooms.$inferSelect): Pr
       }
       const found = await findChannel(deps, name);
       const me = await botUserId(deps.slack);
-      const usedBefore = found ? (await deps.db.select({ id: warRooms.id }).from(warRooms).where(and(eq(warRooms.channelId, found.id), isNotNull(warRooms.closedAt)))).length > 0 : true;
+      const usedBefore = found
+        ? (
+            await deps.db
+              .select({ id: warRooms.id })
+              .from(warRooms)
+              .where(and(eq(warRooms.channelId, found.id), isNotNull(warRooms.closedAt)))
+          ).length > 0
+        : true;
       if (found && found.creator === me && !found.is_archived && !usedBefore) channel = found.id;
       else {
-        await deps.db.update(warRooms).set({ nameAttempt: attempt + 1 }).where(eq(warRooms.id, room.id));
+        await deps.db
+          .update(warRooms)
+          .set({ nameAttempt: attempt + 1 })
+          .where(eq(warRooms.id, room.id));
         continue;
       }
     }
@@ -272,7 +270,10 @@ export async function openWarRoom(deps: Deps, trigger: WarRoomTrigger): Promise<
  * (the summary is posted first, then conversations.archive; {@link archiveWarRoom}).
  * @returns the summary, `none` when no room is open, or the refusal naming who can.
  */
-export async function closeWarRoom(deps: Deps, actor: string): Promise<{ ok: true; summary: string; channel: string | null } | { ok: false; reason: 'none' } | { ok: false; refusal: PermissionRefusal }> {
+export async function closeWarRoom(
+  deps: Deps,
+  actor: string,
+): Promise<{ ok: true; summary: string; channel: string | null } | { ok: false; reason: 'none' } | { ok: false; refusal: PermissionRefusal }> {
   const may = permission(deps.config.roles, actor, { on: 'warroom', verb: 'close' });
   if (!may.allowed) return { ok: false, refusal: may };
   const program = deps.config.program.name;
@@ -286,7 +287,13 @@ export async function closeWarRoom(deps: Deps, actor: string): Promise<{ ok: tru
     .select({ n: sql<number>`count(*)::int` })
     .from(blockers)
     .where(and(eq(blockers.status, 'resolved'), gte(blockers.resolvedAt, room.openedAt)))) as [{ n: number }];
-  const { text: summary } = deps.renderer.warRoomMessage({ kind: 'summary', openForMs: now.getTime() - room.openedAt.getTime(), openedBy: triggerTitle(room.openedBy), resolvedSince: n, closedBy: actor });
+  const { text: summary } = deps.renderer.warRoomMessage({
+    kind: 'summary',
+    openForMs: now.getTime() - room.openedAt.getTime(),
+    openedBy: triggerTitle(room.openedBy),
+    resolvedSince: n,
+    closedBy: actor,
+  });
   const [closed] = await deps.db
     .update(warRooms)
     .set({ closedAt: now, closedBy: actor, summary })
