@@ -175,6 +175,9 @@ export class SlackApiFake {
 
   /** Slack's answer to a post in `channel` in a real workspace (`opts.channels` set), or null when it may post. */
   private channelError(channel: string): string | null {
+    // a channel the bot created (the war room, ./conversations.ts): it is a member until it is archived
+    const made = this.conversations.channels.get(channel);
+    if (made) return made.is_archived ? 'is_archived' : null;
     const known = this.opts.channels;
     if (!known || /^[UWD]/.test(channel)) return null;
     const c = known[channel];
