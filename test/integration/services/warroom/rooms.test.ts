@@ -11,7 +11,7 @@ import { checkP0 } from '../../../../src/services/warroom/triggers.js';
 import type { WarRoomTrigger } from '../../../../src/domain/warroom/room.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { harness } from '../../../support/harness.js';
-import { nockSlack } from '../../../support/slack-nock.js';
+import { eventually, nockSlack } from '../../../support/slack-nock.js';
 
 /*
  * The war room (issue 23) on real Postgres and Redis, Slack faked with nock (its channels: the stand-in's
@@ -271,5 +271,28 @@ describe('the war room', () => {
     expect(await queuedTrigger(bot, 'no_go-gonogo-asked_inv-1')).toBeUndefined();
     expect(await openWarRoom(bot.deps, { kind: 'no_go', key: 'x', reasons: [], workstreams: [], postKey: null })).toEqual({ outcome: 'off' });
     expect(slack!.of('conversations.create')).toEqual([]);
+  });
+});
+
+describe('the war room through the workers', () => {
+  let h: H | undefined;
+  let slack: ReturnType<typeof nockSlack> | undefined;
+  afterEach(async () => {
+    await h?.cleanup();
+    slack?.done();
+  });
+
+  it('a failed gate: the queued job opens the room and the why-post is delivered, once', async () => {
+    h = await harness(config(), 'real-time');
+    slack = nockSlack();
+    const bot = await h.process();
+    expect(await signOffGate(bot.deps, 'qa', 'UQA', 'failed', 'red')).toMatchObject({ ok: true });
+    const posted = () => {
+      const room = slack!.conversations.byName(ROOM);
+      return Boolean(room && slack!.messages.messages.some((m) => m.channel === room.id && String(m.text).includes('War room opened')));
+    };
+    await eventually('the war room and its why-post', posted, 30_000);
+    expect(slack.of('conversations.create')).toHaveLength(1);
+    expect(await h.sql('SELECT name, closed_at FROM war_rooms')).toEqual([{ name: ROOM, closed_at: null }]);
   });
 });
