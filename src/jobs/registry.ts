@@ -20,7 +20,7 @@ import { tick } from '../services/checkins/sweep.js';
 import { escalateTaskById, sweepTasks } from '../services/tasks/escalate.js';
 import { notifyStartableTasks } from '../services/tasks/start-notices.js';
 import { archiveWarRoom, openWarRoom, unfinishedRooms } from '../services/warroom/rooms.js';
-import { checkP0, warRoomTriggerSchema } from '../services/warroom/triggers.js';
+import { checkP0, p0ChecksDue, warRoomTriggerSchema } from '../services/warroom/triggers.js';
 import { scheduledJob, wakeupJob, type ScheduledJob, type WakeupJob, type WakeupName } from './job-definition.js';
 
 /**
@@ -208,6 +208,8 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     data: (i) => ({ blockerId: i.blockerId }),
     delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime()),
     run: (deps, d) => checkP0(deps, d.blockerId),
+    // P0s left open long enough whose check a lost job never ran
+    recover: (deps) => p0ChecksDue(deps),
   }),
 };
 

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { blockers } from '../../db/schema/index.js';
+import { blockers, outboundMessages, warRooms } from '../../db/schema/index.js';
 import type { Verdict, VerdictInput } from '../../domain/gonogo/verdict.js';
 import type { Program } from '../../domain/program/program.js';
 import { p0OpenFor, triggerEnabled, type WarRoomTrigger } from '../../domain/warroom/room.js';
@@ -89,4 +89,32 @@ export async function checkP0(deps: Deps, blockerId: number): Promise<boolean> {
   const trigger: WarRoomTrigger = { kind: 'p0_open', key: `p0-${b.id}`, blockerId: b.id, text: b.text, workstreamId: b.workstreamId, owner: b.owner, openForMs };
   await deps.wakeups.openWarRooms([{ trigger }]);
   return true;
+}
+
+/**
+ * The P0 checks still due according to Postgres (the registry's `recover` of `checkP0WarRooms`, run by the due-work
+ * sweep): P0 blockers not resolved, raised `p0_open_for` ago or more, that have neither a why-post in a room
+ * (outbound key `war-room-why:p0-<id>`) nor a room they opened (a refused one included, so a refusal is not retried
+ * every sweep). A lost delayed job (Redis flushed) therefore delays the room by one sweep.
+ * @returns at most `limit` checks, due now.
+ */
+export async function p0ChecksDue(deps: Pick<Deps, 'db' | 'config' | 'clock'>, limit = 1_000): Promise<{ blockerId: number; dueAt: Date; now: Date }[]> {
+  const after = deps.config.program.war_room ? p0OpenFor(deps.config.program.war_room.when) : null;
+  if (after === null) return [];
+  const now = deps.clock.now().toJSDate();
+  const rows = await deps.db
+    .select({ id: blockers.id })
+    .from(blockers)
+    .where(
+      and(
+        ne(blockers.status, 'resolved'),
+        eq(blockers.severity, 'P0'),
+        lte(blockers.raisedAt, new Date(now.getTime() - after)),
+        sql`NOT EXISTS (SELECT 1 FROM ${outboundMessages} WHERE ${outboundMessages.key} = 'war-room-why:p0-' || ${blockers.id})`,
+        sql`NOT EXISTS (SELECT 1 FROM ${warRooms} WHERE ${warRooms.openedBy}->>'key' = 'p0-' || ${blockers.id})`,
+      ),
+    )
+    .orderBy(blockers.id)
+    .limit(limit);
+  return rows.map((r) => ({ blockerId: r.id, dueAt: now, now }));
 }

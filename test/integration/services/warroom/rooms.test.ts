@@ -7,7 +7,7 @@ import { sendOutbound } from '../../../../src/services/delivery/outbound.js';
 import { queueSummary } from '../../../../src/services/gonogo/decisions.js';
 import { signOffGate } from '../../../../src/services/gonogo/gates.js';
 import { archiveWarRoom, closeWarRoom, openWarRoom, unfinishedRooms } from '../../../../src/services/warroom/rooms.js';
-import { checkP0 } from '../../../../src/services/warroom/triggers.js';
+import { checkP0, p0ChecksDue } from '../../../../src/services/warroom/triggers.js';
 import type { WarRoomTrigger } from '../../../../src/domain/warroom/room.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { harness } from '../../../support/harness.js';
@@ -137,7 +137,10 @@ describe('the war room', () => {
 
     h!.clock.advance({ minutes: 29 });
     expect(await checkP0(bot.deps, raised.blocker.id)).toBe(false); // never early
+    expect(await p0ChecksDue(bot.deps)).toEqual([]);
     h!.clock.advance({ minutes: 1 });
+    // a lost delayed job: the sweep finds the check still due
+    expect((await p0ChecksDue(bot.deps)).map((c) => c.blockerId)).toEqual([raised.blocker.id]);
     expect(await checkP0(bot.deps, early.blocker.id)).toBe(false);
     expect(await checkP0(bot.deps, raised.blocker.id)).toBe(true);
     const trigger = await queuedTrigger(bot, `p0-${raised.blocker.id}`);
@@ -145,6 +148,8 @@ describe('the war room', () => {
     expect(await openWarRoom(bot.deps, trigger!)).toMatchObject({ outcome: 'opened' });
     await deliverAll(h!, bot);
 
+    // what the sweep would check again: nothing (this P0 has its why-post, the other one is resolved)
+    expect(await p0ChecksDue(bot.deps)).toEqual([]);
     const room = slack!.conversations.byName(ROOM)!;
     expect([...room.members].sort()).toEqual(['U0EXEC', 'U0PM', 'UA1', 'UALPHA', 'UBOTPREFLIGHT', 'UONCALL'].sort());
     const [why] = postsIn(room.id);
