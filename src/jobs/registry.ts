@@ -188,6 +188,8 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     // one per trigger occurrence: a retry or a second replica's hook adds none
     jobId: (i) => `war-room-${i.trigger.key}`,
     data: (i) => ({ trigger: i.trigger }),
+    // a NO-GO's summary is queued at the same moment: a short wait lets it be posted first, so the room can link it
+    delay: (i) => (i.trigger.kind === 'no_go' ? 2_000 : 0),
     run: (deps, d) => openWarRoom(deps, d.trigger),
     // a room claimed but whose channel a crash left uncreated
     recover: unfinishedRooms,
