@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { blockLimitError, textLimitError } from './block-limits.js';
 import { SlackMessageStore, uploadedBytes } from './messages.js';
 import { Surfaces } from './surfaces.js';
+import { SlackConversations } from './conversations.js';
 
 /** One Web API call the fake received, with its arguments parsed (blocks/view JSON decoded). */
 export interface RecordedCall {
@@ -55,6 +56,8 @@ export class SlackApiFake {
   readonly calls: RecordedCall[] = [];
   readonly messages = new SlackMessageStore();
   readonly surfaces = new Surfaces();
+  /** Channels the bot creates and manages (the war room; ./conversations.ts). */
+  readonly conversations: SlackConversations;
   readonly changes = new EventEmitter<{ change: [StandInChange] }>();
   private server: Server;
   private seq = 0;
@@ -76,6 +79,7 @@ export class SlackApiFake {
       });
     });
     this.server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 1_000;
+    this.conversations = new SlackConversations(opts.botUserId ?? 'UBOTPREFLIGHT');
   }
 
   /** Starts listening on `host` (127.0.0.1; random port); `url` becomes e.g. http://127.0.0.1:40123/api/ */
@@ -171,6 +175,9 @@ export class SlackApiFake {
 
   /** Slack's answer to a post in `channel` in a real workspace (`opts.channels` set), or null when it may post. */
   private channelError(channel: string): string | null {
+    // a channel the bot created (the war room, ./conversations.ts): it is a member until it is archived
+    const made = this.conversations.channels.get(channel);
+    if (made) return made.is_archived ? 'is_archived' : null;
     const known = this.opts.channels;
     if (!known || /^[UWD]/.test(channel)) return null;
     const c = known[channel];
@@ -317,7 +324,7 @@ export class SlackApiFake {
         return { ok: true, view: { id: v.id, ...v.view } };
       }
       default:
-        return { ok: true };
+        return this.conversations.answer(method, args) ?? { ok: true };
     }
   }
 }

@@ -43,7 +43,9 @@ export type PermissionAction =
   | { on: 'plan'; verb: 'reload' }
   /** A change made from Slack on top of preflight.yml (issue 20): a workstream's task, or (null) a gate's due time. */
   | { on: 'plan'; verb: 'replan'; workstreamId: string | null }
-  | { on: 'task'; verb: 'update'; taskId: string; owner: string; workstreamId: string };
+  | { on: 'task'; verb: 'update'; taskId: string; owner: string; workstreamId: string }
+  /** `/preflight warroom close` (issue 23): the PM only. */
+  | { on: 'warroom'; verb: 'close' };
 
 /**
  * A refusal: `rule` says in plain words (no markup; names from the config unescaped) who may do it, e.g.
@@ -103,6 +105,8 @@ function whoCan(roles: PermissionRoles, action: PermissionAction): { who: string
     }
     case 'decision':
       return { who: unique([roles.pm, ...roles.execs]), rule: 'Only the PM or an exec can record the go/no-go decision' };
+    case 'warroom':
+      return { who: [roles.pm], rule: 'Only the PM can close the war room' };
     case 'plan': {
       if (action.verb === 'reload') return { who: [roles.pm], rule: 'Only the PM can reload the plan' };
       if (action.workstreamId === null) return { who: [roles.pm], rule: 'Only the PM can move a gate' };

@@ -19,6 +19,8 @@ import { postLateAnswer, renderReport } from '../services/checkins/report-messag
 import { tick } from '../services/checkins/sweep.js';
 import { escalateTaskById, sweepTasks } from '../services/tasks/escalate.js';
 import { notifyStartableTasks } from '../services/tasks/start-notices.js';
+import { archiveWarRoom, openWarRoom, unfinishedRooms } from '../services/warroom/rooms.js';
+import { checkP0, p0ChecksDue, warRoomTriggerSchema } from '../services/warroom/triggers.js';
 import { scheduledJob, wakeupJob, type ScheduledJob, type WakeupJob, type WakeupName } from './job-definition.js';
 
 /**
@@ -176,6 +178,40 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     data: (i) => ({ taskId: i.taskId }),
     delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime()),
     run: (deps, d) => escalateTaskById(deps, d.taskId),
+  }),
+
+  // the war room (services/warroom, issue 23): opened (or posted into) by a trigger, archived after its summary
+  openWarRooms: wakeupJob({
+    queue: 'channel',
+    name: 'open-war-room',
+    payload: z.object({ trigger: warRoomTriggerSchema }),
+    // one per trigger occurrence: a retry or a second replica's hook adds none
+    jobId: (i) => `war-room-${i.trigger.key}`,
+    data: (i) => ({ trigger: i.trigger }),
+    // a NO-GO's summary is queued at the same moment: a short wait lets it be posted first, so the room can link it
+    delay: (i) => (i.trigger.kind === 'no_go' ? 2_000 : 0),
+    run: (deps, d) => openWarRoom(deps, d.trigger),
+    // a room claimed but whose channel a crash left uncreated
+    recover: unfinishedRooms,
+  }),
+  archiveWarRooms: wakeupJob({
+    queue: 'channel',
+    name: 'archive-war-room',
+    payload: z.object({ roomId: id }),
+    jobId: (roomId) => `war-room-archive-${roomId}`,
+    data: (roomId) => ({ roomId }),
+    run: (deps, d) => archiveWarRoom(deps, d.roomId),
+  }),
+  checkP0WarRooms: wakeupJob({
+    queue: 'escalation',
+    name: 'check-p0-war-room',
+    payload: z.object({ blockerId: id }),
+    jobId: (i) => `war-room-p0-${i.blockerId}`,
+    data: (i) => ({ blockerId: i.blockerId }),
+    delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime()),
+    run: (deps, d) => checkP0(deps, d.blockerId),
+    // P0s left open long enough whose check a lost job never ran
+    recover: (deps) => p0ChecksDue(deps),
   }),
 };
 

@@ -6,6 +6,7 @@ import type { Program } from '../domain/program/program.js';
 import type { MessageRenderer } from './delivery/renderer.js';
 import type { Observer } from './observer.js';
 import type { Wakeups } from './wakeups.js';
+import type { BoardLookup } from './warroom/board-ref.js';
 
 /**
  * What every use case receives. Passing these in (rather than importing singletons) is what lets tests run
@@ -24,4 +25,9 @@ export interface Deps {
   log: Logger;
   /** Monitoring hooks (src/metrics in production); absent in most tests. */
   observer?: Observer;
+  /**
+   * Where the launch board is (issue 23): the war room pins a link to it. The composition root wires the board's
+   * `boardRef(deps)` (services/board) here; absent, the room is opened without it.
+   */
+  warRoomBoard?: BoardLookup;
 }

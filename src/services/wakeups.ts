@@ -1,3 +1,5 @@
+import type { WarRoomTrigger } from '../domain/warroom/room.js';
+
 /**
  * Wake-ups the services ask for: the port through which a use case asks for later work (a job). Each names
  * the Postgres row to look at; calling twice for the same row and attempt/version adds one job. Implemented
@@ -26,4 +28,10 @@ export interface Wakeups {
   taskDue(items: { taskId: string; dueAt: Date; now: Date }[]): Promise<void>;
   /** Upload the chart of each digest into its message's thread, once (channel queue; `delayMs` from now). */
   uploadDigestCharts(items: { digestId: number; delayMs: number }[]): Promise<void>;
+  /** Open the war room for each trigger, or post into the open one (channel queue; one job per trigger key; issue 23). */
+  openWarRooms(items: { trigger: WarRoomTrigger }[]): Promise<void>;
+  /** Post the summary into each closed war room, then archive it (channel queue; one job per room). */
+  archiveWarRooms(roomIds: number[]): Promise<void>;
+  /** At `dueAt`, check whether a P0 blocker is still open and, if so, open the war room (delayed job; one per blocker). */
+  checkP0WarRooms(items: { blockerId: number; dueAt: Date; now: Date }[]): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { SlackMessageStore, uploadedBytes } from './slack-messages.js';
+import { SlackConversations } from '../../sandbox/slack-stand-in/conversations.js';
 
 export const NOCK_SLACK_URL = 'https://slack.test/api/';
 
@@ -24,6 +25,7 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
   const scripted: { method: string; status: number; body: unknown; headers?: Record<string, string> }[] = [];
   const messages = new SlackMessageStore(opts.now);
   const usersByEmail = new Map<string, string>();
+  const conversations = new SlackConversations();
   let seq = 0;
   const scope = nock('https://slack.test')
     .persist()
@@ -71,13 +73,15 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
         return id ? { ok: true, user: { id, deleted: false } } : { ok: false, error: 'users_not_found' };
       }
       default:
-        return { ok: true };
+        return conversations.answer(method, args) ?? { ok: true };
     }
   };
   return {
     calls,
     /** The messages in the fake workspace (add one with `messages.post(args)` to stand for an earlier attempt). */
     messages,
+    /** Channels the bot creates, invites into, pins in and archives (sandbox/slack-stand-in/conversations.ts). */
+    conversations,
     /** Members users.lookupByEmail finds: lower-cased email → user ID (others get `users_not_found`). */
     usersByEmail,
     /** Successful calls of `method` matching `where`. */

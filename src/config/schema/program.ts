@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WEEKDAYS } from '../../domain/checkins/days.js';
+import { DEFAULT_WAR_ROOM_NAME } from '../../domain/warroom/room.js';
 import { durationSchema } from '../duration.js';
 import { checkinSchema } from './checkins.js';
 import { oncallSchema } from './oncall.js';
@@ -12,6 +13,29 @@ import { channelIdSchema, isoDateSchema, localDateTimeSchema, localTimeSchema, s
 
 /** One entry of `program.delegates`: `delegate` covers `person` on every ladder while `person` is away. */
 export const delegateSchema = z.strictObject({ person: userIdSchema, delegate: userIdSchema });
+
+const WAR_ROOM_WHEN_ERROR = 'expected no_go, gate_failed or p0_open_for: <duration> (e.g. "p0_open_for: 30m")';
+
+/** One entry of `program.war_room.when` (issue 23): `no_go`, `gate_failed`, or `{ p0_open_for: <duration> }` (ms). */
+export const warRoomWhenSchema = z.union([z.enum(['no_go', 'gate_failed']), z.strictObject({ p0_open_for: durationSchema })], { error: WAR_ROOM_WHEN_ERROR });
+
+/**
+ * `program.war_room` (issue 23): the channel Preflight opens when things go wrong (services/warroom). `when` lists
+ * what opens it; `name` is the channel name template (`{program}`: the program's name); `private` makes it private.
+ */
+export const warRoomSchema = z.strictObject({
+  when: z
+    .array(warRoomWhenSchema)
+    .min(1, 'name at least one trigger: no_go, gate_failed or p0_open_for: <duration>')
+    .refine((w) => w.filter((x) => typeof x === 'object').length <= 1, 'give p0_open_for once'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .default(DEFAULT_WAR_ROOM_NAME)
+    .refine((n) => /[a-z0-9]/i.test(n.replaceAll('{program}', 'x')), 'the name needs letters or digits (Slack channel names: lowercase letters, digits, - and _)'),
+  private: z.boolean().default(false),
+});
 
 /** `program:`: the launch this file plans. */
 export const programSchema = z.strictObject({
@@ -42,6 +66,8 @@ export const programSchema = z.strictObject({
    * `users.profile.get` (scope `users.profile:read`). Empty (the default): only `/standup ooo` counts.
    */
   away_statuses: z.array(z.string().regex(/^:[a-z0-9_+'-]+:$/, 'expected a Slack emoji code such as ":palm_tree:"')).default([]),
+  /** The war room (issue 23): absent, Preflight never opens one. */
+  war_room: warRoomSchema.optional(),
 });
 
 /** `calendar:`: the workdays and holidays of every check-in that gives no `days:`. */

@@ -8,6 +8,8 @@ export type PreflightCommand =
   | { kind: 'plan' }
   /** `/preflight reload`: reload preflight.yml now (the PM only). */
   | { kind: 'reload' }
+  /** `/preflight warroom close` (issue 23): the PM archives the war room. */
+  | { kind: 'warroom-close' }
   /** `/preflight oncall [refresh] [id]` (domain/oncall/command.ts, issue 22). */
   | Exclude<OncallCommand, { kind: 'invalid' }>
   | { kind: 'invalid'; message: string };
@@ -21,6 +23,7 @@ export const PREFLIGHT_USAGE = [
   `*\`/preflight stats ws1 7\`* · *\`/preflight stats 7\`* over the last 7 days (1–${MAX_STATS_DAYS})`,
   '*`/preflight plan`* the plan version Preflight runs, when and by whom it was applied',
   '*`/preflight reload`* reload preflight.yml now (the PM only)',
+  '*`/preflight warroom close`* archive the war room with a summary line (the PM only)',
   ...ONCALL_USAGE,
   '*`/preflight help`* this list',
 ].join('\n');
@@ -38,6 +41,10 @@ export function parsePreflightCommand(text: string, workstreamIds: readonly stri
   if (!sub || sub === 'help') return { kind: 'help' };
   if ((sub === 'plan' || sub === 'reload') && words.length === 1) return { kind: sub };
   if (sub === 'plan' || sub === 'reload') return { kind: 'invalid', message: `\`/preflight ${sub}\` takes nothing after it.` };
+  if (sub === 'warroom') {
+    if (words.length === 2 && words[1]!.toLowerCase() === 'close') return { kind: 'warroom-close' };
+    return { kind: 'invalid', message: 'Did you mean `/preflight warroom close`?' };
+  }
   if (sub === 'oncall') return parseOncallCommand(words.slice(1), rotationIds);
   if (sub !== 'stats') return { kind: 'invalid', message: `I don't know \`/preflight ${words[0]}\`.` };
   let workstream: string | null = null;

@@ -3,6 +3,7 @@ import type { SignOffRule } from '../gonogo/signoff.js';
 import type { Question } from './questions.js';
 import type { RotationDeclaration } from '../oncall/declaration.js';
 import type { Severity } from './severities.js';
+import type { WarRoomDeclaration } from '../warroom/room.js';
 
 /*
  * preflight.yml as declared: parsed and validated by src/config (durations in ms, keys snake_case as people write
@@ -110,6 +111,8 @@ export interface ProgramDeclaration {
     delegates: { person: string; delegate: string }[];
     /** Slack status emoji (":palm_tree:") that mark someone away, read with users.profile.get. */
     away_statuses: string[];
+    /** The war room (issue 23; domain/warroom/room.ts). */
+    war_room?: WarRoomDeclaration | undefined;
   };
   /** Defaults of every declared check-in (the `standup` check-in takes `standup:` instead). */
   checkins: { remind_after?: number | undefined; close_after?: number | undefined; questions?: Question[] | undefined; days?: string[] | undefined };

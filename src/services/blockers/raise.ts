@@ -9,6 +9,7 @@ import type { Deps } from '../deps.js';
 import { workstreamsOf } from '../checkins/participation.js';
 import { blockersChannel, policyFor } from './policy.js';
 import type { BlockerRow } from './rows.js';
+import { p0Check } from '../warroom/triggers.js';
 
 export interface RaiseInput {
   reporter: string;
@@ -93,6 +94,7 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferW
   // the blocker is committed: what follows must not turn the answer into "try again" (a retry would raise it
   // twice), and a slash command acks before it (Slack's 3 s; bench/RESULTS-blockers.md measured the gain)
   // the wake-ups are independent (each is its own job; a failure to queue one is logged and left to the sweeper)
+  const p0Item = p0Check(deps.config, row, now.toJSDate());
   const wake = async () => {
     await Promise.all([
       row.nextDueAt ? deps.wakeups.escalate([{ blockerId: row.id, version: row.version, dueAt: row.nextDueAt, now: now.toJSDate() }]) : undefined,
@@ -100,6 +102,8 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferW
       // a blocking-severity blocker withdraws the gate sign-offs it affects: a job (gonogo/gates.ts), not a call;
       // a blocker that cannot withdraw any (most of them: not blocking, or no gate it concerns) needs no job
       gatesWithdrawnBy(row, deps.config.gates, deps.config.blockingSeverities).length ? deps.wakeups.withdrawSignOffs([row.id]) : undefined,
+      // issue 23: a P0 still open `p0_open_for` after now opens the war room (checked when the delayed job fires)
+      p0Item ? deps.wakeups.checkP0WarRooms([p0Item]) : undefined,
     ]);
   };
   if (opts.deferWakeups) return { ok: true, blocker: row, wake };

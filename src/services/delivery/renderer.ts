@@ -8,6 +8,7 @@ import type { TaskStartNotice } from '../../domain/tasks/start-notice.js';
 import type { BlockerView } from '../blockers/view.js';
 import type { OncallNote } from '../../domain/oncall/note.js';
 import type { OverrideChange } from '../plan/override-record.js';
+import type { WarRoomMessage } from '../../domain/warroom/room.js';
 
 /** A message ready for chat.postMessage / chat.update: the plain `text` fallback and optional Block Kit `blocks`. */
 export interface OutgoingMessage {
@@ -120,4 +121,6 @@ export interface MessageRenderer {
   taskStartNotice(model: TaskStartNotice): OutgoingMessage;
   /** The answer to an action on a blocker that was not refused. */
   blockerActReply(model: BlockerActReply): OutgoingMessage;
+  /** A war room post (why it opened, the board, the closing summary) or the DM saying Slack refused a step (issue 23). */
+  warRoomMessage(model: WarRoomMessage): OutgoingMessage;
 }

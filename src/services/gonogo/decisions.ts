@@ -11,6 +11,7 @@ import { gateSignOffStates, signOffReminder } from './reminders.js';
 import { awaySpansNow, reminderRecipient } from './away-signers.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permission-check.js';
+import { noGoVerdict } from '../warroom/triggers.js';
 
 /**
  * `/gonogo decide`: records the decision in the audit trail and queues its announcement, delivered once
@@ -134,8 +135,12 @@ export async function queueSummary(deps: Deps, channel: string, invocation: stri
 
 /** Builds the summary and queues it (overflow as thread replies) under the outbound `key`. @returns true when newly queued. */
 async function queueSummaryUnder(deps: Deps, key: string, channel: string): Promise<boolean> {
-  const s = await buildSummary(deps);
+  const input = await verdictInput(deps);
+  const v = verdict(input);
+  const s = deps.renderer.gonogoSummary({ programName: deps.config.program.name, zone: deps.config.program.timezone, input, verdict: v, pm: deps.config.program.pm, now: input.now });
   const queued = await queueOutbound(deps, [{ kind: 'gonogo_summary', key, channel, message: { text: s.text, blocks: s.blocks }, replies: s.overflow }]);
+  // issue 23: a NO-GO opens the war room (or posts into it), once per summary
+  if (queued.length > 0) await noGoVerdict(deps, key, input, v);
   return queued.length > 0;
 }
 

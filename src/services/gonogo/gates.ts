@@ -19,6 +19,7 @@ import { escalateFailedGates, gateFailedNotices, gatePassedNotices } from './gat
 import { restateSignOffReminders } from './reminders.js';
 import { awaySpansNow, signerCoveredBy } from './away-signers.js';
 import { startGates } from '../workstreams/start-gates.js';
+import { gateFailed } from '../warroom/triggers.js';
 
 /** `message`: the reply rendered by `deps.renderer` from its model (domain/gonogo/messages.ts SignOffReply). */
 export type SignOffResult =
@@ -112,7 +113,11 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
     .from(blockers)
     .where(and(eq(blockers.gateId, gateId), eq(blockers.source, 'gate'), ne(blockers.status, 'resolved')));
   if (escalation) await actOnBlocker(deps, escalation.id, actor, { kind: 'resolve' }, { asSystem: true });
-  if (res.status === 'failed') await escalateFailedGates(deps, gateId);
+  if (res.status === 'failed') {
+    await escalateFailedGates(deps, gateId);
+    // issue 23: a failed gate opens the war room (or posts into it)
+    await gateFailed(deps, gateId, actor, note, at);
+  }
   deps.log.info({ gate: gateId, outcome, actor }, 'gate signed');
   return res.result;
 }

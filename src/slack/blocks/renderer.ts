@@ -9,6 +9,7 @@ import { decisionAnnouncementMessage, signOffReplyMessage } from './gonogo-repli
 import { lateAnswerMessage, reminderMessage, standupPromptMessage } from './standup-dm.js';
 import { standupReportMessage } from './standup-report.js';
 import { taskStartMessage } from './task-start.js';
+import { warRoomMessage } from './warroom.js';
 
 /** {@link MessageRenderer} in Block Kit: each model through the builder of this folder that lays it out. */
 export const blockKitRenderer: MessageRenderer = {
@@ -28,4 +29,5 @@ export const blockKitRenderer: MessageRenderer = {
   signOffReply: (m) => signOffReplyMessage(m),
   taskStartNotice: (m) => taskStartMessage(m),
   blockerActReply: (m) => blockerActReplyMessage(m),
+  warRoomMessage: (m) => warRoomMessage(m),
 };

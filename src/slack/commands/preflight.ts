@@ -4,6 +4,7 @@ import { permission } from '../../domain/permissions.js';
 import { digestStats } from '../../services/digest/scheduled-digest.js';
 import { refreshRotations, rotationStatuses } from '../../services/oncall/rotations.js';
 import { planVersion } from '../../services/plan/version.js';
+import { closeWarRoom } from '../../services/warroom/rooms.js';
 import { digestMessage } from '../blocks/digest.js';
 import { helpMessage } from '../blocks/help.js';
 import { oncallStatusText } from '../blocks/oncall.js';
@@ -22,7 +23,8 @@ const help = (problem?: string) => {
  * this replica runs, when and by whom it was applied; `/preflight reload` (the PM only; anyone else is told who
  * can): reload preflight.yml now (ack at once, the outcome after); `/preflight oncall [id]`: who is on call now and
  * next, hand-offs in the viewer's zone; `/preflight oncall refresh [id]`: read the feeds now (ack at once, the
- * rotations after); `/preflight help`. All ephemeral.
+ * rotations after); `/preflight warroom close` (the PM only): close the war room (summary, then archive; issue 23);
+ * `/preflight help`. All ephemeral.
  */
 export function registerPreflightCommand(app: App, ctx: SlackContext): void {
   const { deps, plan } = ctx;
@@ -44,6 +46,11 @@ export function registerPreflightCommand(app: App, ctx: SlackContext): void {
         const outcome = await plan.reloader.reload(command.user_id);
         await respond({ response_type: 'ephemeral', replace_original: false, text: reloadText(outcome) });
         return;
+      }
+      if (cmd.kind === 'warroom-close') {
+        const closed = await closeWarRoom(deps, command.user_id);
+        if (!closed.ok) return await ack(ephemeral('refusal' in closed ? refusalText(closed.refusal) : 'No war room is open.'));
+        return await ack(ephemeral(`Closing the war room${closed.channel ? ` <#${closed.channel}>` : ''}: its summary goes in, then it is archived.\n${closed.summary}`));
       }
       if (cmd.kind === 'oncall' || cmd.kind === 'oncall-refresh') {
         const ids = cmd.rotation ? [cmd.rotation] : undefined;

@@ -32,6 +32,28 @@ const items: { [W in WakeupName]: fc.Arbitrary<WakeupItem<W>> } = {
   updateOutbound: fc.record({ messageId: rowId, version }),
   taskDue: fc.record({ taskId: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/), dueAt: instant, now: instant }),
   uploadDigestCharts: fc.record({ digestId: rowId, delayMs: fc.integer({ min: 0, max: 60_000 }) }),
+  openWarRooms: fc.record({
+    trigger: fc.oneof(
+      fc.record({
+        kind: fc.constant('p0_open' as const),
+        key: rowId.map((n) => `p0-${n}`),
+        blockerId: rowId,
+        text: fc.string(),
+        workstreamId: fc.constant('ws1'),
+        owner: fc.constant(null),
+        openForMs: fc.nat(),
+      }),
+      fc.record({
+        kind: fc.constant('no_go' as const),
+        key: fc.stringMatching(/^no_go-[A-Za-z0-9_.-]{1,20}$/),
+        reasons: fc.array(fc.string()),
+        workstreams: fc.array(fc.constant('ws1'), { maxLength: 1 }),
+        postKey: fc.constant(null),
+      }),
+    ),
+  }),
+  archiveWarRooms: rowId,
+  checkP0WarRooms: fc.record({ blockerId: rowId, dueAt: instant, now: instant }),
 };
 
 const entries = Object.entries(wakeupJobs) as [WakeupName, WakeupJob][];

@@ -9,6 +9,13 @@ describe('parsePreflightCommand', () => {
     expect(parsePreflightCommand('stats api 7', ws)).toEqual({ kind: 'stats', workstream: 'api', days: 7 });
     expect(parsePreflightCommand(' STATS 14d web ', ws)).toEqual({ kind: 'stats', workstream: 'web', days: 14 });
   });
+  it('reads warroom close (issue 23)', () => {
+    expect(parsePreflightCommand('warroom close', ws)).toEqual({ kind: 'warroom-close' });
+    expect(parsePreflightCommand('WarRoom Close', ws)).toEqual({ kind: 'warroom-close' });
+    expect(parsePreflightCommand('warroom', ws)).toEqual({ kind: 'invalid', message: 'Did you mean `/preflight warroom close`?' });
+    expect(parsePreflightCommand('warroom open', ws)).toEqual({ kind: 'invalid', message: 'Did you mean `/preflight warroom close`?' });
+  });
+
   it('reads plan and reload, with nothing after them', () => {
     expect(parsePreflightCommand('plan', ws)).toEqual({ kind: 'plan' });
     expect(parsePreflightCommand(' Reload ', ws)).toEqual({ kind: 'reload' });
