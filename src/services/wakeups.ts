@@ -26,4 +26,9 @@ export interface Wakeups {
   taskDue(items: { taskId: string; dueAt: Date; now: Date }[]): Promise<void>;
   /** Upload the chart of each digest into its message's thread, once (channel queue; `delayMs` from now). */
   uploadDigestCharts(items: { digestId: number; delayMs: number }[]): Promise<void>;
+  /**
+   * Refresh the program channel's status board (issue 23) after a change at `at` (the clock's now): changes within
+   * the same few seconds share one job (services/board/board.ts boardMoved).
+   */
+  refreshBoard(items: { at: Date }[]): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { BoardSection } from '../board/board.js';
 import type { Weekday } from '../checkins/days.js';
 import type { SignOffRule } from '../gonogo/signoff.js';
 import type { Question } from './questions.js';
@@ -110,6 +111,8 @@ export interface ProgramDeclaration {
     delegates: { person: string; delegate: string }[];
     /** Slack status emoji (":palm_tree:") that mark someone away, read with users.profile.get. */
     away_statuses: string[];
+    /** The live status board's sections (issue 23, domain/board); absent: all. */
+    board?: { include: BoardSection[] } | undefined;
   };
   /** Defaults of every declared check-in (the `standup` check-in takes `standup:` instead). */
   checkins: { remind_after?: number | undefined; close_after?: number | undefined; questions?: Question[] | undefined; days?: string[] | undefined };

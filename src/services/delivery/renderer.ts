@@ -1,3 +1,4 @@
+import type { BoardModel } from '../../domain/board/board.js';
 import type { Question } from '../../config/workspace.js';
 import type { BlockerActReply } from '../../domain/blockers/act-reply.js';
 import type { DigestModel } from '../../domain/digest/digest.js';
@@ -120,4 +121,8 @@ export interface MessageRenderer {
   taskStartNotice(model: TaskStartNotice): OutgoingMessage;
   /** The answer to an action on a blocker that was not refused. */
   blockerActReply(model: BlockerActReply): OutgoingMessage;
+  /** The live status board as a message (the pinned fallback where canvases are not available; issue 23). */
+  boardMessage(model: BoardModel): OutgoingMessage;
+  /** The live status board as a channel canvas: its title and its canvas markdown (issue 23). */
+  boardCanvas(model: BoardModel): { title: string; markdown: string };
 }

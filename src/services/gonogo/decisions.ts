@@ -11,6 +11,7 @@ import { gateSignOffStates, signOffReminder } from './reminders.js';
 import { awaySpansNow, reminderRecipient } from './away-signers.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permission-check.js';
+import { boardMoved } from '../board/moved.js';
 
 /**
  * `/gonogo decide`: records the decision in the audit trail and queues its announcement, delivered once
@@ -106,6 +107,7 @@ export async function setChecklist(
       await tx.insert(gonogoAudit).values({ kind: 'checklist', actor, at: now, data: { workstream: workstreamId, item: c.item, checked } });
     }
   });
+  await boardMoved(deps);
   return { ok: true, changed: changed.length };
 }
 

@@ -32,6 +32,7 @@ const items: { [W in WakeupName]: fc.Arbitrary<WakeupItem<W>> } = {
   updateOutbound: fc.record({ messageId: rowId, version }),
   taskDue: fc.record({ taskId: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/), dueAt: instant, now: instant }),
   uploadDigestCharts: fc.record({ digestId: rowId, delayMs: fc.integer({ min: 0, max: 60_000 }) }),
+  refreshBoard: fc.record({ at: instant }),
 };
 
 const entries = Object.entries(wakeupJobs) as [WakeupName, WakeupJob][];
