@@ -16,7 +16,6 @@ import { nockSlack } from '../../../support/slack-nock.js';
 
 // seed 000 (five teams, five gates), as users write it: examples/
 const SEED = readFileSync(new URL('../../../../examples/final-deployment-five-teams.preflight.yml', import.meta.url), 'utf8');
-const PROGRAM_CHANNEL = 'C0ALLTEAMS';
 
 type H = Awaited<ReturnType<typeof harness>>;
 
