@@ -47,6 +47,17 @@ function messageHtml(m: StoredMessage, ctx: RenderContext, replies: number, inTh
   return `<article class="message${m.user ? '' : ' from-app'}" data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}"><header><strong>${escapeHtml(author)}</strong>${m.user ? '' : ' <span class="app-badge">APP</span>'} ${timeOf(m.ts, ctx)}${edited}</header><div class="body">${renderMessageBody(m, ctx)}</div>${threadLink}</article>`;
 }
 
+/**
+ * The channel's canvas (issue 23: the live status board), above its messages: its title and its markdown as text,
+ * `![](@U…)` mentions shown as the person's name. Empty when the channel has none.
+ */
+export function canvasHtml(standIn: SlackApiFake, channel: string, ctx: RenderContext): string {
+  const canvas = standIn.messages.canvases.get(channel);
+  if (!canvas) return '';
+  const text = canvas.markdown.replace(/!\[\]\(@([UW][A-Z0-9]+)\)/g, (_, id: string) => `@${ctx.userName(id)}`);
+  return `<section class="canvas" data-canvas="${escapeHtml(canvas.id)}"><header><strong>📋 ${escapeHtml(canvas.title || 'Canvas')}</strong> <span class="app-badge">CANVAS</span></header><pre>${escapeHtml(text)}</pre></section>`;
+}
+
 function ephemeralHtml(e: Ephemeral, ctx: RenderContext): string {
   return `<article class="message ephemeral from-app" data-channel="${escapeHtml(e.channel)}" data-ts="${escapeHtml(e.ts)}" data-ephemeral="1"><header><strong>Preflight</strong> <span class="app-badge">APP</span> ${timeOf(e.ts, ctx)} <span class="only-you">Only visible to you</span></header><div class="body">${renderMessageBody(e, ctx)}</div></article>`;
 }
@@ -64,7 +75,10 @@ export function screenFor(standIn: SlackApiFake, dir: SandboxDirectory, user: st
   const top = all.filter((m) => !m.thread_ts || m.thread_ts === m.ts).map((m) => ({ ts: m.ts, html: messageHtml(m, ctx, replyCount(m.ts), false) }));
   const mine = standIn.surfaces.ephemerals.filter((e) => e.user === user && imChannelOf(e.channel) === channel && !e.thread_ts).map((e) => ({ ts: e.ts, html: ephemeralHtml(e, ctx) }));
   const items = [...top, ...mine].sort((a, b) => cmpTs(a.ts, b.ts));
-  const conversationHtml = conversation === 'home' ? '' : items.length ? items.map((i) => i.html).join('') : '<p class="empty">No messages yet.</p>';
+  const pinned = standIn.messages.pins.get(channel);
+  const pinnedNote = (html: string, ts: string) => (pinned?.has(ts) ? html.replace('<header>', '<header><span class="pinned">📌 Pinned</span> ') : html);
+  const messagesHtml = items.length ? items.map((i) => pinnedNote(i.html, i.ts)).join('') : '<p class="empty">No messages yet.</p>';
+  const conversationHtml = conversation === 'home' ? '' : canvasHtml(standIn, channel, ctx) + messagesHtml;
   let thread = '';
   if (threadTs && conversation !== 'home') {
     const parent = all.find((m) => m.ts === threadTs);

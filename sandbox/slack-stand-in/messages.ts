@@ -15,7 +15,23 @@
  *   (docs.slack.dev/reference/methods/conversations.history#errors) until conversations.join makes it a member;
  *   joining a channel it is already in answers ok with `warning: already_in_channel`, and a DM
  *   `method_not_supported_for_channel_type` (docs.slack.dev/reference/methods/conversations.join).
+ * - Channel canvases (issue 23): conversations.canvases.create makes a channel's one canvas (`F…`; a second one
+ *   answers `channel_canvas_already_exists`), canvases.edit applies `replace` (the whole document without
+ *   `section_id`, else the section) and `insert_at_end`, canvases.sections.lookup finds sections by text, and
+ *   conversations.info shows the canvas as `channel.properties.canvas.file_id`
+ *   (docs.slack.dev/reference/methods/conversations.canvases.create, canvases.edit, canvases.sections.lookup).
+ *   `canvasRefusal` set to a documented error (`not_allowed`, `missing_scope`, `team_tier_cannot_create_channel_canvases`,
+ *   `restricted_action`…) makes every canvas method answer it, as a free workspace or a missing scope does.
+ * - pins.add pins a message once (`already_pinned` the second time; `message_not_found` for an unknown ts).
  */
+
+/** A channel canvas of the fake workspace: its markdown as sections (a `#` heading starts one). */
+export interface StoredCanvas {
+  id: string;
+  channel: string;
+  title: string;
+  markdown: string;
+}
 
 export interface StoredMessage {
   channel: string;
@@ -180,8 +196,81 @@ export class SlackMessageStore {
     return { ok: true, files: done };
   }
 
-  /** Answers conversations.history / .replies / .open / .join and the file upload methods, or null for other methods. */
+  /** Channel canvases by channel id. */
+  readonly canvases = new Map<string, StoredCanvas>();
+  /** Pinned message `ts`s by channel id. */
+  readonly pins = new Map<string, Set<string>>();
+  /** When set, every canvas method answers `{ ok: false, error: canvasRefusal }` (a free workspace, a missing scope). */
+  canvasRefusal: string | null = null;
+  private canvasSeq = 0;
+
+  /** conversations.canvases.create, canvases.edit, canvases.sections.lookup, conversations.info and pins.add; null for other methods. */
+  private canvasAnswer(method: string, args: Record<string, any>): Record<string, unknown> | null {
+    const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+    const byId = (id: unknown) => [...this.canvases.values()].find((c) => c.id === id);
+    if (this.canvasRefusal && ['conversations.canvases.create', 'canvases.edit', 'canvases.sections.lookup'].includes(method)) return { ok: false, error: this.canvasRefusal };
+    switch (method) {
+      case 'conversations.canvases.create': {
+        const channel = String(args.channel_id ?? '');
+        if (!channel.startsWith('C') && !channel.startsWith('G')) return { ok: false, error: 'channel_not_found' };
+        if (this.canvases.has(channel)) return { ok: false, error: 'channel_canvas_already_exists' };
+        const content = json(args.document_content) as { markdown?: string } | undefined;
+        const canvas = { id: `F0CANVAS${String(++this.canvasSeq).padStart(3, '0')}`, channel, title: String(args.title ?? ''), markdown: String(content?.markdown ?? '') };
+        this.canvases.set(channel, canvas);
+        return { ok: true, canvas_id: canvas.id };
+      }
+      case 'canvases.edit': {
+        const canvas = byId(args.canvas_id);
+        if (!canvas) return { ok: false, error: 'canvas_not_found' };
+        const changes = json(args.changes) as { operation: string; section_id?: string; document_content?: { markdown?: string } }[];
+        for (const ch of changes ?? []) {
+          const md = ch.document_content?.markdown ?? '';
+          if (ch.operation === 'replace' && !ch.section_id) canvas.markdown = md;
+          else if (ch.operation === 'insert_at_end') canvas.markdown = `${canvas.markdown}\n${md}`;
+          else if (ch.operation === 'replace') {
+            const sections = canvas.markdown.split(/\n(?=# )/);
+            const i = Number(String(ch.section_id).replace(/^temp:C:/, ''));
+            if (!(i >= 0 && i < sections.length)) return { ok: false, error: 'canvas_editing_failed' };
+            sections[i] = md;
+            canvas.markdown = sections.join('\n');
+          } else return { ok: false, error: 'canvas_editing_failed' };
+        }
+        return { ok: true };
+      }
+      case 'canvases.sections.lookup': {
+        const canvas = byId(args.canvas_id);
+        if (!canvas) return { ok: false, error: 'canvas_not_found' };
+        const criteria = json(args.criteria) as { contains_text?: string } | undefined;
+        const sections = canvas.markdown
+          .split(/\n(?=# )/)
+          .map((text, i) => ({ id: `temp:C:${i}`, text }))
+          .filter((x) => !criteria?.contains_text || x.text.includes(criteria.contains_text));
+        return { ok: true, sections: sections.map(({ id }) => ({ id })) };
+      }
+      case 'conversations.info': {
+        const channel = String(args.channel ?? '');
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        const canvas = this.canvases.get(channel);
+        return { ok: true, channel: { id: channel, properties: canvas ? { canvas: { file_id: canvas.id, is_empty: canvas.markdown === '' } } : {} } };
+      }
+      case 'pins.add': {
+        const channel = String(args.channel ?? '');
+        const ts = String(args.timestamp ?? '');
+        if (!this.messages.some((m) => m.channel === channel && m.ts === ts)) return { ok: false, error: 'message_not_found' };
+        const set = this.pins.get(channel) ?? new Set<string>();
+        if (set.has(ts)) return { ok: false, error: 'already_pinned' };
+        this.pins.set(channel, set.add(ts));
+        return { ok: true };
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** Answers conversations.history / .replies / .open / .join, the file upload methods and the canvas and pin methods, or null for other methods. */
   answer(method: string, args: Record<string, any>): Record<string, unknown> | null {
+    const canvas = this.canvasAnswer(method, args);
+    if (canvas) return canvas;
     if (method === 'files.getUploadURLExternal' || method === 'files.completeUploadExternal') return this.fileUpload(method, args);
     if ((method === 'conversations.history' || method === 'conversations.replies') && this.notJoined.has(String(args.channel))) return { ok: false, error: 'not_in_channel' };
     switch (method) {

@@ -251,7 +251,14 @@ export class SlackApiFake {
   private answer(method: string, args: Record<string, any>): unknown {
     const ts = () => this.messages.nextTs();
     const stored = this.messages.answer(method, args);
-    if (stored) return stored;
+    if (stored) {
+      // the page shows a channel's canvas and its pins (sandbox/screen.ts): tell it they changed
+      if (stored.ok && ['conversations.canvases.create', 'canvases.edit', 'pins.add'].includes(method)) {
+        const channel = method === 'canvases.edit' ? [...this.messages.canvases.values()].find((c) => c.id === args.canvas_id)?.channel : String(args.channel_id ?? args.channel ?? '');
+        this.emit({ kind: 'message', ...(channel ? { channel } : {}) });
+      }
+      return stored;
+    }
     if (method === 'chat.postMessage' || method === 'chat.update' || method === 'chat.postEphemeral') {
       const channelError = this.channelError(String(args.channel ?? ''));
       if (channelError) return { ok: false, error: channelError };

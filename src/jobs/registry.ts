@@ -3,6 +3,8 @@ import { taskIdSchema } from '../config/workspace.js';
 import { postThreadLine, renderBlockerMessage, sendNotice, updateNotices } from '../services/blockers/delivery.js';
 import { escalate } from '../services/blockers/escalate.js';
 import { overdueEscalations, pendingNotices, pendingOutbound, pendingThreadLines, SWEEP_BATCH, staleBlockerMessages, staleNoticeEdits } from '../services/blockers/sweep.js';
+import { BOARD_COALESCE_MS, boardJobDelay, boardJobId } from './board-coalescing.js';
+import { refreshBoard, sweepBoard } from '../services/board/board.js';
 import type { Deps } from '../services/deps.js';
 import { uploadDigestChart } from '../services/digest/chart-upload.js';
 import { scheduledDigest } from '../services/digest/scheduled-digest.js';
@@ -168,6 +170,19 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     run: (deps, d) => uploadDigestChart(deps, d.digestId),
   }),
 
+  // the program channel's status board (issue 23): every change of the same BOARD_COALESCE_MS window shares one job,
+  // run just after the window ends, so a burst of changes is a few edits (canvases.edit is Tier 3, ~50/min)
+  refreshBoard: wakeupJob({
+    queue: 'channel',
+    name: 'refresh-board',
+    // the window's end (Unix ms): logged with the job, not read by the refresh (it reads the board as it is then)
+    payload: z.object({ windowEnd: id }),
+    jobId: (i) => boardJobId(i.at.getTime(), BOARD_COALESCE_MS),
+    data: (i) => ({ windowEnd: (Math.floor(i.at.getTime() / BOARD_COALESCE_MS) + 1) * BOARD_COALESCE_MS }),
+    delay: (i) => boardJobDelay(i.at.getTime(), BOARD_COALESCE_MS),
+    run: (deps) => refreshBoard(deps),
+  }),
+
   // tasks: a task not done by its due time escalates (owner, then its ladder: services/tasks/escalate.ts taskEscalation) through the blocker machinery
   taskDue: wakeupJob({
     queue: 'escalation',
@@ -251,6 +266,7 @@ const sweepChecks: Record<string, (deps: Deps) => Promise<unknown>> = {
   tasks: sweepTasks,
   startable: async (deps) => (await notifyStartableTasks(deps)).length,
   digest: scheduledDigest,
+  board: sweepBoard,
 };
 
 /**

@@ -26,8 +26,8 @@ export interface Deps {
   /** Monitoring hooks (src/metrics in production); absent in most tests. */
   observer?: Observer;
   /**
-   * Where the launch board is (issue 23): the war room pins a link to it. The composition root wires the board's
-   * `boardRef(deps)` (services/board) here; absent, the room is opened without it.
+   * Where the launch board is (issue 23): the war room pins a link to it. Absent (production), the war room asks the
+   * board's `boardRef(deps)` (services/board); tests may put a lookup of their own here.
    */
   warRoomBoard?: BoardLookup;
 }

@@ -34,4 +34,9 @@ export interface Wakeups {
   archiveWarRooms(roomIds: number[]): Promise<void>;
   /** At `dueAt`, check whether a P0 blocker is still open and, if so, open the war room (delayed job; one per blocker). */
   checkP0WarRooms(items: { blockerId: number; dueAt: Date; now: Date }[]): Promise<void>;
+  /**
+   * Refresh the program channel's status board (issue 23) after a change at `at` (the clock's now): changes within
+   * the same few seconds share one job (services/board/board.ts boardMoved).
+   */
+  refreshBoard(items: { at: Date }[]): Promise<void>;
 }

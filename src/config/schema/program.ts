@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BOARD_SECTIONS } from '../../domain/board/board.js';
 import { WEEKDAYS } from '../../domain/checkins/days.js';
 import { DEFAULT_WAR_ROOM_NAME } from '../../domain/warroom/room.js';
 import { durationSchema } from '../duration.js';
@@ -68,6 +69,18 @@ export const programSchema = z.strictObject({
   away_statuses: z.array(z.string().regex(/^:[a-z0-9_+'-]+:$/, 'expected a Slack emoji code such as ":palm_tree:"')).default([]),
   /** The war room (issue 23): absent, Preflight never opens one. */
   war_room: warRoomSchema.optional(),
+  /**
+   * The live status board in `channel` (issue 23, services/board): `include` picks its sections, in the board's
+   * order whatever the list's (`workstreams`, `gates`, `verdict`). Absent: every section.
+   */
+  board: z
+    .strictObject({
+      include: z
+        .array(z.enum(BOARD_SECTIONS, { error: `expected one of ${BOARD_SECTIONS.join(', ')}` }))
+        .min(1, 'list at least one section (leave `board` out for all of them)')
+        .refine((xs) => new Set(xs).size === xs.length, 'a section is listed twice'),
+    })
+    .optional(),
 });
 
 /** `calendar:`: the workdays and holidays of every check-in that gives no `days:`. */

@@ -12,3 +12,4 @@ export * from './oncall.js';
 export * from './overrides.js';
 export * from './trackers.js';
 export * from './warrooms.js';
+export * from './board.js';

@@ -1,3 +1,4 @@
+import type { BoardSection } from '../board/board.js';
 import type { Weekday } from '../checkins/days.js';
 import type { SignOffRule } from '../gonogo/signoff.js';
 import type { Question } from './questions.js';
@@ -113,6 +114,8 @@ export interface ProgramDeclaration {
     away_statuses: string[];
     /** The war room (issue 23; domain/warroom/room.ts). */
     war_room?: WarRoomDeclaration | undefined;
+    /** The live status board's sections (issue 23, domain/board); absent: all. */
+    board?: { include: BoardSection[] } | undefined;
   };
   /** Defaults of every declared check-in (the `standup` check-in takes `standup:` instead). */
   checkins: { remind_after?: number | undefined; close_after?: number | undefined; questions?: Question[] | undefined; days?: string[] | undefined };

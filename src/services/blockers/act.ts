@@ -9,6 +9,7 @@ import { ladderState, nextDueAt } from './ladder-state.js';
 import type { BlockerRow } from './rows.js';
 import * as transitions from '../delivery/transitions.js';
 import { NOTICE, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
+import { boardMoved } from '../board/moved.js';
 
 /** `resolve`'s `note` is added to its line in the blocker's thread (why it was resolved, e.g. its gate was removed). */
 export type BlockerAction = { kind: 'acknowledge' } | { kind: 'resolve'; note?: string } | { kind: 'snooze'; ms: number } | { kind: 'reassign'; owner: string } | { kind: 'escalate' };
@@ -133,6 +134,7 @@ export async function actOnBlocker(deps: Deps, blockerId: number, actor: string,
     // the DMs that escalated it show the change too (resolved by whom and when, acknowledged, snoozed, new owner)
     await deps.wakeups.updateNotices([{ blockerId: b.id, version: b.messageVersion }]);
     if (result.eventId) await deps.wakeups.postThreadLines([result.eventId]);
+    await boardMoved(deps);
   }
   const { eventId: _e, force: _f, ...out } = result as ActResult & { eventId?: number; force?: boolean };
   return out;

@@ -10,6 +10,7 @@ import { workstreamsOf } from '../checkins/participation.js';
 import { blockersChannel, policyFor } from './policy.js';
 import type { BlockerRow } from './rows.js';
 import { p0Check } from '../warroom/triggers.js';
+import { boardMoved } from '../board/moved.js';
 
 export interface RaiseInput {
   reporter: string;
@@ -99,6 +100,7 @@ export async function raiseBlocker(deps: Deps, input: RaiseInput, opts: { deferW
     await Promise.all([
       row.nextDueAt ? deps.wakeups.escalate([{ blockerId: row.id, version: row.version, dueAt: row.nextDueAt, now: now.toJSDate() }]) : undefined,
       deps.wakeups.renderBlockers([{ blockerId: row.id, version: row.messageVersion }]),
+      boardMoved(deps),
       // a blocking-severity blocker withdraws the gate sign-offs it affects: a job (gonogo/gates.ts), not a call;
       // a blocker that cannot withdraw any (most of them: not blocking, or no gate it concerns) needs no job
       gatesWithdrawnBy(row, deps.config.gates, deps.config.blockingSeverities).length ? deps.wakeups.withdrawSignOffs([row.id]) : undefined,

@@ -5,6 +5,7 @@ import { applyDmReply, isComplete, parseAnswer, type Answers } from '../../domai
 import type { Deps } from '../deps.js';
 import { raiseFromStandupAnswer } from '../blockers/raise.js';
 import { PROMPT, promptJoin } from './delivery-kinds.js';
+import { boardMoved } from '../board/moved.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Run = typeof standupRuns.$inferSelect;
@@ -86,6 +87,8 @@ export async function wakeAfterAnswer(deps: Deps, runId: number, userId: string,
   if (rec.lateAnswer) await deps.wakeups.postLateAnswers([rec.lateAnswer]);
   if (rec.completedNow) deps.observer?.promptAnswered(rec.late);
   if (rec.complete) {
+    // a complete answer's flags move the workstream's status on the board
+    await boardMoved(deps);
     // the answer is committed: a failure here is logged, never reported back as "try again"
     try {
       const raised = await raiseFromStandupAnswer(deps, deps.db, runId, userId);

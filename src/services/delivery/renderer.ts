@@ -1,3 +1,4 @@
+import type { BoardModel } from '../../domain/board/board.js';
 import type { Question } from '../../config/workspace.js';
 import type { BlockerActReply } from '../../domain/blockers/act-reply.js';
 import type { DigestModel } from '../../domain/digest/digest.js';
@@ -123,4 +124,8 @@ export interface MessageRenderer {
   blockerActReply(model: BlockerActReply): OutgoingMessage;
   /** A war room post (why it opened, the board, the closing summary) or the DM saying Slack refused a step (issue 23). */
   warRoomMessage(model: WarRoomMessage): OutgoingMessage;
+  /** The live status board as a message (the pinned fallback where canvases are not available; issue 23). */
+  boardMessage(model: BoardModel): OutgoingMessage;
+  /** The live status board as a channel canvas: its title and its canvas markdown (issue 23). */
+  boardCanvas(model: BoardModel): { title: string; markdown: string };
 }

@@ -12,6 +12,7 @@ import { awaySpansNow, reminderRecipient } from './away-signers.js';
 import type { Refusal } from '../../domain/permissions.js';
 import { may } from '../permission-check.js';
 import { noGoVerdict } from '../warroom/triggers.js';
+import { boardMoved } from '../board/moved.js';
 
 /**
  * `/gonogo decide`: records the decision in the audit trail and queues its announcement, delivered once
@@ -107,6 +108,7 @@ export async function setChecklist(
       await tx.insert(gonogoAudit).values({ kind: 'checklist', actor, at: now, data: { workstream: workstreamId, item: c.item, checked } });
     }
   });
+  await boardMoved(deps);
   return { ok: true, changed: changed.length };
 }
 

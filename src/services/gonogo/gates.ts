@@ -20,6 +20,7 @@ import { restateSignOffReminders } from './reminders.js';
 import { awaySpansNow, signerCoveredBy } from './away-signers.js';
 import { startGates } from '../workstreams/start-gates.js';
 import { gateFailed } from '../warroom/triggers.js';
+import { boardMoved } from '../board/moved.js';
 
 /** `message`: the reply rendered by `deps.renderer` from its model (domain/gonogo/messages.ts SignOffReply). */
 export type SignOffResult =
@@ -105,6 +106,7 @@ export async function signOffGate(deps: Deps, gateId: string, actor: string, out
     return { result: { ok: true as const, message: reply({ kind: status, gateName: gate.name }) + forText }, queued, status };
   });
   await deps.wakeups.sendOutbound(res.queued);
+  if (res.result.ok) await boardMoved(deps);
   // the go/no-go reminders that named this gate say what became of it (a signature, a pass, a fail)
   if (res.result.ok) await restateSignOffReminders(deps);
   if (!res.result.ok || !('status' in res)) return res.result;
@@ -228,6 +230,7 @@ export async function withdrawSignOffsFor(deps: Deps, blocker: BlockerRow): Prom
     if (!queued) continue;
     withdrawn.push(gate.id);
     await deps.wakeups.sendOutbound(queued);
+    await boardMoved(deps);
     await restateSignOffReminders(deps);
     deps.log.warn({ gate: gate.id, blocker: blocker.id }, 'gate sign-off withdrawn');
   }

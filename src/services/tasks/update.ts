@@ -7,6 +7,7 @@ import { may } from '../permission-check.js';
 import { findTask } from './catalog.js';
 import { stopTaskEscalation } from './escalate.js';
 import { notifyStartableTasks } from './start-notices.js';
+import { boardMoved } from '../board/moved.js';
 
 export type TaskUpdate = { kind: 'done' } | { kind: 'progress'; percent: number } | { kind: 'block'; reason: string };
 
@@ -62,6 +63,7 @@ export async function updateTask(deps: Deps, taskId: string, actor: string, upda
   });
   if (!changed) return { ok: false, reason: 'noop', message: `${task.id} “${task.title}” is already done.` };
   deps.log.info({ task: taskId, actor, update: update.kind, percent }, 'task updated');
+  await boardMoved(deps);
   const after = async () => {
     if (!done) return;
     await stopTaskEscalation(deps, taskId, actor);

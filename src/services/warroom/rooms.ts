@@ -10,6 +10,7 @@ import { stateOf } from '../delivery/transitions.js';
 import { deliveries } from '../../db/schema/index.js';
 import { rotationStatuses } from '../oncall/rotations.js';
 import { platformError } from '../slack-errors.js';
+import { boardRef } from '../board/board.js';
 
 export type { BoardLookup, BoardRef } from './board-ref.js';
 
@@ -187,11 +188,12 @@ async function permalink(deps: Deps, at: { channel: string; ts: string } | null)
 
 /**
  * Posts where the board is into the room and pins that post (pins.add), once: the post is an outbound message keyed
- * by the room (delivered here, exactly once), the pin recorded in `pinned_at`. Without a board lookup, or no board
- * yet, nothing (a later trigger tries again).
+ * by the room (delivered here, exactly once), the pin recorded in `pinned_at`. The board is the program channel's
+ * (services/board `boardRef`; `Deps.warRoomBoard` replaces the lookup in tests); no board yet: nothing (a later
+ * trigger tries again).
  */
 async function pinBoard(deps: Deps, roomId: number, channel: string, channelName: string): Promise<void> {
-  const board = deps.warRoomBoard ? await deps.warRoomBoard() : null;
+  const board = deps.warRoomBoard ? await deps.warRoomBoard() : await boardRef(deps);
   if (!board) return;
   const link = board.kind === 'message' ? await permalink(deps, { channel: board.channel, ts: board.id }) : null;
   const key = `war-room-board:${roomId}`;

@@ -1,6 +1,8 @@
 import type { MessageRenderer } from '../../services/delivery/renderer.js';
 import { blockerMessage, escalationDm, threadLine } from './blocker.js';
 import { blockerActReplyMessage } from './blocker-replies.js';
+import { boardMessage } from './board.js';
+import { boardCanvasMarkdown, boardTitle } from '../canvas/board.js';
 import { digestMessage } from './digest.js';
 import { gateOutcomeNoticeMessage, signOffsWithdrawnMessage } from './gate-notices.js';
 import { gonogoSummaryMessage } from './gonogo.js';
@@ -30,4 +32,6 @@ export const blockKitRenderer: MessageRenderer = {
   taskStartNotice: (m) => taskStartMessage(m),
   blockerActReply: (m) => blockerActReplyMessage(m),
   warRoomMessage: (m) => warRoomMessage(m),
+  boardMessage: (m) => boardMessage(m),
+  boardCanvas: (m) => ({ title: boardTitle(m), markdown: boardCanvasMarkdown(m) }),
 };

@@ -54,6 +54,7 @@ const items: { [W in WakeupName]: fc.Arbitrary<WakeupItem<W>> } = {
   }),
   archiveWarRooms: rowId,
   checkP0WarRooms: fc.record({ blockerId: rowId, dueAt: instant, now: instant }),
+  refreshBoard: fc.record({ at: instant }),
 };
 
 const entries = Object.entries(wakeupJobs) as [WakeupName, WakeupJob][];
