@@ -250,7 +250,8 @@ export class SlackApiFake {
 
   private answer(method: string, args: Record<string, any>): unknown {
     const ts = () => this.messages.nextTs();
-    const stored = this.messages.answer(method, args);
+    // a pin in a channel the bot created (the war room) is the conversations stand-in's; any other, the message store's (the board)
+    const stored = method === 'pins.add' && this.conversations.channels.has(String(args.channel ?? '')) ? null : this.messages.answer(method, args);
     if (stored) {
       // the page shows a channel's canvas and its pins (sandbox/screen.ts): tell it they changed
       if (stored.ok && ['conversations.canvases.create', 'canvases.edit', 'pins.add'].includes(method)) {

@@ -56,7 +56,8 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
       return [200, answer];
     });
   const handle = (method: string, args: Record<string, any>): unknown => {
-    const stored = messages.answer(method, args);
+    // a pin in a channel the bot created (the war room) is the conversations fake's; any other, the message store's (the board)
+    const stored = method === 'pins.add' && conversations.channels.has(String(args.channel ?? '')) ? null : messages.answer(method, args);
     if (stored) return stored;
     switch (method) {
       case 'chat.postMessage': {

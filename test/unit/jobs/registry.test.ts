@@ -32,24 +32,11 @@ const items: { [W in WakeupName]: fc.Arbitrary<WakeupItem<W>> } = {
   updateOutbound: fc.record({ messageId: rowId, version }),
   taskDue: fc.record({ taskId: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/), dueAt: instant, now: instant }),
   uploadDigestCharts: fc.record({ digestId: rowId, delayMs: fc.integer({ min: 0, max: 60_000 }) }),
+  // a trigger's key names it (one job per trigger: the same key never comes with other data), so the data derive from it
   openWarRooms: fc.record({
     trigger: fc.oneof(
-      fc.record({
-        kind: fc.constant('p0_open' as const),
-        key: rowId.map((n) => `p0-${n}`),
-        blockerId: rowId,
-        text: fc.string(),
-        workstreamId: fc.constant('ws1'),
-        owner: fc.constant(null),
-        openForMs: fc.nat(),
-      }),
-      fc.record({
-        kind: fc.constant('no_go' as const),
-        key: fc.stringMatching(/^no_go-[A-Za-z0-9_.-]{1,20}$/),
-        reasons: fc.array(fc.string()),
-        workstreams: fc.array(fc.constant('ws1'), { maxLength: 1 }),
-        postKey: fc.constant(null),
-      }),
+      rowId.map((n) => ({ kind: 'p0_open' as const, key: `p0-${n}`, blockerId: n, text: `blocker ${n}`, workstreamId: 'ws1', owner: null, openForMs: n })),
+      rowId.map((n) => ({ kind: 'no_go' as const, key: `no_go-${n}`, reasons: [`reason ${n}`], workstreams: ['ws1'], postKey: null })),
     ),
   }),
   archiveWarRooms: rowId,
