@@ -63,7 +63,7 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
 
   // the plan runs with the overrides made from Slack (issue 20), applied to the file before validation as a reload
   // does; an override the file now overrules is dropped (file wins)
-  const planConfig = await loadPlanConfig({ db: database.db, log, clock: preflight.clock }, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
+  const planConfig = await loadPlanConfig({ db: database.db, log, clock: preflight.clock, lookup: preflight.slack.lookup }, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
     if (err instanceof ConfigError)
       fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} with the plan overrides made from Slack has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
     fail(`Preflight cannot start: could not read the plan overrides from the database (${(err as Error).message}).`);
