@@ -24,14 +24,17 @@ export type TaskUpdateResult =
  * - progress: the percent (0–100; 100 does not mark it done); a done task is not changed.
  * - block: raises a blocker linked to the task (`/blocker`'s severity default and ladder), with the task in its text.
  * Every change is recorded in `task_events` in the same transaction as the state.
- * @param via where the update came from (`command` or a check-in answer).
+ * @param via where the update came from (`command`, a check-in answer, or `tracker`: the task's tracker issue changed,
+ *   issue 21; no permission check then, the tracker is the source of truth for its tasks).
  */
-export async function updateTask(deps: Deps, taskId: string, actor: string, update: TaskUpdate, via: 'command' | 'checkin' = 'command'): Promise<TaskUpdateResult> {
+export async function updateTask(deps: Deps, taskId: string, actor: string, update: TaskUpdate, via: 'command' | 'checkin' | 'tracker' = 'command'): Promise<TaskUpdateResult> {
   const found = findTask(deps.config, taskId);
   if (!found) return { ok: false, reason: 'unknown', message: `There is no task \`${taskId}\`.` };
   const { task, workstreamId } = found;
-  const allowed = may(deps.config, actor, { on: 'task', verb: 'update', taskId, owner: task.owner, workstreamId });
-  if (!allowed.allowed) return { ok: false, reason: 'forbidden', refusal: allowed };
+  if (via !== 'tracker') {
+    const allowed = may(deps.config, actor, { on: 'task', verb: 'update', taskId, owner: task.owner, workstreamId });
+    if (!allowed.allowed) return { ok: false, reason: 'forbidden', refusal: allowed };
+  }
   const now = deps.clock.now().toJSDate();
   if (update.kind === 'block') {
     const res = await raiseBlocker(
@@ -68,4 +71,28 @@ export async function updateTask(deps: Deps, taskId: string, actor: string, upda
     await notifyStartableTasks(deps);
   };
   return { ok: true, message: done ? `✅ ${task.id} “${task.title}” is done.` : `📈 ${task.id} “${task.title}” at ${percent}%.`, after };
+}
+
+/**
+ * Re-opens a done task (issue 21: its tracker issue left the done state): open again at `percent` (the status's
+ * percent from `status_progress`, else 0), `done_at`/`done_by` cleared, one `reopened` event in the same transaction.
+ * Its due-time escalation starts again from the sweep if it is overdue (services/tasks/escalate.ts `sweepTasks`).
+ * @returns false when the task is not done (nothing changed) or not in the plan.
+ */
+export async function reopenTask(deps: Deps, taskId: string, actor: string, percent: number, via: 'command' | 'tracker' = 'tracker'): Promise<boolean> {
+  const found = findTask(deps.config, taskId);
+  if (!found) return false;
+  const now = deps.clock.now().toJSDate();
+  const reopened = await deps.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(taskStates)
+      .set({ status: 'open', progress: percent, doneAt: null, doneBy: null, updatedBy: actor, updatedAt: now })
+      .where(sql`${taskStates.taskId} = ${taskId} and ${taskStates.status} = 'done'`)
+      .returning({ id: taskStates.taskId });
+    if (!rows.length) return false;
+    await tx.insert(taskEvents).values({ taskId, workstreamId: found.workstreamId, kind: 'reopened', progress: percent, actor, via, at: now });
+    return true;
+  });
+  if (reopened) deps.log.info({ task: taskId, actor, via, percent }, 'task reopened');
+  return reopened;
 }
