@@ -25,6 +25,15 @@ import { checkHealth } from './slack/health.js';
 import { SlackStartError } from './slack/start-errors.js';
 
 import { failStart as fail } from './start-failure.js';
+import { redisSourceLock } from './jobs/tracker-lock.js';
+import { startTrackerPolls } from './jobs/tracker-poll.js';
+import { TrackerAuthError, TrackerRateLimitError, TrackerUnavailableError } from './services/trackers/adapter.js';
+import { createAdapter } from './services/trackers/adapters.js';
+import { configuredSources, createTrackerSync, type TrackerSync } from './services/trackers/sync.js';
+import { trackerWebhookRoutes } from './slack/webhooks.js';
+
+/** How long start-up waits for the trackers to answer the token check before it goes on without them, ms. */
+const TRACKER_CHECK_TIMEOUT_MS = 10_000;
 
 /**
  * Starts Preflight once main.ts has read the environment and Redis has answered: validates the config (a problem
@@ -72,14 +81,19 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
   // The read-only API (src/api) reads the config resolved below (people by email); its routes are served only from
   // slack.start() on, after that.
   const apiDeps: { current?: Pick<Deps, 'db' | 'config'> } = {};
-  const routes = apiRoutes({
-    deps: () => {
-      if (!apiDeps.current) throw new Error('the API is not ready yet');
-      return apiDeps.current;
-    },
-    token: env.PREFLIGHT_API_TOKEN,
-    log,
-  });
+  // the trackers' webhooks (issue 21) answer 503 until the sync exists (below)
+  let trackerSync: TrackerSync | undefined;
+  const routes = [
+    ...apiRoutes({
+      deps: () => {
+        if (!apiDeps.current) throw new Error('the API is not ready yet');
+        return apiDeps.current;
+      },
+      token: env.PREFLIGHT_API_TOKEN,
+      log,
+    }),
+    ...trackerWebhookRoutes({ sync: () => trackerSync, env: process.env, log }),
+  ];
   // background jobs start only when no Slack request has arrived for 50 ms (at most 2 s late): acks come first
   const requestsFirst = new RequestsFirst();
   const slack = createSlackApp({
@@ -124,6 +138,30 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     announce: announceOn(producer, env.QUEUE_PREFIX),
   });
   slack.registerListeners(running.depsFor, { holder, reloader });
+
+  // Tasks from trackers (issue 21): a refused token or a missing variable stops start-up like Slack's token; a
+  // tracker that does not answer does not (its tasks come from the last sync, and the sync retries on its own)
+  const sync = createTrackerSync({
+    deps: () => running.deps,
+    adapterFor: (s) => createAdapter(s.kind, s.settings, process.env),
+    reload: () => reloader.reload('tracker'),
+    lock: redisSourceLock(producer, env.QUEUE_PREFIX),
+  });
+  if (configuredSources(holder.program).length) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), TRACKER_CHECK_TIMEOUT_MS);
+    });
+    const checked = await Promise.race([sync.checkTokens().then(() => 'ok' as const), timeout])
+      .catch((err: unknown) => {
+        if (err instanceof TrackerAuthError) fail(`Preflight cannot start: ${err.message}. Set a valid token in ${err.envVar} (preflight.yml names it in tasks_from).`);
+        if (err instanceof TrackerUnavailableError || err instanceof TrackerRateLimitError) return err.message;
+        fail(`Preflight cannot start: a tracker source in ${env.PREFLIGHT_CONFIG} cannot be used: ${(err as Error).message}`);
+      })
+      .finally(() => clearTimeout(timer));
+    if (checked !== 'ok') log.warn({ reason: checked }, 'a tracker did not answer the token check; starting with the tasks of the last sync');
+  }
+  trackerSync = sync;
   const triggers = startPlanTriggers({
     path: env.PREFLIGHT_CONFIG,
     reloader,
@@ -135,6 +173,14 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
   // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client; their jobs are
   // retried with BullMQ's backoff (see createPreflight's worker client).
   await running.startWorkers({ requestsFirst });
+  const trackerPolls = await startTrackerPolls({
+    connection: producer,
+    workerConnection: preflight.redis.worker,
+    prefix: env.QUEUE_PREFIX,
+    sync,
+    sources: () => configuredSources(holder.program),
+    log,
+  });
 
   await slack.start().catch(orFail);
   log.info(
@@ -148,6 +194,8 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     },
     'Preflight is running',
   );
+  // the first sync of every tracker source, in the background: start-up never waits on a tracker
+  void sync.syncAll().catch((err: Error) => log.error({ err: err.message }, 'the first tracker sync failed; the polls retry'));
 
   let stopping = false;
   async function shutdown(signal: string) {
@@ -162,6 +210,8 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     try {
       await triggers.close().catch((err) => log.warn({ err: err.message }, 'stopping the config watcher'));
       await slack.stop().catch((err) => log.warn({ err: err.message }, 'stopping the Slack app'));
+      await trackerPolls.close().catch((err) => log.warn({ err: err.message }, 'stopping the tracker polls'));
+      await sync.idle();
       await running.close();
       log.info('stopped');
       process.exit(0);
