@@ -6,6 +6,9 @@ import type { ConfiguredSource, SyncOutcome, TrackerSync } from '../services/tra
 /** The queue of the tracker polls: one BullMQ job scheduler per source, `tracker-poll-<workstream>-<index>`. */
 export const TRACKER_QUEUE = 'trackers';
 
+/** How often pending write-backs are performed, ms (services/trackers/write-back.ts). */
+export const TRACKER_WRITEBACK_EVERY_MS = 30_000;
+
 /** How often the schedulers are matched to the running plan's sources (a reload may add, drop or re-time one), ms. */
 export const TRACKER_SCHEDULE_REFRESH_MS = 60_000;
 
@@ -23,7 +26,8 @@ const schedulerId = (sourceId: string) => `tracker-poll-${sourceId.replace(/[^A-
  * `poll_every` ms, so one poll per period runs however many replicas, and a worker on this replica that calls the
  * sync (services/trackers/sync.ts `syncSource`, which also takes the source's cross-replica lock). Schedulers of
  * sources no longer configured are removed. The first sync at start-up is not a job: src/preflight.ts runs it in the
- * background.
+ * background. With a `write_back: true` source, a `tracker-writebacks` scheduler (every
+ * {@link TRACKER_WRITEBACK_EVERY_MS}) performs the pending write-backs.
  * @param sources the running plan's sources (read at each refresh).
  */
 export async function startTrackerPolls(args: {
@@ -37,7 +41,13 @@ export async function startTrackerPolls(args: {
   const queue = new Queue(TRACKER_QUEUE, { connection: args.connection, prefix: args.prefix, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
   const worker = new Worker(
     TRACKER_QUEUE,
-    async (job: Job<{ sourceId: string }>): Promise<SyncOutcome> => {
+    async (job: Job<{ sourceId?: string }>): Promise<unknown> => {
+      if (job.name === 'tracker-writebacks') {
+        const out: Record<string, SyncOutcome> = {};
+        for (const s of args.sources().filter((x) => x.settings.write_back)) out[s.sourceId] = await args.sync.writeBacks(s.sourceId);
+        return out;
+      }
+      if (!job.data.sourceId) return null;
       const outcome = await args.sync.syncSource(job.data.sourceId);
       args.log.debug({ source: job.data.sourceId, outcome: outcome.kind }, 'tracker poll');
       return outcome;
@@ -46,8 +56,13 @@ export async function startTrackerPolls(args: {
   );
   worker.on('error', (err) => args.log.warn({ err: err.message }, 'tracker poll worker error'));
   const refresh = async () => {
-    const wanted = new Map(args.sources().map((s) => [schedulerId(s.sourceId), s]));
+    const wanted = new Map<string, ConfiguredSource | null>(args.sources().map((s) => [schedulerId(s.sourceId), s]));
+    if (args.sources().some((s) => s.settings.write_back)) {
+      wanted.set('tracker-writebacks', null);
+      await queue.upsertJobScheduler('tracker-writebacks', { every: TRACKER_WRITEBACK_EVERY_MS }, { name: 'tracker-writebacks', data: {} });
+    }
     for (const [id, s] of wanted) {
+      if (!s) continue;
       await queue.upsertJobScheduler(id, { every: s.settings.poll_every }, { name: 'tracker-poll', data: { sourceId: s.sourceId } });
     }
     for (const existing of await queue.getJobSchedulers()) {

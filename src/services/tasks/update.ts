@@ -7,6 +7,7 @@ import { may } from '../permission-check.js';
 import { findTask } from './catalog.js';
 import { stopTaskEscalation } from './escalate.js';
 import { notifyStartableTasks } from './start-notices.js';
+import { queueWriteBack } from '../trackers/write-back.js';
 
 export type TaskUpdate = { kind: 'done' } | { kind: 'progress'; percent: number } | { kind: 'block'; reason: string };
 
@@ -23,7 +24,9 @@ export type TaskUpdateResult =
  *   waited on it are told they can start (both in `after`, each once).
  * - progress: the percent (0–100; 100 does not mark it done); a done task is not changed.
  * - block: raises a blocker linked to the task (`/blocker`'s severity default and ladder), with the task in its text.
- * Every change is recorded in `task_events` in the same transaction as the state.
+ * Every change is recorded in `task_events` in the same transaction as the state. For a tracker task of a
+ * `write_back: true` source (issue 21), `after` also queues the write-back (services/trackers/write-back.ts): done
+ * (or 100 %) → the issue moves to done; block → a comment with the blocker's permalink.
  * @param via where the update came from (`command`, a check-in answer, or `tracker`: the task's tracker issue changed,
  *   issue 21; no permission check then, the tracker is the source of truth for its tasks).
  */
@@ -44,7 +47,16 @@ export async function updateTask(deps: Deps, taskId: string, actor: string, upda
     );
     if (!res.ok) return { ok: false, reason: 'noop', message: res.message };
     await deps.db.insert(taskEvents).values({ taskId, workstreamId, kind: 'blocked', actor, via, blockerId: res.blocker.id, at: now });
-    return { ok: true, message: `🚧 Raised B-${res.blocker.id} on ${task.id} “${task.title}” (${res.blocker.severity}).`, after: async () => res.wake?.() };
+    const blockerId = res.blocker.id;
+    return {
+      ok: true,
+      message: `🚧 Raised B-${blockerId} on ${task.id} “${task.title}” (${res.blocker.severity}).`,
+      after: async () => {
+        await res.wake?.();
+        // a tracker task of a write_back source gets a comment with the blocker's permalink (issue 21)
+        if (via !== 'tracker') await queueWriteBack(deps.db, deps.config, taskId, `blocker:${blockerId}`, now);
+      },
+    };
   }
   const done = update.kind === 'done';
   const percent = done ? 100 : update.percent;
@@ -66,6 +78,8 @@ export async function updateTask(deps: Deps, taskId: string, actor: string, upda
   if (!changed) return { ok: false, reason: 'noop', message: `${task.id} “${task.title}” is already done.` };
   deps.log.info({ task: taskId, actor, update: update.kind, percent }, 'task updated');
   const after = async () => {
+    // `/task done` or 100 % in a check-in moves a write_back source's issue to done (issue 21); never an echo of the tracker
+    if (via !== 'tracker' && percent === 100) await queueWriteBack(deps.db, deps.config, taskId, 'done', now);
     if (!done) return;
     await stopTaskEscalation(deps, taskId, actor);
     await notifyStartableTasks(deps);

@@ -1,17 +1,18 @@
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { stringify } from 'safe-stable-stringify';
-import type { TrackerSourceConfig } from '../../config/schema/tasks-from.js';
-import { trackerSourceLabel } from '../../config/tracker-tasks.js';
 import type { Db } from '../../db/client.js';
 import { blockers, taskStates, trackerIssues, trackerSources } from '../../db/schema/index.js';
-import type { Program } from '../../domain/program/program.js';
 import type { TrackerChange, TrackerIssue, TrackerKind } from '../../domain/trackers/tracker-issue.js';
 import { actOnBlocker } from '../blockers/act.js';
 import { queueOutbound } from '../delivery/outbound.js';
 import type { Deps } from '../deps.js';
 import { reopenTask, updateTask } from '../tasks/update.js';
 import { TrackerAuthError, type TrackerAdapter, TrackerRateLimitError, type WebhookHeaders } from './adapter.js';
-import { sourceParts, type TrackerSettings } from './adapters.js';
+import type { TrackerSettings } from './adapters.js';
+import { type ConfiguredSource, configuredSources } from './sources.js';
+import { performWriteBacks } from './write-back.js';
+
+export { type ConfiguredSource, configuredSources } from './sources.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -26,26 +27,6 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** A warning about a source that keeps failing is logged at most once per this many ms. */
 export const TRACKER_WARN_EVERY_MS = 30 * 60_000;
-
-/** One configured `tasks_from` source of the running plan. `sourceId` is `<workstream>/<index>`. */
-export interface ConfiguredSource {
-  sourceId: string;
-  workstreamId: string;
-  kind: TrackerKind;
-  /** `Jira LAUNCH`, as tasks' `source.label` (config/tracker-tasks.ts `trackerSourceLabel`). */
-  label: string;
-  settings: TrackerSettings;
-}
-
-/** Every `tasks_from` source of a plan, in workstream then list order. */
-export function configuredSources(program: Pick<Program, 'workstreams'>): ConfiguredSource[] {
-  return Object.entries(program.workstreams).flatMap(([workstreamId, ws]) =>
-    (ws.tasks_from ?? []).map((entry, index) => {
-      const { kind, settings } = sourceParts(entry as TrackerSourceConfig);
-      return { sourceId: `${workstreamId}/${index}`, workstreamId, kind, label: trackerSourceLabel(kind, settings as unknown as Record<string, unknown>), settings };
-    }),
-  );
-}
 
 /**
  * A cross-replica lock per source (jobs/tracker-lock.ts: a Redis key set with NX and a TTL, released only by its
@@ -101,6 +82,11 @@ export interface TrackerSync {
    * the first that verifies takes it. Parsing and applying run in the background (the poll repairs a lost one).
    */
   receiveWebhook(kind: TrackerKind, headers: WebhookHeaders, rawBody: Buffer, env: NodeJS.ProcessEnv): Promise<WebhookAnswer>;
+  /**
+   * Performs the source's pending write-backs (services/trackers/write-back.ts) under its lock; nothing for a source
+   * without `write_back: true`. Faults are handled as a sync's (last_error, one warning, Retry-After).
+   */
+  writeBacks(sourceId: string): Promise<SyncOutcome>;
   /** Resolves when every background application started by {@link receiveWebhook} has finished (tests, shutdown). */
   idle(): Promise<void>;
   /**
@@ -359,6 +345,14 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
       return out;
     },
     applyChanges,
+    writeBacks: async (sourceId) => {
+      const source = sourceOf(sourceId);
+      if (!source?.settings.write_back) return { kind: 'synced', changes: 0, planChanged: false };
+      return guarded(source, false, async (adapter, deps) => {
+        await performWriteBacks(deps, source, adapter);
+        return { changes: [], complete: false };
+      });
+    },
     receiveWebhook: async (kind, headers, rawBody, env) => {
       const candidates = secretsOf(kind, env);
       if (!candidates.length) return { status: 404, body: `no ${kind} source takes webhooks (set webhook_secret_env)` };
