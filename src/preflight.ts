@@ -27,13 +27,10 @@ import { SlackStartError } from './slack/start-errors.js';
 import { failStart as fail } from './start-failure.js';
 import { redisSourceLock } from './jobs/tracker-lock.js';
 import { startTrackerPolls } from './jobs/tracker-poll.js';
-import { TrackerAuthError, TrackerRateLimitError, TrackerUnavailableError } from './services/trackers/adapter.js';
+import { checkTrackerTokens } from './services/trackers/start-check.js';
 import { createAdapter } from './services/trackers/adapters.js';
 import { configuredSources, createTrackerSync, type TrackerSync } from './services/trackers/sync.js';
 import { trackerWebhookRoutes } from './slack/webhooks.js';
-
-/** How long start-up waits for the trackers to answer the token check before it goes on without them, ms. */
-const TRACKER_CHECK_TIMEOUT_MS = 10_000;
 
 /**
  * Starts Preflight once main.ts has read the environment and Redis has answered: validates the config (a problem
@@ -148,18 +145,9 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     lock: redisSourceLock(producer, env.QUEUE_PREFIX),
   });
   if (configuredSources(holder.program).length) {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), TRACKER_CHECK_TIMEOUT_MS);
-    });
-    const checked = await Promise.race([sync.checkTokens().then(() => 'ok' as const), timeout])
-      .catch((err: unknown) => {
-        if (err instanceof TrackerAuthError) fail(`Preflight cannot start: ${err.message}. Set a valid token in ${err.envVar} (preflight.yml names it in tasks_from).`);
-        if (err instanceof TrackerUnavailableError || err instanceof TrackerRateLimitError) return err.message;
-        fail(`Preflight cannot start: a tracker source in ${env.PREFLIGHT_CONFIG} cannot be used: ${(err as Error).message}`);
-      })
-      .finally(() => clearTimeout(timer));
-    if (checked !== 'ok') log.warn({ reason: checked }, 'a tracker did not answer the token check; starting with the tasks of the last sync');
+    const checked = await checkTrackerTokens(sync, env.PREFLIGHT_CONFIG);
+    if (checked.kind === 'stop') fail(checked.message);
+    if (checked.kind === 'warn') log.warn({ reason: checked.reason }, 'a tracker did not answer the token check; starting with the tasks of the last sync');
   }
   trackerSync = sync;
   const triggers = startPlanTriggers({

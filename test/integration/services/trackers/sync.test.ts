@@ -11,7 +11,7 @@ import { PlanHolder } from '../../../../src/services/plan/holder.js';
 import { createReloader, startupPlan } from '../../../../src/services/plan/reload.js';
 import { findTask } from '../../../../src/services/tasks/catalog.js';
 import { sweepTasks } from '../../../../src/services/tasks/escalate.js';
-import { TrackerAuthError, TrackerUnavailableError } from '../../../../src/services/trackers/adapter.js';
+import { TrackerAuthError, TrackerRateLimitError, TrackerUnavailableError } from '../../../../src/services/trackers/adapter.js';
 import { createTrackerSync, type TrackerSync, trackerSyncStatus } from '../../../../src/services/trackers/sync.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { harness, type Process } from '../../../support/harness.js';
@@ -171,6 +171,19 @@ describe('the tracker sync', () => {
     expect(await sync.syncSource('omega/0')).toMatchObject({ kind: 'synced' });
     expect((await trackerSyncStatus(bot.deps))[0]).toMatchObject({ lastSyncedAt: h.clock.now().toJSDate(), lastError: null });
     warn.mockRestore();
+  });
+
+  it('rate limited (429): no call to the tracker before Retry-After, then it resumes', async () => {
+    tracker.fault = new TrackerRateLimitError('jira', 60_000);
+    expect(await sync.syncSource('omega/0')).toEqual({ kind: 'failed', error: 'rate limited' });
+    tracker.fault = null;
+    const calls = tracker.calls.length;
+    h.clock.advance(59_000);
+    expect(await sync.syncSource('omega/0')).toMatchObject({ kind: 'rate-limited' });
+    expect(tracker.calls.length).toBe(calls);
+    h.clock.advance(2_000);
+    expect(await sync.syncSource('omega/0')).toMatchObject({ kind: 'synced' });
+    expect(tracker.calls.length).toBeGreaterThan(calls);
   });
 
   it('a refused token: the PM gets one DM naming the variable, again only after it worked in between', async () => {
