@@ -139,7 +139,9 @@ export async function storeIssues(
       const row = existing.get(issue.key);
       const at = new Date(issue.updatedAt);
       const live = row && row.deletedAt === null;
-      if (row && live && row.sourceId === source.sourceId && row.trackerUpdatedAt.getTime() >= at.getTime()) continue;
+      // a key another source holds stays there (two sources' filters overlap): no flapping between them
+      if (row && live && row.sourceId !== source.sourceId) continue;
+      if (row && live && row.trackerUpdatedAt.getTime() >= at.getTime()) continue;
       if (row && !live && row.trackerUpdatedAt.getTime() > at.getTime()) continue;
       await upsertRow(tx, source, issue, at, opts.now);
       changes.push({ key: issue.key, before: live ? row.issue : null, after: issue });
@@ -278,15 +280,20 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
     return planChanged;
   };
 
-  const guarded = async (source: ConfiguredSource, wait: boolean, run: (adapter: TrackerAdapter, deps: Deps) => Promise<{ changes: IssueChange[]; complete: boolean }>): Promise<SyncOutcome> => {
+  const guarded = async (
+    source: ConfiguredSource,
+    wait: boolean,
+    run: (adapter: TrackerAdapter, deps: Deps) => Promise<{ changes: IssueChange[]; complete: boolean; listed?: TrackerIssue[] }>,
+  ): Promise<SyncOutcome> => {
     const until = pausedUntil.get(source.sourceId) ?? 0;
     if (until > opts.deps().clock.now().toMillis()) return { kind: 'rate-limited', until };
     const result = await opts.lock.run(source.sourceId, { wait }, async (): Promise<SyncOutcome> => {
       const deps = opts.deps();
       try {
-        const { changes, complete } = await run(adapterOf(source), deps);
+        const { changes, complete, listed } = await run(adapterOf(source), deps);
         await succeeded(deps, source, complete);
         const planChanged = await applyStored(source, changes);
+        if (listed) await catchUpDone(opts.deps(), source, listed, new Set(changes.map((c) => c.key)));
         if (changes.length) deps.log.info({ source: source.label, changes: changes.length, plan_changed: planChanged }, 'tracker changes applied');
         return { kind: 'synced', changes: changes.length, planChanged };
       } catch (err) {
@@ -307,7 +314,7 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
         issues.push(...page.issues);
         cursor = page.next;
       } while (cursor);
-      return { changes: await storeIssues(deps.db, source, issues, { complete: true, now: deps.clock.now().toJSDate() }), complete: true };
+      return { changes: await storeIssues(deps.db, source, issues, { complete: true, now: deps.clock.now().toJSDate() }), complete: true, listed: issues };
     });
   };
 
@@ -407,7 +414,8 @@ async function applyTaskState(deps: Deps, source: ConfiguredSource, c: IssueChan
     if (res.ok) await res.after();
     return;
   }
-  if (c.before?.done || (await isDone(deps, c.key))) {
+  // re-opened in the tracker; a task done in Preflight only (its write-back pending, or none) is not re-opened
+  if (c.before?.done) {
     await reopenTask(deps, c.key, task.owner, percent ?? 0, 'tracker');
     return;
   }
@@ -417,9 +425,18 @@ async function applyTaskState(deps: Deps, source: ConfiguredSource, c: IssueChan
   }
 }
 
-async function isDone(deps: Deps, taskId: string): Promise<boolean> {
-  const [row] = await deps.db.select({ status: taskStates.status }).from(taskStates).where(eq(taskStates.taskId, taskId));
-  return row?.status === 'done';
+/**
+ * A complete listing's catch-up: issues done in the tracker whose task is not done in Preflight although no change
+ * says so now (the plan could not take the task when the change came: a reload that failed, a crash after storing).
+ */
+async function catchUpDone(deps: Deps, source: ConfiguredSource, issues: readonly TrackerIssue[], changed: ReadonlySet<string>): Promise<void> {
+  const done = issues.filter((i) => i.done && !changed.has(i.key)).map((i) => i.key);
+  if (!done.length) return;
+  const states = await deps.db.select({ id: taskStates.taskId, status: taskStates.status }).from(taskStates).where(inArray(taskStates.taskId, done));
+  const doneNow = new Set(states.filter((s) => s.status === 'done').map((s) => s.id));
+  for (const key of done.filter((k) => !doneNow.has(k))) {
+    await applyTaskState(deps, source, { key, before: null, after: issues.find((i) => i.key === key)! });
+  }
 }
 
 /** A deleted issue's task left the plan: its open due-time escalation is resolved with a note saying why. */

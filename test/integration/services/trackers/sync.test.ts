@@ -11,6 +11,7 @@ import { PlanHolder } from '../../../../src/services/plan/holder.js';
 import { createReloader, startupPlan } from '../../../../src/services/plan/reload.js';
 import { findTask } from '../../../../src/services/tasks/catalog.js';
 import { sweepTasks } from '../../../../src/services/tasks/escalate.js';
+import { updateTask } from '../../../../src/services/tasks/update.js';
 import { TrackerAuthError, TrackerRateLimitError, TrackerUnavailableError } from '../../../../src/services/trackers/adapter.js';
 import { createTrackerSync, type TrackerSync, trackerSyncStatus } from '../../../../src/services/trackers/sync.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
@@ -218,5 +219,18 @@ describe('the tracker sync', () => {
     expect(await events('LAUNCH-4')).toEqual([{ kind: 'done', via: 'tracker' }]);
     expect(await events('LAUNCH-2')).toEqual([{ kind: 'done', via: 'tracker' }]);
     tracker.pageDelayMs = 0;
+  });
+
+  it('the poll catches up a done issue whose task is not done, and never re-opens a task done in Preflight only', async () => {
+    await h.sql("DELETE FROM task_states WHERE task_id = 'LAUNCH-4'");
+    await sync.syncSource('omega/0');
+    expect(await state('LAUNCH-4')).toEqual({ status: 'done', progress: 100 });
+    tracker.set(anIssue('LAUNCH-5', at(400)));
+    await sync.syncSource('omega/0');
+    const done = await updateTask(bot.deps, 'LAUNCH-5', 'U0LEAD', { kind: 'done' });
+    expect(done.ok).toBe(true);
+    tracker.set(anIssue('LAUNCH-5', at(401), { title: 'Renamed, still open in Jira' }));
+    await sync.syncSource('omega/0');
+    expect(await state('LAUNCH-5')).toEqual({ status: 'done', progress: 100 });
   });
 });
