@@ -5,6 +5,14 @@ import { slackUserEmails, trackerIssues } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { userIdsByEmail } from '../people/resolve-emails.js';
 
+/**
+ * How long an assignee email no Slack member has is not asked again, ms. Every tracker change that touches the plan
+ * reloads it, and users.lookupByEmail is Tier 3 (~50 a minute): without this, a few assignees outside Slack would
+ * spend that budget and slow every reload. Per process.
+ */
+export const UNMATCHED_EMAIL_RETRY_MS = 60 * 60_000;
+const unmatchedUntil = new Map<string, number>();
+
 /** What {@link trackerTaskInputs} reads: the stored issues and who their assignees are in Slack. */
 export interface TrackerTaskInputs {
   rows: StoredTrackerIssue[];
@@ -17,6 +25,7 @@ export interface TrackerTaskInputs {
  * tasks), and the Slack user of each assignee email through the people cache (`slack_user_emails`, 7 days) and
  * `users.lookupByEmail` for the others (services/people/resolve-emails.ts `userIdsByEmail`).
  * @param deps.lookup the Slack client for lookups; without it (tools, command checks) only cached addresses resolve.
+ *   An address no member has is not asked again for {@link UNMATCHED_EMAIL_RETRY_MS}.
  *   A lookup Slack refuses (token, scope) is logged once per call and the address counts as unmatched.
  * @throws when Postgres does not answer.
  */
@@ -26,7 +35,14 @@ export async function trackerTaskInputs(deps: Pick<Deps, 'db' | 'clock' | 'log'>
   if (!emails.length) return { rows: stored, userIdByEmail: new Map() };
   if (deps.lookup) {
     try {
-      return { rows: stored, userIdByEmail: await userIdsByEmail({ db: deps.db, clock: deps.clock, log: deps.log, slack: deps.lookup }, emails) };
+      const now = deps.clock.now().toMillis();
+      const ask = emails.filter((e) => (unmatchedUntil.get(e) ?? 0) <= now);
+      const found = await userIdsByEmail({ db: deps.db, clock: deps.clock, log: deps.log, slack: deps.lookup }, ask);
+      for (const [email, id] of found) {
+        if (id === null) unmatchedUntil.set(email, now + UNMATCHED_EMAIL_RETRY_MS);
+        else unmatchedUntil.delete(email);
+      }
+      return { rows: stored, userIdByEmail: found };
     } catch (err) {
       deps.log.warn({ err: (err as Error).message }, 'could not look up tracker assignees in Slack; using the addresses resolved before');
     }

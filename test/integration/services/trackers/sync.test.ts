@@ -144,6 +144,9 @@ describe('the tracker sync', () => {
     tracker.set(anIssue('LAUNCH-2', at(4), { assigneeEmail: 'bo@acme.com', blockedBy: ['LAUNCH-1'], title: 'Renamed in Jira' }));
     expect(await sync.syncSource('omega/0')).toMatchObject({ kind: 'synced', changes: 1, planChanged: true });
     expect(findTask(holder.program, 'LAUNCH-2')?.task.title).toBe('Renamed in Jira');
+    // three reloads so far: the assignee outside Slack was asked of Slack once (ana once too, then cached)
+    expect(slack.of('users.lookupByEmail', (a) => a.email === 'bo@acme.com')).toHaveLength(1);
+    expect(slack.of('users.lookupByEmail', (a) => a.email === 'ana@acme.com')).toHaveLength(1);
   });
 
   it('a deleted issue: its task leaves the plan and its open escalation is resolved with a note', async () => {
