@@ -24,16 +24,17 @@ export interface TrackerTaskInputs {
  * (tracker_issues, kept by the sync, so every replica reads the same tasks and a tracker that is down keeps its
  * tasks), and the Slack user of each assignee email through the people cache (`slack_user_emails`, 7 days) and
  * `users.lookupByEmail` for the others (services/people/resolve-emails.ts `userIdsByEmail`).
- * @param deps.lookup the Slack client for lookups; without it (tools, command checks) only cached addresses resolve.
+ * @param deps.lookup the Slack client for lookups (with `clock` and `log`); without it (tools such as `npm run plan`
+ *   and `npm run preview`, command checks) only cached addresses resolve, and nothing is asked of Slack.
  *   An address no member has is not asked again for {@link UNMATCHED_EMAIL_RETRY_MS}.
  *   A lookup Slack refuses (token, scope) is logged once per call and the address counts as unmatched.
  * @throws when Postgres does not answer.
  */
-export async function trackerTaskInputs(deps: Pick<Deps, 'db' | 'clock' | 'log'> & { lookup?: Deps['slack'] }): Promise<TrackerTaskInputs> {
+export async function trackerTaskInputs(deps: Pick<Deps, 'db'> & Partial<Pick<Deps, 'clock' | 'log'>> & { lookup?: Deps['slack'] }): Promise<TrackerTaskInputs> {
   const stored = await deps.db.select({ sourceId: trackerIssues.sourceId, issue: trackerIssues.issue }).from(trackerIssues).where(isNull(trackerIssues.deletedAt));
   const emails = [...new Set(stored.flatMap((r) => (r.issue.assigneeEmail ? [emailKey(r.issue.assigneeEmail)] : [])))];
   if (!emails.length) return { rows: stored, userIdByEmail: new Map() };
-  if (deps.lookup) {
+  if (deps.lookup && deps.clock && deps.log) {
     try {
       const now = deps.clock.now().toMillis();
       const ask = emails.filter((e) => (unmatchedUntil.get(e) ?? 0) <= now);
