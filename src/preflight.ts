@@ -25,6 +25,12 @@ import { checkHealth } from './slack/health.js';
 import { SlackStartError } from './slack/start-errors.js';
 
 import { failStart as fail } from './start-failure.js';
+import { redisSourceLock } from './jobs/tracker-lock.js';
+import { startTrackerPolls } from './jobs/tracker-poll.js';
+import { checkTrackerTokens } from './services/trackers/start-check.js';
+import { createAdapter } from './services/trackers/adapters.js';
+import { configuredSources, createTrackerSync, type TrackerSync } from './services/trackers/sync.js';
+import { trackerWebhookRoutes } from './slack/webhooks.js';
 
 /**
  * Starts Preflight once main.ts has read the environment and Redis has answered: validates the config (a problem
@@ -63,7 +69,7 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
 
   // the plan runs with the overrides made from Slack (issue 20), applied to the file before validation as a reload
   // does; an override the file now overrules is dropped (file wins)
-  const planConfig = await loadPlanConfig({ db: database.db, log, clock: preflight.clock }, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
+  const planConfig = await loadPlanConfig({ db: database.db, log, clock: preflight.clock, lookup: preflight.slack.lookup }, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
     if (err instanceof ConfigError)
       fail(`Preflight cannot start: ${env.PREFLIGHT_CONFIG} with the plan overrides made from Slack has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:\n${err.message}`);
     fail(`Preflight cannot start: could not read the plan overrides from the database (${(err as Error).message}).`);
@@ -72,14 +78,19 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
   // The read-only API (src/api) reads the config resolved below (people by email); its routes are served only from
   // slack.start() on, after that.
   const apiDeps: { current?: Pick<Deps, 'db' | 'config'> } = {};
-  const routes = apiRoutes({
-    deps: () => {
-      if (!apiDeps.current) throw new Error('the API is not ready yet');
-      return apiDeps.current;
-    },
-    token: env.PREFLIGHT_API_TOKEN,
-    log,
-  });
+  // the trackers' webhooks (issue 21) answer 503 until the sync exists (below)
+  let trackerSync: TrackerSync | undefined;
+  const routes = [
+    ...apiRoutes({
+      deps: () => {
+        if (!apiDeps.current) throw new Error('the API is not ready yet');
+        return apiDeps.current;
+      },
+      token: env.PREFLIGHT_API_TOKEN,
+      log,
+    }),
+    ...trackerWebhookRoutes({ sync: () => trackerSync, env: process.env, log }),
+  ];
   // background jobs start only when no Slack request has arrived for 50 ms (at most 2 s late): acks come first
   const requestsFirst = new RequestsFirst();
   const slack = createSlackApp({
@@ -124,6 +135,21 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     announce: announceOn(producer, env.QUEUE_PREFIX),
   });
   slack.registerListeners(running.depsFor, { holder, reloader });
+
+  // Tasks from trackers (issue 21): a refused token or a missing variable stops start-up like Slack's token; a
+  // tracker that does not answer does not (its tasks come from the last sync, and the sync retries on its own)
+  const sync = createTrackerSync({
+    deps: () => running.deps,
+    adapterFor: (s) => createAdapter(s.kind, s.settings, process.env),
+    reload: () => reloader.reload('tracker'),
+    lock: redisSourceLock(producer, env.QUEUE_PREFIX),
+  });
+  if (configuredSources(holder.program).length) {
+    const checked = await checkTrackerTokens(sync, env.PREFLIGHT_CONFIG);
+    if (checked.kind === 'stop') fail(checked.message);
+    if (checked.kind === 'warn') log.warn({ reason: checked.reason }, 'a tracker did not answer the token check; starting with the tasks of the last sync');
+  }
+  trackerSync = sync;
   const triggers = startPlanTriggers({
     path: env.PREFLIGHT_CONFIG,
     reloader,
@@ -135,6 +161,14 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
   // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client; their jobs are
   // retried with BullMQ's backoff (see createPreflight's worker client).
   await running.startWorkers({ requestsFirst });
+  const trackerPolls = await startTrackerPolls({
+    connection: producer,
+    workerConnection: preflight.redis.worker,
+    prefix: env.QUEUE_PREFIX,
+    sync,
+    sources: () => configuredSources(holder.program),
+    log,
+  });
 
   await slack.start().catch(orFail);
   log.info(
@@ -148,6 +182,8 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     },
     'Preflight is running',
   );
+  // the first sync of every tracker source, in the background: start-up never waits on a tracker
+  void sync.syncAll().catch((err: Error) => log.error({ err: err.message }, 'the first tracker sync failed; the polls retry'));
 
   let stopping = false;
   async function shutdown(signal: string) {
@@ -162,6 +198,8 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     try {
       await triggers.close().catch((err) => log.warn({ err: err.message }, 'stopping the config watcher'));
       await slack.stop().catch((err) => log.warn({ err: err.message }, 'stopping the Slack app'));
+      await trackerPolls.close().catch((err) => log.warn({ err: err.message }, 'stopping the tracker polls'));
+      await sync.idle();
       await running.close();
       log.info('stopped');
       process.exit(0);

@@ -60,9 +60,11 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-/** A GET route on the bot's HTTP server (the read-only API, src/api), matched on the path alone. */
+/** A route on the bot's HTTP server (the read-only API, src/api; the trackers' webhooks, POST), matched on the path alone. */
 export interface GetRoute {
   path: string;
+  /** GET unless given. */
+  method?: 'GET' | 'POST';
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
@@ -77,7 +79,7 @@ export function socketModeRoutes(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const path = req.url?.split('?')[0];
-    const route = req.method === 'GET' ? routes.find((r) => r.path === path) : undefined;
+    const route = routes.find((r) => r.path === path && (r.method ?? 'GET') === req.method);
     if (req.method === 'GET' && path === '/healthz') void healthRoute(res);
     else if (serveMetrics && req.method === 'GET' && path === '/metrics') serveMetrics(req, res);
     else if (route) route.handler(req, res);
@@ -137,7 +139,7 @@ export function createSlackApp(args: {
       customRoutes: [
         { path: '/healthz', method: ['GET'], handler: (_req, res) => void healthRoute(res) },
         ...(serveMetrics ? [{ path: '/metrics', method: ['GET'], handler: serveMetrics }] : []),
-        ...extraRoutes.map((r) => ({ path: r.path, method: ['GET'], handler: r.handler })),
+        ...extraRoutes.map((r) => ({ path: r.path, method: [r.method ?? 'GET'], handler: r.handler })),
       ],
     });
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });

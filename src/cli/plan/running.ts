@@ -9,6 +9,8 @@ import type { ComparedPlan } from '../../services/plan/compare.js';
 import { planVersion } from '../../services/plan/version.js';
 import { latestRecordedPlan } from '../../services/plan/versions.js';
 import { activeOverrides } from '../../services/plan/overrides.js';
+import { type TrackerTaskInputs, trackerTaskInputs } from '../../services/trackers/plan-tasks.js';
+import { addTrackerTasks } from '../../config/tracker-tasks.js';
 import { withCachedUserIds } from '../../services/preview/people.js';
 import { readLiveState } from '../../services/preview/live-state.js';
 
@@ -42,9 +44,11 @@ function resolved(parsed: WorkspaceConfig, withIds: WorkspaceConfig): { program:
 }
 
 /** Loads a config file, or throws {@link PlanFileError} with the loader's problems ("file: 2 problems" and one line each). */
-function load(file: string, role: string, overrides: readonly PlanOverride[] = []): WorkspaceConfig {
+function load(file: string, role: string, overrides: readonly PlanOverride[] = [], tracker?: TrackerTaskInputs): WorkspaceConfig {
   try {
-    return loadWorkspaceConfig(file, overrides.length ? (raw) => applyOverridesInForce(raw, overrides) : undefined);
+    // tracker tasks first, then the overrides, as services/plan/overrides.ts `loadPlanConfig` does
+    const withTracker = (raw: unknown) => (tracker ? addTrackerTasks(raw, tracker.rows, { userIdByEmail: tracker.userIdByEmail, file }) : raw);
+    return loadWorkspaceConfig(file, overrides.length || tracker?.rows.length ? (raw) => applyOverridesInForce(withTracker(raw), overrides) : undefined);
   } catch (err) {
     if (err instanceof ConfigError) throw new PlanFileError(`${file}${role}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}\n${err.message}`);
     throw new PlanFileError(`${file}${role}: ${(err as Error).message}`);
@@ -89,7 +93,9 @@ export async function plansToCompare(newFile: string, runningFile: string, datab
     if (!recorded) return await fromFile('No plan with its content is recorded in the database yet (the bot records it when it starts or reloads)');
     // the overrides made from Slack that the new file does not overrule stay in force after a reload: apply them
     const overrides = await activeOverrides(database.db);
-    const withOverrides = overrides.length ? load(newFile, ' (with the overrides made from Slack in force)', overrides) : parsed;
+    // the tasks the trackers hold now (issue 21), as a reload would take them; nothing is asked of Slack or a tracker
+    const tracker = await trackerTaskInputs({ db: database.db });
+    const withOverrides = overrides.length || tracker.rows.length ? load(newFile, ' (with the overrides made from Slack and the tracker tasks in force)', overrides, tracker) : parsed;
     const withIds = (await withCachedUserIds(database.db, withOverrides)).config;
     const next = resolved(withOverrides, withIds);
     const runningLive = await readLiveState(database.db, recorded.program);

@@ -7,6 +7,8 @@ import { openDatabase } from '../../db/client.js';
 import type { PreviewFilter } from '../../domain/preview/enumerate.js';
 import { buildPreview } from '../../services/preview/build.js';
 import { activeOverrides } from '../../services/plan/overrides.js';
+import { trackerTaskInputs } from '../../services/trackers/plan-tasks.js';
+import { addTrackerTasks } from '../../config/tracker-tasks.js';
 import { readLiveState, type LiveState } from '../../services/preview/live-state.js';
 import { withCachedUserIds } from '../../services/preview/people.js';
 import { previewToIcs } from './ics.js';
@@ -31,12 +33,15 @@ export async function liveStateOrReason(config: WorkspaceConfig, databaseUrl: st
   const database = openDatabase(databaseUrl, () => {}, 1);
   try {
     const overrides = file ? await activeOverrides(database.db) : [];
+    // the tasks the trackers hold now (issue 21), added before the overrides as a reload does
+    const tracker = file ? await trackerTaskInputs({ db: database.db }) : { rows: [], userIdByEmail: new Map<string, string | null>() };
     let planned = config;
     let overridden = '';
-    if (overrides.length && file) {
+    if ((overrides.length || tracker.rows.length) && file) {
       try {
-        planned = loadWorkspaceConfig(file, (raw) => applyOverridesInForce(raw, overrides));
-        overridden = ` With the ${overrides.length === 1 ? 'override' : `${overrides.length} overrides`} made from Slack (/task show, npm run plan -- --overrides).`;
+        planned = loadWorkspaceConfig(file, (raw) => applyOverridesInForce(addTrackerTasks(raw, tracker.rows, { userIdByEmail: tracker.userIdByEmail, file }), overrides));
+        if (overrides.length) overridden = ` With the ${overrides.length === 1 ? 'override' : `${overrides.length} overrides`} made from Slack (/task show, npm run plan -- --overrides).`;
+        if (tracker.rows.length) overridden += ` With the ${tracker.rows.length} task(s) from trackers as last synced.`;
       } catch (err) {
         overridden = ` The overrides made from Slack are left out: with them the file does not validate (${(err as Error).message.split('\n')[0]}).`;
       }

@@ -3,7 +3,7 @@ import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** What an outbound message is (its Slack message metadata `event_type` is `preflight_<kind>`). */
-export type OutboundKind = 'gonogo_summary' | 'gonogo_reminder' | 'decision' | 'withdrawal' | 'gate_outcome' | 'task_start' | 'digest' | 'plan_reload_failed' | 'war_room';
+export type OutboundKind = 'gonogo_summary' | 'gonogo_reminder' | 'decision' | 'withdrawal' | 'gate_outcome' | 'task_start' | 'digest' | 'plan_reload_failed' | 'war_room' | 'tracker_token_refused';
 /**
  * What an outbound message is about (see `outbound_messages.about`): the go/no-go reminder's gates (config ids) and
  * the go/no-go time it reminds of (`gonogo.at` as configured then).

@@ -29,8 +29,8 @@ export const taskEvents = pgTable(
     kind: text('kind').$type<TaskEventKind>().notNull(),
     progress: integer('progress'),
     actor: text('actor').notNull(),
-    /** Where the change came from: the `/task` command, a check-in answer (DM or modal). */
-    via: text('via').$type<'command' | 'checkin'>().notNull(),
+    /** Where the change came from: the `/task` command, a check-in answer (DM or modal), the task's tracker (issue 21). */
+    via: text('via').$type<'command' | 'checkin' | 'tracker'>().notNull(),
     /** The blocker a `blocked` event raised. */
     blockerId: integer('blocker_id'),
     at: ts('at').notNull(),

@@ -89,10 +89,47 @@ export interface WorkstreamDeclaration {
   checkins?: CheckinDeclaration[] | undefined;
   checklist: string[];
   tasks: TaskDeclaration[];
+  /** Tracker sources whose issues are tasks of this workstream (issue 21; config/schema/tasks-from.ts has every key). */
+  tasks_from?: TrackerSourceDeclaration[] | undefined;
   /** Local date or date-time bounds, in the workstream's zone (domain/workstreams/activity.ts). */
   active?: { from?: string | undefined; until?: string | undefined } | undefined;
   starts_when?: { gate: string } | undefined;
 }
+
+/** What every tracker source declares besides its tracker's own keys (config/schema/tasks-from.ts, defaults applied). */
+export type TrackerSettingsDeclaration = {
+  token_env?: string | undefined;
+  webhook_secret_env?: string | undefined;
+  write_back: boolean;
+  /** ms */
+  poll_every: number;
+  /** `HH:mm`, program zone. */
+  due_hour: string;
+  hours_per_point: number;
+  status_progress: Record<string, number>;
+};
+
+/** One `tasks_from` entry: exactly one of `jira`, `linear`, `github` with its settings. */
+export type TrackerSourceDeclaration =
+  | {
+      jira: TrackerSettingsDeclaration & {
+        site: string;
+        jql: string;
+        email_env?: string | undefined;
+        deployment?: 'cloud' | 'datacenter' | undefined;
+        due_field?: string | undefined;
+        points_field?: string | undefined;
+      };
+    }
+  | { linear: TrackerSettingsDeclaration & { team: string; project?: string | undefined; label?: string | undefined } }
+  | {
+      github: TrackerSettingsDeclaration & {
+        repo?: string | undefined;
+        label?: string | undefined;
+        project?: string | undefined;
+        app?: { app_id_env: string; private_key_env: string; installation_id: number } | undefined;
+      };
+    };
 
 /** The whole program as declared in one preflight.yml. */
 export interface ProgramDeclaration {

@@ -1,3 +1,4 @@
+import { queueWriteBack } from '../trackers/write-back.js';
 import { eq, sql } from 'drizzle-orm';
 import { formatDuration } from '../../config/duration.js';
 import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
@@ -89,6 +90,10 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
         now.toJSDate(),
       );
       noticeIds = rows.filter((r) => r.notBefore <= now.toJSDate()).map((r) => r.id);
+    }
+    // a tracker task's escalation step comments on its issue once (issue 21, write_back sources only)
+    if (b.source === 'task' && b.taskId && step.attempt === 0 && to.length > 0) {
+      await queueWriteBack(tx, deps.config, b.taskId, `escalation:${blockerId}:${step.level}`, now.toJSDate());
     }
     const [ev] = await tx
       .insert(blockerEvents)

@@ -5,6 +5,8 @@ import type { WorkspaceConfig } from '../../config/workspace.js';
 import type { Db } from '../../db/client.js';
 import { planOverrides } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
+import { addTrackerTasks } from '../../config/tracker-tasks.js';
+import { trackerTaskInputs } from '../trackers/plan-tasks.js';
 import type { OverrideChange, OverrideRecord } from './override-record.js';
 
 export type { OverrideChange, OverrideRecord } from './override-record.js';
@@ -78,8 +80,10 @@ export async function dropOverride(db: Db | Tx, id: number, by: string, reason: 
 }
 
 /**
- * The config a replica runs: PREFLIGHT_CONFIG with the active overrides applied before validation
- * (config/overrides.ts), for the reloader and start-up alike, so the plan version covers the overrides. File wins:
+ * The config a replica runs: PREFLIGHT_CONFIG with the tracker tasks (issue 21: the stored issues of each
+ * `tasks_from` source, config/tracker-tasks.ts; owners by email through `deps.lookup` when given, else the cache) and
+ * then the active overrides applied before validation (config/overrides.ts), for the reloader and start-up alike, so
+ * the plan version covers both. An id in both the file and a tracker is a ConfigError naming both. File wins:
  * an active override the file now overrules (its field changed in the file, its task gone…) is dropped with
  * `dropped_by = 'file'`, the reason (`file changed: 15:00 → 16:00`) and an info log line, once the file (with the
  * overrides that still hold) validates; a file that does not validate drops nothing.
@@ -88,10 +92,12 @@ export async function dropOverride(db: Db | Tx, id: number, by: string, reason: 
  * @throws ConfigError when the file (with the overrides) does not validate; a database error when Postgres does not
  *   answer (the reload then fails: the running plan stays).
  */
-export async function loadPlanConfig(deps: Pick<Deps, 'db' | 'log' | 'clock'>, path: string, extra?: (raw: unknown) => PlanOverride): Promise<WorkspaceConfig> {
+export async function loadPlanConfig(deps: Pick<Deps, 'db' | 'log' | 'clock'> & { lookup?: Deps['slack'] }, path: string, extra?: (raw: unknown) => PlanOverride): Promise<WorkspaceConfig> {
   const active = await activeOverrides(deps.db);
+  const tracker = await trackerTaskInputs(deps);
   let overruled: ReturnType<typeof partitionOverrides>['overruled'] = [];
-  const config = loadWorkspaceConfig(path, (raw) => {
+  const config = loadWorkspaceConfig(path, (file) => {
+    const raw = addTrackerTasks(file, tracker.rows, { userIdByEmail: tracker.userIdByEmail, file: path });
     const split = partitionOverrides(raw, active);
     overruled = split.overruled;
     return applyOverrides(raw, extra ? [...split.kept, extra(raw)] : split.kept);
