@@ -17,10 +17,21 @@ export type AdapterFactory = (kind: TrackerKind, settings: TrackerSettings, env:
 export type TrackerSettings = JiraSourceConfig | LinearSourceConfig | GithubSourceConfig;
 
 /**
+ * The variable that points a tracker's client at another API base URL (the sandbox's tracker stand-in, a replay
+ * server), as `SLACK_API_URL` does Slack's: `JIRA_API_URL` replaces the Jira site for API calls (issue links keep
+ * the site), `LINEAR_API_URL` https://api.linear.app, `GITHUB_API_URL` https://api.github.com (also GitHub
+ * Enterprise Server's `https://<host>/api/v3`). Unset or empty: the tracker's own.
+ */
+export const TRACKER_API_URL_ENV: Readonly<Record<TrackerKind, string>> = { jira: 'JIRA_API_URL', linear: 'LINEAR_API_URL', github: 'GITHUB_API_URL' };
+
+/**
  * The one place that maps a tracker kind to its adapter's factory (services/trackers/jira/, linear/, github/).
+ * `opts.baseUrl`, else the variable {@link TRACKER_API_URL_ENV} names, points the client elsewhere.
  * @throws what the factory throws (a missing variable: an Error naming it).
  */
-export const createAdapter: AdapterFactory = (kind, settings, env, opts) => {
+export const createAdapter: AdapterFactory = (kind, settings, env, given) => {
+  const baseUrl = given?.baseUrl ?? (env[TRACKER_API_URL_ENV[kind]] || undefined);
+  const opts = baseUrl ? { ...given, baseUrl } : given;
   switch (kind) {
     case 'jira':
       return createJiraAdapter(settings as JiraSourceConfig, env, opts);
