@@ -1,4 +1,5 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { staleTrackerSources } from '../trackers/status.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
@@ -49,7 +50,8 @@ export async function scheduledDigest(deps: Deps): Promise<'posted' | 'nothing'>
   const { input, comparedWith } = await readDigestInput(deps, { from, to: due.at }, Object.keys(deps.config.workstreams), { beforeDate: due.localDate });
   const model = buildDigest(input);
   const planChanges = await planChangesBetween(deps.db, from, due.at);
-  const message = deps.renderer.digest({ kind: 'digest', digest: model, comparedWith, planChanges });
+  const staleTrackers = await staleTrackerSources(deps);
+  const message = deps.renderer.digest({ kind: 'digest', digest: model, comparedWith, planChanges, staleTrackers });
   const at = new Date(now);
   const created = await deps.db.transaction(async (tx) => {
     const [messageId] = await insertOutbound(tx, at, [{ kind: 'digest', key: digestKey(due.localDate), channel: deps.config.program.channel, message }]);
