@@ -6,7 +6,6 @@ import type { BlockerRow } from './rows.js';
 
 export type { BlockerView } from '../../domain/blockers/blocker.js';
 
-
 /** The `url` of task `taskId` in the running plan (issue 21), or null (none written, or no longer planned). */
 function taskUrl(config: WorkspaceConfig, taskId: string): string | null {
   const tasks: readonly TaskConfig[] = Object.values(config.workstreams).flatMap((w) => w.tasks);

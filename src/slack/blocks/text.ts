@@ -65,9 +65,7 @@ export function countOf(n: number, singular: string, plural = `${singular}s`): s
  * percent-encoded (the link still opens the same page), then `&` is written `&amp;`.
  */
 export function escapeLinkUrl(url: string): string {
-  return url
-    .replace(/[|<>"\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
-    .replace(/&/g, '&amp;');
+  return url.replace(/[|<>"\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).replace(/&/g, '&amp;');
 }
 
 /**

@@ -12,6 +12,7 @@ import { safeMrkdwn } from './text.js';
 export function staleTrackersBlock(items: readonly StaleTracker[], now: number, zone: string): KnownBlock | null {
   if (!items.length) return null;
   const lines = items.map((s) => `⏳ ${safeMrkdwn(staleTrackerLine(s, now, zone), 300)}`);
-  const shown = lines.length > LIMITS.contextElements ? [...lines.slice(0, LIMITS.contextElements - 1), `…and ${lines.length - LIMITS.contextElements + 1} more tracker sources not synced lately`] : lines;
+  const shown =
+    lines.length > LIMITS.contextElements ? [...lines.slice(0, LIMITS.contextElements - 1), `…and ${lines.length - LIMITS.contextElements + 1} more tracker sources not synced lately`] : lines;
   return { type: 'context', elements: shown.map((text) => ({ type: 'mrkdwn', text: text.slice(0, LIMITS.sectionText) })) };
 }

@@ -26,9 +26,7 @@ describe('staleTrackers (which sources /gonogo and the digest warn about)', () =
 
   it('never synced: shown when an error says why, not while the first sync runs', () => {
     expect(staleTrackers([state({ lastSyncedAt: null })], NOW)).toEqual([]);
-    expect(staleTrackers([state({ lastSyncedAt: null, lastError: 'token refused (JIRA_TOKEN)' })], NOW)).toEqual([
-      { label: 'Jira LAUNCH', lastSyncedAt: null, reason: 'token refused (JIRA_TOKEN)' },
-    ]);
+    expect(staleTrackers([state({ lastSyncedAt: null, lastError: 'token refused (JIRA_TOKEN)' })], NOW)).toEqual([{ label: 'Jira LAUNCH', lastSyncedAt: null, reason: 'token refused (JIRA_TOKEN)' }]);
   });
 });
 
@@ -40,7 +38,9 @@ describe('syncedAtText and staleTrackerLine', () => {
   });
 
   it('reads "<label> tasks last synced <time> — <reason>", or "not synced yet"', () => {
-    expect(staleTrackerLine({ label: 'Jira LAUNCH', lastSyncedAt: NOW - 60 * 60_000, reason: 'unavailable: 503' }, NOW, 'America/New_York')).toBe('Jira LAUNCH tasks last synced 13:05 — unavailable: 503');
+    expect(staleTrackerLine({ label: 'Jira LAUNCH', lastSyncedAt: NOW - 60 * 60_000, reason: 'unavailable: 503' }, NOW, 'America/New_York')).toBe(
+      'Jira LAUNCH tasks last synced 13:05 — unavailable: 503',
+    );
     expect(staleTrackerLine({ label: 'Linear ENG', lastSyncedAt: null, reason: 'token refused (LINEAR_TOKEN)' }, NOW, 'UTC')).toBe('Linear ENG tasks not synced yet — token refused (LINEAR_TOKEN)');
   });
 });
