@@ -85,6 +85,9 @@ describe('a tracker task whose assignee is not in Slack: its link, its owner and
     // a task of preflight.yml: its id as before, its owner mentioned
     expect(listed).toContain('*O-2* OAuth · P1 · 1h · <@U0B>');
     expect(live(listed)).toEqual([]);
+    // the lead stands in for the assignee: `/task progress` answers with the title as text
+    const progress = await app.command('/task', 'progress LAUNCH-42 0', 'U0LEAD');
+    expect(progress.text).toBe('📈 LAUNCH-42 “*Fix* &lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|click&gt; &amp; more” at 0%.');
   });
 
   it('the preview: the due line names the link and the owner not in Slack; the ladder starts at the lead, who is not told twice', () => {
