@@ -44,9 +44,10 @@ export function pollEveryOf(config: WorkspaceConfig, sourceId: string): number {
  * The tracker sources `/gonogo` and the digest warn about at the clock's now ("LAUNCH tasks last synced 14:05 —
  * unavailable: 503"): the rule is domain/trackers/staleness.ts `staleTrackers`, with each source's poll period from
  * the running plan. Empty when every source is healthy or none is configured.
+ * @param workstreamId only this workstream's sources (`/preflight stats <ws>`); all when absent.
  */
-export async function staleTrackerSources(deps: Pick<Deps, 'db' | 'config' | 'clock'>): Promise<StaleTracker[]> {
-  const status = await trackerSyncStatus(deps.db);
+export async function staleTrackerSources(deps: Pick<Deps, 'db' | 'config' | 'clock'>, workstreamId?: string): Promise<StaleTracker[]> {
+  const status = (await trackerSyncStatus(deps.db)).filter((s) => workstreamId === undefined || s.sourceId.startsWith(`${workstreamId}/`));
   if (!status.length) return [];
   const states: TrackerSyncState[] = status.map((s) => ({ ...s, pollEveryMs: pollEveryOf(deps.config, s.sourceId) }));
   return staleTrackers(states, deps.clock.now().toMillis());

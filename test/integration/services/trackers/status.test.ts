@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackerSources } from '../../../../src/db/schema/index.js';
-import { scheduledDigest } from '../../../../src/services/digest/scheduled-digest.js';
+import { digestStats, scheduledDigest } from '../../../../src/services/digest/scheduled-digest.js';
 import { buildSummary } from '../../../../src/services/gonogo/decisions.js';
 import { pollEveryOf, staleTrackerSources, trackerSyncStatus } from '../../../../src/services/trackers/status.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
@@ -23,6 +23,7 @@ const YAML = aConfig({
         { github: { repo: 'acme/launch', token_env: 'GITHUB_TOKEN' } },
       ],
     }),
+    aWorkstream({ id: 'web', name: 'Web', channel: 'C0WEB' }),
   ],
 });
 
@@ -89,5 +90,11 @@ describe('tracker sources not synced lately, in /gonogo and the digest', () => {
     expect(seen).toContain('⏳ Linear ENG tasks last synced 17:45 — no sync for 15 min');
     expect(seen).toContain('⏳ GitHub acme/launch tasks last synced 17:58 — unavailable: 503 &lt;!channel&gt;');
     expect(seen).not.toContain('Jira LAUNCH');
+  });
+
+  it('/preflight stats: the same sources for the program or Team Omega, none for a workstream without sources', async () => {
+    expect((await digestStats(bot.deps, null, 1)).staleTrackers.map((s) => s.label)).toEqual(['Linear ENG', 'GitHub acme/launch']);
+    expect((await digestStats(bot.deps, 'omega', 1)).staleTrackers.map((s) => s.label)).toEqual(['Linear ENG', 'GitHub acme/launch']);
+    expect((await digestStats(bot.deps, 'web', 1)).staleTrackers).toEqual([]);
   });
 });
