@@ -33,6 +33,8 @@ export interface BlockerView {
   owner: string | null;
   workstreamName: string;
   gateId: string | null;
+  /** The task it is about (`/task block`, a task's escalation) with its page (issue 21: the id links to it); absent/null for none. */
+  task?: { id: string; url: string | null } | null;
   raisedAt: number;
   levelsDone: number;
   /** What the latest level did (notified whom, or skipped and why); null before the first or on rows that predate it. */

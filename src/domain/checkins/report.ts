@@ -53,7 +53,8 @@ export interface ReportInput {
 /** A check-in's expected tasks (config `expects`): the count, and the ones not done with owner and last percent. */
 export interface ExpectedTasks {
   total: number;
-  notDone: readonly { id: string; title: string; owner: string; progress: number }[];
+  /** `url`: the task's page (issue 21); `ownerUnmatched`: its tracker assignee's email when not in Slack. */
+  notDone: readonly { id: string; title: string; owner: string; progress: number; url?: string | null; ownerUnmatched?: string | null }[];
 }
 
 /** A still-open blocker shown in a later standup report. `raisedAt` is Unix seconds. */

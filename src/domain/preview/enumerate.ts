@@ -50,6 +50,10 @@ export interface PreviewTask {
   waitingFor: readonly string[];
   /** The severity its escalation is raised at: the task's priority (P1 when it writes none). */
   severity: Severity;
+  /** Its page (a tracker issue, issue 21), shown on the due line; absent/null for none. */
+  url?: string | null;
+  /** A tracker assignee's email when no Slack user has it (issue 21): the due line says so (the ladder starts at the lead). */
+  ownerUnmatched?: string | null;
 }
 
 /** A blocker open now, with its frozen policy and ladder position (live state only). */
@@ -334,7 +338,10 @@ function gateEvents(input: PreviewInput, gate: PreviewGate, from: DateTime, unti
   return out;
 }
 
-/** A task's due time (a DM to nobody by itself) and, if it is still not done then, its ladder's notices. */
+/**
+ * A task's due time (a DM to nobody by itself; its line names the task's link and an owner not in Slack, issue 21)
+ * and, if it is still not done then, its ladder's notices.
+ */
 function taskEvents(input: PreviewInput, task: PreviewTask, from: DateTime, until: DateTime): PreviewEvent[] {
   const base = { workstreamId: task.workstreamId, checkinId: null, gateId: null, taskId: task.id, blockerId: null, localDate: null, window: null };
   const out: PreviewEvent[] = [];
@@ -346,7 +353,7 @@ function taskEvents(input: PreviewInput, task: PreviewTask, from: DateTime, unti
       kind: 'task_due',
       to: null,
       zone,
-      summary: `Task ${task.id} “${task.title}” due (ladder: ${task.ladderName})`,
+      summary: `Task ${task.id} “${task.title}”${task.url ? ` (${task.url})` : ''} due (ladder: ${task.ladderName})${task.ownerUnmatched ? `; owner not in Slack (${task.ownerUnmatched}): the lead is told from the first level` : ''}`,
       condition: null,
       dst: dstNote(task.dueAt.setZone(zone).toISODate()!, zone, null, task.dueAt),
     });

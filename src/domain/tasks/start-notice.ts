@@ -6,4 +6,6 @@ export interface TaskStartNotice {
   taskId: string;
   title: string;
   requires: readonly string[];
+  /** The task's page (issue 21): the id links to it; null for none. */
+  url?: string | null;
 }

@@ -1,10 +1,16 @@
-import type { WorkspaceConfig } from '../../config/workspace.js';
+import type { TaskConfig, WorkspaceConfig } from '../../config/workspace.js';
 import type { BlockerView } from '../../domain/blockers/blocker.js';
 import { workstreamZone } from '../../domain/program/program.js';
 import { snoozeChoices } from './policy.js';
 import type { BlockerRow } from './rows.js';
 
 export type { BlockerView } from '../../domain/blockers/blocker.js';
+
+/** The `url` of task `taskId` in the running plan (issue 21), or null (none written, or no longer planned). */
+function taskUrl(config: WorkspaceConfig, taskId: string): string | null {
+  const tasks: readonly TaskConfig[] = Object.values(config.workstreams).flatMap((w) => w.tasks);
+  return tasks.find((t) => t.id === taskId)?.url ?? null;
+}
 
 const sec = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
 
@@ -34,6 +40,7 @@ export function blockerView(config: WorkspaceConfig, b: BlockerRow, now: Date, z
     owner: b.owner,
     workstreamName: config.workstreams[b.workstreamId]?.name ?? b.workstreamId,
     gateId: b.gateId,
+    task: b.taskId ? { id: b.taskId, url: taskUrl(config, b.taskId) } : null,
     raisedAt: sec(b.raisedAt)!,
     levelsDone: b.levelsDone,
     lastLevel: b.lastLevel,

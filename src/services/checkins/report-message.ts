@@ -89,7 +89,9 @@ async function expectedTasks(deps: Deps, workstreamId: string, checkinId: string
   const expects = checkins.find((c) => c.id === checkinId)?.expects ?? [];
   if (!expects.length) return undefined;
   const { tasks } = await taskCatalog(deps);
-  const notDone = expects.flatMap((id) => tasks.filter((t) => t.id === id && !t.done)).map((t) => ({ id: t.id, title: t.title, owner: t.owner, progress: t.progress }));
+  const notDone = expects
+    .flatMap((id) => tasks.filter((t) => t.id === id && !t.done))
+    .map((t) => ({ id: t.id, title: t.title, owner: t.owner, progress: t.progress, url: t.url ?? null, ownerUnmatched: t.ownerUnmatched ?? null }));
   return { total: expects.length, notDone };
 }
 

@@ -1,5 +1,6 @@
 import type { BoardModel } from '../../domain/board/board.js';
 import type { Question } from '../../config/workspace.js';
+import type { StaleTracker } from '../../domain/trackers/staleness.js';
 import type { BlockerActReply } from '../../domain/blockers/act-reply.js';
 import type { DigestModel } from '../../domain/digest/digest.js';
 import type { DecisionAnnouncement, GateOutcomeNotice, SignOffReminder, SignOffReply, SignOffsWithdrawnNotice } from '../../domain/gonogo/messages.js';
@@ -75,6 +76,8 @@ export interface GonogoSummaryModel {
   verdict: Verdict;
   pm: string;
   now: number;
+  /** Tracker sources whose tasks may be out of date (issue 21, domain/trackers/staleness.ts); none: no line. */
+  staleTrackers?: StaleTracker[];
 }
 
 /**
@@ -89,6 +92,8 @@ export interface DigestMessageModel {
   scope?: string;
   /** Overrides made or dropped from Slack in the window (issue 20, "Plan changes today"); none: no section. */
   planChanges?: OverrideChange[];
+  /** Tracker sources whose tasks may be out of date at the digest's time (issue 21); none: no line. */
+  staleTrackers?: StaleTracker[];
 }
 
 /**

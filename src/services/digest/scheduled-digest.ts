@@ -1,4 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type { StaleTracker } from '../../domain/trackers/staleness.js';
+import { staleTrackerSources } from '../trackers/status.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { DateTime } from 'luxon';
 import type { WorkspaceConfig } from '../../config/workspace.js';
@@ -49,7 +51,8 @@ export async function scheduledDigest(deps: Deps): Promise<'posted' | 'nothing'>
   const { input, comparedWith } = await readDigestInput(deps, { from, to: due.at }, Object.keys(deps.config.workstreams), { beforeDate: due.localDate });
   const model = buildDigest(input);
   const planChanges = await planChangesBetween(deps.db, from, due.at);
-  const message = deps.renderer.digest({ kind: 'digest', digest: model, comparedWith, planChanges });
+  const staleTrackers = await staleTrackerSources(deps);
+  const message = deps.renderer.digest({ kind: 'digest', digest: model, comparedWith, planChanges, staleTrackers });
   const at = new Date(now);
   const created = await deps.db.transaction(async (tx) => {
     const [messageId] = await insertOutbound(tx, at, [{ kind: 'digest', key: digestKey(due.localDate), channel: deps.config.program.channel, message }]);
@@ -90,10 +93,14 @@ async function chartsDue(deps: Deps): Promise<{ digestId: number; delayMs: numbe
 /**
  * `/preflight stats [ws] [days]`: the digest's numbers over the last `days` × 24 hours up to now, for one
  * workstream or all, with changes measured against the latest digest taken at or before the window's start.
- * @returns the model, the date of the digest compared with (null: none yet) and the plan changes made from Slack in
- *   the window (issue 20).
+ * @returns the model, the date of the digest compared with (null: none yet), the plan changes made from Slack in
+ *   the window (issue 20) and the tracker sources (of that workstream, or all) not synced lately (issue 21).
  */
-export async function digestStats(deps: Deps, workstream: string | null, days: number): Promise<{ digest: DigestModel; comparedWith: string | null; planChanges: OverrideChange[] }> {
+export async function digestStats(
+  deps: Deps,
+  workstream: string | null,
+  days: number,
+): Promise<{ digest: DigestModel; comparedWith: string | null; planChanges: OverrideChange[]; staleTrackers: StaleTracker[] }> {
   // up to and including now: what happened this very millisecond counts
   const to = deps.clock.now().toMillis() + 1;
   const from = to - 1 - days * 86_400_000;
@@ -102,5 +109,6 @@ export async function digestStats(deps: Deps, workstream: string | null, days: n
   const changes = await planChangesBetween(deps.db, from, to);
   // one workstream's stats: its tasks' changes only (a gate belongs to none)
   const planChanges = workstream ? changes.filter((c) => c.override.workstreamId === workstream) : changes;
-  return { digest: buildDigest(input), comparedWith, planChanges };
+  const staleTrackers = await staleTrackerSources(deps, workstream ?? undefined);
+  return { digest: buildDigest(input), comparedWith, planChanges, staleTrackers };
 }

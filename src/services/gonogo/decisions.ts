@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { staleTrackerSources } from '../trackers/status.js';
 import { DateTime } from 'luxon';
 import { checklistTicks, gonogoAudit } from '../../db/schema/index.js';
 import type { DecisionKind } from '../../domain/gonogo/messages.js';
@@ -114,12 +115,13 @@ export async function setChecklist(
 
 /**
  * Builds the go/no-go summary message through `deps.renderer` (blocks within Block Kit limits; what does not
- * fit is returned as `overflow` lines for the thread).
+ * fit is returned as `overflow` lines for the thread), with a line per tracker source whose tasks may be out of date.
  */
 export async function buildSummary(deps: Deps): Promise<OutgoingMessage & { overflow: string[] }> {
   const input = await verdictInput(deps);
   const v = verdict(input);
-  return deps.renderer.gonogoSummary({ programName: deps.config.program.name, zone: deps.config.program.timezone, input, verdict: v, pm: deps.config.program.pm, now: input.now });
+  const staleTrackers = await staleTrackerSources(deps);
+  return deps.renderer.gonogoSummary({ programName: deps.config.program.name, zone: deps.config.program.timezone, input, verdict: v, pm: deps.config.program.pm, now: input.now, staleTrackers });
 }
 
 /**

@@ -104,6 +104,8 @@ export function previewInput(config: WorkspaceConfig, live: LiveState | null): P
         roles: rolesFor(config, workstreamId),
         waitingFor: task.requires.filter((r) => !done.has(r)),
         severity,
+        url: task.url ?? null,
+        ownerUnmatched: task.owner_unmatched ?? null,
       },
     ];
   });

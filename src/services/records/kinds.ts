@@ -307,6 +307,9 @@ const tasks: RecordKindSpec<'tasks'> = {
       done_by: (r.doneBy as string | null) ?? null,
       updated_at: iso(r.updatedAt),
       updated_by: (r.updatedBy as string | null) ?? null,
+      url: task.url ?? null,
+      source: task.source?.label ?? null,
+      owner_unmatched: task.owner_unmatched ?? null,
     };
   },
   sortKey: (r) => r.id,

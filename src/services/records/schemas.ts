@@ -109,6 +109,9 @@ export const taskSchema = z
     done_by: user().nullable(),
     updated_at: instant().nullable().describe('The latest change; null if the task was never updated'),
     updated_by: user().nullable(),
+    url: z.string().nullable().describe("The task's page: its tracker issue (issue 21) or `url` as declared; null for none"),
+    source: z.string().nullable().describe('The tracker source it comes from, e.g. `Jira LAUNCH`; null for a task of preflight.yml'),
+    owner_unmatched: z.string().nullable().describe("A tracker task's assignee email when no Slack user has it (`owner` is then the workstream's lead); else null"),
   })
   .meta({ id: 'Task' });
 

@@ -16,6 +16,8 @@ export interface CheckinTask {
   dueLocal: string | null;
   /** Task or gate ids it still waits on (empty when it can start). */
   waitingOn: string[];
+  /** The task's page (a tracker issue), issue 21; null for none. */
+  url: string | null;
 }
 
 /** The open tasks `userId` owns, in queue order (NOW first, waiting ones last), for a check-in prompt. */
@@ -31,6 +33,7 @@ export async function checkinTasksOf(deps: Deps, userId: string): Promise<Checki
       progress: task.progress,
       dueLocal: task.dueAt === null ? null : DateTime.fromMillis(task.dueAt, { zone }).toFormat('ccc d LLL HH:mm'),
       waitingOn: status.kind === 'waiting' ? status.on : [],
+      url: task.url ?? null,
     };
   });
 }

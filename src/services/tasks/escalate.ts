@@ -1,7 +1,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { TaskConfig, WorkspaceConfig } from '../../config/workspace.js';
 import { blockers } from '../../db/schema/index.js';
-import type { EscalationPolicy, Severity } from '../../domain/blockers/ladder.js';
+import type { EscalationPolicy, LadderLevel, Severity } from '../../domain/blockers/ladder.js';
 import type { Task } from '../../domain/tasks/tasks.js';
 import type { Deps } from '../deps.js';
 import { actOnBlocker } from '../blockers/act.js';
@@ -35,24 +35,33 @@ export interface TaskEscalation {
  * 3. else the ladder tasks always had: the workstream's leads 30 minutes after the due time, the PM an hour after.
  * Cases 1 and 2 take `escalation.stop_when` and `escalation.repeat` like a blocker; case 3 stops when resolved and
  * does not repeat, as before. The severity is the task's priority (P1 when it writes none) in every case.
+ *
+ * A tracker task whose assignee is not in Slack (`owner_unmatched`, issue 21) skips the owner's level: its first
+ * level tells the workstream's leads (`lead`) at the due time, and a later level that would tell the leads alone
+ * again is left out (they already know); the other levels keep their times (counted from the escalation).
  */
-export function taskEscalation(config: WorkspaceConfig, task: Pick<TaskConfig, 'owner' | 'priority' | 'priority_given'>): TaskEscalation {
+export function taskEscalation(config: WorkspaceConfig, task: Pick<TaskConfig, 'owner' | 'priority' | 'priority_given' | 'owner_unmatched'>): TaskEscalation {
   const severity = task.priority;
-  const owner = { afterMs: 0, notify: [task.owner] };
+  const unmatched = Boolean(task.owner_unmatched);
+  const first: LadderLevel = { afterMs: 0, notify: unmatched ? 'lead' : [task.owner] };
+  const withFirst = (rest: readonly LadderLevel[]): LadderLevel[] => [first, ...(unmatched ? rest.filter((l) => l.notify !== 'lead') : rest)];
   const custom = config.tasks.escalation;
   if (custom) {
-    return { severity, ladder: 'tasks.escalation', policy: { ...policyFor(config, severity), ladder: [owner, ...ladderOf(custom)] } };
+    return { severity, ladder: 'tasks.escalation', policy: { ...policyFor(config, severity), ladder: withFirst(ladderOf(custom)) } };
   }
   if (task.priority_given) {
     const base = policyFor(config, severity);
     const ladder = config.escalation.ladders[severity] ? `escalation.ladders.${severity}` : `the default ${severity} ladder`;
-    return { severity, ladder, policy: { ...base, ladder: [owner, ...base.ladder] } };
+    return { severity, ladder, policy: { ...base, ladder: withFirst(base.ladder) } };
   }
   return {
     severity,
     ladder: 'the default task ladder',
     policy: {
-      ladder: [owner, { afterMs: DEFAULT_TASK_LADDER_MINUTES.lead * 60_000, notify: 'lead' }, { afterMs: DEFAULT_TASK_LADDER_MINUTES.pm * 60_000, notify: 'pm' }],
+      ladder: withFirst([
+        { afterMs: DEFAULT_TASK_LADDER_MINUTES.lead * 60_000, notify: 'lead' },
+        { afterMs: DEFAULT_TASK_LADDER_MINUTES.pm * 60_000, notify: 'pm' },
+      ]),
       stopWhen: 'resolved',
     },
   };
@@ -79,7 +88,8 @@ export async function escalateTaskIfDue(deps: Deps, task: Task, doneIds: Readonl
   // the due time is the blocker's `due_at`, shown in each reader's zone (a text is stored once and read by many)
   const res = await raiseBlocker(deps, {
     reporter: deps.config.program.pm,
-    text: `Task ${task.id} “${task.title}” is not done (${task.progress}%).`,
+    // issue 21: the assignee is not in Slack, so the lead hears it first, and is told why
+    text: `Task ${task.id} “${task.title}” is not done (${task.progress}%).${task.ownerUnmatched ? ` Its assignee is not in Slack (${task.ownerUnmatched}), so it comes to the lead.` : ''}`,
     dueAt: new Date(task.dueAt),
     severity,
     owner: task.owner,

@@ -9,8 +9,8 @@ import { taskCatalog } from './catalog.js';
 const KEY_PREFIX = 'task-start-';
 
 /** The model of the DM telling a task's owner it can start (its `requires` are all done); rendered by `deps.renderer`. */
-function startNotice(task: Pick<Task, 'id' | 'title' | 'requires'>): TaskStartNotice {
-  return { taskId: task.id, title: task.title, requires: task.requires };
+function startNotice(task: Pick<Task, 'id' | 'title' | 'requires' | 'url'>): TaskStartNotice {
+  return { taskId: task.id, title: task.title, requires: task.requires, url: task.url ?? null };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { EscalationNoticeModel } from '../../services/delivery/renderer.js'
 import { plainTime, slackDate } from './slack-date.js';
 import { BLOCKER_IDS, blockerActionsBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
-import { countOf, mention, safeMrkdwn, truncate } from './text.js';
+import { countOf, mention, safeMrkdwn, taskRef, truncate } from './text.js';
 import { oncallNotesSuffix, oncallNoteText } from './oncall.js';
 
 export type { BlockerView } from '../../services/blockers/view.js';
@@ -50,6 +50,7 @@ const snoozed = (v: BlockerView) => v.snoozedUntil !== null && v.snoozedUntil > 
 function detailsLine(v: BlockerView): string {
   const parts = [`Raised by ${mention(v.reporter)} ${ago(v.raisedAt, v.zone)}`, v.owner ? `waiting on ${mention(v.owner)}` : 'no owner yet', `*${safeMrkdwn(v.workstreamName, 100)}*`];
   if (v.gateId) parts.push(`gate \`${safeMrkdwn(v.gateId, 40)}\``);
+  if (v.task) parts.push(`task ${taskRef(v.task)}`);
   if (v.dueAt !== null) parts.push(`was due ${slackDate(v.dueAt, v.zone, 'day at time')}`);
   if (v.acknowledgedBy.length) parts.push(`acknowledged by ${v.acknowledgedBy.map(mention).join(', ')}`);
   if (snoozed(v)) parts.push(`😴 snoozed until ${clock(v.snoozedUntil!, v.zone)}`);

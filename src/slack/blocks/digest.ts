@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { staleTrackersBlock } from './trackers.js';
 import { DateTime } from 'luxon';
 import type { DurationSummary } from '../../domain/digest/durations.js';
 import type { DigestModel, WorkstreamDigest } from '../../domain/digest/digest.js';
@@ -65,7 +66,8 @@ function workstreamLine(w: WorkstreamDigest): string {
  * check-in participation and risk flags; blockers opened / acknowledged / resolved with time to acknowledge
  * and to resolve (median, worst); then one line per workstream (status, % complete and its change, tasks,
  * check-ins, flags, open blockers), packed into sections; the rules in a footer. Names are escaped. With
- * `planChanges` (issue 20), a "Plan changes today" section (at most 20 lines) comes before the workstreams.
+ * `planChanges` (issue 20), a "Plan changes today" section (at most 20 lines) comes before the workstreams; with
+ * `staleTrackers` (issue 21), a line per tracker source that did not sync lately comes before the footer.
  */
 export function digestMessage(m: DigestMessageModel): { text: string; blocks: KnownBlock[] } {
   const d: DigestModel = m.digest;
@@ -106,10 +108,13 @@ export function digestMessage(m: DigestMessageModel): { text: string; blocks: Kn
     const more = changes.length > shown.length ? [`…and ${changes.length - shown.length} more: \`npm run export -- --what overrides\``] : [];
     blocks.push(...packSections([heading, ...shown, ...more], 2).blocks, { type: 'divider' });
   }
-  const room = LIMITS.messageBlocks - blocks.length - 2;
+  const stale = staleTrackersBlock(m.staleTrackers ?? [], d.window.to, zone);
+  const room = LIMITS.messageBlocks - blocks.length - 2 - (stale ? 1 : 0);
   const packed = packSections(lines, room);
   blocks.push(...packed.blocks);
   if (packed.rest.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${packed.rest.length} more workstreams: \`/preflight stats <workstream>\`` }] });
+  // issue 21: a tracker that did not sync lately, at the digest's time
+  if (stale) blocks.push(stale);
   blocks.push(footer);
   const text = `${title}: on track ${d.status['on-track'].count}, at risk ${d.status['at-risk'].count}, blocked ${d.status.blocked.count}; tasks ${t.tasksDone}/${t.tasksTotal} done, ${t.tasksOverdue} overdue; blockers ${b.opened} opened, ${b.resolved} resolved`;
   return { text, blocks };

@@ -1,4 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import type { StaleTracker } from '../../domain/trackers/staleness.js';
+import { staleTrackersBlock } from './trackers.js';
 import { DateTime } from 'luxon';
 import { formatDuration } from '../../config/duration.js';
 import type { GateFacts, Verdict, VerdictInput, WorkstreamFacts } from '../../domain/gonogo/verdict.js';
@@ -71,10 +73,10 @@ function workstreamLine(w: WorkstreamFacts, zone: string, now: number): string {
  * for its gate, not started or ended when it holds no check-ins; checklist, open blockers by severity with the
  * oldest's age, the latest standup's risk flags and participation), and under "removed" the workstreams a reload
  * removed that still have open blockers; then the decisions and sign-offs still needed, with
- * names and sign-off buttons. Within 50 blocks for 50 workstreams and 20 gates; lines that do not fit are
+ * names and sign-off buttons; a context line per tracker source that did not sync lately (issue 21). Within 50 blocks for 50 workstreams and 20 gates; lines that do not fit are
  * returned as `overflow` for the message's thread.
  */
-export function gonogoSummaryMessage(args: { programName: string; zone: string; input: VerdictInput; verdict: Verdict; pm: string; now: number }): {
+export function gonogoSummaryMessage(args: { programName: string; zone: string; input: VerdictInput; verdict: Verdict; pm: string; now: number; staleTrackers?: StaleTracker[] }): {
   blocks: KnownBlock[];
   text: string;
   overflow: SummaryOverflow;
@@ -85,7 +87,8 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(verdictText, LIMITS.sectionText) } });
   const overflow: string[] = [];
   const actionsBudget = Math.ceil((v.signOffsNeeded.length * 2) / LIMITS.actionsElements);
-  const budget = LIMITS.messageBlocks - blocks.length - 4 - actionsBudget - 2; // dividers, needed, context
+  const stale = staleTrackersBlock(args.staleTrackers ?? [], now, zone);
+  const budget = LIMITS.messageBlocks - blocks.length - 4 - actionsBudget - 2 - (stale ? 1 : 0); // dividers, needed, context, stale trackers
   const gateLines = input.gates.map((g) => gateLine(g, input.gates, zone, now));
   const removed = input.removedWorkstreams ?? [];
   const removedLines = removed.length
@@ -142,6 +145,8 @@ export function gonogoSummaryMessage(args: { programName: string; zone: string; 
     // action_ids must be unique within a block: suffix them; the listener matches the prefix
     blocks.push({ type: 'actions', elements: buttons.slice(i, i + LIMITS.actionsElements).map((b, j) => ({ ...b, action_id: `${b.action_id}:${i + j}` })) } as KnownBlock);
   }
+  // issue 21: a tracker that did not sync lately: its tasks (and so the verdict's numbers) may be out of date
+  if (stale) blocks.push(stale);
   const counted = input.workstreams.some((w) => w.progress?.tasksTotal);
   const more = overflow.length ? ` · ${overflow.length} more line${overflow.length === 1 ? '' : 's'} in the thread` : '';
   blocks.push({

@@ -6,7 +6,7 @@ import type { TaskChange, TaskShowModel } from '../../services/tasks/show.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
 import { slackDate } from './slack-date.js';
-import { mention, safeMrkdwn, safePlain } from './text.js';
+import { escapeMrkdwn, mention, safeMrkdwn, safePlain, taskOwner, taskRef } from './text.js';
 
 const isLocal = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v);
 
@@ -77,7 +77,8 @@ export function replanText(r: Extract<ReplanResult, { ok: true }>): string {
 }
 
 /**
- * `/task show O-2`: the task (owner, due, estimate, priority, requires, status and progress) and its changes made
+ * `/task show O-2`: the task (its link and tracker source when it has them, owner or "owner not in Slack (email)", due,
+ * estimate, priority, requires, status and progress) and its changes made
  * from Slack, oldest first.
  */
 export function taskShowMessage(model: Extract<TaskShowModel, { ok: true }>): { text: string; blocks: KnownBlock[] } {
@@ -92,10 +93,12 @@ export function taskShowMessage(model: Extract<TaskShowModel, { ok: true }>): { 
           ? `${task.progress}% · *overdue*`
           : `${task.progress}%`;
   const lines = [
-    `Owner ${mention(task.owner)} · ${due} · ${task.estimate}h · ${task.priority}`,
+    `Owner ${taskOwner(task)}${task.ownerUnmatched ? `, told to ${mention(task.owner)} (lead)` : ''} · ${due} · ${task.estimate}h · ${task.priority}`,
     `Requires: ${task.requires.length ? task.requires.map((r) => safeMrkdwn(r, 40)).join(', ') : 'nothing'}`,
     `Status: ${state}`,
   ];
+  // the header is plain text (no links): the id links to the task's page on the line below it (issue 21)
+  if (task.url || task.source) lines.unshift([task.url ? `🔗 ${taskRef(task)}` : null, task.source ? `from ${safeMrkdwn(task.source, 120)}` : null].filter(Boolean).join(' · '));
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: safePlain(`${task.id} ${task.title}`, LIMITS.headerText), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: `*${safeMrkdwn(model.workstreamName, 80)}*\n${lines.join('\n')}` } },
@@ -104,5 +107,5 @@ export function taskShowMessage(model: Extract<TaskShowModel, { ok: true }>): { 
     const packed = packSections(['*Changed from Slack* (on top of preflight.yml)', ...model.changes.map((c) => overrideLine(c, zone))], LIMITS.messageBlocks - blocks.length);
     blocks.push(...packed.blocks);
   }
-  return { text: `${task.id} ${task.title}`, blocks };
+  return { text: escapeMrkdwn(`${task.id} ${task.title}`), blocks };
 }

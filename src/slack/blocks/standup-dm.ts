@@ -4,7 +4,7 @@ import type { Question } from '../../config/workspace.js';
 import { encodeSlack, slackPayloads } from '../payloads.js';
 import { IDS } from './ids.js';
 import { LIMITS } from './limits.js';
-import { safeMrkdwn, truncate } from './text.js';
+import { safeMrkdwn, taskRef, truncate } from './text.js';
 
 /** What the DM builders need to know about a run. */
 export interface RunContext {
@@ -47,6 +47,8 @@ export interface PromptTask {
   progress: number;
   dueLocal: string | null;
   waitingOn: string[];
+  /** The task's page (issue 21): its id links to it. */
+  url?: string | null;
 }
 
 /** Tasks listed in a prompt at most; the rest are counted (`/task` shows them all). */
@@ -58,7 +60,7 @@ const PROMPT_TASKS = 15;
  */
 export function promptTasksBlock(tasks: readonly PromptTask[]): KnownBlock {
   const lines = tasks.slice(0, PROMPT_TASKS).map((t) => {
-    const parts = [`• *${safeMrkdwn(t.id, 40)}* ${safeMrkdwn(t.title, 120)}`, `${t.progress}%`];
+    const parts = [`• *${taskRef(t)}* ${safeMrkdwn(t.title, 120)}`, `${t.progress}%`];
     if (t.dueLocal) parts.push(`due ${t.dueLocal}`);
     if (t.waitingOn.length) parts.push(`waiting on ${t.waitingOn.map((w) => safeMrkdwn(w, 40)).join(', ')}`);
     return parts.join(' · ');

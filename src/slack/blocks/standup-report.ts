@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { ReportModel } from '../../domain/checkins/report.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
-import { mention, safeMrkdwn, safePlain, truncate } from './text.js';
+import { mention, safeMrkdwn, safePlain, taskOwner, taskRef, truncate } from './text.js';
 import { ago } from './blocker.js';
 
 /** Room kept for the footer context block. */
@@ -64,7 +64,7 @@ export function standupReportMessage(model: ReportModel): { blocks: KnownBlock[]
     const { notDone, total } = model.expected;
     if (notDone.length) {
       headline.push(`*🎯 Expected by now, not done (${notDone.length} of ${total})*`);
-      for (const t of notDone) headline.push(`• *${safeMrkdwn(t.id, 40)}* ${safeMrkdwn(t.title, 120)} · ${mention(t.owner)} · ${t.progress}%`);
+      for (const t of notDone) headline.push(`• *${taskRef(t)}* ${safeMrkdwn(t.title, 120)} · ${taskOwner(t)} · ${t.progress}%`);
     } else headline.push(`*🎯 Expected by now:* all ${total} done`);
   }
   if (model.blockers.length) {

@@ -5,15 +5,19 @@ import { PERCENT_COMPLETE_RULE } from '../../domain/tasks/progress.js';
 import type { MyTasksModel, TaskLine, WorkstreamTasksModel } from '../../services/tasks/queries.js';
 import { LIMITS } from './limits.js';
 import { packSections } from './pack.js';
-import { mention, safeMrkdwn, safePlain } from './text.js';
+import { escapeMrkdwn, safeMrkdwn, safePlain, taskOwner, taskRef } from './text.js';
 
-/** One task as a mrkdwn line: slot or status icon, id, title, priority, estimate, due, progress, what it waits on. */
+/**
+ * One task as a mrkdwn line: slot or status icon, id (a link to the task's `url` when it has one), title (escaped:
+ * tracker text never mentions or links), priority, estimate, owner (or "owner not in Slack (email)"), due, progress,
+ * what it waits on.
+ */
 export function taskLine(line: TaskLine, zone: string, opts: { owner: boolean }): string {
   const { task, status, slot } = line;
   const icon = status.kind === 'done' ? '✅' : status.kind === 'waiting' ? '⏸️' : status.kind === 'overdue' ? '⚠️' : '▫️';
   const head = slot ? `*${slot}*` : icon;
-  const parts = [`${head} *${safeMrkdwn(task.id, 40)}* ${safeMrkdwn(task.title, 120)}`, `${task.priority} · ${task.estimate}h`];
-  if (opts.owner) parts.push(mention(task.owner));
+  const parts = [`${head} *${taskRef(task)}* ${safeMrkdwn(task.title, 120)}`, `${task.priority} · ${task.estimate}h`];
+  if (opts.owner || task.ownerUnmatched) parts.push(taskOwner(task));
   if (task.dueAt !== null) parts.push(`due ${DateTime.fromMillis(task.dueAt, { zone }).toFormat('ccc d LLL HH:mm')}`);
   parts.push(status.kind === 'done' ? 'done' : `${task.progress}%`);
   if (status.kind === 'overdue') parts.push(`*overdue* by ${formatDuration(status.byMs)}`);
@@ -29,7 +33,7 @@ export function myTasksMessage(model: MyTasksModel): { text: string; blocks: Kno
   const blocks: KnownBlock[] = [...packed.blocks];
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: '`/task done <id>` · `/task progress <id> <0-100>` · `/task block <id> <reason>`' }] });
   const now = model.lines.find((l) => l.slot === 'NOW');
-  return { text: now ? `NOW: ${now.task.id} ${now.task.title}` : `${model.lines.length} open tasks, all waiting`, blocks };
+  return { text: now ? escapeMrkdwn(`NOW: ${now.task.id} ${now.task.title}`) : `${model.lines.length} open tasks, all waiting`, blocks };
 }
 
 /** `/task list [ws]`: the workstream's tasks (open, then done) with its % complete and the rule behind it. */

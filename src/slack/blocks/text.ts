@@ -58,3 +58,30 @@ export function mention(userId: string): string {
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
+
+/**
+ * A link target safe inside `<url|label>`: Slack ends the target at `|` or `>`, and mrkdwn wants `&`, `<`, `>`
+ * escaped (docs.slack.dev/messaging/formatting-message-text). `|`, `<`, `>`, spaces and quotes are
+ * percent-encoded (the link still opens the same page), then `&` is written `&amp;`.
+ */
+export function escapeLinkUrl(url: string): string {
+  return url.replace(/[|<>"\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).replace(/&/g, '&amp;');
+}
+
+/**
+ * A task's id as mrkdwn (issue 21): a link to its page, `<https://acme.atlassian.net/browse/LAUNCH-42|LAUNCH-42>`,
+ * when it has a `url` (a tracker issue, or `url:` in preflight.yml); else the id, escaped. `maxId` cuts a long id.
+ */
+export function taskRef(task: { id: string; url?: string | null }, maxId = 40): string {
+  const id = safeMrkdwn(task.id, maxId);
+  return task.url ? `<${escapeLinkUrl(task.url)}|${id}>` : id;
+}
+
+/**
+ * A task's owner as mrkdwn (issue 21): `<@U123>`, or "owner not in Slack (ana@acme.com)" for a tracker task whose
+ * assignee's email matches no Slack user (`ownerUnmatched`; its `owner` is then the workstream's lead, who is
+ * told instead). The email is tracker text, escaped.
+ */
+export function taskOwner(task: { owner: string; ownerUnmatched?: string | null }): string {
+  return task.ownerUnmatched ? `owner not in Slack (${safeMrkdwn(task.ownerUnmatched, 120)})` : mention(task.owner);
+}

@@ -64,9 +64,9 @@ export function registerPreflightCommand(app: App, ctx: SlackContext): void {
       }
       // reading the history can take longer than Slack's 3 seconds on a big program: ack first
       await ack();
-      const { digest, comparedWith, planChanges } = await digestStats(deps, cmd.workstream, cmd.days);
+      const { digest, comparedWith, planChanges, staleTrackers } = await digestStats(deps, cmd.workstream, cmd.days);
       const scope = cmd.workstream ? deps.config.workstreams[cmd.workstream]!.name : undefined;
-      const m = digestMessage({ kind: 'stats', digest, comparedWith, planChanges, ...(scope ? { scope } : {}) });
+      const m = digestMessage({ kind: 'stats', digest, comparedWith, planChanges, staleTrackers, ...(scope ? { scope } : {}) });
       await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
     } catch (err) {
       deps.log.error({ err, command: '/preflight', sub: cmd.kind }, 'slash command failed');

@@ -9,6 +9,7 @@ import { replanText, taskShowMessage } from '../blocks/replan.js';
 import { helpMessage } from '../blocks/help.js';
 import { refusalText } from '../blocks/refusal.js';
 import { myTasksMessage, workstreamTasksMessage } from '../blocks/tasks.js';
+import { escapeMrkdwn } from '../blocks/text.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 
 const help = (problem?: string) => {
@@ -75,8 +76,9 @@ export function registerTaskCommand(app: App, ctx: SlackContext): void {
           const update =
             cmd.kind === 'done' ? { kind: 'done' as const } : cmd.kind === 'progress' ? { kind: 'progress' as const, percent: cmd.percent } : { kind: 'block' as const, reason: cmd.reason };
           const res = await updateTask(deps, cmd.task, userId, update);
-          if (!res.ok) return await ack(ephemeral('refusal' in res ? refusalText(res.refusal) : res.message));
-          await ack(ephemeral(res.message));
+          // the answer names the task's title, tracker text (issue 21): escaped, never a live mention or link
+          if (!res.ok) return await ack(ephemeral('refusal' in res ? refusalText(res.refusal) : escapeMrkdwn(res.message)));
+          await ack(ephemeral(escapeMrkdwn(res.message)));
           await res.after().catch((err) => deps.log.warn({ task: cmd.task, err: (err as Error).message }, 'task follow-ups failed; the sweeper will redo them'));
           return;
         }

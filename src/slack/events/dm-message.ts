@@ -4,6 +4,7 @@ import { localClock } from '../../services/checkins/prompts.js';
 import { taskProgressFromDm } from '../../services/tasks/checkin.js';
 import { answerRecordedMessage, formLinkMessage, invalidReplyMessage, nextQuestionMessage } from '../blocks/standup-dm.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
+import { escapeMrkdwn } from '../blocks/text.js';
 
 /**
  * Replies in the bot's DM (`message.im`) answer the standup one question at a time. The event was already
@@ -25,7 +26,8 @@ export function registerDmMessages(app: App, ctx: SlackContext): void {
       const progress = await taskProgressFromDm(deps, userId, text);
       if (progress) {
         const reply = progress.ok ? (progress.lines.length ? progress.lines.join('\n') : 'Nothing changed: those are the percents I already had.') : `🤔 ${progress.message}`;
-        await client.chat.postMessage({ channel: message.channel, text: reply });
+        // the lines name task titles (tracker text, issue 21) and echo the member's words: escaped, never live mentions
+        await client.chat.postMessage({ channel: message.channel, text: escapeMrkdwn(reply) });
         if (progress.ok) await progress.after().catch((err) => deps.log.warn({ userId, err: (err as Error).message }, 'task follow-ups failed; the sweeper will redo them'));
         return;
       }

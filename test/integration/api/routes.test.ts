@@ -31,7 +31,17 @@ const YAML = aConfig({
       members: ['U01', 'U02', 'U03'],
       standup: { at: '10:00' },
       tasks: [
-        { id: 'O-2', title: 'Broker credentials', owner: 'U01', due: '2026-11-20T17:00', estimate: 2, priority: 'P0' },
+        {
+          id: 'O-2',
+          title: 'Broker credentials',
+          owner: 'U01',
+          due: '2026-11-20T17:00',
+          estimate: 2,
+          priority: 'P0',
+          url: 'https://acme.atlassian.net/browse/O-2',
+          source: { tracker: 'jira', label: 'Jira LAUNCH' },
+          owner_unmatched: 'ana@acme.com',
+        },
         { id: 'O-3', title: 'Email the partners', owner: 'U02', due: '2026-11-21T09:30', requires: ['O-2'] },
         { id: 'O-10', title: 'Runbook', owner: 'U03' },
         { id: 'O-4', title: 'Load test report', owner: 'U03', due: '2026-11-03T09:00' },
@@ -294,6 +304,10 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
       done_by: 'U01',
       updated_at: '2026-11-03T15:00:00.000Z',
       updated_by: 'U01',
+      // issue 21: a tracker task's link, source and unmatched assignee
+      url: 'https://acme.atlassian.net/browse/O-2',
+      source: 'Jira LAUNCH',
+      owner_unmatched: 'ana@acme.com',
     });
     expect(email).toEqual({
       id: 'O-3',
@@ -311,6 +325,9 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
       done_by: null,
       updated_at: null,
       updated_by: null,
+      url: null,
+      source: null,
+      owner_unmatched: null,
     });
     expect([runbook!.due, runbook!.due_local, runbook!.updated_at, runbook!.updated_by]).toEqual([null, null, '2026-11-03T15:05:00.000Z', 'U03']);
     // from/to apply to the due (days in the program zone); a task without a due is then left out

@@ -18,7 +18,7 @@ const YAML = aConfig({
       leads: undefined,
       tasks: [
         { id: 'O-2', title: 'Broker credentials, staging', owner: 'U01', due: '2026-11-20T17:00', requires: ['O-3'] },
-        { id: 'O-3', title: 'Email the partners', owner: 'U01' },
+        { id: 'O-3', title: 'Email the partners', owner: 'U01', url: 'https://acme.atlassian.net/browse/O-3?a=1&b=2', source: { tracker: 'jira', label: 'Jira LAUNCH' } },
       ],
     }),
   ],
@@ -90,8 +90,9 @@ describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeo
     expect(res.stdout.endsWith('\r\n')).toBe(true);
     expect(res.stdout.trimEnd().split('\r\n')).toEqual([
       Object.keys(taskSchema.shape).join(','),
-      'O-2,ws1,"Broker credentials, staging",U01,2026-11-20T22:00:00.000Z,2026-11-20T17:00,1,P1,"[""O-3""]",open,0,,,,',
-      'O-3,ws1,Email the partners,U01,,,1,P1,[],done,100,2026-11-04T14:00:00.000Z,U01,2026-11-04T14:00:00.000Z,U01',
+      'O-2,ws1,"Broker credentials, staging",U01,2026-11-20T22:00:00.000Z,2026-11-20T17:00,1,P1,"[""O-3""]",open,0,,,,,,,',
+      // issue 21: a tracker task's link and source (no unmatched owner)
+      'O-3,ws1,Email the partners,U01,,,1,P1,[],done,100,2026-11-04T14:00:00.000Z,U01,2026-11-04T14:00:00.000Z,U01,https://acme.atlassian.net/browse/O-3?a=1&b=2,Jira LAUNCH,',
     ]);
     expect(res.stderr).toMatch(/^tasks: 2 rows in \d+\.\d s, done$/m);
   });

@@ -111,6 +111,9 @@ describe('export formats', () => {
       done_by: null,
       updated_at: null,
       updated_by: null,
+      url: null,
+      source: null,
+      owner_unmatched: null,
     };
     expect(parse(await text(Readable.from([task]).pipe(formatter('tasks', 'csv'))))[1]![csvColumns('tasks').indexOf('title')]).toBe("'+1 the partners");
     // a number column keeps its sign: -12.5 is a number, not a formula
