@@ -166,30 +166,6 @@ async function upsertRow(tx: Tx, source: Pick<ConfiguredSource, 'sourceId' | 'wo
 }
 
 /**
- * Per source `{ label, lastSyncedAt, lastError }` for people ("LAUNCH tasks last synced 14:05"), from `tracker_sources`
- * (every replica writes it), for the configured sources of the running plan, in config order. A source never synced
- * has `lastSyncedAt: null`.
- */
-export async function trackerSyncStatus(deps: Pick<Deps, 'db' | 'config'>): Promise<{ sourceId: string; label: string; lastSyncedAt: Date | null; lastError: string | null }[]> {
-  const sources = configuredSources(deps.config);
-  if (!sources.length) return [];
-  const rows = new Map(
-    (
-      await deps.db
-        .select()
-        .from(trackerSources)
-        .where(
-          inArray(
-            trackerSources.sourceId,
-            sources.map((s) => s.sourceId),
-          ),
-        )
-    ).map((r) => [r.sourceId, r]),
-  );
-  return sources.map((s) => ({ sourceId: s.sourceId, label: s.label, lastSyncedAt: rows.get(s.sourceId)?.lastSyncedAt ?? null, lastError: rows.get(s.sourceId)?.lastError ?? null }));
-}
-
-/**
  * Creates the sync. Faults (adapter errors, services/trackers/adapter.ts): the stored issues stay (the plan keeps
  * the tasks), `tracker_sources.last_error` says what failed, one warning log per source per
  * {@link TRACKER_WARN_EVERY_MS} (`warned_at`); a 429 waits its Retry-After before the next call to that source; a

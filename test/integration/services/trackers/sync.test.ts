@@ -13,7 +13,8 @@ import { findTask } from '../../../../src/services/tasks/catalog.js';
 import { sweepTasks } from '../../../../src/services/tasks/escalate.js';
 import { updateTask } from '../../../../src/services/tasks/update.js';
 import { TrackerAuthError, TrackerRateLimitError, TrackerUnavailableError } from '../../../../src/services/trackers/adapter.js';
-import { createTrackerSync, type TrackerSync, trackerSyncStatus } from '../../../../src/services/trackers/sync.js';
+import { trackerSyncStatus } from '../../../../src/services/trackers/status.js';
+import { createTrackerSync, type TrackerSync } from '../../../../src/services/trackers/sync.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
@@ -97,7 +98,7 @@ describe('the tracker sync', () => {
     expect(findTask(holder.program, 'LAUNCH-1')?.task).toMatchObject({ owner: 'U0ANA', title: 'Email <!channel>', source: { tracker: 'jira', label: 'Jira LAUNCH' } });
     expect(findTask(holder.program, 'LAUNCH-2')?.task).toMatchObject({ owner: 'U0LEAD', owner_unmatched: 'bo@acme.com', requires: ['LAUNCH-1'] });
     expect(findTask(holder.program, 'LAUNCH-3')?.task).toMatchObject({ owner: 'U0LEAD', due: `${yesterday}T17:00`, estimate: 8 });
-    const status = await trackerSyncStatus(bot.deps);
+    const status = await trackerSyncStatus(bot.deps.db);
     expect(status).toEqual([{ sourceId: 'omega/0', label: 'Jira LAUNCH', lastSyncedAt: now.toJSDate(), lastError: null }]);
     // the same listing again changes nothing and reloads nothing
     const serial = holder.current.serial;
@@ -167,13 +168,13 @@ describe('the tracker sync', () => {
     expect(await sync.syncSource('omega/0')).toMatchObject({ kind: 'failed' });
     expect(taskIds()).toEqual(ids);
     expect(warn.mock.calls.filter((c) => String(c[1]).startsWith('tracker sync failed'))).toHaveLength(1);
-    expect((await trackerSyncStatus(bot.deps))[0]).toMatchObject({ lastSyncedAt: now.toJSDate(), lastError: 'jira is unavailable: 503 Service Unavailable' });
+    expect((await trackerSyncStatus(bot.deps.db))[0]).toMatchObject({ lastSyncedAt: now.toJSDate(), lastError: 'jira is unavailable: 503 Service Unavailable' });
     h.clock.advance(31 * 60_000);
     await sync.syncSource('omega/0');
     expect(warn.mock.calls.filter((c) => String(c[1]).startsWith('tracker sync failed'))).toHaveLength(2);
     tracker.fault = null;
     expect(await sync.syncSource('omega/0')).toMatchObject({ kind: 'synced' });
-    expect((await trackerSyncStatus(bot.deps))[0]).toMatchObject({ lastSyncedAt: h.clock.now().toJSDate(), lastError: null });
+    expect((await trackerSyncStatus(bot.deps.db))[0]).toMatchObject({ lastSyncedAt: h.clock.now().toJSDate(), lastError: null });
     warn.mockRestore();
   });
 
@@ -198,7 +199,7 @@ describe('the tracker sync', () => {
     expect(await dms()).toHaveLength(1);
     expect((await dms())[0]).toMatchObject({ channel: 'U0PM' });
     expect((await dms())[0]!.text).toContain('JIRA_TOKEN');
-    expect((await trackerSyncStatus(bot.deps))[0]!.lastError).toBe('token refused (JIRA_TOKEN)');
+    expect((await trackerSyncStatus(bot.deps.db))[0]!.lastError).toBe('token refused (JIRA_TOKEN)');
     tracker.fault = null;
     await sync.syncSource('omega/0');
     tracker.fault = new TrackerAuthError('jira', 'JIRA_TOKEN', '401 Unauthorized');
