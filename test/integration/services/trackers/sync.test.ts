@@ -99,7 +99,7 @@ describe('the tracker sync', () => {
     expect(findTask(holder.program, 'LAUNCH-2')?.task).toMatchObject({ owner: 'U0LEAD', owner_unmatched: 'bo@acme.com', requires: ['LAUNCH-1'] });
     expect(findTask(holder.program, 'LAUNCH-3')?.task).toMatchObject({ owner: 'U0LEAD', due: `${yesterday}T17:00`, estimate: 8 });
     const status = await trackerSyncStatus(bot.deps.db);
-    expect(status).toEqual([{ sourceId: 'omega/0', label: 'Jira LAUNCH', lastSyncedAt: now.toJSDate(), lastError: null }]);
+    expect(status).toEqual([{ sourceId: 'omega/0', label: 'Jira LAUNCH', lastSyncedAt: now.toMillis(), lastError: null, lastErrorAt: null }]);
     // the same listing again changes nothing and reloads nothing
     const serial = holder.current.serial;
     expect(await sync.syncSource('omega/0')).toEqual({ kind: 'synced', changes: 0, planChanged: false });
@@ -168,13 +168,13 @@ describe('the tracker sync', () => {
     expect(await sync.syncSource('omega/0')).toMatchObject({ kind: 'failed' });
     expect(taskIds()).toEqual(ids);
     expect(warn.mock.calls.filter((c) => String(c[1]).startsWith('tracker sync failed'))).toHaveLength(1);
-    expect((await trackerSyncStatus(bot.deps.db))[0]).toMatchObject({ lastSyncedAt: now.toJSDate(), lastError: 'jira is unavailable: 503 Service Unavailable' });
+    expect((await trackerSyncStatus(bot.deps.db))[0]).toMatchObject({ lastSyncedAt: now.toMillis(), lastError: 'jira is unavailable: 503 Service Unavailable' });
     h.clock.advance(31 * 60_000);
     await sync.syncSource('omega/0');
     expect(warn.mock.calls.filter((c) => String(c[1]).startsWith('tracker sync failed'))).toHaveLength(2);
     tracker.fault = null;
     expect(await sync.syncSource('omega/0')).toMatchObject({ kind: 'synced' });
-    expect((await trackerSyncStatus(bot.deps.db))[0]).toMatchObject({ lastSyncedAt: h.clock.now().toJSDate(), lastError: null });
+    expect((await trackerSyncStatus(bot.deps.db))[0]).toMatchObject({ lastSyncedAt: h.clock.now().toMillis(), lastError: null });
     warn.mockRestore();
   });
 
