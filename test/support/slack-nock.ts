@@ -66,6 +66,8 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
         return { ok: true, channel: args.channel, ts: args.ts };
       case 'views.open':
         return { ok: true, view: { id: `V${++seq}` } };
+      case 'canvases.create':
+        return { ok: true, canvas_id: `F0CANVAS${++seq}` };
       case 'users.lookupByEmail': {
         const id = usersByEmail.get(String(args.email ?? '').toLowerCase());
         return id ? { ok: true, user: { id, deleted: false } } : { ok: false, error: 'users_not_found' };

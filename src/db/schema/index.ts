@@ -11,3 +11,4 @@ export * from './plans.js';
 export * from './oncall.js';
 export * from './overrides.js';
 export * from './trackers.js';
+export * from './retro.js';

@@ -8,6 +8,8 @@ export type PreflightCommand =
   | { kind: 'plan' }
   /** `/preflight reload`: reload preflight.yml now (the PM only). */
   | { kind: 'reload' }
+  /** `/preflight retro`: draft the retrospective, or bring its canvas up to date (the PM only, issue 23). */
+  | { kind: 'retro' }
   /** `/preflight oncall [refresh] [id]` (domain/oncall/command.ts, issue 22). */
   | Exclude<OncallCommand, { kind: 'invalid' }>
   | { kind: 'invalid'; message: string };
@@ -21,12 +23,13 @@ export const PREFLIGHT_USAGE = [
   `*\`/preflight stats ws1 7\`* · *\`/preflight stats 7\`* over the last 7 days (1–${MAX_STATS_DAYS})`,
   '*`/preflight plan`* the plan version Preflight runs, when and by whom it was applied',
   '*`/preflight reload`* reload preflight.yml now (the PM only)',
+  '*`/preflight retro`* draft the launch’s retrospective from the record as a canvas in the program channel, or bring it up to date (the PM only)',
   ...ONCALL_USAGE,
   '*`/preflight help`* this list',
 ].join('\n');
 
 /**
- * Parses the text after `/preflight`: `stats [workstream] [days]` (either order), `plan`, `reload`, `oncall …`, `help`. Empty
+ * Parses the text after `/preflight`: `stats [workstream] [days]` (either order), `plan`, `reload`, `retro`, `oncall …`, `help`. Empty
  * text is `help`.
  * @param workstreamIds the configured workstream ids.
  * @param rotationIds the configured on-call rotation ids (`oncall …`).
@@ -36,8 +39,8 @@ export function parsePreflightCommand(text: string, workstreamIds: readonly stri
   const words = text.trim().split(/\s+/).filter(Boolean);
   const sub = words[0]?.toLowerCase();
   if (!sub || sub === 'help') return { kind: 'help' };
-  if ((sub === 'plan' || sub === 'reload') && words.length === 1) return { kind: sub };
-  if (sub === 'plan' || sub === 'reload') return { kind: 'invalid', message: `\`/preflight ${sub}\` takes nothing after it.` };
+  if ((sub === 'plan' || sub === 'reload' || sub === 'retro') && words.length === 1) return { kind: sub };
+  if (sub === 'plan' || sub === 'reload' || sub === 'retro') return { kind: 'invalid', message: `\`/preflight ${sub}\` takes nothing after it.` };
   if (sub === 'oncall') return parseOncallCommand(words.slice(1), rotationIds);
   if (sub !== 'stats') return { kind: 'invalid', message: `I don't know \`/preflight ${words[0]}\`.` };
   let workstream: string | null = null;
