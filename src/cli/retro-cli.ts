@@ -16,6 +16,7 @@ import type { Program } from '../domain/program/program.js';
 import { dateRange, DateRangeError } from '../domain/records/range.js';
 import { retroMarkdown } from '../domain/retro/markdown.js';
 import { buildRetro } from '../domain/retro/retro.js';
+import { retroAnswers } from '../services/retro/checkin.js';
 import { readRetroInput } from '../services/retro/read.js';
 
 const USAGE = `Usage: npm run retro -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format md|json] [--at INSTANT] [--out FILE]
@@ -73,7 +74,7 @@ try {
 
 const database = openDatabase(env.data.DATABASE_URL, () => {}, 1);
 try {
-  const model = buildRetro(await readRetroInput({ db: database.db, config }, range, at));
+  const model = buildRetro(await readRetroInput({ db: database.db, config }, range, at, await retroAnswers({ db: database.db })));
   const text = format === 'md' ? retroMarkdown(model) : `${JSON.stringify(model, (_k, v) => (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY ? null : v), 2)}\n`;
   if (values.out) writeFileSync(values.out as string, text);
   else process.stdout.write(text);

@@ -1,11 +1,12 @@
-import { and, eq, lt, or } from 'drizzle-orm';
+import { and, eq, gt, lt, or } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { retrospectives } from '../../db/schema/index.js';
+import { retrospectives, standupAnswers, standupRuns } from '../../db/schema/index.js';
 import { retroMarkdown } from '../../domain/retro/markdown.js';
 import { buildRetro, type RetroModel } from '../../domain/retro/retro.js';
 import type { Deps } from '../deps.js';
 import { platformError } from '../slack-errors.js';
 import { readRetroInput } from './read.js';
+import { retroAnswers, RETRO_CHECKIN, startRetroCheckin } from './checkin.js';
 
 /** The one retrospective of the program (`retrospectives.key`). */
 export const RETRO_KEY = 'launch';
@@ -43,9 +44,9 @@ export const retroFilename = (programName: string) =>
       .replace(/^-|-$/g, '') || 'launch'
   }.md`;
 
-/** The whole launch's retro model now (every record, no span), from the record (services/retro/read.ts). */
+/** The whole launch's retro model now (every record, no span, the retro check-in's answers), from the record (services/retro/read.ts). */
 export async function currentRetro(deps: Pick<Deps, 'db' | 'config' | 'clock'>): Promise<RetroModel> {
-  return buildRetro(await readRetroInput(deps, { start: null, end: null }, deps.clock.now().toMillis()));
+  return buildRetro(await readRetroInput(deps, { start: null, end: null }, deps.clock.now().toMillis(), await retroAnswers(deps)));
 }
 
 /** The retro as canvas Markdown: people as canvas mentions (`![](@U…)`). */
@@ -115,6 +116,7 @@ export async function publishRetro(deps: Deps, requestedBy: string | null, opts:
         const fileId = (upload.files as { files?: { id?: string }[] }[] | undefined)?.[0]?.files?.[0]?.id;
         if (!fileId) throw new Error('files.uploadV2 returned no file id for the retro');
         await done({ fileId });
+        await openRetroCheckin(deps, requestedBy);
         deps.log.info({ fileId, refused: created.refused }, 'retro uploaded as a Markdown file');
         return { kind: 'file', fileId, channel, refused: created.refused };
       }
@@ -124,6 +126,7 @@ export async function publishRetro(deps: Deps, requestedBy: string | null, opts:
     }
     await deps.slack.canvases.access.set({ canvas_id: canvasId, access_level: 'read', channel_ids: [channel] });
     await done({ canvasId });
+    await openRetroCheckin(deps, requestedBy);
     deps.log.info({ canvasId }, 'retro canvas created');
     return { kind: 'canvas', canvasId, channel };
   } catch (err) {
@@ -132,6 +135,12 @@ export async function publishRetro(deps: Deps, requestedBy: string | null, opts:
     deps.log.warn({ err: error }, 'could not publish the retro');
     return { kind: 'failed', error };
   }
+}
+
+/** Opens the retro check-in (services/retro/checkin.ts) once the retro is out; its prompts go out through the wake-ups. */
+async function openRetroCheckin(deps: Deps, requestedBy: string | null): Promise<void> {
+  const runs = await startRetroCheckin(deps, requestedBy);
+  deps.log.info({ runs }, 'retro check-in opened');
 }
 
 /** canvases.create; `refused` with Slack's error when canvases are not available ({@link CANVAS_REFUSED}); other errors are thrown. */
@@ -155,13 +164,28 @@ export function programEndAt(deps: Pick<Deps, 'config'>): number | null {
 
 /**
  * The due-work sweep's retro check: once `program.end` has passed, drafts the retrospective ({@link publishRetro},
- * exactly once across replicas and restarts; nothing when already published).
+ * exactly once across replicas and restarts); once published as a canvas, brings it up to date when retro check-in
+ * answers were completed since it was last written: answers are coalesced into one `canvases.edit` per sweep
+ * (`escalation.sweep_every`), well within the method's rate tier.
  * @returns what happened, or 'not-due' before the end (or without one).
  */
 export async function retroDue(deps: Deps): Promise<PublishOutcome['kind'] | 'not-due'> {
+  const [row] = await deps.db
+    .select({ status: retrospectives.status, canvasId: retrospectives.canvasId, updatedAt: retrospectives.updatedAt })
+    .from(retrospectives)
+    .where(eq(retrospectives.key, RETRO_KEY));
+  if (row?.status === 'published') {
+    // retro check-in answers completed since the canvas was last written: one edit for all of them
+    if (!row.canvasId) return 'already';
+    const [newer] = await deps.db
+      .select({ id: standupAnswers.id })
+      .from(standupAnswers)
+      .innerJoin(standupRuns, eq(standupRuns.id, standupAnswers.runId))
+      .where(and(eq(standupRuns.checkinId, RETRO_CHECKIN), eq(standupAnswers.complete, true), gt(standupAnswers.completedAt, row.updatedAt)))
+      .limit(1);
+    return newer ? (await publishRetro(deps, null, { refresh: true })).kind : 'already';
+  }
   const end = programEndAt(deps);
   if (end === null || deps.clock.now().toMillis() < end) return 'not-due';
-  const [row] = await deps.db.select({ status: retrospectives.status }).from(retrospectives).where(eq(retrospectives.key, RETRO_KEY));
-  if (row?.status === 'published') return 'already';
   return (await publishRetro(deps, null, { refresh: false })).kind;
 }

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { actOnBlocker } from '../../../../src/services/blockers/act.js';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
+import { sendPrompt } from '../../../../src/services/checkins/prompts.js';
+import { submitForm } from '../../../../src/services/checkins/record-answers.js';
 import { publishRetro, retroDue, retroFilename } from '../../../../src/services/retro/publish.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
 import { harness } from '../../../support/harness.js';
@@ -109,5 +111,60 @@ describe('the retrospective in Slack: a canvas shared with the program channel, 
     expect(await h.sql('SELECT status, last_error FROM retrospectives')).toEqual([{ status: 'failed', last_error: 'internal_error' }]);
     expect(await retroDue(bot.deps)).toBe('canvas');
     expect(slack.of('canvases.create')).toHaveLength(1);
+  });
+
+  it('opens the retro check-in for every participant; their answers come into the canvas grouped by workstream, several answers in one edit', async () => {
+    const twoTeams = aConfig({
+      program: { name: 'Final Deployment', timezone: 'UTC', pm: 'U0PM', channel: 'C0LAUNCH', end: '2026-11-13T18:00' },
+      workstreams: [
+        aWorkstream({ id: 'omega', name: 'Team Omega', channel: 'C0OMEGA', leads: ['U0OL'], members: ['U0A', 'U0B'] }),
+        aWorkstream({ id: 'web', name: 'Web', channel: 'C0WEB', leads: ['U0WL'], members: ['U0C'] }),
+      ],
+    });
+    h = await harness(twoTeams, '2026-11-13T18:00:30Z');
+    slack = nockSlack();
+    const bot = await h.process({ workers: false });
+    expect(await retroDue(bot.deps)).toBe('canvas');
+    const runs = await h.sql<{ id: number; workstream_id: string }>("SELECT id, workstream_id FROM standup_runs WHERE checkin_id = 'retro' ORDER BY workstream_id");
+    expect(runs.map((r) => r.workstream_id)).toEqual(['omega', 'web']);
+    for (const p of await h.sql<{ id: number }>('SELECT id FROM standup_prompts ORDER BY id')) await sendPrompt(bot.deps, p.id);
+    for (const user of ['U0A', 'U0B', 'U0C']) expect(JSON.stringify(slack.of('chat.postMessage', (a) => a.channel === user).map((c) => c.args.blocks))).toContain('What went well?');
+
+    const runOf = (ws: string) => runs.find((r) => r.workstream_id === ws)!.id;
+    h.clock.advance({ minutes: 10 });
+    await submitForm(bot.deps, 'U0C', runOf('web'), { went_well: 'The staged rollout', did_not: 'Copy came late', change: 'Freeze copy a day earlier' });
+    await submitForm(bot.deps, 'U0A', runOf('omega'), { went_well: 'Runbooks', did_not: 'Staging DB fell over', change: 'A staging DB replica' });
+    h.clock.advance({ minutes: 1 });
+    await submitForm(bot.deps, 'U0B', runOf('omega'), { went_well: 'Pairing on the *migration*', did_not: 'none', change: 'Earlier load tests' });
+    h.clock.advance({ minutes: 1 });
+    expect(await retroDue(bot.deps)).toBe('updated');
+    expect(await retroDue(bot.deps)).toBe('already'); // nothing new since
+    const edits = slack.of('canvases.edit');
+    expect(edits).toHaveLength(1);
+    const md = markdownOf(edits[0]!.args);
+    const said = md.slice(md.indexOf('## What the teams said'));
+    expect(said).toBe(
+      [
+        '## What the teams said',
+        '',
+        '### Team Omega',
+        '',
+        '- ![](@U0A)',
+        '  - Went well: Runbooks',
+        "  - Didn't: Staging DB fell over",
+        '  - Would change: A staging DB replica',
+        '- ![](@U0B)',
+        '  - Went well: Pairing on the \\*migration\\*',
+        '  - Would change: Earlier load tests',
+        '',
+        '### Web',
+        '',
+        '- ![](@U0C)',
+        '  - Went well: The staged rollout',
+        "  - Didn't: Copy came late",
+        '  - Would change: Freeze copy a day earlier',
+        '',
+      ].join('\n'),
+    );
   });
 });
