@@ -1,3 +1,4 @@
+import { CanvasStore } from './canvases.js';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,6 +56,8 @@ export class SlackApiFake {
   readonly calls: RecordedCall[] = [];
   readonly messages = new SlackMessageStore();
   readonly surfaces = new Surfaces();
+  /** Standalone canvases (the retrospective's, issue 23). */
+  readonly canvases = new CanvasStore();
   readonly changes = new EventEmitter<{ change: [StandInChange] }>();
   private server: Server;
   private seq = 0;
@@ -243,7 +246,7 @@ export class SlackApiFake {
 
   private answer(method: string, args: Record<string, any>): unknown {
     const ts = () => this.messages.nextTs();
-    const stored = this.messages.answer(method, args);
+    const stored = this.messages.answer(method, args) ?? this.canvases.answer(method, args);
     if (stored) return stored;
     if (method === 'chat.postMessage' || method === 'chat.update' || method === 'chat.postEphemeral') {
       const channelError = this.channelError(String(args.channel ?? ''));
