@@ -1,3 +1,4 @@
+import { CanvasStore } from './canvases.js';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -58,6 +59,8 @@ export class SlackApiFake {
   readonly surfaces = new Surfaces();
   /** Channels the bot creates and manages (the war room; ./conversations.ts). */
   readonly conversations: SlackConversations;
+  /** Standalone canvases (the retrospective's, issue 23). */
+  readonly canvases = new CanvasStore();
   readonly changes = new EventEmitter<{ change: [StandInChange] }>();
   private server: Server;
   private seq = 0;
@@ -251,6 +254,12 @@ export class SlackApiFake {
   private answer(method: string, args: Record<string, any>): unknown {
     const ts = () => this.messages.nextTs();
     // a pin in a channel the bot created (the war room) is the conversations stand-in's; any other, the message store's (the board)
+    // a standalone canvas (the retrospective's: canvases.create, then edits and access.set of its id) is the canvas store's
+    const standalone =
+      method === 'canvases.create' || method === 'canvases.access.set' || (method === 'canvases.edit' && this.canvases.canvases.has(String(args.canvas_id)))
+        ? this.canvases.answer(method, args)
+        : null;
+    if (standalone) return standalone;
     const stored = method === 'pins.add' && this.conversations.channels.has(String(args.channel ?? '')) ? null : this.messages.answer(method, args);
     if (stored) {
       // the page shows a channel's canvas and its pins (sandbox/screen.ts): tell it they changed

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
  * object that moves every date in it onto the sandbox's clock and, under `--speed N`, every time of day too.
  *
  * Dates. The example's first day (the earliest date it names: check-in `days:`, workstreams' `active`, tasks' and
- * gates' `due`, `gonogo.at`, `program.go_live`; holidays do not count) becomes today, the sandbox's date at start in
+ * gates' `due`, `gonogo.at`, `program.go_live`, `program.end`; holidays do not count) becomes today, the sandbox's date at start in
  * the program's zone, and every other date keeps its distance in days from it: a launch of Thu 13 - Sat 15 Nov
  * started on a Monday runs Monday to Wednesday. Weekday names (`days: [mon, wed]`) are not dates and stay.
  *
@@ -108,6 +108,7 @@ function datesIn(raw: AnyObj): string[] {
   days(obj(raw.checkins));
   list(obj(raw.program)?.checkins).forEach(days);
   add(obj(raw.program)?.go_live);
+  add(obj(raw.program)?.end);
   add(obj(raw.gonogo)?.at);
   for (const g of list(raw.gates)) add(g.due);
   for (const w of Object.values(obj(raw.workstreams) ?? {}).map(obj)) {
@@ -236,6 +237,7 @@ export function moveOntoToday(raw: AnyObj, speed: number, nowMs: number): MovedS
   if (digest && typeof digest.at === 'string') digest.at = timeOfDay(digest.at, programZone);
   if (firstDay) {
     if (program?.go_live !== undefined) program.go_live = deadline(program.go_live, programZone);
+    if (program?.end !== undefined) program.end = deadline(program.end, programZone);
     if (obj(raw.gonogo)?.at !== undefined) raw.gonogo.at = deadline(raw.gonogo.at, programZone);
     for (const g of list(raw.gates)) if (g.due !== undefined) g.due = deadline(g.due, programZone);
     for (const w of Object.values(obj(raw.workstreams) ?? {}).map(obj)) {

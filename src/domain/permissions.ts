@@ -41,6 +41,8 @@ export type PermissionAction =
   | { on: 'checklist'; verb: 'tick'; workstreamId: string }
   | { on: 'decision'; verb: 'decide' }
   | { on: 'plan'; verb: 'reload' }
+  /** `/preflight retro` (issue 23): draft or refresh the retrospective. */
+  | { on: 'retro'; verb: 'draft' }
   /** A change made from Slack on top of preflight.yml (issue 20): a workstream's task, or (null) a gate's due time. */
   | { on: 'plan'; verb: 'replan'; workstreamId: string | null }
   | { on: 'task'; verb: 'update'; taskId: string; owner: string; workstreamId: string }
@@ -107,6 +109,8 @@ function whoCan(roles: PermissionRoles, action: PermissionAction): { who: string
       return { who: unique([roles.pm, ...roles.execs]), rule: 'Only the PM or an exec can record the go/no-go decision' };
     case 'warroom':
       return { who: [roles.pm], rule: 'Only the PM can close the war room' };
+    case 'retro':
+      return { who: [roles.pm], rule: 'Only the PM can draft the retrospective' };
     case 'plan': {
       if (action.verb === 'reload') return { who: [roles.pm], rule: 'Only the PM can reload the plan' };
       if (action.workstreamId === null) return { who: [roles.pm], rule: 'Only the PM can move a gate' };

@@ -19,6 +19,7 @@ import { pruneSlackEvents } from '../services/slack-events.js';
 import { sendPrompt, sendReminder } from '../services/checkins/prompts.js';
 import { postLateAnswer, renderReport } from '../services/checkins/report-message.js';
 import { tick } from '../services/checkins/sweep.js';
+import { retroDue } from '../services/retro/publish.js';
 import { escalateTaskById, sweepTasks } from '../services/tasks/escalate.js';
 import { notifyStartableTasks } from '../services/tasks/start-notices.js';
 import { archiveWarRoom, openWarRoom, unfinishedRooms } from '../services/warroom/rooms.js';
@@ -253,7 +254,7 @@ export const standupTick = scheduledJob({
 /**
  * The periodic checks the due-work sweep runs besides the wake-ups' recoveries: overdue and failed gates
  * (escalations; those of gates a reload removed are resolved, those of gates it re-dated re-planned), the scheduled go/no-go and its reminders' state, overdue tasks (and `task-due` wake-ups for those due
- * within the hour), tasks that can start, the daily digest (and the upload of digest charts not uploaded yet). Each
+ * within the hour), tasks that can start, the daily digest (and the upload of digest charts not uploaded yet), the retrospective once `program.end` has passed (issue 23). Each
  * result goes into the sweep's report under its key.
  */
 const sweepChecks: Record<string, (deps: Deps) => Promise<unknown>> = {
@@ -267,6 +268,7 @@ const sweepChecks: Record<string, (deps: Deps) => Promise<unknown>> = {
   startable: async (deps) => (await notifyStartableTasks(deps)).length,
   digest: scheduledDigest,
   board: sweepBoard,
+  retro: retroDue,
 };
 
 /**

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { SlackMessageStore, uploadedBytes } from './slack-messages.js';
+import { CanvasStore } from '../../sandbox/slack-stand-in/canvases.js';
 import { SlackConversations } from '../../sandbox/slack-stand-in/conversations.js';
 
 export const NOCK_SLACK_URL = 'https://slack.test/api/';
@@ -26,6 +27,7 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
   const messages = new SlackMessageStore(opts.now);
   const usersByEmail = new Map<string, string>();
   const conversations = new SlackConversations();
+  const canvases = new CanvasStore();
   let seq = 0;
   const scope = nock('https://slack.test')
     .persist()
@@ -56,6 +58,10 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
       return [200, answer];
     });
   const handle = (method: string, args: Record<string, any>): unknown => {
+    // a standalone canvas (the retrospective's: canvases.create, then edits and access.set of its id) is the canvas store's
+    const standalone =
+      method === 'canvases.create' || method === 'canvases.access.set' || (method === 'canvases.edit' && canvases.canvases.has(String(args.canvas_id))) ? canvases.answer(method, args) : null;
+    if (standalone) return standalone;
     // a pin in a channel the bot created (the war room) is the conversations fake's; any other, the message store's (the board)
     const stored = method === 'pins.add' && conversations.channels.has(String(args.channel ?? '')) ? null : messages.answer(method, args);
     if (stored) return stored;
@@ -83,6 +89,8 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
     messages,
     /** Channels the bot creates, invites into, pins in and archives (sandbox/slack-stand-in/conversations.ts). */
     conversations,
+    /** Standalone canvases (the retrospective's; sandbox/slack-stand-in/canvases.ts). */
+    canvases,
     /** Members users.lookupByEmail finds: lower-cased email → user ID (others get `users_not_found`). */
     usersByEmail,
     /** Successful calls of `method` matching `where`. */

@@ -43,6 +43,11 @@ export const programSchema = z.strictObject({
   name: z.string().trim().min(1).max(120),
   timezone: zoneSchema,
   go_live: localDateTimeSchema.optional(),
+  /**
+   * When the launch is over (program-local date-time): the due-work sweep drafts the retrospective once after it
+   * (issue 23, services/retro/publish.ts). Absent: only `/preflight retro` drafts it.
+   */
+  end: localDateTimeSchema.optional(),
   pm: userIdSchema,
   execs: z.array(userIdSchema).default([]),
   channel: channelIdSchema,

@@ -13,3 +13,4 @@ export * from './overrides.js';
 export * from './trackers.js';
 export * from './warrooms.js';
 export * from './board.js';
+export * from './retro.js';

@@ -10,6 +10,8 @@ export type PreflightCommand =
   | { kind: 'reload' }
   /** `/preflight warroom close` (issue 23): the PM archives the war room. */
   | { kind: 'warroom-close' }
+  /** `/preflight retro`: draft the retrospective, or bring its canvas up to date (the PM only, issue 23). */
+  | { kind: 'retro' }
   /** `/preflight oncall [refresh] [id]` (domain/oncall/command.ts, issue 22). */
   | Exclude<OncallCommand, { kind: 'invalid' }>
   | { kind: 'invalid'; message: string };
@@ -24,12 +26,13 @@ export const PREFLIGHT_USAGE = [
   '*`/preflight plan`* the plan version Preflight runs, when and by whom it was applied',
   '*`/preflight reload`* reload preflight.yml now (the PM only)',
   '*`/preflight warroom close`* archive the war room with a summary line (the PM only)',
+  '*`/preflight retro`* draft the launch’s retrospective from the record as a canvas in the program channel, or bring it up to date (the PM only)',
   ...ONCALL_USAGE,
   '*`/preflight help`* this list',
 ].join('\n');
 
 /**
- * Parses the text after `/preflight`: `stats [workstream] [days]` (either order), `plan`, `reload`, `oncall …`, `help`. Empty
+ * Parses the text after `/preflight`: `stats [workstream] [days]` (either order), `plan`, `reload`, `retro`, `oncall …`, `help`. Empty
  * text is `help`.
  * @param workstreamIds the configured workstream ids.
  * @param rotationIds the configured on-call rotation ids (`oncall …`).
@@ -39,8 +42,8 @@ export function parsePreflightCommand(text: string, workstreamIds: readonly stri
   const words = text.trim().split(/\s+/).filter(Boolean);
   const sub = words[0]?.toLowerCase();
   if (!sub || sub === 'help') return { kind: 'help' };
-  if ((sub === 'plan' || sub === 'reload') && words.length === 1) return { kind: sub };
-  if (sub === 'plan' || sub === 'reload') return { kind: 'invalid', message: `\`/preflight ${sub}\` takes nothing after it.` };
+  if ((sub === 'plan' || sub === 'reload' || sub === 'retro') && words.length === 1) return { kind: sub };
+  if (sub === 'plan' || sub === 'reload' || sub === 'retro') return { kind: 'invalid', message: `\`/preflight ${sub}\` takes nothing after it.` };
   if (sub === 'warroom') {
     if (words.length === 2 && words[1]!.toLowerCase() === 'close') return { kind: 'warroom-close' };
     return { kind: 'invalid', message: 'Did you mean `/preflight warroom close`?' };

@@ -137,6 +137,8 @@ export interface ProgramDeclaration {
     name: string;
     timezone: string;
     go_live?: string | undefined;
+    /** When the launch is over (program-local date-time): the retrospective is drafted once after it (issue 23). */
+    end?: string | undefined;
     pm: string;
     execs: string[];
     channel: string;

@@ -5,11 +5,13 @@ import { digestStats } from '../../services/digest/scheduled-digest.js';
 import { refreshRotations, rotationStatuses } from '../../services/oncall/rotations.js';
 import { planVersion } from '../../services/plan/version.js';
 import { closeWarRoom } from '../../services/warroom/rooms.js';
+import { publishRetro } from '../../services/retro/publish.js';
 import { digestMessage } from '../blocks/digest.js';
 import { helpMessage } from '../blocks/help.js';
 import { oncallStatusText } from '../blocks/oncall.js';
 import { planText, reloadText } from '../blocks/plan.js';
 import { refusalText } from '../blocks/refusal.js';
+import { retroOutcomeText } from '../blocks/retro.js';
 import { ephemeral, TRY_AGAIN, type SlackContext } from '../context.js';
 
 const help = (problem?: string) => {
@@ -24,7 +26,8 @@ const help = (problem?: string) => {
  * can): reload preflight.yml now (ack at once, the outcome after); `/preflight oncall [id]`: who is on call now and
  * next, hand-offs in the viewer's zone; `/preflight oncall refresh [id]`: read the feeds now (ack at once, the
  * rotations after); `/preflight warroom close` (the PM only): close the war room (summary, then archive; issue 23);
- * `/preflight help`. All ephemeral.
+ * `/preflight retro` (the PM only): the retrospective drafted as a canvas in the program channel, or
+ * brought up to date (ack at once, where it is after); `/preflight help`. All ephemeral.
  */
 export function registerPreflightCommand(app: App, ctx: SlackContext): void {
   const { deps, plan } = ctx;
@@ -52,6 +55,15 @@ export function registerPreflightCommand(app: App, ctx: SlackContext): void {
         if (!closed.ok) return await ack(ephemeral('refusal' in closed ? refusalText(closed.refusal) : 'No war room is open.'));
         return await ack(ephemeral(`Closing the war room${closed.channel ? ` <#${closed.channel}>` : ''}: its summary goes in, then it is archived.\n${closed.summary}`));
       }
+      if (cmd.kind === 'retro') {
+        const may = permission(deps.config.roles, command.user_id, { on: 'retro', verb: 'draft' });
+        if (!may.allowed) return await ack(ephemeral(refusalText(may)));
+        // reading the record and calling Slack takes longer than Slack's 3 seconds: ack first
+        await ack(ephemeral('Drafting the retrospective from the record…'));
+        const outcome = await publishRetro(deps, command.user_id);
+        await respond({ response_type: 'ephemeral', replace_original: false, text: retroOutcomeText(outcome) });
+        return;
+      }
       if (cmd.kind === 'oncall' || cmd.kind === 'oncall-refresh') {
         const ids = cmd.rotation ? [cmd.rotation] : undefined;
         // a refresh reads the feeds over HTTP (retries, Retry-After): ack first, answer through response_url
@@ -75,11 +87,13 @@ export function registerPreflightCommand(app: App, ctx: SlackContext): void {
         response_type: 'ephemeral',
         replace_original: false,
         text:
-          cmd.kind === 'reload'
-            ? '⚠️ Preflight could not reload the plan just now (its database is not answering): the running plan stays. Please try again in a minute.'
-            : cmd.kind === 'oncall' || cmd.kind === 'oncall-refresh'
-              ? '⚠️ Preflight could not read the on-call rotations just now (its database is not answering). Please try again in a minute.'
-              : '⚠️ Preflight could not read the numbers just now (its database is not answering). Please try again in a minute.',
+          cmd.kind === 'retro'
+            ? '⚠️ Preflight could not draft the retrospective just now (its database is not answering). Please try again in a minute.'
+            : cmd.kind === 'reload'
+              ? '⚠️ Preflight could not reload the plan just now (its database is not answering): the running plan stays. Please try again in a minute.'
+              : cmd.kind === 'oncall' || cmd.kind === 'oncall-refresh'
+                ? '⚠️ Preflight could not read the on-call rotations just now (its database is not answering). Please try again in a minute.'
+                : '⚠️ Preflight could not read the numbers just now (its database is not answering). Please try again in a minute.',
       }).catch(() => {});
     }
   });

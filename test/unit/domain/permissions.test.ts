@@ -44,6 +44,8 @@ const rows: Row[] = [
   { action: { on: 'decision', verb: 'decide' }, who: ['UPM', 'UEXEC'], rule: 'Only the PM or an exec can record the go/no-go decision' },
   // issue 20: /preflight reload
   { action: { on: 'plan', verb: 'reload' }, who: ['UPM'], rule: 'Only the PM can reload the plan' },
+  // issue 23: /preflight retro
+  { action: { on: 'retro', verb: 'draft' }, who: ['UPM'], rule: 'Only the PM can draft the retrospective' },
   // issue 20: replan from Slack (/task add|due|assign|drop; /gonogo due)
   { action: { on: 'plan', verb: 'replan', workstreamId: 'ws2' }, who: ['ULEAD2', 'ULEAD2B', 'UPM'], rule: "Only AI's leads or the PM can change its plan" },
   { action: { on: 'plan', verb: 'replan', workstreamId: null }, who: ['UPM'], rule: 'Only the PM can move a gate' },

@@ -21,6 +21,10 @@ describe('parsePreflightCommand', () => {
     expect(parsePreflightCommand(' Reload ', ws)).toEqual({ kind: 'reload' });
     expect(parsePreflightCommand('reload now', ws)).toEqual({ kind: 'invalid', message: '`/preflight reload` takes nothing after it.' });
   });
+  it('reads retro, with nothing after it (issue 23)', () => {
+    expect(parsePreflightCommand(' retro ', ws)).toEqual({ kind: 'retro' });
+    expect(parsePreflightCommand('retro now', ws)).toEqual({ kind: 'invalid', message: '`/preflight retro` takes nothing after it.' });
+  });
   it('answers help for nothing or help', () => {
     expect(parsePreflightCommand('', ws)).toEqual({ kind: 'help' });
     expect(parsePreflightCommand('help', ws)).toEqual({ kind: 'help' });
