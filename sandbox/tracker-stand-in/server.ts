@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { githubRateLimited, githubWebhook, handleGithub } from './github.js';
@@ -66,6 +67,8 @@ export class TrackerStandIn {
   readonly store: TrackerStore;
   readonly calls: StandInCall[] = [];
   readonly webhooksSent: SentWebhook[] = [];
+  /** Emits `sent` once a webhook has been answered (or failed). */
+  readonly deliveries = new EventEmitter<{ sent: [SentWebhook] }>();
   webhooks: Partial<Record<StandInKind, WebhookTarget>>;
   rateLimit: TrackerStandInOptions['rateLimit'];
   url = '';
@@ -163,6 +166,7 @@ export class TrackerStandIn {
       .finally(() => {
         this.webhooksSent.push(sent);
         this.#pending.delete(p);
+        this.deliveries.emit('sent', sent);
       });
     this.#pending.add(p);
   }

@@ -179,7 +179,7 @@ export class TrackerStore {
    * @throws Error naming the key when no source holds it.
    */
   find(key: string): { source: StoredSource; issue: StoredIssue } {
-    const m = /^(.+?)[-#](\d+)$/.exec(key.trim());
+    const m = /^(.+)[-#](\d+)$/.exec(key.trim());
     if (m) {
       const [, prefix, n] = m;
       // exact case first: Jira's `LAUNCH-4` and the GitHub repository `launch`'s `launch-4` are different issues
