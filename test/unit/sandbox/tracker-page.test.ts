@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { SandboxBridge } from '../../../sandbox/bridge.js';
 import { startPageServer } from '../../../sandbox/page-server.js';
 import { SlackApiFake } from '../../../sandbox/slack-stand-in/web-api.js';
@@ -119,12 +120,14 @@ describe('the sandbox Tracker view', () => {
 
 describe('the sandbox config with trackers', () => {
   it('adds a valid tasks_from source per tracker, naming variables and never secrets', () => {
-    const { config, yaml } = sandboxConfig('examples/minimal.preflight.yml', 1, NOW, { trackers: true });
-    const sources = Object.values(config.workstreams).flatMap((ws) => ws.tasks_from ?? []);
+    // sandboxConfig validates the YAML it returns (parseWorkspaceConfig): a bad source would throw a ConfigError
+    const { yaml } = sandboxConfig('examples/minimal.preflight.yml', 1, NOW, { trackers: true });
+    const tasksFrom = (text: string) => Object.values((parse(text) as { workstreams: Record<string, { tasks_from?: object[] }> }).workstreams).flatMap((ws) => ws.tasks_from ?? []);
+    const sources = tasksFrom(yaml);
     expect(sources.map((s) => Object.keys(s)[0])).toEqual(['jira', 'linear', 'github']);
     expect(sources[0]).toMatchObject({ jira: { jql: 'project = LAUNCH', token_env: 'JIRA_TOKEN', webhook_secret_env: 'JIRA_WEBHOOK_SECRET', write_back: true } });
     expect(yaml).toContain('tasks from the tracker stand-in');
     const without = sandboxConfig('examples/minimal.preflight.yml', 1, NOW);
-    expect(Object.values(without.config.workstreams).flatMap((ws) => ws.tasks_from ?? [])).toEqual([]);
+    expect(tasksFrom(without.yaml)).toEqual([]);
   });
 });
