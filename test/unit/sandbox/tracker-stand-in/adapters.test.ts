@@ -196,6 +196,24 @@ describe.each(['jira', 'linear', 'github'] as const)('the %s adapter against the
   });
 });
 
+describe('the Jira adapter on Data Center (REST v2) against the tracker stand-in', () => {
+  it('pages by startAt, moves an issue to done and comments in plain text', async () => {
+    const source = jiraSourceSchema.parse({ jira: { site: 'https://jira.acme.internal', jql: 'project = LAUNCH', token_env: 'JIRA_TOKEN' } }).jira;
+    const adapter = createJiraAdapter(source, env, { baseUrl: standIn.url });
+    const before = standIn.calls.length;
+    const { issues, pages } = await listAll(adapter);
+    expect(issues).toHaveLength(COUNTS.jira);
+    expect(pages).toBe(Math.ceil(COUNTS.jira / 100));
+    expect(standIn.calls.slice(before).map((c) => `${c.method} ${c.path}`)).toEqual(Array.from({ length: pages }, () => 'POST /rest/api/2/search'));
+    expect(issues[0]!.url).toBe('https://jira.acme.internal/browse/LAUNCH-1');
+    const open = standIn.store.firstOf('jira')!.issues.find((i) => i.status !== 'Done')!;
+    await adapter.moveToDone(`LAUNCH-${open.number}`);
+    await adapter.addComment(`LAUNCH-${open.number}`, 'Blocked: see https://slack.example/archives/C1/p1');
+    expect(open).toMatchObject({ status: 'Done', comments: [expect.objectContaining({ body: 'Blocked: see https://slack.example/archives/C1/p1' })] });
+    await standIn.settled();
+  });
+});
+
 describe('the tracker stand-in rate limit', () => {
   it('answers each tracker documented rate-limit reply, which the adapters report as TrackerRateLimitError with the wait', async () => {
     standIn.rateLimit = { after: 1, retryAfterS: 45 };
