@@ -104,7 +104,7 @@ function select(store: TrackerStore, jql: string): { source: StoredSource; only?
   return found.source === source ? { source, only: found.issue } : { source };
 }
 
-/** An issue by key (`LAUNCH-42`) or id (`10042`) among the Jira sources. */
+/** An issue by key (`LAUNCH-42`) or id (`10042`: 10,000 + its number, so ids name issues of the first Jira source only) among the Jira sources. */
 function findIssue(store: TrackerStore, keyOrId: string): { source: StoredSource; issue: StoredIssue } | undefined {
   if (/^\d+$/.test(keyOrId)) {
     const source = store.firstOf('jira');
