@@ -1,7 +1,8 @@
 /**
- * `npm run sandbox [-- --example <name> | --config <file>] [--speed N] [--port 3100] [--host 127.0.0.1]`:
+ * `npm run sandbox [-- --example <name> | --config <file>] [--speed N] [--port 3100] [--host 127.0.0.1] [--no-trackers]`:
  * the real bot (src/main.ts, unchanged) against a local stand-in for Slack (slack-stand-in/), and a web page
- * to use it as a team would. The config's dates move onto today, and `--speed N` compresses its durations and
+ * to use it as a team would. Beside it a stand-in for Jira, Linear and GitHub (tracker-stand-in/): the config gets
+ * a `tasks_from` source per tracker and the page a Tracker view (tracker-page.ts); `--no-trackers` leaves both out. The config's dates move onto today, and `--speed N` compresses its durations and
  * times of day (workspace/onto-today.ts, workspace/speed.ts). Postgres and Redis as for `npm start`
  * (DATABASE_URL, REDIS_URL, from the shell or .env); the sandbox uses its own database `preflight_sandbox` on that server and the Redis key prefix
  * `preflight-sandbox`, both emptied at every start, so it never touches a real install's data
@@ -24,11 +25,13 @@ import { dropDatabase } from '../src/db/migrate.js';
 import { SandboxBridge } from './bridge.js';
 import { startPageServer } from './page-server.js';
 import { SlackApiFake } from './slack-stand-in/web-api.js';
+import { TrackerStandIn } from './tracker-stand-in/server.js';
 import { directoryFor } from './workspace/people.js';
 import { sandboxConfig } from './workspace/sandbox-config.js';
+import { SANDBOX_TRACKER_SOURCES, trackerEnv, trackerPeople, trackerWorkstreams } from './workspace/trackers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const USAGE = 'Usage: npm run sandbox -- [--example <name> | --config <file>] [--speed N] [--port 3100] [--host 127.0.0.1]';
+const USAGE = 'Usage: npm run sandbox -- [--example <name> | --config <file>] [--speed N] [--port 3100] [--host 127.0.0.1] [--no-trackers]';
 const QUEUE_PREFIX = process.env.SANDBOX_QUEUE_PREFIX || 'preflight-sandbox';
 const TEAM = { teamId: 'T0SANDBOX', appId: 'A0SANDBOX', botUserId: 'U0PREFLIGHT' };
 
@@ -51,7 +54,9 @@ const { values: opts } = (() => {
         port: { type: 'string', default: '3100' },
         host: { type: 'string', default: process.env.SANDBOX_HOST ?? '127.0.0.1' },
         verbose: { type: 'boolean', default: false },
+        trackers: { type: 'boolean', default: true },
       },
+      allowNegative: true,
     });
   } catch (err) {
     return fail(`${(err as Error).message}\n${USAGE}`);
@@ -83,7 +88,7 @@ const databaseUrl = (() => {
 
 const { yaml, config, moved } = (() => {
   try {
-    return sandboxConfig(configPath, speed, Date.now());
+    return sandboxConfig(configPath, speed, Date.now(), { trackers: opts.trackers });
   } catch (err) {
     if (err instanceof ConfigError) fail(`Sandbox cannot start: ${err.message}`);
     throw err;
@@ -116,6 +121,10 @@ try {
   fail(`Sandbox cannot start: Redis at ${redisUrl} did not answer (${(err as Error).message}). Start it, or set REDIS_URL.`);
 }
 
+// the tracker stand-in (Jira, Linear, GitHub), its issues assigned to the sandbox's people (who get emails Slack's
+// users.lookupByEmail finds); its webhooks go to Preflight once its port is known
+const trackers = opts.trackers ? await new TrackerStandIn({ sources: SANDBOX_TRACKER_SOURCES, people: trackerPeople(dir) }).start(0, '127.0.0.1') : undefined;
+const trackerSecrets = { jira: randomBytes(16).toString('hex'), linear: randomBytes(16).toString('hex'), github: randomBytes(16).toString('hex') };
 const channels = Object.fromEntries(dir.channels.map((c) => [c.id, { name: c.name }]));
 const standIn = await new SlackApiFake({ channels, teamId: TEAM.teamId, botUserId: TEAM.botUserId }).start(0, '127.0.0.1');
 for (const [email, id] of Object.entries(dir.usersByEmail)) standIn.usersByEmail.set(email, id);
@@ -139,6 +148,7 @@ function spawnBot(p: number): ChildProcess {
       QUEUE_PREFIX,
       PORT: String(p),
       PREFLIGHT_CONFIG: configFile,
+      ...(trackers ? trackerEnv(trackers.url, trackerSecrets) : {}),
       LOG_LEVEL: opts.verbose ? 'info' : 'warn',
       // libfaketime's variables (test/support/run-at.sh): the bot keeps the sandbox's clock
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'LD_PRELOAD' || k === 'DONT_FAKE_MONOTONIC' || k.startsWith('FAKETIME'))),
@@ -193,15 +203,26 @@ bot.on('exit', (code) => {
   process.exit(1);
 });
 const botUrl = `http://127.0.0.1:${botPort}`;
+if (trackers) {
+  trackers.webhooks = {
+    jira: { url: `${botUrl}/webhooks/jira`, secret: trackerSecrets.jira },
+    linear: { url: `${botUrl}/webhooks/linear`, secret: trackerSecrets.linear },
+    github: { url: `${botUrl}/webhooks/github`, secret: trackerSecrets.github },
+  };
+}
 
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as { features?: { slash_commands?: { command: string }[] } };
 const commands = (manifest.features?.slash_commands ?? []).map((c) => c.command);
 const bridge = new SandboxBridge(standIn, dir, { url: botUrl, signingSecret }, TEAM, commands, Number(process.env.SANDBOX_ACK_TIMEOUT_MS) || 3_000);
-const page = await startPageServer({ standIn, bridge, dir, port, host: opts.host }).catch((err: NodeJS.ErrnoException) =>
+const tracker = trackers ? { standIn: trackers, workstreams: trackerWorkstreams(parse(yaml) as Record<string, any>) } : undefined;
+const page = await startPageServer({ standIn, bridge, dir, port, host: opts.host, tracker }).catch((err: NodeJS.ErrnoException) =>
   fail(err.code === 'EADDRINUSE' ? `Port ${port} is in use: pass another with --port.` : `Sandbox cannot serve the page: ${err.message}`),
 );
 console.log(`Sandbox: ${page.url}`);
 console.log(`  ${config.program.name}: ${dir.people.length} people, ${dir.channels.length} channels${speed === 1 ? '' : `, time × ${speed}`}. Ctrl-C stops it.`);
+if (tracker) {
+  console.log(`  Trackers: ${SANDBOX_TRACKER_SOURCES.map((s) => `${s.kind} ${s.key} → ${tracker.workstreams[s.kind]}`).join(', ')} (the page's Tracker view; stand-in at ${tracker.standIn.url}).`);
+}
 for (const line of scheduleLines()) console.log(`  ${line}`);
 
 /** What the sandbox did to the config's dates and times (onto-today.ts), in the program's zone. */
@@ -228,6 +249,7 @@ async function shutdown() {
   bot.kill('SIGTERM');
   await new Promise((r) => bot.once('exit', r));
   await standIn.stop();
+  await trackers?.stop();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());

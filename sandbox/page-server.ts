@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { type ActionWhere, type SandboxBridge, UserError } from './bridge.js';
 import { screenFor } from './screen.js';
 import type { SlackApiFake } from './slack-stand-in/web-api.js';
+import { editTrackerIssue, trackerView } from './tracker-page.js';
+import type { TrackerStandIn } from './tracker-stand-in/server.js';
+import type { StandInKind } from './tracker-stand-in/store.js';
 import type { SandboxDirectory } from './workspace/people.js';
 
 /*
@@ -16,6 +19,8 @@ import type { SandboxDirectory } from './workspace/people.js';
  *   POST /api/action    { as, where, blockId, actionId, selected?, values? }
  *   POST /api/submit    { as, viewId, values }
  *   POST /api/close     { as }
+ *   GET  /api/tracker                    the tracker stand-in's issues and the last webhooks (tracker-page.ts)
+ *   POST /api/tracker/issue { ref, status?, assigneeEmail?, due? }   a visitor's edit; the stand-in sends the webhook
  * Errors answer `{ error }` with 400 (a bad request from the page) or 502 (Preflight could not be reached).
  */
 
@@ -48,12 +53,23 @@ function send(res: ServerResponse, status: number, value: unknown): void {
  * @param port TCP port (3100 by default in main.ts; 0 picks a free one); @param host interface to bind.
  * @returns the server and its base URL (http://host:port).
  */
-export async function startPageServer(args: { standIn: SlackApiFake; bridge: SandboxBridge; dir: SandboxDirectory; port: number; host: string }): Promise<{ server: Server; url: string }> {
-  const { standIn, bridge, dir } = args;
+export async function startPageServer(args: {
+  standIn: SlackApiFake;
+  bridge: SandboxBridge;
+  dir: SandboxDirectory;
+  port: number;
+  host: string;
+  /** The tracker stand-in and the workstream each tracker feeds; absent: no Tracker view (`/api/tracker` answers 404). */
+  tracker?: { standIn: TrackerStandIn; workstreams: Partial<Record<StandInKind, string>> };
+}): Promise<{ server: Server; url: string }> {
+  const { standIn, bridge, dir, tracker } = args;
   const clients = new Set<ServerResponse>();
-  standIn.changes.on('change', (c) => {
+  const push = (c: unknown) => {
     for (const res of clients) res.write(`data: ${JSON.stringify(c)}\n\n`);
-  });
+  };
+  standIn.changes.on('change', push);
+  tracker?.standIn.store.changes.on('change', (c) => push({ kind: 'tracker', ref: `${c.source.key}-${c.issue.number}` }));
+  tracker?.standIn.deliveries.on('sent', (w) => push({ kind: 'tracker', webhook: w.key }));
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -69,7 +85,9 @@ export async function startPageServer(args: { standIn: SlackApiFake; bridge: San
         req.on('close', () => clients.delete(res));
         return;
       }
-      if (req.method === 'GET' && url.pathname === '/api/workspace') return send(res, 200, { ...dir, commands: bridge.commands });
+      if (req.method === 'GET' && url.pathname === '/api/workspace') return send(res, 200, { ...dir, commands: bridge.commands, tracker: tracker !== undefined });
+      if (url.pathname.startsWith('/api/tracker') && !tracker) return send(res, 404, { error: 'the sandbox runs without the tracker stand-in' });
+      if (req.method === 'GET' && url.pathname === '/api/tracker') return send(res, 200, trackerView(tracker!.standIn, tracker!.workstreams));
       if (req.method === 'GET' && url.pathname === '/api/screen') {
         const as = url.searchParams.get('as') ?? '';
         if (!dir.people.some((p) => p.id === as)) return send(res, 400, { error: `unknown person ${as}` });
@@ -93,6 +111,8 @@ export async function startPageServer(args: { standIn: SlackApiFake; bridge: San
         case '/api/close':
           bridge.close(String(b.as));
           break;
+        case '/api/tracker/issue':
+          return send(res, 200, { issue: editTrackerIssue(tracker!.standIn, b) });
         default:
           return send(res, 404, { error: 'not found' });
       }

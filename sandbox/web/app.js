@@ -50,6 +50,7 @@ function renderSidebar() {
   };
   $('#channels').replaceChildren(...workspace.channels.map((c) => item(`# ${c.name}`, c.id)));
   $('#dms').replaceChildren(...workspace.people.map((p) => item(`${p.name} ↔ Preflight`, 'dm', p.id)));
+  $('#tracker-nav').hidden = !workspace.tracker;
   $('#composer-hint').textContent = `Commands: ${workspace.commands.join(', ')}. Enter sends, Shift+Enter adds a line.`;
 }
 
@@ -59,13 +60,17 @@ function markCurrent() {
     b.setAttribute('aria-current', current ? 'true' : 'false');
   }
   const title =
-    state.conv === 'home'
-      ? 'App Home · Preflight'
-      : state.conv === 'dm'
-        ? `Preflight · direct messages with ${personName(state.as)}`
-        : `# ${workspace.channels.find((c) => c.id === state.conv)?.name ?? state.conv}`;
+    state.conv === 'tracker'
+      ? 'Tracker · the issues Preflight reads as tasks'
+      : state.conv === 'home'
+        ? 'App Home · Preflight'
+        : state.conv === 'dm'
+          ? `Preflight · direct messages with ${personName(state.as)}`
+          : `# ${workspace.channels.find((c) => c.id === state.conv)?.name ?? state.conv}`;
   $('#conv-title').textContent = title;
-  $('#composer').hidden = state.conv === 'home';
+  $('#composer').hidden = state.conv === 'home' || state.conv === 'tracker';
+  $('#conversation').hidden = state.conv === 'tracker';
+  $('#tracker').hidden = state.conv !== 'tracker';
 }
 
 function replace(el, key, html) {
@@ -73,6 +78,86 @@ function replace(el, key, html) {
   shown[key] = html;
   el.innerHTML = html;
   return true;
+}
+
+// The Tracker view: the tracker stand-in's issues; a change here is made "in the tracker", which sends its signed
+// webhook to Preflight (the list of webhooks shows Preflight's answer).
+const el = (tag, props = {}, ...children) => {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children.filter((c) => c !== null && c !== undefined));
+  return e;
+};
+let trackerShown = '';
+async function renderTracker() {
+  const view = await api('/api/tracker');
+  const json = JSON.stringify(view);
+  if (json === trackerShown) return;
+  trackerShown = json;
+  const root = $('#tracker');
+  const focused = document.activeElement?.closest?.('#tracker [data-ref]') ? { ref: document.activeElement.dataset.ref, field: document.activeElement.dataset.field } : null;
+  const people = view.people;
+  const sections = view.sources.map((s) => {
+    const rows = s.issues.map((i) => {
+      const status = el('select', { className: 'tracker-status', ariaLabel: `Status of ${i.ref}` }, ...view.statuses.map((st) => new Option(st, st, false, st === i.status)));
+      const assignee = el(
+        'select',
+        { ariaLabel: `Assignee of ${i.ref}` },
+        new Option('Unassigned', '', false, !i.assignee),
+        ...people.map((p) => new Option(p.name, p.email, false, p.email === i.assignee?.email)),
+      );
+      const due = el('input', { type: 'date', value: i.due ?? '', ariaLabel: `Due date of ${i.ref}` });
+      for (const [input, field] of [
+        [status, 'status'],
+        [assignee, 'assigneeEmail'],
+        [due, 'due'],
+      ]) {
+        input.dataset.ref = i.ref;
+        input.dataset.field = field;
+        input.addEventListener('change', () => void editIssue(i.ref, field, input.value));
+      }
+      const blocked = i.blockedBy.length ? el('div', { className: 'hint', textContent: `blocked by ${i.blockedBy.join(', ')}` }) : null;
+      const comments = i.comments.length ? el('div', { className: 'hint', textContent: `💬 ${i.comments.at(-1)}${i.comments.length > 1 ? ` (+${i.comments.length - 1})` : ''}` }) : null;
+      return el(
+        'tr',
+        { className: i.status === 'Done' ? 'done' : '' },
+        el('th', { scope: 'row', textContent: i.ref }),
+        el('td', {}, el('span', { textContent: i.title }), blocked, comments),
+        el('td', {}, status),
+        el('td', {}, assignee),
+        el('td', {}, due),
+        el('td', { textContent: i.priority ?? '—' }),
+        el('td', { className: 'hint', textContent: i.taskId }),
+      );
+    });
+    const head = el('tr', {}, ...['Issue', 'Title', 'Status', 'Assignee', 'Due', 'Priority', 'Task id'].map((h) => el('th', { scope: 'col', textContent: h })));
+    return el(
+      'section',
+      { className: 'tracker-source' },
+      el('h3', { textContent: `${s.tracker} · ${s.key}${s.workstream ? ` → tasks of workstream ${s.workstream}` : ''}` }),
+      el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)),
+    );
+  });
+  const hooks = view.webhooks.map((w) =>
+    el('li', {
+      textContent: `${w.kind} ${w.key}: ${w.error ? `not delivered (${w.error})` : `Preflight answered HTTP ${w.status}${w.status === 404 ? ' (no webhook route for this tracker yet)' : ''}`}`,
+    }),
+  );
+  root.replaceChildren(
+    el('p', { className: 'hint', textContent: 'Change an issue as its team would in the tracker: the tracker sends its signed webhook to Preflight, and the task follows.' }),
+    ...sections,
+    el('h3', { textContent: 'Webhooks sent to Preflight' }),
+    hooks.length ? el('ul', { className: 'tracker-webhooks' }, ...hooks) : el('p', { className: 'empty', textContent: 'None yet: change an issue above.' }),
+  );
+  if (focused) root.querySelector(`[data-ref="${CSS.escape(focused.ref)}"][data-field="${focused.field}"]`)?.focus();
+}
+async function editIssue(ref, field, value) {
+  try {
+    await api('/api/tracker/issue', { ref, [field]: value });
+  } catch (e) {
+    toast(e.message);
+    trackerShown = '';
+  }
+  await refresh();
 }
 
 let refreshing = null;
@@ -86,6 +171,10 @@ async function refresh() {
   refreshing = (async () => {
     do {
       again = false;
+      if (state.conv === 'tracker') {
+        await renderTracker();
+        continue;
+      }
       const q = new URLSearchParams({ as: state.as, conv: state.conv, ...(state.thread ? { thread: state.thread } : {}) });
       const s = await api(`/api/screen?${q}`);
       const conv = $('#conversation');
