@@ -182,13 +182,16 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     },
     'Preflight is running',
   );
-  // the first sync of every tracker source, in the background: start-up never waits on a tracker
-  void sync.syncAll().catch((err: Error) => log.error({ err: err.message }, 'the first tracker sync failed; the polls retry'));
+  // the first sync of every tracker source, in the background: start-up never waits on a tracker; a source that
+  // fails is tried again with backoff (services/trackers/sync.ts firstSync) until shutdown
+  const firstSyncStop = new AbortController();
+  void sync.firstSync(firstSyncStop.signal).catch((err: Error) => log.error({ err: err.message }, 'the first tracker sync failed; the polls retry'));
 
   let stopping = false;
   async function shutdown(signal: string) {
     if (stopping) return;
     stopping = true;
+    firstSyncStop.abort();
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
       log.error('shutdown took longer than 9 s; exiting anyway');

@@ -89,7 +89,7 @@ describe('tasks from a Jira project through the real process (tracker stand-in)'
   const canStart = (key: string) => t.fake.ok('chat.postMessage', (a) => a.channel === 'U0LEAD' && String(a.text).includes(`can start now`) && String(a.text).includes(key));
 
   it('the first sync brings the issues as tasks: /task show LAUNCH-3 answers with the title and the issue’s link', async () => {
-    const blocks = await waitForShow('LAUNCH-3 synced', 'LAUNCH-3', (b) => b.includes('Review the status page (LAUNCH 3)'));
+    const blocks = await waitForShow('LAUNCH-3 synced', 'LAUNCH-3', (b) => b.includes('Review the status page (LAUNCH 3)'), 120_000);
     const answer = await task('U01', 'show LAUNCH-3');
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toBe('LAUNCH-3 Review the status page (LAUNCH 3)');
@@ -98,7 +98,7 @@ describe('tasks from a Jira project through the real process (tracker stand-in)'
     expect(blocks).not.toContain('Status: done');
     // the blocked issues wait on LAUNCH-1
     expect(await shown('LAUNCH-4')).toContain('waiting on LAUNCH-1');
-  }, 90_000);
+  }, 150_000);
 
   it('a webhook with a bad signature gets 401 and changes nothing', async () => {
     const { source, issue } = standIn.store.find('LAUNCH-5');

@@ -11,6 +11,7 @@ import { TrackerAuthError, type TrackerAdapter, TrackerRateLimitError, type Webh
 import type { TrackerSettings } from './adapters.js';
 import { type ConfiguredSource, configuredSources } from './sources.js';
 import { performWriteBacks } from './write-back.js';
+import pRetry from 'p-retry';
 
 export { type ConfiguredSource, configuredSources } from './sources.js';
 
@@ -75,6 +76,14 @@ export interface TrackerSync {
   syncSource(sourceId: string): Promise<SyncOutcome>;
   /** {@link syncSource} for every configured source, one after another. */
   syncAll(): Promise<Record<string, SyncOutcome>>;
+  /**
+   * Start-up's first sync: every source at once; a source whose sync failed (tracker down, slow, 5xx, a refused
+   * token) or waits out a 429 is tried again after about 5 s, 10 s, 20 s… (never further apart than its
+   * `poll_every`; 8 tries in all), so a tracker that was down or slow at start-up is not left until the first poll.
+   * Stops trying when `signal` aborts (shutdown). Never rejects.
+   * @returns the last outcome per source id.
+   */
+  firstSync(signal?: AbortSignal): Promise<Record<string, SyncOutcome>>;
   /** Applies a webhook's changes to one source (refetching through `getIssue` when told); waits for the source's lock. */
   applyChanges(sourceId: string, changes: readonly TrackerChange[]): Promise<SyncOutcome>;
   /**
@@ -326,6 +335,22 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
       const out: Record<string, SyncOutcome> = {};
       for (const s of configuredSources(opts.deps().config)) out[s.sourceId] = await syncSource(s.sourceId);
       return out;
+    },
+    firstSync: async (signal) => {
+      const entries = await Promise.all(
+        configuredSources(opts.deps().config).map(async (s): Promise<[string, SyncOutcome]> => {
+          let last: SyncOutcome = { kind: 'failed', error: 'not tried' };
+          await pRetry(
+            async () => {
+              last = await syncSource(s.sourceId);
+              if (last.kind === 'failed' || last.kind === 'rate-limited') throw new Error(last.kind === 'failed' ? last.error : 'rate limited');
+            },
+            { retries: 7, minTimeout: 5_000, factor: 2, maxTimeout: Math.max(5_000, s.settings.poll_every), randomize: true, signal },
+          ).catch(() => {});
+          return [s.sourceId, last];
+        }),
+      );
+      return Object.fromEntries(entries);
     },
     applyChanges,
     writeBacks: async (sourceId) => {

@@ -178,6 +178,31 @@ describe('the tracker sync', () => {
     warn.mockRestore();
   });
 
+  it('start-up: a tracker down at the first sync is tried again on its own, well before its poll, and its tasks come in', async () => {
+    tracker.set(anIssue('LAUNCH-1', at(-60)));
+    tracker.set(anIssue('LAUNCH-2', at(-60)));
+    tracker.fault = new TrackerUnavailableError('jira', '503 Service Unavailable');
+    // the tracker answers again after a few tries (the source polls only every hour)
+    const listCalls = () => tracker.calls.filter((c) => c.startsWith('listIssues')).length;
+    const recover = setInterval(() => {
+      if (listCalls() >= 2) tracker.fault = null;
+    }, 50);
+    const outcome = await sync.firstSync();
+    clearInterval(recover);
+    expect(outcome['omega/0']).toMatchObject({ kind: 'synced' });
+    expect(listCalls()).toBeGreaterThanOrEqual(3);
+    expect(taskIds()).toEqual(['O-1', 'LAUNCH-1', 'LAUNCH-2']);
+  }, 60_000);
+
+  it('start-up: the first sync stops trying at shutdown', async () => {
+    tracker.fault = new TrackerUnavailableError('jira', '503 Service Unavailable');
+    const stop = new AbortController();
+    const done = sync.firstSync(stop.signal);
+    setTimeout(() => stop.abort(), 200);
+    expect((await done)['omega/0']).toMatchObject({ kind: 'failed' });
+    tracker.fault = null;
+  }, 30_000);
+
   it('rate limited (429): no call to the tracker before Retry-After, then it resumes', async () => {
     tracker.fault = new TrackerRateLimitError('jira', 60_000);
     expect(await sync.syncSource('omega/0')).toEqual({ kind: 'failed', error: 'rate limited' });
