@@ -49,7 +49,8 @@ describe('the sandbox Tracker view in a browser', () => {
     sandbox.stdout!.on('data', (d) => (output += d));
     sandbox.stderr!.on('data', (d) => (output += d));
     const end = Date.now() + 60_000;
-    while (!/Sandbox: (http:\S+)/.test(output)) {
+    // the sandbox prints its address, then the trackers' line (possibly in a later chunk of output)
+    while (!/Sandbox: (http:\S+)/.test(output) || !/Trackers: .*\n/.test(output)) {
       if (sandbox.exitCode !== null || Date.now() > end) throw new Error(`the sandbox did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
