@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -19,7 +19,7 @@ import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.j
 import { QUEUE_NAMES } from '../src/jobs/job-definition.js';
 import { type BotProcess, freePort, startBot } from '../test/support/bot-process.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
-import { progress, sleep } from './lib.js';
+import { nodePidUnder, progress, sleep } from './lib.js';
 
 /** What the sync phase measured (times in ms, RSS in MB of 10^6 bytes). */
 export interface BotSyncResult {
@@ -79,29 +79,6 @@ function procMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   } catch {
     return 0;
   }
-}
-
-/** The deepest `node` process under `pid` (npm → sh → node), or `pid` itself. */
-function nodePidUnder(pid: number): number {
-  let best = pid;
-  const visit = (p: number) => {
-    let kids: number[] = [];
-    try {
-      kids = readdirSync(`/proc/${p}/task`).flatMap((t) => readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
-    } catch {
-      /* gone */
-    }
-    for (const k of kids) {
-      try {
-        if (readFileSync(`/proc/${k}/comm`, 'utf8').trim() === 'node') best = k;
-      } catch {
-        /* gone */
-      }
-      visit(k);
-    }
-  };
-  visit(pid);
-  return best;
 }
 
 /** The Slack fake in its own process (bench/slack-fake-server.ts); `stop` ends it. */

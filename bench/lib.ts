@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { type Env, loadEnv } from '../src/config/env.js';
 
@@ -45,4 +46,30 @@ export const progress = (msg: string): void => {
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (!sorted.length) return null;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/**
+ * The process that serves the bot under `pid` (npm → sh → node): its deepest `node` descendant, read from /proc
+ * (Linux only), or `pid` itself when it has none. Processes that exit meanwhile are skipped.
+ */
+export function nodePidUnder(pid: number): number {
+  let best = pid;
+  const visit = (p: number) => {
+    let kids: number[] = [];
+    try {
+      kids = readdirSync(`/proc/${p}/task`).flatMap((t) => readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+    } catch {
+      /* gone */
+    }
+    for (const k of kids) {
+      try {
+        if (readFileSync(`/proc/${k}/comm`, 'utf8').trim() === 'node') best = k;
+      } catch {
+        /* gone */
+      }
+      visit(k);
+    }
+  };
+  visit(pid);
+  return best;
 }

@@ -37,7 +37,7 @@
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -49,7 +49,7 @@ import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.j
 import { type BotProcess, freePort, slackSignature, startBot } from '../test/support/bot-process.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
 import { slashCommandBody } from '../test/support/slack-payloads.js';
-import { parseArgs, percentile, progress, secs, sleep } from './lib.js';
+import { nodePidUnder, parseArgs, percentile, progress, secs, sleep } from './lib.js';
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -130,29 +130,6 @@ async function startFake(): Promise<{ url: string; child: ChildProcess; stop: ()
         child.send('stop');
       }),
   };
-}
-
-/** The node process that serves the bot: its deepest `node` descendant (npm → sh → node), or `pid` itself. */
-function nodePidUnder(pid: number): number {
-  let best = pid;
-  const visit = (p: number) => {
-    let kids: number[] = [];
-    try {
-      kids = readdirSync(`/proc/${p}/task`).flatMap((t) => readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
-    } catch {
-      /* gone */
-    }
-    for (const k of kids) {
-      try {
-        if (readFileSync(`/proc/${k}/comm`, 'utf8').trim() === 'node') best = k;
-      } catch {
-        /* gone */
-      }
-      visit(k);
-    }
-  };
-  visit(pid);
-  return best;
 }
 
 interface Sample {
