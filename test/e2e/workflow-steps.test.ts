@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { SandboxBridge, type SandboxStep } from '../../sandbox/bridge.js';
 import { functionExecutedBody, userContext } from '../../sandbox/slack-stand-in/functions.js';
 import { aConfig, aWorkstream } from '../support/config-factories.js';
 import { eventually } from '../support/slack-nock.js';
@@ -52,5 +55,27 @@ describe('a Workflow Builder step on the real process (HTTP mode, Slack stand-in
     const id = String(body.event.function_execution_id);
     await eventually('the execution failed', () => t.fake.functions.executions.get(id)?.state === 'failed', 30_000);
     expect(t.fake.functions.executions.get(id)?.error).toBe("“101” is not a percent: set the step's “percent” input to a whole number from 0 to 100.");
+  });
+
+  it('the sandbox’s "Run a workflow step" sends the same event: the owner records progress, a member may not start the check-in, a required input is asked for', async () => {
+    type Params = Record<string, { type: string; title?: string; is_required?: boolean }>;
+    const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8')) as {
+      functions: Record<string, { title: string; input_parameters: Params; output_parameters: Params }>;
+    };
+    const params = (ps: Params) => Object.entries(ps).map(([name, p]) => ({ name, ...p }));
+    const steps: SandboxStep[] = Object.entries(manifest.functions).map(([callbackId, f]) => ({
+      callbackId,
+      title: f.title,
+      inputs: params(f.input_parameters),
+      outputs: params(f.output_parameters),
+    }));
+    const dir = { programName: 'Launch', channels: [], usersByEmail: {}, people: ['U01', 'U0LEAD', 'U0PM'].map((id) => ({ id, name: id, zone: 'UTC' })) };
+    const bridge = new SandboxBridge(t.fake, dir, { url: t.bot.baseUrl, signingSecret: t.secret }, { teamId: 'T0PREFLIGHT', appId: 'A0PREFLIGHT', botUserId: 'UBOTPREFLIGHT' }, [], 10_000, steps);
+    expect(await bridge.runStep('U01', 'record_task_progress', { task: 'PAY-1', percent: '80' }, 30_000)).toMatchObject({ state: 'completed', outputs: { task: 'PAY-1', percent: 80 } });
+    expect(await bridge.runStep('U01', 'start_checkin', { workstream: 'pay' }, 30_000)).toEqual({
+      state: 'failed',
+      error: "Only Payments's leads or the PM can start its standup: <@U0LEAD>, <@U0PM>.",
+    });
+    await expect(bridge.runStep('U01', 'record_task_progress', { task: 'PAY-1' })).rejects.toThrow('“Percent done” is required');
   });
 });
