@@ -14,7 +14,7 @@ import { withBot } from '../support/with-bot.js';
  */
 const CONFIG = aConfig({
   program: { name: 'Launch', pm: 'U0PM', channel: 'C0LAUNCH' },
-  workstreams: [aWorkstream({ id: 'pay', name: 'Payments', channel: 'C0PAY', leads: ['U0LEAD'], members: ['U01'], tasks: [{ id: 'PAY-1', title: 'Refunds', owner: 'U01', due: '2030-03-10T12:00' }] })],
+  workstreams: [aWorkstream({ id: 'pay', name: 'Payments', channel: 'C0PAY', leads: ['U0LEAD'], members: ['U01'], tasks: [{ id: 'PAY-1', title: 'Refunds', owner: 'U01' }] })],
 });
 
 describe('a Workflow Builder step on the real process (HTTP mode, Slack stand-in)', () => {

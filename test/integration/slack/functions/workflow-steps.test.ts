@@ -28,7 +28,7 @@ const YAML = aConfig({
       leads: ['U0LEAD'],
       members: ['U01', 'U02'],
       checkins: [{ id: 'daily', name: 'Daily', at: '10:00' }],
-      tasks: [{ id: 'PAY-1', title: 'Refunds', owner: 'U01', due: '2026-03-10T12:00' }],
+      tasks: [{ id: 'PAY-1', title: 'Refunds', owner: 'U01' }],
     }),
     aWorkstream({ id: 'web', name: 'Website', channel: 'C0WEB', leads: ['U0WL'], members: ['U03'] }),
   ],
