@@ -200,6 +200,16 @@ describe('Workflow Builder steps (in process; real Postgres, Slack faked with no
     });
   });
 
+  it('two deliveries of one execution at once (two replicas): it acts once and the execution completes with its outputs', async () => {
+    const before = await count(`SELECT count(*)::int AS n FROM task_events WHERE task_id = 'PAY-1'`);
+    const body = nocked.startFunction({ callbackId: 'record_task_progress', inputs: { user_context: userContext('U01'), task: 'PAY-1', percent: 65 } });
+    await Promise.all([slack.event(body), retry(body)]);
+    const id = String(body.event.function_execution_id);
+    expect(nocked.functions.executions.get(id)).toMatchObject({ state: 'completed', outputs: { percent: 65 } });
+    expect(await count(`SELECT count(*)::int AS n FROM task_events WHERE task_id = 'PAY-1'`)).toBe(before + 1);
+    expect(completions(id)).toBeGreaterThanOrEqual(1);
+  });
+
   it('a run left running by a crash is answered as interrupted by a later delivery, never done twice', async () => {
     const id = 'FxCRASHED0001';
     await h.sql(`INSERT INTO workflow_step_runs (function_execution_id, callback_id, user_id, status, started_at) VALUES ($1, 'record_task_progress', 'U01', 'running', $2)`, [
