@@ -29,10 +29,11 @@ export function deliveryMetadata(kind: string, id: number | string): { event_typ
 
 /**
  * chat.postMessage with the message's metadata. A DM (posted to a user id) records the IM channel Slack answers
- * with for that person (dm-channels.ts), so no later search has to open it.
+ * with for that person (dm-channels.ts), so no later search has to open it (a failure to record it is logged, never
+ * thrown: the message is posted).
  * @returns its `ts` and conversation.
  */
-async function post(deps: Pick<Deps, 'slack' | 'db' | 'clock'>, kind: string, id: number | string, target: Target, message: OutgoingMessage): Promise<{ ts: string; channel: string | null }> {
+async function post(deps: Pick<Deps, 'slack' | 'db' | 'clock' | 'log'>, kind: string, id: number | string, target: Target, message: OutgoingMessage): Promise<{ ts: string; channel: string | null }> {
   const args = {
     channel: target.channel,
     text: message.text,
@@ -43,7 +44,12 @@ async function post(deps: Pick<Deps, 'slack' | 'db' | 'clock'>, kind: string, id
   } as ChatPostMessageArguments;
   const res = await deps.slack.chat.postMessage(args);
   if (!res.ts) throw new Error(`chat.postMessage returned no ts for ${kind}-${id}`);
-  if (res.channel && isUserId(target.channel)) await rememberDmChannel(deps, target.channel, res.channel, deps.clock.now().toJSDate());
+  if (res.channel && isUserId(target.channel)) {
+    // best effort: Slack has posted, so a failure here must not stop the caller from recording the ts
+    await rememberDmChannel(deps, target.channel, res.channel, deps.clock.now().toJSDate()).catch((err: unknown) =>
+      deps.log.warn({ user: target.channel, err: (err as Error).message }, 'could not record the DM channel of this person; a later search may open it again'),
+    );
+  }
   return { ts: res.ts, channel: res.channel ?? null };
 }
 
