@@ -6,6 +6,7 @@ import { blockLimitError, textLimitError } from './block-limits.js';
 import { SlackMessageStore, uploadedBytes } from './messages.js';
 import { Surfaces } from './surfaces.js';
 import { SlackConversations } from './conversations.js';
+import { TokenRotationFake } from './token-rotation.js';
 
 /** One Web API call the fake received, with its arguments parsed (blocks/view JSON decoded). */
 export interface RecordedCall {
@@ -61,6 +62,8 @@ export class SlackApiFake {
   readonly conversations: SlackConversations;
   /** Standalone canvases (the retrospective's, issue 23). */
   readonly canvases = new CanvasStore();
+  /** Slack's token rotation (issue 24): off until `rotation.start(...)`; then oauth.v2.access refreshes and expired bot tokens get `token_expired`. */
+  readonly rotation = new TokenRotationFake();
   readonly changes = new EventEmitter<{ change: [StandInChange] }>();
   private server: Server;
   private seq = 0;
@@ -137,7 +140,17 @@ export class SlackApiFake {
       record(200);
       return { status: 200, body: this.respond(method.slice('response/'.length), args) };
     }
+    if (this.rotation.handles(method)) {
+      // oauth.v2.access authenticates with the app's client ID and secret, not a token
+      record(200);
+      return { status: 200, body: this.rotation.refresh(args, { id: this.opts.teamId ?? 'T0PREFLIGHT', botUserId: this.opts.botUserId ?? 'UBOTPREFLIGHT' }, req.headers.authorization) };
+    }
     const auth = req.headers.authorization ?? args.token;
+    const refusal = this.rotation.refusal(auth);
+    if (refusal) {
+      record(200);
+      return { status: 200, body: { ok: false, error: refusal } };
+    }
     if (!auth) {
       record(200);
       return { status: 200, body: { ok: false, error: 'not_authed' } };

@@ -14,3 +14,4 @@ export * from './trackers.js';
 export * from './warrooms.js';
 export * from './board.js';
 export * from './retro.js';
+export * from './slack-tokens.js';
