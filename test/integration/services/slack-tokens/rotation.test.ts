@@ -220,6 +220,36 @@ describe('Slack token rotation (real Postgres and Redis, Slack faked at the HTTP
     await expect(badSecret.tokens!.current()).rejects.toThrow(/SLACK_CLIENT_SECRET \(bad_client_secret\)/);
   });
 
+  it('a new SLACK_REFRESH_TOKEN (a reinstall) starts a new chain; an old one Slack refuses (a replica left from before) follows the row', async () => {
+    const first = replica();
+    await first.database.pool.query('DELETE FROM slack_tokens');
+    await first.deps.slack.chat.postMessage({ channel: 'C0LAUNCH', text: 'first chain' });
+    expect(oauthCalls()).toHaveLength(1);
+
+    // reinstalled: Slack gave a new refresh token, set in the environment of the new replica
+    const NEW_SEED = 'xoxe-1-after-reinstall';
+    slack.rotation.start({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: NEW_SEED });
+    const reinstalled = replica(rotationEnv({ SLACK_REFRESH_TOKEN: NEW_SEED }));
+    await reinstalled.deps.slack.chat.postMessage({ channel: 'C0LAUNCH', text: 'new chain' });
+    expect(oauthCalls().map((c) => c.args.refresh_token)).toEqual([SEED, NEW_SEED]);
+    const current = posts()[1]!.token!;
+    expect((await tokenRow(reinstalled))[0].access_token).toBe(current);
+
+    // a replica still started with the first SLACK_REFRESH_TOKEN (spent): Slack refuses it, the row serves
+    const old = replica();
+    await old.deps.slack.chat.postMessage({ channel: 'C0LAUNCH', text: 'old replica' });
+    expect(posts()[2]!.token).toBe(current);
+    expect(logged.some((l) => l.includes('SLACK_REFRESH_TOKEN was already exchanged; using the tokens kept in Postgres'))).toBe(true);
+    // and it refreshes the row's chain when due, like any replica
+    const chained = (await tokenRow(reinstalled))[0].refresh_token;
+    expect(oauthCalls().at(-1)!.args.refresh_token).toBe(SEED); // the refused attempt
+    clock.advance({ hours: 11, minutes: 40 });
+    await old.deps.slack.chat.postMessage({ channel: 'C0LAUNCH', text: 'old replica later' });
+    expect(oauthCalls().at(-1)!.args.refresh_token).toBe(chained);
+    expect(posts()[3]!.token).not.toBe(current);
+    expect(slack.refused).toEqual([]);
+  });
+
   it('without the rotation variables nothing changes: SLACK_BOT_TOKEN on every call, no token holder, no slack_tokens row', async () => {
     const p = replica(
       loadEnv({ SLACK_BOT_TOKEN: 'xoxb-plain-bot-token', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: NOCK_SLACK_URL, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix }),
