@@ -135,6 +135,10 @@ export async function runBotSync(opts: BotSyncOptions): Promise<BotSyncResult> {
       JIRA_TOKEN: 'bench',
       LINEAR_API_KEY: 'lin_api_bench',
       GITHUB_TOKEN: 'github_pat_bench',
+      // a heap snapshot or CPU profile of the bot (bench/heap-snapshot-preload.cjs, cpu-profile-preload.cjs), when the bench is run with them
+      ...Object.fromEntries(
+        ['NODE_OPTIONS', 'HEAP_SNAPSHOT_DIR', 'HEAP_SNAPSHOT_AT_MS', 'CPU_PROFILE_DIR', 'CPU_PROFILE_START_MS', 'CPU_PROFILE_MS'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+      ),
     };
     progress('sync: starting the bot (npm run start:prod)');
     const started = performance.now();

@@ -2,6 +2,7 @@ import { blockIdOf } from './render/block-kit.js';
 import { appHomeOpenedEvent, blockActions, dmMessageEvent, slashCommand, viewSubmission, type ActionSource, type Workspace } from './slack-stand-in/requests.js';
 import { imChannelOf } from './slack-stand-in/messages.js';
 import { signedHeaders } from './slack-stand-in/signing.js';
+import { type FunctionParameter, functionExecutedBody, userContext } from './slack-stand-in/functions.js';
 import type { SlackApiFake } from './slack-stand-in/web-api.js';
 import type { SandboxDirectory } from './workspace/people.js';
 
@@ -18,6 +19,17 @@ type AnyObj = Record<string, any>;
 
 export class UserError extends Error {}
 
+/** A Workflow Builder step the app declares (manifest.yml `functions:`), as the sandbox's "Run a workflow step" offers it. */
+export interface SandboxStep {
+  callbackId: string;
+  title: string;
+  inputs: FunctionParameter[];
+  outputs: FunctionParameter[];
+}
+
+/** How a step run ended on Slack's side: completed with outputs, failed with the error, or not answered in time. */
+export type StepRunResult = { state: 'completed'; outputs: Record<string, unknown> } | { state: 'failed'; error: string } | { state: 'running' };
+
 /** Where an action happened, as the page reports it. */
 export type ActionWhere = { kind: 'message'; channel: string; ts: string; ephemeral?: boolean } | { kind: 'view'; viewId: string };
 
@@ -31,7 +43,49 @@ export class SandboxBridge {
     readonly commands: string[],
     /** How long Preflight has to answer a request, ms: Slack's 3 s unless a test on a loaded box allows more. */
     private readonly ackTimeoutMs = 3_000,
+    /** Workflow Builder steps the app declares (manifest.yml `functions:`). */
+    readonly steps: SandboxStep[] = [],
   ) {}
+
+  /**
+   * "Run a workflow step": what Slack does when a workflow reaches one of the app's custom steps. The person is the
+   * `user_context` input (as "Person who used this workflow"), the other inputs are the page's; Slack sends the
+   * `function_executed` event (slack-stand-in/functions.ts) and Preflight answers with functions.completeSuccess or
+   * completeError, which the stand-in records.
+   * @returns how the execution ended, once Preflight answered (or 'running' after `waitMs`).
+   * @throws UserError for an unknown person or step, or a missing required input.
+   */
+  async runStep(user: string, callbackId: string, inputs: Record<string, string>, waitMs = 15_000): Promise<StepRunResult> {
+    this.person(user);
+    const step = this.steps.find((s) => s.callbackId === callbackId);
+    if (!step) throw new UserError(`unknown workflow step ${callbackId}`);
+    const given: Record<string, unknown> = {};
+    for (const p of step.inputs) {
+      if (p.type === 'slack#/types/user_context') {
+        given[p.name] = userContext(user);
+        continue;
+      }
+      const v = (inputs[p.name] ?? '').trim();
+      if (!v) {
+        if (p.is_required) throw new UserError(`${step.title}: “${p.title ?? p.name}” is required`);
+        continue;
+      }
+      given[p.name] = p.type === 'integer' || p.type === 'number' ? (Number.isNaN(Number(v)) ? v : Number(v)) : v;
+    }
+    const body = functionExecutedBody({ callbackId, inputs: given, teamId: this.ws.teamId, appId: this.ws.appId, inputParameters: step.inputs, outputParameters: step.outputs });
+    this.standIn.functions.started(body);
+    const id = String(body.event.function_execution_id);
+    const res = await this.send(JSON.stringify(body), 'application/json');
+    if (res !== 'timeout' && res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    const end = Date.now() + waitMs;
+    for (;;) {
+      const e = this.standIn.functions.executions.get(id);
+      if (e?.state === 'completed') return { state: 'completed', outputs: e.outputs ?? {} };
+      if (e?.state === 'failed') return { state: 'failed', error: e.error ?? '' };
+      if (Date.now() > end) return { state: 'running' };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 
   private name(user: string): string {
     return this.dir.people.find((p) => p.id === user)?.name ?? user;

@@ -24,6 +24,7 @@ import { ConfigError } from '../src/config/load.js';
 import { dropDatabase } from '../src/db/migrate.js';
 import { SandboxBridge } from './bridge.js';
 import { startPageServer } from './page-server.js';
+import type { FunctionParameter } from './slack-stand-in/functions.js';
 import { SlackApiFake } from './slack-stand-in/web-api.js';
 import { TrackerStandIn } from './tracker-stand-in/server.js';
 import { directoryFor } from './workspace/people.js';
@@ -211,9 +212,16 @@ if (trackers) {
   };
 }
 
-const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as { features?: { slash_commands?: { command: string }[] } };
+type ManifestParams = Record<string, Omit<FunctionParameter, 'name'>>;
+const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {
+  features?: { slash_commands?: { command: string }[] };
+  functions?: Record<string, { title: string; input_parameters?: ManifestParams; output_parameters?: ManifestParams }>;
+};
 const commands = (manifest.features?.slash_commands ?? []).map((c) => c.command);
-const bridge = new SandboxBridge(standIn, dir, { url: botUrl, signingSecret }, TEAM, commands, Number(process.env.SANDBOX_ACK_TIMEOUT_MS) || 3_000);
+const params = (ps: ManifestParams = {}): FunctionParameter[] => Object.entries(ps).map(([name, p]) => ({ name, ...p }));
+// the Workflow Builder steps the app declares (issue 24), for the page's "Run a workflow step"
+const steps = Object.entries(manifest.functions ?? {}).map(([callbackId, f]) => ({ callbackId, title: f.title, inputs: params(f.input_parameters), outputs: params(f.output_parameters) }));
+const bridge = new SandboxBridge(standIn, dir, { url: botUrl, signingSecret }, TEAM, commands, Number(process.env.SANDBOX_ACK_TIMEOUT_MS) || 3_000, steps);
 const tracker = trackers ? { standIn: trackers, workstreams: trackerWorkstreams(parse(yaml) as Record<string, any>) } : undefined;
 const page = await startPageServer({ standIn, bridge, dir, port, host: opts.host, tracker }).catch((err: NodeJS.ErrnoException) =>
   fail(err.code === 'EADDRINUSE' ? `Port ${port} is in use: pass another with --port.` : `Sandbox cannot serve the page: ${err.message}`),

@@ -19,6 +19,7 @@ import type { SandboxDirectory } from './workspace/people.js';
  *   POST /api/action    { as, where, blockId, actionId, selected?, values? }
  *   POST /api/submit    { as, viewId, values }
  *   POST /api/close     { as }
+ *   POST /api/step      { as, step, inputs }             run a Workflow Builder step; answers how it ended
  *   GET  /api/tracker                    the tracker stand-in's issues and the last webhooks (tracker-page.ts)
  *   POST /api/tracker/issue { ref, status?, assigneeEmail?, due? }   a visitor's edit; the stand-in sends the webhook
  * Errors answer `{ error }` with 400 (a bad request from the page) or 502 (Preflight could not be reached).
@@ -85,7 +86,7 @@ export async function startPageServer(args: {
         req.on('close', () => clients.delete(res));
         return;
       }
-      if (req.method === 'GET' && url.pathname === '/api/workspace') return send(res, 200, { ...dir, commands: bridge.commands, tracker: tracker !== undefined });
+      if (req.method === 'GET' && url.pathname === '/api/workspace') return send(res, 200, { ...dir, commands: bridge.commands, steps: bridge.steps, tracker: tracker !== undefined });
       if (url.pathname.startsWith('/api/tracker') && !tracker) return send(res, 404, { error: 'the sandbox runs without the tracker stand-in' });
       if (req.method === 'GET' && url.pathname === '/api/tracker') return send(res, 200, trackerView(tracker!.standIn, tracker!.workstreams));
       if (req.method === 'GET' && url.pathname === '/api/screen') {
@@ -111,6 +112,8 @@ export async function startPageServer(args: {
         case '/api/close':
           bridge.close(String(b.as));
           break;
+        case '/api/step':
+          return send(res, 200, await bridge.runStep(String(b.as), String(b.step), (b.inputs ?? {}) as Record<string, string>));
         case '/api/tracker/issue':
           return send(res, 200, { issue: editTrackerIssue(tracker!.standIn, b) });
         default:

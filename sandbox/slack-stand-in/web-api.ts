@@ -6,6 +6,7 @@ import { blockLimitError, textLimitError } from './block-limits.js';
 import { SlackMessageStore, uploadedBytes } from './messages.js';
 import { Surfaces } from './surfaces.js';
 import { SlackConversations } from './conversations.js';
+import { FunctionExecutions } from './functions.js';
 import { TokenRotationFake } from './token-rotation.js';
 
 /** One Web API call the fake received, with its arguments parsed (blocks/view JSON decoded). */
@@ -62,6 +63,8 @@ export class SlackApiFake {
   readonly conversations: SlackConversations;
   /** Standalone canvases (the retrospective's, issue 23). */
   readonly canvases = new CanvasStore();
+  /** Workflow Builder step executions (issue 24): started by the sandbox's "Run a workflow step", completed by the bot. */
+  readonly functions = new FunctionExecutions();
   /** Slack's token rotation (issue 24): off until `rotation.start(...)`; then oauth.v2.access refreshes and expired bot tokens get `token_expired`. */
   readonly rotation = new TokenRotationFake();
   readonly changes = new EventEmitter<{ change: [StandInChange] }>();
@@ -273,6 +276,9 @@ export class SlackApiFake {
         ? this.canvases.answer(method, args)
         : null;
     if (standalone) return standalone;
+    // functions.completeSuccess / completeError of a workflow step (./functions.ts)
+    const completed = this.functions.answer(method, args);
+    if (completed) return completed;
     const stored = method === 'pins.add' && this.conversations.channels.has(String(args.channel ?? '')) ? null : this.messages.answer(method, args);
     if (stored) {
       // the page shows a channel's canvas and its pins (sandbox/screen.ts): tell it they changed

@@ -51,6 +51,7 @@ function renderSidebar() {
   $('#channels').replaceChildren(...workspace.channels.map((c) => item(`# ${c.name}`, c.id)));
   $('#dms').replaceChildren(...workspace.people.map((p) => item(`${p.name} ↔ Preflight`, 'dm', p.id)));
   $('#tracker-nav').hidden = !workspace.tracker;
+  $('#steps-nav').hidden = !(workspace.steps ?? []).length;
   $('#composer-hint').textContent = `Commands: ${workspace.commands.join(', ')}. Enter sends, Shift+Enter adds a line.`;
 }
 
@@ -350,3 +351,54 @@ events.onmessage = () => {
 };
 await go(state.conv, state.as);
 document.body.dataset.ready = '1';
+
+// "Run a workflow step" (issue 24): the app's Workflow Builder steps (manifest.yml `functions:`), run as the current person
+const stepOf = (id) => (workspace.steps ?? []).find((s) => s.callbackId === id);
+function renderStepInputs() {
+  const step = stepOf($('#step-pick').value);
+  $('#step-result').textContent = '';
+  $('#step-inputs').replaceChildren(
+    ...(step?.inputs ?? [])
+      .filter((p) => p.type !== 'slack#/types/user_context')
+      .map((p) => {
+        const wrap = document.createElement('p');
+        const label = document.createElement('label');
+        label.htmlFor = `step-in-${p.name}`;
+        label.textContent = `${p.title ?? p.name}${p.is_required ? ' (required)' : ''}`;
+        const input = document.createElement('input');
+        input.id = `step-in-${p.name}`;
+        input.name = p.name;
+        input.type = p.type === 'integer' || p.type === 'number' ? 'number' : 'text';
+        input.placeholder = p.type === 'slack#/types/user_id' ? 'a user id, like U0LEAD' : (p.description ?? '');
+        wrap.append(label, input);
+        return wrap;
+      }),
+  );
+}
+$('#open-step').addEventListener('click', () => {
+  const pick = $('#step-pick');
+  if (!pick.options.length) pick.replaceChildren(...(workspace.steps ?? []).map((s) => new Option(s.title, s.callbackId)));
+  renderStepInputs();
+  $('#step-dialog').showModal();
+});
+$('#step-pick').addEventListener('change', renderStepInputs);
+$('#step-form').addEventListener('submit', (ev) => {
+  if (ev.submitter?.value !== 'run') return;
+  ev.preventDefault();
+  const inputs = Object.fromEntries([...$('#step-inputs').querySelectorAll('input')].map((i) => [i.name, i.value]));
+  $('#step-result').textContent = 'Running…';
+  api('/api/step', { as: state.as, step: $('#step-pick').value, inputs })
+    .then((r) => {
+      $('#step-result').textContent =
+        r.state === 'completed'
+          ? `✅ Completed. Outputs: ${Object.entries(r.outputs)
+              .map(([k, v]) => `${k} = ${v}`)
+              .join('; ')}`
+          : r.state === 'failed'
+            ? `❌ The step failed: ${r.error}`
+            : '⏳ Preflight has not answered yet.';
+    })
+    .catch((e) => {
+      $('#step-result').textContent = `⚠️ ${e.message}`;
+    });
+});

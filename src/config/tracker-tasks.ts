@@ -2,6 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import type { TrackerIssue, TrackerKind } from '../domain/trackers/tracker-issue.js';
 import { ConfigError, type ConfigProblem } from './load.js';
 import { emailKey } from './user-refs.js';
+import { compareTaskIds } from '../domain/tasks/task-id-order.js';
 
 /*
  * Tasks from trackers (issue 21): the stored issues of each `workstreams.<id>.tasks_from` source (tracker_issues,
@@ -108,7 +109,7 @@ function localDue(due: TrackerIssue['due'], dueHour: string, programZone: string
 export function trackerTask(issue: TrackerIssue, source: RawTrackerSource, raw: Raw, taskIds: ReadonlySet<string>, ctx: TrackerTaskContext): Raw {
   const program = isRecord(raw.program) ? raw.program : {};
   const ws = isRecord(raw.workstreams) && isRecord(raw.workstreams[source.workstreamId]) ? (raw.workstreams[source.workstreamId] as Raw) : {};
-  const validZone = (z: unknown) => (typeof z === 'string' && IANAZone.isValidZone(z) ? z : undefined);
+  const validZone = (z: unknown) => (typeof z === 'string' && IANAZone.create(z).isValid ? z : undefined);
   const programZone = validZone(program.timezone) ?? 'UTC';
   const wsZone = validZone(ws.timezone) ?? programZone;
   const lead = Array.isArray(ws.leads) && ws.leads.length ? ws.leads[0] : program.pm;
@@ -166,7 +167,7 @@ export function addTrackerTasks(raw: unknown, rows: readonly StoredTrackerIssue[
     exactIds.add(r.issue.key);
   }
   if (problems.length) throw new ConfigError(problems);
-  const ordered = [...kept].sort((a, b) => a.sourceId.localeCompare(b.sourceId) || a.issue.key.localeCompare(b.issue.key, 'en', { numeric: true }));
+  const ordered = [...kept].sort((a, b) => a.sourceId.localeCompare(b.sourceId) || compareTaskIds(a.issue.key, b.issue.key));
   for (const r of ordered) {
     const source = bySource.get(r.sourceId)!;
     const ws = (doc.workstreams as Raw)[source.workstreamId] as Raw;

@@ -48,6 +48,17 @@ export interface WakeupJob<W extends WakeupName = WakeupName, S extends z.ZodTyp
   data(item: WakeupItem<W>): z.input<S>;
   /** Milliseconds before the job may run; without it the job runs at once. */
   delay?(item: WakeupItem<W>): number;
+  /**
+   * The coalescing key of an item (e.g. `report-<runId>`), or undefined to add the job as it is. Items with the same
+   * key share one job through BullMQ's deduplication (simple mode with `keepLastIfActive`,
+   * docs.bullmq.io/guide/jobs/deduplication): while a job with that key waits (delayed, waiting, or delayed for a
+   * retry) an add is ignored, since the queued job reads Postgres when it runs; while one runs, the latest add is kept
+   * in Redis and queued when it ends, with its own {@link delay}. So jobs of one key start at least `delay` ms apart,
+   * none runs beside another, and a change that comes while one runs is shown by the next. The key lives in Redis
+   * with the job (a restart, another replica see it); a key whose job is gone (a Redis restart) is recovered by BullMQ
+   * at the next add. BullMQ forbids ':' in it.
+   */
+  coalesce?(item: WakeupItem<W>): string | undefined;
   /** The use case the job runs (a service entry point); its result becomes the job's return value. */
   run(deps: Deps, data: z.output<S>): Promise<unknown>;
   /**

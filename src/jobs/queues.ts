@@ -47,9 +47,10 @@ export type WakeupQueues = Record<QueueName, Pick<Queue, 'add' | 'addBulk'>>;
 
 /**
  * {@link Wakeups} on BullMQ queues, derived from the job registry: each method adds one job per item to the
- * entry's queue, under its deterministic id, with its delay. Wake-ups are asked for after the Postgres commit
- * that made them due, so a failure to queue one (Redis down) is reported to `onError` (with the method's
- * name) and swallowed: the sweeper re-derives it from Postgres within a tick, and the user's request (already
+ * entry's queue, under its deterministic id, with its delay (and, for an entry that coalesces, BullMQ's
+ * `deduplication: { id: <its key>, keepLastIfActive: true }`: see WakeupJob.coalesce). Wake-ups are asked for
+ * after the Postgres commit that made them due, so a failure to queue one (Redis down) is reported to `onError`
+ * (with the method's name) and swallowed: the sweeper re-derives it from Postgres within a tick, and the user's request (already
  * written) does not fail.
  */
 export function queueWakeups(queues: WakeupQueues, onError: (what: string, err: Error) => void = () => {}): Wakeups {
@@ -57,11 +58,11 @@ export function queueWakeups(queues: WakeupQueues, onError: (what: string, err: 
     method,
     async (items: readonly WakeupItem<WakeupName>[]) => {
       if (items.length === 0) return;
-      const jobs = items.map((item) => ({
-        name: job.name,
-        data: job.data(item),
-        opts: job.delay ? { jobId: job.jobId(item), delay: job.delay(item) } : { jobId: job.jobId(item) },
-      }));
+      const jobs = items.map((item) => {
+        const key = job.coalesce?.(item);
+        const opts: JobsOptions = job.delay ? { jobId: job.jobId(item), delay: job.delay(item) } : { jobId: job.jobId(item) };
+        return { name: job.name, data: job.data(item), opts: key ? { ...opts, deduplication: { id: key, keepLastIfActive: true } } : opts };
+      });
       try {
         // one job (a slash command's wake-up) is one script call; addBulk would wrap it in a pipeline, whose
         // bookkeeping was ~4 % of the /blocker ack path's CPU (bench/RESULTS-blockers.md, section 3)

@@ -4,6 +4,7 @@ import { postThreadLine, renderBlockerMessage, sendNotice, updateNotices } from 
 import { escalate } from '../services/blockers/escalate.js';
 import { overdueEscalations, pendingNotices, pendingOutbound, pendingThreadLines, SWEEP_BATCH, staleBlockerMessages, staleNoticeEdits } from '../services/blockers/sweep.js';
 import { BOARD_COALESCE_MS, boardJobDelay, boardJobId } from './board-coalescing.js';
+import { REPORT_COALESCE_MS, reportCoalesceKey } from './report-coalescing.js';
 import { refreshBoard, sweepBoard } from '../services/board/board.js';
 import type { Deps } from '../services/deps.js';
 import { uploadDigestChart } from '../services/digest/chart-upload.js';
@@ -60,9 +61,10 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     payload: z.object({ runId: id }),
     jobId: (i) => `report-${i.runId}-${i.version}`,
     data: (i) => ({ runId: i.runId }),
-    // a short delay lets a burst of answers collapse into one chat.update (Tier 3: ~50/min); the first
-    // version goes at once, so the report is posted before the run's prompts use up the posting cap
-    delay: (i) => (i.version === 1 ? 0 : 500),
+    // the first version goes at once, so the report is posted before the run's prompts use up the posting cap;
+    // later ones share one job per report, at most one chat.update per REPORT_COALESCE_MS (report-coalescing.ts)
+    delay: (i) => (i.version === 1 ? 0 : REPORT_COALESCE_MS),
+    coalesce: (i) => (i.version === 1 ? undefined : reportCoalesceKey(i.runId)),
     run: (deps, d) => renderReport(deps, d.runId),
   }),
   postLateAnswers: wakeupJob({

@@ -25,6 +25,7 @@ import { registerGonogoCommand } from './commands/gonogo.js';
 import { registerPreflightCommand } from './commands/preflight.js';
 import { registerTaskCommand } from './commands/task.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
+import { registerWorkflowSteps } from './functions/index.js';
 import type { WebClient } from '@slack/web-api';
 import type { Metrics } from '../metrics/metrics.js';
 import { metricsRoute } from '../metrics/route.js';
@@ -238,6 +239,7 @@ export function createSlackApp(args: {
       registerGonogoHistoryActions(app, ctx);
       registerChecklistSubmission(app, ctx);
       registerTaskCommand(app, ctx);
+      registerWorkflowSteps(app, ctx);
       app.error(async (err) => {
         log.error({ err: err.message, code: (err as { code?: string }).code }, 'unhandled error in a Slack listener');
       });

@@ -207,4 +207,28 @@ describe('the sandbox in a browser', () => {
     expect(await conversation().locator('article.message:not(.ephemeral)').last().textContent()).toMatch(/Security review[\s\S]*(passed|signed)/i);
     await shot('gate-signed-off');
   });
+
+  it('"Run a workflow step" (issue 24): a member may not start the check-in; the PM gets the verdict and its summary is posted', async () => {
+    await as('API dev 1');
+    await page.getByRole('button', { name: 'Run a workflow step' }).click();
+    const dialog = page.locator('#step-dialog');
+    await dialog.getByLabel('Step').selectOption({ label: 'Start a check-in' });
+    await dialog.getByLabel('Workstream (required)').fill('api');
+    await dialog.getByRole('button', { name: 'Run' }).click();
+    await eventually(() => dialog.locator('#step-result').textContent()).toBe("❌ The step failed: Only API's leads or the PM can start its standup: <@U0LEAD>, <@U0PM>.");
+    await shot('workflow-step-refused');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    await as('Program manager');
+    await page.getByRole('button', { name: 'Run a workflow step' }).click();
+    await dialog.getByLabel('Step').selectOption({ label: 'Get the go/no-go verdict' });
+    await dialog.getByRole('button', { name: 'Run' }).click();
+    await eventually(() => dialog.locator('#step-result').textContent()).toMatch(
+      /^✅ Completed\. Outputs: verdict = (GO|CONDITIONAL GO|NO-GO); percent = \d+; reasons = .*; permalink = https:\/\/slack\.com\/archives\/C0LAUNCH\//,
+    );
+    await shot('workflow-step-verdict');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await open('# launch-day');
+    await eventually(() => conversation().locator('article.message:not(.ephemeral)').count()).toBe(3);
+  });
 });

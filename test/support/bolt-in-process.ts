@@ -32,6 +32,8 @@ export function boltInProcess(register: (app: App) => void) {
     /** A slash command; resolves to the ack payload (the ephemeral answer). */
     command: (command: string, text: string, userId: string, channelId = 'C0WS1') =>
       dispatch({ command, text, user_id: userId, channel_id: channelId, team_id: TEAM_ID, trigger_id: `${Date.now()}.1.abc`, response_url: `${NOCK_SLACK_URL}response_url` }),
+    /** An Events API delivery (a `function_executed` event from slack-nock's `startFunction`); resolves to what was acked. */
+    event: (body: Record<string, unknown>) => dispatch(body),
     /** A button click in an ephemeral message; the listener answers through `response_url` (recorded by nock as method "response_url"). */
     click: (actionId: string, value: string, userId: string, channelId = 'C0WS1') =>
       dispatch({

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { SlackMessageStore, uploadedBytes } from './slack-messages.js';
 import { CanvasStore } from '../../sandbox/slack-stand-in/canvases.js';
 import { SlackConversations } from '../../sandbox/slack-stand-in/conversations.js';
+import { type FunctionExecutedArgs, FunctionExecutions, functionExecutedBody } from '../../sandbox/slack-stand-in/functions.js';
 import { TokenRotationFake } from '../../sandbox/slack-stand-in/token-rotation.js';
 
 export const NOCK_SLACK_URL = 'https://slack.test/api/';
@@ -35,6 +36,7 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
   const usersByEmail = new Map<string, string>();
   const conversations = new SlackConversations();
   const canvases = new CanvasStore();
+  const functions = new FunctionExecutions();
   let seq = 0;
   const scope = nock('https://slack.test')
     .persist()
@@ -80,6 +82,9 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
     const standalone =
       method === 'canvases.create' || method === 'canvases.access.set' || (method === 'canvases.edit' && canvases.canvases.has(String(args.canvas_id))) ? canvases.answer(method, args) : null;
     if (standalone) return standalone;
+    // functions.completeSuccess / completeError: Workflow Builder steps (sandbox/slack-stand-in/functions.ts)
+    const completed = functions.answer(method, args);
+    if (completed) return completed;
     // a pin in a channel the bot created (the war room) is the conversations fake's; any other, the message store's (the board)
     const stored = method === 'pins.add' && conversations.channels.has(String(args.channel ?? '')) ? null : messages.answer(method, args);
     if (stored) return stored;
@@ -109,6 +114,17 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
     conversations,
     /** Standalone canvases (the retrospective's; sandbox/slack-stand-in/canvases.ts). */
     canvases,
+    /** Workflow step executions and how each was completed (sandbox/slack-stand-in/functions.ts). */
+    functions,
+    /**
+     * Slack starts a workflow step: the `function_executed` delivery's body (hand it to the app), its execution
+     * recorded as running so functions.completeSuccess / completeError answer as Slack does.
+     */
+    startFunction(args: FunctionExecutedArgs): Record<string, any> {
+      const body = functionExecutedBody({ now: opts.now?.(), ...args });
+      functions.started(body);
+      return body;
+    },
     /** Calls answered `token_expired` (rotation started, the call's bot token expired). */
     refused,
     /** Slack's token rotation: off until `rotation.start(...)` (sandbox/slack-stand-in/token-rotation.ts). */

@@ -41,7 +41,9 @@ interface Manifest {
     slash_commands?: { command: string; url?: string; usage_hint?: string; should_escape?: boolean }[];
   };
   oauth_config: { scopes: { bot: string[] } };
+  functions?: Record<string, { title: string; input_parameters: Record<string, { type: string; is_required?: boolean }>; output_parameters: Record<string, { type: string; is_required?: boolean }> }>;
   settings: {
+    function_runtime?: string;
     event_subscriptions?: { request_url?: string; bot_events?: string[] };
     interactivity?: { is_enabled: boolean; request_url?: string };
     socket_mode_enabled?: boolean;
@@ -183,4 +185,38 @@ describe('people by email', () => {
       expect(m.oauth_config.scopes.bot, file).toEqual(expect.arrayContaining(['users:read', 'users:read.email']));
     }
   });
+});
+
+describe('Workflow Builder steps (issue 24)', () => {
+  const slackFunctions = srcText('src/slack/functions');
+  const registered = [...slackFunctions.matchAll(/callbackId:\s*['"`]([a-z_]+)['"`]/g)].map((m) => m[1]!);
+  const stepSources = sourceFiles(join(root, 'src/slack/functions')).map((f) => readFileSync(f, 'utf8'));
+
+  it("registers the steps with Bolt's app.function, and each step file declares its callback id", () => {
+    expect(slackFunctions, 'app.function(...) is gone from src/slack/functions: update this test').toMatch(/app\.function\(/);
+    expect(registered.length).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const file of ['manifest.yml', 'manifest.socket.yml']) {
+    const m = parse(readFileSync(join(root, file), 'utf8')) as Manifest;
+    it(`${file}: every step the code registers is declared under functions:, and nothing else is (runtime remote)`, () => {
+      expect(Object.keys(m.functions ?? {}).sort()).toEqual([...registered].sort());
+      // docs.slack.dev/tools/bolt-js/concepts/custom-steps: a Bolt app runs its own steps
+      expect(m.settings.function_runtime).toBe('remote');
+    });
+
+    it(`${file}: every input a step reads and every output it gives is declared with that name`, () => {
+      for (const [id, fn] of Object.entries(m.functions ?? {})) {
+        const source = stepSources.find((s) => s.includes(`callbackId: '${id}'`)) ?? '';
+        const inputsRead = [...source.matchAll(/(?:textInput|percentInput)\(inputs, '([a-z_]+)'\)/g)].map((x) => x[1]!);
+        for (const name of inputsRead) expect(Object.keys(fn.input_parameters), `${id} reads input ${name}`).toContain(name);
+        const required = Object.entries(fn.output_parameters)
+          .filter(([, p]) => p.is_required)
+          .map(([n]) => n);
+        for (const name of required) expect(source, `${id} must always output ${name}`).toMatch(new RegExp(`\\b${name}\\b`));
+        // a step that checks who acts reads the runner from a user_context input
+        if (/NO_RUNNER/.test(source)) expect(fn.input_parameters.user_context, id).toMatchObject({ type: 'slack#/types/user_context', is_required: true });
+      }
+    });
+  }
 });

@@ -23,7 +23,7 @@ export const userRefSchema = userIdSchema;
 export const channelIdSchema = z.string({ error: 'expected a Slack channel ID such as C012AB3CD' }).regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID such as C012AB3CD (not a #name)');
 export const zoneSchema = z
   .string({ error: 'expected an IANA time zone such as America/New_York' })
-  .refine((z) => IANAZone.isValidZone(z), 'unknown IANA time zone (use a name such as America/New_York)');
+  .refine((z) => IANAZone.create(z).isValid, 'unknown IANA time zone (use a name such as America/New_York)');
 export const localTimeSchema = z
   .string({ error: 'expected a 24-hour local time such as "10:00" (quote it in YAML)' })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour local time such as "10:00"');

@@ -14,4 +14,5 @@ export * from './trackers.js';
 export * from './warrooms.js';
 export * from './board.js';
 export * from './retro.js';
+export * from './workflow-steps.js';
 export * from './slack-tokens.js';

@@ -4,10 +4,10 @@ export type BlockerStatus = 'open' | 'acknowledged' | 'resolved';
 
 /**
  * How a blocker was raised: `command` (`/blocker …`, and `/task block`), `modal` (the `/blocker` form), `standup`
- * (a check-in answer's blockers field), `gate` (a gate not signed off by its due time, or failed) or `task` (a task
- * not done by its due time). Stored in `blockers.source`; exported and served as the record's `source`.
+ * (a check-in answer's blockers field), `gate` (a gate not signed off by its due time, or failed), `task` (a task
+ * not done by its due time) or `workflow` (the "Raise a blocker" Workflow Builder step, issue 24). Stored in `blockers.source`; exported and served as the record's `source`.
  */
-export const BLOCKER_SOURCES = ['command', 'modal', 'standup', 'gate', 'task'] as const;
+export const BLOCKER_SOURCES = ['command', 'modal', 'standup', 'gate', 'task', 'workflow'] as const;
 export type BlockerSource = (typeof BLOCKER_SOURCES)[number];
 
 /** The short id users see: B-42. */

@@ -33,7 +33,7 @@ function toInstant(t: ICAL.Time, fallbackZone: string): DateTime {
   const tzid = (t.zone as { tzid?: string } | null)?.tzid ?? (t as unknown as { timezone?: string }).timezone;
   if (t.isDate || !tzid || tzid === 'floating') return DateTime.fromObject(parts, { zone: fallbackZone }).toUTC();
   if (tzid === 'UTC' || tzid === 'Z') return DateTime.fromObject(parts, { zone: 'UTC' });
-  if (IANAZone.isValidZone(tzid)) return DateTime.fromObject(parts, { zone: tzid }).toUTC();
+  if (IANAZone.create(tzid).isValid) return DateTime.fromObject(parts, { zone: tzid }).toUTC();
   // a custom VTIMEZONE: ical.js computes the offset from its definition
   return DateTime.fromSeconds(t.toUnixTime(), { zone: 'UTC' });
 }

@@ -1,4 +1,5 @@
 import type { Severity } from '../blockers/ladder.js';
+import { compareTaskIds } from './task-id-order.js';
 
 /**
  * Tasks as the domain sees them (config `workstreams.<id>.tasks` plus their state in Postgres). Times are Unix
@@ -59,9 +60,7 @@ const PRIORITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2 };
 export function taskQueue(tasks: readonly Task[], doneIds: ReadonlySet<string>, now: number): { task: Task; slot: QueueSlot; status: TaskStatus }[] {
   const open = tasks.filter((t) => !t.done).map((task) => ({ task, status: taskStatus(task, doneIds, now) }));
   const byOrder = (a: { task: Task }, b: { task: Task }) =>
-    PRIORITY_RANK[a.task.priority] - PRIORITY_RANK[b.task.priority] ||
-    (a.task.dueAt ?? Number.POSITIVE_INFINITY) - (b.task.dueAt ?? Number.POSITIVE_INFINITY) ||
-    a.task.id.localeCompare(b.task.id, 'en', { numeric: true });
+    PRIORITY_RANK[a.task.priority] - PRIORITY_RANK[b.task.priority] || (a.task.dueAt ?? Number.POSITIVE_INFINITY) - (b.task.dueAt ?? Number.POSITIVE_INFINITY) || compareTaskIds(a.task.id, b.task.id);
   const ready = open.filter((o) => o.status.kind !== 'waiting').sort(byOrder);
   const waiting = open.filter((o) => o.status.kind === 'waiting').sort(byOrder);
   const slots: QueueSlot[] = ['NOW', 'NEXT', 'THEN'];

@@ -72,15 +72,6 @@ function dayIndexOf(run: RunRow, day: readonly RunRow[]): DayIndexEntry[] {
 }
 
 /**
- * Posts or updates a run's report so the channel shows the latest version. Renders of one run are
- * serialised by an advisory lock and skip when the rendered version is already current, so a burst of
- * answers costs one `chat.update`. The first render posts the message once (services/delivery postOrUpdate:
- * reserved, found again after a crash instead of posted twice) and stores its `ts` at once; later ones edit it.
- * Slack errors propagate (the job retries; nothing is marked rendered), except one Slack refuses for good
- * (an archived channel, a private one without the bot): logged once and this version is marked rendered.
- * @returns 'current' when there was nothing to do; 'failed' when Slack refused it for good.
- */
-/**
  * The check-in's `expects` (workstream check-in, or program check-in) with the tasks not done yet, or undefined
  * when it expects none.
  */
@@ -95,6 +86,17 @@ async function expectedTasks(deps: Deps, workstreamId: string, checkinId: string
   return { total: expects.length, notDone };
 }
 
+/**
+ * Posts or updates a run's report so the channel shows the latest version. Renders of one run are
+ * serialised by an advisory lock and skip when the rendered version is already current; the render-report job
+ * that calls it is coalesced per report (src/jobs/report-coalescing.ts: at most one `chat.update` per report per
+ * 5 s), and it reads the run and its answers when it runs, so an edit shows every answer committed before it.
+ * The first render posts the message once (services/delivery postOrUpdate: reserved, found again after a crash
+ * instead of posted twice) and stores its `ts` at once; later ones edit it.
+ * Slack errors propagate (the job retries; nothing is marked rendered), except one Slack refuses for good
+ * (an archived channel, a private one without the bot): logged once and this version is marked rendered.
+ * @returns 'current' when there was nothing to do; 'failed' when Slack refused it for good.
+ */
 export async function renderReport(deps: Deps, runId: number): Promise<'posted' | 'updated' | 'current' | 'failed'> {
   return deps.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_REPORT}, ${runId})`);

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import { platformError } from '../slack-errors.js';
+import { knownDmChannel, rememberDmChannel } from './dm-channels.js';
 
 /**
  * How far before the first claim the search starts, ms. Slack stamps `ts` with its own clock; 5 minutes
@@ -62,7 +63,10 @@ export class SearchIncompleteError extends Error {
  * it picks) in `channel` (or in the thread of `threadTs`) posted after `since`.
  */
 export interface LookupQuery {
-  /** A channel id, or a user id for a DM (its IM channel is opened with conversations.open, unless `imChannel` is known). */
+  /**
+   * A channel id, or a user id for a DM (its IM channel: `imChannel` when given, else the one recorded for that person
+   * (dm-channels.ts), else conversations.open).
+   */
   channel: string;
   imChannel?: string | null;
   threadTs?: string;
@@ -108,10 +112,10 @@ const isChannelId = (channel: string) => /^C[A-Z0-9]+$/.test(channel);
  * @throws SearchIncompleteError when time or pages ran out before the window was covered (give the claim back,
  *   retry later; do not post blind). Transient errors (5xx, timeouts, 429) are thrown too.
  */
-export async function findPostedMessage(deps: Pick<Deps, 'slack' | 'log' | 'clock' | 'config'>, q: LookupQuery): Promise<{ ts: string; channel: string } | null> {
+export async function findPostedMessage(deps: Pick<Deps, 'slack' | 'log' | 'clock' | 'config' | 'db'>, q: LookupQuery): Promise<{ ts: string; channel: string } | null> {
   const startedAt = deps.clock.now().toMillis();
   try {
-    const channel = isUserId(q.channel) ? (q.imChannel ?? (await openIm(deps, q.channel))) : q.channel;
+    const channel = isUserId(q.channel) ? (q.imChannel ?? (await imChannelOf(deps, q.channel))) : q.channel;
     try {
       return await searchWindow(deps, q, channel, startedAt);
     } catch (err) {
@@ -156,10 +160,17 @@ async function searchWindow(deps: Pick<Deps, 'slack' | 'clock' | 'config'>, q: L
   }
 }
 
-/** The IM channel id of the app's DM with `userId` (conversations.open; opens it if needed, needs im:write). */
-async function openIm(deps: Pick<Deps, 'slack'>, userId: string): Promise<string> {
+/**
+ * The IM channel id of the app's DM with `userId`: the one recorded when a DM was first posted to them
+ * (dm-channels.ts), else conversations.open (opens it if needed, needs im:write; Tier 3), whose answer is recorded
+ * in turn, so it is opened at most once per person.
+ */
+async function imChannelOf(deps: Pick<Deps, 'slack' | 'db' | 'clock'>, userId: string): Promise<string> {
+  const known = await knownDmChannel(deps, userId);
+  if (known) return known;
   const res = await deps.slack.conversations.open({ users: userId });
   const id = res.channel?.id;
   if (!id) throw new Error(`conversations.open returned no channel for ${userId}`);
+  await rememberDmChannel(deps, userId, id, deps.clock.now().toJSDate());
   return id;
 }

@@ -2,7 +2,8 @@ import type { ChatPostMessageArguments } from '@slack/web-api';
 import type { Deps } from '../deps.js';
 import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
 import type { DeliveryOutcome, Transport } from './deliver.js';
-import { findPostedMessage } from './lookup.js';
+import { rememberDmChannel } from './dm-channels.js';
+import { findPostedMessage, isUserId } from './lookup.js';
 import type { OutgoingMessage } from './renderer.js';
 import * as transitions from './transitions.js';
 import type { DeliveryRef } from './transitions.js';
@@ -10,7 +11,7 @@ import type { DeliveryRef } from './transitions.js';
 /** Where a message goes: a channel id or a user id (DM), optionally as a reply in the thread of `threadTs`. */
 export interface Target {
   channel: string;
-  /** The app's IM channel with the user, when already known (spares a conversations.open when searching). */
+  /** The app's IM channel with the user, when already known (spares reading dm_channels when searching). */
   imChannel?: string | null;
   threadTs?: string;
   /** chat.postMessage's unfurl_links (default Slack's). */
@@ -26,8 +27,13 @@ export function deliveryMetadata(kind: string, id: number | string): { event_typ
   return { event_type: `preflight_${kind}`, event_payload: { reservation: `${kind}-${id}` } };
 }
 
-/** chat.postMessage with the message's metadata. @returns its `ts` and conversation. */
-async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number | string, target: Target, message: OutgoingMessage): Promise<{ ts: string; channel: string | null }> {
+/**
+ * chat.postMessage with the message's metadata. A DM (posted to a user id) records the IM channel Slack answers
+ * with for that person (dm-channels.ts), so no later search has to open it (a failure to record it is logged, never
+ * thrown: the message is posted).
+ * @returns its `ts` and conversation.
+ */
+async function post(deps: Pick<Deps, 'slack' | 'db' | 'clock' | 'log'>, kind: string, id: number | string, target: Target, message: OutgoingMessage): Promise<{ ts: string; channel: string | null }> {
   const args = {
     channel: target.channel,
     text: message.text,
@@ -38,6 +44,12 @@ async function post(deps: Pick<Deps, 'slack'>, kind: string, id: number | string
   } as ChatPostMessageArguments;
   const res = await deps.slack.chat.postMessage(args);
   if (!res.ts) throw new Error(`chat.postMessage returned no ts for ${kind}-${id}`);
+  if (res.channel && isUserId(target.channel)) {
+    // best effort: Slack has posted, so a failure here must not stop the caller from recording the ts
+    await rememberDmChannel(deps, target.channel, res.channel, deps.clock.now().toJSDate()).catch((err: unknown) =>
+      deps.log.warn({ user: target.channel, err: (err as Error).message }, 'could not record the DM channel of this person; a later search may open it again'),
+    );
+  }
   return { ts: res.ts, channel: res.channel ?? null };
 }
 

@@ -6,6 +6,7 @@ import { taskQueue, taskStatus, type QueueSlot, type Task, type TaskStatus } fro
 import type { Deps } from '../deps.js';
 import { workstreamsOf } from '../checkins/participation.js';
 import { taskCatalog } from './catalog.js';
+import { compareTaskIds } from '../../domain/tasks/task-id-order.js';
 
 /** One task line of a list: the task, where it stands, and its slot in its owner's queue (mine only). */
 export interface TaskLine {
@@ -49,7 +50,7 @@ export async function workstreamTasks(deps: Deps, userId: string, workstreamId: 
   const { tasks, doneIds } = await taskCatalog(deps);
   const now = deps.clock.now().toMillis();
   const mine = tasks.filter((t) => t.workstreamId === wsId);
-  const byId = (a: Task, b: Task) => a.id.localeCompare(b.id, 'en', { numeric: true });
+  const byId = (a: Task, b: Task) => compareTaskIds(a.id, b.id);
   const lines = [...mine.filter((t) => !t.done).sort(byId), ...mine.filter((t) => t.done).sort(byId)].map((task) => ({ task, status: taskStatus(task, doneIds, now) }));
   const ticks = await deps.db
     .select({ item: checklistTicks.item })

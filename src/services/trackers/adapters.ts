@@ -1,9 +1,6 @@
 import type { GithubSourceConfig, JiraSourceConfig, LinearSourceConfig, TrackerSourceConfig } from '../../config/schema/tasks-from.js';
 import type { TrackerKind } from '../../domain/trackers/tracker-issue.js';
 import type { TrackerAdapter } from './adapter.js';
-import { createGithubAdapter } from './github/index.js';
-import { createJiraAdapter } from './jira/index.js';
-import { createLinearAdapter } from './linear/index.js';
 
 /** Options every adapter factory takes: `baseUrl` points the client at a replay server or a stand-in (tests, the sandbox). */
 export interface AdapterOptions {
@@ -11,7 +8,7 @@ export interface AdapterOptions {
 }
 
 /** Builds the adapter of one configured source: the settings under its kind, the environment its `*_env` keys name. */
-export type AdapterFactory = (kind: TrackerKind, settings: TrackerSettings, env: NodeJS.ProcessEnv, opts?: AdapterOptions) => TrackerAdapter;
+export type AdapterFactory = (kind: TrackerKind, settings: TrackerSettings, env: NodeJS.ProcessEnv, opts?: AdapterOptions) => Promise<TrackerAdapter>;
 
 /** The object under a source's kind (`{ site, jql, … }`). */
 export type TrackerSettings = JiraSourceConfig | LinearSourceConfig | GithubSourceConfig;
@@ -27,18 +24,22 @@ export const TRACKER_API_URL_ENV: Readonly<Record<TrackerKind, string>> = { jira
 /**
  * The one place that maps a tracker kind to its adapter's factory (services/trackers/jira/, linear/, github/).
  * `opts.baseUrl`, else the variable {@link TRACKER_API_URL_ENV} names, points the client elsewhere.
- * @throws what the factory throws (a missing variable: an Error naming it).
+ * Each adapter (and the tracker's client library: jira.js, @linear/sdk, @octokit/*) is imported here on first use,
+ * so a bot pays the memory of the clients of the kinds its plan configures only (measured under tsx: ~53 MB for
+ * jira.js, ~38 MB for @linear/sdk; bench/RESULTS-trackers.md), and none without `tasks_from`.
+ * @returns a promise of the adapter.
+ * @throws (rejects with) what the factory throws (a missing variable: an Error naming it).
  */
-export const createAdapter: AdapterFactory = (kind, settings, env, given) => {
+export const createAdapter: AdapterFactory = async (kind, settings, env, given) => {
   const baseUrl = given?.baseUrl ?? (env[TRACKER_API_URL_ENV[kind]] || undefined);
   const opts = baseUrl ? { ...given, baseUrl } : given;
   switch (kind) {
     case 'jira':
-      return createJiraAdapter(settings as JiraSourceConfig, env, opts);
+      return (await import('./jira/index.js')).createJiraAdapter(settings as JiraSourceConfig, env, opts);
     case 'linear':
-      return createLinearAdapter(settings as LinearSourceConfig, env, opts);
+      return (await import('./linear/index.js')).createLinearAdapter(settings as LinearSourceConfig, env, opts);
     case 'github':
-      return createGithubAdapter(settings as GithubSourceConfig, env, opts);
+      return (await import('./github/index.js')).createGithubAdapter(settings as GithubSourceConfig, env, opts);
   }
 };
 

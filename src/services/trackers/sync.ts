@@ -41,8 +41,11 @@ export interface SourceLock {
 export interface TrackerSyncOptions {
   /** The Deps of the running plan (read again after a reload). */
   deps: () => Deps;
-  /** Builds a source's adapter (services/trackers/adapters.ts `createAdapter` with the environment, in production). */
-  adapterFor: (source: ConfiguredSource) => TrackerAdapter;
+  /**
+   * Builds a source's adapter (services/trackers/adapters.ts `createAdapter` with the environment, in production; it
+   * loads the tracker's client on first use, hence the promise). Called once per source and settings.
+   */
+  adapterFor: (source: ConfiguredSource) => TrackerAdapter | Promise<TrackerAdapter>;
   /** Reloads the plan (services/plan/reload.ts), so it takes the stored issues in. */
   reload: () => Promise<unknown>;
   lock: SourceLock;
@@ -181,16 +184,21 @@ async function upsertRow(tx: Tx, source: Pick<ConfiguredSource, 'sourceId' | 'wo
  * refused token DMs the PM once (`pm_notified_at`) until a sync works again, which clears the error and the notices.
  */
 export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
-  const adapters = new Map<string, { fingerprint: string; adapter: TrackerAdapter }>();
+  const adapters = new Map<string, { fingerprint: string; adapter: Promise<TrackerAdapter> }>();
   const pausedUntil = new Map<string, number>();
   const background = new Set<Promise<unknown>>();
 
   const sourceOf = (sourceId: string) => configuredSources(opts.deps().config).find((s) => s.sourceId === sourceId);
-  const adapterOf = (source: ConfiguredSource): TrackerAdapter => {
+  const adapterOf = (source: ConfiguredSource): Promise<TrackerAdapter> => {
     const fingerprint = stringify(source.settings) ?? '';
     const cached = adapters.get(source.sourceId);
     if (cached?.fingerprint === fingerprint) return cached.adapter;
-    const adapter = opts.adapterFor(source);
+    const adapter = Promise.resolve()
+      .then(() => opts.adapterFor(source))
+      .catch((err: unknown) => {
+        adapters.delete(source.sourceId); // a missing variable set since: built again next time
+        throw err;
+      });
     adapters.set(source.sourceId, { fingerprint, adapter });
     return adapter;
   };
@@ -275,7 +283,7 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
     const result = await opts.lock.run(source.sourceId, { wait }, async (): Promise<SyncOutcome> => {
       const deps = opts.deps();
       try {
-        const { changes, complete, listed } = await run(adapterOf(source), deps);
+        const { changes, complete, listed } = await run(await adapterOf(source), deps);
         await succeeded(deps, source, complete);
         const planChanged = await applyStored(source, changes);
         if (listed) await catchUpDone(opts.deps(), source, listed, new Set(changes.map((c) => c.key)));
@@ -365,8 +373,8 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
       const candidates = secretsOf(kind, env);
       if (!candidates.length) return { status: 404, body: `no ${kind} source takes webhooks (set webhook_secret_env)` };
       for (const { source, secret } of candidates) {
-        const adapter = adapterOf(source);
-        if (!(await adapter.verifyWebhook(headers, rawBody, secret).catch(() => false))) continue;
+        const adapter = await adapterOf(source).catch(() => null);
+        if (!adapter || !(await adapter.verifyWebhook(headers, rawBody, secret).catch(() => false))) continue;
         let body: unknown;
         try {
           body = JSON.parse(rawBody.toString('utf8'));
@@ -389,7 +397,7 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
       while (background.size) await Promise.all([...background]);
     },
     checkTokens: async () => {
-      await Promise.all(configuredSources(opts.deps().config).map((s) => adapterOf(s).checkAuth()));
+      await Promise.all(configuredSources(opts.deps().config).map(async (s) => (await adapterOf(s)).checkAuth()));
     },
   };
 }

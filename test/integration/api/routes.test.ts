@@ -260,7 +260,7 @@ describe('read-only API under /api/v1 (mounted on the Bolt HTTP receiver)', () =
     const blocker = (served.components as { schemas: Record<string, { properties: Record<string, Record<string, unknown>>; required: string[] }> }).schemas.Blocker!;
     expect(blocker.required).toContain('task_id');
     expect(blocker.properties.task_id).toMatchObject({ type: ['string', 'null'] });
-    expect(blocker.properties.source!.enum).toEqual(['command', 'modal', 'standup', 'gate', 'task']);
+    expect(blocker.properties.source!.enum).toEqual(['command', 'modal', 'standup', 'gate', 'task', 'workflow']);
   });
 
   it('gates: the recorded state with its configured name', async () => {

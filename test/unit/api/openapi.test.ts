@@ -138,7 +138,7 @@ describe('the OpenAPI document of /api/v1', () => {
   it('a blocker names its task (task_id, null when none) and its source is one of the five ways a blocker is raised', () => {
     const check = responseValidator(openApiDocument(), '/api/v1/blockers');
     const blocker = SAMPLES.blockers;
-    for (const source of ['command', 'modal', 'standup', 'gate', 'task']) expect(check({ data: [{ ...blocker, source }], next_cursor: null }), source).toBeNull();
+    for (const source of ['command', 'modal', 'standup', 'gate', 'task', 'workflow']) expect(check({ data: [{ ...blocker, source }], next_cursor: null }), source).toBeNull();
     expect(check({ data: [{ ...blocker, task_id: null }], next_cursor: null })).toBeNull();
     expect(check({ data: [{ ...blocker, source: 'email' }], next_cursor: null })).not.toBeNull();
     const { task_id: _, ...withoutTask } = blocker;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type ConfigError, parseWorkspaceConfig } from '../../../src/config/load.js';
 import { addTrackerTasks, rawTrackerSources, type StoredTrackerIssue, trackerSourceLabel } from '../../../src/config/tracker-tasks.js';
 import type { TrackerIssue } from '../../../src/domain/trackers/tracker-issue.js';
@@ -101,5 +101,30 @@ describe('tracker issues become tasks of the plan (issue 21)', () => {
   it('leaves out the rows of a source no longer configured', () => {
     const cfg = parse([{ sourceId: 'omega/1', issue: issue('LAUNCH-7') }]);
     expect(cfg.workstreams.omega!.tasks.map((t) => t.id)).toEqual(['O-1']);
+  });
+
+  describe('memory: a plan of thousands of tracker tasks', () => {
+    const Original = Intl.DateTimeFormat;
+    afterEach(() => {
+      Intl.DateTimeFormat = Original;
+    });
+
+    it('builds a handful of ICU date formatters, not one per task (each is native memory the GC does not see: ~50 MB per reload of 5,000 tasks)', () => {
+      let built = 0;
+      Intl.DateTimeFormat = new Proxy(Original, {
+        construct(target, args: ConstructorParameters<typeof Intl.DateTimeFormat>) {
+          built++;
+          return new target(...args);
+        },
+        apply(target, _this, args: Parameters<typeof Intl.DateTimeFormat>) {
+          built++;
+          return target(...args);
+        },
+      });
+      const rows = stored(...Array.from({ length: 2_000 }, (_, i) => issue(`LAUNCH-${i + 1}`, { due: { date: '2026-03-02' } })));
+      const cfg = parse(rows);
+      expect(cfg.workstreams.omega!.tasks).toHaveLength(2_001);
+      expect(built).toBeLessThan(50);
+    });
   });
 });

@@ -113,6 +113,16 @@ describe('job registry', () => {
         );
       });
 
+      it('coalesces only items about the same row (same data), under a key without ":"', () => {
+        fc.assert(
+          fc.property(itemsOf(method), itemsOf(method), (a, b) => {
+            const [ka, kb] = [job.coalesce?.(a), job.coalesce?.(b)];
+            if (ka) expect(ka).not.toContain(':');
+            if (ka && JSON.stringify(job.data(a)) !== JSON.stringify(job.data(b))) expect(kb).not.toBe(ka);
+          }),
+        );
+      });
+
       it('writes data its payload schema accepts unchanged', () => {
         fc.assert(
           fc.property(itemsOf(method), (item) => {
@@ -142,7 +152,11 @@ describe('job registry', () => {
                 queue: job.queue,
                 name: job.name,
                 data: job.data(item),
-                opts: job.delay ? { jobId: job.jobId(item), delay: job.delay(item) } : { jobId: job.jobId(item) },
+                opts: {
+                  jobId: job.jobId(item),
+                  ...(job.delay ? { delay: job.delay(item) } : {}),
+                  ...(job.coalesce?.(item) ? { deduplication: { id: job.coalesce(item), keepLastIfActive: true } } : {}),
+                },
               })),
             );
           }),
@@ -186,17 +200,20 @@ describe('queueWakeups', () => {
     ]);
   });
 
-  it('posts the first report version at once and debounces later ones by 500 ms; blocker messages by 300 ms', async () => {
+  it('posts the first report version at once and coalesces later ones per report, 5 s apart; blocker messages by 300 ms', async () => {
     const { queues, added } = recordingQueues();
     const wakeups = queueWakeups(queues);
     await wakeups.renderReports([
       { runId: 4, version: 1 },
       { runId: 4, version: 2 },
+      { runId: 4, version: 3 },
     ]);
     await wakeups.renderBlockers([{ blockerId: 9, version: 5 }]);
+    const coalesced = { deduplication: { id: 'report-4', keepLastIfActive: true } };
     expect(added.map((a) => [a.queue, a.name, a.data, a.opts])).toEqual([
       ['channel', 'render-report', { runId: 4 }, { jobId: 'report-4-1', delay: 0 }],
-      ['channel', 'render-report', { runId: 4 }, { jobId: 'report-4-2', delay: 500 }],
+      ['channel', 'render-report', { runId: 4 }, { jobId: 'report-4-2', delay: 5_000, ...coalesced }],
+      ['channel', 'render-report', { runId: 4 }, { jobId: 'report-4-3', delay: 5_000, ...coalesced }],
       ['channel', 'render-blocker', { blockerId: 9 }, { jobId: 'blocker-9-5', delay: 300 }],
     ]);
   });

@@ -1,4 +1,3 @@
-import { createCloudClient } from 'jira.js';
 import { z } from 'zod';
 import type { TrackerIssue } from '../../../domain/trackers/tracker-issue.js';
 import type { JiraSourceConfig } from '../../../config/schema/tasks-from.js';
@@ -10,6 +9,10 @@ import { jiraIssueSchema, mapJiraIssue, requestedFields } from './mapping.js';
  * Reading a source's issues with JQL (issue 21). Cloud: the enhanced search, POST /rest/api/3/search/jql, paged by
  * `nextPageToken` (developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post).
  * Data Center: POST /rest/api/2/search, paged by `startAt` (docs.atlassian.com/software/jira/docs/api/REST/latest/#api/2/search-searchUsingSearchRequest).
+ * Both go through jira.js's core client (`jira.js/core`: auth, OAuth refresh, errors, rate limits) with the request
+ * jira.js's own `searchAndReconsileIssuesUsingJqlPost` builds; not through `createCloudClient`, whose import loads every
+ * generated Jira Cloud endpoint (~36 MB more RSS in the bot, measured: bench/RESULTS-trackers.md) for this one call.
+ * The answers are checked with this file's schemas either way.
  */
 
 /** Issues per page: the contract's Jira page size (Cloud's enhanced search returns up to 5,000 for few fields; 100 keeps pages small). */
@@ -33,7 +36,6 @@ export function splitOrderBy(jql: string): { filter: string; orderBy: string | n
 
 /** Reads the issues of one source. */
 export class JiraIssueReader {
-  readonly #cloud: ReturnType<typeof createCloudClient>;
   /** The source's filter, without its ORDER BY. */
   readonly #filter: string;
   /** The listing's JQL: the source's, ordered by key when it has no ORDER BY (new issues land on the last page, so `startAt` paging skips none). */
@@ -43,7 +45,6 @@ export class JiraIssueReader {
     private readonly conn: JiraConnection,
     private readonly source: JiraSourceConfig,
   ) {
-    this.#cloud = createCloudClient(conn.client);
     const { filter, orderBy } = splitOrderBy(source.jql);
     this.#filter = filter;
     this.#listJql = `${filter} ${orderBy ?? 'ORDER BY key ASC'}`.trim();
@@ -59,7 +60,11 @@ export class JiraIssueReader {
     const fields = requestedFields(this.source);
     try {
       if (this.conn.deployment === 'cloud') {
-        const raw = await this.#cloud.issueSearch.searchAndReconsileIssuesUsingJqlPost({ jql, fields, maxResults: JIRA_PAGE_SIZE, ...(cursor ? { nextPageToken: cursor } : {}) });
+        const raw = await this.conn.client.sendRequest({
+          url: '/rest/api/3/search/jql',
+          method: 'POST',
+          body: { jql, fields, maxResults: JIRA_PAGE_SIZE, ...(cursor ? { nextPageToken: cursor } : {}) },
+        });
         const page = parse(cloudPageSchema, raw, 'POST /rest/api/3/search/jql');
         const next = page.isLast === false || (page.isLast === undefined && page.nextPageToken) ? (page.nextPageToken ?? undefined) : undefined;
         return { issues: this.#map(page.issues), ...(next ? { next } : {}) };

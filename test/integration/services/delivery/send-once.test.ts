@@ -91,6 +91,8 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     expect(searches[1]!.args.cursor).toBeTruthy();
     const [row] = await h.sql<{ status: string; prompt_ts: string; dm_channel: string }>(`SELECT status, prompt_ts, dm_channel FROM ${PROMPT_STATES} p WHERE id = $1`, [id]);
     expect(row).toEqual({ status: 'sent', prompt_ts: earlier.ts, dm_channel: 'D10' });
+    // what conversations.open answered is kept: U10's next search needs no conversations.open
+    expect(await h.sql('SELECT user_id, channel FROM dm_channels')).toEqual([{ user_id: 'U10', channel: 'D10' }]);
   });
 
   it('when the crashed attempt never reached Slack, the search finds nothing and the prompt is posted once', async () => {
@@ -106,6 +108,35 @@ describe('send-once delivery: a reservation reclaimed after a crash looks for it
     expect(posts).toHaveLength(1);
     expect(posts[0]!.args.metadata).toEqual({ event_type: 'preflight_prompt', event_payload: { reservation: `prompt-${id}` } });
     expect(s.messages.in('U11').filter((m) => m.metadata?.event_payload.reservation === `prompt-${id}`)).toHaveLength(1);
+  });
+
+  it('a DM to someone written to before, reclaimed after a crash, is searched in the IM channel recorded from the first post: no conversations.open', async () => {
+    const { bot, s, h } = await setUp();
+    const [first] = await h.sql<{ id: number }>("SELECT id FROM standup_prompts WHERE user_id = 'U10'");
+    expect(await sendPrompt(bot.deps, first!.id)).toBe('sent');
+    // chat.postMessage to U10 answered with the IM channel: recorded for U10
+    expect(await h.sql('SELECT user_id, channel FROM dm_channels')).toEqual([{ user_id: 'U10', channel: 'D10' }]);
+
+    // the next day's prompt to U10: claimed by a process that died after Slack had posted it
+    h.clock.set('2026-02-04T09:00:00Z');
+    await tick(bot.deps);
+    const [next] = await h.sql<{ id: number }>("SELECT id FROM standup_prompts WHERE user_id = 'U10' AND id <> $1", [first!.id]);
+    await h.sql("UPDATE deliveries SET status = 'sending', claims = 1, attempts = 1, claimed_at = $2, first_claimed_at = $2 WHERE kind = 'prompt' AND owner_key = $1::text", [
+      next!.id,
+      new Date('2026-02-04T09:00:00Z'),
+    ]);
+    const earlier = s.messages.post({ channel: 'U10', text: 'Standup for QA', metadata: { event_type: 'preflight_prompt', event_payload: { reservation: `prompt-${next!.id}` } } });
+    h.clock.advance({ minutes: 2 });
+    await tick(bot.deps);
+    // a new process (nothing remembered in memory): the IM channel comes from Postgres
+    const restarted = await h.process({ workers: false });
+    expect(await sendPrompt(restarted.deps, next!.id)).toBe('sent');
+
+    expect(s.of('conversations.open')).toHaveLength(0);
+    expect(s.of('conversations.history').map((c) => c.args.channel)).toEqual(['D10']);
+    expect(s.of('chat.postMessage', (a) => a.channel === 'U10')).toHaveLength(1);
+    const [row] = await h.sql<{ status: string; prompt_ts: string }>(`SELECT status, prompt_ts FROM ${PROMPT_STATES} p WHERE id = $1`, [next!.id]);
+    expect(row).toEqual({ status: 'sent', prompt_ts: earlier.ts });
   });
 
   it('a report whose first post was not recorded is found in the channel and edited, never posted twice', async () => {
