@@ -7,7 +7,7 @@ import { WebClient } from '@slack/web-api';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
-import type { Env } from './config/env.js';
+import { type Env, rotationOn } from './config/env.js';
 import type { Program } from './domain/program/program.js';
 import { type ConnectionWarnings, connectionWarnings } from './connection-warnings.js';
 import { type Database, LISTENER_POOL_SIZE, openDatabase } from './db/client.js';
@@ -23,6 +23,8 @@ import { PlanHolder } from './services/plan/holder.js';
 import type { Wakeups } from './services/wakeups.js';
 import { blockKitRenderer } from './slack/blocks/renderer.js';
 import { boltLogger } from './slack/logger.js';
+import { type TokenRotation, tokenRotation } from './services/slack-tokens/rotation.js';
+import { RotatingWebClient, slackTokenRefresher } from './slack/token-rotation.js';
 
 /** What a caller may set instead of the production defaults (tests and benchmarks). */
 export interface PreflightOverrides {
@@ -73,6 +75,12 @@ export interface Preflight {
    * few minutes of retries.
    */
   readonly slack: { worker: WebClient; lookup: WebClient };
+  /**
+   * Token rotation (SLACK_REFRESH_TOKEN, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET set): the current bot token, kept in
+   * Postgres and shared by every replica; both clients above then carry it on every call (src/slack/token-rotation.ts).
+   * Absent without those variables: the clients hold SLACK_BOT_TOKEN, as before, and nothing reads Postgres for it.
+   */
+  readonly tokens?: TokenRotation;
   /** The workers' Deps (worker pool, worker client). */
   readonly deps: Deps;
   /** The Slack listeners' Deps for the client Bolt hands a listener (listener pool). */
@@ -126,8 +134,19 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
         );
   const observeSlack = metrics ? observedClientOptions((method, outcome) => metrics.slackCall(method, outcome)) : {};
 
+  // token rotation: the token comes from Postgres (refreshed by one replica at a time), asked for on every call
+  const tokens = rotationOn(env)
+    ? tokenRotation({
+        db: database.db,
+        clock,
+        log,
+        seed: env.SLACK_REFRESH_TOKEN,
+        refresher: slackTokenRefresher({ clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET, clientOptions: { slackApiUrl: env.SLACK_API_URL, logger: boltLogger(log) } }),
+      })
+    : undefined;
+  const client = (options: ConstructorParameters<typeof WebClient>[1]) => (tokens ? new RotatingWebClient(tokens, options) : new WebClient(env.SLACK_BOT_TOKEN, options));
   const slack = {
-    worker: new WebClient(env.SLACK_BOT_TOKEN, {
+    worker: client({
       slackApiUrl: env.SLACK_API_URL,
       logger: boltLogger(log),
       rejectRateLimitedCalls: true,
@@ -136,7 +155,7 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
       ...observeSlack,
     }),
     // users.lookupByEmail is Tier 3 (~50 a minute); a 429 pauses the client's queue for Retry-After
-    lookup: new WebClient(env.SLACK_BOT_TOKEN, {
+    lookup: client({
       slackApiUrl: env.SLACK_API_URL,
       logger: boltLogger(log),
       maxRequestConcurrency: 3,
@@ -172,6 +191,7 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
       wakeups,
       metrics,
       slack,
+      ...(tokens ? { tokens } : {}),
       deps,
       depsFor,
       withConfig,

@@ -24,6 +24,21 @@ export const REDACT_PATHS = [
   'PREFLIGHT_API_TOKEN',
   '*.PREFLIGHT_API_TOKEN',
   '*.METRICS_TOKEN',
+  // token rotation (issue 24): the refresh token and client secret, and Slack's oauth.v2.access answer's fields
+  'SLACK_REFRESH_TOKEN',
+  '*.SLACK_REFRESH_TOKEN',
+  'SLACK_CLIENT_SECRET',
+  '*.SLACK_CLIENT_SECRET',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'client_secret',
+  '*.client_secret',
+  'accessToken',
+  '*.accessToken',
+  'refreshToken',
+  '*.refreshToken',
 ];
 
 export type LogFormat = 'json' | 'pretty';

@@ -23,6 +23,7 @@ import { EmailLookupError, resolveEmails } from './services/people/resolve-email
 import { createSlackApp } from './slack/app.js';
 import { checkHealth } from './slack/health.js';
 import { SlackStartError } from './slack/start-errors.js';
+import { TokenRotationError } from './services/slack-tokens/errors.js';
 
 import { failStart as fail } from './start-failure.js';
 import { redisSourceLock } from './jobs/tracker-lock.js';
@@ -67,6 +68,15 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     );
   }
 
+  // token rotation (issue 24): the current bot token before anything calls Slack (at the first start, or when it is
+  // due, it is refreshed now); a refused refresh token stops start-up with a line naming the variable to fix
+  if (preflight.tokens) {
+    await preflight.tokens.current().catch((err: unknown): never => {
+      if (err instanceof TokenRotationError) fail(`Preflight cannot start: ${err.message}`);
+      throw err;
+    });
+  }
+
   // the plan runs with the overrides made from Slack (issue 20), applied to the file before validation as a reload
   // does; an override the file now overrules is dropped (file wins)
   const planConfig = await loadPlanConfig({ db: database.db, log, clock: preflight.clock, lookup: preflight.slack.lookup }, env.PREFLIGHT_CONFIG).catch((err: unknown): never => {
@@ -101,6 +111,7 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     metrics: metrics!,
     routes,
     onRequest: () => requestsFirst.begin(),
+    ...(preflight.tokens ? { tokens: preflight.tokens } : {}),
   });
   /** A token Slack refuses (or no way to reach Slack) ends start-up with one line naming the variable. */
   const orFail = (err: unknown): never => {

@@ -7,6 +7,7 @@ import { SlackMessageStore, uploadedBytes } from './messages.js';
 import { Surfaces } from './surfaces.js';
 import { SlackConversations } from './conversations.js';
 import { FunctionExecutions } from './functions.js';
+import { TokenRotationFake } from './token-rotation.js';
 
 /** One Web API call the fake received, with its arguments parsed (blocks/view JSON decoded). */
 export interface RecordedCall {
@@ -64,6 +65,8 @@ export class SlackApiFake {
   readonly canvases = new CanvasStore();
   /** Workflow Builder step executions (issue 24): started by the sandbox's "Run a workflow step", completed by the bot. */
   readonly functions = new FunctionExecutions();
+  /** Slack's token rotation (issue 24): off until `rotation.start(...)`; then oauth.v2.access refreshes and expired bot tokens get `token_expired`. */
+  readonly rotation = new TokenRotationFake();
   readonly changes = new EventEmitter<{ change: [StandInChange] }>();
   private server: Server;
   private seq = 0;
@@ -140,7 +143,17 @@ export class SlackApiFake {
       record(200);
       return { status: 200, body: this.respond(method.slice('response/'.length), args) };
     }
+    if (this.rotation.handles(method)) {
+      // oauth.v2.access authenticates with the app's client ID and secret, not a token
+      record(200);
+      return { status: 200, body: this.rotation.refresh(args, { id: this.opts.teamId ?? 'T0PREFLIGHT', botUserId: this.opts.botUserId ?? 'UBOTPREFLIGHT' }, req.headers.authorization) };
+    }
     const auth = req.headers.authorization ?? args.token;
+    const refusal = this.rotation.refusal(auth);
+    if (refusal) {
+      record(200);
+      return { status: 200, body: { ok: false, error: refusal } };
+    }
     if (!auth) {
       record(200);
       return { status: 200, body: { ok: false, error: 'not_authed' } };

@@ -14,7 +14,21 @@ const url = (what: string) =>
 export const envSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({ error: 'SLACK_BOT_TOKEN is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
-    .regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'),
+    .regex(/^(xoxe\.)?xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb- (or xoxe.xoxb- with token rotation)'),
+  /**
+   * Token rotation (docs.slack.dev/authentication/using-token-rotation): the refresh token (xoxe-…) Slack gave with
+   * the first expiring bot token, and the app's Client ID and Client Secret (Basic Information → App Credentials)
+   * that `oauth.v2.access` needs to exchange it. All three or none (checked in {@link loadEnv}).
+   */
+  SLACK_REFRESH_TOKEN: z
+    .string()
+    .regex(/^xoxe-/, 'SLACK_REFRESH_TOKEN must be a refresh token starting with xoxe-')
+    .optional(),
+  SLACK_CLIENT_ID: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'SLACK_CLIENT_ID must be the Client ID from Basic Information → App Credentials (digits.digits)')
+    .optional(),
+  SLACK_CLIENT_SECRET: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string({ error: 'SLACK_SIGNING_SECRET is required: the Signing Secret from Basic Information' }).min(1, 'SLACK_SIGNING_SECRET is required'),
   /** When set, Preflight connects with Socket Mode instead of serving HTTP. */
   SLACK_APP_TOKEN: z
@@ -80,8 +94,36 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
+  const rotation = rotationProblems(parsed.data);
+  if (rotation.length) throw new EnvError(rotation);
   const REDIS = parseRedisUrl(parsed.data.REDIS_URL);
   return { ...parsed.data, REDIS, QUEUE_PREFIX: queuePrefixFor(REDIS, parsed.data.QUEUE_PREFIX) };
+}
+
+/** The variables token rotation needs together. */
+export const ROTATION_VARIABLES = ['SLACK_REFRESH_TOKEN', 'SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'] as const;
+
+/**
+ * Token rotation's variables are all set or none; an expiring bot token (`xoxe.xoxb-`) needs them.
+ * @returns one line per problem, naming the missing variables (empty when fine).
+ */
+function rotationProblems(env: Pick<z.infer<typeof envSchema>, 'SLACK_BOT_TOKEN' | (typeof ROTATION_VARIABLES)[number]>): string[] {
+  const missing = ROTATION_VARIABLES.filter((v) => !env[v]);
+  if (missing.length === ROTATION_VARIABLES.length) {
+    return env.SLACK_BOT_TOKEN.startsWith('xoxe.')
+      ? [
+          `SLACK_BOT_TOKEN: is an expiring token (xoxe.xoxb-, token rotation is on): also set ${ROTATION_VARIABLES.join(', ')} so Preflight can refresh it before it expires (12 hours), or turn token rotation off and use the xoxb- token`,
+        ]
+      : [];
+  }
+  if (missing.length === 0) return [];
+  const set = ROTATION_VARIABLES.filter((v) => env[v]);
+  return missing.map((v) => `${v}: is required with ${set.join(' and ')} (token rotation needs ${ROTATION_VARIABLES.join(', ')})`);
+}
+
+/** Whether token rotation is on: SLACK_REFRESH_TOKEN, SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set. */
+export function rotationOn(env: Env): env is Env & Required<Pick<Env, (typeof ROTATION_VARIABLES)[number]>> {
+  return ROTATION_VARIABLES.every((v) => env[v]);
 }
 
 /**

@@ -10,7 +10,7 @@ import { registerStandupCommand } from './commands/standup.js';
 import { registerDmMessages } from './events/dm-message.js';
 import { type Health, withSlackConnection } from './health.js';
 import { type SocketConnection, trackSocketConnection } from './socket-connection.js';
-import { slackNoAnswerError, slackStartError } from './start-errors.js';
+import { SlackStartError, slackNoAnswerError, slackStartError } from './start-errors.js';
 import { boltLogger } from './logger.js';
 import { registerEventDedupe } from './middleware/dedupe-events.js';
 import { registerWorkspaceGuard, type Installation } from './middleware/workspace.js';
@@ -32,6 +32,9 @@ import { metricsRoute } from '../metrics/route.js';
 import { observedClientOptions } from '../metrics/slack-adapter.js';
 import { observeAcks } from './middleware/ack-timing.js';
 import { reportRequests } from './middleware/requests-in-flight.js';
+import type { TokenRotation } from '../services/slack-tokens/rotation.js';
+import { TokenRotationError } from '../services/slack-tokens/errors.js';
+import { RotatingWebClient } from './token-rotation.js';
 
 /** How long start-up waits for Slack to answer auth.test, ms (it answers in well under a second when reachable). */
 export const SLACK_INIT_TIMEOUT_MS = 20_000;
@@ -43,7 +46,10 @@ export interface SlackApp {
   /**
    * Checks SLACK_BOT_TOKEN with Slack (`auth.test`, through Bolt's `app.init()`; the app is built with
    * `deferInitialization` so a rejected token is an error here instead of an unhandled rejection).
-   * @throws SlackStartError naming SLACK_BOT_TOKEN when Slack refuses it or does not answer within
+   * With token rotation: first gets the current token (refreshing it when due, at the first start at once), then
+   * auth.test's it.
+   * @throws SlackStartError naming SLACK_BOT_TOKEN (with rotation: SLACK_REFRESH_TOKEN, SLACK_CLIENT_ID or
+   *   SLACK_CLIENT_SECRET) when Slack refuses it or does not answer within
    *   {@link SLACK_INIT_TIMEOUT_MS}; other errors as thrown by the client.
    */
   init(): Promise<void>;
@@ -106,6 +112,11 @@ export function createSlackApp(args: {
   routes?: GetRoute[];
   /** Told when each Slack request arrives; the function it returns is called when it is handled (src/jobs/requests-first.ts). */
   onRequest?: () => () => void;
+  /**
+   * Token rotation (issue 24; Preflight.tokens): Bolt authorizes each request with the current bot token and the
+   * listeners' client is a {@link RotatingWebClient}. Absent: SLACK_BOT_TOKEN, as before.
+   */
+  tokens?: TokenRotation;
 }): SlackApp {
   const { env, log } = args;
   const logger: BoltLogger = boltLogger(log);
@@ -120,6 +131,22 @@ export function createSlackApp(args: {
   const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger, ...(metrics ? observedClientOptions((m, o) => metrics.slackCall(m, o)) : {}) };
   const serveMetrics = metrics ? metricsRoute(metrics, env.METRICS_TOKEN) : undefined;
   const extraRoutes = args.routes ?? [];
+  const { tokens } = args;
+  // with token rotation: every request gets the current token (Bolt's per-request client), and the client the
+  // listeners' Deps hold asks for it on every call; the bot's IDs (for Bolt's ignoreSelf) come from one auth.test
+  const rotating = tokens ? new RotatingWebClient(tokens, clientOptions) : undefined;
+  let botIdentity: Promise<{ botId?: string; botUserId?: string }> | undefined;
+  const identity = (client: WebClient) => {
+    botIdentity ??= client.auth.test().then(
+      (r) => ({ botId: r.bot_id, botUserId: r.user_id }),
+      (err) => {
+        botIdentity = undefined;
+        throw err;
+      },
+    );
+    return botIdentity;
+  };
+  const auth = rotating && tokens ? { authorize: async () => ({ botToken: await tokens.current(), ...(await identity(rotating)) }) } : { token: env.SLACK_BOT_TOKEN };
   // Both apps run with `convoStore: false`: Preflight keeps no conversation state in Bolt (listeners read Postgres),
   // and Bolt's default in-memory store ran a middleware on every request for nothing.
   let app: App;
@@ -129,7 +156,7 @@ export function createSlackApp(args: {
     // WebSocket's state; Bolt's default one would take neither from the App's options.
     const receiver = new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger, installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } } });
     socket = trackSocketConnection(receiver.client);
-    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, socketMode: true, logger, clientOptions, deferInitialization: true, convoStore: false });
+    app = new App({ ...auth, receiver, socketMode: true, logger, clientOptions, deferInitialization: true, convoStore: false });
     healthServer = createServer(socketModeRoutes(healthRoute, serveMetrics, extraRoutes));
   } else {
     const receiver = new HTTPReceiver({
@@ -143,23 +170,37 @@ export function createSlackApp(args: {
         ...extraRoutes.map((r) => ({ path: r.path, method: [r.method ?? 'GET'], handler: r.handler })),
       ],
     });
-    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
+    app = new App({ ...auth, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
   }
   if (metrics) observeAcks(app, (kind, name, seconds) => metrics.ackObserved(kind, name, seconds));
   if (args.onRequest) reportRequests(app, args.onRequest);
+  const client: WebClient = rotating ?? app.client;
+  /** With token rotation: the current token (refreshed first if due) and Slack's auth.test of it, in place of app.init()'s check. */
+  const checkRotatedToken = async () => {
+    await tokens!.current().catch((err: unknown) => {
+      if (err instanceof TokenRotationError) throw new SlackStartError(err.variable, err.slackError, `Preflight cannot start: ${err.message}`);
+      throw err;
+    });
+    await app.init();
+    await identity(client).catch((err: unknown) => {
+      throw slackStartError(err, 'SLACK_REFRESH_TOKEN') ?? err;
+    });
+  };
   return {
     app,
-    client: app.client,
+    client,
     async init() {
       let timer: NodeJS.Timeout | undefined;
       const noAnswer = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(slackNoAnswerError('SLACK_BOT_TOKEN', SLACK_INIT_TIMEOUT_MS)), SLACK_INIT_TIMEOUT_MS);
+        timer = setTimeout(() => reject(slackNoAnswerError(tokens ? 'SLACK_REFRESH_TOKEN' : 'SLACK_BOT_TOKEN', SLACK_INIT_TIMEOUT_MS)), SLACK_INIT_TIMEOUT_MS);
       });
       try {
         await Promise.race([
-          app.init().catch((err: unknown) => {
-            throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
-          }),
+          tokens
+            ? checkRotatedToken()
+            : app.init().catch((err: unknown) => {
+                throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
+              }),
           noAnswer,
         ]);
       } finally {
@@ -167,13 +208,13 @@ export function createSlackApp(args: {
       }
     },
     registerListeners(depsFor, plan) {
-      const deps = depsFor(app.client);
+      const deps = depsFor(client);
       const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX, ...(plan ? { plan } : {}) };
       // one plan per request: a reload while a listener runs applies from the next request on
       if (plan) app.use(({ next }) => plan.holder.pin(next));
       let installation: Promise<Installation> | undefined;
       const installed = () => {
-        installation ??= app.client.auth.test().then(
+        installation ??= client.auth.test().then(
           (r) => ({ teamId: String(r.team_id), enterpriseId: r.enterprise_id ? String(r.enterprise_id) : null }),
           (err) => {
             installation = undefined; // retry on the next request

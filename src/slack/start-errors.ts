@@ -1,7 +1,11 @@
 import { ErrorCode } from '@slack/web-api';
+import type { RotationVariable } from '../services/slack-tokens/errors.js';
 
-/** Which token a start-up call used: the bot token (auth.test) or the app-level token (apps.connections.open). */
-export type SlackTokenVariable = 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN';
+/**
+ * Which variable a start-up call depended on: the bot token (auth.test), the app-level token (apps.connections.open),
+ * or with token rotation the refresh token and app credentials (oauth.v2.access, services/slack-tokens).
+ */
+export type SlackTokenVariable = 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | RotationVariable;
 
 /**
  * Slack refused a token at start-up, or could not be reached. `message` is one line for a first-run terminal:
@@ -23,6 +27,10 @@ const WHERE: Record<SlackTokenVariable, string> = {
   SLACK_BOT_TOKEN: 'copy the Bot User OAuth Token (xoxb-…) from your app\'s "OAuth & Permissions" page (reinstall the app if it was revoked) into SLACK_BOT_TOKEN',
   SLACK_APP_TOKEN:
     'generate an app-level token with the connections:write scope under "Basic Information" → "App-Level Tokens" and set it as SLACK_APP_TOKEN, or leave SLACK_APP_TOKEN empty to receive Slack\'s requests over HTTP',
+  SLACK_REFRESH_TOKEN:
+    'reinstall the app ("OAuth & Permissions" → "Reinstall to Workspace"), then set SLACK_BOT_TOKEN to the new bot token (xoxe.xoxb-…) and SLACK_REFRESH_TOKEN to its refresh token (xoxe-…)',
+  SLACK_CLIENT_ID: 'copy the Client ID from "Basic Information" → "App Credentials" into SLACK_CLIENT_ID',
+  SLACK_CLIENT_SECRET: 'copy the Client Secret from "Basic Information" → "App Credentials" into SLACK_CLIENT_SECRET',
 };
 
 /**

@@ -3,12 +3,15 @@ import { SlackMessageStore, uploadedBytes } from './slack-messages.js';
 import { CanvasStore } from '../../sandbox/slack-stand-in/canvases.js';
 import { SlackConversations } from '../../sandbox/slack-stand-in/conversations.js';
 import { type FunctionExecutedArgs, FunctionExecutions, functionExecutedBody } from '../../sandbox/slack-stand-in/functions.js';
+import { TokenRotationFake } from '../../sandbox/slack-stand-in/token-rotation.js';
 
 export const NOCK_SLACK_URL = 'https://slack.test/api/';
 
 export interface NockedCall {
   method: string;
   args: Record<string, any>;
+  /** The token the call carried (Authorization: Bearer, or `token` in the body), when it carried one. */
+  token?: string;
 }
 
 /**
@@ -16,7 +19,9 @@ export interface NockedCall {
  * is recorded and answered like Slack (DM channels D…, files.uploadV2's three steps (the bytes POSTed to
  * https://slack.test/upload/<file id>, recorded as method `upload`), increasing `ts` from `opts.now`, messages and their
  * metadata kept in `messages` and listed by conversations.history / .replies, see slack-messages.ts).
- * `failNext` scripts errors.
+ * `failNext` scripts errors. `rotation` plays Slack's token rotation once started (`oauth.v2.access` refreshes,
+ * `token_expired` for an expired bot token; sandbox/slack-stand-in/token-rotation.ts); calls it refused with
+ * `token_expired` are in `refused`, not `calls`.
  * @param opts.now the fake Slack's clock, epoch ms (pass the test's clock so `ts` and `oldest` agree); default the real one.
  * @param opts.onCall awaited after Slack has handled a call (a message posted, a history page read) and before
  *   its answer reaches the client: stands for what happens while the answer is slow to arrive (advance the
@@ -24,6 +29,8 @@ export interface NockedCall {
  */
 export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall) => void | Promise<void> } = {}) {
   const calls: NockedCall[] = [];
+  const refused: NockedCall[] = [];
+  const rotation = new TokenRotationFake(opts.now);
   const scripted: { method: string; status: number; body: unknown; headers?: Record<string, string> }[] = [];
   const messages = new SlackMessageStore(opts.now);
   const usersByEmail = new Map<string, string>();
@@ -49,12 +56,23 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
       const raw = await req.text();
       const args: Record<string, any> = (req.headers.get('content-type') ?? '').includes('json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
       for (const k of ['blocks', 'view', 'metadata']) if (typeof args[k] === 'string') args[k] = JSON.parse(args[k]);
+      const authorization = req.headers.get('authorization') ?? (args.token ? `Bearer ${args.token}` : undefined);
+      const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
       const i = scripted.findIndex((s) => s.method === method);
       if (i >= 0) {
         const [s] = scripted.splice(i, 1);
         return [s!.status, s!.body, s!.headers ?? {}];
       }
-      calls.push({ method, args });
+      if (rotation.handles(method)) {
+        calls.push({ method, args });
+        return [200, rotation.refresh(args, { id: 'T0PREFLIGHT', botUserId: 'U0BOT' }, authorization)];
+      }
+      const refusal = rotation.refusal(authorization);
+      if (refusal) {
+        refused.push({ method, args, ...(token ? { token } : {}) });
+        return [200, { ok: false, error: refusal }];
+      }
+      calls.push({ method, args, ...(token ? { token } : {}) });
       const answer = handle(method, args);
       await opts.onCall?.({ method, args });
       return [200, answer];
@@ -107,6 +125,10 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
       functions.started(body);
       return body;
     },
+    /** Calls answered `token_expired` (rotation started, the call's bot token expired). */
+    refused,
+    /** Slack's token rotation: off until `rotation.start(...)` (sandbox/slack-stand-in/token-rotation.ts). */
+    rotation,
     /** Members users.lookupByEmail finds: lower-cased email → user ID (others get `users_not_found`). */
     usersByEmail,
     /** Successful calls of `method` matching `where`. */

@@ -34,6 +34,16 @@ describe('createLogger', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, app: 'preflight', blocker: 7, token: '[redacted]', msg: 'blocker escalated' });
   });
 
+  it('token rotation (issue 24): refresh tokens, access tokens and the client secret are redacted, as fields or nested', () => {
+    const out = capture();
+    const log = createLogger('info', out.stream, 'json');
+    const answer = { access_token: 'xoxe.xoxb-1-a', refresh_token: 'xoxe-1-r', expires_in: 43_200 };
+    log.info({ SLACK_REFRESH_TOKEN: 'xoxe-1-env', SLACK_CLIENT_SECRET: 'shh', answer, tokens: { accessToken: 'xoxe.xoxb-1-b', refreshToken: 'xoxe-1-s' }, client_secret: 'shh2' }, 'refreshed');
+    const text = out.text();
+    for (const secret of ['xoxe.xoxb-1-a', 'xoxe-1-r', 'xoxe-1-env', 'shh', 'xoxe.xoxb-1-b', 'xoxe-1-s']) expect(text).not.toContain(secret);
+    expect(JSON.parse(text)).toMatchObject({ answer: { expires_in: 43_200, access_token: '[redacted]' }, SLACK_REFRESH_TOKEN: '[redacted]' });
+  });
+
   it('pretty: a human-readable line (level name, message, fields), no colour codes off a terminal, secrets redacted', async () => {
     const out = capture();
     const log = createLogger('info', out.stream, 'pretty');

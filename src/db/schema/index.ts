@@ -15,3 +15,4 @@ export * from './warrooms.js';
 export * from './board.js';
 export * from './retro.js';
 export * from './workflow-steps.js';
+export * from './slack-tokens.js';

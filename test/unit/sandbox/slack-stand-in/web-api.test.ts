@@ -56,3 +56,39 @@ describe('the Slack stand-in answers like Slack', () => {
     expect(await bad.json()).toEqual({ ok: false, error: 'expired_url' });
   });
 });
+
+describe('the Slack stand-in plays token rotation once started (issue 24)', () => {
+  let standIn: SlackApiFake;
+  beforeAll(async () => {
+    standIn = await new SlackApiFake().start();
+    standIn.rotation.start({ clientId: '1.2', clientSecret: 'secret', refreshToken: 'xoxe-1-first' });
+  });
+  afterAll(() => standIn.stop());
+
+  const refresh = (refreshToken: string, secret = 'secret') =>
+    new WebClient(undefined, { slackApiUrl: standIn.url, retryConfig: { retries: 0 }, headers: { Authorization: `Basic ${Buffer.from(`1.2:${secret}`).toString('base64')}` } })
+      .apiCall('oauth.v2.access', { grant_type: 'refresh_token', refresh_token: refreshToken })
+      .then(
+        (r) => r as Record<string, any>,
+        (e: { data?: Record<string, any> }) => e.data!,
+      );
+
+  it('exchanges a refresh token once, in Slack’s documented shape; a spent one or a wrong secret is refused', async () => {
+    expect(await refresh('xoxe-1-first', 'wrong')).toMatchObject({ ok: false, error: 'bad_client_secret' });
+    const first = await refresh('xoxe-1-first');
+    expect(first).toMatchObject({ ok: true, token_type: 'bot', expires_in: 43_200, access_token: expect.stringMatching(/^xoxe\.xoxb-/), refresh_token: expect.stringMatching(/^xoxe-/) });
+    expect(await refresh('xoxe-1-first')).toMatchObject({ ok: false, error: 'invalid_refresh_token' });
+    expect(await refresh(first.refresh_token)).toMatchObject({ ok: true });
+  });
+
+  it('answers token_expired to a call with an expired bot token, and serves a current one', async () => {
+    standIn.rotation.expire('xoxe.xoxb-1-expired');
+    const call = (token: string) =>
+      new WebClient(token, { slackApiUrl: standIn.url, retryConfig: { retries: 0 } }).auth.test().then(
+        () => 'ok',
+        (e: { data?: { error?: string } }) => e.data?.error,
+      );
+    expect(await call('xoxe.xoxb-1-expired')).toBe('token_expired');
+    expect(await call('xoxe.xoxb-1-current')).toBe('ok');
+  });
+});
