@@ -99,7 +99,11 @@ describe('faults: kill -9, a rolling deploy, SIGTERM (the real process, shared P
     // how many reservations were reclaimed after the kill and found their message in Slack instead of posting
     const reclaimed = (await sql.query(`SELECT count(*)::int AS n FROM ${PROMPT_STATES} p WHERE attempts > 1`)).rows[0].n;
     await sql.end();
-    reportFigures('kill -9 mid-fan-out: reclaimed', { promptsReclaimed: reclaimed, historySearches: fake.ok('conversations.history').length, conversationsOpened: fake.ok('conversations.open').length });
+    reportFigures('kill -9 mid-fan-out: reclaimed', {
+      promptsReclaimed: reclaimed,
+      historySearches: fake.ok('conversations.history').length,
+      conversationsOpened: fake.ok('conversations.open').length,
+    });
     expect(stuck).toBe(0);
     await second.stop();
   }, 150_000);
