@@ -1,0 +1,35 @@
+import type { ProgramDeclaration } from '../../domain/program/declaration.js';
+import { peopleOf } from '../../domain/program/people.js';
+import type { ConnectRoster } from './workspace.js';
+
+const rosters = new WeakMap<ProgramDeclaration, ConnectRoster>();
+const teamSets = new WeakMap<ProgramDeclaration, ReadonlySet<string>>();
+
+/**
+ * The workspace guard's view of a plan (issue 24): every channel it names (program, workstream and blockers
+ * channels) and every user ID it lists in any role (domain/program/people.ts). Memoised per plan object (a plan is
+ * immutable; a reload brings a new one).
+ */
+export function connectRoster(plan: ProgramDeclaration): ConnectRoster {
+  const known = rosters.get(plan);
+  if (known) return known;
+  const channels = new Set<string>([plan.program.channel]);
+  for (const ws of Object.values(plan.workstreams)) {
+    channels.add(ws.channel);
+    if (ws.blockers_channel) channels.add(ws.blockers_channel);
+  }
+  const roster = { channels, people: new Set(Object.keys(peopleOf(plan))) };
+  rosters.set(plan, roster);
+  return roster;
+}
+
+/** The workspaces (`T…`) a plan names with `team:` (program and workstreams), memoised per plan object. */
+export function planTeams(plan: ProgramDeclaration): ReadonlySet<string> {
+  const known = teamSets.get(plan);
+  if (known) return known;
+  const teams = new Set<string>();
+  if (plan.program.team) teams.add(plan.program.team);
+  for (const ws of Object.values(plan.workstreams)) if (ws.team) teams.add(ws.team);
+  teamSets.set(plan, teams);
+  return teams;
+}
