@@ -31,12 +31,12 @@ export type ChannelCheck = { kind: 'ok' } | { kind: 'stop'; message: string };
  * not in; `team_access_not_granted` when the org-wide app is not granted the channel's workspace).
  */
 function why(ref: ChannelRef, error: string): string {
-  const where = ref.team ? ` (workspace ${ref.team})` : '';
+  const where = ref.team ? ` (team: ${ref.team})` : '';
   switch (error) {
     case 'channel_not_found':
       return `${ref.key}: Preflight cannot see channel ${ref.channel}${where}: check the ID, add Preflight to that channel's workspace (an org admin: Manage apps → Preflight → Add to more workspaces), and invite @Preflight if the channel is private`;
     case 'team_access_not_granted':
-      return `${ref.key}: channel ${ref.channel} is in a workspace${where} Preflight is not granted (team_access_not_granted): an org admin must add Preflight to that workspace`;
+      return `${ref.key}: channel ${ref.channel}${where} is in a workspace Preflight is not granted (team_access_not_granted): an org admin must add Preflight to that workspace`;
     default:
       return `${ref.key}: Slack refused to show channel ${ref.channel}${where} (conversations.info: ${error})`;
   }

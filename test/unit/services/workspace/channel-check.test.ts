@@ -51,8 +51,8 @@ describe('the start-up channel check (Enterprise Grid)', () => {
     const message = checked.kind === 'stop' ? checked.message : '';
     expect(message.split('\n')).toEqual([
       'Preflight cannot start: preflight.yml names channels the bot cannot reach:',
-      '  - workstreams.apac.channel: channel C0APAC is in a workspace (workspace T0ACMEUS) Preflight is not granted (team_access_not_granted): an org admin must add Preflight to that workspace',
-      "  - workstreams.typo.channel: Preflight cannot see channel C0NOPE (workspace T0ACMEEU): check the ID, add Preflight to that channel's workspace (an org admin: Manage apps → Preflight → Add to more workspaces), and invite @Preflight if the channel is private",
+      '  - workstreams.apac.channel: channel C0APAC (team: T0ACMEUS) is in a workspace Preflight is not granted (team_access_not_granted): an org admin must add Preflight to that workspace',
+      "  - workstreams.typo.channel: Preflight cannot see channel C0NOPE (team: T0ACMEEU): check the ID, add Preflight to that channel's workspace (an org admin: Manage apps → Preflight → Add to more workspaces), and invite @Preflight if the channel is private",
     ]);
   });
   it('a channel given the wrong team: is named with the workspace Slack places it in', async () => {
