@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { postToSlackEndpoint } from '../support/bot-process.js';
 import { aConfig, aWorkstream, EVERY_DAY_OF_WEEK } from '../support/config-factories.js';
-import { gridSlashCommandBody } from '../support/slack-payloads.js';
+import { gridBlockActionBody, gridSlashCommandBody, gridViewSubmissionBody } from '../support/slack-payloads.js';
 import { standupTimeAwayFromNow } from '../support/standup-time.js';
 import { withBot } from '../support/with-bot.js';
 
@@ -79,6 +79,48 @@ describe('one Preflight for an Enterprise Grid org (two workspaces), with a Slac
     expect(summary).toContain('EU web');
     expect(summary).toContain('US web');
     expect(summary).toContain('QA sign-off');
+  });
+
+  it('Slack Connect: the listed Globex member answers the check-in from their DM with the form', async () => {
+    const prompt = dmsTo('W0GLOBEX1')[0]!;
+    const button = (prompt.args.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'standup_open_form');
+    const opened = t.fake.ok('views.open').length;
+    const click = gridBlockActionBody({
+      userId: 'W0GLOBEX1',
+      actionId: 'standup_open_form',
+      value: button.value,
+      channelId: 'D0GLOBEX1',
+      messageTs: '1700000000.000001',
+      teamId: 'T0GLOBEX',
+      enterpriseId: 'E0GLOBEX',
+    });
+    expect((await postToSlackEndpoint(t.bot.baseUrl, SECRET, click, FORM)).status).toBe(200);
+    await t.fake.waitFor('the form opened', () => t.fake.ok('views.open').length === opened + 1);
+    const view = t.fake.ok('views.open').at(-1)!.args.view;
+    const submitted = await postToSlackEndpoint(
+      t.bot.baseUrl,
+      SECRET,
+      gridViewSubmissionBody({
+        userId: 'W0GLOBEX1',
+        callbackId: view.callback_id,
+        privateMetadata: view.private_metadata,
+        teamId: 'T0GLOBEX',
+        enterpriseId: 'E0GLOBEX',
+        values: {
+          q_yesterday: { answer: { type: 'plain_text_input', value: 'Webhook client done' } },
+          q_today: { answer: { type: 'plain_text_input', value: 'Retries' } },
+          q_blockers: { answer: { type: 'plain_text_input', value: 'none' } },
+          q_progress: { answer: { type: 'number_input', value: '60' } },
+          q_risk: { answer: { type: 'static_select', selected_option: { value: 'green' } } },
+        },
+      }),
+      FORM,
+    );
+    expect(submitted.status).toBe(200);
+    expect(await submitted.text()).toBe(''); // the modal closes: the answer is recorded
+    await t.fake.waitFor('confirmation DM', () => dmsTo('W0GLOBEX1').length === 2);
+    const answers = await t.sql.query("SELECT count(*)::int AS n FROM standup_answers WHERE user_id = 'W0GLOBEX1'");
+    expect(answers.rows[0].n).toBeGreaterThan(0);
   });
 
   it('Slack Connect: the listed Globex member raises a blocker; an unlisted one is refused and nothing changes', async () => {

@@ -22,6 +22,8 @@ export interface RequestOrigin {
   channelId: string | null;
   /** Slack says the conversation is shared with another organization (`is_ext_shared_channel: true`). */
   extShared: boolean;
+  /** The request comes from a modal (`view_submission`, `view_closed`, an action in a view): it names no channel. */
+  inView: boolean;
 }
 
 const str = (...xs: unknown[]): string | null => {
@@ -42,6 +44,7 @@ export function requestOrigin(body: Record<string, any>): RequestOrigin {
     userTeamId: str(user.team_id, event.user_team, body.user_team),
     channelId: str(body.channel_id, channel.id, body.container?.channel_id, event.channel),
     extShared: body.is_ext_shared_channel === true || event.is_ext_shared_channel === true || channel.is_ext_shared === true,
+    inView: Boolean(body.view && typeof body.view === 'object'),
   };
 }
 
@@ -104,8 +107,11 @@ export type GuardDecision =
  *    everything their roles allow) when preflight.yml lists their user ID in any role; otherwise refused with
  *    {@link OUTSIDER_REFUSAL}. Slack Connect gives an outsider's user ID in their own org, so listing it is the
  *    PM's explicit choice to let them in.
- * 3. Anything else from outside home (another org, a stray workspace, a DM from a workspace Preflight is not
- *    installed in) gets today's {@link OTHER_WORKSPACE_REFUSAL}.
+ * 3. A listed person of another organization is also served in their DM with Preflight (a `D…` conversation: the
+ *    check-in prompt's buttons and replies) and in Preflight's modals (the check-in and blocker forms), which name
+ *    no channel of the plan.
+ * 4. Anything else from outside home (another org, a stray workspace, an unlisted person's DM or modal) gets
+ *    today's {@link OTHER_WORKSPACE_REFUSAL}.
  */
 export function guardDecision(origin: RequestOrigin, home: HomeOrg, roster: ConnectRoster): GuardDecision {
   const homeTeam = (t: string | null) => t === null || t === home.installation.teamId || t === origin.teamId || (home.teams?.has(t) ?? false);
@@ -116,6 +122,8 @@ export function guardDecision(origin: RequestOrigin, home: HomeOrg, roster: Conn
   }
   const sharedChannel = origin.extShared || (origin.channelId !== null && roster.channels.has(origin.channelId));
   if (sharedChannel && origin.userId) return outsider();
+  const dmOrModal = origin.inView || (origin.channelId?.startsWith('D') ?? false);
+  if (dmOrModal && roster.people.has(origin.userId ?? '')) return { kind: 'serve', via: 'slack-connect' };
   return { kind: 'other-workspace' };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ConnectRoster, guardDecision, type HomeOrg, requestOrigin } from '../../../../src/slack/middleware/workspace.js';
-import { gridBlockActionBody, gridDmEventBody, gridSlashCommandBody } from '../../../support/slack-payloads.js';
+import { gridBlockActionBody, gridDmEventBody, gridSlashCommandBody, gridViewSubmissionBody } from '../../../support/slack-payloads.js';
 
 // An org E0ACME with two workspaces (T0ACMEUS where the token was installed, T0ACMEEU a sibling), a foreign org
 // E0GLOBEX and a stray workspace T0STRAY outside any org; C0WS1 is shared with Globex through Slack Connect.
@@ -65,5 +65,22 @@ describe('Slack Connect: people of another organization in a shared workstream c
     const click = (userId: string) => payload(gridBlockActionBody({ userId, actionId: 'x', value: '1', channelId: 'C0WS1', messageTs: '1.2', teamId: 'T0GLOBEX', enterpriseId: 'E0GLOBEX' }));
     expect(decide(click('W0GLOBEXLISTED'))).toEqual({ kind: 'serve', via: 'slack-connect' });
     expect(decide(click('W0GLOBEXOTHER')).kind).toBe('unlisted-outsider');
+  });
+});
+
+describe('Slack Connect: a listed outsider in their DM with Preflight and in its forms', () => {
+  it("serves the check-in prompt's button in their DM and the form they submit; refuses an unlisted person there", () => {
+    const click = (userId: string) =>
+      payload(gridBlockActionBody({ userId, actionId: 'standup_open_form', value: '1', channelId: 'D0GLOBEX', messageTs: '1.2', teamId: 'T0GLOBEX', enterpriseId: 'E0GLOBEX' }));
+    expect(decide(click('W0GLOBEXLISTED'))).toEqual({ kind: 'serve', via: 'slack-connect' });
+    expect(decide(click('W0GLOBEXOTHER'))).toEqual({ kind: 'other-workspace' });
+    const submit = (userId: string) => payload(gridViewSubmissionBody({ userId, callbackId: 'standup_form', privateMetadata: '{}', values: {}, teamId: 'T0GLOBEX', enterpriseId: 'E0GLOBEX' }));
+    expect(decide(submit('W0GLOBEXLISTED'))).toEqual({ kind: 'serve', via: 'slack-connect' });
+    expect(decide(submit('W0GLOBEXOTHER'))).toEqual({ kind: 'other-workspace' });
+  });
+  it('a listed person acting in a channel of another org that the plan does not name is refused', () => {
+    expect(decide(form(gridSlashCommandBody({ command: '/blocker', text: 'x P1', userId: 'W0GLOBEXLISTED', channelId: 'C0GLOBEXOWN', teamId: 'T0GLOBEX', enterpriseId: 'E0GLOBEX' })))).toEqual({
+      kind: 'other-workspace',
+    });
   });
 });
