@@ -29,7 +29,16 @@ const CONFIG = aConfig({
   },
   workstreams: [
     aWorkstream({ id: 'us', name: 'US web', channel: 'C0US', leads: ['U0USLEAD'], members: ['U0US1'], standup: { at: standupTimeAwayFromNow('UTC') } }),
-    aWorkstream({ id: 'eu', name: 'EU web', channel: 'C0EU', team: EU, leads: ['U0EULEAD'], members: ['U0EU1', 'W0GLOBEX1'], standup: { at: standupTimeAwayFromNow('UTC') } }),
+    aWorkstream({
+      id: 'eu',
+      name: 'EU web',
+      channel: 'C0EU',
+      team: EU,
+      slack_connect: ['T0GLOBEX'],
+      leads: ['U0EULEAD'],
+      members: ['U0EU1', 'W0GLOBEX1'],
+      standup: { at: standupTimeAwayFromNow('UTC') },
+    }),
   ],
   gates: [{ id: 'qa', name: 'QA sign-off', sign_off: ['U0USLEAD'], unblocks: ['eu'] }],
 });

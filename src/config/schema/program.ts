@@ -56,6 +56,11 @@ export const programSchema = z.strictObject({
    * an org-wide app (the war room). Absent: the workspace the bot token is installed in.
    */
   team: teamIdSchema.optional(),
+  /**
+   * Slack Connect (issue 24): the workspaces (`T…`) of outside organizations this channel is shared with. Their
+   * people whom preflight.yml lists are served like anyone else; their others are refused with a clear answer.
+   */
+  slack_connect: z.array(teamIdSchema).min(1, 'list at least one workspace ID, or leave slack_connect out').optional(),
   /** Named lists of people a check-in's `participants` may name (e.g. `critical_path: [U…]`). */
   groups: z.record(slugSchema, z.array(userIdSchema).min(1, 'a group needs at least one user ID')).default({}),
   /** Program check-ins: one run and ONE report in `program.channel`, a section per workstream. */

@@ -25,6 +25,11 @@ export const workstreamSchema = z.strictObject({
    * program's (people are org-wide, so members may come from any workspace of the org). Absent: the program's.
    */
   team: teamIdSchema.optional(),
+  /**
+   * Slack Connect (issue 24): the workspaces (`T…`) of outside organizations this channel is shared with. Their
+   * people whom preflight.yml lists are served like anyone else; their others are refused with a clear answer.
+   */
+  slack_connect: z.array(teamIdSchema).min(1, 'list at least one workspace ID, or leave slack_connect out').optional(),
   timezone: zoneSchema.optional(),
   leads: z.array(userIdSchema).default([]),
   members: z.array(memberSchema).default([]),

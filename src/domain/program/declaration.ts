@@ -75,6 +75,8 @@ export interface WorkstreamDeclaration {
   blockers_channel?: string | undefined;
   /** Enterprise Grid (issue 24): the workspace (`T…`) of `channel` and `blockers_channel`; absent: the program's. */
   team?: string | undefined;
+  /** Slack Connect (issue 24): workspaces (`T…`) of outside organizations whose listed people Preflight serves. */
+  slack_connect?: string[] | undefined;
   timezone?: string | undefined;
   leads: string[];
   members: MemberDeclaration[];
@@ -150,6 +152,8 @@ export interface ProgramDeclaration {
      * workspace the bot token is installed in.
      */
     team?: string | undefined;
+    /** Slack Connect (issue 24): workspaces (`T…`) of outside organizations whose listed people Preflight serves. */
+    slack_connect?: string[] | undefined;
     groups: Record<string, string[]>;
     checkins: CheckinDeclaration[];
     digest?: { at: string } | undefined;

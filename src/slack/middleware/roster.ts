@@ -6,19 +6,16 @@ const rosters = new WeakMap<ProgramDeclaration, ConnectRoster>();
 const teamSets = new WeakMap<ProgramDeclaration, ReadonlySet<string>>();
 
 /**
- * The workspace guard's view of a plan (issue 24): every channel it names (program, workstream and blockers
- * channels) and every user ID it lists in any role (domain/program/people.ts). Memoised per plan object (a plan is
+ * The workspace guard's view of a plan (issue 24): the outside organizations' workspaces it shares channels with
+ * (`slack_connect:` of the program and the workstreams) and every user ID it lists in any role (domain/program/people.ts). Memoised per plan object (a plan is
  * immutable; a reload brings a new one).
  */
 export function connectRoster(plan: ProgramDeclaration): ConnectRoster {
   const known = rosters.get(plan);
   if (known) return known;
-  const channels = new Set<string>([plan.program.channel]);
-  for (const ws of Object.values(plan.workstreams)) {
-    channels.add(ws.channel);
-    if (ws.blockers_channel) channels.add(ws.blockers_channel);
-  }
-  const roster = { channels, people: new Set(Object.keys(peopleOf(plan))) };
+  const teams = new Set<string>(plan.program.slack_connect ?? []);
+  for (const ws of Object.values(plan.workstreams)) for (const t of ws.slack_connect ?? []) teams.add(t);
+  const roster = { teams, people: new Set(Object.keys(peopleOf(plan))) };
   rosters.set(plan, roster);
   return roster;
 }

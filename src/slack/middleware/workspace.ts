@@ -22,8 +22,6 @@ export interface RequestOrigin {
   channelId: string | null;
   /** Slack says the conversation is shared with another organization (`is_ext_shared_channel: true`). */
   extShared: boolean;
-  /** The request comes from a modal (`view_submission`, `view_closed`, an action in a view): it names no channel. */
-  inView: boolean;
 }
 
 const str = (...xs: unknown[]): string | null => {
@@ -44,7 +42,6 @@ export function requestOrigin(body: Record<string, any>): RequestOrigin {
     userTeamId: str(user.team_id, event.user_team, body.user_team),
     channelId: str(body.channel_id, channel.id, body.container?.channel_id, event.channel),
     extShared: body.is_ext_shared_channel === true || event.is_ext_shared_channel === true || channel.is_ext_shared === true,
-    inView: Boolean(body.view && typeof body.view === 'object'),
   };
 }
 
@@ -60,10 +57,10 @@ export interface HomeOrg {
   teams?: ReadonlySet<string>;
 }
 
-/** What the plan says about Slack Connect: its channels and the people it lists. */
+/** What the plan says about Slack Connect: the outside workspaces it shares channels with, and the people it lists. */
 export interface ConnectRoster {
-  /** Every channel the plan names (program, workstream and blockers channels). */
-  channels: ReadonlySet<string>;
+  /** Workspaces (`T…`) of outside organizations named by `slack_connect:` (program or workstreams). */
+  teams: ReadonlySet<string>;
   /** Every user ID the plan lists in any role (member, lead, PM, exec, group, gate sign-off). */
   people: ReadonlySet<string>;
 }
@@ -100,30 +97,26 @@ export type GuardDecision =
  * The workspace guard's rule, pure.
  *
  * 1. A request from home ({@link isFromInstallation}) by a person of home is served.
- * 2. Slack Connect: a person of another organization is one whose request comes from outside home but through a
- *    conversation of the plan (a program, workstream or blockers channel shared with their org, or one Slack marks
- *    `is_ext_shared_channel`), or one whose own workspace (`user.team_id`, `user_team`) is outside home in a
- *    conversation Slack marks `is_ext_shared_channel`. Such a person is served (answers check-ins, raises blockers,
- *    everything their roles allow) when preflight.yml lists their user ID in any role; otherwise refused with
- *    {@link OUTSIDER_REFUSAL}. Slack Connect gives an outsider's user ID in their own org, so listing it is the
- *    PM's explicit choice to let them in.
- * 3. A listed person of another organization is also served in their DM with Preflight (a `D…` conversation: the
- *    check-in prompt's buttons and replies) and in Preflight's modals (the check-in and blocker forms), which name
- *    no channel of the plan.
- * 4. Anything else from outside home (another org, a stray workspace, an unlisted person's DM or modal) gets
- *    today's {@link OTHER_WORKSPACE_REFUSAL}.
+ * 2. Slack Connect: a person of another organization is one whose request comes from a workspace outside home that
+ *    preflight.yml names under `slack_connect:` (program or a workstream), or one acting in a conversation Slack marks
+ *    `is_ext_shared_channel` whose own workspace (`user.team_id`, `user_team`) is outside home. Such a person is
+ *    served (answers check-ins in their DM or the form, raises blockers, everything their roles allow) when their
+ *    workspace is named under `slack_connect:` and preflight.yml lists their user ID in any role; otherwise refused
+ *    with {@link OUTSIDER_REFUSAL}. Naming the outside workspace and listing the person are the PM's two explicit
+ *    choices to let them in.
+ * 3. Anything else from outside home (another org, a stray workspace) gets today's {@link OTHER_WORKSPACE_REFUSAL}.
  */
 export function guardDecision(origin: RequestOrigin, home: HomeOrg, roster: ConnectRoster): GuardDecision {
   const homeTeam = (t: string | null) => t === null || t === home.installation.teamId || t === origin.teamId || (home.teams?.has(t) ?? false);
-  const outsider = () => (roster.people.has(origin.userId ?? '') ? ({ kind: 'serve', via: 'slack-connect' } as const) : ({ kind: 'unlisted-outsider', userId: origin.userId } as const));
+  const outsider = (team: string | null) =>
+    team !== null && roster.teams.has(team) && roster.people.has(origin.userId ?? '')
+      ? ({ kind: 'serve', via: 'slack-connect' } as const)
+      : ({ kind: 'unlisted-outsider', userId: origin.userId } as const);
   if (isFromInstallation(origin, home.installation, home)) {
-    if (origin.extShared && !homeTeam(origin.userTeamId)) return outsider();
+    if (origin.extShared && !homeTeam(origin.userTeamId)) return outsider(origin.userTeamId);
     return { kind: 'serve', via: 'home' };
   }
-  const sharedChannel = origin.extShared || (origin.channelId !== null && roster.channels.has(origin.channelId));
-  if (sharedChannel && origin.userId) return outsider();
-  const dmOrModal = origin.inView || (origin.channelId?.startsWith('D') ?? false);
-  if (dmOrModal && roster.people.has(origin.userId ?? '')) return { kind: 'serve', via: 'slack-connect' };
+  if (origin.teamId !== null && roster.teams.has(origin.teamId) && origin.userId) return outsider(origin.teamId);
   return { kind: 'other-workspace' };
 }
 
@@ -139,7 +132,7 @@ export const OUTSIDER_REFUSAL =
  * an ephemeral explanation in their ack; refused events are dropped. Nothing refused reaches a listener, so it
  * changes nothing in Postgres and makes no Web API call.
  * @param home resolves the installation (auth.test, done once at start) with SLACK_ENTERPRISE_ID and the plan's teams.
- * @param roster the running plan's channels and people (read per request, so a reload applies at once).
+ * @param roster the running plan's Slack Connect workspaces and people (read per request, so a reload applies at once).
  */
 export function registerWorkspaceGuard(app: App, home: () => Promise<HomeOrg>, roster: () => ConnectRoster, log: Logger): void {
   app.use(async (args) => {

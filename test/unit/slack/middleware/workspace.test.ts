@@ -3,9 +3,10 @@ import { type ConnectRoster, guardDecision, type HomeOrg, requestOrigin } from '
 import { gridBlockActionBody, gridDmEventBody, gridSlashCommandBody, gridViewSubmissionBody } from '../../../support/slack-payloads.js';
 
 // An org E0ACME with two workspaces (T0ACMEUS where the token was installed, T0ACMEEU a sibling), a foreign org
-// E0GLOBEX and a stray workspace T0STRAY outside any org; C0WS1 is shared with Globex through Slack Connect.
+// E0GLOBEX and a stray workspace T0STRAY outside any org. The plan shares C0WS1 with Globex's T0GLOBEX through Slack
+// Connect (`slack_connect: [T0GLOBEX]`) and lists W0GLOBEXLISTED; Initech (T0INITECH) is shared with nothing.
 const ORG: HomeOrg = { installation: { teamId: 'T0ACMEUS', enterpriseId: 'E0ACME' }, enterpriseId: 'E0ACME' };
-const ROSTER: ConnectRoster = { channels: new Set(['C0PROG', 'C0WS1', 'C0WS2']), people: new Set(['U0PM', 'U0ANA', 'W0GLOBEXLISTED']) };
+const ROSTER: ConnectRoster = { teams: new Set(['T0GLOBEX']), people: new Set(['U0PM', 'U0ANA', 'W0GLOBEXLISTED']) };
 const decide = (body: Record<string, unknown>, home: HomeOrg = ORG) => guardDecision(requestOrigin(body), home, ROSTER);
 const form = (body: string) => Object.fromEntries(new URLSearchParams(body));
 const payload = (body: string) => JSON.parse(decodeURIComponent(body.replace(/^payload=/, '')));
@@ -23,11 +24,11 @@ describe('the workspace guard with SLACK_ENTERPRISE_ID (Enterprise Grid)', () =>
     expect(decide(JSON.parse(gridDmEventBody({ eventId: 'Ev1', userId: 'U0ANA', channel: 'D0ANA', text: 'hi', teamId: 'T0ACMEEU', enterpriseId: 'E0ACME' })))).toEqual({ kind: 'serve', via: 'home' });
   });
   it('refuses another org and a stray workspace with the usual refusal', () => {
-    expect(decide(form(gridSlashCommandBody({ command: '/gonogo', text: '', userId: 'U0EVE', channelId: 'C0GLOBEX', teamId: 'T0GLOBEX', enterpriseId: 'E0GLOBEX' })))).toEqual({
+    expect(decide(form(gridSlashCommandBody({ command: '/gonogo', text: '', userId: 'U0EVE', channelId: 'C0INITECH', teamId: 'T0INITECH', enterpriseId: 'E0INITECH' })))).toEqual({
       kind: 'other-workspace',
     });
     expect(decide(form(gridSlashCommandBody({ command: '/gonogo', text: '', userId: 'U0EVE', channelId: 'C0STRAY', teamId: 'T0STRAY' })))).toEqual({ kind: 'other-workspace' });
-    expect(decide(JSON.parse(gridDmEventBody({ eventId: 'Ev2', userId: 'U0EVE', channel: 'D0EVE', text: 'hi', teamId: 'T0GLOBEX', enterpriseId: 'E0GLOBEX' })))).toEqual({ kind: 'other-workspace' });
+    expect(decide(JSON.parse(gridDmEventBody({ eventId: 'Ev2', userId: 'U0EVE', channel: 'D0EVE', text: 'hi', teamId: 'T0INITECH', enterpriseId: 'E0INITECH' })))).toEqual({ kind: 'other-workspace' });
   });
   it("without SLACK_ENTERPRISE_ID, a sibling workspace of a workspace install stays refused only by team (today's rule)", () => {
     const single: HomeOrg = { installation: { teamId: 'T0ACMEUS', enterpriseId: null } };
@@ -47,8 +48,10 @@ describe('Slack Connect: people of another organization in a shared workstream c
     expect(decide(globex('W0GLOBEXLISTED'))).toEqual({ kind: 'serve', via: 'slack-connect' });
     expect(decide(globex('W0GLOBEXOTHER'))).toEqual({ kind: 'unlisted-outsider', userId: 'W0GLOBEXOTHER' });
   });
-  it("an outsider outside the plan's channels is another workspace", () => {
-    expect(decide(globex('W0GLOBEXLISTED', { channelId: 'C0GLOBEXOWN' }))).toEqual({ kind: 'other-workspace' });
+  it('a workspace of an org the plan does not share with is another workspace, listed user or not', () => {
+    const initech = (userId: string) => form(gridSlashCommandBody({ command: '/blocker', text: 'x P1', userId, channelId: 'C0WS1', teamId: 'T0INITECH', enterpriseId: 'E0INITECH' }));
+    expect(decide(initech('W0GLOBEXLISTED'))).toEqual({ kind: 'other-workspace' });
+    expect(decide(initech('U0ANA'))).toEqual({ kind: 'other-workspace' });
   });
   it('an event delivered to home about an outsider in an ext-shared channel (user_team) is judged by the list', () => {
     const ev = (user: string) => ({
@@ -73,14 +76,13 @@ describe('Slack Connect: a listed outsider in their DM with Preflight and in its
     const click = (userId: string) =>
       payload(gridBlockActionBody({ userId, actionId: 'standup_open_form', value: '1', channelId: 'D0GLOBEX', messageTs: '1.2', teamId: 'T0GLOBEX', enterpriseId: 'E0GLOBEX' }));
     expect(decide(click('W0GLOBEXLISTED'))).toEqual({ kind: 'serve', via: 'slack-connect' });
-    expect(decide(click('W0GLOBEXOTHER'))).toEqual({ kind: 'other-workspace' });
+    expect(decide(click('W0GLOBEXOTHER'))).toEqual({ kind: 'unlisted-outsider', userId: 'W0GLOBEXOTHER' });
     const submit = (userId: string) => payload(gridViewSubmissionBody({ userId, callbackId: 'standup_form', privateMetadata: '{}', values: {}, teamId: 'T0GLOBEX', enterpriseId: 'E0GLOBEX' }));
     expect(decide(submit('W0GLOBEXLISTED'))).toEqual({ kind: 'serve', via: 'slack-connect' });
-    expect(decide(submit('W0GLOBEXOTHER'))).toEqual({ kind: 'other-workspace' });
+    expect(decide(submit('W0GLOBEXOTHER'))).toEqual({ kind: 'unlisted-outsider', userId: 'W0GLOBEXOTHER' });
   });
-  it('a listed person acting in a channel of another org that the plan does not name is refused', () => {
-    expect(decide(form(gridSlashCommandBody({ command: '/blocker', text: 'x P1', userId: 'W0GLOBEXLISTED', channelId: 'C0GLOBEXOWN', teamId: 'T0GLOBEX', enterpriseId: 'E0GLOBEX' })))).toEqual({
-      kind: 'other-workspace',
-    });
+  it('an ext-shared event about a person of an org the plan does not share with is refused as an outsider', () => {
+    const ev = { team_id: 'T0ACMEUS', enterprise_id: 'E0ACME', is_ext_shared_channel: true, event: { type: 'message', user: 'U0ANA', user_team: 'T0INITECH', channel: 'C0WS1' } };
+    expect(decide(ev)).toEqual({ kind: 'unlisted-outsider', userId: 'U0ANA' });
   });
 });
