@@ -22,8 +22,9 @@ import type { Deps } from './services/deps.js';
 import { EmailLookupError, resolveEmails } from './services/people/resolve-emails.js';
 import { createSlackApp } from './slack/app.js';
 import { checkHealth } from './slack/health.js';
-import { SlackStartError } from './slack/start-errors.js';
+import { SlackStartError, slackStartError } from './slack/start-errors.js';
 import { TokenRotationError } from './services/slack-tokens/errors.js';
+import { checkChannels } from './services/workspace/channel-check.js';
 
 import { failStart as fail } from './start-failure.js';
 import { redisSourceLock } from './jobs/tracker-lock.js';
@@ -132,6 +133,11 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
   // it whole, and every later request and job reads the new one (services/plan/holder.ts)
   const started = await startupPlan({ db: database.db, clock: preflight.clock, path: env.PREFLIGHT_CONFIG }, resolveProgram(configWithIds, emailsByUserId(planConfig, configWithIds)));
   const holder = new PlanHolder(started);
+  // Enterprise Grid (issue 24): every channel of the plan must be reachable in its workspace before anything is sent
+  if (env.SLACK_ENTERPRISE_ID) {
+    const checked = await checkChannels(slack.client, started.program, env.PREFLIGHT_CONFIG).catch((err: unknown): never => orFail(slackStartError(err, 'SLACK_BOT_TOKEN') ?? err));
+    if (checked.kind === 'stop') fail(checked.message);
+  }
   const running = preflight.withConfig(holder);
   const config = running.config;
   metrics?.configVersion(started.version);

@@ -8,6 +8,7 @@ import { Surfaces } from './surfaces.js';
 import { SlackConversations } from './conversations.js';
 import { FunctionExecutions } from './functions.js';
 import { TokenRotationFake } from './token-rotation.js';
+import { type GridOrg, gridDecorate, gridRefusal } from './grid.js';
 
 /** One Web API call the fake received, with its arguments parsed (blocks/view JSON decoded). */
 export interface RecordedCall {
@@ -26,6 +27,8 @@ export interface SlackApiFakeOptions {
   latencyMs?: number;
   botUserId?: string;
   teamId?: string;
+  /** An Enterprise Grid org-wide install (issue 24, ./grid.ts): auth.test names the org; team_id and channel workspaces are enforced. */
+  grid?: GridOrg;
   /**
    * The workspace's channels, when the stand-in should answer like a real workspace (the sandbox): a post to
    * a channel not listed is `channel_not_found`, to a private channel the bot is not in `not_in_channel`, and
@@ -184,8 +187,11 @@ export class SlackApiFake {
       }
       this.windowCount++;
     }
+    const gridError = this.opts.grid ? gridRefusal(this.opts.grid, method, args) : null;
     record(200);
-    return { status: 200, body: this.answer(method, args) };
+    if (gridError) return { status: 200, body: { ok: false, error: gridError } };
+    const body = this.answer(method, args);
+    return { status: 200, body: this.opts.grid ? gridDecorate(this.opts.grid, method, args, body) : body };
   }
 
   private emit(change: StandInChange): void {

@@ -39,6 +39,15 @@ export const envSchema = z.object({
   SLACK_API_URL: url('SLACK_API_URL')
     .transform((v) => (v.endsWith('/') ? v : `${v}/`))
     .optional(),
+  /**
+   * Enterprise Grid (issue 24): the org's ID (`E…`, auth.test's `enterprise_id`). Set, Preflight serves every
+   * workspace of that org where the app is installed (an org-wide install) and checks at start-up that
+   * SLACK_BOT_TOKEN belongs to that org. Unset: the one workspace the token is installed in.
+   */
+  SLACK_ENTERPRISE_ID: z
+    .string()
+    .regex(/^E[A-Z0-9]{2,}$/, 'SLACK_ENTERPRISE_ID must be an Enterprise Grid org ID such as E012AB3CD (auth.test answers it as enterprise_id), or be left empty for one workspace')
+    .optional(),
   DATABASE_URL: url('DATABASE_URL'),
   /** One Redis, Redis Sentinel or Redis Cluster: see {@link parseRedisUrl} and .env.example. */
   REDIS_URL: z

@@ -10,10 +10,11 @@ import { registerStandupCommand } from './commands/standup.js';
 import { registerDmMessages } from './events/dm-message.js';
 import { type Health, withSlackConnection } from './health.js';
 import { type SocketConnection, trackSocketConnection } from './socket-connection.js';
-import { SlackStartError, slackNoAnswerError, slackStartError } from './start-errors.js';
+import { enterpriseMismatchError, SlackStartError, slackNoAnswerError, slackStartError } from './start-errors.js';
 import { boltLogger } from './logger.js';
 import { registerEventDedupe } from './middleware/dedupe-events.js';
 import { registerWorkspaceGuard, type Installation } from './middleware/workspace.js';
+import { connectRoster, planTeams } from './middleware/roster.js';
 import { registerStandupFormSubmission } from './views/standup-form.js';
 import { registerBlockerActions } from './actions/blocker-actions.js';
 import { registerBlockerCommand } from './commands/blocker.js';
@@ -47,10 +48,11 @@ export interface SlackApp {
    * Checks SLACK_BOT_TOKEN with Slack (`auth.test`, through Bolt's `app.init()`; the app is built with
    * `deferInitialization` so a rejected token is an error here instead of an unhandled rejection).
    * With token rotation: first gets the current token (refreshing it when due, at the first start at once), then
-   * auth.test's it.
+   * auth.test's it. With SLACK_ENTERPRISE_ID set (Enterprise Grid, issue 24), also checks that auth.test's
+   * `enterprise_id` is it.
    * @throws SlackStartError naming SLACK_BOT_TOKEN (with rotation: SLACK_REFRESH_TOKEN, SLACK_CLIENT_ID or
-   *   SLACK_CLIENT_SECRET) when Slack refuses it or does not answer within
-   *   {@link SLACK_INIT_TIMEOUT_MS}; other errors as thrown by the client.
+   *   SLACK_CLIENT_SECRET) when Slack refuses it or does not answer within {@link SLACK_INIT_TIMEOUT_MS}; naming
+   *   SLACK_ENTERPRISE_ID when the token belongs to another org (or none); other errors as thrown by the client.
    */
   init(): Promise<void>;
   /**
@@ -172,6 +174,18 @@ export function createSlackApp(args: {
     });
     app = new App({ ...auth, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
   }
+  // the installation (auth.test, once; again after a failure): the workspace guard's home, SLACK_ENTERPRISE_ID's check
+  let installation: Promise<Installation> | undefined;
+  const installed = () => {
+    installation ??= (rotating ?? app.client).auth.test().then(
+      (r) => ({ teamId: String(r.team_id ?? ''), enterpriseId: r.enterprise_id ? String(r.enterprise_id) : null }),
+      (err) => {
+        installation = undefined; // retry on the next request
+        throw err;
+      },
+    );
+    return installation;
+  };
   if (metrics) observeAcks(app, (kind, name, seconds) => metrics.ackObserved(kind, name, seconds));
   if (args.onRequest) reportRequests(app, args.onRequest);
   const client: WebClient = rotating ?? app.client;
@@ -203,6 +217,13 @@ export function createSlackApp(args: {
               }),
           noAnswer,
         ]);
+        if (env.SLACK_ENTERPRISE_ID) {
+          const inst = await Promise.race([installed(), noAnswer]).catch((err: unknown) => {
+            throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
+          });
+          const mismatch = enterpriseMismatchError(env.SLACK_ENTERPRISE_ID, inst.enterpriseId);
+          if (mismatch) throw mismatch;
+        }
       } finally {
         clearTimeout(timer);
       }
@@ -212,18 +233,12 @@ export function createSlackApp(args: {
       const ctx = { deps, redis: args.redis, keyPrefix: args.env.QUEUE_PREFIX, ...(plan ? { plan } : {}) };
       // one plan per request: a reload while a listener runs applies from the next request on
       if (plan) app.use(({ next }) => plan.holder.pin(next));
-      let installation: Promise<Installation> | undefined;
-      const installed = () => {
-        installation ??= client.auth.test().then(
-          (r) => ({ teamId: String(r.team_id), enterpriseId: r.enterprise_id ? String(r.enterprise_id) : null }),
-          (err) => {
-            installation = undefined; // retry on the next request
-            throw err;
-          },
-        );
-        return installation;
-      };
-      registerWorkspaceGuard(app, installed, log);
+      registerWorkspaceGuard(
+        app,
+        async () => ({ installation: await installed(), ...(env.SLACK_ENTERPRISE_ID ? { enterpriseId: env.SLACK_ENTERPRISE_ID } : {}), teams: planTeams(deps.config) }),
+        () => connectRoster(deps.config),
+        log,
+      );
       registerEventDedupe(app, deps, log);
       registerStandupCommand(app, ctx);
       registerOpenStandupFormAction(app, ctx);

@@ -13,7 +13,7 @@ export type SlackTokenVariable = 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | Rotatio
  */
 export class SlackStartError extends Error {
   constructor(
-    readonly variable: SlackTokenVariable,
+    readonly variable: SlackTokenVariable | 'SLACK_ENTERPRISE_ID',
     /** Slack's `error` string (e.g. `invalid_auth`), or the request error's code. */
     readonly slackError: string,
     message: string,
@@ -60,4 +60,19 @@ export function slackStartError(err: unknown, variable: SlackTokenVariable): Sla
 export function slackNoAnswerError(variable: SlackTokenVariable, ms: number): SlackStartError {
   const why = `no answer within ${Math.round(ms / 1000)} s`;
   return new SlackStartError(variable, 'timeout', `Preflight cannot start: could not reach Slack to check ${variable} (${why}): check the network, and SLACK_API_URL if you set it.`);
+}
+
+/**
+ * With SLACK_ENTERPRISE_ID set (issue 24), the start-up error when auth.test's `enterprise_id` (the org of
+ * SLACK_BOT_TOKEN's installation; absent for a workspace outside Enterprise Grid) is another one, else undefined.
+ * @param expected SLACK_ENTERPRISE_ID; @param actual auth.test's `enterprise_id` (null when absent).
+ */
+export function enterpriseMismatchError(expected: string, actual: string | null): SlackStartError | undefined {
+  if (actual === expected) return undefined;
+  const found = actual ? `is installed in the Enterprise Grid org ${actual}` : 'is installed in a workspace outside any Enterprise Grid org';
+  return new SlackStartError(
+    'SLACK_ENTERPRISE_ID',
+    'enterprise_mismatch',
+    `Preflight cannot start: SLACK_ENTERPRISE_ID is ${expected}, but SLACK_BOT_TOKEN ${found} (auth.test). Set SLACK_ENTERPRISE_ID to ${actual ?? 'nothing (leave it empty)'}, or use the bot token of the app installed org-wide in ${expected}.`,
+  );
 }

@@ -4,6 +4,7 @@ import { CanvasStore } from '../../sandbox/slack-stand-in/canvases.js';
 import { SlackConversations } from '../../sandbox/slack-stand-in/conversations.js';
 import { type FunctionExecutedArgs, FunctionExecutions, functionExecutedBody } from '../../sandbox/slack-stand-in/functions.js';
 import { TokenRotationFake } from '../../sandbox/slack-stand-in/token-rotation.js';
+import { type GridOrg, gridDecorate, gridRefusal } from '../../sandbox/slack-stand-in/grid.js';
 
 export const NOCK_SLACK_URL = 'https://slack.test/api/';
 
@@ -26,8 +27,10 @@ export interface NockedCall {
  * @param opts.onCall awaited after Slack has handled a call (a message posted, a history page read) and before
  *   its answer reaches the client: stands for what happens while the answer is slow to arrive (advance the
  *   test's clock, let another worker run).
+ * @param opts.grid an Enterprise Grid org-wide install (issue 24, sandbox/slack-stand-in/grid.ts): `missing_argument`
+ *   without `team_id` where Slack requires it, `team_access_not_granted` for a workspace not granted.
  */
-export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall) => void | Promise<void> } = {}) {
+export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall) => void | Promise<void>; grid?: GridOrg } = {}) {
   const calls: NockedCall[] = [];
   const refused: NockedCall[] = [];
   const rotation = new TokenRotationFake(opts.now);
@@ -72,8 +75,10 @@ export function nockSlack(opts: { now?: () => number; onCall?: (call: NockedCall
         refused.push({ method, args, ...(token ? { token } : {}) });
         return [200, { ok: false, error: refusal }];
       }
+      const gridError = opts.grid ? gridRefusal(opts.grid, method, args) : null;
+      if (gridError) return [200, { ok: false, error: gridError }];
       calls.push({ method, args, ...(token ? { token } : {}) });
-      const answer = handle(method, args);
+      const answer = opts.grid ? gridDecorate(opts.grid, method, args, handle(method, args)) : handle(method, args);
       await opts.onCall?.({ method, args });
       return [200, answer];
     });

@@ -64,3 +64,50 @@ export function dmEventBody(args: { eventId: string; userId: string; channel: st
     authorizations: [{ team_id: args.teamId ?? TEAM_ID, user_id: 'UBOTPREFLIGHT', is_bot: true }],
   });
 }
+
+/**
+ * Enterprise Grid (issue 24): a slash command as an org-wide install receives it, with `enterprise_id`,
+ * `is_enterprise_install` and the workspace it was typed in (`team_id`); `extShared` adds `is_ext_shared_channel`.
+ */
+export function gridSlashCommandBody(args: { command: string; text: string; userId: string; channelId: string; teamId: string; enterpriseId?: string; extShared?: boolean }): string {
+  const p = new URLSearchParams(slashCommandBody(args));
+  if (args.enterpriseId) {
+    p.set('enterprise_id', args.enterpriseId);
+    p.set('enterprise_name', args.enterpriseId.toLowerCase());
+    p.set('is_enterprise_install', 'true');
+  }
+  if (args.extShared) p.set('is_ext_shared_channel', 'true');
+  return p.toString();
+}
+
+/** Enterprise Grid: a block_actions payload with `enterprise`, `is_enterprise_install` and `user.team_id` of the person's workspace. */
+export function gridBlockActionBody(args: Parameters<typeof blockActionBody>[0] & { teamId: string; enterpriseId?: string; userTeamId?: string }): string {
+  const p = JSON.parse(decodeURIComponent(blockActionBody(args).replace(/^payload=/, '')));
+  p.enterprise = args.enterpriseId ? { id: args.enterpriseId, name: args.enterpriseId.toLowerCase() } : null;
+  p.is_enterprise_install = Boolean(args.enterpriseId);
+  p.user.team_id = args.userTeamId ?? args.teamId;
+  return `payload=${encodeURIComponent(JSON.stringify(p))}`;
+}
+
+/** Enterprise Grid: a view_submission with `enterprise` and `is_enterprise_install`. */
+export function gridViewSubmissionBody(args: Parameters<typeof viewSubmissionBody>[0] & { teamId: string; enterpriseId?: string }): string {
+  const p = JSON.parse(decodeURIComponent(viewSubmissionBody(args).replace(/^payload=/, '')));
+  p.enterprise = args.enterpriseId ? { id: args.enterpriseId, name: args.enterpriseId.toLowerCase() } : null;
+  p.is_enterprise_install = Boolean(args.enterpriseId);
+  return `payload=${encodeURIComponent(JSON.stringify(p))}`;
+}
+
+/**
+ * Enterprise Grid: a `message.im` delivery to an org-wide install: `enterprise_id`, the per-event `team_id` and
+ * `authorizations` with `is_enterprise_install: true` (docs.slack.dev/enterprise/organization-ready-apps).
+ */
+export function gridDmEventBody(args: { eventId: string; userId: string; channel: string; text: string; teamId: string; enterpriseId?: string }): string {
+  const body = JSON.parse(dmEventBody(args));
+  if (args.enterpriseId) {
+    body.enterprise_id = args.enterpriseId;
+    body.is_ext_shared_channel = false;
+    body.event.user_team = args.teamId;
+    body.authorizations = [{ enterprise_id: args.enterpriseId, team_id: args.teamId, user_id: 'UBOTPREFLIGHT', is_bot: true, is_enterprise_install: true }];
+  }
+  return JSON.stringify(body);
+}

@@ -20,6 +20,10 @@ export const userIdSchema = z.union([z.string().regex(SLACK_USER_ID), z.email({ 
 });
 /** The same schema under the name that says what it holds. */
 export const userRefSchema = userIdSchema;
+/** A Slack workspace ID (`T…`): where a channel lives in an Enterprise Grid org (issue 24). */
+export const teamIdSchema = z
+  .string({ error: 'expected a Slack workspace ID such as T012AB3CD' })
+  .regex(/^T[A-Z0-9]{2,}$/, "expected a Slack workspace ID such as T012AB3CD (Slack: workspace settings, or the T… in the workspace's URL)");
 export const channelIdSchema = z.string({ error: 'expected a Slack channel ID such as C012AB3CD' }).regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID such as C012AB3CD (not a #name)');
 export const zoneSchema = z
   .string({ error: 'expected an IANA time zone such as America/New_York' })

@@ -5,7 +5,7 @@ import { DEFAULT_WAR_ROOM_NAME } from '../../domain/warroom/room.js';
 import { durationSchema } from '../duration.js';
 import { checkinSchema } from './checkins.js';
 import { oncallSchema } from './oncall.js';
-import { channelIdSchema, isoDateSchema, localDateTimeSchema, localTimeSchema, slugSchema, userIdSchema, zoneSchema } from './fields.js';
+import { channelIdSchema, teamIdSchema, isoDateSchema, localDateTimeSchema, localTimeSchema, slugSchema, userIdSchema, zoneSchema } from './fields.js';
 
 /*
  * The program itself: its name, zone, PM, execs, channel, groups, program check-ins and digest; its calendar
@@ -51,6 +51,16 @@ export const programSchema = z.strictObject({
   pm: userIdSchema,
   execs: z.array(userIdSchema).default([]),
   channel: channelIdSchema,
+  /**
+   * Enterprise Grid (issue 24): the workspace (`T…`) of `channel`, passed as `team_id` where Slack requires one of
+   * an org-wide app (the war room). Absent: the workspace the bot token is installed in.
+   */
+  team: teamIdSchema.optional(),
+  /**
+   * Slack Connect (issue 24): the workspaces (`T…`) of outside organizations this channel is shared with. Their
+   * people whom preflight.yml lists are served like anyone else; their others are refused with a clear answer.
+   */
+  slack_connect: z.array(teamIdSchema).min(1, 'list at least one workspace ID, or leave slack_connect out').optional(),
   /** Named lists of people a check-in's `participants` may name (e.g. `critical_path: [U…]`). */
   groups: z.record(slugSchema, z.array(userIdSchema).min(1, 'a group needs at least one user ID')).default({}),
   /** Program check-ins: one run and ONE report in `program.channel`, a section per workstream. */

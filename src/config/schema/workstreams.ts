@@ -4,7 +4,7 @@ import type { ProgramDeclaration } from '../../domain/program/declaration.js';
 import { workstreamZone } from '../../domain/program/zones.js';
 import { activeSpanProblem } from '../../domain/workstreams/activity.js';
 import { checkinSchema, standupOverridesSchema } from './checkins.js';
-import { channelIdSchema, localDateOrDateTimeSchema, slugSchema, userIdSchema, zoneSchema } from './fields.js';
+import { channelIdSchema, teamIdSchema, localDateOrDateTimeSchema, slugSchema, userIdSchema, zoneSchema } from './fields.js';
 import { taskSchema } from './tasks.js';
 import { tasksFromSchema } from './tasks-from.js';
 
@@ -20,6 +20,16 @@ export const workstreamSchema = z.strictObject({
   name: z.string().trim().min(1).max(80),
   channel: channelIdSchema,
   blockers_channel: channelIdSchema.optional(),
+  /**
+   * Enterprise Grid (issue 24): the workspace (`T…`) of `channel` and `blockers_channel` when it is not the
+   * program's (people are org-wide, so members may come from any workspace of the org). Absent: the program's.
+   */
+  team: teamIdSchema.optional(),
+  /**
+   * Slack Connect (issue 24): the workspaces (`T…`) of outside organizations this channel is shared with. Their
+   * people whom preflight.yml lists are served like anyone else; their others are refused with a clear answer.
+   */
+  slack_connect: z.array(teamIdSchema).min(1, 'list at least one workspace ID, or leave slack_connect out').optional(),
   timezone: zoneSchema.optional(),
   leads: z.array(userIdSchema).default([]),
   members: z.array(memberSchema).default([]),

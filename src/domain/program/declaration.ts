@@ -73,6 +73,10 @@ export interface WorkstreamDeclaration {
   name: string;
   channel: string;
   blockers_channel?: string | undefined;
+  /** Enterprise Grid (issue 24): the workspace (`T…`) of `channel` and `blockers_channel`; absent: the program's. */
+  team?: string | undefined;
+  /** Slack Connect (issue 24): workspaces (`T…`) of outside organizations whose listed people Preflight serves. */
+  slack_connect?: string[] | undefined;
   timezone?: string | undefined;
   leads: string[];
   members: MemberDeclaration[];
@@ -142,6 +146,14 @@ export interface ProgramDeclaration {
     pm: string;
     execs: string[];
     channel: string;
+    /**
+     * Enterprise Grid (issue 24): the workspace (`T…`) of `channel`, and the one Preflight passes as `team_id` to
+     * the methods an org-wide app must tell a workspace (the war room's conversations.create / .list). Absent: the
+     * workspace the bot token is installed in.
+     */
+    team?: string | undefined;
+    /** Slack Connect (issue 24): workspaces (`T…`) of outside organizations whose listed people Preflight serves. */
+    slack_connect?: string[] | undefined;
     groups: Record<string, string[]>;
     checkins: CheckinDeclaration[];
     digest?: { at: string } | undefined;

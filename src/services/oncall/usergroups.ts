@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { programTeamArg } from '../workspace/team.js';
 import { oncallRotations } from '../../db/schema/index.js';
 import { sourceOf } from '../../domain/oncall/declaration.js';
 import type { Deps } from '../deps.js';
@@ -49,7 +50,7 @@ export async function syncUsergroups(deps: Pick<Deps, 'db' | 'config' | 'clock' 
     }
     try {
       if (!handles) {
-        const res = await deps.slack.usergroups.list({ include_disabled: false });
+        const res = await deps.slack.usergroups.list({ include_disabled: false, ...programTeamArg(deps.config) });
         handles = new Map((res.usergroups ?? []).filter((g) => g.handle && g.id).map((g) => [g.handle!, g.id!]));
       }
       const groupId = handles.get(usergroup);
@@ -58,7 +59,7 @@ export async function syncUsergroups(deps: Pick<Deps, 'db' | 'config' | 'clock' 
         out.push({ rotation: id, usergroup, outcome: 'no-such-usergroup', users: [] });
         continue;
       }
-      await deps.slack.usergroups.users.update({ usergroup: groupId, users: user });
+      await deps.slack.usergroups.users.update({ usergroup: groupId, users: user, ...programTeamArg(deps.config) });
       await deps.db
         .insert(oncallRotations)
         .values({ rotationId: id, source: sourceOf(r), shifts: [], fetchedAt: null, checkedAt: now.toJSDate(), error: null, usergroupUsers: [user] })

@@ -1,4 +1,5 @@
 import { and, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm';
+import { programTeamArg } from '../workspace/team.js';
 import type { WebClient } from '@slack/web-api';
 import { blockers, outboundMessages, warRooms } from '../../db/schema/index.js';
 import { permission, type Refusal as PermissionRefusal } from '../../domain/permissions.js';
@@ -61,7 +62,7 @@ async function tellPmRefused(deps: Deps, error: Refusal, step: string, channelNa
 async function findChannel(deps: Deps, name: string): Promise<{ id: string; creator?: string; is_archived?: boolean } | null> {
   let cursor: string | undefined;
   for (let page = 0; page < 50; page++) {
-    const res = await deps.slack.conversations.list({ types: 'public_channel,private_channel', exclude_archived: false, limit: 1000, ...(cursor ? { cursor } : {}) });
+    const res = await deps.slack.conversations.list({ types: 'public_channel,private_channel', exclude_archived: false, limit: 1000, ...programTeamArg(deps.config), ...(cursor ? { cursor } : {}) });
     const hit = res.channels?.find((c) => c.name === name);
     if (hit?.id) return { id: hit.id, creator: hit.creator, is_archived: hit.is_archived };
     cursor = res.response_metadata?.next_cursor || undefined;
@@ -83,7 +84,7 @@ async function ensureChannel(deps: Deps, room: typeof warRooms.$inferSelect): Pr
     const name = warRoomChannelName(wr.name, deps.config.program.name, attempt);
     let channel: string | null = null;
     try {
-      const res = await deps.slack.conversations.create({ name, is_private: wr.private });
+      const res = await deps.slack.conversations.create({ name, is_private: wr.private, ...programTeamArg(deps.config) });
       channel = res.channel?.id ?? null;
     } catch (err) {
       const code = platformError(err);

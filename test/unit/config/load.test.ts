@@ -124,6 +124,12 @@ describe('environment', () => {
     expect(loadEnv(env)).toMatchObject({ PORT: 3000, PREFLIGHT_CONFIG: './preflight.yml', LOG_LEVEL: 'info', QUEUE_PREFIX: 'preflight' });
     expect(loadEnv({ ...env, SLACK_API_URL: 'http://127.0.0.1:9/api' }).SLACK_API_URL).toBe('http://127.0.0.1:9/api/');
   });
+  it('SLACK_ENTERPRISE_ID (issue 24): optional, an E… org ID; anything else is named with the fix', () => {
+    expect(loadEnv(env).SLACK_ENTERPRISE_ID).toBeUndefined();
+    expect(loadEnv({ ...env, SLACK_ENTERPRISE_ID: '' }).SLACK_ENTERPRISE_ID).toBeUndefined();
+    expect(loadEnv({ ...env, SLACK_ENTERPRISE_ID: 'E0ACME' }).SLACK_ENTERPRISE_ID).toBe('E0ACME');
+    expect(() => loadEnv({ ...env, SLACK_ENTERPRISE_ID: 'T0ACME' })).toThrow(/SLACK_ENTERPRISE_ID: SLACK_ENTERPRISE_ID must be an Enterprise Grid org ID such as E012AB3CD/);
+  });
   it('lists every bad variable without echoing secrets', () => {
     try {
       loadEnv({ SLACK_BOT_TOKEN: 'xoxp-secret-user-token', PORT: 'abc' });

@@ -1,6 +1,6 @@
 import { ErrorCode } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import { slackStartError } from '../../../src/slack/start-errors.js';
+import { enterpriseMismatchError, slackStartError } from '../../../src/slack/start-errors.js';
 
 // errors shaped as @slack/web-api throws them (errors.ts: platformErrorFromResult, requestErrorWithOriginal, httpErrorFromResponse)
 const platform = (error: string) => Object.assign(new Error(`An API error occurred: ${error}`), { code: ErrorCode.PlatformError, data: { ok: false, error } });
@@ -29,5 +29,19 @@ describe('slackStartError', () => {
   it('leaves other errors to the caller', () => {
     expect(slackStartError(new TypeError('bug'), 'SLACK_BOT_TOKEN')).toBeUndefined();
     expect(slackStartError(undefined, 'SLACK_BOT_TOKEN')).toBeUndefined();
+  });
+});
+
+describe('enterpriseMismatchError (SLACK_ENTERPRISE_ID, issue 24)', () => {
+  it('is undefined when auth.test names the same org', () => {
+    expect(enterpriseMismatchError('E0ACME', 'E0ACME')).toBeUndefined();
+  });
+  it('names the variable, both orgs and the fix, in one line', () => {
+    const e = enterpriseMismatchError('E0ACME', 'E0GLOBEX');
+    expect(e?.variable).toBe('SLACK_ENTERPRISE_ID');
+    expect(e?.message).toBe(
+      'Preflight cannot start: SLACK_ENTERPRISE_ID is E0ACME, but SLACK_BOT_TOKEN is installed in the Enterprise Grid org E0GLOBEX (auth.test). Set SLACK_ENTERPRISE_ID to E0GLOBEX, or use the bot token of the app installed org-wide in E0ACME.',
+    );
+    expect(enterpriseMismatchError('E0ACME', null)?.message).toContain('is installed in a workspace outside any Enterprise Grid org');
   });
 });

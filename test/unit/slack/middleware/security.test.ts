@@ -33,7 +33,7 @@ describe('the workspace guard', () => {
   it('finds the team in every payload shape', () => {
     expect(requestOrigin({ team_id: 'T1' }).teamId).toBe('T1'); // slash command
     expect(requestOrigin({ team: { id: 'T2' } }).teamId).toBe('T2'); // interactions
-    expect(requestOrigin({ authorizations: [{ team_id: 'T3', enterprise_id: 'E3' }] })).toEqual({ teamId: 'T3', enterpriseId: 'E3' }); // events
+    expect(requestOrigin({ authorizations: [{ team_id: 'T3', enterprise_id: 'E3' }] })).toMatchObject({ teamId: 'T3', enterpriseId: 'E3' }); // events
   });
   it('serves the installed workspace and refuses others', () => {
     expect(isFromInstallation({ teamId: 'T0HOME', enterpriseId: null }, inst)).toBe(true);
