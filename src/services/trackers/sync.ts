@@ -350,11 +350,23 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
           let last: SyncOutcome = { kind: 'failed', error: 'not tried' };
           await pRetry(
             async () => {
-              last = await syncSource(s.sourceId);
+              last = await syncSource(s.sourceId).catch((err: Error): SyncOutcome => ({ kind: 'failed', error: err.message }));
               if (last.kind === 'failed' || last.kind === 'rate-limited') throw new Error(last.kind === 'failed' ? last.error : 'rate limited');
             },
-            { retries: 7, minTimeout: 5_000, factor: 2, maxTimeout: Math.max(5_000, s.settings.poll_every), randomize: true, signal },
+            {
+              retries: 7,
+              minTimeout: 5_000,
+              factor: 2,
+              maxTimeout: Math.max(5_000, s.settings.poll_every),
+              randomize: true,
+              signal,
+              // every failed attempt is told (the sync's own warning is once per 30 min), so a first sync that does not
+              // happen says why in the log
+              onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
+                opts.deps().log.info({ source: s.label, attempt: attemptNumber, retries_left: retriesLeft, err: error.message }, 'first tracker sync attempt failed'),
+            },
           ).catch(() => {});
+          if ((last as SyncOutcome).kind === 'busy') opts.deps().log.info({ source: s.label }, 'first tracker sync left to the replica (or poll) syncing this source now');
           return [s.sourceId, last];
         }),
       );
