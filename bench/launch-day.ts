@@ -20,6 +20,7 @@
  * prompt's delay past its slot's time (p50/p99/max per slot and overall) beside the floor the tiers allow (the
  * workspace chat.postMessage bucket, `post-cap` per minute with a minute's burst, emptied by this slot's prompts
  * alone: prompt i cannot be sent before max(0, i + 1 − cap) / (cap / 60 s)), prompts missing or doubled per slot,
+ * the same floor for every chat.postMessage accepted until the slot's last prompt (thanks, reminders, escalations),
  * answers stored, `/blocker` HTTP ack time (p50/p99), the bot's CPU seconds (utime + stime of its node process)
  * and peak RSS (VmHWM). Exit code: 0 when every prompt was delivered once, 1 otherwise, 2 on error.
  * Env: BENCH_DATABASE_URL, BENCH_REDIS_URL (as the other benches).
@@ -275,6 +276,19 @@ async function main(): Promise<number> {
         delay: actual,
         floor: f,
         p99Ratio: f.p99S && actual.p99S !== null ? Math.round((actual.p99S / f.p99S) * 100) / 100 : null,
+        /**
+         * The floor counting every chat.postMessage the stand-in accepted from the slot's time to its last prompt
+         * (thanks, reminders, blocker and escalation posts included): the bucket cannot pass them sooner; the ratio
+         * is the last prompt's delay to it (how much the bot adds beyond the order it chose).
+         */
+        ...(() => {
+          const last = mine.at(-1)?.at;
+          if (last === undefined) return { postsUntilLastPrompt: 0, floorAllTrafficS: null, maxRatioAllTraffic: null };
+          const from = s.at!.toMillis();
+          const posts = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200 && c.at >= from && c.at <= last).length;
+          const floorAll = Math.max(0, ((posts - opts.postCap) / opts.postCap) * 60_000);
+          return { postsUntilLastPrompt: posts, floorAllTrafficS: secs(floorAll), maxRatioAllTraffic: floorAll > 1_000 ? Math.round(((last - from) / floorAll) * 100) / 100 : null };
+        })(),
       };
     });
     const allDelays = prompts.map((p) => p.at - slots.find((s) => s.id === p.slot)!.at!.toMillis());
