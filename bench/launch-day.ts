@@ -25,8 +25,6 @@
  * and peak RSS (VmHWM). Exit code: 0 when every prompt was delivered once, 1 otherwise, 2 on error.
  * Env: BENCH_DATABASE_URL, BENCH_REDIS_URL (as the other benches).
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Queue } from 'bullmq';
@@ -42,7 +40,7 @@ import { deleteKeysWithPrefix } from '../test/support/redis.js';
 import { blockActionBody, dmEventBody, slashCommandBody } from '../test/support/slack-payloads.js';
 import { BLOCKERS_CHANNEL, generateProgram, type PlannedBlocker } from './launch-day/generate.js';
 import { TieredSlack } from './launch-day/tiered-slack.js';
-import { nodePidUnder, parseArgs, percentile, progress, secs, sleep } from './lib.js';
+import { benchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
 
 const KNOWN = ['people', 'seed', 'slot-min', 'slots', 'post-cap', 'latency-ms', 'answer-pct', 'skip-build', 'json'];
 const raw = parseArgs(process.argv.filter((a) => a !== '--skip-build').slice(2));
@@ -65,16 +63,6 @@ const opts = {
 const SECRET = 'bench-signing-secret';
 const FORM = 'application/x-www-form-urlencoded' as const;
 const JSON_TYPE = 'application/json' as const;
-
-/** kB of `field` in /proc/<pid>/status as MB (10^6 bytes); 0 once the process is gone. */
-function procMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round((Number(m[1]) * 1024) / 1e6) : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** CPU seconds (user + system) of `pid` from /proc/<pid>/stat (clock ticks of 1/100 s), null once gone. */
 function cpuSeconds(pid: number): number | null {
@@ -106,18 +94,10 @@ function buttonValue(blocks: unknown, actionId: string): string | null {
 async function main(): Promise<number> {
   const started = Date.now();
   const load0 = loadavg();
-  const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  base.pathname = `/preflight_bench_ld_${tag}`;
-  const dbUrl = base.toString();
-  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const prefix = `pfb-ld-${tag}`;
+  const { tag, dbUrl, redisUrl, prefix } = benchScratch('ld');
   if (!opts.skipBuild) {
     progress('npm run build');
-    await new Promise<void>((resolve, reject) => {
-      const b = spawn('npm', ['run', 'build', '--silent'], { stdio: ['ignore', 'inherit', 'inherit'] });
-      b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build exited with ${code}`))));
-    });
+    await buildBot();
   }
   const slack = await new TieredSlack({ postMessagePerMinute: opts.postCap, latencyMs: opts.latencyMs }).start();
   await ensureDatabase(dbUrl);
