@@ -43,11 +43,21 @@ import { TieredSlack } from './launch-day/tiered-slack.js';
 import { benchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
 
 const KNOWN = ['people', 'seed', 'slot-min', 'slots', 'post-cap', 'latency-ms', 'answer-pct', 'skip-build', 'json'];
-const raw = parseArgs(process.argv.filter((a) => a !== '--skip-build').slice(2));
-for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) throw new Error(`unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(' ')})`);
+/** A bad flag: one line naming it and what it takes, exit code 2 (no stack trace). */
+const usage = (message: string): never => {
+  process.stderr.write(`bench/launch-day.ts: ${message}\n`);
+  process.exit(2);
+};
+let raw: Record<string, string> = {};
+try {
+  raw = parseArgs(process.argv.filter((a) => a !== '--skip-build').slice(2));
+} catch (err) {
+  usage((err as Error).message);
+}
+for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) usage(`unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(' ')})`);
 const int = (k: string, dflt: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
   const v = raw[k] === undefined ? dflt : Number(raw[k]);
-  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`--${k} must be an integer from ${min} to ${max} (got ${raw[k]})`);
+  if (!Number.isInteger(v) || v < min || v > max) usage(`--${k} must be an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`} (got ${raw[k]})`);
   return v;
 };
 const opts = {
