@@ -9,9 +9,7 @@
  * /proc/<pid>/status, the kernel's high-water mark, read at the end, plus VmRSS sampled every 100 ms); then the drain:
  * ms until no queue of the bot has a job waiting, prioritized or active (delayed jobs are future wake-ups: the polls).
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, fork } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -19,7 +17,7 @@ import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.j
 import { QUEUE_NAMES } from '../src/jobs/job-definition.js';
 import { type BotProcess, freePort, startBot } from '../test/support/bot-process.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
-import { nodePidUnder, progress, sleep } from './lib.js';
+import { benchScratch, buildBot, nodePidUnder, procMb, progress, sleep } from './lib.js';
 
 /** What the sync phase measured (times in ms, RSS in MB of 10^6 bytes). */
 export interface BotSyncResult {
@@ -71,16 +69,6 @@ workstreams:
     tasks_from: [{ github: { repo: acme/web, label: omega, token_env: GITHUB_TOKEN } }] }
 `;
 
-/** kB of `field` (VmRSS, VmHWM) in /proc/<pid>/status, as MB; 0 once the process is gone. */
-function procMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round((Number(m[1]) * 1024) / 1e6) : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** The Slack fake in its own process (bench/slack-fake-server.ts); `stop` ends it. */
 async function startSlackFake(): Promise<{ url: string; child: ChildProcess }> {
   const child = fork('bench/slack-fake-server.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -96,18 +84,10 @@ async function startSlackFake(): Promise<{ url: string; child: ChildProcess }> {
  * @throws Error when the build fails, the bot does not start, or the sync is not done within `timeoutMs`.
  */
 export async function runBotSync(opts: BotSyncOptions): Promise<BotSyncResult> {
-  const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  base.pathname = `/preflight_bench_sync_${tag}`;
-  const dbUrl = base.toString();
-  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const prefix = `pfb-sync-${tag}`;
+  const { dbUrl, redisUrl, prefix } = benchScratch('sync');
   if (!opts.skipBuild) {
     progress('sync: npm run build');
-    await new Promise<void>((resolve, reject) => {
-      const b = spawn('npm', ['run', 'build', '--silent'], { stdio: ['ignore', 'inherit', 'inherit'] });
-      b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build exited with ${code}`))));
-    });
+    await buildBot();
   }
   const fake = await startSlackFake();
   await ensureDatabase(dbUrl);

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { type Env, loadEnv } from '../src/config/env.js';
@@ -72,4 +74,37 @@ export function nodePidUnder(pid: number): number {
   };
   visit(pid);
   return best;
+}
+
+/** kB of `field` (VmRSS now, VmHWM the peak) in /proc/<pid>/status, as MB of 10^6 bytes; 0 once the process is gone. */
+export function procMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round((Number(m[1]) * 1024) / 1e6) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A benchmark's own scratch places for one run of the real bot: a database `preflight_bench_<kind>_<tag>` (on
+ * BENCH_DATABASE_URL's server, default local Postgres; the caller creates, migrates and drops it), Redis
+ * (BENCH_REDIS_URL) and a BullMQ prefix `pfb-<kind>-<tag>`, `tag` unique per run.
+ */
+export function benchScratch(kind: string): { tag: string; dbUrl: string; redisUrl: string; prefix: string } {
+  const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  base.pathname = `/preflight_bench_${kind}_${tag}`;
+  return { tag, dbUrl: base.toString(), redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: `pfb-${kind}-${tag}` };
+}
+
+/**
+ * `npm run build` (the compiled bot that `npm run start:prod` runs), its output on this process's.
+ * @throws Error when the build exits non-zero.
+ */
+export function buildBot(): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const b = spawn('npm', ['run', 'build', '--silent'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build exited with ${code}`))));
+  });
 }

@@ -1,0 +1,372 @@
+/**
+ * The launch-day benchmark (issue 25), its foundation: a synthetic program (bench/launch-day/generate.ts, fixed
+ * seed) played by THE REAL BOT PROCESS, compiled (`npm run start:prod`), on a fresh Postgres database (created,
+ * migrated, dropped at the end) and a unique BullMQ prefix on the local Redis (deleted at the end), against the
+ * Slack stand-in behind a front that enforces Slack's rate tiers per method with a latency per call
+ * (bench/launch-day/tiered-slack.ts, tiers in bench/launch-day/slack-rate-tiers.ts).
+ *
+ *   npx tsx bench/launch-day.ts [--people 500] [--seed 25] [--slot-min 4] [--slots 6] [--post-cap 300]
+ *                               [--latency-ms 30] [--answer-pct 90] [--skip-build] [--json out.json]
+ *
+ * The day is compressed: its six slots (check-ins 1 and 2, the program check-in of all leads, check-ins 3–5) run
+ * `slot-min` minutes apart on the real clock, every zone at once (generate.ts), from the second minute boundary
+ * after the start; `--slots` plays only the first ones. Slack's limits are NOT compressed (they are per real minute),
+ * so the floor the tiers allow is Slack's own. People answer (`answer-pct` of them, 3 s to 40 % of a slot after
+ * their prompt reached them) with a DM (Events API `message.im`, signed); the planned blockers are raised with a
+ * signed `/blocker` at their time and acknowledged by their workstream's lead (the button on the blocker's message)
+ * unless planned never to be. Nothing in the bot is changed or stubbed.
+ *
+ * Reported (stdout, JSON): Web API calls per method and status (429s), calls per prompt and per answer, each
+ * prompt's delay past its slot's time (p50/p99/max per slot and overall) beside the floor the tiers allow (the
+ * workspace chat.postMessage bucket, `post-cap` per minute with a minute's burst, emptied by this slot's prompts
+ * alone: prompt i cannot be sent before max(0, i + 1 − cap) / (cap / 60 s)), prompts missing or doubled per slot,
+ * the same floor for every chat.postMessage accepted until the slot's last prompt (thanks, reminders, escalations),
+ * answers stored, `/blocker` HTTP ack time (p50/p99), the bot's CPU seconds (utime + stime of its node process)
+ * and peak RSS (VmHWM). Exit code: 0 when every prompt was delivered once, 1 otherwise, 2 on error.
+ * Env: BENCH_DATABASE_URL, BENCH_REDIS_URL (as the other benches).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+import pg from 'pg';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
+import { QUEUE_NAMES } from '../src/jobs/job-definition.js';
+import { type BotProcess, freePort, postToSlackEndpoint, startBot } from '../test/support/bot-process.js';
+import { deleteKeysWithPrefix } from '../test/support/redis.js';
+import { blockActionBody, dmEventBody, slashCommandBody } from '../test/support/slack-payloads.js';
+import { BLOCKERS_CHANNEL, generateProgram, type PlannedBlocker } from './launch-day/generate.js';
+import { TieredSlack } from './launch-day/tiered-slack.js';
+import { benchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
+
+const KNOWN = ['people', 'seed', 'slot-min', 'slots', 'post-cap', 'latency-ms', 'answer-pct', 'skip-build', 'json'];
+/** A bad flag: one line naming it and what it takes, exit code 2 (no stack trace). */
+const usage = (message: string): never => {
+  process.stderr.write(`bench/launch-day.ts: ${message}\n`);
+  process.exit(2);
+};
+let raw: Record<string, string> = {};
+try {
+  raw = parseArgs(process.argv.filter((a) => a !== '--skip-build').slice(2));
+} catch (err) {
+  usage((err as Error).message);
+}
+for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) usage(`unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(' ')})`);
+const int = (k: string, dflt: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const v = raw[k] === undefined ? dflt : Number(raw[k]);
+  if (!Number.isInteger(v) || v < min || v > max) usage(`--${k} must be an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`} (got ${raw[k]})`);
+  return v;
+};
+const opts = {
+  people: int('people', 500, 50),
+  seed: int('seed', 25, 0),
+  slotMin: int('slot-min', 4, 2),
+  slots: int('slots', 6, 1, 6),
+  postCap: int('post-cap', 300, 1),
+  latencyMs: int('latency-ms', 30, 0),
+  answerPct: int('answer-pct', 90, 0, 100),
+  skipBuild: process.argv.includes('--skip-build'),
+};
+const SECRET = 'bench-signing-secret';
+const FORM = 'application/x-www-form-urlencoded' as const;
+const JSON_TYPE = 'application/json' as const;
+
+/** CPU seconds (user + system) of `pid` from /proc/<pid>/stat (clock ticks of 1/100 s), null once gone. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** p50/p99/max of `ms` in seconds (one decimal), nulls when empty. */
+function spread(ms: number[]): { p50S: number | null; p99S: number | null; maxS: number | null } {
+  const s = [...ms].sort((a, b) => a - b);
+  const f = (v: number | null) => (v === null ? null : secs(v));
+  return { p50S: f(percentile(s, 50)), p99S: f(percentile(s, 99)), maxS: f(s.length ? s.at(-1)! : null) };
+}
+
+/** The first `actions` element with `action_id` in a message's blocks, its value (the blocker button's). */
+function buttonValue(blocks: unknown, actionId: string): string | null {
+  if (!Array.isArray(blocks)) return null;
+  for (const b of blocks as { elements?: { action_id?: string; value?: string }[] }[]) {
+    const e = b?.elements?.find((x) => x?.action_id === actionId);
+    if (e?.value) return e.value;
+  }
+  return null;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const load0 = loadavg();
+  const { tag, dbUrl, redisUrl, prefix } = benchScratch('ld');
+  if (!opts.skipBuild) {
+    progress('npm run build');
+    await buildBot();
+  }
+  const slack = await new TieredSlack({ postMessagePerMinute: opts.postCap, latencyMs: opts.latencyMs }).start();
+  await ensureDatabase(dbUrl);
+  await runMigrations(dbUrl);
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: redis, prefix }));
+  let bot: BotProcess | undefined;
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    // the first slot on the second minute boundary from now: the bot is healthy within 5-20 s on this box
+    const firstAt = DateTime.utc().startOf('minute').plus({ minutes: 2 });
+    const g = generateProgram({ people: opts.people, seed: opts.seed, firstAt, slotMin: opts.slotMin });
+    const slots = g.slots.slice(0, opts.slots);
+    const slotMs = opts.slotMin * 60_000;
+    const t0 = firstAt.toMillis();
+    const endAt = t0 + opts.slots * slotMs;
+    const leads = new Set(g.workstreams.map((w) => w.lead));
+    const everyone = g.workstreams.flatMap((w) => w.members);
+    const blockers = g.blockers.filter((b) => b.atMs < opts.slots * slotMs);
+    progress(`people=${opts.people} workstreams=${g.workstreams.length} slots=${opts.slots}×${opts.slotMin}min from ${firstAt.toISO()} post-cap=${opts.postCap}/min blockers=${blockers.length}`);
+
+    const env = {
+      SLACK_BOT_TOKEN: 'xoxb-bench-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.url,
+      PORT: String(await freePort()),
+      DATABASE_URL: dbUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+    };
+    progress('starting the bot (npm run start:prod)');
+    bot = await startBot(env, g.yaml, 90_000, { command: ['npm', 'run', 'start:prod', '--silent'] });
+    const pid = nodePidUnder(bot.child.pid!);
+    const cpu0 = cpuSeconds(pid) ?? 0;
+    let rssPeak = procMb(pid, 'VmRSS');
+    sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, procMb(pid, 'VmRSS'));
+    }, 500);
+    progress(`healthy, node pid ${pid}, RSS ${rssPeak} MB; first slot in ${secs(t0 - Date.now())} s`);
+    const baseUrl = bot.baseUrl;
+    const post = (body: string, type: typeof FORM | typeof JSON_TYPE) => postToSlackEndpoint(baseUrl, SECRET, body, type);
+
+    // the people: they answer prompts, raise and acknowledge blockers
+    const rng = xoroshiro128plus(opts.seed + 1);
+    const prompts: { user: string; slot: string; at: number }[] = [];
+    const answersSent: { user: string; at: number; status: number }[] = [];
+    const blockerAcks: number[] = [];
+    const blockerStatus: Record<string, number> = {};
+    const actionsSent: { tag: string; status: number }[] = [];
+    const pending: { at: number; run: () => Promise<void> }[] = [];
+    const inFlight = new Set<Promise<void>>();
+    const raised = new Map<string, PlannedBlocker>(blockers.map((b) => [b.tag, b]));
+    const ackScheduled = new Set<string>();
+    for (const b of blockers) {
+      pending.push({
+        at: t0 + b.atMs,
+        run: async () => {
+          const s = performance.now();
+          const res = await post(slashCommandBody({ command: '/blocker', text: `${b.tag} launch step failing ${b.severity}`, userId: b.reporter, channelId: b.channel }), FORM);
+          blockerAcks.push(performance.now() - s);
+          blockerStatus[res.status] = (blockerStatus[res.status] ?? 0) + 1;
+        },
+      });
+    }
+    let seen = 0;
+    const scan = () => {
+      const calls = slack.fake.calls;
+      for (; seen < calls.length; seen++) {
+        const c = calls[seen]!;
+        if (c.method !== 'chat.postMessage' || c.status !== 200) continue;
+        const channel = String(c.args.channel ?? '');
+        const text = String(c.args.text ?? '');
+        const slot = channel.startsWith('U') ? slots.find((s) => text.startsWith(`${s.name} for `) || text.startsWith(`${s.name}:`)) : undefined;
+        if (slot) {
+          prompts.push({ user: channel, slot: slot.id, at: c.at });
+          if (uniformInt(rng, 1, 100) <= opts.answerPct) {
+            const user = channel;
+            pending.push({
+              at: c.at + uniformInt(rng, 3_000, Math.round(slotMs * 0.4)),
+              run: async () => {
+                const res = await post(dmEventBody({ eventId: `EvLD${tag}${seen}${user}`, userId: user, channel: `D${user.slice(1)}`, text: 'On track, nothing blocking' }), JSON_TYPE);
+                answersSent.push({ user, at: Date.now(), status: res.status });
+              },
+            });
+          }
+          continue;
+        }
+        // a blocker's message (its actions carry the id): the lead acknowledges it later, unless planned never to
+        const blockerTag = /\bLD-\d+\b/.exec(text)?.[0] ?? /\bLD-\d+\b/.exec(JSON.stringify(c.args.blocks ?? ''))?.[0];
+        const b = blockerTag ? raised.get(blockerTag) : undefined;
+        const value = b ? buttonValue(c.args.blocks, 'blocker_ack') : null;
+        if (b && value && b.ackAfterMs !== null && !ackScheduled.has(b.tag)) {
+          ackScheduled.add(b.tag);
+          const ts = String(slack.fake.messages.messages.find((m) => m.channel === channel && JSON.stringify(m).includes(b.tag))?.ts ?? '1700000000.000100');
+          pending.push({
+            at: c.at + b.ackAfterMs,
+            run: async () => {
+              const res = await post(
+                blockActionBody({ userId: b.acker, actionId: 'blocker_ack', value, channelId: channel || BLOCKERS_CHANNEL, messageTs: ts, responseUrl: `${slack.fake.url}response/${b.tag}` }),
+                FORM,
+              );
+              actionsSent.push({ tag: b.tag, status: res.status });
+            },
+          });
+        }
+      }
+    };
+    let lastProgress = 0;
+    while (Date.now() < endAt + 20_000) {
+      scan();
+      const now = Date.now();
+      pending.sort((a, b) => a.at - b.at);
+      while (pending.length && pending[0]!.at <= now && inFlight.size < 32) {
+        const job = pending.shift()!;
+        const p = job.run().catch((err: Error) => progress(`driver: ${err.message}`));
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+      }
+      if (bot.child.exitCode !== null) throw new Error(`the bot exited with ${bot.child.exitCode}:\n${bot.output().slice(-2000)}`);
+      if (now - lastProgress > 15_000) {
+        lastProgress = now;
+        const limited = Object.values(slack.rateLimited()).reduce((a, b) => a + b, 0);
+        progress(
+          `t=${secs(now - t0)}s prompts=${prompts.length} answers=${answersSent.length} blockers=${blockerAcks.length} 429s=${limited} RSS=${procMb(pid, 'VmRSS')}MB load=${loadavg()[0]!.toFixed(2)}`,
+        );
+      }
+      await sleep(200);
+    }
+    await Promise.all(inFlight);
+    scan();
+    const cpuS = (cpuSeconds(pid) ?? cpu0) - cpu0;
+    clearInterval(sampler);
+    const rssHwmMb = procMb(pid, 'VmHWM');
+    const rssIdleMb = procMb(pid, 'VmRSS');
+
+    // delivery and delay per slot; the floor: the workspace bucket (a minute's burst, then cap/60 s)
+    const perSlot = slots.map((s) => {
+      const expected = s.kind === 'program' ? [...leads] : everyone;
+      const mine = prompts.filter((p) => p.slot === s.id).sort((a, b) => a.at - b.at);
+      const count = new Map<string, number>();
+      for (const p of mine) count.set(p.user, (count.get(p.user) ?? 0) + 1);
+      const delays = mine.map((p) => p.at - s.at!.toMillis());
+      const floor = expected.map((_, i) => Math.max(0, ((i + 1 - opts.postCap) / opts.postCap) * 60_000));
+      const actual = spread(delays);
+      const f = spread(floor);
+      return {
+        slot: s.name,
+        at: s.at!.toISO(),
+        expected: expected.length,
+        delivered: count.size,
+        missing: expected.filter((u) => !count.has(u)).length,
+        doubled: [...count.values()].filter((n) => n > 1).length,
+        delay: actual,
+        floor: f,
+        p99Ratio: f.p99S && actual.p99S !== null ? Math.round((actual.p99S / f.p99S) * 100) / 100 : null,
+        /**
+         * The floor counting every chat.postMessage the stand-in accepted from the slot's time to its last prompt
+         * (thanks, reminders, blocker and escalation posts included): the bucket cannot pass them sooner; the ratio
+         * is the last prompt's delay to it (how much the bot adds beyond the order it chose).
+         */
+        ...(() => {
+          const last = mine.at(-1)?.at;
+          if (last === undefined) return { postsUntilLastPrompt: 0, floorAllTrafficS: null, maxRatioAllTraffic: null };
+          const from = s.at!.toMillis();
+          const posts = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200 && c.at >= from && c.at <= last).length;
+          const floorAll = Math.max(0, ((posts - opts.postCap) / opts.postCap) * 60_000);
+          return { postsUntilLastPrompt: posts, floorAllTrafficS: secs(floorAll), maxRatioAllTraffic: floorAll > 1_000 ? Math.round(((last - from) / floorAll) * 100) / 100 : null };
+        })(),
+      };
+    });
+    const allDelays = prompts.map((p) => p.at - slots.find((s) => s.id === p.slot)!.at!.toMillis());
+
+    // calls per method and status; per action by what the call carried
+    const perMethod: Record<string, Record<string, number>> = {};
+    for (const c of slack.calls) {
+      perMethod[c.method] ??= {};
+      perMethod[c.method]![c.status] = (perMethod[c.method]![c.status] ?? 0) + 1;
+    }
+    const slotNames = slots.map((s) => s.name);
+    const kindOf = (c: { method: string; channel: string; text: string }) => {
+      if (c.method === 'conversations.open') return 'conversations.open';
+      if (c.method === 'chat.postMessage' && c.channel.startsWith('U') && slotNames.some((n) => c.text.startsWith(`${n} for `) || c.text.startsWith(`${n}:`))) return 'prompt';
+      if (c.method === 'chat.postMessage' && c.channel.startsWith('D') && /^Thank/.test(c.text)) return 'answer thanks';
+      if (c.method === 'chat.postMessage' && /^Reminder/.test(c.text)) return 'reminder';
+      if (c.channel.startsWith('CWS')) return `${c.method} workstream channel`;
+      if (/\bLD-\d+/.test(c.text) || c.channel === BLOCKERS_CHANNEL) return `${c.method} blocker`;
+      if (c.channel.startsWith('CLAUNCH')) return `${c.method} program channel`;
+      return `${c.method} other (${c.channel ? `${c.channel[0]}…` : 'no channel'})`;
+    };
+    const perKind: Record<string, { ok: number; limited: number }> = {};
+    for (const c of slack.calls) {
+      const k = kindOf(c);
+      perKind[k] ??= { ok: 0, limited: 0 };
+      if (c.status === 429) perKind[k]!.limited++;
+      else perKind[k]!.ok++;
+    }
+    const delivered = prompts.length;
+    const answersStored = Number((await db.query<{ n: string }>('select count(*) as n from standup_answers').then((r) => r.rows[0]?.n)) ?? 0);
+    const attempts = (k: string) => (perKind[k]?.ok ?? 0) + (perKind[k]?.limited ?? 0);
+    const reportEdits = Object.entries(perKind)
+      .filter(([k]) => k === 'chat.update workstream channel' || k === 'chat.update program channel')
+      .reduce((a, [, v]) => a + v.ok + v.limited, 0);
+    const blockersStored = Number((await db.query<{ n: string }>('select count(*) as n from blockers').then((r) => r.rows[0]?.n)) ?? 0);
+    const ack = [...blockerAcks].sort((a, b) => a - b);
+    const pass = perSlot.every((s) => s.missing === 0 && s.doubled === 0);
+    const summary = {
+      benchmark: 'launch-day',
+      date: new Date(started).toISOString(),
+      params: { ...opts, workstreams: g.workstreams.length, tasks: g.tasks, gates: g.gates, blockersRaised: blockers.length },
+      loadavgBefore: load0.map((x) => Math.round(x * 100) / 100),
+      loadavgAfter: loadavg().map((x) => Math.round(x * 100) / 100),
+      prompts: { delivered, ...spread(allDelays) },
+      perSlot,
+      callsPerMethod: perMethod,
+      callsByKind: perKind,
+      rateLimited429: slack.rateLimited(),
+      perAction: {
+        callsPerPrompt: delivered ? Math.round(((attempts('prompt') + attempts('conversations.open')) / delivered) * 100) / 100 : null,
+        callsPerAnswer: answersStored ? Math.round(((attempts('answer thanks') + reportEdits) / answersStored) * 100) / 100 : null,
+      },
+      answers: { sent: answersSent.length, http200: answersSent.filter((a) => a.status === 200).length, stored: answersStored },
+      blockers: {
+        raised: blockerAcks.length,
+        httpStatus: blockerStatus,
+        stored: blockersStored,
+        ackMs: { p50: percentile(ack, 50), p99: percentile(ack, 99), max: ack.at(-1) ?? null },
+        acknowledgements: { sent: actionsSent.length, http200: actionsSent.filter((a) => a.status === 200).length },
+      },
+      bot: { cpuSeconds: Math.round(cpuS * 10) / 10, rssPeakSampledMb: rssPeak, rssHwmMb, rssAtEndMb: rssIdleMb },
+      warnings: bot
+        .output()
+        .split('\n')
+        .filter((l) => /"level":(40|50|60)/.test(l))
+        .slice(0, 5),
+      result: pass ? 'every prompt delivered once' : 'prompts missing or doubled',
+    };
+    const out = `${JSON.stringify(summary, null, 2)}\n`;
+    process.stdout.write(out);
+    if (raw.json) writeFileSync(raw.json, out);
+    return pass ? 0 : 1;
+  } finally {
+    if (sampler) clearInterval(sampler);
+    if (bot) await bot.stop().catch(() => null);
+    await Promise.all(queues.map((q) => q.close()));
+    await deleteKeysWithPrefix(redis, prefix).catch(() => undefined);
+    await redis.quit();
+    await db.end();
+    await dropDatabase(dbUrl).catch(() => undefined);
+    await slack.stop().catch(() => undefined);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(2);
+  },
+);
