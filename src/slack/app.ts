@@ -27,7 +27,7 @@ import { registerPreflightCommand } from './commands/preflight.js';
 import { registerTaskCommand } from './commands/task.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
 import { registerWorkflowSteps } from './functions/index.js';
-import type { WebClient } from '@slack/web-api';
+import type { AuthTestResponse, WebClient } from '@slack/web-api';
 import type { Metrics } from '../metrics/metrics.js';
 import { metricsRoute } from '../metrics/route.js';
 import { observedClientOptions } from '../metrics/slack-adapter.js';
@@ -137,18 +137,24 @@ export function createSlackApp(args: {
   // with token rotation: every request gets the current token (Bolt's per-request client), and the client the
   // listeners' Deps hold asks for it on every call; the bot's IDs (for Bolt's ignoreSelf) come from one auth.test
   const rotating = tokens ? new RotatingWebClient(tokens, clientOptions) : undefined;
-  let botIdentity: Promise<{ botId?: string; botUserId?: string }> | undefined;
-  const identity = (client: WebClient) => {
-    botIdentity ??= client.auth.test().then(
-      (r) => ({ botId: r.bot_id, botUserId: r.user_id }),
-      (err) => {
-        botIdentity = undefined;
-        throw err;
-      },
-    );
-    return botIdentity;
+  // auth.test, once (again after a failure): the bot's IDs and the installation (workspace, Grid org) it answers for
+  let authTest: Promise<AuthTestResponse> | undefined;
+  const authTested = (): Promise<AuthTestResponse> => {
+    authTest ??= (rotating ?? app.client).auth.test().catch((err: unknown) => {
+      authTest = undefined;
+      throw err;
+    });
+    return authTest;
   };
-  const auth = rotating && tokens ? { authorize: async () => ({ botToken: await tokens.current(), ...(await identity(rotating)) }) } : { token: env.SLACK_BOT_TOKEN };
+  const identity = async () => {
+    const r = await authTested();
+    return { botId: r.bot_id, botUserId: r.user_id };
+  };
+  const installed = async (): Promise<Installation> => {
+    const r = await authTested();
+    return { teamId: String(r.team_id ?? ''), enterpriseId: r.enterprise_id ? String(r.enterprise_id) : null };
+  };
+  const auth = tokens ? { authorize: async () => ({ botToken: await tokens.current(), ...(await identity()) }) } : { token: env.SLACK_BOT_TOKEN };
   // Both apps run with `convoStore: false`: Preflight keeps no conversation state in Bolt (listeners read Postgres),
   // and Bolt's default in-memory store ran a middleware on every request for nothing.
   let app: App;
@@ -174,18 +180,6 @@ export function createSlackApp(args: {
     });
     app = new App({ ...auth, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
   }
-  // the installation (auth.test, once; again after a failure): the workspace guard's home, SLACK_ENTERPRISE_ID's check
-  let installation: Promise<Installation> | undefined;
-  const installed = () => {
-    installation ??= (rotating ?? app.client).auth.test().then(
-      (r) => ({ teamId: String(r.team_id ?? ''), enterpriseId: r.enterprise_id ? String(r.enterprise_id) : null }),
-      (err) => {
-        installation = undefined; // retry on the next request
-        throw err;
-      },
-    );
-    return installation;
-  };
   if (metrics) observeAcks(app, (kind, name, seconds) => metrics.ackObserved(kind, name, seconds));
   if (args.onRequest) reportRequests(app, args.onRequest);
   const client: WebClient = rotating ?? app.client;
@@ -196,7 +190,7 @@ export function createSlackApp(args: {
       throw err;
     });
     await app.init();
-    await identity(client).catch((err: unknown) => {
+    await identity().catch((err: unknown) => {
       throw slackStartError(err, 'SLACK_REFRESH_TOKEN') ?? err;
     });
   };
