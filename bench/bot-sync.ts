@@ -10,14 +10,8 @@
  * ms until no queue of the bot has a job waiting, prioritized or active (delayed jobs are future wake-ups: the polls).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
-import { QUEUE_NAMES } from '../src/jobs/job-definition.js';
 import { type BotProcess, freePort, startBot } from '../test/support/bot-process.js';
-import { deleteKeysWithPrefix } from '../test/support/redis.js';
-import { benchScratch, buildBot, nodePidUnder, procMb, progress, sleep } from './lib.js';
+import { openBenchScratch, buildBot, nodePidUnder, procMb, progress, sleep } from './lib.js';
 
 /** What the sync phase measured (times in ms, RSS in MB of 10^6 bytes). */
 export interface BotSyncResult {
@@ -84,18 +78,13 @@ async function startSlackFake(): Promise<{ url: string; child: ChildProcess }> {
  * @throws Error when the build fails, the bot does not start, or the sync is not done within `timeoutMs`.
  */
 export async function runBotSync(opts: BotSyncOptions): Promise<BotSyncResult> {
-  const { dbUrl, redisUrl, prefix } = benchScratch('sync');
   if (!opts.skipBuild) {
     progress('sync: npm run build');
     await buildBot();
   }
   const fake = await startSlackFake();
-  await ensureDatabase(dbUrl);
-  await runMigrations(dbUrl);
-  const db = new pg.Client({ connectionString: dbUrl });
-  await db.connect();
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: redis, prefix }));
+  const scratch = await openBenchScratch('sync');
+  const { dbUrl, redisUrl, prefix, db, queues } = scratch;
   let bot: BotProcess | undefined;
   let sampler: NodeJS.Timeout | undefined;
   try {
@@ -180,11 +169,7 @@ export async function runBotSync(opts: BotSyncOptions): Promise<BotSyncResult> {
   } finally {
     if (sampler) clearInterval(sampler);
     if (bot) await bot.stop().catch(() => null);
-    await Promise.all(queues.map((q) => q.close()));
-    await deleteKeysWithPrefix(redis, prefix).catch(() => undefined);
-    await redis.quit();
-    await db.end();
-    await dropDatabase(dbUrl).catch(() => undefined);
+    await scratch.close();
     fake.child.send('stop');
   }
 }

@@ -27,20 +27,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
-import pg from 'pg';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
-import { QUEUE_NAMES } from '../src/jobs/job-definition.js';
 import { type BotProcess, freePort, postToSlackEndpoint, startBot } from '../test/support/bot-process.js';
-import { deleteKeysWithPrefix } from '../test/support/redis.js';
 import { blockActionBody, dmEventBody, slashCommandBody } from '../test/support/slack-payloads.js';
 import { BLOCKERS_CHANNEL, generateProgram, type PlannedBlocker } from './launch-day/generate.js';
 import { TieredSlack } from './launch-day/tiered-slack.js';
-import { benchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
+import { openBenchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
 
 const KNOWN = ['people', 'seed', 'slot-min', 'slots', 'post-cap', 'latency-ms', 'answer-pct', 'skip-build', 'json'];
 /** A bad flag: one line naming it and what it takes, exit code 2 (no stack trace). */
@@ -104,18 +98,13 @@ function buttonValue(blocks: unknown, actionId: string): string | null {
 async function main(): Promise<number> {
   const started = Date.now();
   const load0 = loadavg();
-  const { tag, dbUrl, redisUrl, prefix } = benchScratch('ld');
   if (!opts.skipBuild) {
     progress('npm run build');
     await buildBot();
   }
   const slack = await new TieredSlack({ postMessagePerMinute: opts.postCap, latencyMs: opts.latencyMs }).start();
-  await ensureDatabase(dbUrl);
-  await runMigrations(dbUrl);
-  const db = new pg.Client({ connectionString: dbUrl });
-  await db.connect();
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: redis, prefix }));
+  const scratch = await openBenchScratch('ld');
+  const { tag, dbUrl, redisUrl, prefix, db, queues } = scratch;
   let bot: BotProcess | undefined;
   let sampler: NodeJS.Timeout | undefined;
   try {
@@ -354,11 +343,7 @@ async function main(): Promise<number> {
   } finally {
     if (sampler) clearInterval(sampler);
     if (bot) await bot.stop().catch(() => null);
-    await Promise.all(queues.map((q) => q.close()));
-    await deleteKeysWithPrefix(redis, prefix).catch(() => undefined);
-    await redis.quit();
-    await db.end();
-    await dropDatabase(dbUrl).catch(() => undefined);
+    await scratch.close();
     await slack.stop().catch(() => undefined);
   }
 }

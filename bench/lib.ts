@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs as parseNodeArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { type Env, loadEnv } from '../src/config/env.js';
+import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.js';
+import { QUEUE_NAMES } from '../src/jobs/job-definition.js';
+import { deleteKeysWithPrefix } from '../test/support/redis.js';
 
 /**
  * Benchmark flags: `--name value` or `--name=value`, every one a string (the caller converts), parsed with
@@ -86,16 +92,58 @@ export function procMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
+/** A benchmark run's own Postgres database, Redis connection and BullMQ queues: see {@link openBenchScratch}. */
+export interface BenchScratch {
+  /** Unique per run (also in the database's name and the prefix). */
+  tag: string;
+  dbUrl: string;
+  redisUrl: string;
+  /** QUEUE_PREFIX for the bot: `pfb-<kind>-<tag>`. */
+  prefix: string;
+  /** A client on the database (connected). */
+  db: pg.Client;
+  redis: Redis;
+  /** Every queue of the bot under `prefix` (to count jobs, e.g. the drain). */
+  queues: Queue[];
+  /** Closes the queues, deletes the prefix's keys, drops the database; never throws for a cleanup step. */
+  close(): Promise<void>;
+}
+
 /**
- * A benchmark's own scratch places for one run of the real bot: a database `preflight_bench_<kind>_<tag>` (on
- * BENCH_DATABASE_URL's server, default local Postgres; the caller creates, migrates and drops it), Redis
- * (BENCH_REDIS_URL) and a BullMQ prefix `pfb-<kind>-<tag>`, `tag` unique per run.
+ * Creates and migrates a database `preflight_bench_<kind>_<tag>` (on BENCH_DATABASE_URL's server, default local
+ * Postgres) and opens Redis (BENCH_REDIS_URL, default local) with the bot's queues under the prefix `pfb-<kind>-<tag>`,
+ * `tag` unique per run: what a benchmark of the real bot process gives it, and removes after.
+ * @throws when Postgres or Redis cannot be reached or the migrations fail.
  */
-export function benchScratch(kind: string): { tag: string; dbUrl: string; redisUrl: string; prefix: string } {
+export async function openBenchScratch(kind: string): Promise<BenchScratch> {
   const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   base.pathname = `/preflight_bench_${kind}_${tag}`;
-  return { tag, dbUrl: base.toString(), redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: `pfb-${kind}-${tag}` };
+  const dbUrl = base.toString();
+  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `pfb-${kind}-${tag}`;
+  await ensureDatabase(dbUrl);
+  await runMigrations(dbUrl);
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: redis, prefix }));
+  return {
+    tag,
+    dbUrl,
+    redisUrl,
+    prefix,
+    db,
+    redis,
+    queues,
+    async close() {
+      await Promise.all(queues.map((q) => q.close()));
+      await deleteKeysWithPrefix(redis, prefix).catch(() => undefined);
+      await redis.quit();
+      await db.end();
+      await dropDatabase(dbUrl).catch(() => undefined);
+    },
+  };
 }
 
 /**
