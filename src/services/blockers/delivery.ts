@@ -15,6 +15,18 @@ import { blockerView } from './view.js';
 const LOCK_BLOCKER_MESSAGE = 3;
 const LOCK_NOTICE_EDITS = 4;
 
+type Tx = Parameters<Parameters<Deps['db']['transaction']>[0]>[0];
+
+/**
+ * Takes (until `tx` ends) the lock that serialises everything that writes a blocker's escalation DMs: their edits
+ * ({@link updateNotices}) and a gate's escalation starting a new episode (reopen.ts). Taken FIRST in each, before any
+ * row lock: `updateNotices` locks the notices then the blocker row, `reopenEscalation` the blocker row then the
+ * notices, and without it the two deadlocked (seen in CI under load).
+ */
+export async function lockNoticeEdits(tx: Tx, blockerId: number): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_NOTICE_EDITS}, ${blockerId})`);
+}
+
 const unixSec = (d: Date) => Math.floor(d.getTime() / 1000);
 
 /** A digest of what a DM shows (its text and blocks), to tell an edit that changes something from one that would not. */
@@ -107,7 +119,7 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
   // leave the whole pool idle in transaction under a burst of dm jobs, as the escalation benchmark showed)
   let retry: { err: unknown } | undefined;
   const result = await deps.db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_NOTICE_EDITS}, ${blockerId})`);
+    await lockNoticeEdits(tx, blockerId);
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId));
     if (!b) return 'current';
     const behind = await tx

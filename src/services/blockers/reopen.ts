@@ -7,6 +7,7 @@ import { blockerView } from './view.js';
 import * as transitions from '../delivery/transitions.js';
 import { blockerMessageDelivery, NOTICE, noticeJoin } from './delivery-kinds.js';
 import { retryingTransaction } from '../../db/retry-transaction.js';
+import { lockNoticeEdits } from './delivery.js';
 
 /** What a new episode of a gate's escalation says and whom it pings. */
 export interface Episode {
@@ -27,7 +28,8 @@ export interface Episode {
  * episode, level, attempt, recipient) lets this episode DM the same people again): the ones not sent yet are
  * cancelled, and the DMs already sent get the blocker as the earlier episode ended (`closed_view`: resolved, by
  * whom and when; "resolved" at the reopening when it had not been), which their last edit shows
- * (delivery.ts updateNotices), never the new episode's text. All in one transaction, run again when Postgres aborts it
+ * (delivery.ts updateNotices), never the new episode's text. All in one transaction, taken after the DM edits' lock
+ * (delivery.ts lockNoticeEdits) and run again when Postgres aborts it
  * for a deadlock (db/retry-transaction.ts). Then wakes the escalation
  * processor, the message renderer and the DM edits.
  * @param onlyIf the condition the row must still meet (checked under the row lock, so two processes reopen it once).
@@ -35,10 +37,11 @@ export interface Episode {
  */
 export async function reopenEscalation(deps: Deps, blockerId: number, episode: Episode, onlyIf: SQL): Promise<BlockerRow | null> {
   const now = deps.clock.now().toJSDate();
-  // a worker editing or recording this blocker's DMs can lock the same rows in the other order: Postgres then aborts
-  // one of the two for a deadlock, and this one runs again (the whole transaction, nothing outside it)
+  // the DM edits' lock first (lockNoticeEdits), so this and updateNotices never hold each other's rows; should another
+  // writer still deadlock with it, Postgres aborts one and this one runs again (the whole transaction, nothing outside it)
   const reopened = await retryingTransaction(() =>
     deps.db.transaction(async (tx) => {
+      await lockNoticeEdits(tx, blockerId);
       const [old] = await tx
         .select()
         .from(blockers)
@@ -48,7 +51,7 @@ export async function reopenEscalation(deps: Deps, blockerId: number, episode: E
       const ended: BlockerRow = old.status === 'resolved' ? old : { ...old, status: 'resolved', resolvedAt: now, resolvedBy: null };
       await tx
         .update(blockerNotices)
-        .set({ closedView: blockerView(deps.config, ended, now, undefined, (await transitions.stateOf(deps, blockerMessageDelivery(blockerId)))?.permalink ?? null) })
+        .set({ closedView: blockerView(deps.config, ended, now, undefined, (await transitions.stateOf({ db: tx }, blockerMessageDelivery(blockerId)))?.permalink ?? null) })
         .where(
           and(
             eq(blockerNotices.blockerId, blockerId),
