@@ -6,7 +6,7 @@
  * (bench/launch-day/tiered-slack.ts, tiers in bench/launch-day/slack-rate-tiers.ts).
  *
  *   npx tsx bench/launch-day.ts [--people 500] [--seed 25] [--slot-min 4] [--slots 6] [--post-cap 300]
- *                               [--latency-ms 30] [--answer-pct 90] [--skip-build] [--json out.json]
+ *                               [--latency-ms 30] [--answer-pct 90] [--drain-max-s 600] [--skip-build] [--json out.json]
  *
  * The day is compressed: its six slots (check-ins 1 and 2, the program check-in of all leads, check-ins 3–5) run
  * `slot-min` minutes apart on the real clock, every zone at once (generate.ts), from the second minute boundary
@@ -21,7 +21,8 @@
  * workspace chat.postMessage bucket, `post-cap` per minute with a minute's burst, emptied by this slot's prompts
  * alone: prompt i cannot be sent before max(0, i + 1 − cap) / (cap / 60 s)), prompts missing or doubled per slot,
  * the same floor for every chat.postMessage accepted until the slot's last prompt (thanks, reminders, escalations),
- * answers stored, `/blocker` HTTP ack time (p50/p99), the bot's CPU seconds (utime + stime of its node process)
+ * answers stored, answer receipts by status, the drain (after the last slot, the seconds until no delivery is pending
+ * or sending in Postgres: deferred work counts), `/blocker` HTTP ack time (p50/p99), the bot's CPU seconds (utime + stime of its node process)
  * and peak RSS (VmHWM). Exit code: 0 when every prompt was delivered once, 1 otherwise, 2 on error.
  * Env: BENCH_DATABASE_URL, BENCH_REDIS_URL (as the other benches).
  */
@@ -36,7 +37,7 @@ import { BLOCKERS_CHANNEL, generateProgram, type PlannedBlocker } from './launch
 import { TieredSlack } from './launch-day/tiered-slack.js';
 import { openBenchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
 
-const KNOWN = ['people', 'seed', 'slot-min', 'slots', 'post-cap', 'latency-ms', 'answer-pct', 'skip-build', 'json'];
+const KNOWN = ['people', 'seed', 'slot-min', 'slots', 'post-cap', 'latency-ms', 'answer-pct', 'drain-max-s', 'skip-build', 'json'];
 /** A bad flag: one line naming it and what it takes, exit code 2 (no stack trace). */
 const usage = (message: string): never => {
   process.stderr.write(`bench/launch-day.ts: ${message}\n`);
@@ -62,6 +63,7 @@ const opts = {
   postCap: int('post-cap', 300, 1),
   latencyMs: int('latency-ms', 30, 0),
   answerPct: int('answer-pct', 90, 0, 100),
+  drainMaxS: int('drain-max-s', 600, 0),
   skipBuild: process.argv.includes('--skip-build'),
 };
 const SECRET = 'bench-signing-secret';
@@ -230,6 +232,19 @@ async function main(): Promise<number> {
     }
     await Promise.all(inFlight);
     scan();
+    // the work the bot deferred (answer receipts and reminders behind the prompts…) still counts: wait until no
+    // delivery is pending or sending in Postgres (at most --drain-max-s), and report how long that took
+    const drainStart = Date.now();
+    const undelivered = async () =>
+      (await db.query<{ kind: string; n: number }>("select kind, count(*)::int as n from deliveries where status in ('pending', 'sending') group by kind order by kind")).rows;
+    let left = await undelivered();
+    while (left.length && Date.now() - drainStart < opts.drainMaxS * 1_000) {
+      await sleep(1_000);
+      left = await undelivered();
+    }
+    scan();
+    const drain = { seconds: secs(Date.now() - drainStart), undeliveredAtEnd: Object.fromEntries(left.map((r) => [r.kind, r.n])) };
+    progress(`drained in ${drain.seconds} s${left.length ? `, still undelivered: ${JSON.stringify(drain.undeliveredAtEnd)}` : ''}`);
     const cpuS = (cpuSeconds(pid) ?? cpu0) - cpu0;
     clearInterval(sampler);
     const rssHwmMb = procMb(pid, 'VmHWM');
@@ -282,7 +297,8 @@ async function main(): Promise<number> {
     const kindOf = (c: { method: string; channel: string; text: string }) => {
       if (c.method === 'conversations.open') return 'conversations.open';
       if (c.method === 'chat.postMessage' && c.channel.startsWith('U') && slotNames.some((n) => c.text.startsWith(`${n} for `) || c.text.startsWith(`${n}:`))) return 'prompt';
-      if (c.method === 'chat.postMessage' && c.channel.startsWith('D') && /^Thank/.test(c.text)) return 'answer thanks';
+      // the answer's receipt: posted in the Bolt handler to the DM (D…) before issue 25's prompts-first, since queued to the user id
+      if (c.method === 'chat.postMessage' && /^Thank/.test(c.text)) return 'answer thanks';
       if (c.method === 'chat.postMessage' && /^Reminder/.test(c.text)) return 'reminder';
       if (c.channel.startsWith('CWS')) return `${c.method} workstream channel`;
       if (/\bLD-\d+/.test(c.text) || c.channel === BLOCKERS_CHANNEL) return `${c.method} blocker`;
@@ -316,6 +332,13 @@ async function main(): Promise<number> {
       callsPerMethod: perMethod,
       callsByKind: perKind,
       rateLimited429: slack.rateLimited(),
+      drain,
+      receipts: Object.fromEntries(
+        (await db.query<{ status: string; n: number }>("select status, count(*)::int as n from deliveries where kind = 'answer_receipt' group by status order by status")).rows.map((r) => [
+          r.status,
+          r.n,
+        ]),
+      ),
       perAction: {
         callsPerPrompt: delivered ? Math.round(((attempts('prompt') + attempts('conversations.open')) / delivered) * 100) / 100 : null,
         callsPerAnswer: answersStored ? Math.round(((attempts('answer thanks') + reportEdits) / answersStored) * 100) / 100 : null,

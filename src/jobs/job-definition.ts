@@ -21,6 +21,14 @@ export const QUEUES = {
 
 export type QueueName = keyof typeof QUEUES;
 
+/**
+ * BullMQ priorities of the DMs that may wait behind prompts and escalation DMs (which have none, so they go first):
+ * a reminder before an answer receipt (a reminder is due before its check-in closes; a receipt only confirms what is
+ * already stored). Slack's workspace cap on chat.postMessage ("several hundred per minute",
+ * docs.slack.dev/apis/web-api/rate-limits) is shared by every post, so what goes first is what arrives on time.
+ */
+export const DM_PRIORITY = { reminder: 1, answerReceipt: 2 } as const;
+
 /** The queue names in worker start order. */
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
 
@@ -48,6 +56,13 @@ export interface WakeupJob<W extends WakeupName = WakeupName, S extends z.ZodTyp
   data(item: WakeupItem<W>): z.input<S>;
   /** Milliseconds before the job may run; without it the job runs at once. */
   delay?(item: WakeupItem<W>): number;
+  /**
+   * BullMQ's job priority (1 = first of the prioritized, docs.bullmq.io/guide/jobs/prioritized): a job without one
+   * runs before every job with one, whatever their order of arrival. The `dm` queue sends prompts and escalation DMs
+   * without one, and the DMs that can wait behind them (reminders, answer receipts) with one, so a fan-out's prompts
+   * get chat.postMessage's workspace budget first (issue 25). See {@link DM_PRIORITY}.
+   */
+  priority?: number;
   /**
    * The coalescing key of an item (e.g. `report-<runId>`), or undefined to add the job as it is. Items with the same
    * key share one job through BullMQ's deduplication (simple mode with `keepLastIfActive`,

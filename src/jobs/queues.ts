@@ -47,7 +47,7 @@ export type WakeupQueues = Record<QueueName, Pick<Queue, 'add' | 'addBulk'>>;
 
 /**
  * {@link Wakeups} on BullMQ queues, derived from the job registry: each method adds one job per item to the
- * entry's queue, under its deterministic id, with its delay (and, for an entry that coalesces, BullMQ's
+ * entry's queue, under its deterministic id, with its delay and priority (and, for an entry that coalesces, BullMQ's
  * `deduplication: { id: <its key>, keepLastIfActive: true }`: see WakeupJob.coalesce). Wake-ups are asked for
  * after the Postgres commit that made them due, so a failure to queue one (Redis down) is reported to `onError`
  * (with the method's name) and swallowed: the sweeper re-derives it from Postgres within a tick, and the user's request (already
@@ -61,6 +61,7 @@ export function queueWakeups(queues: WakeupQueues, onError: (what: string, err: 
       const jobs = items.map((item) => {
         const key = job.coalesce?.(item);
         const opts: JobsOptions = job.delay ? { jobId: job.jobId(item), delay: job.delay(item) } : { jobId: job.jobId(item) };
+        if (job.priority) opts.priority = job.priority;
         return { name: job.name, data: job.data(item), opts: key ? { ...opts, deduplication: { id: key, keepLastIfActive: true } } : opts };
       });
       try {

@@ -17,6 +17,7 @@ import { outboundEditsDue, sendOutbound, updateOutbound } from '../services/deli
 import { refreshRotations, ROTATION_REFRESH_MS } from '../services/oncall/rotations.js';
 import { syncUsergroups } from '../services/oncall/usergroups.js';
 import { pruneSlackEvents } from '../services/slack-events.js';
+import { pendingAnswerReceipts, sendAnswerReceipt } from '../services/checkins/answer-receipts.js';
 import { sendPrompt, sendReminder } from '../services/checkins/prompts.js';
 import { postLateAnswer, renderReport } from '../services/checkins/report-message.js';
 import { tick } from '../services/checkins/sweep.js';
@@ -25,7 +26,7 @@ import { escalateTaskById, sweepTasks } from '../services/tasks/escalate.js';
 import { notifyStartableTasks } from '../services/tasks/start-notices.js';
 import { archiveWarRoom, openWarRoom, unfinishedRooms } from '../services/warroom/rooms.js';
 import { checkP0, p0ChecksDue, warRoomTriggerSchema } from '../services/warroom/triggers.js';
-import { scheduledJob, wakeupJob, type ScheduledJob, type WakeupJob, type WakeupName } from './job-definition.js';
+import { DM_PRIORITY, scheduledJob, wakeupJob, type ScheduledJob, type WakeupJob, type WakeupName } from './job-definition.js';
 
 /**
  * Every job Preflight queues, declared once: its queue, BullMQ name, payload schema, deterministic id, delay
@@ -53,7 +54,20 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     payload: z.object({ promptId: id }),
     jobId: (promptId) => `reminder-${promptId}`,
     data: (promptId) => ({ promptId }),
+    // behind the prompts of a fan-out (issue 25): a reminder is due minutes after its prompt, not at once
+    priority: DM_PRIORITY.reminder,
     run: (deps, d) => sendReminder(deps, d.promptId),
+  }),
+  sendAnswerReceipts: wakeupJob({
+    queue: 'dm',
+    name: 'send-answer-receipt',
+    payload: z.object({ answerId: id, version: id }),
+    jobId: (i) => `receipt-${i.answerId}-${i.version}`,
+    data: (i) => ({ answerId: i.answerId, version: i.version }),
+    // the answer is stored already: its confirmation waits behind prompts, escalation DMs and reminders (issue 25)
+    priority: DM_PRIORITY.answerReceipt,
+    run: (deps, d) => sendAnswerReceipt(deps, d),
+    recover: pendingAnswerReceipts,
   }),
   renderReports: wakeupJob({
     queue: 'channel',

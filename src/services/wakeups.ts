@@ -9,6 +9,8 @@ import type { WarRoomTrigger } from '../domain/warroom/room.js';
 export interface Wakeups {
   sendPrompts(items: { promptId: number; attempt: number }[]): Promise<void>;
   sendReminders(promptIds: number[]): Promise<void>;
+  /** Send the DM confirming each saved version of a complete answer (dm queue, behind prompts; once per version). */
+  sendAnswerReceipts(items: { answerId: number; version: number }[]): Promise<void>;
   renderReports(items: { runId: number; version: number }[]): Promise<void>;
   postLateAnswers(items: { answerId: number; version: number }[]): Promise<void>;
   /** Wake the escalation processor for a blocker at `dueAt` (delayed job; id includes the version). */

@@ -28,3 +28,15 @@ export const reminderDelivery = (promptId: number): DeliveryRef => ({ kind: REMI
 
 /** The join condition of a prompt with its DM's delivery (`deliveries`), where its status, IM channel and `ts` live. */
 export const promptJoin = and(eq(deliveries.kind, PROMPT), eq(deliveries.ownerKey, sql`${standupPrompts.id}::text`));
+
+/**
+ * The delivery kind of the DM confirming a complete answer ("Thanks! Your answer is in the … report",
+ * `preflight_answer_receipt`), opened with the answer in its transaction and sent by the `dm` queue behind the prompts.
+ */
+export const ANSWER_RECEIPT = 'answer_receipt';
+
+/**
+ * The receipt of version `version` of answer `answerId` (owner key `<answer id>.<version>`; version = 1 + the
+ * answer's edits): each saved version of an answer (the first, then each edit through the form) gets one receipt.
+ */
+export const answerReceiptDelivery = (answerId: number, version: number): DeliveryRef => ({ kind: ANSWER_RECEIPT, ownerKey: `${answerId}.${version}` });

@@ -4,7 +4,8 @@ import type { Db } from '../../db/client.js';
 import { applyDmReply, isComplete, parseAnswer, type Answers } from '../../domain/checkins/answers.js';
 import type { Deps } from '../deps.js';
 import { raiseFromStandupAnswer } from '../blockers/raise.js';
-import { PROMPT, promptJoin } from './delivery-kinds.js';
+import * as transitions from '../delivery/transitions.js';
+import { answerReceiptDelivery, PROMPT, promptJoin } from './delivery-kinds.js';
 import { boardMoved } from '../board/moved.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -18,6 +19,8 @@ export interface Recorded {
   completedNow: boolean;
   reportVersion?: number;
   lateAnswer?: { answerId: number; version: number };
+  /** The answer is complete after this write: its receipt DM (opened in the same transaction) to send. */
+  receipt?: { answerId: number; version: number };
 }
 
 /** Thrown when an on-time answer is edited after its run closed. */
@@ -29,7 +32,8 @@ export class RunClosedError extends Error {
 
 /**
  * Upserts a member's answer for a run (inside the caller's transaction) and bumps what must be re-rendered:
- * the report while the run is open, the report thread for a late answer (completed after close).
+ * the report while the run is open, the report thread for a late answer (completed after close). A complete answer
+ * opens its receipt DM's delivery (answer-receipts.ts), one per saved version.
  * An answer completed on time cannot be edited after close (throws RunClosedError).
  */
 export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: Answers, source: 'modal' | 'dm', now: Date): Promise<Recorded> {
@@ -75,16 +79,22 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
     out.reportVersion = r!.version;
   }
   if (late) out.lateAnswer = { answerId: row!.id, version: row!.lateVersion };
+  if (complete) {
+    // one receipt per saved version, opened with the answer: the sweep sends it if the wake-up is lost
+    out.receipt = { answerId: row!.id, version: row!.edits + 1 };
+    await transitions.open(tx, answerReceiptDelivery(row!.id, row!.edits + 1), now);
+  }
   return out;
 }
 
 /**
- * After commit: wakes the report / late-answer jobs for what {@link recordAnswer} changed, and raises a
+ * After commit: wakes the report / late-answer / receipt jobs for what {@link recordAnswer} changed, and raises a
  * blocker for a complete answer whose blockers field is not empty (once per answer).
  */
 export async function wakeAfterAnswer(deps: Deps, runId: number, userId: string, rec: Recorded): Promise<void> {
   if (rec.reportVersion) await deps.wakeups.renderReports([{ runId, version: rec.reportVersion }]);
   if (rec.lateAnswer) await deps.wakeups.postLateAnswers([rec.lateAnswer]);
+  if (rec.receipt) await deps.wakeups.sendAnswerReceipts([rec.receipt]);
   if (rec.completedNow) deps.observer?.promptAnswered(rec.late);
   if (rec.complete) {
     // a complete answer's flags move the workstream's status on the board

@@ -35,6 +35,22 @@ export interface StandupDmModel {
   tasks?: readonly { id: string; title: string; progress: number; dueLocal: string | null; waitingOn: string[] }[];
 }
 
+/** The DM confirming a member's complete answer (services/checkins/answer-receipts.ts). */
+export interface AnswerReceiptModel {
+  runId: number;
+  workstreamName: string;
+  /** The check-in's display name ("Standup" for the standup). */
+  checkinName: string;
+  /** The run's workstream-local date, ISO (YYYY-MM-DD). */
+  localDate: string;
+  /** The member's close time in their own zone, e.g. "12:00 EST". */
+  closesAtLocal: string;
+  /** The report's channel id. */
+  reportChannel: string;
+  /** The answer came after the run closed: it went to the report's thread, and can no longer be edited. */
+  late: boolean;
+}
+
 /** An answer given after the run closed, shown in the report's thread. */
 export interface LateAnswerModel {
   userId: string;
@@ -104,6 +120,8 @@ export interface DigestMessageModel {
 export interface MessageRenderer {
   standupPrompt(model: StandupDmModel): OutgoingMessage;
   standupReminder(model: StandupDmModel): OutgoingMessage;
+  /** The DM confirming a complete answer (and where it shows), with the button to edit it while the run is open. */
+  answerReceipt(model: AnswerReceiptModel): OutgoingMessage;
   standupReport(model: ReportModel): OutgoingMessage;
   lateAnswer(model: LateAnswerModel): OutgoingMessage;
   blockerMessage(model: BlockerView): OutgoingMessage;

@@ -8,7 +8,7 @@ import { gateOutcomeNoticeMessage, signOffsWithdrawnMessage } from './gate-notic
 import { gonogoSummaryMessage } from './gonogo.js';
 import { signOffReminderMessage } from './gonogo-reminder.js';
 import { decisionAnnouncementMessage, signOffReplyMessage } from './gonogo-replies.js';
-import { lateAnswerMessage, reminderMessage, standupPromptMessage } from './standup-dm.js';
+import { answerRecordedMessage, lateAnswerMessage, reminderMessage, standupPromptMessage } from './standup-dm.js';
 import { standupReportMessage } from './standup-report.js';
 import { taskStartMessage } from './task-start.js';
 import { warRoomMessage } from './warroom.js';
@@ -17,6 +17,7 @@ import { warRoomMessage } from './warroom.js';
 export const blockKitRenderer: MessageRenderer = {
   standupPrompt: (m) => standupPromptMessage(m, m.questions, m.tasks),
   standupReminder: (m) => reminderMessage(m, m.questions, m.step),
+  answerReceipt: (m) => answerRecordedMessage(m, m.reportChannel, m.late),
   standupReport: (m) => standupReportMessage(m),
   lateAnswer: (m) => lateAnswerMessage(m.userId, m.lines, m.edited),
   blockerMessage: (v) => blockerMessage(v),

@@ -1,8 +1,7 @@
 import type { App } from '@slack/bolt';
 import { handleDmReply, type DmReplyOutcome } from '../../services/checkins/record-answers.js';
-import { localClock } from '../../services/checkins/prompts.js';
 import { taskProgressFromDm } from '../../services/tasks/checkin.js';
-import { answerRecordedMessage, formLinkMessage, invalidReplyMessage, nextQuestionMessage } from '../blocks/standup-dm.js';
+import { formLinkMessage, invalidReplyMessage, nextQuestionMessage } from '../blocks/standup-dm.js';
 import { TRY_AGAIN, type SlackContext } from '../context.js';
 import { escapeMrkdwn } from '../blocks/text.js';
 
@@ -54,11 +53,9 @@ export function registerDmMessages(app: App, ctx: SlackContext): void {
       case 'next':
         await say(nextQuestionMessage(out.run.questions, out.step));
         return;
-      case 'done': {
-        const run = { runId: out.run.id, workstreamName: out.run.workstreamName, checkinName: out.run.checkinName, localDate: out.run.localDate, closesAtLocal: localClock(out.closeAt, out.zone) };
-        await say(answerRecordedMessage(run, out.run.reportChannel, out.late));
+      case 'done':
+        // the answer is stored; its receipt DM ("Thanks! …") is queued behind the prompts (services/checkins/answer-receipts.ts)
         return;
-      }
     }
   });
 }

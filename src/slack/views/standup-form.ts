@@ -2,9 +2,7 @@ import type { App } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { RunClosedError, submitForm, validateForm } from '../../services/checkins/record-answers.js';
 import { runToAnswer } from '../../services/checkins/run-to-answer.js';
-import { localClock } from '../../services/checkins/prompts.js';
 import { IDS, questionBlockId } from '../blocks/ids.js';
-import { answerRecordedMessage } from '../blocks/standup-dm.js';
 import { readFormValues, readTaskValues } from '../blocks/standup-modal.js';
 import { applyCheckinProgress } from '../../services/tasks/checkin.js';
 import { decodeSlack, slackPayloads, STALE_PAYLOAD } from '../payloads.js';
@@ -12,11 +10,12 @@ import { TRY_AGAIN, type SlackContext } from '../context.js';
 
 /**
  * The standup modal's submission: validate (field errors stay in the modal), write the answer, `ack()` to
- * close the modal, then DM a confirmation. The answer is stored before any Slack call.
+ * close the modal; the confirmation DM is the answer's receipt, queued with it (services/checkins/answer-receipts.ts).
+ * The answer is stored before any Slack call.
  */
 export function registerStandupFormSubmission(app: App, ctx: SlackContext): void {
   const { deps } = ctx;
-  app.view(IDS.standupForm, async ({ ack, body, view, client }) => {
+  app.view(IDS.standupForm, async ({ ack, body, view }) => {
     const userId = body.user.id;
     // an error must name an input block of this view: the first one it has
     const shownBlock = Object.keys(view.state.values)[0] ?? questionBlockId('yesterday');
@@ -58,10 +57,7 @@ export function registerStandupFormSubmission(app: App, ctx: SlackContext): void
         return null;
       });
       await progress?.after().catch((err) => deps.log.warn({ userId, err: (err as Error).message }, 'task follow-ups failed; the sweeper will redo them'));
-      const ctxRun = { runId: run.id, workstreamName: run.workstreamName, checkinName: run.checkinName, localDate: run.localDate, closesAtLocal: localClock(saved.closeAt, saved.zone) };
-      await client.chat
-        .postMessage({ channel: userId, ...answerRecordedMessage(ctxRun, run.reportChannel, saved.late) })
-        .catch((err) => deps.log.warn({ err, userId }, 'could not send the answer confirmation'));
+      // the answer's receipt DM ("Thanks! …") is queued behind the prompts (services/checkins/answer-receipts.ts)
     } catch (err) {
       deps.log.error({ err, view: IDS.standupForm }, 'standup form submission failed');
       // keep the modal open with the message, so the member's text is not lost

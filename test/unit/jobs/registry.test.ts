@@ -20,6 +20,7 @@ const instant = fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new D
 const items: { [W in WakeupName]: fc.Arbitrary<WakeupItem<W>> } = {
   sendPrompts: fc.record({ promptId: rowId, attempt: fc.integer({ min: 0, max: 50 }) }),
   sendReminders: rowId,
+  sendAnswerReceipts: fc.record({ answerId: rowId, version }),
   renderReports: fc.record({ runId: rowId, version }),
   postLateAnswers: fc.record({ answerId: rowId, version }),
   escalate: fc.record({ blockerId: rowId, version, dueAt: instant, now: instant }),
@@ -155,6 +156,7 @@ describe('job registry', () => {
                 opts: {
                   jobId: job.jobId(item),
                   ...(job.delay ? { delay: job.delay(item) } : {}),
+                  ...(job.priority ? { priority: job.priority } : {}),
                   ...(job.coalesce?.(item) ? { deduplication: { id: job.coalesce(item), keepLastIfActive: true } } : {}),
                 },
               })),

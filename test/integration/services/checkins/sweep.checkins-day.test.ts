@@ -51,7 +51,9 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
   let other: Process;
   const slack = nockSlack();
   const posts = (channel: string) => slack.of('chat.postMessage', (a) => a.channel === channel);
-  const dms = (user: string) => slack.of('chat.postMessage', (a) => a.channel === user);
+  // an answer's receipt ("Thanks! …", issue 25: queued with the answer) is not a prompt: counted apart
+  const isReceipt = (a: Record<string, any>) => String(a?.metadata?.event_type ?? '') === 'preflight_answer_receipt';
+  const dms = (user: string) => slack.of('chat.postMessage', (a) => a.channel === user && !isReceipt(a));
   const runId = async (ws: string, checkin: string) => (await h.sql<{ id: number }>('SELECT id FROM standup_runs WHERE workstream_id = $1 AND checkin_id = $2', [ws, checkin]))[0]!.id;
   const recorded = (...users: string[]) =>
     eventually(`prompts of ${users.join(', ')} recorded as sent`, async () => {
@@ -222,8 +224,14 @@ describe('several check-ins in one day on real Postgres and Redis (Slack faked w
       'omega/midday/2026-02-04',
     ]);
     const perUser = new Map<string, number>();
-    for (const c of slack.of('chat.postMessage', (a) => /^U/.test(a.channel))) perUser.set(c.args.channel, (perUser.get(c.args.channel) ?? 0) + 1);
+    for (const c of slack.of('chat.postMessage', (a) => /^U/.test(a.channel) && !isReceipt(a))) perUser.set(c.args.channel, (perUser.get(c.args.channel) ?? 0) + 1);
     expect(Object.fromEntries(perUser)).toEqual({ U0OL: 2, U0BL: 1, U01: 3, U03: 2, U0B1: 1, U02: 1 });
+    // one receipt per complete answer: the form answers (the leads' two, U0OL's late one) to the member, U01's two
+    // DM answers in the DM conversation
+    await eventually('every answer’s receipt sent', () => slack.of('chat.postMessage', isReceipt).length >= 5);
+    const receipts = new Map<string, number>();
+    for (const c of slack.of('chat.postMessage', isReceipt)) receipts.set(c.args.channel, (receipts.get(c.args.channel) ?? 0) + 1);
+    expect(Object.fromEntries(receipts)).toEqual({ U0OL: 2, U0BL: 1, D01: 2 });
     for (const ch of ['C0PROG', 'C0BETA', 'C0OMEGA']) expect(slack.of('chat.postMessage', (a) => a.channel === ch && !a.thread_ts && String(a.text).includes('2026-02-04'))).toHaveLength(1);
   });
 });
