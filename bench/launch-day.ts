@@ -6,7 +6,7 @@
  * (bench/launch-day/tiered-slack.ts, tiers in bench/launch-day/slack-rate-tiers.ts).
  *
  *   npx tsx bench/launch-day.ts [--people 500] [--seed 25] [--slot-min 4] [--slots 6] [--post-cap 300]
- *                               [--latency-ms 30] [--answer-pct 90] [--drain-max-s 600] [--skip-build] [--json out.json]
+ *                               [--latency-ms 30] [--answer-pct 90] [--drain-max-s 600] [--skip-build] [--json out.json] [--help]
  *
  * The day is compressed: its six slots (check-ins 1 and 2, the program check-in of all leads, check-ins 3–5) run
  * `slot-min` minutes apart on the real clock, every zone at once (generate.ts), from the second minute boundary
@@ -35,36 +35,69 @@ import { type BotProcess, freePort, postToSlackEndpoint, startBot } from '../tes
 import { blockActionBody, dmEventBody, slashCommandBody } from '../test/support/slack-payloads.js';
 import { BLOCKERS_CHANNEL, generateProgram, type PlannedBlocker } from './launch-day/generate.js';
 import { TieredSlack } from './launch-day/tiered-slack.js';
-import { openBenchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
+import { BenchArgsError, openBenchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
 
-const KNOWN = ['people', 'seed', 'slot-min', 'slots', 'post-cap', 'latency-ms', 'answer-pct', 'drain-max-s', 'skip-build', 'json'];
+/** Every flag: what it takes (`value`, null for a flag without one), its default and what it sets (`--help`). */
+const FLAGS: Record<string, { value: string | null; dflt: string; about: string }> = {
+  people: { value: '<n>', dflt: '500', about: 'people in the synthetic program, 50 or more' },
+  seed: { value: '<n>', dflt: '25', about: "the generator's seed" },
+  'slot-min': { value: '<n>', dflt: '4', about: 'minutes between two slots, 2 or more' },
+  slots: { value: '<n>', dflt: '6', about: "how many of the day's six slots to play, 1 to 6" },
+  'post-cap': { value: '<n>', dflt: '300', about: 'chat.postMessage calls per minute the Slack front allows (the workspace tier)' },
+  'latency-ms': { value: '<n>', dflt: '30', about: 'milliseconds the Slack front adds to every Web API call' },
+  'answer-pct': { value: '<n>', dflt: '90', about: 'per cent of people who answer their prompt, 0 to 100' },
+  'drain-max-s': { value: '<n>', dflt: '600', about: 'after the last slot, seconds to wait at most for deferred deliveries (the drain)' },
+  'skip-build': { value: null, dflt: 'off', about: 'run the dist/ already built instead of npm run build first' },
+  json: { value: '<file>', dflt: 'none', about: 'also write the JSON report to this file path' },
+  help: { value: null, dflt: 'off', about: 'print this and exit' },
+};
+const VALUE_WORDS: Record<string, string> = { '<n>': 'an integer', '<file>': 'a file path' };
 /** A bad flag: one line naming it and what it takes, exit code 2 (no stack trace). */
-const usage = (message: string): never => {
-  process.stderr.write(`bench/launch-day.ts: ${message}\n`);
+const usage = (message: string, hint = ' (--help lists the flags)'): never => {
+  process.stderr.write(`bench/launch-day.ts: ${message}${hint}\n`);
   process.exit(2);
 };
-let raw: Record<string, string> = {};
+const unknown = (name: string): never =>
+  usage(
+    `unknown option --${name} (known: ${Object.keys(FLAGS)
+      .map((x) => `--${x}`)
+      .join(' ')})`,
+    '',
+  );
+let raw: Record<string, string | boolean> = {};
 try {
-  raw = parseArgs(process.argv.filter((a) => a !== '--skip-build').slice(2));
+  raw = parseArgs(process.argv.slice(2), new Set(Object.keys(FLAGS).filter((k) => FLAGS[k]!.value === null)));
 } catch (err) {
-  usage((err as Error).message);
+  const name = err instanceof BenchArgsError ? err.flag : null;
+  if (name !== null && !(name in FLAGS)) unknown(name);
+  const value = name === null ? null : FLAGS[name]!.value;
+  usage(value ? `--${name} takes ${VALUE_WORDS[value]}` : (err as Error).message);
 }
-for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) usage(`unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(' ')})`);
-const int = (k: string, dflt: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
-  const v = raw[k] === undefined ? dflt : Number(raw[k]);
+if (raw.help) {
+  const rows = Object.entries(FLAGS).map(([k, f]) => [`${k === 'help' ? '-h, ' : ''}--${k}${f.value ? ` ${f.value}` : ''}`, `${f.about} (default: ${f.dflt})`] as const);
+  const width = Math.max(...rows.map(([l]) => l.length));
+  process.stdout.write(
+    `Usage: npm run bench:launch-day -- [flags]   (or npx tsx bench/launch-day.ts [flags])\n\n${rows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`).join('\n')}\n\nEnv: BENCH_DATABASE_URL, BENCH_REDIS_URL (default: the local Postgres and Redis).\n`,
+  );
+  process.exit(0);
+}
+for (const k of Object.keys(raw)) if (!(k in FLAGS)) unknown(k);
+const int = (k: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const v = Number(raw[k] ?? FLAGS[k]!.dflt);
   if (!Number.isInteger(v) || v < min || v > max) usage(`--${k} must be an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`} (got ${raw[k]})`);
   return v;
 };
 const opts = {
-  people: int('people', 500, 50),
-  seed: int('seed', 25, 0),
-  slotMin: int('slot-min', 4, 2),
-  slots: int('slots', 6, 1, 6),
-  postCap: int('post-cap', 300, 1),
-  latencyMs: int('latency-ms', 30, 0),
-  answerPct: int('answer-pct', 90, 0, 100),
-  drainMaxS: int('drain-max-s', 600, 0),
-  skipBuild: process.argv.includes('--skip-build'),
+  people: int('people', 50),
+  seed: int('seed', 0),
+  slotMin: int('slot-min', 2),
+  slots: int('slots', 1, 6),
+  postCap: int('post-cap', 1),
+  latencyMs: int('latency-ms', 0),
+  answerPct: int('answer-pct', 0, 100),
+  drainMaxS: int('drain-max-s', 0),
+  skipBuild: raw['skip-build'] === true,
+  json: typeof raw.json === 'string' ? raw.json : undefined,
 };
 const SECRET = 'bench-signing-secret';
 const FORM = 'application/x-www-form-urlencoded' as const;
@@ -361,7 +394,7 @@ async function main(): Promise<number> {
     };
     const out = `${JSON.stringify(summary, null, 2)}\n`;
     process.stdout.write(out);
-    if (raw.json) writeFileSync(raw.json, out);
+    if (opts.json) writeFileSync(opts.json, out);
     return pass ? 0 : 1;
   } finally {
     if (sampler) clearInterval(sampler);

@@ -10,14 +10,48 @@ import { dropDatabase, ensureDatabase, runMigrations } from '../src/db/migrate.j
 import { QUEUE_NAMES } from '../src/jobs/job-definition.js';
 import { deleteKeysWithPrefix } from '../test/support/redis.js';
 
+/** A benchmark flag the command line got wrong; `message` is one line naming the flag (no stack trace to print). */
+export class BenchArgsError extends Error {
+  /** The flag's name without its dashes (`json`), or null for a stray positional argument. */
+  readonly flag: string | null;
+  constructor(message: string, flag: string | null) {
+    super(message);
+    this.name = 'BenchArgsError';
+    this.flag = flag;
+  }
+}
+
 /**
- * Benchmark flags: `--name value` or `--name=value`, every one a string (the caller converts), parsed with
- * Node's util.parseArgs. Throws on a flag without a value or a stray positional argument.
+ * Benchmark flags, parsed with Node's util.parseArgs: `--name value` or `--name=value` is a string (the caller
+ * converts and checks the names it knows); a name in `booleans` is a flag without a value (`--skip-build`), true
+ * when given, absent otherwise, and `-h` stands for `--help` when `help` is one of them.
+ * @param booleans the flags that take no value.
+ * @throws BenchArgsError, one line: a string flag without its value (`--json takes a value`; the next word
+ *   starting with `-` counts as missing, write `--name=-x` for such a value), a boolean flag given a value, an
+ *   unknown short flag or a stray positional argument.
  */
-export function parseArgs(argv: string[]): Record<string, string> {
-  const names = [...new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]!))];
-  const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
-  return parseNodeArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string>;
+export function parseArgs(argv: readonly string[]): Record<string, string>;
+export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string>): Record<string, string | boolean>;
+export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string> = new Set()): Record<string, string | boolean> {
+  const names = new Set<string>();
+  for (const [i, a] of argv.entries()) {
+    if (a === '--') break;
+    if (!a.startsWith('--')) continue;
+    const [name, inline] = [a.slice(2).split('=')[0]!, a.includes('=')];
+    names.add(name);
+    const next = argv[i + 1];
+    if (!booleans.has(name) && !inline && (next === undefined || next.startsWith('-'))) throw new BenchArgsError(`--${name} takes a value`, name);
+  }
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const n of names) options[n] = { type: 'string' };
+  for (const n of booleans) options[n] = { type: 'boolean', ...(n === 'help' ? { short: 'h' } : {}) };
+  try {
+    return parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean>;
+  } catch (err) {
+    // a missing or ambiguous value is caught above; Node's other messages are one line (keep the first in any case)
+    const message = (err as Error).message.split('\n')[0]!;
+    throw new BenchArgsError(message, /'--([^' <=]+)/.exec(message)?.[1] ?? null);
+  }
 }
 
 /**

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ActionWhere, type SandboxBridge, UserError } from './bridge.js';
-import { screenFor } from './screen.js';
+import { mrkdwnToPlain } from './render/mrkdwn.js';
+import { contextFor, screenFor } from './screen.js';
 import type { SlackApiFake } from './slack-stand-in/web-api.js';
 import { editTrackerIssue, trackerView } from './tracker-page.js';
 import type { TrackerStandIn } from './tracker-stand-in/server.js';
@@ -19,7 +20,7 @@ import type { SandboxDirectory } from './workspace/people.js';
  *   POST /api/action    { as, where, blockId, actionId, selected?, values? }
  *   POST /api/submit    { as, viewId, values }
  *   POST /api/close     { as }
- *   POST /api/step      { as, step, inputs }             run a Workflow Builder step; answers how it ended
+ *   POST /api/step      { as, step, inputs }             run a Workflow Builder step; answers how it ended (an error with names for mentions)
  *   GET  /api/tracker                    the tracker stand-in's issues and the last webhooks (tracker-page.ts)
  *   POST /api/tracker/issue { ref, status?, assigneeEmail?, due? }   a visitor's edit; the stand-in sends the webhook
  * Errors answer `{ error }` with 400 (a bad request from the page) or 502 (Preflight could not be reached).
@@ -112,8 +113,11 @@ export async function startPageServer(args: {
         case '/api/close':
           bridge.close(String(b.as));
           break;
-        case '/api/step':
-          return send(res, 200, await bridge.runStep(String(b.as), String(b.step), (b.inputs ?? {}) as Record<string, string>));
+        case '/api/step': {
+          const run = await bridge.runStep(String(b.as), String(b.step), (b.inputs ?? {}) as Record<string, string>);
+          // the page shows a refusal as text: its mentions as the people's names, not raw U… / C… ids
+          return send(res, 200, run.state === 'failed' ? { ...run, error: mrkdwnToPlain(run.error, contextFor(dir, String(b.as))) } : run);
+        }
         case '/api/tracker/issue':
           return send(res, 200, { issue: editTrackerIssue(tracker!.standIn, b) });
         default:

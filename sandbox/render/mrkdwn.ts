@@ -30,6 +30,24 @@ export function mrkdwnToHtml(source: string, ctx: RenderContext): string {
   return parts.map((part, i) => (i % 2 === 1 && i < parts.length - 1 ? `<pre>${escapeHtml(decodeEntities(part.replace(/^\n/, '')))}</pre>` : blockLevel(part, ctx))).join('');
 }
 
+/**
+ * A mrkdwn string as plain text with names (`<@U0PM>` → `@Program manager`, `<#C1>` or `<#C1|launch>` → `#launch`,
+ * `<!here>` → `@here`, `<url|label>` → label), entities decoded: for what the page shows as text, such as a
+ * workflow step's error, where Slack's reader sees names too. Emphasis marks are left as they are.
+ * @param ctx names for mentions.
+ */
+export function mrkdwnToPlain(text: string, ctx: Pick<RenderContext, 'userName' | 'channelName'>): string {
+  return text
+    .replace(/<([^<>\n]+)>/g, (_, inner: string) => {
+      const [target = '', label] = splitOnce(inner, '|');
+      if (target.startsWith('@')) return `@${ctx.userName(target.slice(1))}`;
+      if (target.startsWith('#')) return `#${label ? decodeEntities(label) : ctx.channelName(target.slice(1))}`;
+      if (target.startsWith('!')) return label ? decodeEntities(label) : `@${target.slice(1)}`;
+      return decodeEntities(label ?? target);
+    })
+    .replace(/&(amp|lt|gt);/g, (m) => decodeEntities(m));
+}
+
 /** Plain text (a plain_text object): escaped, newlines kept. */
 export function plainToHtml(text: string): string {
   return escapeHtml(text).replace(/\n/g, '<br>');

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { parseRedisUrl, queuePrefixFor, RedisUrlError, type RedisTarget } from './redis.js';
 
-const url = (what: string) =>
+/*
+ * Messages say what is wrong without the variable's name: loadEnv (and the CLIs) print each as
+ * `NAME: message`, so a message starting with the name would read it twice.
+ */
+const url = () =>
   z
-    .string({ error: `${what} is required` })
-    .min(1, `${what} is required`)
-    .refine((v) => URL.canParse(v), { message: `${what} must be a URL` });
+    .string({ error: 'is required' })
+    .min(1, 'is required')
+    .refine((v) => URL.canParse(v), { message: 'must be a URL' });
 
 /**
  * Process environment, validated once at boot (the only place that reads `process.env`).
@@ -13,8 +17,8 @@ const url = (what: string) =>
  */
 export const envSchema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ error: 'SLACK_BOT_TOKEN is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
-    .regex(/^(xoxe\.)?xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb- (or xoxe.xoxb- with token rotation)'),
+    .string({ error: 'is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
+    .regex(/^(xoxe\.)?xoxb-/, 'must be a bot token starting with xoxb- (or xoxe.xoxb- with token rotation)'),
   /**
    * Token rotation (docs.slack.dev/authentication/using-token-rotation): the refresh token (xoxe-…) Slack gave with
    * the first expiring bot token, and the app's Client ID and Client Secret (Basic Information → App Credentials)
@@ -22,21 +26,21 @@ export const envSchema = z.object({
    */
   SLACK_REFRESH_TOKEN: z
     .string()
-    .regex(/^xoxe-/, 'SLACK_REFRESH_TOKEN must be a refresh token starting with xoxe-')
+    .regex(/^xoxe-/, 'must be a refresh token starting with xoxe-')
     .optional(),
   SLACK_CLIENT_ID: z
     .string()
-    .regex(/^\d+\.\d+$/, 'SLACK_CLIENT_ID must be the Client ID from Basic Information → App Credentials (digits.digits)')
+    .regex(/^\d+\.\d+$/, 'must be the Client ID from Basic Information → App Credentials (digits.digits)')
     .optional(),
   SLACK_CLIENT_SECRET: z.string().min(1).optional(),
-  SLACK_SIGNING_SECRET: z.string({ error: 'SLACK_SIGNING_SECRET is required: the Signing Secret from Basic Information' }).min(1, 'SLACK_SIGNING_SECRET is required'),
+  SLACK_SIGNING_SECRET: z.string({ error: 'is required: the Signing Secret from Basic Information' }).min(1, 'is required'),
   /** When set, Preflight connects with Socket Mode instead of serving HTTP. */
   SLACK_APP_TOKEN: z
     .string()
-    .regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token starting with xapp-')
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp-')
     .optional(),
   /** Web API base URL (GovSlack, proxies, tests). Must end with `/api/`; a missing slash is added. */
-  SLACK_API_URL: url('SLACK_API_URL')
+  SLACK_API_URL: url()
     .transform((v) => (v.endsWith('/') ? v : `${v}/`))
     .optional(),
   /**
@@ -46,30 +50,30 @@ export const envSchema = z.object({
    */
   SLACK_ENTERPRISE_ID: z
     .string()
-    .regex(/^E[A-Z0-9]{2,}$/, 'SLACK_ENTERPRISE_ID must be an Enterprise Grid org ID such as E012AB3CD (auth.test answers it as enterprise_id), or be left empty for one workspace')
+    .regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E012AB3CD (auth.test answers it as enterprise_id), or be left empty for one workspace')
     .optional(),
-  DATABASE_URL: url('DATABASE_URL'),
+  DATABASE_URL: url(),
   /** One Redis, Redis Sentinel or Redis Cluster: see {@link parseRedisUrl} and .env.example. */
   REDIS_URL: z
-    .string({ error: 'REDIS_URL is required' })
-    .min(1, 'REDIS_URL is required')
+    .string({ error: 'is required' })
+    .min(1, 'is required')
     .superRefine((v, ctx) => {
       try {
         parseRedisUrl(v);
       } catch (err) {
         if (!(err instanceof RedisUrlError)) throw err;
-        ctx.addIssue({ code: 'custom', message: `REDIS_URL ${err.message}` });
+        ctx.addIssue({ code: 'custom', message: err.message });
       }
     }),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PREFLIGHT_CONFIG: z.string().min(1).default('./preflight.yml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Bearer token of the read-only API under /api/v1 (src/api); unset: the API is off (404). */
-  PREFLIGHT_API_TOKEN: z.string().min(16, 'PREFLIGHT_API_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  PREFLIGHT_API_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
   /** `json` (one JSON object per line, the default when stdout is not a terminal) or `pretty` (pino-pretty). */
-  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. */
-  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (a random secret)').optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random secret)').optional(),
   /** Prefix of every BullMQ key in Redis, so several deployments (or test runs) can share one Redis. */
   /**
    * Prefix of every BullMQ key in Redis, so several deployments (or test runs) can share one Redis. May carry a
@@ -77,7 +81,7 @@ export const envSchema = z.object({
    */
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]*(\{[A-Za-z0-9_.-]+\})?[A-Za-z0-9_.-]*$/, 'QUEUE_PREFIX may hold letters, digits, _ . and - only, and one Redis Cluster hash tag in braces ({preflight})')
+    .regex(/^[A-Za-z0-9_.-]*(\{[A-Za-z0-9_.-]+\})?[A-Za-z0-9_.-]*$/, 'may hold letters, digits, _ . and - only, and one Redis Cluster hash tag in braces ({preflight})')
     .min(1)
     .default('preflight'),
 });

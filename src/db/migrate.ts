@@ -13,11 +13,19 @@ const MIGRATION_LOCK = 4_242_001;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
+ * What a CREATE DATABASE that lost the race to another session's answers: 42P04 duplicate_database when the other
+ * one had committed, 23505 unique_violation (on pg_database_datname_index) when both were inserting at once.
+ */
+const DATABASE_EXISTS_CODES = new Set(['42P04', '23505']);
+
+/**
  * Creates the database named in `url` if it does not exist. It first connects to that database itself, so a
  * managed Postgres whose user may not open the `postgres` maintenance db (or create databases) works as long
  * as the database was created beforehand; only when it is missing (SQLSTATE 3D000) does it connect to
  * `postgres` to create it. TLS settings in the URL (`sslmode`, `sslrootcert`) apply to both connections.
- * @returns true when it created the database.
+ * Several processes may call it at once on a missing database: one creates it, the others find it there.
+ * @returns true when it created the database (false when it was there, or another process created it meanwhile).
+ * @throws the driver's error when Postgres is unreachable, refuses the login or the CREATE DATABASE (no right).
  */
 export async function ensureDatabase(url: string): Promise<boolean> {
   const target = new URL(url);
@@ -42,8 +50,9 @@ export async function ensureDatabase(url: string): Promise<boolean> {
     try {
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
     } catch (err) {
-      // another process created it between our check and our CREATE
-      if ((err as { code?: string }).code !== '42P04') throw err;
+      // another process (a second replica, db:migrate beside npm start) created it between our check and our
+      // CREATE: the database is there, go on
+      if (!DATABASE_EXISTS_CODES.has((err as { code?: string }).code ?? '')) throw err;
       return false;
     }
     return true;

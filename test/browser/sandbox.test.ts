@@ -215,7 +215,7 @@ describe('the sandbox in a browser', () => {
     await dialog.getByLabel('Step').selectOption({ label: 'Start a check-in' });
     await dialog.getByLabel('Workstream (required)').fill('api');
     await dialog.getByRole('button', { name: 'Run' }).click();
-    await eventually(() => dialog.locator('#step-result').textContent()).toBe("❌ The step failed: Only API's leads or the PM can start its standup: <@U0LEAD>, <@U0PM>.");
+    await eventually(() => dialog.locator('#step-result').textContent()).toBe("❌ The step failed: Only API's leads or the PM can start its standup: @API lead, @Program manager.");
     await shot('workflow-step-refused');
     await dialog.getByRole('button', { name: 'Close' }).click();
 

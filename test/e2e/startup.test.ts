@@ -30,8 +30,8 @@ describe('npm start refuses bad input before touching anything', () => {
   it('a missing variable is named (and a secret never echoed), exit code 1', () => {
     const res = run({ SLACK_BOT_TOKEN: 'xoxp-a-user-token-not-a-bot-token', REDIS_URL: 'redis://127.0.0.1:6379', SLACK_SIGNING_SECRET: '', DATABASE_URL: '' });
     expect(res.status).toBe(1);
-    expect(res.stderr).toContain('SLACK_BOT_TOKEN: SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
-    expect(res.stderr).toContain('SLACK_SIGNING_SECRET: SLACK_SIGNING_SECRET is required');
+    expect(res.stderr).toContain('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+    expect(res.stderr).toContain('SLACK_SIGNING_SECRET: is required');
     expect(res.stderr).toContain('DATABASE_URL');
     expect(res.stderr).not.toContain('xoxp-a-user-token');
   }, 60_000);

@@ -196,7 +196,9 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
     const adapter = Promise.resolve()
       .then(() => opts.adapterFor(source))
       .catch((err: unknown) => {
-        adapters.delete(source.sourceId); // a missing variable set since: built again next time
+        // a missing variable set since: built again next time; unless a newer build (settings changed while this
+        // one ran) has taken the entry, which stays
+        if (adapters.get(source.sourceId)?.adapter === adapter) adapters.delete(source.sourceId);
         throw err;
       });
     adapters.set(source.sourceId, { fingerprint, adapter });
@@ -363,7 +365,7 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
               // every failed attempt is told (the sync's own warning is once per 30 min), so a first sync that does not
               // happen says why in the log
               onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
-                opts.deps().log.info({ source: s.label, attempt: attemptNumber, retries_left: retriesLeft, err: error.message }, 'first tracker sync attempt failed'),
+                opts.deps().log.warn({ source: s.label, attempt: attemptNumber, retries_left: retriesLeft, err: error.message }, 'first tracker sync attempt failed'),
             },
           ).catch(() => {});
           if ((last as SyncOutcome).kind === 'busy') opts.deps().log.info({ source: s.label }, 'first tracker sync left to the replica (or poll) syncing this source now');
@@ -385,7 +387,15 @@ export function createTrackerSync(opts: TrackerSyncOptions): TrackerSync {
       const candidates = secretsOf(kind, env);
       if (!candidates.length) return { status: 404, body: `no ${kind} source takes webhooks (set webhook_secret_env)` };
       for (const { source, secret } of candidates) {
-        const adapter = await adapterOf(source).catch(() => null);
+        const adapter = await adapterOf(source).catch((err: unknown) => {
+          opts
+            .deps()
+            .log.warn(
+              { source: source.label, source_id: source.sourceId, err: (err as Error).message ?? String(err) },
+              "tracker webhook: the source's adapter could not be built to check the signature (err says why); this source skips the delivery",
+            );
+          return null;
+        });
         if (!adapter || !(await adapter.verifyWebhook(headers, rawBody, secret).catch(() => false))) continue;
         let body: unknown;
         try {

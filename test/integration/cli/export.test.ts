@@ -127,7 +127,7 @@ describe('npm run export (the CLI as a user runs it, on real Postgres)', { timeo
       [['--what', 'answers', '--from', '2026-02-30'], {}, /^--from must be a date written YYYY-MM-DD, such as 2026-11-01 \(got "2026-02-30"\)\./],
       [['--what', 'answers', '--since', 'x'], {}, /Unknown option '--since'/],
       [['--what', 'answers', '--format', 'json', '--bom'], {}, /^--bom is for CSV only/],
-      [['--what', 'answers'], { DATABASE_URL: '' }, /^Cannot export: DATABASE_URL: DATABASE_URL is required/],
+      [['--what', 'answers'], { DATABASE_URL: '' }, /^Cannot export: DATABASE_URL: is required/],
       [['--what', 'answers'], { PREFLIGHT_CONFIG: join(dir, 'missing.yml') }, /^Cannot export: .*missing\.yml/],
     ];
     for (const [args, env, message] of cases) {

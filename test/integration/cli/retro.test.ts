@@ -201,7 +201,7 @@ describe('npm run retro: the retrospective drafted from the record (real Postgre
       [['--format', 'pdf'], {}, /^--format must be md or json \(got "pdf"\)\./],
       [['--at', '2026-11-13 15:00'], {}, /^--at must be an ISO 8601 instant with its offset/],
       [['--from', '2026-02-30'], {}, /^--from must be a date written YYYY-MM-DD/],
-      [[], { DATABASE_URL: '' }, /^Cannot draft the retro: DATABASE_URL: DATABASE_URL is required/],
+      [[], { DATABASE_URL: '' }, /^Cannot draft the retro: DATABASE_URL: is required/],
       [[], { PREFLIGHT_CONFIG: join(dir, 'missing.yml') }, /^Cannot draft the retro: .*missing\.yml/],
     ];
     for (const [args, env, message] of cases) {

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
-import { dropDatabase } from '../../../src/db/migrate.js';
+import { describe, expect, inject, it } from 'vitest';
+import { dropDatabase, ensureDatabase } from '../../../src/db/migrate.js';
 import { createTestDatabase } from '../../support/db.js';
 
 const exists = async (url: string) => {
@@ -60,5 +61,27 @@ describe('dropDatabase', () => {
     for (let i = 0; i < 100 && heldErrors.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(heldErrors[0]?.code).toBe('57P01'); // then the socket's close, without a code
     await held.end().catch(() => {});
+  });
+});
+
+/**
+ * Two processes starting at once on a fresh DATABASE_URL (two replicas, or `npm run db:migrate` beside `npm start`)
+ * both find the database missing and both run CREATE DATABASE: the loser gets 23505 (unique violation on
+ * pg_database_datname_index) or 42P04 (duplicate_database), and must go on, since the database is there.
+ */
+describe('ensureDatabase', () => {
+  it('two at once on a fresh database: both resolve, one created it, and it exists', async () => {
+    // a few rounds: the two CREATE DATABASE statements do not always overlap on one try
+    for (let round = 0; round < 5; round++) {
+      const url = Object.assign(new URL(inject('templateDatabaseUrl')), { pathname: `/preflight_race${randomBytes(4).toString('hex')}_${inject('testRunId')}` }).toString();
+      try {
+        const created = await Promise.all([ensureDatabase(url), ensureDatabase(url)]);
+        expect(created.filter(Boolean)).toHaveLength(1);
+        expect(await exists(url)).toBe(true);
+      } finally {
+        await dropDatabase(url);
+      }
+      expect(await exists(url)).toBe(false);
+    }
   });
 });

@@ -128,7 +128,7 @@ describe('environment', () => {
     expect(loadEnv(env).SLACK_ENTERPRISE_ID).toBeUndefined();
     expect(loadEnv({ ...env, SLACK_ENTERPRISE_ID: '' }).SLACK_ENTERPRISE_ID).toBeUndefined();
     expect(loadEnv({ ...env, SLACK_ENTERPRISE_ID: 'E0ACME' }).SLACK_ENTERPRISE_ID).toBe('E0ACME');
-    expect(() => loadEnv({ ...env, SLACK_ENTERPRISE_ID: 'T0ACME' })).toThrow(/SLACK_ENTERPRISE_ID: SLACK_ENTERPRISE_ID must be an Enterprise Grid org ID such as E012AB3CD/);
+    expect(() => loadEnv({ ...env, SLACK_ENTERPRISE_ID: 'T0ACME' })).toThrow(/SLACK_ENTERPRISE_ID: must be an Enterprise Grid org ID such as E012AB3CD/);
   });
   it('lists every bad variable without echoing secrets', () => {
     try {
@@ -137,7 +137,7 @@ describe('environment', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(EnvError);
       const msg = (err as Error).message;
-      expect(msg).toMatch(/SLACK_BOT_TOKEN: SLACK_BOT_TOKEN must be a bot token/);
+      expect(msg).toMatch(/SLACK_BOT_TOKEN: must be a bot token/);
       expect(msg).toMatch(/SLACK_SIGNING_SECRET/);
       expect(msg).toMatch(/DATABASE_URL/);
       expect(msg).toMatch(/PORT/);

@@ -81,9 +81,9 @@ describe('QUEUE_PREFIX and Redis Cluster hash tags', () => {
     expect(loadEnv({ ...env, REDIS_URL: 'redis://localhost', QUEUE_PREFIX: '{acme}' }).QUEUE_PREFIX).toBe('{acme}');
     expect(loadEnv({ ...env, REDIS_URL: 'redis+sentinel://s1/mymaster' }).REDIS).toMatchObject({ kind: 'sentinel', name: 'mymaster' });
     for (const [bad, reason] of [
-      [{ REDIS_URL: 'redis://localhost', QUEUE_PREFIX: '{a}{b}' }, /QUEUE_PREFIX: QUEUE_PREFIX may hold .* one Redis Cluster hash tag/],
+      [{ REDIS_URL: 'redis://localhost', QUEUE_PREFIX: '{a}{b}' }, /QUEUE_PREFIX: may hold .* one Redis Cluster hash tag/],
       [{ REDIS_URL: 'redis://localhost', QUEUE_PREFIX: 'a b' }, /QUEUE_PREFIX/],
-      [{ REDIS_URL: 'redis+sentinel://:pw@s1:26379' }, /REDIS_URL: REDIS_URL redis\+sentinel:\/\/ needs the master group name/],
+      [{ REDIS_URL: 'redis+sentinel://:pw@s1:26379' }, /REDIS_URL: redis\+sentinel:\/\/ needs the master group name/],
     ] as const) {
       try {
         loadEnv({ ...env, ...bad });
@@ -99,7 +99,7 @@ describe('QUEUE_PREFIX and Redis Cluster hash tags', () => {
   it('LOG_FORMAT and METRICS_TOKEN', () => {
     const base = { ...env, REDIS_URL: 'redis://localhost' };
     expect(loadEnv({ ...base, LOG_FORMAT: 'pretty', METRICS_TOKEN: 'a-long-random-token-123' })).toMatchObject({ LOG_FORMAT: 'pretty', METRICS_TOKEN: 'a-long-random-token-123' });
-    expect(() => loadEnv({ ...base, LOG_FORMAT: 'text' })).toThrow(/LOG_FORMAT must be json or pretty/);
-    expect(() => loadEnv({ ...base, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+    expect(() => loadEnv({ ...base, LOG_FORMAT: 'text' })).toThrow(/LOG_FORMAT: must be json or pretty/);
+    expect(() => loadEnv({ ...base, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
   });
 });

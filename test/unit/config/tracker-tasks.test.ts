@@ -126,5 +126,40 @@ describe('tracker issues become tasks of the plan (issue 21)', () => {
       expect(cfg.workstreams.omega!.tasks).toHaveLength(2_001);
       expect(built).toBeLessThan(50);
     });
+
+    it('builds a handful of ICU collators, not one per comparison (natural task-id order shares one, domain/tasks/task-id-order.ts)', () => {
+      const OriginalCollator = Intl.Collator;
+      const originalCompare = String.prototype.localeCompare;
+      let built = 0;
+      // a localeCompare given locales or options builds an ICU collator per call, as `new Intl.Collator` does
+      let comparedWithOptions = 0;
+      try {
+        Intl.Collator = new Proxy(OriginalCollator, {
+          construct(target, args: ConstructorParameters<typeof Intl.Collator>) {
+            built++;
+            return new target(...args);
+          },
+          apply(target, _this, args: Parameters<typeof Intl.Collator>) {
+            built++;
+            return target(...args);
+          },
+        });
+        String.prototype.localeCompare = function (this: string, that: string, ...rest: unknown[]) {
+          if (rest.length) comparedWithOptions++;
+          return originalCompare.call(this, that, ...(rest as [string?, Intl.CollatorOptions?]));
+        };
+        const rows = stored(...Array.from({ length: 2_000 }, (_, i) => issue(`LAUNCH-${2_000 - i}`, { due: { date: '2026-03-02' } })));
+        const cfg = parse(rows);
+        const ids = cfg.workstreams.omega!.tasks.map((t) => t.id);
+        expect(ids).toHaveLength(2_001);
+        expect(ids.slice(0, 4)).toEqual(['O-1', 'LAUNCH-1', 'LAUNCH-2', 'LAUNCH-3']); // natural order: LAUNCH-9 before LAUNCH-10
+        expect(ids.indexOf('LAUNCH-9')).toBeLessThan(ids.indexOf('LAUNCH-10'));
+        expect(built).toBeLessThan(50);
+        expect(comparedWithOptions).toBeLessThan(50);
+      } finally {
+        Intl.Collator = OriginalCollator;
+        String.prototype.localeCompare = originalCompare;
+      }
+    });
   });
 });

@@ -187,11 +187,15 @@ describe('the tracker sync', () => {
     const recover = setInterval(() => {
       if (listCalls() >= 2) tracker.fault = null;
     }, 50);
+    const warn = vi.spyOn(bot.deps.log, 'warn');
     const outcome = await sync.firstSync();
     clearInterval(recover);
     expect(outcome['omega/0']).toMatchObject({ kind: 'synced' });
     expect(listCalls()).toBeGreaterThanOrEqual(3);
     expect(taskIds()).toEqual(['O-1', 'LAUNCH-1', 'LAUNCH-2']);
+    // each failed attempt is a warning (the sync's own warning comes once per 30 min)
+    expect(warn.mock.calls.filter((c) => c[1] === 'first tracker sync attempt failed').length).toBeGreaterThanOrEqual(1);
+    warn.mockRestore();
   }, 60_000);
 
   it('start-up: the first sync stops trying at shutdown', async () => {
@@ -248,6 +252,41 @@ describe('the tracker sync', () => {
     expect(await events('LAUNCH-4')).toEqual([{ kind: 'done', via: 'tracker' }]);
     expect(await events('LAUNCH-2')).toEqual([{ kind: 'done', via: 'tracker' }]);
     tracker.pageDelayMs = 0;
+  });
+
+  it('an adapter build that fails after a newer one (settings changed meanwhile) took its place leaves the newer one cached; the webhook says why it skipped', async () => {
+    const warn = vi.spyOn(bot.deps.log, 'warn');
+    const base = bot.deps.config;
+    const omega = base.workstreams.omega!;
+    const [entry] = omega.tasks_from as unknown as [{ jira: Record<string, unknown> }];
+    // the same source (omega/0) with another JQL: another settings fingerprint, so a build of its own
+    const changed = { ...base, workstreams: { ...base.workstreams, omega: { ...omega, tasks_from: [{ jira: { ...entry.jira, jql: 'project = OTHER' } }] } } } as unknown as typeof base;
+    let config = base;
+    let failFirst!: (err: Error) => void;
+    const builds: string[] = [];
+    const racing = createTrackerSync({
+      deps: () => ({ ...bot.deps, config }),
+      adapterFor: (source) => {
+        builds.push(String((source.settings as { jql?: string }).jql));
+        return builds.length === 1 ? new Promise<FakeTracker>((_, reject) => (failFirst = reject)) : tracker;
+      },
+      reload: () => reloader.reload('tracker'),
+      lock: redisSourceLock(redis, h.prefix, 20),
+    });
+    const raw = Buffer.from(JSON.stringify({ changes: [{ kind: 'ignored', why: 'test' }] }));
+    const deliver = () => racing.receiveWebhook('jira', { 'x-fake-signature': FakeTracker.sign(raw, 'whsec-1') }, raw, ENV);
+    const slow = deliver(); // builds the adapter of the old settings, still pending
+    await vi.waitFor(() => expect(builds).toHaveLength(1));
+    config = changed;
+    expect((await deliver()).status).toBe(202); // builds and caches the new settings' adapter
+    failFirst(new Error('JIRA_TOKEN is not set'));
+    expect((await slow).status).toBe(401);
+    expect(warn.mock.calls.find((c) => String(c[1]).startsWith('tracker webhook: the source'))?.[0]).toMatchObject({ source_id: 'omega/0', err: 'JIRA_TOKEN is not set' });
+    // the old build's failure did not evict the new one: the next delivery uses it, no third build
+    expect((await deliver()).status).toBe(202);
+    expect(builds).toEqual(['project = LAUNCH', 'project = OTHER']);
+    await racing.idle();
+    warn.mockRestore();
   });
 
   it('the poll catches up a done issue whose task is not done, and never re-opens a task done in Preflight only', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RenderContext } from '../../../../sandbox/render/directory.js';
-import { mrkdwnToHtml } from '../../../../sandbox/render/mrkdwn.js';
+import { mrkdwnToHtml, mrkdwnToPlain } from '../../../../sandbox/render/mrkdwn.js';
 
 const NOW = Date.parse('2026-02-04T15:00:00Z');
 const ctx: RenderContext = { userName: (id) => (id === 'U1' ? 'Ana <admin>' : id), channelName: (id) => (id === 'C1' ? 'launch' : id), zone: 'America/New_York', now: NOW };
@@ -52,5 +52,13 @@ describe('mrkdwn → HTML (docs.slack.dev/messaging/formatting-message-text)', (
     }
     expect(html('<javascript:alert(1)|click me>')).toBe('click me');
     expect(html('&lt;b&gt; &amp;amp;')).toBe('&lt;b&gt; &amp;amp;');
+  });
+});
+
+describe('mrkdwn → plain text with names (a workflow step’s error on the page)', () => {
+  it('mentions read as names, links as their label, entities decoded', () => {
+    expect(mrkdwnToPlain("Only API's leads or the PM can start its standup: <@U1>, <@U0PM>.", ctx)).toBe("Only API's leads or the PM can start its standup: @Ana <admin>, @U0PM.");
+    expect(mrkdwnToPlain('in <#C1> or <#C9|ops>, <!here>, <!subteam^S1|@leads>: <https://x.example/a|the docs> &amp; &lt;b&gt;', ctx)).toBe('in #launch or #ops, @here, @leads: the docs & <b>');
+    expect(mrkdwnToPlain('no markup, *bold* stays', ctx)).toBe('no markup, *bold* stays');
   });
 });
