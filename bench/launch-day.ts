@@ -365,6 +365,8 @@ async function main(): Promise<number> {
       callsPerMethod: perMethod,
       callsByKind: perKind,
       rateLimited429: slack.rateLimited(),
+      /** calls that came while a 429's Retry-After still ran, under the same limit (issue 25: 0 is the target) */
+      ignoredRetryAfter: slack.callsIgnoringRetryAfter(),
       drain,
       receipts: Object.fromEntries(
         (await db.query<{ status: string; n: number }>("select status, count(*)::int as n from deliveries where kind = 'answer_receipt' group by status order by status")).rows.map((r) => [

@@ -13,6 +13,14 @@ export interface TieredCall {
   text: string;
   /** 200 (forwarded to the fake, whatever its `ok`), 429 (past the tier). */
   status: number;
+  /** When the call arrived at the front (ms since the epoch; `at` minus the latency for a forwarded call). */
+  arrivedAt: number;
+  /**
+   * A 429's `Retry-After` in seconds and the limit it was past: `channel` (chat.postMessage to that channel),
+   * `workspace` (chat.postMessage anywhere) or `method` (the method's tier).
+   */
+  retryAfterS?: number;
+  limitedBy?: 'channel' | 'workspace' | 'method';
 }
 
 /** Options of {@link TieredSlack}. */
@@ -107,10 +115,36 @@ export class TieredSlack {
     return out;
   }
 
-  /** The ms to wait before `method` (to `channel`) may be called again, 0 when it may now (a token is taken). */
-  private limit(method: string, channel: string, now: number): number {
+  /**
+   * The 429s whose Retry-After the bot did not honour: calls under the same limit (the same channel's posts, every
+   * post, or the same method) that arrived after the 429 was answered and before its Retry-After ran out. A call
+   * already in flight when the 429 was answered (it arrived before) is not counted: the bot could not know yet.
+   * @returns how many calls came early, and under which limits.
+   */
+  callsIgnoringRetryAfter(): { early: number; byLimit: Record<string, number> } {
+    const byLimit: Record<string, number> = {};
+    const limited = this.calls.filter((c) => c.status === 429 && c.retryAfterS !== undefined);
+    const early = new Set<TieredCall>();
+    for (const l of limited) {
+      const until = l.at + l.retryAfterS! * 1_000;
+      for (const c of this.calls) {
+        if (c === l || c.arrivedAt <= l.at || c.arrivedAt >= until || early.has(c)) continue;
+        const same = l.limitedBy === 'workspace' ? c.method === 'chat.postMessage' : l.limitedBy === 'channel' ? c.method === 'chat.postMessage' && c.channel === l.channel : c.method === l.method;
+        if (!same) continue;
+        early.add(c);
+        byLimit[`${l.method} (${l.limitedBy})`] = (byLimit[`${l.method} (${l.limitedBy})`] ?? 0) + 1;
+      }
+    }
+    return { early: early.size, byLimit };
+  }
+
+  /**
+   * The ms to wait before `method` (to `channel`) may be called again, 0 when it may now (a token is taken), and
+   * the limit that refused it.
+   */
+  private limitAndScope(method: string, channel: string, now: number): { waitMs: number; by?: 'channel' | 'workspace' | 'method' } {
     const tier = METHOD_TIERS[method] ?? DEFAULT_TIER;
-    if (tier === 'unlimited') return 0;
+    if (tier === 'unlimited') return { waitMs: 0 };
     const bucket = (key: string, capacity: number, perMs: number) => {
       let b = this.buckets.get(key);
       if (!b) {
@@ -122,12 +156,12 @@ export class TieredSlack {
     if (tier === 'postMessage') {
       const perChannel = bucket(`chan:${channel}`, this.opts.perChannelBurst, this.opts.perChannelPerSecond / 1000);
       const wait = perChannel.take(now);
-      if (wait) return wait;
+      if (wait) return { waitMs: wait, by: 'channel' };
       // the channel's token is spent even when the workspace refuses: Slack counts the attempt
-      return bucket('chat.postMessage', this.opts.postMessagePerMinute, this.opts.postMessagePerMinute / 60_000).take(now);
+      return { waitMs: bucket('chat.postMessage', this.opts.postMessagePerMinute, this.opts.postMessagePerMinute / 60_000).take(now), by: 'workspace' };
     }
     const perMinute = TIER_PER_MINUTE[tier];
-    return bucket(method, perMinute, perMinute / 60_000).take(now);
+    return { waitMs: bucket(method, perMinute, perMinute / 60_000).take(now), by: 'method' };
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; body: string | Buffer; headers: Record<string, string> }> {
@@ -137,13 +171,15 @@ export class TieredSlack {
     const path = req.url ?? '';
     const method = path.startsWith('/api/') ? path.slice('/api/'.length).split('?')[0]! : path.replace(/^\//, '').split('/')[0]!;
     const { channel, text } = argsOf(raw.toString('utf8'), String(req.headers['content-type'] ?? ''));
-    const limited = path.startsWith('/api/') && !method.startsWith('response/') ? this.limit(method, channel, Date.now()) : 0;
+    const arrivedAt = Date.now();
+    const { waitMs: limited, by } = path.startsWith('/api/') && !method.startsWith('response/') ? this.limitAndScope(method, channel, arrivedAt) : { waitMs: 0, by: undefined };
     if (limited > 0) {
-      this.calls.push({ method, channel, text, at: Date.now(), status: 429 });
+      const retryAfterS = Math.max(1, Math.ceil(limited / 1000));
+      this.calls.push({ method, channel, text, at: Date.now(), status: 429, arrivedAt, retryAfterS, ...(by ? { limitedBy: by } : {}) });
       return {
         status: 429,
         body: JSON.stringify({ ok: false, error: 'ratelimited' }),
-        headers: { 'content-type': 'application/json', 'retry-after': String(Math.max(1, Math.ceil(limited / 1000))) },
+        headers: { 'content-type': 'application/json', 'retry-after': String(retryAfterS) },
       };
     }
     if (this.opts.latencyMs) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
@@ -151,7 +187,7 @@ export class TieredSlack {
     for (const h of ['content-type', 'authorization']) if (req.headers[h]) headers[h] = String(req.headers[h]);
     const res = await fetch(new URL(path.replace(/^\//, ''), this.fake.url.replace(/api\/$/, '')), { method: req.method ?? 'POST', headers, ...(raw.length ? { body: raw } : {}) });
     const body = Buffer.from(await res.arrayBuffer());
-    this.calls.push({ method, channel, text, at: Date.now(), status: res.status });
+    this.calls.push({ method, channel, text, at: Date.now(), status: res.status, arrivedAt });
     return { status: res.status, body, headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' } };
   }
 }
