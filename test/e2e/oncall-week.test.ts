@@ -59,7 +59,7 @@ describe('a compressed week of rotations in three zones against the ladder’s p
     }
     // every step of every blocker: 4 pings each (the last level names two rotations)
     const expected = BLOCKERS * 4;
-    await t.fake.waitFor('every ladder step pinged', () => pings().length >= expected, 120_000);
+    await t.fake.waitFor('every ladder step pinged', () => pings().length >= expected, 240_000);
     // a few sweeps later, nothing more went out
     await new Promise((r) => setTimeout(r, 3_000));
 
@@ -95,5 +95,5 @@ describe('a compressed week of rotations in three zones against the ladder’s p
     expect(got.sort()).toEqual(want.sort());
     const notices = (await t.sql.query<{ n: string }>('SELECT count(*) AS n FROM blocker_notices')).rows[0]!;
     expect(Number(notices.n)).toBe(expected);
-  }, 240_000);
+  }, 420_000);
 });
