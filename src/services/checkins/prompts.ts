@@ -6,7 +6,7 @@ import { deliverClaim } from '../delivery/deliver.js';
 import type { StandupDmModel } from '../delivery/renderer.js';
 import { messageTransport } from '../delivery/send-once.js';
 import * as transitions from '../delivery/transitions.js';
-import { PROMPT, promptDelivery, reminderDelivery } from './delivery-kinds.js';
+import { PROMPT, promptDelivery, REMINDER, reminderDelivery } from './delivery-kinds.js';
 import { checkinTasksOf } from '../tasks/checkin.js';
 
 export type SendOutcome = 'sent' | 'not-due' | 'failed-permanently';
@@ -60,7 +60,7 @@ export async function sendPrompt(deps: Deps, promptId: number): Promise<SendOutc
 /**
  * Sends the single reminder to a member who has not answered by `remind_after`, exactly once like a prompt (its
  * delivery `reminder`, opened here), in the prompt's DM. Does nothing once the member answered, the run closed or it
- * was already sent.
+ * was already sent; a reminder left pending by an earlier attempt is then cancelled (`not_needed`).
  */
 export async function sendReminder(deps: Deps, promptId: number): Promise<SendOutcome> {
   const now = deps.clock.now().toJSDate();
@@ -77,7 +77,12 @@ export async function sendReminder(deps: Deps, promptId: number): Promise<SendOu
         sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
       ),
     );
-  if (!due) return 'not-due';
+  if (!due) {
+    // answered, skipped or closed meanwhile: a reminder an earlier attempt opened (then released, after a 429) is
+    // not wanted any more, so it must not stay pending for good
+    await transitions.giveUp(deps.db, REMINDER, [promptId], 'cancelled', 'not_needed');
+    return 'not-due';
+  }
   const { prompt, dm } = due;
   const ref = reminderDelivery(promptId);
   await transitions.open(deps.db, ref, now);

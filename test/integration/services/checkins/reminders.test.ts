@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendPrompt, sendReminder } from '../../../../src/services/checkins/prompts.js';
+import { tick } from '../../../../src/services/checkins/sweep.js';
+import { aConfig, aWorkstream } from '../../../support/config-factories.js';
+import { harness, type Process } from '../../../support/harness.js';
+import { nockSlack } from '../../../support/slack-nock.js';
+
+// a fixed clock: Tuesday 3 Feb 2026, 10:00 in New York (UTC-5) is 15:00Z; reminded at 10:30, closed at 12:00
+const YAML = aConfig({
+  program: { name: 'Phase 11', timezone: 'America/New_York' },
+  workstreams: [aWorkstream({ name: 'Broker Integration', members: ['U01'], standup: { at: '10:00', remind_after: '30m', close_after: '2h' } })],
+});
+
+describe('a reminder refused by Slack (429) whose check-in closes before the retry (real Postgres, Slack faked with nock)', () => {
+  let h: Awaited<ReturnType<typeof harness>>;
+  let bot: Process;
+  const slack = nockSlack();
+  const reminders = () => slack.of('chat.postMessage', (a) => String(a?.metadata?.event_type ?? '') === 'preflight_reminder');
+
+  beforeAll(async () => {
+    h = await harness(YAML, '2026-02-03T15:00:00Z');
+    bot = await h.process({ workers: false });
+    await tick(bot.deps);
+  });
+  afterAll(async () => {
+    await h.cleanup();
+    slack.done();
+  });
+
+  it('is cancelled, never left pending, and never sent', async () => {
+    const [prompt] = await h.sql<{ id: number }>("SELECT id FROM standup_prompts WHERE user_id = 'U01'");
+    expect(await sendPrompt(bot.deps, prompt!.id)).toBe('sent');
+    h.clock.set('2026-02-03T15:30:00Z');
+    slack.failNext('chat.postMessage', 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+    await expect(sendReminder(bot.deps, prompt!.id)).rejects.toThrow();
+    const state = async () => (await h.sql<{ status: string; last_error: string | null }>("SELECT status, last_error FROM deliveries WHERE kind = 'reminder'"))[0];
+    expect((await state())?.status).toBe('pending');
+    // the check-in closes before the job's retry
+    h.clock.set('2026-02-03T17:00:00Z');
+    await tick(bot.deps);
+    expect(await sendReminder(bot.deps, prompt!.id)).toBe('not-due');
+    expect(await state()).toEqual({ status: 'cancelled', last_error: 'not_needed' });
+    expect(reminders()).toHaveLength(0);
+  });
+});
