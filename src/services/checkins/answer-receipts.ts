@@ -51,6 +51,8 @@ export async function sendAnswerReceipt(deps: Deps, item: AnswerReceiptItem): Pr
     closesAtLocal: localClock(prompt.closeAt, prompt.zone),
     reportChannel: run.reportChannel,
     late: answer.late,
+    // read as the receipt goes out, which can be after the run closed (it waits behind a fan-out's prompts)
+    editable: run.status === 'open',
   });
   const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel: answer.source === 'dm' && dm ? dm : answer.userId, imChannel: dm }, message));
   return outcome === 'failed' ? 'failed' : outcome === 'taken-over' ? 'not-due' : 'sent';

@@ -107,14 +107,19 @@ export function invalidReplyMessage(hint: string, questions: readonly Question[]
   return { text: `🤔 ${hint}\n${questionLine(questions, step)}` };
 }
 
-/** Confirmation after a complete answer (modal or DM). */
-export function answerRecordedMessage(run: RunContext, channelId: string, late: boolean): { blocks: KnownBlock[]; text: string } {
+/**
+ * Confirmation after a complete answer (modal or DM). `editable` false: the check-in has closed since the answer
+ * was given (a receipt that waited behind a fan-out's prompts), so it offers no edit it could not make.
+ */
+export function answerRecordedMessage(run: RunContext, channelId: string, late: boolean, editable = true): { blocks: KnownBlock[]; text: string } {
   const text = late
     ? `✅ Thanks! This run had closed, so your answer was added to the report's thread in <#${channelId}>.`
-    : `✅ Thanks! Your answer is in the ${checkinPhrase(run)} report in <#${channelId}>. You can edit it until *${run.closesAtLocal}*.`;
+    : editable
+      ? `✅ Thanks! Your answer is in the ${checkinPhrase(run)} report in <#${channelId}>. You can edit it until *${run.closesAtLocal}*.`
+      : `✅ Thanks! Your answer is in the ${checkinPhrase(run)} report in <#${channelId}>. The check-in closed at *${run.closesAtLocal}*, so it can no longer be edited.`;
   return {
     text: late ? 'Thanks! Your late standup answer was added to the report thread.' : 'Thanks! Your standup answer is recorded.',
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(late ? [] : [formButton(run.runId, '✏️ Edit my answer')])],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(late || !editable ? [] : [formButton(run.runId, '✏️ Edit my answer')])],
   };
 }
 

@@ -152,4 +152,16 @@ describe('answer receipts without workers: recovery and superseded versions', ()
     expect(seen.filter((n) => n === 'send-answer-receipt').length).toBeGreaterThanOrEqual(1);
     expect(seen).toEqual([...seen].sort((a, b) => (rank[a] ?? 3) - (rank[b] ?? 3)));
   });
+  it('a receipt that goes out after its check-in closed says so and offers no edit', async () => {
+    await submitForm(bot.deps, 'U01', 1, ANSWERS);
+    const [row] = await h.sql<{ id: number }>("SELECT id FROM standup_answers WHERE user_id = 'U01'");
+    // the check-in closes (close_after 2h) while the receipt still waits in the queue
+    h.clock.set('2026-02-03T17:00:00Z');
+    expect((await tick(bot.deps)).closed).toBe(1);
+    expect(await sendAnswerReceipt(bot.deps, { answerId: row!.id, version: 1 })).toBe('sent');
+    const [receipt] = receipts('U01');
+    const blocks = JSON.stringify(receipt?.args.blocks ?? []);
+    expect(blocks).toContain('can no longer be edited');
+    expect(blocks).not.toContain('Edit my answer');
+  });
 });
