@@ -147,7 +147,7 @@ export type DmReplyOutcome =
   | { kind: 'already-answered'; runId: number }
   | { kind: 'invalid'; runId: number; hint: string; step: number; run: Run }
   | { kind: 'next'; runId: number; step: number; run: Run }
-  | { kind: 'done'; runId: number; late: boolean; run: Run; closeAt: Date; zone: string }
+  | { kind: 'done'; runId: number; late: boolean }
   | { kind: 'closed'; runId: number };
 
 /**
@@ -209,9 +209,7 @@ export async function handleDmReply(deps: Deps, userId: string, channel: string,
     if (!applied.ok) return { outcome: { kind: 'invalid', runId: run.id, hint: applied.error, step: applied.step, run } as DmReplyOutcome };
     await tx.update(standupPrompts).set({ dmStep: applied.step }).where(eq(standupPrompts.id, prompt.id));
     const rec = await recordAnswer(tx, run, userId, applied.answers, 'dm', now);
-    const outcome: DmReplyOutcome = applied.done
-      ? { kind: 'done', runId: run.id, late: rec.late, run, closeAt: prompt.closeAt, zone: prompt.zone }
-      : { kind: 'next', runId: run.id, step: applied.step, run };
+    const outcome: DmReplyOutcome = applied.done ? { kind: 'done', runId: run.id, late: rec.late } : { kind: 'next', runId: run.id, step: applied.step, run };
     return { outcome, rec };
   });
   if (rec) await wakeAfterAnswer(deps, outcome.runId, userId, rec);
@@ -234,12 +232,7 @@ export function validateForm(run: Run, raw: Record<string, string>): { ok: true;
  * Stores a complete answer from the modal. The member must have a prompt in the run.
  * @returns 'not-member' when they do not; throws RunClosedError for an on-time answer edited after close.
  */
-export async function submitForm(
-  deps: Deps,
-  userId: string,
-  runId: number,
-  answers: Answers,
-): Promise<{ kind: 'not-member' } | { kind: 'saved'; late: boolean; edited: boolean; run: Run; closeAt: Date; zone: string }> {
+export async function submitForm(deps: Deps, userId: string, runId: number, answers: Answers): Promise<{ kind: 'not-member' } | { kind: 'saved'; late: boolean; edited: boolean; run: Run }> {
   const now = deps.clock.now().toJSDate();
   const result = await deps.db.transaction(async (tx) => {
     const [prompt] = await tx
@@ -256,7 +249,7 @@ export async function submitForm(
     const rec = await recordAnswer(tx, run, userId, answers, 'modal', now);
     // the form answers every question: the DM conversation is finished too
     await tx.update(standupPrompts).set({ dmStep: run.questions.length }).where(eq(standupPrompts.id, prompt.id));
-    return { kind: 'saved' as const, late: rec.late, edited: Boolean(before[0]?.complete), run, closeAt: prompt.closeAt, zone: prompt.zone, rec };
+    return { kind: 'saved' as const, late: rec.late, edited: Boolean(before[0]?.complete), run, rec };
   });
   if (result.kind === 'saved') await wakeAfterAnswer(deps, runId, userId, result.rec);
   return result;
