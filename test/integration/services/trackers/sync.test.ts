@@ -198,6 +198,21 @@ describe('the tracker sync', () => {
     warn.mockRestore();
   }, 60_000);
 
+  it('start-up: a source busy at the first sync (its lock held, e.g. by a write-back pass) is tried again once it is free', async () => {
+    tracker.set(anIssue('LAUNCH-1', at(-60)));
+    const listCalls = () => tracker.calls.filter((c) => c.startsWith('listIssues')).length;
+    const before = listCalls();
+    // another holder keeps the source's lock a moment, listing nothing (as the write-back job does at start)
+    let release = () => {};
+    const held = redisSourceLock(redis, h.prefix, 20).run('omega/0', { wait: false }, () => new Promise<void>((r) => (release = r)));
+    setTimeout(() => release(), 1_000);
+    const outcome = await sync.firstSync();
+    await held;
+    expect(outcome['omega/0']).toMatchObject({ kind: 'synced' });
+    expect(listCalls()).toBeGreaterThan(before);
+    expect(taskIds()).toContain('LAUNCH-1');
+  }, 60_000);
+
   it('start-up: the first sync stops trying at shutdown', async () => {
     tracker.fault = new TrackerUnavailableError('jira', '503 Service Unavailable');
     const stop = new AbortController();
