@@ -16,15 +16,19 @@ import { createQueues, type Queues, queueDepths, queueWakeups } from './jobs/que
 import { startWorkers, type Workers } from './jobs/workers.js';
 import { createLogger, logFormat } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
-import { observedClientOptions } from './metrics/slack-adapter.js';
+import { observedSlackFetch } from './metrics/slack-adapter.js';
 import { openBlockerCounts } from './services/blockers/queries.js';
 import type { Deps } from './services/deps.js';
 import { PlanHolder } from './services/plan/holder.js';
 import type { Wakeups } from './services/wakeups.js';
 import { blockKitRenderer } from './slack/blocks/renderer.js';
 import { boltLogger } from './slack/logger.js';
+import { gatedSlackFetch, lateBoundFetch, SlackRateLimitGate } from './slack/rate-limit-gate.js';
 import { type TokenRotation, tokenRotation } from './services/slack-tokens/rotation.js';
 import { RotatingWebClient, slackTokenRefresher } from './slack/token-rotation.js';
+
+/** How long one Web API call of the workers' and the lookup client may take, ms (from when it leaves the rate-limit gate). */
+const SLACK_CALL_TIMEOUT_MS = 10_000;
 
 /** What a caller may set instead of the production defaults (tests and benchmarks). */
 export interface PreflightOverrides {
@@ -75,6 +79,12 @@ export interface Preflight {
    * few minutes of retries.
    */
   readonly slack: { worker: WebClient; lookup: WebClient };
+  /**
+   * This process's view of Slack's rate limits (src/slack/rate-limit-gate.ts), asked before every Web API call of the
+   * clients above and of Bolt's (createSlackApp's `rateLimitGate`): a 429's Retry-After holds every later call under
+   * the same limit, then lets them go paced.
+   */
+  readonly rateLimitGate: SlackRateLimitGate;
   /**
    * Token rotation (SLACK_REFRESH_TOKEN, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET set): the current bot token, kept in
    * Postgres and shared by every replica; both clients above then carry it on every call (src/slack/token-rotation.ts).
@@ -132,7 +142,10 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
       : new Metrics({ openBlockersBySeverity: () => openBlockerCounts(database.db), queueDepths: () => queueDepths(queues) }, (what, err) =>
           log.warn({ what, err: err.message }, 'metrics scrape: could not read a gauge'),
         );
-  const observeSlack = metrics ? observedClientOptions((method, outcome) => metrics.slackCall(method, outcome)) : {};
+  const rateLimitGate = new SlackRateLimitGate();
+  const observedFetch = metrics ? observedSlackFetch((method, outcome) => metrics.slackCall(method, outcome)) : lateBoundFetch;
+  // the gate's wait is not part of a call's 10 s: the request's own timeout starts when it leaves the gate
+  const slackFetch = { fetch: gatedSlackFetch(rateLimitGate, observedFetch, SLACK_CALL_TIMEOUT_MS), timeout: 0 };
 
   // token rotation: the token comes from Postgres (refreshed by one replica at a time), asked for on every call
   const tokens = rotationOn(env)
@@ -151,8 +164,7 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
       logger: boltLogger(log),
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
-      timeout: 10_000,
-      ...observeSlack,
+      ...slackFetch,
     }),
     // users.lookupByEmail is Tier 3 (~50 a minute); a 429 pauses the client's queue for Retry-After
     lookup: client({
@@ -160,8 +172,7 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
       logger: boltLogger(log),
       maxRequestConcurrency: 3,
       retryConfig: { retries: 10, factor: 1.5, minTimeout: 1_000, maxTimeout: 30_000 },
-      timeout: 10_000,
-      ...observeSlack,
+      ...slackFetch,
     }),
   };
   const started: Workers[] = [];
@@ -191,6 +202,7 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
       wakeups,
       metrics,
       slack,
+      rateLimitGate,
       ...(tokens ? { tokens } : {}),
       deps,
       depsFor,

@@ -112,6 +112,7 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     metrics: metrics!,
     routes,
     onRequest: () => requestsFirst.begin(),
+    rateLimitGate: preflight.rateLimitGate,
     ...(preflight.tokens ? { tokens: preflight.tokens } : {}),
   });
   /** A token Slack refuses (or no way to reach Slack) ends start-up with one line naming the variable. */

@@ -36,6 +36,7 @@ import { reportRequests } from './middleware/requests-in-flight.js';
 import type { TokenRotation } from '../services/slack-tokens/rotation.js';
 import { TokenRotationError } from '../services/slack-tokens/errors.js';
 import { RotatingWebClient } from './token-rotation.js';
+import { gatedSlackFetch, lateBoundFetch, type SlackRateLimitGate } from './rate-limit-gate.js';
 
 /** How long start-up waits for Slack to answer auth.test, ms (it answers in well under a second when reachable). */
 export const SLACK_INIT_TIMEOUT_MS = 20_000;
@@ -119,6 +120,8 @@ export function createSlackApp(args: {
    * listeners' client is a {@link RotatingWebClient}. Absent: SLACK_BOT_TOKEN, as before.
    */
   tokens?: TokenRotation;
+  /** The process's rate-limit gate (Preflight.rateLimitGate): Bolt's clients ask it before each call. */
+  rateLimitGate?: SlackRateLimitGate;
 }): SlackApp {
   const { env, log } = args;
   const logger: BoltLogger = boltLogger(log);
@@ -130,7 +133,9 @@ export function createSlackApp(args: {
     res.end(JSON.stringify(h));
   };
   const { metrics } = args;
-  const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger, ...(metrics ? observedClientOptions((m, o) => metrics.slackCall(m, o)) : {}) };
+  const observed = metrics ? observedClientOptions((m, o) => metrics.slackCall(m, o)).fetch : lateBoundFetch;
+  // the listeners' calls wait for the same 429s as the workers' (no timeout of their own, as before)
+  const clientOptions = { slackApiUrl: env.SLACK_API_URL, logger, ...(args.rateLimitGate ? { fetch: gatedSlackFetch(args.rateLimitGate, observed, 0) } : metrics ? { fetch: observed } : {}) };
   const serveMetrics = metrics ? metricsRoute(metrics, env.METRICS_TOKEN) : undefined;
   const extraRoutes = args.routes ?? [];
   const { tokens } = args;
