@@ -15,10 +15,6 @@ const CHANNEL_SPACING_MS = 1_000;
  * have spent the minute): Slack's Tier 2, "20+ per minute", so a limit is first paced at most 3 s apart.
  */
 const MIN_PER_MINUTE = 20;
-/** Each 429 under a limit already paced slows its pacing by this factor. */
-const SLOW_DOWN = 1.25;
-/** Each call accepted under a paced limit speeds its pacing back up by this factor. */
-const SPEED_UP = 0.995;
 /** A 'channel' entry of chat.postMessage kept for the channel-or-workspace guess is dropped after this long, ms. */
 const RECENT_POST_MS = CHANNEL_SPACING_MS;
 
@@ -58,8 +54,11 @@ const systemGateClock: GateClock = { now: () => Date.now(), sleep: (ms) => sleep
  *   channel), else every post (the workspace's limit).
  * - **Pacing.** After a 429, calls under that limit start at least `spacing` apart. The first spacing is a minute
  *   divided by the calls Slack accepted in the last minute (its limits are per minute, so that is what the limit
- *   let through; at least 20, Tier 2's); each further 429 makes it 1.25× longer, each accepted call 0.5 % shorter, and a minute without a
- *   429 ends the pacing (the minute's allowance is back). A channel's posts are paced a second apart.
+ *   let through; at least 20, Tier 2's), worked out again at each 429. A minute without a 429 ends the pacing (the
+ *   minute's allowance is back). A channel's posts are paced a second apart.
+ *   Pacing a little too fast costs one refused call now and then, and no throughput: the Retry-After's pause lets the
+ *   allowance build up again. Pacing slower than Slack allows would lose throughput for good, so the spacing never
+ *   grows past what the last minute shows.
  * - Replicas each have their own gate; BullMQ's queue pause (src/jobs/workers.ts) is what they share.
  */
 export class SlackRateLimitGate {
@@ -105,8 +104,7 @@ export class SlackRateLimitGate {
     if (key.startsWith('chat.postMessage#')) limit.spacingMs = CHANNEL_SPACING_MS;
     else {
       this.dropOld(limit, now);
-      const perMinute = MINUTE_MS / Math.max(MIN_PER_MINUTE, limit.accepted.length);
-      limit.spacingMs = limit.spacingMs > 0 ? Math.max(limit.spacingMs * SLOW_DOWN, perMinute) : perMinute;
+      limit.spacingMs = MINUTE_MS / Math.max(MIN_PER_MINUTE, limit.accepted.length);
     }
     limit.limitedAt = now;
   }
@@ -116,7 +114,6 @@ export class SlackRateLimitGate {
     const limit = this.limits.get(method) ?? this.limitOf(method, startedAt);
     limit.accepted.push(startedAt);
     if (limit.accepted.length > 64) this.dropOld(limit, this.clock.now());
-    if (limit.spacingMs > 0) limit.spacingMs *= SPEED_UP;
   }
 
   /** The gate's clock, epoch ms. */

@@ -123,14 +123,21 @@ describe('SlackRateLimitGate', () => {
     expect(started.home).toBeGreaterThanOrEqual(t0 + 3_500);
   });
 
-  it('paces harder after each further 429, and stops pacing after a minute without one', async () => {
+  it("paces at the last minute's accepted rate, worked out again at each 429, and stops pacing after a minute without one", async () => {
     const clock = new ManualClock();
     const gate = new SlackRateLimitGate(clock);
     for (let i = 0; i < 50; i++) gate.accepted('chat.update', clock.now() - 50_000 + i * 1_000);
     gate.limited('chat.update', undefined, 1, clock.now());
     expect(gate.state()).toEqual([{ key: 'chat.update', closedForMs: 1_000, spacingMs: 1_200 }]);
+    await clock.advance(1_000);
+    for (let i = 0; i < 25; i++) gate.accepted('chat.update', clock.now());
     gate.limited('chat.update', undefined, 1, clock.now());
-    expect(gate.state()[0]!.spacingMs).toBe(1_500);
+    // 75 accepted in the last minute: 800 ms apart
+    expect(gate.state()[0]!.spacingMs).toBe(800);
+    // a 429 with nothing accepted in the last minute (another replica spent it): Tier 2's 20 a minute, 3 s apart
+    await clock.advance(61_000);
+    gate.limited('chat.update', undefined, 1, clock.now());
+    expect(gate.state()[0]!.spacingMs).toBe(3_000);
     await clock.advance(60_000);
     expect(gate.state()).toEqual([]);
     const started: Record<string, number> = {};
