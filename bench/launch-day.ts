@@ -285,6 +285,18 @@ async function main(): Promise<number> {
     const rssHwmMb = procMb(pid, 'VmHWM');
     const rssIdleMb = procMb(pid, 'VmRSS');
 
+    const slotNames = slots.map((s) => s.name);
+    const kindOf = (c: { method: string; channel: string; text: string }) => {
+      if (c.method === 'conversations.open') return 'conversations.open';
+      if (c.method === 'chat.postMessage' && c.channel.startsWith('U') && slotNames.some((n) => c.text.startsWith(`${n} for `) || c.text.startsWith(`${n}:`))) return 'prompt';
+      // the answer's receipt: posted in the Bolt handler to the DM (D…) before issue 25's prompts-first, since queued to the user id
+      if (c.method === 'chat.postMessage' && /^Thank/.test(c.text)) return 'answer thanks';
+      if (c.method === 'chat.postMessage' && /^Reminder/.test(c.text)) return 'reminder';
+      if (c.channel.startsWith('CWS')) return `${c.method} workstream channel`;
+      if (/\bLD-\d+/.test(c.text) || c.channel === BLOCKERS_CHANNEL) return `${c.method} blocker`;
+      if (c.channel.startsWith('CLAUNCH')) return `${c.method} program channel`;
+      return `${c.method} other (${c.channel ? `${c.channel[0]}…` : 'no channel'})`;
+    };
     // delivery and delay per slot; the floor: the workspace bucket (a minute's burst, then cap/60 s)
     const perSlot = slots.map((s) => {
       const expected = s.kind === 'program' ? [...leads] : everyone;
@@ -314,9 +326,18 @@ async function main(): Promise<number> {
           const last = mine.at(-1)?.at;
           if (last === undefined) return { postsUntilLastPrompt: 0, floorAllTrafficS: null, maxRatioAllTraffic: null };
           const from = s.at!.toMillis();
-          const posts = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200 && c.at >= from && c.at <= last).length;
+          const accepted = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200 && c.at >= from && c.at <= last);
+          const posts = accepted.length;
           const floorAll = Math.max(0, ((posts - opts.postCap) / opts.postCap) * 60_000);
-          return { postsUntilLastPrompt: posts, floorAllTrafficS: secs(floorAll), maxRatioAllTraffic: floorAll > 1_000 ? Math.round(((last - from) / floorAll) * 100) / 100 : null };
+          // what went out before the slot's last prompt, by kind (what the prompts waited behind)
+          const byKind: Record<string, number> = {};
+          for (const c of accepted) byKind[kindOf(c)] = (byKind[kindOf(c)] ?? 0) + 1;
+          return {
+            postsUntilLastPrompt: posts,
+            postsUntilLastPromptByKind: byKind,
+            floorAllTrafficS: secs(floorAll),
+            maxRatioAllTraffic: floorAll > 1_000 ? Math.round(((last - from) / floorAll) * 100) / 100 : null,
+          };
         })(),
       };
     });
@@ -328,18 +349,6 @@ async function main(): Promise<number> {
       perMethod[c.method] ??= {};
       perMethod[c.method]![c.status] = (perMethod[c.method]![c.status] ?? 0) + 1;
     }
-    const slotNames = slots.map((s) => s.name);
-    const kindOf = (c: { method: string; channel: string; text: string }) => {
-      if (c.method === 'conversations.open') return 'conversations.open';
-      if (c.method === 'chat.postMessage' && c.channel.startsWith('U') && slotNames.some((n) => c.text.startsWith(`${n} for `) || c.text.startsWith(`${n}:`))) return 'prompt';
-      // the answer's receipt: posted in the Bolt handler to the DM (D…) before issue 25's prompts-first, since queued to the user id
-      if (c.method === 'chat.postMessage' && /^Thank/.test(c.text)) return 'answer thanks';
-      if (c.method === 'chat.postMessage' && /^Reminder/.test(c.text)) return 'reminder';
-      if (c.channel.startsWith('CWS')) return `${c.method} workstream channel`;
-      if (/\bLD-\d+/.test(c.text) || c.channel === BLOCKERS_CHANNEL) return `${c.method} blocker`;
-      if (c.channel.startsWith('CLAUNCH')) return `${c.method} program channel`;
-      return `${c.method} other (${c.channel ? `${c.channel[0]}…` : 'no channel'})`;
-    };
     const perKind: Record<string, { ok: number; limited: number }> = {};
     for (const c of slack.calls) {
       const k = kindOf(c);
