@@ -11,10 +11,11 @@ const MINUTE_MS = 60_000;
 /** Slack's per-channel limit for chat.postMessage: one message per second (same source). */
 const CHANNEL_SPACING_MS = 1_000;
 /**
- * The fewest calls a minute the first pacing assumes, however few this process saw accepted (another replica may
- * have spent the minute): Slack's Tier 2, "20+ per minute", so a limit is first paced at most 3 s apart.
+ * The fewest calls a minute the pacing assumes, however few this process saw accepted (another replica or app may
+ * have spent the minute, and a handful of calls says little about the limit): one a second, Slack's rate for
+ * chat.postMessage to one channel. A limit below it (Tiers 1 and 2) answers 429 again and is held by its Retry-After.
  */
-const MIN_PER_MINUTE = 20;
+const MIN_PER_MINUTE = 60;
 /** A 'channel' entry of chat.postMessage kept for the channel-or-workspace guess is dropped after this long, ms. */
 const RECENT_POST_MS = CHANNEL_SPACING_MS;
 
@@ -54,7 +55,7 @@ const systemGateClock: GateClock = { now: () => Date.now(), sleep: (ms) => sleep
  *   channel), else every post (the workspace's limit).
  * - **Pacing.** After a 429, calls under that limit start at least `spacing` apart. The first spacing is a minute
  *   divided by the calls Slack accepted in the last minute (its limits are per minute, so that is what the limit
- *   let through; at least 20, Tier 2's), worked out again at each 429. A minute without a 429 ends the pacing (the
+ *   let through; at least 60, one a second), worked out again at each 429. A minute without a 429 ends the pacing (the
  *   minute's allowance is back). A channel's posts are paced a second apart.
  *   Pacing a little too fast costs one refused call now and then, and no throughput: the Retry-After's pause lets the
  *   allowance build up again. Pacing slower than Slack allows would lose throughput for good, so the spacing never
