@@ -25,6 +25,8 @@ export interface Workers {
  * On a 429 (`rejectRateLimitedCalls` makes the Web API client throw instead of waiting), pause the whole
  * queue for Slack's `Retry-After` and put the job back without spending an attempt (BullMQ's
  * `worker.rateLimit` + `Worker.RateLimitError`), so one 429 never blocks a worker slot or loses a notice.
+ * The pause stops workers taking jobs (in every bot process, through Redis); the jobs already running are held by
+ * the process's rate-limit gate before their next call (src/slack/rate-limit-gate.ts).
  */
 async function slackCall<T>(worker: Worker, others: Queue[], fn: () => Promise<T>, observe?: JobObserver): Promise<T> {
   try {
