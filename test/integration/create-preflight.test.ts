@@ -10,6 +10,7 @@ import { PlanHolder } from '../../src/services/plan/holder.js';
 import { aConfig, aWorkstream } from '../support/config-factories.js';
 import { createTestDatabase, uniquePrefix } from '../support/db.js';
 import { deleteKeysWithPrefix } from '../support/redis.js';
+import { nockSlack } from '../support/slack-nock.js';
 
 describe('createPreflight builds one process’s dependencies (real Postgres and Redis)', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -96,6 +97,26 @@ describe('createPreflight builds one process’s dependencies (real Postgres and
       expect(listening.config).toBe(third);
     } finally {
       await preflight.close();
+    }
+  });
+  it("one rate-limit gate for the process: after the workers' client gets a 429, the lookup client's next post waits for its Retry-After too", async () => {
+    const slack = nockSlack();
+    const preflight = createPreflight(env(), config, { log, metrics: false });
+    try {
+      slack.failNext('chat.postMessage', 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+      await expect(preflight.slack.worker.chat.postMessage({ channel: 'U1', text: 'first' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error' });
+      const refused = Date.now();
+      const held = preflight.rateLimitGate.state();
+      expect(held).toEqual([{ key: 'chat.postMessage', closedForMs: expect.any(Number), spacingMs: 1_000 }]);
+      expect(held[0]!.closedForMs).toBeGreaterThan(0);
+      // another client of the same process, another channel: the workspace's limit holds it
+      await preflight.slack.lookup.chat.postMessage({ channel: 'U2', text: 'second' });
+      expect(slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.args.text)).toEqual(['second']);
+      // not before the Retry-After ran out (1 ms: timers' rounding)
+      expect(Date.now() - refused).toBeGreaterThanOrEqual(held[0]!.closedForMs - 1);
+    } finally {
+      await preflight.close();
+      slack.done();
     }
   });
 });
