@@ -403,6 +403,8 @@ async function main(): Promise<number> {
         .split('\n')
         .filter((l) => /"level":(40|50|60)/.test(l))
         .slice(0, 5),
+      /** every warning and error of the bot, counted by message (and job, for a failed job), with its first line */
+      warningsByMessage: warningCounts(bot.output()),
       result: pass ? 'every prompt delivered once' : 'prompts missing or doubled',
     };
     const out = `${JSON.stringify(summary, null, 2)}\n`;
@@ -424,3 +426,25 @@ main().then(
     process.exit(2);
   },
 );
+
+/**
+ * The bot's warnings and errors (pino lines of level 40 and up), counted by `msg` (and `job`, for a job that failed):
+ * `{ "job failed (will retry while attempts remain) [sweep]": { count: 3, first: '…' } }`, the first line cut to 300
+ * characters. Lines that are not JSON are skipped.
+ */
+function warningCounts(output: string): Record<string, { count: number; first: string }> {
+  const out: Record<string, { count: number; first: string }> = {};
+  for (const line of output.split('\n')) {
+    if (!/"level":(40|50|60)/.test(line)) continue;
+    let entry: { msg?: unknown; job?: unknown };
+    try {
+      entry = JSON.parse(line) as { msg?: unknown; job?: unknown };
+    } catch {
+      continue;
+    }
+    const key = `${String(entry.msg ?? '')}${entry.job ? ` [${String(entry.job)}]` : ''}`;
+    out[key] ??= { count: 0, first: line.slice(0, 300) };
+    out[key]!.count++;
+  }
+  return out;
+}
