@@ -11,9 +11,14 @@ import type { Wakeups } from '../services/wakeups.js';
  * - channel: channel messages (reports, late answers in threads, blocker messages and their thread lines).
  * `callsSlack`: the handlers call the Slack Web API, so a 429 pauses every such queue (chat.postMessage's
  * workspace-wide cap is shared by DMs and channel posts). `concurrency`: jobs at once per worker (default).
+ * The scheduler's is one slot per job scheduler (registry.ts `scheduledJobs`: tick, sweep, on-call refresh, user
+ * groups): BullMQ puts a job scheduler's overdue iteration ahead of the jobs already waiting, so with one slot a tick
+ * slower than its interval (seen at 2,000 people: 4 s a tick, every 1 s) ran tick after tick and the due-work sweep
+ * never ran. Each job scheduler runs one iteration at a time per process (workers.ts skips one that comes while
+ * the previous still runs).
  */
 export const QUEUES = {
-  scheduler: { concurrency: 1, callsSlack: false },
+  scheduler: { concurrency: 4, callsSlack: false },
   escalation: { concurrency: 8, callsSlack: false },
   dm: { concurrency: 16, callsSlack: true },
   channel: { concurrency: 4, callsSlack: true },

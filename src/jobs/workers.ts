@@ -122,6 +122,8 @@ export async function startWorkers(args: {
   keeper.unref();
 
   const handlers = handlersByQueue();
+  // the job schedulers' iterations running in this process, by job name: one at a time each (see QUEUES.scheduler)
+  const schedulerRunning = new Set<string>();
   const concurrency: Partial<Record<QueueName, number>> = { dm: args.dmConcurrency, escalation: args.escalationConcurrency };
   const slackQueues = QUEUE_NAMES.filter((q) => QUEUES[q].callsSlack);
   const workers = QUEUE_NAMES.map((queue) => {
@@ -132,7 +134,12 @@ export async function startWorkers(args: {
       async (job: Job) => {
         const handle = handlers[queue].get(job.name);
         if (!handle) throw new Error(`unknown ${queue} job ${job.name}`);
-        if (queue !== 'scheduler' && args.requestsFirst) await args.requestsFirst.idle();
+        if (queue === 'scheduler') {
+          // an iteration that comes while the previous one still runs (a tick slower than its interval) is skipped:
+          // the running one does the work, and the next iteration comes one interval later
+          if (schedulerRunning.has(job.name)) return { skipped: 'the previous iteration is still running' };
+          schedulerRunning.add(job.name);
+        } else if (args.requestsFirst) await args.requestsFirst.idle();
         const start = performance.now();
         const seconds = () => (performance.now() - start) / 1_000;
         // one Program per job: a plan reloaded while the job runs applies from the next job on (Deps.config may
@@ -145,6 +152,8 @@ export async function startWorkers(args: {
         } catch (err) {
           args.observe?.jobFinished(queue, job.name, (err as Error).name === 'RateLimitError' ? 'rate_limited' : 'failed', seconds());
           throw err;
+        } finally {
+          if (queue === 'scheduler') schedulerRunning.delete(job.name);
         }
       },
       { connection, prefix, concurrency: concurrency[queue] ?? QUEUES[queue].concurrency, ...(callsSlack ? { limiter: RATE_LIMIT_ENABLED } : {}), ...STALL_RECOVERY },

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dueWorkSweep, scheduledJobs } from '../../../src/jobs/registry.js';
 import { harness } from '../../support/harness.js';
 import { aConfig } from '../../support/config-factories.js';
@@ -30,5 +32,27 @@ describe('startWorkers and the job schedulers (real Redis)', () => {
     const until = Date.now() + 10_000;
     while ((await ids()).length !== scheduledJobs.length && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     expect(await ids()).toEqual(scheduledJobs.map((job) => job.schedulerId).sort());
+  });
+  it('with a tick due every 5 ms the due-work sweep still runs each interval, and ticks still run', async () => {
+    const connection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const events = new QueueEvents('scheduler', { connection, prefix: h.prefix });
+    const finished: { job: string; skipped: boolean }[] = [];
+    events.on('completed', ({ jobId, returnvalue }) => {
+      const job = jobId.startsWith(`repeat:${dueWorkSweep.schedulerId}:`) ? 'sweep' : jobId.startsWith('repeat:standup-tick:') ? 'tick' : 'other';
+      finished.push({ job, skipped: JSON.stringify(returnvalue ?? '').includes('still running') });
+    });
+    await events.waitUntilReady();
+    // a tick every 5 ms is always overdue (each takes longer): with one scheduler slot, BullMQ ran tick after tick
+    const bot = await h.process({ tickMs: 5, sweepMs: 300 });
+    try {
+      const until = Date.now() + 30_000;
+      while (finished.filter((f) => f.job === 'sweep').length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(finished.filter((f) => f.job === 'sweep').length).toBeGreaterThanOrEqual(2);
+      expect(finished.some((f) => f.job === 'tick' && !f.skipped)).toBe(true);
+    } finally {
+      await bot.stop();
+      await events.close();
+      await connection.quit();
+    }
   });
 });

@@ -86,6 +86,12 @@ describe('job registry', () => {
     for (const id of schedulerIds) expect(id).not.toContain(':');
   });
 
+  it('gives the scheduler queue a slot per job scheduler, so a tick slower than its interval cannot hold back the sweep', () => {
+    // BullMQ puts an overdue iteration ahead of the jobs already waiting: with fewer slots than job schedulers, a
+    // slow tick ran tick after tick and the due-work sweep never ran (the launch-day bench at 2,000 people)
+    expect(QUEUES.scheduler.concurrency).toBeGreaterThanOrEqual(scheduledJobs.length);
+  });
+
   it('runs wake-up jobs on a queue that has a worker, never on the scheduler queue', () => {
     for (const [, job] of entries) {
       expect(Object.keys(QUEUES)).toContain(job.queue);
