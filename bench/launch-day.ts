@@ -6,13 +6,15 @@
  * (bench/launch-day/tiered-slack.ts, tiers in bench/launch-day/slack-rate-tiers.ts).
  *
  *   npx tsx bench/launch-day.ts [--people 500] [--seed 25] [--slot-min 4] [--slots 6] [--post-cap 300]
- *                               [--latency-ms 30] [--answer-pct 90] [--drain-max-s 600] [--skip-build] [--json out.json] [--help]
+ *                               [--latency-ms 30] [--answer-pct 90] [--form-pct 0] [--drain-max-s 600] [--skip-build]
+ *                               [--json out.json] [--help]
  *
  * The day is compressed: its six slots (check-ins 1 and 2, the program check-in of all leads, check-ins 3–5) run
  * `slot-min` minutes apart on the real clock, every zone at once (generate.ts), from the second minute boundary
  * after the start; `--slots` plays only the first ones. Slack's limits are NOT compressed (they are per real minute),
  * so the floor the tiers allow is Slack's own. People answer (`answer-pct` of them, 3 s to 40 % of a slot after
- * their prompt reached them) with a DM (Events API `message.im`, signed); the planned blockers are raised with a
+ * their prompt reached them) with a DM (Events API `message.im`, signed), or `form-pct` of those through the form (the
+ * prompt's button's run id, a signed `view_submission`); the planned blockers are raised with a
  * signed `/blocker` at their time and acknowledged by their workstream's lead (the button on the blocker's message)
  * unless planned never to be. Nothing in the bot is changed or stubbed.
  *
@@ -32,7 +34,7 @@ import { DateTime } from 'luxon';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { type BotProcess, freePort, postToSlackEndpoint, startBot } from '../test/support/bot-process.js';
-import { blockActionBody, dmEventBody, slashCommandBody } from '../test/support/slack-payloads.js';
+import { blockActionBody, dmEventBody, slashCommandBody, viewSubmissionBody } from '../test/support/slack-payloads.js';
 import { BLOCKERS_CHANNEL, generateProgram, type PlannedBlocker } from './launch-day/generate.js';
 import { TieredSlack } from './launch-day/tiered-slack.js';
 import { BenchArgsError, openBenchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
@@ -46,6 +48,7 @@ const FLAGS: Record<string, { value: string | null; dflt: string; about: string 
   'post-cap': { value: '<n>', dflt: '300', about: 'chat.postMessage calls per minute the Slack front allows (the workspace tier)' },
   'latency-ms': { value: '<n>', dflt: '30', about: 'milliseconds the Slack front adds to every Web API call' },
   'answer-pct': { value: '<n>', dflt: '90', about: 'per cent of people who answer their prompt, 0 to 100' },
+  'form-pct': { value: '<n>', dflt: '0', about: 'per cent of those answers sent through the form (view_submission), the rest typed in the DM, 0 to 100' },
   'drain-max-s': { value: '<n>', dflt: '600', about: 'after the last slot, seconds to wait at most for deferred deliveries (the drain)' },
   'skip-build': { value: null, dflt: 'off', about: 'run the dist/ already built instead of npm run build first' },
   json: { value: '<file>', dflt: 'none', about: 'also write the JSON report to this file path' },
@@ -95,6 +98,7 @@ const opts = {
   postCap: int('post-cap', 1),
   latencyMs: int('latency-ms', 0),
   answerPct: int('answer-pct', 0, 100),
+  formPct: int('form-pct', 0, 100),
   drainMaxS: int('drain-max-s', 0),
   skipBuild: raw['skip-build'] === true,
   json: typeof raw.json === 'string' ? raw.json : undefined,
@@ -181,6 +185,7 @@ async function main(): Promise<number> {
     const rng = xoroshiro128plus(opts.seed + 1);
     const prompts: { user: string; slot: string; at: number }[] = [];
     const answersSent: { user: string; at: number; status: number }[] = [];
+    const formAcks: { ms: number; confirmedInForm: boolean }[] = [];
     const blockerAcks: number[] = [];
     const blockerStatus: Record<string, number> = {};
     const actionsSent: { tag: string; status: number }[] = [];
@@ -212,12 +217,31 @@ async function main(): Promise<number> {
           prompts.push({ user: channel, slot: slot.id, at: c.at });
           if (uniformInt(rng, 1, 100) <= opts.answerPct) {
             const user = channel;
+            const at = c.at + uniformInt(rng, 3_000, Math.round(slotMs * 0.4));
+            // the form: the prompt's "Open the form" button carries the run id; the submission is what Slack sends
+            const runId = uniformInt(rng, 1, 100) <= opts.formPct ? buttonValue(c.args.blocks, 'standup_open_form') : null;
             pending.push({
-              at: c.at + uniformInt(rng, 3_000, Math.round(slotMs * 0.4)),
-              run: async () => {
-                const res = await post(dmEventBody({ eventId: `EvLD${tag}${seen}${user}`, userId: user, channel: `D${user.slice(1)}`, text: 'On track, nothing blocking' }), JSON_TYPE);
-                answersSent.push({ user, at: Date.now(), status: res.status });
-              },
+              at,
+              run: runId
+                ? async () => {
+                    const s = performance.now();
+                    const res = await post(
+                      viewSubmissionBody({
+                        userId: user,
+                        callbackId: 'standup_form',
+                        privateMetadata: JSON.stringify({ runId: Number(runId) }),
+                        values: { q_status: { answer: { type: 'plain_text_input', value: 'On track, nothing blocking' } } },
+                      }),
+                      FORM,
+                    );
+                    const body = await res.text();
+                    formAcks.push({ ms: performance.now() - s, confirmedInForm: body.includes('"response_action":"update"') });
+                    answersSent.push({ user, at: Date.now(), status: res.status });
+                  }
+                : async () => {
+                    const res = await post(dmEventBody({ eventId: `EvLD${tag}${seen}${user}`, userId: user, channel: `D${user.slice(1)}`, text: 'On track, nothing blocking' }), JSON_TYPE);
+                    answersSent.push({ user, at: Date.now(), status: res.status });
+                  },
             });
           }
           continue;
@@ -364,6 +388,7 @@ async function main(): Promise<number> {
       .reduce((a, [, v]) => a + v.ok + v.limited, 0);
     const blockersStored = Number((await db.query<{ n: string }>('select count(*) as n from blockers').then((r) => r.rows[0]?.n)) ?? 0);
     const ack = [...blockerAcks].sort((a, b) => a - b);
+    const formMs = formAcks.map((f) => f.ms).sort((a, b) => a - b);
     const pass = perSlot.every((s) => s.missing === 0 && s.doubled === 0);
     const summary = {
       benchmark: 'launch-day',
@@ -388,8 +413,24 @@ async function main(): Promise<number> {
       perAction: {
         callsPerPrompt: delivered ? Math.round(((attempts('prompt') + attempts('conversations.open')) / delivered) * 100) / 100 : null,
         callsPerAnswer: answersStored ? Math.round(((attempts('answer thanks') + reportEdits) / answersStored) * 100) / 100 : null,
+        /** the two parts of calls per answer: receipt DMs (429'd attempts included) and report edits, per answer stored */
+        receiptsPerAnswer: answersStored ? Math.round((attempts('answer thanks') / answersStored) * 100) / 100 : null,
+        reportEditsPerAnswer: answersStored ? Math.round((reportEdits / answersStored) * 100) / 100 : null,
       },
-      answers: { sent: answersSent.length, http200: answersSent.filter((a) => a.status === 200).length, stored: answersStored },
+      answers: {
+        sent: answersSent.length,
+        http200: answersSent.filter((a) => a.status === 200).length,
+        stored: answersStored,
+        storedBySource: Object.fromEntries(
+          (await db.query<{ source: string; n: number }>('select source, count(*)::int as n from standup_answers group by source order by source')).rows.map((r) => [r.source, r.n]),
+        ),
+        /** form submissions: how many the form confirmed itself (its ack's response_action update), and their HTTP ack time */
+        form: {
+          sent: formAcks.length,
+          confirmedInForm: formAcks.filter((f) => f.confirmedInForm).length,
+          ackMs: { p50: percentile(formMs, 50), p99: percentile(formMs, 99), max: formMs.at(-1) ?? null },
+        },
+      },
       blockers: {
         raised: blockerAcks.length,
         httpStatus: blockerStatus,
