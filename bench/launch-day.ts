@@ -6,7 +6,7 @@
  * (bench/launch-day/tiered-slack.ts, tiers in bench/launch-day/slack-rate-tiers.ts).
  *
  *   npx tsx bench/launch-day.ts [--people 500] [--seed 25] [--slot-min 4] [--slots 6] [--post-cap 300]
- *                               [--latency-ms 30] [--answer-pct 90] [--form-pct 0] [--drain-max-s 600] [--skip-build]
+ *                               [--latency-ms 30] [--answer-pct 90] [--form-pct 0] [--replicas 1] [--drain-max-s 600] [--skip-build]
  *                               [--json out.json] [--help]
  *
  * The day is compressed: its six slots (check-ins 1 and 2, the program check-in of all leads, check-ins 3–5) run
@@ -16,7 +16,9 @@
  * their prompt reached them) with a DM (Events API `message.im`, signed), or `form-pct` of those through the form (the
  * prompt's button's run id, a signed `view_submission`); the planned blockers are raised with a
  * signed `/blocker` at their time and acknowledged by their workstream's lead (the button on the blocker's message)
- * unless planned never to be. Nothing in the bot is changed or stubbed.
+ * unless planned never to be. Nothing in the bot is changed or stubbed. With `--replicas N` it runs N bot processes on
+ * the same Postgres, Redis and queue prefix, each with its own port, and sends the people's requests to them in
+ * turn (a load balancer's round robin); CPU is their sum, RSS the largest.
  *
  * Reported (stdout, JSON): Web API calls per method and status (429s), calls per prompt and per answer, each
  * prompt's delay past its slot's time (p50/p99/max per slot and overall) beside the floor the tiers allow (the
@@ -49,6 +51,7 @@ const FLAGS: Record<string, { value: string | null; dflt: string; about: string 
   'latency-ms': { value: '<n>', dflt: '30', about: 'milliseconds the Slack front adds to every Web API call' },
   'answer-pct': { value: '<n>', dflt: '90', about: 'per cent of people who answer their prompt, 0 to 100' },
   'form-pct': { value: '<n>', dflt: '0', about: 'per cent of those answers sent through the form (view_submission), the rest typed in the DM, 0 to 100' },
+  replicas: { value: '<n>', dflt: '1', about: 'bot processes sharing the database, Redis and queues, 1 to 4 (requests go to them in turn)' },
   'drain-max-s': { value: '<n>', dflt: '600', about: 'after the last slot, seconds to wait at most for deferred deliveries (the drain)' },
   'skip-build': { value: null, dflt: 'off', about: 'run the dist/ already built instead of npm run build first' },
   json: { value: '<file>', dflt: 'none', about: 'also write the JSON report to this file path' },
@@ -99,6 +102,7 @@ const opts = {
   latencyMs: int('latency-ms', 0),
   answerPct: int('answer-pct', 0, 100),
   formPct: int('form-pct', 0, 100),
+  replicas: int('replicas', 1, 4),
   drainMaxS: int('drain-max-s', 0),
   skipBuild: raw['skip-build'] === true,
   json: typeof raw.json === 'string' ? raw.json : undefined,
@@ -144,7 +148,7 @@ async function main(): Promise<number> {
   const slack = await new TieredSlack({ postMessagePerMinute: opts.postCap, latencyMs: opts.latencyMs }).start();
   const scratch = await openBenchScratch('ld');
   const { tag, dbUrl, redisUrl, prefix, db, queues } = scratch;
-  let bot: BotProcess | undefined;
+  const bots: BotProcess[] = [];
   let sampler: NodeJS.Timeout | undefined;
   try {
     // the first slot on the second minute boundary from now: the bot is healthy within 5-20 s on this box
@@ -163,23 +167,24 @@ async function main(): Promise<number> {
       SLACK_BOT_TOKEN: 'xoxb-bench-token',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.url,
-      PORT: String(await freePort()),
       DATABASE_URL: dbUrl,
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'warn',
     };
-    progress('starting the bot (npm run start:prod)');
-    bot = await startBot(env, g.yaml, 90_000, { command: ['npm', 'run', 'start:prod', '--silent'] });
-    const pid = nodePidUnder(bot.child.pid!);
-    const cpu0 = cpuSeconds(pid) ?? 0;
-    let rssPeak = procMb(pid, 'VmRSS');
+    progress(`starting the bot (npm run start:prod)${opts.replicas > 1 ? `, ${opts.replicas} replicas` : ''}`);
+    // one after the other: the first migrates the database; the others find it migrated
+    for (let i = 0; i < opts.replicas; i++) bots.push(await startBot({ ...env, PORT: String(await freePort()) }, g.yaml, 90_000, { command: ['npm', 'run', 'start:prod', '--silent'] }));
+    const pids = bots.map((b) => nodePidUnder(b.child.pid!));
+    const cpu0 = pids.map((p) => cpuSeconds(p) ?? 0);
+    const rssNow = () => Math.max(...pids.map((p) => procMb(p, 'VmRSS')));
+    let rssPeak = rssNow();
     sampler = setInterval(() => {
-      rssPeak = Math.max(rssPeak, procMb(pid, 'VmRSS'));
+      rssPeak = Math.max(rssPeak, rssNow());
     }, 500);
-    progress(`healthy, node pid ${pid}, RSS ${rssPeak} MB; first slot in ${secs(t0 - Date.now())} s`);
-    const baseUrl = bot.baseUrl;
-    const post = (body: string, type: typeof FORM | typeof JSON_TYPE) => postToSlackEndpoint(baseUrl, SECRET, body, type);
+    progress(`healthy, node pid ${pids.join(', ')}, RSS ${rssPeak} MB; first slot in ${secs(t0 - Date.now())} s`);
+    let turn = 0;
+    const post = (body: string, type: typeof FORM | typeof JSON_TYPE) => postToSlackEndpoint(bots[turn++ % bots.length]!.baseUrl, SECRET, body, type);
 
     // the people: they answer prompts, raise and acknowledge blockers
     const rng = xoroshiro128plus(opts.seed + 1);
@@ -277,13 +282,11 @@ async function main(): Promise<number> {
         inFlight.add(p);
         void p.finally(() => inFlight.delete(p));
       }
-      if (bot.child.exitCode !== null) throw new Error(`the bot exited with ${bot.child.exitCode}:\n${bot.output().slice(-2000)}`);
+      for (const bot of bots) if (bot.child.exitCode !== null) throw new Error(`the bot exited with ${bot.child.exitCode}:\n${bot.output().slice(-2000)}`);
       if (now - lastProgress > 15_000) {
         lastProgress = now;
         const limited = Object.values(slack.rateLimited()).reduce((a, b) => a + b, 0);
-        progress(
-          `t=${secs(now - t0)}s prompts=${prompts.length} answers=${answersSent.length} blockers=${blockerAcks.length} 429s=${limited} RSS=${procMb(pid, 'VmRSS')}MB load=${loadavg()[0]!.toFixed(2)}`,
-        );
+        progress(`t=${secs(now - t0)}s prompts=${prompts.length} answers=${answersSent.length} blockers=${blockerAcks.length} 429s=${limited} RSS=${rssNow()}MB load=${loadavg()[0]!.toFixed(2)}`);
       }
       await sleep(200);
     }
@@ -304,10 +307,11 @@ async function main(): Promise<number> {
     scan();
     const drain = { seconds: secs(Date.now() - drainStart), drained: deferred(left).length === 0, undeliveredAtEnd: Object.fromEntries(left.map((r) => [r.kind, r.n])) };
     progress(`${drain.drained ? 'drained' : 'NOT drained'} in ${drain.seconds} s; pending or sending at the end: ${JSON.stringify(drain.undeliveredAtEnd)}`);
-    const cpuS = (cpuSeconds(pid) ?? cpu0) - cpu0;
+    const cpuS = pids.reduce((a, p, i) => a + (cpuSeconds(p) ?? cpu0[i]!) - cpu0[i]!, 0);
     clearInterval(sampler);
-    const rssHwmMb = procMb(pid, 'VmHWM');
-    const rssIdleMb = procMb(pid, 'VmRSS');
+    const rssHwmMb = Math.max(...pids.map((p) => procMb(p, 'VmHWM')));
+    const rssIdleMb = rssNow();
+    const output = bots.map((b) => b.output()).join('\n');
 
     const slotNames = slots.map((s) => s.name);
     const kindOf = (c: { method: string; channel: string; text: string }) => {
@@ -439,13 +443,12 @@ async function main(): Promise<number> {
         acknowledgements: { sent: actionsSent.length, http200: actionsSent.filter((a) => a.status === 200).length },
       },
       bot: { cpuSeconds: Math.round(cpuS * 10) / 10, rssPeakSampledMb: rssPeak, rssHwmMb, rssAtEndMb: rssIdleMb },
-      warnings: bot
-        .output()
+      warnings: output
         .split('\n')
         .filter((l) => /"level":(40|50|60)/.test(l))
         .slice(0, 5),
       /** every warning and error of the bot, counted by message (and job, for a failed job), with its first line */
-      warningsByMessage: warningCounts(bot.output()),
+      warningsByMessage: warningCounts(output),
       result: pass ? 'every prompt delivered once' : 'prompts missing or doubled',
     };
     const out = `${JSON.stringify(summary, null, 2)}\n`;
@@ -454,7 +457,7 @@ async function main(): Promise<number> {
     return pass ? 0 : 1;
   } finally {
     if (sampler) clearInterval(sampler);
-    if (bot) await bot.stop().catch(() => null);
+    await Promise.all(bots.map((b) => b.stop().catch(() => null)));
     await scratch.close();
     await slack.stop().catch(() => undefined);
   }
