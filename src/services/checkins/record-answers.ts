@@ -235,8 +235,8 @@ export function validateForm(run: Run, raw: Record<string, string>): { ok: true;
  * Stores a complete answer from the modal. The member must have a prompt in the run.
  *
  * The confirmation ("✅ Thanks! Your answer is in the … report") is shown by the form itself when Slack can still
- * take it: if the transaction reaches the answer's write before `opts.confirmInModalBy` (epoch ms, `Date.now()`'s
- * real clock, not the plan's), no receipt DM is opened and `confirmation` is the receipt's model, for the
+ * take it: if the transaction reaches the answer's write before `opts.confirmInModalBy` (epoch ms on the real clock
+ * of `Date.now()`, not the plan clock), no receipt DM is opened and `confirmation` is the receipt's model, for the
  * `view_submission` ack to render (`response_action: "update"`, no Web API call: issue 25's calls per answer).
  * Later, or without the option, the receipt DM is opened with the answer as before (answer-receipts.ts) and
  * `confirmation` is null: an ack after Slack's 3 s would not be shown, and the member must still be told.
