@@ -23,6 +23,8 @@ export interface Recorded {
   lateAnswer?: { answerId: number; version: number };
   /** The answer is complete after this write: its receipt DM (opened in the same transaction) to send. */
   receipt?: { answerId: number; version: number };
+  /** The answer is complete after this write and no receipt DM was opened (`receiptDm` false): the version to confirm. */
+  unconfirmed?: { answerId: number; version: number };
 }
 
 /** Thrown when an on-time answer is edited after its run closed. */
@@ -86,7 +88,7 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
     // one receipt per saved version, opened with the answer: the sweep sends it if the wake-up is lost
     out.receipt = { answerId: row!.id, version: row!.edits + 1 };
     await transitions.open(tx, answerReceiptDelivery(row!.id, row!.edits + 1), now);
-  }
+  } else if (complete) out.unconfirmed = { answerId: row!.id, version: row!.edits + 1 };
   return out;
 }
 
@@ -239,7 +241,9 @@ export function validateForm(run: Run, raw: Record<string, string>): { ok: true;
  * of `Date.now()`, not the plan clock), no receipt DM is opened and `confirmation` is the receipt's model, for the
  * `view_submission` ack to render (`response_action: "update"`, no Web API call: issue 25's calls per answer).
  * Later, or without the option, the receipt DM is opened with the answer as before (answer-receipts.ts) and
- * `confirmation` is null: an ack after Slack's 3 s would not be shown, and the member must still be told.
+ * `confirmation` is null: an ack after Slack's 3 s would not be shown, and the member must still be told. The
+ * follow-ups that run before the ack (waking the report, the board, a blocker from the answer) are timed too: past
+ * the deadline after them, the receipt DM is opened then (its own write) and `confirmation` is null.
  * @returns 'not-member' when they do not; throws RunClosedError for an on-time answer edited after close.
  */
 export async function submitForm(
@@ -269,6 +273,14 @@ export async function submitForm(
     const confirmation = inModal && rec.complete ? answerReceiptModel(run, prompt, rec.late) : null;
     return { kind: 'saved' as const, late: rec.late, edited: Boolean(before[0]?.complete), run, rec, confirmation };
   });
-  if (result.kind === 'saved') await wakeAfterAnswer(deps, runId, userId, result.rec);
+  if (result.kind !== 'saved') return result;
+  await wakeAfterAnswer(deps, runId, userId, result.rec);
+  const late = result.rec.unconfirmed;
+  if (late && opts.confirmInModalBy !== undefined && Date.now() >= opts.confirmInModalBy) {
+    // the form may no longer show its ack: the receipt DM confirms the answer after all
+    await transitions.open(deps.db, answerReceiptDelivery(late.answerId, late.version), now);
+    await deps.wakeups.sendAnswerReceipts([late]);
+    return { ...result, confirmation: null };
+  }
   return result;
 }

@@ -105,6 +105,26 @@ describe('answer receipts on real Postgres and Redis (Slack faked with nock)', (
     expect(await receiptRows()).toEqual([`${row!.id}.1`, `${row!.id}.2`, `${row!.id}.4`]);
     await eventually('no receipt left pending', async () => (await pendingAnswerReceipts(bot.deps)).length === 0);
   });
+
+  it('a form answer whose follow-ups before the ack (waking the report) ran past the deadline is confirmed by DM, once', async () => {
+    // the report's wake-up takes 300 ms here: in time when the answer is written, too late once the follow-ups ran
+    const wakeups = bot.deps.wakeups;
+    const slowReport = new Proxy(wakeups, {
+      get: (target, key) =>
+        key === 'renderReports'
+          ? async (...args: Parameters<typeof wakeups.renderReports>) => {
+              await new Promise((r) => setTimeout(r, 300));
+              return target.renderReports(...args);
+            }
+          : Reflect.get(target, key),
+    });
+    const saved = await submitForm({ ...bot.deps, wakeups: slowReport }, 'U02', 1, { ...ANSWERS, progress: 99 }, { confirmInModalBy: Date.now() + 150 });
+    expect(saved).toMatchObject({ kind: 'saved', edited: true, confirmation: null });
+    const [row] = await h.sql<{ id: number }>("SELECT id FROM standup_answers WHERE user_id = 'U02'");
+    await eventually('the confirmation DM to U02 for version 5', () => receipts('U02').length === 4);
+    expect(String(receipts('U02').at(-1)!.args.metadata?.event_payload?.reservation ?? '')).toBe(`answer_receipt-${row!.id}.5`);
+    await eventually('no receipt left pending', async () => (await pendingAnswerReceipts(bot.deps)).length === 0);
+  });
 });
 
 describe('answer receipts without workers: recovery and superseded versions', () => {
