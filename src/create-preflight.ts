@@ -82,7 +82,8 @@ export interface Preflight {
   /**
    * This process's view of Slack's rate limits (src/slack/rate-limit-gate.ts), asked before every Web API call of the
    * clients above and of Bolt's (createSlackApp's `rateLimitGate`): a 429's Retry-After holds every later call under
-   * the same limit, then lets them go paced.
+   * the same limit, then lets them go paced. startPreflight (src/preflight.ts) shares its holds with the other replicas
+   * (src/slack/rate-limit-sharing.ts).
    */
   readonly rateLimitGate: SlackRateLimitGate;
   /**

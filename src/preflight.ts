@@ -13,6 +13,7 @@ import { emailsByUserId } from './config/user-refs.js';
 import { createPreflight } from './create-preflight.js';
 import { redisConnection } from './jobs/connection.js';
 import { announceOn, startPlanTriggers } from './plan-reload.js';
+import { shareRateLimits } from './slack/rate-limit-sharing.js';
 import { PlanHolder } from './services/plan/holder.js';
 import { loadPlanConfig } from './services/plan/overrides.js';
 import { createReloader, startupPlan } from './services/plan/reload.js';
@@ -175,6 +176,14 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     subscriber: redisConnection(env.REDIS, 'worker', preflight.warnings.onError('redis')),
     queuePrefix: env.QUEUE_PREFIX,
   });
+  // a 429 to this replica holds the other replicas' calls under the same limit too, and theirs hold this one's
+  const rateLimitSharing = shareRateLimits({
+    gate: preflight.rateLimitGate,
+    publisher: producer,
+    subscriber: redisConnection(env.REDIS, 'worker', preflight.warnings.onError('redis')),
+    queuePrefix: env.QUEUE_PREFIX,
+    log,
+  });
 
   // Workers throw on 429 and re-delay the job by Retry-After instead of blocking inside the client; their jobs are
   // retried with BullMQ's backoff (see createPreflight's worker client).
@@ -222,6 +231,7 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
       await trackerPolls.close().catch((err) => log.warn({ err: err.message }, 'stopping the tracker polls'));
       await sync.idle();
       await running.close();
+      await rateLimitSharing.close();
       log.info('stopped');
       process.exit(0);
     } catch (err) {

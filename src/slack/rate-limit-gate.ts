@@ -46,6 +46,15 @@ export interface GateClock {
 const systemGateClock: GateClock = { now: () => Date.now(), sleep: (ms) => sleepMs(ms) };
 
 /**
+ * A 429's hold as the replicas share it: the limit it closed (`chat.postMessage`, `chat.postMessage#C123`, a method's
+ * name) and its Retry-After in ms, counted from when the receiving process hears of it (no clock is compared).
+ */
+export interface SharedHold {
+  key: string;
+  retryAfterMs: number;
+}
+
+/**
  * One process's view of Slack's rate limits, shared by every Web API client the process builds: a 429 answered to
  * one call holds every later call under the same limit until its `Retry-After` has run (including calls of jobs
  * already running, which BullMQ's queue pause does not stop), then lets them go paced instead of all at once.
@@ -60,15 +69,31 @@ const systemGateClock: GateClock = { now: () => Date.now(), sleep: (ms) => sleep
  *   Pacing a little too fast costs one refused call now and then, and no throughput: the Retry-After's pause lets the
  *   allowance build up again. Pacing slower than Slack allows would lose throughput for good, so the spacing never
  *   grows past what the last minute shows.
- * - Replicas each have their own gate; BullMQ's queue pause (src/jobs/workers.ts) is what they share.
+ * - **Replicas.** Each process has its own gate. {@link shareWith} hands each 429's hold to the other replicas
+ *   (slack/rate-limit-sharing.ts, Redis pub/sub), and {@link heldElsewhere} applies theirs here, so a 429 to one replica
+ *   holds the others' calls under that limit too. BullMQ's queue pause (src/jobs/workers.ts) stops new jobs as well.
  */
 export class SlackRateLimitGate {
   private readonly limits = new Map<LimitKey, Limit>();
   /** chat.postMessage: when this process last started a post to each channel (epoch ms), for the scope guess. */
   private readonly lastPost = new Map<string, number>();
   private lastPrune = 0;
+  private share: ((hold: SharedHold) => void) | undefined;
 
   constructor(private readonly clock: GateClock = systemGateClock) {}
+
+  /** From now on each 429 this process receives is also handed to `publish` (for the other replicas). */
+  shareWith(publish: (hold: SharedHold) => void): void {
+    this.share = publish;
+  }
+
+  /**
+   * Another replica received a 429 under `hold.key`: close that limit here for `hold.retryAfterMs` (from now) and
+   * pace it as if this process had been refused (see the class). An unknown key's form is accepted as given.
+   */
+  heldElsewhere(hold: SharedHold): void {
+    this.hold(hold.key, hold.retryAfterMs, this.clock.now());
+  }
 
   /**
    * Resolves when a call of `method` (to `channel`, for chat.postMessage) may start: at once unless a 429 closed or
@@ -99,8 +124,15 @@ export class SlackRateLimitGate {
   limited(method: string, channel: string | undefined, retryAfterS: number, startedAt: number, previousPostAt?: number): void {
     const now = this.clock.now();
     const key = method === 'chat.postMessage' && channel && previousPostAt !== undefined && startedAt - previousPostAt < CHANNEL_SPACING_MS ? `${method}#${channel}` : method;
+    const retryAfterMs = Math.max(0, retryAfterS) * 1_000;
+    this.hold(key, retryAfterMs, now);
+    this.share?.({ key, retryAfterMs });
+  }
+
+  /** Closes `key`'s limit for `retryAfterMs` from `now` and paces it (the class's rules). */
+  private hold(key: LimitKey, retryAfterMs: number, now: number): void {
     const limit = this.limitOf(key, now);
-    limit.closedUntil = Math.max(limit.closedUntil, now + Math.max(0, retryAfterS) * 1_000);
+    limit.closedUntil = Math.max(limit.closedUntil, now + Math.max(0, retryAfterMs));
     limit.nextStart = Math.max(limit.nextStart, limit.closedUntil);
     if (key.startsWith('chat.postMessage#')) limit.spacingMs = CHANNEL_SPACING_MS;
     else {

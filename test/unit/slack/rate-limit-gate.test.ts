@@ -41,6 +41,43 @@ function call(gate: SlackRateLimitGate, clock: ManualClock, started: Record<stri
 }
 
 describe('SlackRateLimitGate', () => {
+  it("hands each 429's hold to the other replicas, named by the limit it closed", () => {
+    const clock = new ManualClock();
+    const gate = new SlackRateLimitGate(clock);
+    const shared: unknown[] = [];
+    gate.shareWith((hold) => shared.push(hold));
+    gate.limited('chat.update', undefined, 3, clock.now());
+    // a post to a channel posted to less than a second before: that channel's limit
+    gate.limited('chat.postMessage', 'C1', 1, clock.now(), clock.now() - 200);
+    gate.limited('chat.postMessage', 'D9', 2, clock.now(), undefined);
+    expect(shared).toEqual([
+      { key: 'chat.update', retryAfterMs: 3_000 },
+      { key: 'chat.postMessage#C1', retryAfterMs: 1_000 },
+      { key: 'chat.postMessage', retryAfterMs: 2_000 },
+    ]);
+  });
+
+  it("holds this process's calls for another replica's 429 as for its own, and paces them after it", async () => {
+    const clock = new ManualClock();
+    const gate = new SlackRateLimitGate(clock);
+    const shared: unknown[] = [];
+    gate.shareWith((hold) => shared.push(hold));
+    for (let i = 0; i < 120; i++) gate.accepted('chat.postMessage', clock.now() - 30_000 + i * 200);
+    const t0 = clock.now();
+    gate.heldElsewhere({ key: 'chat.postMessage', retryAfterMs: 2_000 });
+    expect(gate.state()).toEqual([{ key: 'chat.postMessage', closedForMs: 2_000, spacingMs: 500 }]);
+    const started: Record<string, number> = {};
+    call(gate, clock, started, 'a', 'chat.postMessage', 'D1');
+    call(gate, clock, started, 'b', 'chat.postMessage', 'D2');
+    call(gate, clock, started, 'update', 'chat.update');
+    await clock.advance(0);
+    expect(started).toEqual({ update: t0 });
+    await clock.advance(3_000);
+    expect(started).toEqual({ update: t0, a: t0 + 2_000, b: t0 + 2_500 });
+    // a hold that came from elsewhere is not handed on again
+    expect(shared).toEqual([]);
+  });
+
   it('lets calls go at once while Slack has refused nothing', async () => {
     const clock = new ManualClock();
     const gate = new SlackRateLimitGate(clock);
