@@ -9,6 +9,7 @@ import { watch } from 'chokidar';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { onAnnouncements } from './redis-announcements.js';
 import type { PlanAnnouncement, Reloader } from './services/plan/reload.js';
 
 /** How long the file must stay quiet before a change reloads it, ms (an editor or a ConfigMap swap writes several times). */
@@ -63,20 +64,13 @@ export function startPlanTriggers(args: { path: string; reloader: Reloader; log:
   watcher.on('error', (err) => log.warn({ err: (err as Error).message, file }, 'config watcher error'));
 
   const channel = planChannel(args.queuePrefix);
-  subscriber.on('message', (from: string, text: string) => {
-    if (from !== channel) return;
-    const parsed = announcementSchema.safeParse(
-      (() => {
-        try {
-          return JSON.parse(text);
-        } catch {
-          return undefined;
-        }
-      })(),
-    );
-    if (!parsed.success) return log.warn({ channel }, 'ignoring a malformed plan announcement');
-    reloader.follow(parsed.data).catch(done('announcement'));
-  });
+  onAnnouncements(
+    subscriber,
+    channel,
+    announcementSchema,
+    (announcement) => reloader.follow(announcement).catch(done('announcement')),
+    () => log.warn({ channel }, 'ignoring a malformed plan announcement'),
+  );
   const subscribed = subscriber
     .subscribe(channel)
     .then(() => {})

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { onAnnouncements } from '../redis-announcements.js';
 import type { SlackRateLimitGate } from './rate-limit-gate.js';
 
 /** The pub/sub channel the replicas announce their 429s on. */
@@ -44,21 +45,15 @@ export function shareRateLimits(args: { gate: SlackRateLimitGate; publisher: Red
   gate.shareWith((hold) => {
     publisher.publish(channel, JSON.stringify({ from: self, ...hold })).catch((err: Error) => log.warn({ err: err.message, channel }, 'could not share a Slack 429 with the other replicas'));
   });
-  subscriber.on('message', (from: string, text: string) => {
-    if (from !== channel) return;
-    const parsed = announcementSchema.safeParse(
-      (() => {
-        try {
-          return JSON.parse(text);
-        } catch {
-          return undefined;
-        }
-      })(),
-    );
-    if (!parsed.success) return log.warn({ channel }, 'ignoring a malformed Slack 429 announcement');
-    if (parsed.data.from === self) return;
-    gate.heldElsewhere({ key: parsed.data.key, retryAfterMs: parsed.data.retryAfterMs });
-  });
+  onAnnouncements(
+    subscriber,
+    channel,
+    announcementSchema,
+    ({ from, key, retryAfterMs }) => {
+      if (from !== self) gate.heldElsewhere({ key, retryAfterMs });
+    },
+    () => log.warn({ channel }, 'ignoring a malformed Slack 429 announcement'),
+  );
   const ready = subscriber
     .subscribe(channel)
     .then(() => {})
