@@ -162,7 +162,7 @@ describe('the README walkthrough, in a browser, on the default example', () => {
   });
 
   it('step 3: a member answers with the form (a named dialog); the report updates in place', async () => {
-    readmeSays(3, { names: ['Team Omega dev 1', '💬 Your DM with Preflight', '📝 Open the form', 'Submit'] });
+    readmeSays(3, { names: ['Team Omega dev 1', '💬 Your DM with Preflight', '📝 Open the form', 'Submit', 'Done'] });
     await as('Team Omega dev 1');
     await open('💬 Your DM with Preflight');
     await page.getByRole('button', { name: '📝 Open the form' }).last().click();
@@ -174,6 +174,9 @@ describe('the README walkthrough, in a browser, on the default example', () => {
     await modal.getByLabel('Any blockers? (or "none")').fill('none');
     await modal.getByLabel('How complete is your task, in %?').fill('60');
     await modal.getByRole('button', { name: 'Submit' }).click();
+    // the form turns into the confirmation (where the answer shows), closed with Done
+    await eventually(() => modal.textContent()).toContain('Thanks! Your answer is in the');
+    await modal.getByRole('button', { name: 'Done' }).click();
     await eventually(() => page.getByRole('dialog').count()).toBe(0);
 
     await as('Team Omega lead');

@@ -136,6 +136,11 @@ describe('the sandbox in a browser', () => {
     await modal.getByLabel('Risk flag: green, yellow or red?').selectOption('yellow');
     await shot('member-answers-in-modal');
     await modal.getByRole('button', { name: 'Submit' }).click();
+    // the form turns into the confirmation, with Done and no Submit
+    await eventually(() => modal.textContent()).toContain('Thanks! Your answer is in the');
+    expect(await modal.getByRole('button', { name: 'Submit' }).count()).toBe(0);
+    await shot('member-answer-confirmed-in-modal');
+    await modal.getByRole('button', { name: 'Done' }).click();
     await eventually(() => page.locator('form.modal').count()).toBe(0);
 
     await as('API lead');

@@ -126,10 +126,13 @@ describe('one Preflight for an Enterprise Grid org (two workspaces), with a Slac
       FORM,
     );
     expect(submitted.status).toBe(200);
-    expect(await submitted.text()).toBe(''); // the modal closes: the answer is recorded
-    await t.fake.waitFor('confirmation DM', () => dmsTo('W0GLOBEX1').length === 2);
+    // the answer is recorded: the form turns into its confirmation (issue 25: no receipt DM)
+    const confirmation = await submitted.json();
+    expect(confirmation).toMatchObject({ response_action: 'update', view: { type: 'modal', close: { text: 'Done' } } });
+    expect(JSON.stringify(confirmation.view.blocks)).toContain('Thanks! Your answer is in the');
     const answers = await t.sql.query("SELECT count(*)::int AS n FROM standup_answers WHERE user_id = 'W0GLOBEX1'");
     expect(answers.rows[0].n).toBeGreaterThan(0);
+    expect(dmsTo('W0GLOBEX1')).toHaveLength(1); // the prompt only
   });
 
   it('Slack Connect: the listed Globex member raises a blocker; an unlisted one is refused and nothing changes', async () => {

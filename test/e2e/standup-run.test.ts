@@ -110,8 +110,12 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
       FORM,
     );
     expect(submitted.status).toBe(200);
-    expect(await submitted.text()).toBe(''); // empty ack closes the modal
-    await t.fake.waitFor('confirmation DM to U01', () => dmsTo('U01').length === 2);
+    // the ack replaces the form with the confirmation (issue 25: no Web API call, no receipt DM)
+    const confirmation = await submitted.json();
+    expect(confirmation).toMatchObject({ response_action: 'update', view: { type: 'modal', close: { text: 'Done' } } });
+    expect(confirmation.view.submit).toBeUndefined();
+    expect(JSON.stringify(confirmation.view.blocks)).toContain('Thanks! Your answer is in the');
+    expect(JSON.stringify(confirmation.view.blocks)).toContain('report in <#C0WS1>');
 
     // U02 answers in the DM; Slack re-delivers one event (X-Slack-Retry-Num: 1, same event_id)
     const replies = ['Sync tests green', 'Reconciliation', 'none', '85', 'green'];
@@ -137,6 +141,7 @@ describe('the real process (npm start, HTTP mode) against real Postgres and Redi
     // U01's blocker from the form became B-1, posted in the workstream channel (no blockers_channel configured)
     expect(t.fake.ok('chat.postMessage', (a) => a.channel === 'C0WS1' && String(a.text).startsWith('B-1 (P1)'))).toHaveLength(1);
     expect(dmsTo('D01')).toHaveLength(0); // U01 answered: no reminder
+    expect(dmsTo('U01')).toHaveLength(1); // the prompt only: the form confirmed the answer, no receipt DM
     expect(dmsTo('D02').length).toBe(5); // 4 questions + thanks, nothing more
 
     const answers = await t.sql.query('SELECT user_id, source, complete, answers FROM standup_answers ORDER BY user_id');

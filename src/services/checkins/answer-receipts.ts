@@ -3,6 +3,7 @@ import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../d
 import { SWEEP_BATCH } from '../blockers/sweep.js';
 import type { Deps } from '../deps.js';
 import { deliverClaim } from '../delivery/deliver.js';
+import type { AnswerReceiptModel } from '../delivery/renderer.js';
 import { messageTransport } from '../delivery/send-once.js';
 import * as transitions from '../delivery/transitions.js';
 import { ANSWER_RECEIPT, answerReceiptDelivery, PROMPT } from './delivery-kinds.js';
@@ -43,19 +44,27 @@ export async function sendAnswerReceipt(deps: Deps, item: AnswerReceiptItem): Pr
     return 'not-due';
   }
   const { answer, run, prompt, dm } = row;
-  const message = deps.renderer.answerReceipt({
+  // read as the receipt goes out, which can be after the run closed (it waits behind a fan-out's prompts)
+  const message = deps.renderer.answerReceipt(answerReceiptModel(run, prompt, answer.late));
+  const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel: answer.source === 'dm' && dm ? dm : answer.userId, imChannel: dm }, message));
+  return outcome === 'failed' ? 'failed' : outcome === 'taken-over' ? 'not-due' : 'sent';
+}
+
+/**
+ * The confirmation of a complete answer, as the member sees it now: where it shows (the report, or its thread when
+ * `late`), their close time in their own zone, and whether it can still be edited (the run is open).
+ */
+export function answerReceiptModel(run: typeof standupRuns.$inferSelect, prompt: Pick<typeof standupPrompts.$inferSelect, 'closeAt' | 'zone'>, late: boolean): AnswerReceiptModel {
+  return {
     runId: run.id,
     workstreamName: run.workstreamName,
     checkinName: run.checkinName,
     localDate: run.localDate,
     closesAtLocal: localClock(prompt.closeAt, prompt.zone),
     reportChannel: run.reportChannel,
-    late: answer.late,
-    // read as the receipt goes out, which can be after the run closed (it waits behind a fan-out's prompts)
+    late,
     editable: run.status === 'open',
-  });
-  const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel: answer.source === 'dm' && dm ? dm : answer.userId, imChannel: dm }, message));
-  return outcome === 'failed' ? 'failed' : outcome === 'taken-over' ? 'not-due' : 'sent';
+  };
 }
 
 /** Answer receipts still pending in Postgres (at most SWEEP_BATCH), for the due-work sweep to queue again. */

@@ -7,6 +7,8 @@ import { raiseFromStandupAnswer } from '../blockers/raise.js';
 import * as transitions from '../delivery/transitions.js';
 import { answerReceiptDelivery, PROMPT, promptJoin } from './delivery-kinds.js';
 import { boardMoved } from '../board/moved.js';
+import type { AnswerReceiptModel } from '../delivery/renderer.js';
+import { answerReceiptModel } from './answer-receipts.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Run = typeof standupRuns.$inferSelect;
@@ -21,6 +23,8 @@ export interface Recorded {
   lateAnswer?: { answerId: number; version: number };
   /** The answer is complete after this write: its receipt DM (opened in the same transaction) to send. */
   receipt?: { answerId: number; version: number };
+  /** The answer is complete after this write and no receipt DM was opened (`receiptDm` false): the version to confirm. */
+  unconfirmed?: { answerId: number; version: number };
 }
 
 /** Thrown when an on-time answer is edited after its run closed. */
@@ -33,10 +37,11 @@ export class RunClosedError extends Error {
 /**
  * Upserts a member's answer for a run (inside the caller's transaction) and bumps what must be re-rendered:
  * the report while the run is open, the report thread for a late answer (completed after close). A complete answer
- * opens its receipt DM's delivery (answer-receipts.ts), one per saved version.
+ * opens its receipt DM's delivery (answer-receipts.ts), one per saved version, unless `receiptDm` is false (the
+ * form's own view confirms it: {@link submitForm}).
  * An answer completed on time cannot be edited after close (throws RunClosedError).
  */
-export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: Answers, source: 'modal' | 'dm', now: Date): Promise<Recorded> {
+export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: Answers, source: 'modal' | 'dm', now: Date, receiptDm = true): Promise<Recorded> {
   const complete = isComplete(run.questions, answers);
   const [existing] = await tx
     .select()
@@ -79,11 +84,11 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
     out.reportVersion = r!.version;
   }
   if (late) out.lateAnswer = { answerId: row!.id, version: row!.lateVersion };
-  if (complete) {
+  if (complete && receiptDm) {
     // one receipt per saved version, opened with the answer: the sweep sends it if the wake-up is lost
     out.receipt = { answerId: row!.id, version: row!.edits + 1 };
     await transitions.open(tx, answerReceiptDelivery(row!.id, row!.edits + 1), now);
-  }
+  } else if (complete) out.unconfirmed = { answerId: row!.id, version: row!.edits + 1 };
   return out;
 }
 
@@ -230,9 +235,24 @@ export function validateForm(run: Run, raw: Record<string, string>): { ok: true;
 
 /**
  * Stores a complete answer from the modal. The member must have a prompt in the run.
+ *
+ * The confirmation ("✅ Thanks! Your answer is in the … report") is shown by the form itself when Slack can still
+ * take it: if the transaction reaches the answer's write before `opts.confirmInModalBy` (epoch ms on the real clock
+ * of `Date.now()`, not the plan clock), no receipt DM is opened and `confirmation` is the receipt's model, for the
+ * `view_submission` ack to render (`response_action: "update"`, no Web API call: issue 25's calls per answer).
+ * Later, or without the option, the receipt DM is opened with the answer as before (answer-receipts.ts) and
+ * `confirmation` is null: an ack after Slack's 3 s would not be shown, and the member must still be told. The
+ * follow-ups that run before the ack (waking the report, the board, a blocker from the answer) are timed too: past
+ * the deadline after them, the receipt DM is opened then (its own write) and `confirmation` is null.
  * @returns 'not-member' when they do not; throws RunClosedError for an on-time answer edited after close.
  */
-export async function submitForm(deps: Deps, userId: string, runId: number, answers: Answers): Promise<{ kind: 'not-member' } | { kind: 'saved'; late: boolean; edited: boolean; run: Run }> {
+export async function submitForm(
+  deps: Deps,
+  userId: string,
+  runId: number,
+  answers: Answers,
+  opts: { confirmInModalBy?: number } = {},
+): Promise<{ kind: 'not-member' } | { kind: 'saved'; late: boolean; edited: boolean; run: Run; confirmation: AnswerReceiptModel | null }> {
   const now = deps.clock.now().toJSDate();
   const result = await deps.db.transaction(async (tx) => {
     const [prompt] = await tx
@@ -246,11 +266,21 @@ export async function submitForm(deps: Deps, userId: string, runId: number, answ
       .select({ complete: standupAnswers.complete })
       .from(standupAnswers)
       .where(and(eq(standupAnswers.runId, runId), eq(standupAnswers.userId, userId)));
-    const rec = await recordAnswer(tx, run, userId, answers, 'modal', now);
+    const inModal = opts.confirmInModalBy !== undefined && Date.now() < opts.confirmInModalBy;
+    const rec = await recordAnswer(tx, run, userId, answers, 'modal', now, !inModal);
     // the form answers every question: the DM conversation is finished too
     await tx.update(standupPrompts).set({ dmStep: run.questions.length }).where(eq(standupPrompts.id, prompt.id));
-    return { kind: 'saved' as const, late: rec.late, edited: Boolean(before[0]?.complete), run, rec };
+    const confirmation = inModal && rec.complete ? answerReceiptModel(run, prompt, rec.late) : null;
+    return { kind: 'saved' as const, late: rec.late, edited: Boolean(before[0]?.complete), run, rec, confirmation };
   });
-  if (result.kind === 'saved') await wakeAfterAnswer(deps, runId, userId, result.rec);
+  if (result.kind !== 'saved') return result;
+  await wakeAfterAnswer(deps, runId, userId, result.rec);
+  const late = result.rec.unconfirmed;
+  if (late && opts.confirmInModalBy !== undefined && Date.now() >= opts.confirmInModalBy) {
+    // the form may no longer show its ack: the receipt DM confirms the answer after all
+    await transitions.open(deps.db, answerReceiptDelivery(late.answerId, late.version), now);
+    await deps.wakeups.sendAnswerReceipts([late]);
+    return { ...result, confirmation: null };
+  }
   return result;
 }

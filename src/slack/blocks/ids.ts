@@ -2,6 +2,8 @@
 export const IDS = {
   openStandupForm: 'standup_open_form',
   standupForm: 'standup_form',
+  /** The form's confirmation view after a complete answer (no submit: nothing listens for it). */
+  standupFormDone: 'standup_form_done',
   answerAction: 'answer',
 } as const;
 

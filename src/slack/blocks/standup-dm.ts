@@ -108,15 +108,24 @@ export function invalidReplyMessage(hint: string, questions: readonly Question[]
 }
 
 /**
- * Confirmation after a complete answer (modal or DM). `editable` false: the check-in has closed since the answer
- * was given (a receipt that waited behind a fan-out's prompts), so it offers no edit it could not make.
+ * The confirmation of a complete answer (mrkdwn): where it shows (the report in `channelId`, or its thread when
+ * `late`) and until when it can be edited (`editable`: the run is still open), e.g. "✅ Thanks! Your answer is in the
+ * *Omega* standup report in <#C1>. You can edit it until *12:00 EST*." Shared by the receipt DM and the form's view.
  */
-export function answerRecordedMessage(run: RunContext, channelId: string, late: boolean, editable = true): { blocks: KnownBlock[]; text: string } {
-  const text = late
+export function answerRecordedText(run: RunContext, channelId: string, late: boolean, editable: boolean): string {
+  return late
     ? `✅ Thanks! This run had closed, so your answer was added to the report's thread in <#${channelId}>.`
     : editable
       ? `✅ Thanks! Your answer is in the ${checkinPhrase(run)} report in <#${channelId}>. You can edit it until *${run.closesAtLocal}*.`
       : `✅ Thanks! Your answer is in the ${checkinPhrase(run)} report in <#${channelId}>. The check-in closed at *${run.closesAtLocal}*, so it can no longer be edited.`;
+}
+
+/**
+ * Confirmation after a complete answer (modal or DM). `editable` false: the check-in has closed since the answer
+ * was given (a receipt that waited behind a fan-out's prompts), so it offers no edit it could not make.
+ */
+export function answerRecordedMessage(run: RunContext, channelId: string, late: boolean, editable = true): { blocks: KnownBlock[]; text: string } {
+  const text = answerRecordedText(run, channelId, late, editable);
   return {
     text: late ? 'Thanks! Your late standup answer was added to the report thread.' : 'Thanks! Your standup answer is recorded.',
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(late || !editable ? [] : [formButton(run.runId, '✏️ Edit my answer')])],

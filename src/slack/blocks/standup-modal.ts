@@ -1,9 +1,10 @@
-import type { KnownBlock, PlainTextOption, View } from '@slack/types';
+import type { KnownBlock, ModalView, PlainTextOption, View } from '@slack/types';
 import type { Question } from '../../config/workspace.js';
 import type { Answers } from '../../domain/checkins/answers.js';
 import { encodeSlack, slackPayloads } from '../payloads.js';
 import { IDS, questionBlockId, taskBlockId } from './ids.js';
 import { LIMITS } from './limits.js';
+import { answerRecordedText, type RunContext } from './standup-dm.js';
 import { safeMrkdwn, safePlain, truncate } from './text.js';
 
 const RISK_OPTIONS: PlainTextOption[] = [
@@ -84,6 +85,25 @@ export function standupFormView(args: {
       ...args.questions.map((q) => input(q, args.initial[q.id])),
       ...taskInputs(args.tasks ?? []),
     ],
+  };
+}
+
+/**
+ * The form's last view once a complete answer is stored: the ack of its `view_submission` replaces the form with it
+ * (`response_action: "update"`), so the confirmation costs no Web API call and never waits behind a fan-out's
+ * prompts (issue 25). Same words as the receipt DM ({@link answerRecordedText}); while the run is open it says how to
+ * edit the answer (the prompt's "📝 Open the form", or `/standup`). No submit button: "Done" closes it.
+ * @param run the receipt's model (services/checkins/answer-receipts.ts `answerReceiptModel`).
+ */
+export function answerRecordedView(run: RunContext & { reportChannel: string; late: boolean; editable: boolean }): ModalView {
+  const standup = !run.checkinName || run.checkinName === 'Standup';
+  const howToEdit = !run.late && run.editable ? '\nTo change it, press *📝 Open the form* on your prompt in our DM, or type `/standup`.' : '';
+  return {
+    type: 'modal',
+    callback_id: IDS.standupFormDone,
+    title: { type: 'plain_text', text: standup ? 'Standup' : 'Check-in' },
+    close: { type: 'plain_text', text: 'Done' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`${answerRecordedText(run, run.reportChannel, run.late, run.editable)}${howToEdit}`, LIMITS.sectionText) } }],
   };
 }
 

@@ -84,6 +84,47 @@ describe('answer receipts on real Postgres and Redis (Slack faked with nock)', (
     await eventually('receipts recorded as sent', async () => (await states()).every((s) => s === 'sent'));
     expect(await states()).toEqual(['sent', 'sent', 'sent']);
   });
+
+  it('a form edit stored in time is confirmed by the form itself (no receipt DM); one stored too late for that gets the DM', async () => {
+    // U02's form answer and its edit (versions 1 and 2) got their receipts above; two more edits through the form
+    const inTime = await submitForm(bot.deps, 'U02', 1, { ...ANSWERS, progress: 95 }, { confirmInModalBy: Date.now() + 60_000 });
+    expect(inTime).toMatchObject({
+      kind: 'saved',
+      edited: true,
+      confirmation: { runId: 1, workstreamName: 'Broker Integration', reportChannel: 'C0WS1', closesAtLocal: '12:00 EST', late: false, editable: true },
+    });
+    const [row] = await h.sql<{ id: number }>("SELECT id FROM standup_answers WHERE user_id = 'U02'");
+    const receiptRows = async () =>
+      (await h.sql<{ owner_key: string }>(`SELECT owner_key FROM deliveries WHERE kind = 'answer_receipt' AND owner_key LIKE '${row!.id}.%' ORDER BY owner_key`)).map((r) => r.owner_key);
+    expect(await receiptRows()).toEqual([`${row!.id}.1`, `${row!.id}.2`]);
+    // the next edit's write came after the form could still show it (Slack's 3 s had run out): the receipt DM says it
+    const tooLate = await submitForm(bot.deps, 'U02', 1, { ...ANSWERS, risk: 'yellow' }, { confirmInModalBy: Date.now() - 1 });
+    expect(tooLate).toMatchObject({ kind: 'saved', edited: true, confirmation: null });
+    await eventually('the late confirmation DM to U02', () => receipts('U02').length === 3);
+    expect(receipts('U02').map((c) => String(c.args.metadata?.event_payload?.reservation ?? ''))).toEqual([1, 2, 4].map((v) => `answer_receipt-${row!.id}.${v}`));
+    expect(await receiptRows()).toEqual([`${row!.id}.1`, `${row!.id}.2`, `${row!.id}.4`]);
+    await eventually('no receipt left pending', async () => (await pendingAnswerReceipts(bot.deps)).length === 0);
+  });
+
+  it('a form answer whose follow-ups before the ack (waking the report) ran past the deadline is confirmed by DM, once', async () => {
+    // the report's wake-up takes 300 ms here: in time when the answer is written, too late once the follow-ups ran
+    const wakeups = bot.deps.wakeups;
+    const slowReport = new Proxy(wakeups, {
+      get: (target, key) =>
+        key === 'renderReports'
+          ? async (...args: Parameters<typeof wakeups.renderReports>) => {
+              await new Promise((r) => setTimeout(r, 300));
+              return target.renderReports(...args);
+            }
+          : Reflect.get(target, key),
+    });
+    const saved = await submitForm({ ...bot.deps, wakeups: slowReport }, 'U02', 1, { ...ANSWERS, progress: 99 }, { confirmInModalBy: Date.now() + 150 });
+    expect(saved).toMatchObject({ kind: 'saved', edited: true, confirmation: null });
+    const [row] = await h.sql<{ id: number }>("SELECT id FROM standup_answers WHERE user_id = 'U02'");
+    await eventually('the confirmation DM to U02 for version 5', () => receipts('U02').length === 4);
+    expect(String(receipts('U02').at(-1)!.args.metadata?.event_payload?.reservation ?? '')).toBe(`answer_receipt-${row!.id}.5`);
+    await eventually('no receipt left pending', async () => (await pendingAnswerReceipts(bot.deps)).length === 0);
+  });
 });
 
 describe('answer receipts without workers: recovery and superseded versions', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUESTIONS } from '../../../../src/config/workspace.js';
 import { blockProblems, viewProblems } from '../../../../src/slack/blocks/limits.js';
 import { reminderMessage, standupPromptMessage } from '../../../../src/slack/blocks/standup-dm.js';
-import { readFormValues, standupFormView } from '../../../../src/slack/blocks/standup-modal.js';
+import { answerRecordedView, readFormValues, standupFormView } from '../../../../src/slack/blocks/standup-modal.js';
 
 const run = { runId: 42, workstreamName: 'WS2: AI <Infrastructure>', localDate: '2026-02-03', closesAtLocal: '12:30 EST' };
 
@@ -50,5 +50,33 @@ describe('standup form', () => {
       q_risk: { answer: { selected_option: { value: 'green' } } },
     };
     expect(readFormValues(DEFAULT_QUESTIONS, values)).toEqual({ yesterday: 'a', today: 'b', blockers: '', progress: '55', risk: 'green' });
+  });
+});
+
+describe('the form after a complete answer (its confirmation view)', () => {
+  const done = (over: { late?: boolean; editable?: boolean; checkinName?: string } = {}) =>
+    answerRecordedView({ ...run, workstreamName: 'Payments', reportChannel: 'C0REPORT', late: false, editable: true, ...over });
+  it('says where the answer shows and until when it can be changed, with only a Done button', () => {
+    const view = done();
+    expect(viewProblems(view)).toEqual([]);
+    expect(view.type).toBe('modal');
+    expect((view as { submit?: unknown }).submit).toBeUndefined();
+    expect(view.close?.text).toBe('Done');
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('Your answer is in the *Payments* standup report in <#C0REPORT>');
+    expect(text).toContain(`You can edit it until *${run.closesAtLocal}*`);
+    expect(text).toContain('*📝 Open the form*');
+  });
+  it('offers no edit once the run closed, and names the thread for a late answer', () => {
+    expect(JSON.stringify(done({ editable: false }).blocks)).toContain('so it can no longer be edited');
+    expect(JSON.stringify(done({ editable: false }).blocks)).not.toContain('Open the form');
+    const late = JSON.stringify(done({ late: true, editable: false }).blocks);
+    expect(late).toContain("added to the report's thread in <#C0REPORT>");
+    expect(late).not.toContain('Open the form');
+  });
+  it('is titled after the check-in', () => {
+    expect(done().title.text).toBe('Standup');
+    expect(done({ checkinName: 'Checkpoint 13:00' }).title.text).toBe('Check-in');
+    expect(JSON.stringify(done({ checkinName: 'Checkpoint 13:00' }).blocks)).toContain('*Payments · Checkpoint 13:00* check-in report');
   });
 });
