@@ -275,11 +275,11 @@ export async function submitForm(
   });
   if (result.kind !== 'saved') return result;
   await wakeAfterAnswer(deps, runId, userId, result.rec);
-  const late = result.rec.unconfirmed;
-  if (late && opts.confirmInModalBy !== undefined && Date.now() >= opts.confirmInModalBy) {
+  const unconfirmed = result.rec.unconfirmed;
+  if (unconfirmed && opts.confirmInModalBy !== undefined && Date.now() >= opts.confirmInModalBy) {
     // the form may no longer show its ack: the receipt DM confirms the answer after all
-    await transitions.open(deps.db, answerReceiptDelivery(late.answerId, late.version), now);
-    await deps.wakeups.sendAnswerReceipts([late]);
+    await transitions.open(deps.db, answerReceiptDelivery(unconfirmed.answerId, unconfirmed.version), now);
+    await deps.wakeups.sendAnswerReceipts([unconfirmed]);
     return { ...result, confirmation: null };
   }
   return result;
