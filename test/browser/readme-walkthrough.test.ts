@@ -5,6 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/bot-process.js';
 import { fakeClockEnv, realClockEnv } from '../support/clock-env.js';
+import { keepEvidenceOnFailure } from '../support/browser-evidence.js';
 import { createTestDatabase, uniquePrefix } from '../support/db.js';
 
 /*
@@ -47,6 +48,7 @@ describe('the README walkthrough, in a browser, on the default example', () => {
   let readyAt = 0;
   let blockerRaisedAt = 0;
   let step = 0;
+  const evidence = keepEvidenceOnFailure({ dir: SHOTS, page: () => page, output: () => output });
   const shot = async (name: string) => {
     await page.screenshot({ path: join(SHOTS, `${String(++step).padStart(2, '0')}-${name}.png`), fullPage: false });
   };
@@ -74,7 +76,7 @@ describe('the README walkthrough, in a browser, on the default example', () => {
     mkdirSync(SHOTS, { recursive: true });
     db = await createTestDatabase();
     const port = await freePort();
-    sandbox = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', ...sandboxArgs, '--port', String(port)], {
+    sandbox = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', ...sandboxArgs, '--port', String(port), '--verbose'], {
       cwd: process.cwd(),
       env: {
         PATH: process.env.PATH ?? '',
@@ -101,6 +103,7 @@ describe('the README walkthrough, in a browser, on the default example', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], env: realClockEnv() as Record<string, string> });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(30_000);
+    evidence.watch(page);
     await page.goto(`http://127.0.0.1:${port}`);
     await page.locator('body[data-ready="1"]').waitFor();
   }, 150_000);

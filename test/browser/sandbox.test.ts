@@ -6,6 +6,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/bot-process.js';
 import { fakeClockEnv, realClockEnv } from '../support/clock-env.js';
+import { keepEvidenceOnFailure } from '../support/browser-evidence.js';
 import { createTestDatabase, uniquePrefix } from '../support/db.js';
 import { EVERY_DAY, standupTimeAwayFromNow } from '../support/standup-time.js';
 
@@ -50,6 +51,7 @@ describe('the sandbox in a browser', () => {
   let db: { url: string; drop: () => Promise<void> };
   let url: string;
   let step = 0;
+  const evidence = keepEvidenceOnFailure({ dir: SHOTS, page: () => page, output: () => output });
   const shot = async (name: string) => {
     await page.screenshot({ path: join(SHOTS, `${String(++step).padStart(2, '0')}-${name}.png`), fullPage: false });
   };
@@ -77,7 +79,7 @@ describe('the sandbox in a browser', () => {
     const dir = mkdtempSync(join(tmpdir(), 'preflight-sandbox-test-'));
     writeFileSync(join(dir, 'launch.preflight.yml'), CONFIG);
     const port = await freePort();
-    sandbox = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--config', join(dir, 'launch.preflight.yml'), '--port', String(port)], {
+    sandbox = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--config', join(dir, 'launch.preflight.yml'), '--port', String(port), '--verbose'], {
       cwd: process.cwd(),
       env: {
         PATH: process.env.PATH ?? '',
@@ -103,6 +105,7 @@ describe('the sandbox in a browser', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], env: realClockEnv() as Record<string, string> });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(30_000);
+    evidence.watch(page);
     await page.goto(url);
     await page.locator('body[data-ready="1"]').waitFor();
   }, 90_000);
