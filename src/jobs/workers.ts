@@ -1,6 +1,7 @@
 import { Worker, type Job, type Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Deps } from '../services/deps.js';
+import { recordingRefusedLimits, WORKSPACE_POST_LIMIT } from '../services/refused-limits.js';
 import { rateLimitedFor } from '../services/slack-errors.js';
 import { QUEUES, QUEUE_NAMES, type QueueName, type ScheduleSettings, type WakeupJob } from './job-definition.js';
 import type { Queues } from './queues.js';
@@ -11,7 +12,7 @@ import { scheduledJobs, wakeupJobs } from './registry.js';
 export interface JobObserver {
   /** A job of `queue` ran `seconds` and ended: completed, failed (retried while attempts remain) or put back after a 429. */
   jobFinished(queue: string, job: string, outcome: 'completed' | 'failed' | 'rate_limited', seconds: number): void;
-  /** A job of `queue` hit a 429: every Slack queue pauses for `seconds` (Slack's Retry-After). */
+  /** A job of `queue` hit chat.postMessage's workspace limit (429): every Slack queue pauses for `seconds` (Slack's Retry-After). */
   rateLimitPause(queue: string, seconds: number): void;
 }
 
@@ -22,22 +23,30 @@ export interface Workers {
 }
 
 /**
- * On a 429 (`rejectRateLimitedCalls` makes the Web API client throw instead of waiting), pause the whole
- * queue for Slack's `Retry-After` and put the job back without spending an attempt (BullMQ's
- * `worker.rateLimit` + `Worker.RateLimitError`), so one 429 never blocks a worker slot or loses a notice.
- * The pause stops workers taking jobs (in every bot process, through Redis); the jobs already running are held by
- * the process's rate-limit gate before their next call (src/slack/rate-limit-gate.ts).
+ * On a 429 (`rejectRateLimitedCalls` makes the Web API client throw instead of waiting), put the job back without
+ * spending an attempt (BullMQ's `Worker.RateLimitError`), so one 429 never loses a notice. The jobs already running,
+ * and the one put back when it runs again, are held by the process's rate-limit gate before their next call under
+ * the limit that refused (src/slack/rate-limit-gate.ts, shared by the replicas).
+ *
+ * Which queues pause (BullMQ's `worker.rateLimit`, in every bot process, through Redis) for Slack's `Retry-After`
+ * depends on the limit that refused (services/refused-limits.ts):
+ * - chat.postMessage's workspace-wide limit, which DMs and channel posts both spend, or a 429 whose limit is not
+ *   known: every Slack queue, so no slot is taken by a post the gate would hold;
+ * - any other (a Tier 3 method such as chat.update or conversations.open, one channel's one post a second): none.
+ *   A `chat.update` 429 no longer holds the prompts of a fan-out; the gate holds only that method's calls.
  */
 async function slackCall<T>(worker: Worker, others: Queue[], fn: () => Promise<T>, observe?: JobObserver): Promise<T> {
+  const refused = new Set<string>();
   try {
-    return await fn();
+    return await recordingRefusedLimits(refused, fn);
   } catch (err) {
     const seconds = rateLimitedFor(err);
     if (seconds !== null) {
-      observe?.rateLimitPause(worker.name, seconds);
-      // chat.postMessage's workspace-wide cap is shared by DMs and channel posts: pause every Slack queue
-      await Promise.all(others.map((q) => q.rateLimit(seconds * 1_000)));
-      await worker.rateLimit(seconds * 1_000);
+      if (refused.size === 0 || refused.has(WORKSPACE_POST_LIMIT)) {
+        observe?.rateLimitPause(worker.name, seconds);
+        await Promise.all(others.map((q) => q.rateLimit(seconds * 1_000)));
+        await worker.rateLimit(seconds * 1_000);
+      }
       throw Worker.RateLimitError();
     }
     throw err;

@@ -1,6 +1,7 @@
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import type { FetchLike } from '../metrics/slack-adapter.js';
 import { slackMethodOf } from '../metrics/slack-adapter.js';
+import { noteRefusedLimit } from '../services/refused-limits.js';
 
 /**
  * Slack's rate limits are per method and workspace, per minute ("Tier 3: 50+ per minute"), and `chat.postMessage`
@@ -71,7 +72,7 @@ export interface SharedHold {
  *   grows past what the last minute shows.
  * - **Replicas.** Each process has its own gate. {@link shareWith} hands each 429's hold to the other replicas
  *   (slack/rate-limit-sharing.ts, Redis pub/sub), and {@link heldElsewhere} applies theirs here, so a 429 to one replica
- *   holds the others' calls under that limit too. BullMQ's queue pause (src/jobs/workers.ts) stops new jobs as well.
+ *   holds the others' calls under that limit too. On chat.postMessage's workspace limit, BullMQ's queue pause (src/jobs/workers.ts) stops new jobs as well.
  */
 export class SlackRateLimitGate {
   private readonly limits = new Map<LimitKey, Limit>();
@@ -120,13 +121,15 @@ export class SlackRateLimitGate {
    * Slack answered 429 with `Retry-After: retryAfterS` (seconds) to a call of `method` (to `channel`) that started at
    * `startedAt` (epoch ms): closes its limit for that long and paces it from then on (see the class).
    * @param previousPostAt what {@link beforeCall} returned for that call.
+   * @returns the limit closed (`chat.postMessage#C123` for one channel's, else the method's name).
    */
-  limited(method: string, channel: string | undefined, retryAfterS: number, startedAt: number, previousPostAt?: number): void {
+  limited(method: string, channel: string | undefined, retryAfterS: number, startedAt: number, previousPostAt?: number): string {
     const now = this.clock.now();
     const key = method === 'chat.postMessage' && channel && previousPostAt !== undefined && startedAt - previousPostAt < CHANNEL_SPACING_MS ? `${method}#${channel}` : method;
     const retryAfterMs = Math.max(0, retryAfterS) * 1_000;
     this.hold(key, retryAfterMs, now);
     this.share?.({ key, retryAfterMs });
+    return key;
   }
 
   /** Closes `key`'s limit for `retryAfterMs` from `now` and paces it (the class's rules). */
@@ -228,7 +231,8 @@ function channelOf(body: RequestInit['body']): string | undefined {
 
 /**
  * A `fetch` for @slack/web-api's `fetch` client option that asks `gate` before each Web API call and tells it every
- * answer (429 with `Retry-After`, or accepted). The request's timeout (`timeoutMs`, ms) starts when the call leaves the
+ * answer (429 with `Retry-After`, or accepted). A 429's limit is also noted for the job that made the call
+ * (services/refused-limits.ts). The request's timeout (`timeoutMs`, ms) starts when the call leaves the
  * gate, so a wait for a rate limit is never taken for a slow Slack: build the client with `timeout: 0`.
  * Network errors and timeouts are rethrown unchanged (the client wraps them as before).
  */
@@ -243,7 +247,7 @@ export function gatedSlackFetch(gate: SlackRateLimitGate, base: FetchLike, timeo
     const res = await base(input, { ...init, ...(signal ? { signal } : {}) });
     if (res.status === 429) {
       const retryAfterS = Number.parseInt(res.headers.get('retry-after') ?? '', 10);
-      gate.limited(method, channel, Number.isFinite(retryAfterS) ? retryAfterS : 1, startedAt, previousPostAt);
+      noteRefusedLimit(gate.limited(method, channel, Number.isFinite(retryAfterS) ? retryAfterS : 1, startedAt, previousPostAt));
     } else gate.accepted(method, startedAt);
     return res;
   };

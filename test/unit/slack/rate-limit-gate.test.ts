@@ -1,5 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordingRefusedLimits } from '../../../src/services/refused-limits.js';
 import { type GateClock, gatedSlackFetch, lateBoundFetch, SlackRateLimitGate } from '../../../src/slack/rate-limit-gate.js';
 import { NOCK_SLACK_URL, nockSlack } from '../../support/slack-nock.js';
 
@@ -216,5 +217,26 @@ describe('gatedSlackFetch in the workers’ WebClient (Slack faked with nock)', 
     // the second post left only once the Retry-After (1 s from the 429's answer) had run (1 ms: timers' rounding)
     expect(arrivals[1]!).toBeGreaterThanOrEqual(answered[0]! + 1_000 - 1);
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.args?.text)).toEqual(['second']);
+  });
+
+  it('names the limit that refused to the job whose call it refused, not to a job running beside it', async () => {
+    const client = new WebClient('xoxb-test', {
+      slackApiUrl: NOCK_SLACK_URL,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 0,
+      fetch: gatedSlackFetch(new SlackRateLimitGate(), lateBoundFetch, 10_000),
+    });
+    slack.failNext('chat.update', 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+    const edit = new Set<string>();
+    const prompt = new Set<string>();
+    const [edited, posted] = await Promise.allSettled([
+      recordingRefusedLimits(edit, () => client.chat.update({ channel: 'C1', ts: '1.2', text: 'report' })),
+      recordingRefusedLimits(prompt, () => client.chat.postMessage({ channel: 'D3', text: 'prompt' })),
+    ]);
+    expect(edited).toMatchObject({ status: 'rejected', reason: { code: 'slack_webapi_rate_limited_error' } });
+    expect(posted.status).toBe('fulfilled');
+    expect([...edit]).toEqual(['chat.update']);
+    expect([...prompt]).toEqual([]);
   });
 });
