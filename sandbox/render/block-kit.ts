@@ -27,8 +27,12 @@ export function textObject(t: AnyObj | undefined, ctx: RenderContext): string {
 /** The plain text of a text object (for labels, option names, aria text). */
 const plain = (t: AnyObj | undefined) => (t && typeof t.text === 'string' ? t.text : '');
 
-let uid = 0;
-const nextId = (prefix: string) => `${prefix}-${++uid}`;
+/**
+ * An element id the same every time the same view is rendered (`<what>-<scope>-<index>`): the page replaces a
+ * modal's HTML only when it changed, so an id that differed at each render would wipe what a person typed whenever
+ * anything else in the workspace changed.
+ */
+const stableId = (what: string, scope: string, index: number | string) => `${what}-${scope.replace(/[^\w-]/g, '_')}-${index}`;
 
 function confirmAttr(el: AnyObj, ctx: RenderContext): string {
   const c = el.confirm as AnyObj | undefined;
@@ -82,9 +86,8 @@ function safeImage(url: unknown): string {
 }
 
 /** A control inside an input block (modal). `error` is shown under it, linked for screen readers. */
-function inputBlock(block: AnyObj, blockId: string, ctx: RenderContext, error: string | undefined): string {
+function inputBlock(block: AnyObj, blockId: string, ctx: RenderContext, error: string | undefined, id: string): string {
   const el = (block.element ?? {}) as AnyObj;
-  const id = nextId('in');
   const name = `${blockId}/${el.action_id ?? ''}`;
   const described = error ? ` aria-describedby="${id}-err" aria-invalid="true"` : '';
   const common = `id="${id}" name="${attr(name)}" data-type="${attr(el.type)}"${described}`;
@@ -132,8 +135,9 @@ function hintAndError(block: AnyObj, id: string, error: string | undefined, ctx:
 /**
  * Renders one block.
  * @param errors a modal's `response_action: errors` (block_id → message), shown under that input.
+ * @param scope what makes an input's element id unique on the page with `index` (a modal's view id).
  */
-export function renderBlock(block: AnyObj, index: number, ctx: RenderContext, errors: Record<string, string> = {}): string {
+export function renderBlock(block: AnyObj, index: number, ctx: RenderContext, errors: Record<string, string> = {}, scope = 'blocks'): string {
   const blockId = blockIdOf(block, index);
   switch (block.type) {
     case 'header':
@@ -153,16 +157,19 @@ export function renderBlock(block: AnyObj, index: number, ctx: RenderContext, er
     case 'actions':
       return `<div class="bk-actions" role="group">${((block.elements ?? []) as AnyObj[]).map((e) => element(e, blockId, ctx)).join('')}</div>`;
     case 'input':
-      return inputBlock(block, blockId, ctx, errors[blockId]);
+      return inputBlock(block, blockId, ctx, errors[blockId], stableId('in', scope, index));
     default:
       return `<div class="unsupported">[${escapeHtml(String(block.type))} block]</div>`;
   }
 }
 
-/** A list of blocks (a message's, a modal's or the Home tab's). */
-export function renderBlocks(blocks: unknown, ctx: RenderContext, errors?: Record<string, string>): string {
+/**
+ * A list of blocks (a message's, a modal's or the Home tab's).
+ * @param scope see {@link renderBlock}.
+ */
+export function renderBlocks(blocks: unknown, ctx: RenderContext, errors?: Record<string, string>, scope?: string): string {
   if (!Array.isArray(blocks)) return '';
-  return blocks.map((b, i) => renderBlock(b as AnyObj, i, ctx, errors)).join('');
+  return blocks.map((b, i) => renderBlock(b as AnyObj, i, ctx, errors, scope)).join('');
 }
 
 /**
@@ -175,10 +182,11 @@ export function renderMessageBody(message: { text?: string; blocks?: unknown }, 
 
 /**
  * A modal as a form: title, blocks, errors under their inputs, Cancel (close) and Submit (when the view has one).
+ * The same view gives the same HTML each time (its element ids come from the view id and block index).
  * @param view the view as the app sent it; @param viewId the stand-in's id for it.
  */
 export function renderModal(view: AnyObj, viewId: string, ctx: RenderContext, errors: Record<string, string> = {}): string {
-  const titleId = nextId('title');
+  const titleId = stableId('title', viewId, 0);
   const submit = view.submit ? `<button type="submit" class="btn btn-primary">${escapeHtml(plain(view.submit))}</button>` : '';
-  return `<form class="modal" role="dialog" aria-modal="true" aria-labelledby="${titleId}" data-view-id="${attr(viewId)}"><h2 id="${titleId}">${escapeHtml(plain(view.title))}</h2><div class="modal-body">${renderBlocks(view.blocks, ctx, errors)}</div><div class="modal-buttons"><button type="button" class="btn" data-close-modal="1">${escapeHtml(plain(view.close) || 'Cancel')}</button>${submit}</div></form>`;
+  return `<form class="modal" role="dialog" aria-modal="true" aria-labelledby="${titleId}" data-view-id="${attr(viewId)}"><h2 id="${titleId}">${escapeHtml(plain(view.title))}</h2><div class="modal-body">${renderBlocks(view.blocks, ctx, errors, viewId)}</div><div class="modal-buttons"><button type="button" class="btn" data-close-modal="1">${escapeHtml(plain(view.close) || 'Cancel')}</button>${submit}</div></form>`;
 }

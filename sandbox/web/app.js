@@ -190,7 +190,15 @@ async function refresh() {
       if (opening) focusBeforeModal = document.activeElement;
       layer.hidden = !s.modal;
       $('.layout').inert = !!s.modal; // keyboard focus stays in the modal while it is open
-      if (replace(layer, 'modal', s.modal) && s.modal) layer.querySelector('input, textarea, select, button')?.focus();
+      // the same view drawn again (its errors changed): keep what the person typed and where, as Slack keeps an
+      // input's state while its block_id stays
+      const before = layer.querySelector('form.modal');
+      const kept = before ? { viewId: before.dataset.viewId, values: formValues(before), focused: document.activeElement?.closest?.('form.modal') ? document.activeElement.name : '' } : null;
+      if (replace(layer, 'modal', s.modal) && s.modal) {
+        const after = layer.querySelector('form.modal');
+        if (after && kept?.viewId === after.dataset.viewId) restoreValues(after, kept.values, kept.focused);
+        else layer.querySelector('input, textarea, select, button')?.focus();
+      }
       if (!s.modal && focusBeforeModal) {
         focusBeforeModal.focus?.();
         focusBeforeModal = null;
@@ -236,6 +244,19 @@ function formValues(form) {
     } else values[el.name] = el.value;
   }
   return values;
+}
+
+/** Puts `values` (from {@link formValues}) back into `form`'s fields of the same names, and focus on `focused`. */
+function restoreValues(form, values, focused) {
+  for (const el of form.querySelectorAll('[name]')) {
+    if (!(el.name in values)) continue;
+    const v = values[el.name];
+    if (el.type === 'checkbox') el.checked = v.includes(el.value);
+    else if (el.type === 'radio') el.checked = v === el.value;
+    else el.value = v;
+  }
+  const target = focused ? form.querySelector(`[name="${CSS.escape(focused)}"]`) : null;
+  (target ?? form.querySelector('input, textarea, select, button'))?.focus();
 }
 
 const confirmDialog = $('#confirm');

@@ -189,9 +189,11 @@ describe('the sandbox in a browser', () => {
     if (await confirm.count()) await confirm.getByRole('button').last().click();
     await open('# api-blockers');
     await eventually(() => conversation().textContent()).toContain('Resolved by @API lead');
+    // the blocker's thread: its timeline (overdue tracker tasks raise blockers of their own in this channel)
     await conversation()
+      .locator('article.message', { hasText: 'Staging DB is down' })
       .getByRole('button', { name: /\d+ repl/ })
-      .click(); // the blocker's thread: its timeline
+      .click();
     await eventually(() => page.locator('#thread').textContent()).toMatch(/Escalated to @API lead[\s\S]*Resolved by @API lead/);
     await shot('blocker-resolved-with-thread');
     await page.getByRole('button', { name: 'Close thread' }).click();
@@ -238,5 +240,24 @@ describe('the sandbox in a browser', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
     await open('# launch-day');
     await eventually(() => conversation().locator('article.message:not(.ephemeral)').count()).toBe(3);
+  });
+
+  it('what a person types in a form stays while others post (the page re-reads its screen on every change)', async () => {
+    await as('API dev 2');
+    await open('# api');
+    await send('/blocker');
+    const form = page.getByRole('dialog', { name: 'Raise a blocker' });
+    await form.getByLabel('What blocks you?').fill('Staging certificate expired');
+    // the lead posts in the channel behind the form: the page hears of the change and reads its screen again
+    const posted = await page.evaluate(() =>
+      fetch('/api/compose', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ as: 'U0LEAD', conv: 'C0API', text: 'Status in ten minutes' }) }).then(
+        (r) => r.status,
+      ),
+    );
+    expect(posted).toBe(200);
+    await eventually(() => conversation().textContent()).toContain('Status in ten minutes');
+    expect(await form.getByLabel('What blocks you?').inputValue()).toBe('Staging certificate expired');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => page.getByRole('dialog').count()).toBe(0);
   });
 });

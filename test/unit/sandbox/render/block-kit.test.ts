@@ -206,7 +206,7 @@ describe('Block Kit → HTML for every modal and the Home tab', () => {
       expectFaithful(view.blocks as AnyObj[], html);
       const inputs = view.blocks.filter((b) => b.type === 'input') as AnyObj[];
       for (const b of inputs) expect(html).toContain(escapeForHtml(b.label.text));
-      expect((html.match(/<label for="in-\d+">|<legend>/g) ?? []).length).toBe(inputs.length);
+      expect((html.match(/<label for="in-V1-\d+">|<legend>/g) ?? []).length).toBe(inputs.length);
       expect(html).toContain(`>${escapeForHtml((view as AnyObj).submit.text)}</button>`);
       expect(html).toContain('data-view-id="V1"');
     });
@@ -218,6 +218,16 @@ describe('Block Kit → HTML for every modal and the Home tab', () => {
     expect(html).toMatch(/<input type="number" [^>]*name="q_progress\/answer"[^>]*min="0" max="100" value="40">/);
     expect(html).toMatch(/<option value="green" selected>/);
     expect(html).toContain('>Rate limiter</textarea>');
+  });
+
+  it('the same view renders to the same HTML every time (the page keeps what was typed); ids differ between views', () => {
+    const view = modals['standup form'] as AnyObj;
+    const first = renderModal(view, 'V1', ctx);
+    expect(renderModal(view, 'V1', ctx)).toBe(first);
+    const ids = (html: string) => [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids(first)).size).toBe(ids(first).length);
+    const other = renderModal(view, 'V2', ctx);
+    expect(ids(other).filter((id) => ids(first).includes(id))).toEqual([]);
   });
 
   it('the blocker form has a users_select for the owner and the severity preselected', () => {
