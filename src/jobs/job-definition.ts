@@ -16,13 +16,16 @@ import type { Wakeups } from '../services/wakeups.js';
  * slower than its interval (seen at 2,000 people: 4 s a tick, every 1 s) ran tick after tick and the due-work sweep
  * never ran. Each job scheduler runs one iteration at a time per process (workers.ts skips one that comes while
  * the previous still runs).
+ * `promoteOnTime`: each process promotes the queue's delayed jobs at their due time (delayed-promoter.ts), so they
+ * start within milliseconds of it rather than up to one Redis clock tick (100 ms at `hz 10`) late: the escalation
+ * wake-ups, whose lateness a user feels (issue 25).
  */
 export const QUEUES = {
-  scheduler: { concurrency: 4, callsSlack: false },
-  escalation: { concurrency: 8, callsSlack: false },
-  dm: { concurrency: 16, callsSlack: true },
-  channel: { concurrency: 4, callsSlack: true },
-} as const satisfies Record<string, { concurrency: number; callsSlack: boolean }>;
+  scheduler: { concurrency: 4, callsSlack: false, promoteOnTime: false },
+  escalation: { concurrency: 8, callsSlack: false, promoteOnTime: true },
+  dm: { concurrency: 16, callsSlack: true, promoteOnTime: false },
+  channel: { concurrency: 4, callsSlack: true, promoteOnTime: false },
+} as const satisfies Record<string, { concurrency: number; callsSlack: boolean; promoteOnTime: boolean }>;
 
 export type QueueName = keyof typeof QUEUES;
 

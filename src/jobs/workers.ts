@@ -3,6 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Deps } from '../services/deps.js';
 import { recordingRefusedLimits, WORKSPACE_POST_LIMIT } from '../services/refused-limits.js';
 import { rateLimitedFor } from '../services/slack-errors.js';
+import { startDelayedPromoter } from './delayed-promoter.js';
 import { QUEUES, QUEUE_NAMES, type QueueName, type ScheduleSettings, type WakeupJob } from './job-definition.js';
 import type { Queues } from './queues.js';
 import type { RequestsFirst } from './requests-first.js';
@@ -170,6 +171,10 @@ export async function startWorkers(args: {
     return worker;
   });
 
+  // escalation wake-ups start at their due time, not up to a Redis clock tick after it (delayed-promoter.ts)
+  const promoters = QUEUE_NAMES.filter((q) => QUEUES[q].promoteOnTime).map((q) =>
+    startDelayedPromoter(queues[q], { onError: (err) => deps.log.debug({ err: err.message, queue: q }, 'could not promote delayed jobs (BullMQ wakes them a tick later)') }),
+  );
   for (const w of workers) {
     w.on('error', (err) => deps.log.error({ err: err.message, queue: w.name }, 'worker error'));
     w.on('failed', (job, err) => {
@@ -181,6 +186,7 @@ export async function startWorkers(args: {
     workers,
     async close() {
       clearInterval(keeper);
+      await Promise.all(promoters.map((p) => p.stop()));
       await Promise.all(workers.map((w) => w.close()));
     },
   };
