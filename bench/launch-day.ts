@@ -33,12 +33,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { DateTime } from 'luxon';
+import pg from 'pg';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { type BotProcess, freePort, postToSlackEndpoint, startBot } from '../test/support/bot-process.js';
 import { blockActionBody, dmEventBody, slashCommandBody, viewSubmissionBody } from '../test/support/slack-payloads.js';
 import { BLOCKERS_CHANNEL, generateProgram, type PlannedBlocker } from './launch-day/generate.js';
 import { TieredSlack } from './launch-day/tiered-slack.js';
+import { type ChaosEvent, chaosSchedule, slackChaos } from './launch-day/chaos.js';
+import { privateRedis } from '../test/support/private-services.js';
+import { chaosChecks } from './launch-day/chaos-checks.js';
 import { BenchArgsError, openBenchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
 
 /** Every flag: what it takes (`value`, null for a flag without one), its default and what it sets (`--help`). */
@@ -52,6 +56,13 @@ const FLAGS: Record<string, { value: string | null; dflt: string; about: string 
   'answer-pct': { value: '<n>', dflt: '90', about: 'per cent of people who answer their prompt, 0 to 100' },
   'form-pct': { value: '<n>', dflt: '0', about: 'per cent of those answers sent through the form (view_submission), the rest typed in the DM, 0 to 100' },
   replicas: { value: '<n>', dflt: '1', about: 'bot processes sharing the database, Redis and queues, 1 to 4 (requests go to them in turn)' },
+  chaos: {
+    value: null,
+    dflt: 'off',
+    about: 'the chaos drill: two replicas or more on a Redis of its own, with kill -9s, a Redis restart, a Postgres outage, a storm of 429s and failed calls (see --chaos-*)',
+  },
+  'chaos-kill-every-s': { value: '<n>', dflt: '60', about: 'with --chaos: seconds between two kill -9s of a replica' },
+  'chaos-error-pct': { value: '<n>', dflt: '2', about: 'with --chaos: per cent of Web API calls that fail (half 503, half a lost reply), 0 to 50' },
   'drain-max-s': { value: '<n>', dflt: '600', about: 'after the last slot, seconds to wait at most for deferred deliveries (the drain)' },
   'skip-build': { value: null, dflt: 'off', about: 'run the dist/ already built instead of npm run build first' },
   json: { value: '<file>', dflt: 'none', about: 'also write the JSON report to this file path' },
@@ -102,7 +113,10 @@ const opts = {
   latencyMs: int('latency-ms', 0),
   answerPct: int('answer-pct', 0, 100),
   formPct: int('form-pct', 0, 100),
-  replicas: int('replicas', 1, 4),
+  replicas: Math.max(int('replicas', 1, 4), raw.chaos === true ? 2 : 1),
+  chaos: raw.chaos === true,
+  chaosKillEveryS: int('chaos-kill-every-s', 5),
+  chaosErrorPct: int('chaos-error-pct', 0, 50),
   drainMaxS: int('drain-max-s', 0),
   skipBuild: raw['skip-build'] === true,
   json: typeof raw.json === 'string' ? raw.json : undefined,
@@ -145,9 +159,16 @@ async function main(): Promise<number> {
     progress('npm run build');
     await buildBot();
   }
-  const slack = await new TieredSlack({ postMessagePerMinute: opts.postCap, latencyMs: opts.latencyMs }).start();
+  // the chaos drill: its own Redis (restarted empty once), a storm of 429s and failed calls at the Slack front
+  let stormUntil: number | null = null;
+  const faults = opts.chaos ? slackChaos(opts.seed, opts.chaosErrorPct, () => stormUntil) : undefined;
+  const drillRedis = opts.chaos ? await privateRedis() : undefined;
+  if (drillRedis) process.env.BENCH_REDIS_URL = drillRedis.url;
+  const slack = await new TieredSlack({ postMessagePerMinute: opts.postCap, latencyMs: opts.latencyMs, ...(faults ? { faults } : {}) }).start();
   const scratch = await openBenchScratch('ld');
-  const { tag, dbUrl, redisUrl, prefix, db, queues } = scratch;
+  const { tag, dbUrl, redisUrl, prefix, db } = scratch;
+  // the drill restarts its Redis: the bench's own connection reconnects (ioredis) and must not print an unhandled error
+  if (opts.chaos) scratch.redis.on('error', () => {});
   const bots: BotProcess[] = [];
   let sampler: NodeJS.Timeout | undefined;
   try {
@@ -174,9 +195,70 @@ async function main(): Promise<number> {
     };
     progress(`starting the bot (npm run start:prod)${opts.replicas > 1 ? `, ${opts.replicas} replicas` : ''}`);
     // one after the other: the first migrates the database; the others find it migrated
-    for (let i = 0; i < opts.replicas; i++) bots.push(await startBot({ ...env, PORT: String(await freePort()) }, g.yaml, 90_000, { command: ['npm', 'run', 'start:prod', '--silent'] }));
+    const launch = async () => startBot({ ...env, PORT: String(await freePort()) }, g.yaml, 90_000, { command: ['npm', 'run', 'start:prod', '--silent'] });
+    for (let i = 0; i < opts.replicas; i++) bots.push(await launch());
     const pids = bots.map((b) => nodePidUnder(b.child.pid!));
     const cpu0 = pids.map((p) => cpuSeconds(p) ?? 0);
+    // the chaos drill: replicas killed (down until restarted), the CPU of the processes it killed, what happened when
+    const down = new Set<number>();
+    let cpuOfKilled = 0;
+    const outputOfKilled: string[] = [];
+    const chaos: (ChaosEvent & { firedAt?: number; note?: string })[] = opts.chaos
+      ? chaosSchedule({ seed: opts.seed, slots: opts.slots, slotMs: opts.slotMin * 60_000, killEveryMs: opts.chaosKillEveryS * 1_000, replicas: opts.replicas })
+      : [];
+    const dbName = new URL(dbUrl).pathname.slice(1);
+    const fire = async (e: (typeof chaos)[number]) => {
+      e.firedAt = Date.now();
+      if (e.kind === 'kill') {
+        if (down.has(e.replica)) {
+          e.note = 'already down';
+          return;
+        }
+        const bot = bots[e.replica]!;
+        cpuOfKilled += (cpuSeconds(pids[e.replica]!) ?? cpu0[e.replica]!) - cpu0[e.replica]!;
+        down.add(e.replica);
+        process.kill(-bot.child.pid!, 'SIGKILL');
+        outputOfKilled.push(bot.output());
+        await sleep(e.restartAfterMs);
+        // a restart during the Postgres outage is not healthy until it ends: try again, as an orchestrator would
+        let next: BotProcess | undefined;
+        for (let attempt = 1; !next; attempt++) {
+          try {
+            next = await launch();
+          } catch (err) {
+            if (attempt >= 3) throw err;
+            await sleep(5_000);
+          }
+        }
+        bots[e.replica] = next;
+        pids[e.replica] = nodePidUnder(next.child.pid!);
+        cpu0[e.replica] = cpuSeconds(pids[e.replica]!) ?? 0;
+        down.delete(e.replica);
+        e.note = `restarted after ${secs(Date.now() - e.firedAt)} s`;
+      } else if (e.kind === 'redis-restart') {
+        await drillRedis!.stop();
+        await drillRedis!.start();
+        e.note = `Redis back after ${secs(Date.now() - e.firedAt)} s, empty`;
+      } else if (e.kind === 'postgres-outage') {
+        // from the server's maintenance database (a database cannot refuse connections to itself from inside); the
+        // bench's own connection is spared
+        const admin = new pg.Client({ connectionString: Object.assign(new URL(dbUrl), { pathname: '/postgres' }).toString() });
+        await admin.connect();
+        try {
+          const own = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+          await admin.query(`ALTER DATABASE "${dbName}" WITH ALLOW_CONNECTIONS false`);
+          const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2', [dbName, own]);
+          await sleep(e.forMs);
+          e.note = `${rowCount} connections terminated, none accepted for ${secs(e.forMs)} s`;
+        } finally {
+          await admin.query(`ALTER DATABASE "${dbName}" WITH ALLOW_CONNECTIONS true`);
+          await admin.end();
+        }
+      } else {
+        stormUntil = Date.now() + e.forMs;
+      }
+    };
+    const firing = new Set<Promise<void>>();
     const rssNow = () => Math.max(...pids.map((p) => procMb(p, 'VmRSS')));
     let rssPeak = rssNow();
     sampler = setInterval(() => {
@@ -184,15 +266,22 @@ async function main(): Promise<number> {
     }, 500);
     progress(`healthy, node pid ${pids.join(', ')}, RSS ${rssPeak} MB; first slot in ${secs(t0 - Date.now())} s`);
     let turn = 0;
-    const post = (body: string, type: typeof FORM | typeof JSON_TYPE) => postToSlackEndpoint(bots[turn++ % bots.length]!.baseUrl, SECRET, body, type);
+    // a load balancer's round robin over the replicas that are up
+    const post = (body: string, type: typeof FORM | typeof JSON_TYPE) => {
+      const up = bots.filter((_, i) => !down.has(i));
+      return postToSlackEndpoint((up.length ? up : bots)[turn++ % Math.max(1, up.length)]!.baseUrl, SECRET, body, type);
+    };
 
     // the people: they answer prompts, raise and acknowledge blockers
     const rng = xoroshiro128plus(opts.seed + 1);
     const prompts: { user: string; slot: string; at: number }[] = [];
-    const answersSent: { user: string; at: number; status: number }[] = [];
+    /** `resendAsked`: the bot answered 200 and then DMed the person that the reply was not recorded (send it again) */
+    const answersSent: { user: string; at: number; status: number; resendAsked?: boolean }[] = [];
+    let resendsAsked = 0;
     const formAcks: { ms: number; confirmedInForm: boolean }[] = [];
     const blockerAcks: number[] = [];
     const blockerStatus: Record<string, number> = {};
+    const blockerResults: { tag: string; status: number }[] = [];
     const actionsSent: { tag: string; status: number }[] = [];
     const pending: { at: number; run: () => Promise<void> }[] = [];
     const inFlight = new Set<Promise<void>>();
@@ -206,6 +295,7 @@ async function main(): Promise<number> {
           const res = await post(slashCommandBody({ command: '/blocker', text: `${b.tag} launch step failing ${b.severity}`, userId: b.reporter, channelId: b.channel }), FORM);
           blockerAcks.push(performance.now() - s);
           blockerStatus[res.status] = (blockerStatus[res.status] ?? 0) + 1;
+          blockerResults.push({ tag: b.tag, status: res.status });
         },
       });
     }
@@ -217,6 +307,21 @@ async function main(): Promise<number> {
         if (c.method !== 'chat.postMessage' || c.status !== 200) continue;
         const channel = String(c.args.channel ?? '');
         const text = String(c.args.text ?? '');
+        // the bot could not store a typed answer (Postgres away) and says so in the DM: the person sends it again
+        if (channel.startsWith('D') && text.includes('was not recorded: send it again')) {
+          const user = `U${channel.slice(1)}`;
+          const last = answersSent.filter((a) => a.user === user && a.status === 200 && !a.resendAsked).at(-1);
+          if (last) last.resendAsked = true;
+          resendsAsked++;
+          pending.push({
+            at: c.at + uniformInt(rng, 3_000, 30_000),
+            run: async () => {
+              const res = await post(dmEventBody({ eventId: `EvLDre${tag}${seen}${user}`, userId: user, channel, text: 'On track, nothing blocking' }), JSON_TYPE);
+              answersSent.push({ user, at: Date.now(), status: res.status });
+            },
+          });
+          continue;
+        }
         const slot = channel.startsWith('U') ? slots.find((s) => text.startsWith(`${s.name} for `) || text.startsWith(`${s.name}:`)) : undefined;
         if (slot) {
           prompts.push({ user: channel, slot: slot.id, at: c.at });
@@ -282,7 +387,19 @@ async function main(): Promise<number> {
         inFlight.add(p);
         void p.finally(() => inFlight.delete(p));
       }
-      for (const bot of bots) if (bot.child.exitCode !== null) throw new Error(`the bot exited with ${bot.child.exitCode}:\n${bot.output().slice(-2000)}`);
+      while (chaos.length && chaos.find((e) => e.firedAt === undefined) && chaos.find((e) => e.firedAt === undefined)!.atMs + t0 <= now) {
+        const e = chaos.find((x) => x.firedAt === undefined)!;
+        progress(`chaos: ${e.kind}${e.kind === 'kill' ? ` replica ${e.replica} (back in ${secs(e.restartAfterMs)} s)` : ''}`);
+        const f = fire(e).catch((err: Error) => {
+          e.note = `failed: ${err.message}`;
+          progress(`chaos: ${e.kind} failed: ${err.message}`);
+        });
+        firing.add(f);
+        void f.finally(() => firing.delete(f));
+      }
+      bots.forEach((bot, i) => {
+        if (!down.has(i) && bot.child.exitCode !== null) throw new Error(`the bot exited with ${bot.child.exitCode}:\n${bot.output().slice(-2000)}`);
+      });
       if (now - lastProgress > 15_000) {
         lastProgress = now;
         const limited = Object.values(slack.rateLimited()).reduce((a, b) => a + b, 0);
@@ -291,6 +408,7 @@ async function main(): Promise<number> {
       await sleep(200);
     }
     await Promise.all(inFlight);
+    await Promise.all(firing);
     scan();
     // the work the bot deferred behind the prompts (answer receipts and reminders, issue 25) still counts: wait until
     // none is pending or sending in Postgres (at most --drain-max-s), and report how long that took. Prompts of the
@@ -298,7 +416,8 @@ async function main(): Promise<number> {
     const drainStart = Date.now();
     const undelivered = async () =>
       (await db.query<{ kind: string; n: number }>("select kind, count(*)::int as n from deliveries where status in ('pending', 'sending') group by kind order by kind")).rows;
-    const deferred = (rows: { kind: string; n: number }[]) => rows.filter((r) => r.kind === 'answer_receipt' || r.kind === 'reminder');
+    // with --chaos every delivery must get out (a fault delays it; none may be lost), escalation DMs due later aside
+    const deferred = (rows: { kind: string; n: number }[]) => rows.filter((r) => r.kind === 'answer_receipt' || r.kind === 'reminder' || (opts.chaos && r.kind !== 'prompt' && r.kind !== 'notice'));
     let left = await undelivered();
     while (deferred(left).length && Date.now() - drainStart < opts.drainMaxS * 1_000) {
       await sleep(1_000);
@@ -307,11 +426,11 @@ async function main(): Promise<number> {
     scan();
     const drain = { seconds: secs(Date.now() - drainStart), drained: deferred(left).length === 0, undeliveredAtEnd: Object.fromEntries(left.map((r) => [r.kind, r.n])) };
     progress(`${drain.drained ? 'drained' : 'NOT drained'} in ${drain.seconds} s; pending or sending at the end: ${JSON.stringify(drain.undeliveredAtEnd)}`);
-    const cpuS = pids.reduce((a, p, i) => a + (cpuSeconds(p) ?? cpu0[i]!) - cpu0[i]!, 0);
+    const cpuS = cpuOfKilled + pids.reduce((a, p, i) => a + (cpuSeconds(p) ?? cpu0[i]!) - cpu0[i]!, 0);
     clearInterval(sampler);
     const rssHwmMb = Math.max(...pids.map((p) => procMb(p, 'VmHWM')));
     const rssIdleMb = rssNow();
-    const output = bots.map((b) => b.output()).join('\n');
+    const output = [...outputOfKilled, ...bots.map((b) => b.output())].join('\n');
 
     const slotNames = slots.map((s) => s.name);
     const kindOf = (c: { method: string; channel: string; text: string }) => {
@@ -341,6 +460,8 @@ async function main(): Promise<number> {
         expected: expected.length,
         delivered: count.size,
         missing: expected.filter((u) => !count.has(u)).length,
+        /** the people of the first missing prompts: their prompt rows and deliveries are in chaos.checks.missingPrompts */
+        missingSample: expected.filter((u) => !count.has(u)).slice(0, 5),
         doubled: [...count.values()].filter((n) => n > 1).length,
         delay: actual,
         floor: f,
@@ -393,7 +514,8 @@ async function main(): Promise<number> {
     const blockersStored = Number((await db.query<{ n: string }>('select count(*) as n from blockers').then((r) => r.rows[0]?.n)) ?? 0);
     const ack = [...blockerAcks].sort((a, b) => a - b);
     const formMs = formAcks.map((f) => f.ms).sort((a, b) => a - b);
-    const pass = perSlot.every((s) => s.missing === 0 && s.doubled === 0);
+    const chaosResult = opts.chaos ? await chaosChecks({ db, fake: slack.fake, answersSent, blockersSent: blockerResults, missingPromptUsers: perSlot.flatMap((s) => s.missingSample) }) : null;
+    const pass = perSlot.every((s) => s.missing === 0 && s.doubled === 0) && (chaosResult?.ok ?? true);
     const summary = {
       benchmark: 'launch-day',
       date: new Date(started).toISOString(),
@@ -423,6 +545,8 @@ async function main(): Promise<number> {
       },
       answers: {
         sent: answersSent.length,
+        /** typed answers the bot could not store and asked the person to send again (they did) */
+        resendsAsked,
         http200: answersSent.filter((a) => a.status === 200).length,
         stored: answersStored,
         storedBySource: Object.fromEntries(
@@ -449,7 +573,23 @@ async function main(): Promise<number> {
         .slice(0, 5),
       /** every warning and error of the bot, counted by message (and job, for a failed job), with its first line */
       warningsByMessage: warningCounts(output),
-      result: pass ? 'every prompt delivered once' : 'prompts missing or doubled',
+      ...(opts.chaos
+        ? {
+            chaos: {
+              seed: opts.seed,
+              events: chaos.map((e) => ({ ...e, firedAtS: e.firedAt === undefined ? null : secs(e.firedAt - t0) })),
+              injected: { ...faults!.injected, '429 (storm)': slack.calls.filter((c) => c.status === 429 && c.limitedBy === 'workspace' && c.retryAfterS !== undefined).length },
+              checks: chaosResult,
+            },
+          }
+        : {}),
+      result: opts.chaos
+        ? pass
+          ? 'chaos drill: nothing lost, doubled or early'
+          : 'chaos drill: something lost, doubled or early (see perSlot and chaos.checks)'
+        : pass
+          ? 'every prompt delivered once'
+          : 'prompts missing or doubled',
     };
     const out = `${JSON.stringify(summary, null, 2)}\n`;
     process.stdout.write(out);
@@ -460,6 +600,7 @@ async function main(): Promise<number> {
     await Promise.all(bots.map((b) => b.stop().catch(() => null)));
     await scratch.close();
     await slack.stop().catch(() => undefined);
+    await drillRedis?.stop();
   }
 }
 

@@ -11,8 +11,10 @@ export interface TieredCall {
   at: number;
   /** The first 80 characters of its `text` argument ('' when none), to tell a prompt from a reminder. */
   text: string;
-  /** 200 (forwarded to the fake, whatever its `ok`), 429 (past the tier). */
+  /** 200 (forwarded to the fake, whatever its `ok`), 429 (past the tier or a storm), 503 (an injected 5xx). */
   status: number;
+  /** The call was forwarded (Slack acted on it) but its answer was dropped (an injected fault). */
+  replyLost?: boolean;
   /** When the call arrived at the front (ms since the epoch; `at` minus the latency for a forwarded call). */
   arrivedAt: number;
   /**
@@ -33,6 +35,22 @@ export interface TieredSlackOptions {
   perChannelBurst?: number;
   /** Latency added to every forwarded call, ms. Default 30. */
   latencyMs?: number;
+  /** Faults to inject (the chaos drill, issue 25); none by default. */
+  faults?: SlackFaults;
+}
+
+/**
+ * Faults the front injects (the chaos drill): Slack's own failure modes, each recorded in `calls` with its status.
+ * - `stormUntil(now)`: while it returns a time in the future, every chat.postMessage is answered 429 with a
+ *   `Retry-After` to that time (a storm of 429s), limit `workspace`;
+ * - `fail(method)`: called for every call within its tier; `'5xx'` answers HTTP 503 `{ ok: false, error:
+ *   'service_unavailable' }` without forwarding; `'lost-reply'` forwards the call (Slack acts on it: a message is
+ *   posted) and then drops the connection without an answer, the case where the bot cannot know whether it went out;
+ *   null lets it through.
+ */
+export interface SlackFaults {
+  stormUntil?(now: number): number | null;
+  fail?(method: string): '5xx' | 'lost-reply' | null;
 }
 
 /** A token bucket: `capacity` tokens, refilled at `perMs` a millisecond, starting full. */
@@ -78,10 +96,15 @@ export class TieredSlack {
   private readonly opts: Required<TieredSlackOptions>;
 
   constructor(opts: TieredSlackOptions = {}) {
-    this.opts = { postMessagePerMinute: 600, perChannelPerSecond: 1, perChannelBurst: 3, latencyMs: 30, ...opts };
+    this.opts = { postMessagePerMinute: 600, perChannelPerSecond: 1, perChannelBurst: 3, latencyMs: 30, faults: {}, ...opts };
     this.server = createServer((req, res) => {
       void this.handle(req).then(
         ({ status, body, headers }) => {
+          // a lost reply: Slack did the work, the answer never reaches the bot
+          if (status === 0) {
+            req.socket.destroy();
+            return;
+          }
           res.writeHead(status, headers);
           res.end(body);
         },
@@ -172,7 +195,14 @@ export class TieredSlack {
     const method = path.startsWith('/api/') ? path.slice('/api/'.length).split('?')[0]! : path.replace(/^\//, '').split('/')[0]!;
     const { channel, text } = argsOf(raw.toString('utf8'), String(req.headers['content-type'] ?? ''));
     const arrivedAt = Date.now();
-    const { waitMs: limited, by } = path.startsWith('/api/') && !method.startsWith('response/') ? this.limitAndScope(method, channel, arrivedAt) : { waitMs: 0, by: undefined };
+    const api = path.startsWith('/api/') && !method.startsWith('response/');
+    const stormUntil = api && method === 'chat.postMessage' ? (this.opts.faults.stormUntil?.(arrivedAt) ?? null) : null;
+    if (stormUntil !== null && stormUntil > arrivedAt) {
+      const retryAfterS = Math.max(1, Math.ceil((stormUntil - arrivedAt) / 1000));
+      this.calls.push({ method, channel, text, at: Date.now(), status: 429, arrivedAt, retryAfterS, limitedBy: 'workspace' });
+      return { status: 429, body: JSON.stringify({ ok: false, error: 'ratelimited' }), headers: { 'content-type': 'application/json', 'retry-after': String(retryAfterS) } };
+    }
+    const { waitMs: limited, by } = api ? this.limitAndScope(method, channel, arrivedAt) : { waitMs: 0, by: undefined };
     if (limited > 0) {
       const retryAfterS = Math.max(1, Math.ceil(limited / 1000));
       this.calls.push({ method, channel, text, at: Date.now(), status: 429, arrivedAt, retryAfterS, ...(by ? { limitedBy: by } : {}) });
@@ -182,11 +212,20 @@ export class TieredSlack {
         headers: { 'content-type': 'application/json', 'retry-after': String(retryAfterS) },
       };
     }
+    const fault = api ? (this.opts.faults.fail?.(method) ?? null) : null;
+    if (fault === '5xx') {
+      this.calls.push({ method, channel, text, at: Date.now(), status: 503, arrivedAt });
+      return { status: 503, body: JSON.stringify({ ok: false, error: 'service_unavailable' }), headers: { 'content-type': 'application/json' } };
+    }
     if (this.opts.latencyMs) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
     const headers: Record<string, string> = {};
     for (const h of ['content-type', 'authorization']) if (req.headers[h]) headers[h] = String(req.headers[h]);
     const res = await fetch(new URL(path.replace(/^\//, ''), this.fake.url.replace(/api\/$/, '')), { method: req.method ?? 'POST', headers, ...(raw.length ? { body: raw } : {}) });
     const body = Buffer.from(await res.arrayBuffer());
+    if (fault === 'lost-reply') {
+      this.calls.push({ method, channel, text, at: Date.now(), status: res.status, arrivedAt, replyLost: true });
+      return { status: 0, body: '', headers: {} };
+    }
     this.calls.push({ method, channel, text, at: Date.now(), status: res.status, arrivedAt });
     return { status: res.status, body, headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' } };
   }
