@@ -8,7 +8,11 @@ type Middleware = (args: { body: unknown; next: () => Promise<void>; context: Re
 /** The global middleware registerEventDedupe adds, taken from a stand-in App. */
 function dedupeWith(db: unknown): { middleware: Middleware; lines: string[] } {
   let middleware: Middleware | undefined;
-  const app = { use: (m: Middleware) => (middleware = m) } as unknown as App;
+  const app = {
+    use: (m: Middleware) => {
+      middleware = m;
+    },
+  } as unknown as App;
   const lines: string[] = [];
   registerEventDedupe(app, { db: db as never }, createLogger('info', { write: (l: string) => lines.push(l) }));
   return { middleware: middleware!, lines };
@@ -34,21 +38,42 @@ describe('registerEventDedupe', () => {
     const { middleware } = dedupeWith(eventStore({ rows: [] }));
     let handled = false;
     let acked = false;
-    await middleware({ body: event, context: {}, next: async () => void (handled = true), ack: async () => void (acked = true) });
+    await middleware({
+      body: event,
+      context: {},
+      next: async () => {
+        handled = true;
+      },
+      ack: async () => {
+        acked = true;
+      },
+    });
     expect({ handled, acked }).toEqual({ handled: false, acked: true });
   });
 
   it('hands a first delivery to the listeners', async () => {
     const { middleware } = dedupeWith(eventStore({ rows: [{ id: 'Ev0123' }] }));
     let handled = false;
-    await middleware({ body: event, context: {}, next: async () => void (handled = true) });
+    await middleware({
+      body: event,
+      context: {},
+      next: async () => {
+        handled = true;
+      },
+    });
     expect(handled).toBe(true);
   });
 
   it('hands the delivery to the listeners when Postgres cannot record it (Slack will not send it again), with a warning', async () => {
     const { middleware, lines } = dedupeWith(eventStore({ error: new Error('Connection terminated unexpectedly') }));
     let handled = false;
-    await middleware({ body: event, context: {}, next: async () => void (handled = true) });
+    await middleware({
+      body: event,
+      context: {},
+      next: async () => {
+        handled = true;
+      },
+    });
     expect(handled).toBe(true);
     expect(lines.some((l) => l.includes('handling the event anyway') && l.includes('Ev0123'))).toBe(true);
   });
