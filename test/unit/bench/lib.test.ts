@@ -61,7 +61,24 @@ describe('npm run bench:launch-day flags', { timeout: 120_000 }, () => {
     expect(help.stderr).toBe('');
     expect(help.status).toBe(0);
     const flags = [...help.stdout.matchAll(/^ {2}(?:-h, )?--([a-z-]+)/gm)].map((m) => m[1]!);
-    expect(flags).toEqual(['people', 'seed', 'slot-min', 'slots', 'post-cap', 'latency-ms', 'answer-pct', 'form-pct', 'replicas', 'drain-max-s', 'skip-build', 'json', 'help']);
+    expect(flags).toEqual([
+      'people',
+      'seed',
+      'slot-min',
+      'slots',
+      'post-cap',
+      'latency-ms',
+      'answer-pct',
+      'form-pct',
+      'replicas',
+      'chaos',
+      'chaos-kill-every-s',
+      'chaos-error-pct',
+      'drain-max-s',
+      'skip-build',
+      'json',
+      'help',
+    ]);
     for (const line of help.stdout.split('\n').filter((l) => /^ {2}-/.test(l))) expect(line).toMatch(/\(default: [^)]+\)$/);
     expect(launchDay(['-h']).stdout).toBe(help.stdout);
 
