@@ -31,50 +31,38 @@ function eventStore(outcome: { rows: unknown[] } | { error: Error }) {
   return { insert: () => chain };
 }
 
+/** Runs the middleware on one delivery of `body`; says whether it reached the listeners (`next`) and was acked. */
+async function deliver(middleware: Middleware, body: unknown): Promise<{ handled: boolean; acked: boolean }> {
+  const seen = { handled: false, acked: false };
+  await middleware({
+    body,
+    context: {},
+    next: async () => {
+      seen.handled = true;
+    },
+    ack: async () => {
+      seen.acked = true;
+    },
+  });
+  return seen;
+}
+
 describe('registerEventDedupe', () => {
   const event = { event_id: 'Ev0123', event: { type: 'message', channel_type: 'im' } };
 
   it('drops a delivery whose event_id was seen, and acks it', async () => {
     const { middleware } = dedupeWith(eventStore({ rows: [] }));
-    let handled = false;
-    let acked = false;
-    await middleware({
-      body: event,
-      context: {},
-      next: async () => {
-        handled = true;
-      },
-      ack: async () => {
-        acked = true;
-      },
-    });
-    expect({ handled, acked }).toEqual({ handled: false, acked: true });
+    expect(await deliver(middleware, event)).toEqual({ handled: false, acked: true });
   });
 
   it('hands a first delivery to the listeners', async () => {
     const { middleware } = dedupeWith(eventStore({ rows: [{ id: 'Ev0123' }] }));
-    let handled = false;
-    await middleware({
-      body: event,
-      context: {},
-      next: async () => {
-        handled = true;
-      },
-    });
-    expect(handled).toBe(true);
+    expect((await deliver(middleware, event)).handled).toBe(true);
   });
 
   it('hands the delivery to the listeners when Postgres cannot record it (Slack will not send it again), with a warning', async () => {
     const { middleware, lines } = dedupeWith(eventStore({ error: new Error('Connection terminated unexpectedly') }));
-    let handled = false;
-    await middleware({
-      body: event,
-      context: {},
-      next: async () => {
-        handled = true;
-      },
-    });
-    expect(handled).toBe(true);
+    expect((await deliver(middleware, event)).handled).toBe(true);
     expect(lines.some((l) => l.includes('handling the event anyway') && l.includes('Ev0123'))).toBe(true);
   });
 });
