@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import { isPermanent, platformError } from '../slack-errors.js';
+import { keepClaim } from './claim-keeper.js';
 import * as transitions from './transitions.js';
 import type { DeliveryClaim, DeliveryRef, Landed } from './transitions.js';
 
@@ -31,10 +32,11 @@ export interface Transport<P> {
  * Delivers `ref` exactly once through `transport`: claims it (pending → sending); on a claim after an unrecorded
  * one, first looks for that attempt's message and records it ('found'); otherwise prepares the payload,
  * reconfirms the claim right before sending (a claim released as stale meanwhile is left to the worker that
- * claimed it since: 'taken-over', nothing sent), sends and records where it landed ('sent'). Nothing to send
- * parks it ('failed'). A permanent error for the conversation (services/slack-errors.ts isPermanent) parks it
- * and is logged ('failed'); any other error releases it (services/delivery/transitions.ts parkOrRelease) and is
- * rethrown, so the job retries.
+ * claimed it since: 'taken-over', nothing sent), sends while renewing the claim every third of
+ * `scheduler.reclaim_after` (claim-keeper.ts: a call held by a Retry-After stays ours) and records where it landed
+ * ('sent'). Nothing to send parks it ('failed'). A permanent error for the conversation (services/slack-errors.ts
+ * isPermanent) parks it and is logged ('failed'); any other error releases it (services/delivery/transitions.ts
+ * parkOrRelease) and is rethrown, so the job retries.
  * @returns 'not-due' when it is not pending (sent, failed, claimed by another worker, or never opened).
  */
 export async function deliver<P>(deps: Deps, ref: DeliveryRef, transport: Transport<P>): Promise<DeliveryOutcome | 'not-due'> {
@@ -72,7 +74,15 @@ export async function deliverClaim<P>(deps: Deps, ref: DeliveryRef, claimed: Del
       return 'taken-over';
     }
     claimedAt = renewed;
-    await record(await transport.send(payload));
+    // renewed while the call runs: a Retry-After's hold may keep it in this process longer than reclaim_after
+    const keeper = keepClaim(deps, ref, claimedAt, deps.config.scheduler.reclaim_after / 3);
+    let landed: Landed;
+    try {
+      landed = await transport.send(payload);
+    } finally {
+      claimedAt = (await keeper.stop()) ?? claimedAt;
+    }
+    await record(landed);
     return 'sent';
   } catch (err) {
     if (isPermanent(err)) deps.log.warn({ reservation, channel: transport.channel, error: platformError(err) }, 'Slack refused this message for good; not retrying');
