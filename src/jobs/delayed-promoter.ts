@@ -54,6 +54,8 @@ export function startDelayedPromoter(queue: Pick<Queue, 'getDelayed' | 'getDelay
     new Promise<void>((resolve) => {
       wake = resolve;
       timer = setTimeout(resolve, Math.max(0, ms));
+      // the promoter never keeps the process alive by itself (its workers and server do)
+      timer.unref();
     });
 
   /** One read of the earliest delayed jobs; promotes those due. Returns the ms to sleep before the next read. */
