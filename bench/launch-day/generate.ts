@@ -147,7 +147,10 @@ export function generateProgram(opts: GenerateOptions): GeneratedProgram {
     `    - { id: program, name: ${program.name}, at: "${localAt(program, 'UTC', REAL_LOCAL[2]!)}", participants: [all_leads], remind_after: ${dur(30)}, close_after: ${dur(50)} }`,
     'calendar: { workdays: [mon, tue, wed, thu, fri, sat, sun] }',
     `checkins: { remind_after: ${dur(45)}, close_after: ${dur(100)}, questions: [{ id: status, prompt: "Status?" }] }`,
-    'scheduler: { tick: 1s }',
+    // a claim left by a killed process is released after `reclaim_after` (default 2 min: 2 % of a real check-in's
+    // 100-minute window); on the compressed clock that would be most of a window, so it shrinks too, to 30 s (twice
+    // the 15 s floor: a live process's call may wait out a Retry-After's hold after its claim, and must not lose it)
+    `scheduler: { tick: 1s${compressed ? ', reclaim_after: 30s' : ''} }`,
     'escalation:',
     '  default_severity: P1',
     '  ladders:',
