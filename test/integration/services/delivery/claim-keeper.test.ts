@@ -65,21 +65,27 @@ describe('a claim kept alive while its Slack call runs', () => {
     expect(calls).toBe(1);
   }, 60_000);
 
-  it('stops renewing once the claim is not ours (released as stale and claimed by another worker), and says so', async () => {
+  /** A delivery claimed at START and kept every 50 ms, once a renewal has stamped the clock moved by `seconds`. */
+  const keptClaim = async (ownerKey: string, seconds: number) => {
     h = await harness(YAML, START);
     const { deps } = await h.process({ workers: false });
-    const ref = { kind: 'test', ownerKey: 'taken' };
+    const ref = { kind: 'test', ownerKey };
     await transitions.open(deps.db, ref, deps.clock.now().toJSDate());
-    const mine = await transitions.claim(deps, ref);
-    const keeper = keepClaim(deps, ref, mine!.claimedAt, 50);
-    h.clock!.advance({ seconds: 1 });
-    await eventually('the claim was renewed', async () => ((await row(ref))?.claimed_at?.getTime() ?? 0) > mine!.claimedAt.getTime(), 30_000);
+    const mine = (await transitions.claim(deps, ref))!;
+    const keeper = keepClaim(deps, ref, mine.claimedAt, 50);
+    h.clock!.advance({ seconds });
+    await eventually('the claim was renewed', async () => ((await row(ref))?.claimed_at?.getTime() ?? 0) > mine.claimedAt.getTime(), 30_000);
+    return { deps, ref, mine, keeper };
+  };
+
+  it('stops renewing once the claim is not ours (released as stale and claimed by another worker), and says so', async () => {
+    const { deps, ref, keeper } = await keptClaim('taken', 1);
     // the stale release (as if Postgres had been away past reclaim_after) and another worker's claim
     await transitions.releaseStale(deps, new Date(Date.parse(START) + 60_000));
-    h.clock!.advance({ seconds: 1 });
+    h!.clock!.advance({ seconds: 1 });
     const theirs = await transitions.claim(deps, ref);
     expect(theirs).toMatchObject({ claims: 2 });
-    h.clock!.advance({ seconds: 1 });
+    h!.clock!.advance({ seconds: 1 });
     await new Promise((resolve) => setTimeout(resolve, 200)); // a few intervals
     expect(await keeper.stop()).toBeNull();
     // the other worker's claim was left as it was
@@ -88,17 +94,10 @@ describe('a claim kept alive while its Slack call runs', () => {
   });
 
   it('stop() gives the latest stamp, which record accepts', async () => {
-    h = await harness(YAML, START);
-    const { deps } = await h.process({ workers: false });
-    const ref = { kind: 'test', ownerKey: 'latest' };
-    await transitions.open(deps.db, ref, deps.clock.now().toJSDate());
-    const mine = await transitions.claim(deps, ref);
-    const keeper = keepClaim(deps, ref, mine!.claimedAt, 50);
-    h.clock!.advance({ seconds: 3 });
-    await eventually('the claim was renewed', async () => ((await row(ref))?.claimed_at?.getTime() ?? 0) > mine!.claimedAt.getTime(), 30_000);
+    const { deps, ref, mine, keeper } = await keptClaim('latest', 3);
     const latest = await keeper.stop();
     expect(latest).toEqual(new Date(Date.parse(START) + 3_000));
-    expect(await transitions.record(deps, ref, mine!.claimedAt, { ts: '1.1', channel: 'D10' })).toBe(false);
+    expect(await transitions.record(deps, ref, mine.claimedAt, { ts: '1.1', channel: 'D10' })).toBe(false);
     expect(await transitions.record(deps, ref, latest!, { ts: '1.1', channel: 'D10' })).toBe(true);
   });
 });
