@@ -414,8 +414,15 @@ async function main(): Promise<number> {
     // none is pending or sending in Postgres (at most --drain-max-s), and report how long that took. Prompts of the
     // slots not played and escalation DMs not yet due are not waited for (they are listed, as undelivered at the end)
     const drainStart = Date.now();
+    // with --chaos, check-in reports whose latest version is not shown yet count too (pseudo-kind `report render`)
     const undelivered = async () =>
-      (await db.query<{ kind: string; n: number }>("select kind, count(*)::int as n from deliveries where status in ('pending', 'sending') group by kind order by kind")).rows;
+      (
+        await db.query<{ kind: string; n: number }>(
+          `select kind, count(*)::int as n from deliveries where status in ('pending', 'sending') group by kind${
+            opts.chaos ? " union all select 'report render', count(*)::int from standup_runs where report_version > report_rendered_version having count(*) > 0" : ''
+          } order by kind`,
+        )
+      ).rows;
     // with --chaos every delivery must get out (a fault delays it; none may be lost), escalation DMs due later aside
     const deferred = (rows: { kind: string; n: number }[]) => rows.filter((r) => r.kind === 'answer_receipt' || r.kind === 'reminder' || (opts.chaos && r.kind !== 'prompt' && r.kind !== 'notice'));
     let left = await undelivered();

@@ -16,6 +16,12 @@ export interface ChaosChecks {
   answers: { acked: number; stored: number; lost: number; lostSample: string[] };
   /** `/blocker` commands acknowledged with HTTP 200 whose blocker Postgres does not hold. */
   blockers: { acked: number; stored: number; lost: string[] };
+  /**
+   * Check-in reports of the runs past their close time whose last version Slack shows (the last accepted post or
+   * chat.update of the report's message) is not the run's final state: another count of answers than Postgres holds,
+   * or not shown as closed. (A run of a slot not played, still open at the end, has no final state yet.)
+   */
+  reports: { runs: number; stale: number; staleSample: string[] };
   ok: boolean;
 }
 
@@ -36,7 +42,8 @@ function reservationOf(args: Record<string, unknown>): string | null {
 /**
  * The end-of-drill checks, from the stand-in's record of accepted calls and from Postgres:
  * every delivery posted at most once (by its metadata's reservation), none left undelivered, every escalation DM at
- * or after its due time, every acknowledged answer and `/blocker` stored.
+ * or after its due time, every acknowledged answer and `/blocker` stored, the report of every run past its close
+ * time showing its final state (the answers Postgres holds, closed).
  * @param fake the stand-in's calls (`status` 200 = accepted by it; calls refused at the front never reach it).
  * @param answersSent each answer the people sent, with the HTTP status the bot answered, and whether the bot then asked
  *   for it again (its DM: the reply was not recorded); those count as not acknowledged (the person was told).
@@ -120,6 +127,27 @@ export async function chaosChecks(args: {
         )
       ).rows.map((r) => JSON.stringify(r))
     : [];
+  const runs = await db.query<{ id: number; status: string; ts: string | null; answered: number }>(
+    "SELECT r.id, r.status, d.ts, (SELECT count(DISTINCT a.user_id)::int FROM standup_answers a WHERE a.run_id = r.id AND a.complete) AS answered FROM standup_runs r LEFT JOIN deliveries d ON d.kind = 'report' AND d.owner_key = r.id::text AND d.status = 'sent' WHERE r.close_at <= now() ORDER BY r.id",
+  );
+  const staleSample: string[] = [];
+  for (const run of runs.rows) {
+    const shown = fake.calls
+      .filter(
+        (c) =>
+          c.status === 200 && ((c.method === 'chat.postMessage' && reservationOf(c.args ?? {}) === `report-${run.id}`) || (c.method === 'chat.update' && run.ts !== null && c.args?.ts === run.ts)),
+      )
+      .sort((a, b) => a.at - b.at)
+      .at(-1);
+    const text = String(shown?.args?.text ?? '');
+    const blocks = typeof shown?.args?.blocks === 'string' ? shown.args.blocks : JSON.stringify(shown?.args?.blocks ?? '');
+    const count = /: (\d+)\/\d+ answered/.exec(text)?.[1];
+    const closedShown = blocks.includes('Closed at');
+    if (!shown || Number(count) !== run.answered || closedShown !== (run.status === 'closed')) {
+      if (staleSample.length < 10)
+        staleSample.push(`run ${run.id} (${run.status}, ${run.answered} answered): ${shown ? `shows "${text.slice(0, 100)}"${closedShown ? ', closed' : ''}` : 'never shown'}`);
+    }
+  }
   const checks = {
     missingPrompts,
     doubled,
@@ -128,7 +156,8 @@ export async function chaosChecks(args: {
     escalation: { notices: notices.rowCount ?? 0, posted, early, earlySample },
     answers: { acked: [...acked.values()].reduce((a, b) => a + b, 0), stored: [...stored.values()].reduce((a, b) => a + b, 0), lost: answersLost, lostSample },
     blockers: { acked: ackedBlockers.length, stored: texts.length, lost: lostBlockers },
+    reports: { runs: runs.rowCount ?? 0, stale: staleSample.length, staleSample },
   };
-  const ok = Object.keys(doubled).length === 0 && Object.keys(notDelivered).length === 0 && early === 0 && answersLost === 0 && lostBlockers.length === 0;
+  const ok = Object.keys(doubled).length === 0 && Object.keys(notDelivered).length === 0 && early === 0 && answersLost === 0 && lostBlockers.length === 0 && staleSample.length === 0;
   return { ...checks, ok };
 }
