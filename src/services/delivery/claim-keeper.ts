@@ -17,9 +17,10 @@ export interface ClaimKeeper {
  * still ours) until `stop()`, so that a live process's claim never looks abandoned however long its Slack call takes.
  * A call may be held well past `scheduler.reclaim_after`'s 15 s floor before it leaves the process: a 429's
  * `Retry-After` holds every later call under that limit (slack/rate-limit-gate.ts), up to a minute after a storm of
- * 429s. Without renewal the tick released such a claim as stale, another worker claimed it, searched Slack before
- * the held call had posted, and posted it a second time. With it, `reclaim_after` only has to outlast a dead
- * process, not the longest hold.
+ * 429s. Without renewal the tick could release such a claim as stale; another worker would claim it, could search
+ * Slack before the held call had posted, and would post it a second time (reasoned from the code while finding the
+ * chaos drill's lost prompt, not seen in a run). With it, `reclaim_after` only has to outlast a dead process, not
+ * the longest hold.
  *
  * A renewal that fails (Postgres away) is tried again at the next interval; one that finds the claim taken ends the
  * renewals (the held call's `record` then finds it is not ours, and the new owner's search finds its message).
