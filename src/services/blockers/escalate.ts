@@ -65,6 +65,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
     const quiet = deps.config.escalation.quiet_hours;
     const exempt = quiet?.except.includes(b.severity) ?? true;
     let noticeIds: number[] = [];
+    let reserved: number[] = [];
     if (to.length > 0) {
       const rows = await tx
         .insert(blockerNotices)
@@ -84,11 +85,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
         )
         .onConflictDoNothing()
         .returning({ id: blockerNotices.id, notBefore: blockerNotices.notBefore });
-      await transitions.open(
-        tx,
-        rows.map((r) => noticeDelivery(r.id)),
-        now.toJSDate(),
-      );
+      reserved = rows.map((r) => r.id);
       noticeIds = rows.filter((r) => r.notBefore <= now.toJSDate()).map((r) => r.id);
     }
     // a tracker task's escalation step comments on its issue once (issue 21, write_back sources only)
@@ -116,7 +113,9 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
         },
       })
       .returning({ id: blockerEvents.id });
-    await transitions.open(tx, threadLineDelivery(ev!.id), now.toJSDate());
+    // the notices' deliveries and the thread line's in one statement (the row lock is held until commit, and the
+    // escalation DMs wait for it: issue 25's lateness with 100,000 open timers)
+    await transitions.open(tx, [...reserved.map((id) => noticeDelivery(id)), threadLineDelivery(ev!.id)], now.toJSDate());
     const after = afterStep(state, step, now);
     let next = nextStep(b.policy, after);
     // a level that reached nobody because no one is known on call falls through to the next level at once (issue 22),
@@ -141,9 +140,10 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
   });
   if (!('updated' in res) || !res.updated) return res.outcome;
   const b = res.updated;
+  // the DMs first: everything else after commit can wait for them
+  await deps.wakeups.sendNotices(res.noticeIds);
   if (res.outcome === 'skipped') deps.log.warn({ blocker: blockerId, level: res.level + 1, reason: res.reason }, 'escalation level skipped: nobody left to notify');
   else deps.log.info({ blocker: blockerId, level: res.level + 1, to: res.to }, 'blocker escalated');
-  await deps.wakeups.sendNotices(res.noticeIds);
   if (b.nextDueAt) await deps.wakeups.escalate([{ blockerId, version: b.version, dueAt: b.nextDueAt, now: now.toJSDate() }]);
   await deps.wakeups.renderBlockers([{ blockerId, version: b.messageVersion }]);
   // the DMs of earlier levels say how far it went since
