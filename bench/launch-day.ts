@@ -162,7 +162,7 @@ async function main(): Promise<number> {
   // the chaos drill: its own Redis (restarted empty once), a storm of 429s and failed calls at the Slack front
   let stormUntil: number | null = null;
   const faults = opts.chaos ? slackChaos(opts.seed, opts.chaosErrorPct, () => stormUntil) : undefined;
-  const drillRedis = opts.chaos ? await privateRedis() : undefined;
+  const drillRedis = opts.chaos ? await privateRedis({ ownGroup: true }) : undefined;
   if (drillRedis) process.env.BENCH_REDIS_URL = drillRedis.url;
   const slack = await new TieredSlack({ postMessagePerMinute: opts.postCap, latencyMs: opts.latencyMs, ...(faults ? { faults } : {}) }).start();
   const scratch = await openBenchScratch('ld');
@@ -171,6 +171,27 @@ async function main(): Promise<number> {
   if (opts.chaos) scratch.redis.on('error', () => {});
   const bots: BotProcess[] = [];
   let sampler: NodeJS.Timeout | undefined;
+  // what the drill started goes with it: its bots run in their own process groups and its database and private Redis
+  // outlive it otherwise. Run once, at the end or on SIGTERM / SIGINT (a test that timed out, Ctrl-C)
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      if (sampler) clearInterval(sampler);
+      await Promise.all(bots.map((b) => b.stop().catch(() => null)));
+      await scratch.close();
+      await slack.stop().catch(() => undefined);
+      await drillRedis?.stop();
+    })());
+  // the signal may come more than once (to the process group, and relayed by npx and tsx): the first one counts
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    progress(`${signal}: stopping the bots and removing the run's database, queues and Redis`);
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   try {
     // the first slot on the second minute boundary from now: the bot is healthy within 5-20 s on this box
     const firstAt = DateTime.utc().startOf('minute').plus({ minutes: 2 });
@@ -603,11 +624,7 @@ async function main(): Promise<number> {
     if (opts.json) writeFileSync(opts.json, out);
     return pass ? 0 : 1;
   } finally {
-    if (sampler) clearInterval(sampler);
-    await Promise.all(bots.map((b) => b.stop().catch(() => null)));
-    await scratch.close();
-    await slack.stop().catch(() => undefined);
-    await drillRedis?.stop();
+    await cleanup();
   }
 }
 

@@ -29,10 +29,29 @@ interface DrillReport {
   result: string;
 }
 
-/** Runs the drill (npx tsx bench/launch-day.ts …) to its end; resolves with its exit code and output. */
-function runDrill(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** The drill's process group while it runs (npx, tsx and the drill's node), so that it can be stopped. */
+let running: number | undefined;
+
+/** Asks the drill to stop (SIGTERM to its process group): it stops its bots and removes its database and Redis. */
+function stopDrill(): void {
+  if (running === undefined) return;
+  try {
+    process.kill(-running, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Runs the drill (npx tsx bench/launch-day.ts …) to its end, in a process group of its own; stopped with SIGTERM
+ * after `stopAfterMs`, so that a drill that hangs cleans up and fails the test before the test's own timeout.
+ * Resolves with its exit code and output.
+ */
+function runDrill(args: string[], env: Record<string, string>, stopAfterMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'bench/launch-day.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['tsx', 'bench/launch-day.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running = child.pid;
+    const timer = setTimeout(stopDrill, stopAfterMs);
     let output = '';
     child.stdout.on('data', (d) => {
       output += String(d);
@@ -40,24 +59,38 @@ function runDrill(args: string[], env: Record<string, string>): Promise<{ code: 
     child.stderr.on('data', (d) => {
       output += String(d);
     });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      running = undefined;
+      resolve({ code, output });
+    });
   });
 }
 
 describe('the chaos drill (bench/launch-day.ts --chaos) at a small scale: nothing lost, doubled or early', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chaos-drill-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    stopDrill();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it(
     'two check-ins of 60 people on two replicas through kill -9s, a Redis restart, a Postgres outage, a 429 storm and failed calls',
     async () => {
       const json = join(dir, 'drill.json');
-      const { code, output } = await runDrill(['--people', '60', '--slots', '2', '--slot-min', '3', '--chaos', '--drain-max-s', '240', '--json', json], {
-        // its own database on the test server (created, migrated and dropped by the drill) and a Redis of its own
-        BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-        BENCH_REDIS_URL: inject('redisUrl'),
-      });
+      const { code, output } = await runDrill(
+        ['--people', '60', '--slots', '2', '--slot-min', '3', '--chaos', '--drain-max-s', '240', '--json', json],
+        {
+          // its own database on the test server (created, migrated and dropped by the drill) and a Redis of its own
+          BENCH_DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+          BENCH_REDIS_URL: inject('redisUrl'),
+        },
+        DRILL_TIMEOUT_MS - 2 * 60_000,
+      );
       const tail = output.split('\n').slice(-40).join('\n');
       let report: DrillReport;
       try {

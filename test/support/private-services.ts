@@ -33,20 +33,31 @@ function pingsRedis(port: number): boolean {
   }
 }
 
-/** A private redis-server (no persistence, like a restarted cache that lost everything). */
-export async function privateRedis() {
+/**
+ * A private redis-server (no persistence, like a restarted cache that lost everything). With `ownGroup`, it runs in a
+ * process group of its own, so a signal to its owner's group (Ctrl-C, a test stopping a benchmark) leaves it to the
+ * owner's cleanup, which may still need it. `stop()` kills it (SIGKILL) and resolves once it has exited, at once if it
+ * already had.
+ */
+export async function privateRedis(opts: { ownGroup?: boolean } = {}) {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', env: realClockEnv() });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+      env: realClockEnv(),
+      detached: opts.ownGroup ?? false,
+    });
     await waitUntil('private redis', () => pingsRedis(port));
   };
   const stop = async () => {
     if (!child) return;
     const c = child;
     child = null;
+    if (c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
     c.kill('SIGKILL');
-    await new Promise((r) => c.once('exit', r));
+    await exited;
   };
   await start();
   return {
