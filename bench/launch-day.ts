@@ -440,11 +440,16 @@ async function main(): Promise<number> {
       (
         await db.query<{ kind: string; n: number }>(
           `select kind, count(*)::int as n from deliveries where status in ('pending', 'sending') group by kind${
-            opts.chaos ? " union all select 'report render', count(*)::int from standup_runs where report_version > report_rendered_version having count(*) > 0" : ''
+            opts.chaos
+              ? " union all select 'report render', count(*)::int from standup_runs where report_version > report_rendered_version having count(*) > 0" +
+                // escalation DMs already due (pseudo-kind `notice due`): waited for like any other delivery
+                " union all select 'notice due', count(*)::int from deliveries d join blocker_notices n on d.kind = 'notice' and d.owner_key = n.id::text where d.status in ('pending', 'sending') and n.not_before <= now() having count(*) > 0"
+              : ''
           } order by kind`,
         )
       ).rows;
     // with --chaos every delivery must get out (a fault delays it; none may be lost), escalation DMs due later aside
+    // (`notice` counts them all; `notice due` those due already, which are waited for)
     const deferred = (rows: { kind: string; n: number }[]) => rows.filter((r) => r.kind === 'answer_receipt' || r.kind === 'reminder' || (opts.chaos && r.kind !== 'prompt' && r.kind !== 'notice'));
     let left = await undelivered();
     while (deferred(left).length && Date.now() - drainStart < opts.drainMaxS * 1_000) {

@@ -8,7 +8,11 @@ export interface ChaosChecks {
   /** Messages Slack holds more than once for one delivery (the same reservation in two accepted chat.postMessage), by kind. */
   doubled: Record<string, number>;
   doubledSample: string[];
-  /** Deliveries still pending or sending at the end, or failed for good (prompts and notices not yet due aside), by kind and status. */
+  /**
+   * Deliveries still pending or sending at the end, or failed for good, by kind and status; prompts still pending are
+   * checked per slot instead, and a pending escalation DM counts only once it has been due for {@link NOTICE_GRACE_S}
+   * (`notice pending (due)`).
+   */
   notDelivered: Record<string, number>;
   /** Escalation DMs: reserved, posted, posted before their due time (`not_before`). */
   escalation: { notices: number; posted: number; early: number; earlySample: string[] };
@@ -24,6 +28,13 @@ export interface ChaosChecks {
   reports: { runs: number; stale: number; staleSample: string[] };
   ok: boolean;
 }
+
+/**
+ * How long an escalation DM may stay pending once due before the drill counts it as not delivered: twice the
+ * compressed day's `scheduler.reclaim_after` (bench/launch-day/generate.ts), so a DM whose claim a killed replica held
+ * has been released and sent again.
+ */
+export const NOTICE_GRACE_S = 60;
 
 /** The reservation of a chat.postMessage (`<kind>-<owner key>` in its message metadata), null when none. */
 function reservationOf(args: Record<string, unknown>): string | null {
@@ -79,8 +90,12 @@ export async function chaosChecks(args: {
     "SELECT kind, status, count(*)::int AS n FROM deliveries WHERE status IN ('pending', 'sending', 'failed') GROUP BY kind, status ORDER BY kind, status",
   );
   const notDelivered: Record<string, number> = {};
-  // a prompt still pending is one of a slot not played (its prompts are checked per slot); a pending notice is not due yet
+  // a prompt still pending is one of a slot not played (its prompts are checked per slot); a pending notice may not be due yet
   for (const r of left.rows) if (!(r.kind === 'prompt' && r.status === 'pending') && !(r.kind === 'notice' && r.status === 'pending')) notDelivered[`${r.kind} ${r.status}`] = r.n;
+  const overdue = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM deliveries d JOIN blocker_notices n ON d.kind = 'notice' AND d.owner_key = n.id::text WHERE d.status = 'pending' AND n.not_before < now() - interval '${NOTICE_GRACE_S} seconds'`,
+  );
+  if (overdue.rows[0]!.n) notDelivered['notice pending (due)'] = overdue.rows[0]!.n;
 
   const notices = await db.query<{ id: number; not_before: Date }>('SELECT id, not_before FROM blocker_notices');
   let posted = 0;

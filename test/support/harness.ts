@@ -75,6 +75,8 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
     clock: fixed ?? (clock as ReturnType<typeof fixedClock>),
     config,
     prefix,
+    /** The test database's URL (for a client of its own, as a benchmark's checks use). */
+    url,
     process: process_,
     /** Runs SQL against the test database. */
     async sql<T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
