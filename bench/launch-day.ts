@@ -174,10 +174,12 @@ async function main(): Promise<number> {
   // what the drill started goes with it: its bots run in their own process groups and its database and private Redis
   // outlive it otherwise. Run once, at the end or on SIGTERM / SIGINT (a test that timed out, Ctrl-C)
   let cleaning: Promise<void> | undefined;
+  // bots still starting (a replica restarted after a kill): the cleanup waits until each is up, then stops it
+  const starting = new Set<Promise<BotProcess>>();
   const cleanup = () =>
     (cleaning ??= (async () => {
       if (sampler) clearInterval(sampler);
-      await Promise.all(bots.map((b) => b.stop().catch(() => null)));
+      await Promise.all([...bots.map((b) => b.stop().catch(() => null)), ...[...starting].map((p) => p.then((b) => b.stop()).catch(() => null))]);
       await scratch.close();
       await slack.stop().catch(() => undefined);
       await drillRedis?.stop();
@@ -216,7 +218,18 @@ async function main(): Promise<number> {
     };
     progress(`starting the bot (npm run start:prod)${opts.replicas > 1 ? `, ${opts.replicas} replicas` : ''}`);
     // one after the other: the first migrates the database; the others find it migrated
-    const launch = async () => startBot({ ...env, PORT: String(await freePort()) }, g.yaml, 90_000, { command: ['npm', 'run', 'start:prod', '--silent'] });
+    // none once the drill is stopping: a bot started after the cleanup's snapshot would outlive the drill
+    const launch = async () => {
+      const port = await freePort();
+      if (stopping) throw new Error('the drill is stopping: no bot is started');
+      const started = startBot({ ...env, PORT: String(port) }, g.yaml, 90_000, { command: ['npm', 'run', 'start:prod', '--silent'] });
+      starting.add(started);
+      try {
+        return await started;
+      } finally {
+        starting.delete(started);
+      }
+    };
     for (let i = 0; i < opts.replicas; i++) bots.push(await launch());
     const pids = bots.map((b) => nodePidUnder(b.child.pid!));
     const cpu0 = pids.map((p) => cpuSeconds(p) ?? 0);
