@@ -26,6 +26,20 @@ export interface Process {
 }
 
 /**
+ * Waits until the scheduler queue holds no job waiting or running (its iterations due now are done; the next ones
+ * are delayed). Polls every 20 ms; throws after 30 s, naming what is still there.
+ */
+async function schedulerSettled(queues: Queues): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const counts = await queues.scheduler.getJobCounts('waiting', 'active', 'prioritized');
+    if (Object.values(counts).every((n) => !n)) return;
+    if (Date.now() > deadline) throw new Error(`the job schedulers' first iterations did not finish within 30 s: ${JSON.stringify(counts)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
  * Integration harness: a fresh database, a unique BullMQ prefix on the real Redis, a clock (fixed at
  * `startIso`, which the test moves, or the real one for `'real-time'`, for tests of BullMQ delayed jobs), and
  * `process()` to start as many bot processes as a test needs (workers included).
@@ -59,6 +73,11 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
             schedulerKeeperMs: opts.keeperMs,
             requestsFirst: opts.requestsFirst,
           });
+    // BullMQ runs an `every` job scheduler's first iteration at once (addJobScheduler: nextMillis = now), so a
+    // process starts with a tick and a sweep on the test's clock. With the hour-long defaults the test means "no tick
+    // unless I call it": wait for those first ones, or one would race the test's own tick (two runs inserted at once
+    // take two ids from the sequence, and the run a test names as 1 can be 2).
+    if (workers && (opts.tickMs ?? 3_600_000) >= 60_000 && (opts.sweepMs ?? 3_600_000) >= 60_000) await schedulerSettled(queues);
     const p: Process = {
       deps,
       database,
