@@ -109,18 +109,28 @@ export async function startWorkers(args: {
    * served first). The scheduler's ticks and sweeps are not held: they are what keeps check-ins on time.
    */
   requestsFirst?: Pick<RequestsFirst, 'idle'>;
+  /**
+   * Job scheduler ids (e.g. `standup-tick`, `due-work-sweep`) whose first iteration comes one interval after start
+   * instead of at once. BullMQ runs an `every` job scheduler's first iteration as soon as it is created
+   * (addJobScheduler: `nextMillis = now`). A bot process holds none; the integration harness holds the tick and the
+   * sweep, which its tests run themselves. Only the first assertion is held: a scheduler that already exists keeps its
+   * next iteration, and the keeper re-creates one lost with Redis's data at once.
+   */
+  holdFirstIteration?: readonly string[];
 }): Promise<Workers> {
   const { deps, queues, connection, prefix } = args;
   const settings: ScheduleSettings = { tickMs: args.tickMs, sweepMs: args.sweepMs ?? deps.config.escalation.sweep_every };
-  const ensureSchedulers = async () => {
+  const ensureSchedulers = async (hold: readonly string[] = []) => {
     // a renamed job scheduler: the old id would go on adding jobs every interval beside the new one. Removed on each
     // pass, since a process still on the old code (a rolling deploy) re-asserts it until it stops.
     for (const job of scheduledJobs) for (const former of job.formerSchedulerIds ?? []) await queues.scheduler.removeJobScheduler(former);
     for (const job of scheduledJobs) {
-      await queues.scheduler.upsertJobScheduler(job.schedulerId, { every: job.every(settings) }, { name: job.name, data: {}, opts: SCHEDULED_JOB_OPTIONS });
+      const every = job.every(settings);
+      const repeat = hold.includes(job.schedulerId) ? { every, startDate: Date.now() + every } : { every };
+      await queues.scheduler.upsertJobScheduler(job.schedulerId, repeat, { name: job.name, data: {}, opts: SCHEDULED_JOB_OPTIONS });
     }
   };
-  await ensureSchedulers();
+  await ensureSchedulers(args.holdFirstIteration);
   // A Redis FLUSHALL (or a Redis restarted without persistence) deletes the job schedulers too: re-assert
   // them (idempotent upsert) so ticks and sweeps resume without a bot restart; former ids are removed again.
   const keeper = setInterval(

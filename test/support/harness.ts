@@ -9,6 +9,7 @@ import { createPreflight } from '../../src/create-preflight.js';
 import type { PlanHolder } from '../../src/services/plan/holder.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import type { Queues } from '../../src/jobs/queues.js';
+import { dueWorkSweep, standupTick } from '../../src/jobs/registry.js';
 import type { RequestsFirst } from '../../src/jobs/requests-first.js';
 import type { Workers } from '../../src/jobs/workers.js';
 import type { Deps } from '../../src/services/deps.js';
@@ -23,20 +24,6 @@ export interface Process {
   queues: Queues;
   workers?: Workers;
   stop(): Promise<void>;
-}
-
-/**
- * Waits until the scheduler queue holds no job waiting or running (its iterations due now are done; the next ones
- * are delayed). Polls every 20 ms; throws after 30 s, naming what is still there.
- */
-async function schedulerSettled(queues: Queues): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const counts = await queues.scheduler.getJobCounts('waiting', 'active', 'prioritized');
-    if (Object.values(counts).every((n) => !n)) return;
-    if (Date.now() > deadline) throw new Error(`the job schedulers' first iterations did not finish within 30 s: ${JSON.stringify(counts)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /**
@@ -72,12 +59,11 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
             sweepMs: opts.sweepMs ?? 3_600_000,
             schedulerKeeperMs: opts.keeperMs,
             requestsFirst: opts.requestsFirst,
+            // BullMQ runs an `every` job scheduler's first iteration at once: a tick or sweep the test did not ask for
+            // would race the one it runs itself (two runs inserted at once take two ids; a sweep's counts go to the
+            // other). With no interval given, the test runs them: their first iteration is an interval away.
+            holdFirstIteration: [...(opts.tickMs === undefined ? [standupTick.schedulerId] : []), ...(opts.sweepMs === undefined ? [dueWorkSweep.schedulerId] : [])],
           });
-    // BullMQ runs an `every` job scheduler's first iteration at once (addJobScheduler: nextMillis = now), so a
-    // process starts with a tick and a sweep on the test's clock. With the hour-long defaults the test means "no tick
-    // unless I call it": wait for those first ones, or one would race the test's own tick (two runs inserted at once
-    // take two ids from the sequence, and the run a test names as 1 can be 2).
-    if (workers && (opts.tickMs ?? 3_600_000) >= 60_000 && (opts.sweepMs ?? 3_600_000) >= 60_000) await schedulerSettled(queues);
     const p: Process = {
       deps,
       database,

@@ -1,7 +1,7 @@
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { dueWorkSweep, scheduledJobs } from '../../../src/jobs/registry.js';
+import { dueWorkSweep, scheduledJobs, standupTick } from '../../../src/jobs/registry.js';
 import { harness } from '../../support/harness.js';
 import { aConfig } from '../../support/config-factories.js';
 
@@ -55,6 +55,38 @@ describe('startWorkers and the job schedulers (real Redis)', () => {
       await bot.stop();
       await events.close();
       await connection.quit();
+    }
+  });
+});
+
+describe('holdFirstIteration: a job scheduler whose first iteration waits one interval (real Redis)', () => {
+  /** Each job scheduler's next iteration (epoch ms) and how many iterations BullMQ has produced, by scheduler id. */
+  const schedulersOf = async (bot: Awaited<ReturnType<Awaited<ReturnType<typeof harness>>['process']>>) =>
+    Object.fromEntries((await bot.queues.scheduler.getJobSchedulers()).map((s) => [s.key, { next: Number(s.next ?? Number.NaN), iterations: s.iterationCount ?? 0 }]));
+
+  it('the harness holds the tick and the sweep an hour; the other schedulers and a tick the test asked for run at once', async () => {
+    const held = await harness(YAML, '2026-02-03T10:00:00Z');
+    const given = await harness(YAML, '2026-02-03T10:00:00Z');
+    try {
+      const before = Date.now();
+      const a = await held.process();
+      const b = await given.process({ tickMs: 3_600_000, sweepMs: 3_600_000 });
+      const after = Date.now();
+      // not held (intervals the test gave): the first tick came at once, and BullMQ produced the next one after it
+      const until = Date.now() + 20_000;
+      while ((await schedulersOf(b))[standupTick.schedulerId]?.iterations !== 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect((await schedulersOf(b))[standupTick.schedulerId]?.iterations).toBe(2);
+      // held: the only iteration so far is the first, one interval after start
+      const heldNow = await schedulersOf(a);
+      for (const id of [standupTick.schedulerId, dueWorkSweep.schedulerId]) {
+        expect(heldNow[id]?.iterations).toBe(1);
+        expect(heldNow[id]?.next).toBeGreaterThanOrEqual(before + 3_600_000);
+      }
+      // a scheduler not held (the on-call user groups, every minute) is due within its interval of start
+      expect(heldNow['oncall-usergroups']?.next).toBeLessThanOrEqual(after + 60_000);
+    } finally {
+      await held.cleanup();
+      await given.cleanup();
     }
   });
 });
