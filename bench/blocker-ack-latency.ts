@@ -35,12 +35,16 @@
  *    the machine hits all of them; (number of targets) × duration wall time per rate.
  *  - mode both: every tick sends one request to each target (order rotating), so all see the same moment.
  *  - mode sequential (issue 25): one target at a time, each starting idle. Before every target's ramp and again before
- *    its measured phase, the bench waits until no Preflight has a job waiting, prioritized or running in any of its
- *    queues (delayed jobs are the ladders' 1 h timers) and the whole machine was below `quiet-busy-pct` % busy for a
- *    full second (at most `quiet-max-s`; the wait is reported). So work one target defers is never drained during
- *    another's phase. After each target's phase the bench waits for its queues to empty ("drain", at most `drain-s`)
- *    and reports its CPU ms per request both for the phase alone and including that drain (the deferred work counts).
- *    Exit code: the drain must end within `drain-max-s` seconds of the phase's end (issue 25: 5 s).
+ *    its measured phase, the bench waits until no Preflight has a job pending and the whole machine was below
+ *    `quiet-busy-pct` % busy for a full second (at most `quiet-max-s`; the wait is reported). Pending: waiting,
+ *    prioritized or running in any queue, or delayed in the dm and channel queues (coalesced edits and renders due
+ *    within seconds); delayed escalation and scheduler jobs are the ladders' 1 h timers and the job schedulers' next
+ *    iterations. So work one target defers is never drained during another's phase. After each target's phase the
+ *    bench reports its CPU ms per request both for the phase alone and until its queues emptied (the deferred work
+ *    counts; no figure if they did not empty within `drain-s`).
+ *    Exit code: the queues must empty within `drain-max-s` seconds of the phase's end (issue 25: 5 s).
+ * In every mode, after each phase the bench waits (at most `drain-s`) for the render backlog to be 0 and for every
+ * Preflight's queues to hold nothing pending, seen twice in a row 100 ms apart; each time is that of the first read.
  * Latency = reply fully read − scheduled send time (client-side lag counts against the target: no coordinated
  * omission); `fromSend` = reply − actual send, and the sender's own lag, are reported separately.
  * Checks: errors (non-200, transport errors, Preflight bodies without "Raised") must be 0, and for each
@@ -575,7 +579,7 @@ async function main(): Promise<number> {
       /** CPU ms per process during the phase (sequential: each target's own phase) */
       cpuMs: Record<string, number>;
       /** sequential: each target's CPU ms from its phase's start until its queues were empty (the deferred work counted) */
-      cpuMsWithDrain: Record<string, number>;
+      cpuMsWithDrain: Record<string, number | null>;
       machineBusyPct: number;
       renderBacklogAtEnd: Record<string, number>;
       /** render jobs waiting + delayed + active, sampled each second of the phase */
@@ -592,14 +596,17 @@ async function main(): Promise<number> {
     };
     const phases: PhaseRecord[] = [];
     // every queue of each Preflight: what it defers (renders, DMs, receipts) and has not done yet
+    const SHORT_DELAYS = ['dm', 'channel'];
     const allQueues = new Map(targets.filter((t) => t.kind === 'preflight').map((t) => [t.name, QUEUE_NAMES.map((q) => new Queue(q, { connection: redis!, prefix: t.prefix! }))]));
     const pendingNow = async () => {
       const out: Record<string, number> = {};
       for (const [name, qs] of allQueues) {
         let n = 0;
         for (const q of qs) {
-          const c = await q.getJobCounts('waiting', 'prioritized', 'active');
-          n += (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.active ?? 0);
+          const c = await q.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+          // delayed dm and channel jobs are coalesced edits and renders due within seconds; delayed escalation and
+          // scheduler jobs are the ladders' 1 h timers and the job schedulers' next iterations
+          n += (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.active ?? 0) + (SHORT_DELAYS.includes(q.name) ? (c.delayed ?? 0) : 0);
         }
         out[name] = n;
       }
@@ -674,24 +681,35 @@ async function main(): Promise<number> {
       const pendingDrainMs: Record<string, number | null> = Object.fromEntries(Object.keys(pendingAtEnd).map((k) => [k, null]));
       const cpuAtDrain: Record<string, number> = {};
       const tEnd = Date.now();
+      // empty twice in a row (100 ms apart): a job running at one read may queue another before the next; the time
+      // and CPU are those of the first of the two reads
+      const firstEmpty: Record<string, { ms: number; cpu: number } | null> = Object.fromEntries(Object.keys(pendingAtEnd).map((k) => [k, null]));
       for (;;) {
-        const b = await backlogNow();
         const p = await pendingNow();
-        for (const [k, v] of Object.entries(b)) if (v === 0 && drainMs[k] === null) drainMs[k] = Date.now() - tEnd;
-        for (const [k, v] of Object.entries(p))
-          if (v === 0 && b[k] === 0 && pendingDrainMs[k] === null) {
-            pendingDrainMs[k] = Date.now() - tEnd;
-            cpuAtDrain[k] = cpuNow()[k]!;
+        const b = await backlogNow();
+        const at = { ms: Date.now() - tEnd, cpu: cpuNow() };
+        for (const [k, v] of Object.entries(b)) if (v === 0 && drainMs[k] === null) drainMs[k] = at.ms;
+        for (const [k, v] of Object.entries(p)) {
+          if (pendingDrainMs[k] !== null) continue;
+          const empty = v === 0 && b[k] === 0;
+          if (!empty) firstEmpty[k] = null;
+          else if (firstEmpty[k] === null) firstEmpty[k] = { ms: at.ms, cpu: at.cpu[k]! };
+          else {
+            pendingDrainMs[k] = firstEmpty[k]!.ms;
+            cpuAtDrain[k] = firstEmpty[k]!.cpu;
           }
+        }
         if ([...Object.values(drainMs), ...Object.values(pendingDrainMs)].every((v) => v !== null) || Date.now() - tEnd > opts.drainS * 1_000) break;
         await sleep(100);
       }
-      const cEnd = cpuNow();
       const record: PhaseRecord = {
         rate,
         wallS: secs(Date.now() - t0),
         cpuMs: { ...Object.fromEntries(Object.entries(c1).map(([k, v]) => [k, v - c0[k]!])), sender: Math.round((me.user + me.system) / 1000) },
-        cpuMsWithDrain: Object.fromEntries(targets.map((t) => [t.name, (cpuAtDrain[t.name] ?? cEnd[t.name]!) - c0[t.name]!])),
+        // a target with no queues (the floor) defers nothing; a Preflight whose queues did not empty has no figure
+        cpuMsWithDrain: Object.fromEntries(
+          targets.map((t) => [t.name, !allQueues.has(t.name) ? c1[t.name]! - c0[t.name]! : cpuAtDrain[t.name] === undefined ? null : cpuAtDrain[t.name]! - c0[t.name]!]),
+        ),
         machineBusyPct: Math.round(((m1.busy - m0.busy) / (m1.total - m0.total)) * 1000) / 10,
         renderBacklogAtEnd: backlog,
         renderBacklogPerS: perS,
@@ -721,8 +739,12 @@ async function main(): Promise<number> {
       phases.push({
         rate,
         wallS: parts.reduce((a, r) => a + r.wallS, 0),
-        cpuMs: pick((t, r) => r.cpuMs[t.name]!),
-        cpuMsWithDrain: pick((t, r) => r.cpuMsWithDrain[t.name]!),
+        // each target's own phase; the fake, Postgres, Redis and the sender summed over every target's phase
+        cpuMs: {
+          ...Object.fromEntries(['slackFake', 'postgres', 'redis', 'sender'].map((k) => [k, parts.reduce((a, r) => a + (r.cpuMs[k] ?? 0), 0)])),
+          ...pick((t, r) => r.cpuMs[t.name]!),
+        },
+        cpuMsWithDrain: pick((t, r) => r.cpuMsWithDrain[t.name] ?? null),
         machineBusyPct: Math.round((parts.reduce((a, r) => a + r.machineBusyPct, 0) / parts.length) * 10) / 10,
         renderBacklogAtEnd: Object.fromEntries([...channelQueues.keys()].map((k) => [k, preflightPart(k).renderBacklogAtEnd[k]!])),
         renderBacklogPerS: Object.fromEntries([...channelQueues.keys()].map((k) => [k, preflightPart(k).renderBacklogPerS[k]!])),
@@ -806,7 +828,7 @@ async function main(): Promise<number> {
           slowest: slowest.map((s) => `${secs(s.offset)}s:${Math.round(s.latency!)}`),
           cpuMsPerRequest: Math.round((ph.cpuMs[t.name]! / Math.max(1, xs.length)) * 100) / 100,
           /** the phase's CPU plus the drain of what it deferred, per request (sequential mode; otherwise other targets' phases overlap it) */
-          cpuMsPerRequestWithDrain: ph.cpuMsWithDrain[t.name] === undefined ? null : Math.round((ph.cpuMsWithDrain[t.name]! / Math.max(1, xs.length)) * 100) / 100,
+          cpuMsPerRequestWithDrain: opts.mode !== 'sequential' || ph.cpuMsWithDrain[t.name] == null ? null : Math.round((ph.cpuMsWithDrain[t.name]! / Math.max(1, xs.length)) * 100) / 100,
           /** p50 / p99 per third of the phase: rising thirds mean the acks fall behind (a backlog in the process) */
           p50p99ByThird: [0, 1, 2].map((k) => {
             const end = Math.max(...xs.map((x) => x.offset), 1);
