@@ -735,7 +735,9 @@ async function main(): Promise<number> {
       const parts: PhaseRecord[] = [];
       for (const t of targets) parts.push(await measure(rate, [t]));
       const pick = <V>(from: (t: Target, r: PhaseRecord) => V): Record<string, V> => Object.fromEntries(targets.map((t, i) => [t.name, from(t, parts[i]!)]));
-      const preflightPart = (name: string) => parts[targets.findIndex((t) => t.name === name)]!;
+      // a Preflight's figure from its own phase (the other phases hold that Preflight idle)
+      const own = <V>(keys: Iterable<string>, get: (r: PhaseRecord, k: string) => V): Record<string, V> =>
+        Object.fromEntries([...keys].map((k) => [k, get(parts[targets.findIndex((t) => t.name === k)]!, k)]));
       phases.push({
         rate,
         wallS: parts.reduce((a, r) => a + r.wallS, 0),
@@ -746,16 +748,16 @@ async function main(): Promise<number> {
         },
         cpuMsWithDrain: pick((t, r) => r.cpuMsWithDrain[t.name] ?? null),
         machineBusyPct: Math.round((parts.reduce((a, r) => a + r.machineBusyPct, 0) / parts.length) * 10) / 10,
-        renderBacklogAtEnd: Object.fromEntries([...channelQueues.keys()].map((k) => [k, preflightPart(k).renderBacklogAtEnd[k]!])),
-        renderBacklogPerS: Object.fromEntries([...channelQueues.keys()].map((k) => [k, preflightPart(k).renderBacklogPerS[k]!])),
-        drainMs: Object.fromEntries([...channelQueues.keys()].map((k) => [k, preflightPart(k).drainMs[k]!])),
-        pendingAtEnd: Object.fromEntries([...allQueues.keys()].map((k) => [k, preflightPart(k).pendingAtEnd[k]!])),
-        pendingDrainMs: Object.fromEntries([...allQueues.keys()].map((k) => [k, preflightPart(k).pendingDrainMs[k]!])),
+        renderBacklogAtEnd: own(channelQueues.keys(), (r, k) => r.renderBacklogAtEnd[k]!),
+        renderBacklogPerS: own(channelQueues.keys(), (r, k) => r.renderBacklogPerS[k]!),
+        drainMs: own(channelQueues.keys(), (r, k) => r.drainMs[k]!),
+        pendingAtEnd: own(allQueues.keys(), (r, k) => r.pendingAtEnd[k]!),
+        pendingDrainMs: own(allQueues.keys(), (r, k) => r.pendingDrainMs[k]!),
         quietWaitMs: pick((t, r) => r.quietWaitMs[t.name]!),
         pgBackends: {
-          beforeRamp: Object.fromEntries([...allQueues.keys()].map((k) => [k, preflightPart(k).pgBackends.beforeRamp[k]!])),
-          afterRamp: Object.fromEntries([...allQueues.keys()].map((k) => [k, preflightPart(k).pgBackends.afterRamp[k]!])),
-          afterPhase: Object.fromEntries([...allQueues.keys()].map((k) => [k, preflightPart(k).pgBackends.afterPhase[k]!])),
+          beforeRamp: own(allQueues.keys(), (r, k) => r.pgBackends.beforeRamp[k]!),
+          afterRamp: own(allQueues.keys(), (r, k) => r.pgBackends.afterRamp[k]!),
+          afterPhase: own(allQueues.keys(), (r, k) => r.pgBackends.afterPhase[k]!),
         },
       });
     }
