@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { blockerEvents, blockerNotices, deliveries } from '../../db/schema/index.js';
+import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { DeliveryRef } from '../delivery/transitions.js';
 
 /** The delivery kind of an escalation DM (its metadata `preflight_notice`, reservation `notice-<notice id>`). */
@@ -16,6 +16,9 @@ export const BLOCKER_MESSAGE = 'blocker';
 
 /** The delivery of blocker `blockerId`'s message (its `ts`, conversation and permalink once posted). */
 export const blockerMessageDelivery = (blockerId: number): DeliveryRef => ({ kind: BLOCKER_MESSAGE, ownerKey: blockerId });
+
+/** The join condition of a blocker with its message's delivery ({@link blockerMessageDelivery}). */
+export const blockerMessageJoin = and(eq(deliveries.kind, BLOCKER_MESSAGE), eq(deliveries.ownerKey, sql`${blockers.id}::text`));
 
 /**
  * The delivery kind of a timeline line in the blocker message's thread (`preflight_thread_line`,

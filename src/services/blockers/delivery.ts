@@ -6,7 +6,7 @@ import { deliverClaim } from '../delivery/deliver.js';
 import type { EscalationNoticeModel, OutgoingMessage } from '../delivery/renderer.js';
 import { messageTransport, postOrUpdateDelivery, updatePosted } from '../delivery/send-once.js';
 import * as transitions from '../delivery/transitions.js';
-import { blockerMessageDelivery, NOTICE, noticeDelivery, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
+import { blockerMessageDelivery, blockerMessageJoin, NOTICE, noticeDelivery, noticeJoin, threadLineDelivery } from './delivery-kinds.js';
 import { zoneOf } from '../checkins/participation.js';
 import type { BlockerNoticeRow, BlockerRow } from './rows.js';
 import { blockerView } from './view.js';
@@ -188,23 +188,19 @@ export async function updateNotices(deps: Deps, blockerId: number): Promise<{ ed
 export async function renderBlockerMessage(deps: Deps, blockerId: number): Promise<'posted' | 'updated' | 'current' | 'failed'> {
   return deps.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_BLOCKER_MESSAGE}, ${blockerId})`);
-    const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId));
-    if (!b || b.messageRenderedVersion >= b.messageVersion) return 'current';
+    // the blocker and its message's delivery in one read, once the lock is ours
+    const [row] = await tx
+      .select({ b: blockers, before: { status: deliveries.status, ts: deliveries.ts, conversation: deliveries.conversation, permalink: deliveries.permalink } })
+      .from(blockers)
+      .leftJoin(deliveries, blockerMessageJoin)
+      .where(eq(blockers.id, blockerId));
+    if (!row || row.b.messageRenderedVersion >= row.b.messageVersion) return 'current';
+    const { b, before } = row;
     const ref = blockerMessageDelivery(blockerId);
-    const before = await transitions.stateOf({ db: tx }, ref);
     const message = deps.renderer.blockerMessage(blockerView(deps.config, b, deps.clock.now().toJSDate(), undefined, before?.permalink ?? null));
-    // the delivery and its ts are written outside this transaction, so a crash after posting cannot lose them
-    const res = await postOrUpdateDelivery(deps, ref, { channel: b.channel, unfurlLinks: false }, message, before);
-    // a new message (first post, or re-posted) gets its permalink
-    if (res.outcome !== 'failed' && res.ts !== before?.ts) {
-      let permalink: string | null = null;
-      try {
-        permalink = (await deps.slack.chat.getPermalink({ channel: res.channel, message_ts: res.ts })).permalink ?? null;
-      } catch (err) {
-        deps.log.warn({ blocker: blockerId, err: (err as Error).message }, 'could not get the blocker message permalink');
-      }
-      await transitions.recordPermalink(deps, ref, permalink);
-    }
+    // the delivery and its ts are written outside this transaction, so a crash after posting cannot lose them; a
+    // new message (first post, or re-posted) gets its permalink, recorded with its ts
+    const res = await postOrUpdateDelivery(deps, ref, { channel: b.channel, unfurlLinks: false }, message, before, { permalink: true });
     await tx.update(blockers).set({ messageRenderedVersion: b.messageVersion }).where(eq(blockers.id, blockerId));
     return res.outcome;
   });

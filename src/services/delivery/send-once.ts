@@ -6,7 +6,7 @@ import { rememberDmChannel } from './dm-channels.js';
 import { findPostedMessage, isUserId } from './lookup.js';
 import type { OutgoingMessage } from './renderer.js';
 import * as transitions from './transitions.js';
-import type { DeliveryRef } from './transitions.js';
+import type { DeliveryRef, Landed } from './transitions.js';
 
 /** Where a message goes: a channel id or a user id (DM), optionally as a reply in the thread of `threadTs`. */
 export interface Target {
@@ -115,7 +115,7 @@ export function messageTransport(deps: Deps, ref: DeliveryRef, target: Target, m
  * late answer), reserved as
  * the delivery `ref` (services/delivery/transitions.ts): chat.update on its recorded `ts` when it was sent (the
  * delivery forgotten and the message posted again when Slack says it was deleted, `message_not_found`); otherwise
- * the delivery is opened if need be and claimed (serialised: callers hold a lock for the whole call, so a claim
+ * the delivery is opened already claimed when it never was, or else claimed (serialised: callers hold a lock for the whole call, so a claim
  * left by a render that died is taken over at once), an earlier unrecorded attempt is looked for (and edited
  * instead of posting again), and the `ts` is recorded at once. A failed first post gives the claim back (a 429
  * uncounted: Slack performed nothing). A permanent error for this conversation (services/slack-errors.ts
@@ -123,6 +123,8 @@ export function messageTransport(deps: Deps, ref: DeliveryRef, target: Target, m
  * retrying it forever; the next version tries again. Other errors propagate (the job retries).
  * @param known the delivery's state when the caller already read it (in its own transaction): not read again, so a
  *   caller holding a transaction does not take a second pool connection for it.
+ * @param opts.permalink ask Slack for the permalink of a message that lands anew (chat.getPermalink), recorded with
+ *   its `ts` in one write (null when Slack gives none or the call fails: logged, never thrown).
  * @returns 'updated' (edited, including an earlier attempt found in Slack) or 'posted', with the `ts`; or 'failed'.
  */
 export async function postOrUpdateDelivery(
@@ -131,13 +133,27 @@ export async function postOrUpdateDelivery(
   target: Target,
   message: OutgoingMessage,
   known?: transitions.DeliveryState | null,
+  opts: { permalink?: boolean } = {},
 ): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string } | { outcome: 'failed' }> {
   try {
-    return await showDeliveryVersion(deps, ref, target, message, known);
+    return await showDeliveryVersion(deps, ref, target, message, known, opts);
   } catch (err) {
     if (!isPermanent(err)) throw err;
     deps.log.warn({ reservation: transitions.reservationOf(ref), channel: target.channel, error: platformError(err) }, 'Slack refused this version of the message for good; not retrying it');
     return { outcome: 'failed' };
+  }
+}
+
+/**
+ * Slack's permalink of a message that just landed (chat.getPermalink), or null when Slack gives none or the call
+ * fails (logged: the message is posted, and a link can still be built from its conversation and `ts`).
+ */
+async function permalinkOf(deps: Pick<Deps, 'slack' | 'log'>, ref: DeliveryRef, channel: string, ts: string): Promise<string | null> {
+  try {
+    return (await deps.slack.chat.getPermalink({ channel, message_ts: ts })).permalink ?? null;
+  } catch (err) {
+    deps.log.warn({ reservation: transitions.reservationOf(ref), err: (err as Error).message }, 'could not get the permalink of this message');
+    return null;
   }
 }
 
@@ -147,9 +163,11 @@ async function showDeliveryVersion(
   ref: DeliveryRef,
   target: Target,
   message: OutgoingMessage,
-  known?: transitions.DeliveryState | null,
+  known: transitions.DeliveryState | null | undefined,
+  opts: { permalink?: boolean },
 ): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
   const id = String(ref.ownerKey);
+  const withLink = async (landed: Landed): Promise<Landed> => (opts.permalink ? { ...landed, permalink: await permalinkOf(deps, ref, landed.channel ?? target.channel, landed.ts) } : landed);
   const edit = (channel: string, ts: string) => chatUpdate(deps, ref.kind, id, { channel, ts }, message);
   const current = known !== undefined ? known : await transitions.stateOf(deps, ref);
   if (current?.status === 'sent' && current.ts) {
@@ -162,20 +180,20 @@ async function showDeliveryVersion(
       await transitions.forget(deps, ref);
     }
   }
-  if (!current) await transitions.open(deps.db, ref, deps.clock.now().toJSDate());
-  const claimed = await transitions.claim(deps, ref, { serialised: true });
+  // never opened: opened already claimed, in one statement (opened meanwhile by another path: claimed as usual)
+  const claimed = (!current && (await transitions.openClaimed(deps, ref))) || (await transitions.claim(deps, ref, { serialised: true }));
   if (!claimed) throw new Error(`${transitions.reservationOf(ref)} could not be claimed (it is neither pending nor sending)`);
   const transport = messageTransport(deps, ref, target, message);
   try {
     const found = claimed.claims > 1 && claimed.firstClaimedAt ? await transport.findEarlier(claimed.firstClaimedAt) : null;
     if (found) {
       deps.log.info({ reservation: transitions.reservationOf(ref), ts: found.ts }, 'an earlier attempt had posted this message; recorded its ts instead of posting again');
-      await transitions.record(deps, ref, claimed.claimedAt, found);
+      await transitions.record(deps, ref, claimed.claimedAt, await withLink(found));
       await edit(found.channel ?? target.channel, found.ts);
       return { outcome: 'updated', ts: found.ts, channel: found.channel ?? target.channel };
     }
     const posted = await transport.send(message);
-    await transitions.record(deps, ref, claimed.claimedAt, posted);
+    await transitions.record(deps, ref, claimed.claimedAt, await withLink(posted));
     return { outcome: 'posted', ts: posted.ts, channel: posted.channel ?? target.channel };
   } catch (err) {
     // only while still sending (nothing recorded): the next render claims again (and searches, unless a 429)

@@ -120,6 +120,30 @@ describe('escalation DMs are edited in place to the current state (real Postgres
     expect([dmPosts('U0LEAD').length, dmPosts('U0PM').length]).toEqual([1, 1]);
   });
 
+  it('the blocker message is posted once, its permalink (chat.getPermalink) recorded with its ts, and the escalation DM links to it', async () => {
+    h = await harness(YAML, '2026-02-04T15:00:00Z');
+    slack = nockSlack({ now: () => h!.clock.now().toMillis() });
+    const bot = await h.process();
+    const res = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'Cert expired on staging', severity: 'P0', owner: 'U02', source: 'command' });
+    const id = res.ok ? res.blocker.id : 0;
+    const message = () =>
+      h!.sql<{ status: string; ts: string | null; conversation: string | null; permalink: string | null; claims: number }>(
+        "SELECT status, ts, conversation, permalink, claims FROM deliveries WHERE kind = 'blocker' AND owner_key = $1",
+        [String(id)],
+      );
+    await waitFor('the blocker message is recorded', async () => (await message())[0]?.status === 'sent');
+    const [row] = await message();
+    const link = `https://example.slack.com/archives/C0BLK/p${row!.ts!.replace('.', '')}`;
+    expect(row).toEqual({ status: 'sent', ts: row!.ts, conversation: 'C0BLK', permalink: link, claims: 1 });
+    expect(slack.of('chat.postMessage', (a) => a.channel === 'C0BLK').length).toBe(1);
+    expect(slack.of('chat.getPermalink').map((c) => [c.args.channel, c.args.message_ts])).toEqual([['C0BLK', row!.ts]]);
+
+    h.clock.advance({ minutes: 5 });
+    expect(await escalateNow(bot, id)).toBe('notified');
+    await waitFor('the lead is DMed', () => dmPosts('U0LEAD').length === 1);
+    expect(JSON.stringify(dmPosts('U0LEAD')[0]!.args.blocks)).toContain(`<${link}|Open the blocker message>`);
+  });
+
   it('acknowledge, reassign and snooze each show in the DMs already sent (one edit per change), buttons kept while open', async () => {
     h = await harness(YAML, '2026-02-04T15:00:00Z');
     slack = nockSlack({ now: () => h!.clock.now().toMillis() });

@@ -43,6 +43,28 @@ describe('delivery transitions: the only writes to deliveries', () => {
     expect(await transitions.claim(deps, ref)).toBeNull();
   });
 
+  it('openClaimed opens a delivery already claimed, once: a second caller (or one opened before) gets null and claims as usual', async () => {
+    h = await harness(YAML, '2026-02-03T14:00:00Z');
+    const { deps } = await h.process({ workers: false });
+    const ref = { kind: 'test', ownerKey: 'fresh' };
+    const first = await transitions.openClaimed(deps, ref);
+    expect(first).toEqual({ claims: 1, firstClaimedAt: new Date('2026-02-03T14:00:00Z'), claimedAt: new Date('2026-02-03T14:00:00Z'), conversation: null });
+    expect(await row(ref)).toEqual({ status: 'sending', claims: 1, attempts: 1, ts: null, conversation: null, last_error: null });
+    expect(await transitions.openClaimed(deps, ref)).toBeNull(); // already open: nothing written
+    expect(await row(ref)).toMatchObject({ status: 'sending', claims: 1, attempts: 1 });
+    // the claim is a claim like any other: reconfirmed and recorded only while ours
+    h.clock.advance({ seconds: 2 });
+    const renewed = await transitions.reconfirm(deps, ref, first!.claimedAt);
+    expect(await transitions.record(deps, ref, renewed!, { ts: '1.3', channel: 'C1' })).toBe(true);
+    expect(await row(ref)).toEqual({ status: 'sent', claims: 1, attempts: 1, ts: '1.3', conversation: 'C1', last_error: null });
+    // one opened pending by another path is not claimed by openClaimed: claim() takes it
+    const other = { kind: 'test', ownerKey: 'opened' };
+    await transitions.open(deps.db, other, deps.clock.now().toJSDate());
+    expect(await transitions.openClaimed(deps, other)).toBeNull();
+    expect(await row(other)).toMatchObject({ status: 'pending', claims: 0, attempts: 0 });
+    expect(await transitions.claim(deps, other)).toMatchObject({ claims: 1 });
+  });
+
   it('a transient error releases the claim counted (the next one searches), a 429 uncounted, a permanent one parks it', async () => {
     h = await harness(YAML, '2026-02-03T14:00:00Z');
     const { deps } = await h.process({ workers: false });
@@ -88,8 +110,7 @@ describe('delivery transitions: the only writes to deliveries', () => {
     const msg = { kind: 'test', ownerKey: 4 };
     await transitions.open(deps.db, msg, deps.clock.now().toJSDate());
     const c = await transitions.claim(deps, msg);
-    await transitions.record(deps, msg, c!.claimedAt, { ts: '4.4', channel: 'C0WS1' });
-    await transitions.recordPermalink(deps, msg, 'https://x.slack.com/archives/C0WS1/p44');
+    await transitions.record(deps, msg, c!.claimedAt, { ts: '4.4', channel: 'C0WS1', permalink: 'https://x.slack.com/archives/C0WS1/p44' }); // recorded with its ts
     expect(await transitions.stateOf(deps, msg)).toEqual({ status: 'sent', ts: '4.4', conversation: 'C0WS1', permalink: 'https://x.slack.com/archives/C0WS1/p44' });
     await transitions.forget(deps, msg);
     expect(await transitions.stateOf(deps, msg)).toEqual({ status: 'pending', ts: null, conversation: null, permalink: null });
