@@ -103,7 +103,8 @@ export async function startPreflight(env: Env, producer: Redis | Cluster, onRedi
     }),
     ...trackerWebhookRoutes({ sync: () => trackerSync, env: process.env, log }),
   ];
-  // background jobs start only when no Slack request has arrived for 50 ms (at most 2 s late): acks come first
+  // background jobs start only when no Slack request has arrived for 10 ms, 50 ms while requests come faster than
+  // 100 a second (at most 2 s late): acks come first
   const requestsFirst = new RequestsFirst();
   const slack = createSlackApp({
     env,

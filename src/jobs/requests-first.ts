@@ -6,14 +6,26 @@
  * The jobs are wake-ups stored in Redis, so they can wait without losing anything; the acks cannot.
  *
  * So a job starts only once the process has been quiet for {@link RequestsFirstOptions.quietMs}: no Slack
- * request in flight and none arrived within that time. A job never waits longer than
- * {@link RequestsFirstOptions.maxWaitMs}, so a steady stream of requests slows the jobs down without starving
- * them. A job already running is not interrupted. Times are milliseconds of `performance.now()`.
+ * request in flight and none arrived within that time. While requests come faster than
+ * {@link RequestsFirstOptions.busyPerSecond}, the quiet needed is the longer
+ * {@link RequestsFirstOptions.busyQuietMs}: at 50 `/blocker`/s the jobs run in the gaps between requests and the
+ * blocker messages keep up (queues empty 0.5 s after a 20 s phase, against 7–8 s with 50 ms always), while at
+ * 200/s, where they do not fit beside the acks on 2 cores, starting them in the odd gap doubled the acks' p99
+ * (bench/RESULTS-blockers.md, section 6). A job never waits longer than {@link RequestsFirstOptions.maxWaitMs},
+ * so a steady stream of requests slows the jobs down without starving them. A job already running is not
+ * interrupted. Times are milliseconds of `performance.now()`.
  */
 
 export interface RequestsFirstOptions {
-  /** How long after the last request arrived (and none is in flight) jobs may start again, ms. Default 50. */
+  /**
+   * How long after the last request arrived (and none is in flight) jobs may start again, ms, while requests come
+   * at most `busyPerSecond` a second. Default 10.
+   */
   quietMs?: number;
+  /** The arrival rate (requests a second, from a moving average of the gaps between them) above which jobs need `busyQuietMs` of quiet. Default 100. */
+  busyPerSecond?: number;
+  /** The quiet time jobs need while requests come faster than `busyPerSecond`, ms. Default 50. */
+  busyQuietMs?: number;
   /** The longest a job waits for quiet before it starts anyway, ms. Default 2 000 (well under BullMQ's 15 s lock). */
   maxWaitMs?: number;
   /**
@@ -24,17 +36,28 @@ export interface RequestsFirstOptions {
 }
 
 /** Tracks the Slack requests in flight and lets background jobs wait for a quiet moment. */
+/** Weight of the newest gap in the moving average of the gaps between requests (about the last 10 count). */
+const GAP_WEIGHT = 0.2;
+/** Gaps longer than this count as this much in the average (ms): one quiet minute must not outweigh a burst. */
+const GAP_CAP_MS = 1_000;
+
 export class RequestsFirst {
   readonly quietMs: number;
+  readonly busyPerSecond: number;
+  readonly busyQuietMs: number;
   readonly maxWaitMs: number;
   readonly maxRequestMs: number;
   private inFlight = 0;
   private lastArrival = Number.NEGATIVE_INFINITY;
+  /** Moving average of the gaps between request arrivals, ms (GAP_CAP_MS before any). */
+  private meanGapMs = GAP_CAP_MS;
   private waiters: { resolve: () => void; deadline: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(opts: RequestsFirstOptions = {}) {
-    this.quietMs = opts.quietMs ?? 50;
+    this.quietMs = opts.quietMs ?? 10;
+    this.busyPerSecond = opts.busyPerSecond ?? 100;
+    this.busyQuietMs = opts.busyQuietMs ?? 50;
     this.maxWaitMs = opts.maxWaitMs ?? 2_000;
     this.maxRequestMs = opts.maxRequestMs ?? 3_000;
   }
@@ -45,7 +68,9 @@ export class RequestsFirst {
    */
   begin(): () => void {
     this.inFlight += 1;
-    this.lastArrival = performance.now();
+    const now = performance.now();
+    this.meanGapMs += GAP_WEIGHT * (Math.min(now - this.lastArrival, GAP_CAP_MS) - this.meanGapMs);
+    this.lastArrival = now;
     let ended = false;
     const end = () => {
       if (ended) return;
@@ -59,9 +84,14 @@ export class RequestsFirst {
     return end;
   }
 
-  /** True when no request is in flight and none arrived within `quietMs`. */
+  /** The quiet time jobs need now, ms: `busyQuietMs` while requests come faster than `busyPerSecond`, else `quietMs`. */
+  currentQuietMs(): number {
+    return this.meanGapMs < 1_000 / this.busyPerSecond ? this.busyQuietMs : this.quietMs;
+  }
+
+  /** True when no request is in flight and none arrived within {@link currentQuietMs}. */
   isQuiet(now = performance.now()): boolean {
-    return this.inFlight === 0 && now - this.lastArrival >= this.quietMs;
+    return this.inFlight === 0 && now - this.lastArrival >= this.currentQuietMs();
   }
 
   /** Resolves at once when the process is quiet, else when it becomes quiet or after `maxWaitMs`, whichever is first. */
@@ -86,8 +116,8 @@ export class RequestsFirst {
     this.waiters = waiting;
     if (waiting.length === 0) return;
     const nextDeadline = Math.min(...waiting.map((w) => w.deadline));
-    // while a request is in flight its end re-schedules; otherwise quiet comes `quietMs` after the last arrival
-    const quietAt = this.inFlight === 0 ? this.lastArrival + this.quietMs : Number.POSITIVE_INFINITY;
+    // while a request is in flight its end re-schedules; otherwise quiet comes the quiet time after the last arrival
+    const quietAt = this.inFlight === 0 ? this.lastArrival + this.currentQuietMs() : Number.POSITIVE_INFINITY;
     this.timer = setTimeout(() => this.schedule(), Math.max(0, Math.min(nextDeadline, quietAt) - now));
     this.timer.unref();
   }

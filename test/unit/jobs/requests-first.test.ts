@@ -75,6 +75,45 @@ describe('RequestsFirst: background jobs wait while Slack requests are served (f
     expect(gate.isQuiet()).toBe(true);
   });
 
+  it('with the defaults, at 50 requests a second a job starts in the gap between two: 10 ms after the last arrival', async () => {
+    const gate = new RequestsFirst();
+    for (let i = 0; i < 20; i += 1) {
+      const end = gate.begin();
+      await vi.advanceTimersByTimeAsync(5); // each request handled in 5 ms
+      end();
+      await vi.advanceTimersByTimeAsync(15);
+    }
+    expect(gate.currentQuietMs()).toBe(10);
+    const end = gate.begin();
+    const job = gate.idle();
+    await vi.advanceTimersByTimeAsync(5);
+    end();
+    await vi.advanceTimersByTimeAsync(4);
+    expect(await settled(job)).toBe(false); // 9 ms after the request arrived
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await settled(job)).toBe(true); // long before the next one, 20 ms after
+  });
+
+  it('with the defaults, while requests come faster than 100 a second a job needs 50 ms of quiet; 10 ms again once they slow down', async () => {
+    const gate = new RequestsFirst();
+    for (let i = 0; i < 40; i += 1) {
+      gate.begin()(); // 200 a second, each handled at once
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    expect(gate.currentQuietMs()).toBe(50);
+    const job = gate.idle(); // 5 ms after the last arrival
+    await vi.advanceTimersByTimeAsync(40);
+    expect(await settled(job)).toBe(false); // 45 ms of quiet: a 10 ms gap is not enough at this rate
+    await vi.advanceTimersByTimeAsync(5);
+    expect(await settled(job)).toBe(true);
+    // a few requests 100 ms apart bring the average gap over 10 ms: the short quiet applies again
+    for (let i = 0; i < 3; i += 1) {
+      gate.begin()();
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(gate.currentQuietMs()).toBe(10);
+  });
+
   it('every waiting job is released together when quiet comes', async () => {
     const gate = new RequestsFirst({ quietMs: 50 });
     gate.begin()();
