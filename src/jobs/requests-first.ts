@@ -9,9 +9,10 @@
  * request in flight and none arrived within that time. While requests come faster than
  * {@link RequestsFirstOptions.busyPerSecond}, the quiet needed is the longer
  * {@link RequestsFirstOptions.busyQuietMs}: at 50 `/blocker`/s the jobs run in the gaps between requests and the
- * blocker messages keep up (queues empty 0.5 s after a 20 s phase, against 7–8 s with 50 ms always), while at
- * 200/s, where they do not fit beside the acks on 2 cores, starting them in the odd gap doubled the acks' p99
- * (bench/RESULTS-blockers.md, section 6). A job never waits longer than {@link RequestsFirstOptions.maxWaitMs},
+ * blocker messages keep up (queues empty 0.3–3.0 s after a 20 s phase, against 6.4–7.5 s with 50 ms always, for
+ * an ack p99 about 1.45× higher), while at 200/s, where they do not fit beside the acks on 2 cores, a 10 ms quiet
+ * let renders start in the odd gap and the acks' p99 rose 2.1–2.3× in two runs (bench/RESULTS-blockers.md,
+ * section 6). A job never waits longer than {@link RequestsFirstOptions.maxWaitMs},
  * so a steady stream of requests slows the jobs down without starving them. A job already running is not
  * interrupted. Times are milliseconds of `performance.now()`.
  */
@@ -35,12 +36,12 @@ export interface RequestsFirstOptions {
   maxRequestMs?: number;
 }
 
-/** Tracks the Slack requests in flight and lets background jobs wait for a quiet moment. */
 /** Weight of the newest gap in the moving average of the gaps between requests (about the last 10 count). */
 const GAP_WEIGHT = 0.2;
 /** Gaps longer than this count as this much in the average (ms): one quiet minute must not outweigh a burst. */
 const GAP_CAP_MS = 1_000;
 
+/** Tracks the Slack requests in flight and lets background jobs wait for a quiet moment. */
 export class RequestsFirst {
   readonly quietMs: number;
   readonly busyPerSecond: number;

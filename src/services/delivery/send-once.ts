@@ -123,8 +123,8 @@ export function messageTransport(deps: Deps, ref: DeliveryRef, target: Target, m
  * retrying it forever; the next version tries again. Other errors propagate (the job retries).
  * @param known the delivery's state when the caller already read it (in its own transaction): not read again, so a
  *   caller holding a transaction does not take a second pool connection for it.
- * @param opts.permalink ask Slack for the permalink of a message that lands anew (chat.getPermalink), recorded with
- *   its `ts` in one write (null when Slack gives none or the call fails: logged, never thrown).
+ * @param opts.permalink ask Slack for the permalink of a message that lands anew (chat.getPermalink), recorded once
+ *   its `ts` is (null when Slack gives none or the call fails: logged, never thrown).
  * @returns 'updated' (edited, including an earlier attempt found in Slack) or 'posted', with the `ts`; or 'failed'.
  */
 export async function postOrUpdateDelivery(
@@ -167,7 +167,10 @@ async function showDeliveryVersion(
   opts: { permalink?: boolean },
 ): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
   const id = String(ref.ownerKey);
-  const withLink = async (landed: Landed): Promise<Landed> => (opts.permalink ? { ...landed, permalink: await permalinkOf(deps, ref, landed.channel ?? target.channel, landed.ts) } : landed);
+  // after the ts is recorded, never before: a Slack call held by a 429 must not widen the window a crash can hit
+  const withLink = async (landed: Landed) => {
+    if (opts.permalink) await transitions.recordPermalink(deps, ref, await permalinkOf(deps, ref, landed.channel ?? target.channel, landed.ts));
+  };
   const edit = (channel: string, ts: string) => chatUpdate(deps, ref.kind, id, { channel, ts }, message);
   const current = known !== undefined ? known : await transitions.stateOf(deps, ref);
   if (current?.status === 'sent' && current.ts) {
@@ -188,12 +191,14 @@ async function showDeliveryVersion(
     const found = claimed.claims > 1 && claimed.firstClaimedAt ? await transport.findEarlier(claimed.firstClaimedAt) : null;
     if (found) {
       deps.log.info({ reservation: transitions.reservationOf(ref), ts: found.ts }, 'an earlier attempt had posted this message; recorded its ts instead of posting again');
-      await transitions.record(deps, ref, claimed.claimedAt, await withLink(found));
+      await transitions.record(deps, ref, claimed.claimedAt, found);
+      await withLink(found);
       await edit(found.channel ?? target.channel, found.ts);
       return { outcome: 'updated', ts: found.ts, channel: found.channel ?? target.channel };
     }
     const posted = await transport.send(message);
-    await transitions.record(deps, ref, claimed.claimedAt, await withLink(posted));
+    await transitions.record(deps, ref, claimed.claimedAt, posted);
+    await withLink(posted);
     return { outcome: 'posted', ts: posted.ts, channel: posted.channel ?? target.channel };
   } catch (err) {
     // only while still sending (nothing recorded): the next render claims again (and searches, unless a 429)

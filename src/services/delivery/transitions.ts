@@ -16,13 +16,13 @@ import { isPermanent, platformError, rateLimitedFor } from '../slack-errors.js';
  *                                          `serialised` claim (its caller holds a lock) also takes over a
  *                                          claim left sending by a render that died
  *   reconfirm sending → sending            renews claimed_at, only while the claim is still ours
- *   record    sending → sent               ts, conversation, thread, sent_at (and the permalink, when asked
- *                                          for); only while the claim is ours
+ *   record    sending → sent               ts, conversation, thread, sent_at; only while the claim is ours
  *   park      sending → failed             a permanent refusal (last_error), or nothing to send
  *   release   sending → pending            a transient failure: the claim stays counted (the next one searches
  *                                          Slack first); `uncount` gives it back (Slack performed nothing)
  *   releaseStale  sending → pending        every claim older than `before` (its process died mid-call)
  *   forget    sent → pending               a message deleted in Slack: the next render posts it anew
+ *   recordPermalink  sent → sent           the message's permalink (chat.getPermalink)
  *   giveUp    pending → failed|cancelled   deliveries not claimed that cannot happen (their thread could not
  *                                          be posted) or are not wanted any more (the blocker was acknowledged)
  *
@@ -53,8 +53,6 @@ export interface Landed {
   ts: string;
   channel: string | null;
   threadTs?: string | null;
-  /** Slack's permalink of it (chat.getPermalink), recorded with it when the sender asked for one (null: Slack gave none). */
-  permalink?: string | null;
 }
 
 /** Postgres, or a transaction on it. */
@@ -131,8 +129,7 @@ export async function reconfirm(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryR
 }
 
 /**
- * Records where the message landed (sending → sent), and its permalink when `landed` has one, if the claim stamped
- * `claimedAt` is still ours.
+ * Records where the message landed (sending → sent), if the claim stamped `claimedAt` is still ours.
  * @returns false when it is not (another worker owns the delivery now; nothing is written).
  */
 export async function record(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryRef, claimedAt: Date, landed: Landed): Promise<boolean> {
@@ -143,7 +140,6 @@ export async function record(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryRef,
       ts: landed.ts,
       ...(landed.channel ? { conversation: landed.channel } : {}),
       ...(landed.threadTs ? { threadTs: landed.threadTs } : {}),
-      ...(landed.permalink !== undefined ? { permalink: landed.permalink } : {}),
       sentAt: deps.clock.now().toJSDate(),
     })
     .where(stillOurs(ref, claimedAt))
@@ -240,6 +236,14 @@ export async function giveUp(db: DbOrTx, kind: string, ownerKeys: (string | numb
  */
 export async function forget(deps: Pick<Deps, 'db'>, ref: DeliveryRef): Promise<void> {
   await deps.db.update(deliveries).set({ status: 'pending', ts: null, conversation: null, permalink: null, claims: 0, firstClaimedAt: null, claimedAt: null, sentAt: null }).where(isRef(ref));
+}
+
+/** Records the permalink (chat.getPermalink; null when Slack gave none) of a sent message. */
+export async function recordPermalink(deps: Pick<Deps, 'db'>, ref: DeliveryRef, permalink: string | null): Promise<void> {
+  await deps.db
+    .update(deliveries)
+    .set({ permalink })
+    .where(and(isRef(ref), eq(deliveries.status, 'sent')));
 }
 
 /** What a delivery stands at: its status, and where it landed. */

@@ -120,7 +120,7 @@ describe('escalation DMs are edited in place to the current state (real Postgres
     expect([dmPosts('U0LEAD').length, dmPosts('U0PM').length]).toEqual([1, 1]);
   });
 
-  it('the blocker message is posted once, its permalink (chat.getPermalink) recorded with its ts, and the escalation DM links to it', async () => {
+  it('the blocker message is posted once, its permalink (chat.getPermalink) recorded, and the escalation DM links to it', async () => {
     h = await harness(YAML, '2026-02-04T15:00:00Z');
     slack = nockSlack({ now: () => h!.clock.now().toMillis() });
     const bot = await h.process();

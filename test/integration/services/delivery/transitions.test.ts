@@ -50,6 +50,8 @@ describe('delivery transitions: the only writes to deliveries', () => {
     const first = await transitions.openClaimed(deps, ref);
     expect(first).toEqual({ claims: 1, firstClaimedAt: new Date('2026-02-03T14:00:00Z'), claimedAt: new Date('2026-02-03T14:00:00Z'), conversation: null });
     expect(await row(ref)).toEqual({ status: 'sending', claims: 1, attempts: 1, ts: null, conversation: null, last_error: null });
+    // its first claim's time is where a search for an earlier attempt would start, after a crash
+    expect((await h.sql<{ first: Date }>("SELECT first_claimed_at AS first FROM deliveries WHERE owner_key = 'fresh'"))[0]?.first).toEqual(new Date('2026-02-03T14:00:00Z'));
     expect(await transitions.openClaimed(deps, ref)).toBeNull(); // already open: nothing written
     expect(await row(ref)).toMatchObject({ status: 'sending', claims: 1, attempts: 1 });
     // the claim is a claim like any other: reconfirmed and recorded only while ours
@@ -110,7 +112,8 @@ describe('delivery transitions: the only writes to deliveries', () => {
     const msg = { kind: 'test', ownerKey: 4 };
     await transitions.open(deps.db, msg, deps.clock.now().toJSDate());
     const c = await transitions.claim(deps, msg);
-    await transitions.record(deps, msg, c!.claimedAt, { ts: '4.4', channel: 'C0WS1', permalink: 'https://x.slack.com/archives/C0WS1/p44' }); // recorded with its ts
+    await transitions.record(deps, msg, c!.claimedAt, { ts: '4.4', channel: 'C0WS1' });
+    await transitions.recordPermalink(deps, msg, 'https://x.slack.com/archives/C0WS1/p44');
     expect(await transitions.stateOf(deps, msg)).toEqual({ status: 'sent', ts: '4.4', conversation: 'C0WS1', permalink: 'https://x.slack.com/archives/C0WS1/p44' });
     await transitions.forget(deps, msg);
     expect(await transitions.stateOf(deps, msg)).toEqual({ status: 'pending', ts: null, conversation: null, permalink: null });
