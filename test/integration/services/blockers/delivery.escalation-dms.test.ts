@@ -131,7 +131,11 @@ describe('escalation DMs are edited in place to the current state (real Postgres
         "SELECT status, ts, conversation, permalink, claims FROM deliveries WHERE kind = 'blocker' AND owner_key = $1",
         [String(id)],
       );
-    await waitFor('the blocker message is recorded', async () => (await message())[0]?.status === 'sent');
+    // the render is over once its transaction marks the version rendered: the permalink is recorded after the ts
+    await waitFor(
+      'the blocker message is rendered',
+      async () => (await h!.sql<{ done: boolean }>('SELECT message_rendered_version >= message_version AS done FROM blockers WHERE id = $1', [id]))[0]?.done === true,
+    );
     const [row] = await message();
     const link = `https://example.slack.com/archives/C0BLK/p${row!.ts!.replace('.', '')}`;
     expect(row).toEqual({ status: 'sent', ts: row!.ts, conversation: 'C0BLK', permalink: link, claims: 1 });
