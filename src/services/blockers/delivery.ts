@@ -199,7 +199,7 @@ export async function renderBlockerMessage(deps: Deps, blockerId: number): Promi
     const ref = blockerMessageDelivery(blockerId);
     const message = deps.renderer.blockerMessage(blockerView(deps.config, b, deps.clock.now().toJSDate(), undefined, before?.permalink ?? null));
     // the delivery and its ts are written outside this transaction, so a crash after posting cannot lose them; a
-    // new message (first post, or re-posted) gets its permalink, recorded with its ts
+    // new message (first post, or re-posted) gets its permalink, recorded right after its ts
     const res = await postOrUpdateDelivery(deps, ref, { channel: b.channel, unfurlLinks: false }, message, before, { permalink: true });
     await tx.update(blockers).set({ messageRenderedVersion: b.messageVersion }).where(eq(blockers.id, blockerId));
     return res.outcome;

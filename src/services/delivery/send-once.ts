@@ -168,7 +168,7 @@ async function showDeliveryVersion(
 ): Promise<{ outcome: 'posted' | 'updated'; ts: string; channel: string }> {
   const id = String(ref.ownerKey);
   // after the ts is recorded, never before: a Slack call held by a 429 must not widen the window a crash can hit
-  const withLink = async (landed: Landed) => {
+  const recordLink = async (landed: Landed) => {
     if (opts.permalink) await transitions.recordPermalink(deps, ref, await permalinkOf(deps, ref, landed.channel ?? target.channel, landed.ts));
   };
   const edit = (channel: string, ts: string) => chatUpdate(deps, ref.kind, id, { channel, ts }, message);
@@ -192,13 +192,13 @@ async function showDeliveryVersion(
     if (found) {
       deps.log.info({ reservation: transitions.reservationOf(ref), ts: found.ts }, 'an earlier attempt had posted this message; recorded its ts instead of posting again');
       await transitions.record(deps, ref, claimed.claimedAt, found);
-      await withLink(found);
+      await recordLink(found);
       await edit(found.channel ?? target.channel, found.ts);
       return { outcome: 'updated', ts: found.ts, channel: found.channel ?? target.channel };
     }
     const posted = await transport.send(message);
     await transitions.record(deps, ref, claimed.claimedAt, posted);
-    await withLink(posted);
+    await recordLink(posted);
     return { outcome: 'posted', ts: posted.ts, channel: posted.channel ?? target.channel };
   } catch (err) {
     // only while still sending (nothing recorded): the next render claims again (and searches, unless a 429)
