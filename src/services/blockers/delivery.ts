@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
 import { blockerEvents, blockerNotices, blockers, deliveries } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { deliverClaim } from '../delivery/deliver.js';
@@ -53,19 +53,33 @@ function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNotice
  * snooze ends when one began meanwhile. The DM shows the blocker's state at its `message_version`, recorded on the
  * notice (`rendered_version`): a change made while it was being sent is edited in afterwards ({@link updateNotices}).
  * A transient failure releases the reservation and rethrows; a recipient Slack refuses marks it failed.
+ * Before the post: the claim beside one joined read (notice, blocker, permalink), then the rendered version's write;
+ * a notice not due yet (quiet hours, a stale job) gives its claim back uncounted.
+ * @returns 'sent' (or found after a crash), 'not-due' (not due, or claimed elsewhere), 'cancelled', 'failed' (refused).
  */
 export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' | 'not-due' | 'cancelled' | 'failed'> {
   const now = deps.clock.now().toJSDate();
   const ref = noticeDelivery(noticeId);
-  const [notice] = await deps.db
-    .select()
-    .from(blockerNotices)
-    .where(and(eq(blockerNotices.id, noticeId), lte(blockerNotices.notBefore, now)));
-  if (!notice) return 'not-due';
-  const claimed = await transitions.claim(deps, ref);
+  // the claim, and beside it the notice with its blocker and the blocker message's permalink in one read: one round
+  // trip before the DM leaves instead of three (issue 25: escalation lateness). The read may see the blocker just
+  // before the claim; a change after it is edited into the DM afterwards (editIfChanged), as one after a later read was
+  const [claimed, [row]] = await Promise.all([
+    transitions.claim(deps, ref),
+    deps.db
+      .select({ notice: blockerNotices, blocker: blockers, permalink: deliveries.permalink })
+      .from(blockerNotices)
+      .leftJoin(blockers, eq(blockers.id, blockerNotices.blockerId))
+      .leftJoin(deliveries, blockerMessageJoin)
+      .where(eq(blockerNotices.id, noticeId)),
+  ]);
   if (!claimed) return 'not-due';
-  // the blocker and its message's permalink, read at once (one round trip fewer before the DM leaves: issue 25)
-  const [[b], blockerMessage] = await Promise.all([deps.db.select().from(blockers).where(eq(blockers.id, notice.blockerId)), transitions.stateOf(deps, blockerMessageDelivery(notice.blockerId))]);
+  const notice = row?.notice;
+  if (!notice || notice.notBefore > now) {
+    // not due (yet): Slack was not called, so the claim is given back uncounted
+    await transitions.release(deps, ref, claimed.claimedAt, { uncount: true });
+    return 'not-due';
+  }
+  const b = row.blocker;
   const stopped = !b || b.status === 'resolved' || notice.episode !== b.episode || b.acknowledgedBy.includes(notice.recipient) || (b.policy.stopWhen === 'acknowledged' && b.acknowledgedBy.length > 0);
   if (stopped) {
     await transitions.cancel(deps, ref, claimed.claimedAt);
@@ -77,7 +91,7 @@ export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' |
     await transitions.release(deps, ref, claimed.claimedAt, { uncount: true });
     return 'not-due';
   }
-  const permalink = blockerMessage?.permalink ?? null;
+  const permalink = row.permalink ?? null;
   const message = deps.renderer.escalationNotice(noticeModel(deps, b, notice, now, now, permalink));
   await deps.db
     .update(blockerNotices)
