@@ -12,7 +12,7 @@ import { noticeDelivery, threadLineDelivery } from './delivery-kinds.js';
 import { oncallForTarget } from '../oncall/ladder.js';
 import { rotationStatuses } from '../oncall/rotations.js';
 import { awayStatusesBefore } from '../people/away-status.js';
-import { coverOutcome } from '../people/away.js';
+import { coverOutcome, outOfOfficeSpans } from '../people/away.js';
 import { noDelegateOn } from './gate-cover.js';
 
 export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
@@ -30,10 +30,10 @@ export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'no
  */
 export async function escalate(deps: Deps, blockerId: number, version: number): Promise<EscalateOutcome> {
   const now = deps.clock.now();
-  // who is on call, read before the row lock (Postgres only; feeds are read by the refresh job, never here)
-  const onCall = await rotationStatuses(deps, now);
-  // Slack statuses that mean "away" (program.away_statuses) are read here, never while holding the row lock
-  const statuses = await awayStatusesBefore(deps, blockerId);
+  // read at once before the row lock, never while holding it (issue 25: the lock is held until the notices commit):
+  // who is on call (Postgres only; feeds are read by the refresh job, never here), the out-of-office spans, and the
+  // Slack statuses that mean "away" (program.away_statuses)
+  const [onCall, outOfOffice, statuses] = await Promise.all([rotationStatuses(deps, now), outOfOfficeSpans(deps.db), awayStatusesBefore(deps, blockerId)]);
   const res = await deps.db.transaction(async (tx) => {
     const [b] = await tx.select().from(blockers).where(eq(blockers.id, blockerId)).for('update');
     if (!b || b.version !== version || b.status === 'resolved') return { outcome: 'stale' as const };
@@ -50,12 +50,11 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
     const level = b.policy.ladder[step.level]!;
     const rotations = oncallForTarget(level.notify, onCall, (u) => (u ? zoneOf(deps.config, u) : deps.config.program.timezone));
     // time off (issue 22): an away recipient's delegate gets the step; nobody covering skips it, the next level at once
-    const { outcome, coveringFor } = await coverOutcome(
+    const { outcome, coveringFor } = coverOutcome(
       deps.config,
-      tx,
+      [...outOfOffice, ...statuses],
       stepOutcome(step, level.notify, { ...rolesFor(deps.config, b.workstreamId), oncall: rotations.oncall }, b.acknowledgedBy),
       now,
-      statuses,
       b.acknowledgedBy,
       // a gate's signers may be covered on its "not signed off" escalation only under delegate_may_sign: true
       noDelegateOn(deps.config, b),

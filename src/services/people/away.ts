@@ -13,8 +13,8 @@ import type { DbOrTx } from '../delivery/transitions.js';
  */
 
 /**
- * Every out-of-office span (`member_out_of_office`), as away spans. Reads through `db`, which may be the
- * transaction that holds a blocker's row lock (one select of a small table; never a Slack call).
+ * Every out-of-office span (`member_out_of_office`), as away spans, through `db` (one select of a small table; never a
+ * Slack call). The escalation reads them before it locks the blocker's row.
  */
 export async function outOfOfficeSpans(db: DbOrTx): Promise<AwaySpan[]> {
   const rows = await db.select().from(memberOutOfOffice);
@@ -35,20 +35,11 @@ export function coverContext(config: Program, spans: readonly AwaySpan[]): Cover
 }
 
 /**
- * Applies time off to the recipients of one step at `at` (domain/people/cover.ts coverRecipients), reading the
- * out-of-office spans through `db` and adding `extra` spans (Slack statuses read before the transaction);
- * `noDelegate` names the recipients no delegate may stand in for.
+ * Applies time off to the recipients of one step at `at` (domain/people/cover.ts coverRecipients), given every away
+ * span: the out-of-office spans ({@link outOfOfficeSpans}) first, then Slack statuses (./away-status.ts), both read
+ * before the escalation's transaction. `noDelegate` names the recipients no delegate may stand in for.
  */
-export async function coverStep(
-  config: Program,
-  db: DbOrTx,
-  recipients: readonly string[],
-  at: DateTime,
-  extra: readonly AwaySpan[] = [],
-  alreadyOut: readonly string[] = [],
-  noDelegate?: NoDelegate,
-): Promise<CoveredRecipients> {
-  const spans = [...(await outOfOfficeSpans(db)), ...extra];
+export function coverStep(config: Program, spans: readonly AwaySpan[], recipients: readonly string[], at: DateTime, alreadyOut: readonly string[] = [], noDelegate?: NoDelegate): CoveredRecipients {
   return coverRecipients(recipients, at, coverContext(config, spans), alreadyOut, noDelegate);
 }
 
@@ -66,22 +57,22 @@ export async function awayThroughout(db: DbOrTx, userId: string, from: string, u
  * A ladder step's outcome (domain/blockers/ladder.ts stepOutcome) with time off applied at `at`: every recipient
  * who is away is replaced by who covers them (once each: a delegate already on the step gets one notice), the
  * notes go in `away` for the timeline, and a step left with nobody because everyone is away is skipped with
- * reason `away` (the caller makes the next level due at once). Reads the out-of-office spans through `db` (the
- * escalation's transaction); `statuses` are Slack statuses read before it (./away-status.ts). Recipients in
- * `noDelegate.for` who are away are dropped, never covered (a gate's signers without `delegate_may_sign`).
+ * reason `away` (the caller makes the next level due at once). `spans` are every away span, out of office first
+ * then Slack statuses ({@link coverStep}), read before the escalation's transaction (a row lock is never held for
+ * them: issue 25's escalation lateness). Recipients in `noDelegate.for` who are away are dropped, never covered (a
+ * gate's signers without `delegate_may_sign`). Pure: no I/O.
  * @returns the outcome, and for each delegate the notes of those they cover (their DM says so).
  */
-export async function coverOutcome(
+export function coverOutcome(
   config: Program,
-  db: DbOrTx,
+  spans: readonly AwaySpan[],
   outcome: StepOutcome,
   at: DateTime,
-  statuses: readonly AwaySpan[] = [],
   acknowledgedBy: readonly string[] = [],
   noDelegate?: NoDelegate,
-): Promise<{ outcome: StepOutcome; coveringFor: Record<string, string[]> }> {
+): { outcome: StepOutcome; coveringFor: Record<string, string[]> } {
   if (!outcome.to.length) return { outcome, coveringFor: {} };
-  const covered = await coverStep(config, db, outcome.to, at, statuses, acknowledgedBy, noDelegate);
+  const covered = coverStep(config, spans, outcome.to, at, acknowledgedBy, noDelegate);
   const away = covered.away.map((c) => c.note!);
   const skipped = covered.to.length ? null : 'away';
   const coveringFor: Record<string, string[]> = {};
