@@ -55,6 +55,12 @@ describe('regressions from the code review (fixed clock, no workers: each step d
       [notice!.id],
     );
     expect(row).toEqual({ status: 'pending', not_before: new Date('2026-02-03T11:10:00Z') });
+    // a job that comes before the snooze ends (a stale one): nothing sent, the delivery as it was, no claim counted
+    // (a counted claim would make the send at 11:10 search Slack for a message that was never posted)
+    h.clock.set('2026-02-03T10:30:00Z');
+    expect(await sendNotice(bot.deps, notice!.id)).toBe('not-due');
+    const [early] = await h.sql<{ status: string; claims: number }>("SELECT status, claims FROM deliveries WHERE kind = 'notice' AND owner_key = $1", [String(notice!.id)]);
+    expect(early).toEqual({ status: 'pending', claims: 0 });
     h.clock.set('2026-02-03T11:10:00Z');
     expect(await sendNotice(bot.deps, notice!.id)).toBe('sent');
   });
