@@ -53,18 +53,20 @@ function noticeModel(deps: Pick<Deps, 'config'>, b: BlockerRow, n: BlockerNotice
  * snooze ends when one began meanwhile. The DM shows the blocker's state at its `message_version`, recorded on the
  * notice (`rendered_version`): a change made while it was being sent is edited in afterwards ({@link updateNotices}).
  * A transient failure releases the reservation and rethrows; a recipient Slack refuses marks it failed.
- * Before the post: the claim beside one joined read (notice, blocker, permalink), then the rendered version's write;
- * a notice not due yet (quiet hours, a stale job) gives its claim back uncounted.
+ * Before the post: the claim, taken only once the notice is due, beside one joined read (notice, blocker, permalink),
+ * then the rendered version's write. A failed read gives the claim back uncounted and rethrows.
  * @returns 'sent' (or found after a crash), 'not-due' (not due, or claimed elsewhere), 'cancelled', 'failed' (refused).
  */
 export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' | 'not-due' | 'cancelled' | 'failed'> {
   const now = deps.clock.now().toJSDate();
   const ref = noticeDelivery(noticeId);
-  // the claim, and beside it the notice with its blocker and the blocker message's permalink in one read: one round
-  // trip before the DM leaves instead of three (issue 25: escalation lateness). The read may see the blocker just
-  // before the claim; a change after it is edited into the DM afterwards (editIfChanged), as one after a later read was
-  const [claimed, [row]] = await Promise.all([
-    transitions.claim(deps, ref),
+  // the claim (only once the notice is due), and beside it the notice with its blocker and the blocker message's
+  // permalink in one read: two round trips before the post instead of four (issue 25: escalation lateness). The read
+  // may see the blocker just before the claim; a change after it is edited into the DM afterwards (editIfChanged),
+  // as one after a later read was
+  const due = sql`EXISTS (SELECT 1 FROM ${blockerNotices} WHERE ${blockerNotices.id} = ${noticeId} AND ${blockerNotices.notBefore} <= ${now}::timestamptz)`;
+  const [claim, read] = await Promise.allSettled([
+    transitions.claim(deps, ref, { when: due }),
     deps.db
       .select({ notice: blockerNotices, blocker: blockers, permalink: deliveries.permalink })
       .from(blockerNotices)
@@ -72,13 +74,17 @@ export async function sendNotice(deps: Deps, noticeId: number): Promise<'sent' |
       .leftJoin(deliveries, blockerMessageJoin)
       .where(eq(blockerNotices.id, noticeId)),
   ]);
-  if (!claimed) return 'not-due';
-  const notice = row?.notice;
-  if (!notice || notice.notBefore > now) {
-    // not due (yet): Slack was not called, so the claim is given back uncounted
+  const claimed = claim.status === 'fulfilled' ? claim.value : null;
+  const row = read.status === 'fulfilled' ? read.value[0] : undefined;
+  if (claimed && !row) {
+    // the read failed (or found no notice): Slack was not called, so the claim goes back uncounted for the retry
     await transitions.release(deps, ref, claimed.claimedAt, { uncount: true });
-    return 'not-due';
   }
+  if (claim.status === 'rejected') throw claim.reason;
+  if (read.status === 'rejected') throw read.reason;
+  // not due yet (a stale or duplicate job), sent, or claimed by another worker
+  if (!claimed || !row) return 'not-due';
+  const notice = row.notice;
   const b = row.blocker;
   const stopped = !b || b.status === 'resolved' || notice.episode !== b.episode || b.acknowledgedBy.includes(notice.recipient) || (b.policy.stopWhen === 'acknowledged' && b.acknowledgedBy.length > 0);
   if (stopped) {

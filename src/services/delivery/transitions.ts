@@ -80,10 +80,12 @@ export async function open(db: DbOrTx, refs: DeliveryRef | DeliveryRef[], create
 /**
  * Claims a pending delivery (pending → sending) and counts the claim. With `serialised` (the caller holds a lock
  * that serialises every send of this message, e.g. a versioned message's render), a delivery left sending by a
- * call that died is claimed again at once.
- * @returns the claim, or null when it is not pending (sent, failed, claimed by another worker) or not open.
+ * call that died is claimed again at once. With `when`, only while that condition holds too (checked in the same
+ * UPDATE: e.g. an escalation DM only once its notice is due).
+ * @returns the claim, or null when it is not pending (sent, failed, claimed by another worker), not open, or `when`
+ *   does not hold.
  */
-export async function claim(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryRef, opts: { serialised?: boolean } = {}): Promise<DeliveryClaim | null> {
+export async function claim(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryRef, opts: { serialised?: boolean; when?: SQL } = {}): Promise<DeliveryClaim | null> {
   const now = deps.clock.now().toJSDate();
   const [row] = await deps.db
     .update(deliveries)
@@ -94,7 +96,7 @@ export async function claim(deps: Pick<Deps, 'db' | 'clock'>, ref: DeliveryRef, 
       attempts: sql`${deliveries.attempts} + 1`,
       firstClaimedAt: sql`coalesce(${deliveries.firstClaimedAt}, ${now}::timestamptz)`,
     })
-    .where(and(isRef(ref), opts.serialised ? inArray(deliveries.status, ['pending', 'sending']) : eq(deliveries.status, 'pending')))
+    .where(and(isRef(ref), opts.serialised ? inArray(deliveries.status, ['pending', 'sending']) : eq(deliveries.status, 'pending'), opts.when))
     .returning({ claims: deliveries.claims, firstClaimedAt: deliveries.firstClaimedAt, conversation: deliveries.conversation });
   return row ? { claims: row.claims, firstClaimedAt: row.firstClaimedAt, claimedAt: now, conversation: row.conversation } : null;
 }

@@ -62,7 +62,12 @@ describe('regressions from the code review (fixed clock, no workers: each step d
     const [early] = await h.sql<{ status: string; claims: number }>("SELECT status, claims FROM deliveries WHERE kind = 'notice' AND owner_key = $1", [String(notice!.id)]);
     expect(early).toEqual({ status: 'pending', claims: 0 });
     h.clock.set('2026-02-03T11:10:00Z');
+    const before = slack.calls.length;
     expect(await sendNotice(bot.deps, notice!.id)).toBe('sent');
+    // sent once, to the lead, without looking in Slack for an earlier attempt first (none was ever posted)
+    const sent = slack.calls.slice(before);
+    expect(sent.filter((c) => c.method === 'chat.postMessage').length).toBe(1);
+    expect(sent.filter((c) => c.method === 'conversations.history')).toEqual([]);
   });
 
   it('a gate whose sign-off is withdrawn after its due time escalates again', async () => {
@@ -109,5 +114,26 @@ describe('regressions from the code review (fixed clock, no workers: each step d
     expect(await withdrawSignOffsForBlocker(bot.deps, outage)).toEqual(['qa']);
     expect(await gate()).toBe('pending');
     expect(await withdrawalsDue(bot.deps)).toEqual([]);
+  });
+
+  it('a job that comes before its notice is due sends nothing and claims nothing; the notice goes out at its time', async () => {
+    h.clock.set('2026-02-03T13:00:00Z');
+    const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'deferred ping', severity: 'P1', source: 'command' });
+    const b = r.ok ? r.blocker : null;
+    h.clock.set('2026-02-03T13:10:00Z');
+    expect(await escalate(bot.deps, b!.id, b!.version)).toBe('notified');
+    const [notice] = await h.sql<{ id: number }>('SELECT id FROM blocker_notices WHERE blocker_id = $1', [b!.id]);
+    // deferred to 14:00, as the recipient's quiet hours defer a notice (escalate.ts quietUntil); no snooze holds it
+    await h.sql('UPDATE blocker_notices SET not_before = $2 WHERE id = $1', [notice!.id, new Date('2026-02-03T14:00:00Z')]);
+    const dmsTo = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args?.channel === 'U0NAMED').length;
+    const before = dmsTo();
+    h.clock.set('2026-02-03T13:30:00Z');
+    expect(await sendNotice(bot.deps, notice!.id)).toBe('not-due');
+    expect(dmsTo()).toBe(before);
+    const [early] = await h.sql<{ status: string; claims: number; attempts: number }>("SELECT status, claims, attempts FROM deliveries WHERE kind = 'notice' AND owner_key = $1", [String(notice!.id)]);
+    expect(early).toEqual({ status: 'pending', claims: 0, attempts: 0 });
+    h.clock.set('2026-02-03T14:00:00Z');
+    expect(await sendNotice(bot.deps, notice!.id)).toBe('sent');
+    expect(dmsTo()).toBe(before + 1);
   });
 });
