@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql, type SQL, type Subquery } from 'drizzle-orm';
 import { deliveries, type DeliveryStatus } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
@@ -75,6 +75,18 @@ export async function open(db: DbOrTx, refs: DeliveryRef | DeliveryRef[], create
     .insert(deliveries)
     .values(list.map((ref) => ({ kind: ref.kind, ownerKey: String(ref.ownerKey), createdAt })))
     .onConflictDoNothing({ target: [deliveries.kind, deliveries.ownerKey] });
+}
+
+/**
+ * {@link open} as one statement of a data-modifying CTE, for owners another CTE of the same statement inserts (so
+ * they commit together, in one round trip): one delivery of `kind` per row of each source's `from` (a CTE or
+ * subquery whose rows have an integer `id`, the owner key). A delivery already open is left as it is.
+ * @returns the INSERT, to pass to `db.$with(alias).as(...)`.
+ */
+export function openFor(sources: ReadonlyArray<{ kind: string; from: Subquery }>, createdAt: Date): SQL {
+  const at = createdAt.toISOString();
+  const selects = sources.map(({ kind, from }) => sql`SELECT ${kind}, id::text, ${at}::timestamptz FROM ${from}`);
+  return sql`INSERT INTO ${deliveries} (kind, owner_key, created_at) ${sql.join(selects, sql` UNION ALL `)} ON CONFLICT (kind, owner_key) DO NOTHING`;
 }
 
 /**

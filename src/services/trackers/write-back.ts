@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQL, type Subquery } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { blockers, trackerIssues, trackerWritebacks } from '../../db/schema/index.js';
@@ -24,27 +24,34 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** What a write-back does: move the issue to done, or comment. */
 export type WriteBackPurpose = 'done' | `escalation:${number}:${number}` | `blocker:${number}`;
 
-/** The configured source of a stored issue when it writes back, else null. */
-async function writingSource(db: Db | Tx, config: Pick<Program, 'workstreams'>, issueKey: string): Promise<ConfiguredSource | null> {
-  const [row] = await db
-    .select({ sourceId: trackerIssues.sourceId })
-    .from(trackerIssues)
-    .where(and(eq(trackerIssues.key, issueKey), isNull(trackerIssues.deletedAt)));
-  if (!row) return null;
-  const source = configuredSources(config).find((s) => s.sourceId === row.sourceId);
-  return source?.settings.write_back ? source : null;
+/**
+ * The INSERT of one write-back (`tracker_writebacks`) for a task that is a stored issue (not deleted) of a
+ * `write_back: true` source; it inserts nothing for any other task, or when `after` (a CTE of the same statement,
+ * cross-joined) returns no row. On conflict (queued before) it does nothing. `now` is stored as `created_at` (UTC).
+ * @returns the statement, or null when no configured source writes back (nothing could be queued).
+ */
+export function writeBackInsert(config: Pick<Program, 'workstreams'>, issueKey: string, purpose: WriteBackPurpose, now: Date, after?: Subquery): SQL | null {
+  const writing = configuredSources(config)
+    .filter((s) => s.settings.write_back)
+    .map((s) => s.sourceId);
+  if (!writing.length) return null;
+  return sql`INSERT INTO ${trackerWritebacks} (issue_key, purpose, source_id, created_at)
+    SELECT ${issueKey}, ${purpose}, ${trackerIssues.sourceId}, ${now.toISOString()}::timestamptz FROM ${trackerIssues}${after ? sql`, ${after}` : sql``}
+    WHERE ${and(eq(trackerIssues.key, issueKey), isNull(trackerIssues.deletedAt), inArray(trackerIssues.sourceId, writing))}
+    ON CONFLICT DO NOTHING`;
 }
 
 /**
  * Queues one write-back for a task that is a tracker issue of a `write_back: true` source; nothing for any other task.
- * @param db the caller's transaction (an escalation step) or the pool.
+ * One statement ({@link writeBackInsert}).
+ * @param db the caller's transaction or the pool.
  * @returns whether a new row was queued (false: not a writing source, or queued before).
  */
 export async function queueWriteBack(db: Db | Tx, config: Pick<Program, 'workstreams'>, issueKey: string, purpose: WriteBackPurpose, now: Date): Promise<boolean> {
-  const source = await writingSource(db, config, issueKey);
-  if (!source) return false;
-  const rows = await db.insert(trackerWritebacks).values({ issueKey, purpose, sourceId: source.sourceId, createdAt: now }).onConflictDoNothing().returning({ key: trackerWritebacks.issueKey });
-  return rows.length > 0;
+  const insert = writeBackInsert(config, issueKey, purpose, now);
+  if (!insert) return false;
+  const res = await db.execute(sql`${insert} RETURNING issue_key`);
+  return res.rows.length > 0;
 }
 
 const TARGET_NAMES: Record<string, string> = { lead: 'the lead', pm: 'the PM', exec: 'the execs' };
