@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actOnBlocker } from '../../../../src/services/blockers/act.js';
+import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
+import { recordEscalationStep, type EscalationStep } from '../../../../src/services/blockers/record-step.js';
+import type { BlockerRow } from '../../../../src/services/blockers/rows.js';
+import { harness, type Process } from '../../../support/harness.js';
+import { nockSlack } from '../../../support/slack-nock.js';
+import { aConfig } from '../../../support/config-factories.js';
+
+const YAML = aConfig({
+  escalation: { ladders: { P1: [{ after: '10m', notify: ['U0LEAD', 'U0PM'] }] } },
+});
+
+/** Level 1 of `b`'s ladder as escalate() would write it at `now`: one notice due now, one deferred an hour. */
+function levelOne(b: BlockerRow, version: number, now: Date): EscalationStep {
+  const later = new Date(now.getTime() + 3_600_000);
+  return {
+    blockerId: b.id,
+    version,
+    now,
+    set: { levelsDone: 1, repeatsDone: 0, lastNotifiedAt: now, nextDueAt: null },
+    notices: [
+      { recipient: 'U0LEAD', episode: b.episode, level: 0, attempt: 0, dueAt: now, notBefore: now, oncall: null, coveringFor: null },
+      { recipient: 'U0PM', episode: b.episode, level: 0, attempt: 0, dueAt: now, notBefore: later, oncall: null, coveringFor: ['U0AWAY'] },
+    ],
+    event: { kind: 'escalated', at: now, data: { level: 1, to: ['U0LEAD', 'U0PM'] } },
+  };
+}
+
+describe('one escalation step written in one statement, guarded by the version it was computed from (real Postgres)', () => {
+  let h: Awaited<ReturnType<typeof harness>>;
+  let bot: Process;
+  const slack = nockSlack();
+  beforeAll(async () => {
+    h = await harness(YAML, '2026-02-03T10:00:00Z');
+    bot = await h.process({ workers: false });
+  });
+  afterAll(async () => {
+    await h.cleanup();
+    slack.done();
+  });
+
+  const written = async (blockerId: number) => ({
+    notices: await h.sql<{ recipient: string; covering_for: string[] | null; status: string | null }>(
+      "SELECT n.recipient, n.covering_for, d.status FROM blocker_notices n LEFT JOIN deliveries d ON d.kind = 'notice' AND d.owner_key = n.id::text WHERE n.blocker_id = $1 ORDER BY n.id",
+      [blockerId],
+    ),
+    events: await h.sql<{ kind: string; line: string | null }>(
+      "SELECT e.kind, d.status AS line FROM blocker_events e LEFT JOIN deliveries d ON d.kind = 'thread_line' AND d.owner_key = e.id::text WHERE e.blocker_id = $1 AND e.kind <> 'raised' ORDER BY e.id",
+      [blockerId],
+    ),
+  });
+
+  it('writes the ladder state, the notices, the event and their deliveries at once, and returns the notices due now', async () => {
+    const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'cert expired', severity: 'P1', source: 'command' });
+    const b = r.ok ? r.blocker : null;
+    const now = new Date('2026-02-03T10:10:00Z');
+    const res = await recordEscalationStep(bot.deps.db, levelOne(b!, b!.version, now));
+    expect(res).toMatchObject({ version: b!.version + 1, messageVersion: b!.messageVersion + 1, nextDueAt: null });
+    const [lead] = await h.sql<{ id: number }>("SELECT id FROM blocker_notices WHERE blocker_id = $1 AND recipient = 'U0LEAD'", [b!.id]);
+    expect(res?.dueNoticeIds).toEqual([lead!.id]);
+    expect(await written(b!.id)).toEqual({
+      notices: [
+        { recipient: 'U0LEAD', covering_for: null, status: 'pending' },
+        { recipient: 'U0PM', covering_for: ['U0AWAY'], status: 'pending' },
+      ],
+      events: [{ kind: 'escalated', line: 'pending' }],
+    });
+    const [row] = await h.sql<{ levels_done: number; last_notified_at: Date }>('SELECT levels_done, last_notified_at FROM blockers WHERE id = $1', [b!.id]);
+    expect(row).toEqual({ levels_done: 1, last_notified_at: now });
+  });
+
+  it('writes nothing at all when the blocker changed after it was read (acknowledged meanwhile), or was resolved', async () => {
+    const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'flaky deploy', severity: 'P1', source: 'command' });
+    const b = r.ok ? r.blocker : null;
+    // the step was computed from the row as raised; the lead acknowledges before it is written
+    expect(await actOnBlocker(bot.deps, b!.id, 'U0LEAD', { kind: 'acknowledge' })).toMatchObject({ ok: true });
+    const now = new Date('2026-02-03T10:10:00Z');
+    expect(await recordEscalationStep(bot.deps.db, levelOne(b!, b!.version, now))).toBeNull();
+    expect(await written(b!.id)).toEqual({ notices: [], events: [{ kind: 'acknowledged', line: 'pending' }] });
+    const [row] = await h.sql<{ version: number; levels_done: number }>('SELECT version, levels_done FROM blockers WHERE id = $1', [b!.id]);
+    expect(row).toEqual({ version: b!.version + 1, levels_done: 0 });
+    // at the version it has now, but resolved: nothing either
+    expect(await actOnBlocker(bot.deps, b!.id, 'U01', { kind: 'resolve' })).toMatchObject({ ok: true });
+    const [resolved] = await h.sql<{ version: number }>('SELECT version FROM blockers WHERE id = $1', [b!.id]);
+    expect(await recordEscalationStep(bot.deps.db, levelOne(b!, resolved!.version, now))).toBeNull();
+    expect((await written(b!.id)).notices).toEqual([]);
+  });
+
+  it('a second write of the same step (a duplicate wake-up that read the same row) writes nothing', async () => {
+    const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'db migration stuck', severity: 'P1', source: 'command' });
+    const b = r.ok ? r.blocker : null;
+    const now = new Date('2026-02-03T10:10:00Z');
+    const [first, second] = await Promise.all([recordEscalationStep(bot.deps.db, levelOne(b!, b!.version, now)), recordEscalationStep(bot.deps.db, levelOne(b!, b!.version, now))]);
+    expect([first, second].filter((x) => x !== null)).toHaveLength(1);
+    const w = await written(b!.id);
+    expect(w.notices.map((n) => n.recipient)).toEqual(['U0LEAD', 'U0PM']);
+    expect(w.events).toEqual([{ kind: 'escalated', line: 'pending' }]);
+  });
+});
