@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnBlocker } from '../../../../src/services/blockers/act.js';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
@@ -95,6 +96,60 @@ describe('one escalation step written in one statement, guarded by the version i
     expect([first, second].filter((x) => x !== null)).toHaveLength(1);
     const w = await written(b!.id);
     expect(w.notices.map((n) => n.recipient)).toEqual(['U0LEAD', 'U0PM']);
+    expect(w.events).toEqual([{ kind: 'escalated', line: 'pending' }]);
+  });
+
+  /**
+   * Runs `step` while another connection holds an uncommitted `change` of the blocker's row: the step waits on the
+   * row lock (seen in pg_stat_activity), then the change commits and the step goes on against the row as changed.
+   */
+  async function whileChanging<T>(blockerId: number, change: string, step: () => Promise<T>): Promise<T> {
+    const other = new pg.Client({ connectionString: h.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`UPDATE blockers SET ${change} WHERE id = $1`, [blockerId]);
+      const pending = step();
+      const waiting = async () => (await h.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%blocker_notices%'")).length > 0;
+      await expect.poll(waiting, { timeout: 30_000, interval: 20 }).toBe(true);
+      await other.query('COMMIT');
+      return await pending;
+    } finally {
+      await other.end();
+    }
+  }
+
+  it('a step that waited on a change committed meanwhile (acknowledged while it was being written) writes nothing', async () => {
+    const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'queue backed up', severity: 'P1', source: 'command' });
+    const b = r.ok ? r.blocker : null;
+    const now = new Date('2026-02-03T10:10:00Z');
+    const res = await whileChanging(b!.id, "version = version + 1, acknowledged_by = '{U0LEAD}'", () => recordEscalationStep(bot.deps.db, levelOne(b!, b!.version, now)));
+    expect(res).toBeNull();
+    expect(await written(b!.id)).toEqual({ notices: [], events: [] });
+  });
+
+  it('a step that waited on a change that leaves the version (a DM re-rendered) lands, and keeps that change', async () => {
+    const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'CDN purge slow', severity: 'P1', source: 'command' });
+    const b = r.ok ? r.blocker : null;
+    const now = new Date('2026-02-03T10:10:00Z');
+    const next = new Date('2026-02-03T10:40:00Z');
+    const step = { ...levelOne(b!, b!.version, now), set: { levelsDone: 1, repeatsDone: 0, lastNotifiedAt: now, nextDueAt: next } };
+    const res = await whileChanging(b!.id, 'dms_rendered_version = 7', () => recordEscalationStep(bot.deps.db, step));
+    expect(res).toMatchObject({ version: b!.version + 1, nextDueAt: next });
+    expect(res?.nextDueAt).toBeInstanceOf(Date);
+    const [row] = await h.sql<{ dms_rendered_version: number; levels_done: number }>('SELECT dms_rendered_version, levels_done FROM blockers WHERE id = $1', [b!.id]);
+    expect(row).toEqual({ dms_rendered_version: 7, levels_done: 1 });
+  });
+
+  it('a notice reserved before (the same blocker, episode, level, attempt and recipient) is kept: not reserved twice, not due again', async () => {
+    const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'pager storm', severity: 'P1', source: 'command' });
+    const b = r.ok ? r.blocker : null;
+    const now = new Date('2026-02-03T10:10:00Z');
+    await h.sql("INSERT INTO blocker_notices (blocker_id, episode, level, attempt, recipient, due_at, not_before) VALUES ($1, $2, 0, 0, 'U0LEAD', $3, $3)", [b!.id, b!.episode, now]);
+    const res = await recordEscalationStep(bot.deps.db, { ...levelOne(b!, b!.version, now), notices: [levelOne(b!, b!.version, now).notices[0]!] });
+    expect(res).toMatchObject({ version: b!.version + 1, dueNoticeIds: [] });
+    const w = await written(b!.id);
+    expect(w.notices).toEqual([{ recipient: 'U0LEAD', covering_for: null, status: null }]);
     expect(w.events).toEqual([{ kind: 'escalated', line: 'pending' }]);
   });
 });

@@ -8,6 +8,7 @@ import { parseWorkspaceConfig } from '../../../../src/config/load.js';
 import { resolveProgram } from '../../../../src/config/resolve.js';
 import { redisSourceLock } from '../../../../src/jobs/tracker-lock.js';
 import { escalate } from '../../../../src/services/blockers/escalate.js';
+import { recordEscalationStep } from '../../../../src/services/blockers/record-step.js';
 import { PlanHolder } from '../../../../src/services/plan/holder.js';
 import { createReloader, startupPlan } from '../../../../src/services/plan/reload.js';
 import { sweepTasks } from '../../../../src/services/tasks/escalate.js';
@@ -102,5 +103,25 @@ describe('write-back to the tracker', () => {
     const comments = tracker.comments.filter((c) => c.key === 'LAUNCH-3');
     expect(comments).toHaveLength(1);
     expect(comments[0]!.text).toMatch(/^Overdue since 17:00 \(UTC\); /);
+  });
+
+  it('an escalation step written after its blocker changed (the version it read moved on) queues no comment', async () => {
+    const [b] = await h.sql<{ id: number; version: number; episode: number }>("SELECT id, version, episode FROM blockers WHERE task_id = 'LAUNCH-3'");
+    const at = now.plus({ hours: 1 }).toJSDate();
+    const purpose = `escalation:${b!.id}:7` as const;
+    const step = (version: number) =>
+      recordEscalationStep(bot.deps.db, {
+        blockerId: b!.id,
+        version,
+        now: at,
+        set: { levelsDone: 2, repeatsDone: 0, lastNotifiedAt: at, nextDueAt: null },
+        notices: [],
+        event: { kind: 'skipped', at, data: {} },
+        writeBack: { config: bot.deps.config, issueKey: 'LAUNCH-3', purpose },
+      });
+    expect(await step(b!.version - 1)).toBeNull();
+    expect((await rows()).filter((r) => r.purpose === purpose)).toEqual([]);
+    expect(await step(b!.version)).not.toBeNull();
+    expect((await rows()).filter((r) => r.purpose === purpose)).toEqual([{ issue_key: 'LAUNCH-3', purpose, done: false }]);
   });
 });
