@@ -13,8 +13,8 @@ import { configuredDelegates } from './away.js';
 /*
  * Slack statuses that mean "away" (issue 22, `program.away_statuses: [":palm_tree:"]`): read with users.profile.get
  * (docs.slack.dev/reference/methods/users.profile.get: scope users.profile:read; `profile.status_emoji`, and
- * `profile.status_expiration` in Unix seconds, 0 when it never expires). Read BEFORE a ladder's transaction (never
- * an HTTP call under a row lock) and cached briefly, so a burst of escalations asks Slack once per person.
+ * `profile.status_expiration` in Unix seconds, 0 when it never expires). Read BEFORE a ladder step is written (never
+ * an HTTP call while its row is locked) and cached briefly, so a burst of escalations asks Slack once per person.
  */
 
 /** How long a person's status is reused (ms): a status changed meanwhile counts within a minute. */
@@ -65,7 +65,7 @@ export async function awayStatuses(deps: Pick<Deps, 'config' | 'slack' | 'log'>,
 }
 
 /**
- * The Slack statuses the next step of blocker `blockerId` may need, read before its escalation locks the row: the
+ * The Slack statuses the next step of blocker `blockerId` may need, read beside the blocker before its escalation step is written: the
  * people its next level targets and every configured delegate (those named with `/standup ooo … delegate:` are
  * read at `now` too, from the out-of-office table). A blocker not found, or no `away_statuses`: none.
  */

@@ -8,13 +8,13 @@ import type { DbOrTx } from '../delivery/transitions.js';
 
 /*
  * Time off as the ladders see it (issue 22): the out-of-office spans in Postgres (`/standup ooo`, with their
- * delegate), and optionally Slack statuses (./away-status.ts, read before any row lock), turned into the pure
+ * delegate), and optionally Slack statuses (./away-status.ts, read before the step is written, never under a row lock), turned into the pure
  * cover rules' context (domain/people/cover.ts).
  */
 
 /**
  * Every out-of-office span (`member_out_of_office`), as away spans, through `db` (one select of a small table; never a
- * Slack call). The escalation reads them before it locks the blocker's row.
+ * Slack call). The escalation reads them beside the blocker, before it writes the step.
  */
 export async function outOfOfficeSpans(db: DbOrTx): Promise<AwaySpan[]> {
   const rows = await db.select().from(memberOutOfOffice);
@@ -58,8 +58,8 @@ export async function awayThroughout(db: DbOrTx, userId: string, from: string, u
  * who is away is replaced by who covers them (once each: a delegate already on the step gets one notice), the
  * notes go in `away` for the timeline, and a step left with nobody because everyone is away is skipped with
  * reason `away` (the caller makes the next level due at once). `spans` are every away span, out of office first
- * then Slack statuses ({@link coverStep}), read before the escalation's transaction (a row lock is never held for
- * them: issue 25's escalation lateness). Recipients in `noDelegate.for` who are away are dropped, never covered (a
+ * then Slack statuses ({@link coverStep}), read before the escalation step is written (never
+ * while its row is locked: issue 25's escalation lateness). Recipients in `noDelegate.for` who are away are dropped, never covered (a
  * gate's signers without `delegate_may_sign`). Pure: no I/O.
  * @returns the outcome, and for each delegate the notes of those they cover (their DM says so).
  */
