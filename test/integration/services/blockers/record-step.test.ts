@@ -101,7 +101,7 @@ describe('one escalation step written in one statement, guarded by the version i
 
   /**
    * Runs `step` while another connection holds an uncommitted `change` of the blocker's row: the step waits on the
-   * row lock (seen in pg_stat_activity), then the change commits and the step goes on against the row as changed.
+   * row lock held by that connection (seen in pg_stat_activity), then the change commits and the step goes on against the row as changed.
    */
   async function whileChanging<T>(blockerId: number, change: string, step: () => Promise<T>): Promise<T> {
     const other = new pg.Client({ connectionString: h.url });
@@ -109,8 +109,10 @@ describe('one escalation step written in one statement, guarded by the version i
     try {
       await other.query('BEGIN');
       await other.query(`UPDATE blockers SET ${change} WHERE id = $1`, [blockerId]);
+      const holder = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const pending = step();
-      const waiting = async () => (await h.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%blocker_notices%'")).length > 0;
+      // the step's statement, blocked by this connection's lock (not any other test's session on the same server)
+      const waiting = async () => (await h.sql("SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)) AND query LIKE '%blocker_notices%'", [holder])).length > 0;
       await expect.poll(waiting, { timeout: 30_000, interval: 20 }).toBe(true);
       await other.query('COMMIT');
       return await pending;
