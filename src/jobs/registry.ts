@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { taskIdSchema } from '../config/workspace.js';
 import { postThreadLine, renderBlockerMessage, sendNotice, updateNotices } from '../services/blockers/delivery.js';
-import { escalate } from '../services/blockers/escalate.js';
+import { EARLY_WAKE_MS, escalate } from '../services/blockers/escalate.js';
 import { overdueEscalations, pendingNotices, pendingOutbound, pendingThreadLines, SWEEP_BATCH, staleBlockerMessages, staleNoticeEdits } from '../services/blockers/sweep.js';
 import { BOARD_COALESCE_MS, boardJobDelay, boardJobId } from './board-coalescing.js';
 import { REPORT_COALESCE_MS, reportCoalesceKey } from './report-coalescing.js';
@@ -97,7 +97,8 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     payload: z.object({ blockerId: id, version: id }),
     jobId: (i) => `esc-${i.blockerId}-${i.version}`,
     data: (i) => ({ blockerId: i.blockerId, version: i.version }),
-    delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime()),
+    // EARLY_WAKE_MS ahead: the job is picked up and reads before the due time, then waits for it (escalate.ts)
+    delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime() - EARLY_WAKE_MS),
     run: (deps, d) => escalate(deps, d.blockerId, d.version),
     recover: overdueEscalations,
   }),
