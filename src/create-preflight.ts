@@ -182,7 +182,8 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
     // a PlanHolder: every read of Deps.config (and Preflight.config) gets the plan current then (a reload swaps it)
     const current = source instanceof PlanHolder ? () => source.program : () => source;
     const depsOn = (db: Deps['db'], client: WebClient): Deps => {
-      const deps = { db, clock, slack: client, wakeups, renderer: blockKitRenderer, log, ...(metrics ? { observer: metrics.observer } : {}) };
+      const slackOpen = (method: string) => rateLimitGate.isOpen(method);
+      const deps = { db, clock, slack: client, wakeups, renderer: blockKitRenderer, log, slackOpen, ...(metrics ? { observer: metrics.observer } : {}) };
       return Object.defineProperty(deps, 'config', { get: current, enumerable: true }) as Deps;
     };
     const depsFor = (client: WebClient): Deps => depsOn(listenerDatabase.db, client);

@@ -23,6 +23,11 @@ export interface Deps {
   /** Turns the services' message models into Slack messages (Block Kit lives in src/slack/blocks). */
   renderer: MessageRenderer;
   log: Logger;
+  /**
+   * Whether a Web API call of `method` would start at once, not held by a 429's Retry-After or its pacing (the
+   * process's rate-limit gate, src/slack/rate-limit-gate.ts `isOpen`). Absent (most tests): always.
+   */
+  slackOpen?(method: string): boolean;
   /** Monitoring hooks (src/metrics in production); absent in most tests. */
   observer?: Observer;
   /**

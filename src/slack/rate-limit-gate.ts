@@ -152,6 +152,19 @@ export class SlackRateLimitGate {
     if (limit.accepted.length > 64) this.dropOld(limit, this.clock.now());
   }
 
+  /**
+   * Whether a call of `method` (to `channel`, for chat.postMessage) would start at once: no 429's Retry-After closes
+   * its limit and no pacing spaces it now. Reserves nothing: for a caller that would rather hand the call to a queue
+   * than wait here (the escalation DM sent from the escalation job, services/blockers/send-now.ts).
+   */
+  isOpen(method: string, channel?: string): boolean {
+    const now = this.clock.now();
+    return this.keysOf(method, channel).every((key) => {
+      const limit = this.limits.get(key);
+      return !limit || (limit.closedUntil <= now && (!this.paced(limit, now) || limit.nextStart <= now));
+    });
+  }
+
   /** The gate's clock, epoch ms. */
   now(): number {
     return this.clock.now();

@@ -40,6 +40,15 @@ async function waitUntilDue(deps: Pick<Deps, 'clock'>, dueAt: DateTime, now: Dat
   return at;
 }
 
+/** How {@link escalate} hands over the DMs its step made due. */
+export interface EscalateOptions {
+  /**
+   * Sends or queues the due notices (`blocker_notices.id`, ascending). Default: a `send-notice` job each
+   * (`deps.wakeups.sendNotices`); the escalation job sends them itself (send-now.ts sendNoticesNow).
+   */
+  sendNotices?: (deps: Deps, noticeIds: number[]) => Promise<void>;
+}
+
 /**
  * The escalation processor for one wake-up (blocker id + the version it was scheduled for).
  * Reads the row (no lock); does nothing if the version moved on, the blocker is resolved or the step is not due yet.
@@ -47,14 +56,14 @@ async function waitUntilDue(deps: Pick<Deps, 'clock'>, dueAt: DateTime, now: Dat
  * Otherwise writes the step in one statement guarded by that version (record-step.ts): the ladder's new state, one
  * notice reserved per recipient (unique (blocker, episode, level, attempt, recipient)), the timeline event and their
  * deliveries, all or nothing; so however many workers or duplicate wake-ups race, each ping is reserved once, and a
- * step computed from a row that changed meanwhile (acknowledged, snoozed, resolved) writes nothing. Notices are sent
- * by their own jobs after commit.
+ * step computed from a row that changed meanwhile (acknowledged, snoozed, resolved) writes nothing. The due notices
+ * are then handed to `opts.sendNotices` (default: their own jobs), before anything else the step asks for.
  * A level with nobody to notify is skipped (timeline + log, with the reason: all its people already acknowledged,
  * or none configured); the row keeps what the latest level did (`last_level`) for the blocker message. Recipients in their quiet hours get the notice
  * deferred to the end of them (severities in `quiet_hours.except` are never deferred); the clock keeps running.
  * After downtime the ladder climbs one level per wake-up (see nextStep), never straight to the top.
  */
-export async function escalate(deps: Deps, blockerId: number, version: number): Promise<EscalateOutcome> {
+export async function escalate(deps: Deps, blockerId: number, version: number, opts: EscalateOptions = {}): Promise<EscalateOutcome> {
   let now = deps.clock.now();
   // read at once (issue 25: lateness with 100,000 open timers): the blocker, who is on call (Postgres only; feeds are
   // read by the refresh job, never here), the out-of-office spans, and the Slack statuses that mean "away"
@@ -153,7 +162,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
   // the row changed since it was read (acknowledged, snoozed, resolved, another wake-up's step): its own wake-up follows
   if (!written) return 'stale';
   // the DMs first: everything else after the write can wait for them
-  await deps.wakeups.sendNotices(written.dueNoticeIds);
+  await (opts.sendNotices ?? ((d, ids) => d.wakeups.sendNotices(ids)))(deps, written.dueNoticeIds);
   if (!to.length) deps.log.warn({ blocker: blockerId, level: step.level + 1, reason: outcome.skipped }, 'escalation level skipped: nobody left to notify');
   else deps.log.info({ blocker: blockerId, level: step.level + 1, to }, 'blocker escalated');
   if (written.nextDueAt) await deps.wakeups.escalate([{ blockerId, version: written.version, dueAt: written.nextDueAt, now: now.toJSDate() }]);

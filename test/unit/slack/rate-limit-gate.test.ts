@@ -58,6 +58,28 @@ describe('SlackRateLimitGate', () => {
     ]);
   });
 
+  it('says whether a call would start at once: not while a 429 closes its limit, nor before its paced turn', async () => {
+    const clock = new ManualClock();
+    const gate = new SlackRateLimitGate(clock);
+    expect(gate.isOpen('chat.postMessage')).toBe(true);
+    for (let i = 0; i < 120; i++) gate.accepted('chat.postMessage', clock.now() - 30_000 + i * 200);
+    gate.limited('chat.postMessage', 'D1', 2, clock.now());
+    expect(gate.isOpen('chat.postMessage')).toBe(false);
+    // another method's limit is its own
+    expect(gate.isOpen('chat.update')).toBe(true);
+    await clock.advance(2_000);
+    expect(gate.isOpen('chat.postMessage')).toBe(true);
+    // asking reserves nothing: the first call after the hold still starts at once, the next one its spacing later
+    const started: Record<string, number> = {};
+    const t = clock.now();
+    call(gate, clock, started, 'a', 'chat.postMessage', 'D2');
+    await clock.advance(0);
+    expect(started).toEqual({ a: t });
+    expect(gate.isOpen('chat.postMessage')).toBe(false);
+    await clock.advance(500);
+    expect(gate.isOpen('chat.postMessage')).toBe(true);
+  });
+
   it("holds this process's calls for another replica's 429 as for its own, and paces them after it", async () => {
     const clock = new ManualClock();
     const gate = new SlackRateLimitGate(clock);
