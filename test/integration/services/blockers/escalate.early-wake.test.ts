@@ -7,6 +7,7 @@ import { actOnBlocker } from '../../../../src/services/blockers/act.js';
 import { EARLY_WAKE_MS, escalate } from '../../../../src/services/blockers/escalate.js';
 import { getBlocker } from '../../../../src/services/blockers/queries.js';
 import { raiseBlocker } from '../../../../src/services/blockers/raise.js';
+import { rotationStatuses } from '../../../../src/services/oncall/rotations.js';
 import { harness, type Process } from '../../../support/harness.js';
 import { nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
@@ -82,5 +83,40 @@ describe('an escalation woken just before its step is due (real Postgres)', () =
     expect(await woken).toBe('stale');
     expect((await stepsOf(id)).filter((e) => e.kind === 'escalated')).toEqual([]);
     expect(await noticesOf(id)).toEqual([]);
+  });
+});
+
+// who is on call is the person on call when the step is written, not when it was read ahead: a step due at the
+// rotation's handoff goes to the incoming person
+const HANDOFF_YAML = aConfig({
+  program: { name: 'Launch', execs: ['U0EXEC'], oncall: { omega: { name: 'Omega', members: ['U0DAY', 'U0NIGHT'], handoff: '09:00', shift: '12h', zone: 'UTC', start: '2026-02-01' } } },
+  escalation: { ladders: { P0: [{ after: '5m', notify: 'oncall:omega' }] } },
+  workstreams: [aWorkstream({ name: 'Broker', blockers_channel: 'C0BLK', leads: ['U0LEAD'], members: ['U01'] })],
+});
+
+describe('an escalation woken just before a rotation hands over (real Postgres)', () => {
+  let h: Awaited<ReturnType<typeof harness>>;
+  let bot: Process;
+  const slack = nockSlack({ now: () => h?.clock.now().toMillis() ?? Date.now() });
+  beforeAll(async () => {
+    h = await harness(HANDOFF_YAML, '2026-02-03T08:55:00Z');
+    bot = await h.process({ workers: false });
+  });
+  afterAll(async () => {
+    await h.cleanup();
+    slack.done();
+  });
+
+  it('notifies the person on call at the due time, the incoming one at a handoff', async () => {
+    const due = h.clock.now().plus({ minutes: 5 });
+    const onCall = async (at: DateTime) => (await rotationStatuses(bot.deps, at)).get('omega')?.now?.userId;
+    expect(await onCall(due.minus({ milliseconds: EARLY_WAKE_MS }))).toBe('U0NIGHT');
+    expect(await onCall(due)).toBe('U0DAY');
+    const r = await raiseBlocker(bot.deps, { reporter: 'U01', text: 'Payments down', severity: 'P0', source: 'command' });
+    if (!r.ok) throw new Error('raise failed');
+    const deps = { ...bot.deps, clock: wallClockFrom(due.minus({ milliseconds: EARLY_WAKE_MS - 20 })) };
+    expect(await escalate(deps, r.blocker.id, r.blocker.version)).toBe('notified');
+    const notices = await bot.deps.db.select().from(blockerNotices).where(eq(blockerNotices.blockerId, r.blocker.id));
+    expect(notices.map((n) => n.recipient)).toEqual(['U0DAY']);
   });
 });
