@@ -542,9 +542,9 @@ async function main(): Promise<number> {
         dueToEscalate: dist(stageEscalate),
         /** escalation job picked up by the worker (job.processedOn) − due */
         escalationJobPickup: dist(pickup),
-        /** escalation job duration (processedOn → finishedOn: Postgres tx + 4 enqueues) */
+        /** escalation job duration (processedOn → finishedOn: since 4bd36c4 its wait for the due time, the step's statement, since 3b5ff17 the DMs it sends, the enqueues) */
         escalationJobDuration: dist(escDurations),
-        /** escalate's `now` → dm job claimed the notice (tx commit + enqueue + dm queue wait) */
+        /** escalate's `now` → the notice's claim, renewed right before the post (the step's statement, the DM's reads and render; before 3b5ff17 also the enqueue and the dm queue's wait) */
         escalateToDmClaim: dist(stageToDmJob),
         /** dm claim → the fake received chat.postMessage (select blocker, build blocks, HTTP) */
         dmClaimToSlack: dist(stageDmCall),

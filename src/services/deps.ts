@@ -24,10 +24,11 @@ export interface Deps {
   renderer: MessageRenderer;
   log: Logger;
   /**
-   * Whether a Web API call of `method` would start at once, not held by a 429's Retry-After or its pacing (the
-   * process's rate-limit gate, src/slack/rate-limit-gate.ts `isOpen`). Absent (most tests): always.
+   * Runs `fn` so that a Web API call a rate limit holds now (a 429's Retry-After or its pacing) fails at once with
+   * Slack's rate-limited error instead of waiting (src/slack/rate-limit-gate.ts `refusingHeldCalls`). Absent (most
+   * tests): `fn` runs as it is.
    */
-  slackOpen?(method: string): boolean;
+  refusingHeldSlackCalls?<T>(fn: () => Promise<T>): Promise<T>;
   /** Monitoring hooks (src/metrics in production); absent in most tests. */
   observer?: Observer;
   /**

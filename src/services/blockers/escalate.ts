@@ -26,13 +26,15 @@ export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'no
 export const EARLY_WAKE_MS = 100;
 
 /**
- * Waits until `dueAt` when it is at most {@link EARLY_WAKE_MS} after `now`; a timer may fire a moment before the
- * wall clock shows its time (Node's timers run on the event loop's cached time), so it waits again, up to 3 times.
- * @returns the clock's now after the wait (still before `dueAt` under a clock that does not follow the wall, in tests).
+ * Waits until `dueAt` when the clock (read now, after the caller's reads) shows it at most {@link EARLY_WAKE_MS}
+ * ahead; a timer may fire a moment before the wall clock shows its time (Node's timers run on the event loop's
+ * cached time), so it waits again, up to 3 times.
+ * @returns the clock's now after the wait (still before `dueAt` under a clock that does not follow the wall, in
+ * tests, or when `dueAt` is further ahead than EARLY_WAKE_MS).
  */
-async function waitUntilDue(deps: Pick<Deps, 'clock'>, dueAt: DateTime, now: DateTime): Promise<DateTime> {
-  if (dueAt.toMillis() - now.toMillis() > EARLY_WAKE_MS) return now;
-  let at = now;
+async function waitUntilDue(deps: Pick<Deps, 'clock'>, dueAt: DateTime): Promise<DateTime> {
+  let at = deps.clock.now();
+  if (dueAt.toMillis() - at.toMillis() > EARLY_WAKE_MS) return at;
   for (let i = 0; i < 3 && dueAt > at; i++) {
     await sleep(dueAt.toMillis() - at.toMillis());
     at = deps.clock.now();
@@ -88,7 +90,7 @@ export async function escalate(deps: Deps, blockerId: number, version: number, o
       .returning({ id: blockers.id });
     return cleared.length ? 'finished' : 'stale';
   }
-  if (step.dueAt > now) now = await waitUntilDue(deps, step.dueAt, now);
+  if (step.dueAt > now) now = await waitUntilDue(deps, step.dueAt);
   if (step.dueAt > now) return 'not-due';
   // who is on call when the step is written (the reads above may be up to EARLY_WAKE_MS older)
   const onCall = onCallAt(now);
@@ -165,7 +167,8 @@ export async function escalate(deps: Deps, blockerId: number, version: number, o
   await (opts.sendNotices ?? ((d, ids) => d.wakeups.sendNotices(ids)))(deps, written.dueNoticeIds);
   if (!to.length) deps.log.warn({ blocker: blockerId, level: step.level + 1, reason: outcome.skipped }, 'escalation level skipped: nobody left to notify');
   else deps.log.info({ blocker: blockerId, level: step.level + 1, to }, 'blocker escalated');
-  if (written.nextDueAt) await deps.wakeups.escalate([{ blockerId, version: written.version, dueAt: written.nextDueAt, now: now.toJSDate() }]);
+  // the job's delay counts from when it is added: from the clock now, after the DMs above (a Slack call or two)
+  if (written.nextDueAt) await deps.wakeups.escalate([{ blockerId, version: written.version, dueAt: written.nextDueAt, now: deps.clock.now().toJSDate() }]);
   await deps.wakeups.renderBlockers([{ blockerId, version: written.messageVersion }]);
   // the DMs of earlier levels say how far it went since
   await deps.wakeups.updateNotices([{ blockerId, version: written.messageVersion }]);

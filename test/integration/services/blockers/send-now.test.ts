@@ -63,27 +63,40 @@ describe('escalation DMs sent from the escalation job (real Postgres and Redis, 
     expect(await queued(ids.U0PM!)).toBe(false);
   });
 
-  it('hands the DMs to their send-notice jobs without calling Slack while a rate limit holds posts', async () => {
-    h.clock.set('2026-02-03T11:00:00Z');
-    const before = slack.of('chat.postMessage').length;
-    const held = { ...bot.deps, slackOpen: (method: string) => method !== 'chat.postMessage' };
-    const ids = await stepWith(sendNoticesNow, held);
-    expect(slack.of('chat.postMessage').length).toBe(before);
-    expect(await statusOf(ids.U0LEAD!)).toBe('pending');
-    expect(await queued(ids.U0LEAD!)).toBe(true);
-    expect(await queued(ids.U0PM!)).toBe(true);
-  });
-
-  it('hands a DM Slack refused (429) to its send-notice job, its claim given back; the other DM goes', async () => {
+  it('hands a DM Slack refused (429) to its send-notice job, its claim given back; none goes twice', async () => {
     h.clock.set('2026-02-03T12:00:00Z');
     const before = { lead: dmsTo('U0LEAD', 0).length, pm: dmsTo('U0PM', 0).length };
     slack.failNext('chat.postMessage', 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
     const ids = await stepWith(sendNoticesNow);
-    const sent = dmsTo('U0LEAD', before.lead).length + dmsTo('U0PM', before.pm).length;
-    expect(sent).toBe(1);
-    const statuses = [await statusOf(ids.U0LEAD!), await statusOf(ids.U0PM!)].sort();
-    expect(statuses).toEqual(['pending', 'sent']);
-    const refused = (await statusOf(ids.U0LEAD!)) === 'pending' ? ids.U0LEAD! : ids.U0PM!;
-    expect(await queued(refused)).toBe(true);
+    // the 429 reached one post; the other went before it was answered, or was held by it and handed over too
+    for (const [user, id] of [
+      ['U0LEAD', ids.U0LEAD!],
+      ['U0PM', ids.U0PM!],
+    ] as const) {
+      const status = await statusOf(id);
+      const sent = dmsTo(user, user === 'U0LEAD' ? before.lead : before.pm).length;
+      if (status === 'sent') expect(sent).toBe(1);
+      else {
+        expect([status, sent]).toEqual(['pending', 0]);
+        expect(await queued(id)).toBe(true);
+      }
+    }
+    expect([await statusOf(ids.U0LEAD!), await statusOf(ids.U0PM!)]).toContain('pending');
+  });
+
+  it('hands the DMs to their send-notice jobs without calling Slack while a rate limit holds posts', async () => {
+    h.clock.set('2026-02-03T13:00:00Z');
+    const before = slack.of('chat.postMessage').length;
+    // another replica's 429 on the workspace's posting limit, for a minute (real time): this test comes last
+    bot.rateLimitGate.heldElsewhere({ key: 'chat.postMessage', retryAfterMs: 60_000 });
+    const started = Date.now();
+    const ids = await stepWith(sendNoticesNow);
+    // handed over at once: the escalation job does not wait out the hold
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(slack.of('chat.postMessage').length).toBe(before);
+    expect(await statusOf(ids.U0LEAD!)).toBe('pending');
+    expect(await statusOf(ids.U0PM!)).toBe('pending');
+    expect(await queued(ids.U0LEAD!)).toBe(true);
+    expect(await queued(ids.U0PM!)).toBe(true);
   });
 });
