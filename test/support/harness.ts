@@ -1,4 +1,3 @@
-import type { SlackRateLimitGate } from '../../src/slack/rate-limit-gate.js';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { inject } from 'vitest';
@@ -21,8 +20,6 @@ import { deleteKeysWithPrefix } from './redis.js';
 /** One "bot process" on a shared database and Redis prefix: its own pool, queues, workers and Slack client. */
 export interface Process {
   deps: Deps;
-  /** The process's Slack rate-limit gate (src/slack/rate-limit-gate.ts), for tests that hold a limit. */
-  rateLimitGate: SlackRateLimitGate;
   database: Database;
   queues: Queues;
   workers?: Workers;
@@ -69,7 +66,6 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
           });
     const p: Process = {
       deps,
-      rateLimitGate: preflight.rateLimitGate,
       database,
       queues,
       workers,
