@@ -147,6 +147,17 @@ export async function prefillFromLastRun(db: Db, run: Run, userId: string): Prom
   return typeof today === 'string' && today !== '' ? { yesterday: today } : {};
 }
 
+/**
+ * The prompt's delivery (joined by `promptJoin`) shows it in the member's DM `channel`: recorded there (`sent`), or
+ * claimed and possibly posted but not recorded yet (`sending`: a process that died or lost Postgres between the post
+ * and its record, until the sweep reconciles it), in that channel or in a channel not known yet. A `message.im`
+ * reply comes from the one IM the app has with the member, so a prompt in flight to them is in that channel.
+ */
+function promptSeenIn(channel: string) {
+  return sql`(${deliveries.status} = 'sent' AND ${deliveries.conversation} = ${channel}
+    OR ${deliveries.status} = 'sending' AND (${deliveries.conversation} IS NULL OR ${deliveries.conversation} = ${channel}))`;
+}
+
 export type DmReplyOutcome =
   | { kind: 'no-run' }
   | { kind: 'already-answered'; runId: number }
@@ -157,8 +168,9 @@ export type DmReplyOutcome =
 
 /**
  * Applies a DM reply to the member's check-in conversation: the reply answers the question at the prompt's
- * `dm_step`, in the open check-in they have not finished (part-way through first, else the latest prompted), else
- * their latest prompt. Serialised per member with a row lock, so two quick replies land on consecutive questions.
+ * `dm_step`, in the open check-in they have not finished (part-way through first, else one whose prompt is recorded
+ * as sent, else the latest prompted; a prompt posted but not recorded yet counts: {@link promptSeenIn}), else
+ * their latest prompt recorded as sent. Serialised per member with a row lock, so two quick replies land on consecutive questions.
  * The answer is written before anything is posted back, so a Slack failure never loses it.
  */
 export async function handleDmReply(deps: Deps, userId: string, channel: string, text: string): Promise<DmReplyOutcome> {
@@ -175,14 +187,13 @@ export async function handleDmReply(deps: Deps, userId: string, channel: string,
       .where(
         and(
           eq(standupPrompts.userId, userId),
-          eq(deliveries.conversation, channel),
-          eq(deliveries.status, 'sent'),
+          promptSeenIn(channel),
           eq(standupPrompts.status, 'expected'),
           eq(standupRuns.status, 'open'),
           sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
         ),
       )
-      .orderBy(desc(sql`${standupPrompts.dmStep} > 0`), desc(standupPrompts.promptAt))
+      .orderBy(desc(sql`${standupPrompts.dmStep} > 0`), desc(sql`${deliveries.status} = 'sent'`), desc(standupPrompts.promptAt))
       .limit(1);
     const [prompt] = await tx
       .select()
