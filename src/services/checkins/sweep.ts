@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, ne, or, sql } from 'drizzle-orm';
 import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { releaseStaleReservations } from '../delivery/release-stale.js';
@@ -28,7 +28,8 @@ export interface TickReport {
  * The scheduler's tick (a BullMQ job scheduler runs it every `scheduler.tick`). Postgres is the truth and
  * this re-derives every wake-up from it, so a lost job or a flushed Redis delays work by one tick at most:
  * 1. open due runs (or record missed ones); 2. close runs past their close time;
- * 3. release reservations of every kind of message abandoned by a crashed process (services/delivery); 4. expire prompts whose member window closed;
+ * 3. release reservations of every kind of message abandoned by a crashed process (services/delivery); 4. expire prompts whose member window closed,
+ *    and cancel reminders left pending that are not wanted any more (answered, skipped, closed: `not_needed`);
  * 5. enqueue due prompts, reminders, report renders and late answers (deterministic job ids: no duplicates); the
  *    prompts and reminders of people a reload removed from the check-in are cancelled instead ({@link removedParticipants}).
  */
@@ -51,6 +52,33 @@ export async function tick(deps: Deps): Promise<TickReport> {
     expired.map((p) => p.id),
     'cancelled',
     'expired',
+  );
+
+  // reminders an attempt opened and gave back (a 429, a crash) that are not wanted any more (answered, skipped,
+  // window or run closed): their job would cancel them, but a job can be lost (Redis restarted without its data, a
+  // job stalled past its limit) and the query below no longer wakes them; cancelled here, never left pending
+  const unwanted = await db
+    .select({ id: standupPrompts.id })
+    .from(standupPrompts)
+    .innerJoin(deliveries, and(eq(deliveries.kind, REMINDER), eq(deliveries.ownerKey, sql`${standupPrompts.id}::text`)))
+    .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
+    .where(
+      and(
+        eq(deliveries.status, 'pending'),
+        or(
+          ne(standupPrompts.status, 'expected'),
+          lte(standupPrompts.closeAt, now),
+          ne(standupRuns.status, 'open'),
+          sql`EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
+        ),
+      ),
+    );
+  await transitions.giveUp(
+    db,
+    REMINDER,
+    unwanted.map((p) => p.id),
+    'cancelled',
+    'not_needed',
   );
 
   const dueOrRemoved = await db
