@@ -461,7 +461,7 @@ async function main(): Promise<number> {
     const latenessByMinute = new Map<number, number[]>();
     let missed = 0;
     let doubled = 0;
-    // a DM that reached the stand-in before its due time: the ladder's promise is never early
+    // a DM that reached the stand-in before its due time (the escalation job wakes EARLY_WAKE_MS ahead: never early)
     let early = 0;
     const missedSample: string[] = [];
     for (const [key, due] of expected) {
@@ -542,9 +542,9 @@ async function main(): Promise<number> {
         dueToEscalate: dist(stageEscalate),
         /** escalation job picked up by the worker (job.processedOn) − due */
         escalationJobPickup: dist(pickup),
-        /** escalation job duration (processedOn → finishedOn: the reads, the step's one statement, the enqueues) */
+        /** escalation job duration (processedOn → finishedOn: since 4bd36c4 its wait for the due time, the step's statement, since 3b5ff17 the DMs it sends, the enqueues) */
         escalationJobDuration: dist(escDurations),
-        /** escalate's `now` → the notice's claim as renewed right before the post (transitions.reconfirm): the step's statement, the enqueue, the dm queue's wait, the DM's reads and render */
+        /** escalate's `now` → the notice's claim, renewed right before the post (the step's statement, the DM's reads and render; before 3b5ff17 also the enqueue and the dm queue's wait) */
         escalateToDmClaim: dist(stageToDmJob),
         /** dm claim → the fake received chat.postMessage (select blocker, build blocks, HTTP) */
         dmClaimToSlack: dist(stageDmCall),

@@ -23,7 +23,7 @@ import { PlanHolder } from './services/plan/holder.js';
 import type { Wakeups } from './services/wakeups.js';
 import { blockKitRenderer } from './slack/blocks/renderer.js';
 import { boltLogger } from './slack/logger.js';
-import { gatedSlackFetch, lateBoundFetch, SlackRateLimitGate } from './slack/rate-limit-gate.js';
+import { gatedSlackFetch, lateBoundFetch, refusingHeldCalls, SlackRateLimitGate } from './slack/rate-limit-gate.js';
 import { type TokenRotation, tokenRotation } from './services/slack-tokens/rotation.js';
 import { RotatingWebClient, slackTokenRefresher } from './slack/token-rotation.js';
 
@@ -182,7 +182,7 @@ export function createPreflight(env: Env, config: Program, overrides: PreflightO
     // a PlanHolder: every read of Deps.config (and Preflight.config) gets the plan current then (a reload swaps it)
     const current = source instanceof PlanHolder ? () => source.program : () => source;
     const depsOn = (db: Deps['db'], client: WebClient): Deps => {
-      const deps = { db, clock, slack: client, wakeups, renderer: blockKitRenderer, log, ...(metrics ? { observer: metrics.observer } : {}) };
+      const deps = { db, clock, slack: client, wakeups, renderer: blockKitRenderer, log, refusingHeldSlackCalls: refusingHeldCalls, ...(metrics ? { observer: metrics.observer } : {}) };
       return Object.defineProperty(deps, 'config', { get: current, enumerable: true }) as Deps;
     };
     const depsFor = (client: WebClient): Deps => depsOn(listenerDatabase.db, client);

@@ -6,7 +6,8 @@ import type { Wakeups } from '../services/wakeups.js';
  * The queues and what their workers may do. Redis only holds wake-ups: every job names a Postgres row, and the
  * handler re-checks that row (state, version) before doing anything, so a duplicate or stale job is harmless.
  * - scheduler: the job schedulers (standup `tick`, the due-work `sweep`).
- * - escalation: one delayed job per blocker's next due time (Postgres only; it reserves notices).
+ * - escalation: one delayed job per blocker's next due time (it reserves notices, and sends the due ones itself
+ *   while Slack's limits are open: services/blockers/send-now.ts; a 429 hands them to the dm queue, never pauses it).
  * - dm: direct messages to members (prompts, reminders, notices).
  * - channel: channel messages (reports, late answers in threads, blocker messages and their thread lines).
  * `callsSlack`: the handlers call the Slack Web API, so a 429 pauses every such queue (chat.postMessage's

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { taskIdSchema } from '../config/workspace.js';
 import { postThreadLine, renderBlockerMessage, sendNotice, updateNotices } from '../services/blockers/delivery.js';
-import { escalate } from '../services/blockers/escalate.js';
+import { EARLY_WAKE_MS, escalate } from '../services/blockers/escalate.js';
+import { sendNoticesNow } from '../services/blockers/send-now.js';
 import { overdueEscalations, pendingNotices, pendingOutbound, pendingThreadLines, SWEEP_BATCH, staleBlockerMessages, staleNoticeEdits } from '../services/blockers/sweep.js';
 import { BOARD_COALESCE_MS, boardJobDelay, boardJobId } from './board-coalescing.js';
 import { REPORT_COALESCE_MS, reportCoalesceKey } from './report-coalescing.js';
@@ -90,15 +91,18 @@ export const wakeupJobs: { [W in WakeupName]: WakeupJob<W> } = {
     run: (deps, d) => postLateAnswer(deps, d.answerId),
   }),
 
-  // blockers (escalation: Postgres only, it reserves notices; Slack calls happen in the dm/channel queues)
+  // blockers (escalation: it reserves notices and sends the due DMs itself while Slack's limits are open, else hands
+  // them to send-notice jobs; every other Slack call happens in the dm/channel queues)
   escalate: wakeupJob({
     queue: 'escalation',
     name: 'escalate',
     payload: z.object({ blockerId: id, version: id }),
     jobId: (i) => `esc-${i.blockerId}-${i.version}`,
     data: (i) => ({ blockerId: i.blockerId, version: i.version }),
-    delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime()),
-    run: (deps, d) => escalate(deps, d.blockerId, d.version),
+    // EARLY_WAKE_MS ahead: the job is picked up and reads before the due time, then waits for it (escalate.ts)
+    delay: (i) => Math.max(0, i.dueAt.getTime() - i.now.getTime() - EARLY_WAKE_MS),
+    // the DMs from this job: no second job's hop between the step and the ping (issue 25; send-now.ts)
+    run: (deps, d) => escalate(deps, d.blockerId, d.version, { sendNotices: sendNoticesNow }),
     recover: overdueEscalations,
   }),
   sendNotices: wakeupJob({

@@ -23,6 +23,12 @@ export interface Deps {
   /** Turns the services' message models into Slack messages (Block Kit lives in src/slack/blocks). */
   renderer: MessageRenderer;
   log: Logger;
+  /**
+   * Runs `fn` so that a Web API call a rate limit holds now (a 429's Retry-After or its pacing) fails at once with
+   * Slack's rate-limited error instead of waiting (src/slack/rate-limit-gate.ts `refusingHeldCalls`). Absent (most
+   * tests): `fn` runs as it is.
+   */
+  refusingHeldSlackCalls?<T>(fn: () => Promise<T>): Promise<T>;
   /** Monitoring hooks (src/metrics in production); absent in most tests. */
   observer?: Observer;
   /**

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import type { FetchLike } from '../metrics/slack-adapter.js';
 import { slackMethodOf } from '../metrics/slack-adapter.js';
@@ -73,6 +74,7 @@ export interface SharedHold {
  * - **Replicas.** Each process has its own gate. {@link shareWith} hands each 429's hold to the other replicas
  *   (slack/rate-limit-sharing.ts, Redis pub/sub), and {@link heldElsewhere} applies theirs here, so a 429 to one replica
  *   holds the others' calls under that limit too. On chat.postMessage's workspace limit, BullMQ's queue pause (src/jobs/workers.ts) stops new jobs as well.
+ *   Work run under {@link refusingHeldCalls} is never held here: its held calls are refused at once instead.
  */
 export class SlackRateLimitGate {
   private readonly limits = new Map<LimitKey, Limit>();
@@ -152,6 +154,27 @@ export class SlackRateLimitGate {
     if (limit.accepted.length > 64) this.dropOld(limit, this.clock.now());
   }
 
+  /**
+   * Whether a call of `method` (to `channel`, for chat.postMessage) would start at once: no 429's Retry-After closes
+   * its limit and no pacing spaces it now. Reserves nothing: for a caller that would rather hand the call to a queue
+   * than wait here ({@link refusingHeldCalls}).
+   */
+  isOpen(method: string, channel?: string): boolean {
+    return this.heldFor(method, channel) === 0;
+  }
+
+  /** How long (ms, 0 when {@link isOpen}) a call of `method` (to `channel`) would wait here now. Reserves nothing. */
+  heldFor(method: string, channel?: string): number {
+    const now = this.clock.now();
+    let start = now;
+    for (const key of this.keysOf(method, channel)) {
+      const limit = this.limits.get(key);
+      if (!limit) continue;
+      start = Math.max(start, limit.closedUntil, this.paced(limit, now) ? limit.nextStart : 0);
+    }
+    return start - now;
+  }
+
   /** The gate's clock, epoch ms. */
   now(): number {
     return this.clock.now();
@@ -229,6 +252,20 @@ function channelOf(body: RequestInit['body']): string | undefined {
   }
 }
 
+const refuseHeld = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` so that a Web API call through {@link gatedSlackFetch} that a rate limit would hold (a 429's Retry-After or
+ * its pacing, the workspace's or the channel's) is neither made nor waited for: it is answered at once, here, as Slack
+ * answers a call past a limit (HTTP 429, `Retry-After` = the wait in seconds, `{ ok: false, error: 'ratelimited' }`),
+ * which @slack/web-api turns into its rate-limited error. Nothing reaches Slack and the gate is not changed. For work
+ * that has a queue to hand the call to rather than hold its worker slot: the escalation DM sent from the escalation
+ * job (services/blockers/send-now.ts), whose `send-notice` job then waits in the dm queue instead.
+ */
+export function refusingHeldCalls<T>(fn: () => Promise<T>): Promise<T> {
+  return refuseHeld.run(true, fn);
+}
+
 /**
  * A `fetch` for @slack/web-api's `fetch` client option that asks `gate` before each Web API call and tells it every
  * answer (429 with `Retry-After`, or accepted). A 429's limit is also noted for the job that made the call
@@ -240,6 +277,11 @@ export function gatedSlackFetch(gate: SlackRateLimitGate, base: FetchLike, timeo
   return async (input, init) => {
     const method = slackMethodOf(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const channel = method === 'chat.postMessage' ? channelOf(init?.body) : undefined;
+    const heldMs = refuseHeld.getStore() ? gate.heldFor(method, channel) : 0;
+    if (heldMs > 0) {
+      const headers = { 'content-type': 'application/json', 'retry-after': String(Math.ceil(heldMs / 1_000)) };
+      return new Response(JSON.stringify({ ok: false, error: 'ratelimited' }), { status: 429, headers });
+    }
     const previousPostAt = await gate.beforeCall(method, channel);
     const startedAt = gate.now();
     const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;

@@ -89,7 +89,9 @@ describe('GET /metrics on the real process (HTTP mode)', () => {
     expect(sample(text, 'preflight_job_duration_seconds_count', { queue: 'channel', job: 'render-blocker', outcome: 'rate_limited' })).toBe(1);
     expect(sample(text, 'preflight_job_duration_seconds_count', { queue: 'channel', job: 'render-blocker', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'preflight_job_duration_seconds_count', { queue: 'escalation', job: 'escalate', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'preflight_job_duration_seconds_count', { queue: 'dm', job: 'send-notice', outcome: 'completed' })).toBe(1);
+    // the ping is sent by the escalation job itself, or, while the blocker message's 429 still holds posts (1 s), by
+    // its send-notice job: one of the two, once (the lateness count below)
+    expect([0, 1]).toContain(sample(text, 'preflight_job_duration_seconds_count', { queue: 'dm', job: 'send-notice', outcome: 'completed' }) ?? 0);
     // the ping went out within seconds of its due time (tolerant of a loaded 2-core box)
     expect(sample(text, 'preflight_escalation_lateness_seconds_count', { severity: 'P1' })).toBe(1);
     expect(sample(text, 'preflight_escalation_lateness_seconds_sum', { severity: 'P1' })).toBeLessThan(10);

@@ -28,7 +28,7 @@ workstreams:
     standup: { at: "${standupTimeAwayFromNow('UTC')}" }
 `;
 
-/** Starts the real bot on `redisUrl`, raises a P1 blocker over signed HTTP and waits for the lead's ping (a delayed escalation job and a DM job). */
+/** Starts the real bot on `redisUrl`, raises a P1 blocker over signed HTTP and waits for the lead's ping (a delayed escalation job, which sends the DM). */
 async function blockerEscalatesThrough(redisUrl: string, queuePrefix: string): Promise<void> {
   const fake = await new SlackApiFake().start();
   const db = await createTestDatabase();

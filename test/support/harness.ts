@@ -1,3 +1,4 @@
+import type { SlackRateLimitGate } from '../../src/slack/rate-limit-gate.js';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { inject } from 'vitest';
@@ -20,6 +21,8 @@ import { deleteKeysWithPrefix } from './redis.js';
 /** One "bot process" on a shared database and Redis prefix: its own pool, queues, workers and Slack client. */
 export interface Process {
   deps: Deps;
+  /** The process's Slack rate-limit gate (src/slack/rate-limit-gate.ts), for tests that hold a limit. */
+  rateLimitGate: SlackRateLimitGate;
   database: Database;
   queues: Queues;
   workers?: Workers;
@@ -66,6 +69,7 @@ export async function harness(yaml: string, startIso: string | 'real-time') {
           });
     const p: Process = {
       deps,
+      rateLimitGate: preflight.rateLimitGate,
       database,
       queues,
       workers,

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq } from 'drizzle-orm';
+import type { DateTime } from 'luxon';
 import { formatDuration } from '../../config/duration.js';
 import { blockers } from '../../db/schema/index.js';
 import { afterStep, escalateNowStep, nextStep, quietUntil, stepOutcome } from '../../domain/blockers/ladder.js';
@@ -8,7 +10,7 @@ import { rolesFor } from './policy.js';
 import { ladderState } from './ladder-state.js';
 import { recordEscalationStep } from './record-step.js';
 import { oncallForTarget } from '../oncall/ladder.js';
-import { rotationStatuses } from '../oncall/rotations.js';
+import { rotationReader } from '../oncall/rotations.js';
 import { awayStatusesBefore } from '../people/away-status.js';
 import { coverOutcome, outOfOfficeSpans } from '../people/away.js';
 import { noDelegateOn } from './gate-cover.js';
@@ -16,26 +18,61 @@ import { noDelegateOn } from './gate-cover.js';
 export type EscalateOutcome = 'stale' | 'not-due' | 'finished' | 'skipped' | 'notified';
 
 /**
+ * How long before a step is due its wake-up runs, in ms (issue 25: escalation lateness; the escalate job's delay in
+ * src/jobs/registry.ts is the due time minus this). The job's pick-up and its reads happen before the due time; the
+ * processor then waits for it and writes the step at it: never early, since the step is computed and written only
+ * once the clock shows it due. A wake-up that comes earlier than this does nothing ('not-due'), as before.
+ */
+export const EARLY_WAKE_MS = 100;
+
+/**
+ * Waits until `dueAt` when the clock (read now, after the caller's reads) shows it at most {@link EARLY_WAKE_MS}
+ * ahead; a timer may fire a moment before the wall clock shows its time (Node's timers run on the event loop's
+ * cached time), so it waits again, up to 3 times.
+ * @returns the clock's now after the wait (still before `dueAt` under a clock that does not follow the wall, in
+ * tests, or when `dueAt` is further ahead than EARLY_WAKE_MS).
+ */
+async function waitUntilDue(deps: Pick<Deps, 'clock'>, dueAt: DateTime): Promise<DateTime> {
+  let at = deps.clock.now();
+  if (dueAt.toMillis() - at.toMillis() > EARLY_WAKE_MS) return at;
+  for (let i = 0; i < 3 && dueAt > at; i++) {
+    await sleep(dueAt.toMillis() - at.toMillis());
+    at = deps.clock.now();
+  }
+  return at;
+}
+
+/** How {@link escalate} hands over the DMs its step made due. */
+export interface EscalateOptions {
+  /**
+   * Sends or queues the due notices (`blocker_notices.id`, ascending). Default: a `send-notice` job each
+   * (`deps.wakeups.sendNotices`); the escalation job sends them itself (send-now.ts sendNoticesNow).
+   */
+  sendNotices?: (deps: Deps, noticeIds: number[]) => Promise<void>;
+}
+
+/**
  * The escalation processor for one wake-up (blocker id + the version it was scheduled for).
  * Reads the row (no lock); does nothing if the version moved on, the blocker is resolved or the step is not due yet.
+ * Woken up to {@link EARLY_WAKE_MS} before the step is due, it reads first, then waits for the due time.
  * Otherwise writes the step in one statement guarded by that version (record-step.ts): the ladder's new state, one
  * notice reserved per recipient (unique (blocker, episode, level, attempt, recipient)), the timeline event and their
  * deliveries, all or nothing; so however many workers or duplicate wake-ups race, each ping is reserved once, and a
- * step computed from a row that changed meanwhile (acknowledged, snoozed, resolved) writes nothing. Notices are sent
- * by their own jobs after commit.
+ * step computed from a row that changed meanwhile (acknowledged, snoozed, resolved) writes nothing. The due notices
+ * are then handed to `opts.sendNotices` (default: their own jobs), before anything else the step asks for.
  * A level with nobody to notify is skipped (timeline + log, with the reason: all its people already acknowledged,
  * or none configured); the row keeps what the latest level did (`last_level`) for the blocker message. Recipients in their quiet hours get the notice
  * deferred to the end of them (severities in `quiet_hours.except` are never deferred); the clock keeps running.
  * After downtime the ladder climbs one level per wake-up (see nextStep), never straight to the top.
  */
-export async function escalate(deps: Deps, blockerId: number, version: number): Promise<EscalateOutcome> {
-  const now = deps.clock.now();
+export async function escalate(deps: Deps, blockerId: number, version: number, opts: EscalateOptions = {}): Promise<EscalateOutcome> {
+  let now = deps.clock.now();
   // read at once (issue 25: lateness with 100,000 open timers): the blocker, who is on call (Postgres only; feeds are
   // read by the refresh job, never here), the out-of-office spans, and the Slack statuses that mean "away"
   // (program.away_statuses); the write below is guarded by the version read here
-  const [[b], onCall, outOfOffice, statuses] = await Promise.all([
+  const [[b], onCallAt, outOfOffice, statuses] = await Promise.all([
     deps.db.select().from(blockers).where(eq(blockers.id, blockerId)),
-    rotationStatuses(deps, now),
+    rotationReader(deps),
     outOfOfficeSpans(deps.db),
     awayStatusesBefore(deps, blockerId),
   ]);
@@ -53,7 +90,10 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
       .returning({ id: blockers.id });
     return cleared.length ? 'finished' : 'stale';
   }
+  if (step.dueAt > now) now = await waitUntilDue(deps, step.dueAt);
   if (step.dueAt > now) return 'not-due';
+  // who is on call when the step is written (the reads above may be up to EARLY_WAKE_MS older)
+  const onCall = onCallAt(now);
   const level = b.policy.ladder[step.level]!;
   const rotations = oncallForTarget(level.notify, onCall, (u) => (u ? zoneOf(deps.config, u) : deps.config.program.timezone));
   // time off (issue 22): an away recipient's delegate gets the step; nobody covering skips it, the next level at once
@@ -124,10 +164,11 @@ export async function escalate(deps: Deps, blockerId: number, version: number): 
   // the row changed since it was read (acknowledged, snoozed, resolved, another wake-up's step): its own wake-up follows
   if (!written) return 'stale';
   // the DMs first: everything else after the write can wait for them
-  await deps.wakeups.sendNotices(written.dueNoticeIds);
+  await (opts.sendNotices ?? ((d, ids) => d.wakeups.sendNotices(ids)))(deps, written.dueNoticeIds);
   if (!to.length) deps.log.warn({ blocker: blockerId, level: step.level + 1, reason: outcome.skipped }, 'escalation level skipped: nobody left to notify');
   else deps.log.info({ blocker: blockerId, level: step.level + 1, to }, 'blocker escalated');
-  if (written.nextDueAt) await deps.wakeups.escalate([{ blockerId, version: written.version, dueAt: written.nextDueAt, now: now.toJSDate() }]);
+  // the job's delay counts from when it is added: from the clock now, after the DMs above (a Slack call or two)
+  if (written.nextDueAt) await deps.wakeups.escalate([{ blockerId, version: written.version, dueAt: written.nextDueAt, now: deps.clock.now().toJSDate() }]);
   await deps.wakeups.renderBlockers([{ blockerId, version: written.messageVersion }]);
   // the DMs of earlier levels say how far it went since
   await deps.wakeups.updateNotices([{ blockerId, version: written.messageVersion }]);

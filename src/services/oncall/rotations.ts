@@ -61,33 +61,45 @@ export const shiftFromStored = (s: StoredShift): Shift => ({
  * @returns rotation id → status.
  */
 export async function rotationStatuses(deps: Pick<Deps, 'db' | 'config'>, at: DateTime, ids?: readonly string[]): Promise<Map<string, RotationStatus>> {
+  return (await rotationReader(deps, ids))(at);
+}
+
+/**
+ * The stored shifts read once (Postgres only, as {@link rotationStatuses}), and who is on call at any instant from
+ * them, without another read: for a caller that reads ahead of the instant it decides at (the escalation processor
+ * woken just before a step is due, services/blockers/escalate.ts).
+ * @returns `at` (UTC) → rotation id → status, as {@link rotationStatuses} gives it.
+ */
+export async function rotationReader(deps: Pick<Deps, 'db' | 'config'>, ids?: readonly string[]): Promise<(at: DateTime) => Map<string, RotationStatus>> {
   const decls = Object.entries(deps.config.program.oncall ?? {}).filter(([id]) => !ids || ids.includes(id));
-  const out = new Map<string, RotationStatus>();
-  if (decls.length === 0) return out;
+  if (decls.length === 0) return () => new Map();
   const feedIds = decls.filter(([, r]) => sourceOf(r) !== 'config').map(([id]) => id);
   const rows = feedIds.length ? await deps.db.select().from(oncallRotations).where(inArray(oncallRotations.rotationId, feedIds)) : [];
   const byId = new Map(rows.map((r) => [r.rotationId, r]));
-  for (const [id, r] of decls) {
-    const source = sourceOf(r);
-    const base = { id, name: r.name ?? id, source, sourceLabel: SOURCE_LABEL[source] };
-    if (source === 'config') {
-      const who = configOnCallAt({ members: r.members!, handoff: r.handoff!, shiftMs: r.shift!, zone: r.zone ?? deps.config.program.timezone, start: r.start }, at);
-      out.set(id, { ...base, now: toPerson(who.now), next: toPerson(who.next), fetchedAt: null, error: null, known: true });
-      continue;
+  return (at) => {
+    const out = new Map<string, RotationStatus>();
+    for (const [id, r] of decls) {
+      const source = sourceOf(r);
+      const base = { id, name: r.name ?? id, source, sourceLabel: SOURCE_LABEL[source] };
+      if (source === 'config') {
+        const who = configOnCallAt({ members: r.members!, handoff: r.handoff!, shiftMs: r.shift!, zone: r.zone ?? deps.config.program.timezone, start: r.start }, at);
+        out.set(id, { ...base, now: toPerson(who.now), next: toPerson(who.next), fetchedAt: null, error: null, known: true });
+        continue;
+      }
+      const row = byId.get(id);
+      const shifts = row?.source === source ? row.shifts.map(shiftFromStored) : [];
+      const who = onCallAt(shifts, at);
+      out.set(id, {
+        ...base,
+        now: toPerson(who.now),
+        next: toPerson(who.next),
+        fetchedAt: row?.fetchedAt ? DateTime.fromJSDate(row.fetchedAt, { zone: 'UTC' }) : null,
+        error: row?.error ?? null,
+        known: !!row?.fetchedAt && row.source === source,
+      });
     }
-    const row = byId.get(id);
-    const shifts = row?.source === source ? row.shifts.map(shiftFromStored) : [];
-    const who = onCallAt(shifts, at);
-    out.set(id, {
-      ...base,
-      now: toPerson(who.now),
-      next: toPerson(who.next),
-      fetchedAt: row?.fetchedAt ? DateTime.fromJSDate(row.fetchedAt, { zone: 'UTC' }) : null,
-      error: row?.error ?? null,
-      known: !!row?.fetchedAt && row.source === source,
-    });
-  }
-  return out;
+    return out;
+  };
 }
 
 /** What one refresh did for one rotation. */

@@ -195,16 +195,18 @@ describe('queueWakeups', () => {
     ]);
   });
 
-  it('delays escalation until the level is due, never negative', async () => {
+  it('delays escalation until just before the level is due (EARLY_WAKE_MS, 100 ms ahead), never negative', async () => {
     const { queues, added } = recordingQueues();
     const now = new Date(Date.UTC(2030, 0, 1, 12));
     await queueWakeups(queues).escalate([
       { blockerId: 1, version: 3, dueAt: new Date(now.getTime() + 9_000), now },
       { blockerId: 2, version: 1, dueAt: new Date(now.getTime() - 5_000), now },
+      { blockerId: 3, version: 1, dueAt: new Date(now.getTime() + 60), now },
     ]);
     expect(added.map((a) => [a.queue, a.opts])).toEqual([
-      ['escalation', { jobId: 'esc-1-3', delay: 9_000 }],
+      ['escalation', { jobId: 'esc-1-3', delay: 8_900 }],
       ['escalation', { jobId: 'esc-2-1', delay: 0 }],
+      ['escalation', { jobId: 'esc-3-1', delay: 0 }],
     ]);
   });
 

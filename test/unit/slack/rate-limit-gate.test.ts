@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordingRefusedLimits } from '../../../src/services/refused-limits.js';
-import { type GateClock, gatedSlackFetch, lateBoundFetch, SlackRateLimitGate } from '../../../src/slack/rate-limit-gate.js';
+import { type GateClock, gatedSlackFetch, lateBoundFetch, refusingHeldCalls, SlackRateLimitGate } from '../../../src/slack/rate-limit-gate.js';
 import { NOCK_SLACK_URL, nockSlack } from '../../support/slack-nock.js';
 
 /** A clock the test moves by hand: `sleep` resolves once `advance` passes its end. */
@@ -56,6 +56,28 @@ describe('SlackRateLimitGate', () => {
       { key: 'chat.postMessage#C1', retryAfterMs: 1_000 },
       { key: 'chat.postMessage', retryAfterMs: 2_000 },
     ]);
+  });
+
+  it('says whether a call would start at once: not while a 429 closes its limit, nor before its paced turn', async () => {
+    const clock = new ManualClock();
+    const gate = new SlackRateLimitGate(clock);
+    expect(gate.isOpen('chat.postMessage')).toBe(true);
+    for (let i = 0; i < 120; i++) gate.accepted('chat.postMessage', clock.now() - 30_000 + i * 200);
+    gate.limited('chat.postMessage', 'D1', 2, clock.now());
+    expect(gate.isOpen('chat.postMessage')).toBe(false);
+    // another method's limit is its own
+    expect(gate.isOpen('chat.update')).toBe(true);
+    await clock.advance(2_000);
+    expect(gate.isOpen('chat.postMessage')).toBe(true);
+    // asking reserves nothing: the first call after the hold still starts at once, the next one its spacing later
+    const started: Record<string, number> = {};
+    const t = clock.now();
+    call(gate, clock, started, 'a', 'chat.postMessage', 'D2');
+    await clock.advance(0);
+    expect(started).toEqual({ a: t });
+    expect(gate.isOpen('chat.postMessage')).toBe(false);
+    await clock.advance(500);
+    expect(gate.isOpen('chat.postMessage')).toBe(true);
   });
 
   it("holds this process's calls for another replica's 429 as for its own, and paces them after it", async () => {
@@ -217,6 +239,33 @@ describe('gatedSlackFetch in the workers’ WebClient (Slack faked with nock)', 
     // the second post left only once the Retry-After (1 s from the 429's answer) had run (1 ms: timers' rounding)
     expect(arrivals[1]!).toBeGreaterThanOrEqual(answered[0]! + 1_000 - 1);
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.args?.text)).toEqual(['second']);
+  });
+
+  it('inside refusingHeldCalls, answers a held post at once as a 429 without calling Slack or changing the gate; other calls go', async () => {
+    const gate = new SlackRateLimitGate();
+    const client = new WebClient('xoxb-test', {
+      slackApiUrl: NOCK_SLACK_URL,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 0,
+      fetch: gatedSlackFetch(gate, lateBoundFetch, 10_000),
+    });
+    const before = slack.calls.length;
+    // one recipient's conversation held (a 429 to a post there less than a second after the one before)
+    gate.heldElsewhere({ key: 'chat.postMessage#D7', retryAfterMs: 30_000 });
+    const stateBefore = gate.state();
+    const started = Date.now();
+    await expect(refusingHeldCalls(() => client.chat.postMessage({ channel: 'D7', text: 'held' }))).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 30 });
+    // refused at once, not after the 30 s hold
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const unchanged = (s: ReturnType<typeof gate.state>) => s.map((l) => [l.key, l.spacingMs, l.closedForMs > 20_000]);
+    expect(unchanged(gate.state())).toEqual(unchanged(stateBefore));
+    await refusingHeldCalls(() => client.chat.postMessage({ channel: 'D8', text: 'free' }));
+    await refusingHeldCalls(() => client.chat.update({ channel: 'D7', ts: '1.2', text: 'edit' }));
+    expect(slack.calls.slice(before).map((c) => [c.method, c.args?.text])).toEqual([
+      ['chat.postMessage', 'free'],
+      ['chat.update', 'edit'],
+    ]);
   });
 
   it('names the limit that refused to the job whose call it refused, not to a job running beside it', async () => {
