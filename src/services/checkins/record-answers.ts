@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { applyDmReply, isComplete, parseAnswer, type Answers } from '../../domain/checkins/answers.js';
@@ -9,6 +9,8 @@ import { answerReceiptDelivery, PROMPT, promptJoin } from './delivery-kinds.js';
 import { boardMoved } from '../board/moved.js';
 import type { AnswerReceiptModel } from '../delivery/renderer.js';
 import { answerReceiptModel } from './answer-receipts.js';
+import { findPostedMessage } from '../delivery/lookup.js';
+import { deliveryMetadata } from '../delivery/send-once.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Run = typeof standupRuns.$inferSelect;
@@ -147,15 +149,59 @@ export async function prefillFromLastRun(db: Db, run: Run, userId: string): Prom
   return typeof today === 'string' && today !== '' ? { yesterday: today } : {};
 }
 
+/** How many prompts that may have landed without being recorded a DM reply looks for in Slack, at most (newest first). */
+const IN_FLIGHT_LOOKUPS = 3;
+
+/**
+ * The member's prompts of open check-ins they have not finished that Slack may have posted without Preflight
+ * recording it (claimed at least once, no `ts` yet: the process lost Postgres or died between the post and its
+ * record, or the call timed out after Slack took it), confirmed by looking for each in the member's DM `channel`
+ * (lookup.ts findPostedMessage: conversations.history, by the prompt's message metadata). A prompt claimed but not
+ * posted yet (its post waiting out a rate limit) is not found, so a reply is never taken as the answer to a
+ * question the member has not seen. A search that fails is logged and counts as not found.
+ * @returns the ids (`standup_prompts.id`) of those found in Slack.
+ */
+async function promptsLandedUnrecorded(deps: Deps, userId: string, channel: string): Promise<number[]> {
+  const inFlight = await deps.db
+    .select({ id: standupPrompts.id, since: deliveries.firstClaimedAt })
+    .from(standupPrompts)
+    .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
+    .innerJoin(deliveries, promptJoin)
+    .where(
+      and(
+        eq(standupPrompts.userId, userId),
+        eq(standupPrompts.status, 'expected'),
+        eq(standupRuns.status, 'open'),
+        inArray(deliveries.status, ['sending', 'pending']),
+        gt(deliveries.claims, 0),
+        isNotNull(deliveries.firstClaimedAt),
+        sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
+      ),
+    )
+    .orderBy(desc(standupPrompts.promptAt))
+    .limit(IN_FLIGHT_LOOKUPS);
+  const found = await Promise.all(
+    inFlight.map(async ({ id, since }) => {
+      const meta = deliveryMetadata(PROMPT, id);
+      try {
+        const posted = await findPostedMessage(deps, { channel: userId, imChannel: channel, eventType: meta.event_type, reservation: meta.event_payload.reservation, since: since! });
+        return posted ? id : null;
+      } catch (err) {
+        deps.log.warn({ userId, prompt: id, err: (err as Error).message }, 'could not look in Slack for a prompt not recorded yet; the DM reply goes to a prompt recorded as sent');
+        return null;
+      }
+    }),
+  );
+  return found.filter((id): id is number => id !== null);
+}
+
 /**
  * The prompt's delivery (joined by `promptJoin`) shows it in the member's DM `channel`: recorded there (`sent`), or
- * claimed and possibly posted but not recorded yet (`sending`: a process that died or lost Postgres between the post
- * and its record, until the sweep reconciles it), in that channel or in a channel not known yet. A `message.im`
- * reply comes from the one IM the app has with the member, so a prompt in flight to them is in that channel.
+ * found there in Slack though not recorded yet (`landed`: {@link promptsLandedUnrecorded}).
  */
-function promptSeenIn(channel: string) {
-  return sql`(${deliveries.status} = 'sent' AND ${deliveries.conversation} = ${channel}
-    OR ${deliveries.status} = 'sending' AND (${deliveries.conversation} IS NULL OR ${deliveries.conversation} = ${channel}))`;
+function promptSeenIn(channel: string, landed: number[]) {
+  const sent = and(eq(deliveries.status, 'sent'), eq(deliveries.conversation, channel));
+  return landed.length ? or(sent, inArray(standupPrompts.id, landed)) : sent;
 }
 
 export type DmReplyOutcome =
@@ -168,13 +214,15 @@ export type DmReplyOutcome =
 
 /**
  * Applies a DM reply to the member's check-in conversation: the reply answers the question at the prompt's
- * `dm_step`, in the open check-in they have not finished (part-way through first, else one whose prompt is recorded
- * as sent, else the latest prompted; a prompt posted but not recorded yet counts: {@link promptSeenIn}), else
- * their latest prompt recorded as sent. Serialised per member with a row lock, so two quick replies land on consecutive questions.
+ * `dm_step`, in the open check-in they have not finished (part-way through first, else the latest prompted; a
+ * prompt Slack took that Preflight has not recorded yet counts once found in the DM: {@link promptsLandedUnrecorded}),
+ * else their latest prompt recorded as sent. Serialised per member with a row lock, so two quick replies land on consecutive questions.
  * The answer is written before anything is posted back, so a Slack failure never loses it.
  */
 export async function handleDmReply(deps: Deps, userId: string, channel: string, text: string): Promise<DmReplyOutcome> {
   const now = deps.clock.now().toJSDate();
+  // before the transaction (it holds a row lock; these are Slack calls): prompts Slack took that were not recorded
+  const landed = await promptsLandedUnrecorded(deps, userId, channel);
   const { outcome, rec } = await deps.db.transaction(async (tx) => {
     // several check-ins can be open for one member (a program check-in and their workstream's): a reply goes to an
     // open one they have not finished, the one whose questions they are part-way through first, else the latest
@@ -187,13 +235,13 @@ export async function handleDmReply(deps: Deps, userId: string, channel: string,
       .where(
         and(
           eq(standupPrompts.userId, userId),
-          promptSeenIn(channel),
+          promptSeenIn(channel, landed),
           eq(standupPrompts.status, 'expected'),
           eq(standupRuns.status, 'open'),
           sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
         ),
       )
-      .orderBy(desc(sql`${standupPrompts.dmStep} > 0`), desc(sql`${deliveries.status} = 'sent'`), desc(standupPrompts.promptAt))
+      .orderBy(desc(sql`${standupPrompts.dmStep} > 0`), desc(standupPrompts.promptAt))
       .limit(1);
     const [prompt] = await tx
       .select()

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleDmReply } from '../../../../src/services/checkins/record-answers.js';
+import { sendPrompt } from '../../../../src/services/checkins/prompts.js';
 import { tick } from '../../../../src/services/checkins/sweep.js';
+import * as transitions from '../../../../src/services/delivery/transitions.js';
 import { harness, type Process } from '../../../support/harness.js';
-import { eventually, nockSlack } from '../../../support/slack-nock.js';
+import { nockSlack } from '../../../support/slack-nock.js';
 import { aConfig, aWorkstream } from '../../../support/config-factories.js';
-import { PROMPT_STATES } from '../../../support/prompt-states.js';
 
 /*
  * A DM reply to a prompt that reached the member but whose record did not (the process posted it and then lost
  * Postgres, or died, before marking it sent): the reply answers that prompt's check-in, not the one before it
  * ("You already answered"), so the answer is not lost. Seen in the CI chaos drill (issue 25) during a Postgres restart.
- * London on Tuesday 3 Feb 2026 (UTC+0): the program's 11:00 check-in of the critical path (U01, U02), open for 3 h,
+ * Whether Slack took it is looked up in the DM (conversations.history, the fake's message store): a prompt claimed
+ * but not posted yet (its post waiting out a rate limit) is not one the member can be answering.
+ * London on Tuesday 3 Feb 2026 (UTC+0): the program's 11:00 check-in of the critical path (U01, U02, U03), open for 3 h,
  * and Team Omega's 13:00 checkpoint, so both are open from 13:00 to 14:00.
  */
 const YAML = aConfig({
@@ -18,7 +21,7 @@ const YAML = aConfig({
     name: 'Launch',
     timezone: 'Europe/London',
     channel: 'C0PROG',
-    groups: { critical_path: ['U01', 'U02'] },
+    groups: { critical_path: ['U01', 'U02', 'U03'] },
     checkins: [{ id: 'morning', name: 'Critical path 11:00', at: '11:00', participants: ['critical_path'], remind_after: '2h', close_after: '3h' }],
   },
   checkins: {
@@ -33,17 +36,19 @@ const YAML = aConfig({
       name: 'Team Omega',
       channel: 'C0OMEGA',
       leads: ['U0OL'],
-      members: ['U01', 'U02'],
+      members: ['U01', 'U02', 'U03'],
       checkins: [{ id: 'midday', name: 'Checkpoint 13:00', at: '13:00', remind_after: '45m', close_after: '1h' }],
     }),
   ],
 });
 
-describe('DM replies to a prompt posted but not recorded yet (real Postgres and Redis, Slack faked with nock)', () => {
+describe('DM replies to a prompt Slack took that is not recorded yet (real Postgres and Redis, Slack faked with nock)', () => {
   let h: Awaited<ReturnType<typeof harness>>;
   let bot: Process;
   const slack = nockSlack();
   const runId = async (checkin: string) => (await h.sql<{ id: number }>('SELECT id FROM standup_runs WHERE checkin_id = $1', [checkin]))[0]!.id;
+  const promptOf = async (checkin: string, user: string) =>
+    (await h.sql<{ id: number }>('SELECT p.id FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE r.checkin_id = $1 AND p.user_id = $2', [checkin, user]))[0]!.id;
   const answerOf = async (checkin: string, user: string) =>
     (
       await h.sql<{ answers: Record<string, unknown>; complete: boolean }>(
@@ -51,42 +56,42 @@ describe('DM replies to a prompt posted but not recorded yet (real Postgres and 
         [checkin, user],
       )
     )[0];
-  const sent = (checkin: string, users: string[]) =>
-    eventually(`${checkin} prompts of ${users.join(', ')} recorded as sent`, async () => {
-      const rows = await h.sql<{ n: number }>(
-        `SELECT count(DISTINCT p.user_id)::int AS n FROM ${PROMPT_STATES} p JOIN standup_runs r ON r.id = p.run_id WHERE p.status = 'sent' AND r.checkin_id = $1 AND p.user_id = ANY($2)`,
-        [checkin, users],
-      );
-      return rows[0]!.n === users.length;
-    });
-  /** The state a process leaves when it posted the prompt and could not record it: claimed, no `ts`, no channel. */
-  const postedNotRecorded = (checkin: string, user: string) =>
-    h.sql(
-      `UPDATE deliveries d SET status = 'sending', ts = NULL, conversation = NULL, sent_at = NULL, claims = 1
-         FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id
-        WHERE d.kind = 'prompt' AND d.owner_key = p.id::text AND p.user_id = $1 AND r.checkin_id = $2`,
-      [user, checkin],
-    );
+  const promptsTo = (user: string) => slack.of('chat.postMessage', (a) => a.channel === user && String(a?.metadata?.event_type ?? '') === 'preflight_prompt');
+  /**
+   * What a process leaves when Slack took the prompt and its record was lost: claimed (`sending`, or `pending` once
+   * the claim was given back after a timeout or found stale), no `ts`, no channel.
+   */
+  const unrecord = (promptId: number, status: 'sending' | 'pending') =>
+    h.sql("UPDATE deliveries SET status = $2, ts = NULL, conversation = NULL, sent_at = NULL, claims = 1, first_claimed_at = claimed_at WHERE kind = 'prompt' AND owner_key = $1", [
+      String(promptId),
+      status,
+    ]);
 
   beforeAll(async () => {
     h = await harness(YAML, '2026-02-03T10:59:00Z');
-    bot = await h.process();
+    // no workers: the test sends each prompt itself
+    bot = await h.process({ workers: false });
     h.clock.set('2026-02-03T11:00:00Z');
     await tick(bot.deps);
-    await sent('morning', ['U01', 'U02']);
+    for (const u of ['U01', 'U02', 'U03']) expect(await sendPrompt(bot.deps, await promptOf('morning', u))).toBe('sent');
+    // U01 and U03 answer the 11:00 check-in
+    for (const u of ['U01', 'U03']) {
+      expect((await handleDmReply(bot.deps, u, `D${u.slice(1)}`, 'Deploying the 11:00 build')).kind).toBe('next');
+      expect((await handleDmReply(bot.deps, u, `D${u.slice(1)}`, 'green')).kind).toBe('done');
+    }
+    h.clock.set('2026-02-03T13:00:00Z');
+    await tick(bot.deps);
   });
   afterAll(async () => {
     await h.cleanup();
     slack.done();
   });
 
-  it('after answering the 11:00 check-in, a reply to the 13:00 prompt not yet recorded answers the 13:00 one', async () => {
-    expect((await handleDmReply(bot.deps, 'U01', 'D01', 'Deploying the 11:00 build')).kind).toBe('next');
-    expect((await handleDmReply(bot.deps, 'U01', 'D01', 'green')).kind).toBe('done');
-    h.clock.set('2026-02-03T13:00:00Z');
-    await tick(bot.deps);
-    await sent('midday', ['U01', 'U02']);
-    await postedNotRecorded('midday', 'U01');
+  it('after answering the 11:00 check-in, a reply to the 13:00 prompt whose record was lost answers the 13:00 one', async () => {
+    const prompt = await promptOf('midday', 'U01');
+    expect(await sendPrompt(bot.deps, prompt)).toBe('sent');
+    expect(promptsTo('U01')).toHaveLength(2);
+    await unrecord(prompt, 'sending');
 
     const first = await handleDmReply(bot.deps, 'U01', 'D01', 'Rolling back the 11:00 build');
     expect(first).toMatchObject({ kind: 'next', runId: await runId('midday'), step: 1 });
@@ -96,21 +101,21 @@ describe('DM replies to a prompt posted but not recorded yet (real Postgres and 
     expect(await answerOf('morning', 'U01')).toEqual({ answers: { status: 'Deploying the 11:00 build', risk: 'green' }, complete: true });
   });
 
-  it('with two open check-ins not started, a reply goes to the one recorded as sent before one not recorded yet', async () => {
-    // U02 has both prompts and has answered neither; the 13:00 one is in flight (it may not have reached them)
-    await postedNotRecorded('midday', 'U02');
-    const out = await handleDmReply(bot.deps, 'U02', 'D02', 'Waiting on the gate');
-    expect(out).toMatchObject({ kind: 'next', runId: await runId('morning'), step: 1 });
-    expect(await answerOf('midday', 'U02')).toBeUndefined();
+  it('the same once the claim was given back (a timeout after Slack took it): pending, claimed once', async () => {
+    const prompt = await promptOf('midday', 'U03');
+    expect(await sendPrompt(bot.deps, prompt)).toBe('sent');
+    await unrecord(prompt, 'pending');
+    expect(await handleDmReply(bot.deps, 'U03', 'D03', 'Watching the canary')).toMatchObject({ kind: 'next', runId: await runId('midday'), step: 1 });
   });
 
-  it('a prompt in flight to another conversation is not answered from this one', async () => {
-    await h.sql(
-      `UPDATE deliveries d SET conversation = 'D0ELSEWHERE' FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id
-        WHERE d.kind = 'prompt' AND d.owner_key = p.id::text AND p.user_id = 'U02' AND r.checkin_id = 'midday'`,
-    );
-    // U02 finishes the 11:00 check-in; the 13:00 prompt went elsewhere, so a further reply is about the 11:00 one
+  it('a prompt claimed but not posted yet (its post held by a rate limit) is not answered: the reply goes where it went before', async () => {
+    // U02 has not answered the 11:00 check-in; the 13:00 prompt is claimed, and Slack has not got it
+    const claimed = await transitions.claim(bot.deps, { kind: 'prompt', ownerKey: await promptOf('midday', 'U02') });
+    expect(claimed).not.toBeNull();
+    expect(promptsTo('U02')).toHaveLength(1);
+    expect(await handleDmReply(bot.deps, 'U02', 'D02', 'Waiting on the gate')).toMatchObject({ kind: 'next', runId: await runId('morning'), step: 1 });
     expect((await handleDmReply(bot.deps, 'U02', 'D02', 'yellow')).kind).toBe('done');
+    // and with the 11:00 one answered, a further reply is "already answered", not the 13:00 prompt's first answer
     expect((await handleDmReply(bot.deps, 'U02', 'D02', 'thanks')).kind).toBe('already-answered');
     expect(await answerOf('midday', 'U02')).toBeUndefined();
   });
