@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { releaseStaleReservations } from '../delivery/release-stale.js';
@@ -57,14 +57,18 @@ export async function tick(deps: Deps): Promise<TickReport> {
   // reminders an attempt opened and gave back (a 429, a crash) that are not wanted any more (answered, skipped,
   // window or run closed): their job would cancel them, but a job can be lost (Redis restarted without its data, a
   // job stalled past its limit) and the query below no longer wakes them; cancelled here, never left pending
+  // (driven from the pending reminders, few, by their (kind, status) index; the prompt found by its primary key)
+  const pendingReminders = db
+    .select({ promptId: sql<number>`${deliveries.ownerKey}::int` })
+    .from(deliveries)
+    .where(and(eq(deliveries.kind, REMINDER), eq(deliveries.status, 'pending')));
   const unwanted = await db
     .select({ id: standupPrompts.id })
     .from(standupPrompts)
-    .innerJoin(deliveries, and(eq(deliveries.kind, REMINDER), eq(deliveries.ownerKey, sql`${standupPrompts.id}::text`)))
     .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
     .where(
       and(
-        eq(deliveries.status, 'pending'),
+        inArray(standupPrompts.id, pendingReminders),
         or(
           ne(standupPrompts.status, 'expected'),
           lte(standupPrompts.closeAt, now),
@@ -72,7 +76,8 @@ export async function tick(deps: Deps): Promise<TickReport> {
           sql`EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
         ),
       ),
-    );
+    )
+    .limit(BATCH);
   await transitions.giveUp(
     db,
     REMINDER,
