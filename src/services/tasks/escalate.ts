@@ -1,6 +1,6 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { TaskConfig, WorkspaceConfig } from '../../config/workspace.js';
-import { blockers } from '../../db/schema/index.js';
+import { blockers, trackerIssues } from '../../db/schema/index.js';
 import type { EscalationPolicy, LadderLevel, Severity } from '../../domain/blockers/ladder.js';
 import type { Task } from '../../domain/tasks/tasks.js';
 import type { Deps } from '../deps.js';
@@ -71,17 +71,27 @@ export function taskEscalation(config: WorkspaceConfig, task: Pick<TaskConfig, '
  * Starts the due-time escalation of one task if it is overdue: a blocker of source `task` (one per task, by the
  * unique key `blockers_task_due_key`, so two processes or a retry after a crash raise it once) at the task's
  * priority, whose ladder (`taskEscalation`) runs through the blocker machinery (each notice reserved and sent once). Nothing for a task done, waiting on
- * its `requires`, without a due time, or not due yet.
+ * its `requires`, without a due time, or not due yet, nor for a tracker task its tracker calls done whose state the
+ * sync has not applied yet (`tracker_issues`).
  * @returns true when this call raised the escalation.
  */
 export async function escalateTaskIfDue(deps: Deps, task: Task, doneIds: ReadonlySet<string>): Promise<boolean> {
   const now = deps.clock.now().toMillis();
   if (task.done || task.dueAt === null || task.dueAt > now || task.requires.some((r) => !doneIds.has(r))) return false;
-  const [exists] = await deps.db
-    .select({ id: blockers.id })
-    .from(blockers)
-    .where(and(eq(blockers.taskId, task.id), eq(blockers.source, 'task')));
-  if (exists) return false;
+  const [[exists], [doneInTracker]] = await Promise.all([
+    deps.db
+      .select({ id: blockers.id })
+      .from(blockers)
+      .where(and(eq(blockers.taskId, task.id), eq(blockers.source, 'task'))),
+    // a tracker sync stores the issues, reloads the plan (the task appears, not done yet), then applies their states:
+    // a task its tracker already calls done is not escalated in between (the sync marks it done next; a sync cut
+    // short, its catch-up)
+    deps.db
+      .select({ key: trackerIssues.key })
+      .from(trackerIssues)
+      .where(and(eq(trackerIssues.key, task.id), isNull(trackerIssues.deletedAt), sql`(${trackerIssues.issue} ->> 'done')::boolean`)),
+  ]);
+  if (exists || doneInTracker) return false;
   const declared = findTask(deps.config, task.id);
   if (!declared) return false;
   const { severity, policy } = taskEscalation(deps.config, declared.task);
