@@ -153,17 +153,26 @@ export async function prefillFromLastRun(db: Db, run: Run, userId: string): Prom
 const IN_FLIGHT_LOOKUPS = 3;
 
 /**
+ * How long a DM reply waits for those lookups, in ms, before it counts them as not found: the reply is written after
+ * them, so a slow or rate-limited conversations.history (Tier 3) must not hold it (the call itself may go on).
+ */
+const IN_FLIGHT_LOOKUP_DEADLINE_MS = 2_000;
+
+/**
  * The member's prompts of open check-ins they have not finished that Slack may have posted without Preflight
  * recording it (claimed at least once, no `ts` yet: the process lost Postgres or died between the post and its
- * record, or the call timed out after Slack took it), confirmed by looking for each in the member's DM `channel`
- * (lookup.ts findPostedMessage: conversations.history, by the prompt's message metadata). A prompt claimed but not
- * posted yet (its post waiting out a rate limit) is not found, so a reply is never taken as the answer to a
- * question the member has not seen. A search that fails is logged and counts as not found.
- * @returns the ids (`standup_prompts.id`) of those found in Slack.
+ * record, or the call timed out after Slack took it) and that the member's reply (`replyTs`, the DM's `ts`) follows:
+ * - one the member already answered part of by DM (`dm_step` > 0) counts without asking Slack;
+ * - any other counts when it is found in the member's DM `channel` posted before the reply (lookup.ts
+ *   findPostedMessage: conversations.history by the prompt's message metadata, `latest` = the reply), so a prompt
+ *   claimed but not posted yet (its post held by a rate limit), or posted after the reply, does not take it.
+ * A search that fails or takes longer than {@link IN_FLIGHT_LOOKUP_DEADLINE_MS} is logged and counts as not found:
+ * the reply then goes where it would without it.
+ * @returns the ids (`standup_prompts.id`) of those prompts.
  */
-async function promptsLandedUnrecorded(deps: Deps, userId: string, channel: string): Promise<number[]> {
+async function promptsLandedUnrecorded(deps: Deps, userId: string, channel: string, replyTs: string | undefined): Promise<number[]> {
   const inFlight = await deps.db
-    .select({ id: standupPrompts.id, since: deliveries.firstClaimedAt })
+    .select({ id: standupPrompts.id, since: deliveries.firstClaimedAt, dmStep: standupPrompts.dmStep })
     .from(standupPrompts)
     .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
     .innerJoin(deliveries, promptJoin)
@@ -180,19 +189,30 @@ async function promptsLandedUnrecorded(deps: Deps, userId: string, channel: stri
     )
     .orderBy(desc(standupPrompts.promptAt))
     .limit(IN_FLIGHT_LOOKUPS);
-  const found = await Promise.all(
-    inFlight.map(async ({ id, since }) => {
+  if (!inFlight.length) return [];
+  const seen = inFlight.filter((p) => p.dmStep > 0).map((p) => p.id);
+  const toFind = inFlight.filter((p) => p.dmStep === 0);
+  if (!toFind.length) return seen;
+  const lookups = Promise.all(
+    toFind.map(async ({ id, since }) => {
       const meta = deliveryMetadata(PROMPT, id);
       try {
-        const posted = await findPostedMessage(deps, { channel: userId, imChannel: channel, eventType: meta.event_type, reservation: meta.event_payload.reservation, since: since! });
-        return posted ? id : null;
+        const q = { channel: userId, imChannel: channel, eventType: meta.event_type, reservation: meta.event_payload.reservation, since: since!, ...(replyTs ? { before: replyTs } : {}) };
+        return (await findPostedMessage(deps, q)) ? id : null;
       } catch (err) {
-        deps.log.warn({ userId, prompt: id, err: (err as Error).message }, 'could not look in Slack for a prompt not recorded yet; the DM reply goes to a prompt recorded as sent');
+        deps.log.warn({ userId, prompt: id, err: (err as Error).message }, 'DM reply: could not look in Slack for a prompt not recorded yet; the reply goes to the prompts recorded as sent');
         return null;
       }
     }),
   );
-  return found.filter((id): id is number => id !== null);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), IN_FLIGHT_LOOKUP_DEADLINE_MS);
+  });
+  const found = await Promise.race([lookups, deadline]).finally(() => clearTimeout(timer));
+  if (found === null)
+    deps.log.warn({ userId, prompts: toFind.map((p) => p.id) }, 'DM reply: the search in Slack for prompts not recorded yet took too long; the reply goes to the prompts recorded as sent');
+  return [...seen, ...(found ?? []).filter((id): id is number => id !== null)];
 }
 
 /**
@@ -215,14 +235,14 @@ export type DmReplyOutcome =
 /**
  * Applies a DM reply to the member's check-in conversation: the reply answers the question at the prompt's
  * `dm_step`, in the open check-in they have not finished (part-way through first, else the latest prompted; a
- * prompt Slack took that Preflight has not recorded yet counts once found in the DM: {@link promptsLandedUnrecorded}),
- * else their latest prompt recorded as sent. Serialised per member with a row lock, so two quick replies land on consecutive questions.
+ * prompt Slack took that Preflight has not recorded yet counts once found in the DM before the reply: {@link
+ * promptsLandedUnrecorded}), else their latest prompt recorded as sent. `replyTs` is the reply's `ts` (message.im's). Serialised per member with a row lock, so two quick replies land on consecutive questions.
  * The answer is written before anything is posted back, so a Slack failure never loses it.
  */
-export async function handleDmReply(deps: Deps, userId: string, channel: string, text: string): Promise<DmReplyOutcome> {
+export async function handleDmReply(deps: Deps, userId: string, channel: string, text: string, replyTs?: string): Promise<DmReplyOutcome> {
   const now = deps.clock.now().toJSDate();
   // before the transaction (it holds a row lock; these are Slack calls): prompts Slack took that were not recorded
-  const landed = await promptsLandedUnrecorded(deps, userId, channel);
+  const landed = await promptsLandedUnrecorded(deps, userId, channel, replyTs);
   const { outcome, rec } = await deps.db.transaction(async (tx) => {
     // several check-ins can be open for one member (a program check-in and their workstream's): a reply goes to an
     // open one they have not finished, the one whose questions they are part-way through first, else the latest

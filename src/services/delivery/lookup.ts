@@ -81,6 +81,8 @@ export interface LookupQuery {
   pick?: (m: HistoryMessage) => string | null;
   /** The first claim that did not record a `ts`: the search starts LOOKUP_MARGIN_MS before it. */
   since: Date;
+  /** Only messages posted before this `ts` (conversations.history's `latest`, exclusive); default: up to now. */
+  before?: string;
 }
 
 /** A message as conversations.history / .replies list it (the fields a search reads). */
@@ -150,7 +152,7 @@ async function searchWindow(deps: Pick<Deps, 'slack' | 'clock' | 'config'>, q: L
     if (page > 0 && (elapsedMs >= budgetMs || page >= MAX_PAGES)) throw new SearchIncompleteError(q.reservation, page, elapsedMs);
     const res = q.threadTs
       ? await deps.slack.conversations.replies({ channel, ts: q.threadTs, oldest, include_all_metadata: true, limit: PAGE_SIZE, cursor })
-      : await deps.slack.conversations.history({ channel, oldest, include_all_metadata: true, limit: PAGE_SIZE, cursor });
+      : await deps.slack.conversations.history({ channel, oldest, ...(q.before ? { latest: q.before } : {}), include_all_metadata: true, limit: PAGE_SIZE, cursor });
     for (const m of (res.messages as HistoryMessage[] | undefined) ?? []) {
       const id = pick(m);
       if (id) return { ts: id, channel };

@@ -30,7 +30,7 @@ export function registerDmMessages(app: App, ctx: SlackContext): void {
         if (progress.ok) await progress.after().catch((err) => deps.log.warn({ userId, err: (err as Error).message }, 'task follow-ups failed; the sweeper will redo them'));
         return;
       }
-      out = await handleDmReply(deps, userId, message.channel, text);
+      out = await handleDmReply(deps, userId, message.channel, text, message.ts);
     } catch (err) {
       deps.log.error({ err, userId }, 'DM answer could not be saved');
       await client.chat.postMessage({ channel: message.channel, text: `${TRY_AGAIN} (Your last reply was not recorded: send it again.)` }).catch(() => {});

@@ -45,7 +45,8 @@ const YAML = aConfig({
 describe('DM replies to a prompt Slack took that is not recorded yet (real Postgres and Redis, Slack faked with nock)', () => {
   let h: Awaited<ReturnType<typeof harness>>;
   let bot: Process;
-  const slack = nockSlack();
+  // the fake's message `ts` follow the test's clock, as Slack's follow the wall clock
+  const slack = nockSlack({ now: () => h.clock.now().toMillis() });
   const runId = async (checkin: string) => (await h.sql<{ id: number }>('SELECT id FROM standup_runs WHERE checkin_id = $1', [checkin]))[0]!.id;
   const promptOf = async (checkin: string, user: string) =>
     (await h.sql<{ id: number }>('SELECT p.id FROM standup_prompts p JOIN standup_runs r ON r.id = p.run_id WHERE r.checkin_id = $1 AND p.user_id = $2', [checkin, user]))[0]!.id;
@@ -57,6 +58,12 @@ describe('DM replies to a prompt Slack took that is not recorded yet (real Postg
       )
     )[0];
   const promptsTo = (user: string) => slack.of('chat.postMessage', (a) => a.channel === user && String(a?.metadata?.event_type ?? '') === 'preflight_prompt');
+  const historyReads = () => slack.of('conversations.history').length;
+  /** A reply sent at `iso` (the harness clock is set there): its message.im `ts`. */
+  const replyAt = (iso: string) => {
+    h.clock.set(iso);
+    return (h.clock.now().toMillis() / 1000).toFixed(6);
+  };
   /**
    * What a process leaves when Slack took the prompt and its record was lost: claimed (`sending`, or `pending` once
    * the claim was given back after a timeout or found stale), no `ts`, no channel.
@@ -76,8 +83,8 @@ describe('DM replies to a prompt Slack took that is not recorded yet (real Postg
     for (const u of ['U01', 'U02', 'U03']) expect(await sendPrompt(bot.deps, await promptOf('morning', u))).toBe('sent');
     // U01 and U03 answer the 11:00 check-in
     for (const u of ['U01', 'U03']) {
-      expect((await handleDmReply(bot.deps, u, `D${u.slice(1)}`, 'Deploying the 11:00 build')).kind).toBe('next');
-      expect((await handleDmReply(bot.deps, u, `D${u.slice(1)}`, 'green')).kind).toBe('done');
+      expect((await handleDmReply(bot.deps, u, `D${u.slice(1)}`, 'Deploying the 11:00 build', replyAt('2026-02-03T11:05:00Z'))).kind).toBe('next');
+      expect((await handleDmReply(bot.deps, u, `D${u.slice(1)}`, 'green', replyAt('2026-02-03T11:06:00Z'))).kind).toBe('done');
     }
     h.clock.set('2026-02-03T13:00:00Z');
     await tick(bot.deps);
@@ -88,24 +95,40 @@ describe('DM replies to a prompt Slack took that is not recorded yet (real Postg
   });
 
   it('after answering the 11:00 check-in, a reply to the 13:00 prompt whose record was lost answers the 13:00 one', async () => {
+    // with nothing in flight, a reply asks Slack nothing
+    expect(historyReads()).toBe(0);
     const prompt = await promptOf('midday', 'U01');
     expect(await sendPrompt(bot.deps, prompt)).toBe('sent');
     expect(promptsTo('U01')).toHaveLength(2);
     await unrecord(prompt, 'sending');
 
-    const first = await handleDmReply(bot.deps, 'U01', 'D01', 'Rolling back the 11:00 build');
+    const first = await handleDmReply(bot.deps, 'U01', 'D01', 'Rolling back the 11:00 build', replyAt('2026-02-03T13:01:00Z'));
     expect(first).toMatchObject({ kind: 'next', runId: await runId('midday'), step: 1 });
-    expect((await handleDmReply(bot.deps, 'U01', 'D01', 'red')).kind).toBe('done');
+    expect(historyReads()).toBe(1);
+    // part-way through it by DM, the member has seen it: the next reply does not ask Slack again
+    expect((await handleDmReply(bot.deps, 'U01', 'D01', 'red', replyAt('2026-02-03T13:02:00Z'))).kind).toBe('done');
+    expect(historyReads()).toBe(1);
     expect(await answerOf('midday', 'U01')).toEqual({ answers: { status: 'Rolling back the 11:00 build', risk: 'red' }, complete: true });
     // the 11:00 answer is untouched
     expect(await answerOf('morning', 'U01')).toEqual({ answers: { status: 'Deploying the 11:00 build', risk: 'green' }, complete: true });
   });
 
-  it('the same once the claim was given back (a timeout after Slack took it): pending, claimed once', async () => {
+  it('once the claim was given back (pending, claimed once): a reply sent before the prompt, or while Slack cannot be read, goes where it went before; then the 13:00 one', async () => {
     const prompt = await promptOf('midday', 'U03');
+    h.clock.set('2026-02-03T13:00:30Z');
     expect(await sendPrompt(bot.deps, prompt)).toBe('sent');
     await unrecord(prompt, 'pending');
-    expect(await handleDmReply(bot.deps, 'U03', 'D03', 'Watching the canary')).toMatchObject({ kind: 'next', runId: await runId('midday'), step: 1 });
+    // written at 13:00:10, before the prompt reached the DM
+    expect(await handleDmReply(bot.deps, 'U03', 'D03', 'thanks', replyAt('2026-02-03T13:00:10Z'))).toMatchObject({ kind: 'already-answered', runId: await runId('morning') });
+    // Slack fails the search: the reply is not held, it goes to the prompt recorded as sent
+    slack.failNext('conversations.history', 500, { ok: false, error: 'internal_error' });
+    expect((await handleDmReply(bot.deps, 'U03', 'D03', 'thanks again', replyAt('2026-02-03T13:01:00Z'))).kind).toBe('already-answered');
+    expect(await handleDmReply(bot.deps, 'U03', 'D03', 'Watching the canary', replyAt('2026-02-03T13:02:00Z'))).toMatchObject({
+      kind: 'next',
+      runId: await runId('midday'),
+      step: 1,
+    });
+    expect(await answerOf('midday', 'U03')).toEqual({ answers: { status: 'Watching the canary' }, complete: false });
   });
 
   it('a prompt claimed but not posted yet (its post held by a rate limit) is not answered: the reply goes where it went before', async () => {
@@ -113,10 +136,10 @@ describe('DM replies to a prompt Slack took that is not recorded yet (real Postg
     const claimed = await transitions.claim(bot.deps, { kind: 'prompt', ownerKey: await promptOf('midday', 'U02') });
     expect(claimed).not.toBeNull();
     expect(promptsTo('U02')).toHaveLength(1);
-    expect(await handleDmReply(bot.deps, 'U02', 'D02', 'Waiting on the gate')).toMatchObject({ kind: 'next', runId: await runId('morning'), step: 1 });
-    expect((await handleDmReply(bot.deps, 'U02', 'D02', 'yellow')).kind).toBe('done');
+    expect(await handleDmReply(bot.deps, 'U02', 'D02', 'Waiting on the gate', replyAt('2026-02-03T13:03:00Z'))).toMatchObject({ kind: 'next', runId: await runId('morning'), step: 1 });
+    expect((await handleDmReply(bot.deps, 'U02', 'D02', 'yellow', replyAt('2026-02-03T13:04:00Z'))).kind).toBe('done');
     // and with the 11:00 one answered, a further reply is "already answered", not the 13:00 prompt's first answer
-    expect((await handleDmReply(bot.deps, 'U02', 'D02', 'thanks')).kind).toBe('already-answered');
+    expect((await handleDmReply(bot.deps, 'U02', 'D02', 'thanks', replyAt('2026-02-03T13:05:00Z'))).kind).toBe('already-answered');
     expect(await answerOf('midday', 'U02')).toBeUndefined();
   });
 });
