@@ -59,7 +59,8 @@ export async function tick(deps: Deps): Promise<TickReport> {
   // job stalled past its limit) and the query below no longer wakes them; cancelled here, never left pending
   // (driven from the pending reminders, few, by their (kind, status) index; the prompt found by its primary key)
   const pendingReminders = db
-    .select({ promptId: sql<number>`${deliveries.ownerKey}::int` })
+    // CASE: the cast never meets another kind's key (an answer receipt's `12.3`), whatever order the plan evaluates in
+    .select({ promptId: sql<number>`CASE WHEN ${deliveries.ownerKey} ~ '^[0-9]+$' THEN ${deliveries.ownerKey}::int END` })
     .from(deliveries)
     .where(and(eq(deliveries.kind, REMINDER), eq(deliveries.status, 'pending')));
   const unwanted = await db
