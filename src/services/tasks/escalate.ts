@@ -84,12 +84,14 @@ export async function escalateTaskIfDue(deps: Deps, task: Task, doneIds: Readonl
       .from(blockers)
       .where(and(eq(blockers.taskId, task.id), eq(blockers.source, 'task'))),
     // a tracker sync stores the issues, reloads the plan (the task appears, not done yet), then applies their states:
-    // a task its tracker already calls done is not escalated in between (the sync marks it done next; a sync cut
-    // short, its catch-up)
-    deps.db
-      .select({ key: trackerIssues.key })
-      .from(trackerIssues)
-      .where(and(eq(trackerIssues.key, task.id), isNull(trackerIssues.deletedAt), sql`(${trackerIssues.issue} ->> 'done')::boolean`)),
+    // a tracker task its tracker already calls done is not escalated in between (the sync marks it done next; a sync
+    // cut short, its catch-up). A preflight.yml task is never looked up (a key a removed source left there aside)
+    task.source
+      ? deps.db
+          .select({ key: trackerIssues.key })
+          .from(trackerIssues)
+          .where(and(eq(trackerIssues.key, task.id), isNull(trackerIssues.deletedAt), sql`${trackerIssues.issue} -> 'done' = 'true'::jsonb`))
+      : Promise.resolve([]),
   ]);
   if (exists || doneInTracker) return false;
   const declared = findTask(deps.config, task.id);
