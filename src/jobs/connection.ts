@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import pTimeout from 'p-timeout';
 import type { RedisTarget } from '../config/redis.js';
 
 type Role = 'worker' | 'producer' | 'health';
@@ -89,12 +90,12 @@ export async function redisReady(redis: Redis | Cluster, timeoutMs: number): Pro
   };
   redis.on('error', onError);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(lastError?.message || `no answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
-      redis.once('ready', () => {
-        clearTimeout(timer);
-        resolve();
-      });
+    const ready = new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+    await pTimeout(ready, {
+      milliseconds: timeoutMs,
+      fallback: () => {
+        throw new Error(lastError?.message || `no answer within ${Math.round(timeoutMs / 1000)} s`);
+      },
     });
   } finally {
     redis.off('error', onError);

@@ -28,6 +28,7 @@ import { registerTaskCommand } from './commands/task.js';
 import { registerChecklistSubmission } from './views/checklist-form.js';
 import { registerWorkflowSteps } from './functions/index.js';
 import type { AuthTestResponse, WebClient } from '@slack/web-api';
+import pTimeout from 'p-timeout';
 import type { Metrics } from '../metrics/metrics.js';
 import { metricsRoute } from '../metrics/route.js';
 import { observedClientOptions } from '../metrics/slack-adapter.js';
@@ -203,29 +204,22 @@ export function createSlackApp(args: {
     app,
     client,
     async init() {
-      let timer: NodeJS.Timeout | undefined;
-      const noAnswer = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(slackNoAnswerError(tokens ? 'SLACK_REFRESH_TOKEN' : 'SLACK_BOT_TOKEN', SLACK_INIT_TIMEOUT_MS)), SLACK_INIT_TIMEOUT_MS);
-      });
-      try {
-        await Promise.race([
-          tokens
-            ? checkRotatedToken()
-            : app.init().catch((err: unknown) => {
-                throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
-              }),
-          noAnswer,
-        ]);
+      const checks = async () => {
+        if (tokens) await checkRotatedToken();
+        else
+          await app.init().catch((err: unknown) => {
+            throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
+          });
         if (env.SLACK_ENTERPRISE_ID) {
-          const inst = await Promise.race([installed(), noAnswer]).catch((err: unknown) => {
+          const inst = await installed().catch((err: unknown) => {
             throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
           });
           const mismatch = enterpriseMismatchError(env.SLACK_ENTERPRISE_ID, inst.enterpriseId);
           if (mismatch) throw mismatch;
         }
-      } finally {
-        clearTimeout(timer);
-      }
+      };
+      // one deadline for all of start-up's calls to Slack
+      await pTimeout(checks(), { milliseconds: SLACK_INIT_TIMEOUT_MS, message: slackNoAnswerError(tokens ? 'SLACK_REFRESH_TOKEN' : 'SLACK_BOT_TOKEN', SLACK_INIT_TIMEOUT_MS) });
     },
     registerListeners(depsFor, plan) {
       const deps = depsFor(client);

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
+import pTimeout from 'p-timeout';
 
 export interface Health {
   ok: boolean;
@@ -9,18 +10,14 @@ export interface Health {
   slack?: 'connected' | 'disconnected';
 }
 
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
-}
-
 /** Pings Postgres (`SELECT 1`) and Redis (`PING`), each within `timeoutMs`. */
 export async function checkHealth(pool: pg.Pool, redis: Redis | Cluster, timeoutMs = 1_500): Promise<Health> {
   const [pgOk, redisOk] = await Promise.all([
-    within(pool.query('SELECT 1'), timeoutMs).then(
+    pTimeout(pool.query('SELECT 1'), { milliseconds: timeoutMs }).then(
       () => true,
       () => false,
     ),
-    within(redis.ping(), timeoutMs).then(
+    pTimeout(redis.ping(), { milliseconds: timeoutMs }).then(
       (r) => r === 'PONG',
       () => false,
     ),

@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import pTimeout from 'p-timeout';
 import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { applyDmReply, isComplete, parseAnswer, type Answers } from '../../domain/checkins/answers.js';
@@ -205,11 +206,7 @@ async function promptsLandedUnrecorded(deps: Deps, userId: string, channel: stri
       }
     }),
   );
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), IN_FLIGHT_LOOKUP_DEADLINE_MS);
-  });
-  const found = await Promise.race([lookups, deadline]).finally(() => clearTimeout(timer));
+  const found = await pTimeout(lookups, { milliseconds: IN_FLIGHT_LOOKUP_DEADLINE_MS, fallback: () => null });
   if (found === null)
     deps.log.warn({ userId, prompts: toFind.map((p) => p.id) }, 'DM reply: the search in Slack for prompts not recorded yet took too long; the reply goes to the prompts recorded as sent');
   return [...seen, ...(found ?? []).filter((id): id is number => id !== null)];

@@ -1,3 +1,4 @@
+import pTimeout from 'p-timeout';
 import { TrackerAuthError, TrackerRateLimitError, TrackerUnavailableError } from './adapter.js';
 import type { TrackerSync } from './sync.js';
 
@@ -14,10 +15,6 @@ export type TokenCheck = { kind: 'ok' } | { kind: 'warn'; reason: string } | { k
  * @param config the config file's name, for the message.
  */
 export async function checkTrackerTokens(sync: Pick<TrackerSync, 'checkTokens'>, config: string, timeoutMs = TRACKER_CHECK_TIMEOUT_MS): Promise<TokenCheck> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<TokenCheck>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'warn', reason: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
-  });
   const checked = sync.checkTokens().then(
     (): TokenCheck => ({ kind: 'ok' }),
     (err: unknown): TokenCheck => {
@@ -26,9 +23,5 @@ export async function checkTrackerTokens(sync: Pick<TrackerSync, 'checkTokens'>,
       return { kind: 'stop', message: `Preflight cannot start: a tracker source in ${config} cannot be used: ${(err as Error).message}` };
     },
   );
-  try {
-    return await Promise.race([checked, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return pTimeout(checked, { milliseconds: timeoutMs, fallback: (): TokenCheck => ({ kind: 'warn', reason: `no answer within ${timeoutMs / 1000} s` }) });
 }

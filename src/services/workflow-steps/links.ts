@@ -1,4 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import pTimeout from 'p-timeout';
 import { deliveries, outboundMessages } from '../../db/schema/index.js';
 import { blockerMessageDelivery } from '../blockers/delivery-kinds.js';
 import { renderBlockerMessage } from '../blockers/delivery.js';
@@ -16,21 +17,11 @@ export const STEP_POST_WAIT_MS = 8_000;
 
 /** `work`'s value, or null when it has not settled within `ms` (it goes on in the background; its failure is logged). */
 export async function within<T>(deps: Pick<Deps, 'log'>, ms: number, work: Promise<T>): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
+  const settled = work.catch((err: unknown) => {
+    deps.log.warn({ err: (err as Error).message }, 'a workflow step’s post failed; the sweeper retries it');
+    return null;
   });
-  try {
-    return await Promise.race([
-      work.catch((err: unknown) => {
-        deps.log.warn({ err: (err as Error).message }, 'a workflow step’s post failed; the sweeper retries it');
-        return null;
-      }),
-      late,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return pTimeout(settled, { milliseconds: ms, fallback: () => null });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Auth, type Client, createClient, isApiError, isNetworkError, isOAuthError, isRateLimitError, type SendRequestOptions } from 'jira.js/core';
+import pTimeout from 'p-timeout';
 import type { JiraSourceConfig } from '../../../config/schema/tasks-from.js';
 import { TrackerAuthError, TrackerRateLimitError, TrackerUnavailableError } from '../adapter.js';
 
@@ -94,16 +95,10 @@ export function connectJira(source: JiraSourceConfig, env: NodeJS.ProcessEnv, ba
   } as Parameters<typeof createClient>[0]);
   const client: Client = {
     async sendRequest<T>(options: SendRequestOptions<T>): Promise<T> {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TrackerUnavailableError('jira', `no answer from ${host} within ${timeoutMs / 1000} s`)), timeoutMs);
-      });
       try {
-        return await Promise.race([inner.sendRequest(options), timeout]);
+        return await pTimeout(inner.sendRequest(options), { milliseconds: timeoutMs, message: new TrackerUnavailableError('jira', `no answer from ${host} within ${timeoutMs / 1000} s`) });
       } catch (err) {
         throw toTrackerError(err, source, `${options.method ?? 'GET'} ${options.url}`);
-      } finally {
-        clearTimeout(timer);
       }
     },
   };

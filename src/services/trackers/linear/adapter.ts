@@ -1,6 +1,7 @@
 import { LinearClient } from '@linear/sdk';
 import { LinearWebhookClient } from '@linear/sdk/webhooks';
 import pRetry, { AbortError } from 'p-retry';
+import pTimeout from 'p-timeout';
 import type { LinearSourceConfig } from '../../../config/schema/tasks-from.js';
 import type { TrackerIssue } from '../../../domain/trackers/tracker-issue.js';
 import { type IssuePage, TrackerAuthError, type TrackerAdapter, type WebhookHeaders } from '../adapter.js';
@@ -28,19 +29,6 @@ export interface LinearAdapterOptions {
   minBackoffMs?: number;
   /** Longest wait for one answer, ms (default 30 s); past it the attempt counts as a network failure. */
   timeoutMs?: number;
-}
-
-/** Rejects with a TimeoutError when `promise` has not settled within `ms` (the request itself is left to finish). */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' })), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -76,6 +64,7 @@ export function createLinearAdapter(source: LinearSourceConfig, env: NodeJS.Proc
   const envVar = source.token_env ?? DEFAULT_LINEAR_TOKEN_ENV;
   const token = env[envVar]?.trim();
   const now = opts.now ?? Date.now;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   const apiUrl = `${(opts.baseUrl ?? 'https://api.linear.app').replace(/\/+$/, '')}/graphql`;
   const label = [source.team, source.project, source.label].filter(Boolean).join(' / ');
   let client: LinearClient | undefined;
@@ -93,7 +82,7 @@ export function createLinearAdapter(source: LinearSourceConfig, env: NodeJS.Proc
       async () => {
         let data: T | undefined;
         try {
-          ({ data } = await withTimeout(c.client.rawRequest<T, Record<string, unknown>>(query, variables), opts.timeoutMs ?? 30_000));
+          ({ data } = await pTimeout(c.client.rawRequest<T, Record<string, unknown>>(query, variables), { milliseconds: timeoutMs, message: `no answer within ${timeoutMs / 1000} s` }));
         } catch (err) {
           const fault = classifyLinearFault(err, now());
           const mapped = toTrackerError(fault, envVar, what);
