@@ -1,6 +1,6 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, not, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
+import { deliveries, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { deliverClaim } from '../delivery/deliver.js';
 import type { StandupDmModel } from '../delivery/renderer.js';
@@ -8,6 +8,7 @@ import { messageTransport } from '../delivery/send-once.js';
 import * as transitions from '../delivery/transitions.js';
 import { PROMPT, promptDelivery, REMINDER, reminderDelivery } from './delivery-kinds.js';
 import { checkinTasksOf } from '../tasks/checkin.js';
+import { promptAnswerComplete } from './answer-complete.js';
 
 export type SendOutcome = 'sent' | 'not-due' | 'failed-permanently';
 
@@ -68,15 +69,7 @@ export async function sendReminder(deps: Deps, promptId: number): Promise<SendOu
     .select({ prompt: standupPrompts, dm: deliveries.conversation })
     .from(standupPrompts)
     .innerJoin(deliveries, and(eq(deliveries.kind, PROMPT), eq(deliveries.ownerKey, sql`${standupPrompts.id}::text`)))
-    .where(
-      and(
-        eq(standupPrompts.id, promptId),
-        eq(standupPrompts.status, 'expected'),
-        eq(deliveries.status, 'sent'),
-        gt(standupPrompts.closeAt, now),
-        sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
-      ),
-    );
+    .where(and(eq(standupPrompts.id, promptId), eq(standupPrompts.status, 'expected'), eq(deliveries.status, 'sent'), gt(standupPrompts.closeAt, now), not(promptAnswerComplete)));
   if (!due) {
     // answered, skipped or closed meanwhile: a reminder an earlier attempt opened (then released, after a 429) is
     // not wanted any more, so it must not stay pending for good

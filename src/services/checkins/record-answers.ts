@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, lt, not, or, sql } from 'drizzle-orm';
 import pTimeout from 'p-timeout';
 import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
@@ -12,6 +12,7 @@ import type { AnswerReceiptModel } from '../delivery/renderer.js';
 import { answerReceiptModel } from './answer-receipts.js';
 import { findPostedMessage } from '../delivery/lookup.js';
 import { deliveryMetadata } from '../delivery/send-once.js';
+import { promptAnswerComplete } from './answer-complete.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Run = typeof standupRuns.$inferSelect;
@@ -177,17 +178,7 @@ async function promptsLandedUnrecorded(deps: Deps, userId: string, channel: stri
     .from(standupPrompts)
     .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
     .innerJoin(deliveries, promptJoin)
-    .where(
-      and(
-        eq(standupPrompts.userId, userId),
-        eq(standupPrompts.status, 'expected'),
-        eq(standupRuns.status, 'open'),
-        inArray(deliveries.status, ['sending', 'pending']),
-        gt(deliveries.claims, 0),
-        isNotNull(deliveries.firstClaimedAt),
-        sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
-      ),
-    )
+    .where(and(openUnfinishedPromptOf(userId), inArray(deliveries.status, ['sending', 'pending']), gt(deliveries.claims, 0), isNotNull(deliveries.firstClaimedAt)))
     .orderBy(desc(standupPrompts.promptAt))
     .limit(IN_FLIGHT_LOOKUPS);
   if (!inFlight.length) return [];
@@ -210,6 +201,14 @@ async function promptsLandedUnrecorded(deps: Deps, userId: string, channel: stri
   if (found === null)
     deps.log.warn({ userId, prompts: toFind.map((p) => p.id) }, 'DM reply: the search in Slack for prompts not recorded yet took too long; the reply goes to the prompts recorded as sent');
   return [...seen, ...(found ?? []).filter((id): id is number => id !== null)];
+}
+
+/**
+ * The member's prompts still owed an answer: expected of them, in a run that is open, with no complete answer. For
+ * queries from `standup_prompts` joined to `standup_runs`.
+ */
+function openUnfinishedPromptOf(userId: string) {
+  return and(eq(standupPrompts.userId, userId), eq(standupPrompts.status, 'expected'), eq(standupRuns.status, 'open'), not(promptAnswerComplete));
 }
 
 /**
@@ -249,15 +248,7 @@ export async function handleDmReply(deps: Deps, userId: string, channel: string,
       .from(standupPrompts)
       .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
       .innerJoin(deliveries, promptJoin)
-      .where(
-        and(
-          eq(standupPrompts.userId, userId),
-          promptSeenIn(channel, landed),
-          eq(standupPrompts.status, 'expected'),
-          eq(standupRuns.status, 'open'),
-          sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
-        ),
-      )
+      .where(and(openUnfinishedPromptOf(userId), promptSeenIn(channel, landed)))
       .orderBy(desc(sql`${standupPrompts.dmStep} > 0`), desc(standupPrompts.promptAt))
       .limit(1);
     const [prompt] = await tx

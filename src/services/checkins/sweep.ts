@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, ne, not, or, sql } from 'drizzle-orm';
 import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { releaseStaleReservations } from '../delivery/release-stale.js';
@@ -6,6 +6,7 @@ import { closeDueRuns, openDueRuns } from './runs.js';
 import * as transitions from '../delivery/transitions.js';
 import { PROMPT, promptJoin, REMINDER, reminderDelivery } from './delivery-kinds.js';
 import { removedParticipants } from './removed-participants.js';
+import { promptAnswerComplete } from './answer-complete.js';
 
 const BATCH = 10_000;
 
@@ -67,17 +68,7 @@ export async function tick(deps: Deps): Promise<TickReport> {
     .select({ id: standupPrompts.id })
     .from(standupPrompts)
     .innerJoin(standupRuns, eq(standupRuns.id, standupPrompts.runId))
-    .where(
-      and(
-        inArray(standupPrompts.id, pendingReminders),
-        or(
-          ne(standupPrompts.status, 'expected'),
-          lte(standupPrompts.closeAt, now),
-          ne(standupRuns.status, 'open'),
-          sql`EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
-        ),
-      ),
-    )
+    .where(and(inArray(standupPrompts.id, pendingReminders), or(ne(standupPrompts.status, 'expected'), lte(standupPrompts.closeAt, now), ne(standupRuns.status, 'open'), promptAnswerComplete)))
     .limit(BATCH);
   await transitions.giveUp(
     db,
@@ -115,7 +106,7 @@ export async function tick(deps: Deps): Promise<TickReport> {
         lte(standupPrompts.remindAt, now),
         gt(standupPrompts.closeAt, now),
         eq(standupRuns.status, 'open'),
-        sql`NOT EXISTS (SELECT 1 FROM ${standupAnswers} a WHERE a.run_id = ${standupPrompts.runId} AND a.user_id = ${standupPrompts.userId} AND a.complete)`,
+        not(promptAnswerComplete),
       ),
     )
     .limit(BATCH);
