@@ -110,7 +110,7 @@ const isChannelId = (channel: string) => /^C[A-Z0-9]+$/.test(channel);
  * The search may take SEARCH_SHARE_OF_RECLAIM of `scheduler.reclaim_after` (measured on `deps.clock`, the
  * clock the stale-claim release uses) and MAX_PAGES pages.
  * @returns the message's `ts` (or what `pick` picked) and conversation, or null when the whole window was read and it is not there
- *   (or the search is impossible: then the caller posts, and a warning is logged).
+ *   (or the search is impossible: a warning is logged, and a send posts the message).
  * @throws SearchIncompleteError when time or pages ran out before the window was covered (give the claim back,
  *   retry later; do not post blind). Transient errors (5xx, timeouts, 429) are thrown too.
  */
@@ -129,11 +129,12 @@ export async function findPostedMessage(deps: Pick<Deps, 'slack' | 'log' | 'cloc
   } catch (err) {
     const code = platformError(err);
     if (code && CANNOT_SEARCH.has(code)) {
-      // Decision: post anyway. Not searching can only duplicate a message whose earlier attempt was cut short
-      // (a crash or timeout mid-call); refusing to post would lose every message to this conversation.
+      // Decision: count it as not posted (a send then posts it anyway). Not searching can only duplicate a message
+      // whose earlier attempt was cut short (a crash or timeout mid-call); refusing to post would lose every message
+      // to this conversation. Callers other than a send (a DM reply's search) read "not found" their own way.
       deps.log.warn(
         { reservation: q.reservation, channel: q.channel, error: code },
-        'cannot search the conversation for an earlier attempt of this message (reinstall the app with the history and channels:join scopes, or invite the bot); posting it',
+        'cannot search the conversation for this message (reinstall the app with the history and channels:join scopes, or invite the bot); counting it as not posted',
       );
       return null;
     }
