@@ -204,13 +204,15 @@ export function createSlackApp(args: {
     app,
     client,
     async init() {
+      let timedOut = false;
       const checks = async () => {
         if (tokens) await checkRotatedToken();
         else
           await app.init().catch((err: unknown) => {
             throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
           });
-        if (env.SLACK_ENTERPRISE_ID) {
+        // past the deadline start-up has failed already: no further call
+        if (env.SLACK_ENTERPRISE_ID && !timedOut) {
           const inst = await installed().catch((err: unknown) => {
             throw slackStartError(err, 'SLACK_BOT_TOKEN') ?? err;
           });
@@ -219,7 +221,13 @@ export function createSlackApp(args: {
         }
       };
       // one deadline for all of start-up's calls to Slack
-      await pTimeout(checks(), { milliseconds: SLACK_INIT_TIMEOUT_MS, message: slackNoAnswerError(tokens ? 'SLACK_REFRESH_TOKEN' : 'SLACK_BOT_TOKEN', SLACK_INIT_TIMEOUT_MS) });
+      await pTimeout(checks(), {
+        milliseconds: SLACK_INIT_TIMEOUT_MS,
+        fallback: () => {
+          timedOut = true;
+          throw slackNoAnswerError(tokens ? 'SLACK_REFRESH_TOKEN' : 'SLACK_BOT_TOKEN', SLACK_INIT_TIMEOUT_MS);
+        },
+      });
     },
     registerListeners(depsFor, plan) {
       const deps = depsFor(client);

@@ -10,14 +10,17 @@ export interface Health {
   slack?: 'connected' | 'disconnected';
 }
 
-/** Pings Postgres (`SELECT 1`) and Redis (`PING`), each within `timeoutMs`. */
+/** A health ping's deadline never keeps the process alive on its own (a shutdown does not wait for it). */
+const unrefTimers = { setTimeout: ((fn: () => void, ms: number) => setTimeout(fn, ms).unref()) as typeof setTimeout, clearTimeout };
+
+/** Pings Postgres (`SELECT 1`) and Redis (`PING`), each within `timeoutMs` (ms). */
 export async function checkHealth(pool: pg.Pool, redis: Redis | Cluster, timeoutMs = 1_500): Promise<Health> {
   const [pgOk, redisOk] = await Promise.all([
-    pTimeout(pool.query('SELECT 1'), { milliseconds: timeoutMs }).then(
+    pTimeout(pool.query('SELECT 1'), { milliseconds: timeoutMs, customTimers: unrefTimers }).then(
       () => true,
       () => false,
     ),
-    pTimeout(redis.ping(), { milliseconds: timeoutMs }).then(
+    pTimeout(redis.ping(), { milliseconds: timeoutMs, customTimers: unrefTimers }).then(
       (r) => r === 'PONG',
       () => false,
     ),
