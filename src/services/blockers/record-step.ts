@@ -1,7 +1,6 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { blockerEvents, blockerNotices, blockers } from '../../db/schema/index.js';
-import type { BlockerEventKind } from '../../db/schema/index.js';
+import { blockerEvents, type BlockerEventKind, blockerNotices, blockers } from '../../db/schema/index.js';
 import type { StepOutcome } from '../../domain/blockers/ladder.js';
 import type { OncallNote } from '../../domain/oncall/note.js';
 import * as transitions from '../delivery/transitions.js';
