@@ -142,8 +142,8 @@ export async function chaosChecks(args: {
         )
       ).rows.map((r) => JSON.stringify(r))
     : [];
-  const runs = await db.query<{ id: number; status: string; ts: string | null; answered: number }>(
-    "SELECT r.id, r.status, d.ts, (SELECT count(DISTINCT a.user_id)::int FROM standup_answers a WHERE a.run_id = r.id AND a.complete) AS answered FROM standup_runs r LEFT JOIN deliveries d ON d.kind = 'report' AND d.owner_key = r.id::text AND d.status = 'sent' WHERE r.close_at <= now() ORDER BY r.id",
+  const runs = await db.query<{ id: number; status: string; ts: string | null; answered: number; late: number }>(
+    "SELECT r.id, r.status, d.ts, (SELECT count(DISTINCT a.user_id)::int FROM standup_answers a WHERE a.run_id = r.id AND a.complete) AS answered, (SELECT count(*)::int FROM standup_answers a WHERE a.run_id = r.id AND a.complete AND a.late) AS late FROM standup_runs r LEFT JOIN deliveries d ON d.kind = 'report' AND d.owner_key = r.id::text AND d.status = 'sent' WHERE r.close_at <= now() ORDER BY r.id",
   );
   const staleSample: string[] = [];
   for (const run of runs.rows) {
@@ -160,7 +160,7 @@ export async function chaosChecks(args: {
     const closedShown = blocks.includes('Closed at');
     if (!shown || Number(count) !== run.answered || closedShown !== (run.status === 'closed')) {
       if (staleSample.length < 10)
-        staleSample.push(`run ${run.id} (${run.status}, ${run.answered} answered): ${shown ? `shows "${text.slice(0, 100)}"${closedShown ? ', closed' : ''}` : 'never shown'}`);
+        staleSample.push(`run ${run.id} (${run.status}, ${run.answered} answered, ${run.late} late): ${shown ? `shows "${text.slice(0, 100)}"${closedShown ? ', closed' : ''}` : 'never shown'}`);
     }
   }
   const checks = {

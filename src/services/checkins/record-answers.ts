@@ -39,8 +39,10 @@ export class RunClosedError extends Error {
 }
 
 /**
- * Upserts a member's answer for a run (inside the caller's transaction) and bumps what must be re-rendered:
- * the report while the run is open, the report thread for a late answer (completed after close). A complete answer
+ * Upserts a member's answer for a run (inside the caller's transaction) and bumps what must be re-rendered: the
+ * report for every complete answer, and for a late one (completed after close) also its post in the report's thread.
+ * The closed report thus counts a late answer, marked late, instead of still listing its member as not answered (the
+ * chaos drill caught a closed report short of one answer that landed just after the close). A complete answer
  * opens its receipt DM's delivery (answer-receipts.ts), one per saved version, unless `receiptDm` is false (the
  * form's own view confirms it: {@link submitForm}).
  * An answer completed on time cannot be edited after close (throws RunClosedError).
@@ -79,7 +81,7 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
       .returning();
   }
   const out: Recorded = { complete, late, completedNow: complete && !existing?.complete };
-  if (complete && !late) {
+  if (complete) {
     const [r] = await tx
       .update(standupRuns)
       .set({ reportVersion: sql`${standupRuns.reportVersion} + 1` })

@@ -131,7 +131,7 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
     expect(b).toEqual({ source: 'standup', reporter: 'U01' });
   });
 
-  it('a late answer goes to the report thread; an on-time answer can no longer be edited', async () => {
+  it('a late answer goes to the report thread, and the closed report counts it, marked late; an on-time answer can no longer be edited', async () => {
     const res = await submitForm(bot.deps, 'U03', 1, { yesterday: 'x', today: 'Late but here', blockers: '-', progress: 5, risk: 'red' });
     expect(res).toMatchObject({ kind: 'saved', late: true });
     const reportTs =
@@ -139,6 +139,13 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
       (await h.sql<{ report_ts: string }>("SELECT (SELECT d.ts FROM deliveries d WHERE d.kind = 'report' AND d.owner_key = standup_runs.id::text) AS report_ts FROM standup_runs"))[0]!.report_ts;
     await eventually('late answer in thread', () => slack.of('chat.postMessage', (a) => a.thread_ts === reportTs).length === 1);
     expect(JSON.stringify(slack.of('chat.postMessage', (a) => a.thread_ts === reportTs)[0]!.args.blocks)).toContain('Late but here');
+    // the report itself, still closed, no longer lists U03 as not answered (one edit, coalesced like any answer's)
+    await eventually('closed report counts the late answer', () => reportUpdates().some((c) => JSON.stringify(c.args?.blocks ?? []).includes('3/3* answered')), 20_000);
+    const last = JSON.stringify(reportUpdates().at(-1)!.args.blocks);
+    expect(last).toContain('Closed at 13:00 EST');
+    expect(last).toContain('<@U03> _late_');
+    expect(last).not.toContain('Did not answer');
+    expect(reports()).toHaveLength(1);
     await expect(submitForm(bot.deps, 'U02', 1, { yesterday: 'a', today: 'b', blockers: 'none', progress: 1, risk: 'green' })).rejects.toThrow('run closed');
   });
 
