@@ -17,6 +17,14 @@ import { promptAnswerComplete } from './answer-complete.js';
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Run = typeof standupRuns.$inferSelect;
 
+/**
+ * How long after a run's close (ms) it is still answered late in full: a DM reply still answers it (later, a DM is
+ * conversation, not a late answer to an old run) and a late answer still edits its closed report. A late answer
+ * through the form after that only goes to the report's thread: a report redrawn days later would show that day's
+ * expected tasks and open blockers instead of the check-in's.
+ */
+const LATE_ANSWER_WINDOW_MS = 12 * 3_600_000;
+
 /** What recording an answer changed, so the caller can wake the right job after commit. */
 export interface Recorded {
   complete: boolean;
@@ -40,9 +48,10 @@ export class RunClosedError extends Error {
 
 /**
  * Upserts a member's answer for a run (inside the caller's transaction) and bumps what must be re-rendered: the
- * report for every complete answer, and for a late one (completed after close) also its post in the report's thread.
- * The closed report thus counts a late answer, marked late, instead of still listing its member as not answered (the
- * chaos drill caught a closed report short of one answer that landed just after the close). A complete answer
+ * report for every complete answer, and for a late one (completed after close) its post in the report's thread. A
+ * late answer within {@link LATE_ANSWER_WINDOW_MS} (12 h) of the close edits the closed report too, which then counts
+ * it, marked late, instead of still listing its member as not answered (the chaos drill caught a closed report short
+ * of one answer that landed just after the close). A complete answer
  * opens its receipt DM's delivery (answer-receipts.ts), one per saved version, unless `receiptDm` is false (the
  * form's own view confirms it: {@link submitForm}).
  * An answer completed on time cannot be edited after close (throws RunClosedError).
@@ -81,7 +90,7 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
       .returning();
   }
   const out: Recorded = { complete, late, completedNow: complete && !existing?.complete };
-  if (complete) {
+  if (complete && (!late || now.getTime() - run.closeAt.getTime() <= LATE_ANSWER_WINDOW_MS)) {
     const [r] = await tx
       .update(standupRuns)
       .set({ reportVersion: sql`${standupRuns.reportVersion} + 1` })
@@ -278,7 +287,7 @@ export async function handleDmReply(deps: Deps, userId: string, channel: string,
       .where(and(eq(standupAnswers.runId, run.id), eq(standupAnswers.userId, userId)));
     if (existing?.complete) return { outcome: { kind: 'already-answered', runId: run.id } as DmReplyOutcome };
     // a DM long after close (a day later) is conversation, not a late answer to an old run
-    if (run.status !== 'open' && now.getTime() - run.closeAt.getTime() > 12 * 3_600_000) return { outcome: { kind: 'closed', runId: run.id } as DmReplyOutcome };
+    if (run.status !== 'open' && now.getTime() - run.closeAt.getTime() > LATE_ANSWER_WINDOW_MS) return { outcome: { kind: 'closed', runId: run.id } as DmReplyOutcome };
     const applied = applyDmReply(run.questions, existing?.answers ?? {}, prompt.dmStep, text);
     if (!applied.ok) return { outcome: { kind: 'invalid', runId: run.id, hint: applied.error, step: applied.step, run } as DmReplyOutcome };
     await tx.update(standupPrompts).set({ dmStep: applied.step }).where(eq(standupPrompts.id, prompt.id));

@@ -147,6 +147,23 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
     expect(last).not.toContain('Did not answer');
     expect(reports()).toHaveLength(1);
     await expect(submitForm(bot.deps, 'U02', 1, { yesterday: 'a', today: 'b', blockers: 'none', progress: 1, risk: 'green' })).rejects.toThrow('run closed');
+  }, 60_000);
+
+  it('a late answer edited more than 12 h after the close edits its post in the thread, not the closed report', async () => {
+    const before = await h.sql<{ report_version: number; report_rendered_version: number }>('SELECT report_version, report_rendered_version FROM standup_runs');
+    expect(before).toEqual([{ report_version: before[0]!.report_rendered_version, report_rendered_version: before[0]!.report_rendered_version }]);
+    const reportTs = (await h.sql<{ report_ts: string }>("SELECT ts AS report_ts FROM deliveries WHERE kind = 'report'"))[0]?.report_ts;
+    expect(reportTs).toBeTruthy();
+    const reportEdits = () => slack.of('chat.update', (a) => a.ts === reportTs).length;
+    const editsBefore = reportEdits();
+    expect(editsBefore).toBeGreaterThan(0);
+    h.clock.set('2026-02-04T07:00:01Z'); // the close (18:00Z) + 13 h
+    const res = await submitForm(bot.deps, 'U03', 1, { yesterday: 'x', today: 'Later still', blockers: '-', progress: 5, risk: 'red' });
+    expect(res).toMatchObject({ kind: 'saved', late: true });
+    await eventually('the late answer’s post edited', () => slack.of('chat.update', (a) => a.channel === 'C0WS1' && JSON.stringify(a.blocks ?? []).includes('Later still')).length === 1);
+    // a report redrawn now would show today's expected tasks and open blockers: its version is not bumped
+    expect(await h.sql('SELECT report_version, report_rendered_version FROM standup_runs')).toEqual(before);
+    expect(reportEdits()).toBe(editsBefore);
   });
 
   it('sent each member exactly one prompt and reminded only U03', async () => {
