@@ -1,7 +1,7 @@
 import { boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Question } from '../../config/workspace.js';
 import type { Answers } from '../../domain/checkins/answers.js';
-import type { RunStatus } from '../../domain/checkins/report.js';
+import type { FrozenReportLists, RunStatus } from '../../domain/checkins/report.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -39,6 +39,12 @@ export const standupRuns = pgTable(
     reportVersion: integer('report_version').notNull().default(1),
     reportRenderedVersion: integer('report_rendered_version').notNull().default(0),
     closedAt: ts('closed_at'),
+    /**
+     * The report's expected tasks and carried-over blockers as they stood when the run closed, written by the first
+     * render of the closed run (services/checkins/report-message.ts); null while open and on runs closed before
+     * migration 0025. A closed report redrawn later (a late answer, the day index) shows these, not the day's state.
+     */
+    reportFrozen: jsonb('report_frozen').$type<FrozenReportLists>(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [

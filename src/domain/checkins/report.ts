@@ -66,6 +66,15 @@ export interface CarriedBlocker {
   owner: string | null;
 }
 
+/**
+ * What a closed report keeps as it stood at the close: the expected tasks not done and the blockers carried over.
+ * JSON-safe (stored in `standup_runs.report_frozen`); `expected` is null when the check-in expects no task.
+ */
+export interface FrozenReportLists {
+  expected: ExpectedTasks | null;
+  carriedOver: CarriedBlocker[];
+}
+
 export interface ReportEntry {
   userId: string;
   /** The member's section in a program check-in's report, else null. */

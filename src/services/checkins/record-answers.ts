@@ -19,9 +19,9 @@ type Run = typeof standupRuns.$inferSelect;
 
 /**
  * How long after a run's close (ms) it is still answered late in full: a DM reply still answers it (later, a DM is
- * conversation, not a late answer to an old run) and a late answer still edits its closed report. A late answer
- * through the form after that only goes to the report's thread: a report redrawn days later would show that day's
- * expected tasks and open blockers instead of the check-in's.
+ * conversation, not a late answer to an old run) and a late answer still edits its closed report (whose expected
+ * tasks and carried-over blockers stay as they were at the close: report-message.ts). A late answer through the form
+ * after that only goes to the report's thread: past the check-in's day, its report stays as the day left it.
  */
 const LATE_ANSWER_WINDOW_MS = 12 * 3_600_000;
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
-import { buildReport, questionLabel, type DayIndexEntry, type ExpectedTasks, type MemberState, type ReportMember } from '../../domain/checkins/report.js';
+import { buildReport, questionLabel, type DayIndexEntry, type ExpectedTasks, type FrozenReportLists, type MemberState, type ReportMember } from '../../domain/checkins/report.js';
 import { PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
 import { taskCatalog } from '../tasks/catalog.js';
 import type { Db } from '../../db/client.js';
@@ -86,11 +86,28 @@ async function expectedTasks(deps: Deps, workstreamId: string, checkinId: string
   return { total: expects.length, notDone };
 }
 
+/** The run's expected tasks not done and its workstream's blockers carried over, as they stand now. */
+async function currentLists(deps: Deps, db: Db, run: RunRow): Promise<FrozenReportLists> {
+  return {
+    expected: (await expectedTasks(deps, run.workstreamId, run.checkinId)) ?? null,
+    carriedOver: (await carriedOverBlockers(db, run.workstreamId, run.openAt)).map((b) => ({
+      id: b.id,
+      severity: b.severity,
+      text: b.text,
+      raisedAt: Math.floor(b.raisedAt.getTime() / 1000),
+      owner: b.owner,
+    })),
+  };
+}
+
 /**
  * Posts or updates a run's report so the channel shows the latest version. Renders of one run are
  * serialised by an advisory lock and skip when the rendered version is already current; the render-report job
  * that calls it is coalesced per report (src/jobs/report-coalescing.ts: at most one `chat.update` per report per
  * 5 s), and it reads the run and its answers when it runs, so an edit shows every answer committed before it.
+ * A closed run's expected tasks and carried-over blockers are frozen by its first render after the close (within
+ * seconds of it: the close bumps the version) and read back by every later one, so a closed report redrawn hours
+ * later shows that day's lists, not today's; runs closed before that column existed are frozen at their next render.
  * The first render posts the message once (services/delivery postOrUpdate: reserved, found again after a crash
  * instead of posted twice) and stores its `ts` at once; later ones edit it.
  * Slack errors propagate (the job retries; nothing is marked rendered), except one Slack refuses for good
@@ -110,6 +127,8 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
       // recorded before the first post (committed on its own), so an edit or late answer after a crash knows the thread
       if (threadTs !== run.reportThreadTs) await deps.db.update(standupRuns).set({ reportThreadTs: threadTs }).where(eq(standupRuns.id, runId));
     }
+    // a closed report keeps its lists as they stood at the close: a late answer or the day index redraws it later
+    const lists = run.status !== 'open' && run.reportFrozen ? run.reportFrozen : await currentLists(deps, tx as unknown as Db, run);
     const model = buildReport({
       workstreamName: run.workstreamName,
       checkinName: run.checkinName,
@@ -121,20 +140,18 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
       closeAt: DateTime.fromJSDate(run.closeAt),
       questions: run.questions,
       members: await reportMembers(tx as unknown as Db, run),
-      expected: await expectedTasks(deps, run.workstreamId, run.checkinId),
-      carriedOver: (await carriedOverBlockers(tx as unknown as Db, run.workstreamId, run.openAt)).map((b) => ({
-        id: b.id,
-        severity: b.severity,
-        text: b.text,
-        raisedAt: Math.floor(b.raisedAt.getTime() / 1000),
-        owner: b.owner,
-      })),
+      expected: lists.expected ?? undefined,
+      carriedOver: lists.carriedOver,
     });
     // the delivery and its ts are written outside this transaction (committed before and right after the Slack
     // call), so a crash after posting cannot lose the ts
     const target = { channel: run.reportChannel, unfurlLinks: false, ...(threadTs ? { threadTs } : {}) };
     const { outcome } = await postOrUpdateDelivery(deps, reportDelivery(runId), target, deps.renderer.standupReport(model));
-    await tx.update(standupRuns).set({ reportRenderedVersion: run.reportVersion }).where(eq(standupRuns.id, runId));
+    const freeze = run.status !== 'open' && !run.reportFrozen ? { reportFrozen: lists } : {};
+    await tx
+      .update(standupRuns)
+      .set({ reportRenderedVersion: run.reportVersion, ...freeze })
+      .where(eq(standupRuns.id, runId));
     return outcome;
   });
 }

@@ -91,4 +91,25 @@ describe('a check-in asks each member for progress on their open tasks; its repo
     // O-5 waited on O-3: its owner is told once it can start
     await eventually('U0A is told O-5 can start', () => dms('U0A').some((m) => String(m.args.text).includes('*O-5* “NextAuth” can start now')));
   });
+
+  it('the closed report keeps the tasks expected at the close: O-4 done after it and a late answer leave “1 of 2” as it was', async () => {
+    const runId = (await h.sql<{ id: number }>("SELECT id FROM standup_runs WHERE checkin_id = 'first'"))[0]!.id;
+    const reportEdits = () => slack.of('chat.update', (a) => a.channel === 'C0OMEGA');
+    h.clock.set('2026-11-13T17:00:00Z'); // 12:00 in New York: the check-in closes
+    await tick(bot.deps);
+    await eventually('the report shows the close', () => reportEdits().some((c) => JSON.stringify(c.args.blocks ?? []).includes('Closed at')));
+    const closed = JSON.stringify(reportEdits().at(-1)!.args.blocks);
+    expect(closed).toContain('*🎯 Expected by now, not done (1 of 2)*\\n• *O-4* VAPID · <@U0D> · 0%');
+    // after the close U0D finishes O-4, then answers late (within the 12 h a late answer still edits the report)
+    h.clock.set('2026-11-13T17:20:00Z');
+    const done = await applyCheckinProgress(bot.deps, 'U0D', [{ task: 'O-4', percent: 100 }]);
+    expect(done.lines).toEqual(['✅ O-4 “VAPID” is done.']);
+    await done.after();
+    await submitForm(bot.deps, 'U0D', runId, { status: 'VAPID shipped after the checkpoint' });
+    await eventually('the closed report counts U0D, late', () => reportEdits().some((c) => JSON.stringify(c.args.blocks ?? []).includes('VAPID shipped after the checkpoint')));
+    const late = JSON.stringify(reportEdits().at(-1)!.args.blocks);
+    expect(late).toContain('<@U0D> _late_');
+    expect(late).toContain('Closed at 12:00');
+    expect(late).toContain('*🎯 Expected by now, not done (1 of 2)*\\n• *O-4* VAPID · <@U0D> · 0%');
+  });
 });
