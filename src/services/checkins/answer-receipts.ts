@@ -1,3 +1,4 @@
+import { countsInReport } from '../../domain/checkins/late-answers.js';
 import { and, eq, sql } from 'drizzle-orm';
 import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import { SWEEP_BATCH } from '../blockers/sweep.js';
@@ -45,16 +46,17 @@ export async function sendAnswerReceipt(deps: Deps, item: AnswerReceiptItem): Pr
   }
   const { answer, run, prompt, dm } = row;
   // read as the receipt goes out, which can be after the run closed (it waits behind a fan-out's prompts)
-  const message = deps.renderer.answerReceipt(answerReceiptModel(run, prompt, answer.late));
+  const message = deps.renderer.answerReceipt(answerReceiptModel(run, prompt, answer.late, answer.updatedAt));
   const outcome = await deliverClaim(deps, ref, claimed, messageTransport(deps, ref, { channel: answer.source === 'dm' && dm ? dm : answer.userId, imChannel: dm }, message));
   return outcome === 'failed' ? 'failed' : outcome === 'taken-over' ? 'not-due' : 'sent';
 }
 
 /**
  * The confirmation of a complete answer, as the member sees it now: where it shows (the report, or its thread when
- * `late`), their close time in their own zone, and whether it can still be edited (the run is open).
+ * `late`, and the closed report too when this version came within the late-answer window: `answeredAt`, when it was saved), their
+ * close time in their own zone, and whether it can still be edited (the run is open).
  */
-export function answerReceiptModel(run: typeof standupRuns.$inferSelect, prompt: Pick<typeof standupPrompts.$inferSelect, 'closeAt' | 'zone'>, late: boolean): AnswerReceiptModel {
+export function answerReceiptModel(run: typeof standupRuns.$inferSelect, prompt: Pick<typeof standupPrompts.$inferSelect, 'closeAt' | 'zone'>, late: boolean, answeredAt: Date): AnswerReceiptModel {
   return {
     runId: run.id,
     workstreamName: run.workstreamName,
@@ -63,6 +65,7 @@ export function answerReceiptModel(run: typeof standupRuns.$inferSelect, prompt:
     closesAtLocal: localClock(prompt.closeAt, prompt.zone),
     reportChannel: run.reportChannel,
     late,
+    lateInReport: late && countsInReport(run.closeAt.getTime(), answeredAt.getTime()),
     editable: run.status === 'open',
   };
 }

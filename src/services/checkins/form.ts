@@ -1,3 +1,4 @@
+import { countsInReport } from '../../domain/checkins/late-answers.js';
 import type { Question } from '../../config/workspace.js';
 import type { Answers } from '../../domain/checkins/answers.js';
 import type { Deps } from '../deps.js';
@@ -23,6 +24,8 @@ export interface StandupFormModel {
   editing: boolean;
   /** True when the run has closed (the answer goes to the report's thread). */
   late: boolean;
+  /** Closed, but a late answer still counts in its report (domain/checkins/late-answers.ts). */
+  lateInReport: boolean;
   /** The member's open tasks: the form asks a percent for each (issue 10). */
   tasks: CheckinTask[];
 }
@@ -44,6 +47,7 @@ export async function standupFormModel(deps: Deps, userId: string, found: Found)
     initial: current ? { ...prefill, ...current.answers } : prefill,
     editing: Boolean(current?.complete),
     late: run.status !== 'open',
+    lateInReport: run.status !== 'open' && countsInReport(run.closeAt.getTime(), deps.clock.now().toMillis()),
     tasks: await checkinTasksOf(deps, userId),
   };
 }

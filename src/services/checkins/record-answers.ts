@@ -1,3 +1,4 @@
+import { countsInReport } from '../../domain/checkins/late-answers.js';
 import { and, desc, eq, gt, inArray, isNotNull, lt, not, or, sql } from 'drizzle-orm';
 import pTimeout from 'p-timeout';
 import { deliveries, standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
@@ -16,14 +17,6 @@ import { promptAnswerComplete } from './answer-complete.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Run = typeof standupRuns.$inferSelect;
-
-/**
- * How long after a run's close (ms) it is still answered late in full: a DM reply still answers it (later, a DM is
- * conversation, not a late answer to an old run) and a late answer still edits its closed report (whose expected
- * tasks and carried-over blockers stay as they were at the close: report-message.ts). A late answer through the form
- * after that only goes to the report's thread: past the check-in's day, its report stays as the day left it.
- */
-const LATE_ANSWER_WINDOW_MS = 12 * 3_600_000;
 
 /** What recording an answer changed, so the caller can wake the right job after commit. */
 export interface Recorded {
@@ -49,7 +42,7 @@ export class RunClosedError extends Error {
 /**
  * Upserts a member's answer for a run (inside the caller's transaction) and bumps what must be re-rendered: the
  * report for every complete answer, and for a late one (completed after close) its post in the report's thread. A
- * late answer within {@link LATE_ANSWER_WINDOW_MS} (12 h) of the close edits the closed report too, which then counts
+ * late answer within the late-answer window (12 h: domain/checkins/late-answers.ts) of the close edits the closed report too, which then counts
  * it, marked late, instead of still listing its member as not answered (the chaos drill caught a closed report short
  * of one answer that landed just after the close). A complete answer
  * opens its receipt DM's delivery (answer-receipts.ts), one per saved version, unless `receiptDm` is false (the
@@ -90,7 +83,7 @@ export async function recordAnswer(tx: Tx, run: Run, userId: string, answers: An
       .returning();
   }
   const out: Recorded = { complete, late, completedNow: complete && !existing?.complete };
-  if (complete && (!late || now.getTime() - run.closeAt.getTime() <= LATE_ANSWER_WINDOW_MS)) {
+  if (complete && (!late || countsInReport(run.closeAt.getTime(), now.getTime()))) {
     const [r] = await tx
       .update(standupRuns)
       .set({ reportVersion: sql`${standupRuns.reportVersion} + 1` })
@@ -287,7 +280,7 @@ export async function handleDmReply(deps: Deps, userId: string, channel: string,
       .where(and(eq(standupAnswers.runId, run.id), eq(standupAnswers.userId, userId)));
     if (existing?.complete) return { outcome: { kind: 'already-answered', runId: run.id } as DmReplyOutcome };
     // a DM long after close (a day later) is conversation, not a late answer to an old run
-    if (run.status !== 'open' && now.getTime() - run.closeAt.getTime() > LATE_ANSWER_WINDOW_MS) return { outcome: { kind: 'closed', runId: run.id } as DmReplyOutcome };
+    if (run.status !== 'open' && !countsInReport(run.closeAt.getTime(), now.getTime())) return { outcome: { kind: 'closed', runId: run.id } as DmReplyOutcome };
     const applied = applyDmReply(run.questions, existing?.answers ?? {}, prompt.dmStep, text);
     if (!applied.ok) return { outcome: { kind: 'invalid', runId: run.id, hint: applied.error, step: applied.step, run } as DmReplyOutcome };
     await tx.update(standupPrompts).set({ dmStep: applied.step }).where(eq(standupPrompts.id, prompt.id));
@@ -348,7 +341,7 @@ export async function submitForm(
     const rec = await recordAnswer(tx, run, userId, answers, 'modal', now, !inModal);
     // the form answers every question: the DM conversation is finished too
     await tx.update(standupPrompts).set({ dmStep: run.questions.length }).where(eq(standupPrompts.id, prompt.id));
-    const confirmation = inModal && rec.complete ? answerReceiptModel(run, prompt, rec.late) : null;
+    const confirmation = inModal && rec.complete ? answerReceiptModel(run, prompt, rec.late, now) : null;
     return { kind: 'saved' as const, late: rec.late, edited: Boolean(before[0]?.complete), run, rec, confirmation };
   });
   if (result.kind !== 'saved') return result;

@@ -49,6 +49,8 @@ export interface AnswerReceiptModel {
   reportChannel: string;
   /** The answer came after the run closed: it went to the report's thread, and can no longer be edited. */
   late: boolean;
+  /** A late answer the closed report counts too, marked late (domain/checkins/late-answers.ts); absent: false. */
+  lateInReport?: boolean;
   /** The run is still open when the receipt is sent, so the answer can still be edited (false once it closed). */
   editable: boolean;
 }

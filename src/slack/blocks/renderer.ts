@@ -17,7 +17,7 @@ import { warRoomMessage } from './warroom.js';
 export const blockKitRenderer: MessageRenderer = {
   standupPrompt: (m) => standupPromptMessage(m, m.questions, m.tasks),
   standupReminder: (m) => reminderMessage(m, m.questions, m.step),
-  answerReceipt: (m) => answerRecordedMessage(m, m.reportChannel, m.late, m.editable),
+  answerReceipt: (m) => answerRecordedMessage(m, m.reportChannel, m.late, m.editable, m.lateInReport),
   standupReport: (m) => standupReportMessage(m),
   lateAnswer: (m) => lateAnswerMessage(m.userId, m.lines, m.edited),
   blockerMessage: (v) => blockerMessage(v),

@@ -109,12 +109,15 @@ export function invalidReplyMessage(hint: string, questions: readonly Question[]
 
 /**
  * The confirmation of a complete answer (mrkdwn): where it shows (the report in `channelId`, or its thread when
- * `late`) and until when it can be edited (`editable`: the run is still open), e.g. "✅ Thanks! Your answer is in the
- * *Omega* standup report in <#C1>. You can edit it until *12:00 EST*." Shared by the receipt DM and the form's view.
+ * `late`, and the closed report too when `lateInReport`) and until when it can be edited (`editable`: the run is still
+ * open), e.g. "✅ Thanks! Your answer is in the *Omega* standup report in <#C1>. You can edit it until *12:00 EST*."
+ * Shared by the receipt DM and the form's view.
  */
-export function answerRecordedText(run: RunContext, channelId: string, late: boolean, editable: boolean): string {
+export function answerRecordedText(run: RunContext, channelId: string, late: boolean, editable: boolean, lateInReport = false): string {
   return late
-    ? `✅ Thanks! This run had closed, so your answer was added to the report's thread in <#${channelId}>.`
+    ? lateInReport
+      ? `✅ Thanks! This run had closed, so your answer was added to the report in <#${channelId}>, marked late, and to its thread.`
+      : `✅ Thanks! This run had closed, so your answer was added to the report's thread in <#${channelId}>.`
     : editable
       ? `✅ Thanks! Your answer is in the ${checkinPhrase(run)} report in <#${channelId}>. You can edit it until *${run.closesAtLocal}*.`
       : `✅ Thanks! Your answer is in the ${checkinPhrase(run)} report in <#${channelId}>. The check-in closed at *${run.closesAtLocal}*, so it can no longer be edited.`;
@@ -124,8 +127,8 @@ export function answerRecordedText(run: RunContext, channelId: string, late: boo
  * Confirmation after a complete answer (modal or DM). `editable` false: the check-in has closed since the answer
  * was given (a receipt that waited behind a fan-out's prompts), so it offers no edit it could not make.
  */
-export function answerRecordedMessage(run: RunContext, channelId: string, late: boolean, editable = true): { blocks: KnownBlock[]; text: string } {
-  const text = answerRecordedText(run, channelId, late, editable);
+export function answerRecordedMessage(run: RunContext, channelId: string, late: boolean, editable = true, lateInReport = false): { blocks: KnownBlock[]; text: string } {
+  const text = answerRecordedText(run, channelId, late, editable, lateInReport);
   return {
     text: late ? 'Thanks! Your late standup answer was added to the report thread.' : 'Thanks! Your standup answer is recorded.',
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(late || !editable ? [] : [formButton(run.runId, '✏️ Edit my answer')])],

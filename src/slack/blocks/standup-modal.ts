@@ -65,13 +65,17 @@ export function standupFormView(args: {
   initial: Answers;
   editing: boolean;
   late: boolean;
+  /** Closed, but the closed report still counts a late answer (services/checkins/form.ts); absent: false. */
+  lateInReport?: boolean;
   /** The member's open tasks: one optional percent input each, pre-filled with the last reported percent. */
   tasks?: readonly { id: string; title: string; progress: number; dueLocal: string | null }[];
 }): View {
   const standup = !args.checkinName || args.checkinName === 'Standup';
   const heading = standup ? args.workstreamName : `${args.workstreamName} · ${args.checkinName}`;
   const note = args.late
-    ? '⚠️ This check-in has closed: your answer will be added to the report’s thread.'
+    ? args.lateInReport
+      ? '⚠️ This check-in has closed: your answer will be added to its report, marked late, and to the report’s thread.'
+      : '⚠️ This check-in has closed: your answer will be added to the report’s thread.'
     : `Open until *${args.closesAtLocal}*.${args.editing ? ' You are editing your answer.' : ''}`;
   return {
     type: 'modal',
@@ -95,7 +99,7 @@ export function standupFormView(args: {
  * edit the answer (the prompt's "📝 Open the form", or `/standup`). No submit button: "Done" closes it.
  * @param run the receipt's model (services/checkins/answer-receipts.ts `answerReceiptModel`).
  */
-export function answerRecordedView(run: RunContext & { reportChannel: string; late: boolean; editable: boolean }): ModalView {
+export function answerRecordedView(run: RunContext & { reportChannel: string; late: boolean; lateInReport?: boolean; editable: boolean }): ModalView {
   const standup = !run.checkinName || run.checkinName === 'Standup';
   const howToEdit = !run.late && run.editable ? '\nTo change it, press *📝 Open the form* on your prompt in our DM, or type `/standup`.' : '';
   return {
@@ -103,7 +107,7 @@ export function answerRecordedView(run: RunContext & { reportChannel: string; la
     callback_id: IDS.standupFormDone,
     title: { type: 'plain_text', text: standup ? 'Standup' : 'Check-in' },
     close: { type: 'plain_text', text: 'Done' },
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`${answerRecordedText(run, run.reportChannel, run.late, run.editable)}${howToEdit}`, LIMITS.sectionText) } }],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`${answerRecordedText(run, run.reportChannel, run.late, run.editable, run.lateInReport)}${howToEdit}`, LIMITS.sectionText) } }],
   };
 }
 

@@ -146,6 +146,10 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
     expect(last).toContain('<@U03> _late_');
     expect(last).not.toContain('Did not answer');
     expect(reports()).toHaveLength(1);
+    // U03's receipt says where the answer went: the report too, not only its thread
+    const says = (text: string) => dms('U03').some((m) => JSON.stringify(m.args?.blocks ?? []).includes(text));
+    await eventually('U03’s receipt', () => says('added to the report in <#C0WS1>, marked late, and to its thread.'));
+    expect(says("added to the report's thread")).toBe(false);
     await expect(submitForm(bot.deps, 'U02', 1, { yesterday: 'a', today: 'b', blockers: 'none', progress: 1, risk: 'green' })).rejects.toThrow('run closed');
   }, 60_000);
 
@@ -164,6 +168,8 @@ describe('a standup run end to end on real Postgres and Redis (Slack faked with 
     // a report redrawn now would show today's expected tasks and open blockers: its version is not bumped
     expect(await h.sql('SELECT report_version, report_rendered_version FROM standup_runs')).toEqual(before);
     expect(reportEdits()).toBe(editsBefore);
+    // and this version's receipt names the thread only
+    await eventually('the receipt of the edit', () => dms('U03').some((m) => JSON.stringify(m.args?.blocks ?? []).includes("so your answer was added to the report's thread in <#C0WS1>.")));
   });
 
   it('sent each member exactly one prompt and reminded only U03', async () => {

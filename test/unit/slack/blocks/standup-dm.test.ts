@@ -54,7 +54,7 @@ describe('standup form', () => {
 });
 
 describe('the form after a complete answer (its confirmation view)', () => {
-  const done = (over: { late?: boolean; editable?: boolean; checkinName?: string } = {}) =>
+  const done = (over: { late?: boolean; lateInReport?: boolean; editable?: boolean; checkinName?: string } = {}) =>
     answerRecordedView({ ...run, workstreamName: 'Payments', reportChannel: 'C0REPORT', late: false, editable: true, ...over });
   it('says where the answer shows and until when it can be changed, with only a Done button', () => {
     const view = done();
@@ -73,6 +73,10 @@ describe('the form after a complete answer (its confirmation view)', () => {
     const late = JSON.stringify(done({ late: true, editable: false }).blocks);
     expect(late).toContain("added to the report's thread in <#C0REPORT>");
     expect(late).not.toContain('Open the form');
+    // within the late-answer window the closed report counts it too, and the confirmation says so
+    const counted = JSON.stringify(done({ late: true, lateInReport: true, editable: false }).blocks);
+    expect(counted).toContain('added to the report in <#C0REPORT>, marked late, and to its thread.');
+    expect(counted).not.toContain('Open the form');
   });
   it('is titled after the check-in', () => {
     expect(done().title.text).toBe('Standup');
