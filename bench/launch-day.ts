@@ -43,6 +43,7 @@ import { TieredSlack } from './launch-day/tiered-slack.js';
 import { type ChaosEvent, chaosSchedule, slackChaos } from './launch-day/chaos.js';
 import { privateRedis } from '../test/support/private-services.js';
 import { chaosChecks } from './launch-day/chaos-checks.js';
+import { reportLatency } from './launch-day/report-latency.js';
 import { BenchArgsError, openBenchScratch, buildBot, nodePidUnder, parseArgs, percentile, procMb, progress, secs, sleep } from './lib.js';
 
 /** Every flag: what it takes (`value`, null for a flag without one), its default and what it sets (`--help`). */
@@ -310,7 +311,8 @@ async function main(): Promise<number> {
     const rng = xoroshiro128plus(opts.seed + 1);
     const prompts: { user: string; slot: string; at: number }[] = [];
     /** `resendAsked`: the bot answered 200 and then DMed the person that the reply was not recorded (send it again) */
-    const answersSent: { user: string; at: number; status: number; resendAsked?: boolean }[] = [];
+    /** `checkin`: the check-in's name (its report's), for how soon the report showed the answer */
+    const answersSent: { user: string; checkin: string; at: number; status: number; resendAsked?: boolean }[] = [];
     let resendsAsked = 0;
     const formAcks: { ms: number; confirmedInForm: boolean }[] = [];
     const blockerAcks: number[] = [];
@@ -346,12 +348,13 @@ async function main(): Promise<number> {
           const user = `U${channel.slice(1)}`;
           const last = answersSent.filter((a) => a.user === user && a.status === 200 && !a.resendAsked).at(-1);
           if (last) last.resendAsked = true;
+          const checkin = last?.checkin ?? '';
           resendsAsked++;
           pending.push({
             at: c.at + uniformInt(rng, 3_000, 30_000),
             run: async () => {
               const res = await post(dmEventBody({ eventId: `EvLDre${tag}${seen}${user}`, userId: user, channel, text: 'On track, nothing blocking' }), JSON_TYPE);
-              answersSent.push({ user, at: Date.now(), status: res.status });
+              answersSent.push({ user, checkin, at: Date.now(), status: res.status });
             },
           });
           continue;
@@ -380,11 +383,11 @@ async function main(): Promise<number> {
                     );
                     const body = await res.text();
                     formAcks.push({ ms: performance.now() - s, confirmedInForm: body.includes('"response_action":"update"') });
-                    answersSent.push({ user, at: Date.now(), status: res.status });
+                    answersSent.push({ user, checkin: slot.name, at: Date.now(), status: res.status });
                   }
                 : async () => {
                     const res = await post(dmEventBody({ eventId: `EvLD${tag}${seen}${user}`, userId: user, channel: `D${user.slice(1)}`, text: 'On track, nothing blocking' }), JSON_TYPE);
-                    answersSent.push({ user, at: Date.now(), status: res.status });
+                    answersSent.push({ user, checkin: slot.name, at: Date.now(), status: res.status });
                   },
             });
           }
@@ -581,6 +584,12 @@ async function main(): Promise<number> {
           r.status,
           r.n,
         ]),
+      ),
+      /** issue 25: an answer in its report within 10 s p95, at most one chat.update per report per 5 s */
+      reports: reportLatency(
+        slack.fake.calls,
+        answersSent.map((a) => ({ user: a.user, checkin: a.checkin, at: a.at, status: a.status })),
+        slots.map((s) => s.name),
       ),
       perAction: {
         callsPerPrompt: delivered ? Math.round(((attempts('prompt') + attempts('conversations.open')) / delivered) * 100) / 100 : null,
