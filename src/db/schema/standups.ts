@@ -40,9 +40,10 @@ export const standupRuns = pgTable(
     reportRenderedVersion: integer('report_rendered_version').notNull().default(0),
     closedAt: ts('closed_at'),
     /**
-     * The report's expected tasks and carried-over blockers as they stood when the run closed, written by the first
-     * render of the closed run (services/checkins/report-message.ts); null while open and on runs closed before
-     * migration 0025. A closed report redrawn later (a late answer, the day index) shows these, not the day's state.
+     * The report's expected tasks and carried-over blockers as they stood when the run closed, written as it closes
+     * (else by its first render after: services/checkins/report-message.ts); null while open, on missed runs, and on
+     * runs closed before migration 0025 until their next render. A closed report redrawn later (a late answer, the day
+     * index) shows these, not the current state.
      */
     reportFrozen: jsonb('report_frozen').$type<FrozenReportLists>(),
     createdAt: ts('created_at').notNull().defaultNow(),

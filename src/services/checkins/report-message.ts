@@ -1,9 +1,10 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { standupAnswers, standupPrompts, standupRuns } from '../../db/schema/index.js';
 import { buildReport, questionLabel, type DayIndexEntry, type ExpectedTasks, type FrozenReportLists, type MemberState, type ReportMember } from '../../domain/checkins/report.js';
 import { PROGRAM_WORKSTREAM } from '../../domain/checkins/plans.js';
-import { taskCatalog } from '../tasks/catalog.js';
+import { countsInReport } from '../../domain/checkins/late-answers.js';
+import { taskCatalog, type TaskCatalog } from '../tasks/catalog.js';
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { carriedOverBlockers } from '../blockers/queries.js';
@@ -15,11 +16,16 @@ import { lateAnswerDelivery, reportDelivery } from './delivery-kinds.js';
 const LOCK_REPORT = 1;
 const LOCK_LATE = 2;
 
-/** The report's members, in prompt order, with their state and answers. */
+/**
+ * The report's members, in prompt order, with their state and answers. A late answer counts (state `late`) only when
+ * it was completed within the late-answer window (domain/checkins/late-answers.ts); a later one is in the report's
+ * thread only, and its member stays "did not answer", however often the report is redrawn.
+ */
 export async function reportMembers(db: Db, run: typeof standupRuns.$inferSelect): Promise<ReportMember[]> {
   const prompts = await db.select().from(standupPrompts).where(eq(standupPrompts.runId, run.id)).orderBy(standupPrompts.id);
   const answers = await db.select().from(standupAnswers).where(eq(standupAnswers.runId, run.id));
-  const byUser = new Map(answers.map((a) => [a.userId, a]));
+  const counted = answers.filter((a) => a.complete && (!a.late || countsInReport(run.closeAt.getTime(), (a.completedAt ?? a.updatedAt).getTime())));
+  const byUser = new Map(counted.map((a) => [a.userId, a]));
   return prompts.map((p) => {
     const a = byUser.get(p.userId);
     let state: MemberState;
@@ -75,21 +81,24 @@ function dayIndexOf(run: RunRow, day: readonly RunRow[]): DayIndexEntry[] {
  * The check-in's `expects` (workstream check-in, or program check-in) with the tasks not done yet, or undefined
  * when it expects none.
  */
-async function expectedTasks(deps: Deps, workstreamId: string, checkinId: string): Promise<ExpectedTasks | undefined> {
+async function expectedTasks(deps: Deps, workstreamId: string, checkinId: string, catalog: () => Promise<TaskCatalog>): Promise<ExpectedTasks | undefined> {
   const checkins = workstreamId === PROGRAM_WORKSTREAM ? deps.config.program.checkins : (deps.config.workstreams[workstreamId]?.checkins ?? []);
   const expects = checkins.find((c) => c.id === checkinId)?.expects ?? [];
   if (!expects.length) return undefined;
-  const { tasks } = await taskCatalog(deps);
+  const { tasks } = await catalog();
   const notDone = expects
     .flatMap((id) => tasks.filter((t) => t.id === id && !t.done))
     .map((t) => ({ id: t.id, title: t.title, owner: t.owner, progress: t.progress, url: t.url ?? null, ownerUnmatched: t.ownerUnmatched ?? null }));
   return { total: expects.length, notDone };
 }
 
-/** The run's expected tasks not done and its workstream's blockers carried over, as they stand now. */
-async function currentLists(deps: Deps, db: Db, run: RunRow): Promise<FrozenReportLists> {
+/**
+ * The run's expected tasks not done and its workstream's blockers carried over, as they stand now. `catalog` loads
+ * the tasks (once for several runs: {@link freezeClosedReports}).
+ */
+async function currentLists(deps: Deps, db: Db, run: RunRow, catalog: () => Promise<TaskCatalog> = () => taskCatalog(deps)): Promise<FrozenReportLists> {
   return {
-    expected: (await expectedTasks(deps, run.workstreamId, run.checkinId)) ?? null,
+    expected: (await expectedTasks(deps, run.workstreamId, run.checkinId, catalog)) ?? null,
     carriedOver: (await carriedOverBlockers(db, run.workstreamId, run.openAt)).map((b) => ({
       id: b.id,
       severity: b.severity,
@@ -101,13 +110,48 @@ async function currentLists(deps: Deps, db: Db, run: RunRow): Promise<FrozenRepo
 }
 
 /**
+ * Freezes a closed run's lists (expected tasks not done, blockers carried over) as they stand now, once: committed on
+ * its own (not in a render's transaction, which a failed Slack call or a crash would roll back after the message
+ * showed them). When another process froze them first, returns theirs.
+ */
+async function freezeLists(deps: Deps, run: RunRow, catalog?: () => Promise<TaskCatalog>): Promise<FrozenReportLists> {
+  const lists = await currentLists(deps, deps.db, run, catalog);
+  const [row] = await deps.db
+    .update(standupRuns)
+    .set({ reportFrozen: lists })
+    .where(and(eq(standupRuns.id, run.id), isNull(standupRuns.reportFrozen)))
+    .returning({ reportFrozen: standupRuns.reportFrozen });
+  if (row?.reportFrozen) return row.reportFrozen;
+  const [stored] = await deps.db.select({ reportFrozen: standupRuns.reportFrozen }).from(standupRuns).where(eq(standupRuns.id, run.id));
+  return stored?.reportFrozen ?? lists;
+}
+
+/**
+ * Freezes the lists of the given runs that are closed and not frozen yet (called as they close: checkins/runs.ts
+ * closeDueRuns), so a closed report shows the expected tasks and carried-over blockers of its close even when its
+ * first render comes later (a queue behind a fan-out, a 429 storm). Loads the tasks once for all of them.
+ * Postgres errors propagate (the first render freezes what is left).
+ */
+export async function freezeClosedReports(deps: Deps, runIds: readonly number[]): Promise<void> {
+  if (!runIds.length) return;
+  const runs = await deps.db
+    .select()
+    .from(standupRuns)
+    .where(and(inArray(standupRuns.id, [...runIds]), eq(standupRuns.status, 'closed'), isNull(standupRuns.reportFrozen)));
+  let catalog: Promise<TaskCatalog> | undefined;
+  const once = () => (catalog ??= taskCatalog(deps));
+  for (const run of runs) await freezeLists(deps, run, once);
+}
+
+/**
  * Posts or updates a run's report so the channel shows the latest version. Renders of one run are
  * serialised by an advisory lock and skip when the rendered version is already current; the render-report job
  * that calls it is coalesced per report (src/jobs/report-coalescing.ts: at most one `chat.update` per report per
  * 5 s), and it reads the run and its answers when it runs, so an edit shows every answer committed before it.
- * A closed run's expected tasks and carried-over blockers are frozen by its first render after the close (within
- * seconds of it: the close bumps the version) and read back by every later one, so a closed report redrawn hours
- * later shows that day's lists, not today's; runs closed before that column existed are frozen at their next render.
+ * A closed run's expected tasks and carried-over blockers are frozen as it closes ({@link freezeClosedReports}), else
+ * by its first render after the close, before the Slack call; every later render reads them back, so a closed report
+ * redrawn hours later shows the lists of its close, not today's (runs closed before that column existed are frozen at
+ * their next render).
  * The first render posts the message once (services/delivery postOrUpdate: reserved, found again after a crash
  * instead of posted twice) and stores its `ts` at once; later ones edit it.
  * Slack errors propagate (the job retries; nothing is marked rendered), except one Slack refuses for good
@@ -128,7 +172,7 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
       if (threadTs !== run.reportThreadTs) await deps.db.update(standupRuns).set({ reportThreadTs: threadTs }).where(eq(standupRuns.id, runId));
     }
     // a closed report keeps its lists as they stood at the close: a late answer or the day index redraws it later
-    const lists = run.status !== 'open' && run.reportFrozen ? run.reportFrozen : await currentLists(deps, tx as unknown as Db, run);
+    const lists = run.status === 'closed' ? (run.reportFrozen ?? (await freezeLists(deps, run))) : await currentLists(deps, tx as unknown as Db, run);
     const model = buildReport({
       workstreamName: run.workstreamName,
       checkinName: run.checkinName,
@@ -147,11 +191,7 @@ export async function renderReport(deps: Deps, runId: number): Promise<'posted' 
     // call), so a crash after posting cannot lose the ts
     const target = { channel: run.reportChannel, unfurlLinks: false, ...(threadTs ? { threadTs } : {}) };
     const { outcome } = await postOrUpdateDelivery(deps, reportDelivery(runId), target, deps.renderer.standupReport(model));
-    const freeze = run.status !== 'open' && !run.reportFrozen ? { reportFrozen: lists } : {};
-    await tx
-      .update(standupRuns)
-      .set({ reportRenderedVersion: run.reportVersion, ...freeze })
-      .where(eq(standupRuns.id, runId));
+    await tx.update(standupRuns).set({ reportRenderedVersion: run.reportVersion }).where(eq(standupRuns.id, runId));
     return outcome;
   });
 }

@@ -9,6 +9,7 @@ import { latestPlanVersion } from '../plan/versions.js';
 import { holdingOccurrence, startGates } from '../workstreams/start-gates.js';
 import * as transitions from '../delivery/transitions.js';
 import { PROMPT, promptDelivery, promptJoin } from './delivery-kinds.js';
+import { freezeClosedReports } from './report-message.js';
 
 /** The standup_runs row of an occurrence, with the check-in's questions and names frozen into it. */
 function runRow(ws: CheckinSetup, occ: Occurrence, status: 'open' | 'missed') {
@@ -226,6 +227,12 @@ export async function closeDueRuns(deps: Deps): Promise<number[]> {
       'expired',
     );
     for (const c of closed) deps.log.info({ runId: c.id, workstream: c.workstreamId }, 'standup run closed');
+    // each report keeps the expected tasks and carried-over blockers of this moment; on a Postgres error the first
+    // render freezes them instead (a few seconds later)
+    await freezeClosedReports(
+      deps,
+      closed.map((c) => c.id),
+    ).catch((err: unknown) => deps.log.warn({ err, runs: closed.map((c) => c.id) }, 'closed reports not frozen at the close; their first render will'));
     // a later check-in closing changes its status in the day's index on the first report
     const indexes = (await Promise.all(closed.map((c) => bumpDayIndex(deps.db, c.id)))).flat();
     await deps.wakeups.renderReports([...closed.map((c) => ({ runId: c.id, version: c.version })), ...indexes]);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submitForm } from '../../../../src/services/checkins/record-answers.js';
 import { renderReport } from '../../../../src/services/checkins/report-message.js';
 import { tick } from '../../../../src/services/checkins/sweep.js';
 import { harness, type Process } from '../../../support/harness.js';
@@ -67,5 +68,27 @@ describe('where a later check-in’s report goes (real Postgres, Slack faked wit
     expect(await renderReport(bot.deps, second.id)).toBe('posted');
     expect(reports().at(-1)!.args.thread_ts).toBeUndefined();
     expect(await run('second', '2026-02-04')).toMatchObject({ report_thread_ts: null });
+  });
+
+  it('a closed report is frozen as it closes; a late answer more than 12 h after the close stays out of it, however it is redrawn', async () => {
+    h.clock.set('2026-02-05T10:00:00Z');
+    await tick(bot.deps);
+    h.clock.set('2026-02-05T11:00:00Z'); // the first check-in closes; U01 never answered
+    await tick(bot.deps);
+    const first = await run('first', '2026-02-05');
+    // frozen by the close itself, before any render: it expects no task and nothing was carried over
+    expect(await h.sql('SELECT report_frozen FROM standup_runs WHERE id = $1', [first.id])).toEqual([{ report_frozen: { expected: null, carriedOver: [] } }]);
+    expect(await renderReport(bot.deps, first.id)).toBe('posted');
+    expect(JSON.stringify(reports().at(-1)!.args.blocks)).toContain('Did not answer (1):* <@U01>');
+    // 13 h after the close U01 answers through the form: the answer goes to the thread only
+    h.clock.set('2026-02-06T00:00:01Z');
+    expect(await submitForm(bot.deps, 'U01', first.id, { yesterday: 'x', today: 'Much later', blockers: '-', progress: 5, risk: 'green' })).toMatchObject({ kind: 'saved', late: true });
+    // something else redraws the report (the day index, a skip): it still says U01 did not answer
+    await h.sql('UPDATE standup_runs SET report_version = report_version + 1 WHERE id = $1', [first.id]);
+    expect(await renderReport(bot.deps, first.id)).toBe('updated');
+    const redrawn = JSON.stringify(slack.of('chat.update', (a) => a.channel === 'C0WS1').at(-1)!.args.blocks);
+    expect(redrawn).toContain('Did not answer (1):* <@U01>');
+    expect(redrawn).not.toContain('Much later');
+    expect(redrawn).not.toContain('_late_');
   });
 });
