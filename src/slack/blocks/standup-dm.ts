@@ -130,7 +130,11 @@ export function answerRecordedText(run: RunContext, channelId: string, late: boo
 export function answerRecordedMessage(run: RunContext, channelId: string, late: boolean, editable = true, lateInReport = false): { blocks: KnownBlock[]; text: string } {
   const text = answerRecordedText(run, channelId, late, editable, lateInReport);
   return {
-    text: late ? 'Thanks! Your late standup answer was added to the report thread.' : 'Thanks! Your standup answer is recorded.',
+    text: late
+      ? lateInReport
+        ? 'Thanks! Your late standup answer was added to the report, marked late, and to its thread.'
+        : 'Thanks! Your late standup answer was added to the report thread.'
+      : 'Thanks! Your standup answer is recorded.',
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(late || !editable ? [] : [formButton(run.runId, '✏️ Edit my answer')])],
   };
 }

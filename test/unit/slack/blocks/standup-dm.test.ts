@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUESTIONS } from '../../../../src/config/workspace.js';
 import { blockProblems, viewProblems } from '../../../../src/slack/blocks/limits.js';
-import { reminderMessage, standupPromptMessage } from '../../../../src/slack/blocks/standup-dm.js';
+import { answerRecordedMessage, reminderMessage, standupPromptMessage } from '../../../../src/slack/blocks/standup-dm.js';
 import { answerRecordedView, readFormValues, standupFormView } from '../../../../src/slack/blocks/standup-modal.js';
 
 const run = { runId: 42, workstreamName: 'WS2: AI <Infrastructure>', localDate: '2026-02-03', closesAtLocal: '12:30 EST' };
@@ -77,6 +77,8 @@ describe('the form after a complete answer (its confirmation view)', () => {
     const counted = JSON.stringify(done({ late: true, lateInReport: true, editable: false }).blocks);
     expect(counted).toContain('added to the report in <#C0REPORT>, marked late, and to its thread.');
     expect(counted).not.toContain('Open the form');
+    expect(answerRecordedMessage(run, 'C0REPORT', true, false, true).text).toBe('Thanks! Your late standup answer was added to the report, marked late, and to its thread.');
+    expect(answerRecordedMessage(run, 'C0REPORT', true, false).text).toBe('Thanks! Your late standup answer was added to the report thread.');
   });
   it('is titled after the check-in', () => {
     expect(done().title.text).toBe('Standup');
