@@ -17,7 +17,7 @@ export interface AcceptedCall {
   status: number;
 }
 
-/** An answer the bench sent: the person, the check-in's name (its report's), when (ms since the epoch), the HTTP status. */
+/** An answer the bench sent: the person, the check-in's name (its report's), when it was sent (ms since the epoch), the HTTP status. */
 export interface SentAnswer {
   user: string;
   checkin: string;

@@ -57,6 +57,37 @@ describe('reportLatency: how soon an answer shows in its check-in’s report, an
     expect(out).toMatchObject({ shown: 2, neverShown: 1, shownAfterS: { p50S: 7, p95S: 11, maxS: 11 } });
   });
 
+  it('does not take a mention in a program check-in’s section lines, risk flags or “did not answer” for an entry', () => {
+    const questions = [...QUESTIONS, { id: 'risk', prompt: 'Risk?', kind: 'risk' as const, required: true }];
+    const msg = standupReportMessage(
+      buildReport({
+        workstreamName: 'Launch',
+        checkinName: 'Program check-in',
+        localDate: '2026-12-08',
+        zone: 'UTC',
+        status: 'closed',
+        openAt: DateTime.fromISO('2026-12-08T10:00:00Z'),
+        closeAt: DateTime.fromISO('2026-12-08T11:00:00Z'),
+        questions,
+        members: [
+          { userId: 'U1', state: 'answered', answers: { status: 'Red', risk: 'red' }, edited: false, section: 'Alpha' },
+          { userId: 'U2', state: 'no_answer', answers: undefined, edited: false, section: 'Alpha' },
+          { userId: 'U3', state: 'no_answer', answers: undefined, edited: false, section: 'Beta' },
+        ],
+      }),
+    );
+    const json = JSON.stringify(msg.blocks);
+    // the lines the bench must not misread: a section line, the risk flags, who did not answer
+    expect(json).toContain('*▸ Alpha* · 1/2 answered · ❌ did not answer: <@U2>');
+    expect(json).toContain('🔴 <@U1>');
+    const out = reportLatency(
+      [call('chat.update', T + 1_000, msg)],
+      ['U1', 'U2', 'U3'].map((user) => ({ user, checkin: 'Program check-in', at: T, status: 200 })),
+      ['Program check-in'],
+    );
+    expect(out).toMatchObject({ shown: 1, neverShown: 2 });
+  });
+
   it('counts edits per report message and those less than 5 s after the previous one', () => {
     const msg = report('Check-in 1', [answered('U1')]);
     const out = reportLatency(
